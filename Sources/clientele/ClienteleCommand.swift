@@ -1,0 +1,11 @@
+import ArgumentParser
+import Clientele
+
+@main
+struct ClienteleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clientele",
+        abstract: "Analytical CRM batch engine: RFM segments, customer value, clusters, churn.",
+        subcommands: [GenerateCommand.self]
+    )
+}
