@@ -7,24 +7,24 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     /// Days since 1970-01-01.
     public var daysSinceEpoch: Int32
 
-    @inlinable public init(daysSinceEpoch: Int32) { self.daysSinceEpoch = daysSinceEpoch }
+    public init(daysSinceEpoch: Int32) { self.daysSinceEpoch = daysSinceEpoch }
 
     /// The day for a valid civil date; `nil` when month or day is out of range.
-    @inlinable public init?(year: Int, month: Int, day: Int) {
+    public init?(year: Int, month: Int, day: Int) {
         guard month >= 1, month <= 12, day >= 1, day <= CalendarDay.daysIn(month: month, year: year),
               year >= -9999, year <= 9999 else { return nil }
         self.daysSinceEpoch = Int32(CalendarDay.daysFromCivil(year: year, month: month, day: day))
     }
 
-    @inlinable public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool {
+    public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool {
         lhs.daysSinceEpoch < rhs.daysSinceEpoch
     }
 
-    @inlinable public static func isLeap(_ year: Int) -> Bool {
+    public static func isLeap(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    @inlinable public static func daysIn(month: Int, year: Int) -> Int {
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -33,7 +33,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// Hinnant's `days_from_civil`: days since 1970-01-01 for a valid (y, m, d).
-    @inlinable public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -44,7 +44,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// Hinnant's `civil_from_days`: the (year, month, day) of this day.
-    @inlinable public var civil: (year: Int, month: Int, day: Int) {
+    public var civil: (year: Int, month: Int, day: Int) {
         let z = Int(daysSinceEpoch) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -64,7 +64,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// Writes `YYYY-MM-DD` (10 bytes) at `out` for years 0...9999; returns the bytes written.
-    @inlinable @discardableResult
+    @discardableResult
     public func writeISO(into out: UnsafeMutablePointer<UInt8>) -> Int {
         let (y, m, d) = civil
         let year = max(0, min(9999, y))
@@ -90,7 +90,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
         self.init(year: y, month: m, day: d)
     }
 
-    @inlinable public func adding(days: Int) -> CalendarDay {
+    public func adding(days: Int) -> CalendarDay {
         CalendarDay(daysSinceEpoch: daysSinceEpoch + Int32(days))
     }
 }

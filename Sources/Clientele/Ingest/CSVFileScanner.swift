@@ -1,0 +1,239 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a lane does with the records of its share of each block.
+protocol RecordConsumer {
+    /// Converts `batch`'s records (tokenised from `buffer`) into columns; lines are
+    /// `lineBase + batch.recordLine[i] - 1`. Returns false to stop reading (fail-fast).
+    mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool
+    /// Records a row the tokenizer could not split into fields.
+    mutating func malformed(_ malformation: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int)
+}
+
+/// Streams a CSV file in fixed-size blocks and hands each block's records to `lanes` consumers
+/// in parallel, one contiguous share each.
+///
+/// Splitting a block needs the quote state at the split point: one counting pass over the first
+/// share gives the quote parity (RFC 4180 quotes come in pairs), and the split is the next line
+/// end outside quotes. Lane 0 then checks that its share really ends on a record boundary (a
+/// stray literal quote can fool the parity); if not, the block is tokenised sequentially. So the
+/// records are exactly those of a sequential scan, whatever the number of lanes.
+/// Memory is one block (default 8 MiB) plus the lanes' batches, whatever the file size.
+struct CSVFileScanner {
+    var path: String
+    var dialect: CSVDialect
+    var blockSize: Int = 8 << 20
+
+    struct Header {
+        var names: [String]
+        /// 1-based line of the first data record.
+        var firstDataLine: Int
+    }
+
+    /// Reads the header, lets `prepare` build the lane consumers from it, then streams the rest.
+    func scan<Consumer: RecordConsumer>(lanes laneCount: Int,
+                                        prepare: (Header) throws -> [Consumer]) throws -> [Consumer] {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { throw IngestError.missingFile(path: path) }
+            throw IngestError.unreadable(path: path, reason: String(cString: strerror(code)))
+        }
+        defer { close(fd) }
+
+        var capacity = blockSize
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
+        defer { buffer.deallocate() }
+        var carry = 0
+        var lineBase = 1
+        var atStart = true
+        var lanes: [Consumer] = []
+        var batches = [RecordBatch](repeating: RecordBatch(), count: max(1, laneCount))
+        let tokenizer = CSVTokenizer(dialect: dialect)
+
+        while true {
+            // Fill the buffer after the carried partial record.
+            var filled = carry
+            var eof = false
+            while filled < capacity {
+                let n = read(fd, buffer.baseAddress! + filled, capacity - filled)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw IngestError.unreadable(path: path, reason: String(cString: strerror(errno)))
+                }
+                if n == 0 { eof = true; break }
+                filled += n
+            }
+            var start = 0
+            if atStart {
+                if filled >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+                if filled == start && eof { throw IngestError.emptyFile(path: path) }
+            }
+            let view = UnsafeRawBufferPointer(buffer)
+
+            if atStart {
+                // The header: the first record, tokenised alone.
+                var headerBatch = RecordBatch()
+                var malformed: [CSVTokenizer.Malformation] = []
+                let headerEnd = firstRecordEnd(view, from: start, to: filled, isFinal: eof)
+                guard let headerEnd else {
+                    if eof { throw IngestError.emptyFile(path: path) }
+                    try grow(&buffer, &capacity, keeping: filled); carry = filled; continue
+                }
+                let (_, newlines) = tokenizer.tokenize(view, range: start..<headerEnd, firstLine: 1, isFinal: true,
+                                                       into: &headerBatch, malformations: &malformed)
+                if let m = malformed.first {
+                    throw IngestError.badRow(RejectedRow(file: path, line: Int(m.line), column: Int(m.column), columnName: nil,
+                                                         reason: .malformedCSV, message: "header: " + m.reason, rawLine: ""))
+                }
+                guard headerBatch.count == 1 else { throw IngestError.emptyFile(path: path) }
+                let names = (0..<headerBatch.fieldCount(0)).map { j -> String in
+                    let f = headerBatch.fields[Int(headerBatch.recordFields[0]) + j]
+                    let raw = UnsafeRawBufferPointer(rebasing: view[Int(f.start)..<Int(f.end)])
+                    let bytes = f.hasEscapes ? collapseDoubledQuotes(raw, quote: dialect.quote) : Array(raw)
+                    return String(decoding: bytes, as: UTF8.self).trimmingSpaces()
+                }
+                lineBase = 1 + Int(newlines)
+                lanes = try prepare(Header(names: names, firstDataLine: lineBase))
+                atStart = false
+                start = headerEnd
+            }
+
+            // Split the block into one share per lane.
+            let shares = split(view, start..<filled, lanes: lanes.count, isFinal: eof)
+            var outcomes = [CSVTokenizer.Outcome](repeating: .complete, count: shares.count)
+            var newlineCounts = [Int32](repeating: 0, count: shares.count)
+            var malformations = [[CSVTokenizer.Malformation]](repeating: [], count: shares.count)
+            for k in batches.indices { batches[k].removeAll() }
+            batches.withUnsafeMutableBufferPointer { batchesPtr in
+                outcomes.withUnsafeMutableBufferPointer { outcomesPtr in
+                    newlineCounts.withUnsafeMutableBufferPointer { newlinesPtr in
+                        malformations.withUnsafeMutableBufferPointer { malformedPtr in
+                            parallelFor(shares.count) { k in
+                                let last = k == shares.count - 1
+                                let (outcome, newlines) = tokenizer.tokenize(
+                                    view, range: shares[k].range, firstLine: 1, isFinal: last && eof,
+                                    into: &batchesPtr[k], malformations: &malformedPtr[k])
+                                outcomesPtr[k] = outcome
+                                newlinesPtr[k] = newlines
+                            }
+                        }
+                    }
+                }
+            }
+            // Every share but the last must end exactly on a record boundary.
+            if outcomes.dropLast().contains(where: { $0 != .complete }) {
+                for k in batches.indices { batches[k].removeAll(); malformations[k].removeAll() }
+                let (outcome, newlines) = tokenizer.tokenize(view, range: start..<filled, firstLine: 1, isFinal: eof,
+                                                             into: &batches[0], malformations: &malformations[0])
+                outcomes = [outcome]
+                newlineCounts = [newlines]
+            }
+            // Line numbers where each share starts.
+            var shareLineBase = [Int](repeating: lineBase, count: outcomes.count)
+            for k in 1..<max(1, outcomes.count) { shareLineBase[k] = shareLineBase[k - 1] + Int(newlineCounts[k - 1]) }
+
+            // Convert, one lane per share; lanes beyond the shares are idle this block.
+            var keepGoing = true
+            let used = outcomes.count
+            lanes.withUnsafeMutableBufferPointer { lanesPtr in
+                batches.withUnsafeBufferPointer { batchesPtr in
+                    var flags = [Bool](repeating: true, count: used)
+                    flags.withUnsafeMutableBufferPointer { flagsPtr in
+                        parallelFor(used) { k in
+                            for m in malformations[k] { lanesPtr[k].malformed(m, buffer: view, lineBase: shareLineBase[k]) }
+                            flagsPtr[k] = lanesPtr[k].consume(batchesPtr[k], buffer: view, lineBase: shareLineBase[k])
+                        }
+                    }
+                    keepGoing = !flags.contains(false)
+                }
+            }
+            if !keepGoing { return lanes }
+
+            // Carry the unfinished last record into the next block.
+            let lastLine = shareLineBase[used - 1] + Int(newlineCounts[used - 1])
+            switch outcomes[used - 1] {
+            case .complete:
+                if eof { return lanes }
+                carry = 0
+                lineBase = lastLine
+            case .partial(let recordStart):
+                if eof { return lanes }
+                let remaining = filled - recordStart
+                memmove(buffer.baseAddress!, buffer.baseAddress! + recordStart, remaining)
+                carry = remaining
+                lineBase = lastLine
+                // A record longer than the whole buffer: make room for it.
+                if carry == capacity { try grow(&buffer, &capacity, keeping: carry) }
+            }
+        }
+    }
+
+    private struct Share { var range: Range<Int> }
+
+    /// Splits `range` into up to `lanes` shares at line ends outside quotes.
+    private func split(_ view: UnsafeRawBufferPointer, _ range: Range<Int>, lanes: Int, isFinal: Bool) -> [Share] {
+        let minShare = 1 << 20
+        guard lanes > 1, range.count >= 2 * minShare else { return [Share(range: range)] }
+        var shares: [Share] = []
+        var start = range.lowerBound
+        var quotesBefore = 0
+        var scanned = range.lowerBound
+        let base = view.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        for k in 1..<lanes {
+            let target = range.lowerBound + range.count * k / lanes
+            guard target > start else { continue }
+            quotesBefore &+= countBytes(base + scanned, target - scanned, dialect.quote)
+            var inQuotes = quotesBefore & 1 == 1
+            var i = target
+            while i < range.upperBound {
+                let c = base[i]
+                if c == dialect.quote { inQuotes.toggle() } else if c == 10 && !inQuotes { break }
+                i += 1
+            }
+            guard i < range.upperBound else { break }
+            quotesBefore &+= countBytes(base + target, i - target, dialect.quote)
+            scanned = i + 1
+            shares.append(Share(range: start..<(i + 1)))
+            start = i + 1
+        }
+        shares.append(Share(range: start..<range.upperBound))
+        return shares
+    }
+
+    /// Counts `byte` in `count` bytes at `p` (a plain loop the compiler vectorises).
+    private func countBytes(_ p: UnsafePointer<UInt8>, _ count: Int, _ byte: UInt8) -> Int {
+        var n = 0
+        for i in 0..<count { n &+= p[i] == byte ? 1 : 0 }
+        return n
+    }
+
+    /// The offset just past the first record's line end (skipping blank lines), or nil when
+    /// the buffer holds no complete record yet.
+    private func firstRecordEnd(_ view: UnsafeRawBufferPointer, from: Int, to: Int, isFinal: Bool) -> Int? {
+        var i = from
+        while i < to, view[i] == 10 || view[i] == 13 { i += 1 }
+        var inQuotes = false
+        while i < to {
+            let c = view[i]
+            if c == dialect.quote { inQuotes.toggle() } else if !inQuotes && (c == 10 || c == 13) {
+                if c == 13 { if i + 1 < to { return view[i + 1] == 10 ? i + 2 : i + 1 } else { return isFinal ? i + 1 : nil } }
+                return i + 1
+            }
+            i += 1
+        }
+        return isFinal && i > from ? to : nil
+    }
+
+    private func grow(_ buffer: inout UnsafeMutableRawBufferPointer, _ capacity: inout Int, keeping: Int) throws {
+        guard capacity < Int(Int32.max) / 2 else {
+            throw IngestError.unreadable(path: path, reason: "a single record is larger than 1 GiB; is the quote character right?")
+        }
+        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 64)
+        bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: keeping)
+        buffer.deallocate()
+        buffer = bigger
+        capacity *= 2
+    }
+}

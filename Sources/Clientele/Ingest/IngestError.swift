@@ -1,0 +1,48 @@
+/// Why an input file could not be loaded. Each case carries where, and says what to do.
+public enum IngestError: ClienteleError, Equatable {
+    case missingFile(path: String)
+    case unreadable(path: String, reason: String)
+    case emptyFile(path: String)
+    case missingColumn(path: String, column: String, header: [String])
+    case duplicateColumn(path: String, column: String, positions: [Int])
+    case noDataRows(path: String)
+    case badRow(RejectedRow)
+    case tooManyRejects(path: String, rejected: Int, read: Int, maxShare: Double, rejectsFile: String?)
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .missingFile, .unreadable: return .noInput
+        default: return .dataError
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .missingFile(let path):
+            return "\(path): no such file; check the path or the job file's [input] section"
+        case .unreadable(let path, let reason):
+            return "\(path): cannot read: \(reason)"
+        case .emptyFile(let path):
+            return "\(path):1: file is empty; expected a header row"
+        case .missingColumn(let path, let column, let header):
+            let shown = header.map { "\"\($0)\"" }.joined(separator: ", ")
+            return "\(path):1: required column \"\(column)\" is missing (header has \(shown)); map it in the job file, e.g. [transactions.columns] \(column) = \"Your Header\""
+        case .duplicateColumn(let path, let column, let positions):
+            return "\(path):1:\(positions[1]): column \"\(column)\" appears more than once (columns \(positions.map(String.init).joined(separator: " and "))); rename one in the export or map another header"
+        case .noDataRows(let path):
+            return "\(path): header only, no data rows"
+        case .badRow(let row):
+            return row.location + "; use --on-bad-row skip to set bad rows aside in rejects.csv"
+        case .tooManyRejects(let path, let rejected, let read, let maxShare, let rejectsFile):
+            let share = read == 0 ? 0 : Double(rejected) / Double(read)
+            var text = "\(path): \(rejected) of \(read) rows rejected (\(percent(share))), more than --max-reject-share \(percent(maxShare))"
+            if let rejectsFile { text += "; see \(rejectsFile)" }
+            return text
+        }
+    }
+}
+
+func percent(_ x: Double) -> String {
+    let scaled = (x * 10_000).rounded() / 100
+    return "\(scaled)%"
+}

@@ -1,0 +1,62 @@
+/// One lane's row accounting and rejected rows.
+struct RejectCollector {
+    let path: String
+    let policy: BadRowPolicy
+    let header: [String]
+    var accounting: FileAccounting
+    var rejects: [RejectedRow] = []
+
+    init(path: String, policy: BadRowPolicy, header: [String]) {
+        self.path = path
+        self.policy = policy
+        self.header = header
+        self.accounting = FileAccounting(path: path)
+    }
+
+    /// Records a bad row; returns false when reading must stop (fail policy).
+    mutating func reject(line: Int, column: Int?, reason: RejectReason, message: String, raw: UnsafeRawBufferPointer) -> Bool {
+        accounting.rowsRead += 1
+        accounting.rejectedByReason[reason, default: 0] += 1
+        let name = column.flatMap { $0 >= 1 && $0 <= header.count ? header[$0 - 1] : nil }
+        rejects.append(RejectedRow(file: path, line: line, column: column, columnName: name, reason: reason,
+                                   message: message, rawLine: String(decoding: raw, as: UTF8.self)))
+        return policy == .skip
+    }
+
+    /// Records a row the tokenizer could not split.
+    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) {
+        let raw = UnsafeRawBufferPointer(rebasing: buffer[Int(m.recordStart)..<Int(m.recordEnd)])
+        _ = reject(line: lineBase + Int(m.line) - 1, column: Int(m.column), reason: .malformedCSV, message: m.reason, raw: raw)
+    }
+
+    @inline(__always) mutating func used() {
+        accounting.rowsRead += 1
+        accounting.rowsUsed += 1
+    }
+}
+
+/// Merges the lanes' accounting and rejects, then applies the bad-row policy.
+struct RejectVerdict {
+    var accounting: FileAccounting
+    /// Rejected rows in line order.
+    var rejects: [RejectedRow]
+
+    init(_ collectors: [RejectCollector], path: String) {
+        var accounting = FileAccounting(path: path)
+        var rejects: [RejectedRow] = []
+        for c in collectors { accounting.merge(c.accounting); rejects += c.rejects }
+        rejects.sort { $0.line < $1.line }
+        self.accounting = accounting
+        self.rejects = rejects
+    }
+
+    /// Throws the first bad row under `.fail`, or when the rejected share passes the threshold.
+    func enforce(_ options: IngestOptions, rejectsFile: String?) throws(IngestError) {
+        if options.onBadRow == .fail, let first = rejects.first { throw .badRow(first) }
+        let read = accounting.rowsRead
+        if read > 0, Double(accounting.rowsRejected) / Double(read) > options.maxRejectShare {
+            throw .tooManyRejects(path: accounting.path, rejected: accounting.rowsRejected, read: read,
+                                  maxShare: options.maxRejectShare, rejectsFile: rejectsFile)
+        }
+    }
+}

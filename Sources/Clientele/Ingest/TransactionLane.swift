@@ -1,0 +1,168 @@
+/// Converts one lane's share of `transactions.csv` into orders keyed by lane-local customer ids.
+///
+/// Lines aggregate into orders as they stream: an order is interned by (customer, order_id),
+/// or by (customer, day) when the file has no order_id, and keeps its first and last line day,
+/// net cents and line count. No per-line storage is kept, so memory grows with orders, not lines.
+struct TransactionLane: RecordConsumer {
+    struct Positions {
+        var fieldCount: Int
+        var customer: Int
+        var order: Int?
+        var date: Int
+        var amount: Int?
+        var quantity: Int?
+        var unitPrice: Int?
+    }
+
+    let positions: Positions
+    let quote: UInt8
+    var dates: DateParser
+    let cents: CentsParser
+    let dateFormat: DateFormat
+    var collector: RejectCollector
+
+    var customers = KeyInterner(capacity: 1 << 16)
+    var orderKeys = KeyInterner(capacity: 1 << 17)
+    /// Per order (lane-local id): customer, first and last line day, net cents, lines.
+    var orderCustomer: [Int32] = []
+    var orderFirstDay: [Int32] = []
+    var orderLastDay: [Int32] = []
+    var orderCents: [Int64] = []
+    var orderLines: [Int32] = []
+    var lastTransactionDay = Int32.min
+
+    init(source: CSVSource, columns: TransactionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy) throws(IngestError) {
+        let map = HeaderMap(path: source.path, names: header.names)
+        var p = Positions(fieldCount: header.names.count, customer: try map.required(columns.customerID),
+                          order: try map.optional(columns.orderID), date: try map.required(columns.orderDate))
+        if columns.amountFromQuantityTimesUnitPrice {
+            p.quantity = try map.required(columns.quantity)
+            p.unitPrice = try map.required(columns.unitPrice)
+        } else {
+            p.amount = try map.required(columns.amount)
+        }
+        positions = p
+        quote = source.dialect.quote
+        dates = DateParser(source.dateFormat)
+        dateFormat = source.dateFormat
+        cents = CentsParser(decimalSeparator: source.decimalSeparator)
+        collector = RejectCollector(path: source.path, policy: policy, header: header.names)
+    }
+
+    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) {
+        collector.malformed(m, buffer: buffer, lineBase: lineBase)
+    }
+
+    mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+        var cursor = FieldCursor(buffer: buffer, quote: quote)
+        return batch.fields.withUnsafeBufferPointer { fields in
+            for r in 0..<batch.count {
+                let first = Int(batch.recordFields[r])
+                let n = Int(batch.recordFields[r + 1]) - first
+                let line = lineBase + Int(batch.recordLine[r]) - 1
+                let raw = UnsafeRawBufferPointer(rebasing: buffer[Int(batch.recordStart[r])..<Int(batch.recordEnd[r])])
+                if n != positions.fieldCount {
+                    let message = "expected \(positions.fieldCount) fields as in the header, found \(n)"
+                    if !collector.reject(line: line, column: min(n, positions.fieldCount) + 1, reason: .fieldCount, message: message, raw: raw) { return false }
+                    continue
+                }
+                if let failure = convert(fields, first, &cursor) {
+                    if !collector.reject(line: line, column: failure.column + 1, reason: failure.reason, message: failure.message, raw: raw) { return false }
+                    continue
+                }
+                collector.used()
+            }
+            return true
+        }
+    }
+
+    private struct Failure {
+        var column: Int
+        var reason: RejectReason
+        var message: String
+    }
+
+    /// Converts one well-shaped row; returns why not when it is bad.
+    @inline(__always)
+    private mutating func convert(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, _ cursor: inout FieldCursor) -> Failure? {
+        // Date.
+        let dateField = fields[first + positions.date]
+        let parsedDay = cursor.with(dateField) { dates.parse($0) }
+        guard let day = parsedDay else {
+            let text = cursor.with(dateField) { displayText($0) }
+            return Failure(column: positions.date, reason: .badDate,
+                           message: "cannot parse \"\(text)\" as a date; expected \(dateFormat) (set date_format in the job file for other layouts)")
+        }
+        // Amount in cents.
+        let amount: Int64
+        if let a = positions.amount {
+            switch cursor.with(fields[first + a], { cents.parse($0) }) {
+            case .success(let v): amount = v
+            case .failure(let why): return amountFailure(why, column: a, field: fields[first + a], &cursor)
+            }
+        } else {
+            let q = positions.quantity!, u = positions.unitPrice!
+            let quantity: Int64
+            switch cursor.with(fields[first + q], { cents.parse($0) }) {
+            case .success(let v) where v % 100 == 0: quantity = v / 100
+            default:
+                let text = cursor.with(fields[first + q]) { displayText($0) }
+                return Failure(column: q, reason: .badNumber, message: "cannot parse \"\(text)\" as a whole quantity")
+            }
+            switch cursor.with(fields[first + u], { cents.parse($0) }) {
+            case .success(let price):
+                let (product, overflow) = quantity.multipliedReportingOverflow(by: price)
+                guard !overflow else { return Failure(column: u, reason: .badAmount, message: "quantity × unit price overflows") }
+                amount = product
+            case .failure(let why): return amountFailure(why, column: u, field: fields[first + u], &cursor)
+            }
+        }
+        // Customer.
+        let customerField = fields[first + positions.customer]
+        if customerField.end == customerField.start {
+            return Failure(column: positions.customer, reason: .emptyKey, message: "customer_id is empty")
+        }
+        let customer = cursor.with(customerField) { customers.intern($0).id }
+        // Order: by order_id, or by day when the file has none.
+        let order: (id: Int32, isNew: Bool)
+        if let o = positions.order {
+            let orderField = fields[first + o]
+            if orderField.end == orderField.start {
+                return Failure(column: o, reason: .emptyOrder, message: "order_id is empty")
+            }
+            order = cursor.with(orderField) { orderKeys.intern($0, tag: customer) }
+        } else {
+            var key = day
+            order = withUnsafeBytes(of: &key) { orderKeys.intern($0, tag: customer) }
+        }
+        if order.isNew {
+            orderCustomer.append(customer)
+            orderFirstDay.append(day)
+            orderLastDay.append(day)
+            orderCents.append(amount)
+            orderLines.append(1)
+        } else {
+            let k = Int(order.id)
+            if day < orderFirstDay[k] { orderFirstDay[k] = day }
+            if day > orderLastDay[k] { orderLastDay[k] = day }
+            orderCents[k] &+= amount
+            orderLines[k] &+= 1
+        }
+        if day > lastTransactionDay { lastTransactionDay = day }
+        return nil
+    }
+
+    private func amountFailure(_ why: CentsParser.Failure, column: Int, field: RecordBatch.Field, _ cursor: inout FieldCursor) -> Failure {
+        let text = cursor.with(field) { displayText($0) }
+        switch why {
+        case .subCent:
+            return Failure(column: column, reason: .badAmount, message: "\"\(text)\" has non-zero digits past the cent; amounts are exact to 2 decimals")
+        case .tooLarge:
+            return Failure(column: column, reason: .badAmount, message: "\"\(text)\" is too large for an amount")
+        case .notANumber:
+            var hint = ""
+            if cents.decimalSeparator == UInt8(ascii: "."), text.contains(",") { hint = "; set decimal = \",\" in the job file for amounts like 12,50" }
+            return Failure(column: column, reason: .badAmount, message: "cannot parse \"\(text)\" as an amount\(hint)")
+        }
+    }
+}

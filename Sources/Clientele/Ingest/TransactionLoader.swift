@@ -1,0 +1,110 @@
+/// Loads `transactions.csv` into a customer index and an order table.
+public struct TransactionLoader: Sendable {
+    public var source: CSVSource
+    public var columns: TransactionColumns
+    public var options: IngestOptions
+
+    public init(source: CSVSource, columns: TransactionColumns = TransactionColumns(), options: IngestOptions = IngestOptions()) {
+        self.source = source
+        self.columns = columns
+        self.options = options
+    }
+
+    /// What loading produced: the store's first tables, the accounting and the rejected rows.
+    public struct Loaded: Sendable {
+        public var customers: CustomerIndex
+        public var orders: OrderTable
+        public var accounting: FileAccounting
+        public var rejects: [RejectedRow]
+        /// The latest line day in the file.
+        public var lastDay: CalendarDay
+        /// Whether orders were keyed by order_id (false: by customer and day).
+        public var hasOrderID: Bool
+    }
+
+    /// Reads the file. Bad rows are handled as `options.onBadRow` says; the threshold is applied
+    /// by the caller (`RejectVerdict.enforce`) once the rejects file can be named.
+    public func load() throws -> Loaded {
+        let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: options.blockSize)
+        var hasOrderID = true
+        let lanes: [TransactionLane] = try scanner.scan(lanes: max(1, options.lanes)) { header in
+            let lane = try TransactionLane(source: source, columns: columns, header: header, policy: options.onBadRow)
+            hasOrderID = lane.positions.order != nil
+            return [TransactionLane](repeating: lane, count: max(1, options.lanes))
+        }
+        let verdict = RejectVerdict(lanes.map(\.collector), path: source.path)
+        if options.onBadRow == .fail, let first = verdict.rejects.first { throw IngestError.badRow(first) }
+        guard verdict.accounting.rowsUsed > 0 else {
+            if verdict.accounting.rowsRead == 0 { throw IngestError.noDataRows(path: source.path) }
+            throw IngestError.tooManyRejects(path: source.path, rejected: verdict.accounting.rowsRejected,
+                                             read: verdict.accounting.rowsRead, maxShare: options.maxRejectShare, rejectsFile: nil)
+        }
+        let (customers, laneToGlobal) = Self.mergeCustomers(lanes)
+        let orders = Self.mergeOrders(lanes, laneToGlobal: laneToGlobal, customerCount: customers.count)
+        let lastDay = lanes.map(\.lastTransactionDay).max()!
+        return Loaded(customers: customers, orders: orders, accounting: verdict.accounting, rejects: verdict.rejects,
+                      lastDay: CalendarDay(daysSinceEpoch: lastDay), hasOrderID: hasOrderID)
+    }
+
+    /// One sorted customer index over all lanes, and each lane's local → global id map.
+    static func mergeCustomers(_ lanes: [TransactionLane]) -> (CustomerIndex, [[Int32]]) {
+        var all = KeyInterner(capacity: lanes.map(\.customers.count).max() ?? 16)
+        var laneToUnsorted: [[Int32]] = []
+        for lane in lanes {
+            var map = [Int32](repeating: 0, count: lane.customers.count)
+            for local in 0..<Int32(lane.customers.count) {
+                map[Int(local)] = lane.customers.withKey(local) { all.intern($0).id }
+            }
+            laneToUnsorted.append(map)
+        }
+        let (index, sortedID) = CustomerIndex.sorting(all)
+        return (index, laneToUnsorted.map { $0.map { sortedID[Int($0)] } })
+    }
+
+    /// Concatenates the lanes' orders with global customer ids, merging an order whose lines were
+    /// split across lanes into the lane that saw it first.
+    static func mergeOrders(_ lanes: [TransactionLane], laneToGlobal: [[Int32]], customerCount: Int) -> OrderTable {
+        var customer: [Int32] = [], firstDay: [Int32] = [], lastDay: [Int32] = [], cents: [Int64] = [], lines: [Int32] = []
+        let total = lanes.reduce(0) { $0 + $1.orderCustomer.count }
+        customer.reserveCapacity(total); firstDay.reserveCapacity(total); lastDay.reserveCapacity(total)
+        cents.reserveCapacity(total); lines.reserveCapacity(total)
+        var globalToLocal: [[Int32]] = []
+        var position: [[Int]] = []  // each lane's local order → index in the merged columns
+        for (j, lane) in lanes.enumerated() {
+            var inverse = [Int32](repeating: -1, count: customerCount)
+            for (local, global) in laneToGlobal[j].enumerated() { inverse[Int(global)] = Int32(local) }
+            var lanePosition = [Int](repeating: 0, count: lane.orderCustomer.count)
+            for o in 0..<lane.orderCustomer.count {
+                let global = laneToGlobal[j][Int(lane.orderCustomer[o])]
+                // Seen by an earlier lane? Then fold this part into that order.
+                var merged = false
+                for i in 0..<j {
+                    let localInI = globalToLocal[i][Int(global)]
+                    if localInI < 0 { continue }
+                    let found = lane.orderKeys.withKey(Int32(o)) { lanes[i].orderKeys.lookup($0, tag: localInI) }
+                    if let k = found {
+                        let target = position[i][Int(k)]
+                        lanePosition[o] = target
+                        firstDay[target] = min(firstDay[target], lane.orderFirstDay[o])
+                        lastDay[target] = max(lastDay[target], lane.orderLastDay[o])
+                        cents[target] &+= lane.orderCents[o]
+                        lines[target] &+= lane.orderLines[o]
+                        merged = true
+                        break
+                    }
+                }
+                if merged { continue }
+                lanePosition[o] = customer.count
+                customer.append(global)
+                firstDay.append(lane.orderFirstDay[o])
+                lastDay.append(lane.orderLastDay[o])
+                cents.append(lane.orderCents[o])
+                lines.append(lane.orderLines[o])
+            }
+            globalToLocal.append(inverse)
+            position.append(lanePosition)
+        }
+        return OrderTable(customers: customerCount, customer: customer, firstDay: firstDay, lastDay: lastDay,
+                          netCents: cents, lines: lines)
+    }
+}

@@ -1,0 +1,61 @@
+/// RFM scores and segments of the active customers, with the settings that produced them.
+public struct RFMResult: Sendable {
+    public let scorer: RFMScorer
+    public let asOf: CalendarDay
+    /// Customer ids scored, ascending (so in customer_id order); all other arrays align with it.
+    public let customers: [Int32]
+    public let recencyDays: [Int32]
+    public let frequency: [Int32]
+    /// Net revenue (or mean order value, per `scorer.monetary`) in cents.
+    public let monetaryCents: [Int64]
+    /// Net revenue in cents (equals `monetaryCents` when monetary is the total).
+    public let revenueCents: [Int64]
+    /// net revenue × margin, rounded to the cent (held as a whole number of cents).
+    public let historicalCLVCents: [Double]
+    public let r: [UInt8]
+    public let f: [UInt8]
+    public let m: [UInt8]
+    /// Index into `scorer.segments.names`.
+    public let segment: [UInt8]
+
+    public var count: Int { customers.count }
+
+    /// One row of `segments.csv`.
+    public struct SegmentSummary: Sendable, Equatable {
+        public var name: String
+        public var customers: Int
+        public var share: Double
+        public var revenueCents: Int64
+        /// Revenue over total net revenue; `nil` when the total is not positive.
+        public var revenueShare: Double?
+        public var meanRecencyDays: Double?
+        public var meanFrequency: Double?
+        public var meanMonetary: Double?
+    }
+
+    /// Per-segment counts, revenue and means, in the map's report order (empty segments included).
+    public var segmentSummaries: [SegmentSummary] {
+        let names = scorer.segments.names
+        var count = [Int](repeating: 0, count: names.count)
+        var revenue = [Int64](repeating: 0, count: names.count)
+        var recency = [Int64](repeating: 0, count: names.count)
+        var frequency = [Int64](repeating: 0, count: names.count)
+        for k in 0..<self.count {
+            let s = Int(segment[k])
+            count[s] += 1
+            revenue[s] += revenueCents[k]
+            recency[s] += Int64(recencyDays[k])
+            frequency[s] += Int64(self.frequency[k])
+        }
+        let totalRevenue = revenue.reduce(0, +)
+        return names.indices.map { s in
+            let n = count[s]
+            return SegmentSummary(
+                name: names[s], customers: n, share: Double(n) / Double(max(1, self.count)), revenueCents: revenue[s],
+                revenueShare: totalRevenue > 0 ? Double(revenue[s]) / Double(totalRevenue) : nil,
+                meanRecencyDays: n > 0 ? Double(recency[s]) / Double(n) : nil,
+                meanFrequency: n > 0 ? Double(frequency[s]) / Double(n) : nil,
+                meanMonetary: n > 0 ? Double(revenue[s]) / Double(n) / 100 : nil)
+        }
+    }
+}

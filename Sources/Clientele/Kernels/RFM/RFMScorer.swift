@@ -1,0 +1,117 @@
+/// RFM scoring: recency, frequency and monetary value to scores 1…N (N = best) and named segments.
+///
+/// Scores are quantile ranks with one of two documented tie rules (DESIGN, Definitions):
+/// - `.share`: tied customers share a score, `1 + ⌊N × worse / n⌋`, `worse` = customers with a
+///   strictly worse value (larger recency; smaller frequency or monetary);
+/// - `.split`: SQL `NTILE(N)` over customers ordered from worst to best value, then by customer_id
+///   ascending (pandas `qcut(rank(method="first"))` when n is a multiple of N; DuckDB `NTILE`).
+public struct RFMScorer: Sendable, Equatable {
+    public enum TieRule: String, Sendable, CaseIterable, Codable { case share, split }
+    public enum Monetary: String, Sendable, CaseIterable, Codable {
+        /// Net revenue, returns included.
+        case total
+        /// Net revenue per order, rounded half away from zero to the cent.
+        case mean
+    }
+
+    public var quantiles: Int = 5
+    public var ties: TieRule = .share
+    public var monetary: Monetary = .total
+    public var segments: SegmentMap = .standard
+    /// Share of revenue that is profit, for historical CLV (1 = revenue).
+    public var margin: Double = 1
+
+    public init() {}
+
+    /// Scores the active customers of `activity`.
+    /// - Complexity: O(n) per score with a radix sort; the three scores run in parallel.
+    public func run(_ activity: CustomerActivity) throws(RFMError) -> RFMResult {
+        guard quantiles >= 2, quantiles <= 100 else { throw RFMError.invalidQuantiles(quantiles) }
+        guard segments.quantiles == quantiles else {
+            throw RFMError.segmentMapSize(mapRows: segments.quantiles, quantiles: quantiles)
+        }
+        guard margin.isFinite else { throw RFMError.invalidMargin(margin) }
+        let population = (0..<activity.count).filter { activity.isActive($0) }.map { Int32($0) }
+        let n = population.count
+        guard n > 0 else { throw RFMError.noActiveCustomers(asOf: activity.asOf) }
+
+        var monetaryCents = [Int64](repeating: 0, count: n)
+        var recency = [Int64](repeating: 0, count: n), frequency = [Int64](repeating: 0, count: n)
+        for (k, c) in population.enumerated() {
+            let c = Int(c)
+            recency[k] = Int64(activity.recencyDays(c))
+            frequency[k] = Int64(activity.frequency[c])
+            monetaryCents[k] = monetary == .total
+                ? activity.netCents[c]
+                : roundedDivision(activity.netCents[c], Int64(activity.frequency[c]))
+        }
+        // "Goodness" keys: larger is better, so recency is negated.
+        let keys: [[Int64]] = [recency.map { -$0 }, frequency, monetaryCents]
+        var scores = [[UInt8]](repeating: [], count: 3)
+        parallelEach(&scores) { dimension, out in out = score(keys[dimension]) }
+
+        let r = scores[0], f = scores[1], m = scores[2]
+        var segment = [UInt8](repeating: 0, count: n)
+        for k in 0..<n { segment[k] = UInt8(segments.segment(r: Int(r[k]), f: Int(f[k]))) }
+        let revenue = population.map { activity.netCents[Int($0)] }
+        let clv = revenue.map { (Double($0) * margin).rounded(.toNearestOrAwayFromZero) }
+        return RFMResult(scorer: self, asOf: activity.asOf, customers: population, recencyDays: recency.map { Int32($0) },
+                         frequency: frequency.map { Int32($0) }, monetaryCents: monetaryCents, revenueCents: revenue,
+                         historicalCLVCents: clv, r: r, f: f, m: m, segment: segment)
+    }
+
+    /// Scores 1…N for keys where larger is better.
+    func score(_ keys: [Int64]) -> [UInt8] {
+        let n = keys.count
+        let order = stableOrder(byKeys: keys)
+        var out = [UInt8](repeating: 0, count: n)
+        let N = quantiles
+        switch ties {
+        case .share:
+            var groupStart = 0
+            for p in 0..<n {
+                if p > 0 && keys[Int(order[p])] != keys[Int(order[p - 1])] { groupStart = p }
+                out[Int(order[p])] = UInt8(1 + N * groupStart / n)
+            }
+        case .split:
+            let q = n / N, extra = n % N
+            let big = extra * (q + 1)
+            for p in 0..<n {
+                let bucket = p < big ? p / (q + 1) : extra + (p - big) / q
+                out[Int(order[p])] = UInt8(bucket + 1)
+            }
+        }
+        return out
+    }
+}
+
+/// `a / b` rounded half away from zero, for b > 0.
+func roundedDivision(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b, r = a % b
+    if 2 * abs(r) >= b { return a >= 0 ? q + 1 : q - 1 }
+    return q
+}
+
+/// Why RFM scoring could not run.
+public enum RFMError: ClienteleError, Equatable {
+    case invalidQuantiles(Int)
+    case segmentMapSize(mapRows: Int, quantiles: Int)
+    case invalidMargin(Double)
+    case noActiveCustomers(asOf: CalendarDay)
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .noActiveCustomers: return .dataError
+        default: return .usage
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidQuantiles(let n): return "rfm quantiles = \(n): must be between 2 and 100"
+        case .segmentMapSize(let rows, let n): return "segment map has \(rows) R rows but rfm quantiles = \(n); give one row of \(n) names per R score"
+        case .invalidMargin(let m): return "margin = \(m): must be a finite number"
+        case .noActiveCustomers(let asOf): return "no customer has an order before as-of \(asOf); choose a later --as-of"
+        }
+    }
+}

@@ -1,0 +1,146 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Interns byte-string keys (optionally qualified by an `Int32` tag) into dense `Int32` ids.
+///
+/// Hand-written because it sits on the ingest hot path: keys are copied once into a byte
+/// arena, the table is open addressing with linear probing over stored hashes, and lookups
+/// compare bytes with `memcmp`; no `String` is ever built. Ids are assigned 0, 1, 2, … in
+/// first-seen order. The tag lets one interner hold composite keys such as (customer, order_id).
+/// - Complexity: expected O(key length) per `intern` / `lookup`.
+public struct KeyInterner: Sendable {
+    /// Key bytes, back to back.
+    private(set) var arena: [UInt8] = []
+    /// Start of key `i` in `arena`; key `i` ends at `offsets[i + 1]`.
+    private(set) var offsets: [Int] = [0]
+    /// The tag of each key.
+    private(set) var tags: [Int32] = []
+    /// The full hash of each key, kept to rehash without reading the arena.
+    private var hashes: [UInt64] = []
+    /// Slots hold `id + 1`; 0 marks an empty slot.
+    private var slots: [Int32]
+    private var mask: Int
+
+    /// The number of distinct keys.
+    public var count: Int { tags.count }
+
+    public init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: 0, count: size)
+        mask = size - 1
+        arena.reserveCapacity(capacity * 12)
+        offsets.reserveCapacity(capacity + 1)
+        tags.reserveCapacity(capacity)
+        hashes.reserveCapacity(capacity)
+    }
+
+    /// The id of `(tag, key)`, inserting it when new; `isNew` tells which.
+    @inline(__always)
+    public mutating func intern(_ key: UnsafeRawBufferPointer, tag: Int32 = 0) -> (id: Int32, isNew: Bool) {
+        let hash = KeyInterner.hash(key, tag: tag)
+        if let id = find(key, tag: tag, hash: hash) { return (id, false) }
+        return (insertUnchecked(key, tag: tag, hash: hash), true)
+    }
+
+    /// The id of `(tag, key)`, or `nil` when it was never interned.
+    @inline(__always)
+    public func lookup(_ key: UnsafeRawBufferPointer, tag: Int32 = 0) -> Int32? {
+        find(key, tag: tag, hash: KeyInterner.hash(key, tag: tag))
+    }
+
+    /// Calls `body` with the bytes of key `id`.
+        public func withKey<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let start = offsets[Int(id)], end = offsets[Int(id) + 1]
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// The tag key `id` was interned with.
+    public func tag(of id: Int32) -> Int32 { tags[Int(id)] }
+
+    /// The key as a `String` (for reports and messages, not for hot paths).
+    public func string(_ id: Int32) -> String {
+        withKey(id) { String(decoding: $0, as: UTF8.self) }
+    }
+
+        func find(_ key: UnsafeRawBufferPointer, tag: Int32, hash: UInt64) -> Int32? {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            arena.withUnsafeBytes { arena in
+                offsets.withUnsafeBufferPointer { offsets in
+                    while true {
+                        let entry = slots[slot]
+                        if entry == 0 { return nil }
+                        let id = Int(entry - 1)
+                        if hashes[id] == hash && tags[id] == tag {
+                            let start = offsets[id], length = offsets[id + 1] - start
+                            if length == key.count
+                                && (length == 0 || memcmp(arena.baseAddress! + start, key.baseAddress!, length) == 0) {
+                                return Int32(id)
+                            }
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
+        }
+    }
+
+    /// Inserts a key known to be absent (the caller has just failed to `find` it).
+        mutating func insertUnchecked(_ key: UnsafeRawBufferPointer, tag: Int32, hash: UInt64) -> Int32 {
+        let id = Int32(tags.count)
+        arena.append(contentsOf: key)
+        offsets.append(arena.count)
+        tags.append(tag)
+        hashes.append(hash)
+        if tags.count * 2 > slots.count { grow() } else { place(id: id, hash: hash) }
+        return id
+    }
+
+    private mutating func place(id: Int32, hash: UInt64) {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        slots.withUnsafeMutableBufferPointer { slots in
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = id + 1
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = [Int32](repeating: 0, count: size)
+        mask = size - 1
+        for id in 0..<tags.count { place(id: Int32(id), hash: hashes[id]) }
+    }
+
+    /// A 64-bit hash of `(tag, key)`: 8-byte words through a multiply–xorshift mix
+    /// (the wyhash/murmur finaliser family), then a final avalanche.
+    @inline(__always)
+    public static func hash(_ key: UnsafeRawBufferPointer, tag: Int32) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* (UInt64(UInt32(bitPattern: tag)) &+ UInt64(key.count) &+ 1)
+        var i = 0
+        let n = key.count
+        guard let base = key.baseAddress else { return mix(h) }
+        while i + 8 <= n {
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = mix(h ^ word) &+ 0x6A09_E667_F3BC_C909
+            i += 8
+        }
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n { tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift; shift += 8; i += 1 }
+            h = mix(h ^ tail)
+        }
+        return mix(h)
+    }
+
+    /// The murmur3 64-bit finaliser.
+    @inline(__always)
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        z = (z ^ (z >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+        return z ^ (z >> 33)
+    }
+}

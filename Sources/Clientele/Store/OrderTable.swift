@@ -1,0 +1,61 @@
+/// Orders in contiguous columns, grouped by customer (CSR layout) and by first day within one.
+///
+/// Orders of customer `c` are `customerStart[c] ..< customerStart[c + 1]`. An order's day is its
+/// first line's day; its last day differs only when a later-dated line (a late return) shares
+/// its order_id. 24 bytes an order.
+public struct OrderTable: Sendable {
+    public internal(set) var customerStart: [Int]
+    public internal(set) var customer: [Int32]
+    public internal(set) var firstDay: [Int32]
+    public internal(set) var lastDay: [Int32]
+    public internal(set) var netCents: [Int64]
+    public internal(set) var lines: [Int32]
+
+    public var count: Int { customer.count }
+    public var customerCount: Int { customerStart.count - 1 }
+
+    /// The orders of customer `c`.
+    @inline(__always) public func orders(of c: Int) -> Range<Int> { customerStart[c]..<customerStart[c + 1] }
+
+    /// Groups unordered orders by customer with a counting sort, then by day within each.
+    /// - Complexity: O(orders + customers) plus a small sort per customer.
+    init(customers: Int, customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
+        let n = customer.count
+        var start = [Int](repeating: 0, count: customers + 1)
+        for c in customer { start[Int(c) + 1] += 1 }
+        for c in 0..<customers { start[c + 1] += start[c] }
+        var next = start
+        var position = [Int](repeating: 0, count: n)
+        for k in 0..<n { let c = Int(customer[k]); position[k] = next[c]; next[c] += 1 }
+        var sortedCustomer = [Int32](repeating: 0, count: n)
+        var sortedFirst = [Int32](repeating: 0, count: n)
+        var sortedLast = [Int32](repeating: 0, count: n)
+        var sortedCents = [Int64](repeating: 0, count: n)
+        var sortedLines = [Int32](repeating: 0, count: n)
+        for k in 0..<n {
+            let p = position[k]
+            sortedCustomer[p] = customer[k]; sortedFirst[p] = firstDay[k]; sortedLast[p] = lastDay[k]
+            sortedCents[p] = netCents[k]; sortedLines[p] = lines[k]
+        }
+        // Within a customer, order by (first day, last day, cents, lines): deterministic whatever the input order.
+        for c in 0..<customers where start[c + 1] - start[c] > 1 {
+            let range = start[c]..<start[c + 1]
+            var perm = Array(range)
+            perm.sort { a, b in
+                (sortedFirst[a], sortedLast[a], sortedCents[a], sortedLines[a]) < (sortedFirst[b], sortedLast[b], sortedCents[b], sortedLines[b])
+            }
+            if perm == Array(range) { continue }
+            let f = perm.map { sortedFirst[$0] }, l = perm.map { sortedLast[$0] }
+            let m = perm.map { sortedCents[$0] }, q = perm.map { sortedLines[$0] }
+            for (offset, p) in range.enumerated() {
+                sortedFirst[p] = f[offset]; sortedLast[p] = l[offset]; sortedCents[p] = m[offset]; sortedLines[p] = q[offset]
+            }
+        }
+        self.customerStart = start
+        self.customer = sortedCustomer
+        self.firstDay = sortedFirst
+        self.lastDay = sortedLast
+        self.netCents = sortedCents
+        self.lines = sortedLines
+    }
+}
