@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Check Clientele's RFM output, customer by customer, against the independent pandas
+# reference (rfm_reference.py), for both tie rules.
+#
+#   Benchmarks/reference/check_rfm.sh [CLIENTELE_BINARY]   # default .build/release/clientele
+#
+# Environment: CUSTOMERS=100000 SEED=11 (generated set), KEEP=1 keeps the work folder.
+# If the binary is missing it is built with `swift build -c release` first.
+#
+# Tests (each prints PASS/FAIL; the last line is "N passed, N failed"; exit 1 on any failure):
+#   reference-self-check         brute-force check of the reference's share/NTILE scoring
+#   reference-testdata-{share,split}   reference on testdata/ equals the hand-checked expected files
+#   clientele-testdata-{share,split}   clientele run on testdata/ equals the expected files
+#   clientele-generated-{share,split}  clientele generate --customers $CUSTOMERS --seed $SEED,
+#                                      clientele run --rfm-ties ..., compared with the reference
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bench="$(cd "$here/.." && pwd)"
+root="$(cd "$bench/.." && pwd)"
+bin="${1:-$root/.build/release/clientele}"
+[[ "$bin" = /* ]] || bin="$PWD/$bin"
+CUSTOMERS="${CUSTOMERS:-100000}"
+SEED="${SEED:-11}"
+
+passed=0
+failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+finish() { echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit $?; }
+
+start=$SECONDS
+if ! PY="$("$bench/setup-python.sh" | tail -n 1)"; then
+    fail setup-python "could not create the venv (Benchmarks/setup-python.sh)"
+    finish
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/clientele-check-rfm.XXXXXX")"
+if [[ "${KEEP:-0}" == 1 ]]; then echo "work folder: $work"; else trap 'rm -rf "$work"' EXIT; fi
+
+# -- the reference itself
+if out="$("$PY" "$here/rfm_reference.py" --self-check 2>&1)"; then pass reference-self-check
+else fail reference-self-check "$(echo "$out" | tail -n 3)"; fi
+
+td="$here/testdata"
+for ties in share split; do
+    "$PY" "$here/rfm_reference.py" "$td/transactions.csv" "$work/ref-testdata-$ties.csv" --ties "$ties" 2>/dev/null
+    if out="$("$PY" "$here/compare_customers.py" "$td/expected_$ties.csv" "$work/ref-testdata-$ties.csv" 2>&1)"; then
+        pass "reference-testdata-$ties"
+    else
+        fail "reference-testdata-$ties" "$out"
+    fi
+done
+
+# -- the clientele binary
+if [[ ! -x "$bin" ]]; then
+    echo "check_rfm: $bin not found; building it (swift build -c release)" >&2
+    (cd "$root" && swift build -c release --product clientele >&2) || true
+fi
+if [[ ! -x "$bin" ]]; then
+    fail clientele-binary "$bin does not exist and could not be built"
+    finish
+fi
+
+run_clientele() {  # name tx it outdir ties -> 0 ok
+    local name="$1" tx="$2" it="$3" out="$4" ties="$5" log="$work/$1.log"
+    if ! "$bin" run --transactions "$tx" --interactions "$it" --out "$out" --rfm-ties "$ties" --quiet \
+            >"$log" 2>&1; then
+        fail "$name" "clientele run exited $? ($(tail -n 3 "$log" | tr '\n' ' '))"
+        return 1
+    fi
+    if [[ ! -s "$out/customers.csv" ]]; then
+        fail "$name" "clientele run wrote no $out/customers.csv"
+        return 1
+    fi
+}
+
+compare() {  # name reference clientele
+    local out
+    if out="$("$PY" "$here/compare_customers.py" "$2" "$3" --label "$1" --show 5 2>&1)"; then
+        pass "$1"; echo "    $out"
+    else
+        fail "$1" "$out"
+    fi
+}
+
+for ties in share split; do
+    name="clientele-testdata-$ties"
+    run_clientele "$name" "$td/transactions.csv" "$td/interactions.csv" "$work/cli-testdata-$ties" "$ties" &&
+        compare "$name" "$td/expected_$ties.csv" "$work/cli-testdata-$ties/customers.csv"
+done
+
+gen="$work/generated"
+if ! "$bin" generate --customers "$CUSTOMERS" --seed "$SEED" --out "$gen" >"$work/generate.log" 2>&1; then
+    fail clientele-generate "clientele generate exited non-zero ($(tail -n 3 "$work/generate.log" | tr '\n' ' '))"
+    finish
+fi
+for f in transactions.csv interactions.csv; do
+    [[ -s "$gen/$f" ]] || { fail clientele-generate "generate wrote no $f"; finish; }
+done
+echo "check_rfm: generated $CUSTOMERS customers, $(($(wc -l < "$gen/transactions.csv") - 1)) transaction rows" >&2
+
+for ties in share split; do
+    name="clientele-generated-$ties"
+    if ! "$PY" "$here/rfm_reference.py" "$gen/transactions.csv" "$work/ref-gen-$ties.csv" --ties "$ties" \
+            2>"$work/ref-gen-$ties.log"; then
+        fail "$name" "reference failed: $(tail -n 3 "$work/ref-gen-$ties.log")"
+        continue
+    fi
+    run_clientele "$name" "$gen/transactions.csv" "$gen/interactions.csv" "$work/cli-gen-$ties" "$ties" &&
+        compare "$name" "$work/ref-gen-$ties.csv" "$work/cli-gen-$ties/customers.csv"
+done
+
+echo "check_rfm: $((SECONDS - start)) s" >&2
+finish
