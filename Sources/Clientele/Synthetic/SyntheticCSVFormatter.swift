@@ -1,0 +1,74 @@
+/// Formats a `SyntheticCustomer` as rows of `transactions.csv` and `interactions.csv`.
+///
+/// transactions: `C00000042,42-3,2024-05-17,12.30,1,P0137,web` — customer id, order id
+/// (customer number, order ordinal from 1), day, line amount with two decimals (negative on a
+/// return line), quantity, product id, channel. interactions:
+/// `C00000042,2024-06-02,email,survey,4,9` — satisfaction and recommend blank when missing and
+/// on every other kind. Orphan ids (`P00000042`) follow the customer's own rows. LF endings,
+/// no quoting needed (no field contains a comma, quote or line break).
+struct SyntheticCSVFormatter {
+    /// Digits in the zero-padded customer number.
+    let customerWidth: Int
+    /// Digits in the zero-padded product number.
+    let productWidth: Int
+
+    /// Upper bounds on one row's length (ids ≤ 11 bytes, order id ≤ 21, amount ≤ 18, …).
+    static let maxTransactionRow = 128
+    static let maxInteractionRow = 64
+
+    func append(_ customer: SyntheticCustomer,
+                transactions: inout SyntheticByteBuffer, interactions: inout SyntheticByteBuffer) {
+        let number = customer.number
+        for (ordinal, order) in customer.orders.enumerated() {
+            for line in customer.lines[order.lines] {
+                transactions.appendRow(maxBytes: Self.maxTransactionRow) { out in
+                    var n = 0
+                    out[n] = 67; n += 1  // C
+                    n += SyntheticBytes.write(number, width: customerWidth, at: out + n)
+                    out[n] = 44; n += 1
+                    n += SyntheticBytes.write(number, at: out + n)
+                    out[n] = 45; n += 1  // -
+                    n += SyntheticBytes.write(ordinal + 1, at: out + n)
+                    out[n] = 44; n += 1
+                    n += order.day.writeISO(into: out + n)
+                    out[n] = 44; n += 1
+                    n += SyntheticBytes.writeCents(line.amountCents, at: out + n)
+                    out[n] = 44; n += 1
+                    n += SyntheticBytes.writeSigned(line.quantity, at: out + n)
+                    out[n] = 44; n += 1
+                    out[n] = 80; n += 1  // P
+                    n += SyntheticBytes.write(line.product, width: productWidth, at: out + n)
+                    out[n] = 44; n += 1
+                    n += SyntheticBytes.write(order.channel.name, at: out + n)
+                    out[n] = 10; n += 1
+                    return n
+                }
+            }
+        }
+        appendInteractions(customer.interactions, prefix: 67, number: number, into: &interactions)
+        appendInteractions(customer.orphanInteractions, prefix: 80, number: number, into: &interactions)
+    }
+
+    private func appendInteractions(_ rows: [SyntheticCustomer.Interaction], prefix: UInt8, number: Int,
+                                    into buffer: inout SyntheticByteBuffer) {
+        for row in rows {
+            buffer.appendRow(maxBytes: Self.maxInteractionRow) { out in
+                var n = 0
+                out[n] = prefix; n += 1
+                n += SyntheticBytes.write(number, width: customerWidth, at: out + n)
+                out[n] = 44; n += 1
+                n += row.day.writeISO(into: out + n)
+                out[n] = 44; n += 1
+                n += SyntheticBytes.write(row.channel.name, at: out + n)
+                out[n] = 44; n += 1
+                n += SyntheticBytes.write(row.kind.name, at: out + n)
+                out[n] = 44; n += 1
+                if let satisfaction = row.satisfaction { n += SyntheticBytes.write(satisfaction, at: out + n) }
+                out[n] = 44; n += 1
+                if let recommend = row.recommend { n += SyntheticBytes.write(recommend, at: out + n) }
+                out[n] = 10; n += 1
+                return n
+            }
+        }
+    }
+}
