@@ -17,10 +17,12 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLAPACK", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev", "liblapack-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // Only what Swift's Glibc module does not expose: renameat2(RENAME_EXCHANGE) for atomic report swaps.
+        .target(name: "CSupport"),
         .target(
             name: "Clientele",
             dependencies: [
-                "CBLAS", "CLAPACK", "CSQLite",
+                "CBLAS", "CLAPACK", "CSQLite", "CSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

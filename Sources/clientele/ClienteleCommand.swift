@@ -6,6 +6,6 @@ struct ClienteleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clientele",
         abstract: "Analytical CRM batch engine: RFM segments, customer value, clusters, churn.",
-        subcommands: [GenerateCommand.self]
+        subcommands: [RunCommand.self, GenerateCommand.self, DemoCommand.self]
     )
 }

@@ -73,6 +73,8 @@ public struct FileAccounting: Sendable, Equatable {
     public var rowsRead = 0
     public var rowsUsed = 0
     public var rejectedByReason: [RejectReason: Int] = [:]
+    /// Used rows that matched no customer (interactions of customers without transactions).
+    public var rowsUnmatched = 0
     public var rowsRejected: Int { rejectedByReason.values.reduce(0, +) }
 
     public init(path: String) { self.path = path }

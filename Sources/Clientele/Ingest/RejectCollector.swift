@@ -17,7 +17,8 @@ struct RejectCollector {
     mutating func reject(line: Int, column: Int?, reason: RejectReason, message: String, raw: UnsafeRawBufferPointer) -> Bool {
         accounting.rowsRead += 1
         accounting.rejectedByReason[reason, default: 0] += 1
-        let name = column.flatMap { $0 >= 1 && $0 <= header.count ? header[$0 - 1] : nil }
+        var name: String? = nil
+        if let column, column >= 1, column <= header.count { name = header[column - 1] }
         rejects.append(RejectedRow(file: path, line: line, column: column, columnName: name, reason: reason,
                                    message: message, rawLine: String(decoding: raw, as: UTF8.self)))
         return policy == .skip
@@ -40,6 +41,12 @@ struct RejectVerdict {
     var accounting: FileAccounting
     /// Rejected rows in line order.
     var rejects: [RejectedRow]
+
+    /// A verdict on accounting alone (rejects already collected elsewhere).
+    init(accounting: FileAccounting) {
+        self.accounting = accounting
+        self.rejects = []
+    }
 
     init(_ collectors: [RejectCollector], path: String) {
         var accounting = FileAccounting(path: path)

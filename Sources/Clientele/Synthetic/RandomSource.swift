@@ -23,6 +23,12 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
         if s0 | s1 | s2 | s3 == 0 { s0 = 0x9E37_79B9_7F4A_7C15 }  // the one state xoshiro must avoid
     }
 
+    /// A source with this exact xoshiro256** state (not all zero), for reference test vectors.
+    init(state: (UInt64, UInt64, UInt64, UInt64)) {
+        precondition(state.0 | state.1 | state.2 | state.3 != 0, "xoshiro256** state must not be all zero")
+        (s0, s1, s2, s3) = state
+    }
+
     /// The next 64 random bits (xoshiro256**: `rotl(s1 × 5, 7) × 9`, then the linear step).
     @inline(__always)
     public mutating func next() -> UInt64 {

@@ -11,13 +11,14 @@ public struct SegmentMap: Sendable, Equatable {
     public var quantiles: Int { cells.count }
 
     /// A map from one row of names per R score (`rows[r - 1][f - 1]`), each row N long.
-    public init(rows: [[String]]) throws(SegmentMapError) {
+    /// `order` lists segment names in report order; names it omits follow, best R and F first.
+    public init(rows: [[String]], order: [String] = []) throws(SegmentMapError) {
         let n = rows.count
         guard n >= 2 else { throw SegmentMapError(reason: "needs at least 2 R rows, found \(n)") }
         for (r, row) in rows.enumerated() where row.count != n {
             throw SegmentMapError(reason: "row R=\(r + 1) has \(row.count) names; each row needs one name per F score (\(n))")
         }
-        var names: [String] = []
+        var names = order.filter { name in rows.contains { $0.contains(name) } }
         // Report order: best R first, then best F first.
         for row in rows.reversed() { for name in row.reversed() where !names.contains(name) { names.append(name) } }
         self.names = names
@@ -36,7 +37,8 @@ public struct SegmentMap: Sendable, Equatable {
             [promising, potential, potential, loyal, loyal],                      // R = 4
             [new, potential, potential, champions, champions],                    // R = 5
         ]
-        return try! SegmentMap(rows: rows)
+        let order = [champions, loyal, potential, new, promising, needAttention, aboutToSleep, atRisk, cantLose, hibernating]
+        return try! SegmentMap(rows: rows, order: order)
     }()
 
     public func segment(r: Int, f: Int) -> Int { cells[r - 1][f - 1] }

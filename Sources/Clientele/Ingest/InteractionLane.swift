@@ -1,0 +1,123 @@
+/// Converts one lane's share of `interactions.csv` into columns keyed by the customer index.
+///
+/// Interactions of customers with no transaction are counted (rows and distinct ids) and
+/// reported, never silently dropped.
+struct InteractionLane: RecordConsumer {
+    struct Positions {
+        var fieldCount: Int
+        var customer: Int
+        var date: Int
+        var channel: Int?
+        var kind: Int?
+        var satisfaction: Int?
+        var recommend: Int?
+    }
+
+    let positions: Positions
+    let customers: CustomerIndex
+    let columns: InteractionColumns
+    let quote: UInt8
+    let dateFormat: DateFormat
+    let decimalSeparator: UInt8
+    var dates: DateParser
+    var collector: RejectCollector
+    var table = InteractionTable()
+    var channels = KeyInterner(capacity: 16)
+    var orphanRows = 0
+    var orphanKeys = KeyInterner(capacity: 64)
+
+    init(source: CSVSource, columns: InteractionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy,
+         customers: CustomerIndex) throws(IngestError) {
+        let map = HeaderMap(path: source.path, names: header.names)
+        positions = Positions(fieldCount: header.names.count, customer: try map.required(columns.customerID),
+                              date: try map.required(columns.interactionDate), channel: try map.optional(columns.channel),
+                              kind: try map.optional(columns.kind), satisfaction: try map.optional(columns.satisfaction),
+                              recommend: try map.optional(columns.recommend))
+        self.customers = customers
+        self.columns = columns
+        quote = source.dialect.quote
+        dateFormat = source.dateFormat
+        decimalSeparator = source.decimalSeparator
+        dates = DateParser(source.dateFormat)
+        collector = RejectCollector(path: source.path, policy: policy, header: header.names)
+    }
+
+    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) {
+        collector.malformed(m, buffer: buffer, lineBase: lineBase)
+    }
+
+    mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+        var cursor = FieldCursor(buffer: buffer, quote: quote)
+        for r in 0..<batch.count {
+            let first = Int(batch.recordFields[r])
+            let n = batch.fieldCount(r)
+            let line = lineBase + Int(batch.recordLine[r]) - 1
+            let raw = UnsafeRawBufferPointer(rebasing: buffer[Int(batch.recordStart[r])..<Int(batch.recordEnd[r])])
+            if n != positions.fieldCount {
+                let message = "expected \(positions.fieldCount) fields as in the header, found \(n)"
+                if !collector.reject(line: line, column: min(n, positions.fieldCount) + 1, reason: .fieldCount, message: message, raw: raw) { return false }
+                continue
+            }
+            if let (column, reason, message) = convert(batch, first, &cursor) {
+                if !collector.reject(line: line, column: column + 1, reason: reason, message: message, raw: raw) { return false }
+                continue
+            }
+            collector.used()
+        }
+        return true
+    }
+
+    private mutating func convert(_ batch: RecordBatch, _ first: Int, _ cursor: inout FieldCursor) -> (Int, RejectReason, String)? {
+        let customerField = batch.fields[first + positions.customer]
+        if customerField.start == customerField.end { return (positions.customer, .emptyKey, "customer_id is empty") }
+        let dateField = batch.fields[first + positions.date]
+        guard let day = cursor.with(dateField, { dates.parse($0) }) else {
+            let text = cursor.with(dateField) { displayText($0) }
+            return (positions.date, .badDate, "cannot parse \"\(text)\" as a date; expected \(dateFormat) (set date_format in the job file for other layouts)")
+        }
+        var satisfaction = Float.nan, recommend = Float.nan
+        if let s = positions.satisfaction {
+            switch answer(batch.fields[first + s], scale: columns.satisfactionScale, &cursor) {
+            case .success(let v): satisfaction = v
+            case .failure(let failure): return (s, failure.reason, failure.message)
+            }
+        }
+        if let s = positions.recommend {
+            switch answer(batch.fields[first + s], scale: columns.recommendScale, &cursor) {
+            case .success(let v): recommend = v
+            case .failure(let failure): return (s, failure.reason, failure.message)
+            }
+        }
+        guard let customer = cursor.with(customerField, { customers.id(of: $0) }) else {
+            orphanRows += 1
+            _ = cursor.with(customerField) { orphanKeys.intern($0) }
+            return nil
+        }
+        let kind = positions.kind.map { k in cursor.with(batch.fields[first + k]) { InteractionKind(bytes: $0) } } ?? .other
+        let channel = positions.channel.map { c in cursor.with(batch.fields[first + c]) { UInt16(channels.intern($0).id) } } ?? 0
+        table.customer.append(customer)
+        table.day.append(day)
+        table.kind.append(kind)
+        table.channel.append(channel)
+        table.satisfaction.append(satisfaction)
+        table.recommend.append(recommend)
+        return nil
+    }
+
+    struct AnswerFailure: Error { var reason: RejectReason; var message: String }
+
+    /// A survey answer: blank is missing (NaN); otherwise a number within the scale.
+    private func answer(_ field: RecordBatch.Field, scale: ClosedRange<Double>, _ cursor: inout FieldCursor) -> Result<Float, AnswerFailure> {
+        if field.start == field.end { return .success(.nan) }
+        let parsed: Result<Int64, CentsParser.Failure> = cursor.with(field) { CentsParser(decimalSeparator: decimalSeparator).parse($0) }
+        guard case .success(let cents) = parsed else {
+            let text = cursor.with(field) { displayText($0) }
+            return .failure(AnswerFailure(reason: .badNumber, message: "cannot parse \"\(text)\" as a number (leave it blank when unanswered)"))
+        }
+        let value = Double(cents) / 100
+        guard scale.contains(value) else {
+            return .failure(AnswerFailure(reason: .outOfRange, message: "\(value) is outside the scale \(scale.lowerBound)–\(scale.upperBound)"))
+        }
+        return .success(Float(value))
+    }
+}

@@ -1,0 +1,79 @@
+/// Everything one run needs to know: inputs, periods, kernel settings, outputs.
+///
+/// Built from defaults, then a job file (`JobFile`), then command-line flags, each overriding
+/// the one before. Validated once by `validate()` before anything is read.
+public struct JobConfiguration: Sendable {
+    public var transactions: CSVSource?
+    public var transactionColumns = TransactionColumns()
+    public var interactions: CSVSource?
+    public var interactionColumns = InteractionColumns()
+    /// The report folder, replaced whole by each successful run.
+    public var out = "clientele-report"
+    /// Analysis date; default the day after the last transaction.
+    public var asOf: CalendarDay?
+    /// Last day of the calibration period, inclusive (used by the predictive kernels).
+    public var calibrationEnd: CalendarDay?
+    public var ingest = IngestOptions()
+    public var rfm = RFMScorer()
+    public var seed: UInt64 = 42
+    /// Threads; default every core.
+    public var threads: Int = defaultThreadCount()
+    public var quiet = false
+    public var format: SummaryFormat = .text
+
+    public enum SummaryFormat: String, Sendable, CaseIterable { case text, json }
+
+    public init() {}
+
+    /// Checks what can be checked before reading any file.
+    public func validate() throws(ConfigurationError) {
+        guard let transactions, !transactions.path.isEmpty else {
+            throw .missing("no transactions file: pass --transactions PATH or set [transactions] path in the job file")
+        }
+        if let interactions, interactions.path == transactions.path {
+            throw .invalid("interactions and transactions name the same file \(interactions.path)")
+        }
+        guard !out.isEmpty else { throw .invalid("--out must name a folder") }
+        guard ingest.maxRejectShare >= 0, ingest.maxRejectShare <= 1 else {
+            throw .invalid("max-reject-share = \(ingest.maxRejectShare): must be between 0 and 1")
+        }
+        guard threads >= 1, threads <= 256 else { throw .invalid("threads = \(threads): must be between 1 and 256") }
+        if let asOf, let calibrationEnd, calibrationEnd >= asOf {
+            throw .invalid("calibration-end \(calibrationEnd) must be before as-of \(asOf)")
+        }
+        guard rfm.margin.isFinite, rfm.margin >= 0 else { throw .invalid("margin = \(rfm.margin): must be a number ≥ 0") }
+    }
+}
+
+/// A configuration that cannot run; exit 64 with a message saying what to change.
+public enum ConfigurationError: ClienteleError, Equatable {
+    case missing(String)
+    case invalid(String)
+    case jobFile(path: String, line: Int?, column: Int?, reason: String)
+
+    public var exitStatus: ExitStatus { .usage }
+
+    public var description: String {
+        switch self {
+        case .missing(let text), .invalid(let text): return text
+        case .jobFile(let path, let line, let column, let reason):
+            var location = path
+            if let line { location += ":\(line)" }
+            if let column { location += ":\(column)" }
+            return "\(location): \(reason)"
+        }
+    }
+}
+
+/// The number of cores this process may use.
+public func defaultThreadCount() -> Int {
+    var count = 0
+    #if canImport(Glibc)
+    count = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    #endif
+    return max(1, count)
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

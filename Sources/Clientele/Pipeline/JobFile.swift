@@ -1,0 +1,233 @@
+import Foundation
+import TOMLKit
+
+/// Reads a TOML job file into a `JobConfiguration`, so a cron line is just
+/// `clientele run /etc/clientele/nightly.toml`. Unknown keys are errors: a typo must not be
+/// silently ignored by a nightly job.
+///
+/// ```toml
+/// [transactions]
+/// path = "exports/transactions.csv"
+/// delimiter = ";"            # , ; | tab
+/// date_format = "%d/%m/%Y"   # iso (default) or strptime directives
+/// decimal = ","              # decimal separator of amounts
+/// amount_from = "amount"     # or "quantity*unit_price"
+/// [transactions.columns]
+/// customer_id = "Kundennummer"
+///
+/// [interactions]
+/// path = "exports/interactions.csv"
+///
+/// [run]
+/// out = "reports/nightly"
+/// as_of = 2026-01-01
+/// calibration_end = 2025-06-30
+/// on_bad_row = "skip"
+/// max_reject_share = 0.01
+/// seed = 42
+/// threads = 2
+///
+/// [rfm]
+/// ties = "share"             # or "split"
+/// quantiles = 5
+/// monetary = "total"         # or "mean"
+/// margin = 0.3
+/// [rfm.segments]             # optional: one row of names per R score
+/// 1 = ["Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose Them"]
+/// ```
+public struct JobFile: Sendable {
+    public var path: String
+
+    public init(path: String) { self.path = path }
+
+    /// Applies the file's settings on top of `base`. Relative input paths are taken relative to
+    /// the job file's folder, so a job file travels with its exports.
+    public func apply(to base: JobConfiguration) throws(ConfigurationError) -> JobConfiguration {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw .jobFile(path: path, line: nil, column: nil, reason: "cannot read the job file: \(error)") }
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw .jobFile(path: path, line: error.source.begin.line, column: error.source.begin.column, reason: error.description)
+        } catch { throw .jobFile(path: path, line: nil, column: nil, reason: "\(error)") }
+
+        var config = base
+        let reader = Reader(path: path, folder: folder(of: path))
+        try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm"], in: "")
+        if let t = try reader.table(table, "transactions") {
+            try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "amount_from", "columns"], in: "transactions")
+            config.transactions = try reader.source(t, existing: config.transactions, section: "transactions")
+            if let from = try reader.string(t, "amount_from", "transactions") {
+                switch from {
+                case "amount": config.transactionColumns.amountFromQuantityTimesUnitPrice = false
+                case "quantity*unit_price", "quantity * unit_price": config.transactionColumns.amountFromQuantityTimesUnitPrice = true
+                default: throw reader.error("transactions.amount_from = \"\(from)\": use \"amount\" or \"quantity*unit_price\"")
+                }
+            }
+            if let c = try reader.table(t, "columns") {
+                let keys = ["customer_id", "order_id", "order_date", "amount", "quantity", "unit_price"]
+                try reader.allow(c, keys: keys, in: "transactions.columns")
+                var columns = config.transactionColumns
+                if let v = try reader.string(c, "customer_id", "transactions.columns") { columns.customerID = v }
+                if let v = try reader.string(c, "order_id", "transactions.columns") { columns.orderID = v }
+                if let v = try reader.string(c, "order_date", "transactions.columns") { columns.orderDate = v }
+                if let v = try reader.string(c, "amount", "transactions.columns") { columns.amount = v }
+                if let v = try reader.string(c, "quantity", "transactions.columns") { columns.quantity = v }
+                if let v = try reader.string(c, "unit_price", "transactions.columns") { columns.unitPrice = v }
+                config.transactionColumns = columns
+            }
+        }
+        if let t = try reader.table(table, "interactions") {
+            try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "columns", "satisfaction_scale", "recommend_scale"], in: "interactions")
+            config.interactions = try reader.source(t, existing: config.interactions, section: "interactions")
+            if let c = try reader.table(t, "columns") {
+                let keys = ["customer_id", "interaction_date", "channel", "kind", "satisfaction", "recommend"]
+                try reader.allow(c, keys: keys, in: "interactions.columns")
+                var columns = config.interactionColumns
+                if let v = try reader.string(c, "customer_id", "interactions.columns") { columns.customerID = v }
+                if let v = try reader.string(c, "interaction_date", "interactions.columns") { columns.interactionDate = v }
+                if let v = try reader.string(c, "channel", "interactions.columns") { columns.channel = v }
+                if let v = try reader.string(c, "kind", "interactions.columns") { columns.kind = v }
+                if let v = try reader.string(c, "satisfaction", "interactions.columns") { columns.satisfaction = v }
+                if let v = try reader.string(c, "recommend", "interactions.columns") { columns.recommend = v }
+                config.interactionColumns = columns
+            }
+            if let s = try reader.range(t, "satisfaction_scale", "interactions") { config.interactionColumns.satisfactionScale = s }
+            if let s = try reader.range(t, "recommend_scale", "interactions") { config.interactionColumns.recommendScale = s }
+        }
+        if let r = try reader.table(table, "run") {
+            try reader.allow(r, keys: ["out", "as_of", "calibration_end", "on_bad_row", "max_reject_share", "seed", "threads", "quiet", "format"], in: "run")
+            if let v = try reader.string(r, "out", "run") { config.out = reader.resolve(v) }
+            if let v = try reader.day(r, "as_of", "run") { config.asOf = v }
+            if let v = try reader.day(r, "calibration_end", "run") { config.calibrationEnd = v }
+            if let v = try reader.string(r, "on_bad_row", "run") {
+                guard let policy = BadRowPolicy(rawValue: v) else { throw reader.error("run.on_bad_row = \"\(v)\": use \"fail\" or \"skip\"") }
+                config.ingest.onBadRow = policy
+            }
+            if let v = try reader.double(r, "max_reject_share", "run") { config.ingest.maxRejectShare = v }
+            if let v = try reader.int(r, "seed", "run") {
+                guard v >= 0 else { throw reader.error("run.seed = \(v): must be ≥ 0") }
+                config.seed = UInt64(v)
+            }
+            if let v = try reader.int(r, "threads", "run") { config.threads = v }
+            if let v = try reader.bool(r, "quiet", "run") { config.quiet = v }
+            if let v = try reader.string(r, "format", "run") {
+                guard let f = JobConfiguration.SummaryFormat(rawValue: v) else { throw reader.error("run.format = \"\(v)\": use \"text\" or \"json\"") }
+                config.format = f
+            }
+        }
+        if let r = try reader.table(table, "rfm") {
+            try reader.allow(r, keys: ["ties", "quantiles", "monetary", "margin", "segments"], in: "rfm")
+            if let v = try reader.string(r, "ties", "rfm") {
+                guard let rule = RFMScorer.TieRule(rawValue: v) else { throw reader.error("rfm.ties = \"\(v)\": use \"share\" or \"split\"") }
+                config.rfm.ties = rule
+            }
+            if let v = try reader.int(r, "quantiles", "rfm") { config.rfm.quantiles = v }
+            if let v = try reader.string(r, "monetary", "rfm") {
+                guard let m = RFMScorer.Monetary(rawValue: v) else { throw reader.error("rfm.monetary = \"\(v)\": use \"total\" or \"mean\"") }
+                config.rfm.monetary = m
+            }
+            if let v = try reader.double(r, "margin", "rfm") { config.rfm.margin = v }
+            if let s = try reader.table(r, "segments") {
+                var rows: [[String]] = []
+                for r in 1...max(1, s.count) {
+                    guard let row = s[String(r)]?.array else { throw reader.error("rfm.segments needs rows \"1\" … \"\(s.count)\" (one per R score); row \(r) is missing") }
+                    rows.append(try row.map { value throws(ConfigurationError) -> String in
+                        guard let name = value.string else { throw reader.error("rfm.segments.\(r): names must be strings") }
+                        return name
+                    })
+                }
+                do { config.rfm.segments = try SegmentMap(rows: rows) } catch { throw reader.error("rfm.segments: \(error.reason)") }
+                if r["quantiles"] == nil { config.rfm.quantiles = rows.count }
+            }
+        }
+        return config
+    }
+
+    /// Typed access to TOML values with errors that name the key.
+    private struct Reader {
+        let path: String
+        let folder: String
+
+        func error(_ reason: String) -> ConfigurationError { .jobFile(path: path, line: nil, column: nil, reason: reason) }
+
+        func allow(_ table: TOMLTable, keys: [String], in section: String) throws(ConfigurationError) {
+            for key in table.keys where !keys.contains(key) {
+                let name = section.isEmpty ? key : "\(section).\(key)"
+                throw error("unknown key \"\(name)\"; known keys here: \(keys.joined(separator: ", "))")
+            }
+        }
+
+        func table(_ t: TOMLTable, _ key: String) throws(ConfigurationError) -> TOMLTable? {
+            guard let value = t[key] else { return nil }
+            guard let table = value.table else { throw error("\"\(key)\" must be a table ([\(key)])") }
+            return table
+        }
+
+        func string(_ t: TOMLTable, _ key: String, _ section: String) throws(ConfigurationError) -> String? {
+            guard let value = t[key] else { return nil }
+            guard let s = value.string else { throw error("\(section).\(key) must be a string") }
+            return s
+        }
+
+        func int(_ t: TOMLTable, _ key: String, _ section: String) throws(ConfigurationError) -> Int? {
+            guard let value = t[key] else { return nil }
+            guard let v = value.int else { throw error("\(section).\(key) must be an integer") }
+            return v
+        }
+
+        func double(_ t: TOMLTable, _ key: String, _ section: String) throws(ConfigurationError) -> Double? {
+            guard let value = t[key] else { return nil }
+            if let v = value.double { return v }
+            if let v = value.int { return Double(v) }
+            throw error("\(section).\(key) must be a number")
+        }
+
+        func bool(_ t: TOMLTable, _ key: String, _ section: String) throws(ConfigurationError) -> Bool? {
+            guard let value = t[key] else { return nil }
+            guard let v = value.bool else { throw error("\(section).\(key) must be true or false") }
+            return v
+        }
+
+        func day(_ t: TOMLTable, _ key: String, _ section: String) throws(ConfigurationError) -> CalendarDay? {
+            guard let value = t[key] else { return nil }
+            if let d = value.date, let day = CalendarDay(year: d.year, month: d.month, day: d.day) { return day }
+            if let s = value.string, let day = CalendarDay(iso: s) { return day }
+            throw error("\(section).\(key) must be a date like 2026-01-31")
+        }
+
+        func range(_ t: TOMLTable, _ key: String, _ section: String) throws(ConfigurationError) -> ClosedRange<Double>? {
+            guard let value = t[key] else { return nil }
+            guard let a = value.array, a.count == 2,
+                  let lo = a[0].double ?? a[0].int.map(Double.init), let hi = a[1].double ?? a[1].int.map(Double.init), lo < hi
+            else { throw error("\(section).\(key) must be [low, high], e.g. [1, 5]") }
+            return lo...hi
+        }
+
+        func source(_ t: TOMLTable, existing: CSVSource?, section: String) throws(ConfigurationError) -> CSVSource {
+            var source = existing ?? CSVSource(path: "")
+            if let p = try string(t, "path", section) { source.path = resolve(p) }
+            if let d = try string(t, "delimiter", section) {
+                guard let dialect = CSVDialect(delimiterName: d) else { throw error("\(section).delimiter = \"\(d)\": use one character such as \",\" \";\" \"|\" or \"tab\"") }
+                source.dialect.delimiter = dialect.delimiter
+            }
+            if let f = try string(t, "date_format", section) {
+                do { source.dateFormat = try DateFormat(f) } catch { throw self.error("\(section).date_format: \(error.description)") }
+            }
+            if let d = try string(t, "decimal", section) {
+                guard d == "." || d == "," else { throw error("\(section).decimal = \"\(d)\": use \".\" or \",\"") }
+                source.decimalSeparator = Array(d.utf8)[0]
+            }
+            return source
+        }
+
+        func resolve(_ p: String) -> String {
+            p.hasPrefix("/") || folder.isEmpty ? p : folder + "/" + p
+        }
+    }
+}
+
+/// The folder part of a path ("" for a bare file name).
+func folder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// One run: files → Ingest → Store → Kernels → Reports, with timings and input accounting.
+public struct Run: Sendable {
+    public var configuration: JobConfiguration
+
+    public init(configuration: JobConfiguration) { self.configuration = configuration }
+
+    /// What a successful run produced.
+    public struct Outcome: Sendable {
+        public var report: RunReport
+        /// The report folder, now in place.
+        public var folder: String
+    }
+
+    /// Runs the job. `progress` receives one line per stage (for a terminal; never for logs of results).
+    public func execute(progress: (String) -> Void = { _ in }) throws -> Outcome {
+        let config = configuration
+        try config.validate()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startedAt = ISO8601DateFormatter().string(from: Date())
+        var timings: [String: Double] = [:]
+        func lap(_ name: String, since: ContinuousClock.Instant) {
+            let d = clock.now - since
+            timings[name] = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        var ingest = config.ingest
+        ingest.lanes = config.threads
+
+        // Ingest.
+        var t = clock.now
+        progress("reading \(config.transactions!.path)")
+        let transactions = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns, options: ingest).load()
+        lap("ingest_transactions", since: t)
+        var interactions: InteractionLoader.Loaded?
+        if let source = config.interactions {
+            t = clock.now
+            progress("reading \(source.path)")
+            interactions = try InteractionLoader(source: source, columns: config.interactionColumns, options: ingest)
+                .load(customers: transactions.customers)
+            lap("ingest_interactions", since: t)
+        }
+        let rejects = transactions.rejects + (interactions?.rejects ?? [])
+        let rejectsPath = config.out.hasSuffix("/") ? String(config.out.dropLast()) + ".rejects.csv" : config.out + ".rejects.csv"
+        for accounting in [transactions.accounting] + (interactions.map { [$0.accounting] } ?? []) {
+            do {
+                try RejectVerdict(accounting: accounting).enforce(ingest, rejectsFile: rejectsPath)
+            } catch {
+                try? FileSink.write(RejectsCSVWriter(rejects: rejects).bytes(), to: rejectsPath)
+                throw error
+            }
+        }
+
+        // Kernels.
+        let asOf = config.asOf ?? transactions.lastDay.adding(days: 1)
+        if let end = config.calibrationEnd, end >= asOf {
+            throw ConfigurationError.invalid("calibration-end \(end) must be before as-of \(asOf)")
+        }
+        t = clock.now
+        progress("scoring RFM")
+        let activity = CustomerActivity(orders: transactions.orders, asOf: asOf)
+        let rfm = try config.rfm.run(activity)
+        lap("rfm", since: t)
+
+        // Reports.
+        t = clock.now
+        progress("writing \(config.out)")
+        var report = RunReport(
+            startedAt: startedAt,
+            settings: .init(transactions: config.transactions!.path, interactions: config.interactions?.path, asOf: asOf.description,
+                            asOfDefaulted: config.asOf == nil, calibrationEnd: config.calibrationEnd?.description,
+                            rfmTies: config.rfm.ties.rawValue, rfmQuantiles: config.rfm.quantiles, rfmMonetary: config.rfm.monetary.rawValue,
+                            margin: config.rfm.margin, onBadRow: config.ingest.onBadRow.rawValue,
+                            maxRejectShare: config.ingest.maxRejectShare, threads: config.threads, seed: config.seed),
+            inputs: [Self.inputFile("transactions", transactions.accounting)] + (interactions.map { [Self.inputFile("interactions", $0)] } ?? []),
+            customers: .init(inTransactions: transactions.customers.count, scored: rfm.count,
+                             notYetActive: transactions.customers.count - rfm.count, orders: transactions.orders.count,
+                             netRevenue: Double(rfm.revenueCents.reduce(0, +)) / 100),
+            rfm: .init(ties: config.rfm.ties.rawValue, quantiles: config.rfm.quantiles, segments: rfm.segmentSummaries.map {
+                .init(segment: $0.name, customers: $0.customers, share: $0.share, revenue: Double($0.revenueCents) / 100,
+                      revenueShare: $0.revenueShare, meanRecencyDays: $0.meanRecencyDays, meanFrequency: $0.meanFrequency,
+                      meanMonetary: $0.meanMonetary)
+            }),
+            skipped: Self.skippedSections(config: config),
+            timings: [:],
+            outputs: ["customers.csv", "segments.csv", "report.json", "report.md"] + (config.ingest.onBadRow == .skip ? ["rejects.csv"] : []))
+
+        let folder = try OutputFolder(config.out)
+        do {
+            try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, threads: config.threads)
+                .write(to: folder.path("customers.csv"))
+            try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments).bytes(), to: folder.path("segments.csv"))
+            if config.ingest.onBadRow == .skip {
+                try FileSink.write(RejectsCSVWriter(rejects: rejects).bytes(), to: folder.path("rejects.csv"))
+            }
+            lap("reports", since: t)
+            lap("total", since: started)
+            report.timings = timings
+            try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: folder.path("report.md"))
+            try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
+            try folder.commit()
+        } catch {
+            folder.abandon()
+            throw error
+        }
+        return Outcome(report: report, folder: folder.finalPath)
+    }
+
+    static func inputFile(_ role: String, _ a: FileAccounting) -> RunReport.InputFile {
+        RunReport.InputFile(role: role, path: a.path, rowsRead: a.rowsRead, rowsUsed: a.rowsUsed, rowsRejected: a.rowsRejected,
+                            rejectedByReason: Dictionary(uniqueKeysWithValues: a.rejectedByReason.map { ($0.key.rawValue, $0.value) }))
+    }
+
+    static func inputFile(_ role: String, _ loaded: InteractionLoader.Loaded) -> RunReport.InputFile {
+        var file = inputFile(role, loaded.accounting)
+        file.rowsUnmatchedCustomer = loaded.orphanRows
+        file.unmatchedCustomers = loaded.orphanCustomers
+        file.unmatchedCustomerExamples = loaded.orphanExamples
+        return file
+    }
+
+    static func skippedSections(config: JobConfiguration) -> [RunReport.Skipped] {
+        var skipped: [RunReport.Skipped] = []
+        if config.interactions == nil {
+            skipped.append(.init(section: "interactions", reason: "no interactions file given; satisfaction, complaints and the satisfaction–loyalty analysis need one"))
+        }
+        return skipped
+    }
+}

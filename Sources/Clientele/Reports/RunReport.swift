@@ -1,0 +1,87 @@
+/// Everything in `report.json`: settings, input accounting, per-kernel summaries, timings, versions.
+/// The Markdown and HTML writers render the same value, so the reports never disagree.
+public struct RunReport: Codable, Sendable {
+    public struct Tool: Codable, Sendable {
+        public var name = "clientele"
+        public var version = ClienteleVersion.current
+    }
+
+    public struct Settings: Codable, Sendable {
+        public var transactions: String
+        public var interactions: String?
+        public var asOf: String
+        public var asOfDefaulted: Bool
+        public var calibrationEnd: String?
+        public var rfmTies: String
+        public var rfmQuantiles: Int
+        public var rfmMonetary: String
+        public var margin: Double
+        public var onBadRow: String
+        public var maxRejectShare: Double
+        public var threads: Int
+        public var seed: UInt64
+    }
+
+    public struct InputFile: Codable, Sendable {
+        public var role: String
+        public var path: String
+        public var rowsRead: Int
+        public var rowsUsed: Int
+        public var rowsRejected: Int
+        public var rejectedByReason: [String: Int]
+        /// Used rows whose customer has no transaction (interactions only).
+        public var rowsUnmatchedCustomer: Int?
+        public var unmatchedCustomers: Int?
+        public var unmatchedCustomerExamples: [String]?
+    }
+
+    public struct Customers: Codable, Sendable {
+        /// Distinct customer_id values with at least one used transaction line.
+        public var inTransactions: Int
+        /// Of those, customers with an order before as-of (the rows of customers.csv).
+        public var scored: Int
+        /// Customers whose every order is on or after as-of.
+        public var notYetActive: Int
+        public var orders: Int
+        public var netRevenue: Double
+    }
+
+    public struct Segment: Codable, Sendable {
+        public var segment: String
+        public var customers: Int
+        public var share: Double
+        public var revenue: Double
+        public var revenueShare: Double?
+        public var meanRecencyDays: Double?
+        public var meanFrequency: Double?
+        public var meanMonetary: Double?
+    }
+
+    public struct RFM: Codable, Sendable {
+        public var ties: String
+        public var quantiles: Int
+        public var segments: [Segment]
+    }
+
+    /// A kernel or section that did not run, and why.
+    public struct Skipped: Codable, Sendable {
+        public var section: String
+        public var reason: String
+    }
+
+    public var tool = Tool()
+    public var startedAt: String
+    public var settings: Settings
+    public var inputs: [InputFile]
+    public var customers: Customers
+    public var rfm: RFM
+    public var skipped: [Skipped]
+    /// Seconds per stage.
+    public var timings: [String: Double]
+    public var outputs: [String]
+}
+
+/// The version written into every report.
+public enum ClienteleVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,40 @@
+/// `segments.csv`: one row per segment of the map, in report order.
+struct SegmentsCSVWriter {
+    let segments: [RunReport.Segment]
+
+    func bytes() -> [UInt8] {
+        var b = ByteBuffer()
+        b.text("segment,customers,share,revenue,revenue_share,mean_recency_days,mean_frequency,mean_monetary\n")
+        for s in segments {
+            b.field(s.segment); b.comma()
+            b.int(s.customers); b.comma()
+            b.double(s.share); b.comma()
+            b.cents(Int64((s.revenue * 100).rounded())); b.comma()
+            if let v = s.revenueShare { b.double(v) }; b.comma()
+            if let v = s.meanRecencyDays { b.double(v) }; b.comma()
+            if let v = s.meanFrequency { b.double(v) }; b.comma()
+            if let v = s.meanMonetary { b.double(v) }
+            b.newline()
+        }
+        return b.bytes
+    }
+}
+
+/// `rejects.csv`: `file, line, column, reason, raw_line`, in file then line order.
+struct RejectsCSVWriter {
+    let rejects: [RejectedRow]
+
+    func bytes() -> [UInt8] {
+        var b = ByteBuffer()
+        b.text("file,line,column,reason,raw_line\n")
+        for r in rejects {
+            b.field(r.file); b.comma()
+            b.int(r.line); b.comma()
+            if let c = r.column { b.int(c) }; b.comma()
+            b.field("\(r.reason.rawValue): \(r.columnName.map { "\($0): " } ?? "")\(r.message)"); b.comma()
+            b.field(r.rawLine)
+            b.newline()
+        }
+        return b.bytes
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Clientele
+import Foundation
+
+/// Prints `error: …` on stderr and exits with the error's sysexits status; unknown errors exit 70.
+func exitOnError<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as any ClienteleError {
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        throw ExitCode(error.exitStatus.rawValue)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("error: internal error: \(error)\n".utf8))
+        throw ExitCode(ExitStatus.software.rawValue)
+    }
+}
+
+/// True when stderr is a terminal, so progress lines help a person and stay out of cron mail.
+var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+func printSummary(_ outcome: Run.Outcome, format: JobConfiguration.SummaryFormat) throws {
+    let r = outcome.report
+    switch format {
+    case .json:
+        struct Summary: Encodable {
+            var report: String
+            var asOf: String
+            var customers: Int
+            var orders: Int
+            var inputs: [RunReport.InputFile]
+            var segments: [String: Int]
+            var seconds: Double
+        }
+        let summary = Summary(report: outcome.folder, asOf: r.settings.asOf, customers: r.customers.scored, orders: r.customers.orders,
+                              inputs: r.inputs, segments: Dictionary(uniqueKeysWithValues: r.rfm.segments.map { ($0.segment, $0.customers) }),
+                              seconds: r.timings["total"] ?? 0)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+    case .text:
+        let rejected = r.inputs.reduce(0) { $0 + $1.rowsRejected }
+        let top = r.rfm.segments.max { $0.customers < $1.customers }
+        print("report: \(outcome.folder)/report.md (\(r.customers.scored) customers as of \(r.settings.asOf), "
+              + "\(rejected) rows rejected\(top.map { "; largest segment \($0.segment): \($0.customers)" } ?? ""))")
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Clientele
+import Foundation
+
+/// `clientele run`: the nightly job. Flags override the job file; the job file overrides defaults.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Load the exports, compute segments and values, and write the report folder.",
+        discussion: """
+            Exit status: 0 success; 64 usage or job-file error; 65 bad input data (or too many \
+            rejected rows); 66 input file missing or unreadable; 73 report folder cannot be \
+            created; 74 write error; 70 internal error.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("A TOML job file; every flag below is also a key in it.", valueName: "job.toml"))
+    var job: String?
+
+    @Option(help: ArgumentHelp("The transactions export (one row per order line).", valueName: "path"))
+    var transactions: String?
+
+    @Option(help: ArgumentHelp("The interactions export (optional).", valueName: "path"))
+    var interactions: String?
+
+    @Option(help: ArgumentHelp("Report folder, replaced whole by a successful run. (default: clientele-report)", valueName: "dir"))
+    var out: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Analysis date. (default: the day after the last transaction)", valueName: "yyyy-mm-dd"))
+    var asOf: String?
+
+    @Option(name: .customLong("calibration-end"), help: ArgumentHelp("Last day of the calibration period, inclusive.", valueName: "yyyy-mm-dd"))
+    var calibrationEnd: String?
+
+    @Option(name: .customLong("rfm-ties"), help: ArgumentHelp("Tie rule for RFM scores: share (tied customers share a score) or split (SQL NTILE). (default: share)", valueName: "share|split"))
+    var rfmTies: String?
+
+    @Option(help: ArgumentHelp("Profit share of revenue for historical CLV. (default: 1)", valueName: "x"))
+    var margin: Double?
+
+    @Option(name: .customLong("on-bad-row"), help: ArgumentHelp("fail: stop at the first bad row; skip: set bad rows aside in rejects.csv. (default: fail)", valueName: "fail|skip"))
+    var onBadRow: String?
+
+    @Option(name: .customLong("max-reject-share"), help: ArgumentHelp("With skip: fail when more than this share of a file's rows is rejected. (default: 0.01)", valueName: "x"))
+    var maxRejectShare: Double?
+
+    @Option(help: ArgumentHelp("Field delimiter of both exports: , ; | or tab. (default: ,)", valueName: "char"))
+    var delimiter: String?
+
+    @Option(name: .customLong("date-format"), help: ArgumentHelp("Date layout of both exports: iso, or strptime directives such as %d/%m/%Y. (default: iso)", valueName: "format"))
+    var dateFormat: String?
+
+    @Option(help: ArgumentHelp("Random seed for the kernels that sample. (default: 42)", valueName: "n"))
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp("Threads to use. (default: all cores)", valueName: "n"))
+    var threads: Int?
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Summary printed on stdout: text or json. (default: text)", valueName: "text|json"))
+    var format: String?
+
+    /// The configuration: defaults, then the job file, then these flags.
+    func configuration() throws -> JobConfiguration {
+        var config = JobConfiguration()
+        if let job { config = try JobFile(path: job).apply(to: config) }
+        let dialect: CSVDialect? = try delimiter.map { name in
+            guard let d = CSVDialect(delimiterName: name) else { throw ConfigurationError.invalid("--delimiter \(name): use one character such as , ; | or tab") }
+            return d
+        }
+        let dates: DateFormat? = try dateFormat.map { try DateFormat($0) }
+        func source(_ path: String?, _ existing: CSVSource?) -> CSVSource? {
+            guard var s = path.map({ CSVSource(path: $0) }) ?? existing else { return nil }
+            if let existing, path != nil { s = CSVSource(path: path!, dialect: existing.dialect, dateFormat: existing.dateFormat, decimalSeparator: existing.decimalSeparator) }
+            if let dialect { s.dialect.delimiter = dialect.delimiter }
+            if let dates { s.dateFormat = dates }
+            return s
+        }
+        config.transactions = source(transactions, config.transactions)
+        config.interactions = source(interactions, config.interactions)
+        if let out { config.out = out }
+        if let asOf {
+            guard let day = CalendarDay(iso: asOf) else { throw ConfigurationError.invalid("--as-of \(asOf) is not a date; use YYYY-MM-DD") }
+            config.asOf = day
+        }
+        if let calibrationEnd {
+            guard let day = CalendarDay(iso: calibrationEnd) else { throw ConfigurationError.invalid("--calibration-end \(calibrationEnd) is not a date; use YYYY-MM-DD") }
+            config.calibrationEnd = day
+        }
+        if let rfmTies {
+            guard let rule = RFMScorer.TieRule(rawValue: rfmTies) else { throw ConfigurationError.invalid("--rfm-ties \(rfmTies): use share or split") }
+            config.rfm.ties = rule
+        }
+        if let margin { config.rfm.margin = margin }
+        if let onBadRow {
+            guard let policy = BadRowPolicy(rawValue: onBadRow) else { throw ConfigurationError.invalid("--on-bad-row \(onBadRow): use fail or skip") }
+            config.ingest.onBadRow = policy
+        }
+        if let maxRejectShare { config.ingest.maxRejectShare = maxRejectShare }
+        if let seed { config.seed = seed }
+        if let threads { config.threads = threads }
+        if quiet { config.quiet = true }
+        if let format {
+            guard let f = JobConfiguration.SummaryFormat(rawValue: format) else { throw ConfigurationError.invalid("--format \(format): use text or json") }
+            config.format = f
+        }
+        return config
+    }
+
+    func run() throws {
+        try exitOnError {
+            let config = try configuration()
+            let showProgress = !config.quiet && stderrIsTerminal
+            let outcome = try Run(configuration: config).execute { line in
+                if showProgress { FileHandle.standardError.write(Data("… \(line)\n".utf8)) }
+            }
+            if !config.quiet || config.format == .json { try printSummary(outcome, format: config.format) }
+        }
+    }
+}
