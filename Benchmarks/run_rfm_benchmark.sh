@@ -85,6 +85,10 @@ run_tool() {  # tool rep
     fi
 }
 
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+if awk -v l="${load_before%% *}" 'BEGIN { exit !(l > 0.5) }'; then
+    echo "run_rfm_benchmark: warning: load average $load_before before the run; other work will skew timings" >&2
+fi
 cat "$tx" "$it" > /dev/null   # warm the page cache for everyone
 for tool in $TOOLS; do run_tool "$tool" 0; done   # untimed warm-up (also JIT/page faults of binaries)
 rm -f "$raw"/*-0.time
@@ -115,6 +119,7 @@ fi
 mkdir -p "$here/results"
 result="$here/results/rfm-$N.md"
 rev="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo n/a)"
+export LOAD_BEFORE="$load_before" LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 "$PY" - "$raw" "$result" "$N" "$REPS" "$TIES" "$tx" "$it" "$GENERATOR" "$SEED" "$verify_note" "$CLIENTELE" "$rev" $TOOLS <<'PY'
 import os, platform, re, statistics, subprocess, sys, datetime
 raw, result, n, reps, ties, tx, it, gen, seed, verify, clientele, rev, *tools = sys.argv[1:]
@@ -183,6 +188,9 @@ out.append(f"Output check against the pandas reference (`--ties {ties}`): {verif
 out.append("## Machine\n")
 out.append(f"- nproc: {os.cpu_count()}; CPU: {cpu}; memory: {mem_gib} GiB")
 out.append(f"- kernel: {platform.release()}; {platform.platform()}")
+out.append(f"- load average (1, 5, 15 min) before the run: {os.environ.get('LOAD_BEFORE')}; after: "
+           f"{os.environ.get('LOAD_AFTER')} (a quiet machine shows values near 0 before; "
+           f"the run itself raises them)")
 out.append(f"- OPENBLAS_CORETYPE: {os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
 out.append(f"- Python {platform.python_version()}, duckdb {duckdb.__version__}, polars {polars.__version__}")
 if "clientele" in tools or gen == "clientele":
