@@ -59,6 +59,7 @@ WITH tx AS (
     columns = {{'customer_id': 'VARCHAR', 'order_id': 'VARCHAR', 'order_date': 'DATE',
                'amount': 'DECIMAL(18,2)', 'quantity': 'INTEGER', 'product_id': 'VARCHAR',
                'channel': 'VARCHAR'}})
+  {f"WHERE order_date < DATE '{as_of}'" if as_of else ""}
 ),
 it AS (
   SELECT customer_id,

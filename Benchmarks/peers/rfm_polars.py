@@ -71,6 +71,8 @@ def ntile_score(goodness: pl.Expr, n: pl.Expr, q: int) -> pl.Expr:
 
 def build(tx_path: str, it_path: str, ties: str, q: int, as_of: dt.date | None) -> pl.LazyFrame:
     tx = pl.scan_csv(tx_path, schema=TX_SCHEMA)
+    if as_of:  # history is what happened before as-of
+        tx = tx.filter(pl.col("order_date") < pl.lit(as_of))
     it = pl.scan_csv(it_path, schema=IT_SCHEMA)
     as_of_expr = pl.lit(as_of) if as_of else (pl.col("order_date").max() + pl.duration(days=1))
 

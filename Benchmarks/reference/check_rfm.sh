@@ -11,6 +11,7 @@
 #   reference-self-check         brute-force check of the reference's share/NTILE scoring
 #   reference-testdata-{share,split}   reference on testdata/ equals the hand-checked expected files
 #   clientele-testdata-{share,split}   clientele run on testdata/ equals the expected files
+#   clientele-testdata-asof            the same with --as-of 2024-06-15 (inside the history)
 #   clientele-generated-{share,split}  clientele generate --customers $CUSTOMERS --seed $SEED,
 #                                      clientele run --rfm-ties ..., compared with the reference
 set -uo pipefail
@@ -62,9 +63,10 @@ if [[ ! -x "$bin" ]]; then
     finish
 fi
 
-run_clientele() {  # name tx it outdir ties -> 0 ok
+run_clientele() {  # name tx it outdir ties [extra run flags...] -> 0 ok
     local name="$1" tx="$2" it="$3" out="$4" ties="$5" log="$work/$1.log"
-    if ! "$bin" run --transactions "$tx" --interactions "$it" --out "$out" --rfm-ties "$ties" --quiet \
+    shift 5
+    if ! "$bin" run --transactions "$tx" --interactions "$it" --out "$out" --rfm-ties "$ties" --quiet "$@" \
             >"$log" 2>&1; then
         fail "$name" "clientele run exited $? ($(tail -n 3 "$log" | tr '\n' ' '))"
         return 1
@@ -89,6 +91,12 @@ for ties in share split; do
     run_clientele "$name" "$td/transactions.csv" "$td/interactions.csv" "$work/cli-testdata-$ties" "$ties" &&
         compare "$name" "$td/expected_$ties.csv" "$work/cli-testdata-$ties/customers.csv"
 done
+
+# explicit --as-of inside the history: orders dated on or after it are left out
+name="clientele-testdata-asof"
+run_clientele "$name" "$td/transactions.csv" "$td/interactions.csv" "$work/cli-testdata-asof" share \
+        --as-of 2024-06-15 &&
+    compare "$name" "$td/expected_share_asof_2024-06-15.csv" "$work/cli-testdata-asof/customers.csv"
 
 gen="$work/generated"
 if ! "$bin" generate --customers "$CUSTOMERS" --seed "$SEED" --out "$gen" >"$work/generate.log" 2>&1; then

@@ -10,7 +10,8 @@ Implements DESIGN.md "Definitions" (RFM part) from scratch, sharing no code with
 
 - amounts are parsed as text into integer cents (never floats); monetary = net sum of
   cents per customer, written with exactly 2 decimals;
-- as-of defaults to the day after the maximum order_date in the file;
+- as-of defaults to the day after the maximum order_date in the file; with an explicit
+  --as-of, rows dated on or after it are left out (history is what happened before as-of);
 - recency_days = as-of - last order date (calendar days); first/last_order_date are
   calendar days (the first 10 characters of order_date, YYYY-MM-DD);
 - frequency = number of distinct order_id per customer;
@@ -311,10 +312,17 @@ def main(argv: list[str]) -> int:
     as_of = None
     if a.as_of:
         as_of = (dt.date.fromisoformat(a.as_of) - dt.date(1970, 1, 1)).days
-        later = int((tx["day"] >= as_of).sum())
-        if later:
-            print(f"warning: {later} transaction rows are dated on or after --as-of {a.as_of}; "
-                  f"they are included (recency may be <= 0)", file=sys.stderr)
+        # The analysis looks at history strictly before the as-of day (DESIGN: the holdout is
+        # "orders dated after E and before as-of"; the default as-of is the day after the last
+        # order). Rows dated on or after an explicit as-of are left out, and so are customers
+        # whose every order is.
+        later = tx["day"].to_numpy() >= as_of
+        if later.any():
+            print(f"note: {int(later.sum())} transaction rows dated on or after --as-of {a.as_of} "
+                  f"are left out", file=sys.stderr)
+            tx = tx[~later].reset_index(drop=True)
+            if len(tx) == 0:
+                raise SystemExit(f"error: no transaction dated before --as-of {a.as_of}")
     out, as_of = compute_rfm(tx, as_of, a.ties, a.quantiles)
     out.to_csv(a.out, index=False, lineterminator="\n")
     as_of_iso = (dt.date(1970, 1, 1) + dt.timedelta(days=as_of)).isoformat()
