@@ -34,32 +34,29 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Threads to use (default: all cores); the output does not depend on it.")
     var threads: Int?
 
-    func validate() throws {
-        guard CalendarDay(iso: start) != nil else {
-            throw ValidationError("--start \(start) is not a date; use YYYY-MM-DD, e.g. 2023-01-01")
-        }
-    }
-
     func run() throws {
-        var population = SyntheticPopulation(customers: customers, seed: seed, start: CalendarDay(iso: start)!)
-        population.weeks = weeks
-        population.birthWeeks = 0.75 * Double(weeks)
-        population.holdoutWeeks = min(26, max(0, weeks / 6))
-        if let threads { population.threads = threads }
-        let directory = URL(fileURLWithPath: out, isDirectory: true)
-        do {
+        try exitOnError {
+            // Checked here rather than in validate() so the message is the one `error:` line.
+            guard let startDay = CalendarDay(iso: start) else {
+                throw SyntheticError.invalidSetting(name: "start", value: start,
+                                                    requirement: "should be a date YYYY-MM-DD, e.g. 2023-01-01")
+            }
+            var population = SyntheticPopulation(customers: customers, seed: seed, start: startDay)
+            population.weeks = weeks
+            population.birthWeeks = 0.75 * Double(weeks)
+            population.holdoutWeeks = min(26, max(0, weeks / 6))
+            if let threads { population.threads = threads }
+            let directory = URL(fileURLWithPath: out, isDirectory: true)
             let clock = ContinuousClock()
             let started = clock.now
             let summary = try population.write(to: directory)
-            let seconds = (clock.now - started) / .milliseconds(1) / 1000
+            let seconds = Double((clock.now - started) / .milliseconds(1)) / 1000
             let c = summary.counts
-            print("wrote \(directory.path): \(c.customers) customers, \(c.orders) orders, \(c.lines) transaction lines "
-                  + "(\(c.returns) returns), \(c.interactions) interactions (\(c.orphanIDs) orphan ids); "
+            print("wrote \(directory.path)/{transactions.csv,interactions.csv,parameters.json}: "
+                  + "\(c.customers) customers, \(c.orders) orders, \(c.lines) transaction lines (\(c.returns) returns), "
+                  + "\(c.interactions) interactions (\(c.orphanIDs) orphan ids); "
                   + "as-of \(summary.asOf), calibration end \(summary.calibrationEnd); "
                   + String(format: "%.2f s", seconds))
-        } catch let error as any ClienteleError {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            throw ExitCode(error.exitStatus.rawValue)
         }
     }
 }

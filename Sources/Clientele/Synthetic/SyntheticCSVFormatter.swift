@@ -20,18 +20,30 @@ struct SyntheticCSVFormatter {
                 transactions: inout SyntheticByteBuffer, interactions: inout SyntheticByteBuffer) {
         let number = customer.number
         for (ordinal, order) in customer.orders.enumerated() {
+            // The order's first line formats `C…,n-k,date,`; later lines copy those bytes back.
+            let prefixStart = transactions.count
+            var prefixLength = 0
+            var measured = 0
             for line in customer.lines[order.lines] {
+                let back = transactions.count - prefixStart
+                let copy = prefixLength
                 transactions.appendRow(maxBytes: Self.maxTransactionRow) { out in
                     var n = 0
-                    out[n] = 67; n += 1  // C
-                    n += SyntheticBytes.write(number, width: customerWidth, at: out + n)
-                    out[n] = 44; n += 1
-                    n += SyntheticBytes.write(number, at: out + n)
-                    out[n] = 45; n += 1  // -
-                    n += SyntheticBytes.write(ordinal + 1, at: out + n)
-                    out[n] = 44; n += 1
-                    n += order.day.writeISO(into: out + n)
-                    out[n] = 44; n += 1
+                    if copy > 0 {
+                        out.update(from: out - back, count: copy)
+                        n = copy
+                    } else {
+                        out[n] = 67; n += 1  // C
+                        n += SyntheticBytes.write(number, width: customerWidth, at: out + n)
+                        out[n] = 44; n += 1
+                        n += SyntheticBytes.write(number, at: out + n)
+                        out[n] = 45; n += 1  // -
+                        n += SyntheticBytes.write(ordinal + 1, at: out + n)
+                        out[n] = 44; n += 1
+                        n += order.day.writeISO(into: out + n)
+                        out[n] = 44; n += 1
+                        measured = n
+                    }
                     n += SyntheticBytes.writeCents(line.amountCents, at: out + n)
                     out[n] = 44; n += 1
                     n += SyntheticBytes.writeSigned(line.quantity, at: out + n)
@@ -43,6 +55,7 @@ struct SyntheticCSVFormatter {
                     out[n] = 10; n += 1
                     return n
                 }
+                prefixLength = measured
             }
         }
         appendInteractions(customer.interactions, prefix: 67, number: number, into: &interactions)

@@ -1,5 +1,12 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The in-memory result of `SyntheticPopulation.render()`: the three files' bytes.
 public struct SyntheticFiles: Sendable, Hashable {
@@ -21,7 +28,8 @@ extension SyntheticPopulation {
     /// `parameters.json` last).
     ///
     /// Blocks of `blockSize` customers are generated `threads` at a time and written in order,
-    /// so memory stays at a few blocks' bytes while the output grows to any size.
+    /// the next wave generating while the previous one is written, so memory stays at two waves'
+    /// bytes (about 5 MB a block) while the output grows to any size.
     /// - Complexity: O(customers + rows); about 50 bytes a row on disk.
     /// - Throws: `SyntheticError` — `invalidSetting` (exit 64), `cannotCreateDirectory` /
     ///   `cannotCreateFile` (73), `writeFailed` (74).
@@ -70,52 +78,59 @@ extension SyntheticPopulation {
         counts.transactionBytes = transactionsHeader.count
         counts.interactionBytes = interactionsHeader.count
 
+        // Waves of `threads` blocks: while this thread hands wave k to the sinks, wave k + 1 is
+        // generated in the background, so disk writes overlap with generation.
         let blocks = (customers + Self.blockSize - 1) / Self.blockSize
         let wave = max(1, threads)
-        var first = 0
-        while first < blocks {
+        let customers = customers
+        func launch(_ first: Int) -> (slots: SyntheticChunkSlots, done: DispatchGroup, next: Int) {
             let last = min(blocks, first + wave)
             let slots = SyntheticChunkSlots(count: last - first)
-            let firstBlock = first
-            let customers = customers
-            DispatchQueue.concurrentPerform(iterations: last - first) { k in
-                let block = firstBlock + k
-                let numbers = (block * Self.blockSize + 1)...min(customers, (block + 1) * Self.blockSize)
-                slots.store(plan.chunk(numbers), at: k)
+            let done = DispatchGroup()
+            done.enter()
+            DispatchQueue.global().async {
+                DispatchQueue.concurrentPerform(iterations: last - first) { k in
+                    let block = first + k
+                    let numbers = (block * Self.blockSize + 1)...min(customers, (block + 1) * Self.blockSize)
+                    slots.store(plan.chunk(numbers), at: k)
+                }
+                done.leave()
             }
-            for chunk in slots.take() {
+            return (slots, done, last)
+        }
+        var pending: (slots: SyntheticChunkSlots, done: DispatchGroup, next: Int)? = launch(0)
+        defer { pending?.done.wait() }  // on a write error, let the background wave finish first
+        while let current = pending {
+            current.done.wait()
+            pending = current.next < blocks ? launch(current.next) : nil
+            for chunk in current.slots.take() {
                 guard let chunk else { continue }
                 try transactions(chunk.transactions)
                 try interactions(chunk.interactions)
                 counts = counts + chunk.counts
             }
-            first = last
         }
         return counts
     }
 
+    /// Creates `directory` and its missing parents (mode 0755), naming the component that fails.
     private static func createDirectory(_ directory: URL) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
-            if !isDirectory.boolValue {
-                throw SyntheticError.cannotCreateDirectory(path: directory.path, reason: "a file of that name exists")
+        let target = directory.standardizedFileURL.path
+        var path = target.hasPrefix("/") ? "" : "."
+        for component in target.split(separator: "/") {
+            path += "/" + component
+            var info = stat()
+            if stat(path, &info) == 0 {
+                if info.st_mode & S_IFMT != S_IFDIR {
+                    throw SyntheticError.cannotCreateDirectory(path: target, reason: "\(path) is not a directory")
+                }
+                continue
             }
-            return
+            if mkdir(path, 0o755) != 0 && errno != EEXIST {
+                throw SyntheticError.cannotCreateDirectory(
+                    path: target, reason: "\(path): \(String(cString: strerror(errno)))")
+            }
         }
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw SyntheticError.cannotCreateDirectory(path: directory.path, reason: Self.reason(error))
-        }
-    }
-
-    private static func reason(_ error: Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return nsError.localizedDescription
     }
 }
 
