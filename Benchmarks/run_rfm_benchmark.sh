@@ -5,6 +5,8 @@
 #
 # Environment (all optional):
 #   CLIENTELE=path     release binary (default .build/release/clientele; built if missing)
+#   CLIENTELE_REV=text what that binary was built from, for the result file (default: the
+#                      work tree's HEAD commit)
 #   REPS=3             repetitions per tool (interleaved: C, D, P, C, D, P, ...)
 #   TIES=share         --rfm-ties for Clientele and --ties for the peers (share | split)
 #   SEED=11            seed for `clientele generate`
@@ -118,7 +120,7 @@ fi
 
 mkdir -p "$here/results"
 result="$here/results/rfm-$N.md"
-rev="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo n/a)"
+rev="${CLIENTELE_REV:-built from the work tree at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo n/a)}"
 export LOAD_BEFORE="$load_before" LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 "$PY" - "$raw" "$result" "$N" "$REPS" "$TIES" "$tx" "$it" "$GENERATOR" "$SEED" "$verify_note" "$CLIENTELE" "$rev" $TOOLS <<'PY'
 import os, platform, re, statistics, subprocess, sys, datetime
@@ -170,18 +172,21 @@ out.append(f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by `Benchm
            f"(REPS={reps}, TIES={ties}, generator {gen}, seed {seed}).\n")
 out.append(f"Input: `transactions.csv` {lines(tx):,} rows ({os.path.getsize(tx) / 1e6:.1f} MB), "
            f"`interactions.csv` {lines(it):,} rows ({os.path.getsize(it) / 1e6:.1f} MB); warm page cache.\n")
-out.append("| tool | wall s (median) | wall s (min–max) | CPU s (user+sys) | peak RSS MB | wall ratio to Clientele | RSS ratio to Clientele |")
-out.append("|---|---:|---:|---:|---:|---:|---:|")
+out.append("| tool | wall s (median) | wall s (min–max) | CPU s (user+sys) | peak RSS MB | wall ratio to Clientele | CPU ratio to Clientele | RSS ratio to Clientele |")
+out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
 names = {"clientele": "Clientele (`clientele run --quiet`)", "duckdb": "DuckDB (`peers/rfm_duckdb.py`)",
          "polars": "Polars (`peers/rfm_polars.py`)"}
 for t in tools:
     s = stats[t]
     wr = f"{s['wall'] / base['wall']:.2f}×" if base else "–"
     rr = f"{s['rss'] / base['rss']:.2f}×" if base else "–"
+    cr = f"{s['cpu'] / base['cpu']:.2f}×" if base else "–"
     out.append(f"| {names.get(t, t)} | {s['wall']:.2f} | {s['wmin']:.2f}–{s['wmax']:.2f} | {s['cpu']:.2f} | "
-               f"{s['rss']:.0f} | {wr} | {rr} |")
+               f"{s['rss']:.0f} | {wr} | {cr} | {rr} |")
 out.append("")
-out.append("Ratios are tool ÷ Clientele: above 1 means the tool took longer (or more memory) than Clientele.")
+out.append("Ratios are tool ÷ Clientele: above 1 means the tool took longer (or more memory) than Clientele. "
+           "CPU s is user + system time of the process (all threads): on a busy machine it is the steadier figure, "
+           "while wall time includes waiting for the cores.")
 out.append("Clientele's `run` computes every kernel it runs by default (not only RFM); the peers compute "
            "ingest of both files, RFM scores, segments and per-customer interaction aggregates.\n")
 out.append(f"Output check against the pandas reference (`--ties {ties}`): {verify}.\n")
@@ -196,7 +201,7 @@ out.append(f"- Python {platform.python_version()}, duckdb {duckdb.__version__}, 
 if "clientele" in tools or gen == "clientele":
     sw = cmd("swift", "--version").splitlines()
     out.append(f"- {sw[0] if sw else 'swift: n/a'}")
-    out.append(f"- clientele: `{clientele}`, commit {rev}")
+    out.append(f"- clientele: `{clientele}` ({rev})")
 open(result, "w").write("\n".join(out) + "\n")
 print("\n".join(out))
 PY

@@ -26,7 +26,6 @@ echo "setup-python: creating venv at $venv" >&2
 if [[ ! -x "$venv/bin/python" ]]; then
     "$python" -m venv "$venv"
 fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2 || true
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: -r "$req" >&2
 "$venv/bin/python" - >&2 <<'PY'
 import numpy, pandas, pyarrow, duckdb, polars
