@@ -29,6 +29,8 @@ struct CSVFileScanner {
         var names: [String]
         /// 1-based line of the first data record.
         var firstDataLine: Int
+        /// Data records expected in the file, from its size and the first block's line density.
+        var estimatedRecords: Int = 0
     }
 
     /// Reads the header, lets `prepare` build the lane consumers from it, then streams the rest.
@@ -95,7 +97,13 @@ struct CSVFileScanner {
                     return String(decoding: bytes, as: UTF8.self).trimmingSpaces()
                 }
                 lineBase = 1 + Int(newlines)
-                lanes = try prepare(Header(names: names, firstDataLine: lineBase))
+                var header = Header(names: names, firstDataLine: lineBase)
+                var fileInfo = stat()
+                if fstat(fd, &fileInfo) == 0, filled > headerEnd {
+                    let newlines = countBytes(view.baseAddress!.assumingMemoryBound(to: UInt8.self) + headerEnd, filled - headerEnd, 10)
+                    header.estimatedRecords = Int(Double(fileInfo.st_size) * Double(max(1, newlines)) / Double(filled - headerEnd))
+                }
+                lanes = try prepare(header)
                 atStart = false
                 start = headerEnd
             }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Converts one lane's share of `transactions.csv` into orders keyed by lane-local customer ids.
 ///
 /// Lines aggregate into orders as they stream: an order is interned by (customer, order_id),
@@ -21,8 +25,8 @@ struct TransactionLane: RecordConsumer {
     let dateFormat: DateFormat
     var collector: RejectCollector
 
-    var customers = KeyInterner(capacity: 1 << 16)
-    var orderKeys = KeyInterner(capacity: 1 << 17)
+    var customers: KeyInterner
+    var orderKeys: KeyInterner
     /// Per order (lane-local id): customer, first and last line day, net cents, lines.
     var orderCustomer: [Int32] = []
     var orderFirstDay: [Int32] = []
@@ -31,7 +35,27 @@ struct TransactionLane: RecordConsumer {
     var orderLines: [Int32] = []
     var lastTransactionDay = Int32.min
 
-    init(source: CSVSource, columns: TransactionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy) throws(IngestError) {
+    /// The previous line's customer and order fields (in the current buffer) and their ids.
+    struct PreviousLine {
+        var customerField = RecordBatch.Field(start: 0, end: 0, hasEscapes: false)
+        var customer: Int32 = 0
+        var orderField = RecordBatch.Field(start: 0, end: 0, hasEscapes: false)
+        var order: Int32 = 0
+    }
+    var previous = PreviousLine()
+
+    @inline(__always)
+    private func sameBytes(_ a: RecordBatch.Field, _ b: RecordBatch.Field, _ buffer: UnsafeRawBufferPointer) -> Bool {
+        let n = Int(a.end - a.start)
+        return n == Int(b.end - b.start) && memcmp(buffer.baseAddress! + Int(a.start), buffer.baseAddress! + Int(b.start), n) == 0
+    }
+
+    init(source: CSVSource, columns: TransactionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy, lanes: Int) throws(IngestError) {
+        // Size the hash tables from the expected number of lines, so they never grow (each growth
+        // rehashes every key at random addresses): about 2.5 lines an order, 5 a customer.
+        let linesPerLane = header.estimatedRecords / max(1, lanes)
+        customers = KeyInterner(capacity: max(1 << 12, linesPerLane / 5))
+        orderKeys = KeyInterner(capacity: max(1 << 12, linesPerLane / 2))
         let map = HeaderMap(path: source.path, names: header.names)
         var p = Positions(fieldCount: header.names.count, customer: try map.required(columns.customerID),
                           order: try map.optional(columns.orderID), date: try map.required(columns.orderDate))
@@ -54,6 +78,7 @@ struct TransactionLane: RecordConsumer {
     }
 
     mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+        previous = PreviousLine()  // field ranges point into this buffer only
         var cursor = FieldCursor(buffer: buffer, quote: quote)
         return batch.fields.withUnsafeBufferPointer { fields in
             for r in 0..<batch.count {
@@ -122,7 +147,17 @@ struct TransactionLane: RecordConsumer {
         if customerField.end == customerField.start {
             return Failure(column: positions.customer, reason: .emptyKey, message: "customer_id is empty")
         }
-        let customer = cursor.with(customerField) { customers.intern($0).id }
+        // Consecutive lines of one customer and one order are the common case: compare with the
+        // previous line's bytes before touching the hash tables.
+        let customer: Int32
+        if !customerField.hasEscapes && previous.customerField.end > 0 && sameBytes(customerField, previous.customerField, cursor.buffer) {
+            customer = previous.customer
+        } else {
+            customer = cursor.with(customerField) { customers.intern($0).id }
+            previous.customerField = customerField.hasEscapes ? .init(start: 0, end: 0, hasEscapes: false) : customerField
+            previous.customer = customer
+            previous.orderField = .init(start: 0, end: 0, hasEscapes: false)
+        }
         // Order: by order_id, or by day when the file has none.
         let order: (id: Int32, isNew: Bool)
         if let o = positions.order {
@@ -130,7 +165,13 @@ struct TransactionLane: RecordConsumer {
             if orderField.end == orderField.start {
                 return Failure(column: o, reason: .emptyOrder, message: "order_id is empty")
             }
-            order = cursor.with(orderField) { orderKeys.intern($0, tag: customer) }
+            if !orderField.hasEscapes && previous.orderField.end > 0 && sameBytes(orderField, previous.orderField, cursor.buffer) {
+                order = (previous.order, false)
+            } else {
+                order = cursor.with(orderField) { orderKeys.intern($0, tag: customer) }
+                previous.orderField = orderField.hasEscapes ? .init(start: 0, end: 0, hasEscapes: false) : orderField
+                previous.order = order.id
+            }
         } else {
             var key = day
             order = withUnsafeBytes(of: &key) { orderKeys.intern($0, tag: customer) }

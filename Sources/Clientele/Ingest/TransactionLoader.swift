@@ -28,9 +28,12 @@ public struct TransactionLoader: Sendable {
         let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: options.blockSize)
         var hasOrderID = true
         let lanes: [TransactionLane] = try scanner.scan(lanes: max(1, options.lanes)) { header in
-            let lane = try TransactionLane(source: source, columns: columns, header: header, policy: options.onBadRow)
-            hasOrderID = lane.positions.order != nil
-            return [TransactionLane](repeating: lane, count: max(1, options.lanes))
+            let lanes = max(1, options.lanes)
+            let all = try (0..<lanes).map { _ throws(IngestError) in
+                try TransactionLane(source: source, columns: columns, header: header, policy: options.onBadRow, lanes: lanes)
+            }
+            hasOrderID = all[0].positions.order != nil
+            return all
         }
         let verdict = RejectVerdict(lanes.map(\.collector), path: source.path)
         if options.onBadRow == .fail, let first = verdict.rejects.first { throw IngestError.badRow(first) }
@@ -39,8 +42,11 @@ public struct TransactionLoader: Sendable {
             throw IngestError.tooManyRejects(path: source.path, rejected: verdict.accounting.rowsRejected,
                                              read: verdict.accounting.rowsRead, maxShare: options.maxRejectShare, rejectsFile: nil)
         }
+        trace("scanned")
         let (customers, laneToGlobal) = Self.mergeCustomers(lanes)
+        trace("merged customers")
         let orders = Self.mergeOrders(lanes, laneToGlobal: laneToGlobal, customerCount: customers.count)
+        trace("merged orders")
         let lastDay = lanes.map(\.lastTransactionDay).max()!
         return Loaded(customers: customers, orders: orders, accounting: verdict.accounting, rejects: verdict.rejects,
                       lastDay: CalendarDay(daysSinceEpoch: lastDay), hasOrderID: hasOrderID)
@@ -48,17 +54,8 @@ public struct TransactionLoader: Sendable {
 
     /// One sorted customer index over all lanes, and each lane's local → global id map.
     static func mergeCustomers(_ lanes: [TransactionLane]) -> (CustomerIndex, [[Int32]]) {
-        var all = KeyInterner(capacity: lanes.map(\.customers.count).max() ?? 16)
-        var laneToUnsorted: [[Int32]] = []
-        for lane in lanes {
-            var map = [Int32](repeating: 0, count: lane.customers.count)
-            for local in 0..<Int32(lane.customers.count) {
-                map[Int(local)] = lane.customers.withKey(local) { all.intern($0).id }
-            }
-            laneToUnsorted.append(map)
-        }
-        let (index, sortedID) = CustomerIndex.sorting(all)
-        return (index, laneToUnsorted.map { $0.map { sortedID[Int($0)] } })
+        let index = CustomerIndex(lanes: lanes.map(\.customers))
+        return (index, index.laneToGlobal)
     }
 
     /// Concatenates the lanes' orders with global customer ids, merging an order whose lines were

@@ -16,10 +16,9 @@ public struct KeyInterner: Sendable {
     private(set) var offsets: [Int] = [0]
     /// The tag of each key.
     private(set) var tags: [Int32] = []
-    /// The full hash of each key, kept to rehash without reading the arena.
-    private var hashes: [UInt64] = []
-    /// Slots hold `id + 1`; 0 marks an empty slot.
-    private var slots: [Int32]
+    /// Each slot holds the key's upper 32 hash bits and `id + 1` (0 marks an empty slot), so a
+    /// probe rejects other keys without touching the arena: one cache line per probe.
+    private var slots: [UInt64]
     private var mask: Int
 
     /// The number of distinct keys.
@@ -28,30 +27,36 @@ public struct KeyInterner: Sendable {
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
-        arena.reserveCapacity(capacity * 12)
+        arena.reserveCapacity(capacity * 10)
         offsets.reserveCapacity(capacity + 1)
         tags.reserveCapacity(capacity)
-        hashes.reserveCapacity(capacity)
     }
 
     /// The id of `(tag, key)`, inserting it when new; `isNew` tells which.
     @inline(__always)
     public mutating func intern(_ key: UnsafeRawBufferPointer, tag: Int32 = 0) -> (id: Int32, isNew: Bool) {
         let hash = KeyInterner.hash(key, tag: tag)
-        if let id = find(key, tag: tag, hash: hash) { return (id, false) }
-        return (insertUnchecked(key, tag: tag, hash: hash), true)
+        let (found, slot) = probe(key, tag: tag, hash: hash)
+        if let found { return (found, false) }
+        let id = Int32(tags.count)
+        arena.append(contentsOf: key)
+        offsets.append(arena.count)
+        tags.append(tag)
+        slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(id + 1)
+        if tags.count * 2 > slots.count { grow() }
+        return (id, true)
     }
 
     /// The id of `(tag, key)`, or `nil` when it was never interned.
     @inline(__always)
     public func lookup(_ key: UnsafeRawBufferPointer, tag: Int32 = 0) -> Int32? {
-        find(key, tag: tag, hash: KeyInterner.hash(key, tag: tag))
+        probe(key, tag: tag, hash: KeyInterner.hash(key, tag: tag)).id
     }
 
     /// Calls `body` with the bytes of key `id`.
-        public func withKey<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withKey<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let start = offsets[Int(id)], end = offsets[Int(id) + 1]
         return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
@@ -64,53 +69,48 @@ public struct KeyInterner: Sendable {
         withKey(id) { String(decoding: $0, as: UTF8.self) }
     }
 
-        func find(_ key: UnsafeRawBufferPointer, tag: Int32, hash: UInt64) -> Int32? {
+    /// The key's id if present, and the slot where the probe ended (the empty slot to fill when absent).
+    @inline(__always)
+    private func probe(_ key: UnsafeRawBufferPointer, tag: Int32, hash: UInt64) -> (id: Int32?, slot: Int) {
+        let check = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { slots in
-            arena.withUnsafeBytes { arena in
-                offsets.withUnsafeBufferPointer { offsets in
-                    while true {
-                        let entry = slots[slot]
-                        if entry == 0 { return nil }
-                        let id = Int(entry - 1)
-                        if hashes[id] == hash && tags[id] == tag {
-                            let start = offsets[id], length = offsets[id + 1] - start
-                            if length == key.count
-                                && (length == 0 || memcmp(arena.baseAddress! + start, key.baseAddress!, length) == 0) {
-                                return Int32(id)
-                            }
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return (nil, slot) }
+                if entry & 0xFFFF_FFFF_0000_0000 == check {
+                    let id = Int(entry & 0xFFFF_FFFF) - 1
+                    if tags[id] == tag {
+                        let start = offsets[id], length = offsets[id + 1] - start
+                        if length == key.count
+                            && (length == 0 || arena.withUnsafeBytes { memcmp($0.baseAddress! + start, key.baseAddress!, length) == 0 }) {
+                            return (Int32(id), slot)
                         }
-                        slot = (slot + 1) & mask
                     }
                 }
+                slot = (slot + 1) & mask
             }
         }
     }
 
-    /// Inserts a key known to be absent (the caller has just failed to `find` it).
-        mutating func insertUnchecked(_ key: UnsafeRawBufferPointer, tag: Int32, hash: UInt64) -> Int32 {
-        let id = Int32(tags.count)
-        arena.append(contentsOf: key)
-        offsets.append(arena.count)
-        tags.append(tag)
-        hashes.append(hash)
-        if tags.count * 2 > slots.count { grow() } else { place(id: id, hash: hash) }
-        return id
-    }
-
-    private mutating func place(id: Int32, hash: UInt64) {
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        slots.withUnsafeMutableBufferPointer { slots in
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = id + 1
-        }
-    }
-
+    /// Doubles the table, rehashing keys from the arena (one sequential pass).
     private mutating func grow() {
         let size = slots.count * 2
-        slots = [Int32](repeating: 0, count: size)
-        mask = size - 1
-        for id in 0..<tags.count { place(id: Int32(id), hash: hashes[id]) }
+        var table = [UInt64](repeating: 0, count: size)
+        let mask = size - 1
+        arena.withUnsafeBytes { arena in
+            table.withUnsafeMutableBufferPointer { table in
+                for id in 0..<tags.count {
+                    let key = UnsafeRawBufferPointer(rebasing: arena[offsets[id]..<offsets[id + 1]])
+                    let hash = KeyInterner.hash(key, tag: tags[id])
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while table[slot] != 0 { slot = (slot + 1) & mask }
+                    table[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(id + 1)
+                }
+            }
+        }
+        slots = table
+        self.mask = mask
     }
 
     /// A 64-bit hash of `(tag, key)`: 8-byte words through a multiply–xorshift mix

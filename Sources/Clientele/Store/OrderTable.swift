@@ -37,18 +37,17 @@ public struct OrderTable: Sendable {
             sortedCustomer[p] = customer[k]; sortedFirst[p] = firstDay[k]; sortedLast[p] = lastDay[k]
             sortedCents[p] = netCents[k]; sortedLines[p] = lines[k]
         }
-        // Within a customer, order by (first day, last day, cents, lines): deterministic whatever the input order.
+        // Within a customer, order by (first day, last day, cents, lines): deterministic whatever
+        // the input order. Most customers arrive already in order; only the others are sorted.
+        @inline(__always) func key(_ p: Int) -> (Int32, Int32, Int64, Int32) { (sortedFirst[p], sortedLast[p], sortedCents[p], sortedLines[p]) }
         for c in 0..<customers where start[c + 1] - start[c] > 1 {
             let range = start[c]..<start[c + 1]
-            var perm = Array(range)
-            perm.sort { a, b in
-                (sortedFirst[a], sortedLast[a], sortedCents[a], sortedLines[a]) < (sortedFirst[b], sortedLast[b], sortedCents[b], sortedLines[b])
-            }
-            if perm == Array(range) { continue }
-            let f = perm.map { sortedFirst[$0] }, l = perm.map { sortedLast[$0] }
-            let m = perm.map { sortedCents[$0] }, q = perm.map { sortedLines[$0] }
+            var inOrder = true
+            for p in range.dropFirst() where key(p) < key(p - 1) { inOrder = false; break }
+            if inOrder { continue }
+            let rows = range.map(key).sorted { $0 < $1 }
             for (offset, p) in range.enumerated() {
-                sortedFirst[p] = f[offset]; sortedLast[p] = l[offset]; sortedCents[p] = m[offset]; sortedLines[p] = q[offset]
+                (sortedFirst[p], sortedLast[p], sortedCents[p], sortedLines[p]) = rows[offset]
             }
         }
         self.customerStart = start
