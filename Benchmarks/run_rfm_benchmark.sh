@@ -139,13 +139,20 @@ def parse(path):
     sys_ = float(re.search(r"System time \(seconds\): (\S+)", text).group(1))
     return wall, rss, user + sys_
 
+def engine_seconds(path):
+    """The peers print 'rfm_<tool>: T s' measured after their imports: time without interpreter start-up."""
+    m = re.search(r"^rfm_\w+: ([0-9.]+) s", open(path).read(), re.M)
+    return float(m.group(1)) if m else None
+
 stats = {}
 for t in tools:
     runs = [parse(os.path.join(raw, f"{t}-{r}.time")) for r in range(1, reps + 1)]
+    eng = [engine_seconds(os.path.join(raw, f"{t}-{r}.out")) for r in range(1, reps + 1)]
     walls = [r[0] for r in runs]
     stats[t] = dict(wall=statistics.median(walls), wmin=min(walls), wmax=max(walls),
                     rss=statistics.median([r[1] for r in runs]) / 1024.0,
-                    cpu=statistics.median([r[2] for r in runs]))
+                    cpu=statistics.median([r[2] for r in runs]),
+                    eng=statistics.median(eng) if None not in eng else None)
 
 def cmd(*a):
     try:
@@ -172,8 +179,8 @@ out.append(f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by `Benchm
            f"(REPS={reps}, TIES={ties}, generator {gen}, seed {seed}).\n")
 out.append(f"Input: `transactions.csv` {lines(tx):,} rows ({os.path.getsize(tx) / 1e6:.1f} MB), "
            f"`interactions.csv` {lines(it):,} rows ({os.path.getsize(it) / 1e6:.1f} MB); warm page cache.\n")
-out.append("| tool | wall s (median) | wall s (min–max) | CPU s (user+sys) | peak RSS MB | wall ratio to Clientele | CPU ratio to Clientele | RSS ratio to Clientele |")
-out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+out.append("| tool | wall s (median) | wall s (min–max) | wall s after start-up | CPU s (user+sys) | peak RSS MB | wall ratio to Clientele | CPU ratio to Clientele | RSS ratio to Clientele |")
+out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 names = {"clientele": "Clientele (`clientele run --quiet`)", "duckdb": "DuckDB (`peers/rfm_duckdb.py`)",
          "polars": "Polars (`peers/rfm_polars.py`)"}
 for t in tools:
@@ -181,12 +188,15 @@ for t in tools:
     wr = f"{s['wall'] / base['wall']:.2f}×" if base else "–"
     rr = f"{s['rss'] / base['rss']:.2f}×" if base else "–"
     cr = f"{s['cpu'] / base['cpu']:.2f}×" if base else "–"
-    out.append(f"| {names.get(t, t)} | {s['wall']:.2f} | {s['wmin']:.2f}–{s['wmax']:.2f} | {s['cpu']:.2f} | "
+    es = f"{s['eng']:.2f}" if s["eng"] is not None else "–"
+    out.append(f"| {names.get(t, t)} | {s['wall']:.2f} | {s['wmin']:.2f}–{s['wmax']:.2f} | {es} | {s['cpu']:.2f} | "
                f"{s['rss']:.0f} | {wr} | {cr} | {rr} |")
 out.append("")
 out.append("Ratios are tool ÷ Clientele: above 1 means the tool took longer (or more memory) than Clientele. "
            "CPU s is user + system time of the process (all threads): on a busy machine it is the steadier figure, "
            "while wall time includes waiting for the cores.")
+out.append("'wall s after start-up' is the peers' own timer, started after Python and the engine are imported "
+           "(median); the ratios use the whole-process figures.")
 out.append("Clientele's `run` computes every kernel it runs by default (not only RFM); the peers compute "
            "ingest of both files, RFM scores, segments and per-customer interaction aggregates.\n")
 out.append(f"Output check against the pandas reference (`--ties {ties}`): {verify}.\n")
