@@ -33,7 +33,7 @@ struct CSVTokenizer {
     /// unterminated quoted field is a malformation.
     /// - Returns: the outcome, the number of line breaks consumed, and malformations found.
     func tokenize(_ buffer: UnsafeRawBufferPointer, range: Range<Int>, firstLine: Int32, isFinal: Bool,
-                  into batch: inout RecordBatch, malformations: inout [Malformation]) -> (Outcome, newlines: Int32) {
+                  into batch: RecordBatch, malformations: inout [Malformation]) -> (Outcome, newlines: Int32) {
         guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), !range.isEmpty else {
             return (.complete, 0)
         }
@@ -53,7 +53,7 @@ struct CSVTokenizer {
                 if !isFinal { return (.partial(recordStart: recordStart), line - firstLine) }
                 i += 1; line += 1; continue
             }
-            let firstField = batch.fields.count
+            let firstField = batch.fieldTotal
             var column: Int32 = 1
             fieldLoop: while true {
                 if i < end && base[i] == quote {
@@ -67,39 +67,39 @@ struct CSVTokenizer {
                             i += 1
                         }
                         if i >= end {
-                            if !isFinal { rollback(&batch, to: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
+                            if !isFinal { batch.dropFields(from: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
                             malformations.append(Malformation(line: recordLine, column: column, recordStart: Int32(recordStart), recordEnd: Int32(end),
                                                               reason: "unterminated quoted field (a quote opened here is never closed)"))
-                            rollback(&batch, to: firstField)
+                            batch.dropFields(from: firstField)
                             return (.complete, line - firstLine)
                         }
                         // base[i] is a quote: doubled (escaped) or closing?
                         if i + 1 < end && base[i + 1] == quote { escapes = true; i += 2; continue }
-                        if i + 1 >= end && !isFinal { rollback(&batch, to: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
+                        if i + 1 >= end && !isFinal { batch.dropFields(from: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
                         break
                     }
-                    batch.fields.append(.init(start: Int32(fieldStart), end: Int32(i), hasEscapes: escapes))
+                    batch.appendField(start: fieldStart, end: i, hasEscapes: escapes)
                     i += 1
                     if i >= end {
-                        if !isFinal { rollback(&batch, to: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
-                        finish(&batch, recordStart: recordStart, recordEnd: i, line: recordLine)
+                        if !isFinal { batch.dropFields(from: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
+                        batch.appendRecord(start: recordStart, end: i, line: recordLine)
                         break recordLoop
                     }
                     let next = base[i]
                     if next == delimiter { i += 1; column += 1; continue fieldLoop }
                     if next == lf || next == cr {
-                        finish(&batch, recordStart: recordStart, recordEnd: i, line: recordLine)
+                        batch.appendRecord(start: recordStart, end: i, line: recordLine)
                         if let after = lineEnd(base, i, end, isFinal) { i = after; line += 1; continue recordLoop }
-                        unfinish(&batch, firstField: firstField)
+                        batch.dropLastRecord()
                         return (.partial(recordStart: recordStart), recordLine - firstLine)
                     }
                     // Text after a closing quote: malformed; skip to the end of the physical line.
                     var j = i
                     while j < end && base[j] != lf && base[j] != cr { j += 1 }
-                    if j >= end && !isFinal { rollback(&batch, to: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
+                    if j >= end && !isFinal { batch.dropFields(from: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
                     malformations.append(Malformation(line: line, column: column, recordStart: Int32(recordStart), recordEnd: Int32(j),
                                                       reason: "unexpected character after a closing quote (a quote inside a quoted field must be doubled)"))
-                    rollback(&batch, to: firstField)
+                    batch.dropFields(from: firstField)
                     if j >= end { return (.complete, line - firstLine) }
                     guard let after = lineEnd(base, j, end, isFinal) else { return (.partial(recordStart: recordStart), recordLine - firstLine) }
                     i = after; line += 1
@@ -107,26 +107,47 @@ struct CSVTokenizer {
                 } else {
                     // Unquoted field: up to the delimiter or line end.
                     let fieldStart = i
-                    while i < end {
-                        let c = base[i]
-                        if c == delimiter || c == lf || c == cr { break }
-                        i += 1
-                    }
-                    batch.fields.append(.init(start: Int32(fieldStart), end: Int32(i), hasEscapes: false))
+                    i = nextSpecial(base, from: i, end: end)
+                    batch.appendField(start: fieldStart, end: i, hasEscapes: false)
                     if i >= end {
-                        if !isFinal { rollback(&batch, to: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
-                        finish(&batch, recordStart: recordStart, recordEnd: i, line: recordLine)
+                        if !isFinal { batch.dropFields(from: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
+                        batch.appendRecord(start: recordStart, end: i, line: recordLine)
                         break recordLoop
                     }
                     if base[i] == delimiter { i += 1; column += 1; continue fieldLoop }
-                    finish(&batch, recordStart: recordStart, recordEnd: i, line: recordLine)
+                    batch.appendRecord(start: recordStart, end: i, line: recordLine)
                     if let after = lineEnd(base, i, end, isFinal) { i = after; line += 1; continue recordLoop }
-                    unfinish(&batch, firstField: firstField)
+                    batch.dropLastRecord()
                     return (.partial(recordStart: recordStart), recordLine - firstLine)
                 }
             }
         }
         return (.complete, line - firstLine)
+    }
+
+    /// The offset of the first delimiter, LF or CR at or after `i` (or `end`).
+    ///
+    /// SWAR: eight bytes per step with the "has zero byte" bit trick (Mycroft; Anderson's Bit
+    /// Twiddling Hacks). The lowest flagged byte is exact (borrows only propagate upwards), which
+    /// is the one we need.
+    @inline(__always)
+    private func nextSpecial(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let d = ones &* UInt64(dialect.delimiter), lf = ones &* 10, cr = ones &* 13
+        var i = start
+        while i + 8 <= end {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let x = w ^ d, y = w ^ lf, z = w ^ cr
+            let hit = ((x &- ones) & ~x | (y &- ones) & ~y | (z &- ones) & ~z) & highs
+            if hit != 0 { return i + hit.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < end {
+            let c = base[i]
+            if c == dialect.delimiter || c == 10 || c == 13 { return i }
+            i += 1
+        }
+        return end
     }
 
     /// The offset after the line end at `i` (LF, CRLF or a lone CR); `nil` when a CR is the last
@@ -138,25 +159,6 @@ struct CSVTokenizer {
         return isFinal ? i + 1 : nil
     }
 
-    @inline(__always)
-    private func finish(_ batch: inout RecordBatch, recordStart: Int, recordEnd: Int, line: Int32) {
-        batch.recordFields.append(Int32(batch.fields.count))
-        batch.recordStart.append(Int32(recordStart))
-        batch.recordEnd.append(Int32(recordEnd))
-        batch.recordLine.append(line)
-    }
 
-    @inline(__always)
-    private func rollback(_ batch: inout RecordBatch, to fieldCount: Int) {
-        batch.fields.removeSubrange(fieldCount...)
-    }
 
-    @inline(__always)
-    private func unfinish(_ batch: inout RecordBatch, firstField: Int) {
-        batch.recordFields.removeLast()
-        batch.recordStart.removeLast()
-        batch.recordEnd.removeLast()
-        batch.recordLine.removeLast()
-        batch.fields.removeSubrange(firstField...)
-    }
 }

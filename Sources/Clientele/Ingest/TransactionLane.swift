@@ -27,12 +27,16 @@ struct TransactionLane: RecordConsumer {
 
     var customers: KeyInterner
     var orderKeys: KeyInterner
-    /// Per order (lane-local id): customer, first and last line day, net cents, lines.
-    var orderCustomer: [Int32] = []
-    var orderFirstDay: [Int32] = []
-    var orderLastDay: [Int32] = []
-    var orderCents: [Int64] = []
-    var orderLines: [Int32] = []
+    /// One order as it accumulates: lane-local customer, first and last line day, net cents, lines.
+    struct OrderAccumulator {
+        var customer: Int32
+        var firstDay: Int32
+        var lastDay: Int32
+        var lines: Int32
+        var cents: Int64
+    }
+    /// Indexed by lane-local order id (one append per new order).
+    var orders: [OrderAccumulator] = []
     var lastTransactionDay = Int32.min
 
     /// The previous line's customer and order fields (in the current buffer) and their ids.
@@ -47,7 +51,7 @@ struct TransactionLane: RecordConsumer {
     @inline(__always)
     private func sameBytes(_ a: RecordBatch.Field, _ b: RecordBatch.Field, _ buffer: UnsafeRawBufferPointer) -> Bool {
         let n = Int(a.end - a.start)
-        return n == Int(b.end - b.start) && memcmp(buffer.baseAddress! + Int(a.start), buffer.baseAddress! + Int(b.start), n) == 0
+        return n == Int(b.end - b.start) && bytesEqual(buffer.baseAddress! + Int(a.start), buffer.baseAddress! + Int(b.start), n)
     }
 
     init(source: CSVSource, columns: TransactionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy, lanes: Int) throws(IngestError) {
@@ -56,6 +60,7 @@ struct TransactionLane: RecordConsumer {
         let linesPerLane = header.estimatedRecords / max(1, lanes)
         customers = KeyInterner(capacity: max(1 << 12, linesPerLane / 5))
         orderKeys = KeyInterner(capacity: max(1 << 12, linesPerLane / 2))
+        orders.reserveCapacity(max(1 << 12, linesPerLane / 2))
         let map = HeaderMap(path: source.path, names: header.names)
         var p = Positions(fieldCount: header.names.count, customer: try map.required(columns.customerID),
                           order: try map.optional(columns.orderID), date: try map.required(columns.orderDate))
@@ -80,25 +85,24 @@ struct TransactionLane: RecordConsumer {
     mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
         previous = PreviousLine()  // field ranges point into this buffer only
         var cursor = FieldCursor(buffer: buffer, quote: quote)
-        return batch.fields.withUnsafeBufferPointer { fields in
-            for r in 0..<batch.count {
-                let first = Int(batch.recordFields[r])
-                let n = Int(batch.recordFields[r + 1]) - first
-                let line = lineBase + Int(batch.recordLine[r]) - 1
-                let raw = UnsafeRawBufferPointer(rebasing: buffer[Int(batch.recordStart[r])..<Int(batch.recordEnd[r])])
-                if n != positions.fieldCount {
-                    let message = "expected \(positions.fieldCount) fields as in the header, found \(n)"
-                    if !collector.reject(line: line, column: min(n, positions.fieldCount) + 1, reason: .fieldCount, message: message, raw: raw) { return false }
-                    continue
-                }
-                if let failure = convert(fields, first, &cursor) {
-                    if !collector.reject(line: line, column: failure.column + 1, reason: failure.reason, message: failure.message, raw: raw) { return false }
-                    continue
-                }
-                collector.used()
+        let fields = UnsafeBufferPointer(start: batch.fields, count: batch.fieldTotal)
+        for r in 0..<batch.count {
+            let first = Int(batch.recordFields[r])
+            let n = Int(batch.recordFields[r + 1]) - first
+            let line = lineBase + Int(batch.recordLine[r]) - 1
+            let raw = UnsafeRawBufferPointer(rebasing: buffer[Int(batch.recordStart[r])..<Int(batch.recordEnd[r])])
+            if n != positions.fieldCount {
+                let message = "expected \(positions.fieldCount) fields as in the header, found \(n)"
+                if !collector.reject(line: line, column: min(n, positions.fieldCount) + 1, reason: .fieldCount, message: message, raw: raw) { return false }
+                continue
             }
-            return true
+            if let failure = convert(fields, first, &cursor) {
+                if !collector.reject(line: line, column: failure.column + 1, reason: failure.reason, message: failure.message, raw: raw) { return false }
+                continue
+            }
+            collector.used()
         }
+        return true
     }
 
     private struct Failure {
@@ -177,17 +181,15 @@ struct TransactionLane: RecordConsumer {
             order = withUnsafeBytes(of: &key) { orderKeys.intern($0, tag: customer) }
         }
         if order.isNew {
-            orderCustomer.append(customer)
-            orderFirstDay.append(day)
-            orderLastDay.append(day)
-            orderCents.append(amount)
-            orderLines.append(1)
+            orders.append(OrderAccumulator(customer: customer, firstDay: day, lastDay: day, lines: 1, cents: amount))
         } else {
-            let k = Int(order.id)
-            if day < orderFirstDay[k] { orderFirstDay[k] = day }
-            if day > orderLastDay[k] { orderLastDay[k] = day }
-            orderCents[k] &+= amount
-            orderLines[k] &+= 1
+            orders.withUnsafeMutableBufferPointer { orders in
+                let k = Int(order.id)
+                if day < orders[k].firstDay { orders[k].firstDay = day }
+                if day > orders[k].lastDay { orders[k].lastDay = day }
+                orders[k].cents &+= amount
+                orders[k].lines &+= 1
+            }
         }
         if day > lastTransactionDay { lastTransactionDay = day }
         return nil

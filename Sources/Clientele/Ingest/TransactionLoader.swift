@@ -62,7 +62,7 @@ public struct TransactionLoader: Sendable {
     /// split across lanes into the lane that saw it first.
     static func mergeOrders(_ lanes: [TransactionLane], laneToGlobal: [[Int32]], customerCount: Int) -> OrderTable {
         var customer: [Int32] = [], firstDay: [Int32] = [], lastDay: [Int32] = [], cents: [Int64] = [], lines: [Int32] = []
-        let total = lanes.reduce(0) { $0 + $1.orderCustomer.count }
+        let total = lanes.reduce(0) { $0 + $1.orders.count }
         customer.reserveCapacity(total); firstDay.reserveCapacity(total); lastDay.reserveCapacity(total)
         cents.reserveCapacity(total); lines.reserveCapacity(total)
         var globalToLocal: [[Int32]] = []
@@ -70,9 +70,9 @@ public struct TransactionLoader: Sendable {
         for (j, lane) in lanes.enumerated() {
             var inverse = [Int32](repeating: -1, count: customerCount)
             for (local, global) in laneToGlobal[j].enumerated() { inverse[Int(global)] = Int32(local) }
-            var lanePosition = [Int](repeating: 0, count: lane.orderCustomer.count)
-            for o in 0..<lane.orderCustomer.count {
-                let global = laneToGlobal[j][Int(lane.orderCustomer[o])]
+            var lanePosition = [Int](repeating: 0, count: lane.orders.count)
+            for (o, order) in lane.orders.enumerated() {
+                let global = laneToGlobal[j][Int(order.customer)]
                 // Seen by an earlier lane? Then fold this part into that order.
                 var merged = false
                 for i in 0..<j {
@@ -82,10 +82,10 @@ public struct TransactionLoader: Sendable {
                     if let k = found {
                         let target = position[i][Int(k)]
                         lanePosition[o] = target
-                        firstDay[target] = min(firstDay[target], lane.orderFirstDay[o])
-                        lastDay[target] = max(lastDay[target], lane.orderLastDay[o])
-                        cents[target] &+= lane.orderCents[o]
-                        lines[target] &+= lane.orderLines[o]
+                        firstDay[target] = min(firstDay[target], order.firstDay)
+                        lastDay[target] = max(lastDay[target], order.lastDay)
+                        cents[target] &+= order.cents
+                        lines[target] &+= order.lines
                         merged = true
                         break
                     }
@@ -93,10 +93,10 @@ public struct TransactionLoader: Sendable {
                 if merged { continue }
                 lanePosition[o] = customer.count
                 customer.append(global)
-                firstDay.append(lane.orderFirstDay[o])
-                lastDay.append(lane.orderLastDay[o])
-                cents.append(lane.orderCents[o])
-                lines.append(lane.orderLines[o])
+                firstDay.append(order.firstDay)
+                lastDay.append(order.lastDay)
+                cents.append(order.cents)
+                lines.append(order.lines)
             }
             globalToLocal.append(inverse)
             position.append(lanePosition)

@@ -83,7 +83,7 @@ public struct KeyInterner: Sendable {
                     if tags[id] == tag {
                         let start = offsets[id], length = offsets[id + 1] - start
                         if length == key.count
-                            && (length == 0 || arena.withUnsafeBytes { memcmp($0.baseAddress! + start, key.baseAddress!, length) == 0 }) {
+                            && (length == 0 || arena.withUnsafeBytes { bytesEqual($0.baseAddress! + start, key.baseAddress!, length) }) {
                             return (Int32(id), slot)
                         }
                     }
@@ -143,4 +143,20 @@ public struct KeyInterner: Sendable {
         z = (z ^ (z >> 33)) &* 0xC4CE_B9FE_1A85_EC53
         return z ^ (z >> 33)
     }
+}
+
+/// Whether `n` bytes at `a` and `b` are equal: 8-byte words, then the tail. Inlined where keys
+/// are compared on hot paths (most keys are shorter than 16 bytes, where a `memcmp` call costs more).
+@inline(__always)
+func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+    var i = 0
+    while i + 8 <= n {
+        if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+        i += 8
+    }
+    while i < n {
+        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+        i += 1
+    }
+    return true
 }

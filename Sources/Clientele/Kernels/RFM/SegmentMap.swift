@@ -21,6 +21,7 @@ public struct SegmentMap: Sendable, Equatable {
         var names = order.filter { name in rows.contains { $0.contains(name) } }
         // Report order: best R first, then best F first.
         for row in rows.reversed() { for name in row.reversed() where !names.contains(name) { names.append(name) } }
+        guard names.count <= 256 else { throw SegmentMapError(reason: "has \(names.count) distinct names; at most 256 are supported") }
         self.names = names
         self.cells = rows.map { $0.map { names.firstIndex(of: $0)! } }
     }
