@@ -54,6 +54,22 @@ struct RFMSegmentMapTests {
         #expect(map.names[map.segment(r: 2, f: 2)] == "Warm")
     }
 
+    @Test("a map of up to 256 distinct names is accepted; more cannot be indexed by a byte and are refused", arguments: [
+        (15, nil), (16, nil), (17, "has 289 distinct names; at most 256 are supported"),
+    ] as [(Int, String?)])
+    func nameLimit(n: Int, reason: String?) throws {
+        let rows = (1...n).map { r in (1...n).map { f in "R\(r)F\(f)" } }
+        if let reason {
+            let error = #expect(throws: SegmentMapError.self) { try SegmentMap(rows: rows) }
+            #expect(error?.reason == reason)
+        } else {
+            let map = try SegmentMap(rows: rows)
+            #expect(map.names.count == n * n)
+            #expect(map.names[map.segment(r: n, f: n)] == "R\(n)F\(n)")
+            #expect(map.names[map.segment(r: 1, f: 1)] == "R1F1")
+        }
+    }
+
     @Test("a map that is not square is refused with a reason that says what to change", arguments: [
         ([], "needs at least 2 R rows, found 0"),
         ([["Only"]], "needs at least 2 R rows, found 1"),
