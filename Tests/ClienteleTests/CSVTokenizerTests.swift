@@ -192,6 +192,20 @@ struct CSVTokenizerTests {
         }
     }
 
+    @Test("a malformed record is rejected once, even when the block ends between its CR and LF")
+    func malformedAcrossBlocks() throws {
+        // The header is 39 bytes; with 64-byte blocks, padding 5 puts the row's CR on the block's last byte.
+        try withIngestFolder { folder in
+            for pad in 0..<40 {
+                let row = "c\(String(repeating: "x", count: pad)),\"o\"x,2024-01-01,1"
+                let path = try folder.write("t.csv", "\(Self.h)\n\(row)\r\nc2,o2,2024-01-02,2\r\n")
+                let loaded = try ingestLoad(path, options: ingestOptions(.skip, blockSize: 64))
+                #expect(loaded.rejects.map(\.rawLine) == [row], "padding \(pad)")
+                #expect(loaded.accounting.rowsRead == 2, "padding \(pad)")
+            }
+        }
+    }
+
     @Test("under skip, an unterminated quote makes the rest of the file one rejected record")
     func unterminatedSwallows() throws {
         let text = "\(Self.h)\nc0,o0,2024-01-01,1\nc1,\"o1,2024-01-01,1\nc2,o2,2024-01-02,2\n"

@@ -96,7 +96,7 @@ struct CSVTokenizer {
                     // Text after a closing quote: malformed; skip to the end of the physical line.
                     var j = i
                     while j < end && base[j] != lf && base[j] != cr { j += 1 }
-                    if j >= end && !isFinal { batch.dropFields(from: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
+                    if !isFinal && (j >= end || (base[j] == cr && j + 1 >= end)) { batch.dropFields(from: firstField); return (.partial(recordStart: recordStart), recordLine - firstLine) }
                     malformations.append(Malformation(line: line, column: column, recordStart: Int32(recordStart), recordEnd: Int32(j),
                                                       reason: "unexpected character after a closing quote (a quote inside a quoted field must be doubled)"))
                     batch.dropFields(from: firstField)
