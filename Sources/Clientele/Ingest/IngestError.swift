@@ -6,6 +6,7 @@ public enum IngestError: ClienteleError, Equatable {
     case missingColumn(path: String, column: String, header: [String])
     case duplicateColumn(path: String, column: String, positions: [Int])
     case noDataRows(path: String)
+    case nothingBeforeAsOf(path: String, asOf: CalendarDay)
     case badRow(RejectedRow)
     case tooManyRejects(path: String, rejected: Int, read: Int, maxShare: Double, rejectsFile: String?)
 
@@ -19,7 +20,7 @@ public enum IngestError: ClienteleError, Equatable {
     public var description: String {
         switch self {
         case .missingFile(let path):
-            return "\(path): no such file; check the path or the job file's [input] section"
+            return "\(path): no such file; check the path (or the job file's [transactions] / [interactions] path)"
         case .unreadable(let path, let reason):
             return "\(path): cannot read: \(reason)"
         case .emptyFile(let path):
@@ -31,6 +32,8 @@ public enum IngestError: ClienteleError, Equatable {
             return "\(path):1:\(positions[1]): column \"\(column)\" appears more than once (columns \(positions.map(String.init).joined(separator: " and "))); rename one in the export or map another header"
         case .noDataRows(let path):
             return "\(path): header only, no data rows"
+        case .nothingBeforeAsOf(let path, let asOf):
+            return "\(path): every row is dated on or after as-of \(asOf); choose a later --as-of"
         case .badRow(let row):
             return row.location + "; use --on-bad-row skip to set bad rows aside in rejects.csv"
         case .tooManyRejects(let path, let rejected, let read, let maxShare, let rejectsFile):

@@ -63,6 +63,8 @@ public struct IngestOptions: Sendable, Equatable {
     public var lanes: Int = 2
     /// Bytes read per block.
     public var blockSize: Int = 8 << 20
+    /// Transaction lines dated on or after this day (an explicit as-of) are counted, not loaded.
+    public var excludeFrom: CalendarDay?
 
     public init() {}
 }
@@ -75,6 +77,8 @@ public struct FileAccounting: Sendable, Equatable {
     public var rejectedByReason: [RejectReason: Int] = [:]
     /// Used rows that matched no customer (interactions of customers without transactions).
     public var rowsUnmatched = 0
+    /// Used rows dated on or after an explicit as-of: valid, counted, left out of the analysis.
+    public var rowsAfterAsOf = 0
     public var rowsRejected: Int { rejectedByReason.values.reduce(0, +) }
 
     public init(path: String) { self.path = path }

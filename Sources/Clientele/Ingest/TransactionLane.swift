@@ -38,6 +38,9 @@ struct TransactionLane: RecordConsumer {
     /// Indexed by lane-local order id (one append per new order).
     var orders: [OrderAccumulator] = []
     var lastTransactionDay = Int32.min
+    /// Lines dated on or after this day are counted in `rowsAfterCutoff` and not loaded.
+    let cutoff: Int32
+    var rowsAfterCutoff = 0
 
     /// The previous line's customer and order fields (in the current buffer) and their ids.
     struct PreviousLine {
@@ -54,7 +57,9 @@ struct TransactionLane: RecordConsumer {
         return n == Int(b.end - b.start) && bytesEqual(buffer.baseAddress! + Int(a.start), buffer.baseAddress! + Int(b.start), n)
     }
 
-    init(source: CSVSource, columns: TransactionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy, lanes: Int) throws(IngestError) {
+    init(source: CSVSource, columns: TransactionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy, lanes: Int,
+         cutoff: CalendarDay?) throws(IngestError) {
+        self.cutoff = cutoff?.daysSinceEpoch ?? Int32.max
         // Size the hash tables from the expected number of lines, so they never grow (each growth
         // rehashes every key at random addresses): about 2.5 lines an order, 5 a customer.
         let linesPerLane = header.estimatedRecords / max(1, lanes)
@@ -151,6 +156,7 @@ struct TransactionLane: RecordConsumer {
         if customerField.end == customerField.start {
             return Failure(column: positions.customer, reason: .emptyKey, message: "customer_id is empty")
         }
+        if day > lastTransactionDay { lastTransactionDay = day }
         // Consecutive lines of one customer and one order are the common case: compare with the
         // previous line's bytes before touching the hash tables.
         let customer: Int32
@@ -162,6 +168,9 @@ struct TransactionLane: RecordConsumer {
             previous.customer = customer
             previous.orderField = .init(start: 0, end: 0, hasEscapes: false)
         }
+        // Lines dated on or after an explicit as-of are valid but outside the analysis: counted,
+        // and their customer is known (as not yet active), but no order is loaded.
+        if day >= cutoff { rowsAfterCutoff += 1; return nil }
         // Order: by order_id, or by day when the file has none.
         let order: (id: Int32, isNew: Bool)
         if let o = positions.order {
@@ -191,7 +200,6 @@ struct TransactionLane: RecordConsumer {
                 orders[k].lines &+= 1
             }
         }
-        if day > lastTransactionDay { lastTransactionDay = day }
         return nil
     }
 

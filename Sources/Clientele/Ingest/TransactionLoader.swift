@@ -30,14 +30,19 @@ public struct TransactionLoader: Sendable {
         let lanes: [TransactionLane] = try scanner.scan(lanes: max(1, options.lanes)) { header in
             let lanes = max(1, options.lanes)
             let all = try (0..<lanes).map { _ throws(IngestError) in
-                try TransactionLane(source: source, columns: columns, header: header, policy: options.onBadRow, lanes: lanes)
+                try TransactionLane(source: source, columns: columns, header: header, policy: options.onBadRow, lanes: lanes,
+                                    cutoff: options.excludeFrom)
             }
             hasOrderID = all[0].positions.order != nil
             return all
         }
-        let verdict = RejectVerdict(lanes.map(\.collector), path: source.path)
+        var verdict = RejectVerdict(lanes.map(\.collector), path: source.path)
+        verdict.accounting.rowsAfterAsOf = lanes.reduce(0) { $0 + $1.rowsAfterCutoff }
         if options.onBadRow == .fail, let first = verdict.rejects.first { throw IngestError.badRow(first) }
-        guard verdict.accounting.rowsUsed > 0 else {
+        guard verdict.accounting.rowsUsed > verdict.accounting.rowsAfterAsOf else {
+            if verdict.accounting.rowsAfterAsOf > 0, let asOf = options.excludeFrom {
+                throw IngestError.nothingBeforeAsOf(path: source.path, asOf: asOf)
+            }
             if verdict.accounting.rowsRead == 0 { throw IngestError.noDataRows(path: source.path) }
             throw IngestError.tooManyRejects(path: source.path, rejected: verdict.accounting.rowsRejected,
                                              read: verdict.accounting.rowsRead, maxShare: options.maxRejectShare, rejectsFile: nil)

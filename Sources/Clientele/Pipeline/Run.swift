@@ -27,6 +27,7 @@ public struct Run: Sendable {
         }
         var ingest = config.ingest
         ingest.lanes = config.threads
+        ingest.excludeFrom = config.asOf
 
         // Ingest.
         var t = clock.now
@@ -100,6 +101,7 @@ public struct Run: Sendable {
             try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: folder.path("report.md"))
             try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
             try folder.commit()
+            try? FileManager.default.removeItem(atPath: rejectsPath)  // a stale one from an earlier failed run
         } catch {
             folder.abandon()
             throw error
@@ -109,11 +111,13 @@ public struct Run: Sendable {
 
     static func inputFile(_ role: String, _ a: FileAccounting) -> RunReport.InputFile {
         RunReport.InputFile(role: role, path: a.path, rowsRead: a.rowsRead, rowsUsed: a.rowsUsed, rowsRejected: a.rowsRejected,
-                            rejectedByReason: Dictionary(uniqueKeysWithValues: a.rejectedByReason.map { ($0.key.rawValue, $0.value) }))
+                            rejectedByReason: Dictionary(uniqueKeysWithValues: a.rejectedByReason.map { ($0.key.rawValue, $0.value) }),
+                            rowsAfterAsOf: a.rowsAfterAsOf)
     }
 
     static func inputFile(_ role: String, _ loaded: InteractionLoader.Loaded) -> RunReport.InputFile {
         var file = inputFile(role, loaded.accounting)
+        file.rowsAfterAsOf = nil
         file.rowsUnmatchedCustomer = loaded.orphanRows
         file.unmatchedCustomers = loaded.orphanCustomers
         file.unmatchedCustomerExamples = loaded.orphanExamples

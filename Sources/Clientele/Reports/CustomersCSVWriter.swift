@@ -10,6 +10,8 @@ struct CustomersCSVWriter {
     let activity: CustomerActivity
     let rfm: RFMResult
     var threads = 2
+    /// With 10 or more quantiles the cell is written `R-F-M` (e.g. `10-3-7`), else as three digits (`545`).
+    var wideScores: Bool { rfm.scorer.quantiles >= 10 }
 
     func write(to path: String) throws(ReportError) {
         let sink = try FileSink(path: path)
@@ -51,7 +53,11 @@ struct CustomersCSVWriter {
         b.comma(); b.int(rfm.r[row])
         b.comma(); b.int(rfm.f[row])
         b.comma(); b.int(rfm.m[row])
-        b.comma(); b.int(rfm.r[row]); b.int(rfm.f[row]); b.int(rfm.m[row])
+        b.comma(); b.int(rfm.r[row])
+        if wideScores { b.byte(45) }
+        b.int(rfm.f[row])
+        if wideScores { b.byte(45) }
+        b.int(rfm.m[row])
         b.comma(); b.bytes.append(contentsOf: names[Int(rfm.segment[row])])
         b.comma(); b.cents(Int64(rfm.historicalCLVCents[row]))
         b.newline()

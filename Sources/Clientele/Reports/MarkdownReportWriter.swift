@@ -14,6 +14,9 @@ struct MarkdownReportWriter {
             md += "| \(f.role) `\(f.path)` | \(f.rowsRead) | \(f.rowsUsed) | \(f.rowsRejected) | \(reasons.isEmpty ? "—" : reasons) |\n"
         }
         for f in report.inputs {
+            if let after = f.rowsAfterAsOf, after > 0 {
+                md += "\n\(after) \(f.role) rows are dated on or after as-of \(s.asOf); they are counted as used and left out of the analysis.\n"
+            }
             if let unmatched = f.rowsUnmatchedCustomer, unmatched > 0 {
                 let examples = (f.unmatchedCustomerExamples ?? []).joined(separator: ", ")
                 md += "\n\(unmatched) \(f.role) rows (\(f.unmatchedCustomers ?? 0) customer ids, e.g. \(examples)) name customers with no transaction; they are counted as used and kept out of the analysis.\n"

@@ -29,6 +29,8 @@ public struct RunReport: Codable, Sendable {
         public var rowsUsed: Int
         public var rowsRejected: Int
         public var rejectedByReason: [String: Int]
+        /// Used transaction rows dated on or after an explicit as-of (counted, left out of the analysis).
+        public var rowsAfterAsOf: Int?
         /// Used rows whose customer has no transaction (interactions only).
         public var rowsUnmatchedCustomer: Int?
         public var unmatchedCustomers: Int?

@@ -79,6 +79,12 @@ public struct CustomerIndex: Sendable {
         self.laneToGlobal = maps
     }
 
+    /// The index of one interner's keys, with each key's new id.
+    static func sorting(_ interner: KeyInterner) -> (CustomerIndex, [Int32]) {
+        let index = CustomerIndex(lanes: [interner])
+        return (index, index.laneToGlobal[0])
+    }
+
     private static func compare(_ a: KeyInterner, _ x: Int32, _ b: KeyInterner, _ y: Int32) -> Int32 {
         a.withKey(x) { ka in b.withKey(y) { kb in compareBytes(ka, kb) } }
     }

@@ -40,12 +40,14 @@ public struct RFMResult: Sendable {
         var revenue = [Int64](repeating: 0, count: names.count)
         var recency = [Int64](repeating: 0, count: names.count)
         var frequency = [Int64](repeating: 0, count: names.count)
+        var monetary = [Int64](repeating: 0, count: names.count)
         for k in 0..<self.count {
             let s = Int(segment[k])
             count[s] += 1
             revenue[s] += revenueCents[k]
             recency[s] += Int64(recencyDays[k])
             frequency[s] += Int64(self.frequency[k])
+            monetary[s] += monetaryCents[k]
         }
         let totalRevenue = revenue.reduce(0, +)
         return names.indices.map { s in
@@ -55,7 +57,7 @@ public struct RFMResult: Sendable {
                 revenueShare: totalRevenue > 0 ? Double(revenue[s]) / Double(totalRevenue) : nil,
                 meanRecencyDays: n > 0 ? Double(recency[s]) / Double(n) : nil,
                 meanFrequency: n > 0 ? Double(frequency[s]) / Double(n) : nil,
-                meanMonetary: n > 0 ? Double(revenue[s]) / Double(n) / 100 : nil)
+                meanMonetary: n > 0 ? Double(monetary[s]) / Double(n) / 100 : nil)
         }
     }
 }
