@@ -148,7 +148,7 @@ struct IngestTransactionLoaderTests {
             let path = folder.join("nowhere.csv")
             let error = try #require(ingestError { try ingestLoad(path) })
             #expect(error == .missingFile(path: path))
-            #expect(error.description == "\(path): no such file; check the path or the job file's [input] section")
+            #expect(error.description.hasPrefix("\(path): no such file; check the path"))
             #expect(error.exitStatus == .noInput)
             #expect(error.exitStatus.rawValue == 66)
         }
@@ -179,6 +179,43 @@ struct IngestTransactionLoaderTests {
             #expect(loaded.orders.netCents == [350])
             let unmapped = try #require(ingestError { try ingestLoad(path) })
             #expect(unmapped == .missingColumn(path: path, column: "customer_id", header: ["Datum", "KUNDENNUMMER", "Betrag", "Beleg", "Filiale"]))
+        }
+    }
+
+    // MARK: Fixtures
+
+    @Test("every file in Fixtures/bad fails with its documented location and message (exit 65)", arguments: [
+        ("empty.csv", ":1: file is empty; expected a header row"),
+        ("header_only.csv", ": header only, no data rows"),
+        ("missing_column.csv", ":1: required column \"order_date\" is missing (header has \"customer_id\", \"order_id\", \"amount\")"),
+        ("duplicate_column.csv", ":1:4: column \"customer_id\" appears more than once (columns 1 and 4)"),
+        ("bad_date.csv", ":3:3: order_date: cannot parse \"2024-02-30\" as a date"),
+        ("decimal_comma.csv", ":2:4: amount: cannot parse \"12,50\" as an amount; set decimal = \",\" in the job file"),
+        ("sub_cent.csv", ":2:4: amount: \"1.234\" has non-zero digits past the cent"),
+        ("ragged_short.csv", ":3:4: amount: expected 4 fields as in the header, found 3"),
+        ("ragged_long.csv", ":2:5: expected 4 fields as in the header, found 5"),
+        ("unterminated_quote.csv", ":3:1: customer_id: unterminated quoted field"),
+        ("text_after_quote.csv", ":2:2: order_id: unexpected character after a closing quote"),
+        ("embedded_newline_bad_date.csv", ":4:3: order_date: cannot parse \"2024-13-01\" as a date"),
+        ("empty_customer.csv", ":2:1: customer_id: customer_id is empty"),
+    ])
+    func badFixture(name: String, message: String) throws {
+        let path = ingestFixture("bad/" + name)
+        let error = try #require(ingestError { try ingestLoad(path) })
+        #expect(error.description.hasPrefix(path + message), "\(error.description)")
+        #expect(error.exitStatus == .dataError)
+    }
+
+    @Test("Fixtures/csv/quoting.csv: quoted commas, doubled quotes, a line break in an id, CRLF, a blank line, no final newline")
+    func quotingFixture() throws {
+        for plan in ReadingPlan.all {
+            let loaded = try ingestLoad(ingestFixture("csv/quoting.csv"), options: ingestOptions(lanes: plan.lanes, blockSize: plan.blockSize))
+            var cents: [String: Int64] = [:]
+            for (key, summary) in ingestSummaries(loaded) { cents[String(decoding: key, as: UTF8.self)] = summary.netCents }
+            #expect(cents == ["Smith, J.": 1_250, "O\"Brien": 700, "two\nline id": -125, "plain": 99], "\(plan.testDescription)")
+            #expect(loaded.orders.count == 4)
+            #expect(loaded.accounting.rowsRead == 5 && loaded.accounting.rowsUsed == 5)
+            #expect(loaded.lastDay == CalendarDay(iso: "2024-01-05"))
         }
     }
 
