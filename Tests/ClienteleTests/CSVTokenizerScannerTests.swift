@@ -99,6 +99,21 @@ struct CSVTokenizerScannerTests {
         }
     }
 
+    @Test("a literal quote inside an unquoted header name is a plain byte, as in data rows")
+    func literalQuoteInHeader() throws {
+        let text = "customer_id,order_id,order_date,amount,size 5\"\nc1,o1,2024-01-01,1,x\nc2,o2,2024-01-02,2,y\n"
+        try withIngestFolder { folder in
+            let path = try folder.write("t.csv", text)
+            // The same quote in a data field is literal (the tokenizer's documented leniency).
+            let inData = try folder.write("data.csv", "customer_id,order_id,order_date,amount,size\nc1,o1,2024-01-01,1,5\"\n")
+            #expect(try ingestLoad(inData).accounting.rowsUsed == 1)
+            withKnownIssue("CSVFileScanner.firstRecordEnd toggles quote state on every quote, so the header swallows the data and the file is reported empty") {
+                let loaded = try ingestLoad(path)
+                #expect(loaded.accounting.rowsUsed == 2)
+            }
+        }
+    }
+
     @Test("a header longer than the block is read whole")
     func headerLongerThanBlock() throws {
         let extra = (0..<200).map { "extra_column_\($0)" }

