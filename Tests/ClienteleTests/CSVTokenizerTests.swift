@@ -133,9 +133,7 @@ struct CSVTokenizerTests {
         try withIngestFolder { folder in
             let path = try folder.write("t.csv", text)
             let row = try #require(ingestError { try ingestLoad(path) }?.rejectedRow)
-            withKnownIssue("CSVTokenizer counts only LF inside quoted fields, so lone-CR files report lines too early") {
-                #expect(row.line == 4)
-            }
+            #expect(row.line == 4)
             #expect(row.line >= 3)
         }
     }

@@ -142,14 +142,22 @@ struct IngestBadRowPolicyTests {
         }
     }
 
-    @Test("a file whose every row is rejected fails even under skip (exit 65)")
+    @Test("a file whose every row is rejected loads nothing, and the run fails even under skip (exit 65)")
     func everyRowRejected() throws {
         try withIngestFolder { folder in
             let path = try folder.write("t.csv", "\(Self.h)\nc1,o1,bad,1\nc2,o2,2024-01-01,bad\n")
-            let error = try #require(ingestError { try ingestLoad(path, options: ingestOptions(.skip)) })
-            #expect(error == .tooManyRejects(path: path, rejected: 2, read: 2, maxShare: 0.01, rejectsFile: nil))
-            #expect(error.description == "\(path): 2 of 2 rows rejected (100.0%), more than --max-reject-share 1.0%")
-            #expect(error.exitStatus == .dataError)
+            let loaded = try ingestLoad(path, options: ingestOptions(.skip))
+            #expect(loaded.accounting.rowsRead == 2 && loaded.accounting.rowsRejected == 2 && loaded.accounting.rowsUsed == 0)
+            #expect(loaded.customers.count == 0 && loaded.orders.count == 0)
+            var config = JobConfiguration()
+            config.transactions = CSVSource(path: path)
+            config.out = folder.join("report")
+            config.ingest.onBadRow = .skip
+            config.ingest.maxRejectShare = 1
+            let error = #expect(throws: IngestError.self) { try Run(configuration: config).execute() }
+            #expect(error == .noUsableRows(path: path, rejected: 2, rejectsFile: config.out + ".rejects.csv"))
+            #expect(error?.exitStatus == .dataError)
+            #expect(FileManager.default.fileExists(atPath: config.out + ".rejects.csv"))
         }
     }
 
@@ -171,10 +179,8 @@ struct IngestBadRowPolicyTests {
                     #expect(FileManager.default.fileExists(atPath: rejectsFile))
                     #expect(error?.description.hasSuffix("; see \(rejectsFile)") == true)
                 } else {
-                    withKnownIssue("TransactionLoader.load throws tooManyRejects itself when no row is usable, before Run writes the rejects file") {
-                        #expect(FileManager.default.fileExists(atPath: rejectsFile))
-                        #expect(error?.description.hasSuffix("; see \(rejectsFile)") == true)
-                    }
+                    #expect(FileManager.default.fileExists(atPath: rejectsFile))
+                    #expect(error?.description.hasSuffix("; see \(rejectsFile)") == true)
                 }
             }
         }

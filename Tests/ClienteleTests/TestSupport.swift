@@ -221,7 +221,7 @@ func referenceRecords(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) ->
             else if isLineEnd(c) { endRecord(); skipLineEnd(); state = .recordStart }
             else { field.append(c); i += 1 }
         case .quoted:
-            if c == quote { state = .quoteInQuoted } else { field.append(c); if c == lf { line += 1 } }
+            if c == quote { state = .quoteInQuoted } else { field.append(c); if c == lf || (c == cr && (i + 1 >= bytes.count || bytes[i + 1] != lf)) { line += 1 } }
             i += 1
         case .quoteInQuoted:
             if c == quote { field.append(quote); state = .quoted; i += 1 }

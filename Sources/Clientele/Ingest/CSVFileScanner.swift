@@ -7,8 +7,8 @@ protocol RecordConsumer {
     /// Converts `batch`'s records (tokenised from `buffer`) into columns; lines are
     /// `lineBase + batch.recordLine[i] - 1`. Returns false to stop reading (fail-fast).
     mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool
-    /// Records a row the tokenizer could not split into fields.
-    mutating func malformed(_ malformation: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int)
+    /// Records a row the tokenizer could not split into fields; false to stop reading (fail-fast).
+    mutating func malformed(_ malformation: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool
 }
 
 /// Streams a CSV file in fixed-size blocks and hands each block's records to `lanes` consumers
@@ -44,7 +44,7 @@ struct CSVFileScanner {
         }
         defer { close(fd) }
 
-        var capacity = blockSize
+        var capacity = max(blockSize, 64)
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
         defer { buffer.deallocate() }
         var carry = 0
@@ -78,13 +78,16 @@ struct CSVFileScanner {
                 // The header: the first record, tokenised alone.
                 let headerBatch = RecordBatch()
                 var malformed: [CSVTokenizer.Malformation] = []
-                let headerEnd = firstRecordEnd(view, from: start, to: filled, isFinal: eof)
-                guard let headerEnd else {
+                let (outcome, newlines) = tokenizer.tokenize(view, range: start..<filled, firstLine: 1, isFinal: eof,
+                                                             into: headerBatch, malformations: &malformed, recordLimit: 1)
+                let headerEnd: Int
+                switch outcome {
+                case .stopped(let at): headerEnd = at
+                case .complete: headerEnd = filled
+                case .partial:
                     if eof { throw IngestError.emptyFile(path: path) }
                     try grow(&buffer, &capacity, keeping: filled); carry = filled; continue
                 }
-                let (_, newlines) = tokenizer.tokenize(view, range: start..<headerEnd, firstLine: 1, isFinal: true,
-                                                       into: headerBatch, malformations: &malformed)
                 if let m = malformed.first {
                     throw IngestError.badRow(RejectedRow(file: path, line: Int(m.line), column: Int(m.column), columnName: nil,
                                                          reason: .malformedCSV, message: "header: " + m.reason, rawLine: ""))
@@ -147,8 +150,11 @@ struct CSVFileScanner {
             lanes.withUnsafeMutableBufferPointer { lanesPtr in
                 flags.withUnsafeMutableBufferPointer { flagsPtr in
                     parallelFor(used) { k in
-                        for m in malformations[k] { lanesPtr[k].malformed(m, buffer: view, lineBase: shareLineBase[k]) }
-                        flagsPtr[k] = lanesPtr[k].consume(batches[k], buffer: view, lineBase: shareLineBase[k])
+                        // Malformed records are reported with the others; under fail-fast the earliest
+                        // line wins when the lanes' first errors are merged.
+                        var keepGoing = true
+                        for m in malformations[k] where !lanesPtr[k].malformed(m, buffer: view, lineBase: shareLineBase[k]) { keepGoing = false }
+                        flagsPtr[k] = lanesPtr[k].consume(batches[k], buffer: view, lineBase: shareLineBase[k]) && keepGoing
                     }
                 }
             }
@@ -157,7 +163,7 @@ struct CSVFileScanner {
             // Carry the unfinished last record into the next block.
             let lastLine = shareLineBase[used - 1] + Int(newlineCounts[used - 1])
             switch outcomes[used - 1] {
-            case .complete:
+            case .complete, .stopped:  // no limit is set here, so `.stopped` does not occur
                 if eof { return lanes }
                 carry = 0
                 lineBase = lastLine
@@ -219,23 +225,6 @@ struct CSVFileScanner {
         }
         while i < count { n &+= p[i] == byte ? 1 : 0; i += 1 }
         return n
-    }
-
-    /// The offset just past the first record's line end (skipping blank lines), or nil when
-    /// the buffer holds no complete record yet.
-    private func firstRecordEnd(_ view: UnsafeRawBufferPointer, from: Int, to: Int, isFinal: Bool) -> Int? {
-        var i = from
-        while i < to, view[i] == 10 || view[i] == 13 { i += 1 }
-        var inQuotes = false
-        while i < to {
-            let c = view[i]
-            if c == dialect.quote { inQuotes.toggle() } else if !inQuotes && (c == 10 || c == 13) {
-                if c == 13 { if i + 1 < to { return view[i + 1] == 10 ? i + 2 : i + 1 } else { return isFinal ? i + 1 : nil } }
-                return i + 1
-            }
-            i += 1
-        }
-        return isFinal && i > from ? to : nil
     }
 
     private func grow(_ buffer: inout UnsafeMutableRawBufferPointer, _ capacity: inout Int, keeping: Int) throws {

@@ -12,6 +12,8 @@ struct CSVTokenizer {
         case complete
         /// The buffer ends inside a record that starts at this offset (more input is needed).
         case partial(recordStart: Int)
+        /// `recordLimit` records (or malformations) were read; the next one starts at this offset.
+        case stopped(at: Int)
     }
 
     /// A malformed record; tokenising stops at it when `stopOnError` is set, otherwise it is
@@ -33,7 +35,9 @@ struct CSVTokenizer {
     /// unterminated quoted field is a malformation.
     /// - Returns: the outcome, the number of line breaks consumed, and malformations found.
     func tokenize(_ buffer: UnsafeRawBufferPointer, range: Range<Int>, firstLine: Int32, isFinal: Bool,
-                  into batch: RecordBatch, malformations: inout [Malformation]) -> (Outcome, newlines: Int32) {
+                  into batch: RecordBatch, malformations: inout [Malformation],
+                  recordLimit: Int = .max) -> (Outcome, newlines: Int32) {
+        var seen = 0
         guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), !range.isEmpty else {
             return (.complete, 0)
         }
@@ -63,7 +67,7 @@ struct CSVTokenizer {
                     var escapes = false
                     while true {
                         while i < end && base[i] != quote {
-                            if base[i] == lf { line += 1 }
+                            if base[i] == lf || (base[i] == cr && (i + 1 >= end || base[i + 1] != lf)) { line += 1 }
                             i += 1
                         }
                         if i >= end {
@@ -89,7 +93,11 @@ struct CSVTokenizer {
                     if next == delimiter { i += 1; column += 1; continue fieldLoop }
                     if next == lf || next == cr {
                         batch.appendRecord(start: recordStart, end: i, line: recordLine)
-                        if let after = lineEnd(base, i, end, isFinal) { i = after; line += 1; continue recordLoop }
+                        if let after = lineEnd(base, i, end, isFinal) {
+                            i = after; line += 1; seen += 1
+                            if seen >= recordLimit { return (.stopped(at: i), line - firstLine) }
+                            continue recordLoop
+                        }
                         batch.dropLastRecord()
                         return (.partial(recordStart: recordStart), recordLine - firstLine)
                     }
@@ -102,7 +110,8 @@ struct CSVTokenizer {
                     batch.dropFields(from: firstField)
                     if j >= end { return (.complete, line - firstLine) }
                     guard let after = lineEnd(base, j, end, isFinal) else { return (.partial(recordStart: recordStart), recordLine - firstLine) }
-                    i = after; line += 1
+                    i = after; line += 1; seen += 1
+                    if seen >= recordLimit { return (.stopped(at: i), line - firstLine) }
                     continue recordLoop
                 } else {
                     // Unquoted field: up to the delimiter or line end.
@@ -116,7 +125,11 @@ struct CSVTokenizer {
                     }
                     if base[i] == delimiter { i += 1; column += 1; continue fieldLoop }
                     batch.appendRecord(start: recordStart, end: i, line: recordLine)
-                    if let after = lineEnd(base, i, end, isFinal) { i = after; line += 1; continue recordLoop }
+                    if let after = lineEnd(base, i, end, isFinal) {
+                        i = after; line += 1; seen += 1
+                        if seen >= recordLimit { return (.stopped(at: i), line - firstLine) }
+                        continue recordLoop
+                    }
                     batch.dropLastRecord()
                     return (.partial(recordStart: recordStart), recordLine - firstLine)
                 }

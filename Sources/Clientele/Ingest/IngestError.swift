@@ -7,6 +7,7 @@ public enum IngestError: ClienteleError, Equatable {
     case duplicateColumn(path: String, column: String, positions: [Int])
     case noDataRows(path: String)
     case nothingBeforeAsOf(path: String, asOf: CalendarDay)
+    case noUsableRows(path: String, rejected: Int, rejectsFile: String)
     case badRow(RejectedRow)
     case tooManyRejects(path: String, rejected: Int, read: Int, maxShare: Double, rejectsFile: String?)
 
@@ -32,6 +33,8 @@ public enum IngestError: ClienteleError, Equatable {
             return "\(path):1:\(positions[1]): column \"\(column)\" appears more than once (columns \(positions.map(String.init).joined(separator: " and "))); rename one in the export or map another header"
         case .noDataRows(let path):
             return "\(path): header only, no data rows"
+        case .noUsableRows(let path, let rejected, let rejectsFile):
+            return "\(path): no usable row (\(rejected) rejected); see \(rejectsFile)"
         case .nothingBeforeAsOf(let path, let asOf):
             return "\(path): every row is dated on or after as-of \(asOf); choose a later --as-of"
         case .badRow(let row):

@@ -42,7 +42,7 @@ struct InteractionLane: RecordConsumer {
         collector = RejectCollector(path: source.path, policy: policy, header: header.names)
     }
 
-    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) {
+    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
         collector.malformed(m, buffer: buffer, lineBase: lineBase)
     }
 

@@ -24,10 +24,10 @@ struct RejectCollector {
         return policy == .skip
     }
 
-    /// Records a row the tokenizer could not split.
-    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) {
+    /// Records a row the tokenizer could not split; false when reading must stop.
+    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
         let raw = UnsafeRawBufferPointer(rebasing: buffer[Int(m.recordStart)..<Int(m.recordEnd)])
-        _ = reject(line: lineBase + Int(m.line) - 1, column: Int(m.column), reason: .malformedCSV, message: m.reason, raw: raw)
+        return reject(line: lineBase + Int(m.line) - 1, column: Int(m.column), reason: .malformedCSV, message: m.reason, raw: raw)
     }
 
     @inline(__always) mutating func used() {

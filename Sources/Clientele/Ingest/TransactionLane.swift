@@ -83,7 +83,7 @@ struct TransactionLane: RecordConsumer {
         collector = RejectCollector(path: source.path, policy: policy, header: header.names)
     }
 
-    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) {
+    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
         collector.malformed(m, buffer: buffer, lineBase: lineBase)
     }
 
@@ -151,10 +151,13 @@ struct TransactionLane: RecordConsumer {
             case .failure(let why): return amountFailure(why, column: u, field: fields[first + u], &cursor)
             }
         }
-        // Customer.
+        // Customer and order keys must be present before anything is interned.
         let customerField = fields[first + positions.customer]
         if customerField.end == customerField.start {
             return Failure(column: positions.customer, reason: .emptyKey, message: "customer_id is empty")
+        }
+        if let o = positions.order, fields[first + o].end == fields[first + o].start {
+            return Failure(column: o, reason: .emptyOrder, message: "order_id is empty")
         }
         if day > lastTransactionDay { lastTransactionDay = day }
         // Consecutive lines of one customer and one order are the common case: compare with the
@@ -175,9 +178,6 @@ struct TransactionLane: RecordConsumer {
         let order: (id: Int32, isNew: Bool)
         if let o = positions.order {
             let orderField = fields[first + o]
-            if orderField.end == orderField.start {
-                return Failure(column: o, reason: .emptyOrder, message: "order_id is empty")
-            }
             if !orderField.hasEscapes && previous.orderField.end > 0 && sameBytes(orderField, previous.orderField, cursor.buffer) {
                 order = (previous.order, false)
             } else {

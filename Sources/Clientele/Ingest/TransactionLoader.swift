@@ -22,8 +22,8 @@ public struct TransactionLoader: Sendable {
         public var hasOrderID: Bool
     }
 
-    /// Reads the file. Bad rows are handled as `options.onBadRow` says; the threshold is applied
-    /// by the caller (`RejectVerdict.enforce`) once the rejects file can be named.
+    /// Reads the file. Bad rows are handled as `options.onBadRow` says; the reject threshold and
+    /// "no usable row" are decided by the caller (`Run`), which can first write the rejects file.
     public func load() throws -> Loaded {
         let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: options.blockSize)
         var hasOrderID = true
@@ -39,20 +39,13 @@ public struct TransactionLoader: Sendable {
         var verdict = RejectVerdict(lanes.map(\.collector), path: source.path)
         verdict.accounting.rowsAfterAsOf = lanes.reduce(0) { $0 + $1.rowsAfterCutoff }
         if options.onBadRow == .fail, let first = verdict.rejects.first { throw IngestError.badRow(first) }
-        guard verdict.accounting.rowsUsed > verdict.accounting.rowsAfterAsOf else {
-            if verdict.accounting.rowsAfterAsOf > 0, let asOf = options.excludeFrom {
-                throw IngestError.nothingBeforeAsOf(path: source.path, asOf: asOf)
-            }
-            if verdict.accounting.rowsRead == 0 { throw IngestError.noDataRows(path: source.path) }
-            throw IngestError.tooManyRejects(path: source.path, rejected: verdict.accounting.rowsRejected,
-                                             read: verdict.accounting.rowsRead, maxShare: options.maxRejectShare, rejectsFile: nil)
-        }
+        if verdict.accounting.rowsRead == 0 { throw IngestError.noDataRows(path: source.path) }
         trace("scanned")
         let (customers, laneToGlobal) = Self.mergeCustomers(lanes)
         trace("merged customers")
         let orders = Self.mergeOrders(lanes, laneToGlobal: laneToGlobal, customerCount: customers.count)
         trace("merged orders")
-        let lastDay = lanes.map(\.lastTransactionDay).max()!
+        let lastDay = lanes.map(\.lastTransactionDay).max()!  // Int32.min when no row was usable
         return Loaded(customers: customers, orders: orders, accounting: verdict.accounting, rejects: verdict.rejects,
                       lastDay: CalendarDay(daysSinceEpoch: lastDay), hasOrderID: hasOrderID)
     }

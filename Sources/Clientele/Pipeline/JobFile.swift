@@ -221,7 +221,7 @@ public struct JobFile: Sendable {
         }
 
         func resolve(_ p: String) -> String {
-            p.hasPrefix("/") || folder.isEmpty ? p : folder + "/" + p
+            p.hasPrefix("/") || folder.isEmpty ? p : (folder.hasSuffix("/") ? folder + p : folder + "/" + p)
         }
     }
 }

@@ -53,6 +53,14 @@ public struct Run: Sendable {
             }
         }
 
+        guard transactions.customers.count > 0, transactions.accounting.rowsUsed > transactions.accounting.rowsAfterAsOf else {
+            if let asOf = config.asOf, transactions.accounting.rowsAfterAsOf > 0 {
+                throw IngestError.nothingBeforeAsOf(path: transactions.accounting.path, asOf: asOf)
+            }
+            try? FileSink.write(RejectsCSVWriter(rejects: rejects).bytes(), to: rejectsPath)
+            throw IngestError.noUsableRows(path: transactions.accounting.path, rejected: transactions.accounting.rowsRejected, rejectsFile: rejectsPath)
+        }
+
         // Kernels.
         let asOf = config.asOf ?? transactions.lastDay.adding(days: 1)
         if let end = config.calibrationEnd, end >= asOf {
