@@ -27,7 +27,7 @@ public struct TransactionLoader: Sendable {
     public func load() throws -> Loaded {
         let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: options.blockSize)
         var hasOrderID = true
-        let lanes: [TransactionLane] = try scanner.scan(lanes: max(1, options.lanes)) { header in
+        var lanes: [TransactionLane] = try scanner.scan(lanes: max(1, options.lanes)) { header in
             let lanes = max(1, options.lanes)
             let all = try (0..<lanes).map { _ throws(IngestError) in
                 try TransactionLane(source: source, columns: columns, header: header, policy: options.onBadRow, lanes: lanes,
@@ -43,7 +43,7 @@ public struct TransactionLoader: Sendable {
         trace("scanned")
         let (customers, laneToGlobal) = Self.mergeCustomers(lanes)
         trace("merged customers")
-        let orders = Self.mergeOrders(lanes, laneToGlobal: laneToGlobal, customerCount: customers.count)
+        let orders = Self.mergeOrders(&lanes, laneToGlobal: laneToGlobal, customerCount: customers.count)
         trace("merged orders")
         let lastDay = lanes.map(\.lastTransactionDay).max()!  // Int32.min when no row was usable
         return Loaded(customers: customers, orders: orders, accounting: verdict.accounting, rejects: verdict.rejects,
@@ -56,50 +56,76 @@ public struct TransactionLoader: Sendable {
         return (index, index.laneToGlobal)
     }
 
-    /// Concatenates the lanes' orders with global customer ids, merging an order whose lines were
-    /// split across lanes into the lane that saw it first.
-    static func mergeOrders(_ lanes: [TransactionLane], laneToGlobal: [[Int32]], customerCount: Int) -> OrderTable {
-        var customer: [Int32] = [], firstDay: [Int32] = [], lastDay: [Int32] = [], cents: [Int64] = [], lines: [Int32] = []
-        let total = lanes.reduce(0) { $0 + $1.orders.count }
-        customer.reserveCapacity(total); firstDay.reserveCapacity(total); lastDay.reserveCapacity(total)
-        cents.reserveCapacity(total); lines.reserveCapacity(total)
-        var globalToLocal: [[Int32]] = []
-        var position: [[Int]] = []  // each lane's local order → index in the merged columns
-        for (j, lane) in lanes.enumerated() {
-            var inverse = [Int32](repeating: -1, count: customerCount)
-            for (local, global) in laneToGlobal[j].enumerated() { inverse[Int(global)] = Int32(local) }
-            var lanePosition = [Int](repeating: 0, count: lane.orders.count)
-            for (o, order) in lane.orders.enumerated() {
-                let global = laneToGlobal[j][Int(order.customer)]
-                // Seen by an earlier lane? Then fold this part into that order.
-                var merged = false
-                for i in 0..<j {
-                    let localInI = globalToLocal[i][Int(global)]
-                    if localInI < 0 { continue }
-                    let found = lane.orderKeys.withKey(Int32(o)) { lanes[i].orderKeys.lookup($0, tag: localInI) }
-                    if let k = found {
-                        let target = position[i][Int(k)]
-                        lanePosition[o] = target
-                        firstDay[target] = min(firstDay[target], order.firstDay)
-                        lastDay[target] = max(lastDay[target], order.lastDay)
-                        cents[target] &+= order.cents
-                        lines[target] &+= order.lines
-                        merged = true
+    /// Builds the order table from the lanes' orders, in two passes that write each order once.
+    ///
+    /// An order whose lines were split across lanes (same customer and order key in two lanes) is
+    /// first folded into the lane that saw it first; then per-customer counts give the CSR
+    /// offsets, and every live order is scattered straight to its final row. The lanes' order-key
+    /// tables are released before the scatter, so peak memory is the lanes' accumulators plus
+    /// the final table.
+    /// - Complexity: O(orders + customers); lookups only for customers seen by several lanes.
+    static func mergeOrders(_ lanes: inout [TransactionLane], laneToGlobal: [[Int32]], customerCount: Int) -> OrderTable {
+        // 1. Fold split orders into the earliest lane that has them; mark the copies dead (customer = -1).
+        if lanes.count > 1 {
+            var owner = [Int8](repeating: -1, count: customerCount)  // first lane that saw each customer
+            var localIn = [[Int32]]()  // for each lane, global → local (only built for lanes that can own)
+            for i in 0..<(lanes.count - 1) {
+                var inverse = [Int32](repeating: -1, count: customerCount)
+                for (local, global) in laneToGlobal[i].enumerated() {
+                    inverse[Int(global)] = Int32(local)
+                    if owner[Int(global)] < 0 { owner[Int(global)] = Int8(i) }
+                }
+                localIn.append(inverse)
+            }
+            for j in 1..<lanes.count {
+                for o in lanes[j].orders.indices {
+                    let global = Int(laneToGlobal[j][Int(lanes[j].orders[o].customer)])
+                    guard owner[global] >= 0, Int(owner[global]) < j else { continue }
+                    for i in Int(owner[global])..<j {
+                        let local = localIn[i][global]
+                        if local < 0 { continue }
+                        let found = lanes[j].orderKeys.withKey(Int32(o)) { lanes[i].orderKeys.lookup($0, tag: local) }
+                        guard let k = found else { continue }
+                        let part = lanes[j].orders[o]
+                        lanes[i].orders[Int(k)].firstDay = min(lanes[i].orders[Int(k)].firstDay, part.firstDay)
+                        lanes[i].orders[Int(k)].lastDay = max(lanes[i].orders[Int(k)].lastDay, part.lastDay)
+                        lanes[i].orders[Int(k)].cents &+= part.cents
+                        lanes[i].orders[Int(k)].lines &+= part.lines
+                        lanes[j].orders[o].customer = -1
                         break
                     }
                 }
-                if merged { continue }
-                lanePosition[o] = customer.count
-                customer.append(global)
-                firstDay.append(order.firstDay)
-                lastDay.append(order.lastDay)
-                cents.append(order.cents)
-                lines.append(order.lines)
             }
-            globalToLocal.append(inverse)
-            position.append(lanePosition)
         }
-        return OrderTable(customers: customerCount, customer: customer, firstDay: firstDay, lastDay: lastDay,
-                          netCents: cents, lines: lines)
+        for k in lanes.indices { lanes[k].orderKeys = KeyInterner(capacity: 0) }
+
+        // 2. Count live orders per customer; prefix sums give each customer's first row.
+        var start = [Int](repeating: 0, count: customerCount + 1)
+        for (j, lane) in lanes.enumerated() {
+            laneToGlobal[j].withUnsafeBufferPointer { map in
+                for order in lane.orders where order.customer >= 0 { start[Int(map[Int(order.customer)]) + 1] += 1 }
+            }
+        }
+        for c in 0..<customerCount { start[c + 1] += start[c] }
+        let total = start[customerCount]
+
+        // 3. Scatter every live order to its row.
+        var customer = [Int32](repeating: 0, count: total), firstDay = [Int32](repeating: 0, count: total)
+        var lastDay = [Int32](repeating: 0, count: total), cents = [Int64](repeating: 0, count: total)
+        var lines = [Int32](repeating: 0, count: total)
+        var next = start
+        for (j, lane) in lanes.enumerated() {
+            laneToGlobal[j].withUnsafeBufferPointer { map in
+                for order in lane.orders where order.customer >= 0 {
+                    let g = Int(map[Int(order.customer)])
+                    let row = next[g]
+                    next[g] = row + 1
+                    customer[row] = Int32(g); firstDay[row] = order.firstDay; lastDay[row] = order.lastDay
+                    cents[row] = order.cents; lines[row] = order.lines
+                }
+            }
+            lanes[j].orders = []
+        }
+        return OrderTable(customerStart: start, customer: customer, firstDay: firstDay, lastDay: lastDay, netCents: cents, lines: lines)
     }
 }

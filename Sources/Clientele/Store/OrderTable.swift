@@ -17,30 +17,14 @@ public struct OrderTable: Sendable {
     /// The orders of customer `c`.
     @inline(__always) public func orders(of c: Int) -> Range<Int> { customerStart[c]..<customerStart[c + 1] }
 
-    /// Groups unordered orders by customer with a counting sort, then by day within each.
-    /// - Complexity: O(orders + customers) plus a small sort per customer.
-    init(customers: Int, customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
-        let n = customer.count
-        var start = [Int](repeating: 0, count: customers + 1)
-        for c in customer { start[Int(c) + 1] += 1 }
-        for c in 0..<customers { start[c + 1] += start[c] }
-        var next = start
-        var position = [Int](repeating: 0, count: n)
-        for k in 0..<n { let c = Int(customer[k]); position[k] = next[c]; next[c] += 1 }
-        var sortedCustomer = [Int32](repeating: 0, count: n)
-        var sortedFirst = [Int32](repeating: 0, count: n)
-        var sortedLast = [Int32](repeating: 0, count: n)
-        var sortedCents = [Int64](repeating: 0, count: n)
-        var sortedLines = [Int32](repeating: 0, count: n)
-        for k in 0..<n {
-            let p = position[k]
-            sortedCustomer[p] = customer[k]; sortedFirst[p] = firstDay[k]; sortedLast[p] = lastDay[k]
-            sortedCents[p] = netCents[k]; sortedLines[p] = lines[k]
-        }
-        // Within a customer, order by (first day, last day, cents, lines): deterministic whatever
-        // the input order. Most customers arrive already in order; only the others are sorted.
+    /// Wraps columns already grouped by customer (`customerStart` offsets), and orders each
+    /// customer's rows by (first day, last day, cents, lines), so the table does not depend on
+    /// input order. Most customers arrive in order; only the others are sorted.
+    init(customerStart: [Int], customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
+        var sortedFirst = firstDay, sortedLast = lastDay, sortedCents = netCents, sortedLines = lines
+        let start = customerStart
         @inline(__always) func key(_ p: Int) -> (Int32, Int32, Int64, Int32) { (sortedFirst[p], sortedLast[p], sortedCents[p], sortedLines[p]) }
-        for c in 0..<customers where start[c + 1] - start[c] > 1 {
+        for c in 0..<(start.count - 1) where start[c + 1] - start[c] > 1 {
             let range = start[c]..<start[c + 1]
             var inOrder = true
             for p in range.dropFirst() where key(p) < key(p - 1) { inOrder = false; break }
@@ -51,10 +35,27 @@ public struct OrderTable: Sendable {
             }
         }
         self.customerStart = start
-        self.customer = sortedCustomer
+        self.customer = customer
         self.firstDay = sortedFirst
         self.lastDay = sortedLast
         self.netCents = sortedCents
         self.lines = sortedLines
+    }
+
+    /// Groups orders given in any order by customer (a counting sort), then orders each customer's rows.
+    init(customers: Int, customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
+        var start = [Int](repeating: 0, count: customers + 1)
+        for c in customer { start[Int(c) + 1] += 1 }
+        for c in 0..<customers { start[c + 1] += start[c] }
+        var next = start
+        let n = customer.count
+        var sc = [Int32](repeating: 0, count: n), sf = sc, sl = sc, sq = sc
+        var sm = [Int64](repeating: 0, count: n)
+        for k in 0..<n {
+            let c = Int(customer[k]), p = next[c]
+            next[c] += 1
+            sc[p] = customer[k]; sf[p] = firstDay[k]; sl[p] = lastDay[k]; sm[p] = netCents[k]; sq[p] = lines[k]
+        }
+        self.init(customerStart: start, customer: sc, firstDay: sf, lastDay: sl, netCents: sm, lines: sq)
     }
 }
