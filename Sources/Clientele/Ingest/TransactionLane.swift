@@ -26,7 +26,7 @@ struct TransactionLane: RecordConsumer {
     var collector: RejectCollector
 
     var customers: KeyInterner
-    var orderKeys: KeyInterner
+    var orderDirectory: OrderDirectory
     /// One order as it accumulates: lane-local customer, first and last line day, net cents, lines.
     struct OrderAccumulator {
         var customer: Int32
@@ -64,7 +64,7 @@ struct TransactionLane: RecordConsumer {
         // rehashes every key at random addresses): about 2.5 lines an order, 5 a customer.
         let linesPerLane = header.estimatedRecords / max(1, lanes)
         customers = KeyInterner(capacity: max(1 << 12, linesPerLane / 5))
-        orderKeys = KeyInterner(capacity: max(1 << 12, linesPerLane / 2))
+        orderDirectory = OrderDirectory(capacity: max(1 << 12, linesPerLane / 2))
         orders.reserveCapacity(max(1 << 12, linesPerLane / 2))
         let map = HeaderMap(path: source.path, names: header.names)
         var p = Positions(fieldCount: header.names.count, customer: try map.required(columns.customerID),
@@ -181,13 +181,19 @@ struct TransactionLane: RecordConsumer {
             if !orderField.hasEscapes && previous.orderField.end > 0 && sameBytes(orderField, previous.orderField, cursor.buffer) {
                 order = (previous.order, false)
             } else {
-                order = cursor.with(orderField) { orderKeys.intern($0, tag: customer) }
+                order = cursor.with(orderField) { key in
+                    if let found = orderDirectory.find(customer: customer, key: key) { return (found, false) }
+                    return (orderDirectory.add(customer: customer, key: key), true)
+                }
                 previous.orderField = orderField.hasEscapes ? .init(start: 0, end: 0, hasEscapes: false) : orderField
                 previous.order = order.id
             }
         } else {
-            var key = day
-            order = withUnsafeBytes(of: &key) { orderKeys.intern($0, tag: customer) }
+            var day = day
+            order = withUnsafeBytes(of: &day) { key in
+                if let found = orderDirectory.find(customer: customer, key: key) { return (found, false) }
+                return (orderDirectory.add(customer: customer, key: key), true)
+            }
         }
         if order.isNew {
             orders.append(OrderAccumulator(customer: customer, firstDay: day, lastDay: day, lines: 1, cents: amount))

@@ -84,7 +84,7 @@ public struct TransactionLoader: Sendable {
                     for i in Int(owner[global])..<j {
                         let local = localIn[i][global]
                         if local < 0 { continue }
-                        let found = lanes[j].orderKeys.withKey(Int32(o)) { lanes[i].orderKeys.lookup($0, tag: local) }
+                        let found = lanes[j].orderDirectory.withKey(Int32(o)) { lanes[i].orderDirectory.find(customer: local, key: $0) }
                         guard let k = found else { continue }
                         let part = lanes[j].orders[o]
                         lanes[i].orders[Int(k)].firstDay = min(lanes[i].orders[Int(k)].firstDay, part.firstDay)
@@ -97,7 +97,7 @@ public struct TransactionLoader: Sendable {
                 }
             }
         }
-        for k in lanes.indices { lanes[k].orderKeys = KeyInterner(capacity: 0) }
+        for k in lanes.indices { lanes[k].orderDirectory = OrderDirectory(capacity: 0) }
 
         // 2. Count live orders per customer; prefix sums give each customer's first row.
         var start = [Int](repeating: 0, count: customerCount + 1)
