@@ -67,9 +67,10 @@ struct OrderDirectory {
             // Crossing the limit: index all of this customer's keys.
             var o = id
             while o >= 0 {
-                let (_, o2) = (withKey(o) { heavy.intern($0, tag: customer) }, previous[Int(o)])
+                let key = Array(keyBytes[Int(keyStart[Int(o)])..<Int(keyStart[Int(o) + 1])])  // a few bytes
+                _ = key.withUnsafeBytes { heavy.intern($0, tag: customer) }
                 heavyOrder.append(o)
-                o = o2
+                o = previous[Int(o)]
             }
         } else if count[c] > Int32(Self.listLimit + 1) {
             _ = heavy.intern(key, tag: customer)
