@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Clientele
 import Foundation
 
@@ -19,6 +20,14 @@ func exitOnError<T>(_ body: () throws -> T) throws -> T {
 
 /// True when stderr is a terminal, so progress lines help a person and stay out of cron mail.
 var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+/// A logger on stderr: stage progress and notices on a terminal, only warnings otherwise (cron mails
+/// whatever reaches stderr), nothing with --quiet.
+func makeLogger(quiet: Bool) -> Logger {
+    var logger = Logger(label: "clientele") { label in StreamLogHandler.standardError(label: label) }
+    logger.logLevel = quiet ? .error : (stderrIsTerminal ? .info : .warning)
+    return logger
+}
 
 func printSummary(_ outcome: Run.Outcome, format: JobConfiguration.SummaryFormat) throws {
     let r = outcome.report

@@ -30,9 +30,7 @@ struct DemoCommand: ParsableCommand {
             config.out = out + "/report"
             config.asOf = population.asOf
             config.calibrationEnd = population.calibrationEnd
-            let outcome = try Run(configuration: config).execute { line in
-                if stderrIsTerminal { FileHandle.standardError.write(Data("… \(line)\n".utf8)) }
-            }
+            let outcome = try Run(configuration: config, logger: makeLogger(quiet: false)).execute()
             try printSummary(outcome, format: .text)
         }
     }

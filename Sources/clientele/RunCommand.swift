@@ -112,10 +112,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         try exitOnError {
             let config = try configuration()
-            let showProgress = !config.quiet && stderrIsTerminal
-            let outcome = try Run(configuration: config).execute { line in
-                if showProgress { FileHandle.standardError.write(Data("… \(line)\n".utf8)) }
-            }
+            let outcome = try Run(configuration: config, logger: makeLogger(quiet: config.quiet)).execute()
             if !config.quiet || config.format == .json { try printSummary(outcome, format: config.format) }
         }
     }

@@ -1,10 +1,16 @@
 import Foundation
+import Logging
 
 /// One run: files → Ingest → Store → Kernels → Reports, with timings and input accounting.
 public struct Run: Sendable {
     public var configuration: JobConfiguration
+    /// Stage progress at `.info`, data warnings at `.notice` (swift-log; the CLI routes it to stderr).
+    public var logger: Logger
 
-    public init(configuration: JobConfiguration) { self.configuration = configuration }
+    public init(configuration: JobConfiguration, logger: Logger = Logger(label: "clientele", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.configuration = configuration
+        self.logger = logger
+    }
 
     /// What a successful run produced.
     public struct Outcome: Sendable {
@@ -13,8 +19,8 @@ public struct Run: Sendable {
         public var folder: String
     }
 
-    /// Runs the job. `progress` receives one line per stage (for a terminal; never for logs of results).
-    public func execute(progress: (String) -> Void = { _ in }) throws -> Outcome {
+    /// Runs the job, logging each stage.
+    public func execute() throws -> Outcome {
         let config = configuration
         try config.validate()
         let clock = ContinuousClock()
@@ -31,16 +37,20 @@ public struct Run: Sendable {
 
         // Ingest.
         var t = clock.now
-        progress("reading \(config.transactions!.path)")
+        logger.info("reading transactions", metadata: ["path": "\(config.transactions!.path)"])
         let transactions = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns, options: ingest).load()
         lap("ingest_transactions", since: t)
         var interactions: InteractionLoader.Loaded?
         if let source = config.interactions {
             t = clock.now
-            progress("reading \(source.path)")
+            logger.info("reading interactions", metadata: ["path": "\(source.path)"])
             interactions = try InteractionLoader(source: source, columns: config.interactionColumns, options: ingest)
                 .load(customers: transactions.customers)
             lap("ingest_interactions", since: t)
+            if let loaded = interactions, loaded.orphanRows > 0 {
+                logger.notice("interactions of customers with no transaction are counted, not analysed",
+                              metadata: ["rows": "\(loaded.orphanRows)", "customers": "\(loaded.orphanCustomers)"])
+            }
         }
         let rejects = transactions.rejects + (interactions?.rejects ?? [])
         let rejectsPath = config.out.hasSuffix("/") ? String(config.out.dropLast()) + ".rejects.csv" : config.out + ".rejects.csv"
@@ -67,14 +77,14 @@ public struct Run: Sendable {
             throw ConfigurationError.invalid("calibration-end \(end) must be before as-of \(asOf)")
         }
         t = clock.now
-        progress("scoring RFM")
+        logger.info("scoring RFM", metadata: ["customers": "\(transactions.customers.count)", "orders": "\(transactions.orders.count)"])
         let activity = CustomerActivity(orders: transactions.orders, asOf: asOf)
         let rfm = try config.rfm.run(activity)
         lap("rfm", since: t)
 
         // Reports.
         t = clock.now
-        progress("writing \(config.out)")
+        logger.info("writing the report", metadata: ["folder": "\(config.out)"])
         var report = RunReport(
             startedAt: startedAt,
             settings: .init(transactions: config.transactions!.path, interactions: config.interactions?.path, asOf: asOf.description,
