@@ -1,0 +1,70 @@
+extension Ranks {
+    /// A stable LSD radix sort of indices by 64-bit unsigned keys, 8 bits a pass.
+    ///
+    /// One counting pass builds all eight byte histograms; a byte in which every key has the
+    /// same digit needs no pass. Equal keys keep ascending index order.
+    /// - Complexity: O(n × (1 + passes)) time, O(n) extra memory.
+    static func radixOrder(_ keys: [UInt64]) -> [Int32] {
+        let n = keys.count
+        precondition(n <= Int(Int32.max), "radixOrder: \(n) keys exceed Int32 indices")
+        var ids = [Int32](repeating: 0, count: n)
+        for i in 0..<n { ids[i] = Int32(i) }
+        guard n > 1 else { return ids }
+        var histograms = [Int](repeating: 0, count: 8 * 256)
+        keys.withUnsafeBufferPointer { k in
+            histograms.withUnsafeMutableBufferPointer { h in
+                for i in 0..<n {
+                    let key = k[i]
+                    for b in 0..<8 { h[b &* 256 &+ Int((key >> UInt64(b &* 8)) & 0xFF)] &+= 1 }
+                }
+            }
+        }
+        var scratch = [Int32](repeating: 0, count: n)
+        for pass in 0..<8 {
+            let base = pass * 256
+            // Skip the pass when one digit holds every key.
+            if histograms[base + Int((keys[0] >> UInt64(pass * 8)) & 0xFF)] == n { continue }
+            var offsets = [Int](repeating: 0, count: 256)
+            var total = 0
+            for d in 0..<256 { offsets[d] = total; total += histograms[base + d] }
+            radixScatter(keys: keys, shift: UInt64(pass * 8), offsets: &offsets, from: ids, into: &scratch)
+            swap(&ids, &scratch)
+        }
+        return ids
+    }
+
+    /// One scatter pass: `destination[offsets[digit(id)]++] = id` for each id of `source` in order.
+    private static func radixScatter(keys: [UInt64], shift: UInt64, offsets: inout [Int], from source: [Int32],
+                                     into destination: inout [Int32]) {
+        precondition(source.count == keys.count && destination.count == keys.count && offsets.count == 256)
+        keys.withUnsafeBufferPointer { k in
+            source.withUnsafeBufferPointer { src in
+                destination.withUnsafeMutableBufferPointer { dst in
+                    offsets.withUnsafeMutableBufferPointer { off in
+                        for i in 0..<src.count {
+                            let id = src[i]
+                            let d = Int((k[Int(id)] >> shift) & 0xFF)
+                            dst[off[d]] = id
+                            off[d] &+= 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A stable counting sort of `ids` by small integer keys `key[id]` in `0..<range`.
+    /// - Complexity: O(n + range).
+    static func countingOrder(_ ids: [Int32], by key: [Int32], range: Int) -> [Int32] {
+        var counts = [Int](repeating: 0, count: range + 1)
+        for id in ids { counts[Int(key[Int(id)]) + 1] += 1 }
+        for d in 0..<range { counts[d + 1] += counts[d] }
+        var out = [Int32](repeating: 0, count: ids.count)
+        for id in ids {
+            let d = Int(key[Int(id)])
+            out[counts[d]] = id
+            counts[d] += 1
+        }
+        return out
+    }
+}
