@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension KMeans {
+    /// Greedy k-means++ seeding (scikit-learn `_kmeans_plusplus`, unit weights).
+    ///
+    /// The first centre is a uniform random row. Then, k − 1 times: draw `2 + ⌊ln k⌋` candidate
+    /// rows, each the first row whose running sum of D² (squared distance to the nearest chosen
+    /// centre) reaches `u × ΣD²`, u uniform on [0, 1); keep the candidate whose addition gives
+    /// the smallest ΣD². Unchecked: assumes validated x and 1 ≤ k ≤ n.
+    /// - Complexity: O(n d k (2 + ln k)).
+    func seedCentres(_ x: Matrix, k: Int, layout: KMeansLayout, random: inout RandomSource) -> Matrix {
+        let n = x.rows, d = x.columns
+        var centres = Matrix(rows: k, columns: d)
+        let first = random.index(below: n)
+        for f in 0..<d { centres[0, f] = x[first, f] }
+        var closest = [Double](repeating: 0, count: n)
+        // D² to the first centre, and each block's total.
+        var totals = x.elements.withUnsafeBufferPointer { xp in
+            closest.withUnsafeMutableBufferPointer { cp in
+                let out = UncheckedSendable(cp)
+                let c0 = Array(xp[(first * d)..<((first + 1) * d)])
+                return layout.blockPartials(width: 1) { rows, total in
+                    c0.withUnsafeBufferPointer { c in
+                        var s = 0.0
+                        for i in rows {
+                            let dist = Matrix.squaredDistance(xp, row: i, c, centre: 0, d: d)
+                            out.value[i] = dist
+                            s += dist
+                        }
+                        total[0] = s
+                    }
+                }
+            }
+        }
+        var potential = totals.reduce(0, +)
+        let trials = 2 + Int(log(Double(k)))
+        guard k > 1 else { return centres }
+        for c in 1..<k {
+            var candidates = [Int](repeating: 0, count: trials)
+            for t in 0..<trials {
+                candidates[t] = KMeans.sampleIndex(target: random.uniform() * potential, weights: closest, blockTotals: totals, blocks: layout.blocks)
+            }
+            // Potential after adding each candidate, by blocks.
+            let candidateRows = candidates.flatMap { x.row($0) }
+            let partials = x.elements.withUnsafeBufferPointer { xp in
+                closest.withUnsafeBufferPointer { cp in
+                    candidateRows.withUnsafeBufferPointer { cand in
+                        layout.blockPartials(width: trials) { rows, out in
+                            for t in 0..<trials {
+                                var s = 0.0
+                                for i in rows { s += min(cp[i], Matrix.squaredDistance(xp, row: i, cand, centre: t, d: d)) }
+                                out[t] = s
+                            }
+                        }
+                    }
+                }
+            }
+            let pots = layout.reduce(partials, width: trials)
+            var best = 0
+            for t in 1..<trials where pots[t] < pots[best] { best = t }
+            let chosen = candidates[best]
+            for f in 0..<d { centres[c, f] = x[chosen, f] }
+            let centre = x.row(chosen)
+            totals = x.elements.withUnsafeBufferPointer { xp in
+                closest.withUnsafeMutableBufferPointer { cp in
+                    let out = UncheckedSendable(cp)
+                    return centre.withUnsafeBufferPointer { cc in
+                        layout.blockPartials(width: 1) { rows, total in
+                            var s = 0.0
+                            for i in rows {
+                                let v = min(out.value[i], Matrix.squaredDistance(xp, row: i, cc, centre: 0, d: d))
+                                out.value[i] = v
+                                s += v
+                            }
+                            total[0] = s
+                        }
+                    }
+                }
+            }
+            potential = totals.reduce(0, +)
+        }
+        return centres
+    }
+
+    /// The first index whose running sum of `weights` reaches `target` (numpy
+    /// `searchsorted(cumsum(weights), target)`), walking block totals first; the last index
+    /// when rounding leaves the target out of reach.
+    static func sampleIndex(target: Double, weights: [Double], blockTotals: [Double], blocks: [Range<Int>]) -> Int {
+        var running = 0.0
+        for (b, rows) in blocks.enumerated() {
+            if running + blockTotals[b] >= target {
+                var r = running
+                for i in rows {
+                    r += weights[i]
+                    if r >= target { return i }
+                }
+            }
+            running += blockTotals[b]
+        }
+        return weights.count - 1
+    }
+}
