@@ -1,0 +1,179 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension BGNBDFit {
+    /// P(alive | x, t_x, T) = 1 / (1 + δ(x > 0) · a/(b + x − 1) · ((α + T)/(α + t_x))^{r+x})
+    ///
+    /// (Fader, Hardie & Lee 2008, "Computing P(alive) using the BG/NBD model", note 021, eq. 2;
+    /// lifetimes `conditional_probability_alive`). Computed as the logistic of minus the log odds,
+    /// so large x or T give 0 or 1, never NaN. x = 0 gives 1: in BG/NBD a customer can drop out
+    /// only right after a repeat purchase.
+    public func probabilityAlive(frequency: Int, recency: Double, age: Double) -> Double {
+        BGNBDForecaster(parameters).probabilityAlive(x: Double(frequency), recency: recency, age: age)
+    }
+
+    /// E[Y(t) | x, t_x, T], the expected repeat purchases in (T, T + t] of a customer with history
+    /// (x, t_x, T) (FHL 2005 eq. 10; lifetimes `conditional_expected_number_of_purchases_up_to_time`):
+    ///
+    ///     (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^{r+x} ₂F₁(r + x, b + x; a + b + x − 1; z)]
+    ///     / (1 + δ(x > 0) a/(b + x − 1) ((α + T)/(α + t_x))^{r+x}),     z = t / (α + T + t).
+    ///
+    /// Evaluated without overflow through Euler's transformation (Abramowitz & Stegun 15.3.3),
+    /// ₂F₁(r + x, b + x; c; z) = (1 − z)^{a−1−r−x} ₂F₁(a + b − 1 − r, a − 1; c; z): the bracket
+    /// becomes 1 − (1 − z)^{a−1} ₂F₁(a + b − 1 − r, a − 1; c; z), a series whose upper parameters
+    /// do not grow with x and whose lower one does, so it is short for large x. The factor
+    /// 1/(a − 1) is taken inside the series (it divides every term's (a − 1)ₙ), so a = 1 is no
+    /// special case. The denominator is 1 / P(alive). `t` in weeks.
+    public func conditionalExpectedPurchases(within t: Double, frequency: Int, recency: Double, age: Double) -> Double {
+        let f = BGNBDForecaster(parameters)
+        var out = [0.0]
+        _ = f.numerators(x: Double(frequency), age: age, times: [t], into: &out)
+        return f.probabilityAlive(x: Double(frequency), recency: recency, age: age) * out[0]
+    }
+
+    /// E[X(t)], the expected repeat purchases in (0, t] of a customer just acquired
+    /// (FHL 2005 eq. 9; lifetimes `expected_number_of_purchases_up_to_time`):
+    /// (a + b − 1)/(a − 1) · [1 − (α/(α + t))ʳ ₂F₁(r, b; a + b − 1; t/(α + t))] — the conditional
+    /// expectation's numerator at x = 0, T = 0, evaluated the same way. `t` in weeks.
+    public func expectedPurchases(within t: Double) -> Double {
+        var out = [0.0]
+        _ = BGNBDForecaster(parameters).numerators(x: 0, age: 0, times: [t], into: &out)
+        return out[0]
+    }
+
+    /// Per-pattern forecasts of linear functionals of the conditional expectation.
+    ///
+    /// For every pattern k and output j: `outputs[j][k]` = P(alive)ₖ · Σᵢ `weights[j][i]` ·
+    /// Nₖ(`times[i]`), where Nₖ(t) is eq. 10's numerator; with one weight 1 that is E[Y(t)], with
+    /// discount factors it is discounted expected purchases. The numerator depends on (x, T)
+    /// only, so its series runs once per (x, T) run of the sorted patterns; both cores share the
+    /// runs. `probabilityAlive` is returned alongside; `seriesNotConverged` counts (x, T) runs
+    /// whose series hit the term limit (their values are the partial sums).
+    public func patternForecast(_ patterns: CalibrationPatterns, times: [Double], weights: [[Double]]) -> BGNBDPatternForecast {
+        let m = patterns.count
+        let f = BGNBDForecaster(parameters)
+        var alive = [Double](repeating: 0, count: m)
+        var outputs = [[Double]](repeating: [Double](repeating: 0, count: m), count: weights.count)
+        // Split at (x, T) run boundaries.
+        var cuts = splitRange(m, parts: m >= 4_000 ? 2 : 1).map(\.lowerBound)
+        for c in 1..<cuts.count {
+            var k = cuts[c]
+            while k > 0 && k < m && patterns.frequencyIndex[k] == patterns.frequencyIndex[k - 1]
+                    && patterns.ageIndex[k] == patterns.ageIndex[k - 1] { k += 1 }
+            cuts[c] = k
+        }
+        cuts.append(m)
+        var failures = [Int](repeating: 0, count: cuts.count - 1)
+        let outputCount = weights.count
+        alive.withUnsafeMutableBufferPointer { alive in
+        failures.withUnsafeMutableBufferPointer { failures in
+            let outs = outputs.indices.map { j in
+                outputs[j].withUnsafeMutableBufferPointer { $0.baseAddress! }
+            }
+            let shared = UncheckedSendable(outs)
+            parallelFor(cuts.count - 1) { part in
+                var numerators = [Double](repeating: 0, count: times.count)
+                var values = [Double](repeating: 0, count: outputCount)
+                var k = cuts[part]
+                while k < cuts[part + 1] {
+                    let x = Double(patterns.frequency[k]), T = patterns.age[k]
+                    if !f.numerators(x: x, age: T, times: times, into: &numerators) { failures[part] += 1 }
+                    for j in 0..<outputCount {
+                        var s = 0.0
+                        for i in 0..<times.count { s += weights[j][i] * numerators[i] }
+                        values[j] = s
+                    }
+                    var end = k + 1
+                    while end < cuts[part + 1] && patterns.frequencyIndex[end] == patterns.frequencyIndex[k]
+                            && patterns.ageIndex[end] == patterns.ageIndex[k] { end += 1 }
+                    for q in k..<end {
+                        let pa = f.probabilityAlive(x: x, recency: patterns.recency[q], age: T)
+                        alive[q] = pa
+                        for j in 0..<outputCount { shared.value[j][q] = pa * values[j] }
+                    }
+                    k = end
+                }
+            }
+        }}
+        return BGNBDPatternForecast(probabilityAlive: alive, outputs: outputs, seriesNotConverged: failures.reduce(0, +))
+    }
+}
+
+/// What `BGNBDFit.patternForecast` returns: per pattern P(alive) and each requested functional.
+public struct BGNBDPatternForecast: Sendable {
+    public let probabilityAlive: [Double]
+    /// `outputs[j][k]`: functional j at pattern k.
+    public let outputs: [[Double]]
+    /// (x, T) runs whose hypergeometric series did not meet its tolerance within the term limit.
+    public let seriesNotConverged: Int
+}
+
+/// The prediction formulas at fixed parameters. Internal; inputs assumed valid (x ≥ 0,
+/// 0 ≤ t_x ≤ T, t ≥ 0).
+struct BGNBDForecaster {
+    let r: Double, alpha: Double, a: Double, b: Double
+    /// Term limit of the hypergeometric series.
+    static let maximumTerms = 1_000_000
+
+    init(_ p: BGNBDParameters) { r = p.r; alpha = p.alpha; a = p.a; b = p.b }
+
+    @inline(__always)
+    func probabilityAlive(x: Double, recency: Double, age: Double) -> Double {
+        guard x > 0 else { return 1 }
+        let logOdds = (r + x) * log((alpha + age) / (alpha + recency)) + log(a / (b + x - 1))
+        return SpecialFunctions.logistic(-logOdds)
+    }
+
+    /// Nᵢ = (a + b + x − 1) · [1 − (1 − zᵢ)^{a−1} ₂F₁(A, a − 1; C; zᵢ)] / (a − 1) for each tᵢ,
+    /// with A = a + b − 1 − r, C = a + b + x − 1, zᵢ = tᵢ/(α + T + tᵢ). Written as
+    /// C · [E₁ − (1 − z)^{a−1} S], E₁ = (1 − (1 − z)^{a−1})/(a − 1) = −expm1((a − 1) ln(1 − z))/(a − 1)
+    /// and S = Σ_{n≥1} (A)ₙ (a)ₙ₋₁ / ((C)ₙ n!) zⁿ (the series of ₂F₁ − 1 divided by a − 1).
+    /// One pass of coefficients serves every z. Stops per z with the tail bound of
+    /// `Hypergeometric2F1`. Returns false when a series hit the term limit.
+    func numerators(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
+        let count = times.count
+        let A = a + b - 1 - r, C = a + b + x - 1
+        var z = [Double](repeating: 0, count: count), power = z, sum = z, done = [Bool](repeating: false, count: count)
+        var remaining = 0
+        for i in 0..<count {
+            let u = times[i] / (alpha + T)
+            z[i] = u / (1 + u)
+            power[i] = 1
+            if times[i] > 0 { remaining += 1 } else { done[i] = true }
+        }
+        var coefficient = 1.0
+        var n = 0
+        let settle = abs(A) + abs(a) + abs(C) + 1
+        var converged = true
+        while remaining > 0 {
+            n += 1
+            let dn = Double(n)
+            let ratio = n == 1 ? A / C : (A + dn - 1) * (a + dn - 2) / ((C + dn - 1) * dn)
+            coefficient *= ratio
+            if coefficient == 0 { break }
+            for i in 0..<count where !done[i] {
+                power[i] *= z[i]
+                let term = coefficient * power[i]
+                sum[i] += term
+                if dn > settle {
+                    let q = max(abs(ratio) * z[i], z[i])
+                    if q < 1 && abs(term) * q / (1 - q) <= 0x1p-53 * abs(sum[i]) { done[i] = true; remaining -= 1 }
+                }
+            }
+            if n >= Self.maximumTerms { converged = false; break }
+        }
+        let am1 = a - 1
+        for i in 0..<count {
+            guard times[i] > 0 else { out[i] = 0; continue }
+            let l = -log1p(times[i] / (alpha + T))      // ln(1 − z)
+            let e1 = am1 == 0 ? -l : -expm1(am1 * l) / am1
+            out[i] = C * (e1 - exp(am1 * l) * sum[i])
+        }
+        return converged
+    }
+}

@@ -1,0 +1,132 @@
+/// Per-customer predictions from fitted BG/NBD and Gamma-Gamma models: P(alive), expected
+/// purchases over a horizon, expected average order value and discounted CLV.
+///
+/// Discounted CLV follows lifetimes' `GammaGammaFitter.customer_lifetime_value`
+/// (`utils._customer_lifetime_value`) exactly:
+///
+///     CLV = margin · E[M | x, m] · Σ_{i=1…H} (E[Y(i·w) | x, t_x, T] − E[Y((i−1)·w) | x, t_x, T]) / (1 + d)^i
+///
+/// with H = `horizonMonths`, d = `monthlyDiscountRate`, w = `weeksPerMonth` and E[Y] the
+/// BG/NBD conditional expectation (FHL 2005 eq. 10). lifetimes' month is `factor` time units:
+/// 30 for data in days (its default `freq="D"`), 4.345 for weeks (`freq="W"`). The default here,
+/// w = 30/7 weeks, is its day convention, so a customer table fitted in days with lifetimes'
+/// defaults gives the same numbers; set w = 4.345 to match `freq="W"`. lifetimes has no margin
+/// (margin 1 reproduces it). The sum telescopes into one series pass per (x, T) for all H + 1
+/// times (see `BGNBDFit.patternForecast`).
+public struct CLVForecast: Sendable, Hashable {
+    /// H, months ≥ 1. Default 12.
+    public var horizonMonths: Int
+    /// d, per month, ≥ 0. Default 0.01.
+    public var monthlyDiscountRate: Double
+    /// Share of revenue that is profit, in (0, 1]. Default 1.
+    public var margin: Double
+    /// Weeks in a month. Default 30/7 (lifetimes `freq="D"`: 30 days).
+    public var weeksPerMonth: Double
+    /// Horizon of `expectedPurchases`, weeks; `nil`: H · w (the CLV horizon).
+    public var purchaseHorizonWeeks: Double?
+
+    public init(horizonMonths: Int = 12, monthlyDiscountRate: Double = 0.01, margin: Double = 1,
+                weeksPerMonth: Double = 30.0 / 7.0, purchaseHorizonWeeks: Double? = nil) {
+        self.horizonMonths = horizonMonths
+        self.monthlyDiscountRate = monthlyDiscountRate
+        self.margin = margin
+        self.weeksPerMonth = weeksPerMonth
+        self.purchaseHorizonWeeks = purchaseHorizonWeeks
+    }
+
+    /// Throws `CLVError.invalidSetting` naming the first bad setting.
+    public func validate() throws {
+        func check(_ ok: Bool, _ name: String, _ value: Any, _ requirement: String) throws {
+            if !ok { throw CLVError.invalidSetting(name: name, value: "\(value)", requirement: requirement) }
+        }
+        try check(horizonMonths >= 1 && horizonMonths <= 1200, "horizon_months", horizonMonths, "should be in 1...1200")
+        try check(monthlyDiscountRate >= 0 && monthlyDiscountRate.isFinite, "monthly_discount_rate", monthlyDiscountRate, "should be finite and >= 0")
+        try check(margin > 0 && margin <= 1, "margin", margin, "should be in (0, 1]")
+        try check(weeksPerMonth > 0 && weeksPerMonth.isFinite, "weeks_per_month", weeksPerMonth, "should be finite and > 0")
+        if let h = purchaseHorizonWeeks {
+            try check(h >= 0 && h.isFinite, "purchase_horizon_weeks", h, "should be finite and >= 0")
+        }
+    }
+
+    /// The purchase horizon in weeks.
+    public var effectivePurchaseHorizonWeeks: Double { purchaseHorizonWeeks ?? Double(horizonMonths) * weeksPerMonth }
+
+    /// Predicts for every customer of `summary` (NaN for customers without a calibration order).
+    /// - Parameters:
+    ///   - patterns: the summary's patterns, if already built (else built here).
+    ///   - gammaGamma: `nil` when it was skipped: order value and CLV are then NaN.
+    /// - Complexity: one series pass per distinct (x, T) plus O(customers), on both cores.
+    public func run(bgnbd: BGNBDFit, gammaGamma: GammaGammaFit?, summary: CalibrationSummary,
+                    patterns: CalibrationPatterns? = nil) throws -> CLVForecastResult {
+        try validate()
+        let patterns = patterns ?? CalibrationPatterns(summary)
+        guard patterns.patternOfCustomer.count == summary.count else {
+            throw CLVError.lengthMismatch(name: "patterns.patternOfCustomer", count: patterns.patternOfCustomer.count, expected: summary.count)
+        }
+        let h = horizonMonths
+        var times = (1...h).map { Double($0) * weeksPerMonth }
+        times.append(effectivePurchaseHorizonWeeks)
+        // Σᵢ (N(tᵢ) − N(tᵢ₋₁)) / (1 + d)^i = Σᵢ N(tᵢ) (δᵢ − δᵢ₊₁), δᵢ = (1 + d)^−i, δ_{H+1} := 0.
+        var discount = [Double](repeating: 0, count: h + 1)
+        for i in 1...h {
+            let di = 1 / pow1p(monthlyDiscountRate, i)
+            let next = i < h ? 1 / pow1p(monthlyDiscountRate, i + 1) : 0
+            discount[i - 1] = di - next
+        }
+        discount[h] = 0
+        var purchase = [Double](repeating: 0, count: h + 1)
+        purchase[h] = 1
+        let forecast = bgnbd.patternForecast(patterns, times: times, weights: [purchase, discount])
+        let n = summary.count
+        var alive = [Double](repeating: .nan, count: n), expected = alive, value = alive, clv = alive, discounted = alive
+        let ranges = splitRange(n, parts: n >= 100_000 ? 2 : 1)
+        alive.withUnsafeMutableBufferPointer { alive in
+        expected.withUnsafeMutableBufferPointer { expected in
+        value.withUnsafeMutableBufferPointer { value in
+        clv.withUnsafeMutableBufferPointer { clv in
+        discounted.withUnsafeMutableBufferPointer { discounted in
+            parallelFor(ranges.count) { part in
+                for c in ranges[part] {
+                    let k = Int(patterns.patternOfCustomer[c])
+                    guard k >= 0 else { continue }
+                    alive[c] = forecast.probabilityAlive[k]
+                    expected[c] = forecast.outputs[0][k]
+                    discounted[c] = forecast.outputs[1][k]
+                    if let gammaGamma {
+                        let v = gammaGamma.expectedAverageOrderValue(frequency: Int(summary.frequency[c]), spend: summary.repeatSpend[c])
+                        value[c] = v
+                        clv[c] = margin * v * forecast.outputs[1][k]
+                    }
+                }
+            }
+        }}}}}
+        return CLVForecastResult(probabilityAlive: alive, expectedPurchases: expected, expectedOrderValue: value,
+                                 predictedCLV: clv, discountedPurchases: discounted,
+                                 seriesNotConverged: forecast.seriesNotConverged, settings: self)
+    }
+
+    /// (1 + d)^i by repeated multiplication (exact for d = 0, as lifetimes' `**`).
+    private func pow1p(_ d: Double, _ i: Int) -> Double {
+        var v = 1.0
+        for _ in 0..<i { v *= 1 + d }
+        return v
+    }
+}
+
+/// Per-customer predictions, indexed like the summary; NaN for customers without a calibration
+/// order (and for order value and CLV when Gamma-Gamma was skipped).
+public struct CLVForecastResult: Sendable {
+    /// P(alive | x, t_x, T) at the summary's end (customers.csv `p_alive`).
+    public let probabilityAlive: [Double]
+    /// E[Y(h) | x, t_x, T], h = `settings.effectivePurchaseHorizonWeeks` (`expected_purchases`).
+    public let expectedPurchases: [Double]
+    /// E[M | x, m] (`expected_order_value`).
+    public let expectedOrderValue: [Double]
+    /// Discounted CLV over the horizon, margin applied (`predicted_clv`).
+    public let predictedCLV: [Double]
+    /// Σ discounted expected purchases per month: CLV / (margin · order value).
+    public let discountedPurchases: [Double]
+    /// (x, T) groups whose series hit the term limit (0 in any realistic data).
+    public let seriesNotConverged: Int
+    public let settings: CLVForecast
+}

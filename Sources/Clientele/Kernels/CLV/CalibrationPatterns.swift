@@ -1,0 +1,145 @@
+/// The calibration summary compressed into its distinct purchase patterns (x, t_x, T), each with
+/// the number of customers who share it.
+///
+/// The BG/NBD likelihood and every BG/NBD prediction depend on a customer only through
+/// (x, t_x, T), so they are computed once per pattern and broadcast through
+/// `patternOfCustomer` — the compression Fader & Hardie use in their spreadsheets and that
+/// lifetimes exposes as `weights`. Patterns are sorted by (x, T, t_x), so the patterns sharing
+/// (x, T) — the part of the conditional expectation that needs a hypergeometric series — are
+/// contiguous. Distinct x, t_x and T values are kept in small tables: a likelihood evaluation
+/// takes one logarithm per distinct value, not per pattern.
+/// - Complexity: building is O(customers) with a radix sort of packed keys.
+public struct CalibrationPatterns: Sendable {
+    /// x per pattern.
+    public let frequency: [Int32]
+    /// t_x in weeks per pattern.
+    public let recency: [Double]
+    /// T in weeks per pattern.
+    public let age: [Double]
+    /// Customers (or input weight) per pattern.
+    public let weight: [Double]
+    /// The pattern of each summary customer; −1 for customers without a calibration order.
+    /// Empty when the patterns were built from weighted rows.
+    public let patternOfCustomer: [Int32]
+
+    /// Distinct x values, ascending, and each pattern's index into them.
+    let frequencyValues: [Int32]
+    let frequencyIndex: [Int32]
+    /// Distinct t_x values and each pattern's index into them.
+    let recencyValues: [Double]
+    let recencyIndex: [Int32]
+    /// Distinct T values and each pattern's index into them.
+    let ageValues: [Double]
+    let ageIndex: [Int32]
+
+    public var count: Int { frequency.count }
+    /// Σ weight.
+    public let totalWeight: Double
+    /// Σ weight over patterns with x > 0.
+    public let repeatWeight: Double
+
+    /// Compresses a summary; customers without a calibration order are left out.
+    public init(_ summary: CalibrationSummary) {
+        var ids = [Int32]()
+        ids.reserveCapacity(summary.includedCount)
+        for c in 0..<summary.count where summary.isIncluded(c) { ids.append(Int32(c)) }
+        let x = ids.map { summary.frequency[Int($0)] }
+        let tIndex: [Int32], tValues: [Double], TIndex: [Int32], TValues: [Double]
+        if let days = summary.days {
+            (tIndex, tValues) = Self.rankDays(ids.map { days.recency[Int($0)] })
+            (TIndex, TValues) = Self.rankDays(ids.map { days.age[Int($0)] })
+        } else {
+            (tIndex, tValues) = Self.rankValues(ids.map { summary.recency[Int($0)] })
+            (TIndex, TValues) = Self.rankValues(ids.map { summary.age[Int($0)] })
+        }
+        self.init(x: x, tIndex: tIndex, tValues: tValues, TIndex: TIndex, TValues: TValues,
+                  weights: nil, customers: ids, customerCount: summary.count)
+    }
+
+    /// Patterns from already weighted rows (lifetimes' `weights`): equal rows are merged.
+    /// - Throws: `CLVError.invalidSummary` for a row outside the model's domain or a weight that
+    ///   is not finite and > 0; `CLVError.lengthMismatch` for columns of different lengths.
+    public init(frequency: [Int], recency: [Double], age: [Double], weight: [Double]) throws {
+        let summary = try CalibrationSummary(frequency: frequency, recency: recency, age: age)
+        guard weight.count == frequency.count else {
+            throw CLVError.lengthMismatch(name: "weight", count: weight.count, expected: frequency.count)
+        }
+        for (c, w) in weight.enumerated() where !(w > 0 && w.isFinite) {
+            throw CLVError.invalidSummary(customer: c, field: "weight", value: "\(w)", requirement: "should be finite and > 0")
+        }
+        let (tIndex, tValues) = Self.rankValues(recency)
+        let (TIndex, TValues) = Self.rankValues(age)
+        self.init(x: summary.frequency, tIndex: tIndex, tValues: tValues, TIndex: TIndex, TValues: TValues,
+                  weights: weight, customers: nil, customerCount: 0)
+    }
+
+    private init(x: [Int32], tIndex: [Int32], tValues: [Double], TIndex: [Int32], TValues: [Double],
+                 weights: [Double]?, customers: [Int32]?, customerCount: Int) {
+        let m = x.count
+        // Dense ranks of x.
+        let (xIndex, xValues) = Self.rankIntegers(x)
+        let nt = Int64(max(tValues.count, 1)), nT = Int64(max(TValues.count, 1))
+        var keys = [Int64](repeating: 0, count: m)
+        for i in 0..<m {
+            keys[i] = (Int64(xIndex[i]) * nT + Int64(TIndex[i])) * nt + Int64(tIndex[i])
+        }
+        let order = stableOrder(byKeys: keys)
+        var pf = [Int32](), pt = [Double](), pT = [Double](), pw = [Double]()
+        var pfi = [Int32](), pti = [Int32](), pTi = [Int32]()
+        var ofCustomer = customers == nil ? [] : [Int32](repeating: -1, count: customerCount)
+        var previous: Int64 = -1
+        for id in order {
+            let i = Int(id)
+            if keys[i] != previous {
+                previous = keys[i]
+                pf.append(x[i]); pt.append(tValues[Int(tIndex[i])]); pT.append(TValues[Int(TIndex[i])])
+                pfi.append(xIndex[i]); pti.append(tIndex[i]); pTi.append(TIndex[i])
+                pw.append(0)
+            }
+            pw[pw.count - 1] += weights?[i] ?? 1
+            if let customers { ofCustomer[Int(customers[i])] = Int32(pw.count - 1) }
+        }
+        frequency = pf; recency = pt; age = pT; weight = pw
+        patternOfCustomer = ofCustomer
+        frequencyValues = xValues
+        frequencyIndex = pfi
+        recencyValues = tValues; recencyIndex = pti
+        ageValues = TValues; ageIndex = pTi
+        var total = 0.0, repeats = 0.0
+        for k in 0..<pw.count { total += pw[k]; if pf[k] > 0 { repeats += pw[k] } }
+        totalWeight = total
+        repeatWeight = repeats
+    }
+
+    /// Dense ranks of non-negative integers (days, frequencies): a presence table when they are
+    /// small, a sort of the distinct values otherwise. Returns each value's rank and the distinct
+    /// values, ascending.
+    private static func rankIntegers(_ v: [Int32]) -> ([Int32], [Int32]) {
+        guard let hi = v.max() else { return ([], []) }
+        if hi > 1 << 24 {
+            let values = Array(Set(v)).sorted()
+            var rank = [Int32: Int32](minimumCapacity: values.count)
+            for (k, value) in values.enumerated() { rank[value] = Int32(k) }
+            return (v.map { rank[$0]! }, values)
+        }
+        var rank = [Int32](repeating: -1, count: Int(hi) + 1)
+        for d in v { rank[Int(d)] = 0 }
+        var values = [Int32](), next: Int32 = 0
+        for d in 0...Int(hi) where rank[d] == 0 { rank[d] = next; next += 1; values.append(Int32(d)) }
+        return (v.map { rank[Int($0)] }, values)
+    }
+
+    /// Ranks of whole days, with the distinct values converted to weeks.
+    private static func rankDays(_ v: [Int32]) -> ([Int32], [Double]) {
+        let (rank, values) = rankIntegers(v)
+        return (rank, values.map { Double($0) / 7 })
+    }
+
+    /// Dense ranks of arbitrary finite values by sorting the distinct ones.
+    private static func rankValues(_ v: [Double]) -> ([Int32], [Double]) {
+        let values = Array(Set(v)).sorted()
+        var rank = [Double: Int32](minimumCapacity: values.count)
+        for (k, value) in values.enumerated() { rank[value] = Int32(k) }
+        return (v.map { rank[$0]! }, values)
+    }
+}

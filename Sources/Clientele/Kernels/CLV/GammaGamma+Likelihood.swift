@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension GammaGamma {
+    /// The Gamma-Gamma log-likelihood Σ weight · ln f(m | x; p, q, γ) of mean spends m given x:
+    ///
+    ///     ln f = ln Γ(px + q) − ln Γ(px) − ln Γ(q) + q ln γ + (px − 1) ln m + px ln x − (px + q) ln(γ + mx)
+    ///
+    /// (Fader & Hardie 2013, "The Gamma-Gamma model of monetary value", note 025, eq. 1a and its
+    /// spreadsheet; Colombo & Jiang 1999) — the terms of lifetimes'
+    /// `GammaGammaFitter._negative_log_likelihood`, whose `v` is γ here. NaN for parameters not
+    /// all finite and > 0.
+    /// - Complexity: O(rows + distinct x).
+    public static func logLikelihood(_ parameters: GammaGammaParameters, _ sample: RepeatSpendSample) -> Double {
+        GammaGammaLikelihood(sample: sample).evaluate(parameters, gradient: false).value
+    }
+
+    /// ∂/∂(p, q, γ) of `logLikelihood`, analytic (digamma).
+    public static func logLikelihoodGradient(_ parameters: GammaGammaParameters, _ sample: RepeatSpendSample) -> [Double] {
+        GammaGammaLikelihood(sample: sample).evaluate(parameters, gradient: true).gradient
+    }
+}
+
+/// The Gamma-Gamma likelihood over a sample. The per-row work is one logarithm and one
+/// division (ln(γ + mx), 1/(γ + mx)); everything else is per distinct x, with Σ w ln m per x
+/// computed once.
+struct GammaGammaLikelihood: @unchecked Sendable {
+    let sample: RepeatSpendSample
+    /// Per distinct x: Σ w and Σ w ln m.
+    let runWeight: [Double]
+    let runLogSpend: [Double]
+
+    init(sample: RepeatSpendSample) {
+        self.sample = sample
+        var w = [Double](), l = [Double]()
+        for k in 0..<sample.frequencyValues.count {
+            var sw = 0.0, sl = 0.0
+            for i in sample.runStart[k]..<sample.runStart[k + 1] {
+                sw += sample.weight[i]; sl += sample.weight[i] * log(sample.spend[i])
+            }
+            w.append(sw); l.append(sl)
+        }
+        runWeight = w
+        runLogSpend = l
+    }
+
+    func evaluate(_ parameters: GammaGammaParameters, gradient wantGradient: Bool) -> (value: Double, gradient: [Double]) {
+        let (p, q, v) = (parameters.p, parameters.q, parameters.gamma)
+        guard p > 0, q > 0, v > 0, p.isFinite, q.isFinite, v.isFinite else { return (.nan, [.nan, .nan, .nan]) }
+        typealias SF = SpecialFunctions
+        let runs = sample.frequencyValues.count
+        // Σ over rows of a run of ln(γ + mx) and 1/(γ + mx), split across the cores by run.
+        var sums = [[Double]](repeating: [0, 0], count: runs)
+        let parts = sample.count >= 40_000 ? 2 : 1
+        let runRanges = Self.balance(sample.runStart, parts: parts)
+        var partial = [[[Double]]](repeating: [], count: runRanges.count)
+        parallelEach(&partial) { part, out in
+            out = runRanges[part].map { k in
+                let x = Double(sample.frequencyValues[k])
+                var sl = 0.0, si = 0.0
+                sample.spend.withUnsafeBufferPointer { m in
+                sample.weight.withUnsafeBufferPointer { w in
+                    for i in sample.runStart[k]..<sample.runStart[k + 1] {
+                        let d = v + m[i] * x
+                        sl += w[i] * log(d)
+                        if wantGradient { si += w[i] / d }
+                    }
+                }}
+                return [sl, si]
+            }
+        }
+        for (part, range) in runRanges.enumerated() { for (o, k) in range.enumerated() { sums[k] = partial[part][o] } }
+        var ll = 0.0, gp = 0.0, gq = 0.0, gv = 0.0
+        let lgQ = SF.logGamma(q), lnV = log(v)
+        let psiQ = wantGradient ? SF.digamma(q) : 0
+        for k in 0..<runs {
+            let x = Double(sample.frequencyValues[k]), w = runWeight[k]
+            let px = p * x, lnX = log(x)
+            ll += w * (SF.logGamma(px + q) - SF.logGamma(px) - lgQ + q * lnV + px * lnX)
+                + (px - 1) * runLogSpend[k] - (px + q) * sums[k][0]
+            if wantGradient {
+                let psiPXQ = SF.digamma(px + q)
+                gp += x * (w * (psiPXQ - SF.digamma(px) + lnX) + runLogSpend[k] - sums[k][0])
+                gq += w * (psiPXQ - psiQ + lnV) - sums[k][0]
+                gv += w * q / v - (px + q) * sums[k][1]
+            }
+        }
+        return (ll, [gp, gq, gv])
+    }
+
+    /// Splits runs into `parts` contiguous groups of near-equal row counts.
+    static func balance(_ runStart: [Int], parts: Int) -> [Range<Int>] {
+        let runs = runStart.count - 1
+        guard parts > 1, runs > 1 else { return [0..<max(runs, 0)] }
+        let half = runStart[runs] / 2
+        var cut = 1
+        while cut < runs - 1 && runStart[cut] < half { cut += 1 }
+        return [0..<cut, cut..<runs]
+    }
+}

@@ -1,0 +1,102 @@
+/// Predicted against actual purchases in the holdout window — the calibration/holdout check of
+/// Fader, Hardie & Lee 2005 (§4, Figure 4: conditional expectations by number of calibration
+/// period repeat transactions).
+///
+/// For each calibration customer the prediction is E[Y(t*) | x, t_x, T] (eq. 10) with t* the
+/// holdout length; the actual is the number of orders after E and before as-of. Customers are
+/// grouped by calibration frequency x = 0, 1, …, `maximumFrequency` − 1 and
+/// `maximumFrequency`+ (default 7+, the paper's table). Also reported: the aggregate forecast
+/// without conditioning, Σ (E[X(T + t*)] − E[X(T)]) (eq. 9; the paper's Figure 2 tracking
+/// forecast, by T), so a model that predicts individuals well but the total badly shows it.
+public struct HoldoutValidation: Sendable, Hashable {
+    /// The last, open-ended frequency bucket. Default 7.
+    public var maximumFrequency: Int
+
+    public init(maximumFrequency: Int = 7) { self.maximumFrequency = maximumFrequency }
+
+    /// - Throws: `CLVError.invalidSetting` without a holdout (no as-of) or for a bad bucket
+    ///   limit; `CLVError.emptyCalibration` without customers.
+    public func run(bgnbd: BGNBDFit, summary: CalibrationSummary, patterns: CalibrationPatterns? = nil) throws -> HoldoutValidationResult {
+        guard maximumFrequency >= 1 && maximumFrequency <= 1000 else {
+            throw CLVError.invalidSetting(name: "maximum_frequency", value: "\(maximumFrequency)", requirement: "should be in 1...1000")
+        }
+        guard let weeks = summary.holdoutWeeks else {
+            throw CLVError.invalidSetting(name: "holdout", value: "none", requirement: "needs an as-of after the calibration end")
+        }
+        guard summary.includedCount > 0 else { throw CLVError.emptyCalibration(calibrationEnd: summary.calibrationEnd) }
+        let patterns = patterns ?? CalibrationPatterns(summary)
+        let forecast = bgnbd.patternForecast(patterns, times: [weeks], weights: [[1]])
+        let buckets = maximumFrequency + 1
+        var customers = [Int](repeating: 0, count: buckets)
+        var actual = [Double](repeating: 0, count: buckets), predicted = actual
+        var absoluteError = 0.0
+        var predictions = [Double](repeating: .nan, count: summary.count)
+        for c in 0..<summary.count where summary.isIncluded(c) {
+            let k = Int(patterns.patternOfCustomer[c])
+            let p = forecast.outputs[0][k]
+            let a = Double(summary.holdoutPurchases[c])
+            let bucket = min(Int(summary.frequency[c]), maximumFrequency)
+            customers[bucket] += 1
+            actual[bucket] += a
+            predicted[bucket] += p
+            absoluteError += abs(a - p)
+            predictions[c] = p
+        }
+        // Unconditional: Σ over customers of E[X(T + t*)] − E[X(T)], once per distinct T.
+        var unconditional = 0.0
+        var ageWeight = [Double](repeating: 0, count: patterns.ageValues.count)
+        for k in 0..<patterns.count { ageWeight[Int(patterns.ageIndex[k])] += patterns.weight[k] }
+        for (j, T) in patterns.ageValues.enumerated() where ageWeight[j] > 0 {
+            unconditional += ageWeight[j] * (bgnbd.expectedPurchases(within: T + weeks) - bgnbd.expectedPurchases(within: T))
+        }
+        let n = summary.includedCount
+        let rows = (0..<buckets).map { b in
+            HoldoutValidationResult.Bucket(
+                frequency: b, isOpenEnded: b == maximumFrequency, customers: customers[b],
+                actualPurchases: actual[b], predictedPurchases: predicted[b])
+        }
+        let used = rows.filter { $0.customers > 0 }
+        let bucketError = used.isEmpty ? .nan : used.reduce(0) { $0 + abs($1.actualMean - $1.predictedMean) } / Double(used.count)
+        return HoldoutValidationResult(
+            holdoutWeeks: weeks, customers: n, actualPurchases: actual.reduce(0, +),
+            predictedPurchases: predicted.reduce(0, +), unconditionalPredictedPurchases: unconditional,
+            meanAbsoluteError: absoluteError / Double(n), bucketMeanAbsoluteError: bucketError,
+            buckets: rows, predictedPerCustomer: predictions, settings: self)
+    }
+}
+
+/// The calibration/holdout table and its summary statistics.
+public struct HoldoutValidationResult: Sendable {
+    /// One row of the table: customers with calibration frequency `frequency` (or more, for the
+    /// open-ended last row), their actual and predicted holdout purchases.
+    public struct Bucket: Sendable, Hashable {
+        public let frequency: Int
+        public let isOpenEnded: Bool
+        public let customers: Int
+        public let actualPurchases: Double
+        public let predictedPurchases: Double
+        /// Per-customer means (NaN for an empty bucket): the paper's Figure 4 points.
+        public var actualMean: Double { customers > 0 ? actualPurchases / Double(customers) : .nan }
+        public var predictedMean: Double { customers > 0 ? predictedPurchases / Double(customers) : .nan }
+        /// "0", "1", …, "7+".
+        public var label: String { isOpenEnded ? "\(frequency)+" : "\(frequency)" }
+    }
+
+    /// t*, weeks.
+    public let holdoutWeeks: Double
+    /// Calibration customers.
+    public let customers: Int
+    /// Σ actual and Σ E[Y(t*) | x, t_x, T].
+    public let actualPurchases: Double
+    public let predictedPurchases: Double
+    /// Σ (E[X(T + t*)] − E[X(T)]): the population forecast without individual histories.
+    public let unconditionalPredictedPurchases: Double
+    /// Mean over customers of |actual − predicted|.
+    public let meanAbsoluteError: Double
+    /// Mean over non-empty buckets of |actual mean − predicted mean|.
+    public let bucketMeanAbsoluteError: Double
+    public let buckets: [Bucket]
+    /// E[Y(t*) | …] per summary customer (NaN for customers without a calibration order).
+    public let predictedPerCustomer: [Double]
+    public let settings: HoldoutValidation
+}

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Maximum likelihood over log-parameters shared by BG/NBD and Gamma-Gamma: BFGS on the mean
+/// negative log-likelihood (lifetimes' objective, so its tolerances mean the same) from a list
+/// of starting points, then the observed information matrix.
+///
+/// Restarts: the first starting point that converges wins; when it does not converge (or its
+/// likelihood is not finite) the next is tried, and with none converging the best value found
+/// is returned with `converged == false`.
+struct LogParameterMLE {
+    let optimizer: BFGSMinimizer
+    /// θ ↦ (−LL/W, −∇θ LL/W): mean negative log-likelihood over log-parameters.
+    let objective: ([Double]) -> (value: Double, gradient: [Double])
+
+    struct Outcome {
+        let result: BFGSMinimizer.Result
+        /// Starting points tried (1 when the first converged).
+        let attempts: Int
+        /// Hessian of the mean negative log-likelihood in θ at the optimum, by central
+        /// differences of the analytic gradient.
+        let hessian: [[Double]]
+    }
+
+    func run(startingPoints: [[Double]]) -> Outcome? {
+        var best: BFGSMinimizer.Result?
+        var attempts = 0
+        for start in startingPoints {
+            attempts += 1
+            let result = optimizer.minimize(from: start, objective)
+            guard result.value.isFinite else { continue }
+            if result.converged { best = result; break }
+            if best == nil || result.value < best!.value { best = result }
+        }
+        guard let best else { return nil }
+        let hessian = SmallSymmetricMatrix.hessian(of: { objective($0).gradient }, at: best.x)
+        return Outcome(result: best, attempts: attempts, hessian: hessian)
+    }
+
+    /// Covariance of the natural parameters p = e^θ by the delta method:
+    /// Cov(pᵢ, pⱼ) = pᵢ pⱼ (H⁻¹)ᵢⱼ / W, where H is the Hessian of the mean negative
+    /// log-likelihood in θ and W the total weight (so H·W is the observed information in θ).
+    /// Its diagonal equals lifetimes' `variance_matrix_` diagonal. `nil` when H is not positive
+    /// definite (the optimum is on a ridge or not a maximum).
+    static func covariance(hessian: [[Double]], parameters: [Double], totalWeight: Double) -> [[Double]]? {
+        guard let inverse = SmallSymmetricMatrix.inverse(hessian) else { return nil }
+        let n = parameters.count
+        return (0..<n).map { i in (0..<n).map { j in parameters[i] * parameters[j] * inverse[i][j] / totalWeight } }
+    }
+}

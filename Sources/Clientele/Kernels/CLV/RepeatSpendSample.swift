@@ -1,0 +1,82 @@
+/// The Gamma-Gamma input: per repeat customer, x (repeat purchases) and m (mean repeat order
+/// value), grouped by x so that the likelihood takes its Γ terms once per distinct x.
+public struct RepeatSpendSample: Sendable {
+    /// x per row, ascending.
+    public let frequency: [Int32]
+    /// m per row (money units), > 0.
+    public let spend: [Double]
+    /// Weight per row (1 per customer).
+    public let weight: [Double]
+    /// Summary customer of each row; empty when built from columns.
+    public let customer: [Int32]
+    /// Distinct x values and the row range of each.
+    let frequencyValues: [Int32]
+    let runStart: [Int]
+    public let totalWeight: Double
+    public var count: Int { spend.count }
+
+    /// The customers of the summary with x > 0 and mean repeat spend > 0 (DESIGN.md).
+    public init(_ summary: CalibrationSummary) {
+        var ids = [Int32]()
+        for c in 0..<summary.count where summary.hasPositiveRepeatSpend(c) { ids.append(Int32(c)) }
+        let keys = ids.map { Int64(summary.frequency[Int($0)]) }
+        let order = stableOrder(byKeys: keys).map { ids[Int($0)] }
+        self.init(frequency: order.map { summary.frequency[Int($0)] }, spend: order.map { summary.repeatSpend[Int($0)] },
+                  weight: [Double](repeating: 1, count: order.count), customer: order)
+    }
+
+    /// Rows from columns (lifetimes' frequency, monetary_value and weights).
+    /// - Throws: `CLVError.invalidSummary` for x < 1, m not finite and > 0, or a bad weight;
+    ///   `CLVError.lengthMismatch`.
+    public init(frequency: [Int], spend: [Double], weight: [Double]? = nil) throws {
+        let n = frequency.count
+        if spend.count != n { throw CLVError.lengthMismatch(name: "spend", count: spend.count, expected: n) }
+        if let weight, weight.count != n { throw CLVError.lengthMismatch(name: "weight", count: weight.count, expected: n) }
+        for c in 0..<n {
+            if frequency[c] < 1 || frequency[c] > Int(Int32.max) {
+                throw CLVError.invalidSummary(customer: c, field: "frequency", value: "\(frequency[c])", requirement: "should be >= 1 for Gamma-Gamma")
+            }
+            if !(spend[c] > 0 && spend[c].isFinite) {
+                throw CLVError.invalidSummary(customer: c, field: "monetary_value", value: "\(spend[c])", requirement: "should be finite and > 0")
+            }
+            if let w = weight?[c], !(w > 0 && w.isFinite) {
+                throw CLVError.invalidSummary(customer: c, field: "weight", value: "\(w)", requirement: "should be finite and > 0")
+            }
+        }
+        let order = stableOrder(byKeys: frequency.map { Int64($0) }).map(Int.init)
+        self.init(frequency: order.map { Int32(frequency[$0]) }, spend: order.map { spend[$0] },
+                  weight: order.map { weight?[$0] ?? 1 }, customer: [])
+    }
+
+    private init(frequency: [Int32], spend: [Double], weight: [Double], customer: [Int32]) {
+        self.frequency = frequency
+        self.spend = spend
+        self.weight = weight
+        self.customer = customer
+        var values = [Int32](), starts = [Int]()
+        for (i, x) in frequency.enumerated() where i == 0 || x != frequency[i - 1] {
+            values.append(x); starts.append(i)
+        }
+        starts.append(frequency.count)
+        frequencyValues = values
+        runStart = starts
+        totalWeight = weight.reduce(0, +)
+    }
+
+    /// Pearson's correlation between x and m over the rows (weighted). The Gamma-Gamma model
+    /// assumes spend is independent of the purchase process (Fader, Hardie & Lee 2005, "RFM and
+    /// CLV", JMR 42(4), §"Adding monetary value"), so it should be near 0. NaN when either
+    /// column is constant.
+    public var frequencySpendCorrelation: Double {
+        var sw = 0.0, sx = 0.0, sm = 0.0
+        for i in 0..<count { sw += weight[i]; sx += weight[i] * Double(frequency[i]); sm += weight[i] * spend[i] }
+        let mx = sx / sw, mm = sm / sw
+        var cxx = 0.0, cmm = 0.0, cxm = 0.0
+        for i in 0..<count {
+            let dx = Double(frequency[i]) - mx, dm = spend[i] - mm
+            cxx += weight[i] * dx * dx; cmm += weight[i] * dm * dm; cxm += weight[i] * dx * dm
+        }
+        guard cxx > 0, cmm > 0 else { return .nan }
+        return cxm / (cxx * cmm).squareRoot()
+    }
+}
