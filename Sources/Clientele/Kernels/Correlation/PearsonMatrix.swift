@@ -1,0 +1,94 @@
+/// Pearson's r for every (x, y) column pair at once, through BLAS, with pairwise-complete rows.
+///
+/// Each column is standardised over its present values (z = (v − mean)/sd, population sd; 0
+/// where missing) and paired with its presence mask m ∈ {0, 1}. One GEMM per row block of
+/// A = [Z_x | M_x | Z_x²] and B = [Z_y | M_y | Z_y²] gives, for each pair over the rows where
+/// both are present: the count N = M_xᵀM_y, the sums S_x = Z_xᵀM_y, S_y = M_xᵀZ_y, the squares
+/// Q_x = (Z_x²)ᵀM_y, Q_y = M_xᵀ(Z_y²) and the cross products P = Z_xᵀZ_y; then
+/// r = (P − S_x S_y/N) / √((Q_x − S_x²/N)(Q_y − S_y²/N)).
+/// Without missing values S = 0 and Q = N, so r = P/N. Centring on the column mean first keeps
+/// the subtraction well conditioned.
+///
+/// Row blocks are sized so that OpenBLAS computes each GEMM on the calling thread (see `BLAS`);
+/// blocks are spread over the cores and their partial sums added in block order, so the result
+/// does not depend on the number of threads.
+/// - Complexity: O(n (3p)(3q)) for p x and q y columns.
+struct PearsonMatrix {
+    /// r of pair (i, j) at `i × q + j`; NaN when fewer than 2 complete rows or zero spread
+    /// (callers decide "not defined" from the pair's data, exactly).
+    let r: [Double]
+    /// Complete rows of pair (i, j).
+    let n: [Int]
+
+    init(x: [[Double]], y: [[Double]]) {
+        let p = x.count, q = y.count
+        let rows = x.first?.count ?? 0
+        let a = PearsonMatrix.blockColumns(x), b = PearsonMatrix.blockColumns(y)
+        let wa = 3 * p, wb = 3 * q
+        let blockRows = BLAS.singleThreadedRows(inner: wa, outer: wb, cap: 8_192)
+        let blocks = splitBlocks(rows, size: blockRows)
+        var partial = [[Double]](repeating: [], count: blocks.count)
+        parallelEach(&partial) { k, out in
+            let range = blocks[k]
+            var c = [Double](repeating: 0, count: wa * wb)
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        // C = A_blockᵀ · B_block: A block is range.count × wa, B block range.count × wb.
+                        let aBlock = UnsafeBufferPointer(rebasing: a[(range.lowerBound * wa)..<(range.upperBound * wa)])
+                        let bBlock = UnsafeBufferPointer(rebasing: b[(range.lowerBound * wb)..<(range.upperBound * wb)])
+                        BLAS.gemm(transposeA: true, m: wa, n: wb, k: range.count, a: aBlock, lda: wa, b: bBlock, ldb: wb, c: c, ldc: wb)
+                    }
+                }
+            }
+            out = c
+        }
+        var c = [Double](repeating: 0, count: wa * wb)
+        for block in partial { for e in 0..<c.count { c[e] += block[e] } }
+        var r = [Double](repeating: .nan, count: p * q), counts = [Int](repeating: 0, count: p * q)
+        for i in 0..<p {
+            for j in 0..<q {
+                // Row offsets in A: z at i, mask at p + i, z² at 2p + i; columns in B likewise with q.
+                let at = { (row: Int, column: Int) in c[row * wb + column] }
+                let nn = at(p + i, q + j)
+                counts[i * q + j] = Int(nn.rounded())
+                guard nn >= 2 else { continue }
+                let cross = at(i, j), sx = at(i, q + j), sy = at(p + i, j)
+                let qx = at(2 * p + i, q + j), qy = at(p + i, 2 * q + j)
+                let vx = qx - sx * sx / nn, vy = qy - sy * sy / nn
+                guard vx > 0, vy > 0 else { continue }
+                r[i * q + j] = min(1, max(-1, (cross - sx * sy / nn) / (vx * vy).squareRoot()))
+            }
+        }
+        self.r = r
+        self.n = counts
+    }
+
+    /// Row-major n × 3k block [Z | M | Z²] of k columns: standardised values, masks, squares.
+    static func blockColumns(_ columns: [[Double]]) -> [Double] {
+        let k = columns.count, rows = columns.first?.count ?? 0, w = 3 * k
+        var out = [Double](repeating: 0, count: rows * w)
+        for (j, v) in columns.enumerated() {
+            var sum = 0.0, count = 0
+            for x in v where !x.isNaN { sum += x; count += 1 }
+            let mean = count > 0 ? sum / Double(count) : 0
+            var ss = 0.0
+            for x in v where !x.isNaN { ss += (x - mean) * (x - mean) }
+            let sd = count > 0 ? (ss / Double(count)).squareRoot() : 0
+            let scale = sd > 0 ? 1 / sd : 1
+            for i in 0..<rows where !v[i].isNaN {
+                let z = (v[i] - mean) * scale
+                out[i * w + j] = z
+                out[i * w + k + j] = 1
+                out[i * w + 2 * k + j] = z * z
+            }
+        }
+        return out
+    }
+}
+
+/// `0..<n` cut into consecutive ranges of `size` (the last may be shorter); none for n = 0.
+func splitBlocks(_ n: Int, size: Int) -> [Range<Int>] {
+    precondition(size >= 1, "block size \(size) must be >= 1")
+    return stride(from: 0, to: n, by: size).map { $0..<min(n, $0 + size) }
+}

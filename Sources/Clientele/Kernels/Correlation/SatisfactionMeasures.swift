@@ -1,0 +1,94 @@
+/// Per-customer satisfaction measures from the interactions: the `mean_satisfaction`,
+/// `mean_recommend` and `complaints` columns of customers.csv, and the customer's NPS class.
+///
+/// - mean satisfaction: mean of the non-blank `satisfaction` answers (any kind of interaction);
+/// - mean recommend: mean of the non-blank `recommend` answers (0–10, the NPS item);
+/// - complaints: interactions of kind `complaint`;
+/// - NPS class: from the mean recommend, promoter ≥ 9, detractor ≤ 6, passive between
+///   (Reichheld 2003, "The one number you need to grow", HBR; for a customer with one answer
+///   this is the usual 9–10 / 7–8 / 0–6 split). Coded +1 / 0 / −1 for correlation, so that
+///   100 × the mean code is the NPS.
+/// Customers without an answer get NaN (missing), which the correlation kernel drops pairwise.
+public struct SatisfactionMeasures: Sendable, Equatable {
+    public let meanSatisfaction: [Double]
+    public let meanRecommend: [Double]
+    public let complaints: [Int32]
+    /// Answers behind each mean.
+    public let satisfactionAnswers: [Int32]
+    public let recommendAnswers: [Int32]
+
+    /// Measures of customers `0..<customerCount` from interactions dated before `beforeDay`
+    /// (days since 1970-01-01, exclusive; nil = all).
+    /// - Complexity: O(interactions + customers).
+    public init(interactions t: InteractionTable, customerCount: Int, beforeDay: Int32? = nil) {
+        var satSum = [Double](repeating: 0, count: customerCount), recSum = satSum
+        var satN = [Int32](repeating: 0, count: customerCount), recN = satN, complaints = satN
+        for i in 0..<t.count {
+            if let beforeDay, t.day[i] >= beforeDay { continue }
+            let c = Int(t.customer[i])
+            guard c >= 0 && c < customerCount else { continue }
+            if t.kind[i] == .complaint { complaints[c] += 1 }
+            let s = t.satisfaction[i], r = t.recommend[i]
+            if !s.isNaN { satSum[c] += Double(s); satN[c] += 1 }
+            if !r.isNaN { recSum[c] += Double(r); recN[c] += 1 }
+        }
+        meanSatisfaction = (0..<customerCount).map { satN[$0] > 0 ? satSum[$0] / Double(satN[$0]) : .nan }
+        meanRecommend = (0..<customerCount).map { recN[$0] > 0 ? recSum[$0] / Double(recN[$0]) : .nan }
+        self.complaints = complaints
+        satisfactionAnswers = satN
+        recommendAnswers = recN
+    }
+
+    /// NPS class code of each customer: +1 promoter, 0 passive, −1 detractor, NaN without an answer.
+    public func npsClassCodes(promoterAtLeast: Double = 9, detractorAtMost: Double = 6) -> [Double] {
+        meanRecommend.map { NPSClass(recommend: $0, promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost)?.code ?? .nan }
+    }
+}
+
+/// Net Promoter class of a likelihood-to-recommend answer (0–10).
+public enum NPSClass: String, Sendable, Equatable, CaseIterable, Codable {
+    case promoter, passive, detractor
+
+    /// The class of `recommend`; nil when it is NaN (no answer).
+    public init?(recommend: Double, promoterAtLeast: Double = 9, detractorAtMost: Double = 6) {
+        if recommend.isNaN { return nil }
+        self = recommend >= promoterAtLeast ? .promoter : recommend <= detractorAtMost ? .detractor : .passive
+    }
+
+    /// +1, 0, −1.
+    public var code: Double {
+        switch self {
+        case .promoter: return 1
+        case .passive: return 0
+        case .detractor: return -1
+        }
+    }
+}
+
+/// Net Promoter Score of a set of respondents: 100 × (promoters − detractors) / respondents.
+public struct NetPromoterScore: Sendable, Equatable {
+    public var promoters = 0
+    public var passives = 0
+    public var detractors = 0
+
+    public init() {}
+
+    /// Counts of the classes, skipping nils (customers without an answer).
+    public init<S: Sequence>(classes: S) where S.Element == NPSClass? {
+        for c in classes {
+            switch c {
+            case .promoter?: promoters += 1
+            case .passive?: passives += 1
+            case .detractor?: detractors += 1
+            case nil: break
+            }
+        }
+    }
+
+    public var respondents: Int { promoters + passives + detractors }
+
+    /// The score in −100…100; nil without respondents ("not defined", never NaN in a report).
+    public var score: Double? {
+        respondents > 0 ? 100 * Double(promoters - detractors) / Double(respondents) : nil
+    }
+}
