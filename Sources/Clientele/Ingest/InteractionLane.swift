@@ -2,7 +2,7 @@
 ///
 /// Interactions of customers with no transaction are counted (rows and distinct ids) and
 /// reported, never silently dropped.
-struct InteractionLane: RecordConsumer {
+struct InteractionLane: RowConverter {
     struct Positions {
         var fieldCount: Int
         var customer: Int
@@ -42,50 +42,27 @@ struct InteractionLane: RecordConsumer {
         collector = RejectCollector(path: source.path, policy: policy, header: header.names)
     }
 
-    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
-        collector.malformed(m, buffer: buffer, lineBase: lineBase)
-    }
+    var fieldCount: Int { positions.fieldCount }
 
-    mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
-        var cursor = FieldCursor(buffer: buffer, quote: quote)
-        for r in 0..<batch.count {
-            let first = Int(batch.recordFields[r])
-            let n = batch.fieldCount(r)
-            let line = lineBase + Int(batch.recordLine[r]) - 1
-            let raw = UnsafeRawBufferPointer(rebasing: buffer[Int(batch.recordStart[r])..<Int(batch.recordEnd[r])])
-            if n != positions.fieldCount {
-                let message = "expected \(positions.fieldCount) fields as in the header, found \(n)"
-                if !collector.reject(line: line, column: min(n, positions.fieldCount) + 1, reason: .fieldCount, message: message, raw: raw) { return false }
-                continue
-            }
-            if let (column, reason, message) = convert(batch, first, &cursor) {
-                if !collector.reject(line: line, column: column + 1, reason: reason, message: message, raw: raw) { return false }
-                continue
-            }
-            collector.used()
-        }
-        return true
-    }
-
-    private mutating func convert(_ batch: RecordBatch, _ first: Int, _ cursor: inout FieldCursor) -> (Int, RejectReason, String)? {
-        let customerField = batch.fields[first + positions.customer]
-        if customerField.start == customerField.end { return (positions.customer, .emptyKey, "customer_id is empty") }
-        let dateField = batch.fields[first + positions.date]
+    mutating func convert(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, _ cursor: inout FieldCursor) -> RowFailure? {
+        let customerField = fields[first + positions.customer]
+        if customerField.start == customerField.end { return RowFailure(column: positions.customer, reason: .emptyKey, message: "customer_id is empty") }
+        let dateField = fields[first + positions.date]
         guard let day = cursor.with(dateField, { dates.parse($0) }) else {
             let text = cursor.with(dateField) { displayText($0) }
-            return (positions.date, .badDate, "cannot parse \"\(text)\" as a date; expected \(dateFormat) (set date_format in the job file for other layouts)")
+            return RowFailure(column: positions.date, reason: .badDate, message: "cannot parse \"\(text)\" as a date; expected \(dateFormat) (set date_format in the job file for other layouts)")
         }
         var satisfaction = Float.nan, recommend = Float.nan
         if let s = positions.satisfaction {
-            switch answer(batch.fields[first + s], scale: columns.satisfactionScale, &cursor) {
+            switch answer(fields[first + s], scale: columns.satisfactionScale, &cursor) {
             case .success(let v): satisfaction = v
-            case .failure(let failure): return (s, failure.reason, failure.message)
+            case .failure(let failure): return RowFailure(column: s, reason: failure.reason, message: failure.message)
             }
         }
         if let s = positions.recommend {
-            switch answer(batch.fields[first + s], scale: columns.recommendScale, &cursor) {
+            switch answer(fields[first + s], scale: columns.recommendScale, &cursor) {
             case .success(let v): recommend = v
-            case .failure(let failure): return (s, failure.reason, failure.message)
+            case .failure(let failure): return RowFailure(column: s, reason: failure.reason, message: failure.message)
             }
         }
         guard let customer = cursor.with(customerField, { customers.id(of: $0) }) else {
@@ -93,8 +70,8 @@ struct InteractionLane: RecordConsumer {
             _ = cursor.with(customerField) { orphanKeys.intern($0) }
             return nil
         }
-        let kind = positions.kind.map { k in cursor.with(batch.fields[first + k]) { InteractionKind(bytes: $0) } } ?? .other
-        let channel = positions.channel.map { c in cursor.with(batch.fields[first + c]) { UInt16(channels.intern($0).id) } } ?? 0
+        let kind = positions.kind.map { k in cursor.with(fields[first + k]) { InteractionKind(bytes: $0) } } ?? .other
+        let channel = positions.channel.map { c in cursor.with(fields[first + c]) { UInt16(channels.intern($0).id) } } ?? 0
         table.customer.append(customer)
         table.day.append(day)
         table.kind.append(kind)

@@ -67,3 +67,54 @@ struct RejectVerdict {
         }
     }
 }
+
+/// Why one row cannot be used: the 0-based field, the reason code and a message for people.
+struct RowFailure {
+    var column: Int
+    var reason: RejectReason
+    var message: String
+}
+
+/// A lane that converts well-shaped rows and leaves the row accounting to `RejectCollector`.
+protocol RowConverter: RecordConsumer {
+    var collector: RejectCollector { get set }
+    /// Fields per row, from the header.
+    var fieldCount: Int { get }
+    var quote: UInt8 { get }
+    /// Loads the row whose first field is `fields[first]`, or says why not.
+    mutating func convert(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, _ cursor: inout FieldCursor) -> RowFailure?
+    /// Called before each batch: field ranges of an earlier batch point into a buffer that has been reused.
+    mutating func beginBatch()
+}
+
+extension RowConverter {
+    /// Rejects rows whose field count differs from the header's, converts the others, and counts
+    /// every row as used or rejected; false when the fail policy stops reading.
+    mutating func beginBatch() {}
+
+    mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+        beginBatch()
+        var cursor = FieldCursor(buffer: buffer, quote: quote)
+        let fields = UnsafeBufferPointer(start: batch.fields, count: batch.fieldTotal)
+        for r in 0..<batch.count {
+            let first = Int(batch.recordFields[r])
+            let n = batch.fieldCount(r)
+            let failure: RowFailure?
+            if n != fieldCount {
+                failure = RowFailure(column: min(n, fieldCount), reason: .fieldCount,
+                                     message: "expected \(fieldCount) fields as in the header, found \(n)")
+            } else {
+                failure = convert(fields, first, &cursor)
+            }
+            guard let failure else { collector.used(); continue }
+            let raw = UnsafeRawBufferPointer(rebasing: buffer[Int(batch.recordStart[r])..<Int(batch.recordEnd[r])])
+            let line = lineBase + Int(batch.recordLine[r]) - 1
+            if !collector.reject(line: line, column: failure.column + 1, reason: failure.reason, message: failure.message, raw: raw) { return false }
+        }
+        return true
+    }
+
+    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+        collector.malformed(m, buffer: buffer, lineBase: lineBase)
+    }
+}

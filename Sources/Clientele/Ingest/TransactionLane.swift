@@ -7,7 +7,7 @@ import Glibc
 /// Lines aggregate into orders as they stream: an order is interned by (customer, order_id),
 /// or by (customer, day) when the file has no order_id, and keeps its first and last line day,
 /// net cents and line count. No per-line storage is kept, so memory grows with orders, not lines.
-struct TransactionLane: RecordConsumer {
+struct TransactionLane: RowConverter {
     struct Positions {
         var fieldCount: Int
         var customer: Int
@@ -83,48 +83,20 @@ struct TransactionLane: RecordConsumer {
         collector = RejectCollector(path: source.path, policy: policy, header: header.names)
     }
 
-    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
-        collector.malformed(m, buffer: buffer, lineBase: lineBase)
-    }
+    var fieldCount: Int { positions.fieldCount }
 
-    mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
-        previous = PreviousLine()  // field ranges point into this buffer only
-        var cursor = FieldCursor(buffer: buffer, quote: quote)
-        let fields = UnsafeBufferPointer(start: batch.fields, count: batch.fieldTotal)
-        for r in 0..<batch.count {
-            let first = Int(batch.recordFields[r])
-            let n = Int(batch.recordFields[r + 1]) - first
-            let line = lineBase + Int(batch.recordLine[r]) - 1
-            let raw = UnsafeRawBufferPointer(rebasing: buffer[Int(batch.recordStart[r])..<Int(batch.recordEnd[r])])
-            if n != positions.fieldCount {
-                let message = "expected \(positions.fieldCount) fields as in the header, found \(n)"
-                if !collector.reject(line: line, column: min(n, positions.fieldCount) + 1, reason: .fieldCount, message: message, raw: raw) { return false }
-                continue
-            }
-            if let failure = convert(fields, first, &cursor) {
-                if !collector.reject(line: line, column: failure.column + 1, reason: failure.reason, message: failure.message, raw: raw) { return false }
-                continue
-            }
-            collector.used()
-        }
-        return true
-    }
-
-    private struct Failure {
-        var column: Int
-        var reason: RejectReason
-        var message: String
-    }
+    /// The previous line's field ranges point into the last batch's buffer: forget them.
+    mutating func beginBatch() { previous = PreviousLine() }
 
     /// Converts one well-shaped row; returns why not when it is bad.
     @inline(__always)
-    private mutating func convert(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, _ cursor: inout FieldCursor) -> Failure? {
+    mutating func convert(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, _ cursor: inout FieldCursor) -> RowFailure? {
         // Date.
         let dateField = fields[first + positions.date]
         let parsedDay = cursor.with(dateField) { dates.parse($0) }
         guard let day = parsedDay else {
             let text = cursor.with(dateField) { displayText($0) }
-            return Failure(column: positions.date, reason: .badDate,
+            return RowFailure(column: positions.date, reason: .badDate,
                            message: "cannot parse \"\(text)\" as a date; expected \(dateFormat) (set date_format in the job file for other layouts)")
         }
         // Amount in cents.
@@ -141,12 +113,12 @@ struct TransactionLane: RecordConsumer {
             case .success(let v) where v % 100 == 0: quantity = v / 100
             default:
                 let text = cursor.with(fields[first + q]) { displayText($0) }
-                return Failure(column: q, reason: .badNumber, message: "cannot parse \"\(text)\" as a whole quantity")
+                return RowFailure(column: q, reason: .badNumber, message: "cannot parse \"\(text)\" as a whole quantity")
             }
             switch cursor.with(fields[first + u], { cents.parse($0) }) {
             case .success(let price):
                 let (product, overflow) = quantity.multipliedReportingOverflow(by: price)
-                guard !overflow else { return Failure(column: u, reason: .badAmount, message: "quantity × unit price overflows") }
+                guard !overflow else { return RowFailure(column: u, reason: .badAmount, message: "quantity × unit price overflows") }
                 amount = product
             case .failure(let why): return amountFailure(why, column: u, field: fields[first + u], &cursor)
             }
@@ -154,10 +126,10 @@ struct TransactionLane: RecordConsumer {
         // Customer and order keys must be present before anything is interned.
         let customerField = fields[first + positions.customer]
         if customerField.end == customerField.start {
-            return Failure(column: positions.customer, reason: .emptyKey, message: "customer_id is empty")
+            return RowFailure(column: positions.customer, reason: .emptyKey, message: "customer_id is empty")
         }
         if let o = positions.order, fields[first + o].end == fields[first + o].start {
-            return Failure(column: o, reason: .emptyOrder, message: "order_id is empty")
+            return RowFailure(column: o, reason: .emptyOrder, message: "order_id is empty")
         }
         if day > lastTransactionDay { lastTransactionDay = day }
         // Consecutive lines of one customer and one order are the common case: compare with the
@@ -209,17 +181,17 @@ struct TransactionLane: RecordConsumer {
         return nil
     }
 
-    private func amountFailure(_ why: CentsParser.Failure, column: Int, field: RecordBatch.Field, _ cursor: inout FieldCursor) -> Failure {
+    private func amountFailure(_ why: CentsParser.Failure, column: Int, field: RecordBatch.Field, _ cursor: inout FieldCursor) -> RowFailure {
         let text = cursor.with(field) { displayText($0) }
         switch why {
         case .subCent:
-            return Failure(column: column, reason: .badAmount, message: "\"\(text)\" has non-zero digits past the cent; amounts are exact to 2 decimals")
+            return RowFailure(column: column, reason: .badAmount, message: "\"\(text)\" has non-zero digits past the cent; amounts are exact to 2 decimals")
         case .tooLarge:
-            return Failure(column: column, reason: .badAmount, message: "\"\(text)\" is too large for an amount")
+            return RowFailure(column: column, reason: .badAmount, message: "\"\(text)\" is too large for an amount")
         case .notANumber:
             var hint = ""
             if cents.decimalSeparator == UInt8(ascii: "."), text.contains(",") { hint = "; set decimal = \",\" in the job file for amounts like 12,50" }
-            return Failure(column: column, reason: .badAmount, message: "cannot parse \"\(text)\" as an amount\(hint)")
+            return RowFailure(column: column, reason: .badAmount, message: "cannot parse \"\(text)\" as an amount\(hint)")
         }
     }
 }
