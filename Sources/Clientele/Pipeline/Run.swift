@@ -72,10 +72,10 @@ public struct Run: Sendable {
         }
 
         // Kernels.
-        let asOf = config.asOf ?? transactions.lastDay.adding(days: 1)
-        if let end = config.calibrationEnd, end >= asOf {
-            throw ConfigurationError.invalid("calibration-end \(end) must be before as-of \(asOf)")
-        }
+        let firstOrderDay = CalendarDay(daysSinceEpoch: transactions.orders.firstDay.min() ?? transactions.lastDay.daysSinceEpoch)
+        let periods = try RunPeriods(asOf: config.asOf, calibrationEnd: config.calibrationEnd,
+                                     firstDay: firstOrderDay, lastDay: transactions.lastDay)
+        let asOf = periods.asOf
         t = clock.now
         logger.info("scoring RFM", metadata: ["customers": "\(transactions.customers.count)", "orders": "\(transactions.orders.count)"])
         let activity = CustomerActivity(orders: transactions.orders, asOf: asOf)
@@ -88,7 +88,8 @@ public struct Run: Sendable {
         var report = RunReport(
             startedAt: startedAt,
             settings: .init(transactions: config.transactions!.path, interactions: config.interactions?.path, asOf: asOf.description,
-                            asOfDefaulted: config.asOf == nil, calibrationEnd: config.calibrationEnd?.description,
+                            asOfDefaulted: periods.asOfDefaulted, calibrationEnd: periods.calibrationEnd?.description,
+                            calibrationEndDefaulted: periods.calibrationEndDefaulted,
                             rfmTies: config.rfm.ties.rawValue, rfmQuantiles: config.rfm.quantiles, rfmMonetary: config.rfm.monetary.rawValue,
                             margin: config.rfm.margin, onBadRow: config.ingest.onBadRow.rawValue,
                             maxRejectShare: config.ingest.maxRejectShare, threads: config.threads, seed: config.seed),

@@ -11,7 +11,9 @@ public struct RunReport: Codable, Sendable {
         public var interactions: String?
         public var asOf: String
         public var asOfDefaulted: Bool
+        /// Last calibration day, inclusive; nil when the history is too short for a holdout.
         public var calibrationEnd: String?
+        public var calibrationEndDefaulted: Bool
         public var rfmTies: String
         public var rfmQuantiles: Int
         public var rfmMonetary: String
