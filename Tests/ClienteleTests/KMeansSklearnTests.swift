@@ -132,7 +132,9 @@ struct KMeansSklearnTests {
         // The size-weighted mean of the profile means is the overall mean.
         let c = try KMeansReference.customers()
         let overall = c.frequency.reduce(0, +) / 2_000
-        let weighted = profiles.reduce(0.0) { $0 + $1.means[1] * Double($1.customers) } / 2_000
+        var weighted = 0.0
+        for profile in profiles { weighted += profile.means[1]! * Double(profile.customers) }
+        weighted /= 2_000
         #expect(abs(weighted - overall) <= 1e-9 * overall)
     }
 }

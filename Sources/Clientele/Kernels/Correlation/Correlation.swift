@@ -97,7 +97,7 @@ public struct Correlation: Sendable, Equatable {
         let spearman = SpearmanTest.estimate(x: xs, y: ys, xName: x.name, yName: y.name)
         let kendall: Estimate<KendallEstimate> = includeKendall
             ? KendallTauB.estimate(x: xs, y: ys, xName: x.name, yName: y.name, method: kendallMethod)
-            : .notDefined(.tooFewPairs(n: 0, minimum: KendallTauB.minimumPairs))
+            : .notDefined(.notComputed)
         return CorrelationPair(x: x.name, y: y.name, n: n, pearson: .defined(pearson), spearman: spearman, kendall: kendall)
     }
 }

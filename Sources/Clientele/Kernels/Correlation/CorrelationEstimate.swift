@@ -25,6 +25,8 @@ public enum NotDefined: Sendable, Equatable, CustomStringConvertible {
     case tooFewPairs(n: Int, minimum: Int)
     /// A variable takes one value on all complete pairs, so its spread is 0.
     case constant(variable: String, value: Double)
+    /// The statistic was switched off in the settings (`Correlation.includeKendall`).
+    case notComputed
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum NotDefined: Sendable, Equatable, CustomStringConvertible {
             return "not defined: n=\(n) complete pairs, needs at least \(minimum)"
         case .constant(let variable, let value):
             return "not defined: \(variable) is constant (\(value)) on the complete pairs"
+        case .notComputed:
+            return "not computed (switched off in the settings)"
         }
     }
 }

@@ -28,6 +28,9 @@ public struct KMeansFeatures: Sendable, Equatable {
     /// - Throws: `KMeansError.featureLength` when the arrays differ in length,
     ///   `.nonFiniteValue` for a non-finite input.
     public static func rfm(recencyDays: [Double], frequency: [Double], monetary: [Double]) throws(KMeansError) -> KMeansFeatures {
+        let n = recencyDays.count
+        guard frequency.count == n else { throw .featureLength(name: "frequency", count: frequency.count, expected: n) }
+        guard monetary.count == n else { throw .featureLength(name: "monetary", count: monetary.count, expected: n) }
         let transformed = [recencyDays.map { log1p($0) }, frequency.map { log1p($0) }, monetary.map { log1p(max($0, 0)) }]
         return try KMeansFeatures(names: ["log1p_recency_days", "log1p_frequency", "log1p_monetary"], columns: transformed,
                                   profileNames: ["recency_days", "frequency", "monetary"],

@@ -81,7 +81,7 @@ public struct KMeansFit: Sendable, Equatable {
         let shares = self.shares
         profiles = (0..<k).map { j in
             KMeansClusterProfile(cluster: j, customers: sizes[j], share: shares[j],
-                                 means: (0..<p).map { c in sizes[j] > 0 ? sums[j * p + c] / Double(sizes[j]) : .nan },
+                                 means: (0..<p).map { c in sizes[j] > 0 ? sums[j * p + c] / Double(sizes[j]) : nil },
                                  centre: centres.row(j))
         }
         profileNames = features.profileNames
@@ -94,8 +94,9 @@ public struct KMeansClusterProfile: Sendable, Equatable {
     public let cluster: Int
     public let customers: Int
     public let share: Double
-    /// Mean of each profile column (original units), in `KMeansFit.profileNames` order.
-    public let means: [Double]
+    /// Mean of each profile column (original units), in `KMeansFit.profileNames` order; nil for
+    /// an empty cluster (possible only with more clusters than distinct rows).
+    public let means: [Double?]
     /// The centre in the standardised feature space.
     public let centre: [Double]
 }
