@@ -1,0 +1,94 @@
+/// The whole predictive-CLV step of a run: fit BG/NBD and Gamma-Gamma on the calibration period,
+/// judge them on the holdout, predict every current customer, and place customers in the value
+/// matrix — so that a pipeline wires one call to `customers.csv`, `clv_model.json` and the
+/// report sections.
+///
+/// Periods (DESIGN.md, "Time"): model fits use orders dated ≤ E (the calibration end, inclusive);
+/// the holdout window E < day < as-of is what the model is judged on. Per-customer predictions
+/// (`p_alive`, `expected_purchases`, `expected_order_value`, `predicted_clv`) are for today:
+/// they use the calibration estimates but condition on each customer's whole history before
+/// as-of (x, t_x, T and repeat spend with the period ending as-of − 1), so a customer who bought
+/// during the holdout is credited for it. Without a calibration end (or with E = as-of − 1)
+/// there is no holdout and both summaries are the same.
+///
+/// Gamma-Gamma may be skipped (no repeat customer with positive spend): BG/NBD results are
+/// still returned, `gammaGammaSkipped` says why, and order value, CLV and the value matrix are
+/// empty (NaN, quadrant −1).
+public struct CLVModel: Sendable {
+    public var bgnbd: BGNBD
+    public var gammaGamma: GammaGamma
+    public var forecast: CLVForecast
+    public var holdout: HoldoutValidation
+    public var valueMatrix: ValueMatrix
+
+    public init(bgnbd: BGNBD = BGNBD(), gammaGamma: GammaGamma = GammaGamma(), forecast: CLVForecast = CLVForecast(),
+                holdout: HoldoutValidation = HoldoutValidation(), valueMatrix: ValueMatrix = ValueMatrix()) {
+        self.bgnbd = bgnbd
+        self.gammaGamma = gammaGamma
+        self.forecast = forecast
+        self.holdout = holdout
+        self.valueMatrix = valueMatrix
+    }
+
+    /// - Parameters:
+    ///   - orders: the run's orders (customer indices as in the run's customer index).
+    ///   - calibrationEnd: E, inclusive; `nil`: as-of − 1 (no holdout).
+    ///   - asOf: the analysis date (orders on or after it are ignored).
+    ///   - historicalValue: historical CLV per customer (net revenue × margin), the value
+    ///     matrix's current axis; NaN for customers without one.
+    ///   - revenue: optional net revenue per customer, summed per quadrant.
+    /// - Throws: `CLVError` from the summary or the BG/NBD fit (no calibration customer, every
+    ///   customer a one-time buyer, …) and for arrays of the wrong length.
+    public func fit(orders: OrderTable, calibrationEnd: CalendarDay?, asOf: CalendarDay,
+                    historicalValue: [Double], revenue: [Double]? = nil) throws -> CLVModelFit {
+        let n = orders.customerCount
+        guard historicalValue.count == n else { throw CLVError.lengthMismatch(name: "historicalValue", count: historicalValue.count, expected: n) }
+        try forecast.validate()
+        let lastDay = asOf.adding(days: -1)
+        let end = min(calibrationEnd ?? lastDay, lastDay)
+        let calibration = try CalibrationSummary(orders: orders, calibrationEnd: end, asOf: end < lastDay ? asOf : nil)
+        guard calibration.includedCount > 0 else { throw CLVError.emptyCalibration(calibrationEnd: end) }
+        let calibrationPatterns = CalibrationPatterns(calibration)
+        let bgFit = try bgnbd.fit(calibrationPatterns)
+        var ggFit: GammaGammaFit?
+        var skipped: CLVError?
+        do { ggFit = try gammaGamma.fit(calibration) } catch let error as CLVError { skipped = error }
+        let validation = end < lastDay
+            ? try holdout.run(bgnbd: bgFit, summary: calibration, patterns: calibrationPatterns) : nil
+        let current: CalibrationSummary, currentPatterns: CalibrationPatterns
+        if end < lastDay {
+            current = try CalibrationSummary(orders: orders, calibrationEnd: lastDay)
+            currentPatterns = CalibrationPatterns(current)
+        } else {
+            current = calibration
+            currentPatterns = calibrationPatterns
+        }
+        let predictions = try forecast.run(bgnbd: bgFit, gammaGamma: ggFit, summary: current, patterns: currentPatterns)
+        let matrix = try valueMatrix.run(current: historicalValue, future: predictions.predictedCLV, revenue: revenue)
+        return CLVModelFit(calibrationEnd: end, asOf: asOf, calibrationCustomers: calibration.includedCount,
+                           currentCustomers: current.includedCount, bgnbd: bgFit, gammaGamma: ggFit,
+                           gammaGammaSkipped: skipped, validation: validation, predictions: predictions,
+                           valueMatrix: matrix, settings: self)
+    }
+}
+
+/// Everything the CLV step produced; per-customer arrays are indexed like the run's customers.
+public struct CLVModelFit: Sendable {
+    /// E actually used (as-of − 1 when no calibration end was given).
+    public let calibrationEnd: CalendarDay
+    public let asOf: CalendarDay
+    /// Customers with an order ≤ E (fitted), and with an order before as-of (predicted).
+    public let calibrationCustomers: Int
+    public let currentCustomers: Int
+    public let bgnbd: BGNBDFit
+    /// `nil` when skipped; then `gammaGammaSkipped` holds the reason.
+    public let gammaGamma: GammaGammaFit?
+    public let gammaGammaSkipped: CLVError?
+    /// `nil` without a holdout window.
+    public let validation: HoldoutValidationResult?
+    /// customers.csv: `p_alive`, `expected_purchases`, `expected_order_value`, `predicted_clv`.
+    public let predictions: CLVForecastResult
+    /// customers.csv `value_quadrant` (`ValueQuadrant.name`, empty for −1) and the matrix cells.
+    public let valueMatrix: ValueMatrixResult
+    public let settings: CLVModel
+}
