@@ -37,6 +37,15 @@ extension BGNBD {
 struct BGNBDLikelihood: @unchecked Sendable {
     let patterns: CalibrationPatterns
     let timeScale: Double
+    /// Evaluate every `stride`-th pattern only (a systematic subsample for warm starts).
+    var stride: Int = 1
+
+    /// Σ weight over the evaluated patterns.
+    var totalWeight: Double {
+        var s = 0.0
+        for i in Swift.stride(from: 0, to: patterns.count, by: stride) { s += patterns.weight[i] }
+        return s
+    }
     /// Patterns per thread below which one thread does all the work.
     static let parallelThreshold = 20_000
 
@@ -77,8 +86,12 @@ struct BGNBDLikelihood: @unchecked Sendable {
         let dAlpha = r / alpha, invA = 1 / a
 
         let m = patterns.count
-        let parts = m >= 2 * Self.parallelThreshold ? 2 : 1
-        let ranges = splitRange(m, parts: parts)
+        let step = stride
+        let parts = m / step >= 2 * Self.parallelThreshold ? 2 : 1
+        let ranges = splitRange(m, parts: parts).map { r in
+            // Keep the subsample the same whatever the split: start each part on a multiple of step.
+            ((r.lowerBound + step - 1) / step * step)..<r.upperBound
+        }
         var partial = [[Double]](repeating: [0, 0, 0, 0, 0], count: ranges.count)
         parallelEach(&partial) { part, out in
             var ll = 0.0, gr = 0.0, ga = 0.0, gaa = 0.0, gb = 0.0
@@ -86,7 +99,7 @@ struct BGNBDLikelihood: @unchecked Sendable {
             patterns.ageIndex.withUnsafeBufferPointer { ti in
             patterns.recencyIndex.withUnsafeBufferPointer { ri in
             patterns.weight.withUnsafeBufferPointer { w in
-                for i in ranges[part] {
+                for i in Swift.stride(from: ranges[part].lowerBound, to: ranges[part].upperBound, by: step) {
                     let k = Int(xi[i]), j = Int(ti[i])
                     let rx = r + Double(xs[k])
                     let lT = lnT[j]

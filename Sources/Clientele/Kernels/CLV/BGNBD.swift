@@ -17,7 +17,8 @@ import Darwin
 /// `BetaGeoFitter` (penalizer 0), so `optimizer.gradientTolerance` is comparable with its `tol`
 /// (lifetimes uses 10⁻⁷; the default here, 10⁻⁹, is tighter). Standard errors come from the
 /// observed information matrix (central differences of the analytic gradient at the optimum,
-/// delta method back to (r, α, a, b)).
+/// delta method back to (r, α, a, b)). With 40 000 patterns or more and no starting points
+/// given, a fit on a systematic subsample of about 20 000 patterns is tried first as a warm start.
 ///
 /// The initialiser only stores settings; `fit` validates and estimates.
 public struct BGNBD: Sendable {
@@ -58,13 +59,23 @@ public struct BGNBD: Sendable {
         } else {
             starts = Self.defaultStarts(patterns, scale: scale)
         }
-        let mle = LogParameterMLE(optimizer: optimizer) { theta in
-            let p = BGNBDParameters(r: exp(theta[0]), alpha: exp(theta[1]), a: exp(theta[2]), b: exp(theta[3]))
-            let (ll, g) = likelihood.evaluate(p, gradient: true)
-            let natural = [p.r, p.alpha, p.a, p.b]
-            return (-ll / totalWeight, (0..<4).map { -g[$0] * natural[$0] / totalWeight })
+        func objective(_ likelihood: BGNBDLikelihood, _ weight: Double) -> ([Double]) -> (value: Double, gradient: [Double]) {
+            { theta in
+                let p = BGNBDParameters(r: exp(theta[0]), alpha: exp(theta[1]), a: exp(theta[2]), b: exp(theta[3]))
+                let (ll, g) = likelihood.evaluate(p, gradient: true)
+                let natural = [p.r, p.alpha, p.a, p.b]
+                return (-ll / weight, (0..<4).map { -g[$0] * natural[$0] / weight })
+            }
         }
-        guard let outcome = mle.run(startingPoints: starts) else {
+        var allStarts = starts
+        if startingPoints == nil && patterns.count >= Self.warmStartPatterns {
+            var sub = likelihood
+            sub.stride = patterns.count / (Self.warmStartPatterns / 2)
+            let warm = LogParameterMLE(optimizer: optimizer, objective: objective(sub, sub.totalWeight))
+            if let w = warm.run(startingPoints: starts, hessian: false), w.result.converged { allStarts.insert(w.result.x, at: 0) }
+        }
+        let mle = LogParameterMLE(optimizer: optimizer, objective: objective(likelihood, totalWeight))
+        guard let outcome = mle.run(startingPoints: allStarts) else {
             throw CLVError.likelihoodNotFinite(model: "BG/NBD", startingPoints: starts.count)
         }
         let theta = outcome.result.x
@@ -86,6 +97,9 @@ public struct BGNBD: Sendable {
             timeScale: scale,
             settings: self)
     }
+
+    /// Patterns from which a subsample fit warm-starts the full fit (see `LogParameterMLE`).
+    static let warmStartPatterns = 40_000
 
     /// lifetimes' start, then a moment-based start (λ from Σx / ΣT, mean p = 0.25), then two
     /// spread-out points; all on scaled time.

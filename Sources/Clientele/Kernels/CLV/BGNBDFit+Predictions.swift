@@ -58,7 +58,9 @@ extension BGNBDFit {
         let m = patterns.count
         let f = BGNBDForecaster(parameters)
         var alive = [Double](repeating: 0, count: m)
-        var outputs = [[Double]](repeating: [Double](repeating: 0, count: m), count: weights.count)
+        let outputCount = weights.count
+        // Outputs in one buffer, output j at j·m + pattern, so that each thread writes its own runs.
+        var flat = [Double](repeating: 0, count: outputCount * m)
         // Split at (x, T) run boundaries.
         var cuts = splitRange(m, parts: m >= 4_000 ? 2 : 1).map(\.lowerBound)
         for c in 1..<cuts.count {
@@ -69,13 +71,9 @@ extension BGNBDFit {
         }
         cuts.append(m)
         var failures = [Int](repeating: 0, count: cuts.count - 1)
-        let outputCount = weights.count
         alive.withUnsafeMutableBufferPointer { alive in
+        flat.withUnsafeMutableBufferPointer { flat in
         failures.withUnsafeMutableBufferPointer { failures in
-            let outs = outputs.indices.map { j in
-                outputs[j].withUnsafeMutableBufferPointer { $0.baseAddress! }
-            }
-            let shared = UncheckedSendable(outs)
             parallelFor(cuts.count - 1) { part in
                 var numerators = [Double](repeating: 0, count: times.count)
                 var values = [Double](repeating: 0, count: outputCount)
@@ -94,12 +92,13 @@ extension BGNBDFit {
                     for q in k..<end {
                         let pa = f.probabilityAlive(x: x, recency: patterns.recency[q], age: T)
                         alive[q] = pa
-                        for j in 0..<outputCount { shared.value[j][q] = pa * values[j] }
+                        for j in 0..<outputCount { flat[j * m + q] = pa * values[j] }
                     }
                     k = end
                 }
             }
-        }}
+        }}}
+        let outputs = (0..<outputCount).map { j in Array(flat[(j * m)..<((j + 1) * m)]) }
         return BGNBDPatternForecast(probabilityAlive: alive, outputs: outputs, seriesNotConverged: failures.reduce(0, +))
     }
 }

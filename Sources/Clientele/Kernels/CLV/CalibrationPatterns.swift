@@ -78,20 +78,32 @@ public struct CalibrationPatterns: Sendable {
         let m = x.count
         // Dense ranks of x.
         let (xIndex, xValues) = Self.rankIntegers(x)
-        let nt = Int64(max(tValues.count, 1)), nT = Int64(max(TValues.count, 1))
-        var keys = [Int64](repeating: 0, count: m)
-        for i in 0..<m {
-            keys[i] = (Int64(xIndex[i]) * nT + Int64(TIndex[i])) * nt + Int64(tIndex[i])
+        let nt = UInt64(max(tValues.count, 1)), nT = UInt64(max(TValues.count, 1))
+        let keyLimit = UInt64(max(xValues.count, 1)).multipliedReportingOverflow(by: nT * nt)
+        @inline(__always) func key(_ i: Int) -> UInt64 { (UInt64(xIndex[i]) * nT + UInt64(TIndex[i])) * nt + UInt64(tIndex[i]) }
+        // Items in key order: a radix sort of (key << 32 | item) when the key fits 32 bits (always,
+        // for day-resolution summaries of real data), else a radix sort through an index.
+        let order: [Int32]
+        if !keyLimit.overflow && keyLimit.partialValue <= 1 << 32 && m < 1 << 32 {
+            var packed = [UInt64](repeating: 0, count: m)
+            for i in 0..<m { packed[i] = key(i) << 32 | UInt64(i) }
+            let bits = 64 - (keyLimit.partialValue - 1).leadingZeroBitCount
+            radixSortPacked(&packed, keyBits: 32..<(32 + max(bits, 1)))
+            order = packed.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+        } else {
+            order = (0..<m).map { Int32($0) }.sorted {
+                (xIndex[Int($0)], TIndex[Int($0)], tIndex[Int($0)], $0) < (xIndex[Int($1)], TIndex[Int($1)], tIndex[Int($1)], $1)
+            }
         }
-        let order = stableOrder(byKeys: keys)
         var pf = [Int32](), pt = [Double](), pT = [Double](), pw = [Double]()
         var pfi = [Int32](), pti = [Int32](), pTi = [Int32]()
         var ofCustomer = customers == nil ? [] : [Int32](repeating: -1, count: customerCount)
-        var previous: Int64 = -1
+        var previous: (Int32, Int32, Int32) = (-1, -1, -1)
         for id in order {
             let i = Int(id)
-            if keys[i] != previous {
-                previous = keys[i]
+            let k = (xIndex[i], TIndex[i], tIndex[i])
+            if k != previous {
+                previous = k
                 pf.append(x[i]); pt.append(tValues[Int(tIndex[i])]); pT.append(TValues[Int(TIndex[i])])
                 pfi.append(xIndex[i]); pti.append(tIndex[i]); pTi.append(TIndex[i])
                 pw.append(0)

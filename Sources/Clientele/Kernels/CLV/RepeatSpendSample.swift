@@ -48,6 +48,13 @@ public struct RepeatSpendSample: Sendable {
                   weight: order.map { weight?[$0] ?? 1 }, customer: [])
     }
 
+    /// Every `step`-th row: a systematic subsample for warm starts.
+    func strided(_ step: Int) -> RepeatSpendSample {
+        let rows = Array(Swift.stride(from: 0, to: count, by: max(step, 1)))
+        return RepeatSpendSample(frequency: rows.map { frequency[$0] }, spend: rows.map { spend[$0] },
+                                 weight: rows.map { weight[$0] }, customer: [])
+    }
+
     private init(frequency: [Int32], spend: [Double], weight: [Double], customer: [Int32]) {
         self.frequency = frequency
         self.spend = spend
