@@ -58,6 +58,34 @@ struct CorrelationKernelTests {
         #expect(result.pair(x: "csat", y: "f", group: "B")?.kendall.value == expected)
     }
 
+    @Test("the BLAS matrix adds its row blocks correctly: 20,000 rows with blanks, several blocks")
+    func manyBlocks() throws {
+        var random = RandomSource(seed: 77)
+        let n = 20_000
+        let columns = (0..<3).map { j in (0..<n).map { _ in random.uniform() < 0.1 ? Double.nan : Double(random.index(below: 5 + 3 * j)) } }
+        let y = (0..<3).map { j in (0..<n).map { i in columns[j][i].isNaN ? random.uniform() : Double(i % 97) + (random.uniform() < 0.05 ? .nan : 0) } }
+        let matrix = PearsonMatrix(x: columns, y: y)
+        #expect(BLAS.singleThreadedRows(inner: 9, outer: 9, cap: 8_192) < n / 2)  // more than one block
+        for i in 0..<3 {
+            for j in 0..<3 {
+                let keep = (0..<n).filter { !columns[i][$0].isNaN && !y[j][$0].isNaN }
+                let r = PearsonTest.coefficient(x: keep.map { columns[i][$0] }, y: keep.map { y[j][$0] })
+                #expect(abs(matrix.r[i * 3 + j] - r) <= 1e-12)
+                #expect(matrix.n[i * 3 + j] == keep.count)
+            }
+        }
+    }
+
+    @Test("Kendall can be switched off; the pair then says 'not computed'")
+    func kendallOff() throws {
+        var c = Correlation()
+        c.includeKendall = false
+        let v = CorrelationVariable(name: "a", values: [1, 2, 3, 4]), w = CorrelationVariable(name: "b", values: [2, 1, 4, 3])
+        let pair = try #require(try c.run(x: [v], y: [w]).pair(x: "a", y: "b"))
+        #expect(pair.kendall == .notDefined(.notComputed))
+        #expect(pair.pearson.value != nil && pair.spearman.value != nil)
+    }
+
     @Test("errors name the variable and quote the numbers", arguments: [
         (CorrelationError.lengthMismatch(variable: "tenure", count: 3, expected: 4), "correlation: tenure has 3 values, expected 4 (one per customer)"),
         (.infiniteValue(variable: "clv", row: 7, value: .infinity), "correlation: clv row 7 is inf; use NaN for a missing value"),
