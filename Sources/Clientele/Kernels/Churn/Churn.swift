@@ -1,0 +1,105 @@
+/// Churn early warning (DESIGN.md, "Kernels: Churn"): label and features, a deterministic
+/// train/test split, a logistic regression fitted on the training rows, an honest evaluation on
+/// the test rows beside a recency-only baseline, and every current customer scored.
+///
+/// ```swift
+/// let churn = Churn(features: ChurnFeatures(calibrationEnd: e, asOf: a))
+/// let fit = try churn.fit(ChurnInput(orders: loaded.orders, interactions: interactions.table,
+///                                    customers: loaded.customers))
+/// fit.model.terms              // churn_model.csv
+/// fit.evaluation.auc           // vs fit.baselineEvaluation?.auc
+/// try fit.scores.riskRanking(values: clv)   // churn_risk.csv
+/// ```
+///
+/// The initialiser only stores settings; `fit` validates them and the data.
+public struct Churn: Sendable {
+    /// Label and feature definitions, dates and extra columns.
+    public var features: ChurnFeatures
+    /// The estimator (penalty, iterations, threads); the baseline uses the same settings.
+    public var regression: LogisticRegression
+    /// The train/test split (test share 0.3, seed 1 by default).
+    public var split: ChurnSplit
+    /// Most points kept on each ROC curve (≥ 2). Default 201.
+    public var rocPointLimit: Int
+
+    public init(features: ChurnFeatures, regression: LogisticRegression = LogisticRegression(),
+                split: ChurnSplit = ChurnSplit(), rocPointLimit: Int = 201) {
+        self.features = features
+        self.regression = regression
+        self.split = split
+        self.rocPointLimit = rocPointLimit
+    }
+
+    /// The name of the baseline's only feature.
+    public static let baselineFeature = ChurnFeatures.recencyName
+
+    /// Builds the dataset, splits it, fits the model and the recency-only baseline on the training
+    /// rows, evaluates both on the test rows, and scores every current customer.
+    ///
+    /// A baseline that cannot be fitted (e.g. recency alone separates the classes) is left out
+    /// with a note; the model's own errors are thrown.
+    /// - Throws: `ChurnError` (see its exit statuses): settings (64), data that cannot support
+    ///   the model or its evaluation (65), wrong-length inputs (70).
+    public func fit(_ input: ChurnInput) throws(ChurnError) -> ChurnFit {
+        try split.validate()
+        try regression.validate()
+        guard rocPointLimit >= 2 else { throw .invalidSetting(name: "rocPointLimit", value: "\(rocPointLimit)", requirement: "should be >= 2") }
+        guard input.customers.count == input.orders.customerCount else {
+            throw .lengthMismatch(name: "customer index", count: input.customers.count, expected: input.orders.customerCount)
+        }
+        let dataset = try features.run(orders: input.orders, interactions: input.interactions)
+        let isTest = split.testFlags(for: dataset.labelledCustomers, in: input.customers)
+        return try fit(dataset, isTest: isTest)
+    }
+
+    /// The same from a dataset and a test flag per labelled row (for callers that build either
+    /// themselves).
+    public func fit(_ dataset: ChurnDataset, isTest: [Bool]) throws(ChurnError) -> ChurnFit {
+        guard isTest.count == dataset.labelled.rows else {
+            throw .lengthMismatch(name: "test flags", count: isTest.count, expected: dataset.labelled.rows)
+        }
+        let trainRows = isTest.indices.filter { !isTest[$0] }, testRows = isTest.indices.filter { isTest[$0] }
+        let k = dataset.featureNames.count + 1
+        guard !testRows.isEmpty else { throw .tooFewRows(part: "test", rows: 0, parameters: 1) }
+        guard trainRows.count >= k else { throw .tooFewRows(part: "training", rows: trainRows.count, parameters: k) }
+        let trainX = dataset.labelled.selecting(rows: trainRows), testX = dataset.labelled.selecting(rows: testRows)
+        let trainY = trainRows.map { dataset.churned[$0] }, testY = testRows.map { dataset.churned[$0] }
+
+        let model = try regression.fit(trainX, labels: trainY)
+        let baseRate = Double(model.positives) / Double(model.rows)
+        let evaluation = try ChurnEvaluation(labels: testY, probabilities: try model.probabilities(testX), baseRate: baseRate,
+                                             rocPointLimit: rocPointLimit)
+        var notes = dataset.notes
+        var baseline: LogisticRegressionFit? = nil, baselineEvaluation: ChurnEvaluation? = nil
+        do {
+            let columns = [Self.baselineFeature]
+            let b = try regression.fit(trainX.selecting(columns: columns), labels: trainY)
+            baselineEvaluation = try ChurnEvaluation(labels: testY, probabilities: try b.probabilities(testX.selecting(columns: columns)),
+                                                     baseRate: baseRate, rocPointLimit: rocPointLimit)
+            baseline = b
+        } catch {
+            notes.append("recency-only baseline left out: \(error.description)")
+        }
+        let scores = ChurnScores(customers: dataset.currentCustomers, probabilities: try model.probabilities(dataset.current),
+                                 customerCount: dataset.customerCount)
+        return ChurnFit(model: model, evaluation: evaluation, baseline: baseline, baselineEvaluation: baselineEvaluation,
+                        scores: scores, featureNames: dataset.featureNames, labelledCustomers: dataset.labelled.rows,
+                        labelledChurners: dataset.churners, trainingRows: trainRows.count, testRows: testRows.count,
+                        satisfactionFill: dataset.satisfactionFill, notes: notes, settings: self)
+    }
+}
+
+/// The tables the churn kernel reads.
+public struct ChurnInput: Sendable {
+    public var orders: OrderTable
+    /// `nil` when there is no interactions file (complaints and satisfaction are then left out).
+    public var interactions: InteractionTable?
+    /// The customer index: its customer_id bytes drive the split.
+    public var customers: CustomerIndex
+
+    public init(orders: OrderTable, interactions: InteractionTable?, customers: CustomerIndex) {
+        self.orders = orders
+        self.interactions = interactions
+        self.customers = customers
+    }
+}

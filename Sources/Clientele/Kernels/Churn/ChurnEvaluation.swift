@@ -1,0 +1,115 @@
+/// How well predicted churn probabilities match what happened, on held-out rows.
+///
+/// - `auc`: ROC AUC with ties (`ChurnMetrics.rocAUC`); `logLoss`, `brierScore` as scikit-learn.
+/// - `atHalf`: the confusion matrix flagging p ≥ 0.5.
+/// - `atBaseRate`: flagging as many customers as the training churn rate predicts: the threshold
+///   is the m-th largest probability, m = max(1, round(base rate × n)), and every customer with
+///   p ≥ threshold is flagged (ties can flag a few more). With the test rows' own rate, precision
+///   and recall would be equal there.
+/// - `deciles`: lift, cumulative gains and calibration by decile of predicted risk.
+/// - `rocCurve`: points for a chart: distinct thresholds from high to low, collinear points
+///   dropped (scikit-learn's `drop_intermediate`), then at most `rocPointLimit` kept, evenly by
+///   index, always with both ends.
+public struct ChurnEvaluation: Sendable {
+    /// Rows evaluated and churners among them; their churn rate.
+    public let rows: Int
+    public let churners: Int
+    public var churnRate: Double { Double(churners) / Double(rows) }
+    public let auc: Double
+    public let logLoss: Double
+    public let brierScore: Double
+    public let atHalf: ChurnConfusion
+    public let atBaseRate: ChurnConfusion
+    /// The base rate used for `atBaseRate` (the training churn rate).
+    public let baseRate: Double
+    public let deciles: [ChurnDecile]
+    public let rocCurve: [ChurnROCPoint]
+
+    /// Evaluates `probabilities` (each in [0, 1]) against `labels`.
+    /// - Parameters:
+    ///   - part: names the rows in errors ("test").
+    ///   - baseRate: the churn rate whose share of customers `atBaseRate` flags, in (0, 1).
+    ///   - rocPointLimit: the most ROC points kept (≥ 2). Default 201.
+    /// - Throws: `ChurnError.singleClass` (65) when the rows hold one class (AUC undefined),
+    ///   `.tooFewRows` (65) when there are none, `.lengthMismatch` (70), `.nonFiniteValue` (70) for
+    ///   a probability outside [0, 1].
+    /// - Complexity: O(n log n).
+    public init(labels: [Bool], probabilities: [Double], baseRate: Double, part: String = "test",
+                rocPointLimit: Int = 201) throws(ChurnError) {
+        let n = labels.count
+        guard probabilities.count == n else { throw .lengthMismatch(name: "probabilities", count: probabilities.count, expected: n) }
+        guard n > 0 else { throw .tooFewRows(part: part, rows: 0, parameters: 1) }
+        for (i, p) in probabilities.enumerated() where !(p >= 0 && p <= 1) {
+            throw .nonFiniteValue(name: "churn probability", customer: i, value: p)
+        }
+        guard let auc = ChurnMetrics.rocAUC(labels: labels, scores: probabilities) else {
+            throw .singleClass(part: part, rows: n, churners: labels.filter { $0 }.count)
+        }
+        rows = n
+        churners = labels.reduce(0) { $0 + ($1 ? 1 : 0) }
+        self.auc = auc
+        logLoss = ChurnMetrics.logLoss(labels: labels, probabilities: probabilities)
+        brierScore = ChurnMetrics.brierScore(labels: labels, probabilities: probabilities)
+        atHalf = ChurnConfusion(threshold: 0.5, labels: labels, probabilities: probabilities)
+        self.baseRate = min(max(baseRate, 0), 1)
+        // Rows by probability descending, ties in row order (a stable order).
+        let order = (0..<n).sorted { probabilities[$0] > probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 < $1) }
+        let flagged = min(n, max(1, Int((self.baseRate * Double(n)).rounded())))
+        atBaseRate = ChurnConfusion(threshold: probabilities[order[flagged - 1]], labels: labels, probabilities: probabilities)
+        deciles = Self.deciles(order: order, labels: labels, probabilities: probabilities, churners: churners)
+        rocCurve = Self.rocCurve(order: order, labels: labels, probabilities: probabilities, churners: churners,
+                                 limit: max(2, rocPointLimit))
+    }
+
+    static func deciles(order: [Int], labels: [Bool], probabilities: [Double], churners: Int) -> [ChurnDecile] {
+        let n = order.count
+        let overall = Double(churners) / Double(n)
+        var cumulativeCustomers = 0, cumulativeChurners = 0
+        return (1...10).map { d in
+            let range = (n * (d - 1) / 10)..<(n * d / 10)
+            var caught = 0, predicted = 0.0
+            for r in range {
+                if labels[order[r]] { caught += 1 }
+                predicted += probabilities[order[r]]
+            }
+            cumulativeCustomers += range.count
+            cumulativeChurners += caught
+            let rate = ChurnConfusion.ratio(caught, range.count)
+            let share = Double(cumulativeCustomers) / Double(n)
+            let gain = ChurnConfusion.ratio(cumulativeChurners, churners)
+            return ChurnDecile(decile: d, customers: range.count, churners: caught,
+                               meanPredicted: range.isEmpty ? 0 : predicted / Double(range.count), observedRate: rate,
+                               lift: overall > 0 ? rate / overall : 0, cumulativeShare: share, cumulativeGain: gain,
+                               cumulativeLift: share > 0 ? gain / share : 0)
+        }
+    }
+
+    static func rocCurve(order: [Int], labels: [Bool], probabilities: [Double], churners: Int, limit: Int) -> [ChurnROCPoint] {
+        let n = order.count, negatives = n - churners
+        // (threshold, false positives, true positives) at each distinct threshold, high to low.
+        var steps: [(threshold: Double?, fp: Int, tp: Int)] = [(nil, 0, 0)]
+        var tp = 0, fp = 0, r = 0
+        while r < n {
+            let threshold = probabilities[order[r]]
+            while r < n, probabilities[order[r]] == threshold {
+                if labels[order[r]] { tp += 1 } else { fp += 1 }
+                r += 1
+            }
+            steps.append((threshold, fp, tp))
+        }
+        // Drop interior points on a straight segment (collinear in exact integer counts).
+        var kept = [steps[0]]
+        for i in 1..<steps.count {
+            if i + 1 < steps.count {
+                let a = kept.last!, b = steps[i], c = steps[i + 1]
+                if (b.fp - a.fp) * (c.tp - b.tp) == (b.tp - a.tp) * (c.fp - b.fp) { continue }
+            }
+            kept.append(steps[i])
+        }
+        if kept.count > limit { kept = (0..<limit).map { kept[$0 * (kept.count - 1) / (limit - 1)] } }
+        return kept.map {
+            ChurnROCPoint(threshold: $0.threshold, falsePositiveRate: Double($0.fp) / Double(negatives),
+                          truePositiveRate: Double($0.tp) / Double(churners))
+        }
+    }
+}

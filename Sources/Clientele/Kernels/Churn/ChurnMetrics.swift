@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Scores of probabilistic binary predictions, defined as scikit-learn 1.9 defines them so that the
+/// numbers can be checked against it. Callers validate: equal lengths, probabilities in [0, 1].
+public enum ChurnMetrics {
+    /// Area under the ROC curve by the Mann–Whitney statistic with average ranks for ties:
+    /// AUC = (R₁ − n₁(n₁ + 1)/2) / (n₁ n₀), R₁ = sum of the positives' ranks of `scores`
+    /// (Hanley & McNeil 1982). Equals the trapezoidal area of scikit-learn's `roc_auc_score`,
+    /// where a tie between a positive and a negative counts ½.
+    /// - Returns: `nil` when `labels` holds one class only (the AUC is undefined).
+    /// - Complexity: O(n log n).
+    public static func rocAUC(labels: [Bool], scores: [Double]) -> Double? {
+        precondition(labels.count == scores.count, "rocAUC: \(labels.count) labels, \(scores.count) scores")
+        let n = labels.count
+        let positives = labels.reduce(0) { $0 + ($1 ? 1 : 0) }
+        guard positives > 0, positives < n else { return nil }
+        let order = (0..<n).sorted { scores[$0] < scores[$1] }
+        // Ranks are 1-based; a tie run [a, b) shares the rank (a + 1 + b) / 2. Sums stay exact
+        // (half-integers) while 2 R₁ < 2⁵³.
+        var rankSum = 0.0, start = 0
+        while start < n {
+            var end = start + 1
+            while end < n, scores[order[end]] == scores[order[start]] { end += 1 }
+            var runPositives = 0
+            for r in start..<end where labels[order[r]] { runPositives += 1 }
+            rankSum += Double(runPositives) * Double(start + 1 + end) / 2
+            start = end
+        }
+        let n1 = Double(positives), n0 = Double(n - positives)
+        return (rankSum - n1 * (n1 + 1) / 2) / (n1 * n0)
+    }
+
+    /// Mean log loss, scikit-learn's `log_loss` (1.9): with q = 1 − p and
+    /// clip(x) = min(max(x, ε), 1 − ε), ε = 2⁻⁵² (float64 machine epsilon),
+    /// loss = −(1/n) Σ [y log clip(p) + (1 − y) log clip(q)].
+    /// Clipping keeps the loss finite (at most −log ε ≈ 36.04 a row) when p is exactly 0 or 1.
+    /// - Complexity: O(n).
+    public static func logLoss(labels: [Bool], probabilities: [Double]) -> Double {
+        precondition(labels.count == probabilities.count && !labels.isEmpty, "logLoss: \(labels.count) labels, \(probabilities.count) probabilities")
+        let eps = Double.ulpOfOne
+        var total = 0.0
+        for (y, p) in zip(labels, probabilities) {
+            let x = y ? p : 1 - p
+            total += -log(min(max(x, eps), 1 - eps))
+        }
+        return total / Double(labels.count)
+    }
+
+    /// Brier score, scikit-learn's `brier_score_loss` (1.9) for a binary target: half the
+    /// two-column squared error, (1/n) Σ ½ [((1 − y) − (1 − p))² + (y − p)²], which is
+    /// (1/n) Σ (y − p)² up to rounding.
+    /// - Complexity: O(n).
+    public static func brierScore(labels: [Bool], probabilities: [Double]) -> Double {
+        precondition(labels.count == probabilities.count && !labels.isEmpty, "brierScore: \(labels.count) labels, \(probabilities.count) probabilities")
+        var total = 0.0
+        for (label, p) in zip(labels, probabilities) {
+            let y = label ? 1.0 : 0.0
+            let a = (1 - y) - (1 - p), b = y - p
+            total += 0.5 * (a * a + b * b)
+        }
+        return total / Double(labels.count)
+    }
+}

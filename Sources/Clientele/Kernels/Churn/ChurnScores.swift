@@ -1,0 +1,70 @@
+/// Churn probabilities of every current customer (an order before the as-of date), from features
+/// as of the as-of date: the probability of no order in the next period of the holdout's length.
+public struct ChurnScores: Sendable {
+    /// Scored customer ids, ascending.
+    public let customers: [Int32]
+    /// P(churn) of each scored customer, in [0, 1].
+    public let probabilities: [Double]
+    /// Number of customers in the index (scored or not).
+    public let customerCount: Int
+
+    /// The probability of customer `id`, or `nil` when it has no order before the as-of date.
+    /// - Complexity: O(log n).
+    public func probability(of id: Int32) -> Double? {
+        var low = 0, high = customers.count
+        while low < high {
+            let mid = (low + high) / 2
+            if customers[mid] < id { low = mid + 1 } else { high = mid }
+        }
+        return low < customers.count && customers[low] == id ? probabilities[low] : nil
+    }
+
+    /// One entry per customer id (`customerCount`), `nil` for customers not scored: the
+    /// `churn_probability` column of customers.csv.
+    public var probabilityByCustomer: [Double?] {
+        var out = [Double?](repeating: nil, count: customerCount)
+        for (id, p) in zip(customers, probabilities) { out[Int(id)] = p }
+        return out
+    }
+
+    /// The scored customers ranked by value at risk = P(churn) × value, highest first (ties by
+    /// customer id ascending); `values[c]` is customer c's value (predicted CLV, or historical CLV
+    /// when the predictive model did not run), one per customer id.
+    ///
+    /// - Parameter limit: keep the first `limit` rows (nil: all scored customers).
+    /// - Throws: `ChurnError.lengthMismatch` (70) when `values` does not have `customerCount`
+    ///   entries; `.nonFiniteValue` (70) for a NaN or infinite value of a scored customer;
+    ///   `.invalidSetting` (64) for a negative limit.
+    /// - Complexity: O(n log n).
+    public func riskRanking(values: [Double], limit: Int? = nil) throws(ChurnError) -> [ChurnRiskRow] {
+        guard values.count == customerCount else { throw .lengthMismatch(name: "customer values", count: values.count, expected: customerCount) }
+        if let limit, limit < 0 { throw .invalidSetting(name: "limit", value: "\(limit)", requirement: "should be >= 0") }
+        var atRisk = [Double](repeating: 0, count: customers.count)
+        for (r, id) in customers.enumerated() {
+            let v = values[Int(id)]
+            guard v.isFinite else { throw .nonFiniteValue(name: "customer value", customer: Int(id), value: v) }
+            atRisk[r] = probabilities[r] * v
+        }
+        let order = (0..<customers.count).sorted { atRisk[$0] > atRisk[$1] || (atRisk[$0] == atRisk[$1] && customers[$0] < customers[$1]) }
+        let kept = limit.map { min($0, order.count) } ?? order.count
+        return (0..<kept).map { rank in
+            let r = order[rank]
+            return ChurnRiskRow(rank: rank + 1, customer: customers[r], churnProbability: probabilities[r],
+                                value: values[Int(customers[r])], valueAtRisk: atRisk[r])
+        }
+    }
+}
+
+/// One row of the value-at-risk ranking (`churn_risk.csv`: `rank, customer_id, churn_probability,
+/// predicted_clv, value_at_risk, segment`; the writer adds customer_id and segment).
+public struct ChurnRiskRow: Sendable, Hashable {
+    /// 1 = the most value at risk.
+    public let rank: Int
+    /// Customer id (index into `CustomerIndex`).
+    public let customer: Int32
+    public let churnProbability: Double
+    /// The customer's value as passed in (predicted or historical CLV).
+    public let value: Double
+    /// churnProbability × value.
+    public let valueAtRisk: Double
+}

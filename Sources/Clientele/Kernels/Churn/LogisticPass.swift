@@ -1,0 +1,129 @@
+import CBLAS
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The sums one Newton/IRLS iteration needs, over all rows of a standardised design Z (n × k, the
+/// intercept column first) with labels y ∈ {0, 1}, at coefficients β:
+///
+/// - log-likelihood ℓ(β) = Σᵢ [yᵢ ηᵢ − log(1 + e^ηᵢ)], ηᵢ = zᵢ·β;
+/// - gradient ∇ℓ = Zᵀ (y − p), pᵢ = σ(ηᵢ) = 1 / (1 + e^−ηᵢ);
+/// - information Zᵀ W Z, W = diag(pᵢ (1 − pᵢ)) (the negative Hessian), through BLAS `dsyrk` on
+///   the rows scaled by √wᵢ;
+/// - counts for the separation checks.
+///
+/// Rows are cut into fixed blocks of `blockRows`; each block's sums are kept apart and added in
+/// block order, so the result is the same bytes whatever the number of threads. Every term is
+/// computed from e = exp(−|η|) (one `exp` and one `log1p` a row), so nothing overflows and
+/// 1 − p keeps its relative precision: log(1 + e^η) = max(η, 0) + log1p(e),
+/// p = 1/(1 + e) or e/(1 + e), w = e / (1 + e)².
+/// These sums are all a distributed fit needs from each partition (DESIGN, "Beyond one machine").
+struct LogisticPass {
+    var logLikelihood = 0.0
+    /// ∇ℓ, k values.
+    var gradient: [Double]
+    /// Zᵀ W Z, k × k row-major, both triangles.
+    var information: [Double]
+    /// Rows on the wrong side of (or on) the decision boundary: y = 1 with η ≤ 0, y = 0 with η ≥ 0.
+    /// Zero means β separates the classes strictly.
+    var misclassified = 0
+    /// Rows with |η| > 36, whose fitted probability is within 2.4e-16 of 0 or 1.
+    var saturated = 0
+
+    /// Rows per block: 2,048 × k doubles of scratch per thread; a block's `dsyrk` volume
+    /// (k² × 2,048) stays under OpenBLAS's single-thread threshold for k ≤ 11.
+    static let blockRows = 2_048
+
+    /// Runs the pass over `rows` rows of `design` (row-major, `k` columns) with `labels` (0 or 1).
+    /// - Complexity: O(n k²) flops, one read of the design; `threads` threads.
+    init(design: [Double], labels: [Double], rows: Int, k: Int, beta: [Double], threads: Int) {
+        precondition(k >= 1 && design.count == rows * k && labels.count == rows && beta.count == k,
+                     "logistic pass: design \(design.count) for \(rows)×\(k), labels \(labels.count), beta \(beta.count)")
+        let blocks = (rows + Self.blockRows - 1) / Self.blockRows
+        var blockLogLikelihood = [Double](repeating: 0, count: blocks)
+        var blockGradient = [Double](repeating: 0, count: blocks * k)
+        var blockInformation = [Double](repeating: 0, count: blocks * k * k)
+        var blockCounts = [Int](repeating: 0, count: blocks * 2)
+        let parts = splitRange(blocks, parts: max(1, min(threads, blocks)))
+        design.withUnsafeBufferPointer { z in
+            labels.withUnsafeBufferPointer { y in
+                beta.withUnsafeBufferPointer { b in
+                    blockLogLikelihood.withUnsafeMutableBufferPointer { ll in
+                        blockGradient.withUnsafeMutableBufferPointer { g in
+                            blockInformation.withUnsafeMutableBufferPointer { h in
+                                blockCounts.withUnsafeMutableBufferPointer { counts in
+                                    parallelFor(parts.count) { t in
+                                        var eta = [Double](repeating: 0, count: Self.blockRows)
+                                        var scaled = [Double](repeating: 0, count: Self.blockRows * k)
+                                        for block in parts[t] {
+                                            let first = block * Self.blockRows
+                                            let count = min(Self.blockRows, rows - first)
+                                            let summary = Self.blockUnchecked(
+                                                z: UnsafeBufferPointer(rebasing: z[(first * k)..<((first + count) * k)]),
+                                                y: UnsafeBufferPointer(rebasing: y[first..<(first + count)]), k: k, beta: b,
+                                                eta: &eta, scaled: &scaled,
+                                                gradient: UnsafeMutableBufferPointer(rebasing: g[(block * k)..<((block + 1) * k)]),
+                                                information: UnsafeMutableBufferPointer(rebasing: h[(block * k * k)..<((block + 1) * k * k)]))
+                                            ll[block] = summary.logLikelihood
+                                            counts[2 * block] = summary.misclassified
+                                            counts[2 * block + 1] = summary.saturated
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        gradient = [Double](repeating: 0, count: k)
+        information = [Double](repeating: 0, count: k * k)
+        for block in 0..<blocks {
+            logLikelihood += blockLogLikelihood[block]
+            for j in 0..<k { gradient[j] += blockGradient[block * k + j] }
+            for i in 0..<k { for j in i..<k { information[i * k + j] += blockInformation[block * k * k + i * k + j] } }
+            misclassified += blockCounts[2 * block]
+            saturated += blockCounts[2 * block + 1]
+        }
+        for i in 0..<k { for j in 0..<i { information[i * k + j] = information[j * k + i] } }
+    }
+
+    /// One block: η = Z_b β (`dgemv`), per-row terms, g_b = Z_bᵀ (y − p) (`dgemv`), and the upper
+    /// triangle of (√W Z_b)ᵀ (√W Z_b) (`dsyrk`).
+    ///
+    /// Assumes `z` holds `rows × k` values with `rows = y.count ≤ blockRows`, `beta`/`gradient` k
+    /// values, `information` k × k, and `eta`/`scaled` at least `rows` / `rows × k` (asserted).
+    private static func blockUnchecked(z: UnsafeBufferPointer<Double>, y: UnsafeBufferPointer<Double>, k: Int,
+                                       beta: UnsafeBufferPointer<Double>, eta: inout [Double], scaled: inout [Double],
+                                       gradient: UnsafeMutableBufferPointer<Double>,
+                                       information: UnsafeMutableBufferPointer<Double>) -> (logLikelihood: Double, misclassified: Int, saturated: Int) {
+        let rows = y.count
+        precondition(rows >= 1 && z.count == rows * k && beta.count == k && gradient.count == k && information.count == k * k
+                     && eta.count >= rows && scaled.count >= rows * k, "logistic block: inconsistent sizes")
+        var logLikelihood = 0.0, misclassified = 0, saturated = 0
+        eta.withUnsafeMutableBufferPointer { eta in
+            scaled.withUnsafeMutableBufferPointer { scaled in
+                cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(k), 1, z.baseAddress, Int32(k),
+                            beta.baseAddress, 1, 0, eta.baseAddress, 1)
+                for i in 0..<rows {
+                    let t = eta[i], positive = y[i] > 0.5
+                    let e = exp(-abs(t)), onePlus = 1 + e
+                    logLikelihood += (positive ? t : 0) - (max(t, 0) + log1p(e))
+                    // residual y − p: for y = 1 it is 1 − p, computed as the complement directly.
+                    eta[i] = positive ? (t >= 0 ? e / onePlus : 1 / onePlus) : -(t >= 0 ? 1 / onePlus : e / onePlus)
+                    let root = e.squareRoot() / onePlus  // √(p (1 − p))
+                    for j in 0..<k { scaled[i * k + j] = root * z[i * k + j] }
+                    if positive ? t <= 0 : t >= 0 { misclassified += 1 }
+                    if abs(t) > 36 { saturated += 1 }
+                }
+                cblas_dgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(k), 1, z.baseAddress, Int32(k),
+                            UnsafePointer(eta.baseAddress), 1, 0, gradient.baseAddress, 1)
+                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(rows), 1,
+                            UnsafePointer(scaled.baseAddress), Int32(k), 0, information.baseAddress, Int32(k))
+            }
+        }
+        return (logLikelihood, misclassified, saturated)
+    }
+}

@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension LogisticRegression {
+    /// Fits the model to `features` (one row per customer) and `labels` (`true` = 1).
+    ///
+    /// Starts from β = (logit ȳ, 0, …, 0), the null model's estimate.
+    /// - Complexity: O(iterations × n k²) flops plus O(k³) per iteration; memory n × k doubles for
+    ///   the standardised design.
+    /// - Throws: `ChurnError` — `invalidSetting` (64); `tooFewRows`, `singleClass`,
+    ///   `nonFiniteFeature`, `constantFeature`, `collinearFeatures`, `perfectSeparation` (65);
+    ///   `lengthMismatch`, `lapackFailure` (70).
+    public func fit(_ features: ChurnFeatureMatrix, labels: [Bool]) throws(ChurnError) -> LogisticRegressionFit {
+        try validate()
+        let n = features.rows, p = features.columns, k = p + 1
+        guard labels.count == n else { throw .lengthMismatch(name: "labels", count: labels.count, expected: n) }
+        guard n >= k, n >= 1 else { throw .tooFewRows(part: "training", rows: n, parameters: k) }
+        let positives = labels.reduce(0) { $0 + ($1 ? 1 : 0) }
+        guard positives > 0, positives < n else { throw .singleClass(part: "training", rows: n, churners: positives) }
+        let (means, deviations) = try Self.standardisation(features)
+        let design = Self.standardisedDesign(features, means: means, deviations: deviations)
+        let y = labels.map { $0 ? 1.0 : 0.0 }
+        let names = [Self.interceptName] + features.names
+
+        let rate = Double(positives) / Double(n)
+        var beta = [Double](repeating: 0, count: k)
+        beta[0] = log(rate / (1 - rate))
+        var pass = LogisticPass(design: design, labels: y, rows: n, k: k, beta: beta, threads: threads)
+        var objective = penalised(pass.logLikelihood, beta)
+        var iterations = 0, halvings = 0, lastChange = 0.0
+        var stop = StopReason.converged
+        var cholesky: LogisticCholesky
+        var decrement: Double
+        var gradient: [Double]
+        var polished = false
+        while true {
+            gradient = penalisedGradient(pass.gradient, beta)
+            cholesky = try Self.factorInformation(penalisedInformation(pass.information, k: k), names: names)
+            let step = try cholesky.solve(gradient)
+            decrement = zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 }
+            guard decrement.isFinite else { throw .lapackFailure(routine: "dpotrs (non-finite Newton step)", info: 0) }
+            if polished { break }
+            // Converged: take this last (tiny) step too, so the estimates sit at rounding level,
+            // and stop at the next iterate with its information matrix.
+            let small = decrement / (2 * Double(n)) <= tolerance
+            if iterations == maxIterations {
+                if !small { stop = .maxIterations }
+                break
+            }
+            let slack = 1e-12 * (abs(objective) + 1)
+            var t = 1.0, accepted: (beta: [Double], pass: LogisticPass, objective: Double)? = nil
+            for _ in 0...maxStepHalvings {
+                let candidate = zip(beta, step).map { $0 + t * $1 }
+                let trial = LogisticPass(design: design, labels: y, rows: n, k: k, beta: candidate, threads: threads)
+                let value = penalised(trial.logLikelihood, candidate)
+                if value >= objective - slack { accepted = (candidate, trial, value); break }
+                halvings += 1
+                t /= 2
+            }
+            guard let next = accepted else {
+                // Nothing improves: converged if a full step could gain no more than rounding, stuck otherwise.
+                if !small, decrement / 2 > slack { stop = .noImprovement }
+                break
+            }
+            iterations += 1
+            lastChange = next.objective - objective
+            (beta, pass, objective) = next
+            polished = small
+            if l2Penalty == 0, pass.misclassified == 0 {
+                throw .perfectSeparation(iterations: iterations, strongest: names[Self.largestSlope(beta)])
+            }
+        }
+
+        let rcond = try cholesky.reciprocalCondition()
+        if l2Penalty == 0, pass.saturated > 0, rcond < Self.singularReciprocalCondition || stop != .converged {
+            throw .quasiCompleteSeparation(rows: pass.saturated, strongest: names[Self.largestSlope(beta)])
+        }
+        if rcond < Self.singularReciprocalCondition {
+            let shares = cholesky.unexplainedShares(original: penalisedInformation(pass.information, k: k))
+            let worst = (1..<k).min { shares[$0] < shares[$1] } ?? 0
+            throw .collinearFeatures(name: names[worst], reciprocalCondition: rcond)
+        }
+        let covariance = try cholesky.inverse()
+        var warnings: [String] = []
+        switch stop {
+        case .converged: break
+        case .maxIterations:
+            warnings.append("the Newton iterations did not converge in \(maxIterations) steps (decrement per row \(decrement / (2 * Double(n)))); estimates and standard errors are the last iterate's")
+        case .noImprovement:
+            warnings.append("the Newton iterations stopped after \(iterations) steps: no halved step improved the log-likelihood (decrement per row \(decrement / (2 * Double(n)))); the fit did not converge")
+        }
+        if l2Penalty == 0, pass.saturated > 0 {
+            warnings.append("\(pass.saturated) training rows have fitted probabilities numerically 0 or 1 (extreme feature values, or a feature that nearly separates churners); check those customers, or set an L2 penalty")
+        }
+        if 1 / rcond > conditionWarning {
+            warnings.append("the information matrix is ill-conditioned (condition number about \(Self.shortNumber(1 / rcond))): some features are strongly collinear, so their coefficients have inflated standard errors")
+        }
+        return LogisticRegressionFit(
+            featureNames: features.names, means: means, standardDeviations: deviations, coefficients: beta,
+            covariance: covariance, rows: n, positives: positives, logLikelihood: pass.logLikelihood,
+            penalisedLogLikelihood: objective, iterations: iterations, stepHalvings: halvings, stopReason: stop,
+            newtonDecrement: decrement, lastLogLikelihoodChange: lastChange,
+            gradientNorm: gradient.reduce(0) { max($0, abs($1)) }, reciprocalCondition: rcond,
+            saturatedRows: pass.saturated, warnings: warnings, settings: self)
+    }
+
+    /// The index of the slope with the largest magnitude (0 when there is none).
+    static func largestSlope(_ beta: [Double]) -> Int {
+        (1..<beta.count).max { abs(beta[$0]) < abs(beta[$1]) } ?? 0
+    }
+
+    /// ℓ − (λ/2) Σⱼ≥₁ βⱼ².
+    func penalised(_ logLikelihood: Double, _ beta: [Double]) -> Double {
+        guard l2Penalty > 0 else { return logLikelihood }
+        return logLikelihood - 0.5 * l2Penalty * beta.dropFirst().reduce(0) { $0 + $1 * $1 }
+    }
+
+    /// ∇ℓ − λ β̃ (β̃ = β with the intercept zeroed).
+    func penalisedGradient(_ gradient: [Double], _ beta: [Double]) -> [Double] {
+        guard l2Penalty > 0 else { return gradient }
+        return gradient.indices.map { $0 == 0 ? gradient[0] : gradient[$0] - l2Penalty * beta[$0] }
+    }
+
+    /// ZᵀWZ + λ Ĩ (Ĩ = identity with a zero for the intercept).
+    func penalisedInformation(_ information: [Double], k: Int) -> [Double] {
+        guard l2Penalty > 0 else { return information }
+        var h = information
+        for j in 1..<k { h[j * k + j] += l2Penalty }
+        return h
+    }
+
+    /// Cholesky of the information; a failing leading minor names the collinear feature.
+    static func factorInformation(_ information: [Double], names: [String]) throws(ChurnError) -> LogisticCholesky {
+        switch LogisticCholesky.factor(information, n: names.count) {
+        case .success(let cholesky):
+            return cholesky
+        case .failure(let failure):
+            guard failure.info > 0 else { throw .lapackFailure(routine: "dpotrf", info: failure.info) }
+            throw .collinearFeatures(name: names[Int(failure.info) - 1], reciprocalCondition: 0)
+        }
+    }
+
+    /// Training means and population standard deviations (two passes), checking finiteness and
+    /// rejecting constant columns.
+    static func standardisation(_ x: ChurnFeatureMatrix) throws(ChurnError) -> (means: [Double], deviations: [Double]) {
+        let n = x.rows, p = x.columns
+        var means = [Double](repeating: 0, count: p), deviations = means
+        for j in 0..<p {
+            var sum = 0.0, low = Double.infinity, high = -Double.infinity
+            for i in 0..<n {
+                let v = x.values[i * p + j]
+                guard v.isFinite else { throw .nonFiniteFeature(name: x.names[j], row: i, value: v) }
+                sum += v
+                low = min(low, v)
+                high = max(high, v)
+            }
+            guard low < high else { throw .constantFeature(name: x.names[j], value: low) }
+            let mean = sum / Double(n)
+            var squares = 0.0
+            for i in 0..<n { let d = x.values[i * p + j] - mean; squares += d * d }
+            means[j] = mean
+            deviations[j] = (squares / Double(n)).squareRoot()
+        }
+        return (means, deviations)
+    }
+
+    /// The n × (p + 1) design [1, (x − x̄) / s], row-major.
+    static func standardisedDesign(_ x: ChurnFeatureMatrix, means: [Double], deviations: [Double]) -> [Double] {
+        let n = x.rows, p = x.columns, k = p + 1
+        var z = [Double](repeating: 0, count: n * k)
+        for i in 0..<n {
+            z[i * k] = 1
+            for j in 0..<p { z[i * k + j + 1] = (x.values[i * p + j] - means[j]) / deviations[j] }
+        }
+        return z
+    }
+
+    /// Three significant digits, for messages.
+    static func shortNumber(_ x: Double) -> String {
+        guard x.isFinite, x != 0 else { return "\(x)" }
+        let exponent = Int(floor(log10(abs(x))))
+        let mantissa = (x / pow(10, Double(exponent)) * 100).rounded() / 100
+        return "\(mantissa)e\(exponent)"
+    }
+}
