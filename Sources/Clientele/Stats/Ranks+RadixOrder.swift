@@ -2,14 +2,16 @@ extension Ranks {
     /// A stable LSD radix sort of indices by 64-bit unsigned keys, 8 bits a pass.
     ///
     /// One counting pass builds all eight byte histograms; a byte in which every key has the
-    /// same digit needs no pass. Equal keys keep ascending index order.
+    /// same digit needs no pass. Keys travel with their indices, so every pass reads
+    /// sequentially. Equal keys keep ascending index order.
+    /// - Returns: the indices in key order and the keys in that order.
     /// - Complexity: O(n × (1 + passes)) time, O(n) extra memory.
-    static func radixOrder(_ keys: [UInt64]) -> [Int32] {
+    static func radixSort(_ keys: [UInt64]) -> (order: [Int32], sortedKeys: [UInt64]) {
         let n = keys.count
-        precondition(n <= Int(Int32.max), "radixOrder: \(n) keys exceed Int32 indices")
+        precondition(n <= Int(Int32.max), "radixSort: \(n) keys exceed Int32 indices")
         var ids = [Int32](repeating: 0, count: n)
         for i in 0..<n { ids[i] = Int32(i) }
-        guard n > 1 else { return ids }
+        guard n > 1 else { return (ids, keys) }
         var histograms = [Int](repeating: 0, count: 8 * 256)
         keys.withUnsafeBufferPointer { k in
             histograms.withUnsafeMutableBufferPointer { h in
@@ -19,7 +21,9 @@ extension Ranks {
                 }
             }
         }
-        var scratch = [Int32](repeating: 0, count: n)
+        var sortedKeys = keys
+        var scratchIds = [Int32](repeating: 0, count: n)
+        var scratchKeys = [UInt64](repeating: 0, count: n)
         for pass in 0..<8 {
             let base = pass * 256
             // Skip the pass when one digit holds every key.
@@ -27,25 +31,35 @@ extension Ranks {
             var offsets = [Int](repeating: 0, count: 256)
             var total = 0
             for d in 0..<256 { offsets[d] = total; total += histograms[base + d] }
-            radixScatter(keys: keys, shift: UInt64(pass * 8), offsets: &offsets, from: ids, into: &scratch)
-            swap(&ids, &scratch)
+            radixScatter(shift: UInt64(pass * 8), offsets: &offsets, keys: sortedKeys, ids: ids,
+                         intoKeys: &scratchKeys, intoIds: &scratchIds)
+            swap(&ids, &scratchIds)
+            swap(&sortedKeys, &scratchKeys)
         }
-        return ids
+        return (ids, sortedKeys)
     }
 
-    /// One scatter pass: `destination[offsets[digit(id)]++] = id` for each id of `source` in order.
-    private static func radixScatter(keys: [UInt64], shift: UInt64, offsets: inout [Int], from source: [Int32],
-                                     into destination: inout [Int32]) {
-        precondition(source.count == keys.count && destination.count == keys.count && offsets.count == 256)
+    /// Indices in ascending key order (see `radixSort`).
+    static func radixOrder(_ keys: [UInt64]) -> [Int32] { radixSort(keys).order }
+
+    /// One scatter pass: element i of (`keys`, `ids`) goes to position `offsets[digit]++`.
+    private static func radixScatter(shift: UInt64, offsets: inout [Int], keys: [UInt64], ids: [Int32],
+                                     intoKeys: inout [UInt64], intoIds: inout [Int32]) {
+        let n = keys.count
+        precondition(ids.count == n && intoKeys.count == n && intoIds.count == n && offsets.count == 256)
         keys.withUnsafeBufferPointer { k in
-            source.withUnsafeBufferPointer { src in
-                destination.withUnsafeMutableBufferPointer { dst in
-                    offsets.withUnsafeMutableBufferPointer { off in
-                        for i in 0..<src.count {
-                            let id = src[i]
-                            let d = Int((k[Int(id)] >> shift) & 0xFF)
-                            dst[off[d]] = id
-                            off[d] &+= 1
+            ids.withUnsafeBufferPointer { src in
+                intoKeys.withUnsafeMutableBufferPointer { dk in
+                    intoIds.withUnsafeMutableBufferPointer { di in
+                        offsets.withUnsafeMutableBufferPointer { off in
+                            for i in 0..<n {
+                                let key = k[i]
+                                let d = Int((key >> shift) & 0xFF)
+                                let at = off[d]
+                                dk[at] = key
+                                di[at] = src[i]
+                                off[d] = at &+ 1
+                            }
                         }
                     }
                 }

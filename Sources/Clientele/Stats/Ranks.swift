@@ -18,13 +18,12 @@ public enum Ranks {
     /// - Complexity: O(n) after the sort.
     public static func average(_ values: [Double]) -> [Double] {
         let n = values.count
-        let order = order(values)
+        let (order, keys) = radixSort(values.map(sortKey))
         var ranks = [Double](repeating: 0, count: n)
         var start = 0
         while start < n {
             var end = start + 1
-            let v = values[Int(order[start])]
-            while end < n && values[Int(order[end])] == v { end += 1 }
+            while end < n && keys[end] == keys[start] { end += 1 }
             let rank = Double(start + 1 + end) / 2  // mean of start+1 … end
             for p in start..<end { ranks[Int(order[p])] = rank }
             start = end
@@ -36,13 +35,11 @@ public enum Ranks {
     /// distinct values.
     public static func dense(_ values: [Double]) -> (ranks: [Int32], distinct: Int) {
         let n = values.count
-        let order = order(values)
+        let (order, keys) = radixSort(values.map(sortKey))
         var ranks = [Int32](repeating: 0, count: n)
         var rank: Int32 = -1
-        var previous = Double.nan
         for p in 0..<n {
-            let v = values[Int(order[p])]
-            if p == 0 || v != previous { rank += 1; previous = v }
+            if p == 0 || keys[p] != keys[p - 1] { rank += 1 }
             ranks[Int(order[p])] = rank
         }
         return (ranks, Int(rank + 1))

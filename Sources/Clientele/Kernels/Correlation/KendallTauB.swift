@@ -54,27 +54,31 @@ public enum KendallTauB {
     /// Counts from dense ranks (0-based, `distinct` values each).
     static func pairCounts(xRanks rx: [Int32], xDistinct mx: Int, yRanks ry: [Int32], yDistinct my: Int) -> PairCounts {
         let n = rx.count
-        let tiesX = Ranks.TieStatistics(groupSizes: Ranks.groupSizes(denseRanks: rx, distinct: mx))
+        let xSizes = Ranks.groupSizes(denseRanks: rx, distinct: mx)
+        let tiesX = Ranks.TieStatistics(groupSizes: xSizes)
         let tiesY = Ranks.TieStatistics(groupSizes: Ranks.groupSizes(denseRanks: ry, distinct: my))
-        // Order by (x, y): LSD counting sorts, y first, then x.
+        // Order by (x, y): LSD counting sorts, y first, then x. Runs of equal x start at the
+        // prefix sums of the x group sizes (dense ranks: no group is empty).
         var ids = [Int32](repeating: 0, count: n)
         for i in 0..<n { ids[i] = Int32(i) }
         ids = Ranks.countingOrder(ids, by: ry, range: my)
         ids = Ranks.countingOrder(ids, by: rx, range: mx)
         var sequence = [Int32](repeating: 0, count: n)
-        var runStarts: [Int] = [0]
+        for p in 0..<n { sequence[p] = ry[Int(ids[p])] }
+        var runStarts = [Int](repeating: 0, count: mx)
+        for g in 1..<max(1, mx) { runStarts[g] = runStarts[g - 1] + xSizes[g - 1] }
+        // Pairs tied in both: equal neighbours within a run (each run is sorted by y).
         var tiedBoth: Int64 = 0
-        var joint: Int64 = 1
-        for p in 0..<n {
-            let id = Int(ids[p])
-            sequence[p] = ry[id]
-            if p > 0 {
-                let prev = Int(ids[p - 1])
-                if rx[id] != rx[prev] { runStarts.append(p) }
-                if rx[id] == rx[prev] && ry[id] == ry[prev] { joint += 1 } else { tiedBoth += joint * (joint - 1) / 2; joint = 1 }
+        for g in 0..<mx {
+            let lo = runStarts[g], hi = lo + xSizes[g]
+            var joint: Int64 = 1
+            var p = lo + 1
+            while p < hi {
+                if sequence[p] == sequence[p - 1] { joint += 1 } else { tiedBoth += joint * (joint - 1) / 2; joint = 1 }
+                p += 1
             }
+            tiedBoth += joint * (joint - 1) / 2
         }
-        tiedBoth += joint * (joint - 1) / 2
         let discordant = countInversions(&sequence, runStarts: runStarts)
         return PairCounts(discordant: discordant, tiesX: tiesX, tiesY: tiesY, tiedBoth: tiedBoth)
     }
@@ -147,14 +151,33 @@ public enum KendallTauB {
     }
 
     /// Inversions (pairs i < j with v[i] > v[j]) of `values`, whose segments starting at
-    /// `runStarts` are each already ascending; sorts `values` as a side effect. Bottom-up merges
-    /// of adjacent runs, the merges of one level spread over the cores.
+    /// `runStarts` (ascending, first 0) are each already ascending; sorts `values` as a side
+    /// effect. Bottom-up merges of adjacent runs, the merges of one level spread over the cores.
     /// - Complexity: O(n log runs).
     static func countInversions(_ values: inout [Int32], runStarts: [Int]) -> Int64 {
         let n = values.count
-        var bounds = runStarts + [n]
-        var scratch = [Int32](repeating: 0, count: n)
         var inversions: Int64 = 0
+        // Short runs (no or few ties in x) are first gathered into blocks of at least 32 values and
+        // insertion-sorted, each shift one inversion: cheaper than the first five merge levels.
+        var bounds: [Int] = []
+        bounds.reserveCapacity(runStarts.count + 1)
+        for start in runStarts where bounds.isEmpty || start - bounds[bounds.count - 1] >= 32 { bounds.append(start) }
+        bounds.append(n)
+        if bounds.count - 1 < runStarts.count {
+            var counts = [Int64](repeating: 0, count: bounds.count - 1)
+            let b = bounds
+            values.withUnsafeMutableBufferPointer { v in
+                counts.withUnsafeMutableBufferPointer { out in
+                    let shared = UncheckedSendable(v), outs = UncheckedSendable(out)
+                    let parts = splitRange(b.count - 1, parts: n >= 1 << 16 ? 2 : 1)
+                    parallelFor(parts.count) { part in
+                        for m in parts[part] { outs.value[m] = insertionSortCounting(shared.value, lo: b[m], hi: b[m + 1]) }
+                    }
+                }
+            }
+            inversions += counts.reduce(0, +)
+        }
+        var scratch = [Int32](repeating: 0, count: n)
         while bounds.count > 2 {
             let merges = (bounds.count - 1) / 2
             var counts = [Int64](repeating: 0, count: merges)
@@ -185,6 +208,23 @@ public enum KendallTauB {
             swap(&values, &scratch)
         }
         return inversions
+    }
+
+    /// Sorts `v[lo..<hi]` by insertion (stable), returning the inversions it removed (pairs
+    /// i < j with v[i] > v[j]).
+    private static func insertionSortCounting(_ v: UnsafeMutableBufferPointer<Int32>, lo: Int, hi: Int) -> Int64 {
+        precondition(0 <= lo && lo <= hi && hi <= v.count)
+        var count: Int64 = 0
+        var i = lo + 1
+        while i < hi {
+            let x = v[i]
+            var j = i
+            while j > lo && v[j - 1] > x { v[j] = v[j - 1]; j -= 1 }
+            count += Int64(i - j)
+            v[j] = x
+            i += 1
+        }
+        return count
     }
 
     /// Merges ascending `src[lo..<mid]` and `src[mid..<hi]` into `dst[lo..<hi]`, returning the
