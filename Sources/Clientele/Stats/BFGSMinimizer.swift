@@ -10,8 +10,10 @@
 /// Convergence (checked after every accepted step, in this order):
 /// - `gradientTolerance`: ‖∇f‖∞ ≤ `gradientTolerance` — the usual stopping rule, as scipy's
 ///   BFGS `gtol` (lifetimes passes 10⁻⁷ there);
-/// - `functionTolerance`: the step changed f by at most `functionTolerance` · max(1, |f|) and
-///   ‖∇f‖∞ ≤ `acceptableGradient` — progress has stalled at rounding level close to a minimum.
+/// - `functionTolerance`: the step changed f by at most `functionTolerance` · max(1, |f|) — or the
+///   next step promises no more than that (|∇fᵀp| below it), or no step along the direction
+///   decreases f any more — and ‖∇f‖∞ ≤ `acceptableGradient`: progress has stalled at rounding
+///   level close to a minimum.
 /// Anything else ends with `converged == false` and a `StopReason` saying why, with the last
 /// point, value and gradient kept, so that a caller can report or restart.
 ///
@@ -23,7 +25,7 @@ public struct BFGSMinimizer: Sendable {
     /// Stop when a step changes f by no more than this, relative, and the gradient is small.
     /// Default 10⁻¹⁴.
     public var functionTolerance: Double
-    /// The largest ‖∇f‖∞ accepted with `functionTolerance`. Default 10⁻⁵.
+    /// The largest ‖∇f‖∞ accepted with `functionTolerance`. Default 10⁻⁷ (lifetimes' `tol`).
     public var acceptableGradient: Double
     /// Iteration limit. Default 500.
     public var maximumIterations: Int
@@ -34,7 +36,7 @@ public struct BFGSMinimizer: Sendable {
     public var maximumInitialStep: Double
 
     public init(gradientTolerance: Double = 1e-9, functionTolerance: Double = 1e-14,
-                acceptableGradient: Double = 1e-5, maximumIterations: Int = 500,
+                acceptableGradient: Double = 1e-7, maximumIterations: Int = 500,
                 maximumEvaluations: Int = 2_000, maximumInitialStep: Double = 1) {
         self.gradientTolerance = gradientTolerance
         self.functionTolerance = functionTolerance
@@ -63,14 +65,20 @@ public struct BFGSMinimizer: Sendable {
         public let iterations: Int
         public let evaluations: Int
         public let reason: StopReason
+        /// The final inverse-Hessian approximation (identity when no update was made); a warm
+        /// start for a related problem of the same scale.
+        public let inverseHessian: [[Double]]
         public var converged: Bool { reason.isConvergence }
         /// ‖∇f‖∞ at `x`.
         public var gradientNorm: Double { gradient.reduce(0) { max($0, abs($1)) } }
     }
 
     /// Minimises `f` from `start`. `f` returns the value and the gradient at a point; a
-    /// non-finite value counts as +∞ (the line search backs off from it).
-    public func minimize(from start: [Double], _ f: ([Double]) -> (value: Double, gradient: [Double])) -> Result {
+    /// non-finite value counts as +∞ (the line search backs off from it). An
+    /// `initialInverseHessian` (symmetric positive definite, e.g. the one a fit of a subsample
+    /// ended with) replaces the scaled identity as the first approximation.
+    public func minimize(from start: [Double], initialInverseHessian: [[Double]]? = nil,
+                         _ f: ([Double]) -> (value: Double, gradient: [Double])) -> Result {
         let n = start.count
         var evaluations = 0
         func evaluate(_ x: [Double]) -> (Double, [Double]) {
@@ -82,18 +90,22 @@ public struct BFGSMinimizer: Sendable {
         var x = start
         var (fx, gx) = evaluate(x)
         guard fx.isFinite else {
-            return Result(x: x, value: fx, gradient: gx, iterations: 0, evaluations: evaluations, reason: .nonFiniteStart)
+            return Result(x: x, value: fx, gradient: gx, iterations: 0, evaluations: evaluations, reason: .nonFiniteStart, inverseHessian: identity(n))
         }
         if statsInfinityNorm(gx) <= gradientTolerance {
-            return Result(x: x, value: fx, gradient: gx, iterations: 0, evaluations: evaluations, reason: .gradientTolerance)
+            return Result(x: x, value: fx, gradient: gx, iterations: 0, evaluations: evaluations, reason: .gradientTolerance, inverseHessian: initialInverseHessian ?? identity(n))
         }
         var h = identity(n)
         var scaled = false
+        if let initial = initialInverseHessian, initial.count == n, initial.allSatisfy({ $0.count == n && $0.allSatisfy(\.isFinite) }) {
+            h = initial
+            scaled = true
+        }
         var iterations = 0
         var resetOnce = false
         while true {
             if iterations >= maximumIterations {
-                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .maximumIterations)
+                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .maximumIterations, inverseHessian: h)
             }
             var p = multiply(h, gx).map { -$0 }
             var slope = statsDot(p, gx)
@@ -102,19 +114,27 @@ public struct BFGSMinimizer: Sendable {
                 p = gx.map { -$0 }
                 slope = statsDot(p, gx)
             }
+            // The quasi-Newton step promises a decrease of about −½∇fᵀp; when even the full
+            // slope is at rounding level of f, no line search can make progress: stop here.
+            if -slope <= functionTolerance * max(1, abs(fx)) && statsInfinityNorm(gx) <= acceptableGradient {
+                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .functionTolerance, inverseHessian: h)
+            }
             let initial = scaled ? 1.0 : min(1.0, maximumInitialStep / max(statsInfinityNorm(p), .leastNonzeroMagnitude))
-            let search = WolfeLineSearch(maximumEvaluations: min(40, maximumEvaluations - evaluations))
+            let search = WolfeLineSearch(maximumEvaluations: min(25, maximumEvaluations - evaluations))
             let outcome = search.search(x: x, value: fx, gradient: gx, direction: p, initialStep: initial, evaluate: evaluate)
             guard let step = outcome else {
                 if evaluations >= maximumEvaluations {
-                    return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .maximumEvaluations)
+                    return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .maximumEvaluations, inverseHessian: h)
                 }
                 if !resetOnce && scaled {
                     resetOnce = true
                     h = identity(n); scaled = false
                     continue
                 }
-                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .lineSearchFailed)
+                if statsInfinityNorm(gx) <= acceptableGradient {
+                    return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .functionTolerance, inverseHessian: h)
+                }
+                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .lineSearchFailed, inverseHessian: h)
             }
             iterations += 1
             let s = (0..<n).map { step.x[$0] - x[$0] }
@@ -122,13 +142,13 @@ public struct BFGSMinimizer: Sendable {
             let previous = fx
             x = step.x; fx = step.value; gx = step.gradient
             if statsInfinityNorm(gx) <= gradientTolerance {
-                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .gradientTolerance)
+                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .gradientTolerance, inverseHessian: h)
             }
             if abs(previous - fx) <= functionTolerance * max(1, abs(fx)) && statsInfinityNorm(gx) <= acceptableGradient {
-                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .functionTolerance)
+                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .functionTolerance, inverseHessian: h)
             }
             if evaluations >= maximumEvaluations {
-                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .maximumEvaluations)
+                return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .maximumEvaluations, inverseHessian: h)
             }
             let ys = statsDot(y, s)
             guard ys > 0 else { continue }

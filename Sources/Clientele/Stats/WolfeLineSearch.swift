@@ -57,7 +57,8 @@ struct WolfeLineSearch {
                 if !alpha.isFinite || alpha < low + 0.1 * width || alpha > high - 0.1 * width {
                     alpha = 0.5 * (lo.alpha + hi.alpha)
                 }
-                if width <= 1e-16 * max(1, high) { return nil }
+                // A bracket this narrow cannot be resolved in f's precision: keep what decreased.
+                if width <= 1e-12 * max(1e-6, high) { return lo.alpha > 0 ? lo : nil }
                 let trial = at(alpha)
                 if !trial.value.isFinite || trial.value > f0 + c1 * alpha * d0 || trial.value >= lo.value {
                     hi = trial

@@ -68,14 +68,18 @@ public struct BGNBD: Sendable {
             }
         }
         var allStarts = starts
+        var warmInverseHessian: [[Double]]?
         if startingPoints == nil && patterns.count >= Self.warmStartPatterns {
             var sub = likelihood
             sub.stride = patterns.count / (Self.warmStartPatterns / 2)
             let warm = LogParameterMLE(optimizer: optimizer, objective: objective(sub, sub.totalWeight))
-            if let w = warm.run(startingPoints: starts, hessian: false), w.result.converged { allStarts.insert(w.result.x, at: 0) }
+            if let w = warm.run(startingPoints: starts, hessian: false), w.result.converged {
+                allStarts.insert(w.result.x, at: 0)
+                warmInverseHessian = w.result.inverseHessian
+            }
         }
         let mle = LogParameterMLE(optimizer: optimizer, objective: objective(likelihood, totalWeight))
-        guard let outcome = mle.run(startingPoints: allStarts) else {
+        guard let outcome = mle.run(startingPoints: allStarts, firstInverseHessian: warmInverseHessian) else {
             throw CLVError.likelihoodNotFinite(model: "BG/NBD", startingPoints: starts.count)
         }
         let theta = outcome.result.x
@@ -90,7 +94,7 @@ public struct BGNBD: Sendable {
             evaluations: outcome.result.evaluations,
             stopReason: outcome.result.reason,
             gradientNorm: outcome.result.gradientNorm,
-            attempts: outcome.attempts,
+            attempts: outcome.attempts, rejectedAttempts: outcome.rejectedStops,
             customers: totalWeight,
             repeatCustomers: patterns.repeatWeight,
             patterns: patterns.count,

@@ -21,6 +21,8 @@ public struct BGNBDFit: Sendable {
     public let gradientNorm: Double
     /// Starting points tried (1 when the first converged).
     public let attempts: Int
+    /// Why each earlier starting point was set aside (empty when the first converged).
+    public let rejectedAttempts: [BFGSMinimizer.StopReason]
     /// Customers (total weight) and repeat customers (x > 0) fitted; distinct patterns.
     public let customers: Double
     public let repeatCustomers: Double

@@ -81,35 +81,46 @@ public struct CalibrationPatterns: Sendable {
         let nt = UInt64(max(tValues.count, 1)), nT = UInt64(max(TValues.count, 1))
         let keyLimit = UInt64(max(xValues.count, 1)).multipliedReportingOverflow(by: nT * nt)
         @inline(__always) func key(_ i: Int) -> UInt64 { (UInt64(xIndex[i]) * nT + UInt64(TIndex[i])) * nt + UInt64(tIndex[i]) }
-        // Items in key order: a radix sort of (key << 32 | item) when the key fits 32 bits (always,
-        // for day-resolution summaries of real data), else a radix sort through an index.
-        let order: [Int32]
+        var pf = [Int32](), pt = [Double](), pT = [Double](), pw = [Double]()
+        var pfi = [Int32](), pti = [Int32](), pTi = [Int32]()
+        var ofCustomer = customers == nil ? [] : [Int32](repeating: -1, count: customerCount)
         if !keyLimit.overflow && keyLimit.partialValue <= 1 << 32 && m < 1 << 32 {
+            // Radix sort of (key << 32 | item) when the key fits 32 bits (always, for day-resolution
+            // summaries of real data); the key is decoded only where it changes.
             var packed = [UInt64](repeating: 0, count: m)
             for i in 0..<m { packed[i] = key(i) << 32 | UInt64(i) }
             let bits = 64 - (keyLimit.partialValue - 1).leadingZeroBitCount
             radixSortPacked(&packed, keyBits: 32..<(32 + max(bits, 1)))
-            order = packed.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+            var previous = UInt64.max
+            for v in packed {
+                let k = v >> 32, i = Int(v & 0xFFFF_FFFF)
+                if k != previous {
+                    previous = k
+                    let tr = Int(k % nt), rest = k / nt, Tr = Int(rest % nT), xr = Int(rest / nT)
+                    pf.append(xValues[xr]); pt.append(tValues[tr]); pT.append(TValues[Tr])
+                    pfi.append(Int32(xr)); pti.append(Int32(tr)); pTi.append(Int32(Tr))
+                    pw.append(0)
+                }
+                pw[pw.count - 1] += weights?[i] ?? 1
+                if let customers { ofCustomer[Int(customers[i])] = Int32(pw.count - 1) }
+            }
         } else {
-            order = (0..<m).map { Int32($0) }.sorted {
-                (xIndex[Int($0)], TIndex[Int($0)], tIndex[Int($0)], $0) < (xIndex[Int($1)], TIndex[Int($1)], tIndex[Int($1)], $1)
+            // Keys beyond 32 bits (millions of distinct non-integer times): a comparison sort.
+            let order = (0..<m).sorted {
+                (xIndex[$0], TIndex[$0], tIndex[$0], $0) < (xIndex[$1], TIndex[$1], tIndex[$1], $1)
             }
-        }
-        var pf = [Int32](), pt = [Double](), pT = [Double](), pw = [Double]()
-        var pfi = [Int32](), pti = [Int32](), pTi = [Int32]()
-        var ofCustomer = customers == nil ? [] : [Int32](repeating: -1, count: customerCount)
-        var previous: (Int32, Int32, Int32) = (-1, -1, -1)
-        for id in order {
-            let i = Int(id)
-            let k = (xIndex[i], TIndex[i], tIndex[i])
-            if k != previous {
-                previous = k
-                pf.append(x[i]); pt.append(tValues[Int(tIndex[i])]); pT.append(TValues[Int(TIndex[i])])
-                pfi.append(xIndex[i]); pti.append(tIndex[i]); pTi.append(TIndex[i])
-                pw.append(0)
+            var previous: (Int32, Int32, Int32) = (-1, -1, -1)
+            for i in order {
+                let k = (xIndex[i], TIndex[i], tIndex[i])
+                if k != previous {
+                    previous = k
+                    pf.append(xValues[Int(k.0)]); pt.append(tValues[Int(k.2)]); pT.append(TValues[Int(k.1)])
+                    pfi.append(k.0); pti.append(k.2); pTi.append(k.1)
+                    pw.append(0)
+                }
+                pw[pw.count - 1] += weights?[i] ?? 1
+                if let customers { ofCustomer[Int(customers[i])] = Int32(pw.count - 1) }
             }
-            pw[pw.count - 1] += weights?[i] ?? 1
-            if let customers { ofCustomer[Int(customers[i])] = Int32(pw.count - 1) }
         }
         frequency = pf; recency = pt; age = pT; weight = pw
         patternOfCustomer = ofCustomer

@@ -64,13 +64,17 @@ public struct GammaGamma: Sendable {
             }
         }
         var allStarts = starts
+        var warmInverseHessian: [[Double]]?
         if startingPoints == nil && sample.count >= BGNBD.warmStartPatterns {
             let sub = sample.strided(sample.count / (BGNBD.warmStartPatterns / 2))
             let warm = LogParameterMLE(optimizer: optimizer, objective: objective(GammaGammaLikelihood(sample: sub), sub.totalWeight))
-            if let w = warm.run(startingPoints: starts, hessian: false), w.result.converged { allStarts.insert(w.result.x, at: 0) }
+            if let w = warm.run(startingPoints: starts, hessian: false), w.result.converged {
+                allStarts.insert(w.result.x, at: 0)
+                warmInverseHessian = w.result.inverseHessian
+            }
         }
         let mle = LogParameterMLE(optimizer: optimizer, objective: objective(likelihood, totalWeight))
-        guard let outcome = mle.run(startingPoints: allStarts) else {
+        guard let outcome = mle.run(startingPoints: allStarts, firstInverseHessian: warmInverseHessian) else {
             throw CLVError.likelihoodNotFinite(model: "Gamma-Gamma", startingPoints: starts.count)
         }
         let theta = outcome.result.x
@@ -84,7 +88,7 @@ public struct GammaGamma: Sendable {
             logLikelihood: likelihood.evaluate(parameters, gradient: false).value,
             iterations: outcome.result.iterations, evaluations: outcome.result.evaluations,
             stopReason: outcome.result.reason, gradientNorm: outcome.result.gradientNorm,
-            attempts: outcome.attempts, customers: totalWeight,
+            attempts: outcome.attempts, rejectedAttempts: outcome.rejectedStops, customers: totalWeight,
             frequencySpendCorrelation: sample.frequencySpendCorrelation,
             sampleMeanSpend: sm / totalWeight, settings: self)
     }

@@ -12,6 +12,8 @@ public struct GammaGammaFit: Sendable {
     public let stopReason: BFGSMinimizer.StopReason
     public let gradientNorm: Double
     public let attempts: Int
+    /// Why each earlier starting point was set aside (empty when the first converged).
+    public let rejectedAttempts: [BFGSMinimizer.StopReason]
     /// Customers fitted (x > 0, mean repeat spend > 0).
     public let customers: Double
     /// Pearson's r between x and m among them; the model assumes independence (≈ 0).

@@ -15,8 +15,9 @@ import Darwin
 /// is returned with `converged == false`.
 ///
 /// Warm start: with many rows, the models first run the same minimisation on a systematic
-/// subsample (every k-th row, about 20 000 rows) and try its optimum first; the full-data
-/// run then needs a few iterations instead of twenty-odd. The estimate is still the full-data
+/// subsample (every k-th row, about 20 000 rows) and try its optimum first, with the inverse
+/// Hessian that run ended with (the objective is a mean, so both have the same scale); the
+/// full-data run then needs a few iterations instead of twenty-odd. The estimate is still the full-data
 /// optimum (the same convergence test decides), only the start differs.
 struct LogParameterMLE {
     let optimizer: BFGSMinimizer
@@ -27,6 +28,8 @@ struct LogParameterMLE {
         let result: BFGSMinimizer.Result
         /// Starting points tried (1 when the first converged).
         let attempts: Int
+        /// Why each earlier attempt was set aside, in order.
+        let rejectedStops: [BFGSMinimizer.StopReason]
         /// Hessian of the mean negative log-likelihood in θ at the optimum, by forward
         /// differences of the analytic gradient (h = 10⁻⁶); empty when not requested.
         let hessian: [[Double]]
@@ -34,21 +37,31 @@ struct LogParameterMLE {
 
     /// Tries the starting points in order (see the type's doc); with `hessian` false the
     /// information matrix is skipped (warm-start runs).
-    func run(startingPoints: [[Double]], hessian wantHessian: Bool = true) -> Outcome? {
+    func run(startingPoints: [[Double]], firstInverseHessian: [[Double]]? = nil, hessian wantHessian: Bool = true) -> Outcome? {
         var best: BFGSMinimizer.Result?
         var attempts = 0
+        var stops = [BFGSMinimizer.StopReason]()
         for start in startingPoints {
             attempts += 1
-            let result = optimizer.minimize(from: start, objective)
-            guard result.value.isFinite else { continue }
-            if result.converged { best = result; break }
-            if best == nil || result.value < best!.value { best = result }
+            let result = optimizer.minimize(from: start, initialInverseHessian: attempts == 1 ? firstInverseHessian : nil, objective)
+            guard result.value.isFinite else { stops.append(result.reason); continue }
+            if result.converged {
+                if let b = best { stops.append(b.reason) }
+                best = result
+                break
+            }
+            if best == nil || result.value < best!.value {
+                if let b = best { stops.append(b.reason) }
+                best = result
+            } else {
+                stops.append(result.reason)
+            }
         }
         guard let best else { return nil }
         let hessian = wantHessian
             ? SmallSymmetricMatrix.hessian(of: { objective($0).gradient }, at: best.x, step: 1e-6, gradientAtX: best.gradient)
             : []
-        return Outcome(result: best, attempts: attempts, hessian: hessian)
+        return Outcome(result: best, attempts: attempts, rejectedStops: stops, hessian: hessian)
     }
 
     /// Covariance of the natural parameters p = e^θ by the delta method:
