@@ -16,9 +16,9 @@ import Darwin
 ///
 /// Rows are cut into fixed blocks of `blockRows`; each block's sums are kept apart and added in
 /// block order, so the result is the same bytes whatever the number of threads. Every term is
-/// computed from e = exp(−|η|) (one `exp` and one `log1p` a row), so nothing overflows and
-/// 1 − p keeps its relative precision: log(1 + e^η) = max(η, 0) + log1p(e),
-/// p = 1/(1 + e) or e/(1 + e), w = e / (1 + e)².
+/// computed from h = exp(−|η|/2) and e = h² (one `exp` and one `log1p` a row), so nothing
+/// overflows and 1 − p keeps its relative precision: log(1 + e^η) = max(η, 0) + log1p(e),
+/// p = 1/(1 + e) or e/(1 + e), √w = h / (1 + e).
 /// These sums are all a distributed fit needs from each partition (DESIGN, "Beyond one machine").
 struct LogisticPass {
     var logLikelihood = 0.0
@@ -32,8 +32,8 @@ struct LogisticPass {
     /// Rows with |η| > 36, whose fitted probability is within 2.4e-16 of 0 or 1.
     var saturated = 0
 
-    /// Rows per block: 2,048 × k doubles of scratch per thread; a block's `dsyrk` volume
-    /// (k² × 2,048) stays under OpenBLAS's single-thread threshold for k ≤ 11.
+    /// Rows per block: 2,048 × k doubles of scratch per thread (in cache), and a `dsyrk` call that
+    /// OpenBLAS runs on the calling thread (measured for k = 7).
     static let blockRows = 2_048
 
     /// Runs the pass over `rows` rows of `design` (row-major, `k` columns) with `labels` (0 or 1).
@@ -55,7 +55,6 @@ struct LogisticPass {
                             blockInformation.withUnsafeMutableBufferPointer { h in
                                 blockCounts.withUnsafeMutableBufferPointer { counts in
                                     parallelFor(parts.count) { t in
-                                        var eta = [Double](repeating: 0, count: Self.blockRows)
                                         var scaled = [Double](repeating: 0, count: Self.blockRows * k)
                                         for block in parts[t] {
                                             let first = block * Self.blockRows
@@ -63,7 +62,7 @@ struct LogisticPass {
                                             let summary = Self.blockUnchecked(
                                                 z: UnsafeBufferPointer(rebasing: z[(first * k)..<((first + count) * k)]),
                                                 y: UnsafeBufferPointer(rebasing: y[first..<(first + count)]), k: k, beta: b,
-                                                eta: &eta, scaled: &scaled,
+                                                scaled: &scaled,
                                                 gradient: UnsafeMutableBufferPointer(rebasing: g[(block * k)..<((block + 1) * k)]),
                                                 information: UnsafeMutableBufferPointer(rebasing: h[(block * k * k)..<((block + 1) * k * k)]))
                                             ll[block] = summary.logLikelihood
@@ -90,39 +89,44 @@ struct LogisticPass {
         for i in 0..<k { for j in 0..<i { information[i * k + j] = information[j * k + i] } }
     }
 
-    /// One block: η = Z_b β (`dgemv`), per-row terms, g_b = Z_bᵀ (y − p) (`dgemv`), and the upper
-    /// triangle of (√W Z_b)ᵀ (√W Z_b) (`dsyrk`).
+    /// One block: ηᵢ = zᵢ·β, the per-row terms and g_b = Z_bᵀ (y − p) in one loop, then the upper
+    /// triangle of (√W Z_b)ᵀ (√W Z_b) by BLAS `dsyrk`.
     ///
-    /// Assumes `z` holds `rows × k` values with `rows = y.count ≤ blockRows`, `beta`/`gradient` k
-    /// values, `information` k × k, and `eta`/`scaled` at least `rows` / `rows × k` (asserted).
+    /// η and the gradient are plain loops rather than `dgemv`: OpenBLAS 0.3.21 runs `dgemv` on its
+    /// thread pool from 2,048 × 7 up (measured: 2.4× the CPU time of one thread, with the cores
+    /// already busy with our own blocks), while `dsyrk` of this shape stays on the calling thread.
+    ///
+    /// Assumes `z` holds `rows × k` values with `rows = y.count`, `beta`/`gradient` k values,
+    /// `information` k × k, and `scaled` at least `rows × k` (checked before any pointer use).
     private static func blockUnchecked(z: UnsafeBufferPointer<Double>, y: UnsafeBufferPointer<Double>, k: Int,
-                                       beta: UnsafeBufferPointer<Double>, eta: inout [Double], scaled: inout [Double],
+                                       beta: UnsafeBufferPointer<Double>, scaled: inout [Double],
                                        gradient: UnsafeMutableBufferPointer<Double>,
                                        information: UnsafeMutableBufferPointer<Double>) -> (logLikelihood: Double, misclassified: Int, saturated: Int) {
         let rows = y.count
         precondition(rows >= 1 && z.count == rows * k && beta.count == k && gradient.count == k && information.count == k * k
-                     && eta.count >= rows && scaled.count >= rows * k, "logistic block: inconsistent sizes")
+                     && scaled.count >= rows * k, "logistic block: inconsistent sizes")
         var logLikelihood = 0.0, misclassified = 0, saturated = 0
-        eta.withUnsafeMutableBufferPointer { eta in
-            scaled.withUnsafeMutableBufferPointer { scaled in
-                cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(k), 1, z.baseAddress, Int32(k),
-                            beta.baseAddress, 1, 0, eta.baseAddress, 1)
-                for i in 0..<rows {
-                    let t = eta[i], positive = y[i] > 0.5
-                    let e = exp(-abs(t)), onePlus = 1 + e
-                    logLikelihood += (positive ? t : 0) - (max(t, 0) + log1p(e))
-                    // residual y − p: for y = 1 it is 1 − p, computed as the complement directly.
-                    eta[i] = positive ? (t >= 0 ? e / onePlus : 1 / onePlus) : -(t >= 0 ? 1 / onePlus : e / onePlus)
-                    let root = e.squareRoot() / onePlus  // √(p (1 − p))
-                    for j in 0..<k { scaled[i * k + j] = root * z[i * k + j] }
-                    if positive ? t <= 0 : t >= 0 { misclassified += 1 }
-                    if abs(t) > 36 { saturated += 1 }
+        for j in 0..<k { gradient[j] = 0 }
+        scaled.withUnsafeMutableBufferPointer { scaled in
+            for i in 0..<rows {
+                let row = i * k
+                var t = 0.0
+                for j in 0..<k { t += z[row + j] * beta[j] }
+                let positive = y[i] > 0.5
+                let half = exp(-0.5 * abs(t)), e = half * half, inverse = 1 / (1 + e)
+                logLikelihood += (positive ? t : 0) - (max(t, 0) + log1p(e))
+                // residual y − p: for y = 1 it is 1 − p, computed as the complement directly.
+                let residual = positive ? (t >= 0 ? e * inverse : inverse) : -(t >= 0 ? inverse : e * inverse)
+                let root = half * inverse  // √(p (1 − p)) = e^(−|t|/2) / (1 + e^−|t|)
+                for j in 0..<k {
+                    gradient[j] += residual * z[row + j]
+                    scaled[row + j] = root * z[row + j]
                 }
-                cblas_dgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(k), 1, z.baseAddress, Int32(k),
-                            UnsafePointer(eta.baseAddress), 1, 0, gradient.baseAddress, 1)
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(rows), 1,
-                            UnsafePointer(scaled.baseAddress), Int32(k), 0, information.baseAddress, Int32(k))
+                if positive ? t <= 0 : t >= 0 { misclassified += 1 }
+                if abs(t) > 36 { saturated += 1 }
             }
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(rows), 1,
+                        UnsafePointer(scaled.baseAddress), Int32(k), 0, information.baseAddress, Int32(k))
         }
         return (logLikelihood, misclassified, saturated)
     }

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// (λ = `l2Penalty`; scikit-learn's `C` is 1/λ on the same standardised design). Each iteration
 /// forms the gradient Zᵀ(y − p) − λβ̃ and the information H = ZᵀWZ + λĨ (W = diag p(1 − p); BLAS
-/// `dgemv`/`dsyrk` in blocks over both cores, `LogisticPass`), solves H δ = ∇ by Cholesky (LAPACK
+/// `dsyrk` in blocks over both cores, `LogisticPass`), solves H δ = ∇ by Cholesky (LAPACK
 /// `dpotrf`/`dpotrs`) and halves the step until the penalised log-likelihood does not fall
 /// (McCullagh & Nelder 1989, §4.4; Boyd & Vandenberghe 2004, §9.5).
 ///
