@@ -56,6 +56,11 @@ def cmd_report(n, ours_path, peer_path):
           "runs it on the calling thread), `loop` the same formula in a Swift loop; the blocks are spread over the "
           "threads by Clientele. Iterations per restart (Clientele): " + ", ".join(str(r["iterations"]) for r in ours["runs"][:1])
           + f"; scikit-learn n_iter of its best restart per fit: {peer['n_iter']}.\n")
+    sel = ours.get("selection")
+    if sel:
+        print(f"Default configuration (k chosen by silhouette over {sel['candidates'][0]}–{sel['candidates'][-1]}, 4 restarts "
+              f"per candidate, silhouettes on a seeded sample of {sel['sample_size']:,} rows): {sel['seconds']:.2f} s, chose "
+              f"k = {sel['k']}; silhouettes " + ", ".join(f"k={k}: {v:.4f}" for k, v in zip(sel["candidates"], sel["silhouettes"])) + ".\n")
     print("## Machine\n")
     try:
         swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]

@@ -38,8 +38,19 @@ struct KMeansBenchmarkTests {
         }
         // Same seed, same result whatever the method or thread count (to rounding between methods).
         #expect(inertias.allSatisfy { abs($0 - inertias[0]) <= 1e-9 * inertias[0] })
+        // The default configuration: k chosen by silhouette over 2…8 (one repetition).
+        let start = ContinuousClock.now
+        let chosen = try KMeans().fit(x)
+        let elapsed = ContinuousClock.now - start
+        let selection = try #require(chosen.selection)
+        let selectionRow: [String: Any] = [
+            "seconds": Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            "k": chosen.k, "candidates": selection.candidates, "silhouettes": selection.silhouettes,
+            "sample_size": selection.sampleSize,
+        ]
         let out = ProcessInfo.processInfo.environment["CLIENTELE_KMEANS_BENCH_OUT"] ?? "/dev/stdout"
-        let json = try JSONSerialization.data(withJSONObject: ["n": x.rows, "runs": rows], options: [.prettyPrinted, .sortedKeys])
+        let json = try JSONSerialization.data(withJSONObject: ["n": x.rows, "runs": rows, "selection": selectionRow],
+                                              options: [.prettyPrinted, .sortedKeys])
         try json.write(to: URL(fileURLWithPath: out))
     }
 }

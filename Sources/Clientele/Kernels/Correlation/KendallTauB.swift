@@ -35,9 +35,11 @@ public enum KendallTauB {
         precondition(x.count == y.count, "kendall: x has \(x.count) values, y has \(y.count)")
         let n = x.count
         if n < minimumPairs { return .notDefined(.tooFewPairs(n: n, minimum: minimumPairs)) }
-        let (rx, mx) = Ranks.dense(x)
+        // Dense ranks of x and y, one per core.
+        var ranks: [(ranks: [Int32], distinct: Int)] = [([], 0), ([], 0)]
+        parallelEach(&ranks) { i, out in out = Ranks.dense(i == 0 ? x : y) }
+        let (rx, mx) = ranks[0], (ry, my) = ranks[1]
         if mx == 1 { return .notDefined(.constant(variable: xName, value: x[0])) }
-        let (ry, my) = Ranks.dense(y)
         if my == 1 { return .notDefined(.constant(variable: yName, value: y[0])) }
         let counts = pairCounts(xRanks: rx, xDistinct: mx, yRanks: ry, yDistinct: my)
         return .defined(summary(counts, n: n, method: method))
@@ -236,13 +238,14 @@ public enum KendallTauB {
         var i = lo, j = mid, k = lo
         var count: Int64 = 0
         while i < mid && j < hi {
-            if src[j] < src[i] {
-                dst[k] = src[j]; j += 1
-                count += Int64(mid - i)
-            } else {
-                dst[k] = src[i]; i += 1
-            }
-            k += 1
+            // Branch-free: which side moves is data-dependent and unpredictable.
+            let left = src[i], right = src[j]
+            let takeRight = right < left
+            dst[k] = takeRight ? right : left
+            count &+= takeRight ? Int64(mid - i) : 0
+            j &+= takeRight ? 1 : 0
+            i &+= takeRight ? 0 : 1
+            k &+= 1
         }
         while i < mid { dst[k] = src[i]; i += 1; k += 1 }
         while j < hi { dst[k] = src[j]; j += 1; k += 1 }
