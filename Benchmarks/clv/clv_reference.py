@@ -147,8 +147,11 @@ def clv(bg_params, gg_params, x, t_days, T_days, spend, months, rate):
     """lifetimes' customer_lifetime_value in the two month conventions Clientele can follow."""
     index = pd.RangeIndex(len(x))
     xs = pd.Series(x, index=index)
-    ms = pd.Series(spend, index=index)
     ggf = ggf_with(gg_params)
+    # Customers without positive repeat spend get the population mean order value (Clientele's
+    # rule); lifetimes' shrinkage gives exactly that when their monetary value is that mean.
+    p, q, v = gg_params
+    ms = pd.Series(np.where((x > 0) & (spend > 0), spend, v * p / (q - 1)), index=index)
     r, alpha, a, b = bg_params
     # freq="D": data in days, one month = 30 days; the model's alpha in days = 7 * alpha in weeks.
     days = ggf.customer_lifetime_value(bgf_with([r, alpha * 7, a, b]), xs, pd.Series(t_days, index=index),
@@ -229,7 +232,7 @@ def fixture(transactions, parameters_path, out_dir):
         "clv": {
             "months": 12, "monthly_discount_rate": 0.01,
             "note": "lifetimes GammaGammaFitter.customer_lifetime_value at the fitted parameters; "
-                    "customers without positive repeat spend get frequency 0 and monetary 0 (the population mean)",
+                    "customers without positive repeat spend are given the population mean order value as monetary value",
             "days_30_per_month": clv_days,
             "weeks_4_345_per_month": clv_weeks,
         },
@@ -250,10 +253,12 @@ def bench(summary_csv, out_json, repeat_predictions=True):
     horizon = 12 * 30 / 7.0
     expected = bgf.conditional_expected_number_of_purchases_up_to_time(horizon, x, t, T)
     index = pd.RangeIndex(len(x))
+    p, q, v = (ggf.params_[k] for k in ["p", "q", "v"])
     value = ggf.customer_lifetime_value(
         bgf_with([bgf.params_["r"], bgf.params_["alpha"] * 7, bgf.params_["a"], bgf.params_["b"]]),
-        pd.Series(np.where(mask, x, 0), index=index), pd.Series(summary["recency_days"].to_numpy().astype(float), index=index),
-        pd.Series(summary["T_days"].to_numpy().astype(float), index=index), pd.Series(np.where(mask, spend, 0.0), index=index),
+        pd.Series(x, index=index), pd.Series(summary["recency_days"].to_numpy().astype(float), index=index),
+        pd.Series(summary["T_days"].to_numpy().astype(float), index=index),
+        pd.Series(np.where(mask, spend, v * p / (q - 1)), index=index),
         time=12, discount_rate=0.01, freq="D")
     predict_seconds = time.perf_counter() - started
     result = {
