@@ -71,6 +71,12 @@ extension BGNBDFit {
         }
         cuts.append(m)
         var failures = [Int](repeating: 0, count: cuts.count - 1)
+        // P(alive)'s log odds from tables: ln(α + T) and ln(α + t_x) per distinct value,
+        // ln a − ln(b + x − 1) per distinct x (the likelihood's A₄ pieces).
+        let p = parameters
+        let lnAge = patterns.ageValues.map { log(p.alpha + $0) }
+        let lnRecency = patterns.recencyValues.map { log(p.alpha + $0) }
+        let lnOdds = patterns.frequencyValues.map { x in x > 0 ? log(p.a / (p.b + Double(x) - 1)) : 0 }
         alive.withUnsafeMutableBufferPointer { alive in
         flat.withUnsafeMutableBufferPointer { flat in
         failures.withUnsafeMutableBufferPointer { failures in
@@ -89,8 +95,11 @@ extension BGNBDFit {
                     var end = k + 1
                     while end < cuts[part + 1] && patterns.frequencyIndex[end] == patterns.frequencyIndex[k]
                             && patterns.ageIndex[end] == patterns.ageIndex[k] { end += 1 }
+                    let xi = Int(patterns.frequencyIndex[k]), lT = lnAge[Int(patterns.ageIndex[k])]
                     for q in k..<end {
-                        let pa = f.probabilityAlive(x: x, recency: patterns.recency[q], age: T)
+                        let pa = x > 0
+                            ? SpecialFunctions.logistic(-((p.r + x) * (lT - lnRecency[Int(patterns.recencyIndex[q])]) + lnOdds[xi]))
+                            : 1
                         alive[q] = pa
                         for j in 0..<outputCount { flat[j * m + q] = pa * values[j] }
                     }
@@ -124,7 +133,9 @@ struct BGNBDForecaster {
     @inline(__always)
     func probabilityAlive(x: Double, recency: Double, age: Double) -> Double {
         guard x > 0 else { return 1 }
-        let logOdds = (r + x) * log((alpha + age) / (alpha + recency)) + log(a / (b + x - 1))
+        // The same operations, in the same order, as the tables in `patternForecast`: one
+        // customer and the broadcast give identical bits.
+        let logOdds = (r + x) * (log(alpha + age) - log(alpha + recency)) + log(a / (b + x - 1))
         return SpecialFunctions.logistic(-logOdds)
     }
 

@@ -85,20 +85,30 @@ public struct CLVForecast: Sendable, Hashable {
         value.withUnsafeMutableBufferPointer { value in
         clv.withUnsafeMutableBufferPointer { clv in
         discounted.withUnsafeMutableBufferPointer { discounted in
-            parallelFor(ranges.count) { part in
-                for c in ranges[part] {
-                    let k = Int(patterns.patternOfCustomer[c])
-                    guard k >= 0 else { continue }
-                    alive[c] = forecast.probabilityAlive[k]
-                    expected[c] = forecast.outputs[0][k]
-                    discounted[c] = forecast.outputs[1][k]
-                    if let gammaGamma {
-                        let v = gammaGamma.expectedAverageOrderValue(frequency: Int(summary.frequency[c]), spend: summary.repeatSpend[c])
-                        value[c] = v
-                        clv[c] = margin * v * forecast.outputs[1][k]
+            // Plain buffers in the loop: no per-element retain of nested arrays.
+            let patternAlive = forecast.probabilityAlive, patternExpected = forecast.outputs[0]
+            let patternDiscounted = forecast.outputs[1]
+            patternAlive.withUnsafeBufferPointer { pa in
+            patternExpected.withUnsafeBufferPointer { pe in
+            patternDiscounted.withUnsafeBufferPointer { pd in
+            patterns.patternOfCustomer.withUnsafeBufferPointer { of in
+            summary.frequency.withUnsafeBufferPointer { x in
+            summary.repeatSpend.withUnsafeBufferPointer { m in
+                parallelFor(ranges.count) { part in
+                    for c in ranges[part] {
+                        let k = Int(of[c])
+                        guard k >= 0 else { continue }
+                        alive[c] = pa[k]
+                        expected[c] = pe[k]
+                        discounted[c] = pd[k]
+                        if let gammaGamma {
+                            let v = gammaGamma.expectedAverageOrderValue(frequency: Int(x[c]), spend: m[c])
+                            value[c] = v
+                            clv[c] = margin * v * pd[k]
+                        }
                     }
                 }
-            }
+            }}}}}}
         }}}}}
         return CLVForecastResult(probabilityAlive: alive, expectedPurchases: expected, expectedOrderValue: value,
                                  predictedCLV: clv, discountedPurchases: discounted,
