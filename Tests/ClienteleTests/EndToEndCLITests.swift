@@ -68,7 +68,10 @@ struct EndToEndCLITests {
             #expect(lines.first?.hasPrefix("report: ") == true)
             #expect(r.stdout.contains("13 customers as of 2025-07-01"))
             #expect(r.stderr.isEmpty, "no progress lines when stderr is not a terminal")
-            #expect(try bytes(scratch.join("report/customers.csv")) == bytes(Package.fixture("rfm/expected_share.csv")))
+            // The RFM columns equal the hand-computed fixture; the predicted-value columns follow them.
+            let written = try text(scratch.join("report/customers.csv")).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(12).joined(separator: ",") }
+            let expected = try text(Package.fixture("rfm/expected_share.csv")).split(separator: "\n").map(String.init)
+            #expect(written == expected)
         }
     }
 

@@ -46,6 +46,7 @@ struct FailingRunCase: Sendable, CustomTestStringConvertible {
 @Suite("Run, end to end")
 struct EndToEndRunTests {
     static let customersHeader = "customer_id,first_order_date,last_order_date,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_cell,segment,historical_clv"
+    static let clvColumns = ",p_alive,expected_purchases,expected_order_value,predicted_clv,value_quadrant"
     static let segmentsHeader = "segment,customers,share,revenue,revenue_share,mean_recency_days,mean_frequency,mean_monetary"
     static let rejectsHeader = "file,line,column,reason,raw_line"
 
@@ -57,20 +58,20 @@ struct EndToEndRunTests {
     static func status(_ error: any Error) -> Clientele.ExitStatus { (error as? any ClienteleError)?.exitStatus ?? .software }
 
     @Test("a run writes the contract's files, headers and report.json sections", arguments: [
-        (BadRowPolicy.fail, false, ["customers.csv", "report.json", "report.md", "segments.csv"]),
-        (.skip, false, ["customers.csv", "rejects.csv", "report.json", "report.md", "segments.csv"]),
-        (.fail, true, ["customers.csv", "report.json", "report.md", "segments.csv"]),
+        (BadRowPolicy.fail, false, ["clv_model.json", "customers.csv", "report.json", "report.md", "segments.csv"]),
+        (.skip, false, ["clv_model.json", "customers.csv", "rejects.csv", "report.json", "report.md", "segments.csv"]),
+        (.fail, true, ["clv_model.json", "customers.csv", "report.json", "report.md", "segments.csv"]),
     ])
     func outputFolder(policy: BadRowPolicy, withInteractions: Bool, files: [String]) throws {
         try withScratch { scratch in
             var config = configuration(transactions: Package.fixture("rfm/transactions.csv"), out: scratch.join("report"),
-                                       interactions: withInteractions ? Package.fixture("e2e/interactions.csv") : nil)
+                                       interactions: withInteractions ? Package.fixture("e2e/interactions.csv") : nil, clv: true)
             config.ingest.onBadRow = policy
             _ = try Run(configuration: config).execute()
             let report = scratch.join("report")
             #expect(try entries(scratch.path) == ["report"], "nothing but the report folder beside it")
             #expect(try entries(report) == files)
-            #expect(try Self.firstLine(report + "/customers.csv") == Self.customersHeader)
+            #expect(try Self.firstLine(report + "/customers.csv") == Self.customersHeader + Self.clvColumns)
             #expect(try Self.firstLine(report + "/segments.csv") == Self.segmentsHeader)
             if policy == .skip {
                 #expect(try text(report + "/rejects.csv") == Self.rejectsHeader + "\n", "no bad rows: header only")
@@ -78,7 +79,7 @@ struct EndToEndRunTests {
             #expect(try text(report + "/report.md").hasPrefix("# "))
 
             let json = try reportJSON(report)
-            for key in ["tool", "started_at", "settings", "inputs", "customers", "rfm", "skipped", "timings", "outputs"] {
+            for key in ["tool", "started_at", "settings", "inputs", "customers", "rfm", "clv", "skipped", "timings", "outputs"] {
                 #expect(json[key] != nil, "report.json lacks \(key)")
             }
             #expect(Set(try #require(json["outputs"] as? [String])) == Set(files))

@@ -84,9 +84,12 @@ func csvRecords(_ text: String) -> [[String]] {
     return records
 }
 
-/// A configuration that reads `transactions` and writes `out`, everything else default.
-func configuration(transactions: String, out: String, interactions: String? = nil) -> JobConfiguration {
+/// A configuration that reads `transactions` and writes `out`, everything else default but the
+/// predictive-CLV step, which is off unless asked for: most end-to-end specifications pin the RFM
+/// columns against hand-computed fixtures.
+func configuration(transactions: String, out: String, interactions: String? = nil, clv: Bool = false) -> JobConfiguration {
     var config = JobConfiguration()
+    config.clv.enabled = clv
     config.transactions = CSVSource(path: transactions)
     config.interactions = interactions.map { CSVSource(path: $0) }
     config.out = out

@@ -85,11 +85,21 @@ struct RFMFixtureTests {
         }
     }
 
+    @Test("a margin outside 0…1 is a configuration error (exit 64)", arguments: [-0.1, 1.5, 2.0, Double.nan])
+    func marginOutOfRange(margin: Double) throws {
+        var config = configuration(transactions: Package.fixture("rfm/transactions.csv"), out: "/nonexistent/report")
+        config.rfm.margin = margin
+        let error = #expect(throws: ConfigurationError.self) { try config.validate() }
+        #expect(error?.exitStatus == .usage)
+        #expect(error?.description.contains("between 0 and 1") == true)
+    }
+
     @Test("historical_clv is monetary × margin rounded half away from zero", arguments: [
         (0.0, ["u3": "0.00", "u8": "0.00", "u9": "0.00", "u11": "0.00"]),
         (0.3, ["u3": "-9.00", "u8": "15.00", "u9": "144.30", "u11": "93.08"]),
-        (1.5, ["u3": "-45.00", "u8": "75.00", "u9": "721.49", "u11": "465.38"]),
-        (2.0, ["u3": "-60.00", "u8": "100.00", "u9": "961.98", "u11": "620.50"]),
+        (0.5, ["u3": "-15.00", "u8": "25.00", "u9": "240.50", "u11": "155.13"]),
+        (0.75, ["u3": "-22.50", "u8": "37.50", "u9": "360.74", "u11": "232.69"]),
+        (1.0, ["u3": "-30.00", "u8": "50.00", "u9": "480.99", "u11": "310.25"]),
     ])
     func margin(margin: Double, expected: [String: String]) throws {
         try withScratch { scratch in

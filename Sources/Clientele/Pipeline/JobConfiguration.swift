@@ -15,6 +15,7 @@ public struct JobConfiguration: Sendable {
     public var calibrationEnd: CalendarDay?
     public var ingest = IngestOptions()
     public var rfm = RFMScorer()
+    public var clv = CLVSettings()
     public var seed: UInt64 = 42
     /// Threads; default every core.
     public var threads: Int = defaultThreadCount()
@@ -41,8 +42,17 @@ public struct JobConfiguration: Sendable {
         if let asOf, let calibrationEnd, calibrationEnd >= asOf {
             throw .invalid("calibration-end \(calibrationEnd) must be before as-of \(asOf)")
         }
-        guard rfm.margin.isFinite, rfm.margin >= 0 else { throw .invalid("margin = \(rfm.margin): must be a number ≥ 0") }
+        guard rfm.margin.isFinite, rfm.margin >= 0, rfm.margin <= 1 else {
+            throw .invalid("margin = \(rfm.margin): the profit share of revenue, between 0 and 1")
+        }
     }
+}
+
+/// Predictive CLV settings: whether it runs, and the model's configuration (horizon, discount).
+public struct CLVSettings: Sendable {
+    public var enabled = true
+    public var model = CLVModel()
+    public init() {}
 }
 
 /// A configuration that cannot run; exit 64 with a message saying what to change.

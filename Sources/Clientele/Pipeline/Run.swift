@@ -81,6 +81,43 @@ public struct Run: Sendable {
         let activity = CustomerActivity(orders: transactions.orders, asOf: asOf)
         let rfm = try config.rfm.run(activity)
         lap("rfm", since: t)
+        var skipped = Self.skippedSections(config: config)
+
+        // Predicted value: BG/NBD + Gamma-Gamma fitted on the calibration period, judged on the holdout.
+        t = clock.now
+        var clvFit: CLVModelFit?
+        if config.clv.enabled && config.rfm.margin == 0 {
+            skipped.append(.init(section: "clv", reason: "margin = 0: every predicted value would be zero"))
+        } else if config.clv.enabled {
+            logger.info("fitting BG/NBD and Gamma-Gamma", metadata: ["calibration_end": "\(periods.calibrationEnd?.description ?? "none")"])
+            var historical = [Double](repeating: .nan, count: transactions.customers.count)
+            var revenue = [Double](repeating: .nan, count: transactions.customers.count)
+            for (row, c) in rfm.customers.enumerated() {
+                historical[Int(c)] = rfm.historicalCLVCents[row] / 100
+                revenue[Int(c)] = Double(rfm.revenueCents[row]) / 100
+            }
+            var model = config.clv.model
+            model.forecast.margin = config.rfm.margin
+            do {
+                clvFit = try model.fit(orders: transactions.orders, calibrationEnd: periods.calibrationEnd, asOf: asOf,
+                                       historicalValue: historical, revenue: revenue)
+                if let fit = clvFit, !fit.bgnbd.converged {
+                    logger.warning("BG/NBD did not converge", metadata: ["reason": "\(fit.bgnbd.stopReason.rawValue)"])
+                }
+            } catch let error as CLVError where error.exitStatus == .dataError {
+                skipped.append(.init(section: "clv", reason: error.description))
+                logger.notice("predictive CLV skipped", metadata: ["reason": "\(error.description)"])
+            }
+            if let reason = periods.calibrationSkipReason {
+                skipped.append(.init(section: "holdout validation", reason: reason))
+            }
+            if let gg = clvFit?.gammaGammaSkipped {
+                skipped.append(.init(section: "gamma-gamma", reason: gg.description))
+            }
+        } else {
+            skipped.append(.init(section: "clv", reason: "disabled in the job file ([clv] enabled = false)"))
+        }
+        lap("clv", since: t)
 
         // Reports.
         t = clock.now
@@ -102,14 +139,19 @@ public struct Run: Sendable {
                       revenueShare: $0.revenueShare, meanRecencyDays: $0.meanRecencyDays, meanFrequency: $0.meanFrequency,
                       meanMonetary: $0.meanMonetary)
             }),
-            skipped: Self.skippedSections(config: config),
+            clv: clvFit.map(CLVReport.init),
+            skipped: skipped,
             timings: [:],
-            outputs: ["customers.csv", "segments.csv", "report.json", "report.md"] + (config.ingest.onBadRow == .skip ? ["rejects.csv"] : []))
+            outputs: ["customers.csv", "segments.csv", "report.json", "report.md"] + (clvFit == nil ? [] : ["clv_model.json"])
+                + (config.ingest.onBadRow == .skip ? ["rejects.csv"] : []))
 
         let folder = try OutputFolder(config.out)
         do {
-            try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, threads: config.threads)
+            try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, clv: clvFit, threads: config.threads)
                 .write(to: folder.path("customers.csv"))
+            if let clv = report.clv {
+                try FileSink.write(try JSONReportWriter.bytes(of: clv, file: "clv_model.json"), to: folder.path("clv_model.json"))
+            }
             try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments).bytes(), to: folder.path("segments.csv"))
             if config.ingest.onBadRow == .skip {
                 try FileSink.write(RejectsCSVWriter(rejects: rejects).bytes(), to: folder.path("rejects.csv"))

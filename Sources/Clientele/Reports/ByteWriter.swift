@@ -61,10 +61,17 @@ struct ByteBuffer {
         bytes.withUnsafeMutableBufferPointer { _ = CalendarDay(daysSinceEpoch: d).writeISO(into: $0.baseAddress! + start) }
     }
 
-    /// The shortest decimal that round-trips (Swift's `description`), or nothing for NaN.
+    /// The shortest decimal that round-trips (Swift's `description`); nothing for NaN or ±∞,
+    /// so a value that is not defined is an empty field, never "nan".
     mutating func double(_ x: Double) {
-        if x.isNaN { return }
+        guard x.isFinite else { return }
         text(x.description)
+    }
+
+    /// Money with exactly 2 decimals, rounded half away from zero; nothing when not finite.
+    mutating func money(_ x: Double) {
+        guard x.isFinite, abs(x) < 9e15 else { return }
+        cents(Int64((x * 100).rounded(.toNearestOrAwayFromZero)))
     }
 }
 

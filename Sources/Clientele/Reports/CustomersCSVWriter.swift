@@ -9,14 +9,18 @@ struct CustomersCSVWriter {
     let customers: CustomerIndex
     let activity: CustomerActivity
     let rfm: RFMResult
+    /// Predictive CLV columns, indexed by customer id; nil when the model did not run.
+    var clv: CLVModelFit?
     var threads = 2
+
+    static let clvHeader = ["p_alive", "expected_purchases", "expected_order_value", "predicted_clv", "value_quadrant"]
     /// With 10 or more quantiles the cell is written `R-F-M` (e.g. `10-3-7`), else as three digits (`545`).
     var wideScores: Bool { rfm.scorer.quantiles >= 10 }
 
     func write(to path: String) throws(ReportError) {
         let sink = try FileSink(path: path)
         var head = ByteBuffer()
-        head.text(Self.header.joined(separator: ",")); head.newline()
+        head.text((Self.header + (clv == nil ? [] : Self.clvHeader)).joined(separator: ",")); head.newline()
         try sink.write(head.bytes)
         let names = rfm.scorer.segments.names.map { name -> [UInt8] in
             var b = ByteBuffer(); b.field(name); return b.bytes
@@ -60,6 +64,14 @@ struct CustomersCSVWriter {
         b.int(rfm.m[row])
         b.comma(); b.bytes.append(contentsOf: names[Int(rfm.segment[row])])
         b.comma(); b.cents(Int64(rfm.historicalCLVCents[row]))
+        if let clv {
+            let p = clv.predictions, k = Int(c)
+            b.comma(); b.double(p.probabilityAlive[k])
+            b.comma(); b.double(p.expectedPurchases[k])
+            b.comma(); b.money(p.expectedOrderValue[k])
+            b.comma(); b.money(p.predictedCLV[k])
+            b.comma(); if let q = clv.valueMatrix.quadrant(of: k) { b.text(q.name) }
+        }
         b.newline()
     }
 }

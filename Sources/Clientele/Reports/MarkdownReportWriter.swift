@@ -35,6 +35,7 @@ struct MarkdownReportWriter {
             md += "\(g.meanRecencyDays.map { format($0, digits: 1) } ?? "—") | \(g.meanFrequency.map { format($0, digits: 2) } ?? "—") | "
             md += "\(g.meanMonetary.map(money) ?? "—") |\n"
         }
+        if let clv = report.clv { md += clvSection(clv) }
         if !report.skipped.isEmpty {
             md += "\n## Not run\n\n"
             for k in report.skipped { md += "- **\(k.section)**: \(k.reason)\n" }
@@ -45,12 +46,51 @@ struct MarkdownReportWriter {
         return md
     }
 
+    private func clvSection(_ clv: CLVReport) -> String {
+        var md = "\n## Predicted value (BG/NBD + Gamma-Gamma)\n\n"
+        md += "Fitted on orders up to \(clv.calibrationEnd) (\(clv.calibrationCustomers) customers); predictions for "
+        md += "\(clv.predictedCustomers) customers as of \(clv.asOf): \(clv.horizonMonths) months, "
+        md += "\(format(clv.monthlyDiscountRate * 100, digits: 2))% monthly discount, margin \(clv.margin).\n\n"
+        md += "| model | parameter | estimate | standard error |\n|---|---|---:|---:|\n"
+        for model in [clv.bgnbd] + (clv.gammaGamma.map { [$0] } ?? []) {
+            for e in model.estimates {
+                md += "| \(model.model) | \(e.name) | \(e.value.map { format($0, digits: 4) } ?? "—") | \(e.standardError.map { format($0, digits: 4) } ?? "—") |\n"
+            }
+        }
+        for model in [clv.bgnbd] + (clv.gammaGamma.map { [$0] } ?? []) {
+            md += "\n\(model.model): log-likelihood \(model.logLikelihood.map { format($0, digits: 2) } ?? "—"), \(model.iterations) iterations, "
+            md += model.converged ? "converged.\n" : "**did not converge** (\(model.stopReason)).\n"
+        }
+        if let r = clv.frequencySpendCorrelation {
+            md += "\nCorrelation of repeat frequency and mean spend: \(format(r, digits: 3)) (Gamma-Gamma assumes none).\n"
+        }
+        if let h = clv.holdout {
+            md += "\n### Holdout: predicted vs actual purchases (\(h.holdoutWeeks.map { format($0, digits: 1) } ?? "—") weeks)\n\n"
+            md += "Total: predicted \(h.predictedPurchases.map { format($0, digits: 0) } ?? "—"), actual \(h.actualPurchases.map { format($0, digits: 0) } ?? "—"); "
+            md += "mean absolute error per customer \(h.meanAbsoluteError.map { format($0, digits: 3) } ?? "—").\n\n"
+            md += "| calibration repeat purchases | customers | actual mean | predicted mean |\n|---|---:|---:|---:|\n"
+            for b in h.buckets {
+                md += "| \(b.calibrationFrequency) | \(b.customers) | \(b.actualMean.map { format($0, digits: 3) } ?? "—") | "
+                md += "\(b.predictedMean.map { format($0, digits: 3) } ?? "—") |\n"
+            }
+        }
+        let m = clv.valueMatrix
+        md += "\n### Value matrix (current × future value, split at \(m.currentThreshold.map(money) ?? "—") and \(m.futureThreshold.map(money) ?? "—"))\n\n"
+        md += "| quadrant | customers | historical CLV | predicted CLV | revenue |\n|---|---:|---:|---:|---:|\n"
+        for q in m.quadrants {
+            md += "| \(q.title) | \(q.customers) | \(q.currentValue.map(money) ?? "—") | \(q.futureValue.map(money) ?? "—") | \(q.revenue.map(money) ?? "—") |\n"
+        }
+        md += "\nTotal predicted CLV: \(clv.totalPredictedCLV.map(money) ?? "—").\n"
+        return md
+    }
+
     private func pct(_ x: Double) -> String { format(x * 100, digits: 1) + "%" }
     private func money(_ x: Double) -> String { format(x, digits: 2) }
 
     /// Fixed-point formatting without Foundation's locale-dependent `String(format:)`.
     private func format(_ x: Double, digits: Int = 6) -> String {
         guard x.isFinite else { return "—" }
+        guard abs(x) < 1e12 else { return x.description }  // fixed point would overflow; keep it exact
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = (abs(x) * scale).rounded()

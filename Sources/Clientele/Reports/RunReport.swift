@@ -79,6 +79,8 @@ public struct RunReport: Codable, Sendable {
     public var inputs: [InputFile]
     public var customers: Customers
     public var rfm: RFM
+    /// Predictive CLV (BG/NBD + Gamma-Gamma); nil when it did not run (see `skipped`).
+    public var clv: CLVReport?
     public var skipped: [Skipped]
     /// Seconds per stage.
     public var timings: [String: Double]
