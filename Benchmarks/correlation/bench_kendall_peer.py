@@ -43,9 +43,11 @@ def cmd_report(n, work):
         c = json.load(open(os.path.join(work, f"{kind}-clientele.json")))
         print(f"| {label} | {s['seconds']:.3f} | {c['seconds']:.3f} | **{s['seconds'] / c['seconds']:.1f}×** | "
               f"{s['tau_b']:.15f} | {c['tau_b']:.15f} | {s['p_value']:.6g} | {c['p_value']:.6g} |")
-    print("\nAbove 1 means Clientele is faster. Clientele: radix sorts to dense ranks, counting sorts by (x, y), then "
-          "Knight's merge counting of discordant pairs starting from the runs of tied x (O(n log distinct x)); "
-          "the merges of one level run on both cores. scipy: two argsorts and a Fenwick-tree count (single thread).\n")
+    print("\nAbove 1 means Clientele is faster. Clientele: radix sorts to dense ranks (x and y on one core each), "
+          "counting sorts by (x, y), then Knight's merge counting of discordant pairs starting from the runs of tied x "
+          "(O(n log distinct x); short runs are insertion-sorted in blocks of 32 first), the merges of one level spread "
+          "over both cores. scipy: two argsorts and a Fenwick-tree count (single thread). Timings on a shared 2-core "
+          "machine vary from run to run by up to 2x (see the load average below); compare within one run.\n")
     try:
         swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     except Exception:

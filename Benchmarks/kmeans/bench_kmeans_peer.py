@@ -58,7 +58,7 @@ def cmd_report(n, ours_path, peer_path):
           + f"; scikit-learn n_iter of its best restart per fit: {peer['n_iter']}.\n")
     sel = ours.get("selection")
     if sel:
-        print(f"Default configuration (k chosen by silhouette over {sel['candidates'][0]}–{sel['candidates'][-1]}, 4 restarts "
+        print(f"Choosing k (`clusters = .silhouette`, over {sel['candidates'][0]}–{sel['candidates'][-1]}, 4 restarts "
               f"per candidate, silhouettes on a seeded sample of {sel['sample_size']:,} rows): {sel['seconds']:.2f} s, chose "
               f"k = {sel['k']}; silhouettes " + ", ".join(f"k={k}: {v:.4f}" for k, v in zip(sel["candidates"], sel["silhouettes"])) + ".\n")
     print("## Machine\n")

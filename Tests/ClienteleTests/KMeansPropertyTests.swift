@@ -120,6 +120,14 @@ struct KMeansPropertyTests {
         #expect(f.profileColumns[2] == [-5, 0, 20])       // profiles keep original units
     }
 
+    @Test("defaults: k = 5, scikit-learn's n_init = 4, max_iter = 300, tol = 1e-4, loop distances, 10,000-row silhouette sample")
+    func defaults() {
+        let k = KMeans()
+        #expect(k.clusters == .fixed(5))
+        #expect(k.restarts == 4 && k.maxIterations == 300 && k.tolerance == 1e-4)
+        #expect(k.distances == .loop && k.silhouetteSampleSize == 10_000 && k.seed == 0)
+    }
+
     @Test("the silhouette sample is seeded, sorted, without repeats, and all rows when n is small")
     func silhouetteSample() {
         var k = KMeans(); k.silhouetteSampleSize = 100
