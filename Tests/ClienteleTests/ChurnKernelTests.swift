@@ -127,6 +127,10 @@ struct ChurnKernelTests {
                                customers: CustomerIndex.sorting(KeyInterner.churnKeys(["a", "b", "c", "d", "e"])).0)
         let small = try #require(churnError { try Churn(features: ChurnHandWorked.features).fit(input) })
         #expect(small.exitStatus == .dataError)
+        let noTest = try #require(churnError { try Churn(features: ChurnHandWorked.features).fit(
+            try ChurnHandWorked.features.run(orders: ChurnHandWorked.orders, interactions: nil), isTest: [false, false, false, false]) })
+        #expect(noTest == .tooFewRows(part: "test", rows: 0, parameters: 1))
+        #expect(noTest.description.contains("larger test share"))
         let limit = try #require(churnError { try Churn(features: ChurnHandWorked.features, rocPointLimit: 1).fit(input) })
         #expect(limit.exitStatus == .usage)
         let share = try #require(churnError { try Churn(features: ChurnHandWorked.features, split: ChurnSplit(testShare: 2)).fit(input) })

@@ -69,6 +69,9 @@ public enum ChurnError: ClienteleError, Equatable {
             let which = churners == 0 ? "no churner" : "only churners"
             return "churn: the \(part) rows (\(rows)) contain \(which), so a churn model cannot be fitted or judged; choose a --calibration-end with both returning and lapsed customers, or use more customers"
         case let .tooFewRows(part, rows, parameters):
+            if part == "test" {
+                return "churn: the test split has \(rows) rows, so the model cannot be judged; use more customers or a larger test share"
+            }
             return "churn: \(part) rows=\(rows) should be >= parameters=\(parameters) (intercept + features); use more customers or fewer features"
         case let .constantFeature(name, value):
             return "churn: feature \"\(name)\" is \(value) for every training customer (standard deviation 0); drop it from the churn features"
