@@ -46,18 +46,19 @@ struct CLVModelTests {
 
     @Test("no positive repeat spend: Gamma-Gamma skipped with its reason, BG/NBD and P(alive) still reported")
     func gammaGammaSkipped() throws {
-        // Every repeat order is a full refund (net 0): x > 0 but no positive mean repeat spend.
-        var rows = [(Int, Int32, Int64)]()
-        for c in 0..<40 {
-            rows.append((c, Int32(c % 7), 1000))
-            for k in 0..<(c % 4) { rows.append((c, Int32(10 + 9 * k + c % 5), 0)) }
-        }
-        let orders = clvOrders(customers: 40, rows)
-        let fit = try CLVModel().fit(orders: orders, calibrationEnd: CalendarDay(daysSinceEpoch: 30), asOf: CalendarDay(daysSinceEpoch: 60),
-                                     historicalValue: [Double](repeating: 10, count: 40))
+        // The generated customers, with every order refunded to a net value of 0: x > 0 but no
+        // positive mean repeat spend.
+        let (loaded, population) = try clvGenerated(customers: 2000, seed: 7)
+        var orders = loaded.orders
+        orders.netCents = [Int64](repeating: 0, count: orders.count)
+        let n = orders.customerCount
+        let fit = try CLVModel().fit(orders: orders, calibrationEnd: population.calibrationEnd, asOf: population.asOf,
+                                     historicalValue: [Double](repeating: 10, count: n))
         #expect(fit.gammaGamma == nil)
         guard case .noPositiveRepeatSpend = try #require(fit.gammaGammaSkipped) else { Issue.record("wrong reason"); return }
+        #expect(fit.bgnbd.converged)
         #expect(fit.predictions.probabilityAlive.allSatisfy { $0 >= 0 && $0 <= 1 })
+        #expect(fit.predictions.expectedPurchases.allSatisfy { $0.isFinite })
         #expect(fit.predictions.predictedCLV.allSatisfy { $0.isNaN })
         #expect(fit.valueMatrix.customers == 0)
     }

@@ -27,17 +27,18 @@ public struct BFGSMinimizer: Sendable {
     public var functionTolerance: Double
     /// The largest ‖∇f‖∞ accepted with `functionTolerance`. Default 10⁻⁷ (lifetimes' `tol`).
     public var acceptableGradient: Double
-    /// Iteration limit. Default 500.
+    /// Iteration limit. Default 200 (likelihoods of a few parameters converge in far fewer; a
+    /// run that needs more is drifting along a ridge and should be reported, not awaited).
     public var maximumIterations: Int
-    /// Evaluation limit, line searches included. Default 2 000.
+    /// Evaluation limit, line searches included. Default 1 000.
     public var maximumEvaluations: Int
     /// Longest first step of a line search along the initial steepest-descent direction, in
     /// the variables' units (log-parameters: 1 = a factor e). Default 1.
     public var maximumInitialStep: Double
 
     public init(gradientTolerance: Double = 1e-9, functionTolerance: Double = 1e-14,
-                acceptableGradient: Double = 1e-7, maximumIterations: Int = 500,
-                maximumEvaluations: Int = 2_000, maximumInitialStep: Double = 1) {
+                acceptableGradient: Double = 1e-7, maximumIterations: Int = 200,
+                maximumEvaluations: Int = 1_000, maximumInitialStep: Double = 1) {
         self.gradientTolerance = gradientTolerance
         self.functionTolerance = functionTolerance
         self.acceptableGradient = acceptableGradient
