@@ -37,41 +37,23 @@ struct LogisticPass {
     static let blockRows = 2_048
 
     /// Runs the pass over `rows` rows of `design` (row-major, `k` columns) with `labels` (0 or 1).
+    /// Each thread takes a contiguous run of blocks and returns one `LogisticBlockSums` per block.
     /// - Complexity: O(n k²) flops, one read of the design; `threads` threads.
     init(design: [Double], labels: [Double], rows: Int, k: Int, beta: [Double], threads: Int) {
         precondition(k >= 1 && design.count == rows * k && labels.count == rows && beta.count == k,
                      "logistic pass: design \(design.count) for \(rows)×\(k), labels \(labels.count), beta \(beta.count)")
         let blocks = (rows + Self.blockRows - 1) / Self.blockRows
-        var blockLogLikelihood = [Double](repeating: 0, count: blocks)
-        var blockGradient = [Double](repeating: 0, count: blocks * k)
-        var blockInformation = [Double](repeating: 0, count: blocks * k * k)
-        var blockCounts = [Int](repeating: 0, count: blocks * 2)
         let parts = splitRange(blocks, parts: max(1, min(threads, blocks)))
-        design.withUnsafeBufferPointer { z in
-            labels.withUnsafeBufferPointer { y in
-                beta.withUnsafeBufferPointer { b in
-                    blockLogLikelihood.withUnsafeMutableBufferPointer { ll in
-                        blockGradient.withUnsafeMutableBufferPointer { g in
-                            blockInformation.withUnsafeMutableBufferPointer { h in
-                                blockCounts.withUnsafeMutableBufferPointer { counts in
-                                    parallelFor(parts.count) { t in
-                                        var scaled = [Double](repeating: 0, count: Self.blockRows * k)
-                                        for block in parts[t] {
-                                            let first = block * Self.blockRows
-                                            let count = min(Self.blockRows, rows - first)
-                                            let summary = Self.blockUnchecked(
-                                                z: UnsafeBufferPointer(rebasing: z[(first * k)..<((first + count) * k)]),
-                                                y: UnsafeBufferPointer(rebasing: y[first..<(first + count)]), k: k, beta: b,
-                                                scaled: &scaled,
-                                                gradient: UnsafeMutableBufferPointer(rebasing: g[(block * k)..<((block + 1) * k)]),
-                                                information: UnsafeMutableBufferPointer(rebasing: h[(block * k * k)..<((block + 1) * k * k)]))
-                                            ll[block] = summary.logLikelihood
-                                            counts[2 * block] = summary.misclassified
-                                            counts[2 * block + 1] = summary.saturated
-                                        }
-                                    }
-                                }
-                            }
+        var partials = [[LogisticBlockSums]](repeating: [], count: parts.count)
+        parallelEach(&partials) { t, sums in
+            var scaled = [Double](repeating: 0, count: Self.blockRows * k)
+            sums = parts[t].map { block in
+                let rowRange = (block * Self.blockRows)..<min(rows, (block + 1) * Self.blockRows)
+                return design.withUnsafeBufferPointer { z in
+                    labels.withUnsafeBufferPointer { y in
+                        beta.withUnsafeBufferPointer { b in
+                            Self.blockUnchecked(z: UnsafeBufferPointer(rebasing: z[(rowRange.lowerBound * k)..<(rowRange.upperBound * k)]),
+                                                y: UnsafeBufferPointer(rebasing: y[rowRange]), k: k, beta: b, scaled: &scaled)
                         }
                     }
                 }
@@ -79,12 +61,12 @@ struct LogisticPass {
         }
         gradient = [Double](repeating: 0, count: k)
         information = [Double](repeating: 0, count: k * k)
-        for block in 0..<blocks {
-            logLikelihood += blockLogLikelihood[block]
-            for j in 0..<k { gradient[j] += blockGradient[block * k + j] }
-            for i in 0..<k { for j in i..<k { information[i * k + j] += blockInformation[block * k * k + i * k + j] } }
-            misclassified += blockCounts[2 * block]
-            saturated += blockCounts[2 * block + 1]
+        for block in partials.joined() {  // block order, whatever the thread count
+            logLikelihood += block.logLikelihood
+            for j in 0..<k { gradient[j] += block.gradient[j] }
+            for i in 0..<k { for j in i..<k { information[i * k + j] += block.information[i * k + j] } }
+            misclassified += block.misclassified
+            saturated += block.saturated
         }
         for i in 0..<k { for j in 0..<i { information[i * k + j] = information[j * k + i] } }
     }
@@ -96,38 +78,50 @@ struct LogisticPass {
     /// thread pool from 2,048 × 7 up (measured: 2.4× the CPU time of one thread, with the cores
     /// already busy with our own blocks), while `dsyrk` of this shape stays on the calling thread.
     ///
-    /// Assumes `z` holds `rows × k` values with `rows = y.count`, `beta`/`gradient` k values,
-    /// `information` k × k, and `scaled` at least `rows × k` (checked before any pointer use).
+    /// Assumes `z` holds `rows × k` values with `rows = y.count`, `beta` k values and `scaled` at
+    /// least `rows × k` (checked before any pointer use).
     private static func blockUnchecked(z: UnsafeBufferPointer<Double>, y: UnsafeBufferPointer<Double>, k: Int,
-                                       beta: UnsafeBufferPointer<Double>, scaled: inout [Double],
-                                       gradient: UnsafeMutableBufferPointer<Double>,
-                                       information: UnsafeMutableBufferPointer<Double>) -> (logLikelihood: Double, misclassified: Int, saturated: Int) {
+                                       beta: UnsafeBufferPointer<Double>, scaled: inout [Double]) -> LogisticBlockSums {
         let rows = y.count
-        precondition(rows >= 1 && z.count == rows * k && beta.count == k && gradient.count == k && information.count == k * k
-                     && scaled.count >= rows * k, "logistic block: inconsistent sizes")
+        precondition(rows >= 1 && z.count == rows * k && beta.count == k && scaled.count >= rows * k, "logistic block: inconsistent sizes")
         var logLikelihood = 0.0, misclassified = 0, saturated = 0
-        for j in 0..<k { gradient[j] = 0 }
-        scaled.withUnsafeMutableBufferPointer { scaled in
-            for i in 0..<rows {
-                let row = i * k
-                var t = 0.0
-                for j in 0..<k { t += z[row + j] * beta[j] }
-                let positive = y[i] > 0.5
-                let half = exp(-0.5 * abs(t)), e = half * half, inverse = 1 / (1 + e)
-                logLikelihood += (positive ? t : 0) - (max(t, 0) + log1p(e))
-                // residual y − p: for y = 1 it is 1 − p, computed as the complement directly.
-                let residual = positive ? (t >= 0 ? e * inverse : inverse) : -(t >= 0 ? inverse : e * inverse)
-                let root = half * inverse  // √(p (1 − p)) = e^(−|t|/2) / (1 + e^−|t|)
-                for j in 0..<k {
-                    gradient[j] += residual * z[row + j]
-                    scaled[row + j] = root * z[row + j]
+        var gradient = [Double](repeating: 0, count: k), information = [Double](repeating: 0, count: k * k)
+        gradient.withUnsafeMutableBufferPointer { g in
+            scaled.withUnsafeMutableBufferPointer { scaled in
+                for i in 0..<rows {
+                    let row = i * k
+                    var t = 0.0
+                    for j in 0..<k { t += z[row + j] * beta[j] }
+                    let positive = y[i] > 0.5
+                    let half = exp(-0.5 * abs(t)), e = half * half, inverse = 1 / (1 + e)
+                    logLikelihood += (positive ? t : 0) - (max(t, 0) + log1p(e))
+                    // residual y − p: for y = 1 it is 1 − p, computed as the complement directly.
+                    let residual = positive ? (t >= 0 ? e * inverse : inverse) : -(t >= 0 ? inverse : e * inverse)
+                    let root = half * inverse  // √(p (1 − p)) = e^(−|t|/2) / (1 + e^−|t|)
+                    for j in 0..<k {
+                        g[j] += residual * z[row + j]
+                        scaled[row + j] = root * z[row + j]
+                    }
+                    if positive ? t <= 0 : t >= 0 { misclassified += 1 }
+                    if abs(t) > 36 { saturated += 1 }
                 }
-                if positive ? t <= 0 : t >= 0 { misclassified += 1 }
-                if abs(t) > 36 { saturated += 1 }
             }
-            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(rows), 1,
-                        UnsafePointer(scaled.baseAddress), Int32(k), 0, information.baseAddress, Int32(k))
         }
-        return (logLikelihood, misclassified, saturated)
+        scaled.withUnsafeBufferPointer { a in
+            information.withUnsafeMutableBufferPointer { c in
+                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(rows), 1, a.baseAddress, Int32(k), 0, c.baseAddress, Int32(k))
+            }
+        }
+        return LogisticBlockSums(logLikelihood: logLikelihood, gradient: gradient, information: information,
+                                 misclassified: misclassified, saturated: saturated)
     }
+}
+
+/// One block's share of a `LogisticPass` (the information in its upper triangle only).
+struct LogisticBlockSums {
+    let logLikelihood: Double
+    let gradient: [Double]
+    let information: [Double]
+    let misclassified: Int
+    let saturated: Int
 }
