@@ -50,6 +50,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("date-format"), help: ArgumentHelp("Date layout of both exports: iso, or strptime directives such as %d/%m/%Y. (default: iso)", valueName: "format"))
     var dateFormat: String?
 
+    @Option(help: ArgumentHelp("Append this run to a SQLite history (created if missing); see `clientele history`.", valueName: "db"))
+    var history: String?
+
     @Option(help: ArgumentHelp("Random seed for the kernels that sample. (default: 42)", valueName: "n"))
     var seed: UInt64?
 
@@ -100,6 +103,7 @@ struct RunCommand: ParsableCommand {
         }
         if let maxRejectShare { config.ingest.maxRejectShare = maxRejectShare }
         if let seed { config.seed = seed }
+        if let history { config.history = history }
         if let threads { config.threads = threads }
         if quiet { config.quiet = true }
         if let format {

@@ -190,8 +190,10 @@ struct EndToEndCLITests {
                 [rfm]
                 ties = "split"
                 margin = 0.25
+                [clv]
+                enabled = false
                 """)
-            // Flags: ties and out; the job keeps margin 0.25.
+            // Flags: ties and out; the job keeps margin 0.25 (and the RFM columns alone, as in the fixture).
             let a = try CLI.run(["run", "job.toml", "--rfm-ties", "share", "--out", "from-flag", "--quiet"], in: scratch.path)
             #expect(a.status == 0, "\(a.stderr)")
             #expect(try entries(scratch.path) == ["from-flag", "job.toml"])

@@ -11,9 +11,9 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
 
     static let unknownKeys: [JobFileErrorCase] = [
         .init(name: "an unknown section", toml: "[input]\npath = \"t.csv\"\n",
-              reason: "unknown key \"input\"; known keys here: transactions, interactions, run, rfm"),
+              reason: "unknown key \"input\"; known keys here: transactions, interactions, run, rfm, clv"),
         .init(name: "a misspelt run key", toml: "[run]\noutt = \"reports\"\n",
-              reason: "unknown key \"run.outt\"; known keys here: out, as_of, calibration_end, on_bad_row, max_reject_share, seed, threads, quiet, format"),
+              reason: "unknown key \"run.outt\"; known keys here: out, as_of, calibration_end, on_bad_row, max_reject_share, seed, threads, quiet, format, history"),
         .init(name: "an unknown transactions key", toml: "[transactions]\npath = \"t.csv\"\nencoding = \"latin1\"\n",
               reason: "unknown key \"transactions.encoding\"; known keys here: path, delimiter, date_format, decimal, amount_from, columns"),
         .init(name: "an unknown transactions column", toml: "[transactions.columns]\ncustomer = \"Kunde\"\n",

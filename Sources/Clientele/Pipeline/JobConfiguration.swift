@@ -17,6 +17,8 @@ public struct JobConfiguration: Sendable {
     public var rfm = RFMScorer()
     public var clv = CLVSettings()
     public var seed: UInt64 = 42
+    /// SQLite run history to append this run to (`--history DB`), or nil.
+    public var history: String?
     /// Threads; default every core.
     public var threads: Int = defaultThreadCount()
     public var quiet = false

@@ -34,6 +34,11 @@ import TOMLKit
 /// margin = 0.3
 /// [rfm.segments]             # optional: one row of names per R score
 /// 1 = ["Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose Them"]
+///
+/// [clv]
+/// enabled = true
+/// horizon_months = 12
+/// monthly_discount_rate = 0.01
 /// ```
 public struct JobFile: Sendable {
     public var path: String
@@ -52,7 +57,7 @@ public struct JobFile: Sendable {
 
         var config = base
         let reader = Reader(path: path, folder: folder(of: path))
-        try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm"], in: "")
+        try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv"], in: "")
         if let t = try reader.table(table, "transactions") {
             try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "amount_from", "columns"], in: "transactions")
             config.transactions = try reader.source(t, existing: config.transactions, section: "transactions")
@@ -95,8 +100,9 @@ public struct JobFile: Sendable {
             if let s = try reader.range(t, "recommend_scale", "interactions") { config.interactionColumns.recommendScale = s }
         }
         if let r = try reader.table(table, "run") {
-            try reader.allow(r, keys: ["out", "as_of", "calibration_end", "on_bad_row", "max_reject_share", "seed", "threads", "quiet", "format"], in: "run")
+            try reader.allow(r, keys: ["out", "as_of", "calibration_end", "on_bad_row", "max_reject_share", "seed", "threads", "quiet", "format", "history"], in: "run")
             if let v = try reader.string(r, "out", "run") { config.out = reader.resolve(v) }
+            if let v = try reader.string(r, "history", "run") { config.history = reader.resolve(v) }
             if let v = try reader.day(r, "as_of", "run") { config.asOf = v }
             if let v = try reader.day(r, "calibration_end", "run") { config.calibrationEnd = v }
             if let v = try reader.string(r, "on_bad_row", "run") {
@@ -138,6 +144,18 @@ public struct JobFile: Sendable {
                 }
                 do { config.rfm.segments = try SegmentMap(rows: rows) } catch { throw reader.error("rfm.segments: \(error.reason)") }
                 if r["quantiles"] == nil { config.rfm.quantiles = rows.count }
+            }
+        }
+        if let c = try reader.table(table, "clv") {
+            try reader.allow(c, keys: ["enabled", "horizon_months", "monthly_discount_rate"], in: "clv")
+            if let v = try reader.bool(c, "enabled", "clv") { config.clv.enabled = v }
+            if let v = try reader.int(c, "horizon_months", "clv") {
+                guard v >= 1, v <= 600 else { throw reader.error("clv.horizon_months = \(v): must be between 1 and 600") }
+                config.clv.model.forecast.horizonMonths = v
+            }
+            if let v = try reader.double(c, "monthly_discount_rate", "clv") {
+                guard v >= 0, v < 1 else { throw reader.error("clv.monthly_discount_rate = \(v): must be in [0, 1)") }
+                config.clv.model.forecast.monthlyDiscountRate = v
             }
         }
         return config

@@ -161,7 +161,18 @@ public struct Run: Sendable {
             report.timings = timings
             try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: folder.path("report.md"))
             try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
-            try folder.commit()
+            if let path = config.history {
+                // The report swap runs inside the history transaction, just before COMMIT: a failed
+                // swap rolls the history back, so both land or neither does.
+                logger.info("recording the run", metadata: ["history": "\(path)"])
+                var run = try HistoryRun(report: report, rfm: rfm, customers: transactions.customers)
+                if let clv = clvFit {  // rows are the scored customers, in rfm order
+                    run.customers.predictedCLV = rfm.customers.map { clv.predictions.predictedCLV[Int($0)] }
+                }
+                _ = try HistoryDatabase(path: path).record(run, beforeCommit: { try folder.commit() })
+            } else {
+                try folder.commit()
+            }
             try? FileManager.default.removeItem(atPath: rejectsPath)  // a stale one from an earlier failed run
         } catch {
             folder.abandon()
