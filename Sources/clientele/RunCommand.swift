@@ -50,6 +50,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("date-format"), help: ArgumentHelp("Date layout of both exports: iso, or strptime directives such as %d/%m/%Y. (default: iso)", valueName: "format"))
     var dateFormat: String?
 
+    @Option(help: ArgumentHelp("Number of k-means clusters. (default: 5)", valueName: "n"))
+    var k: Int?
+
+    @Option(name: .customLong("k-range"), help: ArgumentHelp("Choose k by silhouette (on a seeded sample of 10,000) within this range, e.g. 2-8.", valueName: "a-b"))
+    var kRange: String?
+
     @Option(help: ArgumentHelp("Append this run to a SQLite history (created if missing); see `clientele history`.", valueName: "db"))
     var history: String?
 
@@ -104,6 +110,11 @@ struct RunCommand: ParsableCommand {
         if let maxRejectShare { config.ingest.maxRejectShare = maxRejectShare }
         if let seed { config.seed = seed }
         if let history { config.history = history }
+        if let k {
+            guard k >= 1, k <= 1000 else { throw ConfigurationError.invalid("--k \(k): must be between 1 and 1000") }
+            config.clusters.model.clusters = .fixed(k)
+        }
+        if let kRange { config.clusters.model.clusters = .silhouette(try parseKRange(kRange, option: "--k-range")) }
         if let threads { config.threads = threads }
         if quiet { config.quiet = true }
         if let format {

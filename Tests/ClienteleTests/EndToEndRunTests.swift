@@ -46,7 +46,7 @@ struct FailingRunCase: Sendable, CustomTestStringConvertible {
 @Suite("Run, end to end")
 struct EndToEndRunTests {
     static let customersHeader = "customer_id,first_order_date,last_order_date,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_cell,segment,historical_clv"
-    static let clvColumns = ",p_alive,expected_purchases,expected_order_value,predicted_clv,value_quadrant"
+    static let clvColumns = ",cluster,p_alive,expected_purchases,expected_order_value,predicted_clv,value_quadrant"
     static let segmentsHeader = "segment,customers,share,revenue,revenue_share,mean_recency_days,mean_frequency,mean_monetary"
     static let rejectsHeader = "file,line,column,reason,raw_line"
 
@@ -58,14 +58,14 @@ struct EndToEndRunTests {
     static func status(_ error: any Error) -> Clientele.ExitStatus { (error as? any ClienteleError)?.exitStatus ?? .software }
 
     @Test("a run writes the contract's files, headers and report.json sections", arguments: [
-        (BadRowPolicy.fail, false, ["clv_model.json", "customers.csv", "report.json", "report.md", "segments.csv"]),
-        (.skip, false, ["clv_model.json", "customers.csv", "rejects.csv", "report.json", "report.md", "segments.csv"]),
-        (.fail, true, ["clv_model.json", "customers.csv", "report.json", "report.md", "segments.csv"]),
+        (BadRowPolicy.fail, false, ["clusters.csv", "clv_model.json", "customers.csv", "report.json", "report.md", "segments.csv"]),
+        (.skip, false, ["clusters.csv", "clv_model.json", "customers.csv", "rejects.csv", "report.json", "report.md", "segments.csv"]),
+        (.fail, true, ["clusters.csv", "clv_model.json", "customers.csv", "report.json", "report.md", "segments.csv"]),
     ])
     func outputFolder(policy: BadRowPolicy, withInteractions: Bool, files: [String]) throws {
         try withScratch { scratch in
             var config = configuration(transactions: Package.fixture("rfm/transactions.csv"), out: scratch.join("report"),
-                                       interactions: withInteractions ? Package.fixture("e2e/interactions.csv") : nil, clv: true)
+                                       interactions: withInteractions ? Package.fixture("e2e/interactions.csv") : nil, clv: true, clusters: true)
             config.ingest.onBadRow = policy
             _ = try Run(configuration: config).execute()
             let report = scratch.join("report")
@@ -76,10 +76,13 @@ struct EndToEndRunTests {
             if policy == .skip {
                 #expect(try text(report + "/rejects.csv") == Self.rejectsHeader + "\n", "no bad rows: header only")
             }
+            let clusters = try text(report + "/clusters.csv").split(separator: "\n")
+            #expect(clusters.first == "cluster,customers,share,mean_recency_days,mean_frequency,mean_monetary")
+            #expect(clusters.dropFirst().compactMap { Int($0.split(separator: ",")[1]) }.reduce(0, +) == 13, "every customer in one cluster")
             #expect(try text(report + "/report.md").hasPrefix("# "))
 
             let json = try reportJSON(report)
-            for key in ["tool", "started_at", "settings", "inputs", "customers", "rfm", "clv", "skipped", "timings", "outputs"] {
+            for key in ["tool", "started_at", "settings", "inputs", "customers", "rfm", "clv", "clusters", "skipped", "timings", "outputs"] {
                 #expect(json[key] != nil, "report.json lacks \(key)")
             }
             #expect(Set(try #require(json["outputs"] as? [String])) == Set(files))

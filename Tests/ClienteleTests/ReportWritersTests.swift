@@ -67,13 +67,13 @@ struct ReportWritersTests {
     @Test("report.json has snake_case keys in sorted order, unescaped slashes and a final newline")
     func jsonShape() throws {
         try withScratch { scratch in
-            _ = try Run(configuration: configuration(transactions: Package.fixture("rfm/transactions.csv"), out: scratch.join("report"), clv: true)).execute()
+            _ = try Run(configuration: configuration(transactions: Package.fixture("rfm/transactions.csv"), out: scratch.join("report"), clv: true, clusters: true)).execute()
             let json = try text(scratch.join("report/report.json"))
             #expect(json.hasSuffix("}\n"))
             #expect(json.contains("\"path\" : \"\(Package.fixture("rfm/transactions.csv"))\""))
             let topLevel = json.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.dropFirst(3).prefix { $0 != "\"" } }
             #expect(topLevel == topLevel.sorted())
-            #expect(topLevel.map(String.init) == ["clv", "customers", "inputs", "outputs", "rfm", "settings", "skipped", "started_at", "timings", "tool"])
+            #expect(topLevel.map(String.init) == ["clusters", "clv", "customers", "inputs", "outputs", "rfm", "settings", "skipped", "started_at", "timings", "tool"])
             #expect(!json.contains("asOf") && !json.contains("rowsRead"), "keys are snake_case")
         }
     }

@@ -16,6 +16,7 @@ public struct JobConfiguration: Sendable {
     public var ingest = IngestOptions()
     public var rfm = RFMScorer()
     public var clv = CLVSettings()
+    public var clusters = ClusterSettings()
     public var seed: UInt64 = 42
     /// SQLite run history to append this run to (`--history DB`), or nil.
     public var history: String?
@@ -54,6 +55,13 @@ public struct JobConfiguration: Sendable {
 public struct CLVSettings: Sendable {
     public var enabled = true
     public var model = CLVModel()
+    public init() {}
+}
+
+/// K-means settings: whether it runs, and the model (k fixed or chosen by silhouette, restarts).
+public struct ClusterSettings: Sendable {
+    public var enabled = true
+    public var model = KMeans()
     public init() {}
 }
 

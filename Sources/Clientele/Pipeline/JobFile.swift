@@ -57,7 +57,7 @@ public struct JobFile: Sendable {
 
         var config = base
         let reader = Reader(path: path, folder: folder(of: path))
-        try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv"], in: "")
+        try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv", "clusters"], in: "")
         if let t = try reader.table(table, "transactions") {
             try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "amount_from", "columns"], in: "transactions")
             config.transactions = try reader.source(t, existing: config.transactions, section: "transactions")
@@ -144,6 +144,21 @@ public struct JobFile: Sendable {
                 }
                 do { config.rfm.segments = try SegmentMap(rows: rows) } catch { throw reader.error("rfm.segments: \(error.reason)") }
                 if r["quantiles"] == nil { config.rfm.quantiles = rows.count }
+            }
+        }
+        if let c = try reader.table(table, "clusters") {
+            try reader.allow(c, keys: ["enabled", "k", "k_range", "restarts"], in: "clusters")
+            if let v = try reader.bool(c, "enabled", "clusters") { config.clusters.enabled = v }
+            if let v = try reader.int(c, "k", "clusters") {
+                guard v >= 1, v <= 1000 else { throw reader.error("clusters.k = \(v): must be between 1 and 1000") }
+                config.clusters.model.clusters = .fixed(v)
+            }
+            if let v = try reader.string(c, "k_range", "clusters") {
+                do { config.clusters.model.clusters = .silhouette(try parseKRange(v, option: "clusters.k_range")) } catch { throw reader.error(error.description) }
+            }
+            if let v = try reader.int(c, "restarts", "clusters") {
+                guard v >= 1, v <= 100 else { throw reader.error("clusters.restarts = \(v): must be between 1 and 100") }
+                config.clusters.model.restarts = v
             }
         }
         if let c = try reader.table(table, "clv") {
@@ -248,4 +263,13 @@ public struct JobFile: Sendable {
 func folder(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "" }
     return slash == path.startIndex ? "/" : String(path[..<slash])
+}
+
+/// Parses a k range such as `2-8` (2 ≤ a < b).
+public func parseKRange(_ text: String, option: String) throws(ConfigurationError) -> ClosedRange<Int> {
+    let parts = text.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count == 2, let a = parts[0], let b = parts[1], a >= 2, b > a, b <= 1000 else {
+        throw .invalid("\(option) \(text): use two whole numbers a-b with 2 ≤ a < b, e.g. 2-8")
+    }
+    return a...b
 }

@@ -83,6 +83,26 @@ public struct Run: Sendable {
         lap("rfm", since: t)
         var skipped = Self.skippedSections(config: config)
 
+        // Clusters: k-means on standardised log recency, frequency and monetary (DESIGN), seeded.
+        t = clock.now
+        var clusterFit: KMeansFit?
+        if config.clusters.enabled {
+            logger.info("clustering", metadata: ["k": "\(config.clusters.model.clusters)"])
+            var kmeans = config.clusters.model
+            kmeans.seed = config.seed
+            kmeans.threads = config.threads
+            do {
+                let features = try KMeansFeatures.rfm(recencyDays: rfm.recencyDays.map(Double.init), frequency: rfm.frequency.map(Double.init),
+                                                      monetary: rfm.monetaryCents.map { Double($0) / 100 })
+                clusterFit = try kmeans.fit(features)
+            } catch {
+                skipped.append(.init(section: "clusters", reason: error.description))
+            }
+        } else {
+            skipped.append(.init(section: "clusters", reason: "disabled in the job file ([clusters] enabled = false)"))
+        }
+        lap("clusters", since: t)
+
         // Predicted value: BG/NBD + Gamma-Gamma fitted on the calibration period, judged on the holdout.
         t = clock.now
         var clvFit: CLVModelFit?
@@ -140,15 +160,20 @@ public struct Run: Sendable {
                       meanMonetary: $0.meanMonetary)
             }),
             clv: clvFit.map(CLVReport.init),
+            clusters: clusterFit.map(ClusterReport.init),
             skipped: skipped,
             timings: [:],
             outputs: ["customers.csv", "segments.csv", "report.json", "report.md"] + (clvFit == nil ? [] : ["clv_model.json"])
+                + (clusterFit == nil ? [] : ["clusters.csv"])
                 + (config.ingest.onBadRow == .skip ? ["rejects.csv"] : []))
 
         let folder = try OutputFolder(config.out)
         do {
-            try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, clv: clvFit, threads: config.threads)
+            try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, clusters: clusterFit, clv: clvFit, threads: config.threads)
                 .write(to: folder.path("customers.csv"))
+            if let clusters = report.clusters {
+                try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: folder.path("clusters.csv"))
+            }
             if let clv = report.clv {
                 try FileSink.write(try JSONReportWriter.bytes(of: clv, file: "clv_model.json"), to: folder.path("clv_model.json"))
             }
@@ -169,6 +194,7 @@ public struct Run: Sendable {
                 if let clv = clvFit {  // rows are the scored customers, in rfm order
                     run.customers.predictedCLV = rfm.customers.map { clv.predictions.predictedCLV[Int($0)] }
                 }
+                if let clusters = clusterFit { run.customers.cluster = clusters.labels.map { $0 + 1 } }
                 _ = try HistoryDatabase(path: path).record(run, beforeCommit: { try folder.commit() })
             } else {
                 try folder.commit()

@@ -9,6 +9,8 @@ struct CustomersCSVWriter {
     let customers: CustomerIndex
     let activity: CustomerActivity
     let rfm: RFMResult
+    /// The `cluster` column (labels by row, written 1-based); nil when k-means did not run.
+    var clusters: KMeansFit?
     /// Predictive CLV columns, indexed by customer id; nil when the model did not run.
     var clv: CLVModelFit?
     var threads = 2
@@ -20,7 +22,8 @@ struct CustomersCSVWriter {
     func write(to path: String) throws(ReportError) {
         let sink = try FileSink(path: path)
         var head = ByteBuffer()
-        head.text((Self.header + (clv == nil ? [] : Self.clvHeader)).joined(separator: ",")); head.newline()
+        head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + (clv == nil ? [] : Self.clvHeader)).joined(separator: ","))
+        head.newline()
         try sink.write(head.bytes)
         let names = rfm.scorer.segments.names.map { name -> [UInt8] in
             var b = ByteBuffer(); b.field(name); return b.bytes
@@ -64,6 +67,7 @@ struct CustomersCSVWriter {
         b.int(rfm.m[row])
         b.comma(); b.bytes.append(contentsOf: names[Int(rfm.segment[row])])
         b.comma(); b.cents(Int64(rfm.historicalCLVCents[row]))
+        if let clusters { b.comma(); b.int(clusters.labels[row] + 1) }
         if let clv {
             let p = clv.predictions, k = Int(c)
             b.comma(); b.double(p.probabilityAlive[k])

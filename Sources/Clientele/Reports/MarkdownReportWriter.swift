@@ -35,6 +35,7 @@ struct MarkdownReportWriter {
             md += "\(g.meanRecencyDays.map { format($0, digits: 1) } ?? "—") | \(g.meanFrequency.map { format($0, digits: 2) } ?? "—") | "
             md += "\(g.meanMonetary.map(money) ?? "—") |\n"
         }
+        if let clusters = report.clusters { md += clusterSection(clusters) }
         if let clv = report.clv { md += clvSection(clv) }
         if !report.skipped.isEmpty {
             md += "\n## Not run\n\n"
@@ -43,6 +44,18 @@ struct MarkdownReportWriter {
         md += "\n## Timings\n\n| stage | seconds |\n|---|---:|\n"
         for (stage, seconds) in report.timings.sorted(by: { $0.key < $1.key }) { md += "| \(stage) | \(format(seconds, digits: 3)) |\n" }
         md += "\n_clientele \(report.tool.version), started \(report.startedAt)_\n"
+        return md
+    }
+
+    private func clusterSection(_ c: ClusterReport) -> String {
+        var md = "\n## Clusters (k-means, k = \(c.k))\n\n"
+        md += "Features: \(c.features.joined(separator: ", ")), standardised; \(c.restarts) restarts, "
+        md += "inertia \(c.inertia.map { format($0, digits: 1) } ?? "—"), \(c.iterations) iterations\(c.converged ? "" : " (**not converged**)").\n\n"
+        md += "| cluster | customers | share | " + c.profileNames.map { "mean \($0)" }.joined(separator: " | ") + " |\n"
+        md += "|---:|---:|---:|" + String(repeating: "---:|", count: c.profileNames.count) + "\n"
+        for p in c.profiles {
+            md += "| \(p.cluster) | \(p.customers) | \(pct(p.share)) | " + p.means.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: " | ") + " |\n"
+        }
         return md
     }
 

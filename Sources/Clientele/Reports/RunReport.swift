@@ -81,6 +81,8 @@ public struct RunReport: Codable, Sendable {
     public var rfm: RFM
     /// Predictive CLV (BG/NBD + Gamma-Gamma); nil when it did not run (see `skipped`).
     public var clv: CLVReport?
+    /// K-means clusters; nil when they did not run (see `skipped`).
+    public var clusters: ClusterReport?
     public var skipped: [Skipped]
     /// Seconds per stage.
     public var timings: [String: Double]
