@@ -31,7 +31,7 @@ TIES="${TIES:-share}"
 SEED="${SEED:-11}"
 GENERATOR="${GENERATOR:-clientele}"
 VERIFY="${VERIFY:-1}"
-TOOLS="${TOOLS:-clientele duckdb polars}"
+TOOLS="${TOOLS:-clientele clientele-full duckdb polars}"
 CLIENTELE="${CLIENTELE:-$root/.build/release/clientele}"
 
 [[ -x /usr/bin/time ]] || { echo "error: /usr/bin/time not found (apt-get install time)" >&2; exit 69; }
@@ -69,7 +69,11 @@ run_tool() {  # tool rep
     rm -rf "$out"; mkdir -p "$out"
     local -a cmd
     case "$tool" in
-        clientele) cmd=("$CLIENTELE" run --transactions "$tx" --interactions "$it" --out "$out/run"
+        # What the peers compute: ingest + RFM + reports (the job file turns k-means and CLV off).
+        clientele) cmd=("$CLIENTELE" run "$work/rfm-only.toml" --transactions "$tx" --interactions "$it" --out "$out/run"
+                        --rfm-ties "$TIES" --quiet) ;;
+        # The whole default pipeline: RFM, k-means, BG/NBD + Gamma-Gamma, holdout table, reports.
+        clientele-full) cmd=("$CLIENTELE" run --transactions "$tx" --interactions "$it" --out "$out/run"
                         --rfm-ties "$TIES" --quiet) ;;
         duckdb)    cmd=("$PY" "$here/peers/rfm_duckdb.py" "$tx" "$it" "$out/customers.csv" --ties "$TIES") ;;
         polars)    cmd=("$PY" "$here/peers/rfm_polars.py" "$tx" "$it" "$out/customers.csv" --ties "$TIES") ;;
@@ -80,13 +84,14 @@ run_tool() {  # tool rep
         tail -n 5 "$raw/$tool-$rep.out" >&2
         exit 70
     fi
-    if [[ "$tool" == clientele ]]; then
+    if [[ "$tool" == clientele* ]]; then
         cp "$out/run/customers.csv" "$work/$tool.customers.csv"
     else
         cp "$out/customers.csv" "$work/$tool.customers.csv"
     fi
 }
 
+printf '[clv]\nenabled = false\n[clusters]\nenabled = false\n' > "$work/rfm-only.toml"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 if awk -v l="${load_before%% *}" 'BEGIN { exit !(l > 0.5) }'; then
     echo "run_rfm_benchmark: warning: load average $load_before before the run; other work will skew timings" >&2
@@ -181,7 +186,8 @@ out.append(f"Input: `transactions.csv` {lines(tx):,} rows ({os.path.getsize(tx) 
            f"`interactions.csv` {lines(it):,} rows ({os.path.getsize(it) / 1e6:.1f} MB); warm page cache.\n")
 out.append("| tool | wall s (median) | wall s (min–max) | wall s after start-up | CPU s (user+sys) | peak RSS MB | wall ratio to Clientele | CPU ratio to Clientele | RSS ratio to Clientele |")
 out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-names = {"clientele": "Clientele (`clientele run --quiet`)", "duckdb": "DuckDB (`peers/rfm_duckdb.py`)",
+names = {"clientele": "Clientele, ingest + RFM + reports (`clientele run rfm-only.toml`)",
+         "clientele-full": "Clientele, whole pipeline (+ k-means, BG/NBD + Gamma-Gamma, holdout)", "duckdb": "DuckDB (`peers/rfm_duckdb.py`)",
          "polars": "Polars (`peers/rfm_polars.py`)"}
 for t in tools:
     s = stats[t]
