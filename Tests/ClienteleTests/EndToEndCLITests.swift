@@ -194,6 +194,8 @@ struct EndToEndCLITests {
                 enabled = false
                 [clusters]
                 enabled = false
+                [churn]
+                enabled = false
                 """)
             // Flags: ties and out; the job keeps margin 0.25 (and the RFM columns alone, as in the fixture).
             let a = try CLI.run(["run", "job.toml", "--rfm-ties", "share", "--out", "from-flag", "--quiet"], in: scratch.path)

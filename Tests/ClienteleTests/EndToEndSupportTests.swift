@@ -85,12 +85,14 @@ func csvRecords(_ text: String) -> [[String]] {
 }
 
 /// A configuration that reads `transactions` and writes `out`, everything else default but the
-/// predictive-CLV and k-means steps, which are off unless asked for: most end-to-end specifications pin the RFM
+/// predictive-CLV, k-means and churn steps, which are off unless asked for: most end-to-end specifications pin the RFM
 /// columns against hand-computed fixtures.
-func configuration(transactions: String, out: String, interactions: String? = nil, clv: Bool = false, clusters: Bool = false) -> JobConfiguration {
+func configuration(transactions: String, out: String, interactions: String? = nil, clv: Bool = false, clusters: Bool = false,
+                   churn: Bool = false) -> JobConfiguration {
     var config = JobConfiguration()
     config.clv.enabled = clv
     config.clusters.enabled = clusters
+    config.churn.enabled = churn
     config.transactions = CSVSource(path: transactions)
     config.interactions = interactions.map { CSVSource(path: $0) }
     config.out = out

@@ -17,6 +17,7 @@ public struct JobConfiguration: Sendable {
     public var rfm = RFMScorer()
     public var clv = CLVSettings()
     public var clusters = ClusterSettings()
+    public var churn = ChurnSettings()
     public var seed: UInt64 = 42
     /// SQLite run history to append this run to (`--history DB`), or nil.
     public var history: String?
@@ -55,6 +56,13 @@ public struct JobConfiguration: Sendable {
 public struct CLVSettings: Sendable {
     public var enabled = true
     public var model = CLVModel()
+    public init() {}
+}
+
+/// Churn settings: whether it runs, and the share of labelled customers held out for testing.
+public struct ChurnSettings: Sendable {
+    public var enabled = true
+    public var testShare = 0.3
     public init() {}
 }
 

@@ -57,7 +57,7 @@ public struct JobFile: Sendable {
 
         var config = base
         let reader = Reader(path: path, folder: folder(of: path))
-        try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv", "clusters"], in: "")
+        try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv", "clusters", "churn"], in: "")
         if let t = try reader.table(table, "transactions") {
             try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "amount_from", "columns"], in: "transactions")
             config.transactions = try reader.source(t, existing: config.transactions, section: "transactions")
@@ -144,6 +144,14 @@ public struct JobFile: Sendable {
                 }
                 do { config.rfm.segments = try SegmentMap(rows: rows) } catch { throw reader.error("rfm.segments: \(error.reason)") }
                 if r["quantiles"] == nil { config.rfm.quantiles = rows.count }
+            }
+        }
+        if let c = try reader.table(table, "churn") {
+            try reader.allow(c, keys: ["enabled", "test_share"], in: "churn")
+            if let v = try reader.bool(c, "enabled", "churn") { config.churn.enabled = v }
+            if let v = try reader.double(c, "test_share", "churn") {
+                guard v > 0, v < 1 else { throw reader.error("churn.test_share = \(v): must be between 0 and 1") }
+                config.churn.testShare = v
             }
         }
         if let c = try reader.table(table, "clusters") {

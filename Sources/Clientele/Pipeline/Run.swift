@@ -139,6 +139,34 @@ public struct Run: Sendable {
         }
         lap("clv", since: t)
 
+        // Churn early warning: fitted on the calibration period, judged on held-out customers.
+        t = clock.now
+        var churnFit: ChurnFit?
+        var churnRisk: [ChurnRiskRow] = []
+        if !config.churn.enabled {
+            skipped.append(.init(section: "churn", reason: "disabled in the job file ([churn] enabled = false)"))
+        } else if let end = periods.calibrationEnd {
+            logger.info("fitting the churn model", metadata: ["calibration_end": "\(end)"])
+            let churn = Churn(features: ChurnFeatures(calibrationEnd: end, asOf: asOf),
+                              split: ChurnSplit(testShare: config.churn.testShare, seed: config.seed))
+            let outcome = Result { () throws(ChurnError) in
+                try Self.churn(churn, transactions: transactions, interactions: interactions?.table, rfm: rfm, clv: clvFit)
+            }
+            switch outcome {
+            case .success(let result):
+                churnFit = result.0
+                churnRisk = result.1
+            case .failure(let error) where error.exitStatus != .software:
+                // The data or the periods cannot support the model: the rest of the report still stands.
+                skipped.append(.init(section: "churn", reason: error.description))
+            case .failure(let error):
+                throw error
+            }
+        } else {
+            skipped.append(.init(section: "churn", reason: periods.calibrationSkipReason ?? "no calibration period"))
+        }
+        lap("churn", since: t)
+
         // Reports.
         t = clock.now
         logger.info("writing the report", metadata: ["folder": "\(config.out)"])
@@ -161,16 +189,24 @@ public struct Run: Sendable {
             }),
             clv: clvFit.map(CLVReport.init),
             clusters: clusterFit.map(ClusterReport.init),
+            churn: churnFit.map { ChurnReport($0, calibrationEnd: periods.calibrationEnd!) },
             skipped: skipped,
             timings: [:],
             outputs: ["customers.csv", "segments.csv", "report.json", "report.md"] + (clvFit == nil ? [] : ["clv_model.json"])
-                + (clusterFit == nil ? [] : ["clusters.csv"])
+                + (clusterFit == nil ? [] : ["clusters.csv"]) + (churnFit == nil ? [] : ["churn_model.csv", "churn_risk.csv"])
                 + (config.ingest.onBadRow == .skip ? ["rejects.csv"] : []))
 
         let folder = try OutputFolder(config.out)
         do {
-            try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, clusters: clusterFit, clv: clvFit, threads: config.threads)
+            try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, clusters: clusterFit, clv: clvFit, churn: churnFit?.scores, threads: config.threads)
                 .write(to: folder.path("customers.csv"))
+            if let churn = report.churn {
+                try FileSink.write(ChurnModelCSVWriter(report: churn).bytes(), to: folder.path("churn_model.csv"))
+                var segmentOf = [String](repeating: "", count: transactions.customers.count)
+                for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = config.rfm.segments.names[Int(rfm.segment[row])] }
+                try FileSink.write(ChurnRiskCSVWriter(rows: churnRisk, customers: transactions.customers, segmentOf: { segmentOf[Int($0)] }).bytes(),
+                                   to: folder.path("churn_risk.csv"))
+            }
             if let clusters = report.clusters {
                 try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: folder.path("clusters.csv"))
             }
@@ -195,6 +231,7 @@ public struct Run: Sendable {
                     run.customers.predictedCLV = rfm.customers.map { clv.predictions.predictedCLV[Int($0)] }
                 }
                 if let clusters = clusterFit { run.customers.cluster = clusters.labels.map { $0 + 1 } }
+                if let churn = churnFit { run.customers.churnProbability = rfm.customers.map { churn.scores.probability(of: $0) ?? .nan } }
                 _ = try HistoryDatabase(path: path).record(run, beforeCommit: { try folder.commit() })
             } else {
                 try folder.commit()
@@ -205,6 +242,19 @@ public struct Run: Sendable {
             throw error
         }
         return Outcome(report: report, folder: folder.finalPath)
+    }
+
+    /// Fits the churn model and ranks current customers by value at risk: predicted CLV, or
+    /// historical CLV when the predictive model did not run.
+    static func churn(_ churn: Churn, transactions: TransactionLoader.Loaded, interactions: InteractionTable?,
+                      rfm: RFMResult, clv: CLVModelFit?) throws(ChurnError) -> (ChurnFit, [ChurnRiskRow]) {
+        let fit = try churn.fit(ChurnInput(orders: transactions.orders, interactions: interactions, customers: transactions.customers))
+        var value = [Double](repeating: 0, count: transactions.customers.count)
+        for (row, c) in rfm.customers.enumerated() {
+            let predicted = clv?.predictions.predictedCLV[Int(c)] ?? .nan
+            value[Int(c)] = predicted.isFinite ? predicted : rfm.historicalCLVCents[row] / 100
+        }
+        return (fit, try fit.scores.riskRanking(values: value))
     }
 
     static func inputFile(_ role: String, _ a: FileAccounting) -> RunReport.InputFile {

@@ -13,6 +13,8 @@ struct CustomersCSVWriter {
     var clusters: KMeansFit?
     /// Predictive CLV columns, indexed by customer id; nil when the model did not run.
     var clv: CLVModelFit?
+    /// `churn_probability` by customer id; nil when the churn model did not run.
+    var churn: ChurnScores?
     var threads = 2
 
     static let clvHeader = ["p_alive", "expected_purchases", "expected_order_value", "predicted_clv", "value_quadrant"]
@@ -22,7 +24,7 @@ struct CustomersCSVWriter {
     func write(to path: String) throws(ReportError) {
         let sink = try FileSink(path: path)
         var head = ByteBuffer()
-        head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + (clv == nil ? [] : Self.clvHeader)).joined(separator: ","))
+        head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + (clv == nil ? [] : Self.clvHeader) + (churn == nil ? [] : ["churn_probability"])).joined(separator: ","))
         head.newline()
         try sink.write(head.bytes)
         let names = rfm.scorer.segments.names.map { name -> [UInt8] in
@@ -76,6 +78,7 @@ struct CustomersCSVWriter {
             b.comma(); b.money(p.predictedCLV[k])
             b.comma(); if let q = clv.valueMatrix.quadrant(of: k) { b.text(q.name) }
         }
+        if let churn { b.comma(); if let p = churn.probability(of: c) { b.double(p) } }
         b.newline()
     }
 }

@@ -83,6 +83,8 @@ public struct RunReport: Codable, Sendable {
     public var clv: CLVReport?
     /// K-means clusters; nil when they did not run (see `skipped`).
     public var clusters: ClusterReport?
+    /// The churn model and its evaluation; nil when it did not run (see `skipped`).
+    public var churn: ChurnReport?
     public var skipped: [Skipped]
     /// Seconds per stage.
     public var timings: [String: Double]

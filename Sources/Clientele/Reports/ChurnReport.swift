@@ -1,0 +1,81 @@
+/// The churn part of the report: the model's summary and its honest evaluation on the test rows,
+/// beside the recency-only baseline. Non-finite numbers are written as null.
+public struct ChurnReport: Codable, Sendable {
+    public struct Term: Codable, Sendable {
+        public var term: String
+        public var coefficient: Double?
+        public var standardError: Double?
+        public var z: Double?
+        public var pValue: Double?
+        public var ciLow: Double?
+        public var ciHigh: Double?
+        /// Per standard deviation of the feature (the fit is on standardised features).
+        public var oddsRatio: Double?
+    }
+
+    public struct Evaluation: Codable, Sendable {
+        public var rows: Int
+        public var churners: Int
+        public var auc: Double?
+        public var logLoss: Double?
+        public var brierScore: Double?
+    }
+
+    public var calibrationEnd: String
+    public var labelledCustomers: Int
+    public var churnRate: Double?
+    public var trainingRows: Int
+    public var testRows: Int
+    public var terms: [Term]
+    public var logLikelihood: Double?
+    public var nullLogLikelihood: Double?
+    public var pseudoRSquared: Double?
+    public var aic: Double?
+    public var bic: Double?
+    public var iterations: Int
+    public var converged: Bool
+    public var model: Evaluation
+    public var recencyBaseline: Evaluation?
+    public var warnings: [String]
+}
+
+/// `churn_model.csv`: `term, coefficient, std_error, z, p_value, ci_low, ci_high, odds_ratio`.
+struct ChurnModelCSVWriter {
+    let report: ChurnReport
+
+    func bytes() -> [UInt8] {
+        var b = ByteBuffer()
+        b.text("term,coefficient,std_error,z,p_value,ci_low,ci_high,odds_ratio\n")
+        for t in report.terms {
+            b.field(t.term)
+            for v in [t.coefficient, t.standardError, t.z, t.pValue, t.ciLow, t.ciHigh, t.oddsRatio] {
+                b.comma(); if let v { b.double(v) }
+            }
+            b.newline()
+        }
+        return b.bytes
+    }
+}
+
+/// `churn_risk.csv`: current customers ranked by value at risk.
+struct ChurnRiskCSVWriter {
+    let rows: [ChurnRiskRow]
+    let customers: CustomerIndex
+    /// Segment name per customer id ("" for customers without one).
+    let segmentOf: (Int32) -> String
+
+    func bytes() -> [UInt8] {
+        var b = ByteBuffer(capacity: rows.count * 64)
+        b.text("rank,customer_id,churn_probability,predicted_clv,value_at_risk,segment\n")
+        for r in rows {
+            b.int(r.rank); b.comma()
+            customers.withKey(r.customer) { b.field($0) }; b.comma()
+            b.double(r.churnProbability); b.comma()
+            b.money(r.value); b.comma()
+            b.money(r.valueAtRisk); b.comma()
+            b.field(segmentOf(r.customer))
+            b.newline()
+        }
+        return b.bytes
+    }
+}
