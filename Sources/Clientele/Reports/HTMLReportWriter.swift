@@ -1,0 +1,697 @@
+/// `report.html`: one self-contained page — the run settings and input accounting, then each
+/// kernel's charts (inline SVG) with their key numbers beside them.
+///
+/// The page needs no network and no script: styles are inline, charts are inline `<svg>`, and a
+/// Content-Security-Policy of `default-src 'none'` makes the browser refuse (and report on its
+/// console) anything that tried to load or run. It is also well-formed XML, so tests can parse it.
+/// Only aggregates reach the writer (`HTMLReportInput`), so its cost does not grow with customers.
+/// Sections whose kernel did not run say so, with the reason.
+struct HTMLReportWriter {
+    let report: RunReport
+    let input: HTMLReportInput
+
+    init(report: RunReport, input: HTMLReportInput) {
+        self.report = report
+        self.input = input
+    }
+
+    func bytes() -> [UInt8] { Array(text().utf8) }
+
+    func text() -> String {
+        var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+        html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+        html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"/>\n"
+        html += "<meta name=\"generator\" content=\"clientele \(e(report.tool.version))\"/>\n"
+        html += "<title>Clientele report, as of \(e(report.settings.asOf))</title>\n<style>\(Self.css)</style>\n</head>\n<body>\n"
+        html += header()
+        html += "<main>\n"
+        html += runSection()
+        for section in HTMLReportInput.Section.allCases { html += render(section) }
+        html += "</main>\n<footer><p>clientele \(e(report.tool.version)) · started \(e(report.startedAt))</p></footer>\n</body>\n</html>\n"
+        return html
+    }
+
+    // MARK: - Header and run
+
+    private func header() -> String {
+        let s = report.settings
+        var h = "<header>\n<h1>Clientele report</h1>\n<p class=\"subtitle\">As of <strong>\(e(s.asOf))</strong>"
+        if s.asOfDefaulted { h += " (the day after the last transaction)" }
+        if let end = s.calibrationEnd { h += " · calibration ends \(e(end))" }
+        h += " · \(SVGNumber.grouped(report.customers.scored)) customers scored</p>\n<nav aria-label=\"Sections\"><ul>"
+        h += "<li><a href=\"#run\">Run and inputs</a></li>"
+        for section in HTMLReportInput.Section.allCases {
+            let ran = input.has(section)
+            h += "<li><a href=\"#\(section.rawValue)\"\(ran ? "" : " class=\"off\"")>\(e(section.heading))\(ran ? "" : " (not run)")</a></li>"
+        }
+        h += "</ul></nav>\n</header>\n"
+        return h
+    }
+
+    private func runSection() -> String {
+        let s = report.settings
+        var h = "<section id=\"run\" class=\"report-section\">\n<h2>Run and inputs</h2>\n<div class=\"section-body\">\n"
+        h += "<table class=\"settings\"><caption>Settings</caption><tbody>"
+        h += row("transactions", s.transactions)
+        h += row("interactions", s.interactions ?? "none")
+        h += row("as of", s.asOf + (s.asOfDefaulted ? " (default)" : ""))
+        h += row("calibration end", s.calibrationEnd ?? "not set")
+        h += row("RFM", "\(s.rfmQuantiles) quantiles, ties \(s.rfmTies), monetary \(s.rfmMonetary)")
+        h += row("margin", SVGNumber.fixed(s.margin, digits: 2))
+        h += row("bad rows", "\(s.onBadRow), at most \(SVGNumber.percent(s.maxRejectShare, digits: 2)) rejected")
+        h += row("threads, seed", "\(s.threads), \(s.seed)")
+        h += "</tbody></table>\n"
+
+        h += "<table class=\"inputs\"><caption>Input accounting</caption><thead><tr><th>file</th><th class=\"num\">rows read</th>"
+        h += "<th class=\"num\">used</th><th class=\"num\">rejected</th><th>rejected by reason</th></tr></thead><tbody>"
+        for f in report.inputs {
+            let reasons = f.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key): \(SVGNumber.grouped($0.value))" }.joined(separator: ", ")
+            h += "<tr><td>\(e(f.role))<br/><span class=\"path\">\(e(f.path))</span></td>\(num(f.rowsRead))\(num(f.rowsUsed))\(num(f.rowsRejected))"
+            h += "<td>\(reasons.isEmpty ? "—" : e(reasons))</td></tr>"
+        }
+        h += "</tbody></table>\n"
+
+        let c = report.customers
+        h += "<table class=\"customers\"><caption>Customers</caption><tbody>"
+        h += "<tr><th>with transactions</th>\(num(c.inTransactions))</tr>"
+        h += "<tr><th>scored as of \(e(s.asOf))</th>\(num(c.scored))</tr>"
+        h += "<tr><th>not yet active</th>\(num(c.notYetActive))</tr>"
+        h += "<tr><th>orders</th>\(num(c.orders))</tr>"
+        h += "<tr><th>net revenue</th><td class=\"num\">\(SVGNumber.money(c.netRevenue))</td></tr>"
+        h += "</tbody></table>\n</div>\n"
+
+        var notes: [String] = []
+        for f in report.inputs {
+            if let after = f.rowsAfterAsOf, after > 0 {
+                notes.append("\(SVGNumber.grouped(after)) \(e(f.role)) rows are dated on or after as-of \(e(s.asOf)); they are counted as used and left out of the analysis.")
+            }
+            if let unmatched = f.rowsUnmatchedCustomer, unmatched > 0 {
+                let examples = (f.unmatchedCustomerExamples ?? []).joined(separator: ", ")
+                notes.append("\(SVGNumber.grouped(unmatched)) \(e(f.role)) rows (\(SVGNumber.grouped(f.unmatchedCustomers ?? 0)) customer ids\(examples.isEmpty ? "" : ", e.g. " + e(examples))) name customers with no transaction; they are counted as used and kept out of the analysis.")
+            }
+        }
+        for k in report.skipped { notes.append("<strong>\(e(k.section))</strong> not run: \(e(k.reason))") }
+        if !notes.isEmpty { h += "<ul class=\"notes\">" + notes.map { "<li>\($0)</li>" }.joined() + "</ul>\n" }
+        if !report.timings.isEmpty {
+            h += "<p class=\"timings\">Timings (s): " + report.timings.sorted { $0.key < $1.key }
+                .map { "\(e($0.key)) \(SVGNumber.fixed($0.value, digits: 3))" }.joined(separator: " · ") + "</p>\n"
+        }
+        h += "</section>\n"
+        return h
+    }
+
+    // MARK: - Sections
+
+    private func render(_ section: HTMLReportInput.Section) -> String {
+        let body: String?
+        switch section {
+        case .rfmGrid: body = input.rfmGrid.map(rfmGridBody)
+        case .segments: body = input.segments.flatMap { $0.isEmpty ? nil : segmentsBody($0) }
+        case .valueMatrix: body = input.valueMatrix.map { quadrantsBody($0, title: "Current × future value", description: "Customers split by current (historical) value and predicted future value.") }
+        case .holdout: body = input.holdout.map(holdoutBody)
+        case .clusters: body = input.clusters.map(clustersBody)
+        case .correlations: body = input.correlations.map(correlationsBody)
+        case .satisfactionLoyalty: body = input.satisfactionLoyalty.map { quadrantsBody($0, title: "Satisfaction × loyalty", description: "Customers split by satisfaction and loyalty: loyalists, mercenaries, hostages and defectors (Jones & Sasser 1995).") }
+        case .roc: body = input.roc.map(rocBody)
+        case .liftGains: body = input.liftGains.map(liftGainsBody)
+        case .calibration: body = input.calibration.map(calibrationBody)
+        }
+        var h = "<section id=\"\(section.rawValue)\" class=\"report-section\(body == nil ? " not-run-section" : "")\">\n<h2>\(e(section.heading))</h2>\n"
+        if let body {
+            h += body
+        } else {
+            h += "<p class=\"not-run\" role=\"note\"><strong>Not run:</strong> \(e(notRunReason(section)))</p>\n"
+        }
+        return h + "</section>\n"
+    }
+
+    /// The caller's reason, else the run's skipped entry for the section's kernel, else a default.
+    func notRunReason(_ section: HTMLReportInput.Section) -> String {
+        if let reason = input.notRun[section] { return reason }
+        if let skipped = report.skipped.first(where: { section.skippedKeys.contains($0.section) }) { return skipped.reason }
+        return "the \(section.kernel) step produced no result in this run"
+    }
+
+    private func rfmGridBody(_ g: HTMLReportInput.RFMGrid) -> String {
+        let n = g.quantiles
+        let rows = Array((1...n).reversed()), columns = Array(1...n)
+        let totalCustomers = g.totalCustomers, totalRevenue = g.totalRevenue
+        var counts: [Double] = [], revenue: [Double] = [], countLabels: [String] = [], countShares: [String] = []
+        var revenueLabels: [String] = [], revenueShares: [String] = []
+        for r in rows {
+            for f in columns {
+                let c = g.customers(r: r, f: f), v = g.revenue(r: r, f: f)
+                counts.append(Double(c)); revenue.append(v)
+                countLabels.append(SVGNumber.grouped(c))
+                countShares.append(totalCustomers > 0 ? SVGNumber.percent(Double(c) / Double(totalCustomers)) : "—")
+                revenueLabels.append(SVGNumber.compact(v))
+                revenueShares.append(totalRevenue > 0 ? SVGNumber.percent(v / totalRevenue) : "—")
+            }
+        }
+        let rowLabels = rows.map(String.init), columnLabels = columns.map(String.init)
+        let customersChart = SVGHeatMap(
+            title: "Customers by recency and frequency score", description: "Scored customers in each R × F cell; \(n) is the best score (most recent, most frequent)",
+            rowTitle: "Recency score R", columnTitle: "Frequency score F", rowLabels: rowLabels, columnLabels: columnLabels,
+            values: counts, cellLabels: countLabels, cellSublabels: countShares, legendTitle: "customers")
+        let revenueChart = SVGHeatMap(
+            title: "Net revenue by recency and frequency score", description: "Net revenue of the customers in each R × F cell, with its share of all net revenue",
+            rowTitle: "Recency score R", columnTitle: "Frequency score F", rowLabels: rowLabels, columnLabels: columnLabels,
+            values: revenue, cellLabels: revenueLabels, cellSublabels: revenueShares, valueFormat: .money, legendTitle: "net revenue")
+        var keys: [(String, String)] = [
+            ("customers scored", SVGNumber.grouped(totalCustomers)),
+            ("net revenue", SVGNumber.money(totalRevenue)),
+        ]
+        for (label, r, f) in [("best cell", n, n), ("worst cell", 1, 1)] {
+            let c = g.customers(r: r, f: f), v = g.revenue(r: r, f: f)
+            keys.append(("\(label) R \(r) F \(f)", "\(SVGNumber.grouped(c)) customers (\(totalCustomers > 0 ? SVGNumber.percent(Double(c) / Double(totalCustomers)) : "—")), revenue \(SVGNumber.money(v))\(totalRevenue > 0 ? " (" + SVGNumber.percent(v / totalRevenue) + ")" : "")"))
+        }
+        return sectionBody(charts: [customersChart, revenueChart], keys: keys)
+    }
+
+    private func segmentsBody(_ segments: [RunReport.Segment]) -> String {
+        let hasRevenueShare = segments.contains { $0.revenueShare != nil }
+        var series = [SVGBarChart.Series(name: "share of customers", values: segments.map(\.share))]
+        if hasRevenueShare {
+            series.append(.init(name: "share of net revenue", values: segments.map { $0.revenueShare ?? .nan }))
+        }
+        let chart = SVGBarChart(
+            title: "Segment sizes and revenue share", description: "Each RFM segment's share of scored customers" + (hasRevenueShare ? " and of net revenue" : ""),
+            categories: segments.map(\.segment), series: series, categoryTitle: "segment", valueTitle: "share",
+            valueFormat: .percent(1), width: 600)
+        var table = "<table><thead><tr><th>segment</th><th class=\"num\">customers</th><th class=\"num\">share</th><th class=\"num\">revenue share</th></tr></thead><tbody>"
+        for s in segments {
+            table += "<tr><td>\(e(s.segment))</td>\(num(s.customers))<td class=\"num\">\(SVGNumber.percent(s.share))</td><td class=\"num\">\(s.revenueShare.map { SVGNumber.percent($0) } ?? "—")</td></tr>"
+        }
+        table += "</tbody></table>"
+        if !hasRevenueShare { table += "<p class=\"muted\">No revenue shares: net revenue is not positive.</p>" }
+        return sectionBody(charts: [chart], keyHTML: table)
+    }
+
+    private func quadrantsBody(_ q: HTMLReportInput.QuadrantMatrix, title: String, description: String) -> String {
+        func cell(_ g: HTMLReportInput.QuadrantMatrix.Group) -> SVGQuadrantChart.Cell {
+            .init(name: g.name, customers: g.customers, detail: g.value.map { "\(q.valueName ?? "value") \(SVGNumber.compact($0))" })
+        }
+        let chart = SVGQuadrantChart(title: title, description: description, xTitle: q.xTitle, yTitle: q.yTitle, xSplit: q.xSplit, ySplit: q.ySplit,
+                                     topLeft: cell(q.lowXHighY), topRight: cell(q.highXHighY), bottomLeft: cell(q.lowXLowY), bottomRight: cell(q.highXLowY))
+        var table = "<table><thead><tr><th>group</th><th class=\"num\">customers</th><th class=\"num\">share</th>"
+        if q.valueName != nil { table += "<th class=\"num\">\(e(q.valueName!))</th>" }
+        table += "</tr></thead><tbody>"
+        for g in [q.highXHighY, q.lowXHighY, q.highXLowY, q.lowXLowY] {
+            table += "<tr><td>\(e(g.name))</td>\(num(g.customers))<td class=\"num\">\(SVGNumber.percent(chart.share(cell(g))))</td>"
+            if q.valueName != nil { table += "<td class=\"num\">\(g.value.map(SVGNumber.money) ?? "—")</td>" }
+            table += "</tr>"
+        }
+        table += "</tbody></table>"
+        return sectionBody(charts: [chart], keyHTML: table)
+    }
+
+    private func holdoutBody(_ h: HTMLReportInput.HoldoutPurchases) -> String {
+        let chart = SVGBarChart(
+            title: "Holdout purchases: actual and predicted",
+            description: "Mean purchases per customer in the holdout window after \(h.calibrationEnd), by repeat purchases in the calibration period",
+            categories: h.bins.map(\.label),
+            series: [.init(name: "actual", values: h.bins.map { $0.actual ?? .nan }),
+                     .init(name: "predicted (BG/NBD)", values: h.bins.map { $0.predicted ?? .nan })],
+            orientation: .vertical, categoryTitle: "repeat purchases in the calibration period", valueTitle: "mean holdout purchases",
+            valueFormat: .fixed(2), width: 560)
+        var keys: [(String, String)] = [("calibration ends", h.calibrationEnd)]
+        if let w = h.holdoutWeeks { keys.append(("holdout window", SVGNumber.fixed(w, digits: 1) + " weeks")) }
+        keys.append(("customers", SVGNumber.grouped(h.customers)))
+        if let a = h.totalActual { keys.append(("actual holdout purchases", SVGNumber.fixed(a, digits: 0, grouping: true))) }
+        if let p = h.totalPredicted { keys.append(("predicted holdout purchases", SVGNumber.fixed(p, digits: 1, grouping: true))) }
+        if let e = h.meanAbsoluteError { keys.append(("mean absolute error per customer", SVGNumber.fixed(e, digits: 3))) }
+        return sectionBody(charts: [chart], keys: keys)
+    }
+
+    private func clustersBody(_ c: HTMLReportInput.ClusterProfiles) -> String {
+        let values = c.clusters.flatMap(\.standardizedMeans)
+        let labels = c.clusters.flatMap { $0.means.map(SVGNumber.compact) }
+        let limit = min(3, max(1, values.filter(\.isFinite).map(abs).max() ?? 1))
+        let chart = SVGHeatMap(
+            title: "Cluster profiles", description: "Each cluster's mean of every feature in original units; the colour is the standardised mean (blue below average, red above)",
+            rowTitle: "cluster", columnTitle: "feature", rowLabels: c.clusters.map(\.label), columnLabels: c.features,
+            values: values, cellLabels: labels, valueFormat: .fixed(2), scale: .diverging(limit: limit), legendTitle: "standardised mean", width: 600)
+        var table = "<table><thead><tr><th>cluster</th><th class=\"num\">customers</th><th class=\"num\">share</th></tr></thead><tbody>"
+        for k in c.clusters { table += "<tr><td>\(e(k.label))</td>\(num(k.customers))<td class=\"num\">\(SVGNumber.percent(k.share))</td></tr>" }
+        table += "</tbody></table><table><tbody>"
+        table += "<tr><th>k</th>\(num(c.clusters.count))</tr>"
+        if let i = c.inertia { table += "<tr><th>inertia</th><td class=\"num\">\(SVGNumber.fixed(i, digits: 1, grouping: true))</td></tr>" }
+        if let s = c.silhouette { table += "<tr><th>silhouette</th><td class=\"num\">\(SVGNumber.fixed(s, digits: 3))</td></tr>" }
+        table += "</tbody></table>"
+        return sectionBody(charts: [chart], keyHTML: table)
+    }
+
+    private func correlationsBody(_ m: HTMLReportInput.CorrelationMatrix) -> String {
+        let labels = m.coefficients.indices.map { k -> String in
+            let star = (m.pValues?[k]).map { $0 < 0.05 ? "*" : "" } ?? ""
+            return SVGNumber.fixed(m.coefficients[k], digits: 2) + star
+        }
+        let sublabels = m.pValues.map { $0.map(Self.pValue) }
+        let chart = SVGHeatMap(
+            title: "\(m.method) correlations: satisfaction and loyalty", description: "\(m.method) correlation of each satisfaction measure (rows) with each loyalty measure (columns), \(m.group), n = \(SVGNumber.grouped(m.n)); * marks p < 0.05",
+            rowTitle: "satisfaction", columnTitle: "loyalty", rowLabels: m.rowNames, columnLabels: m.columnNames,
+            values: m.coefficients, cellLabels: labels, cellSublabels: sublabels, valueFormat: .fixed(2), scale: .diverging(limit: 1),
+            legendTitle: "correlation", width: 600)
+        var keys: [(String, String)] = [("method", m.method), ("customers (n)", SVGNumber.grouped(m.n)), ("group", m.group)]
+        // The strongest pairs, largest |coefficient| first (ties in row-major order).
+        let strongest = m.coefficients.indices.filter { m.coefficients[$0].isFinite }
+            .sorted { abs(m.coefficients[$0]) > abs(m.coefficients[$1]) || (abs(m.coefficients[$0]) == abs(m.coefficients[$1]) && $0 < $1) }
+        for k in strongest.prefix(5) {
+            let r = k / m.columnNames.count, c = k % m.columnNames.count
+            keys.append(("\(m.rowNames[r]) ~ \(m.columnNames[c])", labels[k] + (m.pValues.map { " (" + Self.pValue($0[k]) + ")" } ?? "")))
+        }
+        return sectionBody(charts: [chart], keys: keys)
+    }
+
+    private func rocBody(_ r: HTMLReportInput.ROCCurve) -> String {
+        let points = zip(r.falsePositiveRate, r.truePositiveRate).map { SVGPoint(x: $0, y: $1) }
+        let chart = SVGLineChart(
+            title: "ROC curve (holdout)", description: "True positive rate against false positive rate over all thresholds, for the churn model on held-out customers",
+            x: .init(title: "false positive rate", domain: 0...1), y: .init(title: "true positive rate", domain: 0...1),
+            series: [.init(name: "churn model", points: points)], diagonal: "chance", note: "AUC \(SVGNumber.fixed(r.auc, digits: 3))",
+            width: 420, plotHeight: 300)
+        return sectionBody(charts: [chart], keys: [("ROC AUC", SVGNumber.fixed(r.auc, digits: 3)), ("churned (positives)", SVGNumber.grouped(r.positives)),
+                                            ("retained (negatives)", SVGNumber.grouped(r.negatives))])
+    }
+
+    private func liftGainsBody(_ l: HTMLReportInput.LiftGains) -> String {
+        let lift = SVGBarChart(
+            title: "Lift by decile", description: "Churn rate in each decile of predicted risk (1 = riskiest) over the overall churn rate",
+            categories: l.deciles.map { "\($0.decile)" }, series: [.init(name: "lift", values: l.deciles.map(\.lift))], orientation: .vertical,
+            categoryTitle: "decile of predicted risk", valueTitle: "lift", valueFormat: .fixed(2),
+            reference: .init(value: 1, label: "no model"), width: 440)
+        let total = Double(max(1, l.deciles.reduce(0) { $0 + $1.customers }))
+        var contacted = 0
+        var points = [SVGPoint(x: 0, y: 0)]
+        for d in l.deciles {
+            contacted += d.customers
+            points.append(SVGPoint(x: Double(contacted) / total, y: d.cumulativeGain))
+        }
+        let gains = SVGLineChart(
+            title: "Cumulative gains", description: "Share of all churners found when contacting customers in order of predicted risk",
+            x: .init(title: "share of customers contacted", domain: 0...1, format: .percent(0)), y: .init(title: "share of churners found", domain: 0...1, format: .percent(0)),
+            series: [.init(name: "churn model", points: points, markers: true)], diagonal: "random order", width: 420, plotHeight: 280)
+        var keys: [(String, String)] = [("overall churn rate", SVGNumber.percent(l.baseRate))]
+        if let first = l.deciles.first { keys.append(("lift in decile \(first.decile)", SVGNumber.fixed(first.lift, digits: 2))) }
+        for d in l.deciles.prefix(3) { keys.append(("churners found in deciles 1–\(d.decile)", SVGNumber.percent(d.cumulativeGain))) }
+        return sectionBody(charts: [lift, gains], keys: keys)
+    }
+
+    private func calibrationBody(_ c: HTMLReportInput.CalibrationCurve) -> String {
+        let points = c.bins.map { SVGPoint(x: $0.meanPredicted, y: $0.observedRate) }
+        let chart = SVGLineChart(
+            title: "Calibration (holdout)", description: "Observed churn rate against mean predicted churn probability, per bin of predicted probability",
+            x: .init(title: "mean predicted probability", domain: 0...1), y: .init(title: "observed churn rate", domain: 0...1),
+            series: [.init(name: "churn model", points: points, markers: true)], diagonal: "perfect calibration", width: 420, plotHeight: 300)
+        var keys: [(String, String)] = []
+        if let b = c.brier { keys.append(("Brier score", SVGNumber.fixed(b, digits: 4))) }
+        if let l = c.logLoss { keys.append(("log loss", SVGNumber.fixed(l, digits: 4))) }
+        keys.append(("bins", "\(c.bins.count)"))
+        keys.append(("customers", SVGNumber.grouped(c.bins.reduce(0) { $0 + $1.customers })))
+        return sectionBody(charts: [chart], keys: keys)
+    }
+
+    // MARK: - Pieces
+
+    private func sectionBody(charts: [any SVGChart], keys: [(String, String)]) -> String {
+        var table = "<table><tbody>"
+        for (k, v) in keys { table += "<tr><th>\(e(k))</th><td class=\"num\">\(e(v))</td></tr>" }
+        table += "</tbody></table>"
+        return sectionBody(charts: charts, keyHTML: table)
+    }
+
+    private func sectionBody(charts: [any SVGChart], keyHTML: String) -> String {
+        var h = "<div class=\"section-body\">\n"
+        for chart in charts {
+            let caption = chart.description.hasSuffix(".") ? chart.description : chart.description + "."
+            h += "<figure>\(chart.svg())<figcaption>\(e(caption))</figcaption></figure>\n"
+        }
+        h += "<aside class=\"key-numbers\" aria-label=\"Key numbers\"><h3>Key numbers</h3>\(keyHTML)</aside>\n</div>\n"
+        return h
+    }
+
+    private func row(_ key: String, _ value: String) -> String { "<tr><th>\(e(key))</th><td>\(e(value))</td></tr>" }
+    private func num(_ n: Int) -> String { "<td class=\"num\">\(SVGNumber.grouped(n))</td>" }
+    private func e(_ s: String) -> String { SVGText.escape(s) }
+
+    static func pValue(_ p: Double) -> String {
+        guard p.isFinite else { return "p —" }
+        return p < 0.001 ? "p < 0.001" : "p = " + SVGNumber.fixed(p, digits: 3)
+    }
+
+    /// Inline styles: one column on screen, A4 pages in print with each section kept whole and
+    /// colours printed as drawn. No external fonts or images.
+    static let css = """
+        body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.4;font-size:14px}
+        header,main,footer{max-width:1240px;margin:0 auto;padding:0 20px}
+        h1{font-size:26px;margin:18px 0 2px}
+        h2{font-size:19px;margin:0 0 12px;padding-bottom:4px;border-bottom:2px solid #0072b2}
+        h3{font-size:14px;margin:0 0 6px}
+        .subtitle{margin:0 0 8px;color:#444}
+        nav ul{list-style:none;padding:0;margin:6px 0 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:13px}
+        nav a{color:#0072b2;text-decoration:none}
+        nav a.off{color:#888}
+        .report-section{margin:16px 0;padding:14px 16px;border:1px solid #d8d8d8;border-radius:6px;break-inside:avoid;page-break-inside:avoid}
+        .section-body{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
+        figure{margin:0;flex:0 1 auto;min-width:0}
+        figcaption{font-size:12px;color:#555;margin-top:4px}
+        svg.chart{max-width:100%;height:auto;display:block}
+        .key-numbers{flex:0 1 300px;font-size:13px}
+        .key-numbers th{white-space:nowrap}
+        table{border-collapse:collapse;font-size:13px;margin:0 0 10px}
+        caption{text-align:left;font-weight:bold;padding-bottom:4px}
+        th,td{padding:3px 8px;border-bottom:1px solid #e6e6e6;text-align:left;vertical-align:top}
+        th{font-weight:600}
+        .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        .path{color:#555;font-size:12px;word-break:break-all}
+        .notes,.timings,.muted{color:#555;font-size:12px}
+        .not-run{margin:0;padding:10px 14px;background:#fff6e0;border-left:4px solid #e69f00;color:#5a4300}
+        footer{color:#777;font-size:12px;padding-bottom:24px}
+        @media print{
+        body{font-size:10pt}
+        header,main,footer{max-width:none;padding:0}
+        nav{display:none}
+        .report-section{border:none;padding:0;margin:0 0 14pt}
+        h2{break-after:avoid;page-break-after:avoid}
+        figure{flex:0 1 auto}
+        svg.chart{max-height:11cm}
+        *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+        @page{size:A4;margin:12mm}
+        }
+        """
+}
+
+/// The aggregates `report.html` draws, one optional payload per section; `nil` renders the section
+/// as "Not run" with its reason. Every payload is small (cells, bins, curve points, deciles), built
+/// by the kernels' result types or by `Run`, never per customer in the writer.
+struct HTMLReportInput: Sendable {
+    /// The sections after "Run and inputs", in page order; the raw value is the section's `id`.
+    enum Section: String, CaseIterable, Sendable {
+        case rfmGrid = "rfm-grid"
+        case segments
+        case valueMatrix = "value-matrix"
+        case holdout = "holdout-purchases"
+        case clusters
+        case correlations
+        case satisfactionLoyalty = "satisfaction-loyalty"
+        case roc
+        case liftGains = "lift-gains"
+        case calibration
+
+        var heading: String {
+            switch self {
+            case .rfmGrid: return "RFM: recency × frequency"
+            case .segments: return "Segments"
+            case .valueMatrix: return "Customer value"
+            case .holdout: return "CLV model check"
+            case .clusters: return "Clusters"
+            case .correlations: return "Correlations"
+            case .satisfactionLoyalty: return "Satisfaction and loyalty"
+            case .roc: return "Churn: ROC curve"
+            case .liftGains: return "Churn: lift and gains"
+            case .calibration: return "Churn: calibration"
+            }
+        }
+
+        /// The kernel that fills the section, for the default "not run" reason.
+        var kernel: String {
+            switch self {
+            case .rfmGrid, .segments: return "RFM"
+            case .valueMatrix, .holdout: return "CLV (BG/NBD and Gamma-Gamma)"
+            case .clusters: return "k-means"
+            case .correlations, .satisfactionLoyalty: return "correlation"
+            case .roc, .liftGains, .calibration: return "churn"
+            }
+        }
+
+        /// `RunReport.Skipped.section` names whose reason explains this section's absence, first match wins.
+        var skippedKeys: [String] {
+            switch self {
+            case .rfmGrid, .segments: return ["rfm"]
+            case .valueMatrix: return ["clv"]
+            case .holdout: return ["clv", "holdout validation", "calibration"]
+            case .clusters: return ["kmeans", "clusters"]
+            case .correlations, .satisfactionLoyalty: return ["correlation", "correlations", "satisfaction-loyalty", "interactions"]
+            case .roc, .liftGains, .calibration: return ["churn", "calibration"]
+            }
+        }
+    }
+
+    var rfmGrid: RFMGrid? = nil
+    /// `RunReport.rfm.segments`.
+    var segments: [RunReport.Segment]? = nil
+    /// x: current value, y: future value.
+    var valueMatrix: QuadrantMatrix? = nil
+    var holdout: HoldoutPurchases? = nil
+    var clusters: ClusterProfiles? = nil
+    var correlations: CorrelationMatrix? = nil
+    /// x: satisfaction, y: loyalty (see `QuadrantMatrix.satisfactionLoyalty`).
+    var satisfactionLoyalty: QuadrantMatrix? = nil
+    var roc: ROCCurve? = nil
+    var liftGains: LiftGains? = nil
+    var calibration: CalibrationCurve? = nil
+    /// Why a section is missing, when the caller knows better than `RunReport.skipped`.
+    var notRun: [Section: String] = [:]
+
+    init(rfmGrid: RFMGrid? = nil, segments: [RunReport.Segment]? = nil, valueMatrix: QuadrantMatrix? = nil, holdout: HoldoutPurchases? = nil,
+         clusters: ClusterProfiles? = nil, correlations: CorrelationMatrix? = nil, satisfactionLoyalty: QuadrantMatrix? = nil,
+         roc: ROCCurve? = nil, liftGains: LiftGains? = nil, calibration: CalibrationCurve? = nil, notRun: [Section: String] = [:]) {
+        self.rfmGrid = rfmGrid; self.segments = segments; self.valueMatrix = valueMatrix; self.holdout = holdout
+        self.clusters = clusters; self.correlations = correlations; self.satisfactionLoyalty = satisfactionLoyalty
+        self.roc = roc; self.liftGains = liftGains; self.calibration = calibration; self.notRun = notRun
+    }
+
+    /// Whether `section` has a payload to draw.
+    func has(_ section: Section) -> Bool {
+        switch section {
+        case .rfmGrid: return rfmGrid != nil
+        case .segments: return !(segments ?? []).isEmpty
+        case .valueMatrix: return valueMatrix != nil
+        case .holdout: return holdout != nil
+        case .clusters: return clusters != nil
+        case .correlations: return correlations != nil
+        case .satisfactionLoyalty: return satisfactionLoyalty != nil
+        case .roc: return roc != nil
+        case .liftGains: return liftGains != nil
+        case .calibration: return calibration != nil
+        }
+    }
+
+    /// Customers and net revenue per (R, F) score pair.
+    struct RFMGrid: Sendable, Equatable {
+        /// N: scores run 1...N.
+        let quantiles: Int
+        /// N × N counts, row-major by R − 1, then F − 1.
+        let customerCounts: [Int]
+        /// N × N net revenue in currency units (summed in cents, so exact), same layout.
+        let revenues: [Double]
+
+        init(quantiles: Int, customerCounts: [Int], revenues: [Double]) {
+            precondition(quantiles >= 1 && customerCounts.count == quantiles * quantiles && revenues.count == quantiles * quantiles,
+                         "RFMGrid: \(customerCounts.count) counts and \(revenues.count) revenues for \(quantiles) × \(quantiles) cells")
+            self.quantiles = quantiles; self.customerCounts = customerCounts; self.revenues = revenues
+        }
+
+        /// Tallies per-customer scores into the grid in one pass; `r`, `f` and `revenueCents` align
+        /// (as in `RFMResult`), and every score is in 1...`quantiles` (the scorer's postcondition).
+        /// - Complexity: O(n) time, O(N²) memory.
+        init(r: [UInt8], f: [UInt8], revenueCents: [Int64], quantiles: Int) {
+            precondition(r.count == f.count && f.count == revenueCents.count, "RFMGrid: r, f and revenue must align (\(r.count), \(f.count), \(revenueCents.count))")
+            precondition(quantiles >= 1 && quantiles <= 255, "RFMGrid: quantiles = \(quantiles) should be in 1...255")
+            let n = quantiles
+            var counts = [Int](repeating: 0, count: n * n)
+            var cents = [Int64](repeating: 0, count: n * n)
+            for k in r.indices {
+                let ri = Int(r[k]) - 1, fi = Int(f[k]) - 1
+                precondition(ri >= 0 && ri < n && fi >= 0 && fi < n, "RFMGrid: score (\(r[k]), \(f[k])) outside 1...\(n)")
+                counts[ri * n + fi] += 1
+                cents[ri * n + fi] += revenueCents[k]
+            }
+            self.init(quantiles: n, customerCounts: counts, revenues: cents.map { Double($0) / 100 })
+        }
+
+        func customers(r: Int, f: Int) -> Int { customerCounts[(r - 1) * quantiles + (f - 1)] }
+        func revenue(r: Int, f: Int) -> Double { revenues[(r - 1) * quantiles + (f - 1)] }
+        var totalCustomers: Int { customerCounts.reduce(0, +) }
+        var totalRevenue: Double { revenues.reduce(0, +) }
+    }
+
+    /// Four groups of customers split on two measures at stated thresholds.
+    struct QuadrantMatrix: Sendable, Equatable {
+        struct Group: Sendable, Equatable {
+            var name: String
+            var customers: Int
+            /// The group's total of `valueName` (e.g. predicted CLV), if any.
+            var value: Double? = nil
+            init(name: String, customers: Int, value: Double? = nil) { self.name = name; self.customers = customers; self.value = value }
+        }
+        var xTitle: String
+        var yTitle: String
+        /// How each measure is split, e.g. "split at the median, 84.20".
+        var xSplit: String? = nil
+        var ySplit: String? = nil
+        /// What `Group.value` sums, e.g. "predicted CLV"; `nil` when groups carry no value.
+        var valueName: String? = nil
+        var lowXLowY: Group
+        var highXLowY: Group
+        var lowXHighY: Group
+        var highXHighY: Group
+
+        init(xTitle: String, yTitle: String, xSplit: String? = nil, ySplit: String? = nil, valueName: String? = nil,
+             lowXLowY: Group, highXLowY: Group, lowXHighY: Group, highXHighY: Group) {
+            self.xTitle = xTitle; self.yTitle = yTitle; self.xSplit = xSplit; self.ySplit = ySplit; self.valueName = valueName
+            self.lowXLowY = lowXLowY; self.highXLowY = highXLowY; self.lowXHighY = lowXHighY; self.highXHighY = highXHighY
+        }
+
+        /// The satisfaction–loyalty matrix (Jones & Sasser 1995): x satisfaction, y loyalty.
+        static func satisfactionLoyalty(loyalists: Int, mercenaries: Int, hostages: Int, defectors: Int,
+                                        satisfactionSplit: String? = nil, loyaltySplit: String? = nil) -> QuadrantMatrix {
+            QuadrantMatrix(xTitle: "satisfaction", yTitle: "loyalty", xSplit: satisfactionSplit, ySplit: loyaltySplit,
+                           lowXLowY: .init(name: "Defectors", customers: defectors), highXLowY: .init(name: "Mercenaries", customers: mercenaries),
+                           lowXHighY: .init(name: "Hostages", customers: hostages), highXHighY: .init(name: "Loyalists", customers: loyalists))
+        }
+
+        /// The current × future value matrix of `report.clv`: x historical CLV, y predicted CLV, each
+        /// group's value its summed predicted CLV. Quadrants are found by their `customers.csv` names.
+        init(valueMatrix m: CLVReport.ValueMatrix) {
+            func group(_ key: String) -> Group {
+                guard let q = m.quadrants.first(where: { $0.quadrant == key }) else { return Group(name: key, customers: 0) }
+                let name = q.title.range(of: " (").map { String(q.title[..<$0.lowerBound]) } ?? q.title
+                return Group(name: name, customers: q.customers, value: q.futureValue)
+            }
+            self.init(xTitle: "current value", yTitle: "future value",
+                      xSplit: m.currentThreshold.map { "high: historical CLV above " + SVGNumber.money($0) },
+                      ySplit: m.futureThreshold.map { "high: predicted CLV above " + SVGNumber.money($0) },
+                      valueName: "predicted CLV",
+                      lowXLowY: group("low_value"), highXLowY: group("declining"), lowXHighY: group("growth_potential"), highXHighY: group("most_valuable"))
+        }
+    }
+
+    /// Predicted against actual holdout purchases, per number of calibration repeat purchases
+    /// (the check of Fader, Hardie & Lee 2005, fig. 2; `CLVReport.Holdout`).
+    struct HoldoutPurchases: Sendable, Equatable {
+        struct Bin: Sendable, Equatable {
+            /// Repeat purchases in the calibration period: "0", "1", …, "7+".
+            var label: String
+            var customers: Int
+            /// Mean holdout purchases per customer in the bin; `nil` when not defined.
+            var actual: Double?
+            var predicted: Double?
+            init(label: String, customers: Int, actual: Double?, predicted: Double?) {
+                self.label = label; self.customers = customers; self.actual = actual; self.predicted = predicted
+            }
+        }
+        var calibrationEnd: String
+        var holdoutWeeks: Double?
+        var customers: Int
+        var bins: [Bin]
+        var totalActual: Double? = nil
+        var totalPredicted: Double? = nil
+        var meanAbsoluteError: Double? = nil
+        init(calibrationEnd: String, holdoutWeeks: Double?, customers: Int, bins: [Bin], totalActual: Double? = nil,
+             totalPredicted: Double? = nil, meanAbsoluteError: Double? = nil) {
+            self.calibrationEnd = calibrationEnd; self.holdoutWeeks = holdoutWeeks; self.customers = customers; self.bins = bins
+            self.totalActual = totalActual; self.totalPredicted = totalPredicted; self.meanAbsoluteError = meanAbsoluteError
+        }
+
+        /// The holdout table of `report.clv`.
+        init(holdout h: CLVReport.Holdout, calibrationEnd: String) {
+            self.init(calibrationEnd: calibrationEnd, holdoutWeeks: h.holdoutWeeks, customers: h.customers,
+                      bins: h.buckets.map { Bin(label: $0.calibrationFrequency, customers: $0.customers, actual: $0.actualMean, predicted: $0.predictedMean) },
+                      totalActual: h.actualPurchases, totalPredicted: h.predictedPurchases, meanAbsoluteError: h.meanAbsoluteError)
+        }
+    }
+
+    /// k-means cluster profiles: per cluster its size and each feature's mean.
+    struct ClusterProfiles: Sendable, Equatable {
+        struct Cluster: Sendable, Equatable {
+            var label: String
+            var customers: Int
+            var share: Double
+            /// One per feature, in original units.
+            var means: [Double]
+            /// One per feature, in the standardised space the clustering used (colours the cells).
+            var standardizedMeans: [Double]
+            init(label: String, customers: Int, share: Double, means: [Double], standardizedMeans: [Double]) {
+                self.label = label; self.customers = customers; self.share = share; self.means = means; self.standardizedMeans = standardizedMeans
+            }
+        }
+        var features: [String]
+        var clusters: [Cluster]
+        var inertia: Double? = nil
+        var silhouette: Double? = nil
+        init(features: [String], clusters: [Cluster], inertia: Double? = nil, silhouette: Double? = nil) {
+            precondition(clusters.allSatisfy { $0.means.count == features.count && $0.standardizedMeans.count == features.count },
+                         "ClusterProfiles: every cluster needs one mean per feature (\(features.count))")
+            self.features = features; self.clusters = clusters; self.inertia = inertia; self.silhouette = silhouette
+        }
+    }
+
+    /// Correlations of satisfaction measures (rows) with loyalty measures (columns).
+    struct CorrelationMatrix: Sendable, Equatable {
+        var method: String
+        var group: String
+        var n: Int
+        var rowNames: [String]
+        var columnNames: [String]
+        /// Row-major, rows × columns.
+        var coefficients: [Double]
+        /// Same layout, two-sided p-values; `nil` when not computed.
+        var pValues: [Double]? = nil
+        init(method: String, group: String = "all customers", n: Int, rowNames: [String], columnNames: [String], coefficients: [Double], pValues: [Double]? = nil) {
+            precondition(coefficients.count == rowNames.count * columnNames.count && (pValues == nil || pValues!.count == coefficients.count),
+                         "CorrelationMatrix: \(coefficients.count) coefficients for \(rowNames.count) × \(columnNames.count)")
+            self.method = method; self.group = group; self.n = n; self.rowNames = rowNames; self.columnNames = columnNames
+            self.coefficients = coefficients; self.pValues = pValues
+        }
+    }
+
+    /// The ROC curve on held-out customers, thinned to a few hundred points by its producer.
+    struct ROCCurve: Sendable, Equatable {
+        var falsePositiveRate: [Double]
+        var truePositiveRate: [Double]
+        var auc: Double
+        var positives: Int
+        var negatives: Int
+        init(falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double, positives: Int, negatives: Int) {
+            precondition(falsePositiveRate.count == truePositiveRate.count, "ROCCurve: rates must align")
+            self.falsePositiveRate = falsePositiveRate; self.truePositiveRate = truePositiveRate; self.auc = auc
+            self.positives = positives; self.negatives = negatives
+        }
+    }
+
+    /// Lift and cumulative gains by decile of predicted risk (decile 1 = riskiest).
+    struct LiftGains: Sendable, Equatable {
+        struct Decile: Sendable, Equatable {
+            var decile: Int
+            var customers: Int
+            var positives: Int
+            /// The decile's churn rate over the overall rate.
+            var lift: Double
+            /// Share of all churners in deciles 1...this one.
+            var cumulativeGain: Double
+            init(decile: Int, customers: Int, positives: Int, lift: Double, cumulativeGain: Double) {
+                self.decile = decile; self.customers = customers; self.positives = positives; self.lift = lift; self.cumulativeGain = cumulativeGain
+            }
+        }
+        var baseRate: Double
+        var deciles: [Decile]
+        init(baseRate: Double, deciles: [Decile]) { self.baseRate = baseRate; self.deciles = deciles }
+    }
+
+    /// Reliability bins: mean predicted probability against observed rate.
+    struct CalibrationCurve: Sendable, Equatable {
+        struct Bin: Sendable, Equatable {
+            var meanPredicted: Double
+            var observedRate: Double
+            var customers: Int
+            init(meanPredicted: Double, observedRate: Double, customers: Int) {
+                self.meanPredicted = meanPredicted; self.observedRate = observedRate; self.customers = customers
+            }
+        }
+        var bins: [Bin]
+        var brier: Double? = nil
+        var logLoss: Double? = nil
+        init(bins: [Bin], brier: Double? = nil, logLoss: Double? = nil) { self.bins = bins; self.brier = brier; self.logLoss = logLoss }
+    }
+}

@@ -1,0 +1,58 @@
+/// The outer `<svg>` element shared by every chart.
+enum SVGFrame {
+    static let fontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif"
+    static let titleSize = 15.0
+    /// Height of the title band at the top of every chart.
+    static let titleBand = 34.0
+
+    /// Wraps `body` (drawn in a `width` × `height` box) with the root element, the text alternative
+    /// and the visible title.
+    static func render(width: Double, height: Double, title: String, alternative: String, body: String) -> String {
+        let w = SVGNumber.coordinate(width), h = SVGNumber.coordinate(height)
+        var s = "<svg class=\"chart\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" role=\"img\""
+        s += " aria-label=\"\(SVGText.escapeAttribute(title + ": " + alternative))\""
+        s += " font-family=\"\(fontFamily)\">"
+        s += "<title>\(SVGText.escape(title))</title><desc>\(SVGText.escape(alternative))</desc>"
+        var canvas = SVGCanvas()
+        canvas.rect(x: 0, y: 0, width: width, height: height, fill: SVGColor(hex: 0xFFFFFF))
+        canvas.text(SVGText.truncated(title, maxCharacters: Int(width / (titleSize * 0.6))), x: 8, y: 22, size: titleSize, weight: .bold)
+        s += canvas.markup
+        s += body
+        s += "</svg>"
+        return s
+    }
+
+    /// Legend entries in a row starting at (x, y): a swatch (solid, or a dashed line) and the name.
+    static func legend(_ entries: [(name: String, color: SVGColor, dashed: Bool)], x: Double, y: Double, maxWidth: Double, into canvas: inout SVGCanvas) {
+        var cx = x
+        var cy = y
+        for e in entries {
+            let w = 22 + SVGText.estimatedWidth(e.name, fontSize: 11) + 14
+            if cx > x && cx + w > x + maxWidth { cx = x; cy += 16 }
+            if e.dashed {
+                canvas.line(x1: cx, y1: cy, x2: cx + 16, y2: cy, stroke: e.color, width: 2, dashed: true)
+            } else {
+                canvas.rect(x: cx, y: cy - 5, width: 16, height: 10, fill: e.color)
+            }
+            canvas.text(e.name, x: cx + 21, y: cy + 4, size: 11)
+            cx += w
+        }
+    }
+
+    /// Height a legend of `entries` needs in `maxWidth`.
+    static func legendHeight(_ names: [String], maxWidth: Double) -> Double {
+        var rows = 1.0, cx = 0.0
+        for n in names {
+            let w = 22 + SVGText.estimatedWidth(n, fontSize: 11) + 14
+            if cx > 0 && cx + w > maxWidth { rows += 1; cx = 0 }
+            cx += w
+        }
+        return rows * 16
+    }
+
+    /// "a; b; c", cut after `limit` items with a count of the rest.
+    static func list(_ items: [String], limit: Int = 60) -> String {
+        if items.count <= limit { return items.joined(separator: "; ") }
+        return items.prefix(limit).joined(separator: "; ") + "; and \(items.count - limit) more"
+    }
+}

@@ -1,0 +1,97 @@
+/// Number formatting for charts and the HTML report, digit by digit.
+///
+/// Foundation's `String(format:)` and `NumberFormatter` follow the process locale (a `de_DE` cron
+/// job would write `0,5` into an SVG coordinate and break the picture); these functions always write
+/// `.` as the decimal point, `,` between thousands and ASCII `-`, and `—` for NaN and infinities.
+/// Rounding is half away from zero on the decimal scaled value.
+enum SVGNumber {
+    /// Shown for values that are not finite.
+    static let missing = "—"
+
+    /// `x` with exactly `digits` decimals (0...9): `fixed(2.345, digits: 2) == "2.35"`.
+    /// Magnitudes too large for 64-bit fixed point fall back to `compact`.
+    static func fixed(_ x: Double, digits: Int, grouping: Bool = false) -> String {
+        guard x.isFinite else { return missing }
+        let digits = min(max(digits, 0), 9)
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(x) * scale).rounded()
+        guard scaled < 9.0e18 else { return compact(x) }
+        let units = UInt64(scaled)
+        let power = UInt64(scale)
+        let whole = units / power
+        let sign = x < 0 && units != 0 ? "-" : ""
+        let wholeText = grouping ? grouped(whole) : String(whole)
+        if digits == 0 { return sign + wholeText }
+        var frac = String(units % power)
+        while frac.count < digits { frac = "0" + frac }
+        return sign + wholeText + "." + frac
+    }
+
+    /// An SVG coordinate or length: at most 2 decimals, trailing zeros dropped (`12.5`, `3`, `-0.25`).
+    static func coordinate(_ x: Double) -> String {
+        guard x.isFinite else { return "0" }
+        var s = fixed(x, digits: 2)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s == "-0" ? "0" : s
+    }
+
+    /// An integer with `,` between thousands: `1,234,567`.
+    static func grouped<T: BinaryInteger>(_ n: T) -> String {
+        let digits = Array(String(n.magnitude).utf8)
+        var out: [UInt8] = n < 0 ? [45] : []
+        out.reserveCapacity(digits.count + digits.count / 3 + 1)
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(44) }
+            out.append(d)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A share in [0, 1] as a percentage: `percent(0.1234) == "12.3%"`.
+    static func percent(_ share: Double, digits: Int = 1) -> String {
+        share.isFinite ? fixed(share * 100, digits: digits) + "%" : missing
+    }
+
+    /// Money with 2 decimals and thousands grouped: `1,234.50`.
+    static func money(_ x: Double) -> String { fixed(x, digits: 2, grouping: true) }
+
+    /// A short label: `950`, `12.3k`, `4.56M`, `7.8B`, keeping 3 significant digits.
+    static func compact(_ x: Double) -> String {
+        guard x.isFinite else { return missing }
+        let a = abs(x)
+        let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
+        for (size, suffix) in units where a >= size * 0.9995 {
+            let v = x / size
+            if abs(v) >= 1000 && suffix == "T" { return fixed(v, digits: 0, grouping: true) + suffix }
+            return significant(v) + suffix
+        }
+        return significant(x)
+    }
+
+    /// Three significant digits, trailing zeros dropped: `0.123`, `12.3`, `123`.
+    private static func significant(_ x: Double) -> String {
+        let a = abs(x)
+        let digits = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3
+        var s = fixed(x, digits: digits)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s == "-0" ? "0" : s
+    }
+
+    /// The value in the given format.
+    static func format(_ x: Double, _ format: SVGValueFormat) -> String {
+        switch format {
+        case .integer: return x.isFinite ? fixed(x, digits: 0, grouping: true) : missing
+        case .fixed(let digits): return fixed(x, digits: digits, grouping: true)
+        case .percent(let digits): return percent(x, digits: digits)
+        case .money: return money(x)
+        case .compact: return compact(x)
+        }
+    }
+}
