@@ -21,7 +21,7 @@ struct EndToEndChurnTests {
             #expect(churn.terms.first?.term == "intercept")
 
             let terms = try text(scratch.join("report/churn_model.csv")).split(separator: "\n")
-            #expect(terms[0] == "term,coefficient,std_error,z,p_value,ci_low,ci_high,odds_ratio")
+            #expect(terms[0] == "term,coefficient,std_error,z,p_value,ci_low,ci_high,odds_ratio,odds_ratio_per_unit")
             #expect(terms.count == churn.terms.count + 1)
 
             let risk = try text(scratch.join("report/churn_risk.csv")).split(separator: "\n")

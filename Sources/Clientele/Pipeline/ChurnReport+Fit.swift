@@ -9,7 +9,8 @@ extension ChurnReport {
         let m = fit.model
         terms = m.terms.map {
             Term(term: $0.name, coefficient: finite($0.coefficient), standardError: finite($0.standardError), z: finite($0.z),
-                 pValue: finite($0.pValue), ciLow: finite($0.ciLow), ciHigh: finite($0.ciHigh), oddsRatio: finite($0.oddsRatio))
+                 pValue: finite($0.pValue), ciLow: finite($0.ciLow), ciHigh: finite($0.ciHigh), oddsRatio: finite($0.oddsRatio),
+                 oddsRatioPerUnit: finite($0.oddsRatioPerUnit))
         }
         logLikelihood = finite(m.logLikelihood)
         nullLogLikelihood = finite(m.nullLogLikelihood)
@@ -18,8 +19,18 @@ extension ChurnReport {
         bic = finite(m.bic)
         iterations = m.iterations
         converged = m.converged
+        func confusion(_ c: ChurnConfusion) -> Confusion {
+            Confusion(threshold: finite(c.threshold), truePositives: c.truePositives, falsePositives: c.falsePositives,
+                      trueNegatives: c.trueNegatives, falseNegatives: c.falseNegatives,
+                      precision: finite(c.precision), recall: finite(c.recall))
+        }
         func evaluation(_ e: ChurnEvaluation) -> Evaluation {
-            Evaluation(rows: e.rows, churners: e.churners, auc: finite(e.auc), logLoss: finite(e.logLoss), brierScore: finite(e.brierScore))
+            Evaluation(rows: e.rows, churners: e.churners, auc: finite(e.auc), logLoss: finite(e.logLoss), brierScore: finite(e.brierScore),
+                       atHalf: confusion(e.atHalf), atBaseRate: confusion(e.atBaseRate),
+                       deciles: e.deciles.map {
+                           Decile(decile: $0.decile, customers: $0.customers, churners: $0.churners, meanPredicted: finite($0.meanPredicted),
+                                  observedRate: finite($0.observedRate), lift: finite($0.lift), cumulativeGain: finite($0.cumulativeGain))
+                       })
         }
         model = evaluation(fit.evaluation)
         recencyBaseline = fit.baselineEvaluation.map(evaluation)

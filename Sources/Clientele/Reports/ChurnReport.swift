@@ -11,6 +11,28 @@ public struct ChurnReport: Codable, Sendable {
         public var ciHigh: Double?
         /// Per standard deviation of the feature (the fit is on standardised features).
         public var oddsRatio: Double?
+        /// Per raw unit of the feature (day, order, currency unit …).
+        public var oddsRatioPerUnit: Double?
+    }
+
+    public struct Confusion: Codable, Sendable {
+        public var threshold: Double?
+        public var truePositives: Int
+        public var falsePositives: Int
+        public var trueNegatives: Int
+        public var falseNegatives: Int
+        public var precision: Double?
+        public var recall: Double?
+    }
+
+    public struct Decile: Codable, Sendable {
+        public var decile: Int
+        public var customers: Int
+        public var churners: Int
+        public var meanPredicted: Double?
+        public var observedRate: Double?
+        public var lift: Double?
+        public var cumulativeGain: Double?
     }
 
     public struct Evaluation: Codable, Sendable {
@@ -19,6 +41,11 @@ public struct ChurnReport: Codable, Sendable {
         public var auc: Double?
         public var logLoss: Double?
         public var brierScore: Double?
+        /// At a 0.5 threshold, and at the threshold that flags as many customers as the base rate.
+        public var atHalf: Confusion
+        public var atBaseRate: Confusion
+        /// Lift, cumulative gains and calibration by decile of predicted probability (decile 1 = highest).
+        public var deciles: [Decile]
     }
 
     public var calibrationEnd: String
@@ -39,16 +66,17 @@ public struct ChurnReport: Codable, Sendable {
     public var warnings: [String]
 }
 
-/// `churn_model.csv`: `term, coefficient, std_error, z, p_value, ci_low, ci_high, odds_ratio`.
+/// `churn_model.csv`: `term, coefficient, std_error, z, p_value, ci_low, ci_high, odds_ratio` (per
+/// standard deviation), then `odds_ratio_per_unit`.
 struct ChurnModelCSVWriter {
     let report: ChurnReport
 
     func bytes() -> [UInt8] {
         var b = ByteBuffer()
-        b.text("term,coefficient,std_error,z,p_value,ci_low,ci_high,odds_ratio\n")
+        b.text("term,coefficient,std_error,z,p_value,ci_low,ci_high,odds_ratio,odds_ratio_per_unit\n")
         for t in report.terms {
             b.field(t.term)
-            for v in [t.coefficient, t.standardError, t.z, t.pValue, t.ciLow, t.ciHigh, t.oddsRatio] {
+            for v in [t.coefficient, t.standardError, t.z, t.pValue, t.ciLow, t.ciHigh, t.oddsRatio, t.oddsRatioPerUnit] {
                 b.comma(); if let v { b.double(v) }
             }
             b.newline()

@@ -37,6 +37,7 @@ struct MarkdownReportWriter {
         }
         if let clusters = report.clusters { md += clusterSection(clusters) }
         if let clv = report.clv { md += clvSection(clv) }
+        if let churn = report.churn { md += churnSection(churn) }
         if !report.skipped.isEmpty {
             md += "\n## Not run\n\n"
             for k in report.skipped { md += "- **\(k.section)**: \(k.reason)\n" }
@@ -56,6 +57,28 @@ struct MarkdownReportWriter {
         for p in c.profiles {
             md += "| \(p.cluster) | \(p.customers) | \(pct(p.share)) | " + p.means.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: " | ") + " |\n"
         }
+        return md
+    }
+
+    private func churnSection(_ c: ChurnReport) -> String {
+        func n(_ x: Double?, _ digits: Int = 3) -> String { x.map { format($0, digits: digits) } ?? "—" }
+        var md = "\n## Churn early warning (logistic regression)\n\n"
+        md += "Label: bought by \(c.calibrationEnd), nothing after; \(c.labelledCustomers) customers (churn rate \(c.churnRate.map(pct) ?? "—")), "
+        md += "\(c.trainingRows) for training, \(c.testRows) held out. \(c.iterations) Newton iterations\(c.converged ? "" : " (**not converged**)"); "
+        md += "McFadden pseudo-R² \(n(c.pseudoRSquared)), AIC \(n(c.aic, 1)).\n\n"
+        md += "| term | coefficient (per SD) | std. error | p-value | odds ratio per SD | per unit |\n|---|---:|---:|---:|---:|---:|\n"
+        for t in c.terms {
+            md += "| \(t.term) | \(n(t.coefficient, 4)) | \(n(t.standardError, 4)) | \(t.pValue.map { $0 < 1e-4 ? "< 0.0001" : format($0, digits: 4) } ?? "—") | \(n(t.oddsRatio)) | \(n(t.oddsRatioPerUnit, 4)) |\n"
+        }
+        md += "\n| on the held-out customers | ROC AUC | log loss | Brier | precision / recall at 0.5 |\n|---|---:|---:|---:|---|\n"
+        for (name, e) in [("model", c.model)] + (c.recencyBaseline.map { [("recency only", $0)] } ?? []) {
+            md += "| \(name) | \(n(e.auc)) | \(n(e.logLoss)) | \(n(e.brierScore)) | \(n(e.atHalf.precision)) / \(n(e.atHalf.recall)) |\n"
+        }
+        md += "\n| decile (highest risk first) | customers | churners | mean predicted | observed | lift | cumulative gain |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+        for d in c.model.deciles {
+            md += "| \(d.decile) | \(d.customers) | \(d.churners) | \(n(d.meanPredicted)) | \(n(d.observedRate)) | \(n(d.lift, 2)) | \(d.cumulativeGain.map(pct) ?? "—") |\n"
+        }
+        for w in c.warnings { md += "\n> warning: \(w)\n" }
         return md
     }
 
