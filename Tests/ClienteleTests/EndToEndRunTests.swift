@@ -58,9 +58,9 @@ struct EndToEndRunTests {
     static func status(_ error: any Error) -> Clientele.ExitStatus { (error as? any ClienteleError)?.exitStatus ?? .software }
 
     @Test("a run writes the contract's files, headers and report.json sections", arguments: [
-        (BadRowPolicy.fail, false, ["clusters.csv", "clv_model.json", "customers.csv", "report.json", "report.md", "segments.csv"]),
-        (.skip, false, ["clusters.csv", "clv_model.json", "customers.csv", "rejects.csv", "report.json", "report.md", "segments.csv"]),
-        (.fail, true, ["clusters.csv", "clv_model.json", "customers.csv", "report.json", "report.md", "segments.csv"]),
+        (BadRowPolicy.fail, false, ["clusters.csv", "clv_model.json", "customers.csv", "report.html", "report.json", "report.md", "segments.csv"]),
+        (.skip, false, ["clusters.csv", "clv_model.json", "customers.csv", "rejects.csv", "report.html", "report.json", "report.md", "segments.csv"]),
+        (.fail, true, ["clusters.csv", "clv_model.json", "customers.csv", "report.html", "report.json", "report.md", "segments.csv"]),
     ])
     func outputFolder(policy: BadRowPolicy, withInteractions: Bool, files: [String]) throws {
         try withScratch { scratch in
@@ -117,7 +117,7 @@ struct EndToEndRunTests {
             config.ingest.onBadRow = .fail
             _ = try Run(configuration: config).execute()
             #expect(try entries(scratch.path) == ["report"])
-            #expect(try entries(scratch.join("report")) == ["customers.csv", "report.json", "report.md", "segments.csv"],
+            #expect(try entries(scratch.join("report")) == ["customers.csv", "report.html", "report.json", "report.md", "segments.csv"],
                     "the old rejects.csv went with the old report")
             #expect(try bytes(scratch.join("report/customers.csv")) == bytes(Package.fixture("rfm/expected_split.csv")))
         }

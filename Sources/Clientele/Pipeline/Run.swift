@@ -192,7 +192,7 @@ public struct Run: Sendable {
             churn: churnFit.map { ChurnReport($0, calibrationEnd: periods.calibrationEnd!) },
             skipped: skipped,
             timings: [:],
-            outputs: ["customers.csv", "segments.csv", "report.json", "report.md"] + (clvFit == nil ? [] : ["clv_model.json"])
+            outputs: ["customers.csv", "segments.csv", "report.json", "report.md", "report.html"] + (clvFit == nil ? [] : ["clv_model.json"])
                 + (clusterFit == nil ? [] : ["clusters.csv"]) + (churnFit == nil ? [] : ["churn_model.csv", "churn_risk.csv"])
                 + (config.ingest.onBadRow == .skip ? ["rejects.csv"] : []))
 
@@ -221,6 +221,12 @@ public struct Run: Sendable {
             lap("total", since: started)
             report.timings = timings
             try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: folder.path("report.md"))
+            // report.html: the RFM map and segments now; sections whose payload is not yet wired say "not run".
+            let html = HTMLReportInput(
+                rfmGrid: .init(r: rfm.r, f: rfm.f, revenueCents: rfm.revenueCents, quantiles: config.rfm.quantiles),
+                segments: report.rfm.segments,
+                notRun: Self.htmlPending(report))
+            try FileSink.write(HTMLReportWriter(report: report, input: html).bytes(), to: folder.path("report.html"))
             try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
             if let path = config.history {
                 // The report swap runs inside the history transaction, just before COMMIT: a failed
@@ -255,6 +261,24 @@ public struct Run: Sendable {
             value[Int(c)] = predicted.isFinite ? predicted : rfm.historicalCLVCents[row] / 100
         }
         return (fit, try fit.scores.riskRanking(values: value))
+    }
+
+    /// Sections that ran but whose charts are not drawn in report.html yet (their numbers are in
+    /// report.md and report.json); sections that did not run keep the run's own reason.
+    static func htmlPending(_ report: RunReport) -> [HTMLReportInput.Section: String] {
+        var pending: [HTMLReportInput.Section: String] = [:]
+        let note = "computed in this run; see report.md and report.json (the chart is not drawn in this version)"
+        for section in HTMLReportInput.Section.allCases {
+            let ran: Bool
+            switch section {
+            case .valueMatrix, .holdout: ran = report.clv != nil
+            case .clusters: ran = report.clusters != nil
+            case .roc, .liftGains, .calibration: ran = report.churn != nil
+            case .rfmGrid, .segments, .correlations, .satisfactionLoyalty: ran = false
+            }
+            if ran { pending[section] = note }
+        }
+        return pending
     }
 
     static func inputFile(_ role: String, _ a: FileAccounting) -> RunReport.InputFile {
