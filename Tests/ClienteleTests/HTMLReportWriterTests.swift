@@ -2,12 +2,12 @@ import Foundation
 import Testing
 @testable import Clientele
 
-/// A report with every section filled, for the writer and browser suites and the README screenshot.
+/// A report with every section filled, for the writer and browser suites.
 ///
 /// The run report is genuine (the RFM fixture through `Run`), then relabelled as the 100,000-customer
 /// demo: its RFM grid and segments are the numbers `clientele demo --customers 100000` (seed 42)
 /// wrote. The CLV, k-means, correlation and churn payloads are illustrative — plausible shapes, not a
-/// model's output — until those kernels feed the report.
+/// model's output (the adapters from the kernels' report values are tested separately below).
 enum HTMLReportSample {
     static func report() throws -> RunReport {
         try withScratch("html-sample") { scratch in
@@ -432,4 +432,70 @@ struct HTMLReportPayloadTests {
         #expect(section.elements("text").map(\.text).contains("2+"))
         #expect(section.allText.contains("26.1 weeks") && section.allText.contains("398.5"))
     }
+
+    /// Five bins of 20 customers, 30 churners in all; bins listed out of order.
+    static var churnEvaluation: ChurnReport.Evaluation {
+        let churners = [12, 8, 5, 3, 2]
+        let predicted: [Double?] = [0.7, 0.55, 0.4, nil, 0.1]
+        let deciles = (1...5).map { d -> ChurnReport.Decile in
+            let c = churners[d - 1]
+            return ChurnReport.Decile(decile: d, customers: 20, churners: c, meanPredicted: predicted[d - 1],
+                                      observedRate: Double(c) / 20, lift: Double(c) / 20 / 0.3,
+                                      cumulativeGain: Double(churners.prefix(d).reduce(0, +)) / 30)
+        }
+        let confusion = ChurnReport.Confusion(threshold: 0.5, truePositives: 12, falsePositives: 8, trueNegatives: 62, falseNegatives: 18, precision: 0.6, recall: 0.4)
+        return ChurnReport.Evaluation(rows: 100, churners: 30, auc: 0.74, logLoss: 0.52, brierScore: 0.18, atHalf: confusion, atBaseRate: confusion,
+                                      deciles: [deciles[2], deciles[0], deciles[4], deciles[1], deciles[3]])
+    }
+
+    @Test("the churn evaluation gives a decile ROC curve from (0, 0) to (1, 1), lift and gains, and calibration sorted by prediction")
+    func churn() throws {
+        let e = Self.churnEvaluation
+        let roc = try #require(HTMLReportInput.ROCCurve(evaluation: e))
+        let tpr: [Double] = [0, 12, 20, 25, 28, 30].map { $0 / 30 }
+        let fpr: [Double] = [0, 8, 20, 35, 52, 70].map { $0 / 70 }
+        #expect(roc.truePositiveRate == tpr)
+        #expect(roc.falsePositiveRate == fpr)
+        #expect(roc.auc == 0.74 && roc.positives == 30 && roc.negatives == 70 && roc.cutOffs == "the 5 decile cut-offs")
+        let lift = HTMLReportInput.LiftGains(evaluation: e)
+        #expect(lift.baseRate == 0.3 && lift.deciles.count == 5 && lift.deciles.map(\.positives) == [5, 12, 2, 8, 3])
+        let calibration = HTMLReportInput.CalibrationCurve(evaluation: e)
+        #expect(calibration.bins.map(\.meanPredicted) == [0.1, 0.4, 0.55, 0.7], "decile 4 has no mean prediction")
+        #expect(calibration.brier == 0.18 && calibration.logLoss == 0.52)
+
+        var noAUC = e
+        noAUC.auc = nil
+        #expect(HTMLReportInput.ROCCurve(evaluation: noAUC) == nil)
+
+        let report = try HTMLReportSample.demoReport()
+        let input = HTMLReportInput(roc: roc, liftGains: lift, calibration: calibration)
+        let page = try SVGTestXML.parse(HTMLReportWriter(report: report, input: input).text())
+        let curve = try #require(htmlSection(page, "roc")?.elements("polyline").first)
+        #expect(curve.attributes["points"]?.split(separator: " ").count == 6)
+        #expect(htmlSection(page, "roc")?.elements("circle").count == 6, "few points get markers")
+        #expect(htmlSection(page, "roc")?.allText.contains("at the 5 decile cut-offs") == true)
+        #expect(htmlSection(page, "calibration")?.elements("circle").count == 4)
+    }
+
+    @Test("cluster profiles colour each mean by its distance from the clustered customers' mean, in between-cluster spreads")
+    func clusters() throws {
+        let report = ClusterReport(k: 3, features: ["a", "b"], profileNames: ["a", "b"], inertia: 12.5, iterations: 4, converged: true, restarts: 2,
+                                   silhouette: ["2": 0.2, "3": 0.41],
+                                   profiles: [.init(cluster: 1, customers: 30, share: 0.75, means: [1, 4]),
+                                              .init(cluster: 2, customers: 10, share: 0.25, means: [5, 4]),
+                                              .init(cluster: 3, customers: 0, share: 0, means: [nil, nil])])
+        let p = HTMLReportInput.ClusterProfiles(report: report)
+        #expect(p.features == ["a", "b"] && p.clusters.map(\.label) == ["1", "2", "3"])
+        // a: m = (30·1 + 10·5) / 40 = 2, s = √((30·1 + 10·9) / 40) = √3.
+        #expect(abs(p.clusters[0].standardizedMeans[0] + 1 / 3.0.squareRoot()) < 1e-12)
+        #expect(abs(p.clusters[1].standardizedMeans[0] - 3.0.squareRoot()) < 1e-12)
+        #expect(p.clusters[0].standardizedMeans[1] == 0 && p.clusters[1].standardizedMeans[1] == 0, "no spread: average")
+        #expect(p.clusters[2].means[0].isNaN && p.clusters[2].standardizedMeans[0].isNaN)
+        #expect(p.silhouette == 0.41 && p.inertia == 12.5)
+        let page = try SVGTestXML.parse(HTMLReportWriter(report: try HTMLReportSample.demoReport(), input: HTMLReportInput(clusters: p)).text())
+        let cells = try #require(htmlSection(page, "clusters")?.elements("rect").filter { !$0.children.isEmpty })
+        #expect(cells.count == 6)
+        #expect(cells[4].attributes["fill"] == SVGPalette.missing.hex, "the empty cluster is grey")
+    }
 }
+

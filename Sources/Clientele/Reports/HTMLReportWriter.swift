@@ -228,9 +228,9 @@ struct HTMLReportWriter {
         let labels = c.clusters.flatMap { $0.means.map(SVGNumber.compact) }
         let limit = min(3, max(1, values.filter(\.isFinite).map(abs).max() ?? 1))
         let chart = SVGHeatMap(
-            title: "Cluster profiles", description: "Each cluster's mean of every feature in original units; the colour is the standardised mean (blue below average, red above)",
+            title: "Cluster profiles", description: "Each cluster's mean of every feature in original units; the colour shows how far it lies above (red) or below (blue) the average customer",
             rowTitle: "cluster", columnTitle: "feature", rowLabels: c.clusters.map(\.label), columnLabels: c.features,
-            values: values, cellLabels: labels, valueFormat: .fixed(2), scale: .diverging(limit: limit), legendTitle: "standardised mean", width: 600)
+            values: values, cellLabels: labels, valueFormat: .fixed(2), scale: .diverging(limit: limit), legendTitle: "above / below average", width: 600)
         var table = "<table><thead><tr><th>cluster</th><th class=\"num\">customers</th><th class=\"num\">share</th></tr></thead><tbody>"
         for k in c.clusters { table += "<tr><td>\(e(k.label))</td>\(num(k.customers))<td class=\"num\">\(SVGNumber.percent(k.share))</td></tr>" }
         table += "</tbody></table><table><tbody>"
@@ -266,9 +266,9 @@ struct HTMLReportWriter {
     private func rocBody(_ r: HTMLReportInput.ROCCurve) -> String {
         let points = zip(r.falsePositiveRate, r.truePositiveRate).map { SVGPoint(x: $0, y: $1) }
         let chart = SVGLineChart(
-            title: "ROC curve (holdout)", description: "True positive rate against false positive rate over all thresholds, for the churn model on held-out customers",
+            title: "ROC curve (holdout)", description: "True positive rate against false positive rate at \(r.cutOffs), for the churn model on held-out customers",
             x: .init(title: "false positive rate", domain: 0...1), y: .init(title: "true positive rate", domain: 0...1),
-            series: [.init(name: "churn model", points: points)], diagonal: "chance", note: "AUC \(SVGNumber.fixed(r.auc, digits: 3))",
+            series: [.init(name: "churn model", points: points, markers: points.count <= 20)], diagonal: "chance", note: "AUC \(SVGNumber.fixed(r.auc, digits: 3))",
             width: 420, plotHeight: 300)
         return sectionBody(charts: [chart], keys: [("ROC AUC", SVGNumber.fixed(r.auc, digits: 3)), ("churned (positives)", SVGNumber.grouped(r.positives)),
                                             ("retained (negatives)", SVGNumber.grouped(r.negatives))])
@@ -293,7 +293,9 @@ struct HTMLReportWriter {
             series: [.init(name: "churn model", points: points, markers: true)], diagonal: "random order", width: 420, plotHeight: 280)
         var keys: [(String, String)] = [("overall churn rate", SVGNumber.percent(l.baseRate))]
         if let first = l.deciles.first { keys.append(("lift in decile \(first.decile)", SVGNumber.fixed(first.lift, digits: 2))) }
-        for d in l.deciles.prefix(3) { keys.append(("churners found in deciles 1–\(d.decile)", SVGNumber.percent(d.cumulativeGain))) }
+        for d in l.deciles.prefix(3) {
+            keys.append((d.decile == 1 ? "churners found in decile 1" : "churners found in deciles 1–\(d.decile)", SVGNumber.percent(d.cumulativeGain)))
+        }
         return sectionBody(charts: [lift, gains], keys: keys)
     }
 
@@ -650,13 +652,16 @@ struct HTMLReportInput: Sendable {
     struct ROCCurve: Sendable, Equatable {
         var falsePositiveRate: [Double]
         var truePositiveRate: [Double]
+        /// From all scores, whatever points the curve keeps.
         var auc: Double
         var positives: Int
         var negatives: Int
-        init(falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double, positives: Int, negatives: Int) {
+        /// Where the points are, for the caption: "every threshold", "the ten decile cut-offs".
+        var cutOffs: String
+        init(falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double, positives: Int, negatives: Int, cutOffs: String = "every threshold") {
             precondition(falsePositiveRate.count == truePositiveRate.count, "ROCCurve: rates must align")
             self.falsePositiveRate = falsePositiveRate; self.truePositiveRate = truePositiveRate; self.auc = auc
-            self.positives = positives; self.negatives = negatives
+            self.positives = positives; self.negatives = negatives; self.cutOffs = cutOffs
         }
     }
 
@@ -693,5 +698,81 @@ struct HTMLReportInput: Sendable {
         var brier: Double? = nil
         var logLoss: Double? = nil
         init(bins: [Bin], brier: Double? = nil, logLoss: Double? = nil) { self.bins = bins; self.brier = brier; self.logLoss = logLoss }
+    }
+}
+
+// MARK: - Payloads from the run report
+//
+// Mappings of the kernels' report values; the only arithmetic is presentation: the colour scale of
+// the cluster profiles and the cumulative rates of the decile ROC curve.
+
+extension HTMLReportInput.ClusterProfiles {
+    /// The profiles of `report.clusters`, labelled by cluster number (1 = largest). Each cell is
+    /// coloured by z = (mean_k − m) / s, where m = Σ_k n_k·mean_k / Σ_k n_k is the feature's mean
+    /// over all clustered customers and s = √(Σ_k n_k·(mean_k − m)² / Σ_k n_k) the spread of the
+    /// cluster means around it (z = 0 when s = 0). Empty clusters (mean `nil`) draw grey cells.
+    init(report: ClusterReport) {
+        let features = report.profileNames
+        let j = features.count
+        var overall = [Double](repeating: 0, count: j), spread = [Double](repeating: 0, count: j), weight = [Double](repeating: 0, count: j)
+        for p in report.profiles {
+            for f in 0..<min(j, p.means.count) { if let m = p.means[f], m.isFinite { overall[f] += Double(p.customers) * m; weight[f] += Double(p.customers) } }
+        }
+        for f in 0..<j { overall[f] = weight[f] > 0 ? overall[f] / weight[f] : .nan }
+        for p in report.profiles {
+            for f in 0..<min(j, p.means.count) { if let m = p.means[f], m.isFinite { spread[f] += Double(p.customers) * (m - overall[f]) * (m - overall[f]) } }
+        }
+        for f in 0..<j { spread[f] = weight[f] > 0 ? (spread[f] / weight[f]).squareRoot() : .nan }
+        let clusters = report.profiles.map { p -> Cluster in
+            let means = (0..<j).map { f in f < p.means.count ? (p.means[f] ?? .nan) : .nan }
+            let z = (0..<j).map { f -> Double in
+                guard means[f].isFinite, spread[f].isFinite else { return .nan }
+                return spread[f] > 0 ? (means[f] - overall[f]) / spread[f] : 0
+            }
+            return Cluster(label: String(p.cluster), customers: p.customers, share: p.share, means: means, standardizedMeans: z)
+        }
+        self.init(features: features, clusters: clusters, inertia: report.inertia, silhouette: report.silhouette?[String(report.k)])
+    }
+}
+
+extension HTMLReportInput.LiftGains {
+    /// Lift and cumulative gains by decile of `report.churn.model` (decile 1 = highest predicted
+    /// probability); base rate = churners / rows; undefined values draw nothing.
+    init(evaluation e: ChurnReport.Evaluation) {
+        self.init(baseRate: e.rows > 0 ? Double(e.churners) / Double(e.rows) : .nan, deciles: e.deciles.map {
+            Decile(decile: $0.decile, customers: $0.customers, positives: $0.churners, lift: $0.lift ?? .nan, cumulativeGain: $0.cumulativeGain ?? .nan)
+        })
+    }
+}
+
+extension HTMLReportInput.CalibrationCurve {
+    /// Observed churn rate against mean predicted probability per decile of `report.churn.model`,
+    /// lowest prediction first; deciles without both numbers are left out.
+    init(evaluation e: ChurnReport.Evaluation) {
+        let bins = e.deciles.compactMap { d -> Bin? in
+            guard let p = d.meanPredicted, let o = d.observedRate else { return nil }
+            return Bin(meanPredicted: p, observedRate: o, customers: d.customers)
+        }.sorted { $0.meanPredicted < $1.meanPredicted }
+        self.init(bins: bins, brier: e.brierScore, logLoss: e.logLoss)
+    }
+}
+
+extension HTMLReportInput.ROCCurve {
+    /// The ROC curve of `report.churn.model` at its decile cut-offs (the evaluation keeps no finer
+    /// curve): flagging deciles 1…d gives TPR = churners in them / all churners and FPR = the others
+    /// in them / all non-churners, from (0, 0) to (1, 1). AUC as reported (from every score). `nil`
+    /// without an AUC or without both classes.
+    init?(evaluation e: ChurnReport.Evaluation) {
+        let negatives = e.rows - e.churners
+        guard let auc = e.auc, e.churners > 0, negatives > 0 else { return nil }
+        var fpr = [0.0], tpr = [0.0], flagged = 0, churners = 0
+        for d in e.deciles.sorted(by: { $0.decile < $1.decile }) {
+            flagged += d.customers
+            churners += d.churners
+            fpr.append(Double(flagged - churners) / Double(negatives))
+            tpr.append(Double(churners) / Double(e.churners))
+        }
+        self.init(falsePositiveRate: fpr, truePositiveRate: tpr, auc: auc, positives: e.churners, negatives: negatives,
+                  cutOffs: "the \(e.deciles.count) decile cut-offs")
     }
 }
