@@ -221,11 +221,16 @@ public struct Run: Sendable {
             lap("total", since: started)
             report.timings = timings
             try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: folder.path("report.md"))
-            // report.html: the RFM map and segments now; sections whose payload is not yet wired say "not run".
+            // report.html: every chart whose kernel ran; the others say why not.
             let html = HTMLReportInput(
                 rfmGrid: .init(r: rfm.r, f: rfm.f, revenueCents: rfm.revenueCents, quantiles: config.rfm.quantiles),
                 segments: report.rfm.segments,
-                notRun: Self.htmlPending(report))
+                valueMatrix: report.clv.map { .init(valueMatrix: $0.valueMatrix) },
+                holdout: report.clv.flatMap { clv in clv.holdout.map { .init(holdout: $0, calibrationEnd: clv.calibrationEnd) } },
+                clusters: report.clusters.map { .init(report: $0) },
+                roc: report.churn.flatMap { .init(evaluation: $0.model) },
+                liftGains: report.churn.map { .init(evaluation: $0.model) },
+                calibration: report.churn.map { .init(evaluation: $0.model) })
             try FileSink.write(HTMLReportWriter(report: report, input: html).bytes(), to: folder.path("report.html"))
             try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
             if let path = config.history {
@@ -261,24 +266,6 @@ public struct Run: Sendable {
             value[Int(c)] = predicted.isFinite ? predicted : rfm.historicalCLVCents[row] / 100
         }
         return (fit, try fit.scores.riskRanking(values: value))
-    }
-
-    /// Sections that ran but whose charts are not drawn in report.html yet (their numbers are in
-    /// report.md and report.json); sections that did not run keep the run's own reason.
-    static func htmlPending(_ report: RunReport) -> [HTMLReportInput.Section: String] {
-        var pending: [HTMLReportInput.Section: String] = [:]
-        let note = "computed in this run; see report.md and report.json (the chart is not drawn in this version)"
-        for section in HTMLReportInput.Section.allCases {
-            let ran: Bool
-            switch section {
-            case .valueMatrix, .holdout: ran = report.clv != nil
-            case .clusters: ran = report.clusters != nil
-            case .roc, .liftGains, .calibration: ran = report.churn != nil
-            case .rfmGrid, .segments, .correlations, .satisfactionLoyalty: ran = false
-            }
-            if ran { pending[section] = note }
-        }
-        return pending
     }
 
     static func inputFile(_ role: String, _ a: FileAccounting) -> RunReport.InputFile {
