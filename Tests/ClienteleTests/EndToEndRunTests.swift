@@ -60,19 +60,24 @@ struct EndToEndRunTests {
     @Test("a run writes the contract's files, headers and report.json sections", arguments: [
         (BadRowPolicy.fail, false, ["clusters.csv", "clv_model.json", "customers.csv", "report.html", "report.json", "report.md", "segments.csv"]),
         (.skip, false, ["clusters.csv", "clv_model.json", "customers.csv", "rejects.csv", "report.html", "report.json", "report.md", "segments.csv"]),
-        (.fail, true, ["clusters.csv", "clv_model.json", "customers.csv", "report.html", "report.json", "report.md", "segments.csv"]),
+        (.fail, true, ["clusters.csv", "clv_model.json", "correlations.csv", "customers.csv", "report.html", "report.json", "report.md", "segments.csv"]),
     ])
     func outputFolder(policy: BadRowPolicy, withInteractions: Bool, files: [String]) throws {
         try withScratch { scratch in
             var config = configuration(transactions: Package.fixture("rfm/transactions.csv"), out: scratch.join("report"),
-                                       interactions: withInteractions ? Package.fixture("e2e/interactions.csv") : nil, clv: true, clusters: true)
+                                       interactions: withInteractions ? Package.fixture("e2e/interactions.csv") : nil, clv: true, clusters: true,
+                                       satisfaction: withInteractions)
             config.ingest.onBadRow = policy
             _ = try Run(configuration: config).execute()
             let report = scratch.join("report")
             #expect(try entries(scratch.path) == ["report"], "nothing but the report folder beside it")
             #expect(try entries(report) == files)
-            #expect(try Self.firstLine(report + "/customers.csv") == Self.customersHeader + Self.clvColumns)
+            #expect(try Self.firstLine(report + "/customers.csv")
+                    == Self.customersHeader + Self.clvColumns + (withInteractions ? ",mean_satisfaction,mean_recommend,complaints,loyalty_group" : ""))
             #expect(try Self.firstLine(report + "/segments.csv") == Self.segmentsHeader)
+            if withInteractions {
+                #expect(try Self.firstLine(report + "/correlations.csv") == "group,x,y,n,pearson_r,pearson_p,pearson_ci_low,pearson_ci_high,spearman_rho,spearman_p,kendall_tau_b,kendall_p")
+            }
             if policy == .skip {
                 #expect(try text(report + "/rejects.csv") == Self.rejectsHeader + "\n", "no bad rows: header only")
             }

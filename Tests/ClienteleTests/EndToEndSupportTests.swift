@@ -88,8 +88,9 @@ func csvRecords(_ text: String) -> [[String]] {
 /// predictive-CLV, k-means and churn steps, which are off unless asked for: most end-to-end specifications pin the RFM
 /// columns against hand-computed fixtures.
 func configuration(transactions: String, out: String, interactions: String? = nil, clv: Bool = false, clusters: Bool = false,
-                   churn: Bool = false) -> JobConfiguration {
+                   churn: Bool = false, satisfaction: Bool = false) -> JobConfiguration {
     var config = JobConfiguration()
+    config.satisfaction.enabled = satisfaction
     config.clv.enabled = clv
     config.clusters.enabled = clusters
     config.churn.enabled = churn

@@ -11,7 +11,7 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
 
     static let unknownKeys: [JobFileErrorCase] = [
         .init(name: "an unknown section", toml: "[input]\npath = \"t.csv\"\n",
-              reason: "unknown key \"input\"; known keys here: transactions, interactions, run, rfm, clv, clusters, churn"),
+              reason: "unknown key \"input\"; known keys here: transactions, interactions, run, rfm, clv, clusters, churn, satisfaction"),
         .init(name: "a misspelt run key", toml: "[run]\noutt = \"reports\"\n",
               reason: "unknown key \"run.outt\"; known keys here: out, as_of, calibration_end, on_bad_row, max_reject_share, seed, threads, quiet, format, history"),
         .init(name: "an unknown transactions key", toml: "[transactions]\npath = \"t.csv\"\nencoding = \"latin1\"\n",
@@ -42,6 +42,10 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
               reason: "interactions.satisfaction_scale must be [low, high], e.g. [1, 5]"),
         .init(name: "an unknown tie rule", toml: "[rfm]\nties = \"random\"\n", reason: "rfm.ties = \"random\": use \"share\" or \"split\""),
         .init(name: "a section that is a value", toml: "run = 3\n", reason: "\"run\" must be a table ([run])"),
+        .init(name: "promoters below detractors", toml: "[satisfaction]\npromoter_at_least = 5\n",
+              reason: "satisfaction.detractor_at_most = 6.0 must be below promoter_at_least = 5.0"),
+        .init(name: "a confidence level of 95", toml: "[satisfaction]\nconfidence_level = 95\n",
+              reason: "satisfaction.confidence_level = 95.0: must be between 0 and 1 (e.g. 0.95)"),
     ]
 }
 
@@ -93,6 +97,15 @@ struct IngestJobFileTests {
         quantiles = 3
         monetary = "mean"
         margin = 0.3
+        [satisfaction]
+        enabled = false
+        satisfied_at_least = 9
+        loyal_at_least = 3
+        promoter_at_least = 10
+        detractor_at_most = 5
+        kendall = false
+        confidence_level = 0.9
+
         [rfm.segments]
         1 = ["Low", "Low", "Mid"]
         2 = ["Low", "Mid", "High"]
@@ -144,8 +157,21 @@ struct IngestJobFileTests {
             #expect(config.rfm.monetary == .mean)
             #expect(config.rfm.margin == 0.3)
             #expect(config.rfm.segments == (try SegmentMap(rows: [["Low", "Low", "Mid"], ["Low", "Mid", "High"], ["Mid", "High", "High"]])))
+            #expect(!config.satisfaction.enabled)
+            #expect(config.satisfaction.satisfiedAtLeast == 9)
+            let analysis = config.satisfaction.resolved(scale: config.interactionColumns.satisfactionScale)
+            #expect(analysis.matrix.satisfiedAtLeast == 9 && analysis.matrix.loyalAtLeast == 3)
+            #expect(analysis.matrix.promoterAtLeast == 10 && analysis.matrix.detractorAtMost == 5)
+            #expect(!analysis.correlation.includeKendall && analysis.correlation.confidenceLevel == 0.9)
             #expect(throws: Never.self) { try config.validate() }
         }
+    }
+
+    @Test("without satisfied_at_least, satisfied means three quarters up the CSAT scale: 4 on 1–5, 7.5 on 0–10")
+    func satisfiedDefault() {
+        let settings = SatisfactionSettings()
+        #expect(settings.resolved(scale: 1...5).matrix.satisfiedAtLeast == 4)
+        #expect(settings.resolved(scale: 0...10).matrix.satisfiedAtLeast == 7.5)
     }
 
     @Test("an unknown key is an error that names it and lists the known ones (exit 64)", arguments: JobFileErrorCase.unknownKeys)

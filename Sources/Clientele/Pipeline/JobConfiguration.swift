@@ -18,6 +18,7 @@ public struct JobConfiguration: Sendable {
     public var clv = CLVSettings()
     public var clusters = ClusterSettings()
     public var churn = ChurnSettings()
+    public var satisfaction = SatisfactionSettings()
     public var seed: UInt64 = 42
     /// SQLite run history to append this run to (`--history DB`), or nil.
     public var history: String?
@@ -64,6 +65,24 @@ public struct ChurnSettings: Sendable {
     public var enabled = true
     public var testShare = 0.3
     public init() {}
+}
+
+/// Satisfaction–loyalty settings: whether it runs (it needs an interactions file), the matrix
+/// thresholds and the correlation options.
+public struct SatisfactionSettings: Sendable {
+    public var enabled = true
+    public var analysis = SatisfactionLoyaltyAnalysis()
+    /// Mean CSAT from which a customer counts as satisfied; nil = three quarters up the
+    /// satisfaction scale (4 on the default 1–5 scale: the top-two box).
+    public var satisfiedAtLeast: Double?
+    public init() {}
+
+    /// The analysis with the satisfied threshold resolved against the interactions' CSAT scale.
+    public func resolved(scale: ClosedRange<Double>) -> SatisfactionLoyaltyAnalysis {
+        var a = analysis
+        a.matrix.satisfiedAtLeast = satisfiedAtLeast ?? scale.lowerBound + 0.75 * (scale.upperBound - scale.lowerBound)
+        return a
+    }
 }
 
 /// K-means settings: whether it runs, and the model (k fixed or chosen by silhouette, restarts).

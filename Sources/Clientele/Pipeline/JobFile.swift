@@ -57,7 +57,7 @@ public struct JobFile: Sendable {
 
         var config = base
         let reader = Reader(path: path, folder: folder(of: path))
-        try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv", "clusters", "churn"], in: "")
+        try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv", "clusters", "churn", "satisfaction"], in: "")
         if let t = try reader.table(table, "transactions") {
             try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "amount_from", "columns"], in: "transactions")
             config.transactions = try reader.source(t, existing: config.transactions, section: "transactions")
@@ -153,6 +153,25 @@ public struct JobFile: Sendable {
                 guard v > 0, v < 1 else { throw reader.error("churn.test_share = \(v): must be between 0 and 1") }
                 config.churn.testShare = v
             }
+        }
+        if let c = try reader.table(table, "satisfaction") {
+            try reader.allow(c, keys: ["enabled", "satisfied_at_least", "loyal_at_least", "promoter_at_least", "detractor_at_most",
+                                       "kendall", "confidence_level"], in: "satisfaction")
+            if let v = try reader.bool(c, "enabled", "satisfaction") { config.satisfaction.enabled = v }
+            var a = config.satisfaction.analysis
+            if let v = try reader.double(c, "satisfied_at_least", "satisfaction") { config.satisfaction.satisfiedAtLeast = v }
+            if let v = try reader.double(c, "loyal_at_least", "satisfaction") { a.matrix.loyalAtLeast = v }
+            if let v = try reader.double(c, "promoter_at_least", "satisfaction") { a.matrix.promoterAtLeast = v }
+            if let v = try reader.double(c, "detractor_at_most", "satisfaction") { a.matrix.detractorAtMost = v }
+            guard a.matrix.detractorAtMost < a.matrix.promoterAtLeast else {
+                throw reader.error("satisfaction.detractor_at_most = \(a.matrix.detractorAtMost) must be below promoter_at_least = \(a.matrix.promoterAtLeast)")
+            }
+            if let v = try reader.bool(c, "kendall", "satisfaction") { a.correlation.includeKendall = v }
+            if let v = try reader.double(c, "confidence_level", "satisfaction") {
+                guard v > 0, v < 1 else { throw reader.error("satisfaction.confidence_level = \(v): must be between 0 and 1 (e.g. 0.95)") }
+                a.correlation.confidenceLevel = v
+            }
+            config.satisfaction.analysis = a
         }
         if let c = try reader.table(table, "clusters") {
             try reader.allow(c, keys: ["enabled", "k", "k_range", "restarts"], in: "clusters")

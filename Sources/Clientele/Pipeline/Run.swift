@@ -139,6 +139,26 @@ public struct Run: Sendable {
         }
         lap("clv", since: t)
 
+        // Satisfaction against loyalty: correlations, the Jones & Sasser matrix, NPS.
+        t = clock.now
+        var satisfaction: SatisfactionLoyaltyAnalysisResult?
+        if let loaded = interactions, config.satisfaction.enabled {
+            logger.info("relating satisfaction to loyalty", metadata: ["interactions": "\(loaded.table.count)"])
+            let input = SatisfactionLoyaltyAnalysis.Input(
+                interactions: loaded.table, activity: activity, orders: transactions.orders, calibrationEnd: periods.calibrationEnd,
+                customers: rfm.customers, segment: rfm.segment, segmentNames: config.rfm.segments.names,
+                probabilityAlive: clvFit?.predictions.probabilityAlive, predictedCLV: clvFit?.predictions.predictedCLV)
+            switch Result(catching: { () throws(CorrelationError) in try config.satisfaction.resolved(scale: config.interactionColumns.satisfactionScale).run(input) }) {
+            case .success(let result): satisfaction = result
+            case .failure(let error) where error.exitStatus == .dataError:
+                skipped.append(.init(section: "satisfaction", reason: error.description))
+            case .failure(let error): throw error
+            }
+        } else if interactions != nil {
+            skipped.append(.init(section: "satisfaction", reason: "disabled in the job file ([satisfaction] enabled = false)"))
+        }
+        lap("satisfaction", since: t)
+
         // Churn early warning: fitted on the calibration period, judged on held-out customers.
         t = clock.now
         var churnFit: ChurnFit?
@@ -190,15 +210,18 @@ public struct Run: Sendable {
             clv: clvFit.map(CLVReport.init),
             clusters: clusterFit.map(ClusterReport.init),
             churn: churnFit.map { ChurnReport($0, calibrationEnd: periods.calibrationEnd!) },
+            satisfaction: satisfaction.map { SatisfactionReport($0, customers: rfm.customers) },
             skipped: skipped,
             timings: [:],
             outputs: ["customers.csv", "segments.csv", "report.json", "report.md", "report.html"] + (clvFit == nil ? [] : ["clv_model.json"])
                 + (clusterFit == nil ? [] : ["clusters.csv"]) + (churnFit == nil ? [] : ["churn_model.csv", "churn_risk.csv"])
+                + (satisfaction == nil ? [] : ["correlations.csv"])
                 + (config.ingest.onBadRow == .skip ? ["rejects.csv"] : []))
 
         let folder = try OutputFolder(config.out)
         do {
-            try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, clusters: clusterFit, clv: clvFit, churn: churnFit?.scores, threads: config.threads)
+            try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, clusters: clusterFit, clv: clvFit,
+                                   satisfaction: satisfaction, churn: churnFit?.scores, threads: config.threads)
                 .write(to: folder.path("customers.csv"))
             if let churn = report.churn {
                 try FileSink.write(ChurnModelCSVWriter(report: churn).bytes(), to: folder.path("churn_model.csv"))
@@ -206,6 +229,9 @@ public struct Run: Sendable {
                 for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = config.rfm.segments.names[Int(rfm.segment[row])] }
                 try FileSink.write(ChurnRiskCSVWriter(rows: churnRisk, customers: transactions.customers, segmentOf: { segmentOf[Int($0)] }).bytes(),
                                    to: folder.path("churn_risk.csv"))
+            }
+            if let satisfaction = report.satisfaction {
+                try FileSink.write(CorrelationsCSVWriter(report: satisfaction).bytes(), to: folder.path("correlations.csv"))
             }
             if let clusters = report.clusters {
                 try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: folder.path("clusters.csv"))
@@ -228,6 +254,8 @@ public struct Run: Sendable {
                 valueMatrix: report.clv.map { .init(valueMatrix: $0.valueMatrix) },
                 holdout: report.clv.flatMap { clv in clv.holdout.map { .init(holdout: $0, calibrationEnd: clv.calibrationEnd) } },
                 clusters: report.clusters.map { .init(report: $0) },
+                correlations: report.satisfaction.flatMap { .init(report: $0) },
+                satisfactionLoyalty: report.satisfaction.map { .init(report: $0) },
                 roc: report.churn.flatMap { .init(evaluation: $0.model) },
                 liftGains: report.churn.map { .init(evaluation: $0.model) },
                 calibration: report.churn.map { .init(evaluation: $0.model) })

@@ -13,10 +13,13 @@ struct CustomersCSVWriter {
     var clusters: KMeansFit?
     /// Predictive CLV columns, indexed by customer id; nil when the model did not run.
     var clv: CLVModelFit?
+    /// Satisfaction columns (measures by customer id, loyalty group by row); nil without interactions.
+    var satisfaction: SatisfactionLoyaltyAnalysisResult?
     /// `churn_probability` by customer id; nil when the churn model did not run.
     var churn: ChurnScores?
     var threads = 2
 
+    static let satisfactionHeader = ["mean_satisfaction", "mean_recommend", "complaints", "loyalty_group"]
     static let clvHeader = ["p_alive", "expected_purchases", "expected_order_value", "predicted_clv", "value_quadrant"]
     /// With 10 or more quantiles the cell is written `R-F-M` (e.g. `10-3-7`), else as three digits (`545`).
     var wideScores: Bool { rfm.scorer.quantiles >= 10 }
@@ -24,7 +27,8 @@ struct CustomersCSVWriter {
     func write(to path: String) throws(ReportError) {
         let sink = try FileSink(path: path)
         var head = ByteBuffer()
-        head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + (clv == nil ? [] : Self.clvHeader) + (churn == nil ? [] : ["churn_probability"])).joined(separator: ","))
+        head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + (clv == nil ? [] : Self.clvHeader)
+                   + (satisfaction == nil ? [] : Self.satisfactionHeader) + (churn == nil ? [] : ["churn_probability"])).joined(separator: ","))
         head.newline()
         try sink.write(head.bytes)
         let names = rfm.scorer.segments.names.map { name -> [UInt8] in
@@ -77,6 +81,13 @@ struct CustomersCSVWriter {
             b.comma(); b.money(p.expectedOrderValue[k])
             b.comma(); b.money(p.predictedCLV[k])
             b.comma(); if let q = clv.valueMatrix.quadrant(of: k) { b.text(q.name) }
+        }
+        if let satisfaction {
+            let m = satisfaction.measures, k = Int(c)
+            b.comma(); if m.satisfactionAnswers[k] > 0 { b.double(m.meanSatisfaction[k]) }
+            b.comma(); if m.recommendAnswers[k] > 0 { b.double(m.meanRecommend[k]) }
+            b.comma(); b.int(m.complaints[k])
+            b.comma(); if let g = satisfaction.groups.groups[row] { b.text(g.rawValue) }
         }
         if let churn { b.comma(); if let p = churn.probability(of: c) { b.double(p) } }
         b.newline()

@@ -37,6 +37,7 @@ struct MarkdownReportWriter {
         }
         if let clusters = report.clusters { md += clusterSection(clusters) }
         if let clv = report.clv { md += clvSection(clv) }
+        if let satisfaction = report.satisfaction { md += satisfactionSection(satisfaction) }
         if let churn = report.churn { md += churnSection(churn) }
         if !report.skipped.isEmpty {
             md += "\n## Not run\n\n"
@@ -56,6 +57,41 @@ struct MarkdownReportWriter {
         md += "|---:|---:|---:|" + String(repeating: "---:|", count: c.profileNames.count) + "\n"
         for p in c.profiles {
             md += "| \(p.cluster) | \(p.customers) | \(pct(p.share)) | " + p.means.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: " | ") + " |\n"
+        }
+        return md
+    }
+
+    private func satisfactionSection(_ s: SatisfactionReport) -> String {
+        func n(_ x: Double?, _ digits: Int = 3) -> String { x.map { format($0, digits: digits) } ?? "—" }
+        func p(_ x: Double?) -> String { x.map { $0 < 1e-4 ? "< 0.0001" : format($0, digits: 4) } ?? "—" }
+        func nps(_ v: SatisfactionReport.NPS) -> String { v.score.map { format($0, digits: 1) } ?? "—" }
+        let t = s.thresholds
+        var md = "\n## Satisfaction and loyalty\n\n"
+        md += "\(s.respondents) scored customers answered a survey item (\(s.satisfactionRespondents) CSAT, \(s.recommendRespondents) recommend); "
+        md += "mean CSAT \(n(s.meanSatisfaction, 2)); \(s.complaints) complaints from \(s.customersWithComplaints) customers. "
+        md += "**NPS \(nps(s.nps))** (\(s.nps.promoters) promoters ≥ \(format(t.promoterAtLeast, digits: 0)), \(s.nps.passives) passives, "
+        md += "\(s.nps.detractors) detractors ≤ \(format(t.detractorAtMost, digits: 0))).\n\n"
+        md += "### Satisfaction–loyalty matrix (Jones & Sasser 1995)\n\n"
+        md += "Satisfied: mean CSAT ≥ \(format(t.satisfiedAtLeast, digits: 2)); loyal: \(t.loyaltyMeasure) ≥ \(format(t.loyalAtLeast, digits: 2)); "
+        md += "\(s.classified) customers classified.\n\n"
+        md += "| group | customers | share | mean CSAT | mean \(t.loyaltyMeasure) | NPS |\n|---|---:|---:|---:|---:|---:|\n"
+        for q in s.quadrants {
+            md += "| \(q.title) | \(q.customers) | \(q.share.map(pct) ?? "—") | \(n(q.meanSatisfaction, 2)) | \(n(q.meanLoyalty, 2)) | \(nps(q.nps)) |\n"
+        }
+        md += "\n### Correlations (all respondents; pairwise-complete n)\n\n"
+        if s.loyaltyMeasures.contains(SatisfactionLoyaltyAnalysis.retainedName) {
+            md += "\(SatisfactionLoyaltyAnalysis.retainedName) is paired with satisfaction measured up to the calibration end. "
+        }
+        md += "Pearson's interval: Fisher z, \(format(s.confidenceLevel * 100, digits: 0))%. Per segment: correlations.csv.\n\n"
+        md += "| satisfaction | loyalty | n | Pearson r [interval] | p | Spearman ρ | p | Kendall τ-b | p |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        for c in s.correlations where c.group == "all" {
+            let interval = c.pearsonCILow.map { "[\(n($0)), \(n(c.pearsonCIHigh))]" } ?? ""
+            md += "| \(c.x) | \(c.y) | \(c.n) | \(c.pearsonR.map { n($0) + " " + interval } ?? "—") | \(p(c.pearsonP)) | "
+            md += "\(n(c.spearmanRho)) | \(p(c.spearmanP)) | \(n(c.kendallTauB)) | \(p(c.kendallP)) |\n"
+        }
+        md += "\n### NPS by segment\n\n| segment | customers | respondents | promoters | passives | detractors | NPS |\n|---|---:|---:|---:|---:|---:|---:|\n"
+        for g in s.npsBySegment where g.customers > 0 {
+            md += "| \(g.segment) | \(g.customers) | \(g.nps.respondents) | \(g.nps.promoters) | \(g.nps.passives) | \(g.nps.detractors) | \(nps(g.nps)) |\n"
         }
         return md
     }

@@ -85,6 +85,8 @@ public struct RunReport: Codable, Sendable {
     public var clusters: ClusterReport?
     /// The churn model and its evaluation; nil when it did not run (see `skipped`).
     public var churn: ChurnReport?
+    /// Satisfaction against loyalty; nil when it did not run (see `skipped`).
+    public var satisfaction: SatisfactionReport?
     public var skipped: [Skipped]
     /// Seconds per stage.
     public var timings: [String: Double]

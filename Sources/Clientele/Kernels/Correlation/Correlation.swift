@@ -45,47 +45,83 @@ public struct Correlation: Sendable, Equatable {
                 throw .unknownGroup(label: Int(bad), groups: groups.names.count)
             }
         }
-        var tables = [table(group: CorrelationResult.allGroup, x: x, y: y)]
-        if let groups {
-            var rows = [[Int]](repeating: [], count: groups.names.count)
-            for (i, g) in groups.labels.enumerated() { rows[Int(g)].append(i) }
-            for (g, name) in groups.names.enumerated() {
-                let sx = x.map { v in CorrelationVariable(name: v.name, values: rows[g].map { v.values[$0] }) }
-                let sy = y.map { v in CorrelationVariable(name: v.name, values: rows[g].map { v.values[$0] }) }
-                tables.append(table(group: name, x: sx, y: sy))
+        // Two workers: one takes all rows, the other the groups, which together are as many.
+        var parts: [[CorrelationTable]] = [[], []]
+        parallelEach(&parts) { part, tables in
+            if part == 0 {
+                tables = [table(group: CorrelationResult.allGroup, x: x, y: y)]
+            } else if let groups {
+                var rows = [[Int]](repeating: [], count: groups.names.count)
+                for (i, g) in groups.labels.enumerated() { rows[Int(g)].append(i) }
+                for (g, name) in groups.names.enumerated() {
+                    let sx = x.map { v in CorrelationVariable(name: v.name, values: rows[g].map { v.values[$0] }) }
+                    let sy = y.map { v in CorrelationVariable(name: v.name, values: rows[g].map { v.values[$0] }) }
+                    tables.append(table(group: name, x: sx, y: sy))
+                }
             }
         }
-        return CorrelationResult(settings: self, xNames: x.map(\.name), yNames: y.map(\.name), tables: tables)
+        return CorrelationResult(settings: self, xNames: x.map(\.name), yNames: y.map(\.name), tables: parts[0] + parts[1])
     }
 
     /// One group's pairs. Unchecked: assumes validated, equal-length columns.
+    ///
+    /// Pairs are grouped by the rows they are complete on: variables with the same missing rows
+    /// share a row set, so each variable is filtered and ranked once per row set it meets rather
+    /// than once per pair (survey columns share theirs; order-based loyalty columns have none).
     func table(group: String, x: [CorrelationVariable], y: [CorrelationVariable]) -> CorrelationTable {
         let matrix = PearsonMatrix(x: x.map(\.values), y: y.map(\.values))
-        var pairs: [CorrelationPair] = []
-        pairs.reserveCapacity(x.count * y.count)
-        for (i, xv) in x.enumerated() {
-            for (j, yv) in y.enumerated() {
-                pairs.append(pair(xv, yv, pearsonR: matrix.r[i * y.count + j]))
+        let n = x.first?.values.count ?? 0
+        let variables = x + y
+        let pattern = Self.missingPatterns(variables.map(\.values))
+        var pairs = [CorrelationPair?](repeating: nil, count: x.count * y.count)
+        var rowSets: [(px: Int, py: Int)] = []
+        for i in x.indices {
+            for j in y.indices where !rowSets.contains(where: { $0 == (pattern[i], pattern[x.count + j]) }) {
+                rowSets.append((pattern[i], pattern[x.count + j]))
             }
         }
-        return CorrelationTable(group: group, rows: x.first?.values.count ?? 0, pairs: pairs)
+        for set in rowSets {
+            let members = variables.indices.filter { pattern[$0] == set.px || pattern[$0] == set.py }
+            let rows = (0..<n).filter { r in members.allSatisfy { !variables[$0].values[r].isNaN } }
+            var ranked: [Int: RankedColumn] = [:]
+            func column(_ v: Int) -> RankedColumn {
+                if let c = ranked[v] { return c }
+                let c = RankedColumn(name: variables[v].name, values: rows.map { variables[v].values[$0] })
+                ranked[v] = c
+                return c
+            }
+            for i in x.indices where pattern[i] == set.px {
+                for j in y.indices where pattern[x.count + j] == set.py {
+                    pairs[i * y.count + j] = pair(column(i), column(x.count + j), pearsonR: matrix.r[i * y.count + j])
+                }
+            }
+        }
+        return CorrelationTable(group: group, rows: n, pairs: pairs.map { $0! })
+    }
+
+    /// One id per distinct pattern of missing values: variables get the same id exactly when
+    /// they are NaN on the same rows.
+    static func missingPatterns(_ columns: [[Double]]) -> [Int] {
+        var representatives: [Int] = []
+        return columns.indices.map { v in
+            if let same = representatives.first(where: { r in
+                zip(columns[r], columns[v]).allSatisfy { $0.isNaN == $1.isNaN }
+            }) { return same }
+            representatives.append(v)
+            return v
+        }
     }
 
     /// The three statistics of one pair on its complete rows; `pearsonR` from the BLAS matrix.
-    func pair(_ x: CorrelationVariable, _ y: CorrelationVariable, pearsonR: Double) -> CorrelationPair {
-        var xs: [Double] = [], ys: [Double] = []
-        xs.reserveCapacity(x.values.count); ys.reserveCapacity(y.values.count)
-        for i in x.values.indices where !x.values[i].isNaN && !y.values[i].isNaN {
-            xs.append(x.values[i]); ys.append(y.values[i])
-        }
-        let n = xs.count
+    func pair(_ x: RankedColumn, _ y: RankedColumn, pearsonR: Double) -> CorrelationPair {
+        let n = x.count
         let undefined: NotDefined?
         if n < PearsonTest.minimumPairs {
             undefined = .tooFewPairs(n: n, minimum: PearsonTest.minimumPairs)
-        } else if let v = PearsonTest.constantValue(xs) {
-            undefined = .constant(variable: x.name, value: v)
-        } else if let v = PearsonTest.constantValue(ys) {
-            undefined = .constant(variable: y.name, value: v)
+        } else if x.isConstant {
+            undefined = .constant(variable: x.name, value: x.first!)
+        } else if y.isConstant {
+            undefined = .constant(variable: y.name, value: y.first!)
         } else {
             undefined = nil
         }
@@ -94,11 +130,13 @@ public struct Correlation: Sendable, Equatable {
                                    spearman: .notDefined(undefined), kendall: .notDefined(undefined))
         }
         let pearson = PearsonTest.summary(r: pearsonR, n: n, confidenceLevel: confidenceLevel)
-        let spearman = SpearmanTest.estimate(x: xs, y: ys, xName: x.name, yName: y.name)
+        let rho = PearsonTest.coefficient(x: x.average, y: y.average)
+        let spearman = SpearmanEstimate(rho: rho, pValue: SpearmanTest.pValue(rho: rho, n: n))
         let kendall: Estimate<KendallEstimate> = includeKendall
-            ? KendallTauB.estimate(x: xs, y: ys, xName: x.name, yName: y.name, method: kendallMethod)
+            ? .defined(KendallTauB.summary(KendallTauB.pairCounts(xRanks: x.dense, xDistinct: x.distinct, yRanks: y.dense, yDistinct: y.distinct),
+                                           n: n, method: kendallMethod))
             : .notDefined(.notComputed)
-        return CorrelationPair(x: x.name, y: y.name, n: n, pearson: .defined(pearson), spearman: spearman, kendall: kendall)
+        return CorrelationPair(x: x.name, y: y.name, n: n, pearson: .defined(pearson), spearman: .defined(spearman), kendall: kendall)
     }
 }
 

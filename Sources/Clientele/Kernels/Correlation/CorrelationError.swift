@@ -6,10 +6,13 @@ public enum CorrelationError: ClienteleError, Equatable {
     case infiniteValue(variable: String, row: Int, value: Double)
     case unknownGroup(label: Int, groups: Int)
     case invalidConfidenceLevel(Double)
+    /// The satisfaction–loyalty analysis found no scored customer with a survey answer.
+    case noSurveyAnswers(interactions: Int)
 
     public var exitStatus: ExitStatus {
         switch self {
         case .invalidConfidenceLevel: return .usage
+        case .noSurveyAnswers: return .dataError
         default: return .software
         }
     }
@@ -28,6 +31,8 @@ public enum CorrelationError: ClienteleError, Equatable {
             return "correlation: group label \(label) should be < number of group names=\(groups)"
         case .invalidConfidenceLevel(let c):
             return "correlation confidence level = \(c): must be strictly between 0 and 1 (e.g. 0.95)"
+        case .noSurveyAnswers(let rows):
+            return "none of the \(rows) interactions before as-of carries a satisfaction or recommend answer from a scored customer"
         }
     }
 }

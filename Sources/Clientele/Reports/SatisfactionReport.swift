@@ -1,0 +1,108 @@
+/// The satisfaction–loyalty part of the report: who answered, NPS overall and per segment, the
+/// Jones & Sasser quadrants, and every correlation pair (the rows of `correlations.csv`).
+public struct SatisfactionReport: Codable, Sendable {
+    /// Net Promoter counts and score (100 × (promoters − detractors) / respondents); score nil without respondents.
+    public struct NPS: Codable, Sendable {
+        public var respondents: Int
+        public var promoters: Int
+        public var passives: Int
+        public var detractors: Int
+        public var score: Double?
+    }
+
+    public struct SegmentNPS: Codable, Sendable {
+        public var segment: String
+        /// Scored customers in the segment (respondents or not).
+        public var customers: Int
+        public var nps: NPS
+    }
+
+    /// Where a customer falls: satisfied when mean CSAT ≥ `satisfiedAtLeast`, loyal when the
+    /// loyalty measure ≥ `loyalAtLeast`; NPS classes from the mean recommend answer.
+    public struct Thresholds: Codable, Sendable {
+        public var satisfiedAtLeast: Double
+        public var loyaltyMeasure: String
+        public var loyalAtLeast: Double
+        public var promoterAtLeast: Double
+        public var detractorAtMost: Double
+    }
+
+    public struct Quadrant: Codable, Sendable {
+        /// The `loyalty_group` value: loyalist, mercenary, hostage, defector.
+        public var group: String
+        public var title: String
+        public var customers: Int
+        /// Share of the classified customers.
+        public var share: Double?
+        public var meanSatisfaction: Double?
+        public var meanLoyalty: Double?
+        public var nps: NPS
+    }
+
+    /// One row of `correlations.csv`; the statistics are nil where not defined, `notDefined` says why.
+    public struct Pair: Codable, Sendable {
+        public var group: String
+        public var x: String
+        public var y: String
+        public var n: Int
+        public var pearsonR: Double?
+        public var pearsonP: Double?
+        public var pearsonCILow: Double?
+        public var pearsonCIHigh: Double?
+        public var spearmanRho: Double?
+        public var spearmanP: Double?
+        public var kendallTauB: Double?
+        public var kendallP: Double?
+        public var notDefined: String?
+    }
+
+    /// Scored customers with at least one satisfaction or recommend answer before as-of.
+    public var respondents: Int
+    public var satisfactionRespondents: Int
+    public var recommendRespondents: Int
+    /// Complaints before as-of from scored customers, and how many customers they came from.
+    public var complaints: Int
+    public var customersWithComplaints: Int
+    /// Mean of the respondents' mean CSAT.
+    public var meanSatisfaction: Double?
+    public var thresholds: Thresholds
+    /// Customers with both a satisfaction answer and the loyalty measure.
+    public var classified: Int
+    public var quadrants: [Quadrant]
+    public var nps: NPS
+    public var npsBySegment: [SegmentNPS]
+    public var confidenceLevel: Double
+    public var satisfactionMeasures: [String]
+    public var loyaltyMeasures: [String]
+    /// Group "all" first, then each segment with respondents; x-major within a group.
+    public var correlations: [Pair]
+
+    /// The pair (x, y) of `group`.
+    public func pair(x: String, y: String, group: String = "all") -> Pair? {
+        correlations.first { $0.group == group && $0.x == x && $0.y == y }
+    }
+}
+
+/// `correlations.csv` (DESIGN): `group, x, y, n, pearson_r, pearson_p, pearson_ci_low,
+/// pearson_ci_high, spearman_rho, spearman_p, kendall_tau_b, kendall_p`; empty cells where a
+/// statistic is not defined (fewer than 3 pairs, a constant column).
+struct CorrelationsCSVWriter {
+    static let header = ["group", "x", "y", "n", "pearson_r", "pearson_p", "pearson_ci_low", "pearson_ci_high",
+                         "spearman_rho", "spearman_p", "kendall_tau_b", "kendall_p"]
+    let report: SatisfactionReport
+
+    func bytes() -> [UInt8] {
+        var b = ByteBuffer()
+        b.text(Self.header.joined(separator: ","))
+        b.newline()
+        for p in report.correlations {
+            b.field(p.group); b.comma(); b.field(p.x); b.comma(); b.field(p.y); b.comma(); b.int(p.n)
+            for v in [p.pearsonR, p.pearsonP, p.pearsonCILow, p.pearsonCIHigh, p.spearmanRho, p.spearmanP, p.kendallTauB, p.kendallP] {
+                b.comma()
+                if let v { b.double(v) }
+            }
+            b.newline()
+        }
+        return b.bytes
+    }
+}
