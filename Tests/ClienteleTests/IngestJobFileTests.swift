@@ -42,6 +42,9 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
               reason: "interactions.satisfaction_scale must be [low, high], e.g. [1, 5]"),
         .init(name: "an unknown tie rule", toml: "[rfm]\nties = \"random\"\n", reason: "rfm.ties = \"random\": use \"share\" or \"split\""),
         .init(name: "a section that is a value", toml: "run = 3\n", reason: "\"run\" must be a table ([run])"),
+        .init(name: "an unknown cluster feature", toml: "[clusters]\nfeatures = [\"recency\"]\n",
+              reason: "clusters.features: \"recency\" is not a feature; use recency_days, frequency, monetary, tenure_days, mean_order_value, repeat_rate, complaints, mean_satisfaction, mean_recommend"),
+        .init(name: "an unknown transform", toml: "[clusters]\ntransform = \"log\"\n", reason: "clusters.transform = \"log\": use \"log1p\" or \"none\""),
         .init(name: "promoters below detractors", toml: "[satisfaction]\npromoter_at_least = 5\n",
               reason: "satisfaction.detractor_at_most = 6.0 must be below promoter_at_least = 5.0"),
         .init(name: "a confidence level of 95", toml: "[satisfaction]\nconfidence_level = 95\n",
@@ -97,6 +100,10 @@ struct IngestJobFileTests {
         quantiles = 3
         monetary = "mean"
         margin = 0.3
+        [clusters]
+        features = ["tenure_days", "repeat_rate", "mean_order_value"]
+        transform = "none"
+
         [satisfaction]
         enabled = false
         satisfied_at_least = 9
@@ -157,6 +164,8 @@ struct IngestJobFileTests {
             #expect(config.rfm.monetary == .mean)
             #expect(config.rfm.margin == 0.3)
             #expect(config.rfm.segments == (try SegmentMap(rows: [["Low", "Low", "Mid"], ["Low", "Mid", "High"], ["Mid", "High", "High"]])))
+            #expect(config.clusters.features.features == [.tenureDays, .repeatRate, .meanOrderValue])
+            #expect(config.clusters.features.transform == .none)
             #expect(!config.satisfaction.enabled)
             #expect(config.satisfaction.satisfiedAtLeast == 9)
             let analysis = config.satisfaction.resolved(scale: config.interactionColumns.satisfactionScale)

@@ -1,8 +1,8 @@
 extension ClusterReport {
     /// The report of a k-means fit (a mapping of its values; nothing is recomputed).
-    init(_ fit: KMeansFit) {
+    init(_ fit: KMeansFit, features: [String]) {
         k = fit.k
-        features = ["log1p(recency_days)", "log1p(frequency)", "log1p(max(monetary, 0))"]
+        self.features = features
         profileNames = fit.profileNames ?? []
         inertia = finite(fit.inertia)
         iterations = fit.iterations

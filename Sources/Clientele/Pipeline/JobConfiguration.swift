@@ -47,6 +47,10 @@ public struct JobConfiguration: Sendable {
         if let asOf, let calibrationEnd, calibrationEnd >= asOf {
             throw .invalid("calibration-end \(calibrationEnd) must be before as-of \(asOf)")
         }
+        if clusters.enabled, interactions == nil, let f = clusters.features.features.first(where: { $0.needsInteractions }) {
+            throw .invalid("clusters.features: \(f.rawValue) comes from the interactions; pass --interactions or drop it")
+        }
+        guard !clusters.features.features.isEmpty else { throw .invalid("clusters.features: name at least one feature") }
         guard rfm.margin.isFinite, rfm.margin >= 0, rfm.margin <= 1 else {
             throw .invalid("margin = \(rfm.margin): the profit share of revenue, between 0 and 1")
         }
@@ -89,6 +93,7 @@ public struct SatisfactionSettings: Sendable {
 public struct ClusterSettings: Sendable {
     public var enabled = true
     public var model = KMeans()
+    public var features = ClusterFeatureSet()
     public init() {}
 }
 

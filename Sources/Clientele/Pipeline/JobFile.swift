@@ -174,7 +174,21 @@ public struct JobFile: Sendable {
             config.satisfaction.analysis = a
         }
         if let c = try reader.table(table, "clusters") {
-            try reader.allow(c, keys: ["enabled", "k", "k_range", "restarts"], in: "clusters")
+            try reader.allow(c, keys: ["enabled", "k", "k_range", "restarts", "features", "transform"], in: "clusters")
+            if let list = c["features"] {
+                guard let array = list.array else { throw reader.error("clusters.features must be a list of names, e.g. [\"recency_days\", \"frequency\"]") }
+                config.clusters.features.features = try array.map { value throws(ConfigurationError) -> ClusterFeature in
+                    guard let name = value.string, let f = ClusterFeature(rawValue: name) else {
+                        throw reader.error("clusters.features: \(value.string.map { "\"\($0)\"" } ?? "\(value)") is not a feature; use \(ClusterFeature.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return f
+                }
+                guard Set(config.clusters.features.features).count == array.count else { throw reader.error("clusters.features names a feature twice") }
+            }
+            if let v = try reader.string(c, "transform", "clusters") {
+                guard let t = ClusterFeatureSet.Transform(rawValue: v) else { throw reader.error("clusters.transform = \"\(v)\": use \"log1p\" or \"none\"") }
+                config.clusters.features.transform = t
+            }
             if let v = try reader.bool(c, "enabled", "clusters") { config.clusters.enabled = v }
             if let v = try reader.int(c, "k", "clusters") {
                 guard v >= 1, v <= 1000 else { throw reader.error("clusters.k = \(v): must be between 1 and 1000") }

@@ -92,8 +92,7 @@ public struct Run: Sendable {
             kmeans.seed = config.seed
             kmeans.threads = config.threads
             do {
-                let features = try KMeansFeatures.rfm(recencyDays: rfm.recencyDays.map(Double.init), frequency: rfm.frequency.map(Double.init),
-                                                      monetary: rfm.monetaryCents.map { Double($0) / 100 })
+                let features = try config.clusters.features.matrix(rfm: rfm, activity: activity, interactions: interactions?.table)
                 clusterFit = try kmeans.fit(features)
             } catch {
                 skipped.append(.init(section: "clusters", reason: error.description))
@@ -208,7 +207,7 @@ public struct Run: Sendable {
                       meanMonetary: $0.meanMonetary)
             }),
             clv: clvFit.map(CLVReport.init),
-            clusters: clusterFit.map(ClusterReport.init),
+            clusters: clusterFit.map { ClusterReport($0, features: config.clusters.features.descriptions) },
             churn: churnFit.map { ChurnReport($0, calibrationEnd: periods.calibrationEnd!) },
             satisfaction: satisfaction.map { SatisfactionReport($0, customers: rfm.customers) },
             skipped: skipped,
