@@ -23,7 +23,7 @@ public struct ValueMatrix: Sendable, Hashable {
     ///   - future: predicted CLV per customer.
     ///   - revenue: optional net revenue per customer, summed per quadrant.
     /// - Throws: `CLVError.lengthMismatch`; `CLVError.invalidSetting` for non-finite thresholds.
-    /// - Complexity: O(n log n) for the medians.
+    /// - Complexity: O(n) expected (the medians by selection).
     public func run(current: [Double], future: [Double], revenue: [Double]? = nil) throws -> ValueMatrixResult {
         let n = current.count
         guard future.count == n else { throw CLVError.lengthMismatch(name: "future", count: future.count, expected: n) }
@@ -59,12 +59,7 @@ public struct ValueMatrix: Sendable, Hashable {
                                  quadrant: quadrant, cells: cells, customers: usable.count, settings: self)
     }
 
-    static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let s = values.sorted()
-        let m = s.count / 2
-        return s.count % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m])
-    }
+    static func median(_ values: [Double]) -> Double { Median.of(values) }
 }
 
 /// The four cells of the value matrix.
