@@ -44,6 +44,8 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
         .init(name: "a section that is a value", toml: "run = 3\n", reason: "\"run\" must be a table ([run])"),
         .init(name: "an unknown cluster feature", toml: "[clusters]\nfeatures = [\"recency\"]\n",
               reason: "clusters.features: \"recency\" is not a feature; use recency_days, frequency, monetary, tenure_days, mean_order_value, repeat_rate, complaints, mean_satisfaction, mean_recommend"),
+        .init(name: "an unknown churn feature", toml: "[churn]\nfeatures = [\"recency_days\"]\n",
+              reason: "churn.features: \"recency_days\" is not an extra feature; use mean_order_value, repeat_rate, mean_recommend, support_contacts, interactions"),
         .init(name: "an unknown transform", toml: "[clusters]\ntransform = \"log\"\n", reason: "clusters.transform = \"log\": use \"log1p\" or \"none\""),
         .init(name: "promoters below detractors", toml: "[satisfaction]\npromoter_at_least = 5\n",
               reason: "satisfaction.detractor_at_most = 6.0 must be below promoter_at_least = 5.0"),
@@ -100,6 +102,9 @@ struct IngestJobFileTests {
         quantiles = 3
         monetary = "mean"
         margin = 0.3
+        [churn]
+        features = ["mean_order_value", "support_contacts"]
+
         [clusters]
         features = ["tenure_days", "repeat_rate", "mean_order_value"]
         transform = "none"
@@ -166,6 +171,7 @@ struct IngestJobFileTests {
             #expect(config.rfm.segments == (try SegmentMap(rows: [["Low", "Low", "Mid"], ["Low", "Mid", "High"], ["Mid", "High", "High"]])))
             #expect(config.clusters.features.features == [.tenureDays, .repeatRate, .meanOrderValue])
             #expect(config.clusters.features.transform == .none)
+            #expect(config.churn.extraFeatures == [.meanOrderValue, .supportContacts])
             #expect(!config.satisfaction.enabled)
             #expect(config.satisfaction.satisfiedAtLeast == 9)
             let analysis = config.satisfaction.resolved(scale: config.interactionColumns.satisfactionScale)

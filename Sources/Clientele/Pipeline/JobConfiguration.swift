@@ -50,6 +50,9 @@ public struct JobConfiguration: Sendable {
         if clusters.enabled, interactions == nil, let f = clusters.features.features.first(where: { $0.needsInteractions }) {
             throw .invalid("clusters.features: \(f.rawValue) comes from the interactions; pass --interactions or drop it")
         }
+        if churn.enabled, interactions == nil, let f = churn.extraFeatures.first(where: { $0.needsInteractions }) {
+            throw .invalid("churn.features: \(f.rawValue) comes from the interactions; pass --interactions or drop it")
+        }
         guard !clusters.features.features.isEmpty else { throw .invalid("clusters.features: name at least one feature") }
         guard rfm.margin.isFinite, rfm.margin >= 0, rfm.margin <= 1 else {
             throw .invalid("margin = \(rfm.margin): the profit share of revenue, between 0 and 1")
@@ -68,6 +71,8 @@ public struct CLVSettings: Sendable {
 public struct ChurnSettings: Sendable {
     public var enabled = true
     public var testShare = 0.3
+    /// Features added to the defaults (DESIGN: recency, frequency, monetary, tenure, complaints, mean CSAT).
+    public var extraFeatures: [ChurnExtraFeature] = []
     public init() {}
 }
 

@@ -147,7 +147,17 @@ public struct JobFile: Sendable {
             }
         }
         if let c = try reader.table(table, "churn") {
-            try reader.allow(c, keys: ["enabled", "test_share"], in: "churn")
+            try reader.allow(c, keys: ["enabled", "test_share", "features"], in: "churn")
+            if let list = c["features"] {
+                guard let array = list.array else { throw reader.error("churn.features must be a list of names, e.g. [\"mean_order_value\"]") }
+                config.churn.extraFeatures = try array.map { value throws(ConfigurationError) -> ChurnExtraFeature in
+                    guard let name = value.string, let f = ChurnExtraFeature(rawValue: name) else {
+                        throw reader.error("churn.features: \(value.string.map { "\"\($0)\"" } ?? "\(value)") is not an extra feature; use \(ChurnExtraFeature.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return f
+                }
+                guard Set(config.churn.extraFeatures).count == array.count else { throw reader.error("churn.features names a feature twice") }
+            }
             if let v = try reader.bool(c, "enabled", "churn") { config.churn.enabled = v }
             if let v = try reader.double(c, "test_share", "churn") {
                 guard v > 0, v < 1 else { throw reader.error("churn.test_share = \(v): must be between 0 and 1") }

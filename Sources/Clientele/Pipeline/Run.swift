@@ -166,7 +166,10 @@ public struct Run: Sendable {
             skipped.append(.init(section: "churn", reason: "disabled in the job file ([churn] enabled = false)"))
         } else if let end = periods.calibrationEnd {
             logger.info("fitting the churn model", metadata: ["calibration_end": "\(end)"])
-            let churn = Churn(features: ChurnFeatures(calibrationEnd: end, asOf: asOf),
+            let extra = config.churn.extraFeatures.map {
+                $0.column(orders: transactions.orders, interactions: interactions?.table, calibrationEnd: end, asOf: asOf)
+            }
+            let churn = Churn(features: ChurnFeatures(calibrationEnd: end, asOf: asOf, extraColumns: extra),
                               split: ChurnSplit(testShare: config.churn.testShare, seed: config.seed))
             let outcome = Result { () throws(ChurnError) in
                 try Self.churn(churn, transactions: transactions, interactions: interactions?.table, rfm: rfm, clv: clvFit)
