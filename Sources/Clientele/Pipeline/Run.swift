@@ -228,7 +228,7 @@ public struct Run: Sendable {
                 valueMatrix: report.clv.map { .init(valueMatrix: $0.valueMatrix) },
                 holdout: report.clv.flatMap { clv in clv.holdout.map { .init(holdout: $0, calibrationEnd: clv.calibrationEnd) } },
                 clusters: report.clusters.map { .init(report: $0) },
-                roc: report.churn.flatMap { .init(evaluation: $0.model) },
+                roc: report.churn.flatMap { .init(evaluation: $0.model, baseline: $0.recencyBaseline) },
                 liftGains: report.churn.map { .init(evaluation: $0.model) },
                 calibration: report.churn.map { .init(evaluation: $0.model) })
             try FileSink.write(HTMLReportWriter(report: report, input: html).bytes(), to: folder.path("report.html"))

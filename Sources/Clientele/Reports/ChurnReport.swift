@@ -35,6 +35,18 @@ public struct ChurnReport: Codable, Sendable {
         public var cumulativeGain: Double?
     }
 
+    /// The ROC curve on the test rows, thinned for charts (at most about 200 points, both ends, the
+    /// curve's corners; `ChurnROCCurve.thinned`). At point i, flagging every customer with a
+    /// probability ≥ `thresholds[i]` flags `truePositives[i]` churners and `falsePositives[i]`
+    /// others; the rates divide by `churners` and `rows − churners` of the evaluation. Counts,
+    /// not rates, so that the numbers are exact and short. The first point flags nobody: its
+    /// threshold is null (+∞).
+    public struct ROC: Codable, Sendable, Equatable {
+        public var thresholds: [Double?]
+        public var truePositives: [Int]
+        public var falsePositives: [Int]
+    }
+
     public struct Evaluation: Codable, Sendable {
         public var rows: Int
         public var churners: Int
@@ -46,6 +58,7 @@ public struct ChurnReport: Codable, Sendable {
         public var atBaseRate: Confusion
         /// Lift, cumulative gains and calibration by decile of predicted probability (decile 1 = highest).
         public var deciles: [Decile]
+        public var roc: ROC? = nil
     }
 
     public var calibrationEnd: String
