@@ -41,10 +41,12 @@ func printSummary(_ outcome: Run.Outcome, format: JobConfiguration.SummaryFormat
             var inputs: [RunReport.InputFile]
             var segments: [String: Int]
             var seconds: Double
+            /// Seconds per stage, final: "reports" covers every file of the folder.
+            var timings: [String: Double]
         }
         let summary = Summary(report: outcome.folder, asOf: r.settings.asOf, customers: r.customers.scored, orders: r.customers.orders,
                               inputs: r.inputs, segments: Dictionary(uniqueKeysWithValues: r.rfm.segments.map { ($0.segment, $0.customers) }),
-                              seconds: r.timings["total"] ?? 0)
+                              seconds: r.timings["total"] ?? 0, timings: r.timings)
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -30,6 +30,7 @@ public struct Run: Sendable {
         func lap(_ name: String, since: ContinuousClock.Instant) {
             let d = clock.now - since
             timings[name] = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            trace(name)
         }
         var ingest = config.ingest
         ingest.lanes = config.threads
@@ -233,6 +234,8 @@ public struct Run: Sendable {
                 calibration: report.churn.map { .init(evaluation: $0.model) })
             try FileSink.write(HTMLReportWriter(report: report, input: html).bytes(), to: folder.path("report.html"))
             try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
+            // Files cannot time their own writing: the outcome's "reports" covers every file above.
+            lap("reports", since: t)
             if let path = config.history {
                 // The report swap runs inside the history transaction, just before COMMIT: a failed
                 // swap rolls the history back, so both land or neither does.
@@ -248,6 +251,8 @@ public struct Run: Sendable {
                 try folder.commit()
             }
             try? FileManager.default.removeItem(atPath: rejectsPath)  // a stale one from an earlier failed run
+            lap("total", since: started)
+            report.timings = timings
         } catch {
             folder.abandon()
             throw error

@@ -102,6 +102,7 @@ struct FileSink {
     /// durability across power loss is the file system's job, and fsync would double write time.
     func close() throws(ReportError) {
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
+        trace("wrote " + (path.split(separator: "/").last.map(String.init) ?? path))
     }
 
     /// Writes `bytes` as the whole file.
