@@ -126,4 +126,16 @@ struct ReportWritersTests {
         let same = try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary
         #expect(same == (try JSONSerialization.jsonObject(with: plain.encode(Sample())) as? NSDictionary), "the same value")
     }
+
+    @Test("rows formatted in chunks on several threads come out whole and in order",
+          arguments: [(0, 2, 4), (1, 2, 4), (10, 3, 4), (1_000, 2, 7), (1_000, 1, 1_000)])
+    func rowsInChunks(count: Int, threads: Int, chunkRows: Int) throws {
+        try withScratch { scratch in
+            let path = scratch.join("rows.csv")
+            try FileSink.writeRows(count, to: path, header: Array("n\n".utf8), threads: threads, bytesPerRow: 4, chunkRows: chunkRows) { range, b in
+                for i in range { b.int(i); b.newline() }
+            }
+            #expect(try text(path) == "n\n" + (0..<count).map { "\($0)\n" }.joined())
+        }
+    }
 }

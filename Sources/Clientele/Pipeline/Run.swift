@@ -203,10 +203,8 @@ public struct Run: Sendable {
                 .write(to: folder.path("customers.csv"))
             if let churn = report.churn {
                 try FileSink.write(ChurnModelCSVWriter(report: churn).bytes(), to: folder.path("churn_model.csv"))
-                var segmentOf = [String](repeating: "", count: transactions.customers.count)
-                for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = config.rfm.segments.names[Int(rfm.segment[row])] }
-                try FileSink.write(ChurnRiskCSVWriter(rows: churnRisk, customers: transactions.customers, segmentOf: { segmentOf[Int($0)] }).bytes(),
-                                   to: folder.path("churn_risk.csv"))
+                try ChurnRiskCSVWriter(rows: churnRisk, customers: transactions.customers, rfm: rfm, threads: config.threads)
+                    .write(to: folder.path("churn_risk.csv"))
             }
             if let clusters = report.clusters {
                 try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: folder.path("clusters.csv"))
