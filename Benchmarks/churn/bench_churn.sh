@@ -7,7 +7,7 @@
 #   Benchmarks/churn/bench_churn.sh [N]          # N defaults to 1000000
 #   REPS=5 CLIENTELE_ROOT=/path/to/tree Benchmarks/churn/bench_churn.sh 1000000
 #
-# Steps: pinned venv (setup.sh); release build of Benchmarks/churn/bench (the churn-bench driver,
+# Steps: pinned venv (Benchmarks/setup-venv.sh); release build of Benchmarks/churn/bench (the churn-bench driver,
 # linked against the library at CLIENTELE_ROOT, default this repository); generated data in
 # Benchmarks/data/clientele-nN-s11 (made by churn-bench generate when missing); the design matrix
 # and the whole churn kernel timed once (churn-bench design); then the fit alone REPS times by
@@ -25,7 +25,7 @@ out="$repo/Benchmarks/results/churn-$n.md"
 scratch="${CHURN_BENCH_SCRATCH:-$repo/.build-churn-bench}"
 mkdir -p "$raw"
 
-python="$("$here/setup.sh" | tail -n 1)"
+python="$("$here/../setup-venv.sh" "${CLIENTELE_CHURN_VENV:-$here/.venv}" "$here/requirements.txt" --only-binary=:all: --no-deps | tail -n 1)"
 
 echo "bench_churn: building churn-bench (release)" >&2
 swift build -c release --package-path "$here/bench" --scratch-path "$scratch" >&2

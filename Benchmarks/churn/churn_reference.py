@@ -2,7 +2,7 @@
 """Independent reference for Clientele's churn model: statsmodels and scikit-learn on the
 committed design matrix Fixtures/churn/design.csv, written to Fixtures/churn/reference.json.
 
-    Benchmarks/churn/setup.sh                      # once: the pinned venv
+    Benchmarks/setup-venv.sh Benchmarks/churn/.venv Benchmarks/churn/requirements.txt --only-binary=:all: --no-deps
     Benchmarks/churn/.venv/bin/python Benchmarks/churn/churn_reference.py
 
 The design matrix holds one labelled customer a row: its split side (train/test), the churn label

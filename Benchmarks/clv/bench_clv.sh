@@ -28,7 +28,7 @@ swift build -c release -Xswiftc -enable-testing --scratch-path "$scratch" --buil
 if [[ ! -f "$data/transactions.csv" || ! -f "$data/parameters.json" ]]; then
     "$scratch/release/clientele" generate --customers "$n" --seed "$seed" --out "$data" >&2
 fi
-py="$("$here/setup-lifetimes.sh")"
+py="$("$repo/Benchmarks/setup-venv.sh" "${CLIENTELE_LIFETIMES_VENV:-$here/.venv}" "$here/requirements-lifetimes.txt" --only-binary=numpy,scipy,pandas | tail -n 1)"
 
 echo "bench_clv: Clientele ($n customers)" >&2
 CLIENTELE_CLV_BENCH_DIR="$data" CLIENTELE_CLV_BENCH_OUT="$raw" \

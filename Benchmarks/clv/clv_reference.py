@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Reference values for Clientele's CLV kernels, computed by lifetimes 0.11.3.
 
-Run it in the venv of setup-lifetimes.sh (pinned lifetimes, numpy, scipy, pandas, autograd):
+Run it in the venv Benchmarks/clv/.venv (pinned lifetimes, numpy, scipy, pandas, autograd):
 
-    PY=$(Benchmarks/clv/setup-lifetimes.sh)
+    PY=$(Benchmarks/setup-venv.sh Benchmarks/clv/.venv Benchmarks/clv/requirements-lifetimes.txt --only-binary=numpy,scipy,pandas | tail -n 1)
     $PY Benchmarks/clv/clv_reference.py fixture TRANSACTIONS.csv PARAMETERS.json Fixtures/clv
     $PY Benchmarks/clv/clv_reference.py bench SUMMARY.csv OUT.json
 

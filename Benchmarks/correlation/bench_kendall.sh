@@ -13,7 +13,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 n="${1:-1000000}"
 reps="${REPS:-5}"
-py="$("$root/Benchmarks/kmeans/setup.sh" | tail -1)"
+py="$("$root/Benchmarks/setup-venv.sh" "${CLIENTELE_KMEANS_VENV:-$root/Benchmarks/kmeans/.venv}" "$root/Benchmarks/kmeans/requirements.txt" | tail -n 1)"
 work="$root/Benchmarks/results/raw/kendall-$n"
 mkdir -p "$work"
 

@@ -14,7 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 n="${1:-1000000}"
 reps="${REPS:-3}"
-py="$("$here/setup.sh" | tail -1)"
+py="$("$root/Benchmarks/setup-venv.sh" "${CLIENTELE_KMEANS_VENV:-$here/.venv}" "$here/requirements.txt" | tail -n 1)"
 work="$root/Benchmarks/results/raw/kmeans-$n"
 mkdir -p "$work"
 

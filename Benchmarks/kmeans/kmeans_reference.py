@@ -13,7 +13,7 @@ Writes, into Fixtures/kmeans/:
                             (and for n_init=1, 10 seeds: the spread of single runs);
                           - silhouette: silhouette_score of the lloyd_from_centres labels, k = 2..6
                             labelings from fixed-centre runs.
-Run:  Benchmarks/kmeans/setup.sh && Benchmarks/kmeans/.venv/bin/python Benchmarks/kmeans/kmeans_reference.py
+Run:  Benchmarks/setup-venv.sh Benchmarks/kmeans/.venv Benchmarks/kmeans/requirements.txt && Benchmarks/kmeans/.venv/bin/python Benchmarks/kmeans/kmeans_reference.py
 Python is never needed at test time: the Swift tests read the JSON.
 """
 import json, os, sys

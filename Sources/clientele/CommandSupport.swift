@@ -21,9 +21,21 @@ func exitOnError<T>(_ body: () throws -> T) throws -> T {
 /// True when stderr is a terminal, so progress lines help a person and stay out of cron mail.
 var stderrIsTerminal: Bool { isatty(2) == 1 }
 
-/// A logger on stderr: stage progress and notices on a terminal, only warnings otherwise (cron mails
-/// whatever reaches stderr), nothing with --quiet.
-func makeLogger(quiet: Bool) -> Logger {
+/// Runs the job. On a terminal without --quiet, stderr shows the stage lines and below them a
+/// progress line (bytes read, fit iterations) redrawn in place; otherwise only warnings reach
+/// stderr (cron mails whatever does), and with --quiet only errors.
+func execute(_ config: JobConfiguration) throws -> Run.Outcome {
+    let progress = !config.quiet && stderrIsTerminal ? RunProgress() : nil
+    let logger = makeLogger(quiet: config.quiet, progress: progress)
+    progress?.startTicking()
+    defer { progress?.finish() }
+    return try RunProgress.$current.withValue(progress) { try Run(configuration: config, logger: logger).execute() }
+}
+
+/// A logger on stderr: through `progress` when there is one, else stage progress and notices on a
+/// terminal, only warnings otherwise, nothing but errors with --quiet.
+func makeLogger(quiet: Bool, progress: RunProgress? = nil) -> Logger {
+    if let progress { return Logger(label: "clientele") { _ in ProgressLogHandler(progress: progress) } }
     var logger = Logger(label: "clientele") { label in StreamLogHandler.standardError(label: label) }
     logger.logLevel = quiet ? .error : (stderrIsTerminal ? .info : .warning)
     return logger
@@ -41,10 +53,12 @@ func printSummary(_ outcome: Run.Outcome, format: JobConfiguration.SummaryFormat
             var inputs: [RunReport.InputFile]
             var segments: [String: Int]
             var seconds: Double
+            /// Seconds per stage, final: "reports" covers every file of the folder.
+            var timings: [String: Double]
         }
         let summary = Summary(report: outcome.folder, asOf: r.settings.asOf, customers: r.customers.scored, orders: r.customers.orders,
                               inputs: r.inputs, segments: Dictionary(uniqueKeysWithValues: r.rfm.segments.map { ($0.segment, $0.customers) }),
-                              seconds: r.timings["total"] ?? 0)
+                              seconds: r.timings["total"] ?? 0, timings: r.timings)
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -30,7 +30,7 @@ struct DemoCommand: ParsableCommand {
             config.out = out + "/report"
             config.asOf = population.asOf
             config.calibrationEnd = population.calibrationEnd
-            let outcome = try Run(configuration: config, logger: makeLogger(quiet: false)).execute()
+            let outcome = try execute(config)
             try printSummary(outcome, format: .text)
         }
     }

@@ -127,7 +127,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         try exitOnError {
             let config = try configuration()
-            let outcome = try Run(configuration: config, logger: makeLogger(quiet: config.quiet)).execute()
+            let outcome = try execute(config)
             if !config.quiet || config.format == .json { try printSummary(outcome, format: config.format) }
         }
     }

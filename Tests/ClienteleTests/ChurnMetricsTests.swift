@@ -101,24 +101,6 @@ struct ChurnMetricsTests {
         #expect(e.atHalf.threshold == 0.5)
     }
 
-    @Test("the ROC curve runs from (0, 0) to (1, 1), never goes down, and its trapezoid area is the AUC")
-    func rocCurve() throws {
-        let (labels, scores) = churnRandomScores(600, seed: 9)
-        let e = try ChurnEvaluation(labels: labels, probabilities: scores, baseRate: 0.35, rocPointLimit: 10_000)
-        let curve = e.rocCurve
-        #expect(curve.first == ChurnROCPoint(threshold: nil, falsePositiveRate: 0, truePositiveRate: 0))
-        #expect(curve.last?.falsePositiveRate == 1 && curve.last?.truePositiveRate == 1)
-        var area = 0.0
-        for (a, b) in zip(curve, curve.dropFirst()) {
-            #expect(b.falsePositiveRate >= a.falsePositiveRate && b.truePositiveRate >= a.truePositiveRate)
-            area += (b.falsePositiveRate - a.falsePositiveRate) * (a.truePositiveRate + b.truePositiveRate) / 2
-        }
-        #expect(abs(area - e.auc) < 1e-12)
-        let thin = try ChurnEvaluation(labels: labels, probabilities: scores, baseRate: 0.35, rocPointLimit: 11)
-        #expect(thin.rocCurve.count <= 11)
-        #expect(thin.rocCurve.first == curve.first && thin.rocCurve.last == curve.last)
-    }
-
     @Test("evaluation refuses one-class rows (65) and probabilities outside [0, 1] (70)")
     func evaluationErrors() throws {
         let single = try #require(churnError { try ChurnEvaluation(labels: [true, true], probabilities: [0.2, 0.3], baseRate: 0.5) })

@@ -29,6 +29,14 @@ struct EndToEndChurnTests {
             let atRisk = risk.dropFirst().map { Double($0.split(separator: ",")[4])! }
             #expect(atRisk == atRisk.sorted(by: >), "ranked by value at risk")
             #expect(risk.count - 1 == outcome.report.customers.scored)
+            // Each risk row (written in chunks on both cores) names its rank and its customer's
+            // segment and churn probability as customers.csv does.
+            let customers = try text(scratch.join("report/customers.csv")).split(separator: "\n").dropFirst()
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            let byID = Dictionary(uniqueKeysWithValues: customers.map { ($0[0], [$0[10], $0[$0.count - 1]]) })
+            let fields = risk.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            #expect(fields.map { Int($0[0]) } == Array(1...fields.count))
+            #expect(fields.filter { byID[$0[1]] != [$0[5], $0[2]] }.count == 0, "rows whose segment or probability disagree with customers.csv")
 
             let header = try text(scratch.join("report/customers.csv")).split(separator: "\n")[0]
             #expect(header.hasSuffix(",value_quadrant,churn_probability"))

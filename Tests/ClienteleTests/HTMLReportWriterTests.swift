@@ -445,10 +445,12 @@ struct HTMLReportPayloadTests {
         }
         let confusion = ChurnReport.Confusion(threshold: 0.5, truePositives: 12, falsePositives: 8, trueNegatives: 62, falseNegatives: 18, precision: 0.6, recall: 0.4)
         return ChurnReport.Evaluation(rows: 100, churners: 30, auc: 0.74, logLoss: 0.52, brierScore: 0.18, atHalf: confusion, atBaseRate: confusion,
-                                      deciles: [deciles[2], deciles[0], deciles[4], deciles[1], deciles[3]])
+                                      deciles: [deciles[2], deciles[0], deciles[4], deciles[1], deciles[3]],
+                                      roc: .init(thresholds: [nil, 0.9, 0.7, 0.4, 0.2, 0.05], truePositives: [0, 12, 20, 25, 28, 30],
+                                                 falsePositives: [0, 8, 20, 35, 52, 70]))
     }
 
-    @Test("the churn evaluation gives a decile ROC curve from (0, 0) to (1, 1), lift and gains, and calibration sorted by prediction")
+    @Test("the churn evaluation gives its ROC curve in rates, lift and gains, and calibration sorted by prediction")
     func churn() throws {
         let e = Self.churnEvaluation
         let roc = try #require(HTMLReportInput.ROCCurve(evaluation: e))
@@ -456,7 +458,7 @@ struct HTMLReportPayloadTests {
         let fpr: [Double] = [0, 8, 20, 35, 52, 70].map { $0 / 70 }
         #expect(roc.truePositiveRate == tpr)
         #expect(roc.falsePositiveRate == fpr)
-        #expect(roc.auc == 0.74 && roc.positives == 30 && roc.negatives == 70 && roc.cutOffs == "the 5 decile cut-offs")
+        #expect(roc.auc == 0.74 && roc.positives == 30 && roc.negatives == 70 && roc.cutOffs == "6 points of the exact curve")
         let lift = HTMLReportInput.LiftGains(evaluation: e)
         #expect(lift.baseRate == 0.3 && lift.deciles.count == 5 && lift.deciles.map(\.positives) == [5, 12, 2, 8, 3])
         let calibration = HTMLReportInput.CalibrationCurve(evaluation: e)
@@ -473,7 +475,7 @@ struct HTMLReportPayloadTests {
         let curve = try #require(htmlSection(page, "roc")?.elements("polyline").first)
         #expect(curve.attributes["points"]?.split(separator: " ").count == 6)
         #expect(htmlSection(page, "roc")?.elements("circle").count == 6, "few points get markers")
-        #expect(htmlSection(page, "roc")?.allText.contains("at the 5 decile cut-offs") == true)
+        #expect(htmlSection(page, "roc")?.allText.contains("at 6 points of the exact curve") == true)
         #expect(htmlSection(page, "calibration")?.elements("circle").count == 4)
     }
 

@@ -102,4 +102,40 @@ struct ReportWritersTests {
             #expect(try text(target + "/new.txt") == "new")
         }
     }
+
+    @Test("JSON reports write arrays of numbers on one line and leave strings, objects and nested arrays as they were")
+    func jsonScalarArrays() throws {
+        struct Sample: Encodable {
+            var counts = [0, 3, 17]
+            var thresholds: [Double?] = [nil, 0.5, -0.25]
+            var flags = [true, false]
+            var empty: [Int] = []
+            var names = ["a [1, 2]", "quote \" ]"]
+            var nested = [[1, 2], [3]]
+            var objects = [["x": 1]]
+        }
+        let bytes = try JSONReportWriter.bytes(of: Sample(), file: "sample.json")
+        let json = String(decoding: bytes, as: UTF8.self)
+        #expect(json.contains("\"counts\" : [0, 3, 17],\n"))
+        #expect(json.contains("\"thresholds\" : [null, 0.5, -0.25]"))
+        #expect(json.contains("\"flags\" : [true, false]") && json.contains("\"empty\" : []"))
+        #expect(json.contains("\"names\" : [\n    \"a [1, 2]\",\n"), "arrays of strings stay one per line")
+        #expect(json.contains("\"nested\" : [\n    [1, 2],\n    [3]\n  ]"), "the inner arrays collapse, the outer one does not")
+        let plain = JSONEncoder()
+        plain.keyEncodingStrategy = .convertToSnakeCase
+        let same = try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary
+        #expect(same == (try JSONSerialization.jsonObject(with: plain.encode(Sample())) as? NSDictionary), "the same value")
+    }
+
+    @Test("rows formatted in chunks on several threads come out whole and in order",
+          arguments: [(0, 2, 4), (1, 2, 4), (10, 3, 4), (1_000, 2, 7), (1_000, 1, 1_000)])
+    func rowsInChunks(count: Int, threads: Int, chunkRows: Int) throws {
+        try withScratch { scratch in
+            let path = scratch.join("rows.csv")
+            try FileSink.writeRows(count, to: path, header: Array("n\n".utf8), threads: threads, bytesPerRow: 4, chunkRows: chunkRows) { range, b in
+                for i in range { b.int(i); b.newline() }
+            }
+            #expect(try text(path) == "n\n" + (0..<count).map { "\($0)\n" }.joined())
+        }
+    }
 }

@@ -43,6 +43,11 @@ struct CSVFileScanner {
             throw IngestError.unreadable(path: path, reason: String(cString: strerror(code)))
         }
         defer { close(fd) }
+        let progress = RunProgress.current
+        if let progress {
+            var info = stat()
+            if fstat(fd, &info) == 0 { progress.expect(totalBytes: Int(info.st_size)) }
+        }
 
         var capacity = max(blockSize, 64)
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
@@ -67,6 +72,7 @@ struct CSVFileScanner {
                 if n == 0 { eof = true; break }
                 filled += n
             }
+            progress?.advance(bytes: filled - carry)
             var start = 0
             if atStart {
                 if filled >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }

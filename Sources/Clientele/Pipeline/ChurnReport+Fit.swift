@@ -30,7 +30,9 @@ extension ChurnReport {
                        deciles: e.deciles.map {
                            Decile(decile: $0.decile, customers: $0.customers, churners: $0.churners, meanPredicted: finite($0.meanPredicted),
                                   observedRate: finite($0.observedRate), lift: finite($0.lift), cumulativeGain: finite($0.cumulativeGain))
-                       })
+                       },
+                       roc: ROC(thresholds: e.rocChart.thresholds.map(finite), truePositives: e.rocChart.truePositives,
+                                falsePositives: e.rocChart.falsePositives))
         }
         model = evaluation(fit.evaluation)
         recencyBaseline = fit.baselineEvaluation.map(evaluation)

@@ -30,6 +30,7 @@ public struct Run: Sendable {
         func lap(_ name: String, since: ContinuousClock.Instant) {
             let d = clock.now - since
             timings[name] = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            trace(name)
         }
         var ingest = config.ingest
         ingest.lanes = config.threads
@@ -227,10 +228,8 @@ public struct Run: Sendable {
                 .write(to: folder.path("customers.csv"))
             if let churn = report.churn {
                 try FileSink.write(ChurnModelCSVWriter(report: churn).bytes(), to: folder.path("churn_model.csv"))
-                var segmentOf = [String](repeating: "", count: transactions.customers.count)
-                for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = config.rfm.segments.names[Int(rfm.segment[row])] }
-                try FileSink.write(ChurnRiskCSVWriter(rows: churnRisk, customers: transactions.customers, segmentOf: { segmentOf[Int($0)] }).bytes(),
-                                   to: folder.path("churn_risk.csv"))
+                try ChurnRiskCSVWriter(rows: churnRisk, customers: transactions.customers, rfm: rfm, threads: config.threads)
+                    .write(to: folder.path("churn_risk.csv"))
             }
             if let satisfaction = report.satisfaction {
                 try FileSink.write(CorrelationsCSVWriter(report: satisfaction).bytes(), to: folder.path("correlations.csv"))
@@ -258,11 +257,13 @@ public struct Run: Sendable {
                 clusters: report.clusters.map { .init(report: $0) },
                 correlations: report.satisfaction.flatMap { .init(report: $0) },
                 satisfactionLoyalty: report.satisfaction.map { .init(report: $0) },
-                roc: report.churn.flatMap { .init(evaluation: $0.model) },
+                roc: report.churn.flatMap { .init(evaluation: $0.model, baseline: $0.recencyBaseline) },
                 liftGains: report.churn.map { .init(evaluation: $0.model) },
                 calibration: report.churn.map { .init(evaluation: $0.model) })
             try FileSink.write(HTMLReportWriter(report: report, input: html).bytes(), to: folder.path("report.html"))
             try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
+            // Files cannot time their own writing: the outcome's "reports" covers every file above.
+            lap("reports", since: t)
             if let path = config.history {
                 // The report swap runs inside the history transaction, just before COMMIT: a failed
                 // swap rolls the history back, so both land or neither does.
@@ -278,6 +279,8 @@ public struct Run: Sendable {
                 try folder.commit()
             }
             try? FileManager.default.removeItem(atPath: rejectsPath)  // a stale one from an earlier failed run
+            lap("total", since: started)
+            report.timings = timings
         } catch {
             folder.abandon()
             throw error

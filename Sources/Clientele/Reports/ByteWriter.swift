@@ -12,7 +12,11 @@ struct ByteBuffer {
     init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
     @inline(__always) mutating func byte(_ b: UInt8) { bytes.append(b) }
-    mutating func text(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    /// The string's UTF-8 bytes, copied in one piece from its contiguous storage.
+    mutating func text(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
     @inline(__always) mutating func comma() { bytes.append(44) }
     @inline(__always) mutating func newline() { bytes.append(10) }
 
@@ -102,6 +106,7 @@ struct FileSink {
     /// durability across power loss is the file system's job, and fsync would double write time.
     func close() throws(ReportError) {
         if Glibc.close(fd) != 0 { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
+        trace("wrote " + (path.split(separator: "/").last.map(String.init) ?? path))
     }
 
     /// Writes `bytes` as the whole file.

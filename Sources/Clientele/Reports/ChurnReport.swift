@@ -35,6 +35,18 @@ public struct ChurnReport: Codable, Sendable {
         public var cumulativeGain: Double?
     }
 
+    /// The ROC curve on the test rows, thinned for charts (at most about 200 points, both ends, the
+    /// curve's corners; `ChurnROCCurve.thinned`). At point i, flagging every customer with a
+    /// probability ≥ `thresholds[i]` flags `truePositives[i]` churners and `falsePositives[i]`
+    /// others; the rates divide by `churners` and `rows − churners` of the evaluation. Counts,
+    /// not rates, so that the numbers are exact and short. The first point flags nobody: its
+    /// threshold is null (+∞).
+    public struct ROC: Codable, Sendable, Equatable {
+        public var thresholds: [Double?]
+        public var truePositives: [Int]
+        public var falsePositives: [Int]
+    }
+
     public struct Evaluation: Codable, Sendable {
         public var rows: Int
         public var churners: Int
@@ -46,6 +58,7 @@ public struct ChurnReport: Codable, Sendable {
         public var atBaseRate: Confusion
         /// Lift, cumulative gains and calibration by decile of predicted probability (decile 1 = highest).
         public var deciles: [Decile]
+        public var roc: ROC? = nil
     }
 
     public var calibrationEnd: String
@@ -85,25 +98,61 @@ struct ChurnModelCSVWriter {
     }
 }
 
-/// `churn_risk.csv`: current customers ranked by value at risk.
+/// `churn_risk.csv`: current customers ranked by value at risk, formatted on `threads` threads.
 struct ChurnRiskCSVWriter {
+    static let header = "rank,customer_id,churn_probability,predicted_clv,value_at_risk,segment\n"
+
     let rows: [ChurnRiskRow]
     let customers: CustomerIndex
-    /// Segment name per customer id ("" for customers without one).
-    let segmentOf: (Int32) -> String
+    /// The CSV field of each segment name, then an empty one for customers without a segment.
+    private let segmentFields: [[UInt8]]
+    /// Per customer id, its index into `segmentFields`.
+    private let segmentOf: [UInt16]
+    var threads = 2
 
-    func bytes() -> [UInt8] {
-        var b = ByteBuffer(capacity: rows.count * 64)
-        b.text("rank,customer_id,churn_probability,predicted_clv,value_at_risk,segment\n")
-        for r in rows {
-            b.int(r.rank); b.comma()
-            customers.withKey(r.customer) { b.field($0) }; b.comma()
-            b.double(r.churnProbability); b.comma()
-            b.money(r.value); b.comma()
-            b.money(r.valueAtRisk); b.comma()
-            b.field(segmentOf(r.customer))
-            b.newline()
+    init(rows: [ChurnRiskRow], customers: CustomerIndex, rfm: RFMResult, threads: Int = 2) {
+        self.rows = rows
+        self.customers = customers
+        self.threads = threads
+        let names = rfm.scorer.segments.names
+        segmentFields = names.map { name in
+            var b = ByteBuffer(capacity: name.utf8.count + 2); b.field(name); return b.bytes
+        } + [[]]
+        var segmentOf = [UInt16](repeating: UInt16(names.count), count: customers.count)
+        for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = UInt16(rfm.segment[row]) }
+        self.segmentOf = segmentOf
+    }
+
+    /// Rows come in risk order, so each row's customer_id and segment sit at random places in
+    /// memory, a cache miss each. A tight first loop over a chunk copies them out, so that the
+    /// processor overlaps those misses; the formatting loop then reads them in order.
+    func write(to path: String) throws(ReportError) {
+        try FileSink.writeRows(rows.count, to: path, header: Array(Self.header.utf8), threads: threads, bytesPerRow: 64,
+                               chunkRows: 1 << 14) { range, b in
+            var keys: [UInt8] = [], keyEnds: [Int] = [], segments: [UInt16] = []
+            keys.reserveCapacity(range.count * 16); keyEnds.reserveCapacity(range.count); segments.reserveCapacity(range.count)
+            customers.arena.withUnsafeBytes { arena in
+                for i in range {
+                    let c = Int(rows[i].customer)
+                    keys.append(contentsOf: arena[customers.offsets[c]..<customers.offsets[c + 1]])
+                    keyEnds.append(keys.count)
+                    segments.append(segmentOf[c])
+                }
+            }
+            keys.withUnsafeBytes { keys in
+                var keyStart = 0
+                for (k, i) in range.enumerated() {
+                    let r = rows[i]
+                    b.int(r.rank); b.comma()
+                    b.field(UnsafeRawBufferPointer(rebasing: keys[keyStart..<keyEnds[k]])); b.comma()
+                    b.double(r.churnProbability); b.comma()
+                    b.money(r.value); b.comma()
+                    b.money(r.valueAtRisk); b.comma()
+                    b.bytes.append(contentsOf: segmentFields[Int(segments[k])])
+                    b.newline()
+                    keyStart = keyEnds[k]
+                }
+            }
         }
-        return b.bytes
     }
 }

@@ -25,33 +25,16 @@ struct CustomersCSVWriter {
     var wideScores: Bool { rfm.scorer.quantiles >= 10 }
 
     func write(to path: String) throws(ReportError) {
-        let sink = try FileSink(path: path)
         var head = ByteBuffer()
         head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + (clv == nil ? [] : Self.clvHeader)
                    + (satisfaction == nil ? [] : Self.satisfactionHeader) + (churn == nil ? [] : ["churn_probability"])).joined(separator: ","))
         head.newline()
-        try sink.write(head.bytes)
         let names = rfm.scorer.segments.names.map { name -> [UInt8] in
             var b = ByteBuffer(); b.field(name); return b.bytes
         }
-        // Chunks of ≤ 64k customers keep each buffer small; `threads` chunks are formatted at once.
-        let n = rfm.count
-        let chunk = 1 << 16
-        var start = 0
-        while start < n {
-            let ranges = (0..<max(1, threads)).compactMap { k -> Range<Int>? in
-                let lo = start + k * chunk
-                return lo < n ? lo..<min(n, lo + chunk) : nil
-            }
-            var buffers = [ByteBuffer](repeating: ByteBuffer(capacity: 0), count: ranges.count)
-            parallelEach(&buffers) { k, buffer in
-                buffer = ByteBuffer(capacity: ranges[k].count * 112)
-                for row in ranges[k] { format(row, into: &buffer, names: names) }
-            }
-            for buffer in buffers { try sink.write(buffer.bytes) }
-            start = ranges.last!.upperBound
+        try FileSink.writeRows(rfm.count, to: path, header: head.bytes, threads: threads, bytesPerRow: 160) { range, buffer in
+            for row in range { format(row, into: &buffer, names: names) }
         }
-        try sink.close()
     }
 
     @inline(__always)

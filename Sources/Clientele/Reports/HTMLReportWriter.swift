@@ -265,13 +265,20 @@ struct HTMLReportWriter {
 
     private func rocBody(_ r: HTMLReportInput.ROCCurve) -> String {
         let points = zip(r.falsePositiveRate, r.truePositiveRate).map { SVGPoint(x: $0, y: $1) }
+        var series: [SVGLineChart.Series] = [.init(name: "churn model (AUC \(SVGNumber.fixed(r.auc, digits: 3)))", points: points, markers: points.count <= 20)]
+        var keys: [(String, String)] = [("ROC AUC", SVGNumber.fixed(r.auc, digits: 3))]
+        if let b = r.baseline {
+            series.append(.init(name: "\(b.name) (AUC \(SVGNumber.fixed(b.auc, digits: 3)))",
+                                points: zip(b.falsePositiveRate, b.truePositiveRate).map { SVGPoint(x: $0, y: $1) }, dashed: true))
+            keys.append(("ROC AUC, \(b.name)", SVGNumber.fixed(b.auc, digits: 3)))
+        }
         let chart = SVGLineChart(
             title: "ROC curve (holdout)", description: "True positive rate against false positive rate at \(r.cutOffs), for the churn model on held-out customers",
             x: .init(title: "false positive rate", domain: 0...1), y: .init(title: "true positive rate", domain: 0...1),
-            series: [.init(name: "churn model", points: points, markers: points.count <= 20)], diagonal: "chance", note: "AUC \(SVGNumber.fixed(r.auc, digits: 3))",
+            series: series, diagonal: "chance (AUC 0.5)", note: "AUC \(SVGNumber.fixed(r.auc, digits: 3))",
             width: 420, plotHeight: 300)
-        return sectionBody(charts: [chart], keys: [("ROC AUC", SVGNumber.fixed(r.auc, digits: 3)), ("churned (positives)", SVGNumber.grouped(r.positives)),
-                                            ("retained (negatives)", SVGNumber.grouped(r.negatives))])
+        keys += [("churned (positives)", SVGNumber.grouped(r.positives)), ("retained (negatives)", SVGNumber.grouped(r.negatives))]
+        return sectionBody(charts: [chart], keys: keys)
     }
 
     private func liftGainsBody(_ l: HTMLReportInput.LiftGains) -> String {
@@ -648,8 +655,20 @@ struct HTMLReportInput: Sendable {
         }
     }
 
-    /// The ROC curve on held-out customers, thinned to a few hundred points by its producer.
+    /// The ROC curve on held-out customers, thinned to a few hundred points by its producer, and
+    /// the recency-only baseline's curve on the same customers when there is one.
     struct ROCCurve: Sendable, Equatable {
+        /// A comparison curve: its rates and its AUC.
+        struct Baseline: Sendable, Equatable {
+            var name: String
+            var falsePositiveRate: [Double]
+            var truePositiveRate: [Double]
+            var auc: Double
+            init(name: String, falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double) {
+                precondition(falsePositiveRate.count == truePositiveRate.count, "ROCCurve.Baseline: rates must align")
+                self.name = name; self.falsePositiveRate = falsePositiveRate; self.truePositiveRate = truePositiveRate; self.auc = auc
+            }
+        }
         var falsePositiveRate: [Double]
         var truePositiveRate: [Double]
         /// From all scores, whatever points the curve keeps.
@@ -658,10 +677,12 @@ struct HTMLReportInput: Sendable {
         var negatives: Int
         /// Where the points are, for the caption: "every threshold", "the ten decile cut-offs".
         var cutOffs: String
-        init(falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double, positives: Int, negatives: Int, cutOffs: String = "every threshold") {
+        var baseline: Baseline?
+        init(falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double, positives: Int, negatives: Int, cutOffs: String = "every threshold",
+             baseline: Baseline? = nil) {
             precondition(falsePositiveRate.count == truePositiveRate.count, "ROCCurve: rates must align")
             self.falsePositiveRate = falsePositiveRate; self.truePositiveRate = truePositiveRate; self.auc = auc
-            self.positives = positives; self.negatives = negatives; self.cutOffs = cutOffs
+            self.positives = positives; self.negatives = negatives; self.cutOffs = cutOffs; self.baseline = baseline
         }
     }
 
@@ -704,7 +725,7 @@ struct HTMLReportInput: Sendable {
 // MARK: - Payloads from the run report
 //
 // Mappings of the kernels' report values; the only arithmetic is presentation: the colour scale of
-// the cluster profiles and the cumulative rates of the decile ROC curve.
+// the cluster profiles and the ROC curve's counts as rates.
 
 extension HTMLReportInput.ClusterProfiles {
     /// The profiles of `report.clusters`, labelled by cluster number (1 = largest). Each cell is
@@ -758,21 +779,22 @@ extension HTMLReportInput.CalibrationCurve {
 }
 
 extension HTMLReportInput.ROCCurve {
-    /// The ROC curve of `report.churn.model` at its decile cut-offs (the evaluation keeps no finer
-    /// curve): flagging deciles 1…d gives TPR = churners in them / all churners and FPR = the others
-    /// in them / all non-churners, from (0, 0) to (1, 1). AUC as reported (from every score). `nil`
-    /// without an AUC or without both classes.
-    init?(evaluation e: ChurnReport.Evaluation) {
-        let negatives = e.rows - e.churners
-        guard let auc = e.auc, e.churners > 0, negatives > 0 else { return nil }
-        var fpr = [0.0], tpr = [0.0], flagged = 0, churners = 0
-        for d in e.deciles.sorted(by: { $0.decile < $1.decile }) {
-            flagged += d.customers
-            churners += d.churners
-            fpr.append(Double(flagged - churners) / Double(negatives))
-            tpr.append(Double(churners) / Double(e.churners))
+    /// The ROC curve of `report.churn.model` (`ChurnReport.ROC`: TPR = true positives / churners,
+    /// FPR = false positives / (rows − churners)) with the AUC as reported (from every score), and
+    /// `baseline`'s curve beside it when it has one. `nil` without a curve, an AUC or both classes.
+    init?(evaluation e: ChurnReport.Evaluation, baseline: ChurnReport.Evaluation? = nil) {
+        guard let (fpr, tpr) = Self.rates(e), let auc = e.auc else { return nil }
+        let base = baseline.flatMap { b -> Baseline? in
+            guard let (fpr, tpr) = Self.rates(b), let auc = b.auc else { return nil }
+            return Baseline(name: "recency only", falsePositiveRate: fpr, truePositiveRate: tpr, auc: auc)
         }
-        self.init(falsePositiveRate: fpr, truePositiveRate: tpr, auc: auc, positives: e.churners, negatives: negatives,
-                  cutOffs: "the \(e.deciles.count) decile cut-offs")
+        self.init(falsePositiveRate: fpr, truePositiveRate: tpr, auc: auc, positives: e.churners, negatives: e.rows - e.churners,
+                  cutOffs: "\(SVGNumber.grouped(fpr.count)) points of the exact curve", baseline: base)
+    }
+
+    private static func rates(_ e: ChurnReport.Evaluation) -> (fpr: [Double], tpr: [Double])? {
+        let negatives = e.rows - e.churners
+        guard let roc = e.roc, e.churners > 0, negatives > 0 else { return nil }
+        return (roc.falsePositives.map { Double($0) / Double(negatives) }, roc.truePositives.map { Double($0) / Double(e.churners) })
     }
 }

@@ -88,7 +88,9 @@ public struct RunReport: Codable, Sendable {
     /// Satisfaction against loyalty; nil when it did not run (see `skipped`).
     public var satisfaction: SatisfactionReport?
     public var skipped: [Skipped]
-    /// Seconds per stage.
+    /// Seconds per stage. The report files hold them as they stood before report.md, report.html
+    /// and report.json were written; `Run.Outcome.report` has the final ones, where "reports" covers
+    /// every file of the folder and "total" the whole run.
     public var timings: [String: Double]
     public var outputs: [String]
 }

@@ -104,6 +104,7 @@ public struct BFGSMinimizer: Sendable {
         }
         var iterations = 0
         var resetOnce = false
+        let progress = RunProgress.current
         while true {
             if iterations >= maximumIterations {
                 return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .maximumIterations, inverseHessian: h)
@@ -138,6 +139,7 @@ public struct BFGSMinimizer: Sendable {
                 return Result(x: x, value: fx, gradient: gx, iterations: iterations, evaluations: evaluations, reason: .lineSearchFailed, inverseHessian: h)
             }
             iterations += 1
+            progress?.iteration(iterations)
             let s = (0..<n).map { step.x[$0] - x[$0] }
             let y = (0..<n).map { step.gradient[$0] - gx[$0] }
             let previous = fx

@@ -49,9 +49,11 @@ public struct CLVModel: Sendable {
         let calibration = try CalibrationSummary(orders: orders, calibrationEnd: end, asOf: end < lastDay ? asOf : nil)
         guard calibration.includedCount > 0 else { throw CLVError.emptyCalibration(calibrationEnd: end) }
         let calibrationPatterns = CalibrationPatterns(calibration)
+        RunProgress.current?.step("BG/NBD")
         let bgFit = try bgnbd.fit(calibrationPatterns)
         var ggFit: GammaGammaFit?
         var skipped: CLVError?
+        RunProgress.current?.step("Gamma-Gamma")
         do { ggFit = try gammaGamma.fit(calibration) } catch let error as CLVError { skipped = error }
         let validation = end < lastDay
             ? try holdout.run(bgnbd: bgFit, summary: calibration, patterns: calibrationPatterns) : nil

@@ -65,6 +65,7 @@ public struct Churn: Sendable {
         let trainX = dataset.labelled.selecting(rows: trainRows), testX = dataset.labelled.selecting(rows: testRows)
         let trainY = trainRows.map { dataset.churned[$0] }, testY = testRows.map { dataset.churned[$0] }
 
+        RunProgress.current?.step("model")
         let model = try regression.fit(trainX, labels: trainY)
         let baseRate = Double(model.positives) / Double(model.rows)
         let evaluation = try ChurnEvaluation(labels: testY, probabilities: try model.probabilities(testX), baseRate: baseRate,
@@ -72,6 +73,7 @@ public struct Churn: Sendable {
         var notes = dataset.notes
         var baseline: LogisticRegressionFit? = nil, baselineEvaluation: ChurnEvaluation? = nil
         do {
+            RunProgress.current?.step("recency-only baseline")
             let columns = [Self.baselineFeature]
             let b = try regression.fit(trainX.selecting(columns: columns), labels: trainY)
             baselineEvaluation = try ChurnEvaluation(labels: testY, probabilities: try b.probabilities(testX.selecting(columns: columns)),

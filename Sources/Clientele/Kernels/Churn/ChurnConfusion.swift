@@ -70,11 +70,3 @@ public struct ChurnDecile: Sendable, Hashable {
     /// cumulativeGain / cumulativeShare.
     public let cumulativeLift: Double
 }
-
-/// A point of the ROC curve: flagging every customer with probability ≥ `threshold` gives this
-/// false-positive and true-positive rate. The first point (0, 0) flags nobody and has no threshold.
-public struct ChurnROCPoint: Sendable, Hashable {
-    public let threshold: Double?
-    public let falsePositiveRate: Double
-    public let truePositiveRate: Double
-}

@@ -7,9 +7,8 @@
 ///   p ≥ threshold is flagged (ties can flag a few more). With the test rows' own rate, precision
 ///   and recall would be equal there.
 /// - `deciles`: lift, cumulative gains and calibration by decile of predicted risk.
-/// - `rocCurve`: points for a chart: distinct thresholds from high to low, collinear points
-///   dropped (scikit-learn's `drop_intermediate`), then at most `rocPointLimit` kept, evenly by
-///   index, always with both ends.
+/// - `rocCurve`: the exact ROC curve, one point per distinct probability (`ChurnROCCurve`);
+///   `rocChart`: the same thinned to at most `rocPointLimit` points for charts and reports.
 public struct ChurnEvaluation: Sendable {
     /// Rows evaluated and churners among them; their churn rate.
     public let rows: Int
@@ -23,13 +22,14 @@ public struct ChurnEvaluation: Sendable {
     /// The base rate used for `atBaseRate` (the training churn rate).
     public let baseRate: Double
     public let deciles: [ChurnDecile]
-    public let rocCurve: [ChurnROCPoint]
+    public let rocCurve: ChurnROCCurve
+    public let rocChart: ChurnROCCurve
 
     /// Evaluates `probabilities` (each in [0, 1]) against `labels`.
     /// - Parameters:
     ///   - part: names the rows in errors ("test").
     ///   - baseRate: the churn rate whose share of customers `atBaseRate` flags, in (0, 1).
-    ///   - rocPointLimit: the most ROC points kept (≥ 2). Default 201.
+    ///   - rocPointLimit: the most points of `rocChart` (≥ 2). Default 201.
     /// - Throws: `ChurnError.singleClass` (65) when the rows hold one class (AUC undefined),
     ///   `.tooFewRows` (65) when there are none, `.lengthMismatch` (70), `.nonFiniteValue` (70) for
     ///   a probability outside [0, 1].
@@ -57,8 +57,8 @@ public struct ChurnEvaluation: Sendable {
         let flagged = min(n, max(1, Int((self.baseRate * Double(n)).rounded())))
         atBaseRate = ChurnConfusion(threshold: probabilities[order[flagged - 1]], labels: labels, probabilities: probabilities)
         deciles = Self.deciles(order: order, labels: labels, probabilities: probabilities, churners: churners)
-        rocCurve = Self.rocCurve(order: order, labels: labels, probabilities: probabilities, churners: churners,
-                                 limit: max(2, rocPointLimit))
+        rocCurve = ChurnROCCurve(order: order, labels: labels, probabilities: probabilities)
+        rocChart = rocCurve.thinned(to: max(2, rocPointLimit))
     }
 
     static func deciles(order: [Int], labels: [Bool], probabilities: [Double], churners: Int) -> [ChurnDecile] {
@@ -81,35 +81,6 @@ public struct ChurnEvaluation: Sendable {
                                meanPredicted: range.isEmpty ? 0 : predicted / Double(range.count), observedRate: rate,
                                lift: overall > 0 ? rate / overall : 0, cumulativeShare: share, cumulativeGain: gain,
                                cumulativeLift: share > 0 ? gain / share : 0)
-        }
-    }
-
-    static func rocCurve(order: [Int], labels: [Bool], probabilities: [Double], churners: Int, limit: Int) -> [ChurnROCPoint] {
-        let n = order.count, negatives = n - churners
-        // (threshold, false positives, true positives) at each distinct threshold, high to low.
-        var steps: [(threshold: Double?, fp: Int, tp: Int)] = [(nil, 0, 0)]
-        var tp = 0, fp = 0, r = 0
-        while r < n {
-            let threshold = probabilities[order[r]]
-            while r < n, probabilities[order[r]] == threshold {
-                if labels[order[r]] { tp += 1 } else { fp += 1 }
-                r += 1
-            }
-            steps.append((threshold, fp, tp))
-        }
-        // Drop interior points on a straight segment (collinear in exact integer counts).
-        var kept = [steps[0]]
-        for i in 1..<steps.count {
-            if i + 1 < steps.count {
-                let a = kept.last!, b = steps[i], c = steps[i + 1]
-                if (b.fp - a.fp) * (c.tp - b.tp) == (b.tp - a.tp) * (c.fp - b.fp) { continue }
-            }
-            kept.append(steps[i])
-        }
-        if kept.count > limit { kept = (0..<limit).map { kept[$0 * (kept.count - 1) / (limit - 1)] } }
-        return kept.map {
-            ChurnROCPoint(threshold: $0.threshold, falsePositiveRate: Double($0.fp) / Double(negatives),
-                          truePositiveRate: Double($0.tp) / Double(churners))
         }
     }
 }

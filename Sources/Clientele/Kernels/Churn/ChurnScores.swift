@@ -7,25 +7,30 @@ public struct ChurnScores: Sendable {
     public let probabilities: [Double]
     /// Number of customers in the index (scored or not).
     public let customerCount: Int
+    /// P(churn) by customer id, NaN for customers not scored: O(1) lookups for the writers, which
+    /// ask once per customer.
+    private let byCustomer: [Double]
+
+    init(customers: [Int32], probabilities: [Double], customerCount: Int) {
+        precondition(customers.count == probabilities.count, "ChurnScores: \(customers.count) customers, \(probabilities.count) probabilities")
+        self.customers = customers
+        self.probabilities = probabilities
+        self.customerCount = customerCount
+        var byCustomer = [Double](repeating: .nan, count: customerCount)
+        for (id, p) in zip(customers, probabilities) { byCustomer[Int(id)] = p }
+        self.byCustomer = byCustomer
+    }
 
     /// The probability of customer `id`, or `nil` when it has no order before the as-of date.
-    /// - Complexity: O(log n).
+    /// - Complexity: O(1).
     public func probability(of id: Int32) -> Double? {
-        var low = 0, high = customers.count
-        while low < high {
-            let mid = (low + high) / 2
-            if customers[mid] < id { low = mid + 1 } else { high = mid }
-        }
-        return low < customers.count && customers[low] == id ? probabilities[low] : nil
+        let p = byCustomer[Int(id)]
+        return p.isNaN ? nil : p
     }
 
     /// One entry per customer id (`customerCount`), `nil` for customers not scored: the
     /// `churn_probability` column of customers.csv.
-    public var probabilityByCustomer: [Double?] {
-        var out = [Double?](repeating: nil, count: customerCount)
-        for (id, p) in zip(customers, probabilities) { out[Int(id)] = p }
-        return out
-    }
+    public var probabilityByCustomer: [Double?] { byCustomer.map { $0.isNaN ? nil : $0 } }
 
     /// The scored customers ranked by value at risk = P(churn) × value, highest first (ties by
     /// customer id ascending); `values[c]` is customer c's value (predicted CLV, or historical CLV

@@ -36,6 +36,7 @@ extension LogisticRegression {
         var decrement: Double
         var gradient: [Double]
         var polished = false
+        let progress = RunProgress.current
         while true {
             gradient = penalisedGradient(pass.gradient, beta)
             cholesky = try Self.factorInformation(penalisedInformation(pass.information, k: k), names: names)
@@ -66,6 +67,7 @@ extension LogisticRegression {
                 break
             }
             iterations += 1
+            progress?.iteration(iterations)
             lastChange = next.objective - objective
             (beta, pass, objective) = next
             polished = small

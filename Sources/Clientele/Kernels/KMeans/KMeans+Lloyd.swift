@@ -11,7 +11,9 @@ extension KMeans {
         var converged = false
         var strict = false
         var emptyRepairs = 0
+        let progress = RunProgress.current
         for iteration in 0..<maxIterations {
+            progress?.iteration(iteration + 1)
             let step = assign(x, centres: centres, k: k, labels: &labels, layout: layout, accumulate: true)
             var sums = step.sums, counts = step.counts
             let empty = (0..<k).filter { counts[$0] == 0 }

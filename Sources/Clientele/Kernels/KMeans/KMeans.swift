@@ -141,6 +141,7 @@ public struct KMeans: Sendable, Equatable {
         var runs: [KMeansRun] = []
         var best = 0
         for r in 0..<restarts {
+            RunProgress.current?.step("k = \(k), restart \(r + 1) of \(restarts)")
             var random = RandomSource(seed: seed, stream: UInt64(r))
             let centres = seedCentres(x, k: k, layout: layout, random: &random)
             runs.append(lloyd(x, from: centres, layout: layout))
