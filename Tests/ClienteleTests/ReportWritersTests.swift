@@ -132,10 +132,29 @@ struct ReportWritersTests {
     func rowsInChunks(count: Int, threads: Int, chunkRows: Int) throws {
         try withScratch { scratch in
             let path = scratch.join("rows.csv")
-            try FileSink.writeRows(count, to: path, header: Array("n\n".utf8), threads: threads, bytesPerRow: 4, chunkRows: chunkRows) { range, b in
+            try FileSink.writeRows(count, to: path, header: Array("n\n".utf8), threads: threads, maxRowBytes: 21, chunkRows: chunkRows) { range, b in
                 for i in range { b.int(i); b.newline() }
             }
             #expect(try text(path) == "n\n" + (0..<count).map { "\($0)\n" }.joined())
         }
+    }
+
+    @Test("the formatting primitives write the same bytes into an array and into a row cursor")
+    func sinksAgree() {
+        func fill<S: ByteSink>(_ s: inout S) {
+            s.int(-1234567890123); s.comma(); s.cents(-1205); s.comma(); s.cents(7); s.comma(); s.day(20_000); s.comma()
+            s.double(0.16346606414029768); s.comma(); s.double(.nan); s.comma(); s.money(28.945); s.comma()
+            s.field("Can't, \"Lose\""); s.comma(); s.text("é"); s.newline()
+        }
+        var buffer = ByteBuffer()
+        fill(&buffer)
+        let block = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 256)
+        defer { block.deallocate() }
+        var cursor = RowCursor(block)
+        fill(&cursor)
+        let written = Array(block[..<(cursor.position - block.baseAddress!)])
+        #expect(written == buffer.bytes)
+        #expect(String(decoding: written, as: UTF8.self)
+                == "-1234567890123,-12.05,0.07,2024-10-04,0.16346606414029768,,28.95,\"Can't, \"\"Lose\"\"\",é\n")
     }
 }

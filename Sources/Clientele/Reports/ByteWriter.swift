@@ -2,32 +2,39 @@
 import Glibc
 #endif
 
-/// Formats rows straight into bytes and writes them to a file in large chunks.
-///
-/// Hand-written because `customers.csv` is one row per customer: integers, cents and dates are
-/// formatted digit by digit, never through `String`.
-struct ByteBuffer {
-    var bytes: [UInt8] = []
+/// CSV values formatted straight into bytes — integers, cents, dates and doubles digit by digit,
+/// never through `String`. Hand-written because the per-customer files format several values
+/// for every customer; conformers only say where the bytes go.
+protocol ByteSink {
+    /// Calls `body` with room for at least `capacity` bytes; `body` returns how many it wrote.
+    mutating func write(upTo capacity: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int)
+    mutating func byte(_ b: UInt8)
+    mutating func append(_ raw: UnsafeRawBufferPointer)
+}
 
-    init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+extension ByteSink {
+    @inline(__always) mutating func comma() { byte(44) }
+    @inline(__always) mutating func newline() { byte(10) }
 
-    @inline(__always) mutating func byte(_ b: UInt8) { bytes.append(b) }
     /// The string's UTF-8 bytes, copied in one piece from its contiguous storage.
     mutating func text(_ s: String) {
         var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
+        s.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
-    @inline(__always) mutating func comma() { bytes.append(44) }
-    @inline(__always) mutating func newline() { bytes.append(10) }
+
+    /// Bytes prepared earlier (a formatted segment name, for instance).
+    @inline(__always) mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
 
     /// A CSV field, quoted (RFC 4180) only when it holds a delimiter, quote or line break.
     mutating func field(_ raw: UnsafeRawBufferPointer) {
         var needsQuotes = false
         for c in raw where c == 44 || c == 34 || c == 10 || c == 13 { needsQuotes = true; break }
-        if !needsQuotes { bytes.append(contentsOf: raw); return }
-        bytes.append(34)
-        for c in raw { if c == 34 { bytes.append(34) }; bytes.append(c) }
-        bytes.append(34)
+        if !needsQuotes { append(raw); return }
+        byte(34)
+        for c in raw { if c == 34 { byte(34) }; byte(c) }
+        byte(34)
     }
 
     mutating func field(_ s: String) {
@@ -36,46 +43,91 @@ struct ByteBuffer {
     }
 
     @inline(__always) mutating func int<T: BinaryInteger>(_ value: T) {
-        var v = Int64(value)
-        if v < 0 { bytes.append(45); v = -v }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat { d[n] = UInt8(48 + v % 10); v /= 10; n += 1 } while v > 0
-            while n > 0 { n -= 1; bytes.append(d[n]) }
+        write(upTo: 20) { out in
+            var v = Int64(value), n = 0
+            if v < 0 { out[0] = 45; n = 1; v = -v }
+            var digits = 1, rest = v / 10
+            while rest > 0 { digits += 1; rest /= 10 }
+            var i = n + digits
+            repeat { i -= 1; out[i] = UInt8(48 + v % 10); v /= 10 } while v > 0
+            return n + digits
         }
     }
 
     /// Cents as a decimal with exactly 2 places: `-12.05`.
     @inline(__always) mutating func cents(_ value: Int64) {
-        if value < 0 { bytes.append(45) }
+        if value < 0 { byte(45) }
         let magnitude = value.magnitude
         int(Int64(magnitude / 100))
-        bytes.append(46)
-        let c = Int(magnitude % 100)
-        bytes.append(UInt8(48 + c / 10)); bytes.append(UInt8(48 + c % 10))
+        let c = UInt8(magnitude % 100)
+        write(upTo: 3) { out in
+            out[0] = 46; out[1] = 48 + c / 10; out[2] = 48 + c % 10
+            return 3
+        }
     }
 
     /// `YYYY-MM-DD`.
     @inline(__always) mutating func day(_ d: Int32) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: 10))
-        bytes.withUnsafeMutableBufferPointer { _ = CalendarDay(daysSinceEpoch: d).writeISO(into: $0.baseAddress! + start) }
+        write(upTo: 10) { CalendarDay(daysSinceEpoch: d).writeISO(into: $0) }
     }
 
-    /// The shortest decimal that round-trips (Swift's `description`); nothing for NaN or ±∞,
-    /// so a value that is not defined is an empty field, never "nan".
-    mutating func double(_ x: Double) {
+    /// The shortest decimal that round-trips (`ShortestDecimal`, as `description`); nothing for
+    /// NaN or ±∞, so a value that is not defined is an empty field, never "nan".
+    @inline(__always) mutating func double(_ x: Double) {
         guard x.isFinite else { return }
-        text(x.description)
+        write(upTo: ShortestDecimal.maxLength) { ShortestDecimal.write(x, to: $0) }
     }
 
     /// Money with exactly 2 decimals, rounded half away from zero; nothing when not finite.
     mutating func money(_ x: Double) {
         guard x.isFinite, abs(x) < 9e15 else { return }
         cents(Int64((x * 100).rounded(.toNearestOrAwayFromZero)))
+    }
+}
+
+/// A growable byte array for the small files (segments, clusters, rejects, headers).
+struct ByteBuffer: ByteSink {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+
+    @inline(__always) mutating func byte(_ b: UInt8) { bytes.append(b) }
+    mutating func append(_ raw: UnsafeRawBufferPointer) { bytes.append(contentsOf: raw) }
+
+    mutating func write(upTo capacity: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: capacity))
+        let written = bytes.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
+        bytes.removeLast(capacity - written)
+    }
+}
+
+/// Writes into memory laid out beforehand for a chunk of rows (`FileSink.writeRows`): one bounds
+/// check per value instead of an array's capacity and uniqueness checks per byte.
+struct RowCursor: ByteSink {
+    private(set) var position: UnsafeMutablePointer<UInt8>
+    let end: UnsafeMutablePointer<UInt8>
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        position = buffer.baseAddress!
+        end = buffer.baseAddress! + buffer.count
+    }
+
+    @inline(__always) mutating func byte(_ b: UInt8) {
+        precondition(position < end, "RowCursor: a row is longer than its writer's maxRowBytes")
+        position.pointee = b
+        position += 1
+    }
+
+    @inline(__always) mutating func append(_ raw: UnsafeRawBufferPointer) {
+        precondition(end - position >= raw.count, "RowCursor: a row is longer than its writer's maxRowBytes")
+        if let base = raw.baseAddress { position.update(from: base.assumingMemoryBound(to: UInt8.self), count: raw.count) }
+        position += raw.count
+    }
+
+    @inline(__always) mutating func write(upTo capacity: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        precondition(end - position >= capacity, "RowCursor: a row is longer than its writer's maxRowBytes")
+        position += body(position)
     }
 }
 
@@ -91,9 +143,17 @@ struct FileSink {
     }
 
     func write(_ bytes: [UInt8]) throws(ReportError) {
+        let failure = bytes.withUnsafeBytes { raw -> ReportError? in
+            do throws(ReportError) { try write(raw) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(ReportError) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .writeFailed(path: path, reason: String(cString: strerror(errno)))

@@ -127,8 +127,8 @@ struct ChurnRiskCSVWriter {
     /// memory, a cache miss each. A tight first loop over a chunk copies them out, so that the
     /// processor overlaps those misses; the formatting loop then reads them in order.
     func write(to path: String) throws(ReportError) {
-        try FileSink.writeRows(rows.count, to: path, header: Array(Self.header.utf8), threads: threads, bytesPerRow: 64,
-                               chunkRows: 1 << 14) { range, b in
+        let maxRowBytes = 2 * customers.longestKey + segmentFields.map(\.count).max()! + 128
+        try FileSink.writeRows(rows.count, to: path, header: Array(Self.header.utf8), threads: threads, maxRowBytes: maxRowBytes) { range, b in
             var keys: [UInt8] = [], keyEnds: [Int] = [], segments: [UInt16] = []
             keys.reserveCapacity(range.count * 16); keyEnds.reserveCapacity(range.count); segments.reserveCapacity(range.count)
             customers.arena.withUnsafeBytes { arena in
@@ -148,7 +148,7 @@ struct ChurnRiskCSVWriter {
                     b.double(r.churnProbability); b.comma()
                     b.money(r.value); b.comma()
                     b.money(r.valueAtRisk); b.comma()
-                    b.bytes.append(contentsOf: segmentFields[Int(segments[k])])
+                    b.append(segmentFields[Int(segments[k])])
                     b.newline()
                     keyStart = keyEnds[k]
                 }

@@ -29,50 +29,88 @@ struct CustomersCSVWriter {
         head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + (clv == nil ? [] : Self.clvHeader)
                    + (satisfaction == nil ? [] : Self.satisfactionHeader) + (churn == nil ? [] : ["churn_probability"])).joined(separator: ","))
         head.newline()
-        let names = rfm.scorer.segments.names.map { name -> [UInt8] in
-            var b = ByteBuffer(); b.field(name); return b.bytes
-        }
-        try FileSink.writeRows(rfm.count, to: path, header: head.bytes, threads: threads, bytesPerRow: 160) { range, buffer in
-            for row in range { format(row, into: &buffer, names: names) }
+        let columns = Columns(self)
+        // A row's longest form: the key and segment name fully quoted, every number at its widest.
+        let maxRowBytes = 2 * customers.longestKey + 2 * columns.names.map(\.count).max()! + 512
+        try FileSink.writeRows(rfm.count, to: path, header: head.bytes, threads: threads, maxRowBytes: maxRowBytes) { range, cursor in
+            for row in range { columns.format(row, into: &cursor) }
         }
     }
 
-    @inline(__always)
-    private func format(_ row: Int, into b: inout ByteBuffer, names: [[UInt8]]) {
-        let c = rfm.customers[row]
-        customers.withKey(c) { b.field($0) }
-        b.comma(); b.day(activity.firstDay[Int(c)])
-        b.comma(); b.day(activity.lastDay[Int(c)])
-        b.comma(); b.int(rfm.recencyDays[row])
-        b.comma(); b.int(rfm.frequency[row])
-        b.comma(); b.cents(rfm.monetaryCents[row])
-        b.comma(); b.int(rfm.r[row])
-        b.comma(); b.int(rfm.f[row])
-        b.comma(); b.int(rfm.m[row])
-        b.comma(); b.int(rfm.r[row])
-        if wideScores { b.byte(45) }
-        b.int(rfm.f[row])
-        if wideScores { b.byte(45) }
-        b.int(rfm.m[row])
-        b.comma(); b.bytes.append(contentsOf: names[Int(rfm.segment[row])])
-        b.comma(); b.cents(Int64(rfm.historicalCLVCents[row]))
-        if let clusters { b.comma(); b.int(clusters.labels[row] + 1) }
-        if let clv {
-            let p = clv.predictions, k = Int(c)
-            b.comma(); b.double(p.probabilityAlive[k])
-            b.comma(); b.double(p.expectedPurchases[k])
-            b.comma(); b.money(p.expectedOrderValue[k])
-            b.comma(); b.money(p.predictedCLV[k])
-            b.comma(); if let q = clv.valueMatrix.quadrant(of: k) { b.text(q.name) }
+    /// Every column as a plain array, unwrapped once per file. Binding the optional kernel results
+    /// per row (`if let clv`) would copy each struct and retain every array in it: atomic reference
+    /// counts that the formatting threads then take turns on, which made two threads no faster than one.
+    private struct Columns {
+        let customers: CustomerIndex
+        let activity: CustomerActivity
+        let rfm: RFMResult
+        let names: [[UInt8]]
+        let wideScores: Bool
+        /// Empty when the kernel did not run.
+        let cluster: [Int32]
+        let pAlive: [Double], expectedPurchases: [Double], expectedOrderValue: [Double], predictedCLV: [Double]
+        let quadrant: [Int8]
+        let meanSatisfaction: [Double], meanRecommend: [Double]
+        let satisfactionAnswers: [Int32], recommendAnswers: [Int32], complaints: [Int32]
+        let loyaltyGroup: [LoyaltyGroup?]
+        let churnProbability: [Double]
+        let hasCLV: Bool, hasSatisfaction: Bool
+
+        init(_ w: CustomersCSVWriter) {
+            customers = w.customers; activity = w.activity; rfm = w.rfm; wideScores = w.wideScores
+            names = w.rfm.scorer.segments.names.map { name -> [UInt8] in
+                var b = ByteBuffer(); b.field(name); return b.bytes
+            }
+            cluster = w.clusters?.labels ?? []
+            let p = w.clv?.predictions
+            pAlive = p?.probabilityAlive ?? []; expectedPurchases = p?.expectedPurchases ?? []
+            expectedOrderValue = p?.expectedOrderValue ?? []; predictedCLV = p?.predictedCLV ?? []
+            quadrant = w.clv?.valueMatrix.quadrant ?? []
+            hasCLV = w.clv != nil
+            let m = w.satisfaction?.measures
+            meanSatisfaction = m?.meanSatisfaction ?? []; meanRecommend = m?.meanRecommend ?? []
+            satisfactionAnswers = m?.satisfactionAnswers ?? []; recommendAnswers = m?.recommendAnswers ?? []
+            complaints = m?.complaints ?? []
+            loyaltyGroup = w.satisfaction?.groups.groups ?? []
+            hasSatisfaction = w.satisfaction != nil
+            churnProbability = w.churn?.probabilityColumn ?? []
         }
-        if let satisfaction {
-            let m = satisfaction.measures, k = Int(c)
-            b.comma(); if m.satisfactionAnswers[k] > 0 { b.double(m.meanSatisfaction[k]) }
-            b.comma(); if m.recommendAnswers[k] > 0 { b.double(m.meanRecommend[k]) }
-            b.comma(); b.int(m.complaints[k])
-            b.comma(); if let g = satisfaction.groups.groups[row] { b.text(g.rawValue) }
+
+        @inline(__always)
+        func format(_ row: Int, into b: inout RowCursor) {
+            let c = rfm.customers[row], k = Int(c)
+            customers.withKey(c) { b.field($0) }
+            b.comma(); b.day(activity.firstDay[k])
+            b.comma(); b.day(activity.lastDay[k])
+            b.comma(); b.int(rfm.recencyDays[row])
+            b.comma(); b.int(rfm.frequency[row])
+            b.comma(); b.cents(rfm.monetaryCents[row])
+            b.comma(); b.int(rfm.r[row])
+            b.comma(); b.int(rfm.f[row])
+            b.comma(); b.int(rfm.m[row])
+            b.comma(); b.int(rfm.r[row])
+            if wideScores { b.byte(45) }
+            b.int(rfm.f[row])
+            if wideScores { b.byte(45) }
+            b.int(rfm.m[row])
+            b.comma(); b.append(names[Int(rfm.segment[row])])
+            b.comma(); b.cents(Int64(rfm.historicalCLVCents[row]))
+            if !cluster.isEmpty { b.comma(); b.int(cluster[row] + 1) }
+            if hasCLV {
+                b.comma(); b.double(pAlive[k])
+                b.comma(); b.double(expectedPurchases[k])
+                b.comma(); b.money(expectedOrderValue[k])
+                b.comma(); b.money(predictedCLV[k])
+                b.comma(); if let q = ValueQuadrant(rawValue: Int(quadrant[k])) { b.text(q.name) }
+            }
+            if hasSatisfaction {
+                b.comma(); if satisfactionAnswers[k] > 0 { b.double(meanSatisfaction[k]) }
+                b.comma(); if recommendAnswers[k] > 0 { b.double(meanRecommend[k]) }
+                b.comma(); b.int(complaints[k])
+                b.comma(); if let g = loyaltyGroup[row] { b.text(g.rawValue) }
+            }
+            if !churnProbability.isEmpty { b.comma(); b.double(churnProbability[k]) }
+            b.newline()
         }
-        if let churn { b.comma(); if let p = churn.probability(of: c) { b.double(p) } }
-        b.newline()
     }
 }

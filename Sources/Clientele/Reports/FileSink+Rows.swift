@@ -1,30 +1,37 @@
 extension FileSink {
     /// Writes `header`, then rows `0..<count` formatted by `format` on `threads` threads, in order.
     ///
-    /// The rows go in rounds of `threads` chunks of `chunkRows` rows: each thread formats one
-    /// chunk (a contiguous row range) into its own buffer, then the round's buffers are written in
-    /// chunk order. The buffers are kept from round to round, so memory stays at `threads` chunks
-    /// and their pages are faulted in once, not once per round.
+    /// The rows go in rounds of `threads` chunks: each thread formats one chunk (a contiguous row
+    /// range) straight into its own block of memory, sized for the chunk's rows at `maxRowBytes`
+    /// each, then the round's blocks are written in chunk order. The blocks are allocated once
+    /// and reused, so memory stays at `threads` blocks of about 8 MiB.
     /// - Parameters:
-    ///   - format: appends the rows of a range to a buffer; called concurrently for disjoint ranges.
-    ///   - bytesPerRow: a guess of a row's length, for the buffers' first capacity.
-    static func writeRows(_ count: Int, to path: String, header: [UInt8], threads: Int, bytesPerRow: Int,
-                          chunkRows: Int = 1 << 16, format: (Range<Int>, inout ByteBuffer) -> Void) throws(ReportError) {
+    ///   - maxRowBytes: an upper bound on one formatted row (a longer row stops the program
+    ///     rather than write past its block).
+    ///   - chunkRows: rows per chunk; default as many as fit in 8 MiB (at most 65,536).
+    ///   - format: appends the rows of a range to a cursor; called concurrently for disjoint ranges.
+    static func writeRows(_ count: Int, to path: String, header: [UInt8], threads: Int, maxRowBytes: Int,
+                          chunkRows: Int? = nil, format: (Range<Int>, inout RowCursor) -> Void) throws(ReportError) {
         let sink = try FileSink(path: path)
         try sink.write(header)
         let lanes = max(1, threads)
-        var buffers = (0..<lanes).map { _ in ByteBuffer(capacity: min(count, chunkRows) * bytesPerRow) }
+        let chunkRows = chunkRows ?? max(1, min(1 << 16, (8 << 20) / max(1, maxRowBytes)))
+        let blocks = (0..<lanes).map { _ in UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkRows * maxRowBytes) }
+        defer { for b in blocks { b.deallocate() } }
+        var lengths = [Int](repeating: 0, count: lanes)
         var start = 0
         while start < count {
             let ranges = (0..<lanes).compactMap { k -> Range<Int>? in
                 let low = start + k * chunkRows
                 return low < count ? low..<min(count, low + chunkRows) : nil
             }
-            parallelEach(&buffers) { k, buffer in
-                buffer.bytes.removeAll(keepingCapacity: true)
-                if k < ranges.count { format(ranges[k], &buffer) }
+            parallelEach(&lengths) { k, length in
+                guard k < ranges.count else { length = 0; return }
+                var cursor = RowCursor(blocks[k])
+                format(ranges[k], &cursor)
+                length = cursor.position - blocks[k].baseAddress!
             }
-            for k in ranges.indices { try sink.write(buffers[k].bytes) }
+            for k in ranges.indices { try sink.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(blocks[k])[..<lengths[k]])) }
             start = ranges[ranges.count - 1].upperBound
         }
         try sink.close()

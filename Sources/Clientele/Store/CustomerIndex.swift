@@ -19,6 +19,13 @@ public struct CustomerIndex: Sendable {
     /// The number of customers.
     public var count: Int { offsets.count - 1 }
 
+    /// Bytes in the longest customer_id (writers size their rows with it). O(customers).
+    var longestKey: Int {
+        var longest = 0
+        for i in 0..<count { longest = max(longest, offsets[i + 1] - offsets[i]) }
+        return longest
+    }
+
     /// The customer_id of `id`.
     public func customerID(_ id: Int32) -> String { withKey(id) { String(decoding: $0, as: UTF8.self) } }
 

@@ -28,6 +28,9 @@ public struct ChurnScores: Sendable {
         return p.isNaN ? nil : p
     }
 
+    /// One entry per customer id, NaN for customers not scored.
+    var probabilityColumn: [Double] { byCustomer }
+
     /// One entry per customer id (`customerCount`), `nil` for customers not scored: the
     /// `churn_probability` column of customers.csv.
     public var probabilityByCustomer: [Double?] { byCustomer.map { $0.isNaN ? nil : $0 } }
