@@ -10,7 +10,7 @@ struct ReportShortestDecimalTests {
         return String(decoding: bytes[..<n], as: UTF8.self)
     }
 
-    @Test("equals Double.description on a million random values from 1e-5 to 1e16, and reads back exactly")
+    @Test("equals Double.description on random values and bit patterns around the fast range and next to powers of ten and two, and reads back exactly")
     func randomValues() {
         var g = SeededGenerator(seed: 12)
         var mismatches: [Double] = []
@@ -21,6 +21,23 @@ struct ReportShortestDecimalTests {
             if i % 7 == 0 { x = (x * 1000).rounded() / 1000 }  // short decimals, the common case
             let t = Self.text(x)
             if t != x.description || Double(t) != x { mismatches.append(x) }
+        }
+        // Every bit pattern is as likely: all significands, exponents across the fast range and beyond.
+        for _ in 0..<500_000 {
+            let x = Double(sign: Bool.random(using: &g) ? .minus : .plus, exponentBitPattern: UInt.random(in: 1000...1080, using: &g),
+                           significandBitPattern: UInt64.random(in: 0..<(1 << 52), using: &g))
+            let t = Self.text(x)
+            if t != x.description || Double(t) != x { mismatches.append(x) }
+        }
+        // Neighbours of powers of ten and two, where the decimal exponent and the gap below change.
+        for e in -5...16 {
+            for base in [pow(10, Double(e)), pow(2, Double(e) * 3.3)] {
+                var x = base.nextDown.nextDown
+                for _ in 0..<5 {
+                    if Self.text(x) != x.description || Double(Self.text(x)) != x { mismatches.append(x) }
+                    x = x.nextUp
+                }
+            }
         }
         #expect(mismatches.isEmpty, "first mismatches: \(mismatches.prefix(5).map { "\($0.description) → \(Self.text($0))" })")
     }

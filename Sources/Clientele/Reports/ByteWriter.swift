@@ -121,8 +121,18 @@ struct RowCursor: ByteSink {
 
     @inline(__always) mutating func append(_ raw: UnsafeRawBufferPointer) {
         precondition(end - position >= raw.count, "RowCursor: a row is longer than its writer's maxRowBytes")
-        if let base = raw.baseAddress { position.update(from: base.assumingMemoryBound(to: UInt8.self), count: raw.count) }
-        position += raw.count
+        let n = raw.count
+        if n >= 8 && n <= 16 {
+            // Keys and names are short: two overlapping 8-byte moves instead of a call to memmove.
+            let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            UnsafeMutableRawPointer(position).storeBytes(of: head, as: UInt64.self)
+            UnsafeMutableRawPointer(position + n - 8).storeBytes(of: tail, as: UInt64.self)
+        } else if n < 8 {
+            for i in 0..<n { position[i] = raw[i] }
+        } else {
+            position.update(from: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
+        }
+        position += n
     }
 
     @inline(__always) mutating func write(upTo capacity: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {

@@ -22,6 +22,10 @@ enum ShortestDecimal {
         return p
     }()
 
+    /// 10⁻⁴ … 10¹⁵ as doubles (the literals round correctly), for the decimal exponent.
+    private static let decades: [Double] = [1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+                                            1e11, 1e12, 1e13, 1e14, 1e15]
+
     /// Writes `x` at `out` and returns the number of bytes written (≤ `maxLength`).
     static func write(_ x: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let a = x.magnitude
@@ -29,45 +33,71 @@ enum ShortestDecimal {
         // a = m / 2^k with the implicit bit: all such a are normal, and k = 52 − exponent ∈ [3, 66].
         let m = UInt128(a.significandBitPattern | (1 << 52))
         let k = 52 - Int(a.exponent)
+        // d10 = ⌊log10 a⌋ (the decade table can be off by one next to a power of ten: the digit
+        // count of Q below corrects it).
+        var d10 = -4
+        while d10 < 14 && a >= decades[d10 + 5] { d10 += 1 }
+        // The 17-digit scale: a · 10ᵖ = Q + R / 2ᵏ exactly, Q with 17 digits.
+        var p = 16 - d10
+        var product = m * powers[p]
+        var q = product >> k
+        if q >= powers[17] { p -= 1; product = m * powers[p]; q = product >> k }
+        else if q < powers[16] { p += 1; product = m * powers[p]; q = product >> k }
+        let r = product - (q << k)
+        let q64 = UInt64(q)  // < 10¹⁷
         let mIsPowerOfTwo = a.significandBitPattern == 0
-        // d10 = ⌊log10 a⌋ from a double estimate, corrected below by the digit count of D.
-        var d10 = Int((Double(a.exponent) * 0.30102999566398120).rounded(.down))
-        if a >= pow10(d10 + 1) { d10 += 1 }
-        for q in 15...17 {
-            var p = q - 1 - d10
-            guard p >= 0, p <= 21 else { return fallback(x, to: out) }
-            var (digits, error) = nearest(m, times: powers[p], shift: k)
-            if digits >= powers[q] {  // d10 was one too small: one digit fewer after the point
-                p -= 1
-                guard p >= 0 else { return fallback(x, to: out) }
-                (digits, error) = nearest(m, times: powers[p], shift: k)
-            }
-            let below = error < 0, e = UInt128(error.magnitude)
-            let readsBack = (mIsPowerOfTwo && below) ? 4 * e < powers[p] : 2 * e < powers[p]
-            if readsBack { return layout(UInt64(digits), decimalsAfterPoint: p, negative: x < 0, to: out) }
+        // Fewest digits first: drop s = 2, 1, 0 of the 17, rounding half to even on the exact value.
+        for s in stride(from: 2, through: 0, by: -1) {
+            let t: UInt64 = s == 2 ? 100 : s == 1 ? 10 : 1
+            var digits = s == 2 ? q64 / 100 : s == 1 ? q64 / 10 : q64  // constant divisors: multiplications
+            let rest = q64 - digits * t                                   // Q = digits · t + rest
+            // Round on rest + R/2ᵏ against t/2, in units of 2⁻ᵏ.
+            let twice = 2 * ((UInt128(rest) << k) + r), scaledT = UInt128(t) << k
+            if twice > scaledT || (twice == scaledT && digits & 1 == 1) { digits += 1 }
+            // Error of digits · 10ˢ against a · 10ᵖ = (Q · 2ᵏ + R) / 2ᵏ, in units of 2⁻ᵏ.
+            let decimal = UInt128(digits * t) << k, exact = (q << k) + r
+            let below = decimal < exact
+            let e = below ? exact - decimal : decimal - exact
+            let limit = powers[p]
+            let readsBack = (mIsPowerOfTwo && below) ? 4 * e < limit : 2 * e < limit
+            if readsBack { return layout(digits, decimalsAfterPoint: p - s, negative: x < 0, to: out) }
         }
         return fallback(x, to: out)
     }
 
-    /// D = round-half-even(m · 10ᵖ / 2ᵏ) and the signed error D · 2ᵏ − m · 10ᵖ (|error| ≤ 2ᵏ⁻¹).
-    @inline(__always)
-    private static func nearest(_ m: UInt128, times power: UInt128, shift k: Int) -> (UInt128, Int128) {
-        let product = m * power
-        var d = product >> k
-        let remainder = product - (d << k), half = UInt128(1) << (k - 1)
-        if remainder > half || (remainder == half && d & 1 == 1) { d += 1 }
-        return (d, Int128(d << k) - Int128(product))
-    }
+    /// "00" "01" … "99": two digits per division.
+    private static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
 
     /// Writes digits · 10⁻ᵖ positionally: "123.45", "0.00123", "5.0".
     private static func layout(_ digits: UInt64, decimalsAfterPoint p: Int, negative: Bool, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var d = digits, places = p
-        while places > 0 && d % 10 == 0 { d /= 10; places -= 1 }  // trailing zeros
+        // Trailing zeros, eight, four, two, one at a time.
+        while places >= 8 && d % 100_000_000 == 0 { d /= 100_000_000; places -= 8 }
+        if places >= 4 && d % 10_000 == 0 { d /= 10_000; places -= 4 }
+        if places >= 2 && d % 100 == 0 { d /= 100; places -= 2 }
+        if places >= 1 && d % 10 == 0 { d /= 10; places -= 1 }
         var text: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 scratch bytes for the digits
         return withUnsafeMutableBytes(of: &text) { scratch in
+            // The digits, least significant first, two per division.
+            let pairs = digitPairs.utf8Start
             var count = 0
-            repeat { scratch[count] = UInt8(48 + d % 10); d /= 10; count += 1 } while d > 0
-            // scratch holds the digits least significant first; `count` of them.
+            while d >= 100 {
+                let pair = Int(d % 100)
+                d /= 100
+                scratch[count] = pairs[2 * pair + 1]; scratch[count + 1] = pairs[2 * pair]
+                count += 2
+            }
+            if d >= 10 {
+                scratch[count] = pairs[2 * Int(d) + 1]; scratch[count + 1] = pairs[2 * Int(d)]
+                count += 2
+            } else {
+                scratch[count] = UInt8(48 + d)
+                count += 1
+            }
             var n = 0
             if negative { out[n] = 45; n += 1 }
             if places >= count {  // 0.000ddd
@@ -85,12 +115,6 @@ enum ShortestDecimal {
             }
             return n
         }
-    }
-
-    private static func pow10(_ e: Int) -> Double {
-        var r = 1.0
-        if e >= 0 { for _ in 0..<e { r *= 10 } } else { for _ in 0..<(-e) { r /= 10 } }
-        return r
     }
 
     private static func fallback(_ x: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
