@@ -65,23 +65,32 @@ runs = []
 for rep in range(1, reps + 1):
     start, end = map(float, open(f"{raw}/wall-{rep}.txt").read().split())
     timings = json.load(open(f"{raw}/summary-{rep}.json"))["timings"]
-    files = {}
+    files, files_cpu, cpu_total = {}, {}, 0.0
     for line in open(f"{raw}/trace-{rep}.txt"):
-        m = re.match(r"trace: wrote (\S+) \+([0-9.e-]+) seconds", line)
+        m = re.match(r"trace: wrote (\S+) \+([0-9.e-]+) seconds, cpu \+([0-9.e-]+) seconds", line)
         if m:
             files[m.group(1)] = float(m.group(2))
-    runs.append({"wall": end - start, "timings": timings, "files": files})
+            files_cpu[m.group(1)] = float(m.group(3))
+        m = re.search(r"cpu so far ([0-9.e-]+) seconds", line)
+        if m:
+            cpu_total = max(cpu_total, float(m.group(1)))
+    runs.append({"wall": end - start, "timings": timings, "files": files, "files_cpu": files_cpu, "cpu": cpu_total})
 
 def median(xs): return statistics.median(xs)
 wall = median([r["wall"] for r in runs])
 reports = median([r["timings"]["reports"] for r in runs])
 share = median([r["timings"]["reports"] / r["wall"] for r in runs])
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
+# CPU time (all threads) is what a loaded machine does not inflate: the steadier measure of the share.
+cpu_reports = median([sum(r["files_cpu"].values()) for r in runs])
+cpu_total = median([r["cpu"] for r in runs])
+cpu_share = median([sum(r["files_cpu"].values()) / r["cpu"] for r in runs])
 lines = [
     f"# Report writing at {n:,} customers",
     "",
     f"Report writing takes **{share:.1%}** of the whole run's wall time (median of {reps} runs): "
-    f"{reports:.2f} s of {wall:.2f} s. Acceptance: less than 10 %.",
+    f"{reports:.2f} s of {wall:.2f} s. In CPU time (both cores, steadier on a shared machine) it is "
+    f"**{cpu_share:.1%}**: {cpu_reports:.2f} s of {cpu_total:.2f} s. Acceptance: less than 10 %.",
     "",
     "Whole default pipeline (RFM, clusters, CLV, churn) on `Benchmarks/data/clientele-n"
     f"{n}-s…` with interactions; `Benchmarks/bench_reports.sh {n}`.",
@@ -100,11 +109,12 @@ for stage in sorted(runs[0]["timings"], key=lambda s: -runs[0]["timings"][s]):
     v = median([r["timings"].get(stage, 0) for r in runs])
     lines.append(f"| {stage} | {v:.3f} | {v / wall:.1%} |")
 lines += ["", "Report files (median seconds from the previous step to the file closed: formatting and writing):", "",
-          "| file | seconds | share of wall |", "|---|---:|---:|"]
+          "| file | seconds | share of wall | CPU seconds | share of CPU |", "|---|---:|---:|---:|---:|"]
 names = list(runs[0]["files"])
 for name in names:
     v = median([r["files"].get(name, 0) for r in runs])
-    lines.append(f"| {name} | {v:.3f} | {v / wall:.1%} |")
+    c = median([r["files_cpu"].get(name, 0) for r in runs])
+    lines.append(f"| {name} | {v:.3f} | {v / wall:.1%} | {c:.3f} | {c / cpu_total:.1%} |")
 sizes = {f: os.path.getsize(f"{raw}/report/{f}") for f in os.listdir(f"{raw}/report")}
 lines += ["", "File sizes: " + ", ".join(f"{f} {s / 1e6:.1f} MB" if s >= 1e5 else f"{f} {s / 1e3:.0f} kB"
                                          for f, s in sorted(sizes.items(), key=lambda kv: -kv[1])) + ".", "",

@@ -139,6 +139,20 @@ struct ReportWritersTests {
         }
     }
 
+    @Test("the day table writes what the calendar writes, inside its range and outside it")
+    func dayTable() {
+        let table = ISODayTable(first: 19_000, last: 19_400)
+        for day: Int32 in [18_999, 19_000, 19_001, 19_200, 19_400, 19_401, -1, 0, 60_000] {
+            var fromTable = ByteBuffer(), direct = ByteBuffer()
+            table.write(day, to: &fromTable)
+            direct.day(day)
+            #expect(fromTable.bytes == direct.bytes, "day \(day)")
+        }
+        var empty = ByteBuffer()
+        ISODayTable(first: 5, last: 4).write(5, to: &empty)
+        #expect(String(decoding: empty.bytes, as: UTF8.self) == "1970-01-06")
+    }
+
     @Test("the formatting primitives write the same bytes into an array and into a row cursor")
     func sinksAgree() {
         func fill<S: ByteSink>(_ s: inout S) {

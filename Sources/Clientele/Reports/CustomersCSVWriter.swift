@@ -55,6 +55,8 @@ struct CustomersCSVWriter {
         let loyaltyGroup: [LoyaltyGroup?]
         let churnProbability: [Double]
         let hasCLV: Bool, hasSatisfaction: Bool
+        /// `YYYY-MM-DD` of every day between the first and the last order, formatted once.
+        let days: ISODayTable
 
         init(_ w: CustomersCSVWriter) {
             customers = w.customers; activity = w.activity; rfm = w.rfm; wideScores = w.wideScores
@@ -74,14 +76,19 @@ struct CustomersCSVWriter {
             loyaltyGroup = w.satisfaction?.groups.groups ?? []
             hasSatisfaction = w.satisfaction != nil
             churnProbability = w.churn?.probabilityColumn ?? []
+            var first = Int32.max, last = Int32.min
+            for c in w.rfm.customers.lazy.map(Int.init) {
+                first = min(first, w.activity.firstDay[c]); last = max(last, w.activity.lastDay[c])
+            }
+            days = ISODayTable(first: first, last: last)
         }
 
         @inline(__always)
         func format(_ row: Int, into b: inout RowCursor) {
             let c = rfm.customers[row], k = Int(c)
             customers.withKey(c) { b.field($0) }
-            b.comma(); b.day(activity.firstDay[k])
-            b.comma(); b.day(activity.lastDay[k])
+            b.comma(); days.write(activity.firstDay[k], to: &b)
+            b.comma(); days.write(activity.lastDay[k], to: &b)
             b.comma(); b.int(rfm.recencyDays[row])
             b.comma(); b.int(rfm.frequency[row])
             b.comma(); b.cents(rfm.monetaryCents[row])

@@ -82,20 +82,32 @@ enum ShortestDecimal {
         if places >= 1 && d % 10 == 0 { d /= 10; places -= 1 }
         var text: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 scratch bytes for the digits
         return withUnsafeMutableBytes(of: &text) { scratch in
-            // The digits, least significant first, two per division.
+            // The digits, least significant first, two per division; the low eight of a long
+            // number in 32 bits, apart from the rest, so the two division chains overlap.
             let pairs = digitPairs.utf8Start
             var count = 0
-            while d >= 100 {
-                let pair = Int(d % 100)
-                d /= 100
+            if d >= 100_000_000 {
+                var low = UInt32(d % 100_000_000)
+                d /= 100_000_000
+                for _ in 0..<4 {
+                    let pair = Int(low % 100)
+                    low /= 100
+                    scratch[count] = pairs[2 * pair + 1]; scratch[count + 1] = pairs[2 * pair]
+                    count += 2
+                }
+            }
+            var high = d
+            while high >= 100 {
+                let pair = Int(high % 100)
+                high /= 100
                 scratch[count] = pairs[2 * pair + 1]; scratch[count + 1] = pairs[2 * pair]
                 count += 2
             }
-            if d >= 10 {
-                scratch[count] = pairs[2 * Int(d) + 1]; scratch[count + 1] = pairs[2 * Int(d)]
+            if high >= 10 {
+                scratch[count] = pairs[2 * Int(high) + 1]; scratch[count + 1] = pairs[2 * Int(high)]
                 count += 2
             } else {
-                scratch[count] = UInt8(48 + d)
+                scratch[count] = UInt8(48 + high)
                 count += 1
             }
             var n = 0

@@ -1,0 +1,25 @@
+/// `YYYY-MM-DD` of every day in a range, formatted once: a per-customer file writes two dates a
+/// row out of a few thousand distinct days, so a copy of 10 bytes replaces a calendar conversion.
+struct ISODayTable {
+    private let first: Int32
+    private let text: [UInt8]
+
+    /// Days `first...last` (days since 1970-01-01); an empty range (first > last) holds none.
+    init(first: Int32, last: Int32) {
+        self.first = first
+        let count = last >= first ? Int(last - first) + 1 : 0
+        var text = [UInt8](repeating: 0, count: 10 * count)
+        text.withUnsafeMutableBufferPointer { out in
+            for i in 0..<count { _ = CalendarDay(daysSinceEpoch: first + Int32(i)).writeISO(into: out.baseAddress! + 10 * i) }
+        }
+        self.text = text
+    }
+
+    /// Writes `day`; a day outside the table is formatted on the spot.
+    @inline(__always)
+    func write<S: ByteSink>(_ day: Int32, to sink: inout S) {
+        let i = Int(day) - Int(first)
+        guard i >= 0, 10 * i < text.count else { sink.day(day); return }
+        text.withUnsafeBytes { sink.append(UnsafeRawBufferPointer(rebasing: $0[(10 * i)..<(10 * i + 10)])) }
+    }
+}
