@@ -45,18 +45,22 @@ public struct Correlation: Sendable, Equatable {
                 throw .unknownGroup(label: Int(bad), groups: groups.names.count)
             }
         }
+        // Each variable sorted once, over all rows; every table takes its ranks from these.
+        var ranks = (x + y).map { _ in MissingRanks(ranks: [], distinct: 0) }
+        parallelEach(&ranks) { v, out in out = MissingRanks(v < x.count ? x[v].values : y[v - x.count].values) }
         // Two workers: one takes all rows, the other the groups, which together are as many.
         var parts: [[CorrelationTable]] = [[], []]
         parallelEach(&parts) { part, tables in
             if part == 0 {
-                tables = [table(group: CorrelationResult.allGroup, x: x, y: y)]
+                tables = [table(group: CorrelationResult.allGroup, x: x, y: y, ranks: ranks)]
             } else if let groups {
                 var rows = [[Int]](repeating: [], count: groups.names.count)
                 for (i, g) in groups.labels.enumerated() { rows[Int(g)].append(i) }
                 for (g, name) in groups.names.enumerated() {
                     let sx = x.map { v in CorrelationVariable(name: v.name, values: rows[g].map { v.values[$0] }) }
                     let sy = y.map { v in CorrelationVariable(name: v.name, values: rows[g].map { v.values[$0] }) }
-                    tables.append(table(group: name, x: sx, y: sy))
+                    let sr = ranks.map { r in MissingRanks(ranks: rows[g].map { r.ranks[$0] }, distinct: r.distinct) }
+                    tables.append(table(group: name, x: sx, y: sy, ranks: sr))
                 }
             }
         }
@@ -68,7 +72,9 @@ public struct Correlation: Sendable, Equatable {
     /// Pairs are grouped by the rows they are complete on: variables with the same missing rows
     /// share a row set, so each variable is filtered and ranked once per row set it meets rather
     /// than once per pair (survey columns share theirs; order-based loyalty columns have none).
-    func table(group: String, x: [CorrelationVariable], y: [CorrelationVariable]) -> CorrelationTable {
+    /// `ranks`: each variable's (x, then y) dense ranks on these rows, from one sort over all rows.
+    func table(group: String, x: [CorrelationVariable], y: [CorrelationVariable], ranks: [MissingRanks]? = nil) -> CorrelationTable {
+        let ranks = ranks ?? (x + y).map { MissingRanks($0.values) }
         let matrix = PearsonMatrix(x: x.map(\.values), y: y.map(\.values))
         let n = x.first?.values.count ?? 0
         let variables = x + y
@@ -86,7 +92,8 @@ public struct Correlation: Sendable, Equatable {
             var ranked: [Int: RankedColumn] = [:]
             func column(_ v: Int) -> RankedColumn {
                 if let c = ranked[v] { return c }
-                let c = RankedColumn(name: variables[v].name, values: rows.map { variables[v].values[$0] })
+                let c = RankedColumn(name: variables[v].name, first: rows.first.map { variables[v].values[$0] },
+                                     rows: rows, of: ranks[v])
                 ranked[v] = c
                 return c
             }
