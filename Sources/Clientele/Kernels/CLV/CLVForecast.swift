@@ -77,15 +77,17 @@ public struct CLVForecast: Sendable, Hashable {
         var purchase = [Double](repeating: 0, count: h + 1)
         purchase[h] = 1
         let forecast = bgnbd.patternForecast(patterns, times: times, weights: [purchase, discount])
-        // One 32-byte record per pattern, (P(alive), E[Y], discounted purchases, unused): the
-        // customer loop below reads patterns in no particular order, and one cache miss per
-        // customer instead of three is most of its time.
+        // One 32-byte record per pattern, (P(alive), E[Y], discounted purchases, unused). The
+        // customers visit patterns in no particular order, so the loop is bound by cache misses:
+        // one line per customer rather than three, and the records of a block of customers are
+        // gathered first by a loop short enough for many misses to be in flight at once.
         let records = (0..<patterns.count).map { k in
             SIMD4(forecast.probabilityAlive[k], forecast.outputs[0][k], forecast.outputs[1][k], 0)
         }
         let n = summary.count
         var alive = [Double](repeating: .nan, count: n), expected = alive, value = alive, clv = alive, discounted = alive
         let ranges = splitRange(n, parts: n >= 100_000 ? 2 : 1)
+        let block = 512
         alive.withUnsafeMutableBufferPointer { alive in
         expected.withUnsafeMutableBufferPointer { expected in
         value.withUnsafeMutableBufferPointer { value in
@@ -97,17 +99,23 @@ public struct CLVForecast: Sendable, Hashable {
             summary.frequency.withUnsafeBufferPointer { x in
             summary.repeatSpend.withUnsafeBufferPointer { m in
                 parallelFor(ranges.count) { part in
-                    for c in ranges[part] {
-                        let k = Int(of[c])
-                        guard k >= 0 else { continue }
-                        let record = records[k]
-                        alive[c] = record[0]
-                        expected[c] = record[1]
-                        discounted[c] = record[2]
-                        if let gammaGamma {
-                            let v = gammaGamma.expectedAverageOrderValue(frequency: Int(x[c]), spend: m[c])
-                            value[c] = v
-                            clv[c] = margin * v * record[2]
+                    var gathered = [SIMD4<Double>](repeating: .zero, count: block)
+                    for start in Swift.stride(from: ranges[part].lowerBound, to: ranges[part].upperBound, by: block) {
+                        let customers = start..<min(start + block, ranges[part].upperBound)
+                        for c in customers {
+                            let k = Int(of[c])
+                            gathered[c - start] = k >= 0 ? records[k] : .zero
+                        }
+                        for c in customers where of[c] >= 0 {
+                            let record = gathered[c - start]
+                            alive[c] = record[0]
+                            expected[c] = record[1]
+                            discounted[c] = record[2]
+                            if let gammaGamma {
+                                let v = gammaGamma.expectedAverageOrderValue(frequency: Int(x[c]), spend: m[c])
+                                value[c] = v
+                                clv[c] = margin * v * record[2]
+                            }
                         }
                     }
                 }
