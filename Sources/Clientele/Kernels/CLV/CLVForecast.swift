@@ -77,24 +77,18 @@ public struct CLVForecast: Sendable, Hashable {
         var purchase = [Double](repeating: 0, count: h + 1)
         purchase[h] = 1
         let forecast = bgnbd.patternForecast(patterns, times: times, weights: [purchase, discount])
-        // One 32-byte record per pattern, (P(alive), E[Y], discounted purchases, unused). The
-        // customers visit patterns in no particular order, so the loop is bound by cache misses:
-        // one line per customer rather than three, and the records of a block of customers are
-        // gathered first by a loop short enough for many misses to be in flight at once.
-        let records = (0..<patterns.count).map { k in
-            SIMD4(forecast.probabilityAlive[k], forecast.outputs[0][k], forecast.outputs[1][k], 0)
-        }
+        // The customers visit patterns in no particular order, so this loop is bound by cache
+        // misses and memory traffic: the pattern values of a block of customers are gathered
+        // first, by a loop short enough for many misses to be in flight at once, and every output
+        // element is written exactly once (no NaN pass before).
         let n = summary.count
-        var alive = [Double](repeating: .nan, count: n), expected = alive, value = alive, clv = alive, discounted = alive
-        let ranges = splitRange(n, parts: n >= 100_000 ? 2 : 1)
         let block = 512
-        alive.withUnsafeMutableBufferPointer { alive in
-        expected.withUnsafeMutableBufferPointer { expected in
-        value.withUnsafeMutableBufferPointer { value in
-        clv.withUnsafeMutableBufferPointer { clv in
-        discounted.withUnsafeMutableBufferPointer { discounted in
-            // Plain buffers in the loop: no per-element retain of nested arrays.
-            records.withUnsafeBufferPointer { records in
+        let ranges = splitRange(n, parts: n >= 100_000 ? 2 : 1)
+        let columns = writeOnceColumns(5, length: n) { out in
+            let (alive, expected, value, clv, discounted) = (out[0], out[1], out[2], out[3], out[4])
+            forecast.probabilityAlive.withUnsafeBufferPointer { pa in
+            forecast.outputs[0].withUnsafeBufferPointer { pe in
+            forecast.outputs[1].withUnsafeBufferPointer { pd in
             patterns.patternOfCustomer.withUnsafeBufferPointer { of in
             summary.frequency.withUnsafeBufferPointer { x in
             summary.repeatSpend.withUnsafeBufferPointer { m in
@@ -104,23 +98,27 @@ public struct CLVForecast: Sendable, Hashable {
                         let customers = start..<min(start + block, ranges[part].upperBound)
                         for c in customers {
                             let k = Int(of[c])
-                            gathered[c - start] = k >= 0 ? records[k] : .zero
+                            gathered[c - start] = k >= 0 ? SIMD4(pa[k], pe[k], pd[k], 0) : SIMD4(repeating: .nan)
                         }
-                        for c in customers where of[c] >= 0 {
-                            let record = gathered[c - start]
-                            alive[c] = record[0]
-                            expected[c] = record[1]
-                            discounted[c] = record[2]
-                            if let gammaGamma {
+                        for c in customers {
+                            let g = gathered[c - start]
+                            alive[c] = g[0]
+                            expected[c] = g[1]
+                            discounted[c] = g[2]
+                            if let gammaGamma, of[c] >= 0 {
                                 let v = gammaGamma.expectedAverageOrderValue(frequency: Int(x[c]), spend: m[c])
                                 value[c] = v
-                                clv[c] = margin * v * record[2]
+                                clv[c] = margin * v * g[2]
+                            } else {
+                                value[c] = .nan
+                                clv[c] = .nan
                             }
                         }
                     }
                 }
-            }}}}
-        }}}}}
+            }}}}}}
+        }
+        let (alive, expected, value, clv, discounted) = (columns[0], columns[1], columns[2], columns[3], columns[4])
         return CLVForecastResult(probabilityAlive: alive, expectedPurchases: expected, expectedOrderValue: value,
                                  predictedCLV: clv, discountedPurchases: discounted,
                                  seriesNotConverged: forecast.seriesNotConverged, settings: self)
