@@ -39,13 +39,12 @@ extension BGNBDLikelihood {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
         typealias SF = SpecialFunctions
         let xs = patterns.frequencyValues
-        let c4 = xs.map { $0 > 0 ? log(a) - log(b + Double($0) - 1) : 0 }
-        let invB = xs.map { $0 > 0 ? 1 / (b + Double($0) - 1) : 0 }
+        // Per distinct x > 0: (ln a − ln(b + x − 1), 1/(b + x − 1)); per distinct T and t_x:
+        // (ln(α + s·T), 1/(α + s·T)) — the tables of `evaluate`.
+        let xTerms = xs.map { x in x > 0 ? SIMD2(log(a) - log(b + Double(x) - 1), 1 / (b + Double(x) - 1)) : .zero }
         let s = timeScale
-        let lnT = patterns.ageValues.map { log(alpha + s * $0) }
-        let invT = patterns.ageValues.map { 1 / (alpha + s * $0) }
-        let lnR = patterns.recencyValues.map { log(alpha + s * $0) }
-        let invR = patterns.recencyValues.map { 1 / (alpha + s * $0) }
+        let ageTerms = patterns.ageValues.map { v in SIMD2(log(alpha + s * v), 1 / (alpha + s * v)) }
+        let recencyTerms = patterns.recencyValues.map { v in SIMD2(log(alpha + s * v), 1 / (alpha + s * v)) }
         let invA = 1 / a
 
         // Rows (r, α, a, b) of the log-sum-exp part, summed per thread.
@@ -56,44 +55,48 @@ extension BGNBDLikelihood {
         var partial = [[SIMD4<Double>]](repeating: [.zero, .zero, .zero, .zero], count: ranges.count)
         parallelEach(&partial) { part, rows in
             var h0 = SIMD4<Double>.zero, h1 = h0, h2 = h0, h3 = h0
-            for i in Swift.stride(from: ranges[part].lowerBound, to: ranges[part].upperBound, by: stride) {
-                let k = Int(patterns.frequencyIndex[i]), j = Int(patterns.ageIndex[i])
-                let rx = r + Double(xs[k]), wi = patterns.weight[i]
-                let iT = invT[j]
-                if xs[k] == 0 {
-                    let alphaAlpha: Double = rx * iT * iT
-                    h0 += wi * SIMD4<Double>(0, -iT, 0, 0)
-                    h1 += wi * SIMD4<Double>(-iT, alphaAlpha, 0, 0)
-                    continue
+            patterns.frequency.withUnsafeBufferPointer { frequency in
+            patterns.frequencyIndex.withUnsafeBufferPointer { xi in
+            patterns.ageIndex.withUnsafeBufferPointer { ti in
+            patterns.recencyIndex.withUnsafeBufferPointer { ri in
+            patterns.weight.withUnsafeBufferPointer { w in
+                for i in Swift.stride(from: ranges[part].lowerBound, to: ranges[part].upperBound, by: stride) {
+                    let rx = r + Double(frequency[i]), wi = w[i]
+                    let age = ageTerms[Int(ti[i])]
+                    let iT = age[1]
+                    if frequency[i] == 0 {
+                        let alphaAlpha: Double = rx * iT * iT
+                        h0 += wi * SIMD4<Double>(0, -iT, 0, 0)
+                        h1 += wi * SIMD4<Double>(-iT, alphaAlpha, 0, 0)
+                        continue
+                    }
+                    let recency = recencyTerms[Int(ri[i])], c4 = xTerms[Int(xi[i])]
+                    let iR = recency[1]
+                    let d = c4[0] - rx * (recency[0] - age[0])           // A₄ − A₃
+                    let e = exp(-abs(d))
+                    let w4 = d >= 0 ? 1 / (1 + e) : e / (1 + e)
+                    let w3 = 1 - w4
+                    let delta = SIMD4<Double>(age[0] - recency[0], rx * (iT - iR), invA, -c4[1])  // ∇A₄ − ∇A₃
+                    let spread: SIMD4<Double> = (wi * w3 * w4) * delta
+                    // w₃ ∇²A₃ + w₄ ∇²A₄, entry by entry.
+                    let rAlpha: Double = -(w3 * iT + w4 * iR)
+                    let alphaAlpha: Double = rx * (w3 * iT * iT + w4 * iR * iR)
+                    let aa: Double = -w4 * invA * invA, bb: Double = w4 * c4[1] * c4[1]
+                    h0 += wi * SIMD4<Double>(0, rAlpha, 0, 0) + delta[0] * spread
+                    h1 += wi * SIMD4<Double>(rAlpha, alphaAlpha, 0, 0) + delta[1] * spread
+                    h2 += wi * SIMD4<Double>(0, 0, aa, 0) + delta[2] * spread
+                    h3 += wi * SIMD4<Double>(0, 0, 0, bb) + delta[3] * spread
                 }
-                let q = Int(patterns.recencyIndex[i])
-                let iR = invR[q]
-                let d = c4[k] - rx * (lnR[q] - lnT[j])           // A₄ − A₃
-                let e = exp(-abs(d))
-                let w4 = d >= 0 ? 1 / (1 + e) : e / (1 + e)
-                let w3 = 1 - w4
-                let delta = SIMD4<Double>(lnT[j] - lnR[q], rx * (iT - iR), invA, -invB[k])  // ∇A₄ − ∇A₃
-                let spread: SIMD4<Double> = (wi * w3 * w4) * delta
-                // w₃ ∇²A₃ + w₄ ∇²A₄, entry by entry.
-                let rAlpha: Double = -(w3 * iT + w4 * iR)
-                let alphaAlpha: Double = rx * (w3 * iT * iT + w4 * iR * iR)
-                let aa: Double = -w4 * invA * invA, bb: Double = w4 * invB[k] * invB[k]
-                h0 += wi * SIMD4<Double>(0, rAlpha, 0, 0) + delta[0] * spread
-                h1 += wi * SIMD4<Double>(rAlpha, alphaAlpha, 0, 0) + delta[1] * spread
-                h2 += wi * SIMD4<Double>(0, 0, aa, 0) + delta[2] * spread
-                h3 += wi * SIMD4<Double>(0, 0, 0, bb) + delta[3] * spread
-            }
+            }}}}}
             rows = [h0, h1, h2, h3]
         }
         var rows = [SIMD4<Double>](repeating: .zero, count: 4)
         for part in partial { for i in 0..<4 { rows[i] += part[i] } }
 
         // The Γ part, per distinct x times the weight of its patterns.
-        var xWeight = [Double](repeating: 0, count: xs.count)
-        for i in Swift.stride(from: 0, to: m, by: stride) { xWeight[Int(patterns.frequencyIndex[i])] += patterns.weight[i] }
         let triR = SF.trigamma(r), triB = SF.trigamma(b), triAB = SF.trigamma(a + b)
-        for (k, x) in xs.map(Double.init).enumerated() where xWeight[k] > 0 {
-            let w = xWeight[k]
+        for (k, x) in xs.map(Double.init).enumerated() where frequencyWeight[k] > 0 {
+            let w = frequencyWeight[k]
             let ab = triAB - SF.trigamma(a + b + x)
             let rr: Double = SF.trigamma(r + x) - triR, bb: Double = ab + SF.trigamma(b + x) - triB
             rows[0] += w * SIMD4<Double>(rr, 1 / alpha, 0, 0)

@@ -76,8 +76,7 @@ public struct BGNBD: Sendable {
         var allStarts = starts
         var warmInverseHessian: [[Double]]?
         if startingPoints == nil && patterns.count >= Self.warmStartPatterns {
-            var sub = likelihood
-            sub.stride = patterns.count / (Self.warmStartPatterns / 2)
+            let sub = BGNBDLikelihood(patterns: patterns, timeScale: scale, stride: patterns.count / (Self.warmStartPatterns / 2))
             let warm = LogParameterMLE(optimizer: optimizer, objective: objective(sub, sub.totalWeight),
                                        curvature: curvature(sub, sub.totalWeight))
             if let w = warm.run(startingPoints: starts, hessian: false), w.result.converged {
