@@ -76,7 +76,7 @@ public struct BGNBD: Sendable {
         var allStarts = starts
         var warmInverseHessian: [[Double]]?
         if startingPoints == nil && patterns.count >= Self.warmStartPatterns {
-            let sub = BGNBDLikelihood(patterns: patterns, timeScale: scale, stride: patterns.count / (Self.warmStartPatterns / 2))
+            let sub = BGNBDLikelihood(patterns: patterns, timeScale: scale, stride: Self.warmStartStride(patterns.count))
             let warm = LogParameterMLE(optimizer: optimizer, objective: objective(sub, sub.totalWeight),
                                        curvature: curvature(sub, sub.totalWeight))
             if let w = warm.run(startingPoints: starts, hessian: false), w.result.converged {
@@ -116,6 +116,10 @@ public struct BGNBD: Sendable {
 
     /// Patterns from which a subsample fit warm-starts the full fit (see `LogParameterMLE`).
     static let warmStartPatterns = 40_000
+
+    /// The warm start's subsample: every k-th row, about 20 000 rows, and at most a quarter of
+    /// them (just above the threshold, half the data would cost the warm start half a full fit).
+    static func warmStartStride(_ rows: Int) -> Int { max(rows / (warmStartPatterns / 2), 4) }
 
     /// lifetimes' start, then a moment-based start (λ from Σx / ΣT, mean p = 0.25), then two
     /// spread-out points; all on scaled time.

@@ -73,7 +73,7 @@ public struct GammaGamma: Sendable {
         var allStarts = starts
         var warmInverseHessian: [[Double]]?
         if startingPoints == nil && sample.count >= BGNBD.warmStartPatterns {
-            let sub = sample.strided(sample.count / (BGNBD.warmStartPatterns / 2))
+            let sub = sample.strided(BGNBD.warmStartStride(sample.count))
             let subLikelihood = GammaGammaLikelihood(sample: sub)
             let warm = LogParameterMLE(optimizer: optimizer, objective: objective(subLikelihood, sub.totalWeight),
                                        curvature: curvature(subLikelihood, sub.totalWeight))

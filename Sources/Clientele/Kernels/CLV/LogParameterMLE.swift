@@ -15,7 +15,7 @@ import Darwin
 /// is returned with `converged == false`.
 ///
 /// Warm start: with many rows, the models first run the same minimisation on a systematic
-/// subsample (every k-th row, about 20 000 rows) and try its optimum first, with the inverse
+/// subsample (every k-th row, about 20 000 rows, at most a quarter) and try its optimum first, with the inverse
 /// Hessian that run ended with (the objective is a mean, so both have the same scale); the
 /// full-data run then needs a few iterations instead of twenty-odd. The estimate is still the full-data
 /// optimum (the same convergence test decides), only the start differs.
