@@ -18,28 +18,45 @@ struct CLVBenchmarkTests {
         let parameters = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/parameters.json"))) as! [String: Any]
         let end = try #require(CalendarDay(iso: parameters["calibration_end"] as! String))
         let asOf = try #require(CalendarDay(iso: parameters["as_of"] as! String))
+        // Process CPU time (all threads) next to the wall clock: on a shared machine the CPU
+        // time is the steadier measure of the work done.
+        func processCPUSeconds() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        }
+        var lastCPU = 0.0
         func seconds(_ body: () throws -> Void) rethrows -> Double {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
             try body()
+            lastCPU = processCPUSeconds() - cpuStart
             return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
         var loaded: TransactionLoader.Loaded!
         let loadSeconds = try seconds { loaded = try TransactionLoader(source: CSVSource(path: directory + "/transactions.csv")).load() }
 
         // Fit + predictions from the summary, as lifetimes is timed: the fastest of `repeats` runs.
-        var best = [String: Double]()
+        var best = [String: Double](), bestCPU = [String: Double]()
         var bg: BGNBDFit!, gg: GammaGammaFit!, forecast: CLVForecastResult!, validation: HoldoutValidationResult!
         var summary: CalibrationSummary!, patterns: CalibrationPatterns!
         for _ in 0..<repeats {
-            var t = [String: Double]()
+            var t = [String: Double](), c = [String: Double]()
             t["summary"] = try seconds { summary = try CalibrationSummary(orders: loaded.orders, calibrationEnd: end, asOf: asOf) }
+            c["summary"] = lastCPU
             t["patterns"] = seconds { patterns = CalibrationPatterns(summary) }
+            c["patterns"] = lastCPU
             t["bgnbd_fit"] = try seconds { bg = try BGNBD().fit(patterns) }
+            c["bgnbd_fit"] = lastCPU
             t["gamma_gamma_fit"] = try seconds { gg = try GammaGamma().fit(summary) }
+            c["gamma_gamma_fit"] = lastCPU
             t["predictions"] = try seconds { forecast = try CLVForecast().run(bgnbd: bg, gammaGamma: gg, summary: summary, patterns: patterns) }
+            c["predictions"] = lastCPU
             t["holdout_validation"] = try seconds { validation = try HoldoutValidation().run(bgnbd: bg, summary: summary, patterns: patterns) }
+            c["holdout_validation"] = lastCPU
             t["fit_and_predictions"] = t["patterns"]! + t["bgnbd_fit"]! + t["gamma_gamma_fit"]! + t["predictions"]!
+            c["fit_and_predictions"] = c["patterns"]! + c["bgnbd_fit"]! + c["gamma_gamma_fit"]! + c["predictions"]!
             for (k, v) in t { best[k] = min(best[k] ?? .infinity, v) }
+            for (k, v) in c { bestCPU[k] = min(bestCPU[k] ?? .infinity, v) }
         }
         #expect(bg.converged && gg.converged)
         let se = try #require(bg.standardErrors), ggSE = try #require(gg.standardErrors)
@@ -64,7 +81,7 @@ struct CLVBenchmarkTests {
         func sum(_ v: [Double]) -> Double { v.reduce(0) { $1.isNaN ? $0 : $0 + $1 } }
         let report: [String: Any] = [
             "customers": summary.includedCount, "patterns": patterns.count, "repeats": repeats,
-            "load_seconds": loadSeconds, "seconds": best,
+            "load_seconds": loadSeconds, "seconds": best, "cpu_seconds": bestCPU,
             "bgnbd": ["r": bg.parameters.r, "alpha": bg.parameters.alpha, "a": bg.parameters.a, "b": bg.parameters.b,
                       "log_likelihood": bg.logLikelihood, "iterations": bg.iterations, "evaluations": bg.evaluations,
                       "attempts": bg.attempts, "stop": bg.stopReason.rawValue, "rejected": bg.rejectedAttempts.map(\.rawValue), "gradient_norm": bg.gradientNorm],

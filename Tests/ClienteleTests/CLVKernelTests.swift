@@ -111,6 +111,28 @@ struct CLVBGNBDTests {
         }
     }
 
+    @Test("the analytic Hessian equals central finite differences of the analytic gradient", arguments: [
+        BGNBDParameters.generatorDefault, BGNBDParameters(r: 0.24, alpha: 4.41, a: 0.79, b: 2.43),
+        BGNBDParameters(r: 3, alpha: 50, a: 1, b: 0.4),
+    ])
+    func hessian(p: BGNBDParameters) throws {
+        let patterns = CalibrationPatterns(try Self.summary())
+        let h = BGNBD.logLikelihoodHessian(p, patterns)
+        let values = [p.r, p.alpha, p.a, p.b]
+        for i in 0..<4 {
+            let step = 1e-6 * values[i]
+            var plus = values, minus = values
+            plus[i] += step; minus[i] -= step
+            let gPlus = BGNBD.logLikelihoodGradient(clvBGNBD(plus), patterns)
+            let gMinus = BGNBD.logLikelihoodGradient(clvBGNBD(minus), patterns)
+            for j in 0..<4 {
+                let fd = (gPlus[j] - gMinus[j]) / (2 * step)
+                #expect(abs(h[i][j] - fd) <= 1e-5 * max(1, abs(fd)), "entry (\(i), \(j)): \(h[i][j]) vs \(fd)")
+                #expect(h[i][j] == h[j][i])
+            }
+        }
+    }
+
     @Test("the log-likelihood is finite for huge x and T, and for T = 0")
     func extremes() throws {
         let summary = try CalibrationSummary(frequency: [0, 0, 5000, 1, 3, 100_000], recency: [0, 0, 9000, 0, 1e6, 1e6],
@@ -202,6 +224,27 @@ struct CLVGammaGammaTests {
             let f = { (v: [Double]) in GammaGamma.logLikelihood(GammaGammaParameters(p: v[0], q: v[1], gamma: v[2]), sample) }
             let fd = (f(plus) - f(minus)) / (2 * h)
             #expect(abs(g[i] - fd) <= 1e-5 * max(1, abs(fd)), "component \(i): \(g[i]) vs \(fd)")
+        }
+    }
+
+    @Test("the analytic Hessian equals central finite differences of the analytic gradient", arguments: [
+        GammaGammaParameters.generatorDefault, GammaGammaParameters(p: 0.8, q: 1.5, gamma: 200),
+    ])
+    func hessian(p: GammaGammaParameters) throws {
+        let sample = RepeatSpendSample(try CLVReference.shared.summary())
+        let h = GammaGamma.logLikelihoodHessian(p, sample)
+        let values = [p.p, p.q, p.gamma]
+        let gradient = { (v: [Double]) in GammaGamma.logLikelihoodGradient(GammaGammaParameters(p: v[0], q: v[1], gamma: v[2]), sample) }
+        for i in 0..<3 {
+            let step = 1e-6 * values[i]
+            var plus = values, minus = values
+            plus[i] += step; minus[i] -= step
+            let gPlus = gradient(plus), gMinus = gradient(minus)
+            for j in 0..<3 {
+                let fd = (gPlus[j] - gMinus[j]) / (2 * step)
+                #expect(abs(h[i][j] - fd) <= 1e-5 * max(1, abs(fd)), "entry (\(i), \(j)): \(h[i][j]) vs \(fd)")
+                #expect(h[i][j] == h[j][i])
+            }
         }
     }
 

@@ -36,6 +36,37 @@ struct StatsSpecialFunctionsTests {
         #expect(abs(SpecialFunctions.digamma(-0.5) - (SpecialFunctions.digamma(0.5) + 2)) < 1e-13)
     }
 
+    @Test("trigamma matches published values at 1, 1/2, 2 and 10", arguments: [
+        (1.0, 1.64493406684822643647),  // π²/6
+        (0.5, 4.93480220054467930942),  // π²/2
+        (2.0, 0.64493406684822643647),  // π²/6 − 1
+        (10.0, 0.10516633568168574612),
+        (0.001, 1_000_001.6425331958),
+    ])
+    func trigammaKnownValues(x: Double, expected: Double) {
+        #expect(abs(SpecialFunctions.trigamma(x) - expected) <= 1e-14 * max(1, abs(expected)))
+    }
+
+    @Test("trigamma is the derivative of digamma and obeys the recurrence")
+    func trigammaDerivative() {
+        for x in [0.03, 0.7, 1.3, 4.9, 9.99, 10.01, 12.5, 250.0, 1e5] {
+            let h = 1e-5 * x
+            let fd = (SpecialFunctions.digamma(x + h) - SpecialFunctions.digamma(x - h)) / (2 * h)
+            #expect(abs(SpecialFunctions.trigamma(x) - fd) <= 1e-7 * max(1, abs(fd)))
+            #expect(abs(SpecialFunctions.trigamma(x) - SpecialFunctions.trigamma(x + 1) - 1 / (x * x)) <= 1e-13 * max(1, 1 / (x * x)))
+        }
+    }
+
+    @Test("trigamma has poles at non-positive integers, reflects elsewhere and vanishes at infinity")
+    func trigammaDomain() {
+        #expect(SpecialFunctions.trigamma(0).isNaN)
+        #expect(SpecialFunctions.trigamma(-3).isNaN)
+        #expect(SpecialFunctions.trigamma(.nan).isNaN)
+        #expect(SpecialFunctions.trigamma(.infinity) == 0)
+        // ψ′(−1/2) = π²/sin²(−π/2) − ψ′(3/2) = π² − (π²/2 − 4) = π²/2 + 4.
+        #expect(abs(SpecialFunctions.trigamma(-0.5) - (Double.pi * Double.pi / 2 + 4)) < 1e-12)
+    }
+
     @Test("log-gamma of integers is the log factorial")
     func logGammaFactorial() {
         var logFactorial = 0.0

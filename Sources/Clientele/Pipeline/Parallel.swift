@@ -32,3 +32,22 @@ struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+/// `columns` new arrays of `length` doubles whose elements `fill` writes, each exactly once, through
+/// the buffers it is given (all at once, so that one loop can write a row of every column): no
+/// zero or NaN pass over memory that is about to be written anyway. `fill` must initialise every
+/// element of every buffer; the buffers are valid only during the call.
+func writeOnceColumns(_ columns: Int, length: Int,
+                      _ fill: ([UnsafeMutableBufferPointer<Double>]) -> Void) -> [[Double]] {
+    func open(_ buffers: [UnsafeMutableBufferPointer<Double>]) -> [[Double]] {
+        if buffers.count == columns { fill(buffers); return [] }
+        var rest = [[Double]]()
+        let column = [Double](unsafeUninitializedCapacity: length) { buffer, initialized in
+            assert(buffer.count >= length)
+            rest = open(buffers + [UnsafeMutableBufferPointer(rebasing: buffer[0..<length])])
+            initialized = length
+        }
+        return [column] + rest
+    }
+    return open([])
+}

@@ -172,7 +172,7 @@ struct BGNBDForecaster {
                 sum[i] += term
                 if dn > settle {
                     let q = max(abs(ratio) * z[i], z[i])
-                    if q < 1 && abs(term) * q / (1 - q) <= 0x1p-53 * abs(sum[i]) { done[i] = true; remaining -= 1 }
+                    if q < 1 && abs(term) * q <= 0x1p-53 * abs(sum[i]) * (1 - q) { done[i] = true; remaining -= 1 }
                 }
             }
             if n >= Self.maximumTerms { converged = false; break }

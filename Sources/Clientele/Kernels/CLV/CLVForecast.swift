@@ -77,39 +77,48 @@ public struct CLVForecast: Sendable, Hashable {
         var purchase = [Double](repeating: 0, count: h + 1)
         purchase[h] = 1
         let forecast = bgnbd.patternForecast(patterns, times: times, weights: [purchase, discount])
+        // The customers visit patterns in no particular order, so this loop is bound by cache
+        // misses and memory traffic: the pattern values of a block of customers are gathered
+        // first, by a loop short enough for many misses to be in flight at once, and every output
+        // element is written exactly once (no NaN pass before).
         let n = summary.count
-        var alive = [Double](repeating: .nan, count: n), expected = alive, value = alive, clv = alive, discounted = alive
+        let block = 512
         let ranges = splitRange(n, parts: n >= 100_000 ? 2 : 1)
-        alive.withUnsafeMutableBufferPointer { alive in
-        expected.withUnsafeMutableBufferPointer { expected in
-        value.withUnsafeMutableBufferPointer { value in
-        clv.withUnsafeMutableBufferPointer { clv in
-        discounted.withUnsafeMutableBufferPointer { discounted in
-            // Plain buffers in the loop: no per-element retain of nested arrays.
-            let patternAlive = forecast.probabilityAlive, patternExpected = forecast.outputs[0]
-            let patternDiscounted = forecast.outputs[1]
-            patternAlive.withUnsafeBufferPointer { pa in
-            patternExpected.withUnsafeBufferPointer { pe in
-            patternDiscounted.withUnsafeBufferPointer { pd in
+        let columns = writeOnceColumns(5, length: n) { out in
+            let (alive, expected, value, clv, discounted) = (out[0], out[1], out[2], out[3], out[4])
+            forecast.probabilityAlive.withUnsafeBufferPointer { pa in
+            forecast.outputs[0].withUnsafeBufferPointer { pe in
+            forecast.outputs[1].withUnsafeBufferPointer { pd in
             patterns.patternOfCustomer.withUnsafeBufferPointer { of in
             summary.frequency.withUnsafeBufferPointer { x in
             summary.repeatSpend.withUnsafeBufferPointer { m in
                 parallelFor(ranges.count) { part in
-                    for c in ranges[part] {
-                        let k = Int(of[c])
-                        guard k >= 0 else { continue }
-                        alive[c] = pa[k]
-                        expected[c] = pe[k]
-                        discounted[c] = pd[k]
-                        if let gammaGamma {
-                            let v = gammaGamma.expectedAverageOrderValue(frequency: Int(x[c]), spend: m[c])
-                            value[c] = v
-                            clv[c] = margin * v * pd[k]
+                    var gathered = [SIMD4<Double>](repeating: .zero, count: block)
+                    for start in Swift.stride(from: ranges[part].lowerBound, to: ranges[part].upperBound, by: block) {
+                        let customers = start..<min(start + block, ranges[part].upperBound)
+                        for c in customers {
+                            let k = Int(of[c])
+                            gathered[c - start] = k >= 0 ? SIMD4(pa[k], pe[k], pd[k], 0) : SIMD4(repeating: .nan)
+                        }
+                        for c in customers {
+                            let g = gathered[c - start]
+                            alive[c] = g[0]
+                            expected[c] = g[1]
+                            discounted[c] = g[2]
+                            if let gammaGamma, of[c] >= 0 {
+                                let v = gammaGamma.expectedAverageOrderValue(frequency: Int(x[c]), spend: m[c])
+                                value[c] = v
+                                clv[c] = margin * v * g[2]
+                            } else {
+                                value[c] = .nan
+                                clv[c] = .nan
+                            }
                         }
                     }
                 }
             }}}}}}
-        }}}}}
+        }
+        let (alive, expected, value, clv, discounted) = (columns[0], columns[1], columns[2], columns[3], columns[4])
         return CLVForecastResult(probabilityAlive: alive, expectedPurchases: expected, expectedOrderValue: value,
                                  predictedCLV: clv, discountedPurchases: discounted,
                                  seriesNotConverged: forecast.seriesNotConverged, settings: self)

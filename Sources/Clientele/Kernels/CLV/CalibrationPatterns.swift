@@ -40,20 +40,15 @@ public struct CalibrationPatterns: Sendable {
 
     /// Compresses a summary; customers without a calibration order are left out.
     public init(_ summary: CalibrationSummary) {
-        var ids = [Int32]()
-        ids.reserveCapacity(summary.includedCount)
-        for c in 0..<summary.count where summary.isIncluded(c) { ids.append(Int32(c)) }
-        let x = ids.map { summary.frequency[Int($0)] }
-        let tIndex: [Int32], tValues: [Double], TIndex: [Int32], TValues: [Double]
+        // Rows are the summary's customers; x = −1 marks those without a calibration order.
+        let x = summary.frequency
         if let days = summary.days {
-            (tIndex, tValues) = Self.rankDays(ids.map { days.recency[Int($0)] })
-            (TIndex, TValues) = Self.rankDays(ids.map { days.age[Int($0)] })
+            self.init(x: x, t: Self.rankDays(days.recency, where: x), T: Self.rankDays(days.age, where: x),
+                      weights: nil, mapsCustomers: true)
         } else {
-            (tIndex, tValues) = Self.rankValues(ids.map { summary.recency[Int($0)] })
-            (TIndex, TValues) = Self.rankValues(ids.map { summary.age[Int($0)] })
+            self.init(x: x, t: Self.rankValues(summary.recency, where: x), T: Self.rankValues(summary.age, where: x),
+                      weights: nil, mapsCustomers: true)
         }
-        self.init(x: x, tIndex: tIndex, tValues: tValues, TIndex: TIndex, TValues: TValues,
-                  weights: nil, customers: ids, customerCount: summary.count)
     }
 
     /// Patterns from already weighted rows (lifetimes' `weights`): equal rows are merged.
@@ -67,31 +62,40 @@ public struct CalibrationPatterns: Sendable {
         for (c, w) in weight.enumerated() where !(w > 0 && w.isFinite) {
             throw CLVError.invalidSummary(customer: c, field: "weight", value: "\(w)", requirement: "should be finite and > 0")
         }
-        let (tIndex, tValues) = Self.rankValues(recency)
-        let (TIndex, TValues) = Self.rankValues(age)
-        self.init(x: summary.frequency, tIndex: tIndex, tValues: tValues, TIndex: TIndex, TValues: TValues,
-                  weights: weight, customers: nil, customerCount: 0)
+        let x = summary.frequency
+        self.init(x: x, t: Self.rankValues(recency, where: x), T: Self.rankValues(age, where: x),
+                  weights: weight, mapsCustomers: false)
     }
 
-    private init(x: [Int32], tIndex: [Int32], tValues: [Double], TIndex: [Int32], TValues: [Double],
-                 weights: [Double]?, customers: [Int32]?, customerCount: Int) {
-        let m = x.count
-        // Dense ranks of x.
-        let (xIndex, xValues) = Self.rankIntegers(x)
+    /// Groups rows by (x, T, t_x). Rows with x < 0 are left out; `t` and `T` are each row's
+    /// dense rank (−1 when left out) and the distinct values. With `mapsCustomers`, rows are
+    /// customers and `patternOfCustomer` is filled.
+    private init(x: [Int32], t: (index: [Int32], values: [Double]), T: (index: [Int32], values: [Double]),
+                 weights: [Double]?, mapsCustomers: Bool) {
+        let rows = x.count
+        let (xIndex, xValues) = Self.rankIntegers(x, where: x)
+        let (tIndex, tValues) = t, (TIndex, TValues) = T
         let nt = UInt64(max(tValues.count, 1)), nT = UInt64(max(TValues.count, 1))
         let keyLimit = UInt64(max(xValues.count, 1)).multipliedReportingOverflow(by: nT * nt)
         @inline(__always) func key(_ i: Int) -> UInt64 { (UInt64(xIndex[i]) * nT + UInt64(TIndex[i])) * nt + UInt64(tIndex[i]) }
         var pf = [Int32](), pt = [Double](), pT = [Double](), pw = [Double]()
         var pfi = [Int32](), pti = [Int32](), pTi = [Int32]()
-        var ofCustomer = customers == nil ? [] : [Int32](repeating: -1, count: customerCount)
-        if !keyLimit.overflow && keyLimit.partialValue <= 1 << 32 && m < 1 << 32 {
-            // Radix sort of (key << 32 | item) when the key fits 32 bits (always, for day-resolution
-            // summaries of real data); the key is decoded only where it changes.
-            var packed = [UInt64](repeating: 0, count: m)
-            for i in 0..<m { packed[i] = key(i) << 32 | UInt64(i) }
+        var ofCustomer = mapsCustomers ? [Int32](repeating: -1, count: rows) : []
+        if !keyLimit.overflow && keyLimit.partialValue <= 1 << 32 && rows < 1 << 32 {
+            // Radix sort of (key << 32 | row) when the key fits 32 bits (always, for day-resolution
+            // summaries of real data); the key is decoded only where it changes. Rows being the
+            // customers themselves, the customer map is written without another indirection.
+            var packed = [UInt64]()
+            packed.reserveCapacity(rows)
+            for i in 0..<rows where x[i] >= 0 { packed.append(key(i) << 32 | UInt64(i)) }
             let bits = 64 - (keyLimit.partialValue - 1).leadingZeroBitCount
             radixSortPacked(&packed, keyBits: 32..<(32 + max(bits, 1)))
-            var previous = UInt64.max
+            var distinct = 0, previous = UInt64.max
+            for v in packed where v >> 32 != previous { distinct += 1; previous = v >> 32 }
+            pf.reserveCapacity(distinct); pt.reserveCapacity(distinct); pT.reserveCapacity(distinct)
+            pw.reserveCapacity(distinct); pfi.reserveCapacity(distinct); pti.reserveCapacity(distinct)
+            pTi.reserveCapacity(distinct)
+            previous = UInt64.max
             for v in packed {
                 let k = v >> 32, i = Int(v & 0xFFFF_FFFF)
                 if k != previous {
@@ -102,11 +106,11 @@ public struct CalibrationPatterns: Sendable {
                     pw.append(0)
                 }
                 pw[pw.count - 1] += weights?[i] ?? 1
-                if let customers { ofCustomer[Int(customers[i])] = Int32(pw.count - 1) }
+                if mapsCustomers { ofCustomer[i] = Int32(pw.count - 1) }
             }
         } else {
             // Keys beyond 32 bits (millions of distinct non-integer times): a comparison sort.
-            let order = (0..<m).sorted {
+            let order = (0..<rows).filter { x[$0] >= 0 }.sorted {
                 (xIndex[$0], TIndex[$0], tIndex[$0], $0) < (xIndex[$1], TIndex[$1], tIndex[$1], $1)
             }
             var previous: (Int32, Int32, Int32) = (-1, -1, -1)
@@ -119,7 +123,7 @@ public struct CalibrationPatterns: Sendable {
                     pw.append(0)
                 }
                 pw[pw.count - 1] += weights?[i] ?? 1
-                if let customers { ofCustomer[Int(customers[i])] = Int32(pw.count - 1) }
+                if mapsCustomers { ofCustomer[i] = Int32(pw.count - 1) }
             }
         }
         frequency = pf; recency = pt; age = pT; weight = pw
@@ -134,35 +138,36 @@ public struct CalibrationPatterns: Sendable {
         repeatWeight = repeats
     }
 
-    /// Dense ranks of non-negative integers (days, frequencies): a presence table when they are
-    /// small, a sort of the distinct values otherwise. Returns each value's rank and the distinct
-    /// values, ascending.
-    private static func rankIntegers(_ v: [Int32]) -> ([Int32], [Int32]) {
-        guard let hi = v.max() else { return ([], []) }
+    /// Dense ranks of the non-negative integers (days, frequencies) in rows where `x` ≥ 0: a
+    /// presence table when they are small, a sort of the distinct values otherwise. Returns each
+    /// row's rank (−1 where x < 0) and the distinct values, ascending.
+    private static func rankIntegers(_ v: [Int32], where x: [Int32]) -> ([Int32], [Int32]) {
+        var hi: Int32 = -1
+        for i in v.indices where x[i] >= 0 { hi = max(hi, v[i]) }
         if hi > 1 << 24 {
-            let values = Array(Set(v)).sorted()
+            let values = Array(Set(v.indices.lazy.filter { x[$0] >= 0 }.map { v[$0] })).sorted()
             var rank = [Int32: Int32](minimumCapacity: values.count)
             for (k, value) in values.enumerated() { rank[value] = Int32(k) }
-            return (v.map { rank[$0]! }, values)
+            return (v.indices.map { x[$0] >= 0 ? rank[v[$0]]! : -1 }, values)
         }
         var rank = [Int32](repeating: -1, count: Int(hi) + 1)
-        for d in v { rank[Int(d)] = 0 }
+        for i in v.indices where x[i] >= 0 { rank[Int(v[i])] = 0 }
         var values = [Int32](), next: Int32 = 0
-        for d in 0...Int(hi) where rank[d] == 0 { rank[d] = next; next += 1; values.append(Int32(d)) }
-        return (v.map { rank[Int($0)] }, values)
+        for d in 0..<rank.count where rank[d] == 0 { rank[d] = next; next += 1; values.append(Int32(d)) }
+        return (v.indices.map { x[$0] >= 0 ? rank[Int(v[$0])] : -1 }, values)
     }
 
     /// Ranks of whole days, with the distinct values converted to weeks.
-    private static func rankDays(_ v: [Int32]) -> ([Int32], [Double]) {
-        let (rank, values) = rankIntegers(v)
+    private static func rankDays(_ v: [Int32], where x: [Int32]) -> (index: [Int32], values: [Double]) {
+        let (rank, values) = rankIntegers(v, where: x)
         return (rank, values.map { Double($0) / 7 })
     }
 
-    /// Dense ranks of arbitrary finite values by sorting the distinct ones.
-    private static func rankValues(_ v: [Double]) -> ([Int32], [Double]) {
-        let values = Array(Set(v)).sorted()
+    /// Dense ranks of arbitrary finite values in rows where `x` ≥ 0, by sorting the distinct ones.
+    private static func rankValues(_ v: [Double], where x: [Int32]) -> (index: [Int32], values: [Double]) {
+        let values = Array(Set(v.indices.lazy.filter { x[$0] >= 0 }.map { v[$0] })).sorted()
         var rank = [Double: Int32](minimumCapacity: values.count)
         for (k, value) in values.enumerated() { rank[value] = Int32(k) }
-        return (v.map { rank[$0]! }, values)
+        return (v.indices.map { x[$0] >= 0 ? rank[v[$0]]! : -1 }, values)
     }
 }

@@ -13,7 +13,8 @@ import Darwin
 ///
 /// Estimation as `BGNBD`: BFGS over ln(p, q, γ) on the mean negative log-likelihood
 /// (lifetimes' `GammaGammaFitter` objective, penalizer 0, no q constraint), restarts, standard
-/// errors from the observed information, a subsample warm start from 40 000 rows. γ is
+/// errors from the observed information (analytic Hessian), a subsample warm start from 40 000
+/// rows. γ is
 /// lifetimes' `v`, in money units.
 public struct GammaGamma: Sendable {
     public var optimizer: BFGSMinimizer
@@ -63,17 +64,26 @@ public struct GammaGamma: Sendable {
                 return (-ll / weight, (0..<3).map { -g[$0] * natural[$0] / weight })
             }
         }
+        func curvature(_ likelihood: GammaGammaLikelihood, _ weight: Double) -> ([Double]) -> [[Double]] {
+            { theta in
+                let p = GammaGammaParameters(p: exp(theta[0]), q: exp(theta[1]), gamma: exp(theta[2]))
+                return likelihood.hessian(p).map { $0.map { -$0 / weight } }
+            }
+        }
         var allStarts = starts
         var warmInverseHessian: [[Double]]?
         if startingPoints == nil && sample.count >= BGNBD.warmStartPatterns {
-            let sub = sample.strided(sample.count / (BGNBD.warmStartPatterns / 2))
-            let warm = LogParameterMLE(optimizer: optimizer, objective: objective(GammaGammaLikelihood(sample: sub), sub.totalWeight))
+            let sub = sample.strided(BGNBD.warmStartStride(sample.count))
+            let subLikelihood = GammaGammaLikelihood(sample: sub)
+            let warm = LogParameterMLE(optimizer: optimizer, objective: objective(subLikelihood, sub.totalWeight),
+                                       curvature: curvature(subLikelihood, sub.totalWeight))
             if let w = warm.run(startingPoints: starts, hessian: false), w.result.converged {
                 allStarts.insert(w.result.x, at: 0)
                 warmInverseHessian = w.result.inverseHessian
             }
         }
-        let mle = LogParameterMLE(optimizer: optimizer, objective: objective(likelihood, totalWeight))
+        let mle = LogParameterMLE(optimizer: optimizer, objective: objective(likelihood, totalWeight),
+                                  curvature: curvature(likelihood, totalWeight))
         guard let outcome = mle.run(startingPoints: allStarts, firstInverseHessian: warmInverseHessian) else {
             throw CLVError.likelihoodNotFinite(model: "Gamma-Gamma", startingPoints: starts.count)
         }
@@ -85,7 +95,7 @@ public struct GammaGamma: Sendable {
         for i in 0..<sample.count { sm += sample.weight[i] * sample.spend[i] }
         return GammaGammaFit(
             parameters: parameters, covariance: covariance,
-            logLikelihood: likelihood.evaluate(parameters, gradient: false).value,
+            logLikelihood: -outcome.result.value * totalWeight,  // the optimiser's −LL/W at the estimates
             iterations: outcome.result.iterations, evaluations: outcome.result.evaluations,
             stopReason: outcome.result.reason, gradientNorm: outcome.result.gradientNorm,
             attempts: outcome.attempts, rejectedAttempts: outcome.rejectedStops, customers: totalWeight,

@@ -8,14 +8,14 @@ import Darwin
 
 /// Maximum likelihood over log-parameters shared by BG/NBD and Gamma-Gamma: BFGS on the mean
 /// negative log-likelihood (lifetimes' objective, so its tolerances mean the same) from a list
-/// of starting points, then the observed information matrix.
+/// of starting points, then the observed information matrix from the model's analytic Hessian.
 ///
 /// Restarts: the first starting point that converges wins; when it does not converge (or its
 /// likelihood is not finite) the next is tried, and with none converging the best value found
 /// is returned with `converged == false`.
 ///
 /// Warm start: with many rows, the models first run the same minimisation on a systematic
-/// subsample (every k-th row, about 20 000 rows) and try its optimum first, with the inverse
+/// subsample (every k-th row, about 20 000 rows, at most a quarter) and try its optimum first, with the inverse
 /// Hessian that run ended with (the objective is a mean, so both have the same scale); the
 /// full-data run then needs a few iterations instead of twenty-odd. The estimate is still the full-data
 /// optimum (the same convergence test decides), only the start differs.
@@ -23,6 +23,8 @@ struct LogParameterMLE {
     let optimizer: BFGSMinimizer
     /// θ ↦ (−LL/W, −∇θ LL/W): mean negative log-likelihood over log-parameters.
     let objective: ([Double]) -> (value: Double, gradient: [Double])
+    /// θ ↦ ∇²ₚ(−LL/W), the objective's Hessian in the natural parameters p = e^θ (analytic).
+    let curvature: ([Double]) -> [[Double]]
 
     struct Outcome {
         let result: BFGSMinimizer.Result
@@ -30,8 +32,8 @@ struct LogParameterMLE {
         let attempts: Int
         /// Why each earlier attempt was set aside, in order.
         let rejectedStops: [BFGSMinimizer.StopReason]
-        /// Hessian of the mean negative log-likelihood in θ at the optimum, by forward
-        /// differences of the analytic gradient (h = 10⁻⁶); empty when not requested.
+        /// Hessian of the mean negative log-likelihood in θ at the optimum (`thetaHessian`);
+        /// empty when not requested.
         let hessian: [[Double]]
     }
 
@@ -58,10 +60,20 @@ struct LogParameterMLE {
             }
         }
         guard let best else { return nil }
-        let hessian = wantHessian
-            ? SmallSymmetricMatrix.hessian(of: { objective($0).gradient }, at: best.x, step: 1e-6, gradientAtX: best.gradient)
-            : []
+        let hessian = wantHessian ? Self.thetaHessian(natural: curvature(best.x), at: best.x, gradient: best.gradient) : []
         return Outcome(result: best, attempts: attempts, rejectedStops: stops, hessian: hessian)
+    }
+
+    /// The chain rule from p = e^θ to θ: ∂²f/∂θᵢ∂θⱼ = pᵢ pⱼ ∂²f/∂pᵢ∂pⱼ + δᵢⱼ ∂f/∂θᵢ, where
+    /// `gradient` is ∇θ f (≈ 0 at an optimum, kept for exactness).
+    static func thetaHessian(natural: [[Double]], at theta: [Double], gradient: [Double]) -> [[Double]] {
+        let p = theta.map { exp($0) }
+        var h = natural
+        for i in 0..<p.count {
+            for j in 0..<p.count { h[i][j] *= p[i] * p[j] }
+            h[i][i] += gradient[i]
+        }
+        return h
     }
 
     /// Covariance of the natural parameters p = e^θ by the delta method:

@@ -15,14 +15,33 @@ public struct RepeatSpendSample: Sendable {
     public let totalWeight: Double
     public var count: Int { spend.count }
 
-    /// The customers of the summary with x > 0 and mean repeat spend > 0 (DESIGN.md).
+    /// The customers of the summary with x > 0 and mean repeat spend > 0 (DESIGN.md), grouped by
+    /// x, in customer order within one x: a counting sort straight into the columns when the
+    /// largest x is no more than the number of customers (always, for summaries built from
+    /// orders), a radix sort of the ids otherwise.
     public init(_ summary: CalibrationSummary) {
-        var ids = [Int32]()
-        for c in 0..<summary.count where summary.hasPositiveRepeatSpend(c) { ids.append(Int32(c)) }
-        let keys = ids.map { Int64(summary.frequency[Int($0)]) }
-        let order = stableOrder(byKeys: keys).map { ids[Int($0)] }
-        self.init(frequency: order.map { summary.frequency[Int($0)] }, spend: order.map { summary.repeatSpend[Int($0)] },
-                  weight: [Double](repeating: 1, count: order.count), customer: order)
+        let largest = summary.frequency.max() ?? 0
+        guard Int(largest) <= summary.count else {
+            var ids = [Int32]()
+            for c in 0..<summary.count where summary.hasPositiveRepeatSpend(c) { ids.append(Int32(c)) }
+            let order = stableOrder(byKeys: ids.map { Int64(summary.frequency[Int($0)]) }).map { ids[Int($0)] }
+            self.init(frequency: order.map { summary.frequency[Int($0)] }, spend: order.map { summary.repeatSpend[Int($0)] },
+                      weight: [Double](repeating: 1, count: order.count), customer: order)
+            return
+        }
+        // next[x]: the row where the next customer with frequency x goes.
+        var next = [Int](repeating: 0, count: Int(max(largest, 0)) + 1)
+        for c in 0..<summary.count where summary.hasPositiveRepeatSpend(c) { next[Int(summary.frequency[c])] += 1 }
+        var rows = 0
+        for x in next.indices { (next[x], rows) = (rows, rows + next[x]) }
+        var frequency = [Int32](repeating: 0, count: rows), spend = [Double](repeating: 0, count: rows)
+        var customer = [Int32](repeating: 0, count: rows)
+        for c in 0..<summary.count where summary.hasPositiveRepeatSpend(c) {
+            let x = Int(summary.frequency[c]), row = next[x]
+            next[x] += 1
+            frequency[row] = Int32(x); spend[row] = summary.repeatSpend[c]; customer[row] = Int32(c)
+        }
+        self.init(frequency: frequency, spend: spend, weight: [Double](repeating: 1, count: rows), customer: customer)
     }
 
     /// Rows from columns (lifetimes' frequency, monetary_value and weights).
