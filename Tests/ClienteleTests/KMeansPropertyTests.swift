@@ -49,7 +49,7 @@ struct KMeansPropertyTests {
         #expect(try other.fit(features.matrix).restarts.map(\.inertia) != a.restarts.map(\.inertia))
     }
 
-    @Test("over many row blocks, restarts run one after another or concurrently give the same bytes", arguments: [1, 2, 3, 8])
+    @Test("over many row blocks spread over 1, 2, 3 or 8 threads, the same seed gives the same bytes", arguments: [1, 2, 3, 8])
     func reproducibleOverBlocks(threads: Int) throws {
         // 24,000 rows: 12 blocks of 2,048, so the blocks really are spread over the threads.
         let x = kmeansBlobs(groups: [([0, 0], 6_000), ([3, 1], 8_000), ([1, 4], 4_000), ([5, 5], 6_000)], spread: 4, seed: 5)

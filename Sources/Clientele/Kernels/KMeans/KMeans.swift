@@ -1,5 +1,3 @@
-import Synchronization
-
 /// K-means clustering of customers: k-means++ seeding, several restarts, Lloyd iterations with
 /// squared distances from BLAS in row blocks spread over the cores; seeded and reproducible
 /// whatever the thread count; k fixed or chosen by silhouette.
@@ -23,14 +21,12 @@ import Synchronization
 /// renumbered by size, largest first (label 0; reports show `label + 1`).
 ///
 /// Reproducibility: restart r draws from `RandomSource(seed: seed, stream: r)`; rows are cut
-/// into fixed blocks whose partial sums are added in block order, and a restart computes the
-/// same whichever thread runs it and however its blocks are spread, so the same seed gives the
-/// same bytes on any number of threads. With several threads the restarts run concurrently,
-/// one per thread (`bestOfRestarts`): no hand-over between threads inside a Lloyd iteration.
+/// into fixed blocks whose partial sums are added in block order, whichever thread computed
+/// each block, so the same seed gives the same bytes on any number of threads.
 ///
 /// - Complexity: per Lloyd iteration O(n k d) flops and one pass over the rows; seeding
 ///   O(n d k (2 + ln k)); silhouette selection O(s² (d + K)) on a sample of s rows for K
-///   candidate k. Memory: 12 bytes a row (labels, k-means++ distances) per restart running.
+///   candidate k. Memory: 12 bytes a row (labels, k-means++ distances).
 public struct KMeans: Sendable, Equatable {
     /// How k is set.
     public enum ClusterCount: Sendable, Equatable {
@@ -141,37 +137,26 @@ public struct KMeans: Sendable, Equatable {
         }
     }
 
-    /// The best of `restarts` seeded runs with k clusters. Unchecked: validated x, n ≥ k.
+    /// The best of `restarts` seeded runs with k clusters (lowest inertia, ties: the earlier
+    /// restart). Unchecked: validated x, n ≥ k.
     ///
-    /// With several threads the restarts run concurrently, each on one thread over the same
-    /// row blocks (whole restarts are taken in order from a shared counter); otherwise one after
-    /// the other, each spreading its blocks over the threads. Either way a restart does the
-    /// same arithmetic in the same order, so the runs, and the best (lowest inertia, ties: the
-    /// earlier restart), do not depend on the thread count.
+    /// The restarts run one after the other, each spreading every pass over the threads. Running
+    /// them concurrently, one per thread, was measured too: 7% faster when the restarts take
+    /// similar numbers of iterations (22, 17, 17, 10 on the benchmark matrix), 20% slower when
+    /// one takes far more (18, 49, 32, 30 on a generated run), since a thread then idles.
     func bestOfRestarts(_ x: Matrix, k: Int) -> KMeansFit {
+        let layout = KMeansLayout(x, k: k, threads: threads)
         let absoluteTolerance = tolerance * KMeans.meanVariance(x)
         let progress = RunProgress.current
-        let workers = min(threads, restarts)
-        // Threads per restart: all of them when restarts run one at a time.
-        let layout = KMeansLayout(x, k: k, threads: workers > 1 ? max(1, threads / workers) : threads)
-        var slots = [KMeansRun?](repeating: nil, count: restarts)
-        let next = Atomic<Int>(0)
-        slots.withUnsafeMutableBufferPointer { buffer in
-            let shared = UncheckedSendable(buffer)
-            parallelFor(workers) { _ in
-                while true {
-                    let r = next.add(1, ordering: .relaxed).oldValue
-                    guard r < restarts else { break }
-                    progress?.step("k = \(k), restart \(r + 1) of \(restarts)")
-                    var random = RandomSource(seed: seed, stream: UInt64(r))
-                    let centres = seedCentres(x, k: k, layout: layout, random: &random)
-                    shared.value[r] = lloyd(x, from: centres, layout: layout, absoluteTolerance: absoluteTolerance, progress: progress)
-                }
-            }
-        }
-        let runs = slots.map { $0! }
+        var runs: [KMeansRun] = []
         var best = 0
-        for r in runs.indices where runs[r].inertia < runs[best].inertia { best = r }
+        for r in 0..<restarts {
+            progress?.step("k = \(k), restart \(r + 1) of \(restarts)")
+            var random = RandomSource(seed: seed, stream: UInt64(r))
+            let centres = seedCentres(x, k: k, layout: layout, random: &random)
+            runs.append(lloyd(x, from: centres, layout: layout, absoluteTolerance: absoluteTolerance, progress: progress))
+            if runs[r].inertia < runs[best].inertia { best = r }
+        }
         return KMeansFit(settings: self, runs: runs, best: best)
     }
 
