@@ -49,6 +49,28 @@ struct KMeansPropertyTests {
         #expect(try other.fit(features.matrix).restarts.map(\.inertia) != a.restarts.map(\.inertia))
     }
 
+    @Test("over many row blocks spread over 1, 2, 3 or 8 threads, the same seed gives the same bytes", arguments: [1, 2, 3, 8])
+    func reproducibleOverBlocks(threads: Int) throws {
+        // 24,000 rows: 12 blocks of 2,048, so the blocks really are spread over the threads.
+        let x = kmeansBlobs(groups: [([0, 0], 6_000), ([3, 1], 8_000), ([1, 4], 4_000), ([5, 5], 6_000)], spread: 4, seed: 5)
+        var reference = KMeans(clusters: 6); reference.threads = 1; reference.seed = 21
+        var other = reference; other.threads = threads
+        let a = try reference.fit(x), b = try other.fit(x)
+        #expect(a.labels == b.labels)
+        #expect(a.centres == b.centres)
+        #expect(a.restarts.map(\.inertia.bitPattern) == b.restarts.map(\.inertia.bitPattern))
+        #expect(a.restarts.map(\.iterations) == b.restarts.map(\.iterations))
+        #expect(a.bestRestart == b.bestRestart)
+        // Each restart is the seeded Lloyd run on its own.
+        let layout = KMeansLayout(x, k: 6, threads: threads)
+        for r in 0..<reference.restarts {
+            var random = RandomSource(seed: 21, stream: UInt64(r))
+            let centres = reference.seedCentres(x, k: 6, layout: layout, random: &random)
+            let run = try reference.fit(x, initialCentres: centres).restarts[0]
+            #expect(run == b.restarts[r])
+        }
+    }
+
     @Test("GEMM and loop distances give the same clustering")
     func methodsAgree() throws {
         let features = try KMeansReference.features()

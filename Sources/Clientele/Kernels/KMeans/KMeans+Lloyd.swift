@@ -1,20 +1,21 @@
 extension KMeans {
     /// Lloyd's iterations from `initial` centres, as scikit-learn's `_kmeans_single_lloyd`.
+    /// `absoluteTolerance` is `tolerance × meanVariance(x)`, computed once per fit; `progress`
+    /// (the caller's `RunProgress.current`, which worker threads do not inherit) sees each iteration.
     /// Unchecked: assumes validated x, initial centres k × d with 1 ≤ k ≤ n.
-    /// - Complexity: O(n k d) per iteration.
-    func lloyd(_ x: Matrix, from initial: Matrix, layout: KMeansLayout) -> KMeansRun {
+    /// - Complexity: O(n k d) per iteration; one pass over x per iteration, and one more for
+    ///   the inertia (with the final labels when the labels did not repeat).
+    func lloyd(_ x: Matrix, from initial: Matrix, layout: KMeansLayout, absoluteTolerance: Double, progress: RunProgress?) -> KMeansRun {
         let n = x.rows, d = x.columns, k = initial.rows
-        let absoluteTolerance = tolerance * KMeans.meanVariance(x)
         var centres = initial.elements
         var labels = [Int32](repeating: -1, count: n)
         var iterations = 0
         var converged = false
         var strict = false
         var emptyRepairs = 0
-        let progress = RunProgress.current
         for iteration in 0..<maxIterations {
             progress?.iteration(iteration + 1)
-            let step = assign(x, centres: centres, k: k, labels: &labels, layout: layout, accumulate: true)
+            let step = assign(x, centres: centres, k: k, labels: &labels, layout: layout, pass: .update)
             var sums = step.sums, counts = step.counts
             let empty = (0..<k).filter { counts[$0] == 0 }
             if !empty.isEmpty {
@@ -28,31 +29,42 @@ extension KMeans {
             if step.changed == 0 { strict = true; converged = true; break }
             if shift <= absoluteTolerance { converged = true; break }
         }
-        if !strict {
-            // Labels that match the final centres.
-            _ = assign(x, centres: centres, k: k, labels: &labels, layout: layout, accumulate: false)
+        let inertia: Double
+        if strict {
+            inertia = KMeans.inertia(x, centres: centres, labels: labels, layout: layout)
+        } else {
+            // Labels that match the final centres, and their inertia, in one pass.
+            inertia = assign(x, centres: centres, k: k, labels: &labels, layout: layout, pass: .final).inertia
         }
-        let inertia = KMeans.inertia(x, centres: centres, labels: labels, layout: layout)
         return KMeansRun(centres: Matrix(rows: k, columns: d, elements: centres), labels: labels, inertia: inertia,
                          iterations: iterations, converged: converged, emptyClusterRepairs: emptyRepairs)
     }
 
-    /// Result of one assignment pass: per-cluster coordinate sums and counts, and how many
-    /// labels changed.
+    /// Result of one assignment pass: per-cluster coordinate sums and counts, how many labels
+    /// changed, and (on the final pass) the inertia of the new labels.
     struct Assignment {
         var sums: [Double]
         var counts: [Int]
         var changed: Int
+        var inertia: Double
+    }
+
+    /// What an assignment pass gathers besides the labels.
+    enum AssignmentPass {
+        /// Per-cluster sums and counts of the new clusters, for the centre update.
+        case update
+        /// Σ ‖xᵢ − c_label(i)‖² of the new labels, computed directly (the run's inertia).
+        case final
     }
 
     /// Assigns every row to its nearest centre by `‖c‖² − 2 x·c` (first minimum wins, as
-    /// scikit-learn), updating `labels`; with `accumulate`, also the sums and counts of the new
-    /// clusters. Blocks run in parallel; partial sums are added in block order.
-    func assign(_ x: Matrix, centres: [Double], k: Int, labels: inout [Int32], layout: KMeansLayout, accumulate: Bool) -> Assignment {
+    /// scikit-learn), updating `labels`, and gathers what `pass` asks for. Blocks run in
+    /// parallel; partial results are added in block order.
+    func assign(_ x: Matrix, centres: [Double], k: Int, labels: inout [Int32], layout: KMeansLayout, pass: AssignmentPass) -> Assignment {
         let d = x.columns
         var norms = [Double](repeating: 0, count: k)
         for j in 0..<k { for f in 0..<d { norms[j] += centres[j * d + f] * centres[j * d + f] } }
-        let width = k * d + k + 1  // sums, counts, changed
+        let width = KMeans.assignmentWidth(k: k, d: d)
         let method = distances
         let partials = x.elements.withUnsafeBufferPointer { xp in
             centres.withUnsafeBufferPointer { cp in
@@ -63,7 +75,7 @@ extension KMeans {
                             let block = UnsafeMutableBufferPointer(rebasing: shared.value[rows])
                             let xBlock = UnsafeBufferPointer(rebasing: xp[(rows.lowerBound * d)..<(rows.upperBound * d)])
                             KMeans.assignBlock(xBlock, d: d, centres: cp, norms: np, k: k, method: method, labels: block,
-                                               out: out, accumulate: accumulate)
+                                               out: out, pass: pass)
                         }
                     }
                 }
@@ -71,70 +83,110 @@ extension KMeans {
         }
         let total = layout.reduce(partials, width: width)
         return Assignment(sums: Array(total[0..<(k * d)]), counts: total[(k * d)..<(k * d + k)].map { Int($0) },
-                          changed: Int(total[k * d + k]))
+                          changed: Int(total[k * d + k]), inertia: total[k * d + k + 1])
     }
 
-    /// One block: distances, labels, and (optionally) the block's sums, counts and changes in
-    /// `out` (k·d sums, k counts, 1 change count). Audited: sizes asserted below.
+    /// Doubles per block partial of an assignment pass: k·d sums, k counts, changes, inertia.
+    static func assignmentWidth(k: Int, d: Int) -> Int { k * d + k + 2 }
+
+    /// One block: labels, and the block's partial in `out` (k·d sums and k counts on an update
+    /// pass, the inertia on the final pass, and the number of changed labels on both), each
+    /// added in row order. Audited: sizes asserted below.
     static func assignBlock(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
                             norms: UnsafeBufferPointer<Double>, k: Int, method: DistanceMethod,
-                            labels: UnsafeMutableBufferPointer<Int32>, out: UnsafeMutableBufferPointer<Double>, accumulate: Bool) {
+                            labels: UnsafeMutableBufferPointer<Int32>, out: UnsafeMutableBufferPointer<Double>, pass: AssignmentPass) {
         let m = labels.count
-        precondition(x.count == m * d && centres.count == k * d && norms.count == k && out.count == k * d + k + 1)
+        precondition(x.count == m * d && centres.count == k * d && norms.count == k && out.count == assignmentWidth(k: k, d: d))
+        if method == .loop {
+            // Distances, argmin, labels and sums in one pass over the block, no distance buffer;
+            // the feature count is a constant inside each case, so the loops over it unroll.
+            switch d {
+            case 1: assignRows(x, d: 1, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
+            case 2: assignRows(x, d: 2, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
+            case 3: assignRows(x, d: 3, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
+            case 4: assignRows(x, d: 4, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
+            default: assignRows(x, d: d, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
+            }
+            return
+        }
         var changed = 0
-        if method == .loop && d == 3 {
-            // The default three features: one fused pass, no distance buffer, branch-free argmin
-            // (about 3× the generic loop; Benchmarks/kmeans).
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, m * k)) { dist in
+            for i in 0..<m { for j in 0..<k { dist[i * k + j] = norms[j] } }
+            BLAS.gemm(transposeB: true, m: m, n: k, k: d, alpha: -2, a: x, lda: d, b: centres, ldb: d,
+                      beta: 1, c: dist, ldc: k)
             for i in 0..<m {
-                let x0 = x[3 * i], x1 = x[3 * i + 1], x2 = x[3 * i + 2]
                 var best = 0
-                var bestDistance = norms[0] - 2 * (x0 * centres[0] + x1 * centres[1] + x2 * centres[2])
-                var j = 1
-                while j < k {
-                    let dist = norms[j] - 2 * (x0 * centres[3 * j] + x1 * centres[3 * j + 1] + x2 * centres[3 * j + 2])
-                    let closer = dist < bestDistance
-                    bestDistance = closer ? dist : bestDistance
-                    best = closer ? j : best
-                    j += 1
+                var bestDistance = dist[i * k]
+                for j in 1..<max(1, k) where dist[i * k + j] < bestDistance {
+                    best = j; bestDistance = dist[i * k + j]
                 }
                 if labels[i] != Int32(best) { changed += 1; labels[i] = Int32(best) }
             }
-        } else {
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, m * k)) { dist in
-                switch method {
-                case .gemm:
-                    for i in 0..<m { for j in 0..<k { dist[i * k + j] = norms[j] } }
-                    BLAS.gemm(transposeB: true, m: m, n: k, k: d, alpha: -2, a: x, lda: d, b: centres, ldb: d,
-                              beta: 1, c: dist, ldc: k)
-                case .loop:
-                    for i in 0..<m {
-                        let row = i * d
-                        for j in 0..<k {
-                            let c = j * d
-                            var dot = 0.0
-                            for f in 0..<d { dot += x[row + f] * centres[c + f] }
-                            dist[i * k + j] = norms[j] - 2 * dot
-                        }
-                    }
-                }
-                for i in 0..<m {
-                    var best = 0
-                    var bestDistance = dist[i * k]
-                    for j in 1..<max(1, k) where dist[i * k + j] < bestDistance {
-                        best = j; bestDistance = dist[i * k + j]
-                    }
-                    if labels[i] != Int32(best) { changed += 1; labels[i] = Int32(best) }
-                }
-            }
         }
-        if accumulate {
+        switch pass {
+        case .update:
             for i in 0..<m {
                 let best = Int(labels[i])
                 out[k * d + best] += 1
                 for f in 0..<d { out[best * d + f] += x[i * d + f] }
             }
+        case .final:
+            var s = 0.0
+            for i in 0..<m { s += Matrix.squaredDistance(x, row: i, centres, centre: Int(labels[i]), d: d) }
+            out[k * d + k + 1] = s
         }
         out[k * d + k] = Double(changed)
+    }
+
+    /// The `.loop` kernel of `assignBlock` (same contract): for each row, the first j minimising
+    /// ‖c_j‖² − 2 (x₀c_j₀ + x₁c_j₁ + …), summed left to right as the GEMM-free formula always
+    /// was, so labels do not depend on d being specialised; then the row goes into its
+    /// cluster's sums (update) or its squared distance into the inertia (final).
+    @inline(__always)
+    static func assignRows(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
+                           norms: UnsafeBufferPointer<Double>, k: Int, labels: UnsafeMutableBufferPointer<Int32>,
+                           out: UnsafeMutableBufferPointer<Double>, pass: AssignmentPass) {
+        let m = labels.count
+        var changed = 0
+        // ‖c‖²/2 − x·c is exactly half of ‖c‖² − 2 x·c (halving and doubling are exact in
+        // binary floating point), so it orders the centres the same, one multiplication fewer.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: k) { halfNorms in
+        for j in 0..<k { halfNorms[j] = norms[j] * 0.5 }
+        for i in 0..<m {
+            let row = i * d
+            var dot = x[row] * centres[0]
+            for f in 1..<d { dot += x[row + f] * centres[f] }
+            var best = 0
+            var bestDistance = halfNorms[0] - dot
+            for j in 1..<k {
+                let c = j * d
+                var dot = x[row] * centres[c]
+                for f in 1..<d { dot += x[row + f] * centres[c + f] }
+                let dist = halfNorms[j] - dot
+                let closer = dist < bestDistance  // branch-free select; ties keep the first
+                bestDistance = closer ? dist : bestDistance
+                best = closer ? j : best
+            }
+            let label = Int32(truncatingIfNeeded: best)
+            changed &+= labels[i] != label ? 1 : 0
+            labels[i] = label
+        }
+        }
+        out[k * d + k] = Double(changed)
+        // A second walk over the block (now in cache) keeps the scattered additions out of the
+        // distance loop, whose rows then overlap freely.
+        switch pass {
+        case .update:
+            for i in 0..<m {
+                let best = Int(labels[i]), row = i * d
+                out[k * d + best] += 1
+                for f in 0..<d { out[best * d + f] += x[row + f] }
+            }
+        case .final:
+            var inertia = 0.0
+            for i in 0..<m { inertia += Matrix.squaredDistance(x, row: i, centres, centre: Int(labels[i]), d: d) }
+            out[k * d + k + 1] = inertia
+        }
     }
 
     /// scikit-learn's empty-cluster repair: each empty cluster, in index order, takes the next
@@ -201,19 +253,20 @@ extension KMeans {
         return partials.reduce(0, +)
     }
 
-    /// Mean over features of the population variance (scikit-learn `_tolerance`'s scale).
+    /// Mean over features of the population variance (scikit-learn `_tolerance`'s scale). Each
+    /// feature's sums run in row order; all features share each walk over the rows.
     static func meanVariance(_ x: Matrix) -> Double {
         let n = x.rows, d = x.columns
         guard n > 0 else { return 0 }
-        var total = 0.0
-        for f in 0..<d {
-            var s = 0.0
-            for i in 0..<n { s += x[i, f] }
-            let mean = s / Double(n)
-            var ss = 0.0
-            for i in 0..<n { let t = x[i, f] - mean; ss += t * t }
-            total += ss / Double(n)
+        var sums = [Double](repeating: 0, count: d)
+        var squares = [Double](repeating: 0, count: d)
+        x.elements.withUnsafeBufferPointer { xp in
+            for i in 0..<n { for f in 0..<d { sums[f] += xp[i * d + f] } }
+            let means = sums.map { $0 / Double(n) }
+            for i in 0..<n { for f in 0..<d { let t = xp[i * d + f] - means[f]; squares[f] += t * t } }
         }
+        var total = 0.0
+        for f in 0..<d { total += squares[f] / Double(n) }
         return total / Double(d)
     }
 }

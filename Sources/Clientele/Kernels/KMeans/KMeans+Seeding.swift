@@ -52,11 +52,7 @@ extension KMeans {
                 closest.withUnsafeBufferPointer { cp in
                     candidateRows.withUnsafeBufferPointer { cand in
                         layout.blockPartials(width: trials) { rows, out in
-                            for t in 0..<trials {
-                                var s = 0.0
-                                for i in rows { s += min(cp[i], Matrix.squaredDistance(xp, row: i, cand, centre: t, d: d)) }
-                                out[t] = s
-                            }
+                            KMeans.candidatePotentials(xp, d: d, rows: rows, closest: cp, candidates: cand, out: out)
                         }
                     }
                 }
@@ -86,6 +82,47 @@ extension KMeans {
             potential = totals.reduce(0, +)
         }
         return centres
+    }
+
+    /// For each candidate t (rows of `candidates`, d each): `out[t] = Σ_{i ∈ rows} min(closest[i], ‖xᵢ − cand_t‖²)`,
+    /// each sum taken in row order. Up to four candidates share one walk over the rows, each
+    /// with its own accumulator, so their additions overlap instead of running one pass per
+    /// candidate. Audited: sizes asserted below.
+    static func candidatePotentials(_ x: UnsafeBufferPointer<Double>, d: Int, rows: Range<Int>, closest: UnsafeBufferPointer<Double>,
+                                    candidates: UnsafeBufferPointer<Double>, out: UnsafeMutableBufferPointer<Double>) {
+        let trials = out.count
+        precondition(candidates.count == trials * d && rows.upperBound <= closest.count && x.count >= rows.upperBound * d)
+        var first = 0
+        while first < trials {
+            let group = min(4, trials - first)
+            let c = UnsafeBufferPointer(rebasing: candidates[(first * d)..<((first + group) * d)])
+            let sums: (Double, Double, Double, Double)
+            switch d {
+            case 1: sums = potentialGroup(x, d: 1, rows: rows, closest: closest, candidates: c, group: group)
+            case 2: sums = potentialGroup(x, d: 2, rows: rows, closest: closest, candidates: c, group: group)
+            case 3: sums = potentialGroup(x, d: 3, rows: rows, closest: closest, candidates: c, group: group)
+            case 4: sums = potentialGroup(x, d: 4, rows: rows, closest: closest, candidates: c, group: group)
+            default: sums = potentialGroup(x, d: d, rows: rows, closest: closest, candidates: c, group: group)
+            }
+            let values = [sums.0, sums.1, sums.2, sums.3]
+            for g in 0..<group { out[first + g] = values[g] }
+            first += group
+        }
+    }
+
+    /// `candidatePotentials` for one group of 1…4 candidates (same contract).
+    @inline(__always)
+    static func potentialGroup(_ x: UnsafeBufferPointer<Double>, d: Int, rows: Range<Int>, closest: UnsafeBufferPointer<Double>,
+                               candidates c: UnsafeBufferPointer<Double>, group: Int) -> (Double, Double, Double, Double) {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        for i in rows {
+            let nearest = closest[i]
+            s0 += min(nearest, Matrix.squaredDistance(x, row: i, c, centre: 0, d: d))
+            if group > 1 { s1 += min(nearest, Matrix.squaredDistance(x, row: i, c, centre: 1, d: d)) }
+            if group > 2 { s2 += min(nearest, Matrix.squaredDistance(x, row: i, c, centre: 2, d: d)) }
+            if group > 3 { s3 += min(nearest, Matrix.squaredDistance(x, row: i, c, centre: 3, d: d)) }
+        }
+        return (s0, s1, s2, s3)
     }
 
     /// The first index whose running sum of `weights` reaches `target` (numpy

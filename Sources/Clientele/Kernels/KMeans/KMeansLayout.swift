@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How the rows of one k-means problem are cut into blocks and the blocks spread over threads.
 ///
 /// Blocks depend only on n, d and k — never on the thread count — and every reduction adds the
@@ -7,19 +9,31 @@
 /// stay in the L2 cache.
 struct KMeansLayout {
     let blocks: [Range<Int>]
-    /// Consecutive block index ranges, one per thread.
-    let parts: [Range<Int>]
+    /// Threads the blocks of one pass are spread over.
+    let threads: Int
 
     init(_ x: Matrix, k: Int, threads: Int) {
         let rows = BLAS.singleThreadedRows(inner: x.columns, outer: k, cap: 2_048)
         blocks = splitBlocks(x.rows, size: rows)
-        parts = splitRange(blocks.count, parts: threads)
+        self.threads = max(1, min(threads, blocks.count))
     }
 
-    /// Runs `body(blockIndex, rowRange)` for every block, the blocks of one part on one thread.
+    /// Runs `body(blockIndex, rowRange)` for every block. With several threads, each takes the
+    /// next run of consecutive blocks from a shared counter (about eight runs per thread), so a
+    /// thread that the OS pauses holds up at most one run, not half the pass.
     func forEachBlock(_ body: (Int, Range<Int>) -> Void) {
-        parallelFor(parts.count) { part in
-            for b in parts[part] { body(b, blocks[b]) }
+        guard threads > 1 else {
+            for b in blocks.indices { body(b, blocks[b]) }
+            return
+        }
+        let runs = splitRange(blocks.count, parts: threads * 8)
+        let next = Atomic<Int>(0)
+        parallelFor(threads) { _ in
+            while true {
+                let r = next.add(1, ordering: .relaxed).oldValue
+                guard r < runs.count else { break }
+                for b in runs[r] { body(b, blocks[b]) }
+            }
         }
     }
 
