@@ -91,7 +91,7 @@ run_tool() {  # tool rep
     fi
 }
 
-printf '[clv]\nenabled = false\n[clusters]\nenabled = false\n' > "$work/rfm-only.toml"
+printf '[clv]\nenabled = false\n[clusters]\nenabled = false\n[churn]\nenabled = false\n[satisfaction]\nenabled = false\n' > "$work/rfm-only.toml"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 if awk -v l="${load_before%% *}" 'BEGIN { exit !(l > 0.5) }'; then
     echo "run_rfm_benchmark: warning: load average $load_before before the run; other work will skew timings" >&2
@@ -187,7 +187,7 @@ out.append(f"Input: `transactions.csv` {lines(tx):,} rows ({os.path.getsize(tx) 
 out.append("| tool | wall s (median) | wall s (min–max) | wall s after start-up | CPU s (user+sys) | peak RSS MB | wall ratio to Clientele | CPU ratio to Clientele | RSS ratio to Clientele |")
 out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 names = {"clientele": "Clientele, ingest + RFM + reports (`clientele run rfm-only.toml`)",
-         "clientele-full": "Clientele, whole pipeline (+ k-means, BG/NBD + Gamma-Gamma, holdout)", "duckdb": "DuckDB (`peers/rfm_duckdb.py`)",
+         "clientele-full": "Clientele, whole pipeline (+ k-means, BG/NBD + Gamma-Gamma, holdout, satisfaction–loyalty correlations, churn model)", "duckdb": "DuckDB (`peers/rfm_duckdb.py`)",
          "polars": "Polars (`peers/rfm_polars.py`)"}
 for t in tools:
     s = stats[t]

@@ -172,6 +172,19 @@ struct FileSink {
         }
     }
 
+    /// Writes `bytes` at byte `offset` of the file (pwrite: threads may write disjoint ranges at once).
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(ReportError) {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .writeFailed(path: path, reason: String(cString: strerror(errno)))
+            }
+            done += n
+        }
+    }
+
     /// Closes the file. No fsync: the atomic folder swap protects readers from a crashed run;
     /// durability across power loss is the file system's job, and fsync would double write time.
     func close() throws(ReportError) {

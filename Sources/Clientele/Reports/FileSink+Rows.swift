@@ -3,8 +3,9 @@ extension FileSink {
     ///
     /// The rows go in rounds of `threads` chunks: each thread formats one chunk (a contiguous row
     /// range) straight into its own block of memory, sized for the chunk's rows at `maxRowBytes`
-    /// each, then the round's blocks are written in chunk order. The blocks are allocated once
-    /// and reused, so memory stays at `threads` blocks of about 8 MiB.
+    /// each; then each thread writes its block at the block's offset in the file (pwrite), so the
+    /// kernel's copy runs on every core too. The blocks are allocated once and reused, so memory
+    /// stays at `threads` blocks of about 8 MiB.
     /// - Parameters:
     ///   - maxRowBytes: an upper bound on one formatted row (a longer row stops the program
     ///     rather than write past its block).
@@ -14,6 +15,7 @@ extension FileSink {
                           chunkRows: Int? = nil, format: (Range<Int>, inout RowCursor) -> Void) throws(ReportError) {
         let sink = try FileSink(path: path)
         try sink.write(header)
+        var offset = header.count
         let lanes = max(1, threads)
         let chunkRows = chunkRows ?? max(1, min(1 << 16, (8 << 20) / max(1, maxRowBytes)))
         let blocks = (0..<lanes).map { _ in UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkRows * maxRowBytes) }
@@ -31,7 +33,15 @@ extension FileSink {
                 format(ranges[k], &cursor)
                 length = cursor.position - blocks[k].baseAddress!
             }
-            for k in ranges.indices { try sink.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(blocks[k])[..<lengths[k]])) }
+            var failures = [ReportError?](repeating: nil, count: ranges.count)
+            parallelEach(&failures) { k, failure in
+                let at = offset + lengths[..<k].reduce(0, +)
+                do throws(ReportError) {
+                    try sink.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(blocks[k])[..<lengths[k]]), at: at)
+                } catch { failure = error }
+            }
+            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+            offset += lengths[..<ranges.count].reduce(0, +)
             start = ranges[ranges.count - 1].upperBound
         }
         try sink.close()

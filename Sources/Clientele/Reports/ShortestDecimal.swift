@@ -46,11 +46,15 @@ enum ShortestDecimal {
         let r = product - (q << k)
         let q64 = UInt64(q)  // < 10¹⁷
         let mIsPowerOfTwo = a.significandBitPattern == 0
-        // Fewest digits first: drop s = 2, 1, 0 of the 17, rounding half to even on the exact value.
-        for s in stride(from: 2, through: 0, by: -1) {
-            let t: UInt64 = s == 2 ? 100 : s == 1 ? 10 : 1
-            var digits = s == 2 ? q64 / 100 : s == 1 ? q64 / 10 : q64  // constant divisors: multiplications
-            let rest = q64 - digits * t                                   // Q = digits · t + rest
+        // Fewest digits first: drop s = 2 or 1 of the 17 digits, rounding half to even on the
+        // exact value, when that still reads back; 17 digits always do.
+        for s in [2, 1] {
+            let t: UInt64 = s == 2 ? 100 : 10
+            var digits = s == 2 ? q64 / 100 : q64 / 10   // constant divisors: multiplications
+            let rest = q64 - digits * t                   // Q = digits · t + rest
+            // Reading back needs the decimal within half a gap of a, and a gap is under 23 units
+            // of Q (10ᵖ / 2ᵏ = (Q + R / 2ᵏ) / m < 10¹⁷ / 2⁵²): a rest far from 0 and t fails at once.
+            if min(rest, t - rest) > 12 { continue }
             // Round on rest + R/2ᵏ against t/2, in units of 2⁻ᵏ.
             let twice = 2 * ((UInt128(rest) << k) + r), scaledT = UInt128(t) << k
             if twice > scaledT || (twice == scaledT && digits & 1 == 1) { digits += 1 }
@@ -62,7 +66,10 @@ enum ShortestDecimal {
             let readsBack = (mIsPowerOfTwo && below) ? 4 * e < limit : 2 * e < limit
             if readsBack { return layout(digits, decimalsAfterPoint: p - s, negative: x < 0, to: out) }
         }
-        return fallback(x, to: out)
+        // 17 significant digits, rounded half to even.
+        var digits = q64
+        if r > (UInt128(1) << (k - 1)) || (r == (UInt128(1) << (k - 1)) && digits & 1 == 1) { digits += 1 }
+        return layout(digits, decimalsAfterPoint: p, negative: x < 0, to: out)
     }
 
     /// "00" "01" … "99": two digits per division.
