@@ -32,18 +32,20 @@ enum ShortestDecimal {
         guard a >= 1e-4, a < 1e15 else { return fallback(x, to: out) }
         // a = m / 2^k with the implicit bit: all such a are normal, and k = 52 − exponent ∈ [3, 66].
         let m = UInt128(a.significandBitPattern | (1 << 52))
-        let k = 52 - Int(a.exponent)
+        let k = 52 - (Int(a.exponentBitPattern) - 1023)  // a is normal here
+        // Wrapping operators (&*, &<<, …) below: every bound is shown in the comments, and the
+        // checked ones would add an overflow test to each 128-bit step.
         // d10 = ⌊log10 a⌋ (the decade table can be off by one next to a power of ten: the digit
         // count of Q below corrects it).
         var d10 = -4
         while d10 < 14 && a >= decades[d10 + 5] { d10 += 1 }
         // The 17-digit scale: a · 10ᵖ = Q + R / 2ᵏ exactly, Q with 17 digits.
         var p = 16 - d10
-        var product = m * powers[p]
-        var q = product >> k
-        if q >= powers[17] { p -= 1; product = m * powers[p]; q = product >> k }
-        else if q < powers[16] { p += 1; product = m * powers[p]; q = product >> k }
-        let r = product - (q << k)
+        var product = m &* powers[p]
+        var q = product &>> k
+        if q >= powers[17] { p -= 1; product = m &* powers[p]; q = product &>> k }
+        else if q < powers[16] { p += 1; product = m &* powers[p]; q = product &>> k }
+        let r = product &- (q &<< k)
         let q64 = UInt64(q)  // < 10¹⁷
         let mIsPowerOfTwo = a.significandBitPattern == 0
         // Fewest digits first: drop s = 2 or 1 of the 17 digits, rounding half to even on the
@@ -51,24 +53,24 @@ enum ShortestDecimal {
         for s in [2, 1] {
             let t: UInt64 = s == 2 ? 100 : 10
             var digits = s == 2 ? q64 / 100 : q64 / 10   // constant divisors: multiplications
-            let rest = q64 - digits * t                   // Q = digits · t + rest
+            let rest = q64 &- digits &* t                   // Q = digits · t + rest
             // Reading back needs the decimal within half a gap of a, and a gap is under 23 units
             // of Q (10ᵖ / 2ᵏ = (Q + R / 2ᵏ) / m < 10¹⁷ / 2⁵²): a rest far from 0 and t fails at once.
             if min(rest, t - rest) > 12 { continue }
             // Round on rest + R/2ᵏ against t/2, in units of 2⁻ᵏ.
-            let twice = 2 * ((UInt128(rest) << k) + r), scaledT = UInt128(t) << k
+            let twice = 2 &* ((UInt128(rest) &<< k) &+ r), scaledT = UInt128(t) &<< k
             if twice > scaledT || (twice == scaledT && digits & 1 == 1) { digits += 1 }
             // Error of digits · 10ˢ against a · 10ᵖ = (Q · 2ᵏ + R) / 2ᵏ, in units of 2⁻ᵏ.
-            let decimal = UInt128(digits * t) << k, exact = (q << k) + r
+            let decimal = UInt128(digits &* t) &<< k, exact = (q &<< k) &+ r
             let below = decimal < exact
-            let e = below ? exact - decimal : decimal - exact
+            let e = below ? exact &- decimal : decimal &- exact
             let limit = powers[p]
-            let readsBack = (mIsPowerOfTwo && below) ? 4 * e < limit : 2 * e < limit
+            let readsBack = (mIsPowerOfTwo && below) ? 4 &* e < limit : 2 &* e < limit
             if readsBack { return layout(digits, decimalsAfterPoint: p - s, negative: x < 0, to: out) }
         }
         // 17 significant digits, rounded half to even.
         var digits = q64
-        if r > (UInt128(1) << (k - 1)) || (r == (UInt128(1) << (k - 1)) && digits & 1 == 1) { digits += 1 }
+        if r > (UInt128(1) &<< (k - 1)) || (r == (UInt128(1) &<< (k - 1)) && digits & 1 == 1) { digits += 1 }
         return layout(digits, decimalsAfterPoint: p, negative: x < 0, to: out)
     }
 
