@@ -1,5 +1,6 @@
 /// A variable on one set of complete rows, ranked once for every pair that uses those rows:
-/// dense ranks for Kendall's τ-b and average ranks for Spearman's ρ, from a single radix sort.
+/// dense ranks for Kendall's τ-b and average ranks for Spearman's ρ, renumbered from one sort of
+/// the whole column (`MissingRanks`).
 struct RankedColumn: Sendable {
     let name: String
     /// The first value (names the value of a constant column).
@@ -10,12 +11,6 @@ struct RankedColumn: Sendable {
     /// 1-based average ranks (scipy `rankdata(method="average")`): a tie group occupying
     /// positions s+1 … s+t gets (2s + t + 1) / 2, the same value `Ranks.average` computes.
     let average: [Double]
-
-    /// `values` must be complete (no NaN).
-    init(name: String, values: [Double]) {
-        let (dense, distinct) = Ranks.dense(values)
-        self.init(name: name, first: values.first, dense: dense, distinct: distinct)
-    }
 
     /// The variable on `rows`, ranked from its dense ranks over a superset of them: the order of
     /// the values is already known, so the ranks are only renumbered (no sort), O(rows + distinct).
