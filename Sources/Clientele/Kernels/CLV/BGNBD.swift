@@ -73,20 +73,14 @@ public struct BGNBD: Sendable {
                 return likelihood.hessian(p).map { $0.map { -$0 / weight } }
             }
         }
-        var allStarts = starts
-        var warmInverseHessian: [[Double]]?
+        var warm: LogParameterMLE?
         if startingPoints == nil && patterns.count >= Self.warmStartPatterns {
             let sub = BGNBDLikelihood(patterns: patterns, timeScale: scale, stride: Self.warmStartStride(patterns.count))
-            let warm = LogParameterMLE(optimizer: optimizer, objective: objective(sub, sub.totalWeight),
-                                       curvature: curvature(sub, sub.totalWeight))
-            if let w = warm.run(startingPoints: starts, hessian: false), w.result.converged {
-                allStarts.insert(w.result.x, at: 0)
-                warmInverseHessian = w.result.inverseHessian
-            }
+            warm = LogParameterMLE(optimizer: optimizer, objective: objective(sub, sub.totalWeight), curvature: curvature(sub, sub.totalWeight))
         }
         let mle = LogParameterMLE(optimizer: optimizer, objective: objective(likelihood, totalWeight),
                                   curvature: curvature(likelihood, totalWeight))
-        guard let outcome = mle.run(startingPoints: allStarts, firstInverseHessian: warmInverseHessian) else {
+        guard let outcome = mle.run(startingPoints: starts, warmStart: warm) else {
             throw CLVError.likelihoodNotFinite(model: "BG/NBD", startingPoints: starts.count)
         }
         let theta = outcome.result.x

@@ -70,21 +70,16 @@ public struct GammaGamma: Sendable {
                 return likelihood.hessian(p).map { $0.map { -$0 / weight } }
             }
         }
-        var allStarts = starts
-        var warmInverseHessian: [[Double]]?
+        var warm: LogParameterMLE?
         if startingPoints == nil && sample.count >= BGNBD.warmStartPatterns {
             let sub = sample.strided(BGNBD.warmStartStride(sample.count))
             let subLikelihood = GammaGammaLikelihood(sample: sub)
-            let warm = LogParameterMLE(optimizer: optimizer, objective: objective(subLikelihood, sub.totalWeight),
-                                       curvature: curvature(subLikelihood, sub.totalWeight))
-            if let w = warm.run(startingPoints: starts, hessian: false), w.result.converged {
-                allStarts.insert(w.result.x, at: 0)
-                warmInverseHessian = w.result.inverseHessian
-            }
+            warm = LogParameterMLE(optimizer: optimizer, objective: objective(subLikelihood, sub.totalWeight),
+                                   curvature: curvature(subLikelihood, sub.totalWeight))
         }
         let mle = LogParameterMLE(optimizer: optimizer, objective: objective(likelihood, totalWeight),
                                   curvature: curvature(likelihood, totalWeight))
-        guard let outcome = mle.run(startingPoints: allStarts, firstInverseHessian: warmInverseHessian) else {
+        guard let outcome = mle.run(startingPoints: starts, warmStart: warm) else {
             throw CLVError.likelihoodNotFinite(model: "Gamma-Gamma", startingPoints: starts.count)
         }
         let theta = outcome.result.x

@@ -37,6 +37,19 @@ struct LogParameterMLE {
         let hessian: [[Double]]
     }
 
+    /// Fits from `startingPoints`, first polishing on `warmStart` (the same model on a strided
+    /// subsample) when given: its converged estimate and inverse Hessian become the first start,
+    /// so the full-data fit needs only a few iterations. The result is the full-data MLE either way.
+    func run(startingPoints: [[Double]], warmStart: LogParameterMLE?) -> Outcome? {
+        var starts = startingPoints
+        var inverseHessian: [[Double]]?
+        if let warm = warmStart?.run(startingPoints: startingPoints, hessian: false), warm.result.converged {
+            starts.insert(warm.result.x, at: 0)
+            inverseHessian = warm.result.inverseHessian
+        }
+        return run(startingPoints: starts, firstInverseHessian: inverseHessian)
+    }
+
     /// Tries the starting points in order (see the type's doc); with `hessian` false the
     /// information matrix is skipped (warm-start runs).
     func run(startingPoints: [[Double]], firstInverseHessian: [[Double]]? = nil, hessian wantHessian: Bool = true) -> Outcome? {
