@@ -84,12 +84,14 @@ public struct ChurnReport: Codable, Sendable {
 /// standard deviation), then `odds_ratio_per_unit`.
 struct ChurnModelCSVWriter {
     let report: ChurnReport
+    /// How term names (feature names from the job file) are written (`CSVCellPolicy`).
+    var cellPolicy: CSVCellPolicy = .neutralizeFormulas
 
     func bytes() -> [UInt8] {
         var b = ByteBuffer()
         b.text("term,coefficient,std_error,z,p_value,ci_low,ci_high,odds_ratio,odds_ratio_per_unit\n")
         for t in report.terms {
-            b.field(t.term)
+            b.field(t.term, policy: cellPolicy)
             for v in [t.coefficient, t.standardError, t.z, t.pValue, t.ciLow, t.ciHigh, t.oddsRatio, t.oddsRatioPerUnit] {
                 b.comma(); if let v { b.double(v) }
             }
@@ -110,14 +112,18 @@ struct ChurnRiskCSVWriter {
     /// Per customer id, its index into `segmentFields`.
     private let segmentOf: [UInt16]
     var threads = 2
+    /// How customer ids and segment names are written (`CSVCellPolicy`).
+    let cellPolicy: CSVCellPolicy
 
-    init(rows: [ChurnRiskRow], customers: CustomerIndex, rfm: RFMResult, threads: Int = 2) {
+    init(rows: [ChurnRiskRow], customers: CustomerIndex, rfm: RFMResult, threads: Int = 2,
+         cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
         self.rows = rows
         self.customers = customers
         self.threads = threads
+        self.cellPolicy = cellPolicy
         let names = rfm.scorer.segments.names
         segmentFields = names.map { name in
-            var b = ByteBuffer(capacity: name.utf8.count + 2); b.field(name); return b.bytes
+            var b = ByteBuffer(capacity: name.utf8.count + 3); b.field(name, policy: cellPolicy); return b.bytes
         } + [[]]
         var segmentOf = [UInt16](repeating: UInt16(names.count), count: customers.count)
         for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = UInt16(rfm.segment[row]) }
@@ -165,7 +171,7 @@ struct ChurnRiskCSVWriter {
                 for (k, i) in range.enumerated() {
                     let r = rows[i]
                     b.int(r.rank); b.comma()
-                    b.field(UnsafeRawBufferPointer(rebasing: keys[keyStart..<keyEnds[k]])); b.comma()
+                    b.field(UnsafeRawBufferPointer(rebasing: keys[keyStart..<keyEnds[k]]), policy: cellPolicy); b.comma()
                     b.double(r.churnProbability); b.comma()
                     b.money(r.value); b.comma()
                     b.money(r.valueAtRisk); b.comma()

@@ -18,6 +18,9 @@ struct CustomersCSVWriter {
     /// `churn_probability` by customer id; nil when the churn model did not run.
     var churn: ChurnScores?
     var threads = 2
+    /// How customer ids and segment names are written; by default a cell that a spreadsheet would
+    /// run as a formula is neutralised (`CSVCellPolicy`).
+    var cellPolicy: CSVCellPolicy = .neutralizeFormulas
 
     static let satisfactionHeader = ["mean_satisfaction", "mean_recommend", "complaints", "loyalty_group"]
     static let clvHeader = ["p_alive", "expected_purchases", "expected_order_value", "predicted_clv", "value_quadrant"]
@@ -30,7 +33,7 @@ struct CustomersCSVWriter {
                    + (satisfaction == nil ? [] : Self.satisfactionHeader) + (churn == nil ? [] : ["churn_probability"])).joined(separator: ","))
         head.newline()
         let columns = Columns(self)
-        // A row's longest form: the key and segment name fully quoted, every number at its widest.
+        // A row's longest form: the key and segment name fully quoted (and neutralised), every number at its widest.
         let maxRowBytes = 2 * customers.longestKey + 2 * columns.names.map(\.count).max()! + 512
         try FileSink.writeRows(rfm.count, to: path, header: head.bytes, threads: threads, maxRowBytes: maxRowBytes) { range, cursor in
             for row in range { columns.format(row, into: &cursor) }
@@ -46,6 +49,7 @@ struct CustomersCSVWriter {
         let rfm: RFMResult
         let names: [[UInt8]]
         let wideScores: Bool
+        let cellPolicy: CSVCellPolicy
         /// Empty when the kernel did not run.
         let cluster: [Int32]
         let pAlive: [Double], expectedPurchases: [Double], expectedOrderValue: [Double], predictedCLV: [Double]
@@ -60,8 +64,9 @@ struct CustomersCSVWriter {
 
         init(_ w: CustomersCSVWriter) {
             customers = w.customers; activity = w.activity; rfm = w.rfm; wideScores = w.wideScores
+            cellPolicy = w.cellPolicy
             names = w.rfm.scorer.segments.names.map { name -> [UInt8] in
-                var b = ByteBuffer(); b.field(name); return b.bytes
+                var b = ByteBuffer(); b.field(name, policy: w.cellPolicy); return b.bytes
             }
             cluster = w.clusters?.labels ?? []
             let p = w.clv?.predictions
@@ -86,7 +91,7 @@ struct CustomersCSVWriter {
         @inline(__always)
         func format(_ row: Int, into b: inout RowCursor) {
             let c = rfm.customers[row], k = Int(c)
-            customers.withKey(c) { b.field($0) }
+            customers.withKey(c) { b.field($0, policy: cellPolicy) }
             b.comma(); days.write(activity.firstDay[k], to: &b)
             b.comma(); days.write(activity.lastDay[k], to: &b)
             b.comma(); b.int(rfm.recencyDays[row])

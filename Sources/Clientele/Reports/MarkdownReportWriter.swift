@@ -1,4 +1,5 @@
-/// `report.md`: the key numbers as tables, readable in a terminal.
+/// `report.md`: the key numbers as tables, readable in a terminal. Every string from data or the job
+/// file goes through `escaped(_:)` (`MarkdownEscaping`); numbers and dates are formatted here.
 struct MarkdownReportWriter {
     let report: RunReport
 
@@ -10,16 +11,16 @@ struct MarkdownReportWriter {
 
         md += "## Inputs\n\n| file | rows read | used | rejected | rejected by reason |\n|---|---:|---:|---:|---|\n"
         for f in report.inputs {
-            let reasons = f.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-            md += "| \(f.role) `\(f.path)` | \(f.rowsRead) | \(f.rowsUsed) | \(f.rowsRejected) | \(reasons.isEmpty ? "—" : reasons) |\n"
+            let reasons = f.rejectedByReason.sorted { $0.key < $1.key }.map { "\(escaped($0.key)): \($0.value)" }.joined(separator: ", ")
+            md += "| \(escaped(f.role)) \(escaped(f.path)) | \(f.rowsRead) | \(f.rowsUsed) | \(f.rowsRejected) | \(reasons.isEmpty ? "—" : reasons) |\n"
         }
         for f in report.inputs {
             if let after = f.rowsAfterAsOf, after > 0 {
-                md += "\n\(after) \(f.role) rows are dated on or after as-of \(s.asOf); they are counted as used and left out of the analysis.\n"
+                md += "\n\(after) \(escaped(f.role)) rows are dated on or after as-of \(s.asOf); they are counted as used and left out of the analysis.\n"
             }
             if let unmatched = f.rowsUnmatchedCustomer, unmatched > 0 {
-                let examples = (f.unmatchedCustomerExamples ?? []).joined(separator: ", ")
-                md += "\n\(unmatched) \(f.role) rows (\(f.unmatchedCustomers ?? 0) customer ids, e.g. \(examples)) name customers with no transaction; they are counted as used and kept out of the analysis.\n"
+                let examples = (f.unmatchedCustomerExamples ?? []).map(escaped).joined(separator: ", ")
+                md += "\n\(unmatched) \(escaped(f.role)) rows (\(f.unmatchedCustomers ?? 0) customer ids, e.g. \(examples)) name customers with no transaction; they are counted as used and kept out of the analysis.\n"
             }
         }
         let c = report.customers
@@ -31,7 +32,7 @@ struct MarkdownReportWriter {
         md += "\n## RFM segments\n\n| segment | customers | share | revenue | revenue share | mean recency (days) | mean frequency | mean monetary |\n"
         md += "|---|---:|---:|---:|---:|---:|---:|---:|\n"
         for g in report.rfm.segments {
-            md += "| \(g.segment) | \(g.customers) | \(pct(g.share)) | \(money(g.revenue)) | \(g.revenueShare.map(pct) ?? "—") | "
+            md += "| \(escaped(g.segment)) | \(g.customers) | \(pct(g.share)) | \(money(g.revenue)) | \(g.revenueShare.map(pct) ?? "—") | "
             md += "\(g.meanRecencyDays.map { format($0, digits: 1) } ?? "—") | \(g.meanFrequency.map { format($0, digits: 2) } ?? "—") | "
             md += "\(g.meanMonetary.map(money) ?? "—") |\n"
         }
@@ -41,19 +42,19 @@ struct MarkdownReportWriter {
         if let churn = report.churn { md += churnSection(churn) }
         if !report.skipped.isEmpty {
             md += "\n## Not run\n\n"
-            for k in report.skipped { md += "- **\(k.section)**: \(k.reason)\n" }
+            for k in report.skipped { md += "- **\(escaped(k.section))**: \(escaped(k.reason))\n" }
         }
         md += "\n## Timings\n\n| stage | seconds |\n|---|---:|\n"
-        for (stage, seconds) in report.timings.sorted(by: { $0.key < $1.key }) { md += "| \(stage) | \(format(seconds, digits: 3)) |\n" }
+        for (stage, seconds) in report.timings.sorted(by: { $0.key < $1.key }) { md += "| \(escaped(stage)) | \(format(seconds, digits: 3)) |\n" }
         md += "\n_clientele \(report.tool.version), started \(report.startedAt)_\n"
         return md
     }
 
     private func clusterSection(_ c: ClusterReport) -> String {
         var md = "\n## Clusters (k-means, k = \(c.k))\n\n"
-        md += "Features: \(c.features.joined(separator: ", ")), standardised; \(c.restarts) restarts, "
+        md += "Features: \(c.features.map(escaped).joined(separator: ", ")), standardised; \(c.restarts) restarts, "
         md += "inertia \(c.inertia.map { format($0, digits: 1) } ?? "—"), \(c.iterations) iterations\(c.converged ? "" : " (**not converged**)").\n\n"
-        md += "| cluster | customers | share | " + c.profileNames.map { "mean \($0)" }.joined(separator: " | ") + " |\n"
+        md += "| cluster | customers | share | " + c.profileNames.map { "mean \(escaped($0))" }.joined(separator: " | ") + " |\n"
         md += "|---:|---:|---:|" + String(repeating: "---:|", count: c.profileNames.count) + "\n"
         for p in c.profiles {
             md += "| \(p.cluster) | \(p.customers) | \(pct(p.share)) | " + p.means.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: " | ") + " |\n"
@@ -72,26 +73,26 @@ struct MarkdownReportWriter {
         md += "**NPS \(nps(s.nps))** (\(s.nps.promoters) promoters ≥ \(format(t.promoterAtLeast, digits: 0)), \(s.nps.passives) passives, "
         md += "\(s.nps.detractors) detractors ≤ \(format(t.detractorAtMost, digits: 0))).\n\n"
         md += "### Satisfaction–loyalty matrix (Jones & Sasser 1995)\n\n"
-        md += "Satisfied: mean CSAT ≥ \(format(t.satisfiedAtLeast, digits: 2)); loyal: \(t.loyaltyMeasure) ≥ \(format(t.loyalAtLeast, digits: 2)); "
+        md += "Satisfied: mean CSAT ≥ \(format(t.satisfiedAtLeast, digits: 2)); loyal: \(escaped(t.loyaltyMeasure)) ≥ \(format(t.loyalAtLeast, digits: 2)); "
         md += "\(s.classified) customers classified.\n\n"
-        md += "| group | customers | share | mean CSAT | mean \(t.loyaltyMeasure) | NPS |\n|---|---:|---:|---:|---:|---:|\n"
+        md += "| group | customers | share | mean CSAT | mean \(escaped(t.loyaltyMeasure)) | NPS |\n|---|---:|---:|---:|---:|---:|\n"
         for q in s.quadrants {
-            md += "| \(q.title) | \(q.customers) | \(q.share.map(pct) ?? "—") | \(n(q.meanSatisfaction, 2)) | \(n(q.meanLoyalty, 2)) | \(nps(q.nps)) |\n"
+            md += "| \(escaped(q.title)) | \(q.customers) | \(q.share.map(pct) ?? "—") | \(n(q.meanSatisfaction, 2)) | \(n(q.meanLoyalty, 2)) | \(nps(q.nps)) |\n"
         }
         md += "\n### Correlations (all respondents; pairwise-complete n)\n\n"
         if s.loyaltyMeasures.contains(SatisfactionLoyaltyAnalysis.retainedName) {
-            md += "\(SatisfactionLoyaltyAnalysis.retainedName) is paired with satisfaction measured up to the calibration end. "
+            md += "\(escaped(SatisfactionLoyaltyAnalysis.retainedName)) is paired with satisfaction measured up to the calibration end. "
         }
         md += "Pearson's interval: Fisher z, \(format(s.confidenceLevel * 100, digits: 0))%. Per segment: correlations.csv.\n\n"
         md += "| satisfaction | loyalty | n | Pearson r [interval] | p | Spearman ρ | p | Kendall τ-b | p |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
         for c in s.correlations where c.group == "all" {
             let interval = c.pearsonCILow.map { "[\(n($0)), \(n(c.pearsonCIHigh))]" } ?? ""
-            md += "| \(c.x) | \(c.y) | \(c.n) | \(c.pearsonR.map { n($0) + " " + interval } ?? "—") | \(p(c.pearsonP)) | "
+            md += "| \(escaped(c.x)) | \(escaped(c.y)) | \(c.n) | \(c.pearsonR.map { n($0) + " " + interval } ?? "—") | \(p(c.pearsonP)) | "
             md += "\(n(c.spearmanRho)) | \(p(c.spearmanP)) | \(n(c.kendallTauB)) | \(p(c.kendallP)) |\n"
         }
         md += "\n### NPS by segment\n\n| segment | customers | respondents | promoters | passives | detractors | NPS |\n|---|---:|---:|---:|---:|---:|---:|\n"
         for g in s.npsBySegment where g.customers > 0 {
-            md += "| \(g.segment) | \(g.customers) | \(g.nps.respondents) | \(g.nps.promoters) | \(g.nps.passives) | \(g.nps.detractors) | \(nps(g.nps)) |\n"
+            md += "| \(escaped(g.segment)) | \(g.customers) | \(g.nps.respondents) | \(g.nps.promoters) | \(g.nps.passives) | \(g.nps.detractors) | \(nps(g.nps)) |\n"
         }
         return md
     }
@@ -99,39 +100,39 @@ struct MarkdownReportWriter {
     private func churnSection(_ c: ChurnReport) -> String {
         func n(_ x: Double?, _ digits: Int = 3) -> String { x.map { format($0, digits: digits) } ?? "—" }
         var md = "\n## Churn early warning (logistic regression)\n\n"
-        md += "Label: bought by \(c.calibrationEnd), nothing after; \(c.labelledCustomers) customers (churn rate \(c.churnRate.map(pct) ?? "—")), "
+        md += "Label: bought by \(escaped(c.calibrationEnd)), nothing after; \(c.labelledCustomers) customers (churn rate \(c.churnRate.map(pct) ?? "—")), "
         md += "\(c.trainingRows) for training, \(c.testRows) held out. \(c.iterations) Newton iterations\(c.converged ? "" : " (**not converged**)"); "
         md += "McFadden pseudo-R² \(n(c.pseudoRSquared)), AIC \(n(c.aic, 1)).\n\n"
         md += "| term | coefficient (per SD) | std. error | p-value | odds ratio per SD | per unit |\n|---|---:|---:|---:|---:|---:|\n"
         for t in c.terms {
-            md += "| \(t.term) | \(n(t.coefficient, 4)) | \(n(t.standardError, 4)) | \(t.pValue.map { $0 < 1e-4 ? "< 0.0001" : format($0, digits: 4) } ?? "—") | \(n(t.oddsRatio)) | \(n(t.oddsRatioPerUnit, 4)) |\n"
+            md += "| \(escaped(t.term)) | \(n(t.coefficient, 4)) | \(n(t.standardError, 4)) | \(t.pValue.map { $0 < 1e-4 ? "< 0.0001" : format($0, digits: 4) } ?? "—") | \(n(t.oddsRatio)) | \(n(t.oddsRatioPerUnit, 4)) |\n"
         }
         md += "\n| on the held-out customers | ROC AUC | log loss | Brier | precision / recall at 0.5 |\n|---|---:|---:|---:|---|\n"
         for (name, e) in [("model", c.model)] + (c.recencyBaseline.map { [("recency only", $0)] } ?? []) {
-            md += "| \(name) | \(n(e.auc)) | \(n(e.logLoss)) | \(n(e.brierScore)) | \(n(e.atHalf.precision)) / \(n(e.atHalf.recall)) |\n"
+            md += "| \(escaped(name)) | \(n(e.auc)) | \(n(e.logLoss)) | \(n(e.brierScore)) | \(n(e.atHalf.precision)) / \(n(e.atHalf.recall)) |\n"
         }
         md += "\n| decile (highest risk first) | customers | churners | mean predicted | observed | lift | cumulative gain |\n|---:|---:|---:|---:|---:|---:|---:|\n"
         for d in c.model.deciles {
             md += "| \(d.decile) | \(d.customers) | \(d.churners) | \(n(d.meanPredicted)) | \(n(d.observedRate)) | \(n(d.lift, 2)) | \(d.cumulativeGain.map(pct) ?? "—") |\n"
         }
-        for w in c.warnings { md += "\n> warning: \(w)\n" }
+        for w in c.warnings { md += "\n> warning: \(escaped(w))\n" }
         return md
     }
 
     private func clvSection(_ clv: CLVReport) -> String {
         var md = "\n## Predicted value (BG/NBD + Gamma-Gamma)\n\n"
-        md += "Fitted on orders up to \(clv.calibrationEnd) (\(clv.calibrationCustomers) customers); predictions for "
-        md += "\(clv.predictedCustomers) customers as of \(clv.asOf): \(clv.horizonMonths) months, "
+        md += "Fitted on orders up to \(escaped(clv.calibrationEnd)) (\(clv.calibrationCustomers) customers); predictions for "
+        md += "\(clv.predictedCustomers) customers as of \(escaped(clv.asOf)): \(clv.horizonMonths) months, "
         md += "\(format(clv.monthlyDiscountRate * 100, digits: 2))% monthly discount, margin \(clv.margin).\n\n"
         md += "| model | parameter | estimate | standard error |\n|---|---|---:|---:|\n"
         for model in [clv.bgnbd] + (clv.gammaGamma.map { [$0] } ?? []) {
             for e in model.estimates {
-                md += "| \(model.model) | \(e.name) | \(e.value.map { format($0, digits: 4) } ?? "—") | \(e.standardError.map { format($0, digits: 4) } ?? "—") |\n"
+                md += "| \(escaped(model.model)) | \(escaped(e.name)) | \(e.value.map { format($0, digits: 4) } ?? "—") | \(e.standardError.map { format($0, digits: 4) } ?? "—") |\n"
             }
         }
         for model in [clv.bgnbd] + (clv.gammaGamma.map { [$0] } ?? []) {
-            md += "\n\(model.model): log-likelihood \(model.logLikelihood.map { format($0, digits: 2) } ?? "—"), \(model.iterations) iterations, "
-            md += model.converged ? "converged.\n" : "**did not converge** (\(model.stopReason)).\n"
+            md += "\n\(escaped(model.model)): log-likelihood \(model.logLikelihood.map { format($0, digits: 2) } ?? "—"), \(model.iterations) iterations, "
+            md += model.converged ? "converged.\n" : "**did not converge** (\(escaped(model.stopReason))).\n"
         }
         if let r = clv.frequencySpendCorrelation {
             md += "\nCorrelation of repeat frequency and mean spend: \(format(r, digits: 3)) (Gamma-Gamma assumes none).\n"
@@ -150,11 +151,14 @@ struct MarkdownReportWriter {
         md += "\n### Value matrix (current × future value, split at \(m.currentThreshold.map(money) ?? "—") and \(m.futureThreshold.map(money) ?? "—"))\n\n"
         md += "| quadrant | customers | historical CLV | predicted CLV | revenue |\n|---|---:|---:|---:|---:|\n"
         for q in m.quadrants {
-            md += "| \(q.title) | \(q.customers) | \(q.currentValue.map(money) ?? "—") | \(q.futureValue.map(money) ?? "—") | \(q.revenue.map(money) ?? "—") |\n"
+            md += "| \(escaped(q.title)) | \(q.customers) | \(q.currentValue.map(money) ?? "—") | \(q.futureValue.map(money) ?? "—") | \(q.revenue.map(money) ?? "—") |\n"
         }
         md += "\nTotal predicted CLV: \(clv.totalPredictedCLV.map(money) ?? "—").\n"
         return md
     }
+
+    /// Text from data or the job file, escaped for Markdown.
+    private func escaped(_ s: String) -> String { MarkdownEscaping.text(s) }
 
     private func pct(_ x: Double) -> String { format(x * 100, digits: 1) + "%" }
     private func money(_ x: Double) -> String { format(x, digits: 2) }

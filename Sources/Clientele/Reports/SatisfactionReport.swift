@@ -90,13 +90,16 @@ struct CorrelationsCSVWriter {
     static let header = ["group", "x", "y", "n", "pearson_r", "pearson_p", "pearson_ci_low", "pearson_ci_high",
                          "spearman_rho", "spearman_p", "kendall_tau_b", "kendall_p"]
     let report: SatisfactionReport
+    /// How group (segment) and measure names are written (`CSVCellPolicy`).
+    var cellPolicy: CSVCellPolicy = .neutralizeFormulas
 
     func bytes() -> [UInt8] {
         var b = ByteBuffer()
         b.text(Self.header.joined(separator: ","))
         b.newline()
         for p in report.correlations {
-            b.field(p.group); b.comma(); b.field(p.x); b.comma(); b.field(p.y); b.comma(); b.int(p.n)
+            b.field(p.group, policy: cellPolicy); b.comma(); b.field(p.x, policy: cellPolicy); b.comma()
+            b.field(p.y, policy: cellPolicy); b.comma(); b.int(p.n)
             for v in [p.pearsonR, p.pearsonP, p.pearsonCILow, p.pearsonCIHigh, p.spearmanRho, p.spearmanP, p.kendallTauB, p.kendallP] {
                 b.comma()
                 if let v { b.double(v) }

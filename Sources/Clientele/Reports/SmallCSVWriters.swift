@@ -1,12 +1,14 @@
 /// `segments.csv`: one row per segment of the map, in report order.
 struct SegmentsCSVWriter {
     let segments: [RunReport.Segment]
+    /// How segment names are written (`CSVCellPolicy`).
+    var cellPolicy: CSVCellPolicy = .neutralizeFormulas
 
     func bytes() -> [UInt8] {
         var b = ByteBuffer()
         b.text("segment,customers,share,revenue,revenue_share,mean_recency_days,mean_frequency,mean_monetary\n")
         for s in segments {
-            b.field(s.segment); b.comma()
+            b.field(s.segment, policy: cellPolicy); b.comma()
             b.int(s.customers); b.comma()
             b.double(s.share); b.comma()
             b.cents(Int64((s.revenue * 100).rounded())); b.comma()
@@ -23,16 +25,19 @@ struct SegmentsCSVWriter {
 /// `rejects.csv`: `file, line, column, reason, raw_line`, in file then line order.
 struct RejectsCSVWriter {
     let rejects: [RejectedRow]
+    /// How the file, reason and raw line are written (`CSVCellPolicy`): the raw line is the
+    /// input's own text, the likeliest cell to start with `=`.
+    var cellPolicy: CSVCellPolicy = .neutralizeFormulas
 
     func bytes() -> [UInt8] {
         var b = ByteBuffer()
         b.text("file,line,column,reason,raw_line\n")
         for r in rejects {
-            b.field(r.file); b.comma()
+            b.field(r.file, policy: cellPolicy); b.comma()
             b.int(r.line); b.comma()
             if let c = r.column { b.int(c) }; b.comma()
-            b.field("\(r.reason.rawValue): \(r.columnName.map { "\($0): " } ?? "")\(r.message)"); b.comma()
-            b.field(r.rawLine)
+            b.field("\(r.reason.rawValue): \(r.columnName.map { "\($0): " } ?? "")\(r.message)", policy: cellPolicy); b.comma()
+            b.field(r.rawLine, policy: cellPolicy)
             b.newline()
         }
         return b.bytes

@@ -13,10 +13,14 @@ public struct SegmentMigrationWriter: Sendable {
     public let migration: SegmentMigration
     /// The database path, named in the text heading and the JSON.
     public let database: String
+    /// How the CSV tables write customer ids and segment names: by default a cell that a
+    /// spreadsheet would run as a formula is neutralised (`CSVCellPolicy`).
+    public let cellPolicy: CSVCellPolicy
 
-    public init(migration: SegmentMigration, database: String) {
+    public init(migration: SegmentMigration, database: String, cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
         self.migration = migration
         self.database = database
+        self.cellPolicy = cellPolicy
     }
 
     public static let moversHeader = ["customer_id", "previous_segment", "current_segment", "previous_monetary", "monetary",
@@ -90,11 +94,11 @@ public struct SegmentMigrationWriter: Sendable {
         b.text("previous_segment,current_segment,customers\n")
         for (i, from) in m.segments.enumerated() {
             for (j, to) in m.segments.enumerated() {
-                b.field(from); b.comma(); b.field(to); b.comma(); b.int(m.counts[i][j]); b.newline()
+                b.field(from, policy: cellPolicy); b.comma(); b.field(to, policy: cellPolicy); b.comma(); b.int(m.counts[i][j]); b.newline()
             }
         }
-        for (j, to) in m.segments.enumerated() { b.comma(); b.field(to); b.comma(); b.int(m.newCustomers[j]); b.newline() }
-        for (i, from) in m.segments.enumerated() { b.field(from); b.comma(); b.comma(); b.int(m.goneCustomers[i]); b.newline() }
+        for (j, to) in m.segments.enumerated() { b.comma(); b.field(to, policy: cellPolicy); b.comma(); b.int(m.newCustomers[j]); b.newline() }
+        for (i, from) in m.segments.enumerated() { b.field(from, policy: cellPolicy); b.comma(); b.comma(); b.int(m.goneCustomers[i]); b.newline() }
         return b.bytes
     }
 
@@ -103,9 +107,9 @@ public struct SegmentMigrationWriter: Sendable {
         var b = ByteBuffer()
         b.text(Self.moversHeader.joined(separator: ",")); b.newline()
         for v in migration.valuableToAtRisk {
-            b.field(v.customerID); b.comma()
-            b.field(v.previousSegment); b.comma()
-            b.field(v.currentSegment); b.comma()
+            b.field(v.customerID, policy: cellPolicy); b.comma()
+            b.field(v.previousSegment, policy: cellPolicy); b.comma()
+            b.field(v.currentSegment, policy: cellPolicy); b.comma()
             b.cents(Int64((v.previousMonetary * 100).rounded())); b.comma()
             b.cents(Int64((v.monetary * 100).rounded())); b.comma()
             b.int(v.recencyDays); b.comma()
