@@ -11,7 +11,9 @@
 #endif
 
 int clientele_exchange_paths(const char *from, const char *to) {
-#ifdef SYS_renameat2
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 28))
+    return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE);
+#elif defined(SYS_renameat2)
     return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE);
 #else
     errno = ENOSYS;

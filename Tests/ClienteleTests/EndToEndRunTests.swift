@@ -71,7 +71,7 @@ struct EndToEndRunTests {
             _ = try Run(configuration: config).execute()
             let report = scratch.join("report")
             #expect(try entries(scratch.path) == ["report"], "nothing but the report folder beside it")
-            #expect(try entries(report) == files)
+            #expect(try entries(report) == [ReportMarker.fileName] + files)
             #expect(try Self.firstLine(report + "/customers.csv")
                     == Self.customersHeader + Self.clvColumns + (withInteractions ? ",mean_satisfaction,mean_recommend,complaints,loyalty_group" : ""))
             #expect(try Self.firstLine(report + "/segments.csv") == Self.segmentsHeader)
@@ -122,7 +122,7 @@ struct EndToEndRunTests {
             config.ingest.onBadRow = .fail
             _ = try Run(configuration: config).execute()
             #expect(try entries(scratch.path) == ["report"])
-            #expect(try entries(scratch.join("report")) == ["customers.csv", "report.html", "report.json", "report.md", "segments.csv"],
+            #expect(try entries(scratch.join("report")) == [ReportMarker.fileName, "customers.csv", "report.html", "report.json", "report.md", "segments.csv"],
                     "the old rejects.csv went with the old report")
             #expect(try bytes(scratch.join("report/customers.csv")) == bytes(Package.fixture("rfm/expected_split.csv")))
         }

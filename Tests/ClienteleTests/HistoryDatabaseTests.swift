@@ -52,19 +52,6 @@ struct HistoryDatabaseTests {
         }
     }
 
-    @Test("a version-0 database with other tables gains the history tables and keeps its own")
-    func versionZeroWithOtherTables() throws {
-        try withHistoryFolder { folder in
-            let path = folder.join("other.db")
-            try historyExecute(path, "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('keep me')")
-            let db = try HistoryDatabase(path: path)
-            #expect(try db.schemaVersion() == 1)
-            #expect(try historyDump(path).contains("notes: keep me"))
-            try db.record(historyRun(asOf: "2024-01-01", historyRows(3)))
-            #expect(try db.runs().count == 1)
-        }
-    }
-
     @Test("a database from a newer clientele is refused, for writing and for reading")
     func newerSchemaIsRefused() throws {
         try withHistoryFolder { folder in

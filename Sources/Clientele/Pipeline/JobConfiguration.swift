@@ -22,6 +22,8 @@ public struct JobConfiguration: Sendable {
     public var seed: UInt64 = 42
     /// SQLite run history to append this run to (`--history DB`), or nil.
     public var history: String?
+    /// The job file this configuration was read from, if any: the report folder never holds it.
+    public var jobFile: String?
     /// Threads; default every core.
     public var threads: Int = defaultThreadCount()
     public var quiet = false

@@ -56,6 +56,7 @@ public struct JobFile: Sendable {
         } catch { throw .jobFile(path: path, line: nil, column: nil, reason: "\(error)") }
 
         var config = base
+        config.jobFile = path
         let reader = Reader(path: path, folder: folder(of: path))
         try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv", "clusters", "churn", "satisfaction"], in: "")
         if let t = try reader.table(table, "transactions") {

@@ -19,10 +19,27 @@ public struct Run: Sendable {
         public var folder: String
     }
 
-    /// Runs the job, logging each stage.
+    /// Runs the job, logging each stage. Before reading anything it checks that the report folder
+    /// may be replaced (`OutputFolder`) and opens the history, so a wrong `--out` or `--history`
+    /// fails at once; on any failure the staged report is removed and nothing else is touched.
     public func execute() throws -> Outcome {
         let config = configuration
         try config.validate()
+        let protected = [("transactions export", config.transactions?.path), ("interactions export", config.interactions?.path),
+                         ("job file", config.jobFile), ("history database", config.history)]
+            .compactMap { role, path in path.map { OutputFolder.ProtectedPath(role: role, path: $0) } }
+        let folder = try OutputFolder(config.out, protecting: protected)
+        do {
+            let history = try config.history.map { path throws(HistoryError) in try HistoryDatabase(path: path) }
+            return try execute(into: folder, history: history, rejectsFile: RejectsFile(out: config.out))
+        } catch {
+            folder.abandon()
+            throw error
+        }
+    }
+
+    private func execute(into folder: OutputFolder, history: HistoryDatabase?, rejectsFile: RejectsFile) throws -> Outcome {
+        let config = configuration
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = ISO8601DateFormatter().string(from: Date())
@@ -54,12 +71,12 @@ public struct Run: Sendable {
             }
         }
         let rejects = transactions.rejects + (interactions?.rejects ?? [])
-        let rejectsPath = config.out.hasSuffix("/") ? String(config.out.dropLast()) + ".rejects.csv" : config.out + ".rejects.csv"
+        let rejectsPath = rejectsFile.path
         for accounting in [transactions.accounting] + (interactions.map { [$0.accounting] } ?? []) {
             do {
                 try RejectVerdict(accounting: accounting).enforce(ingest, rejectsFile: rejectsPath)
             } catch {
-                try? FileSink.write(RejectsCSVWriter(rejects: rejects).bytes(), to: rejectsPath)
+                try? rejectsFile.write(RejectsCSVWriter(rejects: rejects).bytes())
                 throw error
             }
         }
@@ -68,7 +85,7 @@ public struct Run: Sendable {
             if let asOf = config.asOf, transactions.accounting.rowsAfterAsOf > 0 {
                 throw IngestError.nothingBeforeAsOf(path: transactions.accounting.path, asOf: asOf)
             }
-            try? FileSink.write(RejectsCSVWriter(rejects: rejects).bytes(), to: rejectsPath)
+            try? rejectsFile.write(RejectsCSVWriter(rejects: rejects).bytes())
             throw IngestError.noUsableRows(path: transactions.accounting.path, rejected: transactions.accounting.rowsRejected, rejectsFile: rejectsPath)
         }
 
@@ -221,7 +238,6 @@ public struct Run: Sendable {
                 + (satisfaction == nil ? [] : ["correlations.csv"])
                 + (config.ingest.onBadRow == .skip ? ["rejects.csv"] : []))
 
-        let folder = try OutputFolder(config.out)
         do {
             try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, clusters: clusterFit, clv: clvFit,
                                    satisfaction: satisfaction, churn: churnFit?.scores, threads: config.threads)
@@ -264,21 +280,21 @@ public struct Run: Sendable {
             try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
             // Files cannot time their own writing: the outcome's "reports" covers every file above.
             lap("reports", since: t)
-            if let path = config.history {
-                // The report swap runs inside the history transaction, just before COMMIT: a failed
-                // swap rolls the history back, so both land or neither does.
-                logger.info("recording the run", metadata: ["history": "\(path)"])
+            if let history {
+                // The run is committed as pending, the folder swapped in, then the run completed:
+                // report and history land together or not at all (HistoryDatabase.record).
+                logger.info("recording the run", metadata: ["history": "\(history.path)"])
                 var run = try HistoryRun(report: report, rfm: rfm, customers: transactions.customers)
                 if let clv = clvFit {  // rows are the scored customers, in rfm order
                     run.customers.predictedCLV = rfm.customers.map { clv.predictions.predictedCLV[Int($0)] }
                 }
                 if let clusters = clusterFit { run.customers.cluster = clusters.labels.map { $0 + 1 } }
                 if let churn = churnFit { run.customers.churnProbability = rfm.customers.map { churn.scores.probability(of: $0) ?? .nan } }
-                _ = try HistoryDatabase(path: path).record(run, beforeCommit: { try folder.commit() })
+                try history.record(run, landing: .init(token: folder.token, folder: folder.finalPath, land: { try folder.commit() }))
             } else {
                 try folder.commit()
             }
-            try? FileManager.default.removeItem(atPath: rejectsPath)  // a stale one from an earlier failed run
+            rejectsFile.removeStale()  // one from an earlier failed run
             lap("total", since: started)
             report.timings = timings
         } catch {

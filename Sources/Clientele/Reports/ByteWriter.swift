@@ -146,9 +146,11 @@ struct FileSink {
     let path: String
     private let fd: Int32
 
+    /// Creates `path`, which must not exist yet: report files go into a fresh staging folder, so
+    /// `O_EXCL | O_NOFOLLOW` guarantees that no symbolic link planted there is followed.
     init(path: String) throws(ReportError) {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         if fd < 0 { throw .cannotCreate(path: path, reason: String(cString: strerror(errno))) }
     }
 

@@ -1,45 +1,75 @@
 import CSupport
 import Foundation
 
-/// A report folder written whole or not at all.
+/// A report folder written whole or not at all, that replaces only a Clientele report.
 ///
-/// Files are written into a hidden staging sibling (same file system, so the final step is a
-/// rename); `commit()` swaps it into place atomically with `renameat2(RENAME_EXCHANGE)` and then
-/// removes the previous report. A failed run calls `abandon()` (or dies): the previous good report
-/// is untouched, and the only leftover is a hidden `.NAME.staging-PID` folder, never a half report.
+/// Files are written into a hidden staging sibling `.NAME.staging-PID` (same file system, so the
+/// final step is a rename) that carries the `ReportMarker` with this run's token; `commit()` swaps
+/// it into place atomically with `renameat2(RENAME_EXCHANGE)` and then removes the previous report.
+/// A failed run calls `abandon()` (or dies: the next run removes staging folders of processes that
+/// no longer exist). The folder named by `--out` is replaced only when it is a Clientele report or
+/// empty, and never when it holds an input, the job file or the history database.
 struct OutputFolder {
     let finalPath: String
     let stagingPath: String
+    /// This run's token, in the staged marker.
+    let token: String
 
-    /// Creates the staging folder beside `finalPath`.
-    init(_ finalPath: String) throws(ReportError) {
-        var final = finalPath
+    /// A file the report folder must never contain: `role` names it in messages.
+    struct ProtectedPath: Sendable {
+        var role: String
+        var path: String
+    }
+
+    /// Checks that `finalPath` may be replaced, removes stale staging folders of dead runs beside
+    /// it, and creates this run's staging folder with its marker.
+    init(_ finalPath: String, protecting protected: [ProtectedPath] = [], token: String = ReportMarker.newToken()) throws(ReportError) {
+        var final = finalPath.isEmpty ? "." : finalPath
         while final.count > 1 && final.hasSuffix("/") { final.removeLast() }
+        self.token = token
+        let resolved = Self.resolve(final)
+        // Report to the resolved name: "." or ".." cannot be renamed.
+        if final.split(separator: "/").last.map({ $0 == "." || $0 == ".." }) ?? true { final = resolved }
         self.finalPath = final
         let parent = folder(of: final)
         let name = final.split(separator: "/").last.map(String.init) ?? final
         stagingPath = (parent.isEmpty ? "" : parent + "/") + ".\(name).staging-\(getpid())"
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: final, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw .cannotCreate(path: final, reason: "exists and is not a folder")
+
+        let inside = resolved == "/" ? "/" : resolved + "/"
+        for p in protected where !p.path.isEmpty {
+            let target = Self.resolve(p.path)
+            if target == resolved || target.hasPrefix(inside) {
+                throw .holdsProtectedFile(path: final, role: p.role, file: p.path)
+            }
         }
+        try Self.checkReplaceable(final)
+        Self.removeStaleStaging(parent: parent, name: name)
+        let fm = FileManager.default
         try? fm.removeItem(atPath: stagingPath)
         do {
             if !parent.isEmpty { try fm.createDirectory(atPath: parent, withIntermediateDirectories: true) }
-            try fm.createDirectory(atPath: stagingPath, withIntermediateDirectories: false)
+            if mkdir(stagingPath, 0o755) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
             throw .cannotCreate(path: final, reason: Self.reason(error))
+        }
+        do {
+            try FileSink.write(ReportMarker.contents(token: token), to: path(ReportMarker.fileName))
+        } catch {
+            abandon()
+            throw error
         }
     }
 
     /// Path of `file` inside the staging folder.
     func path(_ file: String) -> String { stagingPath + "/" + file }
 
-    /// Puts the staged report in place of the previous one.
+    /// Puts the staged report in place of the previous one (checked again: something may have
+    /// been put in the folder while the run computed).
     func commit() throws(ReportError) {
+        try Self.checkReplaceable(finalPath)
         let fm = FileManager.default
-        if !fm.fileExists(atPath: finalPath) {
+        var status = stat()
+        if lstat(finalPath, &status) != 0 {
             if rename(stagingPath, finalPath) != 0 { throw .cannotCreate(path: finalPath, reason: String(cString: strerror(errno))) }
             return
         }
@@ -61,7 +91,65 @@ struct OutputFolder {
     /// Removes the staging folder after a failure.
     func abandon() { try? FileManager.default.removeItem(atPath: stagingPath) }
 
+    /// Throws unless `path` is missing, an empty folder, or a Clientele report.
+    static func checkReplaceable(_ path: String) throws(ReportError) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        if (status.st_mode & S_IFMT) == S_IFLNK {
+            throw .cannotCreate(path: path, reason: "it is a symbolic link; give the real folder as --out")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFDIR else { throw .cannotCreate(path: path, reason: "exists and is not a folder") }
+        let ownership: ReportMarker.Ownership
+        do { ownership = try ReportMarker.ownership(of: path) } catch { throw .cannotCreate(path: path, reason: reason(error)) }
+        if case .foreign(let entries, let examples) = ownership {
+            throw .notAReport(path: path, entries: entries, examples: examples)
+        }
+    }
+
+    /// Removes `.NAME.staging-PID` folders (and `.previous` ones) left beside the report by runs
+    /// that were killed: only when that process no longer exists and the folder is a report.
+    static func removeStaleStaging(parent: String, name: String) {
+        let fm = FileManager.default
+        let prefix = ".\(name).staging-"
+        guard let siblings = try? fm.contentsOfDirectory(atPath: parent.isEmpty ? "." : parent) else { return }
+        for entry in siblings where entry.hasPrefix(prefix) {
+            var rest = entry.dropFirst(prefix.count)
+            if rest.hasSuffix(".previous") { rest = rest.dropLast(".previous".count) }
+            guard let pid = Int32(rest), pid > 0, pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = (parent.isEmpty ? "" : parent + "/") + entry
+            var status = stat()
+            guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { continue }
+            if case .foreign = (try? ReportMarker.ownership(of: path)) ?? .foreign(entries: 0, examples: []) { continue }
+            try? fm.removeItem(atPath: path)
+        }
+    }
+
+    /// `path` made absolute, with symbolic links resolved as far as the path exists; the rest is
+    /// appended lexically (`.` and `..` collapsed).
+    static func resolve(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/") {
+            if part == "." || part.isEmpty { continue }
+            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(part)
+        }
+        var tail: [Substring] = []
+        while true {
+            let head = "/" + parts.joined(separator: "/")
+            if let real = realpath(head, nil) {
+                defer { free(real) }
+                var base = String(cString: real)
+                for part in tail.reversed() { base += (base.hasSuffix("/") ? "" : "/") + part }
+                return base
+            }
+            guard let last = parts.popLast() else { return "/" + tail.reversed().joined(separator: "/") }
+            tail.append(last)
+        }
+    }
+
     static func reason(_ error: Error) -> String {
+        if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))
@@ -74,10 +162,14 @@ struct OutputFolder {
 public enum ReportError: ClienteleError, Equatable {
     case cannotCreate(path: String, reason: String)
     case writeFailed(path: String, reason: String)
+    /// `--out` names a folder that is not a Clientele report: replacing it would delete its files.
+    case notAReport(path: String, entries: Int, examples: [String])
+    /// `--out` names a folder that holds (or is) an input, the job file or the history database.
+    case holdsProtectedFile(path: String, role: String, file: String)
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .cannotCreate: return .cantCreate
+        case .cannotCreate, .notAReport, .holdsProtectedFile: return .cantCreate
         case .writeFailed: return .ioError
         }
     }
@@ -86,6 +178,14 @@ public enum ReportError: ClienteleError, Equatable {
         switch self {
         case .cannotCreate(let path, let reason): return "\(path): cannot create the report folder: \(reason)"
         case .writeFailed(let path, let reason): return "\(path): write failed: \(reason)"
+        case .notAReport(let path, let entries, let examples):
+            let list = examples.map { "\"\($0)\"" }.joined(separator: ", ")
+            return "\(path): refusing to replace a folder that is not a Clientele report (it holds \(entries) "
+                + "entr\(entries == 1 ? "y" : "ies"), e.g. \(list), and no \(ReportMarker.fileName) marker); "
+                + "choose a new folder for --out, or empty this one"
+        case .holdsProtectedFile(let path, let role, let file):
+            return "\(path): refusing to use this folder for the report: replacing it would delete the \(role) \(file); "
+                + "choose a folder of its own for --out"
         }
     }
 }

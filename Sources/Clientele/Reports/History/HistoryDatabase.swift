@@ -23,8 +23,9 @@ public final class HistoryDatabase {
     /// How long a connection waits for another writer's lock before failing with `SQLITE_BUSY`.
     public static let busyTimeoutMilliseconds: Int32 = 30_000
 
-    /// The stages of `record(_:)`, in order; the test hook runs after each one.
-    enum RecordStage: String, CaseIterable, Sendable { case run, inputs, segments, customers }
+    /// The stages of `record(_:)`, in order; the test hook runs after each one (`landed`: after
+    /// the report folder is in place, before the run is marked complete; only with a landing).
+    enum RecordStage: String, CaseIterable, Sendable { case run, inputs, segments, customers, landed }
 
     /// Called after each stage of `record(_:)` inside its transaction (tests force failures and
     /// read from other connections here). Not for production use.
@@ -41,6 +42,7 @@ public final class HistoryDatabase {
             throw .cannotCreate(path: path, reason: message)
         }
         sqlite3_busy_timeout(connection.handle, Self.busyTimeoutMilliseconds)
+        try checkOwnership()  // before WAL or any table touches another application's file
         // WAL: readers keep their snapshot while a run is written, and a commit is one append.
         // synchronous = FULL: a recorded run survives a power cut (one fsync per run).
         let mode = try connection.prepare("PRAGMA journal_mode = WAL")
@@ -60,10 +62,26 @@ public final class HistoryDatabase {
         guard FileManager.default.fileExists(atPath: path) else { throw .missingDatabase(path: path) }
         connection = try SQLiteConnection(path: path, access: .readOnly)
         sqlite3_busy_timeout(connection.handle, Self.busyTimeoutMilliseconds)
+        try checkOwnership()
         let version = try schemaVersion()
         if version > HistorySchema.currentVersion {
             throw .newerSchema(path: path, version: version, supported: HistorySchema.currentVersion)
         }
+    }
+
+    /// Throws `.notAHistory` unless the file is empty, carries `HistorySchema.applicationID`, or
+    /// is a version-1 history (written before the application id): Clientele never adds its
+    /// tables to, or switches the journal mode of, another application's database.
+    func checkOwnership() throws(HistoryError) {
+        let tables = try connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        var names: [String] = []
+        while try tables.step() { names.append(tables.string(0)) }
+        tables.reset()
+        if names.isEmpty { return }
+        if try connection.integer("PRAGMA application_id") == Int64(HistorySchema.applicationID) { return }
+        let history: Set<String> = ["runs", "run_inputs", "segment_summaries", "customer_snapshots"]
+        if try schemaVersion() == 1, history.isSubset(of: Set(names)) { return }
+        throw .notAHistory(path: path, tables: names.filter { $0 != "sqlite_sequence" })
     }
 
     /// `PRAGMA user_version`: 0 for a new file, `HistorySchema.currentVersion` once migrated.
@@ -95,24 +113,81 @@ public final class HistoryDatabase {
 
     // MARK: Recording
 
-    /// Inserts `run` in one transaction and returns its id. On any error — SQLite's, an invalid
-    /// run, `beforeCommit`'s, or the test hook's — the transaction is rolled back and the
-    /// database is unchanged.
+    /// How a run's report folder is put in place, for `record(_:landing:)`.
+    public struct ReportLanding {
+        /// The token in the staged folder's `.clientele-report` marker.
+        public var token: String
+        /// The folder the report is put in place at.
+        public var folder: String
+        /// Puts the staged folder in place (an atomic rename).
+        public var land: () throws -> Void
+
+        public init(token: String, folder: String, land: @escaping () throws -> Void) {
+            self.token = token
+            self.folder = folder
+            self.land = land
+        }
+    }
+
+    /// Records `run` and returns its id. Without `landing`, the run is inserted complete in one
+    /// transaction: on any error the database is unchanged.
     ///
-    /// `beforeCommit` runs after every row is inserted, just before `COMMIT`: the pipeline puts
-    /// its report folder in place there, so a run lands in both the folder and the history or
-    /// (short of `COMMIT` itself failing) in neither.
+    /// With `landing`, the report folder and the history land together or not at all:
+    /// 1. pending runs of killed or failed earlier recordings are settled (`settlePendingRuns`);
+    /// 2. the run is inserted and committed as `pending` with the folder's token — if this fails
+    ///    (disk full at COMMIT), nothing landed and the previous report stays;
+    /// 3. `landing.land()` puts the folder in place — if it fails, the pending run is deleted
+    ///    (and would not count even if that failed: its token is not in the folder in place);
+    /// 4. the run is marked `complete`. Should the process die before that, the run still counts,
+    ///    because the folder in place carries its token.
     ///
     /// - Complexity: one prepared statement per table, bound in a loop: O(customers) steps.
     @discardableResult
-    public func record(_ run: HistoryRun, beforeCommit: () throws -> Void = {}) throws -> Int64 {
+    public func record(_ run: HistoryRun, landing: ReportLanding? = nil) throws -> Int64 {
         try run.customers.validate()
+        if landing != nil { try settlePendingRuns() }
+        let id = try insert(run, landing: landing)
+        guard let landing else { return id }
+        do {
+            try landing.land()
+        } catch {
+            try? connection.execute("DELETE FROM runs WHERE id = \(id)")
+            throw error
+        }
+        try afterStage?(.landed)
+        // If this update fails the run still counts: the folder in place carries its token.
+        try? connection.execute("UPDATE runs SET state = 'complete' WHERE id = \(id)")
+        return id
+    }
+
+    /// Completes each pending run whose folder carries its token (the process died after the
+    /// folder swap) and deletes the others (it died, or the swap failed, before).
+    public func settlePendingRuns() throws {
+        try connection.writeTransaction {
+            let pending = try connection.prepare("SELECT id, report_token, report_folder FROM runs WHERE state = 'pending'")
+            var landed: [Int64] = [], lost: [Int64] = []
+            while try pending.step() {
+                let token = pending.optionalString(1), folder = pending.optionalString(2)
+                if let token, let folder, ReportMarker.token(inFolder: folder) == token {
+                    landed.append(pending.int64(0))
+                } else {
+                    lost.append(pending.int64(0))
+                }
+            }
+            pending.reset()
+            for id in landed { try connection.execute("UPDATE runs SET state = 'complete' WHERE id = \(id)") }
+            for id in lost { try connection.execute("DELETE FROM runs WHERE id = \(id)") }
+        }
+    }
+
+    /// Inserts the run's rows in one transaction: `pending` with the landing's token, or `complete`.
+    private func insert(_ run: HistoryRun, landing: ReportLanding?) throws -> Int64 {
         let recordedAt = ISO8601DateFormatter().string(from: Date())
         return try connection.writeTransaction {
             let runs = try connection.prepare("""
                 INSERT INTO runs (recorded_at, started_at, as_of, tool_version, settings, customers, customers_in_transactions,
-                                  orders, net_revenue, rows_read, rows_used, rows_rejected)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  orders, net_revenue, rows_read, rows_used, rows_rejected, report_token, report_folder, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             try runs.bind(recordedAt, at: 1)
             try runs.bind(run.startedAt, at: 2)
@@ -126,6 +201,9 @@ public final class HistoryDatabase {
             try runs.bind(run.inputs.reduce(0) { $0 + $1.rowsRead }, at: 10)
             try runs.bind(run.inputs.reduce(0) { $0 + $1.rowsUsed }, at: 11)
             try runs.bind(run.inputs.reduce(0) { $0 + $1.rowsRejected }, at: 12)
+            try runs.bind(landing?.token, at: 13)
+            try runs.bind(landing.map { OutputFolder.resolve($0.folder) }, at: 14)
+            try runs.bind(landing == nil ? "complete" : "pending", at: 15)
             try runs.run()
             let id = connection.lastInsertRowID
             try afterStage?(.run)
@@ -169,7 +247,6 @@ public final class HistoryDatabase {
 
             try insertSnapshots(run.customers, run: id)
             try afterStage?(.customers)
-            try beforeCommit()
             return id
         }
     }
@@ -210,10 +287,17 @@ public final class HistoryDatabase {
 
     /// `runs()` without its own transaction; call inside one.
     func runsUnlocked() throws(HistoryError) -> [HistoryRunInfo] {
-        guard try schemaVersion() >= 1 else { return [] }
-        let statement = try connection.prepare("SELECT id, recorded_at, started_at, as_of, tool_version, customers FROM runs ORDER BY id")
+        let version = try schemaVersion()
+        guard version >= 1 else { return [] }
+        let landing = version >= 2 ? ", state, report_token, report_folder" : ""
+        let statement = try connection.prepare("SELECT id, recorded_at, started_at, as_of, tool_version, customers\(landing) FROM runs ORDER BY id")
         var runs: [HistoryRunInfo] = []
         while try statement.step() {
+            // A pending run counts only when the folder in place carries its token (see `record`).
+            if version >= 2, statement.string(6) == "pending" {
+                guard let token = statement.optionalString(7), let folder = statement.optionalString(8),
+                      ReportMarker.token(inFolder: folder) == token else { continue }
+            }
             runs.append(HistoryRunInfo(id: statement.int64(0), recordedAt: statement.string(1), startedAt: statement.string(2),
                                        asOf: statement.string(3), toolVersion: statement.string(4), customers: statement.int(5)))
         }

@@ -22,6 +22,9 @@ public enum HistoryError: ClienteleError, Equatable {
     case newerSchema(path: String, version: Int, supported: Int)
     /// The run handed to `record(_:)` is inconsistent, e.g. columns of different lengths (exit 70).
     case invalidRun(reason: String)
+    /// `--history` names a SQLite file of another application (it has tables, and neither
+    /// Clientele's application id nor a version-1 history's tables): never modified (exit 73).
+    case notAHistory(path: String, tables: [String])
     /// An input file could not be read to compute its SHA-256 (exit 66).
     case unreadableInput(path: String, reason: String)
 
@@ -46,7 +49,7 @@ public enum HistoryError: ClienteleError, Equatable {
     public var exitStatus: ExitStatus {
         switch self {
         case .missingDatabase, .unreadableInput: return .noInput
-        case .cannotCreate: return .cantCreate
+        case .cannotCreate, .notAHistory: return .cantCreate
         case .notEnoughRuns, .newerSchema: return .dataError
         case .unknownRun, .sameRun: return .usage
         case .invalidRun: return .software
@@ -87,6 +90,10 @@ public enum HistoryError: ClienteleError, Equatable {
             return "\(path): history schema version \(version) is newer than this clientele supports (\(supported)); upgrade clientele"
         case .invalidRun(let reason):
             return "history: invalid run: \(reason)"
+        case .notAHistory(let path, let tables):
+            let list = tables.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ") + (tables.count > 3 ? ", …" : "")
+            return "\(path): not a Clientele history database (it holds other tables: \(list)); "
+                + "it was left unchanged: give --history a new file or an existing history"
         case .unreadableInput(let path, let reason):
             return "\(path): cannot read the input to hash it for the history: \(reason)"
         }

@@ -15,7 +15,20 @@
 ///   kernel did not run or had no value for the customer). Keyed by (run_id, customer_id)
 ///   without a rowid, so a run's customers are stored contiguously in customer_id order and a
 ///   run's rows are appended in key order.
+///
+/// Version 2 ties each run to the report folder it wrote, so that the two land together:
+/// - `runs.report_token`, `runs.report_folder`: the token of the `.clientele-report` marker that
+///   the run staged, and the folder it put in place (NULL for runs recorded before version 2);
+/// - `runs.state`: `pending` from the run's insert until its report folder is in place, then
+///   `complete`. A pending run counts only while the marker of its folder carries its token
+///   (the folder swap happened, the final update did not); the next recording deletes pending
+///   runs whose folder does not carry their token and completes the others.
+/// - the file's `application_id` is set to `HistorySchema.applicationID`, so that another
+///   application's SQLite file is never mistaken for a history.
 enum HistorySchema {
+    /// `PRAGMA application_id` of a history database: "CLNT" in ASCII.
+    static let applicationID: Int32 = 0x434C_4E54
+
     struct Migration: Sendable {
         /// The version the database has after this migration.
         var version: Int
@@ -79,6 +92,12 @@ enum HistorySchema {
                 churn_probability REAL,
                 PRIMARY KEY (run_id, customer_id)
             ) WITHOUT ROWID;
+            """),
+        Migration(version: 2, name: "runs tied to their report folder: report_token, report_folder, state", sql: """
+            ALTER TABLE runs ADD COLUMN report_token TEXT;
+            ALTER TABLE runs ADD COLUMN report_folder TEXT;
+            ALTER TABLE runs ADD COLUMN state TEXT NOT NULL DEFAULT 'complete' CHECK (state IN ('pending', 'complete'));
+            PRAGMA application_id = 1129074260;
             """),
     ]
 
