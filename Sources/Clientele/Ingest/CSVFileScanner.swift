@@ -19,7 +19,8 @@ protocol RecordConsumer {
 /// end outside quotes. Lane 0 then checks that its share really ends on a record boundary (a
 /// stray literal quote can fool the parity); if not, the block is tokenised sequentially. So the
 /// records are exactly those of a sequential scan, whatever the number of lanes.
-/// Memory is one block (default 8 MiB) plus the lanes' batches, whatever the file size.
+/// Memory is one block (default 8 MiB) plus one batch per share a block was split into (at most one
+/// a lane, and one for a file under 2 MiB), whatever the file size.
 struct CSVFileScanner {
     var path: String
     var dialect: CSVDialect
@@ -56,7 +57,9 @@ struct CSVFileScanner {
         var lineBase = 1
         var atStart = true
         var lanes: [Consumer] = []
-        let batches = (0..<max(1, laneCount)).map { _ in RecordBatch(fieldCapacity: 1 << 16, recordCapacity: 1 << 13) }
+        // One batch per share, made when a block first splits that far (about 0.9 MiB each): a file
+        // too small to split needs one, however many lanes were asked for.
+        var batches: [RecordBatch] = []
         let tokenizer = CSVTokenizer(dialect: dialect)
 
         while true {
@@ -120,6 +123,7 @@ struct CSVFileScanner {
 
             // Split the block into one share per lane.
             let shares = split(view, start..<filled, lanes: lanes.count, isFinal: eof)
+            while batches.count < shares.count { batches.append(RecordBatch(fieldCapacity: 1 << 16, recordCapacity: 1 << 13)) }
             var outcomes = [CSVTokenizer.Outcome](repeating: .complete, count: shares.count)
             var newlineCounts = [Int32](repeating: 0, count: shares.count)
             var malformations = [[CSVTokenizer.Malformation]](repeating: [], count: shares.count)
@@ -140,7 +144,7 @@ struct CSVFileScanner {
             }
             // Every share but the last must end exactly on a record boundary.
             if outcomes.dropLast().contains(where: { $0 != .complete }) {
-                for k in batches.indices { batches[k].removeAll(); malformations[k].removeAll() }
+                for k in shares.indices { batches[k].removeAll(); malformations[k].removeAll() }
                 let (outcome, newlines) = tokenizer.tokenize(view, range: start..<filled, firstLine: 1, isFinal: eof,
                                                              into: batches[0], malformations: &malformations[0])
                 outcomes = [outcome]

@@ -3,12 +3,18 @@ import Dispatch
 extension FileSink {
     /// Writes `header`, then rows `0..<count` formatted by `format` on `threads` threads, in order.
     ///
-    /// The rows go in rounds of `threads` chunks: each thread formats one chunk (a contiguous row
-    /// range) straight into its own block of memory, sized for the chunk's rows at `maxRowBytes`
-    /// each. A round's blocks are then written, in chunk order, by a writer thread while the
-    /// formatting threads go on with the next round in a second set of blocks: the kernel's copy
-    /// into the page cache overlaps the formatting. Two sets of blocks are allocated once and
-    /// reused, so memory stays at 2 × `threads` blocks of about 8 MiB.
+    /// The rows go in rounds of up to `threads` chunks: each thread formats one chunk (a contiguous
+    /// row range) straight into its own block of memory, sized for the chunk's rows at
+    /// `maxRowBytes` each. A round's blocks are then written, in chunk order, by a writer thread
+    /// while the formatting threads go on with the next round in a second set of blocks: the
+    /// kernel's copy into the page cache overlaps the formatting. Two sets of blocks are allocated
+    /// once and reused.
+    ///
+    /// Memory follows the output, not the thread count: only chunks that hold rows get a thread
+    /// and a block, and each block is sized for the most rows it will ever hold, so the blocks
+    /// total at most `min(count, 2 × threads × chunkRows) × maxRowBytes` bytes (a few hundred
+    /// bytes a row for a small file at any `threads`; about 2 × `threads` × 8 MiB for a large one).
+    /// The bytes written do not depend on `threads` or `chunkRows`.
     /// - Parameters:
     ///   - maxRowBytes: an upper bound on one formatted row (a longer row stops the program
     ///     rather than write past its block).
@@ -18,9 +24,12 @@ extension FileSink {
                           chunkRows: Int? = nil, format: (Range<Int>, inout RowCursor) -> Void) throws(ReportError) {
         let sink = try FileSink(path: path)
         try sink.write(header)
-        let lanes = max(1, threads)
-        let chunkRows = chunkRows ?? max(1, min(1 << 16, (8 << 20) / max(1, maxRowBytes)))
-        let sets = (0..<2).map { _ in (0..<lanes).map { _ in UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkRows * maxRowBytes) } }
+        let chunkRows = max(1, chunkRows ?? min(1 << 16, (8 << 20) / max(1, maxRowBytes)))
+        let layout = RowBlockLayout(count: count, threads: threads, chunkRows: chunkRows)
+        let lanes = layout.lanes
+        let sets = (0..<2).map { set in
+            layout.blockRows(set: set).map { UnsafeMutableBufferPointer<UInt8>.allocate(capacity: $0 * maxRowBytes) }
+        }
         let writer = DispatchQueue(label: "clientele.writeRows")
         let pending = DispatchGroup()
         let failure = WriteFailure()
@@ -57,6 +66,36 @@ extension FileSink {
         pending.wait()
         if let error = failure.error { throw error }
         try sink.close()
+    }
+}
+
+/// How `FileSink.writeRows` lays `count` rows out in chunks, threads and blocks.
+///
+/// Chunk `c` holds rows `c × chunkRows ..< min(count, (c + 1) × chunkRows)`; round `r` formats
+/// chunks `r × lanes ..< (r + 1) × lanes` into block set `r % 2`. Block `k` of set `s` first
+/// serves chunk `s × lanes + k`, and every later chunk it serves starts later, so it never holds
+/// more rows than that one.
+struct RowBlockLayout: Equatable {
+    let count: Int
+    let chunkRows: Int
+    /// Threads that format: `threads`, but no more than there are chunks with rows (at least 1).
+    let lanes: Int
+
+    init(count: Int, threads: Int, chunkRows: Int) {
+        precondition(chunkRows >= 1 && count >= 0)
+        self.count = count
+        self.chunkRows = chunkRows
+        let chunks = count / chunkRows + (count % chunkRows == 0 ? 0 : 1)
+        lanes = max(1, min(max(1, threads), chunks))
+    }
+
+    /// The rows each block of `set` (0 or 1) must hold, for the blocks that ever hold a row: a
+    /// prefix of the `lanes` blocks, since a round's chunks with rows come first.
+    func blockRows(set: Int) -> [Int] {
+        (0..<lanes).compactMap { k in
+            let first = (set * lanes + k) * chunkRows
+            return first < count ? min(chunkRows, count - first) : nil
+        }
     }
 }
 
