@@ -31,7 +31,7 @@ struct ClienteleCommand: ParsableCommand {
             }
             let text = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }.joined(separator: "; ")
-            FileHandle.standardError.write(Data("error: \(text) (see clientele --help)\n".utf8))
+            printErrorLine("\(text) (see clientele --help)")
             Foundation.exit(code == .validationFailure || code.rawValue == 1 ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }

@@ -8,14 +8,21 @@ func exitOnError<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as any ClienteleError {
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        printErrorLine(error.description)
         throw ExitCode(error.exitStatus.rawValue)
     } catch let error as ExitCode {
         throw error
     } catch {
-        FileHandle.standardError.write(Data("error: internal error: \(error)\n".utf8))
+        printErrorLine("internal error: \(error)")
         throw ExitCode(ExitStatus.software.rawValue)
     }
+}
+
+/// The one place an error reaches stderr: `error: ` and the message on ONE line. Messages quote
+/// input fields, so a newline, a carriage return or an ANSI escape in the data is written as a
+/// visible escape (`\n`, `\u{1B}`), never raw (`escapingControlCharacters`).
+func printErrorLine(_ message: String) {
+    FileHandle.standardError.write(Data("error: \(escapingControlCharacters(message))\n".utf8))
 }
 
 /// True when stderr is a terminal, so progress lines help a person and stay out of cron mail.
@@ -36,7 +43,7 @@ func execute(_ config: JobConfiguration) throws -> Run.Outcome {
 /// terminal, only warnings otherwise, nothing but errors with --quiet.
 func makeLogger(quiet: Bool, progress: RunProgress? = nil) -> Logger {
     if let progress { return Logger(label: "clientele") { _ in ProgressLogHandler(progress: progress) } }
-    var logger = Logger(label: "clientele") { label in StreamLogHandler.standardError(label: label) }
+    var logger = Logger(label: "clientele") { label in VisibleLogHandler(StreamLogHandler.standardError(label: label)) }
     logger.logLevel = quiet ? .error : (stderrIsTerminal ? .info : .warning)
     return logger
 }
@@ -66,7 +73,7 @@ func printSummary(_ outcome: Run.Outcome, format: JobConfiguration.SummaryFormat
     case .text:
         let rejected = r.inputs.reduce(0) { $0 + $1.rowsRejected }
         let top = r.rfm.segments.max { $0.customers < $1.customers }
-        print("report: \(outcome.folder)/report.md (\(r.customers.scored) customers as of \(r.settings.asOf), "
-              + "\(rejected) rows rejected\(top.map { "; largest segment \($0.segment): \($0.customers)" } ?? ""))")
+        print(escapingControlCharacters("report: \(outcome.folder)/report.md (\(r.customers.scored) customers as of \(r.settings.asOf), "
+              + "\(rejected) rows rejected\(top.map { "; largest segment \($0.segment): \($0.customers)" } ?? ""))"))
     }
 }

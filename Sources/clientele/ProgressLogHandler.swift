@@ -14,10 +14,14 @@ struct ProgressLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// The message and metadata quote paths and input fields: control characters in them are
+    /// written as visible escapes, so a line stays one line and no escape sequence reaches the terminal.
     func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        let details = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        if event.level == .info { progress.begin(event.message.description) }
-        progress.log("\(event.level): \(event.message)" + (details.isEmpty ? "" : " (\(details))"))
+        let details = all.sorted { $0.key < $1.key }
+            .map { "\(escapingControlCharacters($0.key))=\($0.value.escapingControlCharacters)" }.joined(separator: " ")
+        let message = escapingControlCharacters(event.message.description)
+        if event.level == .info { progress.begin(message) }
+        progress.log("\(event.level): \(message)" + (details.isEmpty ? "" : " (\(details))"))
     }
 }
