@@ -1,7 +1,7 @@
 /// Converts one lane's share of `interactions.csv` into columns keyed by the customer index.
 ///
 /// Interactions of customers with no transaction are counted (rows and distinct ids) and
-/// reported, never silently dropped.
+/// reported, never silently dropped; so are kinds it does not know (kept as `.other`).
 struct InteractionLane: RowConverter {
     struct Positions {
         var fieldCount: Int
@@ -25,6 +25,8 @@ struct InteractionLane: RowConverter {
     var channels = KeyInterner(capacity: 16)
     var orphanRows = 0
     var orphanKeys = KeyInterner(capacity: 64)
+    /// Rows of known customers whose `kind` is none of the `InteractionKind` names, by value.
+    var unknownKinds = UnknownValueCounter()
 
     init(source: CSVSource, columns: InteractionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy,
          customers: CustomerIndex) throws(IngestError) {
@@ -70,7 +72,13 @@ struct InteractionLane: RowConverter {
             _ = cursor.with(customerField) { orphanKeys.intern($0) }
             return nil
         }
-        let kind = positions.kind.map { k in cursor.with(fields[first + k]) { InteractionKind(bytes: $0) } } ?? .other
+        let kind = positions.kind.map { k in
+            cursor.with(fields[first + k]) { bytes in
+                let kind = InteractionKind(bytes: bytes)
+                if kind == .other, !Self.spellsOther(bytes) { unknownKinds.add(bytes) }
+                return kind
+            }
+        } ?? .other
         let channel = positions.channel.map { c in cursor.with(fields[first + c]) { UInt16(channels.intern($0).id) } } ?? 0
         table.customer.append(customer)
         table.day.append(day)
@@ -79,6 +87,11 @@ struct InteractionLane: RowConverter {
         table.satisfaction.append(satisfaction)
         table.recommend.append(recommend)
         return nil
+    }
+
+    /// Whether `bytes` is `other` in any case: the one name that means `.other` on purpose.
+    static func spellsOther(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count == 5 && zip(bytes, "other".utf8).allSatisfy { ($0 | 0x20) == $1 }
     }
 
     struct AnswerFailure: Error { var reason: RejectReason; var message: String }

@@ -21,6 +21,9 @@ public struct InteractionLoader: Sendable {
         public var orphanCustomers: Int
         /// A few of those ids, for the report.
         public var orphanExamples: [String]
+        /// Rows (of known customers) whose `kind` is none of support, complaint, survey,
+        /// marketing, other, by the kind as written: they count as `other`, and the report lists them.
+        public var unknownKinds = UnknownValueCounts()
     }
 
     public func load(customers: CustomerIndex) throws -> Loaded {
@@ -56,8 +59,10 @@ public struct InteractionLoader: Sendable {
         var accounting = verdict.accounting
         accounting.rowsUnmatched = lanes.reduce(0) { $0 + $1.orphanRows }
         let examples = CustomerIndex.sortedIDs(orphans).prefix(5).map { orphans.string($0) }
+        var unknownKinds = UnknownValueCounts()
+        for lane in lanes { lane.unknownKinds.merge(into: &unknownKinds) }
         return Loaded(table: table, accounting: accounting, rejects: verdict.rejects,
                       orphanRows: lanes.reduce(0) { $0 + $1.orphanRows }, orphanCustomers: orphans.count,
-                      orphanExamples: Array(examples))
+                      orphanExamples: Array(examples), unknownKinds: unknownKinds)
     }
 }

@@ -22,6 +22,11 @@ struct MarkdownReportWriter {
                 let examples = (f.unmatchedCustomerExamples ?? []).map(escaped).joined(separator: ", ")
                 md += "\n\(unmatched) \(escaped(f.role)) rows (\(f.unmatchedCustomers ?? 0) customer ids, e.g. \(examples)) name customers with no transaction; they are counted as used and kept out of the analysis.\n"
             }
+            if let unknown = f.rowsUnknownKind, unknown > 0 {
+                let kinds = (f.unknownKinds ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                    .map { "\($0.key.isEmpty ? "(blank)" : escaped($0.key)): \($0.value)" } + (f.unknownKindsUnlistedRows.map { ["other kinds: \($0)"] } ?? [])
+                md += "\n\(unknown) \(escaped(f.role)) rows have a kind Clientele does not know (\(kinds.joined(separator: ", "))); they are counted as `other`.\n"
+            }
         }
         let c = report.customers
         md += "\n## Customers\n\n| | |\n|---|---:|\n"

@@ -37,6 +37,25 @@ public struct RunReport: Codable, Sendable {
         public var rowsUnmatchedCustomer: Int?
         public var unmatchedCustomers: Int?
         public var unmatchedCustomerExamples: [String]?
+        /// Used rows (of known customers) whose `kind` is none of support, complaint, survey,
+        /// marketing, other (interactions only; nil when there were none): they count as `other`.
+        public var rowsUnknownKind: Int?
+        /// Those rows by kind as written, for the `listedUnknownKinds` kinds with the most rows.
+        public var unknownKinds: [String: Int]?
+        /// Rows of the unknown kinds not named in `unknownKinds` (nil when every one is named).
+        public var unknownKindsUnlistedRows: Int?
+
+        /// The most unknown kinds `unknownKinds` names.
+        public static let listedUnknownKinds = 20
+
+        /// Fills the unknown-kind fields from an interactions file's counts; nothing when there are none.
+        public mutating func record(unknownKinds counts: UnknownValueCounts) {
+            guard counts.totalRows > 0 else { return }
+            let (listed, others) = counts.listed(limit: Self.listedUnknownKinds)
+            rowsUnknownKind = counts.totalRows
+            unknownKinds = Dictionary(uniqueKeysWithValues: listed.map { ($0.value, $0.rows) })
+            unknownKindsUnlistedRows = others > 0 ? others : nil
+        }
     }
 
     public struct Customers: Codable, Sendable {
