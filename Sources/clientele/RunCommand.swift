@@ -68,6 +68,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(name: .customLong("raw-csv"), help: """
+        write CSV cells as they are; by default text cells that a spreadsheet would run as a formula \
+        (starting with = + - @ tab or CR) get a leading '
+        """)
+    var rawCSV = false
+
     @Option(help: ArgumentHelp("Summary printed on stdout: text or json. (default: text)", valueName: "text|json"))
     var format: String?
 
@@ -117,6 +123,7 @@ struct RunCommand: ParsableCommand {
         if let kRange { config.clusters.model.clusters = .silhouette(try parseKRange(kRange, option: "--k-range")) }
         if let threads { config.threads = threads }
         if quiet { config.quiet = true }
+        if rawCSV { config.rawCSV = true }
         if let format {
             guard let f = JobConfiguration.SummaryFormat(rawValue: format) else { throw ConfigurationError.invalid("--format \(format): use text or json") }
             config.format = f

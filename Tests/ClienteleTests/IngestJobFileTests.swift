@@ -13,7 +13,7 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
         .init(name: "an unknown section", toml: "[input]\npath = \"t.csv\"\n",
               reason: "unknown key \"input\"; known keys here: transactions, interactions, run, rfm, clv, clusters, churn, satisfaction"),
         .init(name: "a misspelt run key", toml: "[run]\noutt = \"reports\"\n",
-              reason: "unknown key \"run.outt\"; known keys here: out, as_of, calibration_end, on_bad_row, max_reject_share, seed, threads, quiet, format, history"),
+              reason: "unknown key \"run.outt\"; known keys here: out, as_of, calibration_end, on_bad_row, max_reject_share, seed, threads, quiet, format, history, raw_csv"),
         .init(name: "an unknown transactions key", toml: "[transactions]\npath = \"t.csv\"\nencoding = \"latin1\"\n",
               reason: "unknown key \"transactions.encoding\"; known keys here: path, delimiter, date_format, decimal, amount_from, columns"),
         .init(name: "an unknown transactions column", toml: "[transactions.columns]\ncustomer = \"Kunde\"\n",
@@ -96,6 +96,7 @@ struct IngestJobFileTests {
         threads = 3
         quiet = true
         format = "json"
+        raw_csv = true
 
         [rfm]
         ties = "split"
@@ -163,6 +164,7 @@ struct IngestJobFileTests {
             #expect(config.threads == 3)
             #expect(config.quiet)
             #expect(config.format == .json)
+            #expect(config.rawCSV)
 
             #expect(config.rfm.ties == .split)
             #expect(config.rfm.quantiles == 3)
@@ -211,7 +213,7 @@ struct IngestJobFileTests {
         }
     }
 
-    @Test("a TOML syntax error names the line (exit 64); a missing job file is a configuration error")
+    @Test("a TOML syntax error names the line (exit 64); a missing job file is an input error (exit 66)")
     func syntaxError() throws {
         try withIngestFolder { folder in
             let path = try folder.write("job.toml", "[run]\nseed = 7\nout = \n")
@@ -224,8 +226,8 @@ struct IngestJobFileTests {
 
             let missing = folder.join("missing.toml")
             let noFile = #expect(throws: ConfigurationError.self) { try JobFile(path: missing).apply(to: JobConfiguration()) }
-            #expect(noFile?.description.hasPrefix("\(missing): cannot read the job file") == true)
-            #expect(noFile?.exitStatus == .usage)
+            #expect(noFile?.description.hasPrefix("\(missing): no such file") == true)
+            #expect(noFile?.exitStatus == .noInput)
         }
     }
 

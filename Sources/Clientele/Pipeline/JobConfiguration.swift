@@ -27,6 +27,9 @@ public struct JobConfiguration: Sendable {
     /// Threads; default every core.
     public var threads: Int = defaultThreadCount()
     public var quiet = false
+    /// Write CSV cells as they are (`[run] raw_csv`, `--raw-csv`). By default a text cell that a
+    /// spreadsheet would run as a formula (one starting with = + - @ tab or CR) gets a leading `'`.
+    public var rawCSV = false
     public var format: SummaryFormat = .text
 
     public enum SummaryFormat: String, Sendable, CaseIterable { case text, json }
@@ -42,10 +45,20 @@ public struct JobConfiguration: Sendable {
             throw .invalid("interactions and transactions name the same file \(interactions.path)")
         }
         guard !out.isEmpty else { throw .invalid("--out must name a folder") }
+        for (key, path) in [("transactions.path (--transactions)", transactions.path), ("interactions.path (--interactions)", interactions?.path),
+                            ("run.out (--out)", out), ("run.history (--history)", history)] {
+            guard let path, path.utf8.contains(0) else { continue }
+            throw .invalid("\(key) holds a NUL byte; a path cannot contain one")
+        }
         guard ingest.maxRejectShare >= 0, ingest.maxRejectShare <= 1 else {
             throw .invalid("max-reject-share = \(ingest.maxRejectShare): must be between 0 and 1")
         }
+        try validateNumbers()
         guard threads >= 1, threads <= 256 else { throw .invalid("threads = \(threads): must be between 1 and 256") }
+        for (key, day) in [("as-of", asOf), ("calibration-end", calibrationEnd)] {
+            guard let day, !CalendarDay.representable.contains(day) else { continue }
+            throw .invalid("\(key) \(day) is outside 0000-01-01 ... 9999-12-31")
+        }
         if let asOf, let calibrationEnd, calibrationEnd >= asOf {
             throw .invalid("calibration-end \(calibrationEnd) must be before as-of \(asOf)")
         }
@@ -59,6 +72,41 @@ public struct JobConfiguration: Sendable {
         guard rfm.margin.isFinite, rfm.margin >= 0, rfm.margin <= 1 else {
             throw .invalid("margin = \(rfm.margin): the profit share of revenue, between 0 and 1")
         }
+    }
+}
+
+extension JobConfiguration {
+    /// Every number a job file or flag can set is finite and in its range. NaN passes no
+    /// comparison, so a NaN threshold left to the kernels would surface only when the report
+    /// is written; each message names the job-file key.
+    func validateNumbers() throws(ConfigurationError) {
+        func finite(_ key: String, _ value: Double) throws(ConfigurationError) {
+            guard value.isFinite else { throw .invalid("\(key) = \(value): must be a finite number") }
+        }
+        for (key, scale) in [("interactions.satisfaction_scale", interactionColumns.satisfactionScale),
+                             ("interactions.recommend_scale", interactionColumns.recommendScale)] {
+            guard scale.lowerBound.isFinite, scale.upperBound.isFinite, scale.lowerBound < scale.upperBound else {
+                throw .invalid("\(key) = [\(scale.lowerBound), \(scale.upperBound)]: must be [low, high] with finite low < high, e.g. [1, 5]")
+            }
+        }
+        guard churn.testShare > 0, churn.testShare < 1 else {
+            throw .invalid("churn.test_share = \(churn.testShare): must be between 0 and 1")
+        }
+        if let s = satisfaction.satisfiedAtLeast { try finite("satisfaction.satisfied_at_least", s) }
+        let matrix = satisfaction.analysis.matrix
+        try finite("satisfaction.satisfied_at_least", matrix.satisfiedAtLeast)
+        try finite("satisfaction.loyal_at_least", matrix.loyalAtLeast)
+        try finite("satisfaction.promoter_at_least", matrix.promoterAtLeast)
+        try finite("satisfaction.detractor_at_most", matrix.detractorAtMost)
+        guard matrix.detractorAtMost < matrix.promoterAtLeast else {
+            throw .invalid("satisfaction.detractor_at_most = \(matrix.detractorAtMost) must be below promoter_at_least = \(matrix.promoterAtLeast)")
+        }
+        let level = satisfaction.analysis.correlation.confidenceLevel
+        guard level > 0, level < 1 else {
+            throw .invalid("satisfaction.confidence_level = \(level): must be between 0 and 1 (e.g. 0.95)")
+        }
+        let rate = clv.model.forecast.monthlyDiscountRate
+        guard rate >= 0, rate < 1 else { throw .invalid("clv.monthly_discount_rate = \(rate): must be in [0, 1)") }
     }
 }
 
@@ -104,17 +152,27 @@ public struct ClusterSettings: Sendable {
     public init() {}
 }
 
-/// A configuration that cannot run; exit 64 with a message saying what to change.
+/// A configuration that cannot run; exit 64 with a message saying what to change, except a job
+/// file that is missing or cannot be read: like any input file, exit 66.
 public enum ConfigurationError: ClienteleError, Equatable {
     case missing(String)
     case invalid(String)
     case jobFile(path: String, line: Int?, column: Int?, reason: String)
+    /// `open` or `read` of the job file failed with `errno` (ENOENT, EACCES, EISDIR, …).
+    case unreadableJobFile(path: String, errno: Int32)
 
-    public var exitStatus: ExitStatus { .usage }
+    public var exitStatus: ExitStatus {
+        if case .unreadableJobFile = self { return .noInput }
+        return .usage
+    }
 
     public var description: String {
         switch self {
         case .missing(let text), .invalid(let text): return text
+        case .unreadableJobFile(let path, let code):
+            let reason = String(cString: strerror(code))
+            return code == ENOENT ? "\(path): no such file (\(reason)); check the job file's path"
+                                  : "\(path): cannot read the job file: \(reason)"
         case .jobFile(let path, let line, let column, let reason):
             var location = path
             if let line { location += ":\(line)" }

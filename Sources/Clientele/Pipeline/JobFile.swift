@@ -1,5 +1,8 @@
 import Foundation
 import TOMLKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a TOML job file into a `JobConfiguration`, so a cron line is just
 /// `clientele run /etc/clientele/nightly.toml`. Unknown keys are errors: a typo must not be
@@ -26,6 +29,7 @@ import TOMLKit
 /// max_reject_share = 0.01
 /// seed = 42
 /// threads = 2
+/// raw_csv = false            # true: CSV cells as they are, no formula neutralising
 ///
 /// [rfm]
 /// ties = "share"             # or "split"
@@ -48,16 +52,18 @@ public struct JobFile: Sendable {
     /// Applies the file's settings on top of `base`. Relative input paths are taken relative to
     /// the job file's folder, so a job file travels with its exports.
     public func apply(to base: JobConfiguration) throws(ConfigurationError) -> JobConfiguration {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw .jobFile(path: path, line: nil, column: nil, reason: "cannot read the job file: \(error)") }
+        let text = try readText()
+        // TOMLKit hands strings over as C strings, which end at a NUL: mark `\u0000` escapes first,
+        // so that a setting holding one is refused by name instead of silently cut short.
+        let (marked, hasNUL) = Self.markingNULEscapes(text)
         let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+        do { table = try TOMLTable(string: marked) } catch let error as TOMLParseError {
             throw .jobFile(path: path, line: error.source.begin.line, column: error.source.begin.column, reason: error.description)
         } catch { throw .jobFile(path: path, line: nil, column: nil, reason: "\(error)") }
 
         var config = base
         config.jobFile = path
-        let reader = Reader(path: path, folder: folder(of: path))
+        let reader = Reader(path: path, folder: folder(of: path), markedNUL: hasNUL)
         try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv", "clusters", "churn", "satisfaction"], in: "")
         if let t = try reader.table(table, "transactions") {
             try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "amount_from", "columns"], in: "transactions")
@@ -101,9 +107,10 @@ public struct JobFile: Sendable {
             if let s = try reader.range(t, "recommend_scale", "interactions") { config.interactionColumns.recommendScale = s }
         }
         if let r = try reader.table(table, "run") {
-            try reader.allow(r, keys: ["out", "as_of", "calibration_end", "on_bad_row", "max_reject_share", "seed", "threads", "quiet", "format", "history"], in: "run")
-            if let v = try reader.string(r, "out", "run") { config.out = reader.resolve(v) }
-            if let v = try reader.string(r, "history", "run") { config.history = reader.resolve(v) }
+            try reader.allow(r, keys: ["out", "as_of", "calibration_end", "on_bad_row", "max_reject_share", "seed", "threads", "quiet", "format", "history",
+                                       "raw_csv"], in: "run")
+            if let v = try reader.path(r, "out", "run") { config.out = reader.resolve(v) }
+            if let v = try reader.path(r, "history", "run") { config.history = reader.resolve(v) }
             if let v = try reader.day(r, "as_of", "run") { config.asOf = v }
             if let v = try reader.day(r, "calibration_end", "run") { config.calibrationEnd = v }
             if let v = try reader.string(r, "on_bad_row", "run") {
@@ -117,6 +124,7 @@ public struct JobFile: Sendable {
             }
             if let v = try reader.int(r, "threads", "run") { config.threads = v }
             if let v = try reader.bool(r, "quiet", "run") { config.quiet = v }
+            if let v = try reader.bool(r, "raw_csv", "run") { config.rawCSV = v }
             if let v = try reader.string(r, "format", "run") {
                 guard let f = JobConfiguration.SummaryFormat(rawValue: v) else { throw reader.error("run.format = \"\(v)\": use \"text\" or \"json\"") }
                 config.format = f
@@ -139,7 +147,7 @@ public struct JobFile: Sendable {
                 for r in 1...max(1, s.count) {
                     guard let row = s[String(r)]?.array else { throw reader.error("rfm.segments needs rows \"1\" … \"\(s.count)\" (one per R score); row \(r) is missing") }
                     rows.append(try row.map { value throws(ConfigurationError) -> String in
-                        guard let name = value.string else { throw reader.error("rfm.segments.\(r): names must be strings") }
+                        guard let name = try reader.text(value, "rfm.segments.\(r)") else { throw reader.error("rfm.segments.\(r): names must be strings") }
                         return name
                     })
                 }
@@ -152,7 +160,7 @@ public struct JobFile: Sendable {
             if let list = c["features"] {
                 guard let array = list.array else { throw reader.error("churn.features must be a list of names, e.g. [\"mean_order_value\"]") }
                 config.churn.extraFeatures = try array.map { value throws(ConfigurationError) -> ChurnExtraFeature in
-                    guard let name = value.string, let f = ChurnExtraFeature(rawValue: name) else {
+                    guard let name = try reader.text(value, "churn.features"), let f = ChurnExtraFeature(rawValue: name) else {
                         throw reader.error("churn.features: \(value.string.map { "\"\($0)\"" } ?? "\(value)") is not an extra feature; use \(ChurnExtraFeature.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     return f
@@ -189,7 +197,7 @@ public struct JobFile: Sendable {
             if let list = c["features"] {
                 guard let array = list.array else { throw reader.error("clusters.features must be a list of names, e.g. [\"recency_days\", \"frequency\"]") }
                 config.clusters.features.features = try array.map { value throws(ConfigurationError) -> ClusterFeature in
-                    guard let name = value.string, let f = ClusterFeature(rawValue: name) else {
+                    guard let name = try reader.text(value, "clusters.features"), let f = ClusterFeature(rawValue: name) else {
                         throw reader.error("clusters.features: \(value.string.map { "\"\($0)\"" } ?? "\(value)") is not a feature; use \(ClusterFeature.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     return f
@@ -228,10 +236,93 @@ public struct JobFile: Sendable {
         return config
     }
 
+    /// The job file's text. A file that is missing or cannot be read is an input error (exit 66)
+    /// that gives the system's reason; a file that is not UTF-8 is a job-file error (exit 64).
+    func readText() throws(ConfigurationError) -> String {
+        guard !path.utf8.contains(0) else { throw .jobFile(path: path, line: nil, column: nil, reason: "the job file's path holds a NUL byte") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadableJobFile(path: path, errno: errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadableJobFile(path: path, errno: errno) }
+        guard info.st_mode & S_IFMT != S_IFDIR else { throw .unreadableJobFile(path: path, errno: EISDIR) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .unreadableJobFile(path: path, errno: errno)
+            }
+            if n == 0 { break }
+            bytes += chunk[..<n]
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .jobFile(path: path, line: nil, column: nil, reason: "the job file is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Stands for a NUL escape while TOMLKit parses (same escape length, so parse errors keep
+    /// their columns). A file without NUL escapes is parsed as written.
+    static let nulMark: Unicode.Scalar = "\u{FFFF}"
+
+    /// `text` with every `\u0000` and `\U00000000` escape inside a basic string ("…" or """…""")
+    /// replaced by `\uFFFF` / `\U0000FFFF`, and whether there was one. Literal strings ('…'),
+    /// comments and escaped backslashes (`\\u0000` is text) are left alone.
+    static func markingNULEscapes(_ text: String) -> (text: String, found: Bool) {
+        var u = Array(text.utf8)
+        let quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'"), backslash = UInt8(ascii: "\\")
+        let newline = UInt8(ascii: "\n"), hash = UInt8(ascii: "#"), zero = UInt8(ascii: "0")
+        func run(of byte: UInt8, at i: Int) -> Int {
+            var n = 0
+            while i + n < u.count, u[i + n] == byte { n += 1 }
+            return n
+        }
+        func zeros(_ from: Int, _ count: Int) -> Bool {
+            from + count <= u.count && u[from..<(from + count)].allSatisfy { $0 == zero }
+        }
+        var found = false
+        var i = 0
+        while i < u.count {
+            let c = u[i]
+            if c == hash {
+                while i < u.count, u[i] != newline { i += 1 }
+            } else if c == quote || c == apostrophe {
+                let multiline = run(of: c, at: i) >= 3
+                i += multiline ? 3 : 1
+                while i < u.count {
+                    if c == quote, u[i] == backslash, i + 1 < u.count {
+                        if u[i + 1] == UInt8(ascii: "u"), zeros(i + 2, 4) {
+                            u.replaceSubrange((i + 2)..<(i + 6), with: Array("FFFF".utf8)); found = true
+                        } else if u[i + 1] == UInt8(ascii: "U"), zeros(i + 2, 8) {
+                            u.replaceSubrange((i + 6)..<(i + 10), with: Array("FFFF".utf8)); found = true
+                        }
+                        i += 2
+                    } else if u[i] == c {
+                        let n = run(of: c, at: i)
+                        if !multiline { i += 1; break }
+                        if n >= 3 { i += n; break }
+                        i += n
+                    } else if !multiline, u[i] == newline {
+                        break
+                    } else {
+                        i += 1
+                    }
+                }
+            } else {
+                i += 1
+            }
+        }
+        return (found ? String(decoding: u, as: UTF8.self) : text, found)
+    }
+
     /// Typed access to TOML values with errors that name the key.
     private struct Reader {
         let path: String
         let folder: String
+        /// The text had NUL escapes, marked with `JobFile.nulMark`.
+        let markedNUL: Bool
 
         func error(_ reason: String) -> ConfigurationError { .jobFile(path: path, line: nil, column: nil, reason: reason) }
 
@@ -250,7 +341,17 @@ public struct JobFile: Sendable {
 
         func string(_ t: TOMLTable, _ key: String, _ section: String) throws(ConfigurationError) -> String? {
             guard let value = t[key] else { return nil }
-            guard let s = value.string else { throw error("\(section).\(key) must be a string") }
+            guard let s = try text(value, "\(section).\(key)") else { throw error("\(section).\(key) must be a string") }
+            return s
+        }
+
+        /// A string value, or nil for another type; a string that held a NUL byte is refused,
+        /// naming `name` (no setting can hold one, and a path would be cut at it).
+        func text(_ value: any TOMLValueConvertible, _ name: String) throws(ConfigurationError) -> String? {
+            guard let s = value.string else { return nil }
+            if markedNUL, s.unicodeScalars.contains(JobFile.nulMark) || s.utf8.contains(0) {
+                throw error("\(name) holds a NUL byte (\\u0000); no setting, and no path, can contain one")
+            }
             return s
         }
 
@@ -260,11 +361,21 @@ public struct JobFile: Sendable {
             return v
         }
 
+        /// A number; TOML's `nan`, `inf` and `-inf` are refused here, since no setting means them
+        /// and a threshold of NaN would only fail once the report is written.
         func double(_ t: TOMLTable, _ key: String, _ section: String) throws(ConfigurationError) -> Double? {
             guard let value = t[key] else { return nil }
-            if let v = value.double { return v }
-            if let v = value.int { return Double(v) }
-            throw error("\(section).\(key) must be a number")
+            guard let v = value.double ?? value.int.map(Double.init) else { throw error("\(section).\(key) must be a number") }
+            guard v.isFinite else { throw error("\(section).\(key) = \(v): must be a finite number") }
+            return v
+        }
+
+        /// A file or folder path: a string without NUL bytes (the system would cut the path at the
+        /// first one and open another file).
+        func path(_ t: TOMLTable, _ key: String, _ section: String) throws(ConfigurationError) -> String? {
+            guard let p = try string(t, key, section) else { return nil }
+            guard !p.utf8.contains(0) else { throw error("\(section).\(key) holds a NUL byte (\\u0000); a path cannot contain one") }
+            return p
         }
 
         func bool(_ t: TOMLTable, _ key: String, _ section: String) throws(ConfigurationError) -> Bool? {
@@ -285,12 +396,13 @@ public struct JobFile: Sendable {
             guard let a = value.array, a.count == 2,
                   let lo = a[0].double ?? a[0].int.map(Double.init), let hi = a[1].double ?? a[1].int.map(Double.init), lo < hi
             else { throw error("\(section).\(key) must be [low, high], e.g. [1, 5]") }
+            guard lo.isFinite, hi.isFinite else { throw error("\(section).\(key) = [\(lo), \(hi)]: the bounds must be finite numbers, e.g. [1, 5]") }
             return lo...hi
         }
 
         func source(_ t: TOMLTable, existing: CSVSource?, section: String) throws(ConfigurationError) -> CSVSource {
             var source = existing ?? CSVSource(path: "")
-            if let p = try string(t, "path", section) { source.path = resolve(p) }
+            if let p = try path(t, "path", section) { source.path = resolve(p) }
             if let d = try string(t, "delimiter", section) {
                 guard let dialect = CSVDialect(delimiterName: d) else { throw error("\(section).delimiter = \"\(d)\": use one character such as \",\" \";\" \"|\" or \"tab\"") }
                 source.dialect.delimiter = dialect.delimiter

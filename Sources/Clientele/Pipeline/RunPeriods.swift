@@ -18,15 +18,16 @@ public struct RunPeriods: Sendable, Equatable {
     ///   - asOf: the configured analysis date, or `nil` for the day after the last transaction.
     ///   - calibrationEnd: the configured calibration end, or `nil` for the default holdout.
     ///   - firstDay: the first order day in the data; `lastDay`: the last transaction line day.
-    public init(asOf configuredAsOf: CalendarDay?, calibrationEnd: CalendarDay?, firstDay: CalendarDay, lastDay: CalendarDay) throws(ConfigurationError) {
-        let asOf = configuredAsOf ?? lastDay.adding(days: 1)
+    /// - Throws: `RunPeriodsError.defaultAsOfPastLatest` when the last transaction is on
+    ///   9999-12-31 and no as-of is set (the next day has no `YYYY-MM-DD`); the calibration-end
+    ///   errors when the configured one is not before as-of or is before the first order.
+    public init(asOf configuredAsOf: CalendarDay?, calibrationEnd: CalendarDay?, firstDay: CalendarDay, lastDay: CalendarDay) throws(RunPeriodsError) {
+        guard let asOf = configuredAsOf ?? lastDay.checkedAdding(days: 1) else { throw .defaultAsOfPastLatest(lastDay: lastDay) }
         self.asOf = asOf
         self.asOfDefaulted = configuredAsOf == nil
         if let end = calibrationEnd {
-            guard end < asOf else { throw .invalid("calibration-end \(end) must be before as-of \(asOf)") }
-            guard end >= firstDay else {
-                throw .invalid("calibration-end \(end) is before the first order (\(firstDay)); nothing to calibrate on")
-            }
+            guard end < asOf else { throw .calibrationEndNotBeforeAsOf(calibrationEnd: end, asOf: asOf) }
+            guard end >= firstDay else { throw .calibrationEndBeforeFirstOrder(calibrationEnd: end, firstDay: firstDay) }
             self.calibrationEnd = end
             self.calibrationEndDefaulted = false
             self.calibrationSkipReason = nil
@@ -43,5 +44,34 @@ public struct RunPeriods: Sendable, Equatable {
         self.calibrationEnd = asOf.adding(days: -7 * holdoutWeeks - 1)
         self.calibrationEndDefaulted = true
         self.calibrationSkipReason = nil
+    }
+}
+
+/// Periods that cannot be set from the configuration and the data.
+public enum RunPeriodsError: ClienteleError, Equatable {
+    /// The configured calibration end is on or after as-of (a usage error, exit 64).
+    case calibrationEndNotBeforeAsOf(calibrationEnd: CalendarDay, asOf: CalendarDay)
+    /// The configured calibration end is before the first order (exit 64).
+    case calibrationEndBeforeFirstOrder(calibrationEnd: CalendarDay, firstDay: CalendarDay)
+    /// The data's last transaction is on the last day `YYYY-MM-DD` can write, so the default as-of
+    /// (the day after) cannot be written: bad input data (exit 65), unless `--as-of` is given.
+    case defaultAsOfPastLatest(lastDay: CalendarDay)
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .calibrationEndNotBeforeAsOf, .calibrationEndBeforeFirstOrder: return .usage
+        case .defaultAsOfPastLatest: return .dataError
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .calibrationEndNotBeforeAsOf(let end, let asOf):
+            return "calibration-end \(end) must be before as-of \(asOf)"
+        case .calibrationEndBeforeFirstOrder(let end, let first):
+            return "calibration-end \(end) is before the first order (\(first)); nothing to calibrate on"
+        case .defaultAsOfPastLatest(let last):
+            return "the last order is on \(last), so the default as-of (the next day) is past year 9999; pass --as-of"
+        }
     }
 }

@@ -4,10 +4,16 @@ struct ISODayTable {
     private let first: Int32
     private let text: [UInt8]
 
-    /// Days `first...last` (days since 1970-01-01); an empty range (first > last) holds none.
+    /// The most days a table holds (2.6 MB of text, about 700 years): a file whose dates span
+    /// more formats each date on the spot rather than build a table of days nobody ordered on.
+    static let maximumDays = 1 << 18
+
+    /// Days `first...last` (days since 1970-01-01); an empty range (first > last), or one longer
+    /// than `maximumDays`, holds none.
     init(first: Int32, last: Int32) {
         self.first = first
-        let count = last >= first ? Int(last - first) + 1 : 0
+        let span = Int(last) - Int(first) + 1
+        let count = span > 0 && span <= Self.maximumDays ? span : 0
         var text = [UInt8](repeating: 0, count: 10 * count)
         text.withUnsafeMutableBufferPointer { out in
             for i in 0..<count { _ = CalendarDay(daysSinceEpoch: first + Int32(i)).writeISO(into: out.baseAddress! + 10 * i) }
