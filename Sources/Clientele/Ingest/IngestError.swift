@@ -10,6 +10,22 @@ public enum IngestError: ClienteleError, Equatable {
     case noUsableRows(path: String, rejected: Int, rejectsFile: String)
     case badRow(RejectedRow)
     case tooManyRejects(path: String, rejected: Int, read: Int, maxShare: Double, rejectsFile: String?)
+    /// An order's total does not fit in ±`CentsLimit.maximum` cents. `order` names it as the
+    /// message does (`order "O17"`, or `the order of 2025-03-01` when orders are keyed by day);
+    /// `line` is where its running total first passed the limit, when known.
+    case orderTotalOverflow(path: String, line: Int?, customer: String, order: String)
+    /// One customer's purchases (orders with a positive total) or returns (negative) add up to
+    /// more than ±`CentsLimit.maximum` cents.
+    case customerTotalOverflow(path: String, customer: String, side: AmountSide)
+    /// Every customer fits, but all customers' purchases or returns together do not; `customer`
+    /// is the one (in customer_id order) at which the sum passes the limit.
+    case fileTotalOverflow(path: String, customer: String, side: AmountSide)
+
+    /// Which orders a total adds up: those with a positive total, or those with a negative one.
+    /// They are summed apart so that every partial sum is bounded (`TransactionLoader.checkTotals`).
+    public enum AmountSide: Sendable, Equatable {
+        case purchases, returns
+    }
 
     public var exitStatus: ExitStatus {
         switch self {
@@ -44,6 +60,24 @@ public enum IngestError: ClienteleError, Equatable {
             var text = "\(path): \(rejected) of \(read) rows rejected (\(percent(share))), more than --max-reject-share \(percent(maxShare))"
             if let rejectsFile { text += "; see \(rejectsFile)" }
             return text
+        case .orderTotalOverflow(let path, let line, let customer, let order):
+            return "\(path)\(line.map { ":\($0)" } ?? ""): customer \(customer.debugDescription), \(order): the order total does not fit in 64-bit cents (±\(CentsLimit.maximumText)); \(Self.amountHint)"
+        case .customerTotalOverflow(let path, let customer, let side):
+            return "\(path): customer \(customer.debugDescription): \(Self.describe(side, of: "its")); \(Self.amountHint)"
+        case .fileTotalOverflow(let path, let customer, let side):
+            return "\(path): \(Self.describe(side, of: "all customers'")) (the sum passes it at customer \(customer.debugDescription), in customer_id order); \(Self.amountHint)"
+        }
+    }
+
+    /// What to check when a total does not fit: amounts that large are almost always misread.
+    static let amountHint = "check the amounts (a wrong decimal setting, amounts in a smaller unit, or another column mapped as the amount)"
+
+    static func describe(_ side: AmountSide, of whose: String) -> String {
+        switch side {
+        case .purchases:
+            return "\(whose) purchases (orders with a positive total) add up to more than \(CentsLimit.maximumText), the most 64-bit cents hold"
+        case .returns:
+            return "\(whose) returns (orders with a negative total) add up to less than -\(CentsLimit.maximumText), the least 64-bit cents hold"
         }
     }
 }

@@ -37,6 +37,12 @@ struct TransactionLane: RowConverter {
     }
     /// Indexed by lane-local order id (one append per new order).
     var orders: [OrderAccumulator] = []
+    /// The orders whose running total wrapped around `Int64` in this lane (rare), by lane-local id:
+    /// with them, each order's total stays exact (`OrderTotalWrap`), and the loader can refuse it.
+    var wraps: [Int32: OrderTotalWrap] = [:]
+    /// The batch being converted and its first line, set by `LineTracking`, so that a rare event
+    /// can name its line.
+    var batchLines: (batch: RecordBatch, lineBase: Int)?
     var lastTransactionDay = Int32.min
     /// Lines dated on or after this day are counted in `rowsAfterCutoff` and not loaded.
     let cutoff: Int32
@@ -118,7 +124,10 @@ struct TransactionLane: RowConverter {
             switch cursor.with(fields[first + u], { cents.parse($0) }) {
             case .success(let price):
                 let (product, overflow) = quantity.multipliedReportingOverflow(by: price)
-                guard !overflow else { return RowFailure(column: u, reason: .badAmount, message: "quantity × unit price overflows") }
+                // Int64.min is outside ±CentsLimit.maximum, like the products that overflow.
+                guard !overflow, product != .min else {
+                    return RowFailure(column: u, reason: .badAmount, message: "quantity × unit price overflows")
+                }
                 amount = product
             case .failure(let why): return amountFailure(why, column: u, field: fields[first + u], &cursor)
             }
@@ -170,15 +179,37 @@ struct TransactionLane: RowConverter {
         if order.isNew {
             orders.append(OrderAccumulator(customer: customer, firstDay: day, lastDay: day, lines: 1, cents: amount))
         } else {
-            orders.withUnsafeMutableBufferPointer { orders in
+            let wrapped = orders.withUnsafeMutableBufferPointer { orders in
                 let k = Int(order.id)
                 if day < orders[k].firstDay { orders[k].firstDay = day }
                 if day > orders[k].lastDay { orders[k].lastDay = day }
-                orders[k].cents &+= amount
+                let (sum, overflow) = orders[k].cents.addingReportingOverflow(amount)
+                orders[k].cents = sum
                 orders[k].lines &+= 1
+                return overflow
             }
+            if wrapped { noteWrap(order: order.id, amount: amount, first: first) }
         }
         return nil
+    }
+
+    /// Records that adding `amount` wrapped order `order`'s running total around `Int64` (the
+    /// rare branch of the hot loop): its carry moves by one, and the first wrap keeps its line.
+    @inline(never)
+    private mutating func noteWrap(order: Int32, amount: Int64, first: Int) {
+        let line = batchLines.map { Self.line(ofRecordAt: first, in: $0.batch, lineBase: $0.lineBase) }
+        wraps[order, default: OrderTotalWrap(carry: 0, line: line)].carry += amount > 0 ? 1 : -1
+    }
+
+    /// The 1-based line of the record whose first field is `fields[first]`: a binary search of
+    /// the batch's ascending record → first-field index.
+    static func line(ofRecordAt first: Int, in batch: RecordBatch, lineBase: Int) -> Int {
+        var lo = 0, hi = batch.count - 1  // the last record whose first field is ≤ `first`
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if Int(batch.recordFields[mid]) <= first { lo = mid } else { hi = mid - 1 }
+        }
+        return lineBase + Int(batch.recordLine[lo]) - 1
     }
 
     private func amountFailure(_ why: CentsParser.Failure, column: Int, field: RecordBatch.Field, _ cursor: inout FieldCursor) -> RowFailure {
@@ -193,5 +224,46 @@ struct TransactionLane: RowConverter {
             if cents.decimalSeparator == UInt8(ascii: "."), text.contains(",") { hint = "; set decimal = \",\" in the job file for amounts like 12,50" }
             return RowFailure(column: column, reason: .badAmount, message: "cannot parse \"\(text)\" as an amount\(hint)")
         }
+    }
+}
+
+extension TransactionLane {
+    /// Converts like the lane itself, and first hands it each batch with its first line, which
+    /// `RowConverter.convert` does not see, so that a wrapped order total can name its line.
+    struct LineTracking: RecordConsumer {
+        var lane: TransactionLane
+
+        mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+            lane.batchLines = (batch, lineBase)
+            defer { lane.batchLines = nil }
+            return lane.consume(batch, buffer: buffer, lineBase: lineBase)
+        }
+
+        mutating func malformed(_ malformation: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+            lane.malformed(malformation, buffer: buffer, lineBase: lineBase)
+        }
+    }
+}
+
+/// An order whose running total went past the `Int64` range in a lane, and how often.
+///
+/// The lane keeps adding with wrap-around, so the order's true total is its wrapped cents plus
+/// `carry` × 2⁶⁴: exact, whatever the order of its lines or their split across lanes, and it fits
+/// only when `carry` is 0 (a total that went out and came back is accepted).
+struct OrderTotalWrap {
+    /// Wraps upwards minus wraps downwards.
+    var carry: Int64
+    /// The line of the first wrap, when known.
+    var line: Int?
+}
+
+extension TransactionLane {
+    /// Folds a split order's part into order `k` of this lane: the part's wraps (`part`, if any)
+    /// and the wrap of adding its cents (`addition`, ±1 or 0). The earliest known line is kept.
+    mutating func foldWrap(into k: Int32, from part: OrderTotalWrap?, addition: Int64) {
+        var wrap = wraps[k] ?? OrderTotalWrap(carry: 0, line: nil)
+        wrap.carry += addition + (part?.carry ?? 0)
+        if let line = part?.line, line < wrap.line ?? .max { wrap.line = line }
+        wraps[k] = wrap
     }
 }

@@ -30,12 +30,12 @@ public struct TransactionLoader: Sendable {
         var lanes: [TransactionLane] = try scanner.scan(lanes: max(1, options.lanes)) { header in
             let lanes = max(1, options.lanes)
             let all = try (0..<lanes).map { _ throws(IngestError) in
-                try TransactionLane(source: source, columns: columns, header: header, policy: options.onBadRow, lanes: lanes,
-                                    cutoff: options.excludeFrom)
+                TransactionLane.LineTracking(lane: try TransactionLane(source: source, columns: columns, header: header,
+                                                                       policy: options.onBadRow, lanes: lanes, cutoff: options.excludeFrom))
             }
-            hasOrderID = all[0].positions.order != nil
+            hasOrderID = all[0].lane.positions.order != nil
             return all
-        }
+        }.map(\.lane)
         var verdict = RejectVerdict(lanes.map(\.collector), path: source.path)
         verdict.accounting.rowsAfterAsOf = lanes.reduce(0) { $0 + $1.rowsAfterCutoff }
         if options.onBadRow == .fail, let first = verdict.rejects.first { throw IngestError.badRow(first) }
@@ -43,7 +43,8 @@ public struct TransactionLoader: Sendable {
         trace("scanned")
         let (customers, laneToGlobal) = Self.mergeCustomers(lanes)
         trace("merged customers")
-        let orders = Self.mergeOrders(&lanes, laneToGlobal: laneToGlobal, customerCount: customers.count)
+        let orders = try Self.mergeOrders(&lanes, laneToGlobal: laneToGlobal, customers: customers, path: source.path)
+        try Self.checkTotals(orders, customers: customers, path: source.path)
         trace("merged orders")
         let lastDay = lanes.map(\.lastTransactionDay).max()!  // Int32.min when no row was usable
         return Loaded(customers: customers, orders: orders, accounting: verdict.accounting, rejects: verdict.rejects,
@@ -63,8 +64,12 @@ public struct TransactionLoader: Sendable {
     /// offsets, and every live order is scattered straight to its final row. The lanes' order-key
     /// tables are released before the scatter, so peak memory is the lanes' accumulators plus
     /// the final table.
+    /// - Throws: `IngestError.orderTotalOverflow` when an order's exact total (lanes' wrapped
+    ///   sums plus their carries, `OrderTotalWrap`) does not fit in ±`CentsLimit.maximum`.
     /// - Complexity: O(orders + customers); lookups only for customers seen by several lanes.
-    static func mergeOrders(_ lanes: inout [TransactionLane], laneToGlobal: [[Int32]], customerCount: Int) -> OrderTable {
+    static func mergeOrders(_ lanes: inout [TransactionLane], laneToGlobal: [[Int32]], customers: CustomerIndex,
+                            path: String) throws(IngestError) -> OrderTable {
+        let customerCount = customers.count
         // 1. Fold split orders into the earliest lane that has them; mark the copies dead (customer = -1).
         if lanes.count > 1 {
             var owner = [Int8](repeating: -1, count: customerCount)  // first lane that saw each customer
@@ -89,13 +94,21 @@ public struct TransactionLoader: Sendable {
                         let part = lanes[j].orders[o]
                         lanes[i].orders[Int(k)].firstDay = min(lanes[i].orders[Int(k)].firstDay, part.firstDay)
                         lanes[i].orders[Int(k)].lastDay = max(lanes[i].orders[Int(k)].lastDay, part.lastDay)
-                        lanes[i].orders[Int(k)].cents &+= part.cents
+                        let (sum, overflow) = lanes[i].orders[Int(k)].cents.addingReportingOverflow(part.cents)
+                        lanes[i].orders[Int(k)].cents = sum
                         lanes[i].orders[Int(k)].lines &+= part.lines
                         lanes[j].orders[o].customer = -1
+                        if overflow || (!lanes[j].wraps.isEmpty && lanes[j].wraps[Int32(o)] != nil) {  // rare: carry the wraps over
+                            let partWraps = lanes[j].wraps.removeValue(forKey: Int32(o))
+                            lanes[i].foldWrap(into: k, from: partWraps, addition: overflow ? (part.cents > 0 ? 1 : -1) : 0)
+                        }
                         break
                     }
                 }
             }
+        }
+        if lanes.contains(where: { !$0.wraps.isEmpty }) {
+            try checkWraps(lanes, laneToGlobal: laneToGlobal, customers: customers, path: path)
         }
         for k in lanes.indices { lanes[k].orderDirectory = OrderDirectory(capacity: 0) }
 
@@ -127,5 +140,69 @@ public struct TransactionLoader: Sendable {
             lanes[j].orders = []
         }
         return OrderTable(customerStart: start, customer: customer, firstDay: firstDay, lastDay: lastDay, netCents: cents, lines: lines)
+    }
+
+    /// Throws for the first order (in customer_id order, then line) whose total wrapped around
+    /// `Int64` and did not come back (carry ≠ 0). Runs before the order keys are released, as
+    /// the message names the order.
+    static func checkWraps(_ lanes: [TransactionLane], laneToGlobal: [[Int32]], customers: CustomerIndex,
+                           path: String) throws(IngestError) {
+        var culprit: (customer: Int32, line: Int, lane: Int, order: Int32)?
+        for (j, lane) in lanes.enumerated() {
+            for (o, wrap) in lane.wraps where wrap.carry != 0 && lane.orders[Int(o)].customer >= 0 {
+                let g = laneToGlobal[j][Int(lane.orders[Int(o)].customer)]
+                let candidate = (customer: g, line: wrap.line ?? .max, lane: j, order: o)
+                if let c = culprit, (c.customer, c.line, c.lane, c.order) <= (g, candidate.line, j, o) { continue }
+                culprit = candidate
+            }
+        }
+        guard let c = culprit else { return }
+        let lane = lanes[c.lane]
+        let order = lane.orderDirectory.withKey(c.order) { key in
+            if lane.positions.order != nil { return "order " + String(decoding: key, as: UTF8.self).debugDescription }
+            return "the order of \(CalendarDay(daysSinceEpoch: key.loadUnaligned(as: Int32.self)))"
+        }
+        throw .orderTotalOverflow(path: path, line: c.line == .max ? nil : c.line, customer: customers.customerID(c.customer),
+                                  order: order)
+    }
+
+    /// Proves the `OrderTable` invariant: per customer (in customer_id order), then over all of
+    /// them, the orders with a positive total (purchases) and those with a negative one (returns)
+    /// each add up to within ±`CentsLimit.maximum`.
+    ///
+    /// Summing the two signs apart bounds every partial sum: any set of orders (a period, a
+    /// segment, a prefix by day) adds up to between the returns and the purchases. Checking the
+    /// net total alone would not: +M, +M, −M nets to M, but its first two orders do not fit.
+    /// - Throws: `IngestError.customerTotalOverflow` naming the first customer whose own orders
+    ///   pass the limit, else `IngestError.fileTotalOverflow` naming the customer at which the sum
+    ///   over all customers passes it.
+    /// - Complexity: O(orders), one branch-free pass.
+    static func checkTotals(_ table: OrderTable, customers: CustomerIndex, path: String) throws(IngestError) {
+        typealias Culprit = (customer: Int, side: IngestError.AmountSide, wholeFile: Bool)
+        let culprit: Culprit? = table.netCents.withUnsafeBufferPointer { cents in
+            table.customerStart.withUnsafeBufferPointer { start in
+                var purchases: Int64 = 0, returns: Int64 = 0
+                for c in 0..<table.customerCount {
+                    var p: Int64 = 0, n: Int64 = 0, overP = false, overN = false
+                    for o in start[c]..<start[c + 1] {
+                        let x = cents[o]
+                        let (sp, op) = p.addingReportingOverflow(max(x, 0))
+                        let (sn, on) = n.addingReportingOverflow(min(x, 0))
+                        p = sp; n = sn; overP = overP || op; overN = overN || on
+                    }
+                    // Int64.min is outside the symmetric range; p ≥ 0 never reaches it.
+                    if overP || overN || n == .min { return (c, overP ? .purchases : .returns, false) }
+                    let (tp, op) = purchases.addingReportingOverflow(p)
+                    let (tn, on) = returns.addingReportingOverflow(n)
+                    purchases = tp; returns = tn
+                    if op || on || tn == .min { return (c, op ? .purchases : .returns, true) }
+                }
+                return nil
+            }
+        }
+        guard let culprit else { return }
+        let customer = customers.customerID(Int32(culprit.customer))
+        if culprit.wholeFile { throw .fileTotalOverflow(path: path, customer: customer, side: culprit.side) }
+        throw .customerTotalOverflow(path: path, customer: customer, side: culprit.side)
     }
 }

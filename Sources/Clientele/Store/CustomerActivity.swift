@@ -9,7 +9,8 @@ public struct CustomerActivity: Sendable {
     public internal(set) var lastDay: [Int32]
     /// Distinct orders before as-of.
     public internal(set) var frequency: [Int32]
-    /// Net revenue before as-of, in cents.
+    /// Net revenue before as-of, in cents: a sum of a customer's orders, so within
+    /// ±`CentsLimit.maximum` by the `OrderTable` invariant.
     public internal(set) var netCents: [Int64]
 
     public var count: Int { frequency.count }
@@ -34,7 +35,7 @@ public struct CustomerActivity: Sendable {
                                 var f: Int32 = 0, sum: Int64 = 0, lo = Int32.max, hi = Int32.min
                                 for o in orders.orders(of: c) where orders.firstDay[o] < cutoff {
                                     let d = orders.firstDay[o]
-                                    f += 1; sum &+= orders.netCents[o]
+                                    f += 1; sum += orders.netCents[o]  // bounded: OrderTable invariant
                                     if d < lo { lo = d }
                                     if d > hi { hi = d }
                                 }

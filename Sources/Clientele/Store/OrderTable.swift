@@ -3,6 +3,12 @@
 /// Orders of customer `c` are `customerStart[c] ..< customerStart[c + 1]`. An order's day is its
 /// first line's day; its last day differs only when a later-dated line (a late return) shares
 /// its order_id. 24 bytes an order.
+///
+/// Invariant (bounded sums): every order total, the sum of all positive order totals and the
+/// sum of all negative ones lie within ±`CentsLimit.maximum`, so any sum of any orders (a period,
+/// a customer, a segment, the whole file, in any order of addition) fits in an `Int64` and is
+/// never `Int64.min`. `TransactionLoader` proves it before it returns a table
+/// (`checkWraps`, `checkTotals`); kernels rely on it and sum cents with checked `+`.
 public struct OrderTable: Sendable {
     public internal(set) var customerStart: [Int]
     public internal(set) var customer: [Int32]

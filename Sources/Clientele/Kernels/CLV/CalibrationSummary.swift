@@ -80,7 +80,7 @@ public struct CalibrationSummary: Sendable {
                     for o in orders.orders(of: c) {
                         let day = orders.firstDay[o]
                         if day <= end {
-                            if orderCount == 0 { first = day } else { repeatCents &+= orders.netCents[o] }
+                            if orderCount == 0 { first = day } else { repeatCents += orders.netCents[o] }  // OrderTable invariant
                             if day > last || orderCount == 0 { last = day }
                             orderCount += 1
                         } else if day < cutoff {

@@ -72,12 +72,12 @@ private struct ChurnActivityBlock {
                 currentOrders[offset] += 1
                 currentFirst[offset] = min(currentFirst[offset], day)
                 currentLast[offset] = max(currentLast[offset], day)
-                currentCents[offset] &+= cents
+                currentCents[offset] += cents  // sums of orders are bounded: OrderTable invariant
                 if day <= end {
                     calibrationOrders[offset] += 1
                     calibrationFirst[offset] = min(calibrationFirst[offset], day)
                     calibrationLast[offset] = max(calibrationLast[offset], day)
-                    calibrationCents[offset] &+= cents
+                    calibrationCents[offset] += cents
                 } else {
                     holdoutOrders[offset] += 1
                 }

@@ -10,7 +10,9 @@ public struct RFMResult: Sendable {
     public let monetaryCents: [Int64]
     /// Net revenue in cents (equals `monetaryCents` when monetary is the total).
     public let revenueCents: [Int64]
-    /// net revenue × margin, rounded to the cent (held as a whole number of cents).
+    /// net revenue × margin, rounded to the cent (held as a whole number of cents). Exact while
+    /// below 2⁵³ cents in magnitude; always within ±`CentsLimit.largestDouble`, so `Int64(_:)`
+    /// takes every value (a total at `CentsLimit.maximum`, as a `Double`, would round up to 2⁶³).
     public let historicalCLVCents: [Double]
     public let r: [UInt8]
     public let f: [UInt8]
@@ -19,6 +21,12 @@ public struct RFMResult: Sendable {
     public let segment: [UInt8]
 
     public var count: Int { customers.count }
+
+    /// Net revenue of all scored customers, in cents: the sum of `revenueCents`.
+    ///
+    /// Checked arithmetic that cannot trap on loaded data: the customers' totals are sums of
+    /// disjoint sets of orders, which the `OrderTable` invariant bounds by ±`CentsLimit.maximum`.
+    public var netRevenueCents: Int64 { revenueCents.reduce(0, +) }
 
     /// One row of `segments.csv`.
     public struct SegmentSummary: Sendable, Equatable {
@@ -34,6 +42,8 @@ public struct RFMResult: Sendable {
     }
 
     /// Per-segment counts, revenue and means, in the map's report order (empty segments included).
+    /// Revenue and monetary sums are checked and bounded like `netRevenueCents` (a mean order
+    /// value is no larger in magnitude than its customer's total).
     public var segmentSummaries: [SegmentSummary] {
         let names = scorer.segments.names
         var count = [Int](repeating: 0, count: names.count)
@@ -49,7 +59,7 @@ public struct RFMResult: Sendable {
             frequency[s] += Int64(self.frequency[k])
             monetary[s] += monetaryCents[k]
         }
-        let totalRevenue = revenue.reduce(0, +)
+        let totalRevenue = netRevenueCents
         return names.indices.map { s in
             let n = count[s]
             return SegmentSummary(

@@ -18,7 +18,7 @@ public struct RFMScorer: Sendable, Equatable {
     public var ties: TieRule = .share
     public var monetary: Monetary = .total
     public var segments: SegmentMap = .standard
-    /// Share of revenue that is profit, for historical CLV (1 = revenue).
+    /// Share of revenue that is profit, for historical CLV (1 = revenue), between 0 and 1.
     public var margin: Double = 1
 
     public init() {}
@@ -30,7 +30,8 @@ public struct RFMScorer: Sendable, Equatable {
         guard segments.quantiles == quantiles else {
             throw RFMError.segmentMapSize(mapRows: segments.quantiles, quantiles: quantiles)
         }
-        guard margin.isFinite else { throw RFMError.invalidMargin(margin) }
+        // Within 0…1, historical CLV is no larger than revenue, so it stays within the cents range.
+        guard margin.isFinite, margin >= 0, margin <= 1 else { throw RFMError.invalidMargin(margin) }
         let population = (0..<activity.count).filter { activity.isActive($0) }.map { Int32($0) }
         let n = population.count
         guard n > 0 else { throw RFMError.noActiveCustomers(asOf: activity.asOf) }
@@ -54,7 +55,7 @@ public struct RFMScorer: Sendable, Equatable {
         var segment = [UInt8](repeating: 0, count: n)
         for k in 0..<n { segment[k] = UInt8(segments.segment(r: Int(r[k]), f: Int(f[k]))) }
         let revenue = population.map { activity.netCents[Int($0)] }
-        let clv = revenue.map { (Double($0) * margin).rounded(.toNearestOrAwayFromZero) }
+        let clv = revenue.map { CentsLimit.bounded((Double($0) * margin).rounded(.toNearestOrAwayFromZero)) }
         return RFMResult(scorer: self, asOf: activity.asOf, customers: population, recencyDays: recency.map { Int32($0) },
                          frequency: frequency.map { Int32($0) }, monetaryCents: monetaryCents, revenueCents: revenue,
                          historicalCLVCents: clv, r: r, f: f, m: m, segment: segment)
@@ -110,7 +111,7 @@ public enum RFMError: ClienteleError, Equatable {
         switch self {
         case .invalidQuantiles(let n): return "rfm quantiles = \(n): must be between 2 and 100"
         case .segmentMapSize(let rows, let n): return "segment map has \(rows) R rows but rfm quantiles = \(n); give one row of \(n) names per R score"
-        case .invalidMargin(let m): return "margin = \(m): must be a finite number"
+        case .invalidMargin(let m): return "margin = \(m): the profit share of revenue, between 0 and 1"
         case .noActiveCustomers(let asOf): return "no customer has an order before as-of \(asOf); choose a later --as-of"
         }
     }
