@@ -182,8 +182,7 @@ struct ReportCSVInjectionTests {
             for policy in [CSVCellPolicy.raw, .neutralizeFormulas] {
                 try Self.checkWriters(policy, loaded: loaded, activity: activity, rfm: rfm, names: config.rfm.segments.names, scratch: scratch)
             }
-            try CustomersCSVWriter(customers: loaded.customers, activity: activity, rfm: rfm, cellPolicy: .raw).write(to: scratch.join("c.csv"))
-            let raw = try text(scratch.join("c.csv"))
+            let raw = try text(scratch.join("customers-raw.csv"))
             #expect(raw.contains("\n=1+1,") && raw.contains("\n\"\rx\",") && raw.contains("\n-return,"), "raw cells are only RFC 4180-quoted")
         }
     }
@@ -197,10 +196,12 @@ struct ReportCSVInjectionTests {
         let rows = rfm.customers.enumerated().map { k, c in
             ChurnRiskRow(rank: k + 1, customer: c, churnProbability: 0.5, value: -2, valueAtRisk: -1)
         }
-        try CustomersCSVWriter(customers: loaded.customers, activity: activity, rfm: rfm, cellPolicy: policy).write(to: scratch.join("c.csv"))
-        try ChurnRiskCSVWriter(rows: rows, customers: loaded.customers, rfm: rfm, cellPolicy: policy).write(to: scratch.join("r.csv"))
-        let customers: [[String]] = Array(csvRecords(try text(scratch.join("c.csv"))).dropFirst())
-        let risk: [[String]] = Array(csvRecords(try text(scratch.join("r.csv"))).dropFirst())
+        // Report files are created new (O_EXCL): one pair of files per policy.
+        let customersPath = scratch.join("customers-\(policy).csv"), riskPath = scratch.join("churn_risk-\(policy).csv")
+        try CustomersCSVWriter(customers: loaded.customers, activity: activity, rfm: rfm, cellPolicy: policy).write(to: customersPath)
+        try ChurnRiskCSVWriter(rows: rows, customers: loaded.customers, rfm: rfm, cellPolicy: policy).write(to: riskPath)
+        let customers: [[String]] = Array(csvRecords(try text(customersPath)).dropFirst())
+        let risk: [[String]] = Array(csvRecords(try text(riskPath)).dropFirst())
         for id in hostileIDs + [returnOnly] {
             let cell = expected(id)
             #expect(customers.contains { $0[0] == cell }, "\(policy) customers.csv: \(id.debugDescription)")
