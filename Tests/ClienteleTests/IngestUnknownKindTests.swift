@@ -108,7 +108,7 @@ struct IngestUnknownKindTests {
         }
     }
 
-    @Test("a run with an unknown kind lists it in report.json", .disabled("needs the Run.swift wiring: file.record(unknownKinds: loaded.unknownKinds) in Run.inputFile(_:_:)"))
+    @Test("a run with an unknown kind lists it in report.json")
     func endToEnd() throws {
         try withScratch { scratch in
             let interactions = try scratch.write("interactions.csv", "\(ingestInteractionsHeader)\nu9,2024-07-21,chat,chat,,\nu9,2024-07-22,phone,support,4,9\n")

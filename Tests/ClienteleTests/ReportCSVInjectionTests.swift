@@ -187,6 +187,25 @@ struct ReportCSVInjectionTests {
         }
     }
 
+    @Test("a run with raw_csv writes every hostile cell of every CSV as it was")
+    func rawRun() throws {
+        try withScratch { scratch in
+            var config = try Self.hostileRun(scratch)
+            config.rawCSV = true
+            _ = try Run(configuration: config).execute()
+            let report = scratch.join("report")
+            let ids = Set(Self.hostileIDs)
+            let names = Set(config.rfm.segments.names)
+            let customers = csvRecords(try text(report + "/customers.csv")).dropFirst()
+            #expect(ids.isSubset(of: Set(customers.map { $0[0] })))
+            #expect(customers.allSatisfy { names.contains($0[10]) })
+            #expect(ids.isSubset(of: Set(csvRecords(try text(report + "/churn_risk.csv")).dropFirst().map { $0[1] })))
+            #expect(Set(csvRecords(try text(report + "/segments.csv")).dropFirst().map { $0[0] }) == names)
+            #expect(Set(csvRecords(try text(report + "/correlations.csv")).dropFirst().map { $0[0] }).isSubset(of: names.union(["all"])))
+            #expect(csvRecords(try text(report + "/rejects.csv")).dropFirst().map { $0[4] } == [Self.badRow])
+        }
+    }
+
     /// Writes customers.csv, churn_risk.csv, segments.csv and rejects.csv under `policy` and reads
     /// their text cells back: as they were with `.raw`, neutralised otherwise; numbers never change.
     static func checkWriters(_ policy: CSVCellPolicy, loaded: TransactionLoader.Loaded, activity: CustomerActivity, rfm: RFMResult,

@@ -83,7 +83,8 @@ struct ReportWritersTests {
         try withScratch { scratch in
             let target = scratch.join("report")
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
-            try scratch.write("report/old.txt", "old")
+            try scratch.write("report/\(ReportMarker.fileName)", "run_token=old\n")
+            try scratch.write("report/report.json", "{}")
 
             let abandoned = try OutputFolder(target + "/")
             #expect(abandoned.finalPath == target)
@@ -92,13 +93,14 @@ struct ReportWritersTests {
             try FileSink.write(Array("half".utf8), to: abandoned.path("customers.csv"))
             abandoned.abandon()
             #expect(try entries(scratch.path) == ["report"])
-            #expect(try entries(target) == ["old.txt"])
+            #expect(try entries(target) == [ReportMarker.fileName, "report.json"])
 
             let folder = try OutputFolder(target)
             try FileSink.write(Array("new".utf8), to: folder.path("new.txt"))
             try folder.commit()
             #expect(try entries(scratch.path) == ["report"])
-            #expect(try entries(target) == ["new.txt"])
+            #expect(try entries(target) == [ReportMarker.fileName, "new.txt"])
+            #expect(ReportMarker.token(inFolder: target) == folder.token)
             #expect(try text(target + "/new.txt") == "new")
         }
     }

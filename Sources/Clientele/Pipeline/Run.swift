@@ -40,6 +40,7 @@ public struct Run: Sendable {
 
     private func execute(into folder: OutputFolder, history: HistoryDatabase?, rejectsFile: RejectsFile) throws -> Outcome {
         let config = configuration
+        let cellPolicy = CSVCellPolicy(rawCSV: config.rawCSV)
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = ISO8601DateFormatter().string(from: Date())
@@ -65,6 +66,10 @@ public struct Run: Sendable {
             interactions = try InteractionLoader(source: source, columns: config.interactionColumns, options: ingest)
                 .load(customers: transactions.customers)
             lap("ingest_interactions", since: t)
+            if let loaded = interactions, loaded.unknownKinds.totalRows > 0 {
+                logger.notice("interaction kinds other than support, complaint, survey, marketing and other count as other; report.json lists them",
+                              metadata: ["rows": "\(loaded.unknownKinds.totalRows)"])
+            }
             if let loaded = interactions, loaded.orphanRows > 0 {
                 logger.notice("interactions of customers with no transaction are counted, not analysed",
                               metadata: ["rows": "\(loaded.orphanRows)", "customers": "\(loaded.orphanCustomers)"])
@@ -76,7 +81,7 @@ public struct Run: Sendable {
             do {
                 try RejectVerdict(accounting: accounting).enforce(ingest, rejectsFile: rejectsPath)
             } catch {
-                try? rejectsFile.write(RejectsCSVWriter(rejects: rejects).bytes())
+                try? rejectsFile.write(RejectsCSVWriter(rejects: rejects, cellPolicy: cellPolicy).bytes())
                 throw error
             }
         }
@@ -85,7 +90,7 @@ public struct Run: Sendable {
             if let asOf = config.asOf, transactions.accounting.rowsAfterAsOf > 0 {
                 throw IngestError.nothingBeforeAsOf(path: transactions.accounting.path, asOf: asOf)
             }
-            try? rejectsFile.write(RejectsCSVWriter(rejects: rejects).bytes())
+            try? rejectsFile.write(RejectsCSVWriter(rejects: rejects, cellPolicy: cellPolicy).bytes())
             throw IngestError.noUsableRows(path: transactions.accounting.path, rejected: transactions.accounting.rowsRejected, rejectsFile: rejectsPath)
         }
 
@@ -240,15 +245,17 @@ public struct Run: Sendable {
 
         do {
             try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, clusters: clusterFit, clv: clvFit,
-                                   satisfaction: satisfaction, churn: churnFit?.scores, threads: config.threads)
+                                   satisfaction: satisfaction, churn: churnFit?.scores, threads: config.threads,
+                                   cellPolicy: cellPolicy)
                 .write(to: folder.path("customers.csv"))
             if let churn = report.churn {
-                try FileSink.write(ChurnModelCSVWriter(report: churn).bytes(), to: folder.path("churn_model.csv"))
-                try ChurnRiskCSVWriter(rows: churnRisk, customers: transactions.customers, rfm: rfm, threads: config.threads)
+                try FileSink.write(ChurnModelCSVWriter(report: churn, cellPolicy: cellPolicy).bytes(), to: folder.path("churn_model.csv"))
+                try ChurnRiskCSVWriter(rows: churnRisk, customers: transactions.customers, rfm: rfm, threads: config.threads,
+                                       cellPolicy: cellPolicy)
                     .write(to: folder.path("churn_risk.csv"))
             }
             if let satisfaction = report.satisfaction {
-                try FileSink.write(CorrelationsCSVWriter(report: satisfaction).bytes(), to: folder.path("correlations.csv"))
+                try FileSink.write(CorrelationsCSVWriter(report: satisfaction, cellPolicy: cellPolicy).bytes(), to: folder.path("correlations.csv"))
             }
             if let clusters = report.clusters {
                 try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: folder.path("clusters.csv"))
@@ -256,9 +263,9 @@ public struct Run: Sendable {
             if let clv = report.clv {
                 try FileSink.write(try JSONReportWriter.bytes(of: clv, file: "clv_model.json"), to: folder.path("clv_model.json"))
             }
-            try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments).bytes(), to: folder.path("segments.csv"))
+            try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: cellPolicy).bytes(), to: folder.path("segments.csv"))
             if config.ingest.onBadRow == .skip {
-                try FileSink.write(RejectsCSVWriter(rejects: rejects).bytes(), to: folder.path("rejects.csv"))
+                try FileSink.write(RejectsCSVWriter(rejects: rejects, cellPolicy: cellPolicy).bytes(), to: folder.path("rejects.csv"))
             }
             lap("reports", since: t)
             lap("total", since: started)
@@ -329,6 +336,7 @@ public struct Run: Sendable {
         file.rowsUnmatchedCustomer = loaded.orphanRows
         file.unmatchedCustomers = loaded.orphanCustomers
         file.unmatchedCustomerExamples = loaded.orphanExamples
+        file.record(unknownKinds: loaded.unknownKinds)
         return file
     }
 
