@@ -44,8 +44,9 @@ public struct TransactionLoader: Sendable {
         let (customers, laneToGlobal) = Self.mergeCustomers(lanes)
         trace("merged customers")
         let orders = try Self.mergeOrders(&lanes, laneToGlobal: laneToGlobal, customers: customers, path: source.path)
-        try Self.checkTotals(orders, customers: customers, path: source.path)
         trace("merged orders")
+        try Self.checkTotals(orders, customers: customers, path: source.path)
+        trace("checked totals")
         let lastDay = lanes.map(\.lastTransactionDay).max()!  // Int32.min when no row was usable
         return Loaded(customers: customers, orders: orders, accounting: verdict.accounting, rejects: verdict.rejects,
                       lastDay: CalendarDay(daysSinceEpoch: lastDay), hasOrderID: hasOrderID)
