@@ -17,13 +17,17 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Random seed for the data.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("Row order of the data: date (as exports come) or customer.",
+                               valueName: "date|customer"))
+    var rowOrder: SyntheticRowOrder = .date
+
     func run() throws {
         try exitOnError {
             let data = out + "/data"
-            let population = SyntheticPopulation(customers: customers, seed: seed)
+            let population = SyntheticPopulation(customers: customers, seed: seed, rowOrder: rowOrder)
             let summary = try population.write(to: URL(fileURLWithPath: data, isDirectory: true))
             print("generated \(summary.counts.customers) customers, \(summary.counts.lines) transaction lines and "
-                  + "\(summary.counts.interactions) interactions in \(data)")
+                  + "\(summary.counts.interactions) interactions in \(data) (\(rowOrder.rawValue) order)")
             var config = JobConfiguration()
             config.transactions = CSVSource(path: data + "/" + SyntheticPopulation.transactionsFileName)
             config.interactions = CSVSource(path: data + "/" + SyntheticPopulation.interactionsFileName)

@@ -12,7 +12,10 @@ struct GenerateCommand: ParsableCommand {
             follow the BG/NBD model (r=0.5, alpha=12, a=1.5, b=3.5, weeks) and order values the \
             Gamma-Gamma model (p=6, q=4, gamma=15); parameters.json records them with the counts \
             and a suggested --as-of and --calibration-end. The same seed and customer count give \
-            the same bytes on any number of threads.
+            the same bytes on any number of threads. Rows come in date order by default, as exports \
+            do (customer ids scattered); --row-order customer writes each customer's rows together. \
+            A customer has Poisson(per-order x orders + per-customer) interactions: about 1.3 with \
+            the defaults (2.7 orders a customer), about 3 with --interactions-per-customer 1.9.
             """
     )
 
@@ -31,6 +34,17 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Length of the observation window in weeks; first purchases fall in its first 75%.")
     var weeks: Int = 156
 
+    @Option(help: ArgumentHelp(
+        "Row order of both files: date (by purchase or contact date, customer ids scattered, as exports come) or customer (each customer's rows together).",
+        valueName: "date|customer"))
+    var rowOrder: SyntheticRowOrder = .date
+
+    @Option(help: "Expected interactions per order of a customer.")
+    var interactionsPerOrder: Double = InteractionSettings().perOrder
+
+    @Option(help: "Expected interactions per customer on top of the per-order ones.")
+    var interactionsPerCustomer: Double = InteractionSettings().perCustomer
+
     @Option(help: "Threads to use (default: all cores); the output does not depend on it.")
     var threads: Int?
 
@@ -45,6 +59,9 @@ struct GenerateCommand: ParsableCommand {
             population.weeks = weeks
             population.birthWeeks = 0.75 * Double(weeks)
             population.holdoutWeeks = min(26, max(0, weeks / 6))
+            population.rowOrder = rowOrder
+            population.interactions.perOrder = interactionsPerOrder
+            population.interactions.perCustomer = interactionsPerCustomer
             if let threads { population.threads = threads }
             let directory = URL(fileURLWithPath: out, isDirectory: true)
             let clock = ContinuousClock()
@@ -55,8 +72,10 @@ struct GenerateCommand: ParsableCommand {
             print("wrote \(directory.path)/{transactions.csv,interactions.csv,parameters.json}: "
                   + "\(c.customers) customers, \(c.orders) orders, \(c.lines) transaction lines (\(c.returns) returns), "
                   + "\(c.interactions) interactions (\(c.orphanIDs) orphan ids); "
-                  + "as-of \(summary.asOf), calibration end \(summary.calibrationEnd); "
+                  + "\(rowOrder.rawValue) order; as-of \(summary.asOf), calibration end \(summary.calibrationEnd); "
                   + String(format: "%.2f s", seconds))
         }
     }
 }
+
+extension SyntheticRowOrder: ExpressibleByArgument {}

@@ -54,10 +54,10 @@ struct SyntheticPopulationTests {
         #expect(a.interactions != b.interactions)
     }
 
-    @Test("the first customers are the same whatever the customer count")
+    @Test("the first customers are the same whatever the customer count (customer row order)")
     func prefixStable() throws {
-        let a = try SyntheticPopulation(customers: 300, seed: 8).render()
-        let b = try SyntheticPopulation(customers: 900, seed: 8).render()
+        let a = try SyntheticPopulation(customers: 300, seed: 8, rowOrder: .customer).render()
+        let b = try SyntheticPopulation(customers: 900, seed: 8, rowOrder: .customer).render()
         #expect(b.transactions.starts(with: a.transactions))
         #expect(b.interactions.starts(with: a.interactions))
         #expect(a.transactions.count < b.transactions.count)

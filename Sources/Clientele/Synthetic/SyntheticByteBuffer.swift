@@ -23,6 +23,36 @@ struct SyntheticByteBuffer {
         count += written
     }
 
+    /// Appends an 8-byte record header with `key` in its low half and a zero length, and returns
+    /// where it starts; `finishRecord(at:)` fills in the length once the record's bytes follow.
+    @inline(__always)
+    mutating func startRecord(key: UInt32) -> Int {
+        let start = count
+        appendRow(maxBytes: 8) { out in
+            UnsafeMutableRawPointer(out).storeBytes(of: UInt64(key).littleEndian, as: UInt64.self)
+            return 8
+        }
+        return start
+    }
+
+    /// Sets the length half of the header at `start` to the bytes written after it.
+    @inline(__always)
+    mutating func finishRecord(at start: Int) {
+        let length = count - start - 8
+        assert(start >= 0 && length >= 0 && length <= Int(UInt32.max), "record at \(start) of \(count) bytes")
+        storage.withUnsafeMutableBytes { raw in
+            let key = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
+            raw.storeBytes(of: (UInt64(length) << 32 | key).littleEndian, toByteOffset: start, as: UInt64.self)
+        }
+    }
+
+    /// The written bytes; the buffer is left empty.
+    mutating func take() -> [UInt8] {
+        storage.removeSubrange(count...)
+        defer { storage = []; count = 0 }
+        return storage
+    }
+
     /// The written bytes; the buffer is spent.
     consuming func finish() -> [UInt8] {
         storage.removeSubrange(count...)

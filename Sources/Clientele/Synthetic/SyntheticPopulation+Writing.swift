@@ -29,7 +29,10 @@ extension SyntheticPopulation {
     ///
     /// Blocks of `blockSize` customers are generated `threads` at a time and written in order,
     /// the next wave generating while the previous one is written, so memory stays at two waves'
-    /// bytes (about 5 MB a block) while the output grows to any size.
+    /// bytes (about 5 MB a block) while the output grows to any size. In `date` row order the
+    /// blocks go to day buckets in unlinked scratch files beside the output (about the size of
+    /// the output, released bucket by bucket), and the buckets are then sorted and written in
+    /// the same waves (see `SyntheticDayBuckets`).
     /// - Complexity: O(customers + rows); about 50 bytes a row on disk.
     /// - Throws: `SyntheticError` — `invalidSetting` (exit 64), `cannotCreateDirectory` /
     ///   `cannotCreateFile` (73), `writeFailed` (74).
@@ -44,7 +47,8 @@ extension SyntheticPopulation {
             interactionsFile.discard()
             parametersFile.discard()
         }
-        var counts = try writeRows(transactions: transactionsFile.write, interactions: interactionsFile.write)
+        var counts = try writeRows(transactions: transactionsFile.write, interactions: interactionsFile.write,
+                                   scratch: .directory(directory))
         counts.customers = customers
         let summary = SyntheticSummary(population: self, counts: counts)
         try parametersFile.write(summary.parametersJSON())
@@ -60,56 +64,60 @@ extension SyntheticPopulation {
         var transactions = [UInt8]()
         var interactions = [UInt8]()
         let counts = try writeRows(transactions: { transactions.append(contentsOf: $0) },
-                                   interactions: { interactions.append(contentsOf: $0) })
+                                   interactions: { interactions.append(contentsOf: $0) },
+                                   scratch: .memory)
         let summary = SyntheticSummary(population: self, counts: counts)
         return SyntheticFiles(transactions: transactions, interactions: interactions,
                               parameters: summary.parametersJSON(), summary: summary)
     }
 
-    /// Generates every block and hands the bytes, headers first, to the sinks in block order.
+    /// Generates every block and hands the bytes, headers first, to the sinks in `rowOrder`.
     private func writeRows(transactions: ([UInt8]) throws -> Void,
-                           interactions: ([UInt8]) throws -> Void) throws -> SyntheticCounts {
+                           interactions: ([UInt8]) throws -> Void,
+                           scratch: SyntheticBucketStore.Backing) throws -> SyntheticCounts {
         let plan = SyntheticPlan(self)
         let transactionsHeader = Array((Self.transactionsHeader + "\n").utf8)
         let interactionsHeader = Array((Self.interactionsHeader + "\n").utf8)
         try transactions(transactionsHeader)
         try interactions(interactionsHeader)
         var counts = SyntheticCounts()
-        counts.transactionBytes = transactionsHeader.count
-        counts.interactionBytes = interactionsHeader.count
-
-        // Waves of `threads` blocks: while this thread hands wave k to the sinks, wave k + 1 is
-        // generated in the background, so disk writes overlap with generation.
         let blocks = (customers + Self.blockSize - 1) / Self.blockSize
-        let wave = max(1, threads)
         let customers = customers
-        func launch(_ first: Int) -> (slots: SyntheticChunkSlots, done: DispatchGroup, next: Int) {
-            let last = min(blocks, first + wave)
-            let slots = SyntheticChunkSlots(count: last - first)
-            let done = DispatchGroup()
-            done.enter()
-            DispatchQueue.global().async {
-                DispatchQueue.concurrentPerform(iterations: last - first) { k in
-                    let block = first + k
-                    let numbers = (block * Self.blockSize + 1)...min(customers, (block + 1) * Self.blockSize)
-                    slots.store(plan.chunk(numbers), at: k)
-                }
-                done.leave()
-            }
-            return (slots, done, last)
+        @Sendable func numbers(_ block: Int) -> ClosedRange<Int> {
+            (block * Self.blockSize + 1)...min(customers, (block + 1) * Self.blockSize)
         }
-        var pending: (slots: SyntheticChunkSlots, done: DispatchGroup, next: Int)? = launch(0)
-        defer { pending?.done.wait() }  // on a write error, let the background wave finish first
-        while let current = pending {
-            current.done.wait()
-            pending = current.next < blocks ? launch(current.next) : nil
-            for chunk in current.slots.take() {
-                guard let chunk else { continue }
+
+        switch rowOrder {
+        case .customer:
+            try syntheticWaves(count: blocks, width: threads, produce: { plan.chunk(numbers($0)) }) { chunk in
                 try transactions(chunk.transactions)
                 try interactions(chunk.interactions)
                 counts = counts + chunk.counts
             }
+        case .date:
+            let buckets = SyntheticDayBuckets(self)
+            let transactionBuckets = try SyntheticBucketStore(buckets: buckets.count, backing: scratch,
+                                                              name: Self.transactionsFileName)
+            let interactionBuckets = try SyntheticBucketStore(buckets: buckets.count, backing: scratch,
+                                                              name: Self.interactionsFileName)
+            try syntheticWaves(count: blocks, width: threads,
+                               produce: { plan.dayChunk(numbers($0), buckets: buckets) }) { chunk in
+                for bucket in 0..<buckets.count {
+                    try transactionBuckets.append(chunk.transactions[bucket], to: bucket)
+                    try interactionBuckets.append(chunk.interactions[bucket], to: bucket)
+                }
+                counts = counts + chunk.counts
+            }
+            try syntheticWaves(count: buckets.count, width: threads, produce: { bucket in
+                (try SyntheticDayBuckets.sortedRows(transactionBuckets.take(bucket)),
+                 try SyntheticDayBuckets.sortedRows(interactionBuckets.take(bucket)))
+            }) { rows in
+                try transactions(rows.0)
+                try interactions(rows.1)
+            }
         }
+        counts.transactionBytes += transactionsHeader.count
+        counts.interactionBytes += interactionsHeader.count
         return counts
     }
 
@@ -131,27 +139,6 @@ extension SyntheticPopulation {
                     path: target, reason: "\(path): \(String(cString: strerror(errno)))")
             }
         }
-    }
-}
-
-/// Results of one wave of blocks, filled from several threads (each index once) under a lock.
-final class SyntheticChunkSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var chunks: [SyntheticChunk?]
-
-    init(count: Int) { chunks = Array(repeating: nil, count: count) }
-
-    func store(_ chunk: SyntheticChunk, at index: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        chunks[index] = chunk
-    }
-
-    /// The chunks in index order; call after every `store` has returned.
-    func take() -> [SyntheticChunk?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return chunks
     }
 }
 
@@ -180,4 +167,58 @@ extension SyntheticPlan {
         counts.interactionBytes = interactions.count
         return SyntheticChunk(transactions: transactions.finish(), interactions: interactions.finish(), counts: counts)
     }
+
+    /// Simulates customers `numbers` and formats them as day-bucket records (`date` row order):
+    /// one record per order (all its lines) and per interaction row.
+    func dayChunk(_ numbers: ClosedRange<Int>, buckets: SyntheticDayBuckets) -> SyntheticDayChunk {
+        let formatter = SyntheticCSVFormatter(customerWidth: population.customerIDWidth,
+                                              productWidth: population.productIDWidth)
+        let share = numbers.count / buckets.count + 1
+        var transactions = (0..<buckets.count).map { _ in SyntheticByteBuffer(capacity: share * 340) }
+        var interactions = (0..<buckets.count).map { _ in SyntheticByteBuffer(capacity: share * 100) }
+        var counts = SyntheticCounts()
+        var customer = SyntheticCustomer()
+        let start = Int(population.start.daysSinceEpoch)
+        let seed = population.seed
+        func append(_ row: SyntheticCustomer.Interaction, prefix: UInt8, number: Int, time: UInt32) {
+            let (bucket, key) = buckets.place(day: Int(row.day.daysSinceEpoch) - start, time: time)
+            let record = interactions[bucket].startRecord(key: key)
+            formatter.appendInteraction(row, prefix: prefix, number: number, to: &interactions[bucket])
+            interactions[bucket].finishRecord(at: record)
+        }
+        for number in numbers {
+            simulate(number: number, into: &customer)
+            for (ordinal, order) in customer.orders.enumerated() {
+                let (bucket, key) = buckets.place(day: Int(order.day.daysSinceEpoch) - start,
+                                                  time: SyntheticDayBuckets.orderTime(week: order.week))
+                let record = transactions[bucket].startRecord(key: key)
+                formatter.appendOrder(ordinal, of: customer, to: &transactions[bucket])
+                transactions[bucket].finishRecord(at: record)
+            }
+            for (index, row) in customer.interactions.enumerated() {
+                let time = SyntheticDayBuckets.interactionTime(seed: seed, number: number, orphan: false, index: index)
+                append(row, prefix: 67, number: number, time: time)
+            }
+            for (index, row) in customer.orphanInteractions.enumerated() {
+                let time = SyntheticDayBuckets.interactionTime(seed: seed, number: number, orphan: true, index: index)
+                append(row, prefix: 80, number: number, time: time)
+            }
+            counts.add(customer)
+        }
+        // Row bytes only: every record carries an 8-byte header that the sort drops.
+        let transactionRecords = transactions.map { $0.count }.reduce(0, +)
+        let interactionRecords = interactions.map { $0.count }.reduce(0, +)
+        counts.transactionBytes = transactionRecords - 8 * counts.orders
+        counts.interactionBytes = interactionRecords - 8 * counts.interactions
+        return SyntheticDayChunk(transactions: transactions.indices.map { transactions[$0].take() },
+                                 interactions: interactions.indices.map { interactions[$0].take() }, counts: counts)
+    }
+}
+
+/// The day-bucket records (`SyntheticDayBuckets`) and counts of one block of customers, one byte
+/// array per bucket.
+struct SyntheticDayChunk: Sendable {
+    var transactions: [[UInt8]]
+    var interactions: [[UInt8]]
+    var counts: SyntheticCounts
 }

@@ -9,6 +9,8 @@ import Foundation
 /// days as start + ⌊7t⌋. Every customer number has its own random stream derived from
 /// (`seed`, number), so the same configuration gives the same bytes whatever the thread count,
 /// and the first n customers are the same for every `customers` ≥ n (on one platform's libm).
+/// `rowOrder` only permutes the rows: `date` (the default) as exports come, `customer` with each
+/// customer's rows together, which also keeps the first n customers' rows a prefix of the files.
 ///
 /// The initialiser only stores settings; `validate()`, `write(to:)` and `render()` check them.
 public struct SyntheticPopulation: Sendable, Hashable {
@@ -32,6 +34,8 @@ public struct SyntheticPopulation: Sendable, Hashable {
     public var lines: OrderLineSettings
     /// Interactions, survey answers and orphan ids.
     public var interactions: InteractionSettings
+    /// Order of the rows in both CSV files. Default `.date`, as exports come.
+    public var rowOrder: SyntheticRowOrder
     /// Threads to generate on (≥ 1); does not change the output. Default: active processors.
     public var threads: Int
 
@@ -46,6 +50,7 @@ public struct SyntheticPopulation: Sendable, Hashable {
         spend: GammaGammaParameters = .generatorDefault,
         lines: OrderLineSettings = OrderLineSettings(),
         interactions: InteractionSettings = InteractionSettings(),
+        rowOrder: SyntheticRowOrder = .date,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
         self.customers = customers
@@ -58,6 +63,7 @@ public struct SyntheticPopulation: Sendable, Hashable {
         self.spend = spend
         self.lines = lines
         self.interactions = interactions
+        self.rowOrder = rowOrder
         self.threads = threads
     }
 

@@ -33,6 +33,7 @@ public struct SyntheticSummary: Sendable, Hashable {
             weeks: p.weeks,
             birthWeeks: p.birthWeeks,
             holdoutWeeks: p.holdoutWeeks,
+            rowOrder: p.rowOrder.rawValue,
             bgnbd: p.purchase,
             gammaGamma: p.spend,
             expected: .init(
@@ -77,6 +78,7 @@ private struct ParametersDocument: Encodable {
     var weeks: Int
     var birthWeeks: Double
     var holdoutWeeks: Int
+    var rowOrder: String
     var bgnbd: BGNBDParameters
     var gammaGamma: GammaGammaParameters
     var expected: Expected
@@ -176,6 +178,7 @@ private struct ParametersDocument: Encodable {
         case weeks
         case birthWeeks = "birth_weeks"
         case holdoutWeeks = "holdout_weeks"
+        case rowOrder = "row_order"
         case bgnbd
         case gammaGamma = "gamma_gamma"
         case expected, orders, interactions, counts, files
