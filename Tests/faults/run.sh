@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault-injection suite: replays the failures operators meet (a failing system call at every step
-# of a run, kill -9 at random points, a full disk on each output, damaged exports and job files)
-# and checks after every case that no run lost data. See Tests/faults/README.md.
+# of a run, kill -9 at random points, a full disk on each output, invalid settings, hostile folder
+# layouts, damaged exports and job files) and checks after every case that no run lost data.
+# See Tests/faults/README.md.
 #
 #   Tests/faults/run.sh [BINARY]          default BINARY: .build/release/clientele
 #
@@ -179,7 +180,7 @@ echo "faults: clean run ${run_ms} ms, $steps intercepted calls (first run: $fres
 # results/NAME.fail (with the reproduction, and keeps the case folder).
 
 d="" name="" rc=0 err="" out="" repro="" setup="" note=""
-problems=()
+problems=() outs=()
 
 new_case() {  # NAME SOURCE
     name=$1
@@ -189,15 +190,17 @@ new_case() {  # NAME SOURCE
     err=$d.err out=$d.out
     setup="cp -a $(printf %q "$2") $(printf %q "$d")"
     repro="" note=""
+    outs=(--history "$d/history.db" --out "$d/report")
     problems=()
 }
 
-# invoke [VAR=value ...] -- [extra args]: the case's run, under timeout, in the case folder.
+# invoke [VAR=value ...] -- [extra args]: the case's run, under timeout, in the case folder, with
+# the outputs in outs (default: --history CASE/history.db --out CASE/report).
 invoke() {
     local envs=()
     while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
     [ $# -gt 0 ] && shift
-    local cmd=("$bin" "${run_args[@]}" --history "$d/history.db" --out "$d/report" "$@")
+    local cmd=("$bin" "${run_args[@]}" "${outs[@]}" "$@")
     repro=${repro:+$repro; then }"cd $(printf %q "$d") && $(printf '%q ' env "${envs[@]+"${envs[@]}"}" "${cmd[@]}")"
     (cd "$d" && timeout -k 5 "$timeout_s" env "${envs[@]+"${envs[@]}"}" "${cmd[@]}" >"$out" 2>"$err")
     rc=$?
@@ -208,16 +211,18 @@ invoke() {
 #   leftover=ok     staging leftovers allowed (the injected fault was their removal)
 #   expect=fail     a fault was injected that the run must report (it must not exit 0)
 #   expect=success  the run must exit 0
+#   expect=N        the run must exit N
+#   pair=no         skip (ii), for runs whose --out or --history is not the case's report and history
 #   same_input=1    a new report must hold the clean run's data files and customer count
 #   old_token= old_fp=  the report in place before the run: its token and report_fp (default: the baseline's)
 #   pre=FILE        protected_fp of the case folder before the run
 verify() {
-    local killed=0 leftover=no expect=any same_input=0 old_token=$base_token old_fp=$base_fp pre="" kv
+    local killed=0 leftover=no expect=any same_input=0 old_token=$base_token old_fp=$base_fp pre="" pair=yes kv
     for kv in "$@"; do
         case $kv in
         killed=*) killed=${kv#*=} ;; leftover=*) leftover=${kv#*=} ;; expect=*) expect=${kv#*=} ;;
         same_input=*) same_input=${kv#*=} ;; old_token=*) old_token=${kv#*=} ;; old_fp=*) old_fp=${kv#*=} ;;
-        pre=*) pre=${kv#*=} ;;
+        pre=*) pre=${kv#*=} ;; pair=*) pair=${kv#*=} ;;
         esac
     done
 
@@ -241,8 +246,9 @@ verify() {
             fi
         fi
         case $expect in
-        fail) [ "$rc" = 0 ] && problems+=("exit 0 although a write failed (the fault was swallowed)") ;;
+        fail) [ "$rc" = 0 ] && problems+=("exit 0 although the run could not do its work (the fault was swallowed)") ;;
         success) [ "$rc" = 0 ] || problems+=("exit $rc where a plain run must succeed") ;;
+        [0-9]*) [ "$rc" = "$expect" ] || problems+=("exit $rc where the contract says $expect") ;;
         esac
     fi
 
@@ -254,6 +260,7 @@ verify() {
     left=$(cd "$d" && ls -d .report.staging-* .report.rejects.csv.staging-* 2>/dev/null | tr '\n' ' ')
     [ -n "$left" ] && [ "$killed" != 1 ] && [ "$leftover" != ok ] && problems+=("left behind: $left")
 
+    [ "$pair" = no ] && return 0
     # (ii): old report + old history, or new report + new history. The report in place is the
     # run whose token its marker holds; the history's visible runs are the complete ones and the
     # one with that token.
@@ -357,14 +364,13 @@ case_step() {  # PREFIX N ERRNO
     else
         verify pre="$d.pre" same_input=1 leftover=$leftover
     fi
-    # The exit status names the side that failed: 66 for an export that cannot be read, 73 or 74
-    # for an output (report, staging, history, rejects). The job file is left out (see README).
+    # The exit status names the side that failed: 66 for an input that cannot be read (the job
+    # file, an export), 73 or 74 for an output (report, staging, history, rejects).
     if [ "$rc" != 0 ] && [[ $note == *" FAILED" ]]; then
         local path
         read -r _ _ path _ <<<"$note"
         case $path in
-        "$d"/job.toml) ;;
-        "$d"/exports/*) [ "$rc" = 66 ] || problems+=("exit $rc when an export cannot be read (the contract says 66)") ;;
+        "$d"/job.toml | "$d"/exports/*) [ "$rc" = 66 ] || problems+=("exit $rc when an input cannot be read (the contract says 66)") ;;
         *) [ "$rc" = 73 ] || [ "$rc" = 74 ] || problems+=("exit $rc when an output cannot be written (the contract says 73 or 74)") ;;
         esac
     fi
@@ -429,7 +435,7 @@ case_disk() {  # LABEL SUBSTR SCENARIO
     finish
 }
 
-# 4. Mutated inputs: the transactions, the interactions, the job file.
+# 6. Mutated inputs: the transactions, the interactions, the job file.
 case_fuzz() {  # TARGET S
     local target=$1 s=$2 file kind=csv extra=()
     case $target in
@@ -446,6 +452,89 @@ case_fuzz() {  # TARGET S
     protected_fp "$d" >"$d.pre"
     invoke -- "${extra[@]+"${extra[@]}"}"
     verify pre="$d.pre"
+    finish
+}
+
+# 4. Invalid settings, from a flag or the job file: non-finite or out-of-range numbers exit 64.
+case_setting() {  # LABEL (--flag value | key=value)
+    local label=$1 extra=()
+    shift
+    new_case "setting-$label" "$base"
+    if [[ $1 == --* ]]; then
+        extra=("$@")
+    else
+        local key=${1%%=*} value=${1#*=}
+        grep -q "^$key = " "$d/job.toml" || problems+=("the suite's job file has no key $key")
+        sed -i "s|^$key = .*|$key = $value|" "$d/job.toml"
+        setup="$setup && sed -i 's|^$key = .*|$key = $value|' $(printf %q "$d/job.toml")"
+    fi
+    protected_fp "$d" >"$d.pre"
+    invoke -- "${extra[@]+"${extra[@]}"}"
+    verify pre="$d.pre" expect=64
+    finish
+}
+
+# Runs shell commands in the case folder and adds them to the case's setup line.
+in_case() {
+    local c
+    for c in "$@"; do
+        (cd "$d" && eval "$c") || problems+=("setup failed: $c")
+        setup="$setup && (cd $(printf %q "$d") && $c)"
+    done
+}
+
+# 5. Hostile layouts: links and foreign files where the outputs go, outputs that name inputs. The
+#    run must refuse or succeed without following a link or touching a file that is not its own.
+case_layout() {  # LABEL
+    local label=$1 extra=() expect=any pair=yes keep="" keep_fp="" target=""
+    new_case "layout-$label" "$base"
+    case $label in
+    rejects-link-to-input)  # a failing run's OUT.rejects.csv is a link to an export
+        in_case 'ln -s exports/transactions.csv report.rejects.csv' "cp $(printf %q "$bad") exports/bad.csv"
+        extra=(--transactions "$d/exports/bad.csv" --on-bad-row skip --max-reject-share 0.0001) expect=fail ;;
+    rejects-link-to-notes)  # a successful run removes a stale OUT.rejects.csv: here a link to notes.txt
+        in_case 'ln -s notes.txt report.rejects.csv' "cp $(printf %q "$bad") exports/bad.csv"
+        extra=(--transactions "$d/exports/bad.csv" --on-bad-row skip --max-reject-share 0.5) expect=0 ;;
+    rejects-dangling-link)  # a link to a file that does not exist yet, outside the case folder
+        target=$work/cases/$name.outside
+        in_case "ln -s $(printf %q "$target") report.rejects.csv" "cp $(printf %q "$bad") exports/bad.csv"
+        extra=(--transactions "$d/exports/bad.csv" --on-bad-row skip --max-reject-share 0.0001) expect=fail ;;
+    report-link-to-exports)  # the report folder is a link to the exports
+        in_case 'rm -rf report' 'ln -s exports report'
+        expect=73 pair=no ;;
+    report-foreign-folder)  # the report folder holds someone else's file and no marker
+        in_case 'rm -rf report' 'mkdir report' 'echo "quarterly plan" >report/plan.txt'
+        keep=$d/report expect=73 pair=no ;;
+    report-is-a-file)
+        in_case 'rm -rf report' 'echo "not a folder" >report'
+        keep=$d/report expect=73 pair=no ;;
+    out-is-exports) outs=(--history "$d/history.db" --out "$d/exports") expect=73 ;;
+    out-is-case-folder) outs=(--history "$d/history.db" --out "$d") expect=73 ;;
+    out-is-dot) outs=(--history "$d/history.db" --out .) expect=73 ;;
+    out-holds-history) outs=(--history "$d/report/history.db" --out "$d/report") expect=73 ;;
+    history-is-an-export) outs=(--history "$d/exports/transactions.csv" --out "$d/report") expect=fail ;;
+    history-is-notes) outs=(--history "$d/notes.txt" --out "$d/report") expect=fail ;;
+    staging-of-live-process)  # a staging folder of a process that is alive (pid 1) stays
+        in_case 'mkdir .report.staging-1' 'echo "in use" >.report.staging-1/customers.csv'
+        keep=$d/.report.staging-1 expect=0 ;;
+    staging-foreign-files)  # a dead pid's staging name holding files that are not a report stays
+        in_case 'mkdir .report.staging-999999999' 'echo "a draft" >.report.staging-999999999/draft.txt'
+        keep=$d/.report.staging-999999999 expect=0 ;;
+    esac
+    [ -n "$keep" ] && keep_fp=$( [ -d "$keep" ] && report_fp "$keep" || sha256sum "$keep")
+    protected_fp "$d" >"$d.pre"
+    invoke -- "${extra[@]+"${extra[@]}"}"
+    local same=0
+    [ "$expect" = 0 ] && [ "${#extra[@]}" = 0 ] && same=1
+    verify pre="$d.pre" expect=$expect pair=$pair same_input=$same leftover=$([ -n "$keep" ] && echo ok || echo no)
+    if [ -n "$keep" ]; then
+        [ "$keep_fp" = "$( [ -d "$keep" ] && report_fp "$keep" || sha256sum "$keep")" ] || problems+=("$keep was changed or removed")
+        local left
+        left=$(cd "$d" && ls -d .report.staging-* .report.rejects.csv.staging-* 2>/dev/null | grep -vx "${keep##*/}" | tr '\n' ' ')
+        [ -z "$left" ] || problems+=("left behind: $left")
+    fi
+    [ -n "$target" ] && [ -e "$target" ] && problems+=("followed report.rejects.csv, a link, and created $target")
+    if [ -L "$d/report" ] && [ "$(readlink "$d/report")" != exports ]; then problems+=("the report link was changed"); fi
     finish
 }
 
@@ -494,6 +583,25 @@ dispatch "disk-first-history.db-journal" case_disk first-history.db-journal "/hi
 dispatch "disk-first-history.db-wal" case_disk first-history.db-wal "/history.db-wal" first
 dispatch "disk-first-report.html" case_disk first-report.html "/report.html" first
 
+group settings
+for s in max-reject-share=nan max-reject-share=inf max-reject-share=-1 max-reject-share=2 margin=nan margin=inf \
+    margin=-0.5 threads=0 k=0 k-range=8-2; do
+    dispatch "setting-flag-$s" case_setting "flag-$s" "--${s%%=*}" "${s#*=}"
+done
+for s in max_reject_share=nan max_reject_share=-inf margin=inf margin=nan confidence_level=nan confidence_level=1 \
+    test_share=nan test_share=0 monthly_discount_rate=nan monthly_discount_rate=-0.1 satisfied_at_least=nan \
+    satisfied_at_least=inf horizon_months=-1 threads=0 threads=100000 k=0 quantiles=0 restarts=0 \
+    'satisfaction_scale=[5, 1]' 'recommend_scale=[nan, 10]' 'seed=-1'; do
+    dispatch "setting-job-${s%%=*}=${s#*=}" case_setting "job-${s%%=*}=${s#*=}" "$s"
+done
+
+group layout
+for l in rejects-link-to-input rejects-link-to-notes rejects-dangling-link report-link-to-exports report-foreign-folder \
+    report-is-a-file out-is-exports out-is-case-folder out-is-dot out-holds-history history-is-an-export \
+    history-is-notes staging-of-live-process staging-foreign-files; do
+    dispatch "layout-$l" case_layout "$l"
+done
+
 group fuzz
 for ((s = 1; s <= fuzz; s++)); do
     case $((s % 5)) in
@@ -524,11 +632,14 @@ for g in "${group_times[@]}"; do
     steps) summary "failing call (second run, first run)" "$g_secs" 'step-*' 'first-*' ;;
     kills) summary "kill -9, then a plain run" "$g_secs" 'kill-*' ;;
     disk) summary "full disk" "$g_secs" 'disk-*' ;;
+    settings) summary "invalid settings" "$g_secs" 'setting-*' ;;
+    layout) summary "hostile layouts" "$g_secs" 'layout-*' ;;
     fuzz) summary "mutated inputs" "$g_secs" 'fuzz-*' ;;
     esac
 done
-leftovers=$(find "$work/results" -name '*.leftover' | wc -l)
-[ "$leftovers" -gt 0 ] && echo "faults: $leftovers failed removals left a staging folder; the next run removed each"
+leftovers=0
+for f in "$work"/results/*.leftover; do [ -e "${f%.leftover}.pass" ] && leftovers=$((leftovers + 1)); done
+[ "$leftovers" -gt 0 ] && echo "faults: $leftovers cases left a staging folder when its removal failed; the next run removed it"
 passed=$(find "$work/results" -name '*.pass' | wc -l)
 failed=$(find "$work/results" -name '*.fail' | wc -l)
 if [ "$failed" -gt 0 ]; then
