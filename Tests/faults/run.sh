@@ -512,8 +512,11 @@ case_layout() {  # LABEL
     out-is-case-folder) outs=(--history "$d/history.db" --out "$d") expect=73 ;;
     out-is-dot) outs=(--history "$d/history.db" --out .) expect=73 ;;
     out-holds-history) outs=(--history "$d/report/history.db" --out "$d/report") expect=73 ;;
-    history-is-an-export) outs=(--history "$d/exports/transactions.csv" --out "$d/report") expect=fail ;;
-    history-is-notes) outs=(--history "$d/notes.txt" --out "$d/report") expect=fail ;;
+    history-is-an-export) outs=(--history "$d/exports/transactions.csv" --out "$d/report") expect=73 ;;
+    history-is-notes) outs=(--history "$d/notes.txt" --out "$d/report") expect=73 ;;
+    history-is-foreign-sqlite)  # another application's database: refused, left byte for byte
+        in_case "sqlite3 other.db 'CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5)'"
+        outs=(--history "$d/other.db" --out "$d/report") expect=73 ;;
     staging-of-live-process)  # a staging folder of a process that is alive (pid 1) stays
         in_case 'mkdir .report.staging-1' 'echo "in use" >.report.staging-1/customers.csv'
         keep=$d/.report.staging-1 expect=0 ;;
@@ -598,7 +601,7 @@ done
 group layout
 for l in rejects-link-to-input rejects-link-to-notes rejects-dangling-link report-link-to-exports report-foreign-folder \
     report-is-a-file out-is-exports out-is-case-folder out-is-dot out-holds-history history-is-an-export \
-    history-is-notes staging-of-live-process staging-foreign-files; do
+    history-is-notes history-is-foreign-sqlite staging-of-live-process staging-foreign-files; do
     dispatch "layout-$l" case_layout "$l"
 done
 
