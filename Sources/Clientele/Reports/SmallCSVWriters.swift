@@ -11,7 +11,7 @@ struct SegmentsCSVWriter {
             b.field(s.segment, policy: cellPolicy); b.comma()
             b.int(s.customers); b.comma()
             b.double(s.share); b.comma()
-            b.cents(Int64((s.revenue * 100).rounded())); b.comma()
+            if let c = CentsLimit.cents(units: s.revenue) { b.cents(c) }; b.comma()
             if let v = s.revenueShare { b.double(v) }; b.comma()
             if let v = s.meanRecencyDays { b.double(v) }; b.comma()
             if let v = s.meanFrequency { b.double(v) }; b.comma()

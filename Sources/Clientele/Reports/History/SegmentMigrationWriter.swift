@@ -110,10 +110,10 @@ public struct SegmentMigrationWriter: Sendable {
             b.field(v.customerID, policy: cellPolicy); b.comma()
             b.field(v.previousSegment, policy: cellPolicy); b.comma()
             b.field(v.currentSegment, policy: cellPolicy); b.comma()
-            b.cents(Int64((v.previousMonetary * 100).rounded())); b.comma()
-            b.cents(Int64((v.monetary * 100).rounded())); b.comma()
+            if let c = CentsLimit.cents(units: v.previousMonetary) { b.cents(c) }; b.comma()
+            if let c = CentsLimit.cents(units: v.monetary) { b.cents(c) }; b.comma()
             b.int(v.recencyDays); b.comma()
-            if let x = v.predictedCLV { b.cents(Int64((x * 100).rounded())) }; b.comma()
+            if let x = v.predictedCLV, let c = CentsLimit.cents(units: x) { b.cents(c) }; b.comma()
             if let x = v.churnProbability { b.double(x) }
             b.newline()
         }
