@@ -3,6 +3,10 @@
 #
 #   Benchmarks/run_rfm_benchmark.sh N            # N customers, e.g. 1000000
 #
+# Data: `clientele generate` in date order (as exports come: by purchase or contact date,
+# customer ids scattered) with about 3 interactions a customer, the issue's acceptance data;
+# Benchmarks/data/clientele-nN-sSEED-ROW_ORDER-ipcX (see generated_data.sh).
+#
 # Environment (all optional):
 #   CLIENTELE=path     release binary (default .build/release/clientele; built if missing)
 #   CLIENTELE_REV=text what that binary was built from, for the result file (default: the
@@ -10,16 +14,27 @@
 #   REPS=3             repetitions per tool (interleaved: C, D, P, C, D, P, ...)
 #   TIES=share         --rfm-ties for Clientele and --ties for the peers (share | split)
 #   SEED=11            seed for `clientele generate`
+#   ROW_ORDER=date     rows of the files every tool reads: date | customer
+#   SECOND_ORDER=customer  the other order, run by Clientele (both jobs) as second rows in the
+#                      same run, for the date ÷ customer CPU ratio; empty = skip
+#   INTERACTIONS_PER_CUSTOMER=1.9  `generate --interactions-per-customer` (1.9: about 3
+#                      interactions a customer; empty: the generator's default, about 1.3)
+#   THREADS=2          --threads of the Clientele runs compared with the peers
+#   STAGES=1           also run both Clientele jobs with --threads 1, for the per-stage table
+#                      (1 thread beside THREADS); 0 = skip
+#   RESULT_TAG=text    appended to the result file's name (rfm-N-ROW_ORDER-TAG.md)
 #   GENERATOR=clientele | python   python = the stand-in Benchmarks/peers/synth_data.py
 #   VERIFY=1           after timing, check every tool's per-customer output against the
 #                      pandas reference (rfm_reference.py + compare_customers.py); 0 = skip
 #   TOOLS="clientele duckdb polars"   subset to run
 #
 # Each run is measured by /usr/bin/time -v: wall-clock time and maximum resident set size of
-# the whole process (for the peers: the Python interpreter plus the engine). Files are read
-# once before timing, so every tool starts with a warm page cache. Writes
-# Benchmarks/results/rfm-N.md (table + machine facts); raw /usr/bin/time output goes to
-# Benchmarks/results/raw/ (git-ignored) and data to Benchmarks/data/ (git-ignored).
+# the whole process (for the peers: the Python interpreter plus the engine). Clientele runs with
+# CLIENTELE_TRACE=1 and --format json, which give its per-stage wall and CPU seconds (stages.py).
+# Files are read once before timing, so every tool starts with a warm page cache. Writes
+# Benchmarks/results/rfm-N-ROW_ORDER[-TAG].md (tables, acceptance figures, machine facts and
+# load); raw output goes to Benchmarks/results/raw/ (git-ignored) and data to Benchmarks/data/
+# (git-ignored).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,8 +46,27 @@ TIES="${TIES:-share}"
 SEED="${SEED:-11}"
 GENERATOR="${GENERATOR:-clientele}"
 VERIFY="${VERIFY:-1}"
+ROW_ORDER="${ROW_ORDER:-date}"
+SECOND_ORDER="${SECOND_ORDER-customer}"
+INTERACTIONS_PER_CUSTOMER="${INTERACTIONS_PER_CUSTOMER-1.9}"
+THREADS="${THREADS:-2}"
+STAGES="${STAGES:-1}"
+RESULT_TAG="${RESULT_TAG:-}"
 TOOLS="${TOOLS:-clientele clientele-full duckdb polars}"
 CLIENTELE="${CLIENTELE:-$root/.build/release/clientele}"
+[[ "$ROW_ORDER" == date || "$ROW_ORDER" == customer ]] || { echo "error: ROW_ORDER must be date or customer" >&2; exit 64; }
+[[ "$SECOND_ORDER" != "$ROW_ORDER" ]] || SECOND_ORDER=""
+[[ "$GENERATOR" == clientele ]] || SECOND_ORDER=""   # the stand-in generator has one layout
+# Extra Clientele runs: both jobs at one thread (per-stage table), both jobs on the second order.
+if [[ " $TOOLS " == *" clientele "* || " $TOOLS " == *" clientele-full "* ]]; then
+    extra=""
+    for job in clientele clientele-full; do
+        [[ " $TOOLS " == *" $job "* ]] || continue
+        (( STAGES )) && extra+=" $job-t1"
+        [[ -n "$SECOND_ORDER" ]] && extra+=" $job-$SECOND_ORDER"
+    done
+    TOOLS="$TOOLS$extra"
+fi
 
 [[ -x /usr/bin/time ]] || { echo "error: /usr/bin/time not found (apt-get install time)" >&2; exit 69; }
 
@@ -45,43 +79,65 @@ if (( need_clientele )) && [[ ! -x "$CLIENTELE" ]]; then
     (cd "$root" && swift build -c release --product clientele >&2)
 fi
 
-data="$here/data/$GENERATOR-n$N-s$SEED"
+source "$here/generated_data.sh"
+if [[ "$GENERATOR" == clientele ]]; then
+    data="$(generated_data "$CLIENTELE" "$N" "$SEED" "$ROW_ORDER" "$INTERACTIONS_PER_CUSTOMER")"
+    if [[ -n "$SECOND_ORDER" ]]; then
+        data2="$(generated_data "$CLIENTELE" "$N" "$SEED" "$SECOND_ORDER" "$INTERACTIONS_PER_CUSTOMER")"
+        tx2="$data2/transactions.csv"
+        it2="$data2/interactions.csv"
+    fi
+else
+    ROW_ORDER="python-generator"
+    data="$here/data/$GENERATOR-n$N-s$SEED"
+    if [[ ! -s "$data/transactions.csv" || ! -s "$data/interactions.csv" || ! -f "$data/.complete" ]]; then
+        rm -rf "$data"; mkdir -p "$data"
+        echo "run_rfm_benchmark: generating $N customers ($GENERATOR, seed $SEED) into $data" >&2
+        "$PY" "$here/peers/synth_data.py" --customers "$N" --seed "$SEED" --out "$data"
+        touch "$data/.complete"
+    fi
+fi
 tx="$data/transactions.csv"
 it="$data/interactions.csv"
-if [[ ! -s "$tx" || ! -s "$it" || ! -f "$data/.complete" ]]; then
-    rm -rf "$data"; mkdir -p "$data"
-    echo "run_rfm_benchmark: generating $N customers ($GENERATOR, seed $SEED) into $data" >&2
-    if [[ "$GENERATOR" == clientele ]]; then
-        "$CLIENTELE" generate --customers "$N" --seed "$SEED" --out "$data" >&2
-    else
-        "$PY" "$here/peers/synth_data.py" --customers "$N" --seed "$SEED" --out "$data"
-    fi
-    touch "$data/.complete"
-fi
+export CLIENTELE_TRACE=1   # stage lines on Clientele's stderr (the peers ignore it)
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/clientele-rfm-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-raw="$here/results/raw/rfm-$N"
+name="rfm-$N-$ROW_ORDER${RESULT_TAG:+-$RESULT_TAG}"
+raw="$here/results/raw/$name"
 rm -rf "$raw"; mkdir -p "$raw"
 
 run_tool() {  # tool rep
     local tool="$1" rep="$2" out="$work/$1"
     rm -rf "$out"; mkdir -p "$out"
     local -a cmd
+    local t="$tx" i="$it" threads="$THREADS"
+    [[ "$tool" == clientele*-t1 ]] && threads=1
+    if [[ -n "$SECOND_ORDER" && "$tool" == clientele*-"$SECOND_ORDER" ]]; then t="$tx2"; i="$it2"; fi
     case "$tool" in
-        # What the peers compute: ingest + RFM + reports (the job file turns k-means and CLV off).
-        clientele) cmd=("$CLIENTELE" run "$work/rfm-only.toml" --transactions "$tx" --interactions "$it" --out "$out/run"
-                        --rfm-ties "$TIES" --quiet) ;;
-        # The whole default pipeline: RFM, k-means, BG/NBD + Gamma-Gamma, holdout table, reports.
-        clientele-full) cmd=("$CLIENTELE" run --transactions "$tx" --interactions "$it" --out "$out/run"
-                        --rfm-ties "$TIES" --quiet) ;;
+        # What the peers compute: ingest + RFM + reports (the job file turns k-means, CLV, churn and
+        # satisfaction off).
+        clientele|clientele-t1|clientele-"$SECOND_ORDER")
+            cmd=("$CLIENTELE" run "$work/rfm-only.toml" --transactions "$t" --interactions "$i" --out "$out/run"
+                 --rfm-ties "$TIES" --threads "$threads" --quiet --format json) ;;
+        # The whole default pipeline: RFM, k-means, BG/NBD + Gamma-Gamma, holdout table, churn, reports.
+        clientele-full|clientele-full-t1|clientele-full-"$SECOND_ORDER")
+            cmd=("$CLIENTELE" run --transactions "$t" --interactions "$i" --out "$out/run"
+                 --rfm-ties "$TIES" --threads "$threads" --quiet --format json) ;;
         duckdb)    cmd=("$PY" "$here/peers/rfm_duckdb.py" "$tx" "$it" "$out/customers.csv" --ties "$TIES") ;;
         polars)    cmd=("$PY" "$here/peers/rfm_polars.py" "$tx" "$it" "$out/customers.csv" --ties "$TIES") ;;
         *) echo "error: unknown tool $tool" >&2; exit 64 ;;
     esac
-    if ! /usr/bin/time -v -o "$raw/$tool-$rep.time" "${cmd[@]}" >"$raw/$tool-$rep.out" 2>&1; then
-        echo "error: $tool failed (rep $rep); see $raw/$tool-$rep.out" >&2
-        tail -n 5 "$raw/$tool-$rep.out" >&2
+    local errors="$raw/$tool-$rep.out" status=0
+    if [[ "$tool" == clientele* ]]; then   # stdout: the JSON summary; stderr: the trace lines
+        errors="$raw/$tool-$rep.err"
+        /usr/bin/time -v -o "$raw/$tool-$rep.time" "${cmd[@]}" >"$raw/$tool-$rep.out" 2>"$errors" || status=$?
+    else
+        /usr/bin/time -v -o "$raw/$tool-$rep.time" "${cmd[@]}" >"$raw/$tool-$rep.out" 2>&1 || status=$?
+    fi
+    if (( status != 0 )); then
+        echo "error: $tool failed (rep $rep, exit $status); see $errors" >&2
+        tail -n 5 "$errors" >&2
         exit 70
     fi
     if [[ "$tool" == clientele* ]]; then
@@ -96,9 +152,9 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 if awk -v l="${load_before%% *}" 'BEGIN { exit !(l > 0.5) }'; then
     echo "run_rfm_benchmark: warning: load average $load_before before the run; other work will skew timings" >&2
 fi
-cat "$tx" "$it" > /dev/null   # warm the page cache for everyone
+cat "$tx" "$it" ${tx2:+"$tx2" "$it2"} > /dev/null   # warm the page cache for everyone
 for tool in $TOOLS; do run_tool "$tool" 0; done   # untimed warm-up (also JIT/page faults of binaries)
-rm -f "$raw"/*-0.time
+rm -f "$raw"/*-0.*
 for rep in $(seq 1 "$REPS"); do
     for tool in $TOOLS; do
         echo "run_rfm_benchmark: $tool rep $rep/$REPS" >&2
@@ -112,6 +168,7 @@ if [[ "$VERIFY" == 1 ]]; then
     "$PY" "$here/reference/rfm_reference.py" "$tx" "$work/reference.csv" --ties "$TIES" 2>>"$raw/reference.log"
     verify_note=""
     for tool in $TOOLS; do
+        [[ -n "$SECOND_ORDER" && "$tool" == clientele*-"$SECOND_ORDER" ]] && continue   # other files
         if line="$("$PY" "$here/reference/compare_customers.py" "$work/reference.csv" "$work/$tool.customers.csv" \
                  --label "$tool" --show 3)"; then
             verify_note+="${verify_note:+; }$tool OK"
@@ -123,14 +180,33 @@ if [[ "$VERIFY" == 1 ]]; then
     done
 fi
 
+# Second-order rows must read the same customers: their customers.csv equals the first order's.
+order_note=""
+if [[ -n "$SECOND_ORDER" ]]; then
+    for job in clientele clientele-full; do
+        [[ -f "$work/$job-$SECOND_ORDER.customers.csv" ]] || continue
+        if cmp -s "$work/$job.customers.csv" "$work/$job-$SECOND_ORDER.customers.csv"; then
+            order_note+="${order_note:+; }$job: customers.csv byte-identical in $ROW_ORDER and $SECOND_ORDER order"
+        else
+            order_note+="${order_note:+; }$job: customers.csv DIFFERS between $ROW_ORDER and $SECOND_ORDER order"
+            diff "$work/$job.customers.csv" "$work/$job-$SECOND_ORDER.customers.csv" | head -20 > "$raw/$job.order-diff.txt" || true
+        fi
+    done
+fi
+
 mkdir -p "$here/results"
-result="$here/results/rfm-$N.md"
+result="$here/results/$name.md"
 rev="${CLIENTELE_REV:-built from the work tree at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo n/a)}"
 export LOAD_BEFORE="$load_before" LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+export ROW_ORDER SECOND_ORDER THREADS ORDER_NOTE="$order_note" BENCH_DIR="$here"
+export INTERACTIONS_NOTE="${INTERACTIONS_PER_CUSTOMER:+generate --interactions-per-customer $INTERACTIONS_PER_CUSTOMER}"
 "$PY" - "$raw" "$result" "$N" "$REPS" "$TIES" "$tx" "$it" "$GENERATOR" "$SEED" "$verify_note" "$CLIENTELE" "$rev" $TOOLS <<'PY'
 import os, platform, re, statistics, subprocess, sys, datetime
 raw, result, n, reps, ties, tx, it, gen, seed, verify, clientele, rev, *tools = sys.argv[1:]
 reps = int(reps)
+sys.path.insert(0, os.environ["BENCH_DIR"])
+import stages
+order, second, threads = os.environ["ROW_ORDER"], os.environ.get("SECOND_ORDER", ""), os.environ["THREADS"]
 
 def parse(path):
     text = open(path).read()
@@ -179,16 +255,28 @@ def lines(p):
 import duckdb, polars
 base = stats.get("clientele")
 out = []
-out.append(f"# RFM benchmark, {int(n):,} customers\n")
+out.append(f"# RFM benchmark, {int(n):,} customers, {order} order\n")
 out.append(f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} by `Benchmarks/run_rfm_benchmark.sh {n}` "
-           f"(REPS={reps}, TIES={ties}, generator {gen}, seed {seed}).\n")
-out.append(f"Input: `transactions.csv` {lines(tx):,} rows ({os.path.getsize(tx) / 1e6:.1f} MB), "
-           f"`interactions.csv` {lines(it):,} rows ({os.path.getsize(it) / 1e6:.1f} MB); warm page cache.\n")
+           f"(REPS={reps}, TIES={ties}, generator {gen}, seed {seed}, ROW_ORDER={order}"
+           f"{', SECOND_ORDER=' + second if second else ''}, THREADS={threads}"
+           f"{', ' + os.environ['INTERACTIONS_NOTE'] if os.environ.get('INTERACTIONS_NOTE') else ''}).\n")
+out.append(f"- load average (1, 5, 15 min) before the run: **{os.environ.get('LOAD_BEFORE')}**; after: "
+           f"**{os.environ.get('LOAD_AFTER')}** on {os.cpu_count()} cores (a quiet machine shows values near 0 "
+           f"before; above about 1.5 other work shares the cores, so compare CPU seconds rather than wall seconds)\n")
+customers = int(n)
+out.append(f"Input ({order} order): `transactions.csv` {lines(tx):,} rows ({os.path.getsize(tx) / 1e6:.1f} MB), "
+           f"`interactions.csv` {lines(it):,} rows ({os.path.getsize(it) / 1e6:.1f} MB, "
+           f"{lines(it) / customers:.2f} a customer); warm page cache.\n")
 out.append("| tool | wall s (median) | wall s (min–max) | wall s after start-up | CPU s (user+sys) | peak RSS MB | wall ratio to Clientele | CPU ratio to Clientele | RSS ratio to Clientele |")
 out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-names = {"clientele": "Clientele, ingest + RFM + reports (`clientele run rfm-only.toml`)",
-         "clientele-full": "Clientele, whole pipeline (+ k-means, BG/NBD + Gamma-Gamma, holdout, satisfaction–loyalty correlations, churn model)", "duckdb": "DuckDB (`peers/rfm_duckdb.py`)",
-         "polars": "Polars (`peers/rfm_polars.py`)"}
+names = {"clientele": f"Clientele, ingest + RFM + reports (`clientele run rfm-only.toml`), {threads} threads",
+         "clientele-full": f"Clientele, whole pipeline (+ k-means, BG/NBD + Gamma-Gamma, holdout, satisfaction–loyalty correlations, churn model), {threads} threads",
+         "clientele-t1": "Clientele, ingest + RFM + reports, 1 thread",
+         "clientele-full-t1": "Clientele, whole pipeline, 1 thread",
+         "duckdb": "DuckDB (`peers/rfm_duckdb.py`)", "polars": "Polars (`peers/rfm_polars.py`)"}
+if second:
+    names[f"clientele-{second}"] = f"Clientele, ingest + RFM + reports, {threads} threads, **{second} order**"
+    names[f"clientele-full-{second}"] = f"Clientele, whole pipeline, {threads} threads, **{second} order**"
 for t in tools:
     s = stats[t]
     wr = f"{s['wall'] / base['wall']:.2f}×" if base else "–"
@@ -205,7 +293,69 @@ out.append("'wall s after start-up' is the peers' own timer, started after Pytho
            "(median); the ratios use the whole-process figures.")
 out.append("Clientele's `run` computes every kernel it runs by default (not only RFM); the peers compute "
            "ingest of both files, RFM scores, segments and per-customer interaction aggregates.\n")
-out.append(f"Output check against the pandas reference (`--ties {ties}`): {verify}.\n")
+out.append(f"Output check against the pandas reference (`--ties {ties}`): {verify}.")
+if os.environ.get("ORDER_NOTE"):
+    out.append(f"Row order: {os.environ['ORDER_NOTE']}.")
+out.append("")
+
+# The issue's acceptance figures ("the customer table … fast on exports in any row order").
+def get(t, k):
+    return stats[t][k] if t in stats else None
+def ratio(a, b):
+    return a / b if a is not None and b else None
+def verdict(x, ok):
+    return "–" if x is None else ("met" if ok(x) else "**not met**")
+acc = []
+r = ratio(get("clientele", "wall"), get("duckdb", "wall"))
+acc.append(("RFM-only job ÷ DuckDB, wall", r, "≤ 0.50", verdict(r, lambda x: x <= 0.5)))
+peers_rss = [get(p, "rss") for p in ("duckdb", "polars") if p in stats]
+m = get("clientele", "rss")
+if m is not None and peers_rss:
+    acc.append(("RFM-only job peak RSS ÷ the smaller peer's", m / min(peers_rss), "< 1", verdict(m / min(peers_rss), lambda x: x < 1)))
+r = ratio(get("clientele-full", "wall"), get("duckdb", "wall"))
+acc.append(("whole pipeline ÷ DuckDB's RFM-only, wall", r, "≤ 1.00", verdict(r, lambda x: x <= 1.0)))
+if second:
+    for job, label in (("clientele", "RFM-only job"), ("clientele-full", "whole pipeline")):
+        a, b = (get(job, "cpu"), get(f"{job}-{second}", "cpu")) if order == "date" else (get(f"{job}-{second}", "cpu"), get(job, "cpu"))
+        r = ratio(a, b)
+        acc.append((f"{label}: CPU, date ÷ customer order", r, "≤ 1.10", verdict(r, lambda x: x <= 1.10)))
+stage_runs = {}
+for t in tools:
+    if t.startswith("clientele"):
+        stage_runs[t] = [stages.read_run_files(os.path.join(raw, f"{t}-{k}.out"), os.path.join(raw, f"{t}-{k}.err"))
+                         for k in range(1, reps + 1)]
+tables = []
+for job, label in (("clientele", "RFM-only job"), ("clientele-full", "whole pipeline")):
+    if job in stage_runs and f"{job}-t1" in stage_runs:
+        lines_, misses = stages.threads_table(stage_runs[f"{job}-t1"], stage_runs[job], threads,
+                                             (get(f"{job}-t1", "wall"), get(f"{job}-t1", "cpu")),
+                                             (get(job, "wall"), get(job, "cpu")))
+        tables.append((label, lines_))
+        acc.append((f"{label}: stages over {stages.SIGNIFICANT_SECONDS * 1000:.0f} ms (1 thread) below "
+                    f"{stages.SPEEDUP_TARGET}× with {threads} threads",
+                    len(misses), "0", ("met" if not misses else "**not met**: " + ", ".join(f"{s} {x:.2f}×" for s, x in misses))))
+out.append("## Acceptance figures (same run)\n")
+out.append("| figure | value | target | |")
+out.append("|---|---:|---:|---|")
+for label, value, target, v in acc:
+    shown = "–" if value is None else (f"{value}" if isinstance(value, int) else f"{value:.2f}")
+    out.append(f"| {label} | {shown} | {target} | {v} |")
+out.append("")
+if tables:
+    out.append(f"## Clientele per stage, {order} order, 1 thread and {threads} threads (median of {reps})\n")
+    out.append("Wall seconds are the run's own stage timings; CPU seconds (all threads) come from "
+               "`CLIENTELE_TRACE=1` (`Benchmarks/stages.py`). The speedup target applies to stages over "
+               f"{stages.SIGNIFICANT_SECONDS * 1000:.0f} ms with one thread.\n")
+    for label, lines_ in tables:
+        out.append(f"### {label}\n")
+        out += lines_
+        out.append("")
+if second:
+    for job, label in (("clientele", "RFM-only job"), ("clientele-full", "whole pipeline")):
+        if job in stage_runs and f"{job}-{second}" in stage_runs:
+            out.append(f"### {label}: {order} beside {second} order, {threads} threads\n")
+            out += stages.orders_table(stage_runs[job], stage_runs[f"{job}-{second}"], names=(order, second))
+            out.append("")
 out.append("## Machine\n")
 out.append(f"- nproc: {os.cpu_count()}; CPU: {cpu}; memory: {mem_gib} GiB")
 out.append(f"- kernel: {platform.release()}; {platform.platform()}")

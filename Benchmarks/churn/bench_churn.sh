@@ -6,10 +6,12 @@
 #
 #   Benchmarks/churn/bench_churn.sh [N]          # N defaults to 1000000
 #   REPS=5 CLIENTELE_ROOT=/path/to/tree Benchmarks/churn/bench_churn.sh 1000000
+#   ROW_ORDER=customer Benchmarks/churn/bench_churn.sh     # rows of the generated data (default date)
 #
 # Steps: pinned venv (Benchmarks/setup-venv.sh); release build of Benchmarks/churn/bench (the churn-bench driver,
 # linked against the library at CLIENTELE_ROOT, default this repository); generated data in
-# Benchmarks/data/clientele-nN-s11 (made by churn-bench generate when missing); the design matrix
+# Benchmarks/data/clientele-nN-s11-ROW_ORDER (made by churn-bench generate when missing: the same
+# bytes as `clientele generate --row-order ROW_ORDER`, generated_data.sh's name); the design matrix
 # and the whole churn kernel timed once (churn-bench design); then the fit alone REPS times by
 # each tool (churn-bench fit, bench_churn.py).
 set -euo pipefail
@@ -19,7 +21,9 @@ repo="$(cd "$here/../.." && pwd)"
 n="${1:-1000000}"
 reps="${REPS:-5}"
 seed=11
-data="$repo/Benchmarks/data/clientele-n$n-s$seed"
+row_order="${ROW_ORDER:-date}"
+[[ "$row_order" == date || "$row_order" == customer ]] || { echo "error: ROW_ORDER must be date or customer" >&2; exit 64; }
+data="$repo/Benchmarks/data/clientele-n$n-s$seed-$row_order"
 raw="$repo/Benchmarks/results/raw/churn-$n"
 out="$repo/Benchmarks/results/churn-$n.md"
 scratch="${CHURN_BENCH_SCRATCH:-$repo/.build-churn-bench}"
@@ -33,9 +37,9 @@ swift build -c release --package-path "$here/bench" --scratch-path "$scratch" >&
 bench="$scratch/release/churn-bench"
 
 if [[ ! -f "$data/.complete" ]]; then
-    echo "bench_churn: generating $n customers (seed $seed) into $data" >&2
+    echo "bench_churn: generating $n customers (seed $seed, $row_order order) into $data" >&2
     rm -rf "$data"
-    "$bench" generate --customers "$n" --seed "$seed" --out "$data" > "$raw/generate.json"
+    "$bench" generate --customers "$n" --seed "$seed" --row-order "$row_order" --out "$data" > "$raw/generate.json"
     touch "$data/.complete"
 fi
 

@@ -3,6 +3,8 @@
 # on the same calibration summary, in the same run. Writes Benchmarks/results/clv-N.md.
 #
 #   Benchmarks/clv/bench_clv.sh [CUSTOMERS=1000000] [SEED=11]
+#   ROW_ORDER=date|customer  rows of the generated data (default date, as exports come); the data
+#                      lives in Benchmarks/data/clientele-nN-sSEED-ROW_ORDER (generated_data.sh)
 #
 # Steps: generate data with `clientele generate` (reused when present), build the tests in
 # release, run the gated benchmark test (loads transactions, builds the summary, fits and predicts
@@ -18,16 +20,14 @@ repo="$(cd "$here/../.." && pwd)"
 n="${1:-1000000}"
 seed="${2:-11}"
 scratch="${CLIENTELE_CLV_SCRATCH:-$repo/.build-clv}"
-data="$repo/Benchmarks/data/clientele-n$n-s$seed"
 raw="$repo/Benchmarks/results/raw/clv-$n"
 mkdir -p "$raw" "$repo/Benchmarks/results"
 
 cd "$repo"
 # The test target uses @testable imports, so release builds need -enable-testing.
 swift build -c release -Xswiftc -enable-testing --scratch-path "$scratch" --build-tests >&2
-if [[ ! -f "$data/transactions.csv" || ! -f "$data/parameters.json" ]]; then
-    "$scratch/release/clientele" generate --customers "$n" --seed "$seed" --out "$data" >&2
-fi
+source "$repo/Benchmarks/generated_data.sh"
+data="$(generated_data "$scratch/release/clientele" "$n" "$seed" "${ROW_ORDER:-date}")"
 py="$("$repo/Benchmarks/setup-venv.sh" "${CLIENTELE_LIFETIMES_VENV:-$here/.venv}" "$here/requirements-lifetimes.txt" --only-binary=numpy,scipy,pandas | tail -n 1)"
 
 echo "bench_clv: Clientele ($n customers)" >&2

@@ -1,6 +1,6 @@
 // churn-bench: the Swift side of Benchmarks/churn/bench_churn.sh.
 //
-//   churn-bench generate --customers N --seed S --out DIR
+//   churn-bench generate --customers N --seed S [--row-order date|customer] --out DIR
 //   churn-bench design --data DIR --out design.csv [--split-seed 1] [--test-share 0.3]
 //   churn-bench fit design.csv [--repeat 5]
 //
@@ -108,8 +108,11 @@ switch command {
 case "generate":
     guard let n = option("--customers", in: args).flatMap(Int.init), let seed = option("--seed", in: args).flatMap(UInt64.init),
           let out = option("--out", in: args) else { fail("generate --customers N --seed S --out DIR") }
+    guard let rowOrder = SyntheticRowOrder(rawValue: option("--row-order", in: args) ?? "date") else {
+        fail("generate --row-order date|customer")
+    }
     let clock = Clock()
-    _ = try SyntheticPopulation(customers: n, seed: seed).write(to: URL(fileURLWithPath: out))
+    _ = try SyntheticPopulation(customers: n, seed: seed, rowOrder: rowOrder).write(to: URL(fileURLWithPath: out))
     printJSON(["generate_seconds": clock.elapsed.wall])
 
 case "design":
