@@ -12,7 +12,7 @@
 #   FAULTS_KILLS=N      kill cases (default 60)
 #   FAULTS_FUZZ=N       mutation cases, split over transactions, interactions and the job file (300)
 #   FAULTS_JOBS=N       cases run at once (default: the number of cores)
-#   FAULTS_TIMEOUT=S    a run that takes longer fails its case (default 60)
+#   FAULTS_TIMEOUT=S    a run that takes longer fails its case (default 20; a clean run takes 0.1 s)
 #   FAULTS_WORK=DIR     work folder (default: a new one under /tmp, removed unless a case failed)
 #
 # Needs bash, coreutils, cc and the sqlite3 CLI (installed with apt-get when missing and root).
@@ -28,7 +28,7 @@ seed=${FAULTS_SEED:-1}
 kills=${FAULTS_KILLS:-60}
 fuzz=${FAULTS_FUZZ:-300}
 parallel=${FAULTS_JOBS:-$(nproc 2>/dev/null || echo 2)}
-timeout_s=${FAULTS_TIMEOUT:-60}
+timeout_s=${FAULTS_TIMEOUT:-20}
 only=${FAULTS_CASES:-*}
 started=$SECONDS
 
