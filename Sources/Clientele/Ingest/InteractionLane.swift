@@ -1,5 +1,9 @@
-/// Converts one lane's share of `interactions.csv` into columns keyed by the customer index.
+/// Converts one lane's share of `interactions.csv` into columns, leaving each row's customer to
+/// be resolved partition by partition.
 ///
+/// Each valid row's customer key goes, with the row's number in the lane, to the partition of its
+/// hash (`InteractionRecord`); `InteractionLoader` then looks the keys up one partition at a time,
+/// so every lookup hits the one cache-sized table of that partition, whatever the row order.
 /// Interactions of customers with no transaction are counted (rows and distinct ids) and
 /// reported, never silently dropped; so are kinds it does not know (kept as `.other`).
 struct InteractionLane: RowConverter {
@@ -14,7 +18,9 @@ struct InteractionLane: RowConverter {
     }
 
     let positions: Positions
-    let customers: CustomerIndex
+    let partitioning: IngestPartitioning
+    /// One buffer per partition.
+    let partitions: [PartitionBuffer]
     let columns: InteractionColumns
     let quote: UInt8
     let dateFormat: DateFormat
@@ -23,19 +29,23 @@ struct InteractionLane: RowConverter {
     var collector: RejectCollector
     var table = InteractionTable()
     var channels = KeyInterner(capacity: 16)
-    var orphanRows = 0
-    var orphanKeys = KeyInterner(capacity: 64)
-    /// Rows of known customers whose `kind` is none of the `InteractionKind` names, by value.
-    var unknownKinds = UnknownValueCounter()
+    /// Rows whose `kind` is none of the `InteractionKind` names (of any customer, known or not:
+    /// the loader counts those of known customers), with the value's id in `unknownValues`
+    /// (-1: past `UnknownValueCounts.trackedValues` distinct values).
+    var unknownKindRows: [(row: Int32, value: Int32)] = []
+    var unknownValues = KeyInterner(capacity: 16)
 
     init(source: CSVSource, columns: InteractionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy,
-         customers: CustomerIndex) throws(IngestError) {
+         lanes: Int, partitioning: IngestPartitioning) throws(IngestError) {
         let map = HeaderMap(path: source.path, names: header.names)
         positions = Positions(fieldCount: header.names.count, customer: try map.required(columns.customerID),
                               date: try map.required(columns.interactionDate), channel: try map.optional(columns.channel),
                               kind: try map.optional(columns.kind), satisfaction: try map.optional(columns.satisfaction),
                               recommend: try map.optional(columns.recommend))
-        self.customers = customers
+        self.partitioning = partitioning
+        // About 30 bytes a row with its key.
+        let perBuffer = header.estimatedRecords / max(1, lanes) / partitioning.count * 30
+        partitions = (0..<partitioning.count).map { _ in PartitionBuffer(capacity: min(perBuffer + perBuffer / 8, 64 << 20)) }
         self.columns = columns
         quote = source.dialect.quote
         dateFormat = source.dateFormat
@@ -67,26 +77,39 @@ struct InteractionLane: RowConverter {
             case .failure(let failure): return RowFailure(column: s, reason: failure.reason, message: failure.message)
             }
         }
-        guard let customer = cursor.with(customerField, { customers.id(of: $0) }) else {
-            orphanRows += 1
-            _ = cursor.with(customerField) { orphanKeys.intern($0) }
-            return nil
+        let row = Int32(table.count)
+        cursor.with(customerField) { key in
+            let hash = IngestPartitioning.hash(key)
+            let p = partitions[partitioning.partition(hash)].append(InteractionRecord.header + key.count)
+            p.storeBytes(of: hash, toByteOffset: 0, as: UInt64.self)
+            p.storeBytes(of: UInt32(bitPattern: row), toByteOffset: 8, as: UInt32.self)
+            p.storeBytes(of: UInt32(key.count), toByteOffset: 12, as: UInt32.self)
+            storeKey(key, at: p + InteractionRecord.header)
         }
         let kind = positions.kind.map { k in
             cursor.with(fields[first + k]) { bytes in
                 let kind = InteractionKind(bytes: bytes)
-                if kind == .other, !Self.spellsOther(bytes) { unknownKinds.add(bytes) }
+                if kind == .other, !Self.spellsOther(bytes) { noteUnknownKind(bytes, row: row) }
                 return kind
             }
         } ?? .other
         let channel = positions.channel.map { c in cursor.with(fields[first + c]) { UInt16(channels.intern($0).id) } } ?? 0
-        table.customer.append(customer)
+        table.customer.append(-1)  // resolved by the loader
         table.day.append(day)
         table.kind.append(kind)
         table.channel.append(channel)
         table.satisfaction.append(satisfaction)
         table.recommend.append(recommend)
         return nil
+    }
+
+    /// Keeps an unknown kind's row and value (by its first `maximumValueBytes` bytes), up to
+    /// `trackedValues` distinct values.
+    private mutating func noteUnknownKind(_ bytes: UnsafeRawBufferPointer, row: Int32) {
+        let key = UnsafeRawBufferPointer(rebasing: bytes.prefix(UnknownValueCounts.maximumValueBytes))
+        var value = unknownValues.lookup(key) ?? -1
+        if value < 0, unknownValues.count < UnknownValueCounts.trackedValues { value = unknownValues.intern(key).id }
+        unknownKindRows.append((row, value))
     }
 
     /// Whether `bytes` is `other` in any case: the one name that means `.other` on purpose.
@@ -110,4 +133,10 @@ struct InteractionLane: RowConverter {
         }
         return .success(Float(value))
     }
+}
+
+/// The layout of one interaction record in a `PartitionBuffer`: the key's hash (8 bytes), the
+/// row's number in its lane (4), the key's length (4), then the key.
+enum InteractionRecord {
+    static let header = 16
 }

@@ -26,43 +26,127 @@ public struct InteractionLoader: Sendable {
         public var unknownKinds = UnknownValueCounts()
     }
 
+    /// Reads the file and resolves each row's customer against `customers`.
+    ///
+    /// The lanes parse their shares and route each row's customer key to a partition by the same
+    /// hash as the customer index (`InteractionLane`); the partitions are then resolved on
+    /// `options.lanes` threads, each looking up only its own partition's table, which stays in
+    /// cache. Rows keep their lanes' order; orphan counts and examples come out the same whatever
+    /// the row order, the threads or the partitions.
     public func load(customers: CustomerIndex) throws -> Loaded {
         let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: options.blockSize)
-        let lanes: [InteractionLane] = try scanner.scan(lanes: max(1, options.lanes)) { header in
-            let lane = try InteractionLane(source: source, columns: columns, header: header, policy: options.onBadRow, customers: customers)
-            return [InteractionLane](repeating: lane, count: max(1, options.lanes))
+        let laneCount = max(1, options.lanes)
+        let partitioning = options.partitionBits.map(IngestPartitioning.init(bits:)) ?? customers.partitioning
+        let lanes: [InteractionLane] = try scanner.scan(lanes: laneCount) { header in
+            try (0..<laneCount).map { _ throws(IngestError) in
+                try InteractionLane(source: source, columns: columns, header: header, policy: options.onBadRow,
+                                    lanes: laneCount, partitioning: partitioning)
+            }
         }
         let verdict = RejectVerdict(lanes.map(\.collector), path: source.path)
         if options.onBadRow == .fail, let first = verdict.rejects.first { throw IngestError.badRow(first) }
+        trace("scanned interactions (\(partitioning.count) partitions)")
 
-        // Concatenate lanes in order, re-coding channels by name.
+        // Resolve: each row's global customer id, or -1 for an orphan.
+        let resolved = lanes.map { [Int32](repeating: -1, count: $0.table.count) }
+        let orphans = Self.resolve(lanes, partitioning: partitioning, customers: customers, into: resolved, workers: laneCount)
+        trace("resolved interactions")
+
+        // Concatenate lanes in order, dropping orphans and re-coding channels by name in order of
+        // first appearance among the rows kept.
         var table = InteractionTable()
         var channelIndex: [String: UInt16] = [:]
-        var orphans = KeyInterner(capacity: 64)
-        for lane in lanes {
-            let names = (0..<Int32(lane.channels.count)).map { lane.channels.string($0) }
-            let recode = names.map { name -> UInt16 in
-                if let code = channelIndex[name] { return code }
-                let code = UInt16(table.channelNames.count)
-                table.channelNames.append(name)
-                channelIndex[name] = code
-                return code
+        let kept = resolved.reduce(0) { $0 + $1.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
+        table.customer.reserveCapacity(kept); table.day.reserveCapacity(kept); table.kind.reserveCapacity(kept)
+        table.channel.reserveCapacity(kept); table.satisfaction.reserveCapacity(kept); table.recommend.reserveCapacity(kept)
+        var unknownKinds = UnknownValueCounts()
+        for (l, lane) in lanes.enumerated() {
+            var recode = [Int32](repeating: -1, count: lane.channels.count)
+            let ids = resolved[l]
+            for r in 0..<lane.table.count where ids[r] >= 0 {
+                let local = Int(lane.table.channel[r])
+                var channel: UInt16 = 0
+                if lane.positions.channel != nil {
+                    if recode[local] < 0 {
+                        let name = lane.channels.string(Int32(local))
+                        if let code = channelIndex[name] {
+                            recode[local] = Int32(code)
+                        } else {
+                            recode[local] = Int32(table.channelNames.count)
+                            channelIndex[name] = UInt16(table.channelNames.count)
+                            table.channelNames.append(name)
+                        }
+                    }
+                    channel = UInt16(recode[local])
+                }
+                table.customer.append(ids[r])
+                table.day.append(lane.table.day[r])
+                table.kind.append(lane.table.kind[r])
+                table.channel.append(channel)
+                table.satisfaction.append(lane.table.satisfaction[r])
+                table.recommend.append(lane.table.recommend[r])
             }
-            table.customer += lane.table.customer
-            table.day += lane.table.day
-            table.kind += lane.table.kind
-            table.channel += recode.isEmpty ? lane.table.channel : lane.table.channel.map { recode[Int($0)] }
-            table.satisfaction += lane.table.satisfaction
-            table.recommend += lane.table.recommend
-            for k in 0..<Int32(lane.orphanKeys.count) { _ = lane.orphanKeys.withKey(k) { orphans.intern($0) } }
+            // Unknown kinds of known customers, counted as the lane saw them.
+            var counter = UnknownValueCounter()
+            for (row, value) in lane.unknownKindRows where ids[Int(row)] >= 0 {
+                if value >= 0 { lane.unknownValues.withKey(value) { counter.add($0) } } else { counter.addUntracked() }
+            }
+            counter.merge(into: &unknownKinds)
         }
         var accounting = verdict.accounting
-        accounting.rowsUnmatched = lanes.reduce(0) { $0 + $1.orphanRows }
-        let examples = CustomerIndex.sortedIDs(orphans).prefix(5).map { orphans.string($0) }
-        var unknownKinds = UnknownValueCounts()
-        for lane in lanes { lane.unknownKinds.merge(into: &unknownKinds) }
+        let orphanRows = orphans.reduce(0) { $0 + $1.rows }
+        accounting.rowsUnmatched = orphanRows
+        // The five smallest orphan ids: each partition's five smallest, then the smallest of those.
+        var examples: [[UInt8]] = []
+        for partition in orphans {
+            examples += CustomerIndex.sortedIDs(partition.keys).prefix(5).map { id in partition.keys.withKey(id) { Array($0) } }
+        }
+        examples.sort { x, y in x.withUnsafeBytes { a in y.withUnsafeBytes { b in compareBytes(a, b) < 0 } } }
         return Loaded(table: table, accounting: accounting, rejects: verdict.rejects,
-                      orphanRows: lanes.reduce(0) { $0 + $1.orphanRows }, orphanCustomers: orphans.count,
-                      orphanExamples: Array(examples), unknownKinds: unknownKinds)
+                      orphanRows: orphanRows, orphanCustomers: orphans.reduce(0) { $0 + $1.keys.count },
+                      orphanExamples: examples.prefix(5).map { String(decoding: $0, as: UTF8.self) }, unknownKinds: unknownKinds)
+    }
+
+    /// One partition's orphans: distinct keys and rows.
+    struct Orphans {
+        var keys: KeyInterner
+        var rows: Int
+    }
+
+    /// Writes each row's global customer id (or leaves -1) into `resolved[lane][row]`, partition
+    /// by partition on `workers` threads, and returns each partition's orphans.
+    ///
+    /// Rows of one partition are spread over the lanes' rows, and no two partitions share a row,
+    /// so the threads write disjoint elements of `resolved`.
+    static func resolve(_ lanes: [InteractionLane], partitioning: IngestPartitioning, customers: CustomerIndex,
+                        into resolved: [[Int32]], workers: Int) -> [Orphans] {
+        let columns = resolved.map { column in column.withUnsafeBufferPointer { UnsafeMutablePointer(mutating: $0.baseAddress) } }
+        let counts = resolved.map(\.count)
+        return PartitionQueue.map(partitioning.count, workers: workers) { p in
+            var orphans = Orphans(keys: KeyInterner(capacity: 16), rows: 0)
+            for (l, lane) in lanes.enumerated() {
+                let buffer = lane.partitions[p]
+                buffer.withBytes { bytes in
+                    var at = 0
+                    while at < bytes.count {
+                        let record = bytes.baseAddress! + at
+                        let hash = record.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+                        let row = Int(record.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+                        let length = Int(record.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
+                        at += InteractionRecord.header + length
+                        precondition(at <= bytes.count && row < counts[l], "an interaction record runs past its buffer")
+                        let key = UnsafeRawBufferPointer(start: record + InteractionRecord.header, count: length)
+                        if let id = customers.id(of: key, hash: hash) {
+                            columns[l]![row] = id
+                        } else {
+                            orphans.rows += 1
+                            _ = orphans.keys.intern(key, hash: hash)
+                        }
+                    }
+                }
+                buffer.release()
+            }
+            return orphans
+        }
     }
 }

@@ -85,15 +85,19 @@ protocol RowConverter: RecordConsumer {
     mutating func convert(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, _ cursor: inout FieldCursor) -> RowFailure?
     /// Called before each batch: field ranges of an earlier batch point into a buffer that has been reused.
     mutating func beginBatch()
+    /// Called after each batch's rows, while its buffer still holds them.
+    mutating func endBatch()
 }
 
 extension RowConverter {
     /// Rejects rows whose field count differs from the header's, converts the others, and counts
     /// every row as used or rejected; false when the fail policy stops reading.
     mutating func beginBatch() {}
+    mutating func endBatch() {}
 
     mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
         beginBatch()
+        defer { endBatch() }
         var cursor = FieldCursor(buffer: buffer, quote: quote)
         let fields = UnsafeBufferPointer(start: batch.fields, count: batch.fieldTotal)
         for r in 0..<batch.count {

@@ -2,11 +2,17 @@
 import Glibc
 #endif
 
-/// Converts one lane's share of `transactions.csv` into orders keyed by lane-local customer ids.
+/// Converts one lane's share of `transactions.csv` into compact order records, routed by a hash
+/// of the customer key into one `PartitionBuffer` per partition (phase 1 of the partitioned
+/// ingest; `TransactionPartition` aggregates each partition, `TransactionLoader` merges them).
 ///
-/// Lines aggregate into orders as they stream: an order is interned by (customer, order_id),
-/// or by (customer, day) when the file has no order_id, and keeps its first and last line day,
-/// net cents and line count. No per-line storage is kept, so memory grows with orders, not lines.
+/// Consecutive lines of one customer and one order (the common case: an order's lines are
+/// written together) are summed into one record before it is written, so the buffers grow with
+/// orders rather than lines: `OrderRecord.header` (36) bytes plus the two keys per record. A
+/// run's cents never wrap: a line that would wrap them starts a new record.
+///
+/// With `probe` set the lane writes nothing: it follows a few orders' running totals in file
+/// order to name the line where one first passes ±`CentsLimit.maximum` (the rare error path).
 struct TransactionLane: RowConverter {
     struct Positions {
         var fieldCount: Int
@@ -25,37 +31,34 @@ struct TransactionLane: RowConverter {
     let dateFormat: DateFormat
     var collector: RejectCollector
 
-    var customers: KeyInterner
-    var orderDirectory: OrderDirectory
-    /// One order as it accumulates: lane-local customer, first and last line day, net cents, lines.
-    struct OrderAccumulator {
-        var customer: Int32
-        var firstDay: Int32
-        var lastDay: Int32
-        var lines: Int32
-        var cents: Int64
-    }
-    /// Indexed by lane-local order id (one append per new order).
-    var orders: [OrderAccumulator] = []
-    /// The orders whose running total wrapped around `Int64` in this lane (rare), by lane-local id:
-    /// with them, each order's total stays exact (`OrderTotalWrap`), and the loader can refuse it.
-    var wraps: [Int32: OrderTotalWrap] = [:]
-    /// The batch being converted and its first line, set by `LineTracking`, so that a rare event
-    /// can name its line.
+    let partitioning: IngestPartitioning
+    /// One buffer per partition.
+    let partitions: [PartitionBuffer]
+    /// The orders being followed, on the error path (see `TransactionWrapProbe`).
+    var probe: TransactionWrapProbe?
+    /// The batch being converted and its first line, set by `LineTracking`, so that the probe can
+    /// name a line.
     var batchLines: (batch: RecordBatch, lineBase: Int)?
     var lastTransactionDay = Int32.min
     /// Lines dated on or after this day are counted in `rowsAfterCutoff` and not loaded.
     let cutoff: Int32
     var rowsAfterCutoff = 0
 
-    /// The previous line's customer and order fields (in the current buffer) and their ids.
-    struct PreviousLine {
+    /// Consecutive lines of one order, summed, not yet written: their keys are field ranges in
+    /// the current batch's buffer (never escaped fields, whose bytes live in a scratch copy).
+    struct Run {
+        var active = false
         var customerField = RecordBatch.Field(start: 0, end: 0, hasEscapes: false)
-        var customer: Int32 = 0
         var orderField = RecordBatch.Field(start: 0, end: 0, hasEscapes: false)
-        var order: Int32 = 0
+        /// The order key when orders are keyed by day.
+        var dayKey: Int32 = 0
+        var hash: UInt64 = 0
+        var firstDay: Int32 = 0
+        var lastDay: Int32 = 0
+        var lines: Int32 = 0
+        var cents: Int64 = 0
     }
-    var previous = PreviousLine()
+    var run = Run()
 
     @inline(__always)
     private func sameBytes(_ a: RecordBatch.Field, _ b: RecordBatch.Field, _ buffer: UnsafeRawBufferPointer) -> Bool {
@@ -64,14 +67,13 @@ struct TransactionLane: RowConverter {
     }
 
     init(source: CSVSource, columns: TransactionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy, lanes: Int,
-         cutoff: CalendarDay?) throws(IngestError) {
+         cutoff: CalendarDay?, partitioning: IngestPartitioning) throws(IngestError) {
         self.cutoff = cutoff?.daysSinceEpoch ?? Int32.max
-        // Size the hash tables from the expected number of lines, so they never grow (each growth
-        // rehashes every key at random addresses): about 2.5 lines an order, 5 a customer.
-        let linesPerLane = header.estimatedRecords / max(1, lanes)
-        customers = KeyInterner(capacity: max(1 << 12, linesPerLane / 5))
-        orderDirectory = OrderDirectory(capacity: max(1 << 12, linesPerLane / 2))
-        orders.reserveCapacity(max(1 << 12, linesPerLane / 2))
+        self.partitioning = partitioning
+        // Sized from the expected lines (about 2 a record, 50 bytes a record with its keys), so
+        // that a small file allocates little and a large one rarely copies a buffer.
+        let perBuffer = header.estimatedRecords / max(1, lanes) / partitioning.count / 2 * 50
+        partitions = (0..<partitioning.count).map { _ in PartitionBuffer(capacity: min(perBuffer + perBuffer / 8, 64 << 20)) }
         let map = HeaderMap(path: source.path, names: header.names)
         var p = Positions(fieldCount: header.names.count, customer: try map.required(columns.customerID),
                           order: try map.optional(columns.orderID), date: try map.required(columns.orderDate))
@@ -91,8 +93,10 @@ struct TransactionLane: RowConverter {
 
     var fieldCount: Int { positions.fieldCount }
 
-    /// The previous line's field ranges point into the last batch's buffer: forget them.
-    mutating func beginBatch() { previous = PreviousLine() }
+    /// A pending run's keys point into this batch's buffer: write it before the buffer is reused.
+    mutating func endBatch() { if run.active { flush(buffer: currentBuffer) } }
+    /// The buffer of the batch being converted (for `endBatch`).
+    var currentBuffer = UnsafeRawBufferPointer(start: nil, count: 0)
 
     /// Converts one well-shaped row; returns why not when it is bad.
     @inline(__always)
@@ -141,64 +145,87 @@ struct TransactionLane: RowConverter {
             return RowFailure(column: o, reason: .emptyOrder, message: "order_id is empty")
         }
         if day > lastTransactionDay { lastTransactionDay = day }
-        // Consecutive lines of one customer and one order are the common case: compare with the
-        // previous line's bytes before touching the hash tables.
-        let customer: Int32
-        if !customerField.hasEscapes && previous.customerField.end > 0 && sameBytes(customerField, previous.customerField, cursor.buffer) {
-            customer = previous.customer
-        } else {
-            customer = cursor.with(customerField) { customers.intern($0).id }
-            previous.customerField = customerField.hasEscapes ? .init(start: 0, end: 0, hasEscapes: false) : customerField
-            previous.customer = customer
-            previous.orderField = .init(start: 0, end: 0, hasEscapes: false)
-        }
+        currentBuffer = cursor.buffer
+        if probe != nil { follow(fields, first, day: day, amount: amount, &cursor); return nil }
         // Lines dated on or after an explicit as-of are valid but outside the analysis: counted,
         // and their customer is known (as not yet active), but no order is loaded.
-        if day >= cutoff { rowsAfterCutoff += 1; return nil }
-        // Order: by order_id, or by day when the file has none.
-        let order: (id: Int32, isNew: Bool)
-        if let o = positions.order {
-            let orderField = fields[first + o]
-            if !orderField.hasEscapes && previous.orderField.end > 0 && sameBytes(orderField, previous.orderField, cursor.buffer) {
-                order = (previous.order, false)
-            } else {
-                order = cursor.with(orderField) { key in
-                    if let found = orderDirectory.find(customer: customer, key: key) { return (found, false) }
-                    return (orderDirectory.add(customer: customer, key: key), true)
+        let afterCutoff = day >= cutoff
+        if afterCutoff { rowsAfterCutoff += 1 }
+        let orderField = positions.order.map { fields[first + $0] }
+        // The common case: the same customer and order as the pending run.
+        if run.active && !afterCutoff && !customerField.hasEscapes && !(orderField?.hasEscapes ?? false)
+            && sameBytes(customerField, run.customerField, cursor.buffer)
+            && (orderField.map { sameBytes($0, run.orderField, cursor.buffer) } ?? (day == run.dayKey)) {
+            let (sum, overflow) = run.cents.addingReportingOverflow(amount)
+            if !overflow {
+                run.cents = sum
+                run.lines += 1
+                if day < run.firstDay { run.firstDay = day }
+                if day > run.lastDay { run.lastDay = day }
+                return nil
+            }
+        }
+        if run.active { flush(buffer: cursor.buffer) }
+        let hash = cursor.with(customerField) { IngestPartitioning.hash($0) }
+        if afterCutoff {
+            cursor.with(customerField) { write(hash: hash, customer: $0, order: UnsafeRawBufferPointer(start: nil, count: 0),
+                                               firstDay: day, lastDay: day, lines: 0, cents: 0) }
+            return nil
+        }
+        if customerField.hasEscapes || (orderField?.hasEscapes ?? false) {
+            // Escaped keys live in the cursor's scratch copy: write the line at once.
+            let customerKey = cursor.with(customerField) { Array($0) }
+            customerKey.withUnsafeBytes { customerKey in
+                if let orderField {
+                    cursor.with(orderField) { write(hash: hash, customer: customerKey, order: $0, firstDay: day, lastDay: day, lines: 1, cents: amount) }
+                } else {
+                    var key = day
+                    withUnsafeBytes(of: &key) { write(hash: hash, customer: customerKey, order: $0, firstDay: day, lastDay: day, lines: 1, cents: amount) }
                 }
-                previous.orderField = orderField.hasEscapes ? .init(start: 0, end: 0, hasEscapes: false) : orderField
-                previous.order = order.id
             }
-        } else {
-            var day = day
-            order = withUnsafeBytes(of: &day) { key in
-                if let found = orderDirectory.find(customer: customer, key: key) { return (found, false) }
-                return (orderDirectory.add(customer: customer, key: key), true)
-            }
+            return nil
         }
-        if order.isNew {
-            orders.append(OrderAccumulator(customer: customer, firstDay: day, lastDay: day, lines: 1, cents: amount))
-        } else {
-            let wrapped = orders.withUnsafeMutableBufferPointer { orders in
-                let k = Int(order.id)
-                if day < orders[k].firstDay { orders[k].firstDay = day }
-                if day > orders[k].lastDay { orders[k].lastDay = day }
-                let (sum, overflow) = orders[k].cents.addingReportingOverflow(amount)
-                orders[k].cents = sum
-                orders[k].lines &+= 1
-                return overflow
-            }
-            if wrapped { noteWrap(order: order.id, amount: amount, first: first) }
-        }
+        run = Run(active: true, customerField: customerField, orderField: orderField ?? run.orderField, dayKey: day, hash: hash,
+                  firstDay: day, lastDay: day, lines: 1, cents: amount)
         return nil
     }
 
-    /// Records that adding `amount` wrapped order `order`'s running total around `Int64` (the
-    /// rare branch of the hot loop): its carry moves by one, and the first wrap keeps its line.
-    @inline(never)
-    private mutating func noteWrap(order: Int32, amount: Int64, first: Int) {
-        let line = batchLines.map { Self.line(ofRecordAt: first, in: $0.batch, lineBase: $0.lineBase) }
-        wraps[order, default: OrderTotalWrap(carry: 0, line: line)].carry += amount > 0 ? 1 : -1
+    /// Writes the pending run as one record; its keys are in `buffer`.
+    @inline(__always)
+    private mutating func flush(buffer: UnsafeRawBufferPointer) {
+        let r = run
+        run.active = false
+        let customer = UnsafeRawBufferPointer(rebasing: buffer[Int(r.customerField.start)..<Int(r.customerField.end)])
+        if positions.order != nil {
+            let order = UnsafeRawBufferPointer(rebasing: buffer[Int(r.orderField.start)..<Int(r.orderField.end)])
+            write(hash: r.hash, customer: customer, order: order, firstDay: r.firstDay, lastDay: r.lastDay, lines: r.lines, cents: r.cents)
+        } else {
+            var key = r.dayKey
+            withUnsafeBytes(of: &key) { write(hash: r.hash, customer: customer, order: $0, firstDay: r.firstDay, lastDay: r.lastDay, lines: r.lines, cents: r.cents) }
+        }
+    }
+
+    /// Appends one record to the partition of `hash` (`OrderRecord` layout). An empty `order`
+    /// marks a customer seen only on or after the cutoff.
+    @inline(__always)
+    private func write(hash: UInt64, customer: UnsafeRawBufferPointer, order: UnsafeRawBufferPointer,
+                       firstDay: Int32, lastDay: Int32, lines: Int32, cents: Int64) {
+        let p = partitions[partitioning.partition(hash)].append(OrderRecord.header + customer.count + order.count)
+        OrderRecord.store(hash: hash, cents: cents, firstDay: firstDay, lastDay: lastDay, lines: lines,
+                          customerLength: customer.count, orderLength: order.count, at: p)
+        storeKey(customer, at: p + OrderRecord.header)
+        storeKey(order, at: p + OrderRecord.header + customer.count)
+    }
+
+    /// Probe mode: adds the line to the running total of a followed order, in file order.
+    private mutating func follow(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, day: Int32, amount: Int64,
+                                 _ cursor: inout FieldCursor) {
+        guard day < cutoff else { return }
+        let customer = cursor.with(fields[first + positions.customer]) { Array($0) }
+        var dayKey = day
+        let order = positions.order.map { o in cursor.with(fields[first + o]) { Array($0) } } ?? withUnsafeBytes(of: &dayKey) { Array($0) }
+        guard let line = batchLines.map({ Self.line(ofRecordAt: first, in: $0.batch, lineBase: $0.lineBase) }) else { return }
+        probe!.add(customer: customer, order: order, amount: amount, line: line)
     }
 
     /// The 1-based line of the record whose first field is `fields[first]`: a binary search of
@@ -245,25 +272,58 @@ extension TransactionLane {
     }
 }
 
-/// An order whose running total went past the `Int64` range in a lane, and how often.
-///
-/// The lane keeps adding with wrap-around, so the order's true total is its wrapped cents plus
-/// `carry` × 2⁶⁴: exact, whatever the order of its lines or their split across lanes, and it fits
-/// only when `carry` is 0 (a total that went out and came back is accepted).
-struct OrderTotalWrap {
-    /// Wraps upwards minus wraps downwards.
-    var carry: Int64
-    /// The line of the first wrap, when known.
-    var line: Int?
+/// The orders the probe follows and, for each, its exact running total in file order and the
+/// first line at which that total left ±`CentsLimit.maximum`.
+struct TransactionWrapProbe {
+    struct Followed {
+        var customer: [UInt8]
+        var order: [UInt8]
+        var total = ExactCents()
+        var line: Int?
+    }
+    var orders: [Followed]
+
+    mutating func add(customer: [UInt8], order: [UInt8], amount: Int64, line: Int) {
+        for k in orders.indices where orders[k].customer == customer && orders[k].order == order {
+            orders[k].total.add(amount)
+            if orders[k].line == nil && !orders[k].total.fits { orders[k].line = line }
+        }
+    }
 }
 
-extension TransactionLane {
-    /// Folds a split order's part into order `k` of this lane: the part's wraps (`part`, if any)
-    /// and the wrap of adding its cents (`addition`, ±1 or 0). The earliest known line is kept.
-    mutating func foldWrap(into k: Int32, from part: OrderTotalWrap?, addition: Int64) {
-        var wrap = wraps[k] ?? OrderTotalWrap(carry: 0, line: nil)
-        wrap.carry += addition + (part?.carry ?? 0)
-        if let line = part?.line, line < wrap.line ?? .max { wrap.line = line }
-        wraps[k] = wrap
+/// A sum of cents held exactly: wrapped `Int64` cents plus a carry of 2⁶⁴ multiples, so that any
+/// order of addition gives the same value (`cents` + `carry` × 2⁶⁴).
+struct ExactCents: Equatable {
+    var cents: Int64 = 0
+    /// Wraps upwards minus wraps downwards.
+    var carry: Int64 = 0
+
+    @inline(__always)
+    mutating func add(_ x: Int64) {
+        let (sum, overflow) = cents.addingReportingOverflow(x)
+        cents = sum
+        if overflow { carry += x > 0 ? 1 : -1 }
+    }
+
+    /// Whether the value lies within ±`CentsLimit.maximum` (so it is `cents`).
+    var fits: Bool { carry == 0 && cents != .min }
+}
+
+/// The layout of one order record in a `PartitionBuffer`: a 36-byte header, then the customer
+/// key, then the order key (empty: a customer seen only on or after the cutoff).
+enum OrderRecord {
+    static let header = 36
+    // Offsets: hash 0, cents 8, firstDay 16, lastDay 20, lines 24, customerLength 28, orderLength 32.
+
+    @inline(__always)
+    static func store(hash: UInt64, cents: Int64, firstDay: Int32, lastDay: Int32, lines: Int32,
+                      customerLength: Int, orderLength: Int, at p: UnsafeMutableRawPointer) {
+        p.storeBytes(of: hash, toByteOffset: 0, as: UInt64.self)
+        p.storeBytes(of: cents, toByteOffset: 8, as: Int64.self)
+        p.storeBytes(of: firstDay, toByteOffset: 16, as: Int32.self)
+        p.storeBytes(of: lastDay, toByteOffset: 20, as: Int32.self)
+        p.storeBytes(of: lines, toByteOffset: 24, as: Int32.self)
+        p.storeBytes(of: UInt32(customerLength), toByteOffset: 28, as: UInt32.self)
+        p.storeBytes(of: UInt32(orderLength), toByteOffset: 32, as: UInt32.self)
     }
 }

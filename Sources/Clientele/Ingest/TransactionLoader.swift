@@ -24,14 +24,27 @@ public struct TransactionLoader: Sendable {
 
     /// Reads the file. Bad rows are handled as `options.onBadRow` says; the reject threshold and
     /// "no usable row" are decided by the caller (`Run`), which can first write the rejects file.
+    ///
+    /// Partitioned aggregation, so that neither the row order nor the thread count changes a
+    /// byte of the result and no lookup leaves the cache:
+    /// 1. the lanes parse their shares of each block and append compact order records to the
+    ///    partition of the customer key's hash (`TransactionLane`);
+    /// 2. the partitions are aggregated on `options.lanes` threads (`TransactionPartition`);
+    /// 3. their keys are sorted into one `CustomerIndex`, and the orders scattered by global id
+    ///    into the CSR `OrderTable`.
     public func load() throws -> Loaded {
         let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: options.blockSize)
         var hasOrderID = true
-        var lanes: [TransactionLane] = try scanner.scan(lanes: max(1, options.lanes)) { header in
-            let lanes = max(1, options.lanes)
-            let all = try (0..<lanes).map { _ throws(IngestError) in
+        var partitioning = IngestPartitioning(bits: 0)
+        let laneCount = max(1, options.lanes)
+        let lanes: [TransactionLane] = try scanner.scan(lanes: laneCount) { header in
+            // About 5 lines a customer in retail exports; the partitions' tables grow if there are more.
+            partitioning = options.partitionBits.map(IngestPartitioning.init(bits:))
+                ?? IngestPartitioning(expectedCustomers: header.estimatedRecords / 5)
+            let all = try (0..<laneCount).map { _ throws(IngestError) in
                 TransactionLane.LineTracking(lane: try TransactionLane(source: source, columns: columns, header: header,
-                                                                       policy: options.onBadRow, lanes: lanes, cutoff: options.excludeFrom))
+                                                                       policy: options.onBadRow, lanes: laneCount,
+                                                                       cutoff: options.excludeFrom, partitioning: partitioning))
             }
             hasOrderID = all[0].lane.positions.order != nil
             return all
@@ -40,10 +53,17 @@ public struct TransactionLoader: Sendable {
         verdict.accounting.rowsAfterAsOf = lanes.reduce(0) { $0 + $1.rowsAfterCutoff }
         if options.onBadRow == .fail, let first = verdict.rejects.first { throw IngestError.badRow(first) }
         if verdict.accounting.rowsRead == 0 { throw IngestError.noDataRows(path: source.path) }
-        trace("scanned")
-        let (customers, laneToGlobal) = Self.mergeCustomers(lanes)
-        trace("merged customers")
-        let orders = try Self.mergeOrders(&lanes, laneToGlobal: laneToGlobal, customers: customers, path: source.path)
+        trace("scanned (\(partitioning.count) partitions)")
+        let partitions = PartitionQueue.map(partitioning.count, workers: laneCount) { p in
+            TransactionPartition.aggregate(lanes.map { $0.partitions[p] })
+        }
+        trace("aggregated partitions")
+        let customers = CustomerIndex(partitions: partitions.map(\.customers), partitioning: partitioning)
+        trace("sorted customers")
+        if partitions.contains(where: { !$0.overflowing.isEmpty }) {
+            try Self.refuseOverflow(partitions, customers: customers, lane: lanes[0], source: source)
+        }
+        let orders = Self.orderTable(partitions, customers: customers, workers: laneCount)
         trace("merged orders")
         try Self.checkTotals(orders, customers: customers, path: source.path)
         trace("checked totals")
@@ -52,119 +72,93 @@ public struct TransactionLoader: Sendable {
                       lastDay: CalendarDay(daysSinceEpoch: lastDay), hasOrderID: hasOrderID)
     }
 
-    /// One sorted customer index over all lanes, and each lane's local → global id map.
-    static func mergeCustomers(_ lanes: [TransactionLane]) -> (CustomerIndex, [[Int32]]) {
-        let index = CustomerIndex(lanes: lanes.map(\.customers))
-        return (index, index.laneToGlobal)
-    }
-
-    /// Builds the order table from the lanes' orders, in two passes that write each order once.
+    /// The order table: each partition's orders scattered to their customers' rows (CSR by global id).
     ///
-    /// An order whose lines were split across lanes (same customer and order key in two lanes) is
-    /// first folded into the lane that saw it first; then per-customer counts give the CSR
-    /// offsets, and every live order is scattered straight to its final row. The lanes' order-key
-    /// tables are released before the scatter, so peak memory is the lanes' accumulators plus
-    /// the final table.
-    /// - Throws: `IngestError.orderTotalOverflow` when an order's exact total (lanes' wrapped
-    ///   sums plus their carries, `OrderTotalWrap`) does not fit in ±`CentsLimit.maximum`.
-    /// - Complexity: O(orders + customers); lookups only for customers seen by several lanes.
-    static func mergeOrders(_ lanes: inout [TransactionLane], laneToGlobal: [[Int32]], customers: CustomerIndex,
-                            path: String) throws(IngestError) -> OrderTable {
+    /// Partitions hold disjoint customers, so they count and scatter in parallel without sharing a
+    /// row; `OrderTable.init` then orders each customer's rows by their values, so the table does
+    /// not depend on the order in which orders were first seen.
+    /// - Complexity: O(orders + customers).
+    static func orderTable(_ partitions: [TransactionPartition], customers: CustomerIndex, workers: Int) -> OrderTable {
         let customerCount = customers.count
-        // 1. Fold split orders into the earliest lane that has them; mark the copies dead (customer = -1).
-        if lanes.count > 1 {
-            var owner = [Int8](repeating: -1, count: customerCount)  // first lane that saw each customer
-            var localIn = [[Int32]]()  // for each lane, global → local (only built for lanes that can own)
-            for i in 0..<(lanes.count - 1) {
-                var inverse = [Int32](repeating: -1, count: customerCount)
-                for (local, global) in laneToGlobal[i].enumerated() {
-                    inverse[Int(global)] = Int32(local)
-                    if owner[Int(global)] < 0 { owner[Int(global)] = Int8(i) }
-                }
-                localIn.append(inverse)
-            }
-            for j in 1..<lanes.count {
-                for o in lanes[j].orders.indices {
-                    let global = Int(laneToGlobal[j][Int(lanes[j].orders[o].customer)])
-                    guard owner[global] >= 0, Int(owner[global]) < j else { continue }
-                    for i in Int(owner[global])..<j {
-                        let local = localIn[i][global]
-                        if local < 0 { continue }
-                        let found = lanes[j].orderDirectory.withKey(Int32(o)) { lanes[i].orderDirectory.find(customer: local, key: $0) }
-                        guard let k = found else { continue }
-                        let part = lanes[j].orders[o]
-                        lanes[i].orders[Int(k)].firstDay = min(lanes[i].orders[Int(k)].firstDay, part.firstDay)
-                        lanes[i].orders[Int(k)].lastDay = max(lanes[i].orders[Int(k)].lastDay, part.lastDay)
-                        let (sum, overflow) = lanes[i].orders[Int(k)].cents.addingReportingOverflow(part.cents)
-                        lanes[i].orders[Int(k)].cents = sum
-                        lanes[i].orders[Int(k)].lines &+= part.lines
-                        lanes[j].orders[o].customer = -1
-                        if overflow || (!lanes[j].wraps.isEmpty && lanes[j].wraps[Int32(o)] != nil) {  // rare: carry the wraps over
-                            let partWraps = lanes[j].wraps.removeValue(forKey: Int32(o))
-                            lanes[i].foldWrap(into: k, from: partWraps, addition: overflow ? (part.cents > 0 ? 1 : -1) : 0)
-                        }
-                        break
-                    }
-                }
-            }
-        }
-        if lanes.contains(where: { !$0.wraps.isEmpty }) {
-            try checkWraps(lanes, laneToGlobal: laneToGlobal, customers: customers, path: path)
-        }
-        for k in lanes.indices { lanes[k].orderDirectory = OrderDirectory(capacity: 0) }
-
-        // 2. Count live orders per customer; prefix sums give each customer's first row.
+        // 1. Orders per customer, then prefix sums: each customer's first row.
         var start = [Int](repeating: 0, count: customerCount + 1)
-        for (j, lane) in lanes.enumerated() {
-            laneToGlobal[j].withUnsafeBufferPointer { map in
-                for order in lane.orders where order.customer >= 0 { start[Int(map[Int(order.customer)]) + 1] += 1 }
+        start.withUnsafeMutableBufferPointer { start in
+            let start = start
+            _ = PartitionQueue.map(partitions.count, workers: workers) { p in
+                customers.partitionToGlobal[p].withUnsafeBufferPointer { map in
+                    for order in partitions[p].orders { start[Int(map[Int(order.customer)]) + 1] += 1 }
+                }
             }
         }
         for c in 0..<customerCount { start[c + 1] += start[c] }
         let total = start[customerCount]
 
-        // 3. Scatter every live order to its row.
+        // 2. Scatter every order to its row.
         var customer = [Int32](repeating: 0, count: total), firstDay = [Int32](repeating: 0, count: total)
         var lastDay = [Int32](repeating: 0, count: total), cents = [Int64](repeating: 0, count: total)
         var lines = [Int32](repeating: 0, count: total)
         var next = start
-        for (j, lane) in lanes.enumerated() {
-            laneToGlobal[j].withUnsafeBufferPointer { map in
-                for order in lane.orders where order.customer >= 0 {
-                    let g = Int(map[Int(order.customer)])
-                    let row = next[g]
-                    next[g] = row + 1
-                    customer[row] = Int32(g); firstDay[row] = order.firstDay; lastDay[row] = order.lastDay
-                    cents[row] = order.cents; lines[row] = order.lines
+        customer.withUnsafeMutableBufferPointer { customer in
+            firstDay.withUnsafeMutableBufferPointer { firstDay in
+                lastDay.withUnsafeMutableBufferPointer { lastDay in
+                    cents.withUnsafeMutableBufferPointer { cents in
+                        lines.withUnsafeMutableBufferPointer { lines in
+                            next.withUnsafeMutableBufferPointer { next in
+                                let (customer, firstDay, lastDay, cents, lines, next) = (customer, firstDay, lastDay, cents, lines, next)
+                                _ = PartitionQueue.map(partitions.count, workers: workers) { p in
+                                    customers.partitionToGlobal[p].withUnsafeBufferPointer { map in
+                                        for order in partitions[p].orders {
+                                            let g = Int(map[Int(order.customer)])
+                                            let row = next[g]
+                                            next[g] = row + 1
+                                            customer[row] = Int32(g); firstDay[row] = order.firstDay; lastDay[row] = order.lastDay
+                                            cents[row] = order.cents; lines[row] = order.lines
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
-            lanes[j].orders = []
         }
         return OrderTable(customerStart: start, customer: customer, firstDay: firstDay, lastDay: lastDay, netCents: cents, lines: lines)
     }
 
-    /// Throws for the first order (in customer_id order, then line) whose total wrapped around
-    /// `Int64` and did not come back (carry ≠ 0). Runs before the order keys are released, as
-    /// the message names the order.
-    static func checkWraps(_ lanes: [TransactionLane], laneToGlobal: [[Int32]], customers: CustomerIndex,
-                           path: String) throws(IngestError) {
-        var culprit: (customer: Int32, line: Int, lane: Int, order: Int32)?
-        for (j, lane) in lanes.enumerated() {
-            for (o, wrap) in lane.wraps where wrap.carry != 0 && lane.orders[Int(o)].customer >= 0 {
-                let g = laneToGlobal[j][Int(lane.orders[Int(o)].customer)]
-                let candidate = (customer: g, line: wrap.line ?? .max, lane: j, order: o)
-                if let c = culprit, (c.customer, c.line, c.lane, c.order) <= (g, candidate.line, j, o) { continue }
-                culprit = candidate
+    /// Throws `IngestError.orderTotalOverflow` for the first order, in customer_id order, whose
+    /// exact total does not fit in ±`CentsLimit.maximum` (a carry ≠ 0), naming the line at which its
+    /// running total first passes the limit when its lines are summed in file order.
+    ///
+    /// That line is found by reading the file once more with one lane (`TransactionWrapProbe`),
+    /// following only that customer's overflowing orders: the error path pays for it, so the
+    /// message is the same whatever the row order within other customers, the threads or the
+    /// partitions (the smallest such line when the customer has several such orders).
+    static func refuseOverflow(_ partitions: [TransactionPartition], customers: CustomerIndex, lane: TransactionLane,
+                               source: CSVSource) throws {
+        let path = source.path
+        var culprit: (customer: Int32, keys: [[UInt8]])?
+        for (p, partition) in partitions.enumerated() {
+            for (o, key) in partition.overflowing {
+                let g = customers.partitionToGlobal[p][Int(partition.orders[Int(o)].customer)]
+                if let c = culprit, c.customer < g { continue }
+                if culprit?.customer == g { culprit!.keys.append(key) } else { culprit = (g, [key]) }
             }
         }
-        guard let c = culprit else { return }
-        let lane = lanes[c.lane]
-        let order = lane.orderDirectory.withKey(c.order) { key in
-            if lane.positions.order != nil { return "order " + String(decoding: key, as: UTF8.self).debugDescription }
-            return "the order of \(CalendarDay(daysSinceEpoch: key.loadUnaligned(as: Int32.self)))"
+        guard let culprit else { return }
+        let customerKey = customers.withKey(culprit.customer) { Array($0) }
+        var probeLane = lane
+        probeLane.probe = TransactionWrapProbe(orders: culprit.keys.map { .init(customer: customerKey, order: $0) })
+        let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: 8 << 20)
+        let probed = try scanner.scan(lanes: 1) { _ in [TransactionLane.LineTracking(lane: probeLane)] }[0].lane.probe!
+        // Every followed order ends outside the limit, so each has a line; lines are distinct.
+        let first = probed.orders.min { ($0.line ?? .max) < ($1.line ?? .max) }!
+        let order: String
+        if lane.positions.order != nil {
+            order = "order " + String(decoding: first.order, as: UTF8.self).debugDescription
+        } else {
+            order = "the order of \(CalendarDay(daysSinceEpoch: first.order.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }))"
         }
-        throw .orderTotalOverflow(path: path, line: c.line == .max ? nil : c.line, customer: customers.customerID(c.customer),
-                                  order: order)
+        throw IngestError.orderTotalOverflow(path: path, line: first.line, customer: customers.customerID(culprit.customer), order: order)
     }
 
     /// Proves the `OrderTable` invariant: per customer (in customer_id order), then over all of

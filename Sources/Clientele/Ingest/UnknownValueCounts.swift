@@ -70,6 +70,9 @@ struct UnknownValueCounter: Sendable {
         }
     }
 
+    /// Counts one row whose value is past the tracked ones.
+    mutating func addUntracked() { untrackedRows += 1 }
+
     /// Adds this lane's counts to `counts`, values in the order the lane first saw them.
     func merge(into counts: inout UnknownValueCounts) {
         for id in 0..<Int32(values.count) { counts.add(values.string(id), rows: rows[Int(id)]) }

@@ -37,7 +37,13 @@ public struct KeyInterner: Sendable {
     /// The id of `(tag, key)`, inserting it when new; `isNew` tells which.
     @inline(__always)
     public mutating func intern(_ key: UnsafeRawBufferPointer, tag: Int32 = 0) -> (id: Int32, isNew: Bool) {
-        let hash = KeyInterner.hash(key, tag: tag)
+        intern(key, tag: tag, hash: KeyInterner.hash(key, tag: tag))
+    }
+
+    /// `intern(_:tag:)` with the key's hash already computed: `hash` must be
+    /// `KeyInterner.hash(key, tag: tag)` (the partitioned ingest hashes each key once, to route it).
+    @inline(__always)
+    mutating func intern(_ key: UnsafeRawBufferPointer, tag: Int32 = 0, hash: UInt64) -> (id: Int32, isNew: Bool) {
         let (found, slot) = probe(key, tag: tag, hash: hash)
         if let found { return (found, false) }
         let id = Int32(tags.count)
@@ -54,6 +60,13 @@ public struct KeyInterner: Sendable {
     public func lookup(_ key: UnsafeRawBufferPointer, tag: Int32 = 0) -> Int32? {
         probe(key, tag: tag, hash: KeyInterner.hash(key, tag: tag)).id
     }
+
+    /// `lookup(_:tag:)` with `hash` = `KeyInterner.hash(key, tag: tag)` already computed.
+    @inline(__always)
+    func lookup(_ key: UnsafeRawBufferPointer, tag: Int32 = 0, hash: UInt64) -> Int32? {
+        probe(key, tag: tag, hash: hash).id
+    }
+
 
     /// Calls `body` with the bytes of key `id`.
     public func withKey<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
