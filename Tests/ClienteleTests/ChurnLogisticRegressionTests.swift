@@ -76,11 +76,11 @@ struct ChurnLogisticRegressionTests {
         let z = LogisticRegression.standardisedDesign(x, means: means, deviations: sds)
         let y = labels.map { $0 ? 1.0 : 0.0 }
         let beta = [0.2, -0.4, 0.9, 0.1], k = 4, h = 1e-5
-        let pass = LogisticPass(design: z, labels: y, rows: 500, k: k, beta: beta, threads: 1)
+        let pass = LogisticPass(design: z, labels: y, rows: 500, k: k, beta: beta)
         func at(_ j: Int, _ step: Double) -> LogisticPass {
             var b = beta
             b[j] += step
-            return LogisticPass(design: z, labels: y, rows: 500, k: k, beta: b, threads: 1)
+            return LogisticPass(design: z, labels: y, rows: 500, k: k, beta: b)
         }
         for j in 0..<k {
             let plus = at(j, h), minus = at(j, -h)
@@ -111,9 +111,9 @@ struct ChurnLogisticRegressionTests {
     @Test("the thread count does not change a single bit of the fit")
     func threadsDoNotMatter() throws {
         let (x, labels) = try churnSimulated(rows: 9_000, seed: 11)  // 5 blocks of 2,048 rows
-        let one = try LogisticRegression(threads: 1).fit(x, labels: labels)
+        let one = try Parallelism.withThreads(1) { try LogisticRegression().fit(x, labels: labels) }
         for threads in [2, 3, 8] {
-            let other = try LogisticRegression(threads: threads).fit(x, labels: labels)
+            let other = try Parallelism.withThreads(threads) { try LogisticRegression().fit(x, labels: labels) }
             #expect(other.coefficients == one.coefficients)
             #expect(other.covariance == one.covariance)
             #expect(other.logLikelihood == one.logLikelihood)
@@ -224,7 +224,6 @@ struct ChurnLogisticRegressionTests {
             (LogisticRegression(l2Penalty: -1), "l2Penalty"), (LogisticRegression(l2Penalty: .nan), "l2Penalty"),
             (LogisticRegression(maxIterations: 0), "maxIterations"), (LogisticRegression(tolerance: 0), "tolerance"),
             (LogisticRegression(maxStepHalvings: -1), "maxStepHalvings"), (LogisticRegression(conditionWarning: 1), "conditionWarning"),
-            (LogisticRegression(threads: 0), "threads"),
           ])
     func invalidSettings(_ regression: LogisticRegression, _ name: String) throws {
         let x = try churnMatrix([("x", [1, 2, 3, 4])])

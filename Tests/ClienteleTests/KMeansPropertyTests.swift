@@ -38,9 +38,10 @@ struct KMeansPropertyTests {
     @Test("the same seed gives the same bytes on 1 and 2 threads; another seed may not")
     func reproducible() throws {
         let features = try KMeansReference.features()
-        var one = KMeans(clusters: 4); one.threads = 1; one.seed = 11
-        var two = KMeans(clusters: 4); two.threads = 2; two.seed = 11
-        let a = try one.fit(features.matrix), b = try two.fit(features.matrix)
+        var one = KMeans(clusters: 4); one.seed = 11
+        let two = one
+        let a = try Parallelism.withThreads(1) { try one.fit(features.matrix) }
+        let b = try Parallelism.withThreads(2) { try two.fit(features.matrix) }
         #expect(a.labels == b.labels)
         #expect(a.inertia.bitPattern == b.inertia.bitPattern)
         #expect(a.centres == b.centres)
@@ -53,9 +54,10 @@ struct KMeansPropertyTests {
     func reproducibleOverBlocks(threads: Int) throws {
         // 24,000 rows: 12 blocks of 2,048, so the blocks really are spread over the threads.
         let x = kmeansBlobs(groups: [([0, 0], 6_000), ([3, 1], 8_000), ([1, 4], 4_000), ([5, 5], 6_000)], spread: 4, seed: 5)
-        var reference = KMeans(clusters: 6); reference.threads = 1; reference.seed = 21
-        var other = reference; other.threads = threads
-        let a = try reference.fit(x), b = try other.fit(x)
+        var reference = KMeans(clusters: 6); reference.seed = 21
+        let other = reference
+        let a = try Parallelism.withThreads(1) { try reference.fit(x) }
+        let b = try Parallelism.withThreads(threads) { try other.fit(x) }
         #expect(a.labels == b.labels)
         #expect(a.centres == b.centres)
         #expect(a.restarts.map(\.inertia.bitPattern) == b.restarts.map(\.inertia.bitPattern))

@@ -67,7 +67,7 @@ struct RFMFixtureTests {
         let (loaded, activity, result) = try Self.score(c)
         try withScratch { scratch in
             let path = scratch.join("customers.csv")
-            try CustomersCSVWriter(customers: loaded.customers, activity: activity, rfm: result, threads: 2).write(to: path)
+            try CustomersCSVWriter(customers: loaded.customers, activity: activity, rfm: result).write(to: path)
             #expect(try bytes(path) == bytes(Package.fixture("rfm/" + c.expected)))
         }
     }

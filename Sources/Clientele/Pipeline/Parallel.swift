@@ -1,15 +1,82 @@
+import CBLAS
 import Dispatch
+import Synchronization
 
-/// Runs `body(0..<count)` on up to `count` threads and returns when all are done.
+/// How many threads Clientele's loops may use: the one setting behind `--threads` / `[run] threads`.
+///
+/// `Run` binds it once, from `JobConfiguration.threads`, around the whole job
+/// (`Parallelism.$threads.withValue(config.threads) { … }`); every parallel loop of every kernel
+/// and writer (`parallelFor`, `parallelEach`, `parallelBlocks`) reads it, so no kernel can forget
+/// it and none carries a thread count of its own. Outside such a scope it is 1: a kernel called
+/// directly runs on the caller's thread unless the caller binds more.
+///
+/// It is a task-local value, so concurrent tests that bind different counts do not see each
+/// other's; threads that the loops start do not inherit it, so a loop nested inside a parallel
+/// loop runs serially on its worker (no oversubscription).
+///
+/// Results never depend on it: work is cut into blocks whose boundaries depend on the data size
+/// only, and reductions add the blocks' partial results in block order.
+///
+/// OpenBLAS: its own thread pool is turned off (`openblas_set_num_threads(1)`) when a scope is
+/// bound. Every BLAS/LAPACK call in Clientele is either on a block that the loops above spread
+/// over the threads, or k × k; so at `threads = 1` exactly one thread computes, and at N at most
+/// N do (PLATFORM.md: on these tall-skinny shapes OpenBLAS's pool is slower than one thread).
+public enum Parallelism {
+    @TaskLocal public static var threads: Int = 1
+
+    /// Runs `body` with `threads` threads available to every parallel loop it reaches.
+    /// - Precondition: `threads >= 1` (`JobConfiguration.validate` checks 1...256 at the door).
+    public static func withThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
+        precondition(threads >= 1, "threads = \(threads) must be >= 1")
+        openblas_set_num_threads(1)
+        return try $threads.withValue(threads, operation: body)
+    }
+}
+
+/// Runs `body(i)` for every `i` in `0..<count` on up to `Parallelism.threads` threads and returns
+/// when all are done. Workers take the next index from a shared counter, so a thread that the OS
+/// pauses holds up one index, not a share of them.
 ///
 /// The closure may mutate disjoint state per index (callers pass `UnsafeMutableBufferPointer`s
-/// whose elements each index owns); it must not touch another index's element.
+/// whose elements each index owns); it must not touch another index's element. What an index
+/// computes must not depend on which thread runs it.
 func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-    if count <= 1 { if count == 1 { body(0) }; return }
+    let threads = min(count, Parallelism.threads)
+    if threads <= 1 { for i in 0..<count { body(i) }; return }
     withoutActuallyEscaping(body) { body in
         let shared = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < count else { break }
+                shared.value(i)
+            }
+        }
     }
+}
+
+/// The blocks `0..<n` is cut into for a parallel pass: `size` elements each (the last may be
+/// shorter). They depend on `n` and `size` only, never on the thread count.
+func splitBlocks(_ n: Int, size: Int) -> [Range<Int>] {
+    precondition(size >= 1, "block size \(size) must be >= 1")
+    return stride(from: 0, to: n, by: size).map { $0..<min(n, $0 + size) }
+}
+
+/// Runs `body(range)` for each block of `0..<n` (`splitBlocks(n, size:)`) on up to
+/// `Parallelism.threads` threads and returns the blocks' results in block order.
+func parallelBlocks<T>(_ n: Int, size: Int, _ body: (Range<Int>) -> T) -> [T] {
+    let blocks = splitBlocks(n, size: size)
+    var results = [T?](repeating: nil, count: blocks.count)
+    parallelEach(&results) { b, out in out = body(blocks[b]) }
+    return results.map { $0! }
+}
+
+/// Runs `body(range)` for each block of `0..<n` on up to `Parallelism.threads` threads, for
+/// passes that write each element of a range into buffers the caller owns.
+func parallelRanges(_ n: Int, size: Int, _ body: (Range<Int>) -> Void) {
+    let blocks = splitBlocks(n, size: size)
+    parallelFor(blocks.count) { body(blocks[$0]) }
 }
 
 /// Mutates each element of `items` on its own thread.

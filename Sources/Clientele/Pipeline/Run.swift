@@ -31,7 +31,10 @@ public struct Run: Sendable {
         let folder = try OutputFolder(config.out, protecting: protected)
         do {
             let history = try config.history.map { path throws(HistoryError) in try HistoryDatabase(path: path) }
-            return try execute(into: folder, history: history, rejectsFile: RejectsFile(out: config.out))
+            // Every parallel loop of the run (kernels, writers, ingest) reads this one setting.
+            return try Parallelism.withThreads(config.threads) {
+                try execute(into: folder, history: history, rejectsFile: RejectsFile(out: config.out))
+            }
         } catch {
             folder.abandon()
             throw error
@@ -113,7 +116,6 @@ public struct Run: Sendable {
             logger.info("clustering", metadata: ["k": "\(config.clusters.model.clusters)"])
             var kmeans = config.clusters.model
             kmeans.seed = config.seed
-            kmeans.threads = config.threads
             do {
                 let features = try config.clusters.features.matrix(rfm: rfm, activity: activity, interactions: interactions?.table)
                 clusterFit = try kmeans.fit(features)
@@ -245,12 +247,12 @@ public struct Run: Sendable {
 
         do {
             try CustomersCSVWriter(customers: transactions.customers, activity: activity, rfm: rfm, clusters: clusterFit, clv: clvFit,
-                                   satisfaction: satisfaction, churn: churnFit?.scores, threads: config.threads,
+                                   satisfaction: satisfaction, churn: churnFit?.scores,
                                    cellPolicy: cellPolicy)
                 .write(to: folder.path("customers.csv"))
             if let churn = report.churn {
                 try FileSink.write(ChurnModelCSVWriter(report: churn, cellPolicy: cellPolicy).bytes(), to: folder.path("churn_model.csv"))
-                try ChurnRiskCSVWriter(rows: churnRisk, customers: transactions.customers, rfm: rfm, threads: config.threads,
+                try ChurnRiskCSVWriter(rows: churnRisk, customers: transactions.customers, rfm: rfm,
                                        cellPolicy: cellPolicy)
                     .write(to: folder.path("churn_risk.csv"))
             }

@@ -101,7 +101,7 @@ struct ChurnModelCSVWriter {
     }
 }
 
-/// `churn_risk.csv`: current customers ranked by value at risk, formatted on `threads` threads.
+/// `churn_risk.csv`: current customers ranked by value at risk, formatted on `Parallelism.threads` threads.
 struct ChurnRiskCSVWriter {
     static let header = "rank,customer_id,churn_probability,predicted_clv,value_at_risk,segment\n"
 
@@ -111,15 +111,13 @@ struct ChurnRiskCSVWriter {
     private let segmentFields: [[UInt8]]
     /// Per customer id, its index into `segmentFields`.
     private let segmentOf: [UInt16]
-    var threads = 2
     /// How customer ids and segment names are written (`CSVCellPolicy`).
     let cellPolicy: CSVCellPolicy
 
-    init(rows: [ChurnRiskRow], customers: CustomerIndex, rfm: RFMResult, threads: Int = 2,
+    init(rows: [ChurnRiskRow], customers: CustomerIndex, rfm: RFMResult,
          cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
         self.rows = rows
         self.customers = customers
-        self.threads = threads
         self.cellPolicy = cellPolicy
         let names = rfm.scorer.segments.names
         segmentFields = names.map { name in
@@ -136,7 +134,7 @@ struct ChurnRiskCSVWriter {
     func write(to path: String) throws(ReportError) {
         let longest = customers.longestKey
         let maxRowBytes = 2 * longest + segmentFields.map(\.count).max()! + 128
-        try FileSink.writeRows(rows.count, to: path, header: Array(Self.header.utf8), threads: threads, maxRowBytes: maxRowBytes) { range, b in
+        try FileSink.writeRows(rows.count, to: path, header: Array(Self.header.utf8), maxRowBytes: maxRowBytes) { range, b in
             // Gather each row's key and segment in risk order, prefetching a few rows ahead: the
             // offsets and segment a row needs 16 rows ahead, its key bytes 8 rows ahead.
             var keys = [UInt8](repeating: 0, count: range.count * longest)

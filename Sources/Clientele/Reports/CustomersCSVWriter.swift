@@ -17,7 +17,6 @@ struct CustomersCSVWriter {
     var satisfaction: SatisfactionLoyaltyAnalysisResult?
     /// `churn_probability` by customer id; nil when the churn model did not run.
     var churn: ChurnScores?
-    var threads = 2
     /// How customer ids and segment names are written; by default a cell that a spreadsheet would
     /// run as a formula is neutralised (`CSVCellPolicy`).
     var cellPolicy: CSVCellPolicy = .neutralizeFormulas
@@ -35,7 +34,7 @@ struct CustomersCSVWriter {
         let columns = Columns(self)
         // A row's longest form: the key and segment name fully quoted (and neutralised), every number at its widest.
         let maxRowBytes = 2 * customers.longestKey + 2 * columns.names.map(\.count).max()! + 512
-        try FileSink.writeRows(rfm.count, to: path, header: head.bytes, threads: threads, maxRowBytes: maxRowBytes) { range, cursor in
+        try FileSink.writeRows(rfm.count, to: path, header: head.bytes, maxRowBytes: maxRowBytes) { range, cursor in
             for row in range { columns.format(row, into: &cursor) }
         }
     }

@@ -1,7 +1,9 @@
 import Dispatch
 
 extension FileSink {
-    /// Writes `header`, then rows `0..<count` formatted by `format` on `threads` threads, in order.
+    /// Writes `header`, then rows `0..<count` formatted by `format` on `threads` threads (by
+    /// default `Parallelism.threads`, the run's setting), in order. On one thread there is no
+    /// writer thread either: each round is written before the next is formatted.
     ///
     /// The rows go in rounds of up to `threads` chunks: each thread formats one chunk (a contiguous
     /// row range) straight into its own block of memory, sized for the chunk's rows at
@@ -20,7 +22,7 @@ extension FileSink {
     ///     rather than write past its block).
     ///   - chunkRows: rows per chunk; default as many as fit in 8 MiB (at most 65,536).
     ///   - format: appends the rows of a range to a cursor; called concurrently for disjoint ranges.
-    static func writeRows(_ count: Int, to path: String, header: [UInt8], threads: Int, maxRowBytes: Int,
+    static func writeRows(_ count: Int, to path: String, header: [UInt8], threads: Int = Parallelism.threads, maxRowBytes: Int,
                           chunkRows: Int? = nil, format: (Range<Int>, inout RowCursor) -> Void) throws(ReportError) {
         let sink = try FileSink(path: path)
         try sink.write(header)
@@ -55,10 +57,14 @@ extension FileSink {
             pending.wait()
             if let error = failure.error { throw error }
             let chunks = UncheckedSendable(zip(blocks, lengths).map { UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0.0)[..<$0.1]) })
-            writer.async(group: pending) {
-                do throws(ReportError) {
-                    for chunk in chunks.value { try sink.write(chunk) }
-                } catch { failure.error = error }
+            if threads <= 1 {
+                for chunk in chunks.value { try sink.write(chunk) }
+            } else {
+                writer.async(group: pending) {
+                    do throws(ReportError) {
+                        for chunk in chunks.value { try sink.write(chunk) }
+                    } catch { failure.error = error }
+                }
             }
             start = ranges[ranges.count - 1].upperBound
             round += 1

@@ -18,7 +18,7 @@ public struct CustomerActivity: Sendable {
     /// Days from the last order to as-of.
     @inline(__always) public func recencyDays(_ c: Int) -> Int32 { asOf.daysSinceEpoch - lastDay[c] }
 
-    /// - Complexity: O(orders), split across the cores by customer range.
+    /// - Complexity: O(orders), in blocks of 32,768 customers spread over `Parallelism.threads`.
     public init(orders: OrderTable, asOf: CalendarDay) {
         let n = orders.customerCount
         self.asOf = asOf
@@ -29,7 +29,7 @@ public struct CustomerActivity: Sendable {
             last.withUnsafeMutableBufferPointer { last in
                 frequency.withUnsafeMutableBufferPointer { frequency in
                     cents.withUnsafeMutableBufferPointer { cents in
-                        let ranges = splitRange(n, parts: 2)
+                        let ranges = splitBlocks(n, size: 32_768)
                         parallelFor(ranges.count) { part in
                             for c in ranges[part] {
                                 var f: Int32 = 0, sum: Int64 = 0, lo = Int32.max, hi = Int32.min

@@ -83,7 +83,7 @@ public struct CLVForecast: Sendable, Hashable {
         // element is written exactly once (no NaN pass before).
         let n = summary.count
         let block = 512
-        let ranges = splitRange(n, parts: n >= 100_000 ? 2 : 1)
+        let ranges = splitBlocks(n, size: 32_768)  // fixed by n; spread over Parallelism.threads
         let columns = writeOnceColumns(5, length: n) { out in
             let (alive, expected, value, clv, discounted) = (out[0], out[1], out[2], out[3], out[4])
             forecast.probabilityAlive.withUnsafeBufferPointer { pa in

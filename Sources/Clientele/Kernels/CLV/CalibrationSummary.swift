@@ -62,7 +62,7 @@ public struct CalibrationSummary: Sendable {
         var recency = [Double](repeating: .nan, count: n), age = [Double](repeating: .nan, count: n)
         var spend = [Double](repeating: 0, count: n)
         var holdout = [Int32](repeating: 0, count: n)
-        let ranges = splitRange(n, parts: 2)
+        let ranges = splitBlocks(n, size: 32_768)  // fixed by n; spread over Parallelism.threads
         var included = [Int](repeating: 0, count: ranges.count)
         x.withUnsafeMutableBufferPointer { x in
         tDays.withUnsafeMutableBufferPointer { tDays in

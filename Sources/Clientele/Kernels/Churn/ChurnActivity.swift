@@ -26,7 +26,7 @@ struct ChurnActivity {
         currentFirst = [Int32](repeating: .max, count: n)
         currentLast = [Int32](repeating: .min, count: n)
         currentCents = [Int64](repeating: 0, count: n)
-        let parts = splitRange(n, parts: n >= 65_536 ? 8 : 1)
+        let parts = splitBlocks(n, size: 32_768)  // fixed by n; spread over Parallelism.threads
         var blocks = parts.map { _ in ChurnActivityBlock() }
         parallelEach(&blocks) { k, block in block.fill(orders: orders, customers: parts[k], end: end, asOf: asOf) }
         for (k, range) in parts.enumerated() {

@@ -38,12 +38,12 @@ struct LogisticPass {
 
     /// Runs the pass over `rows` rows of `design` (row-major, `k` columns) with `labels` (0 or 1).
     /// Each thread takes a contiguous run of blocks and returns one `LogisticBlockSums` per block.
-    /// - Complexity: O(n k²) flops, one read of the design; `threads` threads.
-    init(design: [Double], labels: [Double], rows: Int, k: Int, beta: [Double], threads: Int) {
+    /// - Complexity: O(n k²) flops, one read of the design; `Parallelism.threads` threads.
+    init(design: [Double], labels: [Double], rows: Int, k: Int, beta: [Double]) {
         precondition(k >= 1 && design.count == rows * k && labels.count == rows && beta.count == k,
                      "logistic pass: design \(design.count) for \(rows)×\(k), labels \(labels.count), beta \(beta.count)")
         let blocks = (rows + Self.blockRows - 1) / Self.blockRows
-        let parts = splitRange(blocks, parts: max(1, min(threads, blocks)))
+        let parts = splitBlocks(blocks, size: 1)  // one block a task; partial sums added in block order
         var partials = [[LogisticBlockSums]](repeating: [], count: parts.count)
         parallelEach(&partials) { t, sums in
             var scaled = [Double](repeating: 0, count: Self.blockRows * k)

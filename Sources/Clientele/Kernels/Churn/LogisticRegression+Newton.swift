@@ -28,7 +28,7 @@ extension LogisticRegression {
         let rate = Double(positives) / Double(n)
         var beta = [Double](repeating: 0, count: k)
         beta[0] = log(rate / (1 - rate))
-        var pass = LogisticPass(design: design, labels: y, rows: n, k: k, beta: beta, threads: threads)
+        var pass = LogisticPass(design: design, labels: y, rows: n, k: k, beta: beta)
         var objective = penalised(pass.logLikelihood, beta)
         var iterations = 0, halvings = 0, lastChange = 0.0
         var stop = StopReason.converged
@@ -55,7 +55,7 @@ extension LogisticRegression {
             var t = 1.0, accepted: (beta: [Double], pass: LogisticPass, objective: Double)? = nil
             for _ in 0...maxStepHalvings {
                 let candidate = zip(beta, step).map { $0 + t * $1 }
-                let trial = LogisticPass(design: design, labels: y, rows: n, k: k, beta: candidate, threads: threads)
+                let trial = LogisticPass(design: design, labels: y, rows: n, k: k, beta: candidate)
                 let value = penalised(trial.logLikelihood, candidate)
                 if value >= objective - slack { accepted = (candidate, trial, value); break }
                 halvings += 1

@@ -52,17 +52,14 @@ public struct LogisticRegression: Sendable, Hashable {
     /// κ₁(H) above which the fit carries an ill-conditioning warning (> 1). Default 1e6, i.e. a
     /// condition number of √W·Z above 1000.
     public var conditionWarning: Double
-    /// Threads for the sums (≥ 1); does not change the result. Default: active processors.
-    public var threads: Int
 
     public init(l2Penalty: Double = 0, maxIterations: Int = 50, tolerance: Double = 1e-20, maxStepHalvings: Int = 30,
-                conditionWarning: Double = 1e6, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                conditionWarning: Double = 1e6) {
         self.l2Penalty = l2Penalty
         self.maxIterations = maxIterations
         self.tolerance = tolerance
         self.maxStepHalvings = maxStepHalvings
         self.conditionWarning = conditionWarning
-        self.threads = threads
     }
 
     /// The name of the intercept term in summaries and `churn_model.csv`.
@@ -95,6 +92,5 @@ public struct LogisticRegression: Sendable, Hashable {
         try check(tolerance > 0 && tolerance.isFinite, "tolerance", tolerance, "should be a finite number > 0")
         try check(maxStepHalvings >= 0, "maxStepHalvings", maxStepHalvings, "should be >= 0")
         try check(conditionWarning > 1 && conditionWarning.isFinite, "conditionWarning", conditionWarning, "should be a finite number > 1")
-        try check(threads >= 1, "threads", threads, "should be >= 1")
     }
 }

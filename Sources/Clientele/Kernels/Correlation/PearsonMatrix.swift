@@ -86,9 +86,3 @@ struct PearsonMatrix {
         return out
     }
 }
-
-/// `0..<n` cut into consecutive ranges of `size` (the last may be shorter); none for n = 0.
-func splitBlocks(_ n: Int, size: Int) -> [Range<Int>] {
-    precondition(size >= 1, "block size \(size) must be >= 1")
-    return stride(from: 0, to: n, by: size).map { $0..<min(n, $0 + size) }
-}

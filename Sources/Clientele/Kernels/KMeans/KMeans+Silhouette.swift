@@ -8,7 +8,7 @@ extension KMeans {
     /// s(i) = (b − a)/max(a, b), and s(i) = 0 when A has one row in the sample (scikit-learn
     /// `silhouette_samples`). The score is the mean of s over the sample.
     /// - Complexity: O(s² (d + L)) for s sample rows and L labelings; O(s · Σk) memory per thread block.
-    static func silhouetteScores(_ x: Matrix, sample: [Int], labelings: [[Int32]], clusterCounts: [Int], threads: Int) -> [Double] {
+    static func silhouetteScores(_ x: Matrix, sample: [Int], labelings: [[Int32]], clusterCounts: [Int]) -> [Double] {
         let s = sample.count, d = x.columns
         let points = x.selectingRows(sample)
         // Per labeling: the sample's labels and cluster sizes in the sample.
@@ -17,7 +17,7 @@ extension KMeans {
         var sizes = [Int](repeating: 0, count: offsets.last!)
         for (l, lab) in labels.enumerated() { for c in lab { sizes[offsets[l] + Int(c)] += 1 } }
         let rowBlocks = splitBlocks(s, size: 64)
-        let parts = splitRange(rowBlocks.count, parts: threads)
+        let parts = splitBlocks(rowBlocks.count, size: 4)  // runs of 4 row blocks, spread over the threads
         var silhouette = [Double](repeating: 0, count: labelings.count * s)  // [labeling][row]
         silhouette.withUnsafeMutableBufferPointer { out in
             let shared = UncheckedSendable(out)

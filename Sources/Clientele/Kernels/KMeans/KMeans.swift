@@ -62,8 +62,6 @@ public struct KMeans: Sendable, Equatable {
     public var silhouetteSampleSize: Int = 10_000
     /// Distance computation in the assignment step.
     public var distances: DistanceMethod = .loop
-    /// Threads for the row blocks (default: the machine's cores).
-    public var threads: Int = defaultThreadCount()
 
     public init() {}
 
@@ -90,7 +88,7 @@ public struct KMeans: Sendable, Equatable {
             guard x.rows > range.upperBound else { throw .tooFewSamplesForSilhouette(samples: x.rows, largestK: range.upperBound) }
             let fits = range.map { bestOfRestarts(x, k: $0) }
             let sample = silhouetteSample(rows: x.rows)
-            let scores = KMeans.silhouetteScores(x, sample: sample, labelings: fits.map(\.labels), clusterCounts: Array(range), threads: threads)
+            let scores = KMeans.silhouetteScores(x, sample: sample, labelings: fits.map(\.labels), clusterCounts: Array(range))
             var best = 0
             for i in scores.indices where scores[i] > scores[best] { best = i }
             var chosen = fits[best]
@@ -110,7 +108,7 @@ public struct KMeans: Sendable, Equatable {
         }
         guard x.rows >= initialCentres.rows else { throw .tooFewSamples(samples: x.rows, clusters: initialCentres.rows) }
         try KMeans.validate(initialCentres)
-        let layout = KMeansLayout(x, k: initialCentres.rows, threads: threads)
+        let layout = KMeansLayout(x, k: initialCentres.rows)
         let run = lloyd(x, from: initialCentres, layout: layout, absoluteTolerance: tolerance * KMeans.meanVariance(x),
                         progress: RunProgress.current)
         return KMeansFit(settings: self, runs: [run], best: 0)
@@ -127,7 +125,6 @@ public struct KMeans: Sendable, Equatable {
         guard maxIterations >= 1 else { throw .invalidMaxIterations(maxIterations) }
         guard tolerance >= 0, tolerance.isFinite else { throw .invalidTolerance(tolerance) }
         guard silhouetteSampleSize >= 3 else { throw .invalidSilhouetteSampleSize(silhouetteSampleSize) }
-        guard threads >= 1 else { throw .invalidThreads(threads) }
     }
 
     static func validate(_ x: Matrix) throws(KMeansError) {
@@ -145,7 +142,7 @@ public struct KMeans: Sendable, Equatable {
     /// similar numbers of iterations (22, 17, 17, 10 on the benchmark matrix), 20% slower when
     /// one takes far more (18, 49, 32, 30 on a generated run), since a thread then idles.
     func bestOfRestarts(_ x: Matrix, k: Int) -> KMeansFit {
-        let layout = KMeansLayout(x, k: k, threads: threads)
+        let layout = KMeansLayout(x, k: k)
         let absoluteTolerance = tolerance * KMeans.meanVariance(x)
         let progress = RunProgress.current
         var runs: [KMeansRun] = []

@@ -9,10 +9,10 @@ import Synchronization
 /// stay in the L2 cache.
 struct KMeansLayout {
     let blocks: [Range<Int>]
-    /// Threads the blocks of one pass are spread over.
+    /// Threads the blocks of one pass are spread over: `Parallelism.threads`, at most one a block.
     let threads: Int
 
-    init(_ x: Matrix, k: Int, threads: Int) {
+    init(_ x: Matrix, k: Int, threads: Int = Parallelism.threads) {
         let rows = BLAS.singleThreadedRows(inner: x.columns, outer: k, cap: 2_048)
         blocks = splitBlocks(x.rows, size: rows)
         self.threads = max(1, min(threads, blocks.count))
