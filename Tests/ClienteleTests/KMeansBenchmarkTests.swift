@@ -21,12 +21,11 @@ struct KMeansBenchmarkTests {
         for (method, threads) in [(KMeans.DistanceMethod.loop, 2), (.gemm, 2), (.loop, 1), (.gemm, 1)] {
             var kmeans = KMeans(clusters: 5)
             kmeans.distances = method
-            kmeans.threads = threads
             var times: [Double] = []
             var fit: KMeansFit?
             for _ in 0..<reps {
                 let start = ContinuousClock.now
-                fit = try kmeans.fit(x)
+                fit = try Parallelism.withThreads(threads) { try kmeans.fit(x) }
                 let elapsed = ContinuousClock.now - start
                 times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
             }

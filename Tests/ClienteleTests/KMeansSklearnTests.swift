@@ -106,8 +106,9 @@ struct KMeansSklearnTests {
         let byK = ref["by_k"] as! [[String: Any]]
         let labelings = byK.map { KMeansReference.ints($0["labels"]).map(Int32.init) }
         let ks = byK.map { KMeansReference.ints([$0["k"]!])[0] }
-        let scores = KMeans.silhouetteScores(features.matrix, sample: Array(0..<features.matrix.rows), labelings: labelings,
-                                             clusterCounts: ks, threads: 2)
+        let scores = Parallelism.withThreads(2) {
+            KMeans.silhouetteScores(features.matrix, sample: Array(0..<features.matrix.rows), labelings: labelings, clusterCounts: ks)
+        }
         for (score, entry) in zip(scores, byK) {
             let expected = KMeansReference.double(entry["silhouette"])
             #expect(abs(score - expected) <= 1e-10, "k=\(entry["k"]!): \(score) vs \(expected)")
