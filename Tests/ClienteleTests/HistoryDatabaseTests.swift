@@ -65,12 +65,16 @@ struct HistoryDatabaseTests {
         }
     }
 
-    @Test("a file that is not SQLite fails with SQLITE_NOTADB and exit 65")
+    @Test("a file that is not SQLite is refused for recording (exit 73, left as it was) and is bad data for reading (SQLITE_NOTADB, exit 65)")
     func notADatabase() throws {
         try withHistoryFolder { folder in
             let path = folder.join("text.db")
             try Data(String(repeating: "customer_id,segment\n", count: 100).utf8).write(to: URL(fileURLWithPath: path))
-            let error = #expect(throws: HistoryError.self) { try HistoryDatabase(path: path) }
+            let before = try bytes(path)
+            #expect(throws: HistoryError.notAHistory(path: path, tables: [])) { try HistoryDatabase(path: path) }
+            #expect(HistoryError.notAHistory(path: path, tables: []).exitStatus == .cantCreate)
+            #expect(try bytes(path) == before)
+            let error = #expect(throws: HistoryError.self) { try HistoryDatabase(readingFrom: path) }
             #expect(error?.resultCode == 26)
             #expect(error?.exitStatus == .dataError)
             #expect(error?.description.contains("file is not a database") == true)

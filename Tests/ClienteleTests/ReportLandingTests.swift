@@ -246,12 +246,16 @@ struct ReportFolderOwnershipTests {
             let deadPrevious = dead + ".previous"
             let alive = scratch.join(".report.staging-1")  // init is always alive
             let foreign = scratch.join(".report.staging-999999998")
+            let halfRemoved = scratch.join(".report.staging-999999997")  // its removal was cut short: marker gone too
+            try FileManager.default.createDirectory(atPath: halfRemoved, withIntermediateDirectories: true)
+            try scratch.write(".report.staging-999999997/report.md", "# old")
             for path in [dead, deadPrevious, alive, foreign] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
             for path in [dead, deadPrevious, alive] { try scratch.write(String(path.dropFirst(scratch.path.count + 1)) + "/" + ReportMarker.fileName, "run_token=x\n") }
             try scratch.write(".report.staging-999999998/thesis.tex", "mine")
             let r = try run(["run", "--transactions", "transactions.csv", "--out", "report", "--quiet"], in: scratch.path)
             #expect(r.status == 0, "\(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dead) && !FileManager.default.fileExists(atPath: deadPrevious))
+            #expect(!FileManager.default.fileExists(atPath: halfRemoved), "a dead run's folder of report files alone is removed")
             #expect(FileManager.default.fileExists(atPath: alive) && FileManager.default.fileExists(atPath: foreign + "/thesis.tex"))
         }
     }

@@ -56,6 +56,9 @@ public struct JobFile: Sendable {
         // TOMLKit hands strings over as C strings, which end at a NUL: mark `\u0000` escapes first,
         // so that a setting holding one is refused by name instead of silently cut short.
         let (marked, hasNUL) = Self.markingNULEscapes(text)
+        if let problem = TOMLHeaderCheck.firstMalformedHeader(in: text) {
+            throw .jobFile(path: path, line: problem.line, column: problem.column, reason: problem.reason)
+        }
         let table: TOMLTable
         do { table = try TOMLTable(string: marked) } catch let error as TOMLParseError {
             throw .jobFile(path: path, line: error.source.begin.line, column: error.source.begin.column, reason: error.description)

@@ -74,7 +74,7 @@ struct OutputFolder {
             return
         }
         if clientele_exchange_paths(stagingPath, finalPath) == 0 {
-            try? fm.removeItem(atPath: stagingPath)  // now holds the previous report
+            Self.removeReport(at: stagingPath)  // now holds the previous report
             return
         }
         // No atomic exchange on this file system: move the old report aside, then rename.
@@ -85,11 +85,21 @@ struct OutputFolder {
             _ = rename(aside, finalPath)
             throw .cannotCreate(path: finalPath, reason: reason)
         }
-        try? fm.removeItem(atPath: aside)
+        Self.removeReport(at: aside)
     }
 
     /// Removes the staging folder after a failure.
-    func abandon() { try? FileManager.default.removeItem(atPath: stagingPath) }
+    func abandon() { Self.removeReport(at: stagingPath) }
+
+    /// Removes a report folder with its marker last, so that a removal cut short (a failing disk,
+    /// a kill) leaves a folder that is still recognisably a report, which the next run removes.
+    static func removeReport(at path: String) {
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: path)) ?? [] where entry != ReportMarker.fileName {
+            try? fm.removeItem(atPath: path + "/" + entry)
+        }
+        try? fm.removeItem(atPath: path)
+    }
 
     /// Throws unless `path` is missing, an empty folder, or a Clientele report.
     static func checkReplaceable(_ path: String) throws(ReportError) {
@@ -119,8 +129,10 @@ struct OutputFolder {
             let path = (parent.isEmpty ? "" : parent + "/") + entry
             var status = stat()
             guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { continue }
-            if case .foreign = (try? ReportMarker.ownership(of: path)) ?? .foreign(entries: 0, examples: []) { continue }
-            try? fm.removeItem(atPath: path)
+            // A staging folder holds the marker until its removal ends, and only report files.
+            let names = (try? fm.contentsOfDirectory(atPath: path)) ?? [ReportMarker.fileName + "?"]
+            guard names.allSatisfy(ReportMarker.reportFileNames.contains) else { continue }
+            removeReport(at: path)
         }
     }
 

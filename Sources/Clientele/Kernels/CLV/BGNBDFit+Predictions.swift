@@ -146,6 +146,14 @@ struct BGNBDForecaster {
     /// One pass of coefficients serves every z. Stops per z with the tail bound of
     /// `Hypergeometric2F1`. Returns false when a series hit the term limit.
     func numerators(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
+        if a > Self.largeA, a + b + x - 1 + 1 - (x + r) - (b + x) > 0 {
+            return numeratorsByEulerTransform(x: x, age: T, times: times, into: &out)
+        }
+        return numeratorsByDirectSeries(x: x, age: T, times: times, into: &out)
+    }
+
+    /// `numerators` by the series above, term by term; for `a` up to `largeA` (and beyond when x ≥ a − r).
+    func numeratorsByDirectSeries(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
         let count = times.count
         let A = a + b - 1 - r, C = a + b + x - 1
         var z = [Double](repeating: 0, count: count), power = z, sum = z, done = [Bool](repeating: false, count: count)
@@ -183,6 +191,53 @@ struct BGNBDForecaster {
             let l = -log1p(times[i] / (alpha + T))      // ln(1 − z)
             let e1 = am1 == 0 ? -l : -expm1(am1 * l) / am1
             out[i] = C * (e1 - exp(am1 * l) * sum[i])
+        }
+        return converged
+    }
+
+    /// Above this `a` the direct series needs on the order of `a` terms (its terms grow like
+    /// (a z)ⁿ / n! until n ≈ a z, and pass the largest Double from a z ≈ 700), so `numerators`
+    /// switches to Euler's transformation.
+    static let largeA = 100.0
+
+    /// `numerators` through Euler's transformation ₂F₁(A, a − 1; C; z) = (1 − z)^{x+r−a+1} ₂F₁(x + r, b + x; C; z)
+    /// (Abramowitz & Stegun 15.3.3): Nᵢ = C · [1 − (1 − z)^{r+x} G] / (a − 1) with G = ₂F₁(x + r, b + x; C; z),
+    /// written −expm1((r + x) ln(1 − z)) − (1 − z)^{r+x} (G − 1). With C = a + b + x − 1 large the
+    /// terms of G fall at once, where the direct series needs ~a terms (a degenerate fit: a ≈ 7·10⁴).
+    /// Term ratios are (n + p − 1)(n + q − 1)/((n + C − 1) n) · z, below z once n > (p − 1)(q − 1)/(C + 1 − p − q),
+    /// so from there the tail is at most |term| z/(1 − z). Requires C + 1 − p − q > 0.
+    func numeratorsByEulerTransform(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
+        let count = times.count
+        let p = x + r, q = b + x, C = a + b + x - 1
+        let settle = max(0, (p - 1) * (q - 1) / (C + 1 - p - q))
+        var z = [Double](repeating: 0, count: count), power = z, sum = z, done = [Bool](repeating: false, count: count)
+        var remaining = 0
+        for i in 0..<count {
+            let u = times[i] / (alpha + T)
+            z[i] = u / (1 + u)
+            power[i] = 1
+            if times[i] > 0 { remaining += 1 } else { done[i] = true }
+        }
+        var coefficient = 1.0
+        var n = 0
+        var converged = true
+        while remaining > 0 {
+            n += 1
+            let dn = Double(n)
+            coefficient *= (p + dn - 1) * (q + dn - 1) / ((C + dn - 1) * dn)
+            if coefficient == 0 { break }
+            for i in 0..<count where !done[i] {
+                power[i] *= z[i]
+                let term = coefficient * power[i]
+                sum[i] += term
+                if dn > settle && abs(term) * z[i] <= 0x1p-53 * abs(sum[i]) * (1 - z[i]) { done[i] = true; remaining -= 1 }
+            }
+            if n >= Self.maximumTerms { converged = false; break }
+        }
+        for i in 0..<count {
+            guard times[i] > 0 else { out[i] = 0; continue }
+            let l = -log1p(times[i] / (alpha + T))      // ln(1 − z)
+            out[i] = C * (-expm1(p * l) - exp(p * l) * sum[i]) / (a - 1)
         }
         return converged
     }

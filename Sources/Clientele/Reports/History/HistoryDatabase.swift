@@ -33,7 +33,7 @@ public final class HistoryDatabase {
 
     /// Opens (creating if needed) the history at `path` for recording: WAL mode, migrated to
     /// the current schema. Throws `.cannotCreate` when the file cannot be created or opened,
-    /// `.newerSchema` when a newer clientele wrote it, `.sqlite` (SQLITE_NOTADB) for another file.
+    /// `.newerSchema` when a newer clientele wrote it, `.notAHistory` for a file that is not a history.
     public init(path: String) throws(HistoryError) {
         self.path = path
         do {
@@ -41,6 +41,18 @@ public final class HistoryDatabase {
         } catch let HistoryError.sqlite(_, code, _, message, _) where code == SQLITE_CANTOPEN {
             throw .cannotCreate(path: path, reason: message)
         }
+        do {
+            try prepareForRecording()
+        } catch let HistoryError.sqlite(_, code, _, message, _) where code == SQLITE_CANTOPEN {
+            // The history is an output: a -wal or -shm file that cannot be created is exit 73, not 66.
+            throw .cannotCreate(path: path, reason: message)
+        } catch let HistoryError.sqlite(_, code, _, _, _) where code == SQLITE_NOTADB {
+            throw .notAHistory(path: path, tables: [])
+        }
+    }
+
+    /// Checks the file is a history (or empty), switches it to WAL and migrates it.
+    private func prepareForRecording() throws(HistoryError) {
         sqlite3_busy_timeout(connection.handle, Self.busyTimeoutMilliseconds)
         try checkOwnership()  // before WAL or any table touches another application's file
         // WAL: readers keep their snapshot while a run is written, and a commit is one append.

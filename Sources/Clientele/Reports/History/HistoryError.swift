@@ -92,7 +92,8 @@ public enum HistoryError: ClienteleError, Equatable {
             return "history: invalid run: \(reason)"
         case .notAHistory(let path, let tables):
             let list = tables.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ") + (tables.count > 3 ? ", …" : "")
-            return "\(path): not a Clientele history database (it holds other tables: \(list)); "
+            let what = tables.isEmpty ? "it is not a SQLite database" : "it holds other tables: \(list)"
+            return "\(path): not a Clientele history database (\(what)); "
                 + "it was left unchanged: give --history a new file or an existing history"
         case .unreadableInput(let path, let reason):
             return "\(path): cannot read the input to hash it for the history: \(reason)"
