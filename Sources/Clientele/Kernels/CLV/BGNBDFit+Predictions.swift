@@ -156,14 +156,8 @@ struct BGNBDForecaster {
     func numeratorsByDirectSeries(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
         let count = times.count
         let A = a + b - 1 - r, C = a + b + x - 1
-        var z = [Double](repeating: 0, count: count), power = z, sum = z, done = [Bool](repeating: false, count: count)
-        var remaining = 0
-        for i in 0..<count {
-            let u = times[i] / (alpha + T)
-            z[i] = u / (1 + u)
-            power[i] = 1
-            if times[i] > 0 { remaining += 1 } else { done[i] = true }
-        }
+        let points = seriesPoints(age: T, times: times), z = points.z
+        var power = points.power, sum = points.sum, done = points.done, remaining = points.remaining
         var coefficient = 1.0
         var n = 0
         let settle = abs(A) + abs(a) + abs(C) + 1
@@ -195,6 +189,20 @@ struct BGNBDForecaster {
         return converged
     }
 
+    /// The series' arguments zᵢ = tᵢ/(α + T + tᵢ), running powers and sums, and which points are
+    /// done from the start (tᵢ = 0), shared by both ways of summing.
+    private func seriesPoints(age T: Double, times: [Double])
+        -> (z: [Double], power: [Double], sum: [Double], done: [Bool], remaining: Int) {
+        var z = [Double](repeating: 0, count: times.count), done = [Bool](repeating: false, count: times.count)
+        var remaining = 0
+        for i in times.indices {
+            let u = times[i] / (alpha + T)
+            z[i] = u / (1 + u)
+            if times[i] > 0 { remaining += 1 } else { done[i] = true }
+        }
+        return (z, [Double](repeating: 1, count: times.count), [Double](repeating: 0, count: times.count), done, remaining)
+    }
+
     /// Above this `a` the direct series needs on the order of `a` terms (its terms grow like
     /// (a z)ⁿ / n! until n ≈ a z, and pass the largest Double from a z ≈ 700), so `numerators`
     /// switches to Euler's transformation.
@@ -210,14 +218,8 @@ struct BGNBDForecaster {
         let count = times.count
         let p = x + r, q = b + x, C = a + b + x - 1
         let settle = max(0, (p - 1) * (q - 1) / (C + 1 - p - q))
-        var z = [Double](repeating: 0, count: count), power = z, sum = z, done = [Bool](repeating: false, count: count)
-        var remaining = 0
-        for i in 0..<count {
-            let u = times[i] / (alpha + T)
-            z[i] = u / (1 + u)
-            power[i] = 1
-            if times[i] > 0 { remaining += 1 } else { done[i] = true }
-        }
+        let points = seriesPoints(age: T, times: times), z = points.z
+        var power = points.power, sum = points.sum, done = points.done, remaining = points.remaining
         var coefficient = 1.0
         var n = 0
         var converged = true
