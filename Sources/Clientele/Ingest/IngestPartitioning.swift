@@ -15,10 +15,11 @@ struct IngestPartitioning: Sendable, Equatable {
     /// Up to 4,096 partitions: each lane writes to one buffer per partition, and more write
     /// heads than that stop fitting in L1/TLB.
     static let maximumBits = 12
-    /// Customers a partition is sized for: its customer table (~40 bytes a customer) and order
-    /// directory and accumulators (~45 bytes an order, ~3 orders a customer) then take ~2.5 MB,
-    /// within a core's L2 (4 MiB on the benchmark machine).
-    static let customersPerPartition = 16 << 10
+    /// Customers a partition is sized for: its customer table (~60 bytes a customer) and order
+    /// directory and accumulators (~45 bytes an order, ~3 orders a customer) then take well under
+    /// 1 MB, within a core's L2 (2 MiB a core on the benchmark machine) with room for the records
+    /// streaming past (measurements: Benchmarks/results/ingest-partitioned-1000000.md).
+    static let customersPerPartition = 8 << 10
 
     init(bits: Int) {
         precondition(bits >= 0 && bits <= Self.maximumBits, "partition bits \(bits) outside 0...\(Self.maximumBits)")

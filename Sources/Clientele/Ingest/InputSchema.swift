@@ -66,7 +66,7 @@ public struct IngestOptions: Sendable, Equatable {
     /// Transaction lines dated on or after this day (an explicit as-of) are counted, not loaded.
     public var excludeFrom: CalendarDay?
     /// Rows are routed into `1 << partitionBits` partitions by a hash of the customer key (0 ... 12);
-    /// `nil` (default): from the data, about 16 K customers a partition. Results never depend on
+    /// `nil` (default): from the data, about 8 K customers a partition. Results never depend on
     /// it; tests set it to check that.
     public var partitionBits: Int?
 

@@ -48,7 +48,12 @@ public struct InteractionLoader: Sendable {
         trace("scanned interactions (\(partitioning.count) partitions)")
 
         // Resolve: each row's global customer id, or -1 for an orphan.
-        let resolved = lanes.map { [Int32](repeating: -1, count: $0.table.count) }
+        let resolved = lanes.map { lane in
+            let column = UnsafeMutableBufferPointer<Int32>.allocate(capacity: lane.table.count)
+            column.initialize(repeating: -1)
+            return column
+        }
+        defer { for column in resolved { column.deallocate() } }
         let orphans = Self.resolve(lanes, partitioning: partitioning, customers: customers, into: resolved, workers: laneCount)
         trace("resolved interactions")
 
@@ -57,6 +62,7 @@ public struct InteractionLoader: Sendable {
         var table = InteractionTable()
         var channelIndex: [String: UInt16] = [:]
         let kept = resolved.reduce(0) { $0 + $1.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
+        assert(kept == verdict.accounting.rowsUsed - orphans.reduce(0) { $0 + $1.rows }, "every used row resolved once")
         table.customer.reserveCapacity(kept); table.day.reserveCapacity(kept); table.kind.reserveCapacity(kept)
         table.channel.reserveCapacity(kept); table.satisfaction.reserveCapacity(kept); table.recommend.reserveCapacity(kept)
         var unknownKinds = UnknownValueCounts()
@@ -117,11 +123,10 @@ public struct InteractionLoader: Sendable {
     /// by partition on `workers` threads, and returns each partition's orphans.
     ///
     /// Rows of one partition are spread over the lanes' rows, and no two partitions share a row,
-    /// so the threads write disjoint elements of `resolved`.
+    /// so the threads write disjoint elements of `resolved` (one column a lane, `table.count` long).
     static func resolve(_ lanes: [InteractionLane], partitioning: IngestPartitioning, customers: CustomerIndex,
-                        into resolved: [[Int32]], workers: Int) -> [Orphans] {
-        let columns = resolved.map { column in column.withUnsafeBufferPointer { UnsafeMutablePointer(mutating: $0.baseAddress) } }
-        let counts = resolved.map(\.count)
+                        into columns: [UnsafeMutableBufferPointer<Int32>], workers: Int) -> [Orphans] {
+        let counts = columns.map(\.count)
         return PartitionQueue.map(partitioning.count, workers: workers) { p in
             var orphans = Orphans(keys: KeyInterner(capacity: 16), rows: 0)
             for (l, lane) in lanes.enumerated() {
@@ -137,7 +142,7 @@ public struct InteractionLoader: Sendable {
                         precondition(at <= bytes.count && row < counts[l], "an interaction record runs past its buffer")
                         let key = UnsafeRawBufferPointer(start: record + InteractionRecord.header, count: length)
                         if let id = customers.id(of: key, hash: hash) {
-                            columns[l]![row] = id
+                            columns[l][row] = id
                         } else {
                             orphans.rows += 1
                             _ = orphans.keys.intern(key, hash: hash)

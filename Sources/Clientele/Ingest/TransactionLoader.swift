@@ -58,7 +58,7 @@ public struct TransactionLoader: Sendable {
             TransactionPartition.aggregate(lanes.map { $0.partitions[p] })
         }
         trace("aggregated partitions")
-        let customers = CustomerIndex(partitions: partitions.map(\.customers), partitioning: partitioning)
+        let customers = CustomerIndex(partitions: partitions.map(\.customers), partitioning: partitioning, workers: laneCount)
         trace("sorted customers")
         if partitions.contains(where: { !$0.overflowing.isEmpty }) {
             try Self.refuseOverflow(partitions, customers: customers, lane: lanes[0], source: source)

@@ -63,61 +63,98 @@ public struct CustomerIndex: Sendable {
 
     /// Sorts the partitions' keys into one index.
     ///
-    /// Every key's 8-byte big-endian prefix is radix-sorted at once (the normalized-key trick of
-    /// database sorts), then runs of equal prefix are ordered by their remaining bytes, and the
-    /// keys are copied into `arena` in that order. `partitions[p]` must hold exactly the keys
-    /// whose hash `partitioning` routes to `p` (each key once over all partitions).
-    /// - Complexity: O(n × radix passes + key bytes), plus O(r log r) per run of r equal prefixes.
-    init(partitions: [KeyInterner], partitioning: IngestPartitioning) {
+    /// Each partition sorts its own keys (in parallel, in cache: `sortedIDs`), then a binary heap
+    /// merges the partitions' sorted runs, comparing the keys' first 16 bytes as two big-endian
+    /// words (the normalized-key trick of database sorts) and the whole keys only when those are
+    /// equal. Each partition's run is read in order, so the merge touches every key once, whatever
+    /// the order in which the keys were first seen. `partitions[p]` must hold exactly the keys whose
+    /// hash `partitioning` routes to `p` (each key once over all partitions).
+    /// - Complexity: O(n log(n / P)) in the partitions, O(n log P) in the merge, for n keys in P partitions.
+    init(partitions: [KeyInterner], partitioning: IngestPartitioning, workers: Int = 2) {
         precondition(partitions.count == partitioning.count, "one interner per partition")
-        var base = [Int](repeating: 0, count: partitions.count + 1)
-        for (p, interner) in partitions.enumerated() { base[p + 1] = base[p] + interner.count }
-        let n = base[partitions.count]
-        // Concatenated ids: partition p's local id l is base[p] + l.
-        var owner = [UInt16](repeating: 0, count: n)
-        var prefixes = [Int64](repeating: 0, count: n)
-        prefixes.withUnsafeMutableBufferPointer { prefixes in
-            owner.withUnsafeMutableBufferPointer { owner in
-                let (prefixes, owner) = (prefixes, owner)
-                parallelFor(min(2, partitions.count)) { half in
-                    for p in stride(from: half, to: partitions.count, by: 2) {
-                        CustomerIndex.writePrefixes(partitions[p], into: UnsafeMutableBufferPointer(rebasing: prefixes[base[p]..<base[p + 1]]))
-                        for i in base[p]..<base[p + 1] { owner[i] = UInt16(p) }
-                    }
-                }
-            }
-        }
-        var ids = stableOrder(byKeys: prefixes)
-        func withKey<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-            let p = Int(owner[Int(id)])
-            return partitions[p].withKey(id - Int32(base[p]), body)
-        }
-        var runStart = 0
-        for i in 1...max(1, n) where n > 0 {
-            if i == n || prefixes[Int(ids[i])] != prefixes[Int(ids[runStart])] {
-                if i - runStart > 1 {
-                    ids[runStart..<i].sort { a, b in withKey(a) { ka in withKey(b) { kb in compareBytes(ka, kb) < 0 } } }
-                }
-                runStart = i
-            }
-        }
+        let runs = PartitionQueue.map(partitions.count, workers: workers) { p in SortedRun(partitions[p]) }
+        let n = partitions.reduce(0) { $0 + $1.count }
         var arena: [UInt8] = []
         arena.reserveCapacity(partitions.reduce(0) { $0 + $1.arena.count })
         var offsets = [Int]()
         offsets.reserveCapacity(n + 1)
         offsets.append(0)
         var maps = partitions.map { [Int32](repeating: 0, count: $0.count) }
-        for (global, id) in ids.enumerated() {
-            let p = Int(owner[Int(id)])
-            withKey(id) { arena.append(contentsOf: $0) }
+        var cursor = [Int](repeating: 0, count: partitions.count)
+        /// Whether partition a's next key sorts before partition b's (keys are distinct across partitions).
+        func less(_ a: Int, _ b: Int) -> Bool {
+            let x = cursor[a], y = cursor[b]
+            let (a0, b0) = (runs[a].word0[x], runs[b].word0[y])
+            if a0 != b0 { return a0 < b0 }
+            let (a1, b1) = (runs[a].word1[x], runs[b].word1[y])
+            if a1 != b1 { return a1 < b1 }
+            return partitions[a].withKey(runs[a].ids[x]) { ka in partitions[b].withKey(runs[b].ids[y]) { kb in compareBytes(ka, kb) < 0 } }
+        }
+        var heap = runs.indices.filter { !runs[$0].ids.isEmpty }
+        func siftDown(_ start: Int) {
+            var i = start
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && less(heap[l], heap[m]) { m = l }
+                if r < heap.count && less(heap[r], heap[m]) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        while let p = heap.first {
+            let id = runs[p].ids[cursor[p]]
+            maps[p][Int(id)] = Int32(offsets.count - 1)
+            partitions[p].withKey(id) { arena.append(contentsOf: $0) }
             offsets.append(arena.count)
-            maps[p][Int(id) - base[p]] = Int32(global)
+            cursor[p] += 1
+            if cursor[p] == runs[p].ids.count {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
         }
         self.arena = arena
         self.offsets = offsets
         self.partitioning = partitioning
         self.partitions = partitions
         self.partitionToGlobal = maps
+    }
+
+    /// One partition's ids in byte order of their keys, with each key's bytes 0..<8 and 8..<16 as
+    /// big-endian words, zero-padded (so that word order is byte order, a shorter key first when
+    /// the words tie unless it is padded with what the other holds as zero bytes: then the whole
+    /// keys decide).
+    struct SortedRun {
+        var ids: [Int32]
+        var word0: [UInt64]
+        var word1: [UInt64]
+
+        init(_ interner: KeyInterner) {
+            let ids = CustomerIndex.sortedIDs(interner)
+            var word0 = [UInt64](repeating: 0, count: ids.count), word1 = word0
+            interner.arena.withUnsafeBytes { arena in
+                for (k, id) in ids.enumerated() {
+                    let start = interner.offsets[Int(id)], length = interner.offsets[Int(id) + 1] - start
+                    word0[k] = CustomerIndex.bigEndianWord(arena, start, length)
+                    word1[k] = length > 8 ? CustomerIndex.bigEndianWord(arena, start + 8, length - 8) : 0
+                }
+            }
+            self.ids = ids
+            self.word0 = word0
+            self.word1 = word1
+        }
+    }
+
+    /// Up to 8 bytes at `start` (of `length` left), big-endian, zero-padded.
+    @inline(__always)
+    static func bigEndianWord(_ arena: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> UInt64 {
+        if length >= 8 { return UInt64(bigEndian: arena.loadUnaligned(fromByteOffset: start, as: UInt64.self)) }
+        var p: UInt64 = 0
+        for j in 0..<8 { p = (p << 8) | (j < length ? UInt64(arena[start + j]) : 0) }
+        return p
     }
 
     /// The index of one interner's keys (interned with tag 0), with each key's new id.
@@ -133,13 +170,7 @@ public struct CustomerIndex: Sendable {
         interner.arena.withUnsafeBytes { arena in
             interner.offsets.withUnsafeBufferPointer { offsets in
                 for i in 0..<out.count {
-                    let start = offsets[i], length = offsets[i + 1] - start
-                    var p: UInt64 = 0
-                    if length >= 8 {
-                        p = UInt64(bigEndian: arena.loadUnaligned(fromByteOffset: start, as: UInt64.self))
-                    } else {
-                        for j in 0..<8 { p = (p << 8) | (j < length ? UInt64(arena[start + j]) : 0) }
-                    }
+                    let p = bigEndianWord(arena, offsets[i], offsets[i + 1] - offsets[i])
                     out[i] = Int64(bitPattern: p ^ (1 << 63))
                 }
             }
