@@ -3,7 +3,8 @@
 Wall seconds per stage are the run's own timings (the `timings` of its `--format json` summary).
 CPU seconds per stage come from CLIENTELE_TRACE=1: every stage ends with a trace line carrying the
 process's CPU seconds so far (all threads), so a stage's CPU time is the difference between its
-line and the previous stage's; the first stage also holds the process start (a few ms). Imported
+line and the previous stage's line (summed when a stage ends twice, as reports does); the first
+stage also holds the process start (a few ms). Imported
 by run_rfm_benchmark.sh and run_scaling.sh; standard library only.
 """
 import json
@@ -38,7 +39,8 @@ def read_run(stdout_text, stderr_text):
         name, so_far = m.group(1), float(m.group(4))
         last = max(last, so_far)
         if name in timings and name != "total":
-            cpu[name] = so_far - previous
+            # A stage may end twice (reports: once assembled, once its last file is written).
+            cpu[name] = cpu.get(name, 0.0) + so_far - previous
             previous = so_far
     return {"wall": {s: v for s, v in timings.items() if s != "total"}, "cpu": cpu,
             "total_wall": timings.get("total"), "total_cpu": last}
