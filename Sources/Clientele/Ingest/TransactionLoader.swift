@@ -58,12 +58,12 @@ public struct TransactionLoader: Sendable {
             TransactionPartition.aggregate(lanes.map { $0.partitions[p] })
         }
         trace("aggregated partitions")
-        let customers = CustomerIndex(partitions: partitions.map(\.customers), partitioning: partitioning, workers: laneCount)
+        let (customers, sortedLocals) = CustomerIndex.merging(partitions.map(\.customers), partitioning: partitioning, workers: laneCount)
         trace("sorted customers")
         if partitions.contains(where: { !$0.overflowing.isEmpty }) {
             try Self.refuseOverflow(partitions, customers: customers, lane: lanes[0], source: source)
         }
-        let orders = Self.orderTable(partitions, customers: customers, workers: laneCount)
+        let orders = Self.orderTable(partitions, customers: customers, sortedLocals: sortedLocals, workers: laneCount)
         trace("merged orders")
         try Self.checkTotals(orders, customers: customers, path: source.path)
         trace("checked totals")
@@ -75,46 +75,61 @@ public struct TransactionLoader: Sendable {
     /// The order table: each partition's orders scattered to their customers' rows (CSR by global id).
     ///
     /// Partitions hold disjoint customers, so they count and scatter in parallel without sharing a
-    /// row; `OrderTable.init` then orders each customer's rows by their values, so the table does
-    /// not depend on the order in which orders were first seen.
+    /// row. Each partition first groups its orders by customer in global id order (a counting
+    /// sort over `sortedLocals[p]`, its local ids in global order), so that it writes ascending
+    /// rows whatever the order in which its customers were first seen. `OrderTable.init` then
+    /// orders each customer's rows by their values, so the table does not depend on input order.
     /// - Complexity: O(orders + customers).
-    static func orderTable(_ partitions: [TransactionPartition], customers: CustomerIndex, workers: Int) -> OrderTable {
+    static func orderTable(_ partitions: [TransactionPartition], customers: CustomerIndex, sortedLocals: [[Int32]],
+                           workers: Int) -> OrderTable {
         let customerCount = customers.count
-        // 1. Orders per customer, then prefix sums: each customer's first row.
+        // 1. Each partition's orders grouped by customer in global order; orders per customer.
         var start = [Int](repeating: 0, count: customerCount + 1)
-        start.withUnsafeMutableBufferPointer { start in
+        let grouped: [[Int32]] = start.withUnsafeMutableBufferPointer { start in
             let start = start
-            _ = PartitionQueue.map(partitions.count, workers: workers) { p in
-                customers.partitionToGlobal[p].withUnsafeBufferPointer { map in
-                    for order in partitions[p].orders { start[Int(map[Int(order.customer)]) + 1] += 1 }
+            return PartitionQueue.map(partitions.count, workers: workers) { p in
+                let orders = partitions[p].orders, locals = sortedLocals[p], map = customers.partitionToGlobal[p]
+                var count = [Int32](repeating: 0, count: locals.count)
+                for order in orders { count[Int(order.customer)] += 1 }
+                var next = [Int32](repeating: 0, count: locals.count)
+                var at: Int32 = 0
+                for l in locals {
+                    next[Int(l)] = at
+                    at += count[Int(l)]
+                    start[Int(map[Int(l)]) + 1] = Int(count[Int(l)])
                 }
+                var grouped = [Int32](repeating: 0, count: orders.count)
+                for (o, order) in orders.enumerated() {
+                    grouped[Int(next[Int(order.customer)])] = Int32(o)
+                    next[Int(order.customer)] += 1
+                }
+                return grouped
             }
         }
         for c in 0..<customerCount { start[c + 1] += start[c] }
-        let total = start[customerCount]
+        let total = start[customerCount], rowStart = start
 
-        // 2. Scatter every order to its row.
+        // 2. Scatter: a customer's orders are consecutive in its partition's grouping, so each
+        // partition writes its rows in ascending order.
         var customer = [Int32](repeating: 0, count: total), firstDay = [Int32](repeating: 0, count: total)
         var lastDay = [Int32](repeating: 0, count: total), cents = [Int64](repeating: 0, count: total)
         var lines = [Int32](repeating: 0, count: total)
-        var next = start
         customer.withUnsafeMutableBufferPointer { customer in
             firstDay.withUnsafeMutableBufferPointer { firstDay in
                 lastDay.withUnsafeMutableBufferPointer { lastDay in
                     cents.withUnsafeMutableBufferPointer { cents in
                         lines.withUnsafeMutableBufferPointer { lines in
-                            next.withUnsafeMutableBufferPointer { next in
-                                let (customer, firstDay, lastDay, cents, lines, next) = (customer, firstDay, lastDay, cents, lines, next)
-                                _ = PartitionQueue.map(partitions.count, workers: workers) { p in
-                                    customers.partitionToGlobal[p].withUnsafeBufferPointer { map in
-                                        for order in partitions[p].orders {
-                                            let g = Int(map[Int(order.customer)])
-                                            let row = next[g]
-                                            next[g] = row + 1
-                                            customer[row] = Int32(g); firstDay[row] = order.firstDay; lastDay[row] = order.lastDay
-                                            cents[row] = order.cents; lines[row] = order.lines
-                                        }
-                                    }
+                            let (customer, firstDay, lastDay, cents, lines) = (customer, firstDay, lastDay, cents, lines)
+                            _ = PartitionQueue.map(partitions.count, workers: workers) { p in
+                                let orders = partitions[p].orders, map = customers.partitionToGlobal[p]
+                                var previous = -1, row = 0
+                                for o in grouped[p] {
+                                    let order = orders[Int(o)]
+                                    let g = Int(map[Int(order.customer)])
+                                    if g != previous { row = rowStart[g]; previous = g }
+                                    customer[row] = Int32(g); firstDay[row] = order.firstDay; lastDay[row] = order.lastDay
+                                    cents[row] = order.cents; lines[row] = order.lines
+                                    row += 1
                                 }
                             }
                         }

@@ -71,56 +71,122 @@ public struct CustomerIndex: Sendable {
     /// hash `partitioning` routes to `p` (each key once over all partitions).
     /// - Complexity: O(n log(n / P)) in the partitions, O(n log P) in the merge, for n keys in P partitions.
     init(partitions: [KeyInterner], partitioning: IngestPartitioning, workers: Int = 2) {
+        self = Self.merging(partitions, partitioning: partitioning, workers: workers).index
+    }
+
+    /// `init(partitions:partitioning:workers:)`, also returning each partition's local ids in
+    /// global id order (the loader groups each partition's orders by them, so that it writes the
+    /// order table in ascending rows).
+    static func merging(_ partitions: [KeyInterner], partitioning: IngestPartitioning,
+                        workers: Int) -> (index: CustomerIndex, sortedLocals: [[Int32]]) {
         precondition(partitions.count == partitioning.count, "one interner per partition")
         let runs = PartitionQueue.map(partitions.count, workers: workers) { p in SortedRun(partitions[p]) }
-        let n = partitions.reduce(0) { $0 + $1.count }
-        var arena: [UInt8] = []
-        arena.reserveCapacity(partitions.reduce(0) { $0 + $1.arena.count })
-        var offsets = [Int]()
-        offsets.reserveCapacity(n + 1)
-        offsets.append(0)
-        var maps = partitions.map { [Int32](repeating: 0, count: $0.count) }
-        var cursor = [Int](repeating: 0, count: partitions.count)
-        /// Whether partition a's next key sorts before partition b's (keys are distinct across partitions).
-        func less(_ a: Int, _ b: Int) -> Bool {
-            let x = cursor[a], y = cursor[b]
-            let (a0, b0) = (runs[a].word0[x], runs[b].word0[y])
-            if a0 != b0 { return a0 < b0 }
-            let (a1, b1) = (runs[a].word1[x], runs[b].word1[y])
-            if a1 != b1 { return a1 < b1 }
-            return partitions[a].withKey(runs[a].ids[x]) { ka in partitions[b].withKey(runs[b].ids[y]) { kb in compareBytes(ka, kb) < 0 } }
+        // Everything the merge reads, flat: partition p's entries are base[p] ..< base[p + 1].
+        var base = [Int](repeating: 0, count: partitions.count + 1)
+        for (p, interner) in partitions.enumerated() { base[p + 1] = base[p] + interner.count }
+        let n = base[partitions.count]
+        var keyBytes: [UInt8] = [], keyStart: [Int] = [], word0: [UInt64] = [], word1: [UInt64] = [], sortedFlat: [Int32] = []
+        keyBytes.reserveCapacity(partitions.reduce(0) { $0 + $1.arena.count })
+        keyStart.reserveCapacity(n + 1); word0.reserveCapacity(n); word1.reserveCapacity(n); sortedFlat.reserveCapacity(n)
+        for (p, interner) in partitions.enumerated() {
+            let shift = keyBytes.count
+            keyBytes += interner.arena
+            keyStart += interner.offsets.dropLast().map { $0 + shift }
+            word0 += runs[p].word0
+            word1 += runs[p].word1
+            sortedFlat += runs[p].ids.map { $0 + Int32(base[p]) }  // flat ids in key order
         }
-        var heap = runs.indices.filter { !runs[$0].ids.isEmpty }
-        func siftDown(_ start: Int) {
-            var i = start
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count && less(heap[l], heap[m]) { m = l }
-                if r < heap.count && less(heap[r], heap[m]) { m = r }
-                if m == i { return }
-                heap.swapAt(i, m)
-                i = m
+        keyStart.append(keyBytes.count)
+        var offsets = [Int](repeating: 0, count: n + 1)
+        var globalOfFlat = [Int32](repeating: 0, count: n)
+        let arena = mergeSortedRuns(base: base, keyBytes: keyBytes, keyStart: keyStart, word0: word0, word1: word1,
+                                    sortedFlat: sortedFlat, offsets: &offsets, globalOfFlat: &globalOfFlat)
+        let maps = (0..<partitions.count).map { p in Array(globalOfFlat[base[p]..<base[p + 1]]) }
+        let index = CustomerIndex(arena: arena, offsets: offsets, partitioning: partitioning, partitions: partitions, partitionToGlobal: maps)
+        return (index, runs.map(\.ids))
+    }
+
+    /// The P-way merge of `sortedFlat`'s runs (`base[p] ..< base[p + 1]`, each in key order) by a
+    /// binary heap whose entries carry each run's next key as two words, so a sift compares heap
+    /// entries only (equal words, rare, fall back to the whole keys). Writes each flat id's global
+    /// id and the sorted keys' offsets; returns the sorted keys.
+    private static func mergeSortedRuns(base: [Int], keyBytes: [UInt8], keyStart: [Int], word0: [UInt64], word1: [UInt64],
+                                        sortedFlat: [Int32], offsets: inout [Int], globalOfFlat: inout [Int32]) -> [UInt8] {
+        struct Head { var word0: UInt64; var word1: UInt64; var at: Int; var end: Int }  // at: position in sortedFlat
+        return keyBytes.withUnsafeBytes { bytes in
+            keyStart.withUnsafeBufferPointer { keyStart in
+                word0.withUnsafeBufferPointer { w0 in
+                    word1.withUnsafeBufferPointer { w1 in
+                        sortedFlat.withUnsafeBufferPointer { sorted in
+                            offsets.withUnsafeMutableBufferPointer { offsets in
+                                globalOfFlat.withUnsafeMutableBufferPointer { globalOf in
+                                    @inline(__always) func key(_ at: Int) -> UnsafeRawBufferPointer {
+                                        let f = Int(sorted[at])
+                                        return UnsafeRawBufferPointer(rebasing: bytes[keyStart[f]..<keyStart[f + 1]])
+                                    }
+                                    @inline(__always) func less(_ x: Head, _ y: Head) -> Bool {
+                                        if x.word0 != y.word0 { return x.word0 < y.word0 }
+                                        if x.word1 != y.word1 { return x.word1 < y.word1 }
+                                        return compareBytes(key(x.at), key(y.at)) < 0
+                                    }
+                                    var heap: [Head] = []
+                                    for p in 0..<(base.count - 1) where base[p] < base[p + 1] {
+                                        heap.append(Head(word0: w0[base[p]], word1: w1[base[p]], at: base[p], end: base[p + 1]))
+                                    }
+                                    return heap.withUnsafeMutableBufferPointer { heap in
+                                        var count = heap.count
+                                        func siftDown(_ start: Int) {
+                                            var i = start
+                                            let moving = heap[i]
+                                            while true {
+                                                let l = 2 * i + 1, r = l + 1
+                                                if l >= count { break }
+                                                let c = r < count && less(heap[r], heap[l]) ? r : l
+                                                if !less(heap[c], moving) { break }
+                                                heap[i] = heap[c]
+                                                i = c
+                                            }
+                                            heap[i] = moving
+                                        }
+                                        for i in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+                                        return [UInt8](unsafeUninitializedCapacity: bytes.count) { out, written in
+                                            var used = 0, global = 0
+                                            while count > 0 {
+                                                let top = heap[0]
+                                                let k = key(top.at)
+                                                precondition(used + k.count <= out.count, "keys overflow the arena")
+                                                if k.count > 0 { UnsafeMutableRawPointer(out.baseAddress! + used).copyMemory(from: k.baseAddress!, byteCount: k.count) }
+                                                used += k.count
+                                                globalOf[Int(sorted[top.at])] = Int32(global)
+                                                global += 1
+                                                offsets[global] = used
+                                                let next = top.at + 1
+                                                if next < top.end {
+                                                    heap[0] = Head(word0: w0[next], word1: w1[next], at: next, end: top.end)
+                                                } else {
+                                                    count -= 1
+                                                    heap[0] = heap[count]
+                                                }
+                                                if count > 0 { siftDown(0) }
+                                            }
+                                            written = used
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
-        while let p = heap.first {
-            let id = runs[p].ids[cursor[p]]
-            maps[p][Int(id)] = Int32(offsets.count - 1)
-            partitions[p].withKey(id) { arena.append(contentsOf: $0) }
-            offsets.append(arena.count)
-            cursor[p] += 1
-            if cursor[p] == runs[p].ids.count {
-                heap[0] = heap[heap.count - 1]
-                heap.removeLast()
-            }
-            if !heap.isEmpty { siftDown(0) }
-        }
+    }
+
+    private init(arena: [UInt8], offsets: [Int], partitioning: IngestPartitioning, partitions: [KeyInterner], partitionToGlobal: [[Int32]]) {
         self.arena = arena
         self.offsets = offsets
         self.partitioning = partitioning
         self.partitions = partitions
-        self.partitionToGlobal = maps
+        self.partitionToGlobal = partitionToGlobal
     }
 
     /// One partition's ids in byte order of their keys, with each key's bytes 0..<8 and 8..<16 as
