@@ -12,8 +12,8 @@ public enum IngestError: ClienteleError, Equatable {
     case tooManyRejects(path: String, rejected: Int, read: Int, maxShare: Double, rejectsFile: String?)
     /// An order's total does not fit in ±`CentsLimit.maximum` cents. `order` names it as the
     /// message does (`order "O17"`, or `the order of 2025-03-01` when orders are keyed by day);
-    /// `line` is where its running total first passed the limit, when known (with several lanes,
-    /// the running total of one lane's share of its lines; none when only the shares' sum does).
+    /// `line` is where its running total, its lines summed in file order, first passed the limit,
+    /// the same on any number of threads and partitions (`TransactionLoader.refuseOverflow`).
     case orderTotalOverflow(path: String, line: Int?, customer: String, order: String)
     /// One customer's purchases (orders with a positive total) or returns (negative) add up to
     /// more than ±`CentsLimit.maximum` cents.
