@@ -81,96 +81,100 @@ public struct CustomerIndex: Sendable {
                         workers: Int) -> (index: CustomerIndex, sortedLocals: [[Int32]]) {
         precondition(partitions.count == partitioning.count, "one interner per partition")
         let runs = PartitionQueue.map(partitions.count, workers: workers) { p in SortedRun(partitions[p]) }
-        // Everything the merge reads, flat: partition p's entries are base[p] ..< base[p + 1].
+        // Everything the merge reads, flat and in key order within each partition: partition p's
+        // k-th smallest key is entry base[p] + k, so the merge reads each partition sequentially.
         var base = [Int](repeating: 0, count: partitions.count + 1)
         for (p, interner) in partitions.enumerated() { base[p + 1] = base[p] + interner.count }
         let n = base[partitions.count]
-        var keyBytes: [UInt8] = [], keyStart: [Int] = [], word0: [UInt64] = [], word1: [UInt64] = [], sortedFlat: [Int32] = []
+        var keyBytes: [UInt8] = [], keyStart: [Int] = [], word0: [UInt64] = [], word1: [UInt64] = []
         keyBytes.reserveCapacity(partitions.reduce(0) { $0 + $1.arena.count })
-        keyStart.reserveCapacity(n + 1); word0.reserveCapacity(n); word1.reserveCapacity(n); sortedFlat.reserveCapacity(n)
+        keyStart.reserveCapacity(n + 1); word0.reserveCapacity(n); word1.reserveCapacity(n)
         for (p, interner) in partitions.enumerated() {
-            let shift = keyBytes.count
-            keyBytes += interner.arena
-            keyStart += interner.offsets.dropLast().map { $0 + shift }
+            interner.arena.withUnsafeBufferPointer { arena in
+                for id in runs[p].ids {
+                    keyStart.append(keyBytes.count)
+                    keyBytes.append(contentsOf: UnsafeBufferPointer(rebasing: arena[interner.offsets[Int(id)]..<interner.offsets[Int(id) + 1]]))
+                }
+            }
             word0 += runs[p].word0
             word1 += runs[p].word1
-            sortedFlat += runs[p].ids.map { $0 + Int32(base[p]) }  // flat ids in key order
         }
         keyStart.append(keyBytes.count)
         var offsets = [Int](repeating: 0, count: n + 1)
-        var globalOfFlat = [Int32](repeating: 0, count: n)
+        var globalOfSorted = [Int32](repeating: 0, count: n)
         let arena = mergeSortedRuns(base: base, keyBytes: keyBytes, keyStart: keyStart, word0: word0, word1: word1,
-                                    sortedFlat: sortedFlat, offsets: &offsets, globalOfFlat: &globalOfFlat)
-        let maps = (0..<partitions.count).map { p in Array(globalOfFlat[base[p]..<base[p + 1]]) }
+                                    offsets: &offsets, globalOf: &globalOfSorted)
+        let maps = (0..<partitions.count).map { p in
+            var map = [Int32](repeating: 0, count: partitions[p].count)
+            for (k, id) in runs[p].ids.enumerated() { map[Int(id)] = globalOfSorted[base[p] + k] }
+            return map
+        }
         let index = CustomerIndex(arena: arena, offsets: offsets, partitioning: partitioning, partitions: partitions, partitionToGlobal: maps)
         return (index, runs.map(\.ids))
     }
 
-    /// The P-way merge of `sortedFlat`'s runs (`base[p] ..< base[p + 1]`, each in key order) by a
-    /// binary heap whose entries carry each run's next key as two words, so a sift compares heap
-    /// entries only (equal words, rare, fall back to the whole keys). Writes each flat id's global
-    /// id and the sorted keys' offsets; returns the sorted keys.
+    /// The P-way merge of the runs `base[p] ..< base[p + 1]` (keys `keyBytes[keyStart[i] ..< keyStart[i + 1]]`,
+    /// each run in key order) by a binary heap whose entries carry each run's next key as two
+    /// words, so a sift compares heap entries only (equal words, rare, fall back to the whole
+    /// keys). Writes each entry's global id and the sorted keys' offsets; returns the sorted keys.
     private static func mergeSortedRuns(base: [Int], keyBytes: [UInt8], keyStart: [Int], word0: [UInt64], word1: [UInt64],
-                                        sortedFlat: [Int32], offsets: inout [Int], globalOfFlat: inout [Int32]) -> [UInt8] {
-        struct Head { var word0: UInt64; var word1: UInt64; var at: Int; var end: Int }  // at: position in sortedFlat
+                                        offsets: inout [Int], globalOf: inout [Int32]) -> [UInt8] {
+        struct Head { var word0: UInt64; var word1: UInt64; var at: Int; var end: Int }  // at: entry
         return keyBytes.withUnsafeBytes { bytes in
             keyStart.withUnsafeBufferPointer { keyStart in
                 word0.withUnsafeBufferPointer { w0 in
                     word1.withUnsafeBufferPointer { w1 in
-                        sortedFlat.withUnsafeBufferPointer { sorted in
-                            offsets.withUnsafeMutableBufferPointer { offsets in
-                                globalOfFlat.withUnsafeMutableBufferPointer { globalOf in
-                                    @inline(__always) func key(_ at: Int) -> UnsafeRawBufferPointer {
-                                        let f = Int(sorted[at])
-                                        return UnsafeRawBufferPointer(rebasing: bytes[keyStart[f]..<keyStart[f + 1]])
-                                    }
-                                    @inline(__always) func less(_ x: Head, _ y: Head) -> Bool {
-                                        if x.word0 != y.word0 { return x.word0 < y.word0 }
-                                        if x.word1 != y.word1 { return x.word1 < y.word1 }
-                                        return compareBytes(key(x.at), key(y.at)) < 0
-                                    }
-                                    var heap: [Head] = []
-                                    for p in 0..<(base.count - 1) where base[p] < base[p + 1] {
-                                        heap.append(Head(word0: w0[base[p]], word1: w1[base[p]], at: base[p], end: base[p + 1]))
-                                    }
-                                    return heap.withUnsafeMutableBufferPointer { heap in
-                                        var count = heap.count
-                                        func siftDown(_ start: Int) {
-                                            var i = start
-                                            let moving = heap[i]
-                                            while true {
-                                                let l = 2 * i + 1, r = l + 1
-                                                if l >= count { break }
-                                                let c = r < count && less(heap[r], heap[l]) ? r : l
-                                                if !less(heap[c], moving) { break }
-                                                heap[i] = heap[c]
-                                                i = c
-                                            }
-                                            heap[i] = moving
+                        offsets.withUnsafeMutableBufferPointer { offsets in
+                            globalOf.withUnsafeMutableBufferPointer { globalOf in
+                                @inline(__always) func key(_ at: Int) -> UnsafeRawBufferPointer {
+                                    UnsafeRawBufferPointer(rebasing: bytes[keyStart[at]..<keyStart[at + 1]])
+                                }
+                                @inline(__always) func less(_ x: Head, _ y: Head) -> Bool {
+                                    if x.word0 != y.word0 { return x.word0 < y.word0 }
+                                    if x.word1 != y.word1 { return x.word1 < y.word1 }
+                                    return compareBytes(key(x.at), key(y.at)) < 0
+                                }
+                                var heap: [Head] = []
+                                for p in 0..<(base.count - 1) where base[p] < base[p + 1] {
+                                    heap.append(Head(word0: w0[base[p]], word1: w1[base[p]], at: base[p], end: base[p + 1]))
+                                }
+                                return heap.withUnsafeMutableBufferPointer { heap in
+                                    var count = heap.count
+                                    func siftDown(_ start: Int) {
+                                        var i = start
+                                        let moving = heap[i]
+                                        while true {
+                                            let l = 2 * i + 1, r = l + 1
+                                            if l >= count { break }
+                                            let c = r < count && less(heap[r], heap[l]) ? r : l
+                                            if !less(heap[c], moving) { break }
+                                            heap[i] = heap[c]
+                                            i = c
                                         }
-                                        for i in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(i) }
-                                        return [UInt8](unsafeUninitializedCapacity: bytes.count) { out, written in
-                                            var used = 0, global = 0
-                                            while count > 0 {
-                                                let top = heap[0]
-                                                let k = key(top.at)
-                                                precondition(used + k.count <= out.count, "keys overflow the arena")
-                                                if k.count > 0 { UnsafeMutableRawPointer(out.baseAddress! + used).copyMemory(from: k.baseAddress!, byteCount: k.count) }
-                                                used += k.count
-                                                globalOf[Int(sorted[top.at])] = Int32(global)
-                                                global += 1
-                                                offsets[global] = used
-                                                let next = top.at + 1
-                                                if next < top.end {
-                                                    heap[0] = Head(word0: w0[next], word1: w1[next], at: next, end: top.end)
-                                                } else {
-                                                    count -= 1
-                                                    heap[0] = heap[count]
-                                                }
-                                                if count > 0 { siftDown(0) }
+                                        heap[i] = moving
+                                    }
+                                    for i in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+                                    return [UInt8](unsafeUninitializedCapacity: bytes.count) { out, written in
+                                        var used = 0, global = 0
+                                        while count > 0 {
+                                            let top = heap[0]
+                                            let k = key(top.at)
+                                            precondition(used + k.count <= out.count, "keys overflow the arena")
+                                            if k.count > 0 { UnsafeMutableRawPointer(out.baseAddress! + used).copyMemory(from: k.baseAddress!, byteCount: k.count) }
+                                            used += k.count
+                                            globalOf[top.at] = Int32(global)
+                                            global += 1
+                                            offsets[global] = used
+                                            let next = top.at + 1
+                                            if next < top.end {
+                                                heap[0] = Head(word0: w0[next], word1: w1[next], at: next, end: top.end)
+                                            } else {
+                                                count -= 1
+                                                heap[0] = heap[count]
                                             }
-                                            written = used
+                                            if count > 0 { siftDown(0) }
                                         }
+                                        written = used
                                     }
                                 }
                             }
