@@ -78,7 +78,7 @@ struct ReportLandingTests {
             #expect(try states(folder.join("h.db")) == ["1:complete", "2:pending"])
             #expect(try HistoryDatabase(readingFrom: folder.join("h.db")).runs().map(\.asOf) == ["2024-01-01", "2024-02-01"],
                     "the folder in place carries the pending run's token: it counts")
-            try HistoryDatabase(path: folder.join("h.db")).settlePendingRuns()
+            try HistoryDatabase(path: folder.join("h.db")).settlePendingRuns(folder: folder.join("report"))
             #expect(try states(folder.join("h.db")) == ["1:complete", "2:complete"])
         }
     }
@@ -103,6 +103,23 @@ struct ReportLandingTests {
                           landing: .init(token: third.token, folder: report, land: { try third.commit() }))
             #expect(try states(folder.join("h.db")) == ["1:complete", "3:complete"])
             #expect(try HistoryDatabase(readingFrom: folder.join("h.db")).runs().map(\.asOf) == ["2024-01-01", "2024-03-01"])
+        }
+    }
+
+    @Test("a run into another folder never settles a pending run still in progress elsewhere")
+    func otherFolderIsLeftAlone() throws {
+        try withHistoryFolder { folder in
+            let db = try HistoryDatabase(path: folder.join("h.db"))
+            // Run A into report-a is pending: committed, its folder not swapped in yet.
+            try historyExecute(folder.join("h.db"), """
+                INSERT INTO runs (recorded_at, started_at, as_of, tool_version, settings, customers, customers_in_transactions,
+                                  orders, net_revenue, rows_read, rows_used, rows_rejected, report_token, report_folder, state)
+                VALUES ('t', 't', '2024-02-01', 'v', '{}', 0, 0, 0, 0, 0, 0, 0, 'a0a0', '\(OutputFolder.resolve(folder.join("report-a")))', 'pending')
+                """)
+            let b = try OutputFolder(folder.join("report-b"))
+            try db.record(historyRun(asOf: "2024-03-01", historyRows(4)),
+                          landing: .init(token: b.token, folder: folder.join("report-b"), land: { try b.commit() }))
+            #expect(try states(folder.join("h.db")) == ["1:pending", "2:complete"], "run A is still pending, for A to complete")
         }
     }
 

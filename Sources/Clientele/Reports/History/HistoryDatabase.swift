@@ -157,7 +157,7 @@ public final class HistoryDatabase {
     @discardableResult
     public func record(_ run: HistoryRun, landing: ReportLanding? = nil) throws -> Int64 {
         try run.customers.validate()
-        if landing != nil { try settlePendingRuns() }
+        if let landing { try settlePendingRuns(folder: landing.folder) }
         let id = try insert(run, landing: landing)
         guard let landing else { return id }
         do {
@@ -172,11 +172,16 @@ public final class HistoryDatabase {
         return id
     }
 
-    /// Completes each pending run whose folder carries its token (the process died after the
-    /// folder swap) and deletes the others (it died, or the swap failed, before).
-    public func settlePendingRuns() throws {
+    /// Completes each pending run of the report folder `folder` whose marker carries its token
+    /// (the process died after the folder swap) and deletes the others (it died, or the swap
+    /// failed, before). Only runs of this folder: a run into another folder that shares the
+    /// history may still be in progress, and its pending row must not be judged by a folder it
+    /// has not swapped in yet.
+    public func settlePendingRuns(folder: String) throws {
+        let resolved = OutputFolder.resolve(folder)
         try connection.writeTransaction {
-            let pending = try connection.prepare("SELECT id, report_token, report_folder FROM runs WHERE state = 'pending'")
+            let pending = try connection.prepare("SELECT id, report_token, report_folder FROM runs WHERE state = 'pending' AND report_folder = ?")
+            try pending.bind(resolved, at: 1)
             var landed: [Int64] = [], lost: [Int64] = []
             while try pending.step() {
                 let token = pending.optionalString(1), folder = pending.optionalString(2)
