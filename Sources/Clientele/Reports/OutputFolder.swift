@@ -45,7 +45,11 @@ struct OutputFolder {
         try Self.checkReplaceable(final)
         Self.removeStaleStaging(parent: parent, name: name)
         let fm = FileManager.default
-        try? fm.removeItem(atPath: stagingPath)
+        // A leftover of our own pid is removed only when it holds nothing but report files;
+        // anything else makes mkdir below fail (EEXIST) and the run stop with 73.
+        if let names = try? fm.contentsOfDirectory(atPath: stagingPath), names.allSatisfy(ReportMarker.reportFileNames.contains) {
+            Self.removeReport(at: stagingPath)
+        }
         do {
             if !parent.isEmpty { try fm.createDirectory(atPath: parent, withIntermediateDirectories: true) }
             if mkdir(stagingPath, 0o755) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
