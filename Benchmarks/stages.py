@@ -12,7 +12,7 @@ import re
 import statistics
 
 # Stage order of a run (Pipeline/Run.swift); stages a run does not have are left out.
-STAGES = ["ingest_transactions", "ingest_interactions", "rfm", "clusters", "clv", "satisfaction", "churn", "reports"]
+STAGES = ["ingest_transactions", "ingest_interactions", "customer_table", "rfm", "clusters", "clv", "satisfaction", "churn", "reports"]
 TRACE = re.compile(r"^trace: (.+?) \+([-0-9.eE+]+) seconds, cpu \+([-0-9.eE+]+) seconds "
                    r"\(cpu so far ([-0-9.eE+]+) seconds\)")
 # A stage counts for the two-thread target when it takes longer than this with one thread.

@@ -20,51 +20,46 @@ public enum ChurnExtraFeature: String, Sendable, CaseIterable {
         }
     }
 
-    /// The feature's values by customer id at both dates.
+    /// The feature's values by customer id at both dates, from the orders and interactions
+    /// (through a `CustomerTable` of their own).
     func column(orders: OrderTable, interactions: InteractionTable?, calibrationEnd: CalendarDay, asOf: CalendarDay) -> ChurnFeatureColumn {
-        ChurnFeatureColumn(name: rawValue,
-                           calibration: values(before: calibrationEnd.daysSinceEpoch + 1, orders: orders, interactions: interactions),
-                           current: values(before: asOf.daysSinceEpoch, orders: orders, interactions: interactions))
+        column(table: CustomerTable(orders: orders, interactions: interactions, asOf: asOf, calibrationEnd: calibrationEnd))
     }
 
-    /// Values as of `day` (exclusive) for every customer id; customers without an order before
-    /// `day` get 0 (they are neither labelled nor scored at that date).
-    func values(before day: Int32, orders: OrderTable, interactions: InteractionTable?) -> [Double] {
-        let n = orders.customerCount
+    /// The feature's values by customer id at both dates: the day after the table's calibration
+    /// end and its as-of date.
+    /// - Precondition: the table has a calibration period.
+    func column(table: CustomerTable) -> ChurnFeatureColumn {
+        guard let calibration = table.calibration else { preconditionFailure("churn features need a calibration period") }
+        return ChurnFeatureColumn(name: rawValue,
+                                  calibration: values(calibration, contacts: table.calibrationContacts),
+                                  current: values(table.current, contacts: table.currentContacts))
+    }
+
+    /// Values as of `facts.asOf` (exclusive) for every customer id; customers without an order
+    /// before that day get 0 (they are neither labelled nor scored at that date).
+    func values(_ facts: CustomerActivity, contacts: CustomerContacts?) -> [Double] {
+        let n = facts.count, day = facts.asOf.daysSinceEpoch
         switch self {
-        case .meanOrderValue, .repeatRate:
+        case .meanOrderValue:
+            return (0..<n).map { c in facts.isActive(c) ? Double(facts.netCents[c]) / 100 / Double(facts.frequency[c]) : 0 }
+        case .repeatRate:
             return (0..<n).map { c in
-                var count = 0, cents: Int64 = 0, first = Int32.max
-                for o in orders.orders(of: c) where orders.firstDay[o] < day {
-                    count += 1; cents += orders.netCents[o]; first = min(first, orders.firstDay[o])
-                }
-                guard count > 0 else { return 0 }
-                return self == .meanOrderValue
-                    ? Double(cents) / 100 / Double(count)
-                    : Double(count - 1) * LoyaltyMeasures.repeatRateDays / Double(day - first)
+                facts.isActive(c) ? Double(facts.frequency[c] - 1) * LoyaltyMeasures.repeatRateDays / Double(day - facts.firstDay[c]) : 0
             }
-        case .supportContacts, .interactions:
-            var counts = [Double](repeating: 0, count: n)
-            if let t = interactions {
-                for i in 0..<t.count where t.day[i] < day && (self == .interactions || t.kind[i] == .support) {
-                    counts[Int(t.customer[i])] += 1
-                }
-            }
-            return counts
+        case .supportContacts:
+            return contacts.map { $0.supportContacts.map(Double.init) } ?? [Double](repeating: 0, count: n)
+        case .interactions:
+            return contacts.map { $0.interactions.map(Double.init) } ?? [Double](repeating: 0, count: n)
         case .meanRecommend:
-            var sum = [Double](repeating: 0, count: n), answers = [Int](repeating: 0, count: n)
-            if let t = interactions {
-                for i in 0..<t.count where t.day[i] < day && !t.recommend[i].isNaN {
-                    sum[Int(t.customer[i])] += Double(t.recommend[i]); answers[Int(t.customer[i])] += 1
-                }
-            }
+            guard let contacts else { return [Double](repeating: 0, count: n) }
             // Fill: the mean over the customers active by `day` who answered.
             var total = 0.0, present = 0
-            for c in 0..<n where answers[c] > 0 && orders.orders(of: c).contains(where: { orders.firstDay[$0] < day }) {
-                total += sum[c] / Double(answers[c]); present += 1
+            for c in 0..<n where contacts.recommendAnswers[c] > 0 && facts.isActive(c) {
+                total += contacts.recommendSum[c] / Double(contacts.recommendAnswers[c]); present += 1
             }
             let fill = present > 0 ? total / Double(present) : 0
-            return (0..<n).map { answers[$0] > 0 ? sum[$0] / Double(answers[$0]) : fill }
+            return (0..<n).map { contacts.recommendAnswers[$0] > 0 ? contacts.recommendSum[$0] / Double(contacts.recommendAnswers[$0]) : fill }
         }
     }
 }

@@ -106,10 +106,16 @@ struct UncheckedSendable<T>: @unchecked Sendable {
 /// element of every buffer; the buffers are valid only during the call.
 func writeOnceColumns(_ columns: Int, length: Int,
                       _ fill: ([UnsafeMutableBufferPointer<Double>]) -> Void) -> [[Double]] {
-    func open(_ buffers: [UnsafeMutableBufferPointer<Double>]) -> [[Double]] {
+    writeOnceColumns(of: Double.self, columns, length: length, fill)
+}
+
+/// `writeOnceColumns` for columns of any plain (bitwise-copyable) element type.
+func writeOnceColumns<T: BitwiseCopyable>(of type: T.Type, _ columns: Int, length: Int,
+                                          _ fill: ([UnsafeMutableBufferPointer<T>]) -> Void) -> [[T]] {
+    func open(_ buffers: [UnsafeMutableBufferPointer<T>]) -> [[T]] {
         if buffers.count == columns { fill(buffers); return [] }
-        var rest = [[Double]]()
-        let column = [Double](unsafeUninitializedCapacity: length) { buffer, initialized in
+        var rest = [[T]]()
+        let column = [T](unsafeUninitializedCapacity: length) { buffer, initialized in
             assert(buffer.count >= length)
             rest = open(buffers + [UnsafeMutableBufferPointer(rebasing: buffer[0..<length])])
             initialized = length

@@ -103,8 +103,12 @@ public struct Run: Sendable {
                                      firstDay: firstOrderDay, lastDay: transactions.lastDay)
         let asOf = periods.asOf
         t = clock.now
+        let table = CustomerTable(orders: transactions.orders, interactions: interactions?.table, asOf: asOf,
+                                  calibrationEnd: periods.calibrationEnd)
+        let activity = table.current
+        lap("customer_table", since: t)
+        t = clock.now
         logger.info("scoring RFM", metadata: ["customers": "\(transactions.customers.count)", "orders": "\(transactions.orders.count)"])
-        let activity = CustomerActivity(orders: transactions.orders, asOf: asOf)
         let rfm = try config.rfm.run(activity)
         lap("rfm", since: t)
         var skipped = Self.skippedSections(config: config)
@@ -143,8 +147,7 @@ public struct Run: Sendable {
             var model = config.clv.model
             model.forecast.margin = config.rfm.margin
             do {
-                clvFit = try model.fit(orders: transactions.orders, calibrationEnd: periods.calibrationEnd, asOf: asOf,
-                                       historicalValue: historical, revenue: revenue)
+                clvFit = try model.fit(table: table, historicalValue: historical, revenue: revenue)
                 if let fit = clvFit, !fit.bgnbd.converged {
                     logger.warning("BG/NBD did not converge", metadata: ["reason": "\(fit.bgnbd.stopReason.rawValue)"])
                 }
@@ -169,8 +172,7 @@ public struct Run: Sendable {
         if let loaded = interactions, config.satisfaction.enabled {
             logger.info("relating satisfaction to loyalty", metadata: ["interactions": "\(loaded.table.count)"])
             let input = SatisfactionLoyaltyAnalysis.Input(
-                interactions: loaded.table, activity: activity, orders: transactions.orders, calibrationEnd: periods.calibrationEnd,
-                customers: rfm.customers, segment: rfm.segment, segmentNames: config.rfm.segments.names,
+                table: table, interactionCount: loaded.table.count, customers: rfm.customers, segment: rfm.segment, segmentNames: config.rfm.segments.names,
                 probabilityAlive: clvFit?.predictions.probabilityAlive, predictedCLV: clvFit?.predictions.predictedCLV)
             switch Result(catching: { () throws(CorrelationError) in try config.satisfaction.resolved(scale: config.interactionColumns.satisfactionScale).run(input) }) {
             case .success(let result): satisfaction = result
@@ -191,13 +193,11 @@ public struct Run: Sendable {
             skipped.append(.init(section: "churn", reason: "disabled in the job file ([churn] enabled = false)"))
         } else if let end = periods.calibrationEnd {
             logger.info("fitting the churn model", metadata: ["calibration_end": "\(end)"])
-            let extra = config.churn.extraFeatures.map {
-                $0.column(orders: transactions.orders, interactions: interactions?.table, calibrationEnd: end, asOf: asOf)
-            }
+            let extra = config.churn.extraFeatures.map { $0.column(table: table) }
             let churn = Churn(features: ChurnFeatures(calibrationEnd: end, asOf: asOf, extraColumns: extra),
                               split: ChurnSplit(testShare: config.churn.testShare, seed: config.seed))
             let outcome = Result { () throws(ChurnError) in
-                try Self.churn(churn, transactions: transactions, interactions: interactions?.table, rfm: rfm, clv: clvFit)
+                try Self.churn(churn, table: table, customers: transactions.customers, rfm: rfm, clv: clvFit)
             }
             switch outcome {
             case .success(let result):
@@ -315,10 +315,10 @@ public struct Run: Sendable {
 
     /// Fits the churn model and ranks current customers by value at risk: predicted CLV, or
     /// historical CLV when the predictive model did not run.
-    static func churn(_ churn: Churn, transactions: TransactionLoader.Loaded, interactions: InteractionTable?,
+    static func churn(_ churn: Churn, table: CustomerTable, customers: CustomerIndex,
                       rfm: RFMResult, clv: CLVModelFit?) throws(ChurnError) -> (ChurnFit, [ChurnRiskRow]) {
-        let fit = try churn.fit(ChurnInput(orders: transactions.orders, interactions: interactions, customers: transactions.customers))
-        var value = [Double](repeating: 0, count: transactions.customers.count)
+        let fit = try churn.fit(table: table, customers: customers)
+        var value = [Double](repeating: 0, count: customers.count)
         for (row, c) in rfm.customers.enumerated() {
             let predicted = clv?.predictions.predictedCLV[Int(c)] ?? .nan
             value[Int(c)] = predicted.isFinite ? predicted : rfm.historicalCLVCents[row] / 100

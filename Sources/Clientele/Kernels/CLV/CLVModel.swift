@@ -30,25 +30,43 @@ public struct CLVModel: Sendable {
         self.valueMatrix = valueMatrix
     }
 
+    /// Fits from the orders (through a `CustomerTable` of its own); see `fit(table:historicalValue:revenue:)`.
     /// - Parameters:
     ///   - orders: the run's orders (customer indices as in the run's customer index).
     ///   - calibrationEnd: E, inclusive; `nil`: as-of − 1 (no holdout).
     ///   - asOf: the analysis date (orders on or after it are ignored).
+    public func fit(orders: OrderTable, calibrationEnd: CalendarDay?, asOf: CalendarDay,
+                    historicalValue: [Double], revenue: [Double]? = nil) throws -> CLVModelFit {
+        let lastDay = asOf.adding(days: -1)
+        let end = min(calibrationEnd ?? lastDay, lastDay)
+        let table = CustomerTable(orders: orders, interactions: nil, asOf: asOf, calibrationEnd: end < lastDay ? end : nil)
+        return try fit(table: table, historicalValue: historicalValue, revenue: revenue)
+    }
+
+    /// - Parameters:
+    ///   - table: the run's customer table; its calibration period (E = `calibrationEnd`, as-of − 1
+    ///     when it has none) is what the models are fitted on, its current period what they predict from.
     ///   - historicalValue: historical CLV per customer (net revenue × margin), the value
     ///     matrix's current axis; NaN for customers without one.
     ///   - revenue: optional net revenue per customer, summed per quadrant.
-    /// - Throws: `CLVError` from the summary or the BG/NBD fit (no calibration customer, every
-    ///   customer a one-time buyer, …) and for arrays of the wrong length.
-    public func fit(orders: OrderTable, calibrationEnd: CalendarDay?, asOf: CalendarDay,
-                    historicalValue: [Double], revenue: [Double]? = nil) throws -> CLVModelFit {
-        let n = orders.customerCount
+    /// - Throws: `CLVError` from the BG/NBD fit (no calibration customer, every customer a
+    ///   one-time buyer, …) and for arrays of the wrong length.
+    public func fit(table: CustomerTable, historicalValue: [Double], revenue: [Double]? = nil) throws -> CLVModelFit {
+        let n = table.count
         guard historicalValue.count == n else { throw CLVError.lengthMismatch(name: "historicalValue", count: historicalValue.count, expected: n) }
         try forecast.validate()
-        let lastDay = asOf.adding(days: -1)
-        let end = min(calibrationEnd ?? lastDay, lastDay)
-        let calibration = try CalibrationSummary(orders: orders, calibrationEnd: end, asOf: end < lastDay ? asOf : nil)
+        let asOf = table.asOf, lastDay = asOf.adding(days: -1)
+        let current = CalibrationSummary(calibration: table.current, holdoutOrders: nil, asOf: nil)
+        let currentPatterns = CalibrationPatterns(current)
+        let calibration: CalibrationSummary, calibrationPatterns: CalibrationPatterns
+        if let facts = table.calibration, facts.asOf <= lastDay {
+            calibration = CalibrationSummary(calibration: facts, holdoutOrders: table.holdoutOrders, asOf: asOf)
+            calibrationPatterns = CalibrationPatterns(calibration)
+        } else {
+            (calibration, calibrationPatterns) = (current, currentPatterns)
+        }
+        let end = calibration.calibrationEnd!
         guard calibration.includedCount > 0 else { throw CLVError.emptyCalibration(calibrationEnd: end) }
-        let calibrationPatterns = CalibrationPatterns(calibration)
         RunProgress.current?.step("BG/NBD")
         let bgFit = try bgnbd.fit(calibrationPatterns)
         var ggFit: GammaGammaFit?
@@ -57,14 +75,6 @@ public struct CLVModel: Sendable {
         do { ggFit = try gammaGamma.fit(calibration) } catch let error as CLVError { skipped = error }
         let validation = end < lastDay
             ? try holdout.run(bgnbd: bgFit, summary: calibration, patterns: calibrationPatterns) : nil
-        let current: CalibrationSummary, currentPatterns: CalibrationPatterns
-        if end < lastDay {
-            current = try CalibrationSummary(orders: orders, calibrationEnd: lastDay)
-            currentPatterns = CalibrationPatterns(current)
-        } else {
-            current = calibration
-            currentPatterns = calibrationPatterns
-        }
         let predictions = try forecast.run(bgnbd: bgFit, gammaGamma: ggFit, summary: current, patterns: currentPatterns)
         let matrix = try valueMatrix.run(current: historicalValue, future: predictions.predictedCLV, revenue: revenue)
         return CLVModelFit(calibrationEnd: end, asOf: asOf, calibrationCustomers: calibration.includedCount,

@@ -41,7 +41,7 @@ public struct CalibrationSummary: Sendable {
     /// x > 0 and mean repeat spend > 0: the customers the Gamma-Gamma model is fitted on.
     @inline(__always) public func hasPositiveRepeatSpend(_ c: Int) -> Bool { frequency[c] > 0 && repeatSpend[c] > 0 }
 
-    /// Builds the summary from orders in one pass, split across the cores by customer range.
+    /// Builds the summary from the orders (through a `CustomerTable` of its own).
     /// - Parameters:
     ///   - orders: orders grouped by customer, sorted by day within one.
     ///   - calibrationEnd: E, the last calibration day (inclusive).
@@ -54,63 +54,60 @@ public struct CalibrationSummary: Sendable {
             throw CLVError.invalidSetting(name: "calibration_end", value: "\(calibrationEnd)",
                                           requirement: "should be before as-of \(asOf)")
         }
-        let n = orders.customerCount
+        let table = CustomerTable(orders: orders, interactions: nil, asOf: asOf ?? calibrationEnd.adding(days: 1),
+                                  calibrationEnd: asOf == nil ? nil : calibrationEnd)
+        self.init(calibration: table.calibration ?? table.current, holdoutOrders: table.holdoutOrders, asOf: asOf)
+    }
+
+    /// The summary of a customer table's facts for the period that ends on E = `calibration.asOf` − 1.
+    /// - Parameters:
+    ///   - calibration: each customer's orders dated ≤ E (`CustomerTable.calibration`, or
+    ///     `CustomerTable.current` for the period that ends the day before as-of).
+    ///   - holdoutOrders: orders after E and before `asOf` (`CustomerTable.holdoutOrders`); `nil`:
+    ///     no holdout.
+    ///   - asOf: the analysis date that ends the holdout; `nil` without a holdout.
+    /// - Complexity: O(customers), in blocks spread over `Parallelism.threads`.
+    public init(calibration facts: CustomerActivity, holdoutOrders: [Int32]?, asOf: CalendarDay?) {
+        let n = facts.count
+        let calibrationEnd = facts.asOf.adding(days: -1)
         let end = calibrationEnd.daysSinceEpoch
-        let cutoff = asOf?.daysSinceEpoch ?? (end + 1)
-        var x = [Int32](repeating: -1, count: n)
-        var tDays = [Int32](repeating: 0, count: n), ageDays = [Int32](repeating: 0, count: n)
-        var recency = [Double](repeating: .nan, count: n), age = [Double](repeating: .nan, count: n)
-        var spend = [Double](repeating: 0, count: n)
-        var holdout = [Int32](repeating: 0, count: n)
-        let ranges = splitBlocks(n, size: 32_768)  // fixed by n; spread over Parallelism.threads
-        var included = [Int](repeating: 0, count: ranges.count)
-        x.withUnsafeMutableBufferPointer { x in
-        tDays.withUnsafeMutableBufferPointer { tDays in
-        ageDays.withUnsafeMutableBufferPointer { ageDays in
-        recency.withUnsafeMutableBufferPointer { recency in
-        age.withUnsafeMutableBufferPointer { age in
-        spend.withUnsafeMutableBufferPointer { spend in
-        holdout.withUnsafeMutableBufferPointer { holdout in
-        included.withUnsafeMutableBufferPointer { included in
-            parallelFor(ranges.count) { part in
-                var count = 0
-                for c in ranges[part] {
-                    var orderCount: Int32 = 0, first: Int32 = 0, last: Int32 = 0
-                    var repeatCents: Int64 = 0, later: Int32 = 0
-                    for o in orders.orders(of: c) {
-                        let day = orders.firstDay[o]
-                        if day <= end {
-                            if orderCount == 0 { first = day } else { repeatCents += orders.netCents[o] }  // OrderTable invariant
-                            if day > last || orderCount == 0 { last = day }
-                            orderCount += 1
-                        } else if day < cutoff {
-                            later += 1
+        let blocks = splitBlocks(n, size: CustomerTable.customerBlock)
+        var included = [Int](repeating: 0, count: blocks.count)
+        var times: [[Double]] = []
+        let counts = writeOnceColumns(of: Int32.self, 3, length: n) { counts in
+            times = writeOnceColumns(3, length: n) { times in
+                included.withUnsafeMutableBufferPointer { included in
+                    parallelFor(blocks.count) { b in
+                        var count = 0
+                        for c in blocks[b] {
+                            let orders = facts.frequency[c], first = facts.firstDay[c], last = facts.lastDay[c]
+                            guard orders > 0 else {
+                                counts[0][c] = -1; counts[1][c] = 0; counts[2][c] = 0
+                                times[0][c] = .nan; times[1][c] = .nan; times[2][c] = 0
+                                continue
+                            }
+                            count += 1
+                            let repeats = orders - 1, repeatCents = facts.netCents[c] - facts.firstOrderCents[c]  // OrderTable invariant
+                            counts[0][c] = repeats; counts[1][c] = last - first; counts[2][c] = end - first
+                            times[0][c] = Double(last - first) / 7
+                            times[1][c] = Double(end - first) / 7
+                            times[2][c] = repeats > 0 ? Double(repeatCents) / 100 / Double(repeats) : 0
                         }
+                        included[b] = count
                     }
-                    holdout[c] = later
-                    guard orderCount > 0 else { continue }
-                    count += 1
-                    let repeats = orderCount - 1
-                    x[c] = repeats
-                    tDays[c] = last - first
-                    ageDays[c] = end - first
-                    recency[c] = Double(last - first) / 7
-                    age[c] = Double(end - first) / 7
-                    spend[c] = repeats > 0 ? Double(repeatCents) / 100 / Double(repeats) : 0
                 }
-                included[part] = count
             }
-        }}}}}}}}
+        }
         self.calibrationEnd = calibrationEnd
         self.asOf = asOf
         self.holdoutWeeks = asOf.map { Double($0.daysSinceEpoch - 1 - end) / 7 }
-        self.frequency = x
-        self.recency = recency
-        self.age = age
-        self.repeatSpend = spend
-        self.holdoutPurchases = holdout
+        self.frequency = counts[0]
+        self.recency = times[0]
+        self.age = times[1]
+        self.repeatSpend = times[2]
+        self.holdoutPurchases = holdoutOrders ?? [Int32](repeating: 0, count: n)
         self.includedCount = included.reduce(0, +)
-        self.days = (tDays, ageDays)
+        self.days = (counts[1], counts[2])
     }
 
     /// A summary from plain per-customer columns (for example an analyst's own x, t_x, T table).

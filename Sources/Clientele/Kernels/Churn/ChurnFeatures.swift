@@ -71,29 +71,40 @@ public struct ChurnFeatures: Sendable, Equatable {
     /// - Throws: `ChurnError` — `emptyHoldout`, `duplicateFeature` (64); `noLabelledCustomers`,
     ///   `nonFiniteFeature` (65); `lengthMismatch` (70).
     public func run(orders: OrderTable, interactions: InteractionTable?) throws(ChurnError) -> ChurnDataset {
-        let customerCount = orders.customerCount
+        try validate(customerCount: orders.customerCount)
+        return try run(table: CustomerTable(orders: orders, interactions: interactions, asOf: asOf, calibrationEnd: calibrationEnd))
+    }
+
+    /// Derives labels and features from a customer table with this calibration end and as-of date.
+    /// - Precondition: `table.calibrationEnd == calibrationEnd` and `table.asOf == asOf`.
+    public func run(table: CustomerTable) throws(ChurnError) -> ChurnDataset {
+        let customerCount = table.count
         try validate(customerCount: customerCount)
+        guard let labelledFacts = table.calibration, let holdoutOrders = table.holdoutOrders,
+              table.calibrationEnd == calibrationEnd, table.asOf == asOf else {
+            preconditionFailure("churn features for E = \(calibrationEnd), A = \(asOf) need a customer table of the same periods")
+        }
+        let currentFacts = table.current
         let end = calibrationEnd.daysSinceEpoch, asOf = asOf.daysSinceEpoch
-        let activity = ChurnActivity(orders: orders, calibrationEnd: end, asOf: asOf)
-        let contacts = interactions.map { ChurnContacts(table: $0, customerCount: customerCount, calibrationEnd: end, asOf: asOf) }
+        let contacts = table.currentContacts.flatMap { current in table.calibrationContacts.map { (calibration: $0, current: current) } }
 
         var labelledIDs: [Int32] = [], currentIDs: [Int32] = []
         labelledIDs.reserveCapacity(customerCount)
         currentIDs.reserveCapacity(customerCount)
         for c in 0..<customerCount {
-            if activity.calibrationOrders[c] > 0 { labelledIDs.append(Int32(c)) }
-            if activity.currentOrders[c] > 0 { currentIDs.append(Int32(c)) }
+            if labelledFacts.frequency[c] > 0 { labelledIDs.append(Int32(c)) }
+            if currentFacts.frequency[c] > 0 { currentIDs.append(Int32(c)) }
         }
         guard !labelledIDs.isEmpty else { throw .noLabelledCustomers(calibrationEnd: calibrationEnd) }
 
         var notes: [String] = []
         var useComplaints = true, useSatisfaction = true
         if let contacts {
-            if !labelledIDs.contains(where: { contacts.calibrationComplaints[Int($0)] > 0 }) {
+            if !labelledIDs.contains(where: { contacts.calibration.complaints[Int($0)] > 0 }) {
                 useComplaints = false
                 notes.append("complaints left out: no labelled customer has a complaint on or before \(calibrationEnd)")
             }
-            if !labelledIDs.contains(where: { contacts.calibrationAnswers[Int($0)] > 0 }) {
+            if !labelledIDs.contains(where: { contacts.calibration.surveyAnswers[Int($0)] > 0 }) {
                 useSatisfaction = false
                 notes.append("mean_satisfaction left out: no labelled customer answered a survey on or before \(calibrationEnd)")
             }
@@ -103,29 +114,29 @@ public struct ChurnFeatures: Sendable, Equatable {
             notes.append("complaints and mean_satisfaction left out: no interactions table")
         }
 
-        let labelledRecency = labelledIDs.map { Double(end + 1 - activity.calibrationLast[Int($0)]) }
-        let labelledTenure = labelledIDs.map { Double(end + 1 - activity.calibrationFirst[Int($0)]) }
+        let labelledRecency = labelledIDs.map { Double(end + 1 - labelledFacts.lastDay[Int($0)]) }
+        let labelledTenure = labelledIDs.map { Double(end + 1 - labelledFacts.firstDay[Int($0)]) }
         var labelledColumns: [(name: String, values: [Double])] = [
             (Self.recencyName, labelledRecency),
-            (Self.frequencyName, labelledIDs.map { Double(activity.calibrationOrders[Int($0)]) }),
-            (Self.monetaryName, labelledIDs.map { Double(activity.calibrationCents[Int($0)]) / 100 }),
+            (Self.frequencyName, labelledIDs.map { Double(labelledFacts.frequency[Int($0)]) }),
+            (Self.monetaryName, labelledIDs.map { Double(labelledFacts.netCents[Int($0)]) / 100 }),
             (Self.tenureName, labelledTenure),
         ]
         var currentColumns: [(name: String, values: [Double])] = [
-            (Self.recencyName, currentIDs.map { Double(asOf - activity.currentLast[Int($0)]) }),
-            (Self.frequencyName, currentIDs.map { Double(activity.currentOrders[Int($0)]) }),
-            (Self.monetaryName, currentIDs.map { Double(activity.currentCents[Int($0)]) / 100 }),
-            (Self.tenureName, currentIDs.map { Double(asOf - activity.currentFirst[Int($0)]) }),
+            (Self.recencyName, currentIDs.map { Double(asOf - currentFacts.lastDay[Int($0)]) }),
+            (Self.frequencyName, currentIDs.map { Double(currentFacts.frequency[Int($0)]) }),
+            (Self.monetaryName, currentIDs.map { Double(currentFacts.netCents[Int($0)]) / 100 }),
+            (Self.tenureName, currentIDs.map { Double(asOf - currentFacts.firstDay[Int($0)]) }),
         ]
         var fill: (labelled: Double, current: Double)? = nil
         if let contacts {
             if useComplaints {
-                labelledColumns.append((Self.complaintsName, labelledIDs.map { Double(contacts.calibrationComplaints[Int($0)]) }))
-                currentColumns.append((Self.complaintsName, currentIDs.map { Double(contacts.currentComplaints[Int($0)]) }))
+                labelledColumns.append((Self.complaintsName, labelledIDs.map { Double(contacts.calibration.complaints[Int($0)]) }))
+                currentColumns.append((Self.complaintsName, currentIDs.map { Double(contacts.current.complaints[Int($0)]) }))
             }
             if useSatisfaction {
-                let labelled = Self.meanFilled(labelledIDs, sums: contacts.calibrationSatisfaction, counts: contacts.calibrationAnswers)
-                let current = Self.meanFilled(currentIDs, sums: contacts.currentSatisfaction, counts: contacts.currentAnswers)
+                let labelled = Self.meanFilled(labelledIDs, sums: contacts.calibration.surveySatisfactionSum, counts: contacts.calibration.surveyAnswers)
+                let current = Self.meanFilled(currentIDs, sums: contacts.current.surveySatisfactionSum, counts: contacts.current.surveyAnswers)
                 labelledColumns.append((Self.satisfactionName, labelled.values))
                 currentColumns.append((Self.satisfactionName, current.values))
                 fill = (labelled.fill, current.fill)
@@ -138,7 +149,7 @@ public struct ChurnFeatures: Sendable, Equatable {
 
         let labelled = try ChurnFeatureMatrix(columns: labelledColumns)
         let current = try ChurnFeatureMatrix(columns: currentColumns)
-        let churned = labelledIDs.map { activity.holdoutOrders[Int($0)] == 0 }
+        let churned = labelledIDs.map { holdoutOrders[Int($0)] == 0 }
         return ChurnDataset(featureNames: labelled.names, labelled: labelled, labelledCustomers: labelledIDs,
                             churned: churned, current: current, currentCustomers: currentIDs,
                             satisfactionFill: fill, notes: notes, customerCount: customerCount, settings: self)

@@ -17,8 +17,17 @@ public struct LoyaltyMeasures: Sendable, Equatable {
     /// nil without a calibration period.
     public let retainedInHoldout: [Double]?
 
-    /// - Complexity: O(customers) plus O(orders) for the holdout measure.
+    /// Measures from the orders (through a `CustomerTable` of their own).
+    /// - Complexity: O(orders + customers).
     public init(activity: CustomerActivity, orders: OrderTable, calibrationEnd: CalendarDay?) {
+        self.init(table: CustomerTable(orders: orders, interactions: nil, asOf: activity.asOf, calibrationEnd: calibrationEnd))
+    }
+
+    /// Measures from a customer table's current facts and, when it has a calibration period, its
+    /// holdout orders.
+    /// - Complexity: O(customers).
+    public init(table: CustomerTable) {
+        let activity = table.current
         let n = activity.count, asOf = activity.asOf.daysSinceEpoch
         var frequency = [Double](repeating: .nan, count: n), tenure = frequency, rate = frequency
         for c in 0..<n where activity.isActive(c) {
@@ -30,16 +39,9 @@ public struct LoyaltyMeasures: Sendable, Equatable {
         self.frequency = frequency
         tenureDays = tenure
         repeatRate = rate
-        retainedInHoldout = calibrationEnd.map { end in
-            let e = end.daysSinceEpoch
-            return (0..<n).map { c -> Double in
-                var labelled = false, retained = false
-                for o in orders.orders(of: c) {
-                    let d = orders.firstDay[o]
-                    if d <= e { labelled = true } else if d < asOf { retained = true }
-                }
-                return labelled ? (retained ? 1 : 0) : .nan
-            }
+        retainedInHoldout = table.calibration.map { calibration in
+            let holdout = table.holdoutOrders!
+            return (0..<n).map { c in calibration.isActive(c) ? (holdout[c] > 0 ? 1 : 0) : .nan }
         }
     }
 }

@@ -20,13 +20,14 @@ public struct SatisfactionLoyaltyAnalysis: Sendable, Equatable {
 
     public init() {}
 
-    /// What the analysis reads: the stores, the scored customers with their segments, the periods
-    /// and, when the predictive model ran, its per-customer predictions (indexed by customer id).
+    /// What the analysis reads: the customer table (its contacts and order facts), the scored
+    /// customers with their segments and, when the predictive model ran, its per-customer
+    /// predictions (indexed by customer id).
     public struct Input: Sendable {
-        public var interactions: InteractionTable
-        public var activity: CustomerActivity
-        public var orders: OrderTable
-        public var calibrationEnd: CalendarDay?
+        /// A table built with the interactions (`currentContacts`, and `calibrationContacts` when it has a calibration end).
+        public var table: CustomerTable
+        /// Rows of the interactions table (for the message when nobody answered).
+        public var interactionCount: Int
         /// Scored customers (the rows of customers.csv) and each one's segment index into `segmentNames`.
         public var customers: [Int32]
         public var segment: [UInt8]
@@ -34,21 +35,30 @@ public struct SatisfactionLoyaltyAnalysis: Sendable, Equatable {
         public var probabilityAlive: [Double]?
         public var predictedCLV: [Double]?
 
+        /// - Precondition: `table` was built with an interactions table.
+        public init(table: CustomerTable, interactionCount: Int, customers: [Int32], segment: [UInt8], segmentNames: [String],
+                    probabilityAlive: [Double]? = nil, predictedCLV: [Double]? = nil) {
+            precondition(table.currentContacts != nil, "the satisfaction analysis needs a customer table with contacts")
+            self.table = table; self.interactionCount = interactionCount
+            self.customers = customers; self.segment = segment; self.segmentNames = segmentNames
+            self.probabilityAlive = probabilityAlive; self.predictedCLV = predictedCLV
+        }
+
+        /// The input of tables as they come (a `CustomerTable` of its own is built from them).
         public init(interactions: InteractionTable, activity: CustomerActivity, orders: OrderTable, calibrationEnd: CalendarDay?,
                     customers: [Int32], segment: [UInt8], segmentNames: [String],
                     probabilityAlive: [Double]? = nil, predictedCLV: [Double]? = nil) {
-            self.interactions = interactions; self.activity = activity; self.orders = orders; self.calibrationEnd = calibrationEnd
-            self.customers = customers; self.segment = segment; self.segmentNames = segmentNames
-            self.probabilityAlive = probabilityAlive; self.predictedCLV = predictedCLV
+            self.init(table: CustomerTable(orders: orders, interactions: interactions, asOf: activity.asOf, calibrationEnd: calibrationEnd),
+                      interactionCount: interactions.count, customers: customers, segment: segment, segmentNames: segmentNames,
+                      probabilityAlive: probabilityAlive, predictedCLV: predictedCLV)
         }
     }
 
     /// - Throws: `CorrelationError.noSurveyAnswers` (a data problem: exit 65, or a skipped section
     ///   in a run) when no scored customer answered a survey item before as-of.
     public func run(_ input: Input) throws(CorrelationError) -> SatisfactionLoyaltyAnalysisResult {
-        let n = input.activity.count
-        let measures = SatisfactionMeasures(interactions: input.interactions, customerCount: n, beforeDay: input.activity.asOf.daysSinceEpoch)
-        let loyalty = LoyaltyMeasures(activity: input.activity, orders: input.orders, calibrationEnd: input.calibrationEnd)
+        let measures = SatisfactionMeasures(contacts: input.table.currentContacts!)
+        let loyalty = LoyaltyMeasures(table: input.table)
 
         let recommend = input.customers.map { measures.meanRecommend[Int($0)] }
         let loyaltyGroups = try matrix.run(satisfaction: input.customers.map { measures.meanSatisfaction[Int($0)] },
@@ -56,7 +66,7 @@ public struct SatisfactionLoyaltyAnalysis: Sendable, Equatable {
                                     groups: CorrelationGroups(labels: input.segment.map(Int32.init), names: input.segmentNames))
 
         let respondents = input.customers.indices.filter { answered(measures, Int(input.customers[$0])) }
-        guard !respondents.isEmpty else { throw .noSurveyAnswers(interactions: input.interactions.count) }
+        guard !respondents.isEmpty else { throw .noSurveyAnswers(interactions: input.interactionCount) }
         // Groups: the segments that have respondents, in segment-map order.
         var present = [Bool](repeating: false, count: input.segmentNames.count)
         for row in respondents { present[Int(input.segment[row])] = true }
@@ -79,8 +89,8 @@ public struct SatisfactionLoyaltyAnalysis: Sendable, Equatable {
         var result = try correlation.run(x: satisfaction(measures, current), y: y, groups: groups(respondents))
 
         // Up to the calibration end: retained_in_holdout, inserted after repeat_rate.
-        if let retained = loyalty.retainedInHoldout, let end = input.calibrationEnd {
-            let before = SatisfactionMeasures(interactions: input.interactions, customerCount: n, beforeDay: end.daysSinceEpoch + 1)
+        if let retained = loyalty.retainedInHoldout, let contacts = input.table.calibrationContacts {
+            let before = SatisfactionMeasures(contacts: contacts)
             let rows = input.customers.indices.filter { !retained[Int(input.customers[$0])].isNaN && answered(before, Int(input.customers[$0])) }
             let labelled = customerOf(rows)
             let holdout = try correlation.run(x: satisfaction(before, labelled),

@@ -18,25 +18,22 @@ public struct SatisfactionMeasures: Sendable, Equatable {
     public let recommendAnswers: [Int32]
 
     /// Measures of customers `0..<customerCount` from interactions dated before `beforeDay`
-    /// (days since 1970-01-01, exclusive; nil = all).
+    /// (days since 1970-01-01, exclusive; nil = all), through `CustomerContacts` of their own.
     /// - Complexity: O(interactions + customers).
     public init(interactions t: InteractionTable, customerCount: Int, beforeDay: Int32? = nil) {
-        var satSum = [Double](repeating: 0, count: customerCount), recSum = satSum
-        var satN = [Int32](repeating: 0, count: customerCount), recN = satN, complaints = satN
-        for i in 0..<t.count {
-            if let beforeDay, t.day[i] >= beforeDay { continue }
-            let c = Int(t.customer[i])
-            guard c >= 0 && c < customerCount else { continue }
-            if t.kind[i] == .complaint { complaints[c] += 1 }
-            let s = t.satisfaction[i], r = t.recommend[i]
-            if !s.isNaN { satSum[c] += Double(s); satN[c] += 1 }
-            if !r.isNaN { recSum[c] += Double(r); recN[c] += 1 }
-        }
-        meanSatisfaction = (0..<customerCount).map { satN[$0] > 0 ? satSum[$0] / Double(satN[$0]) : .nan }
-        meanRecommend = (0..<customerCount).map { recN[$0] > 0 ? recSum[$0] / Double(recN[$0]) : .nan }
-        self.complaints = complaints
-        satisfactionAnswers = satN
-        recommendAnswers = recN
+        self.init(contacts: CustomerContacts(interactions: t, customerCount: customerCount,
+                                             before: CalendarDay(daysSinceEpoch: beforeDay ?? .max)))
+    }
+
+    /// Measures from a customer table's contacts of one period.
+    /// - Complexity: O(customers).
+    public init(contacts: CustomerContacts) {
+        let n = contacts.count
+        meanSatisfaction = (0..<n).map { contacts.satisfactionAnswers[$0] > 0 ? contacts.satisfactionSum[$0] / Double(contacts.satisfactionAnswers[$0]) : .nan }
+        meanRecommend = (0..<n).map { contacts.recommendAnswers[$0] > 0 ? contacts.recommendSum[$0] / Double(contacts.recommendAnswers[$0]) : .nan }
+        complaints = contacts.complaints
+        satisfactionAnswers = contacts.satisfactionAnswers
+        recommendAnswers = contacts.recommendAnswers
     }
 
     /// NPS class code of each customer: +1 promoter, 0 passive, −1 detractor, NaN without an answer.
