@@ -59,39 +59,12 @@ public struct InteractionLoader: Sendable {
 
         // Concatenate lanes in order, dropping orphans and re-coding channels by name in order of
         // first appearance among the rows kept.
-        var table = InteractionTable()
-        var channelIndex: [String: UInt16] = [:]
-        let kept = resolved.reduce(0) { $0 + $1.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
+        var table = Self.concatenate(lanes, resolved: resolved)
+        let kept = table.count
         assert(kept == verdict.accounting.rowsUsed - orphans.reduce(0) { $0 + $1.rows }, "every used row resolved once")
-        table.customer.reserveCapacity(kept); table.day.reserveCapacity(kept); table.kind.reserveCapacity(kept)
-        table.channel.reserveCapacity(kept); table.satisfaction.reserveCapacity(kept); table.recommend.reserveCapacity(kept)
         var unknownKinds = UnknownValueCounts()
         for (l, lane) in lanes.enumerated() {
-            var recode = [Int32](repeating: -1, count: lane.channels.count)
             let ids = resolved[l]
-            for r in 0..<lane.table.count where ids[r] >= 0 {
-                let local = Int(lane.table.channel[r])
-                var channel: UInt16 = 0
-                if lane.positions.channel != nil {
-                    if recode[local] < 0 {
-                        let name = lane.channels.string(Int32(local))
-                        if let code = channelIndex[name] {
-                            recode[local] = Int32(code)
-                        } else {
-                            recode[local] = Int32(table.channelNames.count)
-                            channelIndex[name] = UInt16(table.channelNames.count)
-                            table.channelNames.append(name)
-                        }
-                    }
-                    channel = UInt16(recode[local])
-                }
-                table.customer.append(ids[r])
-                table.day.append(lane.table.day[r])
-                table.kind.append(lane.table.kind[r])
-                table.channel.append(channel)
-                table.satisfaction.append(lane.table.satisfaction[r])
-                table.recommend.append(lane.table.recommend[r])
-            }
             // Unknown kinds of known customers, counted as the lane saw them.
             var counter = UnknownValueCounter()
             for (row, value) in lane.unknownKindRows where ids[Int(row)] >= 0 {
@@ -112,6 +85,92 @@ public struct InteractionLoader: Sendable {
                       orphanRows: orphanRows, orphanCustomers: orphans.reduce(0) { $0 + $1.keys.count },
                       orphanExamples: examples.prefix(5).map { String(decoding: $0, as: UTF8.self) }, unknownKinds: unknownKinds)
     }
+
+    /// The lanes' rows of known customers, in lane order, with channels re-coded by name in order
+    /// of first appearance among those rows.
+    ///
+    /// On every thread, in blocks of `concatBlockRows` rows of a lane: a first pass counts each
+    /// block's kept rows and notes where each of its lane's channels first appears in it; the codes
+    /// are then given in that order (serially, one step per channel and block); a second pass
+    /// copies each block's kept rows to its place. The same table for any blocks or threads.
+    static func concatenate(_ lanes: [InteractionLane], resolved: [UnsafeMutableBufferPointer<Int32>]) -> InteractionTable {
+        struct Block { var lane: Int; var rows: Range<Int> }
+        let blocks = lanes.indices.flatMap { l in splitBlocks(lanes[l].table.count, size: concatBlockRows).map { Block(lane: l, rows: $0) } }
+        struct Census { var kept = 0; var firstRow: [Int32] = [] }
+        let census = parallelBlocks(blocks.count, size: 1) { range -> Census in
+            let block = blocks[range.lowerBound], lane = lanes[block.lane], ids = resolved[block.lane]
+            var census = Census()
+            let tracksChannels = lane.positions.channel != nil
+            if tracksChannels { census.firstRow = [Int32](repeating: -1, count: lane.channels.count) }
+            lane.table.channel.withUnsafeBufferPointer { channel in
+                for r in block.rows where ids[r] >= 0 {
+                    census.kept += 1
+                    if tracksChannels, census.firstRow[Int(channel[r])] < 0 { census.firstRow[Int(channel[r])] = Int32(r) }
+                }
+            }
+            return census
+        }
+        var table = InteractionTable()
+        var channelIndex: [String: UInt16] = [:]
+        var recode = lanes.map { [UInt16](repeating: 0, count: $0.channels.count) }
+        var seen = lanes.map { [Bool](repeating: false, count: $0.channels.count) }
+        for (b, block) in blocks.enumerated() where !census[b].firstRow.isEmpty {
+            let firsts = census[b].firstRow.enumerated().filter { $0.element >= 0 && !seen[block.lane][$0.offset] }
+                .sorted { $0.element < $1.element }
+            for (local, _) in firsts {
+                seen[block.lane][local] = true
+                let name = lanes[block.lane].channels.string(Int32(local))
+                if let code = channelIndex[name] {
+                    recode[block.lane][local] = code
+                } else {
+                    recode[block.lane][local] = UInt16(table.channelNames.count)
+                    channelIndex[name] = UInt16(table.channelNames.count)
+                    table.channelNames.append(name)
+                }
+            }
+        }
+        var at = [Int](repeating: 0, count: blocks.count + 1)
+        for b in blocks.indices { at[b + 1] = at[b] + census[b].kept }
+        let kept = at[blocks.count]
+        table.customer = [Int32](repeating: 0, count: kept)
+        table.day = [Int32](repeating: 0, count: kept)
+        table.kind = [InteractionKind](repeating: .other, count: kept)
+        table.channel = [UInt16](repeating: 0, count: kept)
+        table.satisfaction = [Float](repeating: 0, count: kept)
+        table.recommend = [Float](repeating: 0, count: kept)
+        table.customer.withUnsafeMutableBufferPointer { customer in
+            table.day.withUnsafeMutableBufferPointer { day in
+                table.kind.withUnsafeMutableBufferPointer { kind in
+                    table.channel.withUnsafeMutableBufferPointer { channel in
+                        table.satisfaction.withUnsafeMutableBufferPointer { satisfaction in
+                            table.recommend.withUnsafeMutableBufferPointer { recommend in
+                                let out = UncheckedSendable((customer, day, kind, channel, satisfaction, recommend))
+                                parallelFor(blocks.count) { b in
+                                    let (customer, day, kind, channel, satisfaction, recommend) = out.value
+                                    let block = blocks[b], lane = lanes[block.lane], ids = resolved[block.lane]
+                                    let source = lane.table, codes = recode[block.lane]
+                                    var o = at[b]
+                                    for r in block.rows where ids[r] >= 0 {
+                                        customer[o] = ids[r]
+                                        day[o] = source.day[r]
+                                        kind[o] = source.kind[r]
+                                        channel[o] = codes.isEmpty || lane.positions.channel == nil ? 0 : codes[Int(source.channel[r])]
+                                        satisfaction[o] = source.satisfaction[r]
+                                        recommend[o] = source.recommend[r]
+                                        o += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return table
+    }
+
+    /// Rows of a lane per block of `concatenate`.
+    static let concatBlockRows = 1 << 16
 
     /// One partition's orphans: distinct keys and rows.
     struct Orphans {

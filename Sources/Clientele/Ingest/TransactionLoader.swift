@@ -77,8 +77,8 @@ public struct TransactionLoader: Sendable {
     /// Partitions hold disjoint customers, so they count and scatter in parallel without sharing a
     /// row. Each partition first groups its orders by customer in global id order (a counting
     /// sort over `sortedLocals[p]`, its local ids in global order), so that it writes ascending
-    /// rows whatever the order in which its customers were first seen. `OrderTable.init` then
-    /// orders each customer's rows by their values, so the table does not depend on input order.
+    /// rows whatever the order in which its customers were first seen, and orders each customer's
+    /// rows by their values as soon as they are written, so the table does not depend on input order.
     /// - Complexity: O(orders + customers).
     static func orderTable(_ partitions: [TransactionPartition], customers: CustomerIndex, sortedLocals: [[Int32]],
                            workers: Int) -> OrderTable {
@@ -119,25 +119,31 @@ public struct TransactionLoader: Sendable {
                 lastDay.withUnsafeMutableBufferPointer { lastDay in
                     cents.withUnsafeMutableBufferPointer { cents in
                         lines.withUnsafeMutableBufferPointer { lines in
-                            let (customer, firstDay, lastDay, cents, lines) = (customer, firstDay, lastDay, cents, lines)
+                            let customer = customer
+                            let columns = OrderTable.Columns(firstDay: firstDay, lastDay: lastDay, netCents: cents, lines: lines)
                             _ = PartitionQueue.map(partitions.count, workers: workers) { p in
                                 let orders = partitions[p].orders, map = customers.partitionToGlobal[p]
                                 var previous = -1, row = 0
                                 for o in grouped[p] {
                                     let order = orders[Int(o)]
                                     let g = Int(map[Int(order.customer)])
-                                    if g != previous { row = rowStart[g]; previous = g }
-                                    customer[row] = Int32(g); firstDay[row] = order.firstDay; lastDay[row] = order.lastDay
-                                    cents[row] = order.cents; lines[row] = order.lines
+                                    if g != previous {
+                                        // The previous customer's rows are complete: order them while in cache.
+                                        if previous >= 0 { columns.sortRows(rowStart[previous]..<row) }
+                                        row = rowStart[g]; previous = g
+                                    }
+                                    customer[row] = Int32(g); columns.firstDay[row] = order.firstDay; columns.lastDay[row] = order.lastDay
+                                    columns.netCents[row] = order.cents; columns.lines[row] = order.lines
                                     row += 1
                                 }
+                                if previous >= 0 { columns.sortRows(rowStart[previous]..<row) }
                             }
                         }
                     }
                 }
             }
         }
-        return OrderTable(customerStart: start, customer: customer, firstDay: firstDay, lastDay: lastDay, netCents: cents, lines: lines)
+        return OrderTable(sortedCustomerStart: start, customer: customer, firstDay: firstDay, lastDay: lastDay, netCents: cents, lines: lines)
     }
 
     /// Throws `IngestError.orderTotalOverflow` for the first order, in customer_id order, whose
@@ -189,23 +195,47 @@ public struct TransactionLoader: Sendable {
     /// - Complexity: O(orders), one branch-free pass.
     static func checkTotals(_ table: OrderTable, customers: CustomerIndex, path: String) throws(IngestError) {
         typealias Culprit = (customer: Int, side: IngestError.AmountSide, wholeFile: Bool)
+        /// One block's purchases and returns, or the first customer in it whose own orders (or the
+        /// block's running sums) leave the range: then the serial pass below rescans the block.
+        struct BlockSums { var purchases: Int64 = 0; var returns: Int64 = 0; var suspect = false }
         let culprit: Culprit? = table.netCents.withUnsafeBufferPointer { cents in
             table.customerStart.withUnsafeBufferPointer { start in
-                var purchases: Int64 = 0, returns: Int64 = 0
-                for c in 0..<table.customerCount {
-                    var p: Int64 = 0, n: Int64 = 0, overP = false, overN = false
-                    for o in start[c]..<start[c + 1] {
-                        let x = cents[o]
-                        let (sp, op) = p.addingReportingOverflow(max(x, 0))
-                        let (sn, on) = n.addingReportingOverflow(min(x, 0))
-                        p = sp; n = sn; overP = overP || op; overN = overN || on
+                /// Scans customers `range` from running sums `purchases`, `returns`; the first culprit, or nil.
+                func scan(_ range: Range<Int>, purchases: inout Int64, returns: inout Int64) -> Culprit? {
+                    for c in range {
+                        var p: Int64 = 0, n: Int64 = 0, overP = false, overN = false
+                        for o in start[c]..<start[c + 1] {
+                            let x = cents[o]
+                            let (sp, op) = p.addingReportingOverflow(max(x, 0))
+                            let (sn, on) = n.addingReportingOverflow(min(x, 0))
+                            p = sp; n = sn; overP = overP || op; overN = overN || on
+                        }
+                        // Int64.min is outside the symmetric range; p ≥ 0 never reaches it.
+                        if overP || overN || n == .min { return (c, overP ? .purchases : .returns, false) }
+                        let (tp, op) = purchases.addingReportingOverflow(p)
+                        let (tn, on) = returns.addingReportingOverflow(n)
+                        purchases = tp; returns = tn
+                        if op || on || tn == .min { return (c, op ? .purchases : .returns, true) }
                     }
-                    // Int64.min is outside the symmetric range; p ≥ 0 never reaches it.
-                    if overP || overN || n == .min { return (c, overP ? .purchases : .returns, false) }
-                    let (tp, op) = purchases.addingReportingOverflow(p)
-                    let (tn, on) = returns.addingReportingOverflow(n)
+                    return nil
+                }
+                // Blocks on every thread; a block with any overflow (of a customer, or of its own
+                // sums from zero) is rescanned in order from the true running sums.
+                let blocks = splitBlocks(table.customerCount, size: 65_536)
+                let sums = parallelBlocks(table.customerCount, size: 65_536) { range -> BlockSums in
+                    var sums = BlockSums()
+                    sums.suspect = scan(range, purchases: &sums.purchases, returns: &sums.returns) != nil
+                    return sums
+                }
+                var purchases: Int64 = 0, returns: Int64 = 0
+                for (b, block) in blocks.enumerated() {
+                    let (tp, op) = purchases.addingReportingOverflow(sums[b].purchases)
+                    let (tn, on) = returns.addingReportingOverflow(sums[b].returns)
+                    if sums[b].suspect || op || on || tn == .min {
+                        if let culprit = scan(block, purchases: &purchases, returns: &returns) { return culprit }
+                        continue
+                    }
                     purchases = tp; returns = tn
-                    if op || on || tn == .min { return (c, op ? .purchases : .returns, true) }
                 }
                 return nil
             }

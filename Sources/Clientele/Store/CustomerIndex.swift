@@ -77,6 +77,13 @@ public struct CustomerIndex: Sendable {
     /// `init(partitions:partitioning:workers:)`, also returning each partition's local ids in
     /// global id order (the loader groups each partition's orders by them, so that it writes the
     /// order table in ascending rows).
+    ///
+    /// Every step runs on all threads: the partitions sort their keys, lay them out flat (each
+    /// partition into its own slice), the key space is cut into `mergeRanges(n)` ranges at keys
+    /// of the largest partition (`MergeSplit`), and each range is heap-merged alone into its own
+    /// slice of the output (its position is the count of smaller keys in every partition). The
+    /// ranges depend on the keys only, and every key lands at its rank, so the index is the same
+    /// for any thread count.
     static func merging(_ partitions: [KeyInterner], partitioning: IngestPartitioning,
                         workers: Int) -> (index: CustomerIndex, sortedLocals: [[Int32]]) {
         precondition(partitions.count == partitioning.count, "one interner per partition")
@@ -84,27 +91,48 @@ public struct CustomerIndex: Sendable {
         // Everything the merge reads, flat and in key order within each partition: partition p's
         // k-th smallest key is entry base[p] + k, so the merge reads each partition sequentially.
         var base = [Int](repeating: 0, count: partitions.count + 1)
-        for (p, interner) in partitions.enumerated() { base[p + 1] = base[p] + interner.count }
-        let n = base[partitions.count]
-        var keyBytes: [UInt8] = [], keyStart: [Int] = [], word0: [UInt64] = [], word1: [UInt64] = []
-        keyBytes.reserveCapacity(partitions.reduce(0) { $0 + $1.arena.count })
-        keyStart.reserveCapacity(n + 1); word0.reserveCapacity(n); word1.reserveCapacity(n)
+        var byteBase = [Int](repeating: 0, count: partitions.count + 1)
         for (p, interner) in partitions.enumerated() {
+            base[p + 1] = base[p] + interner.count
+            byteBase[p + 1] = byteBase[p] + interner.arena.count
+        }
+        let n = base[partitions.count], totalBytes = byteBase[partitions.count]
+        let flat = FlatRuns(count: n, bytes: totalBytes)
+        defer { flat.deallocate() }
+        _ = PartitionQueue.map(partitions.count, workers: workers) { p in
+            let interner = partitions[p], run = runs[p]
             interner.arena.withUnsafeBufferPointer { arena in
-                for id in runs[p].ids {
-                    keyStart.append(keyBytes.count)
-                    keyBytes.append(contentsOf: UnsafeBufferPointer(rebasing: arena[interner.offsets[Int(id)]..<interner.offsets[Int(id) + 1]]))
+                interner.offsets.withUnsafeBufferPointer { offsets in
+                    var used = byteBase[p]
+                    for (k, id) in run.ids.enumerated() {
+                        let i = base[p] + k
+                        let start = offsets[Int(id)], length = offsets[Int(id) + 1] - start
+                        flat.keyStart[i] = used
+                        if length > 0 { (flat.keyBytes.baseAddress! + used).initialize(from: arena.baseAddress! + start, count: length) }
+                        used += length
+                        flat.word0[i] = run.word0[k]
+                        flat.word1[i] = run.word1[k]
+                    }
                 }
             }
-            word0 += runs[p].word0
-            word1 += runs[p].word1
         }
-        keyStart.append(keyBytes.count)
+        flat.keyStart[n] = totalBytes
+        let split = MergeSplit(flat: flat, base: base, ranges: mergeRanges(n))
         var offsets = [Int](repeating: 0, count: n + 1)
         var globalOfSorted = [Int32](repeating: 0, count: n)
-        let arena = mergeSortedRuns(base: base, keyBytes: keyBytes, keyStart: keyStart, word0: word0, word1: word1,
-                                    offsets: &offsets, globalOf: &globalOfSorted)
-        let maps = (0..<partitions.count).map { p in
+        let arena = [UInt8](unsafeUninitializedCapacity: totalBytes) { out, written in
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                globalOfSorted.withUnsafeMutableBufferPointer { globalOf in
+                    let (out, offsets, globalOf) = (out, offsets, globalOf)
+                    parallelFor(split.ranges) { r in
+                        mergeSortedRuns(flat, from: split.lower[r], to: split.lower[r + 1], firstGlobal: split.firstGlobal[r],
+                                        firstByte: split.firstByte[r], arena: out, offsets: offsets, globalOf: globalOf)
+                    }
+                }
+            }
+            written = totalBytes
+        }
+        let maps = PartitionQueue.map(partitions.count, workers: workers) { p in
             var map = [Int32](repeating: 0, count: partitions[p].count)
             for (k, id) in runs[p].ids.enumerated() { map[Int(id)] = globalOfSorted[base[p] + k] }
             return map
@@ -113,74 +141,137 @@ public struct CustomerIndex: Sendable {
         return (index, runs.map(\.ids))
     }
 
-    /// The P-way merge of the runs `base[p] ..< base[p + 1]` (keys `keyBytes[keyStart[i] ..< keyStart[i + 1]]`,
-    /// each run in key order) by a binary heap whose entries carry each run's next key as two
-    /// words, so a sift compares heap entries only (equal words, rare, fall back to the whole
-    /// keys). Writes each entry's global id and the sorted keys' offsets; returns the sorted keys.
-    private static func mergeSortedRuns(base: [Int], keyBytes: [UInt8], keyStart: [Int], word0: [UInt64], word1: [UInt64],
-                                        offsets: inout [Int], globalOf: inout [Int32]) -> [UInt8] {
-        struct Head { var word0: UInt64; var word1: UInt64; var at: Int; var end: Int }  // at: entry
-        return keyBytes.withUnsafeBytes { bytes in
-            keyStart.withUnsafeBufferPointer { keyStart in
-                word0.withUnsafeBufferPointer { w0 in
-                    word1.withUnsafeBufferPointer { w1 in
-                        offsets.withUnsafeMutableBufferPointer { offsets in
-                            globalOf.withUnsafeMutableBufferPointer { globalOf in
-                                @inline(__always) func key(_ at: Int) -> UnsafeRawBufferPointer {
-                                    UnsafeRawBufferPointer(rebasing: bytes[keyStart[at]..<keyStart[at + 1]])
-                                }
-                                @inline(__always) func less(_ x: Head, _ y: Head) -> Bool {
-                                    if x.word0 != y.word0 { return x.word0 < y.word0 }
-                                    if x.word1 != y.word1 { return x.word1 < y.word1 }
-                                    return compareBytes(key(x.at), key(y.at)) < 0
-                                }
-                                var heap: [Head] = []
-                                for p in 0..<(base.count - 1) where base[p] < base[p + 1] {
-                                    heap.append(Head(word0: w0[base[p]], word1: w1[base[p]], at: base[p], end: base[p + 1]))
-                                }
-                                return heap.withUnsafeMutableBufferPointer { heap in
-                                    var count = heap.count
-                                    func siftDown(_ start: Int) {
-                                        var i = start
-                                        let moving = heap[i]
-                                        while true {
-                                            let l = 2 * i + 1, r = l + 1
-                                            if l >= count { break }
-                                            let c = r < count && less(heap[r], heap[l]) ? r : l
-                                            if !less(heap[c], moving) { break }
-                                            heap[i] = heap[c]
-                                            i = c
-                                        }
-                                        heap[i] = moving
-                                    }
-                                    for i in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(i) }
-                                    return [UInt8](unsafeUninitializedCapacity: bytes.count) { out, written in
-                                        var used = 0, global = 0
-                                        while count > 0 {
-                                            let top = heap[0]
-                                            let k = key(top.at)
-                                            precondition(used + k.count <= out.count, "keys overflow the arena")
-                                            if k.count > 0 { UnsafeMutableRawPointer(out.baseAddress! + used).copyMemory(from: k.baseAddress!, byteCount: k.count) }
-                                            used += k.count
-                                            globalOf[top.at] = Int32(global)
-                                            global += 1
-                                            offsets[global] = used
-                                            let next = top.at + 1
-                                            if next < top.end {
-                                                heap[0] = Head(word0: w0[next], word1: w1[next], at: next, end: top.end)
-                                            } else {
-                                                count -= 1
-                                                heap[0] = heap[count]
-                                            }
-                                            if count > 0 { siftDown(0) }
-                                        }
-                                        written = used
-                                    }
-                                }
-                            }
-                        }
+    /// Key ranges the merge is cut into for `n` keys: one per 32,768 keys (a count that depends on
+    /// the data only, never on the threads).
+    static func mergeRanges(_ n: Int) -> Int { max(1, n / 32_768) }
+
+    /// The partitions' sorted keys, flat: entry `i` is `keyBytes[keyStart[i] ..< keyStart[i + 1]]`
+    /// with its first 16 bytes as two big-endian words. Manually allocated, so that each partition
+    /// fills its own slice on its own thread.
+    struct FlatRuns: @unchecked Sendable {
+        let keyBytes: UnsafeMutableBufferPointer<UInt8>
+        let keyStart: UnsafeMutableBufferPointer<Int>
+        let word0: UnsafeMutableBufferPointer<UInt64>
+        let word1: UnsafeMutableBufferPointer<UInt64>
+
+        init(count: Int, bytes: Int) {
+            keyBytes = .allocate(capacity: max(1, bytes))
+            keyStart = .allocate(capacity: count + 1)
+            word0 = .allocate(capacity: max(1, count))
+            word1 = .allocate(capacity: max(1, count))
+        }
+
+        func deallocate() { keyBytes.deallocate(); keyStart.deallocate(); word0.deallocate(); word1.deallocate() }
+
+        @inline(__always) func key(_ i: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: keyBytes.baseAddress! + keyStart[i], count: keyStart[i + 1] - keyStart[i])
+        }
+
+        /// Whether entry `i`'s key sorts before entry `j`'s.
+        @inline(__always) func less(_ i: Int, _ j: Int) -> Bool {
+            if word0[i] != word0[j] { return word0[i] < word0[j] }
+            if word1[i] != word1[j] { return word1[i] < word1[j] }
+            return compareBytes(key(i), key(j)) < 0
+        }
+    }
+
+    /// Where each key range of the merge starts in every partition's run and in the output.
+    ///
+    /// The splitters are keys of the largest partition (the first on a tie) at evenly spaced
+    /// ranks: partitions hold hash-spread samples of the same key space, so each range gets about
+    /// as many keys from every partition.
+    struct MergeSplit {
+        /// The ranges that hold keys.
+        let ranges: Int
+        /// `lower[r][p]`: the first entry of partition p's run in range r (`lower[ranges]` = run ends).
+        let lower: [[Int]]
+        /// The global id and the arena byte of each range's first key.
+        let firstGlobal: [Int]
+        let firstByte: [Int]
+
+        init(flat: FlatRuns, base: [Int], ranges wanted: Int) {
+            let partitions = base.count - 1
+            var largest = 0
+            for p in 0..<partitions where base[p + 1] - base[p] > base[largest + 1] - base[largest] { largest = p }
+            let size = base[largest + 1] - base[largest]
+            // Distinct splitter entries, ascending (ranks 1 ..< wanted of the largest run).
+            var splitters: [Int] = []
+            for r in 1..<max(1, wanted) {
+                let k = size * r / wanted
+                if k > 0, k < size, splitters.last != base[largest] + k { splitters.append(base[largest] + k) }
+            }
+            var lower = [Array(base.dropLast())]
+            for s in splitters {
+                lower.append((0..<partitions).map { p in
+                    // The first entry of run p not less than the splitter's key.
+                    var lo = base[p], hi = base[p + 1]
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if flat.less(mid, s) { lo = mid + 1 } else { hi = mid }
                     }
+                    return lo
+                })
+            }
+            lower.append(Array(base.dropFirst()))
+            ranges = lower.count - 1
+            self.lower = lower
+            firstGlobal = lower.map { row in (0..<partitions).reduce(0) { $0 + row[$1] - base[$1] } }
+            firstByte = lower.map { row in (0..<partitions).reduce(0) { $0 + flat.keyStart[row[$1]] - flat.keyStart[base[$1]] } }
+        }
+    }
+
+    /// The P-way merge of the run slices `from[p] ..< to[p]` of `flat` (each in key order) by a
+    /// binary heap whose entries carry each run's next key as two words, so a sift compares heap
+    /// entries only (equal words, rare, fall back to the whole keys). The merged keys get global
+    /// ids `firstGlobal...` and go to `arena` from `firstByte`; writes their ids and end offsets.
+    private static func mergeSortedRuns(_ flat: FlatRuns, from: [Int], to: [Int], firstGlobal: Int, firstByte: Int,
+                                        arena out: UnsafeMutableBufferPointer<UInt8>, offsets: UnsafeMutableBufferPointer<Int>,
+                                        globalOf: UnsafeMutableBufferPointer<Int32>) {
+        struct Head { var word0: UInt64; var word1: UInt64; var at: Int; var end: Int }  // at: entry
+        let w0 = flat.word0, w1 = flat.word1
+        @inline(__always) func less(_ x: Head, _ y: Head) -> Bool {
+            if x.word0 != y.word0 { return x.word0 < y.word0 }
+            if x.word1 != y.word1 { return x.word1 < y.word1 }
+            return compareBytes(flat.key(x.at), flat.key(y.at)) < 0
+        }
+        var heap: [Head] = []
+        for p in from.indices where from[p] < to[p] {
+            heap.append(Head(word0: w0[from[p]], word1: w1[from[p]], at: from[p], end: to[p]))
+        }
+        heap.withUnsafeMutableBufferPointer { heap in
+            var count = heap.count
+            func siftDown(_ start: Int) {
+                var i = start
+                let moving = heap[i]
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    if l >= count { break }
+                    let c = r < count && less(heap[r], heap[l]) ? r : l
+                    if !less(heap[c], moving) { break }
+                    heap[i] = heap[c]
+                    i = c
                 }
+                heap[i] = moving
+            }
+            for i in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+            var used = firstByte, global = firstGlobal
+            while count > 0 {
+                let top = heap[0]
+                let k = flat.key(top.at)
+                precondition(used + k.count <= out.count, "keys overflow the arena")
+                if k.count > 0 { (out.baseAddress! + used).initialize(from: k.baseAddress!.assumingMemoryBound(to: UInt8.self), count: k.count) }
+                used += k.count
+                globalOf[top.at] = Int32(global)
+                global += 1
+                offsets[global] = used
+                let next = top.at + 1
+                if next < top.end {
+                    heap[0] = Head(word0: w0[next], word1: w1[next], at: next, end: top.end)
+                } else {
+                    count -= 1
+                    heap[0] = heap[count]
+                }
+                if count > 0 { siftDown(0) }
             }
         }
     }

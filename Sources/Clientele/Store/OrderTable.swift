@@ -25,27 +25,71 @@ public struct OrderTable: Sendable {
 
     /// Wraps columns already grouped by customer (`customerStart` offsets), and orders each
     /// customer's rows by (first day, last day, cents, lines), so the table does not depend on
-    /// input order. Most customers arrive in order; only the others are sorted.
+    /// input order. Most customers arrive in order; only the others are sorted, in blocks of
+    /// customers on every thread.
     init(customerStart: [Int], customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
         var sortedFirst = firstDay, sortedLast = lastDay, sortedCents = netCents, sortedLines = lines
         let start = customerStart
-        @inline(__always) func key(_ p: Int) -> (Int32, Int32, Int64, Int32) { (sortedFirst[p], sortedLast[p], sortedCents[p], sortedLines[p]) }
-        for c in 0..<(start.count - 1) where start[c + 1] - start[c] > 1 {
-            let range = start[c]..<start[c + 1]
-            var inOrder = true
-            for p in range.dropFirst() where key(p) < key(p - 1) { inOrder = false; break }
-            if inOrder { continue }
-            let rows = range.map(key).sorted { $0 < $1 }
-            for (offset, p) in range.enumerated() {
-                (sortedFirst[p], sortedLast[p], sortedCents[p], sortedLines[p]) = rows[offset]
+        sortedFirst.withUnsafeMutableBufferPointer { first in
+            sortedLast.withUnsafeMutableBufferPointer { last in
+                sortedCents.withUnsafeMutableBufferPointer { cents in
+                    sortedLines.withUnsafeMutableBufferPointer { lines in
+                        let columns = Columns(firstDay: first, lastDay: last, netCents: cents, lines: lines)
+                        parallelRanges(start.count - 1, size: 32_768) { customers in
+                            for c in customers { columns.sortRows(start[c]..<start[c + 1]) }
+                        }
+                    }
+                }
             }
         }
-        self.customerStart = start
+        self.init(sortedCustomerStart: start, customer: customer, firstDay: sortedFirst, lastDay: sortedLast,
+                  netCents: sortedCents, lines: sortedLines)
+    }
+
+    /// Wraps columns whose rows are already grouped by customer and, within a customer, ordered
+    /// by (first day, last day, cents, lines) (`Columns.sortRows`).
+    init(sortedCustomerStart customerStart: [Int], customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
+        self.customerStart = customerStart
         self.customer = customer
-        self.firstDay = sortedFirst
-        self.lastDay = sortedLast
-        self.netCents = sortedCents
-        self.lines = sortedLines
+        self.firstDay = firstDay
+        self.lastDay = lastDay
+        self.netCents = netCents
+        self.lines = lines
+    }
+
+    /// The sortable columns of an order table being built, for writers that own disjoint rows.
+    struct Columns: @unchecked Sendable {
+        let firstDay: UnsafeMutableBufferPointer<Int32>
+        let lastDay: UnsafeMutableBufferPointer<Int32>
+        let netCents: UnsafeMutableBufferPointer<Int64>
+        let lines: UnsafeMutableBufferPointer<Int32>
+
+        @inline(__always) func key(_ p: Int) -> (Int32, Int32, Int64, Int32) { (firstDay[p], lastDay[p], netCents[p], lines[p]) }
+
+        /// Orders `rows` (one customer's) by (first day, last day, cents, lines). An insertion sort:
+        /// a customer has a few orders, most already in order, so this is one pass of compares.
+        @inline(__always)
+        func sortRows(_ rows: Range<Int>) {
+            guard rows.count > 1 else { return }
+            var p = rows.lowerBound + 1
+            while p < rows.upperBound && !(key(p) < key(p - 1)) { p += 1 }
+            if p == rows.upperBound { return }
+            if rows.count > 64 {
+                let sorted = rows.map(key).sorted { $0 < $1 }
+                for (offset, q) in rows.enumerated() { (firstDay[q], lastDay[q], netCents[q], lines[q]) = sorted[offset] }
+                return
+            }
+            while p < rows.upperBound {
+                let moving = key(p)
+                var q = p
+                while q > rows.lowerBound && moving < key(q - 1) {
+                    (firstDay[q], lastDay[q], netCents[q], lines[q]) = key(q - 1)
+                    q -= 1
+                }
+                (firstDay[q], lastDay[q], netCents[q], lines[q]) = moving
+                p += 1
+            }
+        }
     }
 
     /// Groups orders given in any order by customer (a counting sort), then orders each customer's rows.

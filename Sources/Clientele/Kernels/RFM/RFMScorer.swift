@@ -32,33 +32,72 @@ public struct RFMScorer: Sendable, Equatable {
         }
         // Within 0…1, historical CLV is no larger than revenue, so it stays within the cents range.
         guard margin.isFinite, margin >= 0, margin <= 1 else { throw RFMError.invalidMargin(margin) }
-        let population = (0..<activity.count).filter { activity.isActive($0) }.map { Int32($0) }
+        let population = Self.activeCustomers(activity)
         let n = population.count
         guard n > 0 else { throw RFMError.noActiveCustomers(asOf: activity.asOf) }
 
-        var monetaryCents = [Int64](repeating: 0, count: n)
-        var recency = [Int64](repeating: 0, count: n), frequency = [Int64](repeating: 0, count: n)
-        for (k, c) in population.enumerated() {
-            let c = Int(c)
-            recency[k] = Int64(activity.recencyDays(c))
-            frequency[k] = Int64(activity.frequency[c])
-            monetaryCents[k] = monetary == .total
-                ? activity.netCents[c]
-                : roundedDivision(activity.netCents[c], Int64(activity.frequency[c]))
+        // Each customer's inputs, and the "goodness" keys (larger is better, so recency is
+        // negated), in blocks on every thread.
+        let totalMonetary = monetary == .total
+        let columns = writeOnceColumns(of: Int64.self, 5, length: n) { out in
+            population.withUnsafeBufferPointer { population in
+                parallelRanges(n, size: Self.blockSize) { block in
+                    for k in block {
+                        let c = Int(population[k])
+                        let recency = Int64(activity.recencyDays(c)), frequency = Int64(activity.frequency[c])
+                        let revenue = activity.netCents[c]
+                        let monetary = totalMonetary ? revenue : roundedDivision(revenue, frequency)
+                        out[0][k] = recency; out[1][k] = frequency; out[2][k] = monetary; out[3][k] = revenue
+                        out[4][k] = -recency
+                    }
+                }
+            }
         }
-        // "Goodness" keys: larger is better, so recency is negated.
-        let keys: [[Int64]] = [recency.map { -$0 }, frequency, monetaryCents]
+        let recency = columns[0], frequency = columns[1], monetaryCents = columns[2], revenue = columns[3]
+        let keys: [[Int64]] = [columns[4], frequency, monetaryCents]
         var scores = [[UInt8]](repeating: [], count: 3)
         parallelEach(&scores) { dimension, out in out = score(keys[dimension]) }
 
         let r = scores[0], f = scores[1], m = scores[2]
-        var segment = [UInt8](repeating: 0, count: n)
-        for k in 0..<n { segment[k] = UInt8(segments.segment(r: Int(r[k]), f: Int(f[k]))) }
-        let revenue = population.map { activity.netCents[Int($0)] }
-        let clv = revenue.map { CentsLimit.bounded((Double($0) * margin).rounded(.toNearestOrAwayFromZero)) }
-        return RFMResult(scorer: self, asOf: activity.asOf, customers: population, recencyDays: recency.map { Int32($0) },
-                         frequency: frequency.map { Int32($0) }, monetaryCents: monetaryCents, revenueCents: revenue,
+        let narrow = writeOnceColumns(of: Int32.self, 2, length: n) { out in
+            parallelRanges(n, size: Self.blockSize) { block in
+                for k in block { out[0][k] = Int32(recency[k]); out[1][k] = Int32(frequency[k]) }
+            }
+        }
+        let segments = self.segments
+        let segment = writeOnceColumns(of: UInt8.self, 1, length: n) { out in
+            parallelRanges(n, size: Self.blockSize) { block in
+                for k in block { out[0][k] = UInt8(segments.segment(r: Int(r[k]), f: Int(f[k]))) }
+            }
+        }[0]
+        let margin = self.margin
+        let clv = writeOnceColumns(1, length: n) { out in
+            parallelRanges(n, size: Self.blockSize) { block in
+                for k in block { out[0][k] = CentsLimit.bounded((Double(revenue[k]) * margin).rounded(.toNearestOrAwayFromZero)) }
+            }
+        }[0]
+        return RFMResult(scorer: self, asOf: activity.asOf, customers: population, recencyDays: narrow[0],
+                         frequency: narrow[1], monetaryCents: monetaryCents, revenueCents: revenue,
                          historicalCLVCents: clv, r: r, f: f, m: m, segment: segment)
+    }
+
+    /// Customers per block of the per-customer passes (a size that depends on nothing else).
+    static let blockSize = 65_536
+
+    /// The ids of the active customers, ascending: counted, then listed, in blocks on every thread.
+    static func activeCustomers(_ activity: CustomerActivity) -> [Int32] {
+        let counts = parallelBlocks(activity.count, size: blockSize) { block in
+            block.reduce(0) { $0 + (activity.isActive($1) ? 1 : 0) }
+        }
+        var start = [Int](repeating: 0, count: counts.count + 1)
+        for b in counts.indices { start[b + 1] = start[b] + counts[b] }
+        let blocks = splitBlocks(activity.count, size: blockSize)
+        return writeOnceColumns(of: Int32.self, 1, length: start[counts.count]) { out in
+            parallelFor(blocks.count) { b in
+                var at = start[b]
+                for c in blocks[b] where activity.isActive(c) { out[0][at] = Int32(c); at += 1 }
+            }
+        }[0]
     }
 
     /// Scores 1…N for keys where larger is better.
