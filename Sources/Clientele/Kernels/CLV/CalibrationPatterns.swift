@@ -41,14 +41,21 @@ public struct CalibrationPatterns: Sendable {
     /// Compresses a summary; customers without a calibration order are left out.
     public init(_ summary: CalibrationSummary) {
         // Rows are the summary's customers; x = −1 marks those without a calibration order.
-        let x = summary.frequency
-        if let days = summary.days {
-            self.init(x: x, t: Self.rankDays(days.recency, where: x), T: Self.rankDays(days.age, where: x),
-                      weights: nil, mapsCustomers: true)
-        } else {
-            self.init(x: x, t: Self.rankValues(summary.recency, where: x), T: Self.rankValues(summary.age, where: x),
-                      weights: nil, mapsCustomers: true)
+        // The ranks of x, t_x and T are independent passes over the customers: one task each.
+        let x = summary.frequency, days = summary.days
+        let ranks = parallelBlocks(3, size: 1) { part -> (index: [Int32], values: [Double]) in
+            switch (part.lowerBound, days) {
+            case (0, _):
+                let (index, values) = Self.rankIntegers(x, where: x)
+                return (index, values.map(Double.init))  // Int32 values round-trip through Double exactly
+            case (1, let days?): return Self.rankDays(days.recency, where: x)
+            case (1, nil): return Self.rankValues(summary.recency, where: x)
+            case (_, let days?): return Self.rankDays(days.age, where: x)
+            case (_, nil): return Self.rankValues(summary.age, where: x)
+            }
         }
+        self.init(x: x, xRanks: (ranks[0].index, ranks[0].values.map { Int32($0) }), t: ranks[1], T: ranks[2],
+                  weights: nil, mapsCustomers: true)
     }
 
     /// Patterns from already weighted rows (lifetimes' `weights`): equal rows are merged.
@@ -63,17 +70,17 @@ public struct CalibrationPatterns: Sendable {
             throw CLVError.invalidSummary(customer: c, field: "weight", value: "\(w)", requirement: "should be finite and > 0")
         }
         let x = summary.frequency
-        self.init(x: x, t: Self.rankValues(recency, where: x), T: Self.rankValues(age, where: x),
-                  weights: weight, mapsCustomers: false)
+        self.init(x: x, xRanks: Self.rankIntegers(x, where: x), t: Self.rankValues(recency, where: x),
+                  T: Self.rankValues(age, where: x), weights: weight, mapsCustomers: false)
     }
 
     /// Groups rows by (x, T, t_x). Rows with x < 0 are left out; `t` and `T` are each row's
-    /// dense rank (−1 when left out) and the distinct values. With `mapsCustomers`, rows are
+    /// dense rank (−1 when left out) and the distinct values (`xRanks` likewise for x). With `mapsCustomers`, rows are
     /// customers and `patternOfCustomer` is filled.
-    private init(x: [Int32], t: (index: [Int32], values: [Double]), T: (index: [Int32], values: [Double]),
-                 weights: [Double]?, mapsCustomers: Bool) {
+    private init(x: [Int32], xRanks: ([Int32], [Int32]), t: (index: [Int32], values: [Double]),
+                 T: (index: [Int32], values: [Double]), weights: [Double]?, mapsCustomers: Bool) {
         let rows = x.count
-        let (xIndex, xValues) = Self.rankIntegers(x, where: x)
+        let (xIndex, xValues) = xRanks
         let (tIndex, tValues) = t, (TIndex, TValues) = T
         let nt = UInt64(max(tValues.count, 1)), nT = UInt64(max(TValues.count, 1))
         let keyLimit = UInt64(max(xValues.count, 1)).multipliedReportingOverflow(by: nT * nt)

@@ -32,8 +32,12 @@ public struct ValueMatrix: Sendable, Hashable {
         let currentThreshold: Double, futureThreshold: Double
         switch split {
         case .medians:
-            currentThreshold = Self.median(usable.map { current[$0] })
-            futureThreshold = Self.median(usable.map { future[$0] })
+            // The two selections are independent: one task each.
+            let medians = parallelBlocks(2, size: 1) { part in
+                Self.median(part.lowerBound == 0 ? usable.map { current[$0] } : usable.map { future[$0] })
+            }
+            currentThreshold = medians[0]
+            futureThreshold = medians[1]
         case let .thresholds(c, f):
             guard c.isFinite else { throw CLVError.invalidSetting(name: "current_threshold", value: "\(c)", requirement: "should be finite") }
             guard f.isFinite else { throw CLVError.invalidSetting(name: "future_threshold", value: "\(f)", requirement: "should be finite") }

@@ -42,18 +42,18 @@ public struct ChurnEvaluation: Sendable {
         for (i, p) in probabilities.enumerated() where !(p >= 0 && p <= 1) {
             throw .nonFiniteValue(name: "churn probability", customer: i, value: p)
         }
-        guard let auc = ChurnMetrics.rocAUC(labels: labels, scores: probabilities) else {
-            throw .singleClass(part: part, rows: n, churners: labels.filter { $0 }.count)
-        }
+        let churners = labels.reduce(0) { $0 + ($1 ? 1 : 0) }
+        guard churners > 0, churners < n else { throw .singleClass(part: part, rows: n, churners: churners) }
+        // Rows by probability descending, ties in row order (a stable order), sorted once for
+        // the AUC, the threshold at the base rate, the deciles and the ROC curve.
+        let order = ChurnRowOrder.descending(probabilities)
         rows = n
-        churners = labels.reduce(0) { $0 + ($1 ? 1 : 0) }
-        self.auc = auc
+        self.churners = churners
+        auc = ChurnMetrics.rocAUC(labels: labels, scores: probabilities, descending: order, positives: churners)
         logLoss = ChurnMetrics.logLoss(labels: labels, probabilities: probabilities)
         brierScore = ChurnMetrics.brierScore(labels: labels, probabilities: probabilities)
         atHalf = ChurnConfusion(threshold: 0.5, labels: labels, probabilities: probabilities)
         self.baseRate = min(max(baseRate, 0), 1)
-        // Rows by probability descending, ties in row order (a stable order).
-        let order = (0..<n).sorted { probabilities[$0] > probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 < $1) }
         let flagged = min(n, max(1, Int((self.baseRate * Double(n)).rounded())))
         atBaseRate = ChurnConfusion(threshold: probabilities[order[flagged - 1]], labels: labels, probabilities: probabilities)
         deciles = Self.deciles(order: order, labels: labels, probabilities: probabilities, churners: churners)

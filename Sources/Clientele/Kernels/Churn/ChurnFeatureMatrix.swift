@@ -60,9 +60,16 @@ public struct ChurnFeatureMatrix: Sendable, Equatable {
     public func selecting(rows indices: [Int]) -> ChurnFeatureMatrix {
         let width = columns
         var out = [Double](repeating: 0, count: indices.count * width)
-        for (r, i) in indices.enumerated() {
-            precondition(i >= 0 && i < rows, "row \(i) out of 0..<\(rows)")
-            for j in 0..<width { out[r * width + j] = values[i * width + j] }
+        out.withUnsafeMutableBufferPointer { out in
+            values.withUnsafeBufferPointer { values in
+                parallelRanges(indices.count, size: 32_768) { range in
+                    for r in range {
+                        let i = indices[r]
+                        precondition(i >= 0 && i < rows, "row \(i) out of 0..<\(rows)")
+                        for j in 0..<width { out[r * width + j] = values[i * width + j] }
+                    }
+                }
+            }
         }
         return ChurnFeatureMatrix(unchecked: names, rows: indices.count, values: out)
     }

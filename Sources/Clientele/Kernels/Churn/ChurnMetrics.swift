@@ -18,6 +18,32 @@ public enum ChurnMetrics {
         let n = labels.count
         let positives = labels.reduce(0) { $0 + ($1 ? 1 : 0) }
         guard positives > 0, positives < n else { return nil }
+        guard !scores.contains(where: \.isNaN) else { return comparisonRocAUC(labels: labels, scores: scores, positives: positives) }
+        return rocAUC(labels: labels, scores: scores, descending: ChurnRowOrder.descending(scores), positives: positives)
+    }
+
+    /// The same from the rows ordered by score descending (ties in any order; `ChurnRowOrder`).
+    /// A tie run at descending positions [a, b) holds ascending positions [n − b, n − a), so it
+    /// shares the 1-based rank (2n − a − b + 1) / 2. Sums stay exact (half-integers) while
+    /// 2 R₁ < 2⁵³, so the run order does not change the bits.
+    static func rocAUC(labels: [Bool], scores: [Double], descending order: [Int], positives: Int) -> Double {
+        let n = order.count
+        var rankSum = 0.0, start = 0
+        while start < n {
+            var end = start + 1
+            while end < n, scores[order[end]] == scores[order[start]] { end += 1 }
+            var runPositives = 0
+            for r in start..<end where labels[order[r]] { runPositives += 1 }
+            rankSum += Double(runPositives) * Double(2 * n - start - end + 1) / 2
+            start = end
+        }
+        let n1 = Double(positives), n0 = Double(n - positives)
+        return (rankSum - n1 * (n1 + 1) / 2) / (n1 * n0)
+    }
+
+    /// The comparison-sort form, for scores holding NaN (whose order the sort leaves unspecified).
+    private static func comparisonRocAUC(labels: [Bool], scores: [Double], positives: Int) -> Double {
+        let n = labels.count
         let order = (0..<n).sorted { scores[$0] < scores[$1] }
         // Ranks are 1-based; a tie run [a, b) shares the rank (a + 1 + b) / 2. Sums stay exact
         // (half-integers) while 2 R₁ < 2⁵³.

@@ -43,7 +43,7 @@ public struct ChurnScores: Sendable {
     /// - Throws: `ChurnError.lengthMismatch` (70) when `values` does not have `customerCount`
     ///   entries; `.nonFiniteValue` (70) for a NaN or infinite value of a scored customer;
     ///   `.invalidSetting` (64) for a negative limit.
-    /// - Complexity: O(n log n).
+    /// - Complexity: O(n) (a radix sort, `ChurnRowOrder`).
     public func riskRanking(values: [Double], limit: Int? = nil) throws(ChurnError) -> [ChurnRiskRow] {
         guard values.count == customerCount else { throw .lengthMismatch(name: "customer values", count: values.count, expected: customerCount) }
         if let limit, limit < 0 { throw .invalidSetting(name: "limit", value: "\(limit)", requirement: "should be >= 0") }
@@ -53,7 +53,8 @@ public struct ChurnScores: Sendable {
             guard v.isFinite else { throw .nonFiniteValue(name: "customer value", customer: Int(id), value: v) }
             atRisk[r] = probabilities[r] * v
         }
-        let order = (0..<customers.count).sorted { atRisk[$0] > atRisk[$1] || (atRisk[$0] == atRisk[$1] && customers[$0] < customers[$1]) }
+        // Rows by value at risk descending, ties in row order = customer id ascending.
+        let order = ChurnRowOrder.descending(atRisk)
         let kept = limit.map { min($0, order.count) } ?? order.count
         return (0..<kept).map { rank in
             let r = order[rank]

@@ -149,22 +149,31 @@ extension LogisticRegression {
     /// rejecting constant columns.
     static func standardisation(_ x: ChurnFeatureMatrix) throws(ChurnError) -> (means: [Double], deviations: [Double]) {
         let n = x.rows, p = x.columns
-        var means = [Double](repeating: 0, count: p), deviations = means
-        for j in 0..<p {
-            var sum = 0.0, low = Double.infinity, high = -Double.infinity
-            for i in 0..<n {
-                let v = x.values[i * p + j]
-                guard v.isFinite else { throw .nonFiniteFeature(name: x.names[j], row: i, value: v) }
-                sum += v
-                low = min(low, v)
-                high = max(high, v)
+        // One column a task: each column's sums run over the rows in order, as on one thread.
+        let columns = parallelBlocks(p, size: 1) { range -> Result<(mean: Double, deviation: Double), ChurnError> in
+            let j = range.lowerBound
+            return x.values.withUnsafeBufferPointer { values in
+                var sum = 0.0, low = Double.infinity, high = -Double.infinity
+                for i in 0..<n {
+                    let v = values[i * p + j]
+                    guard v.isFinite else { return .failure(.nonFiniteFeature(name: x.names[j], row: i, value: v)) }
+                    sum += v
+                    low = min(low, v)
+                    high = max(high, v)
+                }
+                guard low < high else { return .failure(.constantFeature(name: x.names[j], value: low)) }
+                let mean = sum / Double(n)
+                var squares = 0.0
+                for i in 0..<n { let d = values[i * p + j] - mean; squares += d * d }
+                return .success((mean, (squares / Double(n)).squareRoot()))
             }
-            guard low < high else { throw .constantFeature(name: x.names[j], value: low) }
-            let mean = sum / Double(n)
-            var squares = 0.0
-            for i in 0..<n { let d = x.values[i * p + j] - mean; squares += d * d }
-            means[j] = mean
-            deviations[j] = (squares / Double(n)).squareRoot()
+        }
+        var means = [Double](), deviations = [Double]()
+        for column in columns {  // the first failing column, as the serial loop found it
+            switch column {
+            case .success(let c): means.append(c.mean); deviations.append(c.deviation)
+            case .failure(let error): throw error
+            }
         }
         return (means, deviations)
     }
@@ -173,9 +182,15 @@ extension LogisticRegression {
     static func standardisedDesign(_ x: ChurnFeatureMatrix, means: [Double], deviations: [Double]) -> [Double] {
         let n = x.rows, p = x.columns, k = p + 1
         var z = [Double](repeating: 0, count: n * k)
-        for i in 0..<n {
-            z[i * k] = 1
-            for j in 0..<p { z[i * k + j + 1] = (x.values[i * p + j] - means[j]) / deviations[j] }
+        z.withUnsafeMutableBufferPointer { z in
+            x.values.withUnsafeBufferPointer { values in
+                parallelRanges(n, size: LogisticRegressionFit.rowBlock) { range in
+                    for i in range {
+                        z[i * k] = 1
+                        for j in 0..<p { z[i * k + j + 1] = (values[i * p + j] - means[j]) / deviations[j] }
+                    }
+                }
+            }
         }
         return z
     }

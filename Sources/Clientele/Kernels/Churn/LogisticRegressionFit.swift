@@ -117,23 +117,42 @@ public struct LogisticRegressionFit: Sendable {
         guard features.names == featureNames else {
             throw .lengthMismatch(name: "feature columns [\(features.names.joined(separator: ", "))] for the model's", count: features.columns, expected: featureNames.count)
         }
-        let p = featureNames.count
-        var eta = [Double](repeating: coefficients[0], count: features.rows)
-        for i in 0..<features.rows {
-            var t = coefficients[0]
-            for j in 0..<p {
-                let v = features.values[i * p + j]
-                guard v.isFinite else { throw .nonFiniteFeature(name: featureNames[j], row: i, value: v) }
-                t += coefficients[j + 1] * ((v - means[j]) / standardDeviations[j])  // as in the training design
+        let p = featureNames.count, rows = features.rows
+        // Rows in fixed blocks on every thread; each row's sum is the serial one, so the bits do
+        // not depend on the thread count. A block reports its first non-finite value.
+        var eta = [Double](repeating: 0, count: rows)
+        let failures = eta.withUnsafeMutableBufferPointer { out in
+            parallelBlocks(rows, size: Self.rowBlock) { range -> ChurnError? in
+                features.values.withUnsafeBufferPointer { x in
+                    for i in range {
+                        var t = coefficients[0]
+                        for j in 0..<p {
+                            let v = x[i * p + j]
+                            guard v.isFinite else { return .nonFiniteFeature(name: featureNames[j], row: i, value: v) }
+                            t += coefficients[j + 1] * ((v - means[j]) / standardDeviations[j])  // as in the training design
+                        }
+                        out[i] = t
+                    }
+                    return nil
+                }
             }
-            eta[i] = t
         }
+        if let first = failures.first(where: { $0 != nil }) ?? nil { throw first }
         return eta
     }
 
+    /// Rows per block of the per-row passes (prediction, probabilities).
+    static let rowBlock = 32_768
+
     /// Fitted probabilities σ(η) for each row of `features` (columns `featureNames`, in order).
     public func probabilities(_ features: ChurnFeatureMatrix) throws(ChurnError) -> [Double] {
-        try linearPredictor(features).map(Self.sigmoid)
+        var eta = try linearPredictor(features)
+        eta.withUnsafeMutableBufferPointer { values in
+            parallelRanges(values.count, size: Self.rowBlock) { range in
+                for i in range { values[i] = Self.sigmoid(values[i]) }
+            }
+        }
+        return eta
     }
 
     /// The largest t whose exp(t) is finite.
