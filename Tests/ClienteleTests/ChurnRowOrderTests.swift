@@ -113,4 +113,16 @@ struct ChurnRowOrderTests {
         let eta = try fit1.linearPredictor(x)
         #expect(p1[n - 1] == LogisticRegressionFit.sigmoid(eta[n - 1]))
     }
+
+    @Test("a matrix built from columns interleaves them row by row on any thread count, across row blocks")
+    func columnsInterleaved() throws {
+        let n = 70_001
+        let a: [Double] = (0..<n).map { i in Double(i) }
+        let b: [Double] = (0..<n).map { i in -Double(i) / 3 }
+        let one = try Parallelism.withThreads(1) { try ChurnFeatureMatrix(columns: [(name: "a", values: a), (name: "b", values: b)]) }
+        let three = try Parallelism.withThreads(3) { try ChurnFeatureMatrix(columns: [(name: "a", values: a), (name: "b", values: b)]) }
+        #expect(one == three)
+        #expect(one.column(0) == a && one.column(1) == b)
+        #expect(throws: ChurnError.self) { try ChurnFeatureMatrix(columns: [(name: "a", values: a), (name: "b", values: [1])]) }
+    }
 }

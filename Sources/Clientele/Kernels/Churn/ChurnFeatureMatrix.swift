@@ -26,12 +26,19 @@ public struct ChurnFeatureMatrix: Sendable, Equatable {
     public init(columns: [(name: String, values: [Double])]) throws(ChurnError) {
         let rows = columns.first?.values.count ?? 0
         let width = columns.count
+        for column in columns where column.values.count != rows {
+            throw .lengthMismatch(name: "feature \(column.name)", count: column.values.count, expected: rows)
+        }
+        // Interleaving the columns in fixed row blocks on every thread (a plain copy).
         var values = [Double](repeating: 0, count: rows * width)
-        for (j, column) in columns.enumerated() {
-            guard column.values.count == rows else {
-                throw .lengthMismatch(name: "feature \(column.name)", count: column.values.count, expected: rows)
+        values.withUnsafeMutableBufferPointer { out in
+            parallelRanges(rows, size: 32_768) { range in
+                for (j, column) in columns.enumerated() {
+                    column.values.withUnsafeBufferPointer { v in
+                        for i in range { out[i * width + j] = v[i] }
+                    }
+                }
             }
-            for i in 0..<rows { values[i * width + j] = column.values[i] }
         }
         self.names = columns.map(\.name)
         self.rows = rows
