@@ -25,7 +25,8 @@ public struct Correlation: Sendable, Equatable {
     /// `groups` is given, over each group's rows in group order.
     /// - Throws: `CorrelationError` when columns differ in length, a name repeats, a value is
     ///   infinite, or the settings are out of range.
-    /// - Complexity: O(9 n p q) for the Pearson matrix (one GEMM per row block) plus O(n log n) per pair.
+    /// - Complexity: O(9 n p q) for the Pearson matrix (one GEMM per row block), one radix sort per
+    ///   variable, then O(n log d) per pair (d: the fewer distinct values of the two).
     public func run(x: [CorrelationVariable], y: [CorrelationVariable], groups: CorrelationGroups? = nil)
         throws(CorrelationError) -> CorrelationResult {
         guard confidenceLevel > 0, confidenceLevel < 1 else { throw .invalidConfidenceLevel(confidenceLevel) }
@@ -45,40 +46,38 @@ public struct Correlation: Sendable, Equatable {
                 throw .unknownGroup(label: Int(bad), groups: groups.names.count)
             }
         }
-        // Each variable sorted once, over all rows; every table takes its ranks from these.
-        var ranks = (x + y).map { _ in MissingRanks(ranks: [], distinct: 0) }
-        parallelEach(&ranks) { v, out in out = MissingRanks(v < x.count ? x[v].values : y[v - x.count].values) }
-        // Two workers: one takes all rows, the other the groups, which together are as many.
-        var parts: [[CorrelationTable]] = [[], []]
-        parallelEach(&parts) { part, tables in
-            if part == 0 {
-                tables = [table(group: CorrelationResult.allGroup, x: x, y: y, ranks: ranks)]
-            } else if let groups {
-                var rows = [[Int]](repeating: [], count: groups.names.count)
-                for (i, g) in groups.labels.enumerated() { rows[Int(g)].append(i) }
-                for (g, name) in groups.names.enumerated() {
-                    let sx = x.map { v in CorrelationVariable(name: v.name, values: rows[g].map { v.values[$0] }) }
-                    let sy = y.map { v in CorrelationVariable(name: v.name, values: rows[g].map { v.values[$0] }) }
-                    let sr = ranks.map { r in MissingRanks(ranks: rows[g].map { r.ranks[$0] }, distinct: r.distinct) }
-                    tables.append(table(group: name, x: sx, y: sy, ranks: sr))
-                }
+        // Each variable sorted once, over all rows; every table and row set takes its ranks and
+        // value order from these.
+        let variables = x + y
+        var sortedColumns = [MissingRanks?](repeating: nil, count: variables.count)
+        parallelEach(&sortedColumns) { v, out in out = MissingRanks(variables[v].values) }
+        let ranks = sortedColumns.map { $0! }
+        let pattern = Self.missingPatterns(ranks)
+        // One row map shared by the tables, which run one after the other (each one's row sets
+        // and pairs spread over the threads).
+        var local = [Int32](repeating: -1, count: n)
+        var tables = [table(group: CorrelationResult.allGroup, rows: .all(rows: n, ranks: ranks), x: x, y: y,
+                            ranks: ranks, pattern: pattern, local: &local)]
+        if let groups {
+            for (g, rows) in CorrelationTableRows.groups(groups, ranks: ranks).enumerated() {
+                tables.append(table(group: groups.names[g], rows: rows, x: x, y: y, ranks: ranks, pattern: pattern, local: &local))
             }
         }
-        return CorrelationResult(settings: self, xNames: x.map(\.name), yNames: y.map(\.name), tables: parts[0] + parts[1])
+        return CorrelationResult(settings: self, xNames: x.map(\.name), yNames: y.map(\.name), tables: tables)
     }
 
-    /// One group's pairs. Unchecked: assumes validated, equal-length columns.
+    /// One table's pairs. Unchecked: assumes validated, equal-length columns.
     ///
     /// Pairs are grouped by the rows they are complete on: variables with the same missing rows
-    /// share a row set, so each variable is filtered and ranked once per row set it meets rather
-    /// than once per pair (survey columns share theirs; order-based loyalty columns have none).
-    /// `ranks`: each variable's (x, then y) dense ranks on these rows, from one sort over all rows.
-    func table(group: String, x: [CorrelationVariable], y: [CorrelationVariable], ranks: [MissingRanks]? = nil) -> CorrelationTable {
-        let ranks = ranks ?? (x + y).map { MissingRanks($0.values) }
-        let matrix = PearsonMatrix(x: x.map(\.values), y: y.map(\.values))
-        let n = x.first?.values.count ?? 0
+    /// share a row set, so each variable is ranked once per row set it meets rather than once
+    /// per pair (survey columns share theirs; order-based loyalty columns have none). Per row
+    /// set, the columns, then the pairs, are spread over the threads; each writes its own slot.
+    /// `ranks`: each variable's (x, then y) ranks and value order over all rows; `pattern`: its
+    /// missing-value pattern (`missingPatterns`); `local`: scratch, one entry per row.
+    func table(group: String, rows table: CorrelationTableRows, x: [CorrelationVariable], y: [CorrelationVariable],
+               ranks: [MissingRanks], pattern: [Int], local: inout [Int32]) -> CorrelationTable {
+        let matrix = PearsonMatrix(x: x.map { table.values($0.values) }, y: y.map { table.values($0.values) })
         let variables = x + y
-        let pattern = Self.missingPatterns(variables.map(\.values))
         var pairs = [CorrelationPair?](repeating: nil, count: x.count * y.count)
         var rowSets: [(px: Int, py: Int)] = []
         for i in x.indices {
@@ -87,32 +86,54 @@ public struct Correlation: Sendable, Equatable {
             }
         }
         for set in rowSets {
-            let members = variables.indices.filter { pattern[$0] == set.px || pattern[$0] == set.py }
-            let rows = (0..<n).filter { r in members.allSatisfy { !variables[$0].values[r].isNaN } }
-            var ranked: [Int: RankedColumn] = [:]
-            func column(_ v: Int) -> RankedColumn {
-                if let c = ranked[v] { return c }
-                let c = RankedColumn(name: variables[v].name, first: rows.first.map { variables[v].values[$0] },
-                                     rows: rows, of: ranks[v])
-                ranked[v] = c
-                return c
-            }
-            for i in x.indices where pattern[i] == set.px {
-                for j in y.indices where pattern[x.count + j] == set.py {
-                    pairs[i * y.count + j] = pair(column(i), column(x.count + j), pearsonR: matrix.r[i * y.count + j])
+            // The set's rows (ascending) and each table row's local row in the set.
+            var rows: [Int32] = []
+            ranks[set.px].ranks.withUnsafeBufferPointer { rx in
+                ranks[set.py].ranks.withUnsafeBufferPointer { ry in
+                    local.withUnsafeMutableBufferPointer { local in
+                        for t in 0..<table.count {
+                            let row = table.rows.map { Int($0[t]) } ?? t
+                            if rx[row] >= 0 && ry[row] >= 0 {
+                                local[row] = Int32(rows.count)
+                                rows.append(Int32(row))
+                            } else {
+                                local[row] = -1
+                            }
+                        }
+                    }
                 }
             }
+            let xs = x.indices.filter { pattern[$0] == set.px }
+            let ys = y.indices.filter { pattern[x.count + $0] == set.py }
+            let members = xs + ys.map { x.count + $0 }
+            var columns = [RankedColumn?](repeating: nil, count: members.count)
+            local.withUnsafeBufferPointer { map in
+                let shared = UncheckedSendable(map)
+                parallelEach(&columns) { c, out in
+                    let v = members[c]
+                    out = RankedColumn(name: variables[v].name, values: variables[v].values, ranks: ranks[v], rows: rows,
+                                       local: shared.value, tableOrder: table.orders[v])
+                }
+            }
+            let setPairs = xs.flatMap { i in ys.indices.map { (i: i, column: xs.firstIndex(of: i)!, j: ys[$0], yColumn: xs.count + $0) } }
+            var results = [CorrelationPair?](repeating: nil, count: setPairs.count)
+            parallelEach(&results) { k, out in
+                let p = setPairs[k]
+                out = pair(columns[p.column]!, columns[p.yColumn]!, pearsonR: matrix.r[p.i * y.count + p.j])
+            }
+            for (k, p) in setPairs.enumerated() { pairs[p.i * y.count + p.j] = results[k] }
         }
-        return CorrelationTable(group: group, rows: n, pairs: pairs.map { $0! })
+        return CorrelationTable(group: group, rows: table.count, pairs: pairs.map { $0! })
     }
 
     /// One id per distinct pattern of missing values: variables get the same id exactly when
-    /// they are NaN on the same rows.
-    static func missingPatterns(_ columns: [[Double]]) -> [Int] {
+    /// they are missing on the same rows.
+    static func missingPatterns(_ columns: [MissingRanks]) -> [Int] {
         var representatives: [Int] = []
         return columns.indices.map { v in
             if let same = representatives.first(where: { r in
-                zip(columns[r], columns[v]).allSatisfy { $0.isNaN == $1.isNaN }
+                columns[r].order.count == columns[v].order.count
+                    && zip(columns[r].ranks, columns[v].ranks).allSatisfy { ($0 < 0) == ($1 < 0) }
             }) { return same }
             representatives.append(v)
             return v
@@ -140,7 +161,7 @@ public struct Correlation: Sendable, Equatable {
         let rho = PearsonTest.coefficient(x: x.average, y: y.average)
         let spearman = SpearmanEstimate(rho: rho, pValue: SpearmanTest.pValue(rho: rho, n: n))
         let kendall: Estimate<KendallEstimate> = includeKendall
-            ? .defined(KendallTauB.summary(KendallTauB.pairCounts(xRanks: x.dense, xDistinct: x.distinct, yRanks: y.dense, yDistinct: y.distinct),
+            ? .defined(KendallTauB.summary(KendallTauB.pairCounts(x, y),
                                            n: n, method: kendallMethod))
             : .notDefined(.notComputed)
         return CorrelationPair(x: x.name, y: y.name, n: n, pearson: .defined(pearson), spearman: .defined(spearman), kendall: kendall)

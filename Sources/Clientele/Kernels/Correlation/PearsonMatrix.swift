@@ -23,21 +23,22 @@ struct PearsonMatrix {
     init(x: [[Double]], y: [[Double]]) {
         let p = x.count, q = y.count
         let rows = x.first?.count ?? 0
-        let a = PearsonMatrix.blockColumns(x), b = PearsonMatrix.blockColumns(y)
+        let sx = PearsonMatrix.standardisation(x), sy = PearsonMatrix.standardisation(y)
         let wa = 3 * p, wb = 3 * q
         let blockRows = BLAS.singleThreadedRows(inner: wa, outer: wb, cap: 8_192)
         let blocks = splitBlocks(rows, size: blockRows)
         var partial = [[Double]](repeating: [], count: blocks.count)
         parallelEach(&partial) { k, out in
             let range = blocks[k]
+            // The block's rows of A and B, built here (cache-sized) rather than for all rows at once.
+            let a = PearsonMatrix.blockColumns(x, standardisation: sx, rows: range)
+            let b = PearsonMatrix.blockColumns(y, standardisation: sy, rows: range)
             var c = [Double](repeating: 0, count: wa * wb)
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     c.withUnsafeMutableBufferPointer { c in
                         // C = A_blockᵀ · B_block: A block is range.count × wa, B block range.count × wb.
-                        let aBlock = UnsafeBufferPointer(rebasing: a[(range.lowerBound * wa)..<(range.upperBound * wa)])
-                        let bBlock = UnsafeBufferPointer(rebasing: b[(range.lowerBound * wb)..<(range.upperBound * wb)])
-                        BLAS.gemm(transposeA: true, m: wa, n: wb, k: range.count, a: aBlock, lda: wa, b: bBlock, ldb: wb, c: c, ldc: wb)
+                        BLAS.gemm(transposeA: true, m: wa, n: wb, k: range.count, a: a, lda: wa, b: b, ldb: wb, c: c, ldc: wb)
                     }
                 }
             }
@@ -64,23 +65,33 @@ struct PearsonMatrix {
         self.n = counts
     }
 
-    /// Row-major n × 3k block [Z | M | Z²] of k columns: standardised values, masks, squares.
-    static func blockColumns(_ columns: [[Double]]) -> [Double] {
-        let k = columns.count, rows = columns.first?.count ?? 0, w = 3 * k
-        var out = [Double](repeating: 0, count: rows * w)
-        for (j, v) in columns.enumerated() {
+    /// Each column's mean and the factor 1/sd (population sd; 1 when the sd is 0) over its
+    /// present values, in row order.
+    static func standardisation(_ columns: [[Double]]) -> [(mean: Double, scale: Double)] {
+        columns.map { v in
             var sum = 0.0, count = 0
             for x in v where !x.isNaN { sum += x; count += 1 }
             let mean = count > 0 ? sum / Double(count) : 0
             var ss = 0.0
             for x in v where !x.isNaN { ss += (x - mean) * (x - mean) }
             let sd = count > 0 ? (ss / Double(count)).squareRoot() : 0
-            let scale = sd > 0 ? 1 / sd : 1
-            for i in 0..<rows where !v[i].isNaN {
+            return (mean, sd > 0 ? 1 / sd : 1)
+        }
+    }
+
+    /// Row-major `rows.count` × 3k block [Z | M | Z²] of k columns on `rows`: standardised
+    /// values, masks, squares.
+    static func blockColumns(_ columns: [[Double]], standardisation: [(mean: Double, scale: Double)], rows: Range<Int>) -> [Double] {
+        let k = columns.count, w = 3 * k
+        var out = [Double](repeating: 0, count: rows.count * w)
+        for (j, v) in columns.enumerated() {
+            let (mean, scale) = standardisation[j]
+            for i in rows where !v[i].isNaN {
                 let z = (v[i] - mean) * scale
-                out[i * w + j] = z
-                out[i * w + k + j] = 1
-                out[i * w + 2 * k + j] = z * z
+                let at = (i - rows.lowerBound) * w
+                out[at + j] = z
+                out[at + k + j] = 1
+                out[at + 2 * k + j] = z * z
             }
         }
         return out

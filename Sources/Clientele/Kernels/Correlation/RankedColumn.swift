@@ -1,63 +1,92 @@
-/// A variable on one set of complete rows, ranked once for every pair that uses those rows:
-/// dense ranks for Kendall's τ-b and average ranks for Spearman's ρ, renumbered from one sort of
-/// the whole column (`MissingRanks`).
+/// A variable on one row set of one table (the rows where the variables of a pair are present),
+/// ranked once for every pair that uses those rows, without a sort: the set's rows are picked
+/// out of the column's value order (`MissingRanks.order`, per table), which is already sorted.
+///
+/// Rows of the set are numbered 0..<count in ascending row order ("local" rows); `rank`,
+/// `average` are indexed by local row, `sorted` lists local rows by value.
 struct RankedColumn: Sendable {
     let name: String
-    /// The first value (names the value of a constant column).
+    /// The value of the first row (names the value of a constant column).
     let first: Double?
-    /// 0-based dense ranks and the number of distinct values.
-    let dense: [Int32]
-    let distinct: Int
-    /// 1-based average ranks (scipy `rankdata(method="average")`): a tie group occupying
-    /// positions s+1 … s+t gets (2s + t + 1) / 2, the same value `Ranks.average` computes.
+    /// Per local row: the dense rank of its value over the whole column (not renumbered, so
+    /// below `domain`; equal values share it).
+    let rank: [Int32]
+    /// Distinct values of the whole column: the bound of `rank`.
+    let domain: Int
+    /// Local rows in ascending (value, row) order.
+    let sorted: [Int32]
+    /// Sizes of the runs of equal values along `sorted`, in value order.
+    let tieSizes: [Int]
+    let ties: Ranks.TieStatistics
+    /// 1-based average ranks on the set (scipy `rankdata(method="average")`): a tie group
+    /// occupying positions s+1 … s+t gets (2s + t + 1) / 2, the value `Ranks.average` computes.
     let average: [Double]
 
-    /// The variable on `rows`, ranked from its dense ranks over a superset of them: the order of
-    /// the values is already known, so the ranks are only renumbered (no sort), O(rows + distinct).
-    /// Every row must have a rank (no missing value).
-    init(name: String, first: Double?, rows: [Int], of all: MissingRanks) {
-        var newRank = [Int32](repeating: -1, count: all.distinct)
-        for r in rows { newRank[Int(all.ranks[r])] = 0 }
-        var next: Int32 = 0
-        for g in 0..<all.distinct where newRank[g] == 0 { newRank[g] = next; next += 1 }
-        self.init(name: name, first: first, dense: rows.map { newRank[Int(all.ranks[$0])] }, distinct: Int(next))
-    }
-
-    private init(name: String, first: Double?, dense: [Int32], distinct: Int) {
-        self.name = name
-        self.first = first
-        self.dense = dense
-        self.distinct = distinct
-        let sizes = Ranks.groupSizes(denseRanks: dense, distinct: distinct)
-        var groupRank = [Double](repeating: 0, count: distinct)
-        var start = 0
-        for g in 0..<distinct {
-            groupRank[g] = Double(2 * start + sizes[g] + 1) / 2
-            start += sizes[g]
+    /// - Parameters:
+    ///   - rows: the set's rows (indices into `values` and `ranks.ranks`), ascending.
+    ///   - local: for every row of the table, its local row in the set, −1 outside it.
+    ///   - tableOrder: the table's present rows of this variable in value order.
+    /// - Complexity: O(tableOrder.count + rows.count).
+    init(name: String, values: [Double], ranks: MissingRanks, rows: [Int32],
+         local: UnsafeBufferPointer<Int32>, tableOrder: ArraySlice<Int32>) {
+        let m = rows.count
+        var sorted = [Int32](repeating: 0, count: m)
+        var average = [Double](repeating: 0, count: m)
+        var sizes: [Int] = []
+        var rank = [Int32](repeating: 0, count: m)
+        ranks.ranks.withUnsafeBufferPointer { all in
+            sorted.withUnsafeMutableBufferPointer { sorted in
+                average.withUnsafeMutableBufferPointer { average in
+                    var p = 0, start = 0
+                    var previous: Int32 = -1
+                    // A tie group sorted[start..<p] is complete: its rows get its average rank.
+                    func close() {
+                        let t = p - start
+                        let value = Double(2 * start + t + 1) / 2
+                        for q in start..<p { average[Int(sorted[q])] = value }
+                        sizes.append(t)
+                        start = p
+                    }
+                    for row in tableOrder {
+                        let l = local[Int(row)]
+                        if l < 0 { continue }
+                        let r = all[Int(row)]
+                        if p > 0 && r != previous { close() }
+                        sorted[p] = l
+                        previous = r
+                        p += 1
+                    }
+                    if p > start { close() }
+                    precondition(p == m, "RankedColumn: \(p) of the set's \(m) rows found in the table's order")
+                }
+            }
+            rank.withUnsafeMutableBufferPointer { rank in
+                for i in 0..<m { rank[i] = all[Int(rows[i])] }
+            }
         }
-        average = dense.map { groupRank[Int($0)] }
+        self.name = name
+        self.first = rows.first.map { values[Int($0)] }
+        self.rank = rank
+        self.domain = ranks.distinct
+        self.sorted = sorted
+        self.tieSizes = sizes
+        self.ties = Ranks.TieStatistics(groupSizes: sizes)
+        self.average = average
     }
 
-    var count: Int { dense.count }
+    var count: Int { rank.count }
+    /// Distinct values on the set.
+    var distinct: Int { tieSizes.count }
     var isConstant: Bool { distinct == 1 }
-}
 
-/// A column's 0-based dense ranks, −1 where the value is missing (NaN), from one radix sort.
-struct MissingRanks: Sendable {
-    let ranks: [Int32]
-    /// Distinct present values.
-    let distinct: Int
-
-    init(ranks: [Int32], distinct: Int) {
-        self.ranks = ranks
-        self.distinct = distinct
-    }
-
-    init(_ values: [Double]) {
-        let present = values.indices.filter { !values[$0].isNaN }
-        let (dense, distinct) = Ranks.dense(present.map { values[$0] })
-        var ranks = [Int32](repeating: -1, count: values.count)
-        for (k, i) in present.enumerated() { ranks[i] = dense[k] }
-        self.init(ranks: ranks, distinct: distinct)
+    /// 0-based dense ranks renumbered on the set (0..<distinct), by local row.
+    func denseRanks() -> [Int32] {
+        var dense = [Int32](repeating: 0, count: count)
+        var p = 0
+        for (g, t) in tieSizes.enumerated() {
+            for q in p..<(p + t) { dense[Int(sorted[q])] = Int32(g) }
+            p += t
+        }
+        return dense
     }
 }

@@ -34,30 +34,51 @@ public struct SatisfactionLoyaltyMatrix: Sendable, Equatable {
                 throw .unknownGroup(label: Int(bad), groups: groups.names.count)
             }
         }
-        let group: [LoyaltyGroup?] = (0..<n).map { i in
+        // One pass over the customers: each quadrant's sums run in row order, as a per-quadrant
+        // reduce would add them, so the means are the same to the last bit.
+        var group = [LoyaltyGroup?](repeating: nil, count: n)
+        var classes = [NPSClass?](repeating: nil, count: n)
+        let quadrantCount = LoyaltyGroup.allCases.count
+        var members = [Int](repeating: 0, count: quadrantCount)
+        var satisfactionSum = [Double](repeating: 0, count: quadrantCount), loyaltySum = satisfactionSum
+        var quadrantNPS = [NetPromoterScore](repeating: NetPromoterScore(), count: quadrantCount)
+        var overall = NetPromoterScore()
+        let groupCount = groups?.names.count ?? 0
+        var groupMembers = [Int](repeating: 0, count: groupCount)
+        var groupNPS = [NetPromoterScore](repeating: NetPromoterScore(), count: groupCount)
+        let quadrantIndex = Dictionary(uniqueKeysWithValues: LoyaltyGroup.allCases.enumerated().map { ($0.element, $0.offset) })
+        for i in 0..<n {
+            let c = NPSClass(recommend: recommend[i], promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost)
+            classes[i] = c
+            overall.add(c)
+            if let groups {
+                let g = Int(groups.labels[i])
+                groupMembers[g] += 1
+                groupNPS[g].add(c)
+            }
             let s = satisfaction[i], l = loyalty[i]
-            if s.isNaN || l.isNaN { return nil }
-            return LoyaltyGroup(satisfied: s >= satisfiedAtLeast, loyal: l >= loyalAtLeast)
+            if s.isNaN || l.isNaN { continue }
+            let q = LoyaltyGroup(satisfied: s >= satisfiedAtLeast, loyal: l >= loyalAtLeast)
+            group[i] = q
+            let k = quadrantIndex[q]!
+            members[k] += 1
+            satisfactionSum[k] += s
+            loyaltySum[k] += l
+            quadrantNPS[k].add(c)
         }
-        let classes = recommend.map { NPSClass(recommend: $0, promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost) }
-        let classified = group.compactMap { $0 }.count
-        let quadrants = LoyaltyGroup.allCases.map { g -> SatisfactionLoyaltyResult.Quadrant in
-            let rows = (0..<n).filter { group[$0] == g }
-            let mean = { (v: [Double]) in rows.isEmpty ? nil : rows.reduce(0.0) { $0 + v[$1] } / Double(rows.count) }
-            return .init(group: g, customers: rows.count, share: classified > 0 ? Double(rows.count) / Double(classified) : nil,
-                         meanSatisfaction: mean(satisfaction), meanLoyalty: mean(loyalty),
-                         nps: NetPromoterScore(classes: rows.map { classes[$0] }))
+        let classified = members.reduce(0, +)
+        let quadrants = LoyaltyGroup.allCases.enumerated().map { k, g -> SatisfactionLoyaltyResult.Quadrant in
+            let count = members[k]
+            return .init(group: g, customers: count, share: classified > 0 ? Double(count) / Double(classified) : nil,
+                         meanSatisfaction: count > 0 ? satisfactionSum[k] / Double(count) : nil,
+                         meanLoyalty: count > 0 ? loyaltySum[k] / Double(count) : nil, nps: quadrantNPS[k])
         }
         var byGroup: [SatisfactionLoyaltyResult.GroupNPS] = []
         if let groups {
-            var members = [[Int]](repeating: [], count: groups.names.count)
-            for (i, g) in groups.labels.enumerated() { members[Int(g)].append(i) }
-            byGroup = groups.names.indices.map { g in
-                .init(group: groups.names[g], customers: members[g].count, nps: NetPromoterScore(classes: members[g].map { classes[$0] }))
-            }
+            byGroup = groups.names.indices.map { g in .init(group: groups.names[g], customers: groupMembers[g], nps: groupNPS[g]) }
         }
         return SatisfactionLoyaltyResult(settings: self, groups: group, npsClasses: classes, quadrants: quadrants,
-                                         nps: NetPromoterScore(classes: classes), npsByGroup: byGroup)
+                                         nps: overall, npsByGroup: byGroup)
     }
 }
 
@@ -113,5 +134,17 @@ public struct SatisfactionLoyaltyResult: Sendable, Equatable {
         public let group: String
         public let customers: Int
         public let nps: NetPromoterScore
+    }
+}
+
+extension NetPromoterScore {
+    /// Counts one respondent's class (nil: no answer, not counted), as `init(classes:)` does.
+    mutating func add(_ c: NPSClass?) {
+        switch c {
+        case .promoter?: promoters += 1
+        case .passive?: passives += 1
+        case .detractor?: detractors += 1
+        case nil: break
+        }
     }
 }
