@@ -125,4 +125,27 @@ struct ChurnRowOrderTests {
         #expect(one.column(0) == a && one.column(1) == b)
         #expect(throws: ChurnError.self) { try ChurnFeatureMatrix(columns: [(name: "a", values: a), (name: "b", values: [1])]) }
     }
+
+    @Test("a non-finite customer value is reported for the first such customer on any thread count, and a limit keeps the top rows")
+    func riskRankingErrorsAndLimit() throws {
+        let n = 3 * 32_768 + 5
+        let customers = (0..<Int32(n)).map { $0 }
+        let probabilities: [Double] = (0..<n).map { i in Double(i % 10) / 10 }
+        var values: [Double] = (0..<n).map { i in Double(i % 7) }
+        let scores = ChurnScores(customers: customers, probabilities: probabilities, customerCount: n)
+        let top = try Parallelism.withThreads(3) { try scores.riskRanking(values: values, limit: 5) }
+        let all = try scores.riskRanking(values: values)
+        #expect(top == Array(all.prefix(5)))
+        values[70_000] = .nan
+        values[90_000] = .infinity
+        for threads in [1, 3] {
+            do {
+                _ = try Parallelism.withThreads(threads) { try scores.riskRanking(values: values) }
+                Issue.record("no error on \(threads) threads")
+            } catch {
+                guard case .nonFiniteValue(_, let customer, _)? = error as? ChurnError else { Issue.record("unexpected \(error)"); continue }
+                #expect(customer == 70_000)
+            }
+        }
+    }
 }

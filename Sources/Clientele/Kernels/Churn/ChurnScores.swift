@@ -47,19 +47,33 @@ public struct ChurnScores: Sendable {
     public func riskRanking(values: [Double], limit: Int? = nil) throws(ChurnError) -> [ChurnRiskRow] {
         guard values.count == customerCount else { throw .lengthMismatch(name: "customer values", count: values.count, expected: customerCount) }
         if let limit, limit < 0 { throw .invalidSetting(name: "limit", value: "\(limit)", requirement: "should be >= 0") }
-        var atRisk = [Double](repeating: 0, count: customers.count)
-        for (r, id) in customers.enumerated() {
-            let v = values[Int(id)]
-            guard v.isFinite else { throw .nonFiniteValue(name: "customer value", customer: Int(id), value: v) }
-            atRisk[r] = probabilities[r] * v
+        // Per-row passes in fixed blocks on every thread; a block reports its first non-finite value.
+        let n = customers.count, block = 32_768
+        var atRisk = [Double](repeating: 0, count: n)
+        let failures = atRisk.withUnsafeMutableBufferPointer { out in
+            parallelBlocks(n, size: block) { range -> ChurnError? in
+                for r in range {
+                    let id = customers[r], v = values[Int(id)]
+                    guard v.isFinite else { return .nonFiniteValue(name: "customer value", customer: Int(id), value: v) }
+                    out[r] = probabilities[r] * v
+                }
+                return nil
+            }
         }
+        if let first = failures.first(where: { $0 != nil }) ?? nil { throw first }
         // Rows by value at risk descending, ties in row order = customer id ascending.
         let order = ChurnRowOrder.descending(atRisk)
-        let kept = limit.map { min($0, order.count) } ?? order.count
-        return (0..<kept).map { rank in
-            let r = order[rank]
-            return ChurnRiskRow(rank: rank + 1, customer: customers[r], churnProbability: probabilities[r],
-                                value: values[Int(customers[r])], valueAtRisk: atRisk[r])
+        let kept = limit.map { min($0, n) } ?? n
+        return [ChurnRiskRow](unsafeUninitializedCapacity: kept) { rows, count in
+            parallelRanges(kept, size: block) { range in
+                for rank in range {
+                    let r = order[rank]
+                    (rows.baseAddress! + rank).initialize(to: ChurnRiskRow(
+                        rank: rank + 1, customer: customers[r], churnProbability: probabilities[r],
+                        value: values[Int(customers[r])], valueAtRisk: atRisk[r]))
+                }
+            }
+            count = kept
         }
     }
 }
