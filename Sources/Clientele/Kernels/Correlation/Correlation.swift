@@ -91,14 +91,18 @@ public struct Correlation: Sendable, Equatable {
             ranks[set.px].ranks.withUnsafeBufferPointer { rx in
                 ranks[set.py].ranks.withUnsafeBufferPointer { ry in
                     local.withUnsafeMutableBufferPointer { local in
-                        for t in 0..<table.count {
-                            let row = table.rows.map { Int($0[t]) } ?? t
+                        func visit(_ row: Int) {
                             if rx[row] >= 0 && ry[row] >= 0 {
                                 local[row] = Int32(rows.count)
                                 rows.append(Int32(row))
                             } else {
                                 local[row] = -1
                             }
+                        }
+                        if let tableRows = table.rows {
+                            for row in tableRows { visit(Int(row)) }
+                        } else {
+                            for row in 0..<table.count { visit(row) }
                         }
                     }
                 }

@@ -48,8 +48,4 @@ struct CorrelationTableRows: Sendable {
         guard let rows else { return column }
         return rows.map { column[Int($0)] }
     }
-
-    /// The i-th row of the table.
-    @inline(__always)
-    func row(_ i: Int) -> Int32 { rows.map { $0[i] } ?? Int32(i) }
 }

@@ -67,16 +67,20 @@ struct PearsonMatrix {
 
     /// Each column's mean and the factor 1/sd (population sd; 1 when the sd is 0) over its
     /// present values, in row order.
+    /// One column a thread.
     static func standardisation(_ columns: [[Double]]) -> [(mean: Double, scale: Double)] {
-        columns.map { v in
+        var result = [(mean: Double, scale: Double)](repeating: (0, 1), count: columns.count)
+        parallelEach(&result) { j, out in
+            let v = columns[j]
             var sum = 0.0, count = 0
             for x in v where !x.isNaN { sum += x; count += 1 }
             let mean = count > 0 ? sum / Double(count) : 0
             var ss = 0.0
             for x in v where !x.isNaN { ss += (x - mean) * (x - mean) }
             let sd = count > 0 ? (ss / Double(count)).squareRoot() : 0
-            return (mean, sd > 0 ? 1 / sd : 1)
+            out = (mean, sd > 0 ? 1 / sd : 1)
         }
+        return result
     }
 
     /// Row-major `rows.count` × 3k block [Z | M | Z²] of k columns on `rows`: standardised
