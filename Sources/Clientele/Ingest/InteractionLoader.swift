@@ -132,40 +132,38 @@ public struct InteractionLoader: Sendable {
         var at = [Int](repeating: 0, count: blocks.count + 1)
         for b in blocks.indices { at[b + 1] = at[b] + census[b].kept }
         let kept = at[blocks.count]
-        table.customer = [Int32](repeating: 0, count: kept)
-        table.day = [Int32](repeating: 0, count: kept)
-        table.kind = [InteractionKind](repeating: .other, count: kept)
-        table.channel = [UInt16](repeating: 0, count: kept)
-        table.satisfaction = [Float](repeating: 0, count: kept)
-        table.recommend = [Float](repeating: 0, count: kept)
-        table.customer.withUnsafeMutableBufferPointer { customer in
-            table.day.withUnsafeMutableBufferPointer { day in
-                table.kind.withUnsafeMutableBufferPointer { kind in
-                    table.channel.withUnsafeMutableBufferPointer { channel in
-                        table.satisfaction.withUnsafeMutableBufferPointer { satisfaction in
-                            table.recommend.withUnsafeMutableBufferPointer { recommend in
-                                let out = UncheckedSendable((customer, day, kind, channel, satisfaction, recommend))
-                                parallelFor(blocks.count) { b in
-                                    let (customer, day, kind, channel, satisfaction, recommend) = out.value
-                                    let block = blocks[b], lane = lanes[block.lane], ids = resolved[block.lane]
-                                    let source = lane.table, codes = recode[block.lane]
-                                    var o = at[b]
-                                    for r in block.rows where ids[r] >= 0 {
-                                        customer[o] = ids[r]
-                                        day[o] = source.day[r]
-                                        kind[o] = source.kind[r]
-                                        channel[o] = codes.isEmpty || lane.positions.channel == nil ? 0 : codes[Int(source.channel[r])]
-                                        satisfaction[o] = source.satisfaction[r]
-                                        recommend[o] = source.recommend[r]
-                                        o += 1
-                                    }
-                                }
+        // Every row is written exactly once, so the columns are never zeroed first.
+        var kinds: [InteractionKind] = [], channels: [UInt16] = [], answers: [[Float]] = []
+        let keys = writeOnceColumns(of: Int32.self, 2, length: kept) { keys in
+            kinds = writeOnceColumns(of: InteractionKind.self, 1, length: kept) { kind in
+                channels = writeOnceColumns(of: UInt16.self, 1, length: kept) { channel in
+                    answers = writeOnceColumns(of: Float.self, 2, length: kept) { answer in
+                        let (customer, day, kind, channel, satisfaction, recommend) = (keys[0], keys[1], kind[0], channel[0], answer[0], answer[1])
+                        parallelFor(blocks.count) { b in
+                            let block = blocks[b], lane = lanes[block.lane], ids = resolved[block.lane]
+                            let source = lane.table, codes = recode[block.lane]
+                            let coded = lane.positions.channel != nil
+                            var o = at[b]
+                            for r in block.rows where ids[r] >= 0 {
+                                customer[o] = ids[r]
+                                day[o] = source.day[r]
+                                kind[o] = source.kind[r]
+                                channel[o] = coded ? codes[Int(source.channel[r])] : 0
+                                satisfaction[o] = source.satisfaction[r]
+                                recommend[o] = source.recommend[r]
+                                o += 1
                             }
                         }
                     }
-                }
-            }
+                }[0]
+            }[0]
         }
+        table.customer = keys[0]
+        table.day = keys[1]
+        table.kind = kinds
+        table.channel = channels
+        table.satisfaction = answers[0]
+        table.recommend = answers[1]
         return table
     }
 

@@ -110,39 +110,33 @@ public struct TransactionLoader: Sendable {
         let total = start[customerCount], rowStart = start
 
         // 2. Scatter: a customer's orders are consecutive in its partition's grouping, so each
-        // partition writes its rows in ascending order.
-        var customer = [Int32](repeating: 0, count: total), firstDay = [Int32](repeating: 0, count: total)
-        var lastDay = [Int32](repeating: 0, count: total), cents = [Int64](repeating: 0, count: total)
-        var lines = [Int32](repeating: 0, count: total)
-        customer.withUnsafeMutableBufferPointer { customer in
-            firstDay.withUnsafeMutableBufferPointer { firstDay in
-                lastDay.withUnsafeMutableBufferPointer { lastDay in
-                    cents.withUnsafeMutableBufferPointer { cents in
-                        lines.withUnsafeMutableBufferPointer { lines in
-                            let customer = customer
-                            let columns = OrderTable.Columns(firstDay: firstDay, lastDay: lastDay, netCents: cents, lines: lines)
-                            _ = PartitionQueue.map(partitions.count, workers: workers) { p in
-                                let orders = partitions[p].orders, map = customers.partitionToGlobal[p]
-                                var previous = -1, row = 0
-                                for o in grouped[p] {
-                                    let order = orders[Int(o)]
-                                    let g = Int(map[Int(order.customer)])
-                                    if g != previous {
-                                        // The previous customer's rows are complete: order them while in cache.
-                                        if previous >= 0 { columns.sortRows(rowStart[previous]..<row) }
-                                        row = rowStart[g]; previous = g
-                                    }
-                                    customer[row] = Int32(g); columns.firstDay[row] = order.firstDay; columns.lastDay[row] = order.lastDay
-                                    columns.netCents[row] = order.cents; columns.lines[row] = order.lines
-                                    row += 1
-                                }
-                                if previous >= 0 { columns.sortRows(rowStart[previous]..<row) }
-                            }
+        // partition writes its rows in ascending order. Every row is written exactly once, so the
+        // columns are never zeroed first (`writeOnceColumns`).
+        var cents: [Int64] = []
+        let narrow = writeOnceColumns(of: Int32.self, 4, length: total) { narrow in
+            cents = writeOnceColumns(of: Int64.self, 1, length: total) { wide in
+                let customer = narrow[0]
+                let columns = OrderTable.Columns(firstDay: narrow[1], lastDay: narrow[2], netCents: wide[0], lines: narrow[3])
+                _ = PartitionQueue.map(partitions.count, workers: workers) { p in
+                    let orders = partitions[p].orders, map = customers.partitionToGlobal[p]
+                    var previous = -1, row = 0
+                    for o in grouped[p] {
+                        let order = orders[Int(o)]
+                        let g = Int(map[Int(order.customer)])
+                        if g != previous {
+                            // The previous customer's rows are complete: order them while in cache.
+                            if previous >= 0 { columns.sortRows(rowStart[previous]..<row) }
+                            row = rowStart[g]; previous = g
                         }
+                        customer[row] = Int32(g); columns.firstDay[row] = order.firstDay; columns.lastDay[row] = order.lastDay
+                        columns.netCents[row] = order.cents; columns.lines[row] = order.lines
+                        row += 1
                     }
+                    if previous >= 0 { columns.sortRows(rowStart[previous]..<row) }
                 }
-            }
+            }[0]
         }
+        let (customer, firstDay, lastDay, lines) = (narrow[0], narrow[1], narrow[2], narrow[3])
         return OrderTable(sortedCustomerStart: start, customer: customer, firstDay: firstDay, lastDay: lastDay, netCents: cents, lines: lines)
     }
 

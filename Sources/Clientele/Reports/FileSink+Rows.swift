@@ -5,8 +5,8 @@ extension FileSink {
     /// default `Parallelism.threads`, the run's setting), in order. On one thread there is no
     /// writer thread either: each round is written before the next is formatted.
     ///
-    /// The rows go in rounds of up to `threads` chunks: each thread formats one chunk (a contiguous
-    /// row range) straight into its own block of memory, sized for the chunk's rows at
+    /// The rows go in rounds of up to `threads × chunksPerThread` chunks: the threads format the
+    /// chunks (contiguous row ranges) straight into a block of memory each, sized for the chunk's rows at
     /// `maxRowBytes` each. A round's blocks are then written, in chunk order, by a writer thread
     /// while the formatting threads go on with the next round in a second set of blocks: the
     /// kernel's copy into the page cache overlaps the formatting. Two sets of blocks are allocated
@@ -14,20 +14,25 @@ extension FileSink {
     ///
     /// Memory follows the output, not the thread count: only chunks that hold rows get a thread
     /// and a block, and each block is sized for the most rows it will ever hold, so the blocks
-    /// total at most `min(count, 2 × threads × chunkRows) × maxRowBytes` bytes (a few hundred
+    /// total at most `min(count, 2 × threads × chunksPerThread × chunkRows) × maxRowBytes` bytes (a few hundred
     /// bytes a row for a small file at any `threads`; about 2 × `threads` × 8 MiB for a large one).
     /// The bytes written do not depend on `threads` or `chunkRows`.
     /// - Parameters:
     ///   - maxRowBytes: an upper bound on one formatted row (a longer row stops the program
     ///     rather than write past its block).
-    ///   - chunkRows: rows per chunk; default as many as fit in 8 MiB (at most 65,536).
+    ///   - chunkRows: rows per chunk; default as many as fit in 8 MiB (at most 65,536), divided
+    ///     by `chunksPerThread` with more than one thread.
     ///   - format: appends the rows of a range to a cursor; called concurrently for disjoint ranges.
     static func writeRows(_ count: Int, to path: String, header: [UInt8], threads: Int = Parallelism.threads, maxRowBytes: Int,
                           chunkRows: Int? = nil, format: (Range<Int>, inout RowCursor) -> Void) throws(ReportError) {
         let sink = try FileSink(path: path)
         try sink.write(header)
-        let chunkRows = max(1, chunkRows ?? min(1 << 16, (8 << 20) / max(1, maxRowBytes)))
-        let layout = RowBlockLayout(count: count, threads: threads, chunkRows: chunkRows)
+        // With several threads a round holds `chunksPerThread` chunks a thread, taken from a shared
+        // counter: a thread slowed by the writer thread (or another process) takes fewer chunks
+        // instead of holding the round up. The chunks are that much smaller, so memory is the same.
+        let chunksPerThread = threads <= 1 ? 1 : Self.chunksPerThread
+        let chunkRows = max(1, chunkRows ?? min(1 << 16, (8 << 20) / max(1, maxRowBytes)) / chunksPerThread)
+        let layout = RowBlockLayout(count: count, threads: threads * chunksPerThread, chunkRows: chunkRows)
         let lanes = layout.lanes
         let sets = (0..<2).map { set in
             layout.blockRows(set: set).map { UnsafeMutableBufferPointer<UInt8>.allocate(capacity: $0 * maxRowBytes) }
@@ -73,6 +78,11 @@ extension FileSink {
         if let error = failure.error { throw error }
         try sink.close()
     }
+}
+
+extension FileSink {
+    /// Chunks a thread formats in one round of `writeRows` (with more than one thread).
+    static let chunksPerThread = 4
 }
 
 /// How `FileSink.writeRows` lays `count` rows out in chunks, threads and blocks.

@@ -1,5 +1,5 @@
 /// The kind of a customer contact; unknown kinds are kept as `.other`.
-public enum InteractionKind: UInt8, Sendable, CaseIterable, Codable {
+public enum InteractionKind: UInt8, Sendable, CaseIterable, Codable, BitwiseCopyable {
     case support, complaint, survey, marketing, other
 
     /// Case-insensitive match of a `kind` field.
