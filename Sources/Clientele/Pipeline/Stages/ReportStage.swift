@@ -1,0 +1,93 @@
+/// The report folder's files: each written by its own writer from the run's results, listed
+/// only when its section ran, so that report.json's `outputs` is the list of files written.
+struct ReportStage {
+    /// One file of the report folder and how to write it.
+    struct ReportFile {
+        var name: String
+        var write: (_ path: String) throws -> Void
+    }
+
+    /// The data files of this run (report.json, report.md and report.html follow them).
+    static func dataFiles(_ state: RunState, report: RunReport) -> [ReportFile] {
+        let policy = state.cellPolicy, customers = state.transactions.customers, rfm = state.rfm!
+        var files = [ReportFile(name: "customers.csv") { path in
+            try CustomersCSVWriter(customers: customers, activity: state.table.current, rfm: rfm, clusters: state.clusters, clv: state.clv,
+                                   satisfaction: state.satisfaction, churn: state.churn?.scores, cellPolicy: policy).write(to: path)
+        }]
+        files.append(ReportFile(name: "segments.csv") { try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0) })
+        if let clv = report.clv {
+            files.append(ReportFile(name: "clv_model.json") { try FileSink.write(try JSONReportWriter.bytes(of: clv, file: "clv_model.json"), to: $0) })
+        }
+        if let clusters = report.clusters {
+            files.append(ReportFile(name: "clusters.csv") { try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: $0) })
+        }
+        if let churn = report.churn {
+            files.append(ReportFile(name: "churn_model.csv") { try FileSink.write(ChurnModelCSVWriter(report: churn, cellPolicy: policy).bytes(), to: $0) })
+            files.append(ReportFile(name: "churn_risk.csv") { path in
+                try ChurnRiskCSVWriter(rows: state.churnRisk, customers: customers, rfm: rfm, cellPolicy: policy).write(to: path)
+            })
+        }
+        if let satisfaction = report.satisfaction {
+            files.append(ReportFile(name: "correlations.csv") { try FileSink.write(CorrelationsCSVWriter(report: satisfaction, cellPolicy: policy).bytes(), to: $0) })
+        }
+        if state.configuration.ingest.onBadRow == .skip {
+            files.append(ReportFile(name: "rejects.csv") { try FileSink.write(RejectsCSVWriter(rejects: state.rejects, cellPolicy: policy).bytes(), to: $0) })
+        }
+        return files
+    }
+
+    /// The run's summary: settings, input accounting, every section's figures (timings come last).
+    static func report(_ state: RunState) -> RunReport {
+        let config = state.configuration, periods = state.periods!, rfm = state.rfm!, transactions = state.transactions!
+        return RunReport(
+            startedAt: state.startedAt,
+            settings: .init(transactions: config.transactions!.path, interactions: config.interactions?.path, asOf: periods.asOf.description,
+                            asOfDefaulted: periods.asOfDefaulted, calibrationEnd: periods.calibrationEnd?.description,
+                            calibrationEndDefaulted: periods.calibrationEndDefaulted,
+                            rfmTies: config.rfm.ties.rawValue, rfmQuantiles: config.rfm.quantiles, rfmMonetary: config.rfm.monetary.rawValue,
+                            margin: config.rfm.margin, onBadRow: config.ingest.onBadRow.rawValue,
+                            maxRejectShare: config.ingest.maxRejectShare, threads: config.threads, seed: config.seed),
+            inputs: [Run.inputFile("transactions", transactions.accounting)] + (state.interactions.map { [Run.inputFile("interactions", $0)] } ?? []),
+            customers: .init(inTransactions: transactions.customers.count, scored: rfm.count,
+                             notYetActive: transactions.customers.count - rfm.count, orders: transactions.orders.count,
+                             netRevenue: Double(rfm.revenueCents.reduce(0, +)) / 100),
+            rfm: .init(ties: config.rfm.ties.rawValue, quantiles: config.rfm.quantiles, segments: rfm.segmentSummaries.map {
+                .init(segment: $0.name, customers: $0.customers, share: $0.share, revenue: Double($0.revenueCents) / 100,
+                      revenueShare: $0.revenueShare, meanRecencyDays: $0.meanRecencyDays, meanFrequency: $0.meanFrequency,
+                      meanMonetary: $0.meanMonetary)
+            }),
+            clv: state.clv.map(CLVReport.init),
+            clusters: state.clusters.map { ClusterReport($0, features: config.clusters.features.descriptions) },
+            churn: state.churn.map { ChurnReport($0, calibrationEnd: periods.calibrationEnd!) },
+            satisfaction: state.satisfaction.map { SatisfactionReport($0, customers: rfm.customers) },
+            skipped: state.skipped,
+            timings: [:],
+            outputs: [])
+    }
+
+    /// report.html's charts: every one whose kernel ran; the others say why not.
+    static func htmlInput(_ state: RunState, report: RunReport) -> HTMLReportInput {
+        let rfm = state.rfm!
+        return HTMLReportInput(
+            rfmGrid: .init(r: rfm.r, f: rfm.f, revenueCents: rfm.revenueCents, quantiles: state.configuration.rfm.quantiles),
+            segments: report.rfm.segments,
+            valueMatrix: report.clv.map { .init(valueMatrix: $0.valueMatrix) },
+            holdout: report.clv.flatMap { clv in clv.holdout.map { .init(holdout: $0, calibrationEnd: clv.calibrationEnd) } },
+            clusters: report.clusters.map { .init(report: $0) },
+            correlations: report.satisfaction.flatMap { .init(report: $0) },
+            satisfactionLoyalty: report.satisfaction.map { .init(report: $0) },
+            roc: report.churn.flatMap { .init(evaluation: $0.model, baseline: $0.recencyBaseline) },
+            liftGains: report.churn.map { .init(evaluation: $0.model) },
+            calibration: report.churn.map { .init(evaluation: $0.model) })
+    }
+
+    /// The run's history row: its report, segments and per-customer scores (rows in RFM order).
+    static func historyRun(_ state: RunState, report: RunReport) throws -> HistoryRun {
+        let rfm = state.rfm!
+        var run = try HistoryRun(report: report, rfm: rfm, customers: state.transactions.customers)
+        if let clv = state.clv { run.customers.predictedCLV = rfm.customers.map { clv.predictions.predictedCLV[Int($0)] } }
+        if let clusters = state.clusters { run.customers.cluster = clusters.labels.map { $0 + 1 } }
+        if let churn = state.churn { run.customers.churnProbability = rfm.customers.map { churn.scores.probability(of: $0) ?? .nan } }
+        return run
+    }
+}
