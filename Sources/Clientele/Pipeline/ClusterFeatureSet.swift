@@ -55,16 +55,16 @@ public struct ClusterFeatureSet: Sendable, Equatable {
 
     /// The standardised feature matrix of the scored customers (rows in `rfm` order), with the
     /// features in original units as the profile columns.
-    /// - Throws: `KMeansError` for non-finite values; a feature from the interactions with
-    ///   `interactions` nil is a precondition failure (`JobConfiguration.validate` rejects it).
-    func matrix(rfm: RFMResult, activity: CustomerActivity, interactions: InteractionTable?) throws(KMeansError) -> KMeansFeatures {
+    /// - Throws: `KMeansError` for non-finite values; a feature from the interactions with a table
+    ///   built without them is a precondition failure (`JobConfiguration.validate` rejects it).
+    func matrix(rfm: RFMResult, table: CustomerTable) throws(KMeansError) -> KMeansFeatures {
+        let activity = table.current
         let recency = rfm.recencyDays.map(Double.init), frequency = rfm.frequency.map(Double.init)
         let monetary = rfm.monetaryCents.map { Double($0) / 100 }
         if self == ClusterFeatureSet() {
             return try KMeansFeatures.rfm(recencyDays: recency, frequency: frequency, monetary: monetary)
         }
-        let survey = needsInteractions
-            ? SatisfactionMeasures(interactions: interactions!, customerCount: activity.count, beforeDay: activity.asOf.daysSinceEpoch) : nil
+        let survey = needsInteractions ? SatisfactionMeasures(contacts: table.currentContacts!) : nil
         let asOf = activity.asOf.daysSinceEpoch
         let raw: [[Double]] = features.map { feature in
             switch feature {

@@ -13,7 +13,7 @@ struct ClusterStage: RunStage {
         var kmeans = config.model
         kmeans.seed = state.configuration.seed
         do {
-            let features = try config.features.matrix(rfm: state.rfm, activity: state.table.current, interactions: state.interactions?.table)
+            let features = try config.features.matrix(rfm: state.rfm, table: state.table)
             state.clusters = try kmeans.fit(features)
         } catch {
             state.skipped.append(.init(section: "clusters", reason: error.description))
