@@ -41,23 +41,11 @@ public enum ChurnMetrics {
         return (rankSum - n1 * (n1 + 1) / 2) / (n1 * n0)
     }
 
-    /// The comparison-sort form, for scores holding NaN (whose order the sort leaves unspecified).
+    /// The comparison-sort form, for scores holding NaN (whose order the sort leaves unspecified):
+    /// the ascending order reversed is a descending one.
     private static func comparisonRocAUC(labels: [Bool], scores: [Double], positives: Int) -> Double {
-        let n = labels.count
-        let order = (0..<n).sorted { scores[$0] < scores[$1] }
-        // Ranks are 1-based; a tie run [a, b) shares the rank (a + 1 + b) / 2. Sums stay exact
-        // (half-integers) while 2 R₁ < 2⁵³.
-        var rankSum = 0.0, start = 0
-        while start < n {
-            var end = start + 1
-            while end < n, scores[order[end]] == scores[order[start]] { end += 1 }
-            var runPositives = 0
-            for r in start..<end where labels[order[r]] { runPositives += 1 }
-            rankSum += Double(runPositives) * Double(start + 1 + end) / 2
-            start = end
-        }
-        let n1 = Double(positives), n0 = Double(n - positives)
-        return (rankSum - n1 * (n1 + 1) / 2) / (n1 * n0)
+        let ascending = (0..<labels.count).sorted { scores[$0] < scores[$1] }
+        return rocAUC(labels: labels, scores: scores, descending: Array(ascending.reversed()), positives: positives)
     }
 
     /// Mean log loss, scikit-learn's `log_loss` (1.9): with q = 1 − p and
