@@ -46,13 +46,17 @@ extension BGNBDFit {
         return out[0]
     }
 
+    /// Parts the patterns are cut into for `patternForecast` (at least 4,000 patterns): fixed, so
+    /// the cuts never depend on the thread count, and many, so the threads stay busy to the end.
+    static let forecastParts = 64
+
     /// Per-pattern forecasts of linear functionals of the conditional expectation.
     ///
     /// For every pattern k and output j: `outputs[j][k]` = P(alive)ₖ · Σᵢ `weights[j][i]` ·
     /// Nₖ(`times[i]`), where Nₖ(t) is eq. 10's numerator; with one weight 1 that is E[Y(t)], with
     /// discount factors it is discounted expected purchases. The numerator depends on (x, T)
-    /// only, so its series runs once per (x, T) run of the sorted patterns; both cores share the
-    /// runs. `probabilityAlive` is returned alongside; `seriesNotConverged` counts (x, T) runs
+    /// only, so its series runs once per (x, T) run of the sorted patterns; every thread shares the
+    /// runs, cut into `forecastParts` parts at run boundaries. `probabilityAlive` is returned alongside; `seriesNotConverged` counts (x, T) runs
     /// whose series hit the term limit (their values are the partial sums).
     public func patternForecast(_ patterns: CalibrationPatterns, times: [Double], weights: [[Double]]) -> BGNBDPatternForecast {
         let m = patterns.count
@@ -61,8 +65,9 @@ extension BGNBDFit {
         let outputCount = weights.count
         // Outputs in one buffer, output j at j·m + pattern, so that each thread writes its own runs.
         var flat = [Double](repeating: 0, count: outputCount * m)
-        // Split at (x, T) run boundaries.
-        var cuts = splitRange(m, parts: m >= 4_000 ? 2 : 1).map(\.lowerBound)
+        // Split at (x, T) run boundaries into many parts taken from a shared counter: a run's
+        // series costs more the larger x is, so two halves by pattern count would leave a thread idle.
+        var cuts = splitRange(m, parts: m >= 4_000 ? Self.forecastParts : 1).map(\.lowerBound)
         for c in 1..<cuts.count {
             var k = cuts[c]
             while k > 0 && k < m && patterns.frequencyIndex[k] == patterns.frequencyIndex[k - 1]
@@ -70,6 +75,7 @@ extension BGNBDFit {
             cuts[c] = k
         }
         cuts.append(m)
+        cuts = Array(Set(cuts)).sorted()  // a run longer than a part swallows the next cut
         var failures = [Int](repeating: 0, count: cuts.count - 1)
         // P(alive)'s log odds from tables: ln(α + T) and ln(α + t_x) per distinct value,
         // ln a − ln(b + x − 1) per distinct x (the likelihood's A₄ pieces).
