@@ -24,7 +24,7 @@ public struct RFMScorer: Sendable, Equatable {
     public init() {}
 
     /// Scores the active customers of `activity`.
-    /// - Complexity: O(n) per score with a radix sort; the three scores run in parallel.
+    /// - Complexity: O(n) per score with a parallel radix sort.
     public func run(_ activity: CustomerActivity) throws(RFMError) -> RFMResult {
         guard quantiles >= 2, quantiles <= 100 else { throw RFMError.invalidQuantiles(quantiles) }
         guard segments.quantiles == quantiles else {
@@ -55,8 +55,8 @@ public struct RFMScorer: Sendable, Equatable {
         }
         let recency = columns[0], frequency = columns[1], monetaryCents = columns[2], revenue = columns[3]
         let keys: [[Int64]] = [columns[4], frequency, monetaryCents]
-        var scores = [[UInt8]](repeating: [], count: 3)
-        parallelEach(&scores) { dimension, out in out = score(keys[dimension]) }
+        // One score after the other, each sorted and scored on every thread.
+        let scores = keys.map(score)
 
         let r = scores[0], f = scores[1], m = scores[2]
         let narrow = writeOnceColumns(of: Int32.self, 2, length: n) { out in
@@ -100,28 +100,43 @@ public struct RFMScorer: Sendable, Equatable {
         }[0]
     }
 
-    /// Scores 1…N for keys where larger is better.
+    /// Scores 1…N for keys where larger is better, from the keys' stable order (ascending key,
+    /// then row), sorted and scored in blocks on every thread.
     func score(_ keys: [Int64]) -> [UInt8] {
         let n = keys.count
-        let order = stableOrder(byKeys: keys)
-        var out = [UInt8](repeating: 0, count: n)
-        let N = quantiles
-        switch ties {
-        case .share:
-            var groupStart = 0
-            for p in 0..<n {
-                if p > 0 && keys[Int(order[p])] != keys[Int(order[p - 1])] { groupStart = p }
-                out[Int(order[p])] = UInt8(1 + N * groupStart / n)
+        let (order, sorted) = parallelStableOrder(byKeys: keys)
+        let N = quantiles, ties = self.ties
+        return [UInt8](unsafeUninitializedCapacity: n) { out, count in
+            parallelRanges(n, size: Self.blockSize) { block in
+                switch ties {
+                case .share:
+                    // 1 + ⌊N · (keys strictly worse) / n⌋; a block starts at the first position of its first key.
+                    var groupStart = Self.firstPosition(of: sorted[block.lowerBound], in: sorted, upTo: block.lowerBound)
+                    for p in block {
+                        if p > 0 && sorted[p] != sorted[p - 1] { groupStart = p }
+                        out[Int(order[p])] = UInt8(1 + N * groupStart / n)
+                    }
+                case .split:
+                    let q = n / N, extra = n % N
+                    let big = extra * (q + 1)
+                    for p in block {
+                        let bucket = p < big ? p / (q + 1) : extra + (p - big) / q
+                        out[Int(order[p])] = UInt8(bucket + 1)
+                    }
+                }
             }
-        case .split:
-            let q = n / N, extra = n % N
-            let big = extra * (q + 1)
-            for p in 0..<n {
-                let bucket = p < big ? p / (q + 1) : extra + (p - big) / q
-                out[Int(order[p])] = UInt8(bucket + 1)
-            }
+            count = n
         }
-        return out
+    }
+
+    /// The first position in `sorted[0...last]` that holds `value` (`sorted[last] == value`).
+    static func firstPosition(of value: Int64, in sorted: [Int64], upTo last: Int) -> Int {
+        var low = 0, high = last
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }
 
