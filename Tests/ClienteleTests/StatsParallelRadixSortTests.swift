@@ -16,7 +16,7 @@ struct StatsParallelRadixSortTests {
 
     @Test("order and sorted keys equal the serial sort's, for 1 to 4 threads", arguments: [0, 1, 2])
     func equalsSerial(shape: Int) {
-        let n = 3 * radixBlockRows + 17
+        let n = 3 * ParallelRadixSort.blockRows + 17
         let keys = Self.keys(shape, count: n)
         let expected = stableOrder(byKeys: keys)
         for threads in 1...4 {

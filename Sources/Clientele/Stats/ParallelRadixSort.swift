@@ -1,88 +1,98 @@
-/// The stable order of `stableOrder(byKeys:)`, sorted on every thread, with the keys in that order.
+/// A stable least-significant-digit radix sort of 64-bit keys carrying 32-bit ids, on every thread.
 ///
-/// Each least-significant-digit pass counts the digits of fixed blocks of rows in parallel, turns
-/// the counts into per-(digit, block) starting slots in digit-then-block order, and lets every
-/// block scatter its rows to its own slots in parallel: the classic parallel LSD radix sort (as in
-/// Satish, Harris & Garland 2009, "Designing efficient sorting algorithms for manycore GPUs").
-/// Rows of a block keep their order and blocks keep theirs, so the sort is stable and its result
-/// does not depend on the thread count. Keys travel with the ids, so every pass reads both
-/// sequentially; hand-written because it is the serial part of RFM scoring otherwise.
-/// - Complexity: O(n × passes) work, passes ≤ 8 (digits no key differs in are skipped); memory
-///   24 bytes a row (keys and ids, twice).
-/// - Returns: ids `0..<keys.count` ordered by `(keys[id], id)`, and the keys in that order.
-func parallelStableOrder(byKeys keys: [Int64]) -> (order: [Int32], sortedKeys: [Int64]) {
-    let n = keys.count
-    guard n > 0 else { return ([], []) }
-    let blocks = splitBlocks(n, size: radixBlockRows)
-    // Flip the sign bit so unsigned order equals signed order; find the digits that differ.
-    var key = [UInt64](repeating: 0, count: n), id = [Int32](repeating: 0, count: n)
-    let ranges = key.withUnsafeMutableBufferPointer { key in
-        id.withUnsafeMutableBufferPointer { id in
-            parallelBlocks(n, size: radixBlockRows) { block -> (lo: UInt64, hi: UInt64) in
-                var lo = UInt64.max, hi = UInt64.min
-                for i in block {
-                    let k = UInt64(bitPattern: keys[i]) ^ (1 << 63)
-                    key[i] = k; id[i] = Int32(i)
-                    lo = min(lo, k); hi = max(hi, k)
-                }
-                return (lo, hi)
+/// Each pass counts the digits of fixed blocks of rows in parallel, turns the counts into
+/// per-(digit, block) starting slots in digit-then-block order, and lets every block scatter its
+/// rows to its own slots in parallel: the classic parallel LSD radix sort (Satish, Harris &
+/// Garland 2009, "Designing efficient sorting algorithms for manycore GPUs"). Rows of a block keep
+/// their order and blocks keep theirs, so every pass is exactly the serial stable pass and the
+/// result does not depend on the thread count. Only the bits in which the keys differ are sorted.
+/// Hand-written because RFM scoring and the churn rankings sort 10⁶ rows on their hot path.
+/// - Complexity: O(n × passes) work; n words of scratch for the keys and for the ids.
+enum ParallelRadixSort {
+    /// Rows per block of a pass: fixed, so the blocks never depend on the thread count.
+    static let blockRows = 65_536
+
+    /// Sorts `keys` ascending, moving `ids` with them; equal keys keep their order.
+    /// - Parameter digitBits: bits a pass (8: 256 counters a block; 11: 2,048).
+    static func sort(keys: inout [UInt64], ids: inout [Int32], digitBits: Int = 8) {
+        let n = keys.count
+        precondition(ids.count == n, "ParallelRadixSort: \(ids.count) ids for \(n) keys")
+        guard n > 1 else { return }
+        let blocks = splitBlocks(n, size: blockRows)
+        let bounds = keys.withUnsafeBufferPointer { keys in
+            parallelBlocks(n, size: blockRows) { block -> (low: UInt64, high: UInt64) in
+                var low = UInt64.max, high = UInt64.min
+                for i in block { low = min(low, keys[i]); high = max(high, keys[i]) }
+                return (low, high)
             }
         }
-    }
-    let lo = ranges.map(\.lo).min()!, hi = ranges.map(\.hi).max()!
-    var keyOut = [UInt64](repeating: 0, count: n), idOut = [Int32](repeating: 0, count: n)
-    var slots = [Int](repeating: 0, count: blocks.count * 256)
-    for pass in 0..<8 {
-        let shift = UInt64(pass * 8)
-        if (lo >> shift) == (hi >> shift) { break }
-        key.withUnsafeBufferPointer { key in
-            id.withUnsafeBufferPointer { id in
-                keyOut.withUnsafeMutableBufferPointer { keyOut in
-                    idOut.withUnsafeMutableBufferPointer { idOut in
-                        slots.withUnsafeMutableBufferPointer { slots in
-                            // Counts per block.
-                            parallelFor(blocks.count) { b in
-                                let counts = UnsafeMutableBufferPointer(rebasing: slots[(b * 256)..<((b + 1) * 256)])
-                                counts.update(repeating: 0)
-                                for i in blocks[b] { counts[Int((key[i] >> shift) & 0xFF)] += 1 }
-                            }
-                            // Starting slots: digit by digit, block by block.
-                            var total = 0
-                            for digit in 0..<256 {
-                                for b in 0..<blocks.count {
-                                    let c = slots[b * 256 + digit]
-                                    slots[b * 256 + digit] = total
-                                    total += c
+        let low = bounds.map(\.low).min()!, high = bounds.map(\.high).max()!
+        let varying = 64 - (low ^ high).leadingZeroBitCount  // bits above are shared by all keys
+        let radix = 1 << digitBits, mask = UInt64(radix - 1)
+        var keysOut = [UInt64](repeating: 0, count: n), idsOut = [Int32](repeating: 0, count: n)
+        var slots = [Int](repeating: 0, count: blocks.count * radix)
+        var shift = 0
+        while shift < varying {
+            let s = UInt64(shift)
+            keys.withUnsafeBufferPointer { key in
+                ids.withUnsafeBufferPointer { id in
+                    keysOut.withUnsafeMutableBufferPointer { keyOut in
+                        idsOut.withUnsafeMutableBufferPointer { idOut in
+                            slots.withUnsafeMutableBufferPointer { slots in
+                                parallelFor(blocks.count) { b in
+                                    let counts = UnsafeMutableBufferPointer(rebasing: slots[(b * radix)..<((b + 1) * radix)])
+                                    counts.update(repeating: 0)
+                                    for i in blocks[b] { counts[Int((key[i] >> s) & mask)] &+= 1 }
                                 }
-                            }
-                            // Scatter, each block into its own slots.
-                            parallelFor(blocks.count) { b in
-                                let next = UnsafeMutableBufferPointer(rebasing: slots[(b * 256)..<((b + 1) * 256)])
-                                for i in blocks[b] {
-                                    let digit = Int((key[i] >> shift) & 0xFF)
-                                    let to = next[digit]
-                                    keyOut[to] = key[i]; idOut[to] = id[i]
-                                    next[digit] = to + 1
+                                var total = 0
+                                for digit in 0..<radix {
+                                    for b in 0..<blocks.count {
+                                        let c = slots[b * radix + digit]
+                                        slots[b * radix + digit] = total
+                                        total += c
+                                    }
+                                }
+                                parallelFor(blocks.count) { b in
+                                    let next = UnsafeMutableBufferPointer(rebasing: slots[(b * radix)..<((b + 1) * radix)])
+                                    for i in blocks[b] {
+                                        let k = key[i], digit = Int((k >> s) & mask), to = next[digit]
+                                        keyOut[to] = k; idOut[to] = id[i]
+                                        next[digit] = to &+ 1
+                                    }
                                 }
                             }
                         }
                     }
                 }
             }
+            swap(&keys, &keysOut)
+            swap(&ids, &idsOut)
+            shift += digitBits
         }
-        swap(&key, &keyOut)
-        swap(&id, &idOut)
     }
+}
+
+/// `stableOrder(byKeys:)` on every thread (`ParallelRadixSort`), with the keys in that order.
+/// - Returns: ids `0..<keys.count` ordered by `(keys[id], id)`, and the keys in that order.
+func parallelStableOrder(byKeys keys: [Int64]) -> (order: [Int32], sortedKeys: [Int64]) {
+    let n = keys.count
+    // Flip the sign bit so unsigned order equals signed order.
+    var flipped = [UInt64](repeating: 0, count: n), ids = [Int32](repeating: 0, count: n)
+    flipped.withUnsafeMutableBufferPointer { flipped in
+        ids.withUnsafeMutableBufferPointer { ids in
+            parallelRanges(n, size: ParallelRadixSort.blockRows) { block in
+                for i in block { flipped[i] = UInt64(bitPattern: keys[i]) ^ (1 << 63); ids[i] = Int32(i) }
+            }
+        }
+    }
+    ParallelRadixSort.sort(keys: &flipped, ids: &ids)
     let sorted = [Int64](unsafeUninitializedCapacity: n) { out, count in
-        key.withUnsafeBufferPointer { key in
-            parallelRanges(n, size: radixBlockRows) { block in
-                for i in block { out[i] = Int64(bitPattern: key[i] ^ (1 << 63)) }
+        flipped.withUnsafeBufferPointer { flipped in
+            parallelRanges(n, size: ParallelRadixSort.blockRows) { block in
+                for i in block { out[i] = Int64(bitPattern: flipped[i] ^ (1 << 63)) }
             }
         }
         count = n
     }
-    return (id, sorted)
+    return (ids, sorted)
 }
-
-/// Rows per block of `parallelStableOrder`: fixed, so the blocks never depend on the thread count.
-let radixBlockRows = 1 << 16
