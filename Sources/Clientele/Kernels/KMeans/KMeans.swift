@@ -62,6 +62,13 @@ public struct KMeans: Sendable, Equatable {
     public var silhouetteSampleSize: Int = 10_000
     /// Distance computation in the assignment step.
     public var distances: DistanceMethod = .loop
+    /// Whether Lloyd's `.loop` passes skip the rows Hamerly's bounds settle (`KMeansBounds`;
+    /// same labels, centres, inertia and iterations, bit for bit). Off: on 10^6 RFM rows (k = 5,
+    /// d = 3) nine rows in ten are settled after a few iterations, but a pass must still add
+    /// every row into its cluster's sums in row order to keep the sums' bits, and once the
+    /// distances are skipped that walk over x is no longer hidden behind arithmetic: the stage
+    /// measured 1.9–2.2 CPU s against 1.4–1.7 s plain (one thread, load 4–7, 2 cores shared).
+    var boundedPasses = false
 
     public init() {}
 
@@ -110,7 +117,7 @@ public struct KMeans: Sendable, Equatable {
         try KMeans.validate(initialCentres)
         let layout = KMeansLayout(x, k: initialCentres.rows)
         let run = lloyd(x, from: initialCentres, layout: layout, absoluteTolerance: tolerance * KMeans.meanVariance(x),
-                        progress: RunProgress.current)
+                        radius: KMeansBounds.radius(x, layout: layout), progress: RunProgress.current)
         return KMeansFit(settings: self, runs: [run], best: 0)
     }
 
@@ -144,6 +151,7 @@ public struct KMeans: Sendable, Equatable {
     func bestOfRestarts(_ x: Matrix, k: Int) -> KMeansFit {
         let layout = KMeansLayout(x, k: k)
         let absoluteTolerance = tolerance * KMeans.meanVariance(x)
+        let radius = KMeansBounds.radius(x, layout: layout)
         let progress = RunProgress.current
         var runs: [KMeansRun] = []
         var best = 0
@@ -151,7 +159,8 @@ public struct KMeans: Sendable, Equatable {
             progress?.step("k = \(k), restart \(r + 1) of \(restarts)")
             var random = RandomSource(seed: seed, stream: UInt64(r))
             let centres = seedCentres(x, k: k, layout: layout, random: &random)
-            runs.append(lloyd(x, from: centres, layout: layout, absoluteTolerance: absoluteTolerance, progress: progress))
+            runs.append(lloyd(x, from: centres, layout: layout, absoluteTolerance: absoluteTolerance, radius: radius,
+                              progress: progress))
             if runs[r].inertia < runs[best].inertia { best = r }
         }
         return KMeansFit(settings: self, runs: runs, best: best)
