@@ -91,6 +91,60 @@ enum PlainLloyd {
     }
 }
 
+/// Greedy k-means++ as the seeding did with two walks a step (candidates, then the D² update),
+/// written out plainly on one thread: block sums in row order, added in block order.
+enum PlainSeeding {
+    static func run(_ x: Matrix, k: Int, random: inout RandomSource) -> Matrix {
+        let n = x.rows, d = x.columns
+        let blocks = KMeansLayout(x, k: k, threads: 1).blocks
+        func distance(_ i: Int, _ c: [Double]) -> Double {
+            var s = 0.0
+            for f in 0..<d { let t = x[i, f] - c[f]; s += t * t }
+            return s
+        }
+        var centres = Matrix(rows: k, columns: d)
+        let first = random.index(below: n)
+        for f in 0..<d { centres[0, f] = x[first, f] }
+        var closest = (0..<n).map { distance($0, x.row(first)) }
+        func blockTotals() -> [Double] { blocks.map { rows in var s = 0.0; for i in rows { s += closest[i] }; return s } }
+        var totals = blockTotals()
+        guard k > 1 else { return centres }
+        let trials = 2 + Int(log(Double(k)))
+        for c in 1..<k {
+            let potential = totals.reduce(0, +)
+            var candidates: [Int] = []
+            for _ in 0..<trials {
+                let target = random.uniform() * potential
+                var running = 0.0, found = n - 1
+                search: for (b, rows) in blocks.enumerated() {
+                    if running + totals[b] >= target {
+                        var r = running
+                        for i in rows { r += closest[i]; if r >= target { found = i; break search } }
+                    }
+                    running += totals[b]
+                }
+                candidates.append(found)
+            }
+            let pots = candidates.map { cand -> Double in
+                var total = 0.0
+                for rows in blocks {
+                    var s = 0.0
+                    for i in rows { s += min(closest[i], distance(i, x.row(cand))) }
+                    total += s
+                }
+                return total
+            }
+            var best = 0
+            for t in 1..<trials where pots[t] < pots[best] { best = t }
+            let chosen = x.row(candidates[best])
+            for f in 0..<d { centres[c, f] = chosen[f] }
+            for i in 0..<n { closest[i] = min(closest[i], distance(i, chosen)) }
+            totals = blockTotals()
+        }
+        return centres
+    }
+}
+
 @Suite("KMeans bounded Lloyd")
 struct KMeansBoundsTests {
     /// Every restart of `kmeans.fit(x)` on `threads` threads equals plain Lloyd from the same
@@ -194,6 +248,26 @@ struct KMeansBoundsTests {
         #expect(a.restarts == b.restarts)
         #expect(a.restarts.map(\.inertia.bitPattern) == b.restarts.map(\.inertia.bitPattern))
         #expect(a.labels == b.labels && a.centres == b.centres)
+    }
+
+    @Test("seeding with one walk a step picks the centres of the two-walk seeding, bit for bit, on 1 to 4 threads",
+          arguments: [1, 2, 4])
+    func seedingOneWalk(threads: Int) throws {
+        let x = kmeansBlobs(groups: [([0, 0, 0], 9_000), ([2, 1, 0], 8_000), ([1, 3, 1], 7_000), ([3, 3, 3], 6_000)],
+                            spread: 3, seed: 9)
+        for (k, seed) in [(1, 1), (2, 2), (5, 3), (8, 4)] as [(Int, UInt64)] {
+            var a = RandomSource(seed: seed, stream: 0), b = a
+            let layout = KMeansLayout(x, k: k, threads: threads)
+            let centres = Parallelism.withThreads(threads) { KMeans(clusters: k).seedCentres(x, k: k, layout: layout, random: &a) }
+            let plain = PlainSeeding.run(x, k: k, random: &b)
+            #expect(centres.elements.map(\.bitPattern) == plain.elements.map(\.bitPattern))
+            #expect(a.uniform() == b.uniform())  // the same number of draws
+        }
+        // Duplicate rows: equal D² sums and zero weights.
+        let dup = Matrix(rowArrays: (0..<6_000).map { i in [Double(i % 4), Double(i % 2)] })
+        var a = RandomSource(seed: 5, stream: 1), b = a
+        let centres = Parallelism.withThreads(threads) { KMeans(clusters: 4).seedCentres(dup, k: 4, layout: KMeansLayout(dup, k: 4, threads: threads), random: &a) }
+        #expect(centres == PlainSeeding.run(dup, k: 4, random: &b))
     }
 
     @Test("bounds round outwards: a Float upper bound is never below, a lower bound never above, its Double")

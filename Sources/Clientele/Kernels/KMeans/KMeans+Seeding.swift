@@ -13,7 +13,13 @@ extension KMeans {
     /// rows, each the first row whose running sum of D² (squared distance to the nearest chosen
     /// centre) reaches `u × ΣD²`, u uniform on [0, 1); keep the candidate whose addition gives
     /// the smallest ΣD². Unchecked: assumes validated x and 1 ≤ k ≤ n.
-    /// - Complexity: O(n d k (2 + ln k)).
+    ///
+    /// One walk over the rows a step, not two: the new D² after a step, `min(D², ‖x − chosen‖²)`,
+    /// is what the step's walk already summed for the chosen candidate, so its block sums are the
+    /// next step's block totals as they are (same values, same order), and the D² array itself
+    /// is brought up to date at the start of the next step's walk (and, for the one block the
+    /// next draws land in, by the draw itself). The last step's update, never read, is not made.
+    /// - Complexity: O(n d k (2 + ln k)); k walks over the rows.
     func seedCentres(_ x: Matrix, k: Int, layout: KMeansLayout, random: inout RandomSource) -> Matrix {
         let n = x.rows, d = x.columns
         var centres = Matrix(rows: k, columns: d)
@@ -41,18 +47,27 @@ extension KMeans {
         var potential = totals.reduce(0, +)
         let trials = 2 + Int(log(Double(k)))
         guard k > 1 else { return centres }
+        // The last chosen centre, not yet folded into `closest` (empty before the first step).
+        var pending: [Double] = []
         for c in 1..<k {
             var candidates = [Int](repeating: 0, count: trials)
             for t in 0..<trials {
-                candidates[t] = KMeans.sampleIndex(target: random.uniform() * potential, weights: closest, blockTotals: totals, blocks: layout.blocks)
+                candidates[t] = KMeans.sampleIndex(target: random.uniform() * potential, x: x, weights: closest, pending: pending,
+                                                   blockTotals: totals, blocks: layout.blocks)
             }
-            // Potential after adding each candidate, by blocks.
+            // Potential after adding each candidate, by blocks, folding the pending centre in first.
             let candidateRows = candidates.flatMap { x.row($0) }
             let partials = x.elements.withUnsafeBufferPointer { xp in
-                closest.withUnsafeBufferPointer { cp in
-                    candidateRows.withUnsafeBufferPointer { cand in
-                        layout.blockPartials(width: trials) { rows, out in
-                            KMeans.candidatePotentials(xp, d: d, rows: rows, closest: cp, candidates: cand, out: out)
+                closest.withUnsafeMutableBufferPointer { cp in
+                    let shared = UncheckedSendable(cp)
+                    return candidateRows.withUnsafeBufferPointer { cand in
+                        pending.withUnsafeBufferPointer { p in
+                            layout.blockPartials(width: trials) { rows, out in
+                                if !p.isEmpty {
+                                    for i in rows { shared.value[i] = min(shared.value[i], Matrix.squaredDistance(xp, row: i, p, centre: 0, d: d)) }
+                                }
+                                KMeans.candidatePotentials(xp, d: d, rows: rows, closest: UnsafeBufferPointer(shared.value), candidates: cand, out: out)
+                            }
                         }
                     }
                 }
@@ -62,24 +77,10 @@ extension KMeans {
             for t in 1..<trials where pots[t] < pots[best] { best = t }
             let chosen = candidates[best]
             for f in 0..<d { centres[c, f] = x[chosen, f] }
-            let centre = x.row(chosen)
-            totals = x.elements.withUnsafeBufferPointer { xp in
-                closest.withUnsafeMutableBufferPointer { cp in
-                    let out = UncheckedSendable(cp)
-                    return centre.withUnsafeBufferPointer { cc in
-                        layout.blockPartials(width: 1) { rows, total in
-                            var s = 0.0
-                            for i in rows {
-                                let v = min(out.value[i], Matrix.squaredDistance(xp, row: i, cc, centre: 0, d: d))
-                                out.value[i] = v
-                                s += v
-                            }
-                            total[0] = s
-                        }
-                    }
-                }
-            }
+            // The chosen candidate's block sums are the new D²'s block totals.
+            totals = (0..<layout.blocks.count).map { partials[$0 * trials + best] }
             potential = totals.reduce(0, +)
+            pending = x.row(chosen)
         }
         return centres
     }
@@ -125,21 +126,29 @@ extension KMeans {
         return (s0, s1, s2, s3)
     }
 
-    /// The first index whose running sum of `weights` reaches `target` (numpy
+    /// The first index whose running sum of the weights reaches `target` (numpy
     /// `searchsorted(cumsum(weights), target)`), walking block totals first; the last index
-    /// when rounding leaves the target out of reach.
-    static func sampleIndex(target: Double, weights: [Double], blockTotals: [Double], blocks: [Range<Int>]) -> Int {
-        var running = 0.0
-        for (b, rows) in blocks.enumerated() {
-            if running + blockTotals[b] >= target {
-                var r = running
-                for i in rows {
-                    r += weights[i]
-                    if r >= target { return i }
+    /// when rounding leaves the target out of reach. Row i weighs `weights[i]`, or
+    /// `min(weights[i], ‖xᵢ − pending‖²)` when a pending centre is given (the D² update the
+    /// seeding has not yet written).
+    static func sampleIndex(target: Double, x: Matrix, weights: [Double], pending: [Double], blockTotals: [Double],
+                            blocks: [Range<Int>]) -> Int {
+        let d = x.columns
+        return x.elements.withUnsafeBufferPointer { xp in
+            pending.withUnsafeBufferPointer { p in
+                var running = 0.0
+                for (b, rows) in blocks.enumerated() {
+                    if running + blockTotals[b] >= target {
+                        var r = running
+                        for i in rows {
+                            r += p.isEmpty ? weights[i] : min(weights[i], Matrix.squaredDistance(xp, row: i, p, centre: 0, d: d))
+                            if r >= target { return i }
+                        }
+                    }
+                    running += blockTotals[b]
                 }
+                return weights.count - 1
             }
-            running += blockTotals[b]
         }
-        return weights.count - 1
     }
 }

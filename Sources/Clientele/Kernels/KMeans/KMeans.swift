@@ -25,8 +25,9 @@
 /// each block, so the same seed gives the same bytes on any number of threads.
 ///
 /// - Complexity: per Lloyd iteration O(n k d) flops and one pass over the rows; seeding
-///   O(n d k (2 + ln k)); silhouette selection O(s² (d + K)) on a sample of s rows for K
-///   candidate k. Memory: 12 bytes a row (labels, k-means++ distances).
+///   O(n d k (2 + ln k)) in k walks over the rows; silhouette selection O(s² (d + K)) on a
+///   sample of s rows for K candidate k. Memory: 12 bytes a row (labels, k-means++ distances),
+///   8 more with `boundedPasses` (Hamerly's two bounds a row as `Float`s, `KMeansBounds`).
 public struct KMeans: Sendable, Equatable {
     /// How k is set.
     public enum ClusterCount: Sendable, Equatable {
