@@ -64,11 +64,14 @@ public struct KMeans: Sendable, Equatable {
     /// Distance computation in the assignment step.
     public var distances: DistanceMethod = .loop
     /// Whether Lloyd's `.loop` passes skip the rows Hamerly's bounds settle (`KMeansBounds`;
-    /// same labels, centres, inertia and iterations, bit for bit). Off: on 10^6 RFM rows (k = 5,
-    /// d = 3) nine rows in ten are settled after a few iterations, but a pass must still add
-    /// every row into its cluster's sums in row order to keep the sums' bits, and once the
-    /// distances are skipped that walk over x is no longer hidden behind arithmetic: the stage
-    /// measured 1.9–2.2 CPU s against 1.4–1.7 s plain (one thread, load 4–7, 2 cores shared).
+    /// same labels, centres, inertia and iterations, bit for bit). Off: on the 10^6-customer
+    /// benchmark (k = 5, d = 3, 4 restarts) about nine rows in ten are settled after a few
+    /// iterations, yet the whole clusters stage measured 1.9–2.2 CPU s against 1.15–1.4 s plain
+    /// (one thread, load 2.5–3, 2 shared cores). A pass must still add every row into its
+    /// cluster's sums in row order to keep their bits, and with k d = 15 products a row the
+    /// bound upkeep (two Float loads and stores, three table lookups) costs about what it saves;
+    /// why the bounded pass is slower rather than level is not established (streaming the block
+    /// in before the sums did not help). Worth measuring again for larger k or d.
     var boundedPasses = false
 
     public init() {}
