@@ -88,13 +88,8 @@ public struct ChurnFeatures: Sendable, Equatable {
         let end = calibrationEnd.daysSinceEpoch, asOf = asOf.daysSinceEpoch
         let contacts = table.currentContacts.flatMap { current in table.calibrationContacts.map { (calibration: $0, current: current) } }
 
-        var labelledIDs: [Int32] = [], currentIDs: [Int32] = []
-        labelledIDs.reserveCapacity(customerCount)
-        currentIDs.reserveCapacity(customerCount)
-        for c in 0..<customerCount {
-            if labelledFacts.frequency[c] > 0 { labelledIDs.append(Int32(c)) }
-            if currentFacts.frequency[c] > 0 { currentIDs.append(Int32(c)) }
-        }
+        let labelledIDs = Self.customers(withOrders: labelledFacts.frequency)
+        let currentIDs = Self.customers(withOrders: currentFacts.frequency)
         guard !labelledIDs.isEmpty else { throw .noLabelledCustomers(calibrationEnd: calibrationEnd) }
 
         var notes: [String] = []
@@ -114,25 +109,25 @@ public struct ChurnFeatures: Sendable, Equatable {
             notes.append("complaints and mean_satisfaction left out: no interactions table")
         }
 
-        let labelledRecency = labelledIDs.map { Double(end + 1 - labelledFacts.lastDay[Int($0)]) }
-        let labelledTenure = labelledIDs.map { Double(end + 1 - labelledFacts.firstDay[Int($0)]) }
+        let labelledRecency = Self.column(labelledIDs) { Double(end + 1 - labelledFacts.lastDay[$0]) }
+        let labelledTenure = Self.column(labelledIDs) { Double(end + 1 - labelledFacts.firstDay[$0]) }
         var labelledColumns: [(name: String, values: [Double])] = [
             (Self.recencyName, labelledRecency),
-            (Self.frequencyName, labelledIDs.map { Double(labelledFacts.frequency[Int($0)]) }),
-            (Self.monetaryName, labelledIDs.map { Double(labelledFacts.netCents[Int($0)]) / 100 }),
+            (Self.frequencyName, Self.column(labelledIDs) { Double(labelledFacts.frequency[$0]) }),
+            (Self.monetaryName, Self.column(labelledIDs) { Double(labelledFacts.netCents[$0]) / 100 }),
             (Self.tenureName, labelledTenure),
         ]
         var currentColumns: [(name: String, values: [Double])] = [
-            (Self.recencyName, currentIDs.map { Double(asOf - currentFacts.lastDay[Int($0)]) }),
-            (Self.frequencyName, currentIDs.map { Double(currentFacts.frequency[Int($0)]) }),
-            (Self.monetaryName, currentIDs.map { Double(currentFacts.netCents[Int($0)]) / 100 }),
-            (Self.tenureName, currentIDs.map { Double(asOf - currentFacts.firstDay[Int($0)]) }),
+            (Self.recencyName, Self.column(currentIDs) { Double(asOf - currentFacts.lastDay[$0]) }),
+            (Self.frequencyName, Self.column(currentIDs) { Double(currentFacts.frequency[$0]) }),
+            (Self.monetaryName, Self.column(currentIDs) { Double(currentFacts.netCents[$0]) / 100 }),
+            (Self.tenureName, Self.column(currentIDs) { Double(asOf - currentFacts.firstDay[$0]) }),
         ]
         var fill: (labelled: Double, current: Double)? = nil
         if let contacts {
             if useComplaints {
-                labelledColumns.append((Self.complaintsName, labelledIDs.map { Double(contacts.calibration.complaints[Int($0)]) }))
-                currentColumns.append((Self.complaintsName, currentIDs.map { Double(contacts.current.complaints[Int($0)]) }))
+                labelledColumns.append((Self.complaintsName, Self.column(labelledIDs) { Double(contacts.calibration.complaints[$0]) }))
+                currentColumns.append((Self.complaintsName, Self.column(currentIDs) { Double(contacts.current.complaints[$0]) }))
             }
             if useSatisfaction {
                 let labelled = Self.meanFilled(labelledIDs, sums: contacts.calibration.surveySatisfactionSum, counts: contacts.calibration.surveyAnswers)
@@ -164,9 +159,33 @@ public struct ChurnFeatures: Sendable, Equatable {
             present += 1
         }
         let fill = present > 0 ? total / Double(present) : 0
-        let values = ids.map { counts[Int($0)] > 0 ? sums[Int($0)] / Double(counts[Int($0)]) : fill }
+        let values = column(ids) { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : fill }
         return (values, fill)
     }
+
+    /// The customers with at least one order in a period (`frequency[c] > 0`), ascending, found
+    /// in fixed blocks on every thread.
+    static func customers(withOrders frequency: [Int32]) -> [Int32] {
+        let blocks = parallelBlocks(frequency.count, size: rowBlock) { range -> [Int32] in
+            var ids: [Int32] = []
+            for c in range where frequency[c] > 0 { ids.append(Int32(c)) }
+            return ids
+        }
+        return Array(blocks.joined())
+    }
+
+    /// A feature column: `value(customer)` for every id, in fixed blocks on every thread.
+    static func column(_ ids: [Int32], _ value: (Int) -> Double) -> [Double] {
+        [Double](unsafeUninitializedCapacity: ids.count) { out, count in
+            parallelRanges(ids.count, size: rowBlock) { range in
+                for r in range { out[r] = value(Int(ids[r])) }
+            }
+            count = ids.count
+        }
+    }
+
+    /// Rows per block of the per-customer passes (fixed, so blocks do not depend on the thread count).
+    static let rowBlock = 32_768
 
     /// `values` at `ids`, each checked finite.
     static func gather(_ values: [Double], _ ids: [Int32], name: String) throws(ChurnError) -> [Double] {
