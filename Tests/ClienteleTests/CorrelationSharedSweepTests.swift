@@ -97,23 +97,6 @@ struct CorrelationSharedSweepTests {
         }
     }
 
-    @Test("a column with few values is ranked by counting (its keys numbered, then sorted) exactly as by the radix sort; past the limit it is not",
-          arguments: [3, 40, 1_025, 1_100])
-    func fewValuesEqualRadixSort(distinct: Int) {
-        var random = RandomSource(seed: UInt64(distinct))
-        let levels = (0..<distinct).map { $0 == 0 ? -0.0 : $0 == 1 ? 0.0 : (random.uniform() - 0.5) * 1e3 }
-        let values = (0..<20_000).map { _ in random.index(below: 7) == 0 ? .nan : levels[random.index(below: distinct)] }
-        let radix = MissingRanks(radixSorting: values)
-        let few = MissingRanks.fewValues(values)
-        if radix.distinct > MissingRanks.fewValuesLimit {
-            #expect(few == nil)
-        } else {
-            #expect(few?.ranks == radix.ranks && few?.distinct == radix.distinct
-                    && few?.order == radix.order && few?.orderRanks == radix.orderRanks)
-        }
-        #expect(MissingRanks(values).ranks == radix.ranks && MissingRanks(values).order == radix.order)
-    }
-
     @Test("the sweep's count per value of a tie group at least as large as the tree's domain equals the definition")
     func largeTieGroups() {
         var random = RandomSource(seed: 31)
