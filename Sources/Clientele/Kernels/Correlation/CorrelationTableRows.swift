@@ -8,12 +8,10 @@ struct CorrelationTableRows: Sendable {
     let count: Int
     /// Per variable: the table's present rows in ascending (value, row) order.
     let orders: [ArraySlice<Int32>]
-    /// Per variable: the dense ranks of `orders` (`MissingRanks.orderRanks`), alongside.
-    let orderRanks: [ArraySlice<Int32>]
 
     /// Group "all": every row.
     static func all(rows: Int, ranks: [MissingRanks]) -> CorrelationTableRows {
-        CorrelationTableRows(rows: nil, count: rows, orders: ranks.map { $0.order[...] }, orderRanks: ranks.map { $0.orderRanks[...] })
+        CorrelationTableRows(rows: nil, count: rows, orders: ranks.map { $0.order[...] })
     }
 
     /// One table per group, in group order.
@@ -24,27 +22,24 @@ struct CorrelationTableRows: Sendable {
         var members = [[Int32]](repeating: [], count: k)
         for (i, g) in labels.enumerated() { members[Int(g)].append(Int32(i)) }
         // Per variable: the order split by group into one flat array, group g at offsets[g]..<offsets[g + 1].
-        var split = [(flat: [Int32], flatRanks: [Int32], offsets: [Int])](repeating: ([], [], []), count: ranks.count)
+        var split = [(flat: [Int32], offsets: [Int])](repeating: ([], []), count: ranks.count)
         parallelEach(&split) { v, out in
-            let order = ranks[v].order, orderRanks = ranks[v].orderRanks
+            let order = ranks[v].order
             var offsets = [Int](repeating: 0, count: k + 1)
             for row in order { offsets[Int(labels[Int(row)]) + 1] += 1 }
             for g in 0..<k { offsets[g + 1] += offsets[g] }
             var next = Array(offsets.prefix(k))
             var flat = [Int32](repeating: 0, count: order.count)
-            var flatRanks = [Int32](repeating: 0, count: order.count)
-            for (p, row) in order.enumerated() {
+            for row in order {
                 let g = Int(labels[Int(row)])
                 flat[next[g]] = row
-                flatRanks[next[g]] = orderRanks[p]
                 next[g] += 1
             }
-            out = (flat, flatRanks, offsets)
+            out = (flat, offsets)
         }
         return (0..<k).map { g in
             CorrelationTableRows(rows: members[g], count: members[g].count,
-                                 orders: split.map { $0.flat[$0.offsets[g]..<$0.offsets[g + 1]] },
-                                 orderRanks: split.map { $0.flatRanks[$0.offsets[g]..<$0.offsets[g + 1]] })
+                                 orders: split.map { $0.flat[$0.offsets[g]..<$0.offsets[g + 1]] })
         }
     }
 

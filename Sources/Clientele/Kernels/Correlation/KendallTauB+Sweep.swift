@@ -33,46 +33,20 @@ extension KendallTauB {
         var discordant: Int64 = 0, tiedBoth: Int64 = 0
         var fenwick = [Int32](repeating: 0, count: d + 1)
         var joint = [Int32](repeating: 0, count: d)
-        // `tree`'s ranks in `sweep`'s order: one gather, then sequential reads (written once, no zeroing).
-        let sequence = [Int32](unsafeUninitializedCapacity: m) { sequence, initialized in
-            tree.rank.withUnsafeBufferPointer { rank in
-                sweep.sorted.withUnsafeBufferPointer { sorted in
-                    for p in 0..<m { sequence[p] = rank[Int(sorted[p])] }
-                }
-            }
-            initialized = m
-        }
+        var sequence = [Int32](repeating: 0, count: m)
         fenwick.withUnsafeMutableBufferPointer { fenwick in
             joint.withUnsafeMutableBufferPointer { joint in
-                sequence.withUnsafeBufferPointer { sequence in
+                sequence.withUnsafeMutableBufferPointer { sequence in
+                    tree.rank.withUnsafeBufferPointer { rank in
+                        sweep.sorted.withUnsafeBufferPointer { sorted in
+                            // `tree`'s ranks in `sweep`'s order: one gather, then sequential reads.
+                            for p in 0..<m { sequence[p] = rank[Int(sorted[p])] }
+                        }
+                    }
                     var passed: Int64 = 0
                     var p = 0
                     for t in sweep.tieSizes {
                         let end = p + t
-                        if t >= d {
-                            // A tie group at least as large as `tree`'s domain (a low-cardinality
-                            // `tree` against a `sweep` with few values): count its rows per `tree`
-                            // value h(a), then each value at once — its h(a) rows are discordant
-                            // with the passed rows above a, tied in both with each other (the same
-                            // integer sums as row by row, in O(t + d log d)). Values from the top
-                            // down, so that adding a value's rows to the tree leaves the prefix
-                            // sums of the values still to come unchanged.
-                            for q in p..<end { joint[Int(sequence[q])] &+= 1 }
-                            for a in stride(from: d - 1, through: 0, by: -1) where joint[a] > 0 {
-                                let h = Int64(joint[a])
-                                var atMost: Int64 = 0
-                                var i = a + 1
-                                while i > 0 { atMost &+= Int64(fenwick[i]); i &= i &- 1 }
-                                discordant &+= h &* (passed &- atMost)
-                                tiedBoth &+= h &* (h &- 1) / 2
-                                joint[a] = 0
-                                i = a + 1
-                                while i <= d { fenwick[i] &+= Int32(truncatingIfNeeded: h); i &+= i & -i }
-                            }
-                            passed &+= Int64(t)
-                            p = end
-                            continue
-                        }
                         for q in p..<end {
                             let a = Int(sequence[q])
                             var atMost: Int64 = 0

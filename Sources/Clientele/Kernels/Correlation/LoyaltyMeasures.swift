@@ -29,28 +29,19 @@ public struct LoyaltyMeasures: Sendable, Equatable {
     public init(table: CustomerTable) {
         let activity = table.current
         let n = activity.count, asOf = activity.asOf.daysSinceEpoch
-        let calibration = table.calibration, holdout = table.holdoutOrders
-        // Blocks of customers over the threads; every value is computed from its customer's facts alone.
-        let columns = writeOnceColumns(calibration == nil ? 3 : 4, length: n) { out in
-            parallelRanges(n, size: 1 << 16) { range in
-                for c in range {
-                    if activity.isActive(c) {
-                        let f = Double(activity.frequency[c]), days = Double(asOf - activity.firstDay[c])
-                        out[0][c] = f
-                        out[1][c] = days
-                        out[2][c] = (f - 1) * Self.repeatRateDays / days  // days ≥ 1: the first order is before as-of
-                    } else {
-                        out[0][c] = .nan; out[1][c] = .nan; out[2][c] = .nan
-                    }
-                    if let calibration {
-                        out[3][c] = calibration.isActive(c) ? (holdout![c] > 0 ? 1 : 0) : .nan
-                    }
-                }
-            }
+        var frequency = [Double](repeating: .nan, count: n), tenure = frequency, rate = frequency
+        for c in 0..<n where activity.isActive(c) {
+            let f = Double(activity.frequency[c]), days = Double(asOf - activity.firstDay[c])
+            frequency[c] = f
+            tenure[c] = days
+            rate[c] = (f - 1) * Self.repeatRateDays / days  // days ≥ 1: the first order is before as-of
         }
-        frequency = columns[0]
-        tenureDays = columns[1]
-        repeatRate = columns[2]
-        retainedInHoldout = calibration == nil ? nil : columns[3]
+        self.frequency = frequency
+        tenureDays = tenure
+        repeatRate = rate
+        retainedInHoldout = table.calibration.map { calibration in
+            let holdout = table.holdoutOrders!
+            return (0..<n).map { c in calibration.isActive(c) ? (holdout[c] > 0 ? 1 : 0) : .nan }
+        }
     }
 }

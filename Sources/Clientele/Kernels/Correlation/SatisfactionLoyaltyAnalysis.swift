@@ -60,42 +60,41 @@ public struct SatisfactionLoyaltyAnalysis: Sendable, Equatable {
         let measures = SatisfactionMeasures(contacts: input.table.currentContacts!)
         let loyalty = LoyaltyMeasures(table: input.table)
 
-        let scored = Self.gather([measures.meanSatisfaction, loyalty.frequency, measures.meanRecommend], at: input.customers)
-        let loyaltyGroups = try matrix.run(satisfaction: scored[0], loyalty: scored[1], recommend: scored[2],
-                                           groups: CorrelationGroups(labels: input.segment.map(Int32.init), names: input.segmentNames))
+        let recommend = input.customers.map { measures.meanRecommend[Int($0)] }
+        let loyaltyGroups = try matrix.run(satisfaction: input.customers.map { measures.meanSatisfaction[Int($0)] },
+                                    loyalty: input.customers.map { loyalty.frequency[Int($0)] }, recommend: recommend,
+                                    groups: CorrelationGroups(labels: input.segment.map(Int32.init), names: input.segmentNames))
 
-        let respondents = Self.rows(input.customers.count) { answered(measures, Int(input.customers[$0])) }
+        let respondents = input.customers.indices.filter { answered(measures, Int(input.customers[$0])) }
         guard !respondents.isEmpty else { throw .noSurveyAnswers(interactions: input.interactionCount) }
         // Groups: the segments that have respondents, in segment-map order.
         var present = [Bool](repeating: false, count: input.segmentNames.count)
-        for row in respondents { present[Int(input.segment[Int(row)])] = true }
+        for row in respondents { present[Int(input.segment[row])] = true }
         let kept = input.segmentNames.indices.filter { present[$0] }
         var groupOf = [Int32](repeating: -1, count: input.segmentNames.count)
         for (g, s) in kept.enumerated() { groupOf[s] = Int32(g) }
         let names = kept.map { input.segmentNames[$0] }
-        func groups(_ rows: [Int32]) -> CorrelationGroups {
-            CorrelationGroups(labels: rows.map { groupOf[Int(input.segment[Int($0)])] }, names: names)
+        func groups(_ rows: [Int]) -> CorrelationGroups {
+            CorrelationGroups(labels: rows.map { groupOf[Int(input.segment[$0])] }, names: names)
         }
 
         // As of as-of: every pair but retained_in_holdout.
-        let customerOf = { (rows: [Int32]) in rows.map { input.customers[Int($0)] } }
+        let customerOf = { (rows: [Int]) in rows.map { Int(input.customers[$0]) } }
         let current = customerOf(respondents)
-        var yNames = ["frequency", "tenure_days", "repeat_rate"]
-        var yColumns = [loyalty.frequency, loyalty.tenureDays, loyalty.repeatRate]
-        if let p = input.probabilityAlive { yNames.append("p_alive"); yColumns.append(p) }
-        if let v = input.predictedCLV { yNames.append("predicted_clv"); yColumns.append(v) }
-        let y = zip(yNames, Self.gather(yColumns, at: current)).map { CorrelationVariable(name: $0, values: $1) }
+        var y = [CorrelationVariable(name: "frequency", values: current.map { loyalty.frequency[$0] }),
+                 CorrelationVariable(name: "tenure_days", values: current.map { loyalty.tenureDays[$0] }),
+                 CorrelationVariable(name: "repeat_rate", values: current.map { loyalty.repeatRate[$0] })]
+        if let p = input.probabilityAlive { y.append(CorrelationVariable(name: "p_alive", values: current.map { p[$0] })) }
+        if let v = input.predictedCLV { y.append(CorrelationVariable(name: "predicted_clv", values: current.map { v[$0] })) }
         var result = try correlation.run(x: satisfaction(measures, current), y: y, groups: groups(respondents))
 
         // Up to the calibration end: retained_in_holdout, inserted after repeat_rate.
         if let retained = loyalty.retainedInHoldout, let contacts = input.table.calibrationContacts {
             let before = SatisfactionMeasures(contacts: contacts)
-            let rows = Self.rows(input.customers.count) {
-                !retained[Int(input.customers[$0])].isNaN && answered(before, Int(input.customers[$0]))
-            }
+            let rows = input.customers.indices.filter { !retained[Int(input.customers[$0])].isNaN && answered(before, Int(input.customers[$0])) }
             let labelled = customerOf(rows)
             let holdout = try correlation.run(x: satisfaction(before, labelled),
-                                              y: [CorrelationVariable(name: Self.retainedName, values: Self.gather([retained], at: labelled)[0])],
+                                              y: [CorrelationVariable(name: Self.retainedName, values: labelled.map { retained[$0] })],
                                               groups: groups(rows))
             result = result.inserting(holdout, afterColumn: 2)
         }
@@ -107,49 +106,13 @@ public struct SatisfactionLoyaltyAnalysis: Sendable, Equatable {
         m.satisfactionAnswers[c] > 0 || m.recommendAnswers[c] > 0
     }
 
-    /// Rows per block of the gathers and filters below (fixed: the same arrays on any thread count).
-    static let block = 1 << 16
-
-    /// The rows `0..<n` where `keep` holds, ascending: blocks over the threads, joined in block order.
-    static func rows(_ n: Int, where keep: (Int) -> Bool) -> [Int32] {
-        let parts = parallelBlocks(n, size: block) { range -> [Int32] in
-            var kept: [Int32] = []
-            for i in range where keep(i) { kept.append(Int32(i)) }
-            return kept
-        }
-        return Array(parts.joined())
-    }
-
-    /// `columns[c][ids[i]]` for every column c and row i, blocks of rows over the threads.
-    static func gather(_ columns: [[Double]], at ids: [Int32]) -> [[Double]] {
-        writeOnceColumns(columns.count, length: ids.count) { out in
-            parallelRanges(ids.count, size: block) { range in
-                for (c, column) in columns.enumerated() {
-                    let o = out[c]
-                    column.withUnsafeBufferPointer { v in
-                        for i in range { o[i] = v[Int(ids[i])] }
-                    }
-                }
-            }
-        }
-    }
-
     /// The x variables of the customers `ids`.
-    private func satisfaction(_ m: SatisfactionMeasures, _ ids: [Int32]) -> [CorrelationVariable] {
-        let promoter = matrix.promoterAtLeast, detractor = matrix.detractorAtMost
-        let columns = writeOnceColumns(4, length: ids.count) { out in
-            parallelRanges(ids.count, size: Self.block) { range in
-                for i in range {
-                    let c = Int(ids[i])
-                    out[0][i] = m.meanSatisfaction[c]
-                    out[1][i] = m.meanRecommend[c]
-                    // As `SatisfactionMeasures.npsClassCodes`.
-                    out[2][i] = NPSClass(recommend: m.meanRecommend[c], promoterAtLeast: promoter, detractorAtMost: detractor)?.code ?? .nan
-                    out[3][i] = Double(m.complaints[c])
-                }
-            }
-        }
-        return Self.satisfactionNames.indices.map { CorrelationVariable(name: Self.satisfactionNames[$0], values: columns[$0]) }
+    private func satisfaction(_ m: SatisfactionMeasures, _ ids: [Int]) -> [CorrelationVariable] {
+        let nps = m.npsClassCodes(promoterAtLeast: matrix.promoterAtLeast, detractorAtMost: matrix.detractorAtMost)
+        return [CorrelationVariable(name: Self.satisfactionNames[0], values: ids.map { m.meanSatisfaction[$0] }),
+                CorrelationVariable(name: Self.satisfactionNames[1], values: ids.map { m.meanRecommend[$0] }),
+                CorrelationVariable(name: Self.satisfactionNames[2], values: ids.map { nps[$0] }),
+                CorrelationVariable(name: Self.satisfactionNames[3], values: ids.map { Double(m.complaints[$0]) })]
     }
 }
 

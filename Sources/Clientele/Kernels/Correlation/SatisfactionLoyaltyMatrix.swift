@@ -34,67 +34,37 @@ public struct SatisfactionLoyaltyMatrix: Sendable, Equatable {
                 throw .unknownGroup(label: Int(bad), groups: groups.names.count)
             }
         }
-        // Classes, groups and counts in fixed blocks of customers over the threads (integer
-        // counts, added in block order); then each quadrant's sums in one serial pass in row
-        // order, as a per-quadrant reduce would add them, so the means are the same to the last bit.
-        let quadrantCount = LoyaltyGroup.allCases.count
-        let groupCount = groups?.names.count ?? 0
+        // One pass over the customers: each quadrant's sums run in row order, as a per-quadrant
+        // reduce would add them, so the means are the same to the last bit.
         var group = [LoyaltyGroup?](repeating: nil, count: n)
         var classes = [NPSClass?](repeating: nil, count: n)
-        var quadrantOf = [UInt8](repeating: .max, count: n)
-        struct Counts {
-            var members: [Int], quadrantNPS: [NetPromoterScore], overall = NetPromoterScore()
-            var groupMembers: [Int], groupNPS: [NetPromoterScore]
-        }
-        let blockCounts = group.withUnsafeMutableBufferPointer { group in
-            classes.withUnsafeMutableBufferPointer { classes in
-                quadrantOf.withUnsafeMutableBufferPointer { quadrantOf in
-                    let out = UncheckedSendable((group, classes, quadrantOf))
-                    return parallelBlocks(n, size: 1 << 16) { block -> Counts in
-                        let (group, classes, quadrantOf) = out.value
-                        var counts = Counts(members: [Int](repeating: 0, count: quadrantCount),
-                                            quadrantNPS: [NetPromoterScore](repeating: NetPromoterScore(), count: quadrantCount),
-                                            groupMembers: [Int](repeating: 0, count: groupCount),
-                                            groupNPS: [NetPromoterScore](repeating: NetPromoterScore(), count: groupCount))
-                        for i in block {
-                            let c = NPSClass(recommend: recommend[i], promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost)
-                            classes[i] = c
-                            counts.overall.add(c)
-                            if let groups {
-                                let g = Int(groups.labels[i])
-                                counts.groupMembers[g] += 1
-                                counts.groupNPS[g].add(c)
-                            }
-                            let s = satisfaction[i], l = loyalty[i]
-                            if s.isNaN || l.isNaN { continue }
-                            let q = LoyaltyGroup(satisfied: s >= satisfiedAtLeast, loyal: l >= loyalAtLeast)
-                            group[i] = q
-                            let k = q.index
-                            quadrantOf[i] = UInt8(k)
-                            counts.members[k] += 1
-                            counts.quadrantNPS[k].add(c)
-                        }
-                        return counts
-                    }
-                }
-            }
-        }
+        let quadrantCount = LoyaltyGroup.allCases.count
         var members = [Int](repeating: 0, count: quadrantCount)
+        var satisfactionSum = [Double](repeating: 0, count: quadrantCount), loyaltySum = satisfactionSum
         var quadrantNPS = [NetPromoterScore](repeating: NetPromoterScore(), count: quadrantCount)
         var overall = NetPromoterScore()
+        let groupCount = groups?.names.count ?? 0
         var groupMembers = [Int](repeating: 0, count: groupCount)
         var groupNPS = [NetPromoterScore](repeating: NetPromoterScore(), count: groupCount)
-        for b in blockCounts {
-            overall.merge(b.overall)
-            for k in 0..<quadrantCount { members[k] += b.members[k]; quadrantNPS[k].merge(b.quadrantNPS[k]) }
-            for g in 0..<groupCount { groupMembers[g] += b.groupMembers[g]; groupNPS[g].merge(b.groupNPS[g]) }
-        }
-        var satisfactionSum = [Double](repeating: 0, count: quadrantCount), loyaltySum = satisfactionSum
+        let quadrantIndex = Dictionary(uniqueKeysWithValues: LoyaltyGroup.allCases.enumerated().map { ($0.element, $0.offset) })
         for i in 0..<n {
-            let k = Int(quadrantOf[i])
-            if k == Int(UInt8.max) { continue }
-            satisfactionSum[k] += satisfaction[i]
-            loyaltySum[k] += loyalty[i]
+            let c = NPSClass(recommend: recommend[i], promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost)
+            classes[i] = c
+            overall.add(c)
+            if let groups {
+                let g = Int(groups.labels[i])
+                groupMembers[g] += 1
+                groupNPS[g].add(c)
+            }
+            let s = satisfaction[i], l = loyalty[i]
+            if s.isNaN || l.isNaN { continue }
+            let q = LoyaltyGroup(satisfied: s >= satisfiedAtLeast, loyal: l >= loyalAtLeast)
+            group[i] = q
+            let k = quadrantIndex[q]!
+            members[k] += 1
+            satisfactionSum[k] += s
+            loyaltySum[k] += l
+            quadrantNPS[k].add(c)
         }
         let classified = members.reduce(0, +)
         let quadrants = LoyaltyGroup.allCases.enumerated().map { k, g -> SatisfactionLoyaltyResult.Quadrant in
@@ -167,26 +137,7 @@ public struct SatisfactionLoyaltyResult: Sendable, Equatable {
     }
 }
 
-extension LoyaltyGroup {
-    /// Position in `allCases`.
-    var index: Int {
-        switch self {
-        case .loyalist: return 0
-        case .mercenary: return 1
-        case .hostage: return 2
-        case .defector: return 3
-        }
-    }
-}
-
 extension NetPromoterScore {
-    /// Adds the counts of `other`.
-    mutating func merge(_ other: NetPromoterScore) {
-        promoters += other.promoters
-        passives += other.passives
-        detractors += other.detractors
-    }
-
     /// Counts one respondent's class (nil: no answer, not counted), as `init(classes:)` does.
     mutating func add(_ c: NPSClass?) {
         switch c {

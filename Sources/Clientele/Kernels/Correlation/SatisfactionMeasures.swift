@@ -29,17 +29,8 @@ public struct SatisfactionMeasures: Sendable, Equatable {
     /// - Complexity: O(customers).
     public init(contacts: CustomerContacts) {
         let n = contacts.count
-        // Blocks of customers over the threads; each mean is one division, whoever computes it.
-        let means = writeOnceColumns(2, length: n) { out in
-            parallelRanges(n, size: 1 << 16) { range in
-                for c in range {
-                    out[0][c] = contacts.satisfactionAnswers[c] > 0 ? contacts.satisfactionSum[c] / Double(contacts.satisfactionAnswers[c]) : .nan
-                    out[1][c] = contacts.recommendAnswers[c] > 0 ? contacts.recommendSum[c] / Double(contacts.recommendAnswers[c]) : .nan
-                }
-            }
-        }
-        meanSatisfaction = means[0]
-        meanRecommend = means[1]
+        meanSatisfaction = (0..<n).map { contacts.satisfactionAnswers[$0] > 0 ? contacts.satisfactionSum[$0] / Double(contacts.satisfactionAnswers[$0]) : .nan }
+        meanRecommend = (0..<n).map { contacts.recommendAnswers[$0] > 0 ? contacts.recommendSum[$0] / Double(contacts.recommendAnswers[$0]) : .nan }
         complaints = contacts.complaints
         satisfactionAnswers = contacts.satisfactionAnswers
         recommendAnswers = contacts.recommendAnswers
