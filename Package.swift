@@ -1,6 +1,20 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Targets follow the one-way data flow; each imports only the ones listed before it:
+//
+//   ClienteleSupport   parallel loops, exit statuses and errors, progress, trace, seeded random numbers
+//   ClienteleStats     distributions, special functions, optimisers, ranks and radix sorts  (Support)
+//   ClienteleLinear    BLAS/LAPACK wrappers, matrices, Cholesky                             (Support)
+//   ClienteleStore     calendar days, customer index, order/interaction/customer tables    (Support, Stats)
+//   ClienteleIngest    CSV files → Store                                                    (Support, Stats, Store)
+//   ClienteleKernels   RFM, k-means, CLV, churn, correlations over the Store               (Support, Stats, Linear, Store)
+//   ClienteleReports   CSV/JSON/Markdown/HTML/history writers of kernel results            (Support, Stats, Store, Kernels)
+//   ClienteleSynthetic synthetic populations from the kernels' models                      (Support, Stats, Store, Kernels)
+//   Clientele          the pipeline (job file, stages, run) over all of them; re-exports them (Pipeline/Exports.swift)
+//   clientele          the CLI
+//
+// Folders map 1:1 to targets (`path:`), so a file's folder says which imports it may use.
 let package = Package(
     name: "Clientele",
     platforms: [.macOS(.v14)],
@@ -19,13 +33,39 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Only what Swift's Glibc module does not expose: renameat2(RENAME_EXCHANGE) for atomic report swaps.
         .target(name: "CSupport"),
+        .target(name: "ClienteleSupport", path: "Sources/Clientele/Support"),
+        .target(name: "ClienteleStats", dependencies: ["ClienteleSupport"], path: "Sources/Clientele/Stats"),
+        .target(name: "ClienteleLinear", dependencies: ["ClienteleSupport", "CBLAS", "CLAPACK"], path: "Sources/Clientele/Linear"),
+        .target(name: "ClienteleStore", dependencies: ["ClienteleSupport", "ClienteleStats"], path: "Sources/Clientele/Store"),
+        .target(
+            name: "ClienteleIngest",
+            dependencies: ["ClienteleSupport", "ClienteleStats", "ClienteleStore"],
+            path: "Sources/Clientele/Ingest"
+        ),
+        .target(
+            name: "ClienteleKernels",
+            dependencies: ["ClienteleSupport", "ClienteleStats", "ClienteleLinear", "ClienteleStore"],
+            path: "Sources/Clientele/Kernels"
+        ),
+        .target(
+            name: "ClienteleReports",
+            dependencies: ["ClienteleSupport", "ClienteleStats", "ClienteleStore", "ClienteleKernels", "CSQLite", "CSupport"],
+            path: "Sources/Clientele/Reports"
+        ),
+        .target(
+            name: "ClienteleSynthetic",
+            dependencies: ["ClienteleSupport", "ClienteleStats", "ClienteleStore", "ClienteleKernels"],
+            path: "Sources/Clientele/Synthetic"
+        ),
         .target(
             name: "Clientele",
             dependencies: [
-                "CBLAS", "CLAPACK", "CSQLite", "CSupport",
+                "ClienteleSupport", "ClienteleStats", "ClienteleLinear", "ClienteleStore", "ClienteleIngest",
+                "ClienteleKernels", "ClienteleReports", "ClienteleSynthetic",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            ],
+            path: "Sources/Clientele/Pipeline"
         ),
         .executableTarget(
             name: "clientele",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Clientele
+@testable import ClienteleIngest
 
 /// A lane consumer that keeps every record it is given: its line and its unescaped fields.
 struct RecordingConsumer: RecordConsumer {

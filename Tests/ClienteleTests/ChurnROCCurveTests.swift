@@ -1,5 +1,6 @@
 import Testing
 @testable import Clientele
+@testable import ClienteleKernels
 
 /// The trapezoidal area under `points`, computed here from the rates alone.
 private func trapezoidArea(_ points: [ChurnROCPoint]) -> Double {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Clientele
+@testable import ClienteleReports
 
 /// A report with every section filled, for the writer and browser suites.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Clientele
+@testable import ClienteleKernels
 
 /// Plain Lloyd, written out as the specification the bounded passes must reproduce bit for bit:
 /// every row's k values `‖c‖²/2 − x·c` (dot products left to right, first minimum wins), block

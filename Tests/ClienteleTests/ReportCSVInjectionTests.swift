@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Clientele
+@testable import ClienteleKernels
 
 /// A text cell from data and the exact bytes each `CSVCellPolicy` writes for it.
 struct CSVCellCase: Sendable, CustomTestStringConvertible {

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import Clientele
+@testable import ClienteleReports
 
 // Helpers shared by the SVG* and HTMLReport* suites start with `SVGTest`.
 

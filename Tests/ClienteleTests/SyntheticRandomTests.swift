@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Clientele
+@testable import ClienteleSupport
 
 @Suite("RandomSource and GammaSampler")
 struct SyntheticRandomTests {

@@ -1,9 +1,12 @@
+import ClienteleSupport
+import ClienteleStore
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// What a lane does with the records of its share of each block.
-protocol RecordConsumer {
+package protocol RecordConsumer {
     /// Converts `batch`'s records (tokenised from `buffer`) into columns; lines are
     /// `lineBase + batch.recordLine[i] - 1`. Returns false to stop reading (fail-fast).
     mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool
@@ -21,21 +24,21 @@ protocol RecordConsumer {
 /// records are exactly those of a sequential scan, whatever the number of lanes.
 /// Memory is one block (default 8 MiB) plus one batch per share a block was split into (at most one
 /// a lane, and one for a file under 2 MiB), whatever the file size.
-struct CSVFileScanner {
-    var path: String
-    var dialect: CSVDialect
-    var blockSize: Int = 8 << 20
+package struct CSVFileScanner {
+    package var path: String
+    package var dialect: CSVDialect
+    package var blockSize: Int = 8 << 20
 
-    struct Header {
-        var names: [String]
+    package struct Header {
+        package var names: [String]
         /// 1-based line of the first data record.
-        var firstDataLine: Int
+        package var firstDataLine: Int
         /// Data records expected in the file, from its size and the first block's line density.
-        var estimatedRecords: Int = 0
+        package var estimatedRecords: Int = 0
     }
 
     /// Reads the header, lets `prepare` build the lane consumers from it, then streams the rest.
-    func scan<Consumer: RecordConsumer>(lanes laneCount: Int,
+    package func scan<Consumer: RecordConsumer>(lanes laneCount: Int,
                                         prepare: (Header) throws -> [Consumer]) throws -> [Consumer] {
         let fd = open(path, O_RDONLY)
         if fd < 0 {
@@ -202,7 +205,7 @@ struct CSVFileScanner {
     }
 
     /// Bytes read per `pread` piece when a block is filled.
-    static let readPiece = 1 << 20
+    package static let readPiece = 1 << 20
 
     /// Fills `destination` from the file at `offset`, in `readPiece` pieces read on every thread
     /// (the copy out of the page cache is a tenth of the scan's work; read on one thread it would

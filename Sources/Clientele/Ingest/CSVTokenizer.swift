@@ -6,8 +6,8 @@
 /// Lenient where RFC 4180 is silent and data is common: a quote inside an unquoted field is kept
 /// as a literal byte. Strict where silence would lose data: text after a closing quote and an
 /// unterminated quoted field are errors.
-struct CSVTokenizer {
-    enum Outcome: Equatable {
+package struct CSVTokenizer {
+    package enum Outcome: Equatable {
         /// Every byte up to the end was consumed into complete records.
         case complete
         /// The buffer ends inside a record that starts at this offset (more input is needed).
@@ -18,15 +18,15 @@ struct CSVTokenizer {
 
     /// A malformed record; tokenising stops at it when `stopOnError` is set, otherwise it is
     /// recorded and the tokenizer resynchronises at the next line end.
-    struct Malformation: Equatable {
-        var line: Int32
-        var column: Int32
-        var recordStart: Int32
-        var recordEnd: Int32
-        var reason: String
+    package struct Malformation: Equatable {
+        package var line: Int32
+        package var column: Int32
+        package var recordStart: Int32
+        package var recordEnd: Int32
+        package var reason: String
     }
 
-    var dialect: CSVDialect
+    package var dialect: CSVDialect
 
     /// Tokenises `buffer[range]` into `batch`, numbering lines from `firstLine`.
     ///
@@ -34,7 +34,7 @@ struct CSVTokenizer {
     /// buffer (`.partial`); when true, an unterminated last line is a complete record, and an
     /// unterminated quoted field is a malformation.
     /// - Returns: the outcome, the number of line breaks consumed, and malformations found.
-    func tokenize(_ buffer: UnsafeRawBufferPointer, range: Range<Int>, firstLine: Int32, isFinal: Bool,
+    package func tokenize(_ buffer: UnsafeRawBufferPointer, range: Range<Int>, firstLine: Int32, isFinal: Bool,
                   into batch: RecordBatch, malformations: inout [Malformation],
                   recordLimit: Int = .max) -> (Outcome, newlines: Int32) {
         var seen = 0

@@ -3,14 +3,14 @@
 /// Accepts `[+-]?digits[.digits]` with the configured decimal separator and surrounding spaces;
 /// thousands separators are refused (their meaning differs across locales).
 /// Digits past the second decimal must be zeros: a sub-cent amount is refused, not rounded.
-struct CentsParser {
+package struct CentsParser {
     /// `.` by default; `,` for exports such as `12,50`.
-    var decimalSeparator: UInt8 = 46
+    package var decimalSeparator: UInt8 = 46
 
-    enum Failure: Error, Equatable { case notANumber, subCent, tooLarge }
+    package enum Failure: Error, Equatable { case notANumber, subCent, tooLarge }
 
     @inline(__always)
-    func parse(_ f: UnsafeRawBufferPointer) -> Result<Int64, Failure> {
+    package func parse(_ f: UnsafeRawBufferPointer) -> Result<Int64, Failure> {
         var i = 0, n = f.count
         while i < n, f[i] == 32 { i += 1 }
         while n > i, f[n - 1] == 32 { n -= 1 }

@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// How dates are written in an export, compiled once and applied to raw field bytes.
 ///
 /// `.iso` accepts `YYYY-MM-DD`, optionally followed by an ISO 8601 time (`T` or a space, then

@@ -1,14 +1,16 @@
+import ClienteleStore
+
 /// Parses calendar days from raw field bytes for one `DateFormat`.
 ///
 /// Hand-written for the hot path: no `String`, no locale, no `DateFormatter`. A one-entry cache
 /// makes the common case (consecutive lines of one order) a 10-byte comparison.
-struct DateParser {
+package struct DateParser {
     private enum Token { case year4, year2, month, day, hour, minute, second, literal(UInt8) }
     private let tokens: [Token]?  // nil = ISO
     private var cacheKey: (UInt64, UInt16, Int) = (0, 0, -1)
     private var cacheDay: Int32 = 0
 
-    init(_ format: DateFormat) {
+    package init(_ format: DateFormat) {
         switch format {
         case .iso: tokens = nil
         case .pattern(let text):
@@ -38,7 +40,7 @@ struct DateParser {
 
     /// The day written in `field`, or `nil` when it does not match the format or is not a real date.
     @inline(__always)
-    mutating func parse(_ field: UnsafeRawBufferPointer) -> Int32? {
+    package mutating func parse(_ field: UnsafeRawBufferPointer) -> Int32? {
         let n = field.count
         if n >= 10, let base = field.baseAddress {
             let head = base.loadUnaligned(as: UInt64.self)
@@ -84,7 +86,7 @@ struct DateParser {
     }
 
     /// `YYYY-MM-DD` with an optional ISO 8601 time part.
-    static func parseISO(_ f: UnsafeRawBufferPointer) -> Int32? {
+    package static func parseISO(_ f: UnsafeRawBufferPointer) -> Int32? {
         let n = f.count
         guard n >= 10, f[4] == 45, f[7] == 45 else { return nil }
         @inline(__always) func d(_ i: Int) -> Int { Int(f[i]) &- 48 }

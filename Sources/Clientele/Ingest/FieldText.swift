@@ -1,7 +1,7 @@
 /// Small helpers for the few places where field bytes become text (headers, messages, rejects).
 
 /// The bytes of a quoted field's content with each doubled quote collapsed to one.
-func collapseDoubledQuotes(_ raw: UnsafeRawBufferPointer, quote: UInt8) -> [UInt8] {
+package func collapseDoubledQuotes(_ raw: UnsafeRawBufferPointer, quote: UInt8) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(raw.count)
     var i = 0
@@ -14,7 +14,7 @@ func collapseDoubledQuotes(_ raw: UnsafeRawBufferPointer, quote: UInt8) -> [UInt
 
 extension String {
     /// The string without leading and trailing ASCII spaces and tabs.
-    func trimmingSpaces() -> String {
+    package func trimmingSpaces() -> String {
         var s = Substring(self)
         while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
         while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
@@ -23,7 +23,7 @@ extension String {
 }
 
 /// Field bytes as text for a message, shortened to a readable length.
-func displayText(_ raw: UnsafeRawBufferPointer, limit: Int = 60) -> String {
+package func displayText(_ raw: UnsafeRawBufferPointer, limit: Int = 60) -> String {
     let text = String(decoding: raw.prefix(limit), as: UTF8.self)
     return raw.count > limit ? text + "…" : text
 }

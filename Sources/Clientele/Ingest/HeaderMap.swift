@@ -1,10 +1,10 @@
 /// Resolves configured column names against a file's header.
-struct HeaderMap {
-    let path: String
-    let names: [String]
+package struct HeaderMap {
+    package let path: String
+    package let names: [String]
     private let positions: [String: [Int]]
 
-    init(path: String, names: [String]) {
+    package init(path: String, names: [String]) {
         self.path = path
         self.names = names
         var positions: [String: [Int]] = [:]
@@ -13,7 +13,7 @@ struct HeaderMap {
     }
 
     /// The 0-based index of a required column (matched case-insensitively).
-    func required(_ name: String) throws(IngestError) -> Int {
+    package func required(_ name: String) throws(IngestError) -> Int {
         guard let index = try optional(name) else {
             throw IngestError.missingColumn(path: path, column: name, header: names)
         }
@@ -21,7 +21,7 @@ struct HeaderMap {
     }
 
     /// The 0-based index of an optional column, `nil` when absent.
-    func optional(_ name: String) throws(IngestError) -> Int? {
+    package func optional(_ name: String) throws(IngestError) -> Int? {
         guard let found = positions[name.lowercased()] else { return nil }
         if found.count > 1 { throw IngestError.duplicateColumn(path: path, column: name, positions: found.map { $0 + 1 }) }
         return found[0]

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStore
+
 /// Why an input file could not be loaded. Each case carries where, and says what to do.
 public enum IngestError: ClienteleError, Equatable {
     case missingFile(path: String)
@@ -71,9 +74,9 @@ public enum IngestError: ClienteleError, Equatable {
     }
 
     /// What to check when a total does not fit: amounts that large are almost always misread.
-    static let amountHint = "check the amounts (a wrong decimal setting, amounts in a smaller unit, or another column mapped as the amount)"
+    package static let amountHint = "check the amounts (a wrong decimal setting, amounts in a smaller unit, or another column mapped as the amount)"
 
-    static func describe(_ side: AmountSide, of whose: String) -> String {
+    package static func describe(_ side: AmountSide, of whose: String) -> String {
         switch side {
         case .purchases:
             return "\(whose) purchases (orders with a positive total) add up to more than \(CentsLimit.maximumText), the most 64-bit cents hold"
@@ -83,7 +86,7 @@ public enum IngestError: ClienteleError, Equatable {
     }
 }
 
-func percent(_ x: Double) -> String {
+package func percent(_ x: Double) -> String {
     let scaled = (x * 10_000).rounded() / 100
     return "\(scaled)%"
 }

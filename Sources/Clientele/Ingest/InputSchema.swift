@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// Where one CSV export is and how it is written.
 public struct CSVSource: Sendable, Equatable {
     public var path: String
@@ -87,7 +89,7 @@ public struct FileAccounting: Sendable, Equatable {
 
     public init(path: String) { self.path = path }
 
-    mutating func merge(_ other: FileAccounting) {
+    package mutating func merge(_ other: FileAccounting) {
         rowsRead += other.rowsRead
         rowsUsed += other.rowsUsed
         for (reason, n) in other.rejectedByReason { rejectedByReason[reason, default: 0] += n }

@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// Converts one lane's share of `interactions.csv` into columns, leaving each row's customer to
 /// be resolved partition by partition.
 ///
@@ -6,36 +8,36 @@
 /// so every lookup hits the one cache-sized table of that partition, whatever the row order.
 /// Interactions of customers with no transaction are counted (rows and distinct ids) and
 /// reported, never silently dropped; so are kinds it does not know (kept as `.other`).
-struct InteractionLane: RowConverter {
-    struct Positions {
-        var fieldCount: Int
-        var customer: Int
-        var date: Int
-        var channel: Int?
-        var kind: Int?
-        var satisfaction: Int?
-        var recommend: Int?
+package struct InteractionLane: RowConverter {
+    package struct Positions {
+        package var fieldCount: Int
+        package var customer: Int
+        package var date: Int
+        package var channel: Int?
+        package var kind: Int?
+        package var satisfaction: Int?
+        package var recommend: Int?
     }
 
-    let positions: Positions
-    let partitioning: IngestPartitioning
+    package let positions: Positions
+    package let partitioning: IngestPartitioning
     /// One buffer per partition.
-    let partitions: [PartitionBuffer]
-    let columns: InteractionColumns
-    let quote: UInt8
-    let dateFormat: DateFormat
-    let decimalSeparator: UInt8
-    var dates: DateParser
-    var collector: RejectCollector
-    var table = InteractionTable()
-    var channels = KeyInterner(capacity: 16)
+    package let partitions: [PartitionBuffer]
+    package let columns: InteractionColumns
+    package let quote: UInt8
+    package let dateFormat: DateFormat
+    package let decimalSeparator: UInt8
+    package var dates: DateParser
+    package var collector: RejectCollector
+    package var table = InteractionTable()
+    package var channels = KeyInterner(capacity: 16)
     /// Rows whose `kind` is none of the `InteractionKind` names (of any customer, known or not:
     /// the loader counts those of known customers), with the value's id in `unknownValues`
     /// (-1: past `UnknownValueCounts.trackedValues` distinct values).
-    var unknownKindRows: [(row: Int32, value: Int32)] = []
-    var unknownValues = KeyInterner(capacity: 16)
+    package var unknownKindRows: [(row: Int32, value: Int32)] = []
+    package var unknownValues = KeyInterner(capacity: 16)
 
-    init(source: CSVSource, columns: InteractionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy,
+    package init(source: CSVSource, columns: InteractionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy,
          lanes: Int, partitioning: IngestPartitioning) throws(IngestError) {
         let map = HeaderMap(path: source.path, names: header.names)
         positions = Positions(fieldCount: header.names.count, customer: try map.required(columns.customerID),
@@ -54,9 +56,9 @@ struct InteractionLane: RowConverter {
         collector = RejectCollector(path: source.path, policy: policy, header: header.names)
     }
 
-    var fieldCount: Int { positions.fieldCount }
+    package var fieldCount: Int { positions.fieldCount }
 
-    mutating func convert(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, _ cursor: inout FieldCursor) -> RowFailure? {
+    package mutating func convert(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, _ cursor: inout FieldCursor) -> RowFailure? {
         let customerField = fields[first + positions.customer]
         if customerField.start == customerField.end { return RowFailure(column: positions.customer, reason: .emptyKey, message: "customer_id is empty") }
         let dateField = fields[first + positions.date]
@@ -113,11 +115,11 @@ struct InteractionLane: RowConverter {
     }
 
     /// Whether `bytes` is `other` in any case: the one name that means `.other` on purpose.
-    static func spellsOther(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package static func spellsOther(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.count == 5 && zip(bytes, "other".utf8).allSatisfy { ($0 | 0x20) == $1 }
     }
 
-    struct AnswerFailure: Error { var reason: RejectReason; var message: String }
+    package struct AnswerFailure: Error { var reason: RejectReason; var message: String }
 
     /// A survey answer: blank is missing (NaN); otherwise a number within the scale.
     private func answer(_ field: RecordBatch.Field, scale: ClosedRange<Double>, _ cursor: inout FieldCursor) -> Result<Float, AnswerFailure> {
@@ -137,6 +139,6 @@ struct InteractionLane: RowConverter {
 
 /// The layout of one interaction record in a `PartitionBuffer`: the key's hash (8 bytes), the
 /// row's number in its lane (4), the key's length (4), then the key.
-enum InteractionRecord {
-    static let header = 16
+package enum InteractionRecord {
+    package static let header = 16
 }

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStore
+
 /// Loads `interactions.csv` against the customer index built from the transactions.
 public struct InteractionLoader: Sendable {
     public var source: CSVSource
@@ -93,7 +96,7 @@ public struct InteractionLoader: Sendable {
     /// block's kept rows and notes where each of its lane's channels first appears in it; the codes
     /// are then given in that order (serially, one step per channel and block); a second pass
     /// copies each block's kept rows to its place. The same table for any blocks or threads.
-    static func concatenate(_ lanes: [InteractionLane], resolved: [UnsafeMutableBufferPointer<Int32>]) -> InteractionTable {
+    package static func concatenate(_ lanes: [InteractionLane], resolved: [UnsafeMutableBufferPointer<Int32>]) -> InteractionTable {
         struct Block { var lane: Int; var rows: Range<Int> }
         let blocks = lanes.indices.flatMap { l in splitBlocks(lanes[l].table.count, size: concatBlockRows).map { Block(lane: l, rows: $0) } }
         struct Census { var kept = 0; var firstRow: [Int32] = [] }
@@ -168,12 +171,12 @@ public struct InteractionLoader: Sendable {
     }
 
     /// Rows of a lane per block of `concatenate`.
-    static let concatBlockRows = 1 << 16
+    package static let concatBlockRows = 1 << 16
 
     /// One partition's orphans: distinct keys and rows.
-    struct Orphans {
-        var keys: KeyInterner
-        var rows: Int
+    package struct Orphans {
+        package var keys: KeyInterner
+        package var rows: Int
     }
 
     /// Writes each row's global customer id (or leaves -1) into `resolved[lane][row]`, partition
@@ -181,7 +184,7 @@ public struct InteractionLoader: Sendable {
     ///
     /// Rows of one partition are spread over the lanes' rows, and no two partitions share a row,
     /// so the threads write disjoint elements of `resolved` (one column a lane, `table.count` long).
-    static func resolve(_ lanes: [InteractionLane], partitioning: IngestPartitioning, customers: CustomerIndex,
+    package static func resolve(_ lanes: [InteractionLane], partitioning: IngestPartitioning, customers: CustomerIndex,
                         into columns: [UnsafeMutableBufferPointer<Int32>], workers: Int) -> [Orphans] {
         let counts = columns.map(\.count)
         return PartitionQueue.map(partitioning.count, workers: workers) { p in

@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// A lane's order identities: (customer, order key) → order id, with no table over all orders.
 ///
 /// Each customer's orders form a linked list (newest first) and a new key is compared with the
@@ -6,9 +8,9 @@
 /// than `listLimit` orders move to a hash table of their own keys, so the worst case stays
 /// O(key length) per line. Keys are kept as bytes: identity is exact, never a hash.
 /// About 12 bytes an order plus the key bytes.
-struct OrderDirectory {
+package struct OrderDirectory {
     /// Past this many orders a customer's keys are looked up through `heavy`.
-    static let listLimit = 24
+    package static let listLimit = 24
 
     private var keyBytes: [UInt8] = []
     /// Key of order `o` is `keyBytes[keyStart[o] ..< keyStart[o + 1]]`.
@@ -23,9 +25,9 @@ struct OrderDirectory {
     private var heavyOrder: [Int32] = []
 
     /// The number of orders.
-    var orders: Int { previous.count }
+    package var orders: Int { previous.count }
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         keyBytes.reserveCapacity(capacity * 8)
         keyStart.reserveCapacity(capacity + 1)
         previous.reserveCapacity(capacity)
@@ -33,7 +35,7 @@ struct OrderDirectory {
 
     /// The order of `customer` with `key`, or `nil`.
     @inline(__always)
-    func find(customer: Int32, key: UnsafeRawBufferPointer) -> Int32? {
+    package func find(customer: Int32, key: UnsafeRawBufferPointer) -> Int32? {
         let c = Int(customer)
         guard c < newest.count else { return nil }
         if count[c] > Self.listLimit {
@@ -54,7 +56,7 @@ struct OrderDirectory {
 
     /// Adds a new order for `customer` (the caller has just failed to `find` it); returns its id.
     @inline(__always)
-    mutating func add(customer: Int32, key: UnsafeRawBufferPointer) -> Int32 {
+    package mutating func add(customer: Int32, key: UnsafeRawBufferPointer) -> Int32 {
         let c = Int(customer)
         while newest.count <= c { newest.append(-1); count.append(0) }
         let id = Int32(previous.count)
@@ -80,7 +82,7 @@ struct OrderDirectory {
     }
 
     /// Calls `body` with the key bytes of order `o`.
-    func withKey<R>(_ o: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    package func withKey<R>(_ o: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         let s = Int(keyStart[Int(o)]), e = Int(keyStart[Int(o) + 1])
         return keyBytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[s..<e])) }
     }

@@ -7,8 +7,8 @@
 /// A class over manually grown buffers rather than arrays: appending a field is one compare and
 /// one store on the tokenizer's hot path (no uniqueness check per append). The storage is reused
 /// across blocks, so a lane allocates it once.
-final class RecordBatch {
-    struct Field {
+package final class RecordBatch {
+    package struct Field {
         var start: Int32
         var end: Int32
         var hasEscapes: Bool

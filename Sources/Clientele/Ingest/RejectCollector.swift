@@ -1,12 +1,14 @@
-/// One lane's row accounting and rejected rows.
-struct RejectCollector {
-    let path: String
-    let policy: BadRowPolicy
-    let header: [String]
-    var accounting: FileAccounting
-    var rejects: [RejectedRow] = []
+import ClienteleStore
 
-    init(path: String, policy: BadRowPolicy, header: [String]) {
+/// One lane's row accounting and rejected rows.
+package struct RejectCollector {
+    package let path: String
+    package let policy: BadRowPolicy
+    package let header: [String]
+    package var accounting: FileAccounting
+    package var rejects: [RejectedRow] = []
+
+    package init(path: String, policy: BadRowPolicy, header: [String]) {
         self.path = path
         self.policy = policy
         self.header = header
@@ -14,7 +16,7 @@ struct RejectCollector {
     }
 
     /// Records a bad row; returns false when reading must stop (fail policy).
-    mutating func reject(line: Int, column: Int?, reason: RejectReason, message: String, raw: UnsafeRawBufferPointer) -> Bool {
+    package mutating func reject(line: Int, column: Int?, reason: RejectReason, message: String, raw: UnsafeRawBufferPointer) -> Bool {
         accounting.rowsRead += 1
         accounting.rejectedByReason[reason, default: 0] += 1
         var name: String? = nil
@@ -25,30 +27,30 @@ struct RejectCollector {
     }
 
     /// Records a row the tokenizer could not split; false when reading must stop.
-    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+    package mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
         let raw = UnsafeRawBufferPointer(rebasing: buffer[Int(m.recordStart)..<Int(m.recordEnd)])
         return reject(line: lineBase + Int(m.line) - 1, column: Int(m.column), reason: .malformedCSV, message: m.reason, raw: raw)
     }
 
-    @inline(__always) mutating func used() {
+    @inline(__always) package mutating func used() {
         accounting.rowsRead += 1
         accounting.rowsUsed += 1
     }
 }
 
 /// Merges the lanes' accounting and rejects, then applies the bad-row policy.
-struct RejectVerdict {
-    var accounting: FileAccounting
+package struct RejectVerdict {
+    package var accounting: FileAccounting
     /// Rejected rows in line order.
-    var rejects: [RejectedRow]
+    package var rejects: [RejectedRow]
 
     /// A verdict on accounting alone (rejects already collected elsewhere).
-    init(accounting: FileAccounting) {
+    package init(accounting: FileAccounting) {
         self.accounting = accounting
         self.rejects = []
     }
 
-    init(_ collectors: [RejectCollector], path: String) {
+    package init(_ collectors: [RejectCollector], path: String) {
         var accounting = FileAccounting(path: path)
         var rejects: [RejectedRow] = []
         for c in collectors { accounting.merge(c.accounting); rejects += c.rejects }
@@ -58,7 +60,7 @@ struct RejectVerdict {
     }
 
     /// Throws the first bad row under `.fail`, or when the rejected share passes the threshold.
-    func enforce(_ options: IngestOptions, rejectsFile: String?) throws(IngestError) {
+    package func enforce(_ options: IngestOptions, rejectsFile: String?) throws(IngestError) {
         if options.onBadRow == .fail, let first = rejects.first { throw .badRow(first) }
         let read = accounting.rowsRead
         if read > 0, Double(accounting.rowsRejected) / Double(read) > options.maxRejectShare {
@@ -69,14 +71,14 @@ struct RejectVerdict {
 }
 
 /// Why one row cannot be used: the 0-based field, the reason code and a message for people.
-struct RowFailure {
-    var column: Int
-    var reason: RejectReason
-    var message: String
+package struct RowFailure {
+    package var column: Int
+    package var reason: RejectReason
+    package var message: String
 }
 
 /// A lane that converts well-shaped rows and leaves the row accounting to `RejectCollector`.
-protocol RowConverter: RecordConsumer {
+package protocol RowConverter: RecordConsumer {
     var collector: RejectCollector { get set }
     /// Fields per row, from the header.
     var fieldCount: Int { get }
@@ -92,10 +94,10 @@ protocol RowConverter: RecordConsumer {
 extension RowConverter {
     /// Rejects rows whose field count differs from the header's, converts the others, and counts
     /// every row as used or rejected; false when the fail policy stops reading.
-    mutating func beginBatch() {}
-    mutating func endBatch() {}
+    package mutating func beginBatch() {}
+    package mutating func endBatch() {}
 
-    mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+    package mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
         beginBatch()
         defer { endBatch() }
         var cursor = FieldCursor(buffer: buffer, quote: quote)
@@ -118,7 +120,7 @@ extension RowConverter {
         return true
     }
 
-    mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+    package mutating func malformed(_ m: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
         collector.malformed(m, buffer: buffer, lineBase: lineBase)
     }
 }

@@ -1,3 +1,5 @@
+import ClienteleStore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,52 +15,52 @@ import Glibc
 ///
 /// With `probe` set the lane writes nothing: it follows a few orders' running totals in file
 /// order to name the line where one first passes ±`CentsLimit.maximum` (the rare error path).
-struct TransactionLane: RowConverter {
-    struct Positions {
-        var fieldCount: Int
-        var customer: Int
-        var order: Int?
-        var date: Int
-        var amount: Int?
-        var quantity: Int?
-        var unitPrice: Int?
+package struct TransactionLane: RowConverter {
+    package struct Positions {
+        package var fieldCount: Int
+        package var customer: Int
+        package var order: Int?
+        package var date: Int
+        package var amount: Int?
+        package var quantity: Int?
+        package var unitPrice: Int?
     }
 
-    let positions: Positions
-    let quote: UInt8
-    var dates: DateParser
-    let cents: CentsParser
-    let dateFormat: DateFormat
-    var collector: RejectCollector
+    package let positions: Positions
+    package let quote: UInt8
+    package var dates: DateParser
+    package let cents: CentsParser
+    package let dateFormat: DateFormat
+    package var collector: RejectCollector
 
-    let partitioning: IngestPartitioning
+    package let partitioning: IngestPartitioning
     /// One buffer per partition.
-    let partitions: [PartitionBuffer]
+    package let partitions: [PartitionBuffer]
     /// The orders being followed, on the error path (see `TransactionWrapProbe`).
-    var probe: TransactionWrapProbe?
+    package var probe: TransactionWrapProbe?
     /// The batch being converted and its first line, set by `LineTracking`, so that the probe can
     /// name a line.
-    var batchLines: (batch: RecordBatch, lineBase: Int)?
-    var lastTransactionDay = Int32.min
+    package var batchLines: (batch: RecordBatch, lineBase: Int)?
+    package var lastTransactionDay = Int32.min
     /// Lines dated on or after this day are counted in `rowsAfterCutoff` and not loaded.
-    let cutoff: Int32
-    var rowsAfterCutoff = 0
+    package let cutoff: Int32
+    package var rowsAfterCutoff = 0
 
     /// Consecutive lines of one order, summed, not yet written: their keys are field ranges in
     /// the current batch's buffer (never escaped fields, whose bytes live in a scratch copy).
-    struct Run {
-        var active = false
-        var customerField = RecordBatch.Field(start: 0, end: 0, hasEscapes: false)
-        var orderField = RecordBatch.Field(start: 0, end: 0, hasEscapes: false)
+    package struct Run {
+        package var active = false
+        package var customerField = RecordBatch.Field(start: 0, end: 0, hasEscapes: false)
+        package var orderField = RecordBatch.Field(start: 0, end: 0, hasEscapes: false)
         /// The order key when orders are keyed by day.
-        var dayKey: Int32 = 0
-        var hash: UInt64 = 0
-        var firstDay: Int32 = 0
-        var lastDay: Int32 = 0
-        var lines: Int32 = 0
-        var cents: Int64 = 0
+        package var dayKey: Int32 = 0
+        package var hash: UInt64 = 0
+        package var firstDay: Int32 = 0
+        package var lastDay: Int32 = 0
+        package var lines: Int32 = 0
+        package var cents: Int64 = 0
     }
-    var run = Run()
+    package var run = Run()
 
     @inline(__always)
     private func sameBytes(_ a: RecordBatch.Field, _ b: RecordBatch.Field, _ buffer: UnsafeRawBufferPointer) -> Bool {
@@ -66,7 +68,7 @@ struct TransactionLane: RowConverter {
         return n == Int(b.end - b.start) && bytesEqual(buffer.baseAddress! + Int(a.start), buffer.baseAddress! + Int(b.start), n)
     }
 
-    init(source: CSVSource, columns: TransactionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy, lanes: Int,
+    package init(source: CSVSource, columns: TransactionColumns, header: CSVFileScanner.Header, policy: BadRowPolicy, lanes: Int,
          cutoff: CalendarDay?, partitioning: IngestPartitioning) throws(IngestError) {
         self.cutoff = cutoff?.daysSinceEpoch ?? Int32.max
         self.partitioning = partitioning
@@ -91,16 +93,16 @@ struct TransactionLane: RowConverter {
         collector = RejectCollector(path: source.path, policy: policy, header: header.names)
     }
 
-    var fieldCount: Int { positions.fieldCount }
+    package var fieldCount: Int { positions.fieldCount }
 
     /// A pending run's keys point into this batch's buffer: write it before the buffer is reused.
-    mutating func endBatch() { if run.active { flush(buffer: currentBuffer) } }
+    package mutating func endBatch() { if run.active { flush(buffer: currentBuffer) } }
     /// The buffer of the batch being converted (for `endBatch`).
-    var currentBuffer = UnsafeRawBufferPointer(start: nil, count: 0)
+    package var currentBuffer = UnsafeRawBufferPointer(start: nil, count: 0)
 
     /// Converts one well-shaped row; returns why not when it is bad.
     @inline(__always)
-    mutating func convert(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, _ cursor: inout FieldCursor) -> RowFailure? {
+    package mutating func convert(_ fields: UnsafeBufferPointer<RecordBatch.Field>, _ first: Int, _ cursor: inout FieldCursor) -> RowFailure? {
         // Date.
         let dateField = fields[first + positions.date]
         let parsedDay = cursor.with(dateField) { dates.parse($0) }
@@ -230,7 +232,7 @@ struct TransactionLane: RowConverter {
 
     /// The 1-based line of the record whose first field is `fields[first]`: a binary search of
     /// the batch's ascending record → first-field index.
-    static func line(ofRecordAt first: Int, in batch: RecordBatch, lineBase: Int) -> Int {
+    package static func line(ofRecordAt first: Int, in batch: RecordBatch, lineBase: Int) -> Int {
         var lo = 0, hi = batch.count - 1  // the last record whose first field is ≤ `first`
         while lo < hi {
             let mid = (lo + hi + 1) / 2
@@ -257,16 +259,16 @@ struct TransactionLane: RowConverter {
 extension TransactionLane {
     /// Converts like the lane itself, and first hands it each batch with its first line, which
     /// `RowConverter.convert` does not see, so that a wrapped order total can name its line.
-    struct LineTracking: RecordConsumer {
-        var lane: TransactionLane
+    package struct LineTracking: RecordConsumer {
+        package var lane: TransactionLane
 
-        mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+        package mutating func consume(_ batch: RecordBatch, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
             lane.batchLines = (batch, lineBase)
             defer { lane.batchLines = nil }
             return lane.consume(batch, buffer: buffer, lineBase: lineBase)
         }
 
-        mutating func malformed(_ malformation: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
+        package mutating func malformed(_ malformation: CSVTokenizer.Malformation, buffer: UnsafeRawBufferPointer, lineBase: Int) -> Bool {
             lane.malformed(malformation, buffer: buffer, lineBase: lineBase)
         }
     }
@@ -274,16 +276,16 @@ extension TransactionLane {
 
 /// The orders the probe follows and, for each, its exact running total in file order and the
 /// first line at which that total left ±`CentsLimit.maximum`.
-struct TransactionWrapProbe {
-    struct Followed {
-        var customer: [UInt8]
-        var order: [UInt8]
-        var total = ExactCents()
-        var line: Int?
+package struct TransactionWrapProbe {
+    package struct Followed {
+        package var customer: [UInt8]
+        package var order: [UInt8]
+        package var total = ExactCents()
+        package var line: Int?
     }
-    var orders: [Followed]
+    package var orders: [Followed]
 
-    mutating func add(customer: [UInt8], order: [UInt8], amount: Int64, line: Int) {
+    package mutating func add(customer: [UInt8], order: [UInt8], amount: Int64, line: Int) {
         for k in orders.indices where orders[k].customer == customer && orders[k].order == order {
             orders[k].total.add(amount)
             if orders[k].line == nil && !orders[k].total.fits { orders[k].line = line }
@@ -293,30 +295,30 @@ struct TransactionWrapProbe {
 
 /// A sum of cents held exactly: wrapped `Int64` cents plus a carry of 2⁶⁴ multiples, so that any
 /// order of addition gives the same value (`cents` + `carry` × 2⁶⁴).
-struct ExactCents: Equatable {
-    var cents: Int64 = 0
+package struct ExactCents: Equatable {
+    package var cents: Int64 = 0
     /// Wraps upwards minus wraps downwards.
-    var carry: Int64 = 0
+    package var carry: Int64 = 0
 
     @inline(__always)
-    mutating func add(_ x: Int64) {
+    package mutating func add(_ x: Int64) {
         let (sum, overflow) = cents.addingReportingOverflow(x)
         cents = sum
         if overflow { carry += x > 0 ? 1 : -1 }
     }
 
     /// Whether the value lies within ±`CentsLimit.maximum` (so it is `cents`).
-    var fits: Bool { carry == 0 && cents != .min }
+    package var fits: Bool { carry == 0 && cents != .min }
 }
 
 /// The layout of one order record in a `PartitionBuffer`: a 36-byte header, then the customer
 /// key, then the order key (empty: a customer seen only on or after the cutoff).
-enum OrderRecord {
-    static let header = 36
+package enum OrderRecord {
+    package static let header = 36
     // Offsets: hash 0, cents 8, firstDay 16, lastDay 20, lines 24, customerLength 28, orderLength 32.
 
     @inline(__always)
-    static func store(hash: UInt64, cents: Int64, firstDay: Int32, lastDay: Int32, lines: Int32,
+    package static func store(hash: UInt64, cents: Int64, firstDay: Int32, lastDay: Int32, lines: Int32,
                       customerLength: Int, orderLength: Int, at p: UnsafeMutableRawPointer) {
         p.storeBytes(of: hash, toByteOffset: 0, as: UInt64.self)
         p.storeBytes(of: cents, toByteOffset: 8, as: Int64.self)

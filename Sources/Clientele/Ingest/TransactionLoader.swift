@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStore
+
 /// Loads `transactions.csv` into a customer index and an order table.
 public struct TransactionLoader: Sendable {
     public var source: CSVSource
@@ -80,7 +83,7 @@ public struct TransactionLoader: Sendable {
     /// rows whatever the order in which its customers were first seen, and orders each customer's
     /// rows by their values as soon as they are written, so the table does not depend on input order.
     /// - Complexity: O(orders + customers).
-    static func orderTable(_ partitions: [TransactionPartition], customers: CustomerIndex, sortedLocals: [[Int32]],
+    package static func orderTable(_ partitions: [TransactionPartition], customers: CustomerIndex, sortedLocals: [[Int32]],
                            workers: Int) -> OrderTable {
         let customerCount = customers.count
         // 1. Each partition's orders grouped by customer in global order; orders per customer.
@@ -148,7 +151,7 @@ public struct TransactionLoader: Sendable {
     /// following only that customer's overflowing orders: the error path pays for it, so the
     /// message is the same whatever the row order within other customers, the threads or the
     /// partitions (the smallest such line when the customer has several such orders).
-    static func refuseOverflow(_ partitions: [TransactionPartition], customers: CustomerIndex, lane: TransactionLane,
+    package static func refuseOverflow(_ partitions: [TransactionPartition], customers: CustomerIndex, lane: TransactionLane,
                                source: CSVSource) throws {
         let path = source.path
         var culprit: (customer: Int32, keys: [[UInt8]])?
@@ -187,7 +190,7 @@ public struct TransactionLoader: Sendable {
     ///   pass the limit, else `IngestError.fileTotalOverflow` naming the customer at which the sum
     ///   over all customers passes it.
     /// - Complexity: O(orders), one branch-free pass.
-    static func checkTotals(_ table: OrderTable, customers: CustomerIndex, path: String) throws(IngestError) {
+    package static func checkTotals(_ table: OrderTable, customers: CustomerIndex, path: String) throws(IngestError) {
         typealias Culprit = (customer: Int, side: IngestError.AmountSide, wholeFile: Bool)
         /// One block's purchases and returns, or the first customer in it whose own orders (or the
         /// block's running sums) leave the range: then the serial pass below rescans the block.

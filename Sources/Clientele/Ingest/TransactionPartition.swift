@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// One partition's customers and orders, aggregated from every lane's records for it (phase 2 of
 /// the partitioned ingest).
 ///
@@ -5,21 +7,21 @@
 /// table, order directory and accumulators stay in cache while the records stream past: the
 /// per-line cost is a few cache hits, whatever the row order of the file. Customer ids are
 /// partition-local (first seen); `TransactionLoader` maps them to the global sorted index.
-struct TransactionPartition {
-    var customers: KeyInterner
+package struct TransactionPartition {
+    package var customers: KeyInterner
     /// Indexed by partition-local order id; `customer` is partition-local.
-    var orders: [OrderAccumulator] = []
+    package var orders: [OrderAccumulator] = []
     /// Orders whose exact total left the `Int64` range (carry ≠ 0), by order id, with their keys
     /// (rare: the loader refuses the file and names one of them).
-    var overflowing: [(order: Int32, key: [UInt8])] = []
+    package var overflowing: [(order: Int32, key: [UInt8])] = []
 
     /// One order as it accumulates: partition-local customer, first and last line day, lines, net cents.
-    struct OrderAccumulator {
-        var customer: Int32
-        var firstDay: Int32
-        var lastDay: Int32
-        var lines: Int32
-        var cents: Int64
+    package struct OrderAccumulator {
+        package var customer: Int32
+        package var firstDay: Int32
+        package var lastDay: Int32
+        package var lines: Int32
+        package var cents: Int64
     }
 
     /// Aggregates `buffers` (one per lane, in lane order) and releases them.
@@ -27,7 +29,7 @@ struct TransactionPartition {
     /// Totals are exact in any order of addition (`ExactCents`), so the lanes' split of the file
     /// and the order of the records change nothing.
     /// - Complexity: O(records + key bytes), expected; memory O(customers + orders) of the partition.
-    static func aggregate(_ buffers: [PartitionBuffer]) -> TransactionPartition {
+    package static func aggregate(_ buffers: [PartitionBuffer]) -> TransactionPartition {
         let records = buffers.reduce(0) { $0 + $1.records }
         // About 2.7 orders a customer in retail exports; the tables grow if there are more customers.
         var customers = KeyInterner(capacity: max(16, records / 2))

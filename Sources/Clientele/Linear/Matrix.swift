@@ -9,7 +9,7 @@ public struct Matrix: Sendable, Equatable {
     /// Number of columns (features).
     public let columns: Int
     /// Row-major elements; `count == rows × columns`.
-    public internal(set) var elements: [Double]
+    public package(set) var elements: [Double]
 
     /// A `rows × columns` matrix filled with `value`.
     public init(rows: Int, columns: Int, repeating value: Double = 0) {

@@ -1,3 +1,6 @@
+import ClienteleStore
+import ClienteleKernels
+
 /// A churn feature beyond the defaults, chosen in the job file (`[churn] features`): each is
 /// measured twice, as of the day after the calibration end (fit and evaluation) and as of as-of
 /// (scoring), from the orders and interactions dated before that day (DESIGN, Definitions).

@@ -1,3 +1,6 @@
+import ClienteleStore
+import ClienteleKernels
+
 #if canImport(Glibc)
 import Glibc
 #endif

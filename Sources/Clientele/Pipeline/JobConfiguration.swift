@@ -1,3 +1,9 @@
+import ClienteleSupport
+import ClienteleStore
+import ClienteleIngest
+import ClienteleKernels
+import ClienteleReports
+
 /// Everything one run needs to know: inputs, periods, kernel settings, outputs.
 ///
 /// Built from defaults, then a job file (`JobFile`), then command-line flags, each overriding

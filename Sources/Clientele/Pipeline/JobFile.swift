@@ -1,5 +1,9 @@
 import Foundation
 import TOMLKit
+import ClienteleSupport
+import ClienteleStore
+import ClienteleIngest
+import ClienteleKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -424,12 +428,6 @@ public struct JobFile: Sendable {
             p.hasPrefix("/") || folder.isEmpty ? p : (folder.hasSuffix("/") ? folder + p : folder + "/" + p)
         }
     }
-}
-
-/// The folder part of a path ("" for a bare file name).
-func folder(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "" }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
 }
 
 /// Parses a k range such as `2-8` (2 ≤ a < b).

@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+import ClienteleSupport
+import ClienteleIngest
+import ClienteleReports
 
 /// One run: files → Ingest → Store → Kernels → Reports, with timings and input accounting.
 public struct Run: Sendable {

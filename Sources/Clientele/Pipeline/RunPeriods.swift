@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStore
+
 /// The analysis periods of one run (DESIGN, Time): the as-of date and the calibration end that
 /// splits history into a calibration period (≤ E) and a holdout window (after E, before as-of).
 public struct RunPeriods: Sendable, Equatable {

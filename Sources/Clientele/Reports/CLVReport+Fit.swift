@@ -1,6 +1,8 @@
+import ClienteleKernels
+
 extension CLVReport {
     /// The report of a CLV fit (a mapping of its values; nothing is recomputed).
-    init(_ fit: CLVModelFit) {
+    package init(_ fit: CLVModelFit) {
         let bg = fit.bgnbd, p = bg.parameters, se = bg.standardErrors
         bgnbd = Model(
             model: "BG/NBD", reference: "Fader, Hardie & Lee (2005), Counting your customers the easy way, Marketing Science 24(2)",
@@ -49,4 +51,4 @@ extension CLVReport {
 }
 
 /// The value when finite, else nil (written as null): reports never carry NaN or infinity.
-func finite(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }
+package func finite(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }

@@ -1,3 +1,5 @@
+import ClienteleKernels
+
 /// The predictive-CLV part of the report: `clv_model.json` whole, and its summary in report.json.
 /// Numbers that are not finite (a degenerate fit on a tiny history) are written as null, never NaN.
 public struct CLVReport: Codable, Sendable {

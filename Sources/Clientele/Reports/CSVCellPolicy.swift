@@ -16,7 +16,7 @@ public enum CSVCellPolicy: Sendable, Equatable {
     public init(rawCSV: Bool) { self = rawCSV ? .raw : .neutralizeFormulas }
 
     /// Whether a cell starting with byte `lead` would run as a formula: `=` `+` `-` `@` tab CR.
-    @inline(__always) static func isFormulaLead(_ lead: UInt8) -> Bool {
+    @inline(__always) package static func isFormulaLead(_ lead: UInt8) -> Bool {
         // One word holds bits 9 (tab), 13 (CR), 43 (+), 45 (-) and 61 (=); `@` is 64.
         lead == 64 || (lead < 64 && (0x2000_2800_0000_2200 as UInt64) &>> UInt64(lead) & 1 != 0)
     }
@@ -26,7 +26,7 @@ extension ByteSink {
     /// A CSV text cell from data, written under `policy`: as `field(_:)` does, except that under
     /// `.neutralizeFormulas` a cell that would run as a formula is written `"'…"`. Only the first
     /// byte is tested, so the hot path (a customer id per row) pays one compare, nearly never taken.
-    @inline(__always) mutating func field(_ raw: UnsafeRawBufferPointer, policy: CSVCellPolicy) {
+    @inline(__always) package mutating func field(_ raw: UnsafeRawBufferPointer, policy: CSVCellPolicy) {
         if policy == .neutralizeFormulas, let lead = raw.first, CSVCellPolicy.isFormulaLead(lead) {
             neutralizedField(raw)
         } else {
@@ -34,7 +34,7 @@ extension ByteSink {
         }
     }
 
-    mutating func field(_ s: String, policy: CSVCellPolicy) {
+    package mutating func field(_ s: String, policy: CSVCellPolicy) {
         var s = s
         s.withUTF8 { field(UnsafeRawBufferPointer($0), policy: policy) }
     }

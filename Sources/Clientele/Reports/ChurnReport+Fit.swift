@@ -1,6 +1,9 @@
+import ClienteleStore
+import ClienteleKernels
+
 extension ChurnReport {
     /// The report of a churn fit (a mapping of its values; nothing is recomputed).
-    init(_ fit: ChurnFit, calibrationEnd: CalendarDay) {
+    package init(_ fit: ChurnFit, calibrationEnd: CalendarDay) {
         self.calibrationEnd = calibrationEnd.description
         labelledCustomers = fit.labelledCustomers
         churnRate = fit.labelledCustomers > 0 ? Double(fit.labelledChurners) / Double(fit.labelledCustomers) : nil

@@ -1,4 +1,6 @@
 import CSupport
+import ClienteleStore
+import ClienteleKernels
 /// The churn part of the report: the model's summary and its honest evaluation on the test rows,
 /// beside the recency-only baseline. Non-finite numbers are written as null.
 public struct ChurnReport: Codable, Sendable {
@@ -82,12 +84,17 @@ public struct ChurnReport: Codable, Sendable {
 
 /// `churn_model.csv`: `term, coefficient, std_error, z, p_value, ci_low, ci_high, odds_ratio` (per
 /// standard deviation), then `odds_ratio_per_unit`.
-struct ChurnModelCSVWriter {
-    let report: ChurnReport
+package struct ChurnModelCSVWriter {
+    package let report: ChurnReport
     /// How term names (feature names from the job file) are written (`CSVCellPolicy`).
-    var cellPolicy: CSVCellPolicy = .neutralizeFormulas
+    package var cellPolicy: CSVCellPolicy = .neutralizeFormulas
 
-    func bytes() -> [UInt8] {
+    package init(report: ChurnReport, cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
+        self.report = report
+        self.cellPolicy = cellPolicy
+    }
+
+    package func bytes() -> [UInt8] {
         var b = ByteBuffer()
         b.text("term,coefficient,std_error,z,p_value,ci_low,ci_high,odds_ratio,odds_ratio_per_unit\n")
         for t in report.terms {
@@ -102,19 +109,27 @@ struct ChurnModelCSVWriter {
 }
 
 /// `churn_risk.csv`: current customers ranked by value at risk, formatted on `Parallelism.threads` threads.
-struct ChurnRiskCSVWriter {
-    static let header = "rank,customer_id,churn_probability,predicted_clv,value_at_risk,segment\n"
+package struct ChurnRiskCSVWriter {
+    package static let header = "rank,customer_id,churn_probability,predicted_clv,value_at_risk,segment\n"
 
-    let rows: [ChurnRiskRow]
-    let customers: CustomerIndex
+    package let rows: [ChurnRiskRow]
+    package let customers: CustomerIndex
     /// The CSV field of each segment name, then an empty one for customers without a segment.
     private let segmentFields: [[UInt8]]
     /// Per customer id, its index into `segmentFields`.
     private let segmentOf: [UInt16]
     /// How customer ids and segment names are written (`CSVCellPolicy`).
-    let cellPolicy: CSVCellPolicy
+    package let cellPolicy: CSVCellPolicy
 
-    init(rows: [ChurnRiskRow], customers: CustomerIndex, rfm: RFMResult,
+    package init(rows: [ChurnRiskRow], customers: CustomerIndex, segmentFields: [[UInt8]], segmentOf: [UInt16], cellPolicy: CSVCellPolicy) {
+        self.rows = rows
+        self.customers = customers
+        self.segmentFields = segmentFields
+        self.segmentOf = segmentOf
+        self.cellPolicy = cellPolicy
+    }
+
+    package init(rows: [ChurnRiskRow], customers: CustomerIndex, rfm: RFMResult,
          cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
         self.rows = rows
         self.customers = customers
@@ -131,7 +146,7 @@ struct ChurnRiskCSVWriter {
     /// Rows come in risk order, so each row's customer_id and segment sit at random places in
     /// memory, a cache miss each. A tight first loop over a chunk copies them out, so that the
     /// processor overlaps those misses; the formatting loop then reads them in order.
-    func write(to path: String) throws(ReportError) {
+    package func write(to path: String) throws(ReportError) {
         let longest = customers.longestKey
         let maxRowBytes = 2 * longest + segmentFields.map(\.count).max()! + 128
         try FileSink.writeRows(rows.count, to: path, header: Array(Self.header.utf8), maxRowBytes: maxRowBytes) { range, b in

@@ -1,6 +1,8 @@
+import ClienteleKernels
+
 extension ClusterReport {
     /// The report of a k-means fit (a mapping of its values; nothing is recomputed).
-    init(_ fit: KMeansFit, features: [String]) {
+    package init(_ fit: KMeansFit, features: [String]) {
         k = fit.k
         self.features = features
         profileNames = fit.profileNames ?? []

@@ -22,10 +22,14 @@ public struct ClusterReport: Codable, Sendable {
 }
 
 /// `clusters.csv`: `cluster, customers, share` and each feature's mean in original units.
-struct ClustersCSVWriter {
-    let report: ClusterReport
+package struct ClustersCSVWriter {
+    package let report: ClusterReport
 
-    func bytes() -> [UInt8] {
+    package init(report: ClusterReport) {
+        self.report = report
+    }
+
+    package func bytes() -> [UInt8] {
         var b = ByteBuffer()
         b.text((["cluster", "customers", "share"] + report.profileNames.map { "mean_" + $0 }).joined(separator: ","))
         b.newline()

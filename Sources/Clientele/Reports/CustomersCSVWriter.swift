@@ -1,32 +1,46 @@
+import ClienteleStore
+import ClienteleKernels
+
 /// Writes `customers.csv`: one row per scored customer, sorted by customer_id (DESIGN, Interface contract).
 ///
 /// Rows are formatted into bytes on every core, one contiguous customer range each, then written
 /// in order; about 100 bytes a customer.
-struct CustomersCSVWriter {
-    static let header = ["customer_id", "first_order_date", "last_order_date", "recency_days", "frequency", "monetary",
+package struct CustomersCSVWriter {
+    package static let header = ["customer_id", "first_order_date", "last_order_date", "recency_days", "frequency", "monetary",
                          "r_score", "f_score", "m_score", "rfm_cell", "segment", "historical_clv"]
 
-    let customers: CustomerIndex
-    let activity: CustomerActivity
-    let rfm: RFMResult
+    package let customers: CustomerIndex
+    package let activity: CustomerActivity
+    package let rfm: RFMResult
     /// The `cluster` column (labels by row, written 1-based); nil when k-means did not run.
-    var clusters: KMeansFit?
+    package var clusters: KMeansFit?
     /// Predictive CLV columns, indexed by customer id; nil when the model did not run.
-    var clv: CLVModelFit?
+    package var clv: CLVModelFit?
     /// Satisfaction columns (measures by customer id, loyalty group by row); nil without interactions.
-    var satisfaction: SatisfactionLoyaltyAnalysisResult?
+    package var satisfaction: SatisfactionLoyaltyAnalysisResult?
     /// `churn_probability` by customer id; nil when the churn model did not run.
-    var churn: ChurnScores?
+    package var churn: ChurnScores?
     /// How customer ids and segment names are written; by default a cell that a spreadsheet would
     /// run as a formula is neutralised (`CSVCellPolicy`).
-    var cellPolicy: CSVCellPolicy = .neutralizeFormulas
+    package var cellPolicy: CSVCellPolicy = .neutralizeFormulas
 
-    static let satisfactionHeader = ["mean_satisfaction", "mean_recommend", "complaints", "loyalty_group"]
-    static let clvHeader = ["p_alive", "expected_purchases", "expected_order_value", "predicted_clv", "value_quadrant"]
+    package init(customers: CustomerIndex, activity: CustomerActivity, rfm: RFMResult, clusters: KMeansFit? = nil, clv: CLVModelFit? = nil, satisfaction: SatisfactionLoyaltyAnalysisResult? = nil, churn: ChurnScores? = nil, cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
+        self.customers = customers
+        self.activity = activity
+        self.rfm = rfm
+        self.clusters = clusters
+        self.clv = clv
+        self.satisfaction = satisfaction
+        self.churn = churn
+        self.cellPolicy = cellPolicy
+    }
+
+    package static let satisfactionHeader = ["mean_satisfaction", "mean_recommend", "complaints", "loyalty_group"]
+    package static let clvHeader = ["p_alive", "expected_purchases", "expected_order_value", "predicted_clv", "value_quadrant"]
     /// With 10 or more quantiles the cell is written `R-F-M` (e.g. `10-3-7`), else as three digits (`545`).
-    var wideScores: Bool { rfm.scorer.quantiles >= 10 }
+    package var wideScores: Bool { rfm.scorer.quantiles >= 10 }
 
-    func write(to path: String) throws(ReportError) {
+    package func write(to path: String) throws(ReportError) {
         var head = ByteBuffer()
         head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + (clv == nil ? [] : Self.clvHeader)
                    + (satisfaction == nil ? [] : Self.satisfactionHeader) + (churn == nil ? [] : ["churn_probability"])).joined(separator: ","))

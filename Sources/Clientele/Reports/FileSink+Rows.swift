@@ -1,4 +1,5 @@
 import Dispatch
+import ClienteleSupport
 
 extension FileSink {
     /// Writes `header`, then rows `0..<count` formatted by `format` on `threads` threads (by
@@ -23,7 +24,7 @@ extension FileSink {
     ///   - chunkRows: rows per chunk; default as many as fit in 8 MiB (at most 65,536), divided
     ///     by `chunksPerThread` with more than one thread.
     ///   - format: appends the rows of a range to a cursor; called concurrently for disjoint ranges.
-    static func writeRows(_ count: Int, to path: String, header: [UInt8], threads: Int = Parallelism.threads, maxRowBytes: Int,
+    package static func writeRows(_ count: Int, to path: String, header: [UInt8], threads: Int = Parallelism.threads, maxRowBytes: Int,
                           chunkRows: Int? = nil, format: (Range<Int>, inout RowCursor) -> Void) throws(ReportError) {
         let sink = try FileSink(path: path)
         try sink.write(header)
@@ -82,7 +83,7 @@ extension FileSink {
 
 extension FileSink {
     /// Chunks a thread formats in one round of `writeRows` (with more than one thread).
-    static let chunksPerThread = 4
+    package static let chunksPerThread = 4
 }
 
 /// How `FileSink.writeRows` lays `count` rows out in chunks, threads and blocks.
@@ -91,13 +92,13 @@ extension FileSink {
 /// chunks `r × lanes ..< (r + 1) × lanes` into block set `r % 2`. Block `k` of set `s` first
 /// serves chunk `s × lanes + k`, and every later chunk it serves starts later, so it never holds
 /// more rows than that one.
-struct RowBlockLayout: Equatable {
-    let count: Int
-    let chunkRows: Int
+package struct RowBlockLayout: Equatable {
+    package let count: Int
+    package let chunkRows: Int
     /// Threads that format: `threads`, but no more than there are chunks with rows (at least 1).
-    let lanes: Int
+    package let lanes: Int
 
-    init(count: Int, threads: Int, chunkRows: Int) {
+    package init(count: Int, threads: Int, chunkRows: Int) {
         precondition(chunkRows >= 1 && count >= 0)
         self.count = count
         self.chunkRows = chunkRows
@@ -107,7 +108,7 @@ struct RowBlockLayout: Equatable {
 
     /// The rows each block of `set` (0 or 1) must hold, for the blocks that ever hold a row: a
     /// prefix of the `lanes` blocks, since a round's chunks with rows come first.
-    func blockRows(set: Int) -> [Int] {
+    package func blockRows(set: Int) -> [Int] {
         (0..<lanes).compactMap { k in
             let first = (set * lanes + k) * chunkRows
             return first < count ? min(chunkRows, count - first) : nil

@@ -1,7 +1,9 @@
+import ClienteleKernels
+
 extension HTMLReportInput.CorrelationMatrix {
     /// Spearman's ρ of every satisfaction × loyalty pair over all respondents (survey answers are
     /// ordinal, so the rank correlation is the headline); nil when no pair is defined.
-    init?(report s: SatisfactionReport) {
+    package init?(report s: SatisfactionReport) {
         let pairs = s.satisfactionMeasures.flatMap { x in s.loyaltyMeasures.map { y in s.pair(x: x, y: y) } }
         guard pairs.contains(where: { $0?.spearmanRho != nil }) else { return nil }
         self.init(method: "Spearman", group: "all respondents", n: s.respondents, rowNames: s.satisfactionMeasures,
@@ -12,7 +14,7 @@ extension HTMLReportInput.CorrelationMatrix {
 
 extension HTMLReportInput.QuadrantMatrix {
     /// The Jones & Sasser matrix of `report.satisfaction`, split at its thresholds.
-    init(report s: SatisfactionReport) {
+    package init(report s: SatisfactionReport) {
         func count(_ group: LoyaltyGroup) -> Int { s.quadrants.first { $0.group == group.rawValue }?.customers ?? 0 }
         let t = s.thresholds
         self = .satisfactionLoyalty(loyalists: count(.loyalist), mercenaries: count(.mercenary), hostages: count(.hostage),

@@ -1,3 +1,5 @@
+import ClienteleKernels
+
 /// `report.html`: one self-contained page — the run settings and input accounting, then each
 /// kernel's charts (inline SVG) with their key numbers beside them.
 ///
@@ -6,18 +8,18 @@
 /// console) anything that tried to load or run. It is also well-formed XML, so tests can parse it.
 /// Only aggregates reach the writer (`HTMLReportInput`), so its cost does not grow with customers.
 /// Sections whose kernel did not run say so, with the reason.
-struct HTMLReportWriter {
-    let report: RunReport
-    let input: HTMLReportInput
+package struct HTMLReportWriter {
+    package let report: RunReport
+    package let input: HTMLReportInput
 
-    init(report: RunReport, input: HTMLReportInput) {
+    package init(report: RunReport, input: HTMLReportInput) {
         self.report = report
         self.input = input
     }
 
-    func bytes() -> [UInt8] { Array(text().utf8) }
+    package func bytes() -> [UInt8] { Array(text().utf8) }
 
-    func text() -> String {
+    package func text() -> String {
         var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
         html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"/>\n"
@@ -126,7 +128,7 @@ struct HTMLReportWriter {
     }
 
     /// The caller's reason, else the run's skipped entry for the section's kernel, else a default.
-    func notRunReason(_ section: HTMLReportInput.Section) -> String {
+    package func notRunReason(_ section: HTMLReportInput.Section) -> String {
         if let reason = input.notRun[section] { return reason }
         if let skipped = report.skipped.first(where: { section.skippedKeys.contains($0.section) }) { return skipped.reason }
         return "the \(section.kernel) step produced no result in this run"
@@ -343,14 +345,14 @@ struct HTMLReportWriter {
     private func num(_ n: Int) -> String { "<td class=\"num\">\(SVGNumber.grouped(n))</td>" }
     private func e(_ s: String) -> String { SVGText.escape(s) }
 
-    static func pValue(_ p: Double) -> String {
+    package static func pValue(_ p: Double) -> String {
         guard p.isFinite else { return "p —" }
         return p < 0.001 ? "p < 0.001" : "p = " + SVGNumber.fixed(p, digits: 3)
     }
 
     /// Inline styles: one column on screen, A4 pages in print with each section kept whole and
     /// colours printed as drawn. No external fonts or images.
-    static let css = """
+    package static let css = """
         body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.4;font-size:14px}
         header,main,footer{max-width:1240px;margin:0 auto;padding:0 20px}
         h1{font-size:26px;margin:18px 0 2px}
@@ -393,9 +395,9 @@ struct HTMLReportWriter {
 /// The aggregates `report.html` draws, one optional payload per section; `nil` renders the section
 /// as "Not run" with its reason. Every payload is small (cells, bins, curve points, deciles), built
 /// by the kernels' result types or by `Run`, never per customer in the writer.
-struct HTMLReportInput: Sendable {
+package struct HTMLReportInput: Sendable {
     /// The sections after "Run and inputs", in page order; the raw value is the section's `id`.
-    enum Section: String, CaseIterable, Sendable {
+    package enum Section: String, CaseIterable, Sendable {
         case rfmGrid = "rfm-grid"
         case segments
         case valueMatrix = "value-matrix"
@@ -407,7 +409,7 @@ struct HTMLReportInput: Sendable {
         case liftGains = "lift-gains"
         case calibration
 
-        var heading: String {
+        package var heading: String {
             switch self {
             case .rfmGrid: return "RFM: recency × frequency"
             case .segments: return "Segments"
@@ -423,7 +425,7 @@ struct HTMLReportInput: Sendable {
         }
 
         /// The kernel that fills the section, for the default "not run" reason.
-        var kernel: String {
+        package var kernel: String {
             switch self {
             case .rfmGrid, .segments: return "RFM"
             case .valueMatrix, .holdout: return "CLV (BG/NBD and Gamma-Gamma)"
@@ -434,7 +436,7 @@ struct HTMLReportInput: Sendable {
         }
 
         /// `RunReport.Skipped.section` names whose reason explains this section's absence, first match wins.
-        var skippedKeys: [String] {
+        package var skippedKeys: [String] {
             switch self {
             case .rfmGrid, .segments: return ["rfm"]
             case .valueMatrix: return ["clv"]
@@ -446,23 +448,23 @@ struct HTMLReportInput: Sendable {
         }
     }
 
-    var rfmGrid: RFMGrid? = nil
+    package var rfmGrid: RFMGrid? = nil
     /// `RunReport.rfm.segments`.
-    var segments: [RunReport.Segment]? = nil
+    package var segments: [RunReport.Segment]? = nil
     /// x: current value, y: future value.
-    var valueMatrix: QuadrantMatrix? = nil
-    var holdout: HoldoutPurchases? = nil
-    var clusters: ClusterProfiles? = nil
-    var correlations: CorrelationMatrix? = nil
+    package var valueMatrix: QuadrantMatrix? = nil
+    package var holdout: HoldoutPurchases? = nil
+    package var clusters: ClusterProfiles? = nil
+    package var correlations: CorrelationMatrix? = nil
     /// x: satisfaction, y: loyalty (see `QuadrantMatrix.satisfactionLoyalty`).
-    var satisfactionLoyalty: QuadrantMatrix? = nil
-    var roc: ROCCurve? = nil
-    var liftGains: LiftGains? = nil
-    var calibration: CalibrationCurve? = nil
+    package var satisfactionLoyalty: QuadrantMatrix? = nil
+    package var roc: ROCCurve? = nil
+    package var liftGains: LiftGains? = nil
+    package var calibration: CalibrationCurve? = nil
     /// Why a section is missing, when the caller knows better than `RunReport.skipped`.
-    var notRun: [Section: String] = [:]
+    package var notRun: [Section: String] = [:]
 
-    init(rfmGrid: RFMGrid? = nil, segments: [RunReport.Segment]? = nil, valueMatrix: QuadrantMatrix? = nil, holdout: HoldoutPurchases? = nil,
+    package init(rfmGrid: RFMGrid? = nil, segments: [RunReport.Segment]? = nil, valueMatrix: QuadrantMatrix? = nil, holdout: HoldoutPurchases? = nil,
          clusters: ClusterProfiles? = nil, correlations: CorrelationMatrix? = nil, satisfactionLoyalty: QuadrantMatrix? = nil,
          roc: ROCCurve? = nil, liftGains: LiftGains? = nil, calibration: CalibrationCurve? = nil, notRun: [Section: String] = [:]) {
         self.rfmGrid = rfmGrid; self.segments = segments; self.valueMatrix = valueMatrix; self.holdout = holdout
@@ -471,7 +473,7 @@ struct HTMLReportInput: Sendable {
     }
 
     /// Whether `section` has a payload to draw.
-    func has(_ section: Section) -> Bool {
+    package func has(_ section: Section) -> Bool {
         switch section {
         case .rfmGrid: return rfmGrid != nil
         case .segments: return !(segments ?? []).isEmpty
@@ -487,15 +489,15 @@ struct HTMLReportInput: Sendable {
     }
 
     /// Customers and net revenue per (R, F) score pair.
-    struct RFMGrid: Sendable, Equatable {
+    package struct RFMGrid: Sendable, Equatable {
         /// N: scores run 1...N.
-        let quantiles: Int
+        package let quantiles: Int
         /// N × N counts, row-major by R − 1, then F − 1.
-        let customerCounts: [Int]
+        package let customerCounts: [Int]
         /// N × N net revenue in currency units (summed in cents, so exact), same layout.
-        let revenues: [Double]
+        package let revenues: [Double]
 
-        init(quantiles: Int, customerCounts: [Int], revenues: [Double]) {
+        package init(quantiles: Int, customerCounts: [Int], revenues: [Double]) {
             precondition(quantiles >= 1 && customerCounts.count == quantiles * quantiles && revenues.count == quantiles * quantiles,
                          "RFMGrid: \(customerCounts.count) counts and \(revenues.count) revenues for \(quantiles) × \(quantiles) cells")
             self.quantiles = quantiles; self.customerCounts = customerCounts; self.revenues = revenues
@@ -504,7 +506,7 @@ struct HTMLReportInput: Sendable {
         /// Tallies per-customer scores into the grid in one pass; `r`, `f` and `revenueCents` align
         /// (as in `RFMResult`), and every score is in 1...`quantiles` (the scorer's postcondition).
         /// - Complexity: O(n) time, O(N²) memory.
-        init(r: [UInt8], f: [UInt8], revenueCents: [Int64], quantiles: Int) {
+        package init(r: [UInt8], f: [UInt8], revenueCents: [Int64], quantiles: Int) {
             precondition(r.count == f.count && f.count == revenueCents.count, "RFMGrid: r, f and revenue must align (\(r.count), \(f.count), \(revenueCents.count))")
             precondition(quantiles >= 1 && quantiles <= 255, "RFMGrid: quantiles = \(quantiles) should be in 1...255")
             let n = quantiles
@@ -519,41 +521,41 @@ struct HTMLReportInput: Sendable {
             self.init(quantiles: n, customerCounts: counts, revenues: cents.map { Double($0) / 100 })
         }
 
-        func customers(r: Int, f: Int) -> Int { customerCounts[(r - 1) * quantiles + (f - 1)] }
-        func revenue(r: Int, f: Int) -> Double { revenues[(r - 1) * quantiles + (f - 1)] }
-        var totalCustomers: Int { customerCounts.reduce(0, +) }
-        var totalRevenue: Double { revenues.reduce(0, +) }
+        package func customers(r: Int, f: Int) -> Int { customerCounts[(r - 1) * quantiles + (f - 1)] }
+        package func revenue(r: Int, f: Int) -> Double { revenues[(r - 1) * quantiles + (f - 1)] }
+        package var totalCustomers: Int { customerCounts.reduce(0, +) }
+        package var totalRevenue: Double { revenues.reduce(0, +) }
     }
 
     /// Four groups of customers split on two measures at stated thresholds.
-    struct QuadrantMatrix: Sendable, Equatable {
-        struct Group: Sendable, Equatable {
-            var name: String
-            var customers: Int
+    package struct QuadrantMatrix: Sendable, Equatable {
+        package struct Group: Sendable, Equatable {
+            package var name: String
+            package var customers: Int
             /// The group's total of `valueName` (e.g. predicted CLV), if any.
-            var value: Double? = nil
-            init(name: String, customers: Int, value: Double? = nil) { self.name = name; self.customers = customers; self.value = value }
+            package var value: Double? = nil
+            package init(name: String, customers: Int, value: Double? = nil) { self.name = name; self.customers = customers; self.value = value }
         }
-        var xTitle: String
-        var yTitle: String
+        package var xTitle: String
+        package var yTitle: String
         /// How each measure is split, e.g. "split at the median, 84.20".
-        var xSplit: String? = nil
-        var ySplit: String? = nil
+        package var xSplit: String? = nil
+        package var ySplit: String? = nil
         /// What `Group.value` sums, e.g. "predicted CLV"; `nil` when groups carry no value.
-        var valueName: String? = nil
-        var lowXLowY: Group
-        var highXLowY: Group
-        var lowXHighY: Group
-        var highXHighY: Group
+        package var valueName: String? = nil
+        package var lowXLowY: Group
+        package var highXLowY: Group
+        package var lowXHighY: Group
+        package var highXHighY: Group
 
-        init(xTitle: String, yTitle: String, xSplit: String? = nil, ySplit: String? = nil, valueName: String? = nil,
+        package init(xTitle: String, yTitle: String, xSplit: String? = nil, ySplit: String? = nil, valueName: String? = nil,
              lowXLowY: Group, highXLowY: Group, lowXHighY: Group, highXHighY: Group) {
             self.xTitle = xTitle; self.yTitle = yTitle; self.xSplit = xSplit; self.ySplit = ySplit; self.valueName = valueName
             self.lowXLowY = lowXLowY; self.highXLowY = highXLowY; self.lowXHighY = lowXHighY; self.highXHighY = highXHighY
         }
 
         /// The satisfaction–loyalty matrix (Jones & Sasser 1995): x satisfaction, y loyalty.
-        static func satisfactionLoyalty(loyalists: Int, mercenaries: Int, hostages: Int, defectors: Int,
+        package static func satisfactionLoyalty(loyalists: Int, mercenaries: Int, hostages: Int, defectors: Int,
                                         satisfactionSplit: String? = nil, loyaltySplit: String? = nil) -> QuadrantMatrix {
             QuadrantMatrix(xTitle: "satisfaction", yTitle: "loyalty", xSplit: satisfactionSplit, ySplit: loyaltySplit,
                            lowXLowY: .init(name: "Defectors", customers: defectors), highXLowY: .init(name: "Mercenaries", customers: mercenaries),
@@ -562,7 +564,7 @@ struct HTMLReportInput: Sendable {
 
         /// The current × future value matrix of `report.clv`: x historical CLV, y predicted CLV, each
         /// group's value its summed predicted CLV. Quadrants are found by their `customers.csv` names.
-        init(valueMatrix m: CLVReport.ValueMatrix) {
+        package init(valueMatrix m: CLVReport.ValueMatrix) {
             func group(_ key: String) -> Group {
                 guard let q = m.quadrants.first(where: { $0.quadrant == key }) else { return Group(name: key, customers: 0) }
                 let name = q.title.range(of: " (").map { String(q.title[..<$0.lowerBound]) } ?? q.title
@@ -578,33 +580,33 @@ struct HTMLReportInput: Sendable {
 
     /// Predicted against actual holdout purchases, per number of calibration repeat purchases
     /// (the check of Fader, Hardie & Lee 2005, fig. 2; `CLVReport.Holdout`).
-    struct HoldoutPurchases: Sendable, Equatable {
-        struct Bin: Sendable, Equatable {
+    package struct HoldoutPurchases: Sendable, Equatable {
+        package struct Bin: Sendable, Equatable {
             /// Repeat purchases in the calibration period: "0", "1", …, "7+".
-            var label: String
-            var customers: Int
+            package var label: String
+            package var customers: Int
             /// Mean holdout purchases per customer in the bin; `nil` when not defined.
-            var actual: Double?
-            var predicted: Double?
-            init(label: String, customers: Int, actual: Double?, predicted: Double?) {
+            package var actual: Double?
+            package var predicted: Double?
+            package init(label: String, customers: Int, actual: Double?, predicted: Double?) {
                 self.label = label; self.customers = customers; self.actual = actual; self.predicted = predicted
             }
         }
-        var calibrationEnd: String
-        var holdoutWeeks: Double?
-        var customers: Int
-        var bins: [Bin]
-        var totalActual: Double? = nil
-        var totalPredicted: Double? = nil
-        var meanAbsoluteError: Double? = nil
-        init(calibrationEnd: String, holdoutWeeks: Double?, customers: Int, bins: [Bin], totalActual: Double? = nil,
+        package var calibrationEnd: String
+        package var holdoutWeeks: Double?
+        package var customers: Int
+        package var bins: [Bin]
+        package var totalActual: Double? = nil
+        package var totalPredicted: Double? = nil
+        package var meanAbsoluteError: Double? = nil
+        package init(calibrationEnd: String, holdoutWeeks: Double?, customers: Int, bins: [Bin], totalActual: Double? = nil,
              totalPredicted: Double? = nil, meanAbsoluteError: Double? = nil) {
             self.calibrationEnd = calibrationEnd; self.holdoutWeeks = holdoutWeeks; self.customers = customers; self.bins = bins
             self.totalActual = totalActual; self.totalPredicted = totalPredicted; self.meanAbsoluteError = meanAbsoluteError
         }
 
         /// The holdout table of `report.clv`.
-        init(holdout h: CLVReport.Holdout, calibrationEnd: String) {
+        package init(holdout h: CLVReport.Holdout, calibrationEnd: String) {
             self.init(calibrationEnd: calibrationEnd, holdoutWeeks: h.holdoutWeeks, customers: h.customers,
                       bins: h.buckets.map { Bin(label: $0.calibrationFrequency, customers: $0.customers, actual: $0.actualMean, predicted: $0.predictedMean) },
                       totalActual: h.actualPurchases, totalPredicted: h.predictedPurchases, meanAbsoluteError: h.meanAbsoluteError)
@@ -612,24 +614,24 @@ struct HTMLReportInput: Sendable {
     }
 
     /// k-means cluster profiles: per cluster its size and each feature's mean.
-    struct ClusterProfiles: Sendable, Equatable {
-        struct Cluster: Sendable, Equatable {
-            var label: String
-            var customers: Int
-            var share: Double
+    package struct ClusterProfiles: Sendable, Equatable {
+        package struct Cluster: Sendable, Equatable {
+            package var label: String
+            package var customers: Int
+            package var share: Double
             /// One per feature, in original units.
-            var means: [Double]
+            package var means: [Double]
             /// One per feature, in the standardised space the clustering used (colours the cells).
-            var standardizedMeans: [Double]
-            init(label: String, customers: Int, share: Double, means: [Double], standardizedMeans: [Double]) {
+            package var standardizedMeans: [Double]
+            package init(label: String, customers: Int, share: Double, means: [Double], standardizedMeans: [Double]) {
                 self.label = label; self.customers = customers; self.share = share; self.means = means; self.standardizedMeans = standardizedMeans
             }
         }
-        var features: [String]
-        var clusters: [Cluster]
-        var inertia: Double? = nil
-        var silhouette: Double? = nil
-        init(features: [String], clusters: [Cluster], inertia: Double? = nil, silhouette: Double? = nil) {
+        package var features: [String]
+        package var clusters: [Cluster]
+        package var inertia: Double? = nil
+        package var silhouette: Double? = nil
+        package init(features: [String], clusters: [Cluster], inertia: Double? = nil, silhouette: Double? = nil) {
             precondition(clusters.allSatisfy { $0.means.count == features.count && $0.standardizedMeans.count == features.count },
                          "ClusterProfiles: every cluster needs one mean per feature (\(features.count))")
             self.features = features; self.clusters = clusters; self.inertia = inertia; self.silhouette = silhouette
@@ -637,17 +639,17 @@ struct HTMLReportInput: Sendable {
     }
 
     /// Correlations of satisfaction measures (rows) with loyalty measures (columns).
-    struct CorrelationMatrix: Sendable, Equatable {
-        var method: String
-        var group: String
-        var n: Int
-        var rowNames: [String]
-        var columnNames: [String]
+    package struct CorrelationMatrix: Sendable, Equatable {
+        package var method: String
+        package var group: String
+        package var n: Int
+        package var rowNames: [String]
+        package var columnNames: [String]
         /// Row-major, rows × columns.
-        var coefficients: [Double]
+        package var coefficients: [Double]
         /// Same layout, two-sided p-values; `nil` when not computed.
-        var pValues: [Double]? = nil
-        init(method: String, group: String = "all customers", n: Int, rowNames: [String], columnNames: [String], coefficients: [Double], pValues: [Double]? = nil) {
+        package var pValues: [Double]? = nil
+        package init(method: String, group: String = "all customers", n: Int, rowNames: [String], columnNames: [String], coefficients: [Double], pValues: [Double]? = nil) {
             precondition(coefficients.count == rowNames.count * columnNames.count && (pValues == nil || pValues!.count == coefficients.count),
                          "CorrelationMatrix: \(coefficients.count) coefficients for \(rowNames.count) × \(columnNames.count)")
             self.method = method; self.group = group; self.n = n; self.rowNames = rowNames; self.columnNames = columnNames
@@ -657,28 +659,28 @@ struct HTMLReportInput: Sendable {
 
     /// The ROC curve on held-out customers, thinned to a few hundred points by its producer, and
     /// the recency-only baseline's curve on the same customers when there is one.
-    struct ROCCurve: Sendable, Equatable {
+    package struct ROCCurve: Sendable, Equatable {
         /// A comparison curve: its rates and its AUC.
-        struct Baseline: Sendable, Equatable {
-            var name: String
-            var falsePositiveRate: [Double]
-            var truePositiveRate: [Double]
-            var auc: Double
-            init(name: String, falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double) {
+        package struct Baseline: Sendable, Equatable {
+            package var name: String
+            package var falsePositiveRate: [Double]
+            package var truePositiveRate: [Double]
+            package var auc: Double
+            package init(name: String, falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double) {
                 precondition(falsePositiveRate.count == truePositiveRate.count, "ROCCurve.Baseline: rates must align")
                 self.name = name; self.falsePositiveRate = falsePositiveRate; self.truePositiveRate = truePositiveRate; self.auc = auc
             }
         }
-        var falsePositiveRate: [Double]
-        var truePositiveRate: [Double]
+        package var falsePositiveRate: [Double]
+        package var truePositiveRate: [Double]
         /// From all scores, whatever points the curve keeps.
-        var auc: Double
-        var positives: Int
-        var negatives: Int
+        package var auc: Double
+        package var positives: Int
+        package var negatives: Int
         /// Where the points are, for the caption: "every threshold", "the ten decile cut-offs".
-        var cutOffs: String
-        var baseline: Baseline?
-        init(falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double, positives: Int, negatives: Int, cutOffs: String = "every threshold",
+        package var cutOffs: String
+        package var baseline: Baseline?
+        package init(falsePositiveRate: [Double], truePositiveRate: [Double], auc: Double, positives: Int, negatives: Int, cutOffs: String = "every threshold",
              baseline: Baseline? = nil) {
             precondition(falsePositiveRate.count == truePositiveRate.count, "ROCCurve: rates must align")
             self.falsePositiveRate = falsePositiveRate; self.truePositiveRate = truePositiveRate; self.auc = auc
@@ -687,38 +689,38 @@ struct HTMLReportInput: Sendable {
     }
 
     /// Lift and cumulative gains by decile of predicted risk (decile 1 = riskiest).
-    struct LiftGains: Sendable, Equatable {
-        struct Decile: Sendable, Equatable {
-            var decile: Int
-            var customers: Int
-            var positives: Int
+    package struct LiftGains: Sendable, Equatable {
+        package struct Decile: Sendable, Equatable {
+            package var decile: Int
+            package var customers: Int
+            package var positives: Int
             /// The decile's churn rate over the overall rate.
-            var lift: Double
+            package var lift: Double
             /// Share of all churners in deciles 1...this one.
-            var cumulativeGain: Double
-            init(decile: Int, customers: Int, positives: Int, lift: Double, cumulativeGain: Double) {
+            package var cumulativeGain: Double
+            package init(decile: Int, customers: Int, positives: Int, lift: Double, cumulativeGain: Double) {
                 self.decile = decile; self.customers = customers; self.positives = positives; self.lift = lift; self.cumulativeGain = cumulativeGain
             }
         }
-        var baseRate: Double
-        var deciles: [Decile]
-        init(baseRate: Double, deciles: [Decile]) { self.baseRate = baseRate; self.deciles = deciles }
+        package var baseRate: Double
+        package var deciles: [Decile]
+        package init(baseRate: Double, deciles: [Decile]) { self.baseRate = baseRate; self.deciles = deciles }
     }
 
     /// Reliability bins: mean predicted probability against observed rate.
-    struct CalibrationCurve: Sendable, Equatable {
-        struct Bin: Sendable, Equatable {
-            var meanPredicted: Double
-            var observedRate: Double
-            var customers: Int
-            init(meanPredicted: Double, observedRate: Double, customers: Int) {
+    package struct CalibrationCurve: Sendable, Equatable {
+        package struct Bin: Sendable, Equatable {
+            package var meanPredicted: Double
+            package var observedRate: Double
+            package var customers: Int
+            package init(meanPredicted: Double, observedRate: Double, customers: Int) {
                 self.meanPredicted = meanPredicted; self.observedRate = observedRate; self.customers = customers
             }
         }
-        var bins: [Bin]
-        var brier: Double? = nil
-        var logLoss: Double? = nil
-        init(bins: [Bin], brier: Double? = nil, logLoss: Double? = nil) { self.bins = bins; self.brier = brier; self.logLoss = logLoss }
+        package var bins: [Bin]
+        package var brier: Double? = nil
+        package var logLoss: Double? = nil
+        package init(bins: [Bin], brier: Double? = nil, logLoss: Double? = nil) { self.bins = bins; self.brier = brier; self.logLoss = logLoss }
     }
 }
 
@@ -732,7 +734,7 @@ extension HTMLReportInput.ClusterProfiles {
     /// coloured by z = (mean_k − m) / s, where m = Σ_k n_k·mean_k / Σ_k n_k is the feature's mean
     /// over all clustered customers and s = √(Σ_k n_k·(mean_k − m)² / Σ_k n_k) the spread of the
     /// cluster means around it (z = 0 when s = 0). Empty clusters (mean `nil`) draw grey cells.
-    init(report: ClusterReport) {
+    package init(report: ClusterReport) {
         let features = report.profileNames
         let j = features.count
         var overall = [Double](repeating: 0, count: j), spread = [Double](repeating: 0, count: j), weight = [Double](repeating: 0, count: j)
@@ -759,7 +761,7 @@ extension HTMLReportInput.ClusterProfiles {
 extension HTMLReportInput.LiftGains {
     /// Lift and cumulative gains by decile of `report.churn.model` (decile 1 = highest predicted
     /// probability); base rate = churners / rows; undefined values draw nothing.
-    init(evaluation e: ChurnReport.Evaluation) {
+    package init(evaluation e: ChurnReport.Evaluation) {
         self.init(baseRate: e.rows > 0 ? Double(e.churners) / Double(e.rows) : .nan, deciles: e.deciles.map {
             Decile(decile: $0.decile, customers: $0.customers, positives: $0.churners, lift: $0.lift ?? .nan, cumulativeGain: $0.cumulativeGain ?? .nan)
         })
@@ -769,7 +771,7 @@ extension HTMLReportInput.LiftGains {
 extension HTMLReportInput.CalibrationCurve {
     /// Observed churn rate against mean predicted probability per decile of `report.churn.model`,
     /// lowest prediction first; deciles without both numbers are left out.
-    init(evaluation e: ChurnReport.Evaluation) {
+    package init(evaluation e: ChurnReport.Evaluation) {
         let bins = e.deciles.compactMap { d -> Bin? in
             guard let p = d.meanPredicted, let o = d.observedRate else { return nil }
             return Bin(meanPredicted: p, observedRate: o, customers: d.customers)
@@ -782,7 +784,7 @@ extension HTMLReportInput.ROCCurve {
     /// The ROC curve of `report.churn.model` (`ChurnReport.ROC`: TPR = true positives / churners,
     /// FPR = false positives / (rows − churners)) with the AUC as reported (from every score), and
     /// `baseline`'s curve beside it when it has one. `nil` without a curve, an AUC or both classes.
-    init?(evaluation e: ChurnReport.Evaluation, baseline: ChurnReport.Evaluation? = nil) {
+    package init?(evaluation e: ChurnReport.Evaluation, baseline: ChurnReport.Evaluation? = nil) {
         guard let (fpr, tpr) = Self.rates(e), let auc = e.auc else { return nil }
         let base = baseline.flatMap { b -> Baseline? in
             guard let (fpr, tpr) = Self.rates(b), let auc = b.auc else { return nil }

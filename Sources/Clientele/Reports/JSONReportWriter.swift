@@ -1,14 +1,18 @@
 import Foundation
 
 /// `report.json`: the run report with snake_case keys, sorted, pretty-printed.
-struct JSONReportWriter {
-    let report: RunReport
+package struct JSONReportWriter {
+    package let report: RunReport
 
-    func bytes() throws(ReportError) -> [UInt8] { try Self.bytes(of: report, file: "report.json") }
+    package init(report: RunReport) {
+        self.report = report
+    }
+
+    package func bytes() throws(ReportError) -> [UInt8] { try Self.bytes(of: report, file: "report.json") }
 
     /// Any report value as JSON with snake_case keys, sorted, pretty-printed, arrays of numbers on
     /// one line (a curve of 200 points is 200 numbers on a line, not 200 lines).
-    static func bytes<T: Encodable>(of value: T, file: String) throws(ReportError) -> [UInt8] {
+    package static func bytes<T: Encodable>(of value: T, file: String) throws(ReportError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -21,7 +25,7 @@ struct JSONReportWriter {
     /// `true`, `false`, `null` — written as `[a, b, c]` on one line. Only whitespace between
     /// tokens changes, so the value is the same. Strings are skipped whole (escapes included).
     /// - Complexity: O(n): the look-ahead from a `[` stops at the first `"`, `{`, `[` or `]`.
-    static func scalarArraysOnOneLine(_ json: [UInt8]) -> [UInt8] {
+    package static func scalarArraysOnOneLine(_ json: [UInt8]) -> [UInt8] {
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
         var out: [UInt8] = []
         out.reserveCapacity(json.count)

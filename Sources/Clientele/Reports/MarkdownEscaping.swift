@@ -9,8 +9,8 @@
 ///   leading digits, which would start a heading or a list (CommonMark: any ASCII punctuation).
 /// - LF, CR and CR LF become one space: a line break would end a table row or a list item.
 /// - Complexity: O(n) in the length; text with nothing to escape comes back as it is.
-enum MarkdownEscaping {
-    static func text(_ s: String) -> String {
+package enum MarkdownEscaping {
+    package static func text(_ s: String) -> String {
         if !s.unicodeScalars.contains(where: isSpecial) && !startsBlock(s) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count + 16)

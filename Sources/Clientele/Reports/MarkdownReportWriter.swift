@@ -1,9 +1,15 @@
+import ClienteleKernels
+
 /// `report.md`: the key numbers as tables, readable in a terminal. Every string from data or the job
 /// file goes through `escaped(_:)` (`MarkdownEscaping`); numbers and dates are formatted here.
-struct MarkdownReportWriter {
-    let report: RunReport
+package struct MarkdownReportWriter {
+    package let report: RunReport
 
-    func text() -> String {
+    package init(report: RunReport) {
+        self.report = report
+    }
+
+    package func text() -> String {
         var md = "# Clientele report\n\n"
         let s = report.settings
         md += "As of **\(s.asOf)**\(s.asOfDefaulted ? " (the day after the last transaction)" : ""); "

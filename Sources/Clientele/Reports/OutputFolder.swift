@@ -1,5 +1,6 @@
 import CSupport
 import Foundation
+import ClienteleSupport
 
 /// A report folder written whole or not at all, that replaces only a Clientele report.
 ///
@@ -9,21 +10,26 @@ import Foundation
 /// A failed run calls `abandon()` (or dies: the next run removes staging folders of processes that
 /// no longer exist). The folder named by `--out` is replaced only when it is a Clientele report or
 /// empty, and never when it holds an input, the job file or the history database.
-struct OutputFolder {
-    let finalPath: String
-    let stagingPath: String
+package struct OutputFolder {
+    package let finalPath: String
+    package let stagingPath: String
     /// This run's token, in the staged marker.
-    let token: String
+    package let token: String
 
     /// A file the report folder must never contain: `role` names it in messages.
-    struct ProtectedPath: Sendable {
-        var role: String
-        var path: String
+    package struct ProtectedPath: Sendable {
+        package var role: String
+        package var path: String
+
+        package init(role: String, path: String) {
+            self.role = role
+            self.path = path
+        }
     }
 
     /// Checks that `finalPath` may be replaced, removes stale staging folders of dead runs beside
     /// it, and creates this run's staging folder with its marker.
-    init(_ finalPath: String, protecting protected: [ProtectedPath] = [], token: String = ReportMarker.newToken()) throws(ReportError) {
+    package init(_ finalPath: String, protecting protected: [ProtectedPath] = [], token: String = ReportMarker.newToken()) throws(ReportError) {
         var final = finalPath.isEmpty ? "." : finalPath
         while final.count > 1 && final.hasSuffix("/") { final.removeLast() }
         self.token = token
@@ -65,11 +71,11 @@ struct OutputFolder {
     }
 
     /// Path of `file` inside the staging folder.
-    func path(_ file: String) -> String { stagingPath + "/" + file }
+    package func path(_ file: String) -> String { stagingPath + "/" + file }
 
     /// Puts the staged report in place of the previous one (checked again: something may have
     /// been put in the folder while the run computed).
-    func commit() throws(ReportError) {
+    package func commit() throws(ReportError) {
         try Self.checkReplaceable(finalPath)
         let fm = FileManager.default
         var status = stat()
@@ -93,11 +99,11 @@ struct OutputFolder {
     }
 
     /// Removes the staging folder after a failure.
-    func abandon() { Self.removeReport(at: stagingPath) }
+    package func abandon() { Self.removeReport(at: stagingPath) }
 
     /// Removes a report folder with its marker last, so that a removal cut short (a failing disk,
     /// a kill) leaves a folder that is still recognisably a report, which the next run removes.
-    static func removeReport(at path: String) {
+    package static func removeReport(at path: String) {
         let fm = FileManager.default
         for entry in (try? fm.contentsOfDirectory(atPath: path)) ?? [] where entry != ReportMarker.fileName {
             try? fm.removeItem(atPath: path + "/" + entry)
@@ -106,7 +112,7 @@ struct OutputFolder {
     }
 
     /// Throws unless `path` is missing, an empty folder, or a Clientele report.
-    static func checkReplaceable(_ path: String) throws(ReportError) {
+    package static func checkReplaceable(_ path: String) throws(ReportError) {
         var status = stat()
         guard lstat(path, &status) == 0 else { return }
         if (status.st_mode & S_IFMT) == S_IFLNK {
@@ -122,7 +128,7 @@ struct OutputFolder {
 
     /// Removes `.NAME.staging-PID` folders (and `.previous` ones) left beside the report by runs
     /// that were killed: only when that process no longer exists and the folder is a report.
-    static func removeStaleStaging(parent: String, name: String) {
+    package static func removeStaleStaging(parent: String, name: String) {
         let fm = FileManager.default
         let prefix = ".\(name).staging-"
         guard let siblings = try? fm.contentsOfDirectory(atPath: parent.isEmpty ? "." : parent) else { return }
@@ -142,7 +148,7 @@ struct OutputFolder {
 
     /// `path` made absolute, with symbolic links resolved as far as the path exists; the rest is
     /// appended lexically (`.` and `..` collapsed).
-    static func resolve(_ path: String) -> String {
+    package static func resolve(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var parts: [Substring] = []
         for part in absolute.split(separator: "/") {
@@ -164,7 +170,7 @@ struct OutputFolder {
         }
     }
 
-    static func reason(_ error: Error) -> String {
+    package static func reason(_ error: Error) -> String {
         if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {

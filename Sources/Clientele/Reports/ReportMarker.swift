@@ -1,4 +1,5 @@
 import Foundation
+import ClienteleSupport
 
 /// The hidden file that makes a folder a Clientele report: `.clientele-report`, holding the
 /// run's token.
@@ -27,7 +28,7 @@ public enum ReportMarker {
     }
 
     /// The marker's text for `token`.
-    static func contents(token: String) -> [UInt8] {
+    package static func contents(token: String) -> [UInt8] {
         Array("clientele report folder: written, and replaced whole, only by clientele\nrun_token=\(token)\n".utf8)
     }
 
@@ -43,7 +44,7 @@ public enum ReportMarker {
     }
 
     /// What an existing folder is, as far as replacing it goes.
-    enum Ownership: Equatable {
+    package enum Ownership: Equatable {
         /// Carries the marker, or holds only report files with report.json: Clientele's to replace.
         case report
         /// Holds nothing: nothing can be lost.
@@ -53,7 +54,7 @@ public enum ReportMarker {
     }
 
     /// Classifies the folder at `path` (which must exist and be a folder).
-    static func ownership(of path: String) throws -> Ownership {
+    package static func ownership(of path: String) throws -> Ownership {
         let names = try FileManager.default.contentsOfDirectory(atPath: path)
         if names.isEmpty { return .empty }
         if names.contains(fileName) { return .report }

@@ -1,9 +1,13 @@
+import ClienteleStore
+
 /// Everything in `report.json`: settings, input accounting, per-kernel summaries, timings, versions.
 /// The Markdown and HTML writers render the same value, so the reports never disagree.
 public struct RunReport: Codable, Sendable {
     public struct Tool: Codable, Sendable {
         public var name = "clientele"
         public var version = ClienteleVersion.current
+
+        package init() {}
     }
 
     public struct Settings: Codable, Sendable {
@@ -22,6 +26,23 @@ public struct RunReport: Codable, Sendable {
         public var maxRejectShare: Double
         public var threads: Int
         public var seed: UInt64
+
+        package init(transactions: String, interactions: String? = nil, asOf: String, asOfDefaulted: Bool, calibrationEnd: String? = nil, calibrationEndDefaulted: Bool, rfmTies: String, rfmQuantiles: Int, rfmMonetary: String, margin: Double, onBadRow: String, maxRejectShare: Double, threads: Int, seed: UInt64) {
+            self.transactions = transactions
+            self.interactions = interactions
+            self.asOf = asOf
+            self.asOfDefaulted = asOfDefaulted
+            self.calibrationEnd = calibrationEnd
+            self.calibrationEndDefaulted = calibrationEndDefaulted
+            self.rfmTies = rfmTies
+            self.rfmQuantiles = rfmQuantiles
+            self.rfmMonetary = rfmMonetary
+            self.margin = margin
+            self.onBadRow = onBadRow
+            self.maxRejectShare = maxRejectShare
+            self.threads = threads
+            self.seed = seed
+        }
     }
 
     public struct InputFile: Codable, Sendable {
@@ -45,6 +66,22 @@ public struct RunReport: Codable, Sendable {
         /// Rows of the unknown kinds not named in `unknownKinds` (nil when every one is named).
         public var unknownKindsUnlistedRows: Int?
 
+        package init(role: String, path: String, rowsRead: Int, rowsUsed: Int, rowsRejected: Int, rejectedByReason: [String: Int], rowsAfterAsOf: Int? = nil, rowsUnmatchedCustomer: Int? = nil, unmatchedCustomers: Int? = nil, unmatchedCustomerExamples: [String]? = nil, rowsUnknownKind: Int? = nil, unknownKinds: [String: Int]? = nil, unknownKindsUnlistedRows: Int? = nil) {
+            self.role = role
+            self.path = path
+            self.rowsRead = rowsRead
+            self.rowsUsed = rowsUsed
+            self.rowsRejected = rowsRejected
+            self.rejectedByReason = rejectedByReason
+            self.rowsAfterAsOf = rowsAfterAsOf
+            self.rowsUnmatchedCustomer = rowsUnmatchedCustomer
+            self.unmatchedCustomers = unmatchedCustomers
+            self.unmatchedCustomerExamples = unmatchedCustomerExamples
+            self.rowsUnknownKind = rowsUnknownKind
+            self.unknownKinds = unknownKinds
+            self.unknownKindsUnlistedRows = unknownKindsUnlistedRows
+        }
+
         /// The most unknown kinds `unknownKinds` names.
         public static let listedUnknownKinds = 20
 
@@ -67,6 +104,14 @@ public struct RunReport: Codable, Sendable {
         public var notYetActive: Int
         public var orders: Int
         public var netRevenue: Double
+
+        package init(inTransactions: Int, scored: Int, notYetActive: Int, orders: Int, netRevenue: Double) {
+            self.inTransactions = inTransactions
+            self.scored = scored
+            self.notYetActive = notYetActive
+            self.orders = orders
+            self.netRevenue = netRevenue
+        }
     }
 
     public struct Segment: Codable, Sendable {
@@ -78,18 +123,40 @@ public struct RunReport: Codable, Sendable {
         public var meanRecencyDays: Double?
         public var meanFrequency: Double?
         public var meanMonetary: Double?
+
+        package init(segment: String, customers: Int, share: Double, revenue: Double, revenueShare: Double? = nil, meanRecencyDays: Double? = nil, meanFrequency: Double? = nil, meanMonetary: Double? = nil) {
+            self.segment = segment
+            self.customers = customers
+            self.share = share
+            self.revenue = revenue
+            self.revenueShare = revenueShare
+            self.meanRecencyDays = meanRecencyDays
+            self.meanFrequency = meanFrequency
+            self.meanMonetary = meanMonetary
+        }
     }
 
     public struct RFM: Codable, Sendable {
         public var ties: String
         public var quantiles: Int
         public var segments: [Segment]
+
+        package init(ties: String, quantiles: Int, segments: [Segment]) {
+            self.ties = ties
+            self.quantiles = quantiles
+            self.segments = segments
+        }
     }
 
     /// A kernel or section that did not run, and why.
     public struct Skipped: Codable, Sendable {
         public var section: String
         public var reason: String
+
+        package init(section: String, reason: String) {
+            self.section = section
+            self.reason = reason
+        }
     }
 
     public var tool = Tool()
@@ -112,6 +179,22 @@ public struct RunReport: Codable, Sendable {
     /// every file of the folder and "total" the whole run.
     public var timings: [String: Double]
     public var outputs: [String]
+
+    package init(tool: Tool = Tool(), startedAt: String, settings: Settings, inputs: [InputFile], customers: Customers, rfm: RFM, clv: CLVReport? = nil, clusters: ClusterReport? = nil, churn: ChurnReport? = nil, satisfaction: SatisfactionReport? = nil, skipped: [Skipped], timings: [String: Double], outputs: [String]) {
+        self.tool = tool
+        self.startedAt = startedAt
+        self.settings = settings
+        self.inputs = inputs
+        self.customers = customers
+        self.rfm = rfm
+        self.clv = clv
+        self.clusters = clusters
+        self.churn = churn
+        self.satisfaction = satisfaction
+        self.skipped = skipped
+        self.timings = timings
+        self.outputs = outputs
+    }
 }
 
 /// The version written into every report.

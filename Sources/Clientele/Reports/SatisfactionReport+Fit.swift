@@ -1,7 +1,9 @@
+import ClienteleKernels
+
 extension SatisfactionReport {
     /// The report of a satisfaction–loyalty analysis over the scored `customers` (a mapping of its
     /// values; only the respondent counts are summed here).
-    init(_ result: SatisfactionLoyaltyAnalysisResult, customers: [Int32]) {
+    package init(_ result: SatisfactionLoyaltyAnalysisResult, customers: [Int32]) {
         let m = result.measures
         var satisfied = 0, recommended = 0, complaints = 0, complainers = 0, csatSum = 0.0
         for c in customers.lazy.map(Int.init) {
@@ -34,13 +36,13 @@ extension SatisfactionReport {
 }
 
 extension SatisfactionReport.NPS {
-    init(_ s: NetPromoterScore) {
+    package init(_ s: NetPromoterScore) {
         self.init(respondents: s.respondents, promoters: s.promoters, passives: s.passives, detractors: s.detractors, score: s.score)
     }
 }
 
 extension SatisfactionReport.Pair {
-    init(group: String, _ p: CorrelationPair) {
+    package init(group: String, _ p: CorrelationPair) {
         self.init(group: group, x: p.x, y: p.y, n: p.n,
                   pearsonR: p.pearson.value?.r, pearsonP: p.pearson.value?.pValue,
                   pearsonCILow: p.pearson.value?.confidenceLow, pearsonCIHigh: p.pearson.value?.confidenceHigh,

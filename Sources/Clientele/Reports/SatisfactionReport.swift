@@ -86,14 +86,19 @@ public struct SatisfactionReport: Codable, Sendable {
 /// `correlations.csv` (DESIGN): `group, x, y, n, pearson_r, pearson_p, pearson_ci_low,
 /// pearson_ci_high, spearman_rho, spearman_p, kendall_tau_b, kendall_p`; empty cells where a
 /// statistic is not defined (fewer than 3 pairs, a constant column).
-struct CorrelationsCSVWriter {
-    static let header = ["group", "x", "y", "n", "pearson_r", "pearson_p", "pearson_ci_low", "pearson_ci_high",
+package struct CorrelationsCSVWriter {
+    package static let header = ["group", "x", "y", "n", "pearson_r", "pearson_p", "pearson_ci_low", "pearson_ci_high",
                          "spearman_rho", "spearman_p", "kendall_tau_b", "kendall_p"]
-    let report: SatisfactionReport
+    package let report: SatisfactionReport
     /// How group (segment) and measure names are written (`CSVCellPolicy`).
-    var cellPolicy: CSVCellPolicy = .neutralizeFormulas
+    package var cellPolicy: CSVCellPolicy = .neutralizeFormulas
 
-    func bytes() -> [UInt8] {
+    package init(report: SatisfactionReport, cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
+        self.report = report
+        self.cellPolicy = cellPolicy
+    }
+
+    package func bytes() -> [UInt8] {
         var b = ByteBuffer()
         b.text(Self.header.joined(separator: ","))
         b.newline()

@@ -11,9 +11,9 @@
 /// trailing zeros dropped the first that reads back is the shortest, as `description` gives.
 /// The layout is `description`'s positional one ("0.25", "3.0", "0.0001"); other magnitudes,
 /// zero and non-finite values are left to `description`.
-enum ShortestDecimal {
+package enum ShortestDecimal {
     /// The longest text `write` produces (`description` of a double: "-2.2250738585072014e-308").
-    static let maxLength = 24
+    package static let maxLength = 24
 
     /// 10⁰ … 10²¹.
     private static let powers: [UInt128] = {
@@ -27,7 +27,7 @@ enum ShortestDecimal {
                                             1e11, 1e12, 1e13, 1e14, 1e15]
 
     /// Writes `x` at `out` and returns the number of bytes written (≤ `maxLength`).
-    static func write(_ x: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func write(_ x: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let a = x.magnitude
         guard a >= 1e-4, a < 1e15 else { return fallback(x, to: out) }
         // a = m / 2^k with the implicit bit: all such a are normal, and k = 52 − exponent ∈ [3, 66].

@@ -1,10 +1,17 @@
-/// `segments.csv`: one row per segment of the map, in report order.
-struct SegmentsCSVWriter {
-    let segments: [RunReport.Segment]
-    /// How segment names are written (`CSVCellPolicy`).
-    var cellPolicy: CSVCellPolicy = .neutralizeFormulas
+import ClienteleStore
 
-    func bytes() -> [UInt8] {
+/// `segments.csv`: one row per segment of the map, in report order.
+package struct SegmentsCSVWriter {
+    package let segments: [RunReport.Segment]
+    /// How segment names are written (`CSVCellPolicy`).
+    package var cellPolicy: CSVCellPolicy = .neutralizeFormulas
+
+    package init(segments: [RunReport.Segment], cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
+        self.segments = segments
+        self.cellPolicy = cellPolicy
+    }
+
+    package func bytes() -> [UInt8] {
         var b = ByteBuffer()
         b.text("segment,customers,share,revenue,revenue_share,mean_recency_days,mean_frequency,mean_monetary\n")
         for s in segments {
@@ -23,13 +30,18 @@ struct SegmentsCSVWriter {
 }
 
 /// `rejects.csv`: `file, line, column, reason, raw_line`, in file then line order.
-struct RejectsCSVWriter {
-    let rejects: [RejectedRow]
+package struct RejectsCSVWriter {
+    package let rejects: [RejectedRow]
     /// How the file, reason and raw line are written (`CSVCellPolicy`): the raw line is the
     /// input's own text, the likeliest cell to start with `=`.
-    var cellPolicy: CSVCellPolicy = .neutralizeFormulas
+    package var cellPolicy: CSVCellPolicy = .neutralizeFormulas
 
-    func bytes() -> [UInt8] {
+    package init(rejects: [RejectedRow], cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
+        self.rejects = rejects
+        self.cellPolicy = cellPolicy
+    }
+
+    package func bytes() -> [UInt8] {
         var b = ByteBuffer()
         b.text("file,line,column,reason,raw_line\n")
         for r in rejects {

@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Unconstrained minimisation of a smooth function of a few variables by BFGS with a strong
 /// Wolfe line search (Nocedal & Wright 2006, "Numerical Optimization", 2nd ed., Algorithm 6.1
 /// with the line search of Algorithms 3.5 and 3.6).
@@ -181,12 +183,12 @@ public struct BFGSMinimizer: Sendable {
     }
 }
 
-@inline(__always) func statsDot(_ u: [Double], _ v: [Double]) -> Double {
+@inline(__always) package func statsDot(_ u: [Double], _ v: [Double]) -> Double {
     var s = 0.0
     for i in 0..<u.count { s += u[i] * v[i] }
     return s
 }
 
-@inline(__always) func statsInfinityNorm(_ v: [Double]) -> Double {
+@inline(__always) package func statsInfinityNorm(_ v: [Double]) -> Double {
     v.reduce(0) { max($0, abs($1)) }
 }

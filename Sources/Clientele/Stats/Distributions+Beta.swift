@@ -48,7 +48,7 @@ extension Distributions {
 
     /// `I_x(a, b)` by the continued fraction, for `x < (a + 1)/(a + b + 2)` (`y = 1 − x`).
     /// Unchecked: assumes `a, b > 0` and `0 < x < 1`.
-    static func betaContinuedFractionTail(a: Double, b: Double, x: Double, y: Double) -> Double {
+    package static func betaContinuedFractionTail(a: Double, b: Double, x: Double, y: Double) -> Double {
         // log of x^a y^b / (a B(a, b)); log y through log1p when x is small.
         let logY = x < 0.5 ? log1p(-x) : log(y)
         let logPrefactor = a * log(x) + b * logY - logBeta(a, b) - log(a)
@@ -60,7 +60,7 @@ extension Distributions {
     /// The continued fraction `1 / (1 + d₁ / (1 + d₂ / (1 + …)))` of the incomplete beta function,
     /// `d_{2m+1} = −(a+m)(a+b+m)x / ((a+2m)(a+2m+1))`, `d_{2m} = m(b−m)x / ((a+2m−1)(a+2m))`,
     /// evaluated by the modified Lentz method to a relative change below 1e-16.
-    static func betaContinuedFraction(a: Double, b: Double, x: Double) -> Double {
+    package static func betaContinuedFraction(a: Double, b: Double, x: Double) -> Double {
         let tiny = 1e-300, epsilon = 1e-16
         let qab = a + b, qap = a + 1, qam = a - 1
         var c = 1.0

@@ -17,13 +17,13 @@ public enum Distributions {
     /// `log Γ(x)` for `x > 0`, through the re-entrant `lgamma_r` (the plain `lgamma` writes the
     /// global `signgam`, a data race when tests run in parallel).
     @inline(__always)
-    static func logGammaPositive(_ x: Double) -> Double {
+    package static func logGammaPositive(_ x: Double) -> Double {
         var sign: Int32 = 0
         return lgamma_r(x, &sign)
     }
 
     /// `log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b)` for `a, b > 0`.
-    static func logBeta(_ a: Double, _ b: Double) -> Double {
+    package static func logBeta(_ a: Double, _ b: Double) -> Double {
         logGammaPositive(a) + logGammaPositive(b) - logGammaPositive(a + b)
     }
 }

@@ -17,13 +17,15 @@ import Darwin
 /// within about n · 2⁻⁵³ of Σ ln xᵢ, the same order as adding n rounded logarithms.
 /// Factors outside [2⁻⁵⁰⁰, 2⁵⁰⁰] — and 0, negatives, NaN, ∞ — are added as `log(x)` directly,
 /// so the edge cases are log's: a 0 gives −∞, a negative or NaN gives NaN.
-struct LogProduct {
+package struct LogProduct {
     private var product = 1.0
     private var exponent = 0
     private var direct = 0.0
 
+    package init() {}
+
     @inline(__always)
-    mutating func add(logOf x: Double) {
+    package mutating func add(logOf x: Double) {
         if x >= 0x1p-500 && x <= 0x1p500 {
             product *= x
             if !(product < 0x1p256 && product > 0x1p-256) { rescale() }
@@ -38,7 +40,7 @@ struct LogProduct {
     }
 
     /// Σ ln xᵢ over the factors added so far (0 for none).
-    var logarithm: Double {
+    package var logarithm: Double {
         // ln 2 = ln2High + ln2Low; ln2High has 32 significant bits, so e · ln2High is exact for
         // |e| < 2²¹.
         let ln2High = 6.93147180369123816490e-01, ln2Low = 1.90821492927058770002e-10

@@ -3,10 +3,10 @@
 /// 2 log₂ n rounds it sorts what is left (introselect), so no input costs more than a sort.
 /// Written by hand because the standard library has no nth-element; a sort of 10^6 values costs
 /// about ten times as much.
-enum Median {
+package enum Median {
     /// The median of `values` (mean of the two middle values for an even count); NaN when empty.
     /// - Precondition: no NaN in `values`.
-    static func of(_ values: [Double]) -> Double {
+    package static func of(_ values: [Double]) -> Double {
         var v = values
         let n = v.count
         guard n > 0 else { return .nan }
@@ -21,7 +21,7 @@ enum Median {
 
     /// Rearranges `v` so that `v[k]` is the value a sort would put there, with no larger value
     /// before it and no smaller one after it; returns `v[k]`.
-    static func select(_ v: inout [Double], _ k: Int) -> Double {
+    package static func select(_ v: inout [Double], _ k: Int) -> Double {
         precondition(k >= 0 && k < v.count, "select: k = \(k) outside 0..<\(v.count)")
         var lo = 0, hi = v.count - 1
         var rounds = 2 * (Int.bitWidth - v.count.leadingZeroBitCount)

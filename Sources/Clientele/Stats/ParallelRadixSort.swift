@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// A stable least-significant-digit radix sort of 64-bit keys carrying 32-bit ids, on every thread.
 ///
 /// Each pass counts the digits of fixed blocks of rows in parallel, turns the counts into
@@ -8,13 +10,13 @@
 /// result does not depend on the thread count. Only the bits in which the keys differ are sorted.
 /// Hand-written because RFM scoring and the churn rankings sort 10⁶ rows on their hot path.
 /// - Complexity: O(n × passes) work; n words of scratch for the keys and for the ids.
-enum ParallelRadixSort {
+package enum ParallelRadixSort {
     /// Rows per block of a pass: fixed, so the blocks never depend on the thread count.
-    static let blockRows = 65_536
+    package static let blockRows = 65_536
 
     /// Sorts `keys` ascending, moving `ids` with them; equal keys keep their order.
     /// - Parameter digitBits: bits a pass (8: 256 counters a block; 11: 2,048).
-    static func sort(keys: inout [UInt64], ids: inout [Int32], digitBits: Int = 8) {
+    package static func sort(keys: inout [UInt64], ids: inout [Int32], digitBits: Int = 8) {
         let n = keys.count
         precondition(ids.count == n, "ParallelRadixSort: \(ids.count) ids for \(n) keys")
         guard n > 1 else { return }
@@ -74,7 +76,7 @@ enum ParallelRadixSort {
 
 /// `stableOrder(byKeys:)` on every thread (`ParallelRadixSort`), with the keys in that order.
 /// - Returns: ids `0..<keys.count` ordered by `(keys[id], id)`, and the keys in that order.
-func parallelStableOrder(byKeys keys: [Int64]) -> (order: [Int32], sortedKeys: [Int64]) {
+package func parallelStableOrder(byKeys keys: [Int64]) -> (order: [Int32], sortedKeys: [Int64]) {
     let n = keys.count
     // Flip the sign bit so unsigned order equals signed order.
     var flipped = [UInt64](repeating: 0, count: n), ids = [Int32](repeating: 0, count: n)

@@ -6,7 +6,7 @@
 /// "then customer_id" tie rule.
 /// - Complexity: O(n × passes), passes ≤ 8.
 /// - Returns: ids `0..<keys.count` ordered by `(keys[id], id)`.
-func stableOrder(byKeys keys: [Int64]) -> [Int32] {
+package func stableOrder(byKeys keys: [Int64]) -> [Int32] {
     let n = keys.count
     var ids = [Int32](repeating: 0, count: n)
     guard n > 0 else { return ids }

@@ -6,7 +6,7 @@ extension Ranks {
     /// sequentially. Equal keys keep ascending index order.
     /// - Returns: the indices in key order and the keys in that order.
     /// - Complexity: O(n × (1 + passes)) time, O(n) extra memory.
-    static func radixSort(_ keys: [UInt64]) -> (order: [Int32], sortedKeys: [UInt64]) {
+    package static func radixSort(_ keys: [UInt64]) -> (order: [Int32], sortedKeys: [UInt64]) {
         let n = keys.count
         precondition(n <= Int(Int32.max), "radixSort: \(n) keys exceed Int32 indices")
         var ids = [Int32](repeating: 0, count: n)
@@ -40,7 +40,7 @@ extension Ranks {
     }
 
     /// Indices in ascending key order (see `radixSort`).
-    static func radixOrder(_ keys: [UInt64]) -> [Int32] { radixSort(keys).order }
+    package static func radixOrder(_ keys: [UInt64]) -> [Int32] { radixSort(keys).order }
 
     /// One scatter pass: element i of (`keys`, `ids`) goes to position `offsets[digit]++`.
     private static func radixScatter(shift: UInt64, offsets: inout [Int], keys: [UInt64], ids: [Int32],
@@ -69,7 +69,7 @@ extension Ranks {
 
     /// A stable counting sort of `ids` by small integer keys `key[id]` in `0..<range`.
     /// - Complexity: O(n + range).
-    static func countingOrder(_ ids: [Int32], by key: [Int32], range: Int) -> [Int32] {
+    package static func countingOrder(_ ids: [Int32], by key: [Int32], range: Int) -> [Int32] {
         var counts = [Int](repeating: 0, count: range + 1)
         for id in ids { counts[Int(key[Int(id)]) + 1] += 1 }
         for d in 0..<range { counts[d + 1] += counts[d] }

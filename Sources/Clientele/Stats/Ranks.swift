@@ -73,7 +73,7 @@ public enum Ranks {
     /// The order-preserving unsigned key of a double: flip all bits of negatives, the sign bit of
     /// the rest; −0 becomes +0 first so that the two compare equal, as they do numerically.
     @inline(__always)
-    static func sortKey(_ x: Double) -> UInt64 {
+    package static func sortKey(_ x: Double) -> UInt64 {
         precondition(!x.isNaN, "Ranks: NaN has no rank; drop missing values first")
         let bits = (x == 0 ? 0.0 : x).bitPattern
         return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)

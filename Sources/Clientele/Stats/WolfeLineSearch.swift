@@ -15,20 +15,20 @@ import Darwin
 /// with c₁ = 10⁻⁴ and c₂ = 0.9, the values N&W recommend for quasi-Newton methods.
 /// A non-finite f is treated as +∞, so the search backs off from regions where the model's
 /// likelihood cannot be evaluated. Returns `nil` when no such step is found within the budget.
-struct WolfeLineSearch {
-    var c1 = 1e-4
-    var c2 = 0.9
-    var maximumEvaluations: Int
-    var maximumStep = 1e6
+package struct WolfeLineSearch {
+    package var c1 = 1e-4
+    package var c2 = 0.9
+    package var maximumEvaluations: Int
+    package var maximumStep = 1e6
 
-    struct Step {
-        let alpha: Double
-        let x: [Double]
-        let value: Double
-        let gradient: [Double]
+    package struct Step {
+        package let alpha: Double
+        package let x: [Double]
+        package let value: Double
+        package let gradient: [Double]
     }
 
-    func search(x: [Double], value f0: Double, gradient g0: [Double], direction p: [Double],
+    package func search(x: [Double], value f0: Double, gradient g0: [Double], direction p: [Double],
                 initialStep: Double, evaluate: ([Double]) -> (Double, [Double])) -> Step? {
         let d0 = statsDot(g0, p)
         guard d0 < 0, maximumEvaluations > 0 else { return nil }

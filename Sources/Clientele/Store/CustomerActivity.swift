@@ -24,7 +24,7 @@ public struct CustomerActivity: Sendable {
     /// Days from the last order to `asOf`.
     @inline(__always) public func recencyDays(_ c: Int) -> Int32 { asOf.daysSinceEpoch - lastDay[c] }
 
-    init(asOf: CalendarDay, firstDay: [Int32], lastDay: [Int32], frequency: [Int32], netCents: [Int64], firstOrderCents: [Int64]) {
+    package init(asOf: CalendarDay, firstDay: [Int32], lastDay: [Int32], frequency: [Int32], netCents: [Int64], firstOrderCents: [Int64]) {
         self.asOf = asOf
         self.firstDay = firstDay
         self.lastDay = lastDay

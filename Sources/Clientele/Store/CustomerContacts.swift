@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Each customer's contacts dated before one day: the interaction facts of one period of the
 /// `CustomerTable`. Answers are summed as doubles; a mean is `sum / answers` (no answer: none).
 ///
@@ -23,9 +25,9 @@ public struct CustomerContacts: Sendable {
 
     /// Customers per partition of the aggregation: 8,192 customers × 48 bytes of facts a period
     /// stay in a core's cache while the partition's rows are added up.
-    static let partitionBits = 13
+    package static let partitionBits = 13
     /// Interaction rows per block of the counting and scattering passes.
-    static let rowBlock = 65_536
+    package static let rowBlock = 65_536
 
     /// The facts before each day of `before`, from one radix partitioning of the rows.
     ///
@@ -34,7 +36,7 @@ public struct CustomerContacts: Sendable {
     /// partition adds up its rows into its own range of customers. A customer's rows are added in
     /// table order whatever the thread count, so the sums are the same bits on any number of threads.
     /// - Complexity: O(interactions + customers × periods).
-    static func periods(_ table: InteractionTable, customerCount n: Int, before: [CalendarDay]) -> [CustomerContacts] {
+    package static func periods(_ table: InteractionTable, customerCount n: Int, before: [CalendarDay]) -> [CustomerContacts] {
         let last = before.map(\.daysSinceEpoch).max() ?? Int32.min
         let shift = partitionBits, partitions = (n >> shift) + 1
         let rowBlocks = splitBlocks(table.count, size: rowBlock)
@@ -110,7 +112,7 @@ public struct CustomerContacts: Sendable {
         self = Self.periods(interactions, customerCount: customerCount, before: [before])[0]
     }
 
-    init(before: CalendarDay, interactions: [Int32], complaints: [Int32], supportContacts: [Int32],
+    package init(before: CalendarDay, interactions: [Int32], complaints: [Int32], supportContacts: [Int32],
          satisfactionSum: [Double], satisfactionAnswers: [Int32], surveySatisfactionSum: [Double], surveyAnswers: [Int32],
          recommendSum: [Double], recommendAnswers: [Int32]) {
         self.before = before

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStats
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,19 +18,19 @@ import Glibc
 /// (key bytes, 8-byte offset, 4-byte tag, 16–32 bytes of slots) and a 4-byte map entry.
 public struct CustomerIndex: Sendable {
     /// Keys in id order, back to back; key `i` is `arena[offsets[i] ..< offsets[i + 1]]`.
-    let arena: [UInt8]
-    let offsets: [Int]
+    package let arena: [UInt8]
+    package let offsets: [Int]
     /// How keys were routed to `partitions` (by `IngestPartitioning.hash`).
-    let partitioning: IngestPartitioning
+    package let partitioning: IngestPartitioning
     /// Each partition's interner and its local → global id map.
-    let partitions: [KeyInterner]
-    let partitionToGlobal: [[Int32]]
+    package let partitions: [KeyInterner]
+    package let partitionToGlobal: [[Int32]]
 
     /// The number of customers.
     public var count: Int { offsets.count - 1 }
 
     /// Bytes in the longest customer_id (writers size their rows with it). O(customers).
-    var longestKey: Int {
+    package var longestKey: Int {
         var longest = 0
         for i in 0..<count { longest = max(longest, offsets[i + 1] - offsets[i]) }
         return longest
@@ -50,7 +53,7 @@ public struct CustomerIndex: Sendable {
 
     /// `id(of:)` with `hash` = `IngestPartitioning.hash(key)` already computed.
     @inline(__always)
-    func id(of key: UnsafeRawBufferPointer, hash: UInt64) -> Int32? {
+    package func id(of key: UnsafeRawBufferPointer, hash: UInt64) -> Int32? {
         let p = partitioning.partition(hash)
         guard let local = partitions[p].lookup(key, hash: hash) else { return nil }
         return partitionToGlobal[p][Int(local)]
@@ -70,7 +73,7 @@ public struct CustomerIndex: Sendable {
     /// the order in which the keys were first seen. `partitions[p]` must hold exactly the keys whose
     /// hash `partitioning` routes to `p` (each key once over all partitions).
     /// - Complexity: O(n log(n / P)) in the partitions, O(n log P) in the merge, for n keys in P partitions.
-    init(partitions: [KeyInterner], partitioning: IngestPartitioning, workers: Int = 2) {
+    package init(partitions: [KeyInterner], partitioning: IngestPartitioning, workers: Int = 2) {
         self = Self.merging(partitions, partitioning: partitioning, workers: workers).index
     }
 
@@ -84,7 +87,7 @@ public struct CustomerIndex: Sendable {
     /// slice of the output (its position is the count of smaller keys in every partition). The
     /// ranges depend on the keys only, and every key lands at its rank, so the index is the same
     /// for any thread count.
-    static func merging(_ partitions: [KeyInterner], partitioning: IngestPartitioning,
+    package static func merging(_ partitions: [KeyInterner], partitioning: IngestPartitioning,
                         workers: Int) -> (index: CustomerIndex, sortedLocals: [[Int32]]) {
         precondition(partitions.count == partitioning.count, "one interner per partition")
         let runs = PartitionQueue.map(partitions.count, workers: workers) { p in SortedRun(partitions[p]) }
@@ -143,32 +146,32 @@ public struct CustomerIndex: Sendable {
 
     /// Key ranges the merge is cut into for `n` keys: one per 32,768 keys (a count that depends on
     /// the data only, never on the threads).
-    static func mergeRanges(_ n: Int) -> Int { max(1, n / 32_768) }
+    package static func mergeRanges(_ n: Int) -> Int { max(1, n / 32_768) }
 
     /// The partitions' sorted keys, flat: entry `i` is `keyBytes[keyStart[i] ..< keyStart[i + 1]]`
     /// with its first 16 bytes as two big-endian words. Manually allocated, so that each partition
     /// fills its own slice on its own thread.
-    struct FlatRuns: @unchecked Sendable {
-        let keyBytes: UnsafeMutableBufferPointer<UInt8>
-        let keyStart: UnsafeMutableBufferPointer<Int>
-        let word0: UnsafeMutableBufferPointer<UInt64>
-        let word1: UnsafeMutableBufferPointer<UInt64>
+    package struct FlatRuns: @unchecked Sendable {
+        package let keyBytes: UnsafeMutableBufferPointer<UInt8>
+        package let keyStart: UnsafeMutableBufferPointer<Int>
+        package let word0: UnsafeMutableBufferPointer<UInt64>
+        package let word1: UnsafeMutableBufferPointer<UInt64>
 
-        init(count: Int, bytes: Int) {
+        package init(count: Int, bytes: Int) {
             keyBytes = .allocate(capacity: max(1, bytes))
             keyStart = .allocate(capacity: count + 1)
             word0 = .allocate(capacity: max(1, count))
             word1 = .allocate(capacity: max(1, count))
         }
 
-        func deallocate() { keyBytes.deallocate(); keyStart.deallocate(); word0.deallocate(); word1.deallocate() }
+        package func deallocate() { keyBytes.deallocate(); keyStart.deallocate(); word0.deallocate(); word1.deallocate() }
 
-        @inline(__always) func key(_ i: Int) -> UnsafeRawBufferPointer {
+        @inline(__always) package func key(_ i: Int) -> UnsafeRawBufferPointer {
             UnsafeRawBufferPointer(start: keyBytes.baseAddress! + keyStart[i], count: keyStart[i + 1] - keyStart[i])
         }
 
         /// Whether entry `i`'s key sorts before entry `j`'s.
-        @inline(__always) func less(_ i: Int, _ j: Int) -> Bool {
+        @inline(__always) package func less(_ i: Int, _ j: Int) -> Bool {
             if word0[i] != word0[j] { return word0[i] < word0[j] }
             if word1[i] != word1[j] { return word1[i] < word1[j] }
             return compareBytes(key(i), key(j)) < 0
@@ -180,16 +183,16 @@ public struct CustomerIndex: Sendable {
     /// The splitters are keys of the largest partition (the first on a tie) at evenly spaced
     /// ranks: partitions hold hash-spread samples of the same key space, so each range gets about
     /// as many keys from every partition.
-    struct MergeSplit {
+    package struct MergeSplit {
         /// The ranges that hold keys.
-        let ranges: Int
+        package let ranges: Int
         /// `lower[r][p]`: the first entry of partition p's run in range r (`lower[ranges]` = run ends).
-        let lower: [[Int]]
+        package let lower: [[Int]]
         /// The global id and the arena byte of each range's first key.
-        let firstGlobal: [Int]
-        let firstByte: [Int]
+        package let firstGlobal: [Int]
+        package let firstByte: [Int]
 
-        init(flat: FlatRuns, base: [Int], ranges wanted: Int) {
+        package init(flat: FlatRuns, base: [Int], ranges wanted: Int) {
             let partitions = base.count - 1
             var largest = 0
             for p in 0..<partitions where base[p + 1] - base[p] > base[largest + 1] - base[largest] { largest = p }
@@ -288,12 +291,12 @@ public struct CustomerIndex: Sendable {
     /// big-endian words, zero-padded (so that word order is byte order, a shorter key first when
     /// the words tie unless it is padded with what the other holds as zero bytes: then the whole
     /// keys decide).
-    struct SortedRun {
-        var ids: [Int32]
-        var word0: [UInt64]
-        var word1: [UInt64]
+    package struct SortedRun {
+        package var ids: [Int32]
+        package var word0: [UInt64]
+        package var word1: [UInt64]
 
-        init(_ interner: KeyInterner) {
+        package init(_ interner: KeyInterner) {
             let ids = CustomerIndex.sortedIDs(interner)
             var word0 = [UInt64](repeating: 0, count: ids.count), word1 = word0
             interner.arena.withUnsafeBytes { arena in
@@ -311,7 +314,7 @@ public struct CustomerIndex: Sendable {
 
     /// Up to 8 bytes at `start` (of `length` left), big-endian, zero-padded.
     @inline(__always)
-    static func bigEndianWord(_ arena: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> UInt64 {
+    package static func bigEndianWord(_ arena: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> UInt64 {
         if length >= 8 { return UInt64(bigEndian: arena.loadUnaligned(fromByteOffset: start, as: UInt64.self)) }
         var p: UInt64 = 0
         for j in 0..<8 { p = (p << 8) | (j < length ? UInt64(arena[start + j]) : 0) }
@@ -319,14 +322,14 @@ public struct CustomerIndex: Sendable {
     }
 
     /// The index of one interner's keys (interned with tag 0), with each key's new id.
-    static func sorting(_ interner: KeyInterner) -> (CustomerIndex, [Int32]) {
+    package static func sorting(_ interner: KeyInterner) -> (CustomerIndex, [Int32]) {
         let index = CustomerIndex(partitions: [interner], partitioning: IngestPartitioning(bits: 0))
         return (index, index.partitionToGlobal[0])
     }
 
     /// Each key's first 8 bytes, big-endian, zero-padded, sign bit flipped (so that signed order
     /// is the unsigned byte order of the prefix).
-    static func writePrefixes(_ interner: KeyInterner, into out: UnsafeMutableBufferPointer<Int64>) {
+    package static func writePrefixes(_ interner: KeyInterner, into out: UnsafeMutableBufferPointer<Int64>) {
         precondition(out.count == interner.count)
         interner.arena.withUnsafeBytes { arena in
             interner.offsets.withUnsafeBufferPointer { offsets in
@@ -342,7 +345,7 @@ public struct CustomerIndex: Sendable {
     ///
     /// Radix-sorts an 8-byte big-endian prefix of each key (the normalized-key trick of database
     /// sorts), then orders runs of equal prefix by their remaining bytes.
-    static func sortedIDs(_ interner: KeyInterner) -> [Int32] {
+    package static func sortedIDs(_ interner: KeyInterner) -> [Int32] {
         let n = interner.count
         guard n > 1 else { return n == 1 ? [0] : [] }
         var prefixes = [Int64](repeating: 0, count: n)
@@ -362,7 +365,7 @@ public struct CustomerIndex: Sendable {
 }
 
 /// Byte-wise comparison, a shorter key first when one is a prefix of the other.
-func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int32 {
+package func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int32 {
     let common = min(a.count, b.count)
     if common > 0 {
         let c = memcmp(a.baseAddress!, b.baseAddress!, common)

@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// The customer table: every per-customer fact a run's kernels and writers need, computed once,
 /// in the one dense indexing of the `CustomerIndex` (customer id `c` is row `c` of every column).
 ///
@@ -35,7 +37,7 @@ public struct CustomerTable: Sendable {
     public var count: Int { current.count }
 
     /// Orders per block of customers in the parallel pass (fixed, so blocks do not depend on threads).
-    static let customerBlock = 32_768
+    package static let customerBlock = 32_768
 
     /// Builds every fact from the run's tables.
     /// - Parameters:

@@ -7,7 +7,7 @@ public enum InteractionKind: UInt8, Sendable, CaseIterable, Codable, BitwiseCopy
     /// Hand-written because it runs once per interaction row: the field's bytes, lowered with
     /// `| 0x20` (exact for letters; any other byte that differs from the name's stays different
     /// because the names are all letters), are compared with the names as one little-endian word.
-    init(bytes: UnsafeRawBufferPointer) {
+    package init(bytes: UnsafeRawBufferPointer) {
         guard bytes.count >= 6, bytes.count <= 9 else { self = .other; return }
         var word: UInt64 = 0
         for i in 0..<bytes.count {
@@ -38,14 +38,14 @@ public enum InteractionKind: UInt8, Sendable, CaseIterable, Codable, BitwiseCopy
 
 /// Interactions of known customers in contiguous columns. Missing answers are NaN.
 public struct InteractionTable: Sendable {
-    public internal(set) var customer: [Int32] = []
-    public internal(set) var day: [Int32] = []
-    public internal(set) var kind: [InteractionKind] = []
+    public package(set) var customer: [Int32] = []
+    public package(set) var day: [Int32] = []
+    public package(set) var kind: [InteractionKind] = []
     /// Index into `channelNames`.
-    public internal(set) var channel: [UInt16] = []
-    public internal(set) var satisfaction: [Float] = []
-    public internal(set) var recommend: [Float] = []
-    public internal(set) var channelNames: [String] = []
+    public package(set) var channel: [UInt16] = []
+    public package(set) var satisfaction: [Float] = []
+    public package(set) var recommend: [Float] = []
+    public package(set) var channelNames: [String] = []
 
     public var count: Int { customer.count }
 

@@ -11,11 +11,11 @@ import Glibc
 /// - Complexity: expected O(key length) per `intern` / `lookup`.
 public struct KeyInterner: Sendable {
     /// Key bytes, back to back.
-    private(set) var arena: [UInt8] = []
+    package private(set) var arena: [UInt8] = []
     /// Start of key `i` in `arena`; key `i` ends at `offsets[i + 1]`.
-    private(set) var offsets: [Int] = [0]
+    package private(set) var offsets: [Int] = [0]
     /// The tag of each key.
-    private(set) var tags: [Int32] = []
+    package private(set) var tags: [Int32] = []
     /// Each slot holds the key's upper 32 hash bits and `id + 1` (0 marks an empty slot), so a
     /// probe rejects other keys without touching the arena: one cache line per probe.
     private var slots: [UInt64]
@@ -43,7 +43,7 @@ public struct KeyInterner: Sendable {
     /// `intern(_:tag:)` with the key's hash already computed: `hash` must be
     /// `KeyInterner.hash(key, tag: tag)` (the partitioned ingest hashes each key once, to route it).
     @inline(__always)
-    mutating func intern(_ key: UnsafeRawBufferPointer, tag: Int32 = 0, hash: UInt64) -> (id: Int32, isNew: Bool) {
+    package mutating func intern(_ key: UnsafeRawBufferPointer, tag: Int32 = 0, hash: UInt64) -> (id: Int32, isNew: Bool) {
         let (found, slot) = probe(key, tag: tag, hash: hash)
         if let found { return (found, false) }
         let id = Int32(tags.count)
@@ -63,7 +63,7 @@ public struct KeyInterner: Sendable {
 
     /// `lookup(_:tag:)` with `hash` = `KeyInterner.hash(key, tag: tag)` already computed.
     @inline(__always)
-    func lookup(_ key: UnsafeRawBufferPointer, tag: Int32 = 0, hash: UInt64) -> Int32? {
+    package func lookup(_ key: UnsafeRawBufferPointer, tag: Int32 = 0, hash: UInt64) -> Int32? {
         probe(key, tag: tag, hash: hash).id
     }
 
@@ -150,7 +150,7 @@ public struct KeyInterner: Sendable {
 
     /// The murmur3 64-bit finaliser.
     @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
+    package static func mix(_ x: UInt64) -> UInt64 {
         var z = x
         z = (z ^ (z >> 33)) &* 0xFF51_AFD7_ED55_8CCD
         z = (z ^ (z >> 33)) &* 0xC4CE_B9FE_1A85_EC53
@@ -161,7 +161,7 @@ public struct KeyInterner: Sendable {
 /// Whether `n` bytes at `a` and `b` are equal: 8-byte words, then the tail. Inlined where keys
 /// are compared on hot paths (most keys are shorter than 16 bytes, where a `memcmp` call costs more).
 @inline(__always)
-func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+package func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
     var i = 0
     while i + 8 <= n {
         if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }

@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Orders in contiguous columns, grouped by customer (CSR layout) and by first day within one.
 ///
 /// Orders of customer `c` are `customerStart[c] ..< customerStart[c + 1]`. An order's day is its
@@ -10,12 +12,12 @@
 /// never `Int64.min`. `TransactionLoader` proves it before it returns a table
 /// (`checkWraps`, `checkTotals`); kernels rely on it and sum cents with checked `+`.
 public struct OrderTable: Sendable {
-    public internal(set) var customerStart: [Int]
-    public internal(set) var customer: [Int32]
-    public internal(set) var firstDay: [Int32]
-    public internal(set) var lastDay: [Int32]
-    public internal(set) var netCents: [Int64]
-    public internal(set) var lines: [Int32]
+    public package(set) var customerStart: [Int]
+    public package(set) var customer: [Int32]
+    public package(set) var firstDay: [Int32]
+    public package(set) var lastDay: [Int32]
+    public package(set) var netCents: [Int64]
+    public package(set) var lines: [Int32]
 
     public var count: Int { customer.count }
     public var customerCount: Int { customerStart.count - 1 }
@@ -27,7 +29,7 @@ public struct OrderTable: Sendable {
     /// customer's rows by (first day, last day, cents, lines), so the table does not depend on
     /// input order. Most customers arrive in order; only the others are sorted, in blocks of
     /// customers on every thread.
-    init(customerStart: [Int], customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
+    package init(customerStart: [Int], customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
         var sortedFirst = firstDay, sortedLast = lastDay, sortedCents = netCents, sortedLines = lines
         let start = customerStart
         sortedFirst.withUnsafeMutableBufferPointer { first in
@@ -48,7 +50,7 @@ public struct OrderTable: Sendable {
 
     /// Wraps columns whose rows are already grouped by customer and, within a customer, ordered
     /// by (first day, last day, cents, lines) (`Columns.sortRows`).
-    init(sortedCustomerStart customerStart: [Int], customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
+    package init(sortedCustomerStart customerStart: [Int], customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
         self.customerStart = customerStart
         self.customer = customer
         self.firstDay = firstDay
@@ -58,18 +60,25 @@ public struct OrderTable: Sendable {
     }
 
     /// The sortable columns of an order table being built, for writers that own disjoint rows.
-    struct Columns: @unchecked Sendable {
-        let firstDay: UnsafeMutableBufferPointer<Int32>
-        let lastDay: UnsafeMutableBufferPointer<Int32>
-        let netCents: UnsafeMutableBufferPointer<Int64>
-        let lines: UnsafeMutableBufferPointer<Int32>
+    package struct Columns: @unchecked Sendable {
+        package let firstDay: UnsafeMutableBufferPointer<Int32>
+        package let lastDay: UnsafeMutableBufferPointer<Int32>
+        package let netCents: UnsafeMutableBufferPointer<Int64>
+        package let lines: UnsafeMutableBufferPointer<Int32>
 
-        @inline(__always) func key(_ p: Int) -> (Int32, Int32, Int64, Int32) { (firstDay[p], lastDay[p], netCents[p], lines[p]) }
+        package init(firstDay: UnsafeMutableBufferPointer<Int32>, lastDay: UnsafeMutableBufferPointer<Int32>, netCents: UnsafeMutableBufferPointer<Int64>, lines: UnsafeMutableBufferPointer<Int32>) {
+            self.firstDay = firstDay
+            self.lastDay = lastDay
+            self.netCents = netCents
+            self.lines = lines
+        }
+
+        @inline(__always) package func key(_ p: Int) -> (Int32, Int32, Int64, Int32) { (firstDay[p], lastDay[p], netCents[p], lines[p]) }
 
         /// Orders `rows` (one customer's) by (first day, last day, cents, lines). An insertion sort:
         /// a customer has a few orders, most already in order, so this is one pass of compares.
         @inline(__always)
-        func sortRows(_ rows: Range<Int>) {
+        package func sortRows(_ rows: Range<Int>) {
             guard rows.count > 1 else { return }
             var p = rows.lowerBound + 1
             while p < rows.upperBound && !(key(p) < key(p - 1)) { p += 1 }
@@ -93,7 +102,7 @@ public struct OrderTable: Sendable {
     }
 
     /// Groups orders given in any order by customer (a counting sort), then orders each customer's rows.
-    init(customers: Int, customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
+    package init(customers: Int, customer: [Int32], firstDay: [Int32], lastDay: [Int32], netCents: [Int64], lines: [Int32]) {
         var start = [Int](repeating: 0, count: customers + 1)
         for c in customer { start[Int(c) + 1] += 1 }
         for c in 0..<customers { start[c + 1] += start[c] }

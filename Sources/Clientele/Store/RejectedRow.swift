@@ -26,6 +26,16 @@ public struct RejectedRow: Sendable, Equatable {
     /// The record as it was in the file, without its line terminator.
     public var rawLine: String
 
+    package init(file: String, line: Int, column: Int? = nil, columnName: String? = nil, reason: RejectReason, message: String, rawLine: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.columnName = columnName
+        self.reason = reason
+        self.message = message
+        self.rawLine = rawLine
+    }
+
     /// `FILE:LINE:COLUMN: name: message`, the form compilers use, so editors can jump to it.
     public var location: String {
         var text = "\(file):\(line)"

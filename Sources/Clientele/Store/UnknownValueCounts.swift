@@ -22,7 +22,7 @@ public struct UnknownValueCounts: Sendable, Equatable {
     public var totalRows: Int { rows.values.reduce(untrackedRows, +) }
 
     /// Adds `count` rows of `value` (the counts of one lane into the file's, lanes in file order).
-    mutating func add(_ value: String, rows count: Int) {
+    package mutating func add(_ value: String, rows count: Int) {
         if rows[value] != nil || rows.count < Self.trackedValues {
             rows[value, default: 0] += count
         } else {
@@ -30,7 +30,7 @@ public struct UnknownValueCounts: Sendable, Equatable {
         }
     }
 
-    mutating func addUntracked(rows count: Int) { untrackedRows += count }
+    package mutating func addUntracked(rows count: Int) { untrackedRows += count }
 
     /// The `limit` values with the most rows (ties in byte order of the value), and the rows of
     /// all the others, `untrackedRows` included: what the report lists.
@@ -52,13 +52,15 @@ extension UnknownValueCounts {
 }
 
 /// One lane's `UnknownValueCounts`, kept as interned bytes: no `String` per row on the ingest path.
-struct UnknownValueCounter: Sendable {
-    private(set) var values = KeyInterner(capacity: 16)
-    private(set) var rows: [Int] = []
-    private(set) var untrackedRows = 0
+package struct UnknownValueCounter: Sendable {
+    package private(set) var values = KeyInterner(capacity: 16)
+    package private(set) var rows: [Int] = []
+    package private(set) var untrackedRows = 0
+
+    package init() {}
 
     /// Counts one row of `value`.
-    mutating func add(_ value: UnsafeRawBufferPointer) {
+    package mutating func add(_ value: UnsafeRawBufferPointer) {
         let key = UnsafeRawBufferPointer(rebasing: value.prefix(UnknownValueCounts.maximumValueBytes))
         if let id = values.lookup(key) {
             rows[Int(id)] += 1
@@ -71,10 +73,10 @@ struct UnknownValueCounter: Sendable {
     }
 
     /// Counts one row whose value is past the tracked ones.
-    mutating func addUntracked() { untrackedRows += 1 }
+    package mutating func addUntracked() { untrackedRows += 1 }
 
     /// Adds this lane's counts to `counts`, values in the order the lane first saw them.
-    func merge(into counts: inout UnknownValueCounts) {
+    package func merge(into counts: inout UnknownValueCounts) {
         for id in 0..<Int32(values.count) { counts.add(values.string(id), rows: rows[Int(id)]) }
         counts.addUntracked(rows: untrackedRows)
     }

@@ -1,4 +1,3 @@
-import CBLAS
 import Dispatch
 import Synchronization
 
@@ -17,20 +16,10 @@ import Synchronization
 /// Results never depend on it: work is cut into blocks whose boundaries depend on the data size
 /// only, and reductions add the blocks' partial results in block order.
 ///
-/// OpenBLAS: its own thread pool is turned off (`openblas_set_num_threads(1)`) when a scope is
-/// bound. Every BLAS/LAPACK call in Clientele is either on a block that the loops above spread
-/// over the threads, or k × k; so at `threads = 1` exactly one thread computes, and at N at most
-/// N do (PLATFORM.md: on these tall-skinny shapes OpenBLAS's pool is slower than one thread).
+/// Binding a scope (`withThreads`, in ClienteleLinear next to the BLAS wrappers) also turns
+/// OpenBLAS's own thread pool off.
 public enum Parallelism {
     @TaskLocal public static var threads: Int = 1
-
-    /// Runs `body` with `threads` threads available to every parallel loop it reaches.
-    /// - Precondition: `threads >= 1` (`JobConfiguration.validate` checks 1...256 at the door).
-    public static func withThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
-        precondition(threads >= 1, "threads = \(threads) must be >= 1")
-        openblas_set_num_threads(1)
-        return try $threads.withValue(threads, operation: body)
-    }
 }
 
 /// Runs `body(i)` for every `i` in `0..<count` on up to `Parallelism.threads` threads and returns
@@ -40,7 +29,7 @@ public enum Parallelism {
 /// The closure may mutate disjoint state per index (callers pass `UnsafeMutableBufferPointer`s
 /// whose elements each index owns); it must not touch another index's element. What an index
 /// computes must not depend on which thread runs it.
-func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+package func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     let threads = min(count, Parallelism.threads)
     if threads <= 1 { for i in 0..<count { body(i) }; return }
     withoutActuallyEscaping(body) { body in
@@ -58,14 +47,14 @@ func parallelFor(_ count: Int, _ body: (Int) -> Void) {
 
 /// The blocks `0..<n` is cut into for a parallel pass: `size` elements each (the last may be
 /// shorter). They depend on `n` and `size` only, never on the thread count.
-func splitBlocks(_ n: Int, size: Int) -> [Range<Int>] {
+package func splitBlocks(_ n: Int, size: Int) -> [Range<Int>] {
     precondition(size >= 1, "block size \(size) must be >= 1")
     return stride(from: 0, to: n, by: size).map { $0..<min(n, $0 + size) }
 }
 
 /// Runs `body(range)` for each block of `0..<n` (`splitBlocks(n, size:)`) on up to
 /// `Parallelism.threads` threads and returns the blocks' results in block order.
-func parallelBlocks<T>(_ n: Int, size: Int, _ body: (Range<Int>) -> T) -> [T] {
+package func parallelBlocks<T>(_ n: Int, size: Int, _ body: (Range<Int>) -> T) -> [T] {
     let blocks = splitBlocks(n, size: size)
     var results = [T?](repeating: nil, count: blocks.count)
     parallelEach(&results) { b, out in out = body(blocks[b]) }
@@ -74,13 +63,13 @@ func parallelBlocks<T>(_ n: Int, size: Int, _ body: (Range<Int>) -> T) -> [T] {
 
 /// Runs `body(range)` for each block of `0..<n` on up to `Parallelism.threads` threads, for
 /// passes that write each element of a range into buffers the caller owns.
-func parallelRanges(_ n: Int, size: Int, _ body: (Range<Int>) -> Void) {
+package func parallelRanges(_ n: Int, size: Int, _ body: (Range<Int>) -> Void) {
     let blocks = splitBlocks(n, size: size)
     parallelFor(blocks.count) { body(blocks[$0]) }
 }
 
 /// Mutates each element of `items` on its own thread.
-func parallelEach<T>(_ items: inout [T], _ body: (Int, inout T) -> Void) {
+package func parallelEach<T>(_ items: inout [T], _ body: (Int, inout T) -> Void) {
     items.withUnsafeMutableBufferPointer { buffer in
         let base = buffer
         parallelFor(base.count) { i in body(i, &base[i]) }
@@ -88,29 +77,29 @@ func parallelEach<T>(_ items: inout [T], _ body: (Int, inout T) -> Void) {
 }
 
 /// Splits `0..<n` into `parts` contiguous ranges of near-equal size.
-func splitRange(_ n: Int, parts: Int) -> [Range<Int>] {
+package func splitRange(_ n: Int, parts: Int) -> [Range<Int>] {
     let p = max(1, min(parts, max(n, 1)))
     return (0..<p).map { k in (n * k / p)..<(n * (k + 1) / p) }
 }
 
 /// Carries a value across a concurrency boundary that the caller has made safe by hand
 /// (each thread touches only its own index).
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+package struct UncheckedSendable<T>: @unchecked Sendable {
+    package let value: T
+    package init(_ value: T) { self.value = value }
 }
 
 /// `columns` new arrays of `length` doubles whose elements `fill` writes, each exactly once, through
 /// the buffers it is given (all at once, so that one loop can write a row of every column): no
 /// zero or NaN pass over memory that is about to be written anyway. `fill` must initialise every
 /// element of every buffer; the buffers are valid only during the call.
-func writeOnceColumns(_ columns: Int, length: Int,
+package func writeOnceColumns(_ columns: Int, length: Int,
                       _ fill: ([UnsafeMutableBufferPointer<Double>]) -> Void) -> [[Double]] {
     writeOnceColumns(of: Double.self, columns, length: length, fill)
 }
 
 /// `writeOnceColumns` for columns of any plain (bitwise-copyable) element type.
-func writeOnceColumns<T: BitwiseCopyable>(of type: T.Type, _ columns: Int, length: Int,
+package func writeOnceColumns<T: BitwiseCopyable>(of type: T.Type, _ columns: Int, length: Int,
                                           _ fill: ([UnsafeMutableBufferPointer<T>]) -> Void) -> [[T]] {
     func open(_ buffers: [UnsafeMutableBufferPointer<T>]) -> [[T]] {
         if buffers.count == columns { fill(buffers); return [] }

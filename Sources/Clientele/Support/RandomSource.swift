@@ -24,7 +24,7 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     }
 
     /// A source with this exact xoshiro256** state (not all zero), for reference test vectors.
-    init(state: (UInt64, UInt64, UInt64, UInt64)) {
+    package init(state: (UInt64, UInt64, UInt64, UInt64)) {
         precondition(state.0 | state.1 | state.2 | state.3 != 0, "xoshiro256** state must not be all zero")
         (s0, s1, s2, s3) = state
     }
@@ -75,16 +75,16 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a Weyl sequence passed through a 64-bit finaliser.
 /// Used only to seed `RandomSource`.
-struct SplitMix64 {
-    var state: UInt64
+package struct SplitMix64 {
+    package var state: UInt64
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return SplitMix64.mix(state)
     }
 
     /// The SplitMix64 finaliser (variant 13 of Stafford's mixers): a bijection on 64-bit words.
-    static func mix(_ value: UInt64) -> UInt64 {
+    package static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -154,7 +154,7 @@ public final class RunProgress: Sendable {
     // MARK: - Formatting
 
     /// ANSI "erase to end of line": removes what a longer previous line left behind.
-    static let eraseToEnd = "\u{1B}[K"
+    package static let eraseToEnd = "\u{1B}[K"
 
     /// The status line: stage, then bytes of total with percentage and rate, the step and its
     /// iteration, then the stage's elapsed seconds, separated by " · ".
@@ -175,13 +175,13 @@ public final class RunProgress: Sendable {
     }
 
     /// Mebibytes with one decimal, locale-independent: "242.2".
-    static func mebibytes(_ bytes: Int) -> String {
+    package static func mebibytes(_ bytes: Int) -> String {
         let tenths = (bytes * 10 + (1 << 19)) >> 20
         return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// Seconds with one decimal: "3.4 s".
-    static func seconds(_ value: Double) -> String {
+    package static func seconds(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10) s"
     }

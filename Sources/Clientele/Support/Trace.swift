@@ -3,11 +3,11 @@ import Foundation
 /// Stage timings on stderr when `CLIENTELE_TRACE=1`: a developer's profiling aid, off by default.
 /// Each line gives the wall time and the process's CPU time (all threads) since the previous line,
 /// and the CPU time so far: on a shared machine the CPU seconds stay put while wall time follows the load.
-let traceEnabled = ProcessInfo.processInfo.environment["CLIENTELE_TRACE"] == "1"
+package let traceEnabled = ProcessInfo.processInfo.environment["CLIENTELE_TRACE"] == "1"
 nonisolated(unsafe) private var traceLast = ContinuousClock.now
 nonisolated(unsafe) private var traceLastCPU = processCPUSeconds()
 
-func trace(_ stage: @autoclosure () -> String) {
+package func trace(_ stage: @autoclosure () -> String) {
     guard traceEnabled else { return }
     let now = ContinuousClock.now, cpu = processCPUSeconds()
     let d = now - traceLast
@@ -19,7 +19,7 @@ func trace(_ stage: @autoclosure () -> String) {
 }
 
 /// CPU seconds used by every thread of this process.
-func processCPUSeconds() -> Double {
+package func processCPUSeconds() -> Double {
     var t = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9

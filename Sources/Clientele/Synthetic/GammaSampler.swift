@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

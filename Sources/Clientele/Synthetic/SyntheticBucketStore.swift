@@ -15,8 +15,8 @@ import Darwin
 /// (the disk the data is meant for, not a `/tmp` that may be memory), unlinked as soon as it is
 /// opened so that nothing is left behind whatever happens, and truncated when its bucket is
 /// taken, so the scratch space shrinks while the output grows. Every call holds the store's lock.
-final class SyntheticBucketStore: @unchecked Sendable {
-    enum Backing {
+package final class SyntheticBucketStore: @unchecked Sendable {
+    package enum Backing {
         case memory
         /// Scratch files in this directory.
         case directory(URL)
@@ -30,7 +30,7 @@ final class SyntheticBucketStore: @unchecked Sendable {
 
     /// Opens `buckets` empty buckets for the output file `name`.
     /// - Throws: `SyntheticError.cannotCreateFile` when a scratch file cannot be created.
-    init(buckets: Int, backing: Backing, name: String) throws {
+    package init(buckets: Int, backing: Backing, name: String) throws {
         memory = []
         files = []
         switch backing {
@@ -61,7 +61,7 @@ final class SyntheticBucketStore: @unchecked Sendable {
 
     /// Appends records to `bucket`.
     /// - Throws: `SyntheticError.writeFailed` on a short write (disk full).
-    func append(_ bytes: [UInt8], to bucket: Int) throws {
+    package func append(_ bytes: [UInt8], to bucket: Int) throws {
         guard !bytes.isEmpty else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -78,7 +78,7 @@ final class SyntheticBucketStore: @unchecked Sendable {
 
     /// Every record of `bucket`, in the order appended; the bucket's storage is released.
     /// - Throws: `SyntheticError.writeFailed` when the scratch file cannot be read back.
-    func take(_ bucket: Int) throws -> [UInt8] {
+    package func take(_ bucket: Int) throws -> [UInt8] {
         lock.lock()
         defer { lock.unlock() }
         if files.isEmpty {

@@ -1,19 +1,21 @@
+import ClienteleStore
+
 /// A growable byte buffer that CSV rows are formatted into, without a `String` per field.
 ///
 /// `appendRow` hands the row formatter a pointer to at least `maxBytes` writable bytes and
 /// trusts it to report how many it wrote; the pointer never outlives the call.
-struct SyntheticByteBuffer {
+package struct SyntheticByteBuffer {
     private var storage: [UInt8]
     /// Bytes written so far.
-    private(set) var count = 0
+    package private(set) var count = 0
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         storage = [UInt8](repeating: 0, count: max(capacity, 1024))
     }
 
     /// Runs `format` on room for `maxBytes` bytes at the end; it returns the bytes it wrote.
     @inline(__always)
-    mutating func appendRow(maxBytes: Int, _ format: (UnsafeMutablePointer<UInt8>) -> Int) {
+    package mutating func appendRow(maxBytes: Int, _ format: (UnsafeMutablePointer<UInt8>) -> Int) {
         if count + maxBytes > storage.count {
             storage.append(contentsOf: repeatElement(0, count: max(storage.count, maxBytes)))
         }
@@ -26,7 +28,7 @@ struct SyntheticByteBuffer {
     /// Appends an 8-byte record header with `key` in its low half and a zero length, and returns
     /// where it starts; `finishRecord(at:)` fills in the length once the record's bytes follow.
     @inline(__always)
-    mutating func startRecord(key: UInt32) -> Int {
+    package mutating func startRecord(key: UInt32) -> Int {
         let start = count
         appendRow(maxBytes: 8) { out in
             UnsafeMutableRawPointer(out).storeBytes(of: UInt64(key).littleEndian, as: UInt64.self)
@@ -37,7 +39,7 @@ struct SyntheticByteBuffer {
 
     /// Sets the length half of the header at `start` to the bytes written after it.
     @inline(__always)
-    mutating func finishRecord(at start: Int) {
+    package mutating func finishRecord(at start: Int) {
         let length = count - start - 8
         assert(start >= 0 && length >= 0 && length <= Int(UInt32.max), "record at \(start) of \(count) bytes")
         storage.withUnsafeMutableBytes { raw in
@@ -47,24 +49,24 @@ struct SyntheticByteBuffer {
     }
 
     /// The written bytes; the buffer is left empty.
-    mutating func take() -> [UInt8] {
+    package mutating func take() -> [UInt8] {
         storage.removeSubrange(count...)
         defer { storage = []; count = 0 }
         return storage
     }
 
     /// The written bytes; the buffer is spent.
-    consuming func finish() -> [UInt8] {
+    package consuming func finish() -> [UInt8] {
         storage.removeSubrange(count...)
         return storage
     }
 }
 
 /// Hand-written ASCII formatting into raw bytes; each returns the bytes written.
-enum SyntheticBytes {
+package enum SyntheticBytes {
     /// Copies a static ASCII string.
     @inline(__always)
-    static func write(_ text: StaticString, at out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func write(_ text: StaticString, at out: UnsafeMutablePointer<UInt8>) -> Int {
         let n = text.utf8CodeUnitCount
         out.update(from: text.utf8Start, count: n)
         return n
@@ -72,7 +74,7 @@ enum SyntheticBytes {
 
     /// A non-negative integer in decimal, at least `width` digits (zero-padded).
     @inline(__always)
-    static func write(_ value: Int, width: Int = 1, at out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func write(_ value: Int, width: Int = 1, at out: UnsafeMutablePointer<UInt8>) -> Int {
         assert(value >= 0)
         var digits = 1
         var v = value / 10
@@ -88,7 +90,7 @@ enum SyntheticBytes {
 
     /// A signed integer in decimal (`-1`, `3`).
     @inline(__always)
-    static func writeSigned(_ value: Int, at out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func writeSigned(_ value: Int, at out: UnsafeMutablePointer<UInt8>) -> Int {
         if value < 0 {
             out[0] = 45
             return 1 + write(-value, at: out + 1)
@@ -98,7 +100,7 @@ enum SyntheticBytes {
 
     /// Cents as money with exactly two decimals: `-12.50`, `0.07`, `3.00`.
     @inline(__always)
-    static func writeCents(_ cents: Int, at out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func writeCents(_ cents: Int, at out: UnsafeMutablePointer<UInt8>) -> Int {
         var n = 0
         var magnitude = cents
         if cents < 0 { out[0] = 45; n = 1; magnitude = -cents }

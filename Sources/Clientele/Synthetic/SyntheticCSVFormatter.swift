@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// Formats a `SyntheticCustomer` as rows of `transactions.csv` and `interactions.csv`.
 ///
 /// transactions: `C00000042,42-3,2024-05-17,12.30,1,P0137,web` — customer id, order id
@@ -7,19 +9,19 @@
 /// on every other kind. In `customer` row order orphan ids (`P00000042`) follow the customer's own
 /// rows; `date` row order permutes whole orders and single interaction rows. LF endings,
 /// no quoting needed (no field contains a comma, quote or line break).
-struct SyntheticCSVFormatter {
+package struct SyntheticCSVFormatter {
     /// Digits in the zero-padded customer number.
-    let customerWidth: Int
+    package let customerWidth: Int
     /// Digits in the zero-padded product number.
-    let productWidth: Int
+    package let productWidth: Int
 
     /// Upper bounds on one row's length (ids ≤ 11 bytes, order id ≤ 21, amount ≤ 18, …).
-    static let maxTransactionRow = 128
-    static let maxInteractionRow = 64
+    package static let maxTransactionRow = 128
+    package static let maxInteractionRow = 64
 
     /// Every row of `customer`: its orders in time order, then its interactions, then its orphan
     /// id's interactions (the `customer` row order).
-    func append(_ customer: SyntheticCustomer,
+    package func append(_ customer: SyntheticCustomer,
                 transactions: inout SyntheticByteBuffer, interactions: inout SyntheticByteBuffer) {
         for ordinal in customer.orders.indices { appendOrder(ordinal, of: customer, to: &transactions) }
         appendInteractions(customer.interactions, prefix: 67, number: customer.number, into: &interactions)
@@ -27,7 +29,7 @@ struct SyntheticCSVFormatter {
     }
 
     /// The lines of `customer.orders[ordinal]`, one row each, in line order.
-    func appendOrder(_ ordinal: Int, of customer: SyntheticCustomer, to transactions: inout SyntheticByteBuffer) {
+    package func appendOrder(_ ordinal: Int, of customer: SyntheticCustomer, to transactions: inout SyntheticByteBuffer) {
         let number = customer.number
         let order = customer.orders[ordinal]
         // The order's first line formats `C…,n-k,date,`; later lines copy those bytes back.
@@ -71,7 +73,7 @@ struct SyntheticCSVFormatter {
 
     /// One `interactions.csv` row of id `prefix` + `number` (`C` 67 for a customer, `P` 80 for
     /// an orphan id).
-    func appendInteraction(_ row: SyntheticCustomer.Interaction, prefix: UInt8, number: Int,
+    package func appendInteraction(_ row: SyntheticCustomer.Interaction, prefix: UInt8, number: Int,
                            to buffer: inout SyntheticByteBuffer) {
         buffer.appendRow(maxBytes: Self.maxInteractionRow) { out in
             var n = 0

@@ -22,7 +22,7 @@ public struct SyntheticCounts: Sendable, Hashable, Codable {
     public init() {}
 
     /// Adds the rows of one customer.
-    mutating func add(_ customer: SyntheticCustomer) {
+    package mutating func add(_ customer: SyntheticCustomer) {
         customers += 1
         orders += customer.orders.count
         lines += customer.lines.count
@@ -35,7 +35,7 @@ public struct SyntheticCounts: Sendable, Hashable, Codable {
     }
 
     /// Field-by-field sum, for merging blocks.
-    static func + (lhs: SyntheticCounts, rhs: SyntheticCounts) -> SyntheticCounts {
+    package static func + (lhs: SyntheticCounts, rhs: SyntheticCounts) -> SyntheticCounts {
         var sum = lhs
         sum.customers += rhs.customers
         sum.orders += rhs.orders
@@ -49,7 +49,7 @@ public struct SyntheticCounts: Sendable, Hashable, Codable {
         return sum
     }
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case customers, orders, lines, returns, interactions
         case orphanIDs = "orphan_ids"
         case orphanInteractions = "orphan_interactions"

@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// Everything the generator drew for one customer number: the latent BG/NBD and Gamma-Gamma
 /// values, the orders with their lines, the interactions, and any orphan id's interactions.
 ///
@@ -99,7 +101,7 @@ public struct SyntheticCustomer: Sendable, Hashable {
         }
     }
 
-    init() {
+    package init() {
         number = 0
         purchaseRate = 0
         dropoutProbability = 0

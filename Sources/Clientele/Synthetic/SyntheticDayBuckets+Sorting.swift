@@ -1,3 +1,5 @@
+import ClienteleStats
+
 extension SyntheticDayBuckets {
     /// The CSV rows of one bucket's records (`length << 32 | key` headers, each followed by
     /// `length` bytes), ordered by key and, for equal keys, by their place in `records`; headers
@@ -6,7 +8,7 @@ extension SyntheticDayBuckets {
     /// Each record becomes `key << 32 | index`, sorted by the key bits with the stable
     /// `radixSortPacked` (3 passes), then the rows are copied out in that order.
     /// - Complexity: O(n + bytes) for n records; 16 bytes a record beside the output.
-    static func sortedRows(_ records: [UInt8]) -> [UInt8] {
+    package static func sortedRows(_ records: [UInt8]) -> [UInt8] {
         var packed = [UInt64]()
         var starts = [Int]()
         var rowBytes = 0

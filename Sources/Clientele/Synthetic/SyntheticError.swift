@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Why `clientele generate` failed: a bad setting (exit 64), an output that cannot be created
 /// (73) or a write that failed (74). Each message names the setting or the path.
 public enum SyntheticError: ClienteleError, Equatable {

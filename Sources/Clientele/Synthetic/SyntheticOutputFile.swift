@@ -12,14 +12,14 @@ import Darwin
 /// fails — the final path is untouched; `discard()` (also run by `deinit`) removes the temporary.
 ///
 /// Used from one thread at a time.
-final class SyntheticOutputFile {
-    let path: String
-    let temporaryPath: String
+package final class SyntheticOutputFile {
+    package let path: String
+    package let temporaryPath: String
     private var file: UnsafeMutablePointer<FILE>?
     private var finished = false
 
     /// Opens `directory/name`'s temporary file for writing.
-    init(directory: URL, name: String) throws {
+    package init(directory: URL, name: String) throws {
         path = directory.appendingPathComponent(name).path
         let token = UInt32.random(in: 0...UInt32.max)
         temporaryPath = directory.appendingPathComponent(
@@ -33,7 +33,7 @@ final class SyntheticOutputFile {
     deinit { discard() }
 
     /// Appends bytes; throws `SyntheticError.writeFailed` on a short write.
-    func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         guard let file else { return }
         let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
         if written != bytes.count {
@@ -42,7 +42,7 @@ final class SyntheticOutputFile {
     }
 
     /// Flushes, closes and renames the temporary file to `path`.
-    func commit() throws {
+    package func commit() throws {
         guard let handle = file else { return }
         file = nil
         if fflush(handle) != 0 || ferror(handle) != 0 {
@@ -58,7 +58,7 @@ final class SyntheticOutputFile {
     }
 
     /// Closes and deletes the temporary file unless committed.
-    func discard() {
+    package func discard() {
         if let handle = file { fclose(handle); file = nil }
         if !finished { unlink(temporaryPath) }
         finished = true

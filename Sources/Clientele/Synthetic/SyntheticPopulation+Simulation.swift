@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -26,8 +29,8 @@ extension SyntheticPopulation {
 /// `simulate` fixes the order of draws on a customer's stream, which is part of the output
 /// contract: λ, p, ν, birth, preferred channel; then per purchase its gap, its order (value,
 /// channel, lines, return) and the dropout coin; then interactions, then the orphan id.
-struct SyntheticPlan: Sendable {
-    let population: SyntheticPopulation
+package struct SyntheticPlan: Sendable {
+    package let population: SyntheticPopulation
     private let purchaseRate: GammaSampler
     private let dropoutA: GammaSampler
     private let dropoutB: GammaSampler
@@ -43,11 +46,11 @@ struct SyntheticPlan: Sendable {
     private let lastDayOffset: Int
 
     /// The largest order value in cents (10^13, i.e. 10^11 money units); draws above it are capped.
-    static let maximumOrderCents = 10_000_000_000_000
+    package static let maximumOrderCents = 10_000_000_000_000
 
     /// Interaction channel probabilities (phone, email, chat, store, web) per kind
     /// (support, complaint, survey, marketing).
-    static let interactionChannelProbabilities: [[Double]] = [
+    package static let interactionChannelProbabilities: [[Double]] = [
         [0.35, 0.20, 0.25, 0.15, 0.05],
         [0.40, 0.30, 0.15, 0.10, 0.05],
         [0.10, 0.60, 0.00, 0.00, 0.30],
@@ -55,7 +58,7 @@ struct SyntheticPlan: Sendable {
     ]
 
     /// Assumes `population.validate()` has passed.
-    init(_ population: SyntheticPopulation) {
+    package init(_ population: SyntheticPopulation) {
         self.population = population
         let bgnbd = population.purchase
         purchaseRate = GammaSampler(shape: bgnbd.r, rate: bgnbd.alpha)
@@ -74,7 +77,7 @@ struct SyntheticPlan: Sendable {
         lastDayOffset = 7 * population.weeks - 1
     }
 
-    static func cumulative(_ probabilities: [Double]) -> [Double] {
+    package static func cumulative(_ probabilities: [Double]) -> [Double] {
         var total = 0.0
         var result = probabilities.map { total += $0; return total }
         result[result.count - 1] = 1  // rounding must not leave a gap at the top
@@ -82,7 +85,7 @@ struct SyntheticPlan: Sendable {
     }
 
     /// Draws customer `number` into `customer`, reusing its arrays' storage.
-    func simulate(number: Int, into customer: inout SyntheticCustomer) {
+    package func simulate(number: Int, into customer: inout SyntheticCustomer) {
         var random = RandomSource(seed: population.seed, stream: UInt64(number))
         customer.number = number
         customer.orders.removeAll(keepingCapacity: true)

@@ -21,7 +21,7 @@ public struct SyntheticFiles: Sendable, Hashable {
 
 extension SyntheticPopulation {
     /// Customers per block: a block is formatted by one thread into one pair of byte buffers.
-    static let blockSize = 16_384
+    package static let blockSize = 16_384
 
     /// Writes `transactions.csv`, `interactions.csv` and `parameters.json` into `directory`,
     /// creating it if needed. Each file appears whole or not at all (temporary file, then rename;
@@ -143,15 +143,15 @@ extension SyntheticPopulation {
 }
 
 /// The formatted rows and counts of one block of customers.
-struct SyntheticChunk: Sendable {
-    var transactions: [UInt8]
-    var interactions: [UInt8]
-    var counts: SyntheticCounts
+package struct SyntheticChunk: Sendable {
+    package var transactions: [UInt8]
+    package var interactions: [UInt8]
+    package var counts: SyntheticCounts
 }
 
 extension SyntheticPlan {
     /// Simulates and formats customers `numbers` into one chunk.
-    func chunk(_ numbers: ClosedRange<Int>) -> SyntheticChunk {
+    package func chunk(_ numbers: ClosedRange<Int>) -> SyntheticChunk {
         let formatter = SyntheticCSVFormatter(customerWidth: population.customerIDWidth,
                                               productWidth: population.productIDWidth)
         var transactions = SyntheticByteBuffer(capacity: numbers.count * 320)
@@ -170,7 +170,7 @@ extension SyntheticPlan {
 
     /// Simulates customers `numbers` and formats them as day-bucket records (`date` row order):
     /// one record per order (all its lines) and per interaction row.
-    func dayChunk(_ numbers: ClosedRange<Int>, buckets: SyntheticDayBuckets) -> SyntheticDayChunk {
+    package func dayChunk(_ numbers: ClosedRange<Int>, buckets: SyntheticDayBuckets) -> SyntheticDayChunk {
         let formatter = SyntheticCSVFormatter(customerWidth: population.customerIDWidth,
                                               productWidth: population.productIDWidth)
         let share = numbers.count / buckets.count + 1
@@ -217,8 +217,8 @@ extension SyntheticPlan {
 
 /// The day-bucket records (`SyntheticDayBuckets`) and counts of one block of customers, one byte
 /// array per bucket.
-struct SyntheticDayChunk: Sendable {
-    var transactions: [[UInt8]]
-    var interactions: [[UInt8]]
-    var counts: SyntheticCounts
+package struct SyntheticDayChunk: Sendable {
+    package var transactions: [[UInt8]]
+    package var interactions: [[UInt8]]
+    package var counts: SyntheticCounts
 }

@@ -1,4 +1,6 @@
 import Foundation
+import ClienteleStore
+import ClienteleKernels
 
 /// A synthetic customer base with known parameters: the configuration of `clientele generate`.
 ///

@@ -1,4 +1,6 @@
 import Foundation
+import ClienteleStore
+import ClienteleKernels
 
 /// The result of `SyntheticPopulation.write(to:)` or `render()`: the settings that produced the
 /// data, the calendar an analysis should use, and what was written.

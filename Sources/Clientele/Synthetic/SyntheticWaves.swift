@@ -7,7 +7,7 @@ import Foundation
 ///
 /// An error thrown by `produce` reaches the caller when its item's turn comes; on any error the
 /// wave being produced is waited for before this returns.
-func syntheticWaves<Item: Sendable>(count: Int, width: Int,
+package func syntheticWaves<Item: Sendable>(count: Int, width: Int,
                                     produce: @escaping @Sendable (Int) throws -> Item,
                                     consume: (Item) throws -> Void) throws {
     let wave = max(1, width)
@@ -38,20 +38,20 @@ func syntheticWaves<Item: Sendable>(count: Int, width: Int,
 }
 
 /// Results of one wave, filled from several threads (each index once) under a lock.
-final class SyntheticSlots<Item: Sendable>: @unchecked Sendable {
+package final class SyntheticSlots<Item: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [Result<Item, any Error>?]
 
-    init(count: Int) { items = Array(repeating: nil, count: count) }
+    package init(count: Int) { items = Array(repeating: nil, count: count) }
 
-    func store(_ item: Result<Item, any Error>, at index: Int) {
+    package func store(_ item: Result<Item, any Error>, at index: Int) {
         lock.lock()
         defer { lock.unlock() }
         items[index] = item
     }
 
     /// The results in index order; call after every `store` has returned. The slots are emptied.
-    func take() -> [Result<Item, any Error>?] {
+    package func take() -> [Result<Item, any Error>?] {
         lock.lock()
         defer { lock.unlock() }
         defer { items = [] }

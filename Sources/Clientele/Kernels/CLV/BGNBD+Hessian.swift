@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStats
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -35,7 +38,7 @@ extension BGNBDLikelihood {
     /// finite-difference error, and one pass replaces the four gradient passes of forward
     /// differences. Parameters assumed finite and > 0.
     /// - Complexity: O(patterns + distinct values); both cores for large pattern sets.
-    func hessian(_ p: BGNBDParameters) -> [[Double]] {
+    package func hessian(_ p: BGNBDParameters) -> [[Double]] {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
         typealias SF = SpecialFunctions
         let xs = patterns.frequencyValues

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStats
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -39,16 +42,16 @@ extension BGNBD {
 /// the weight of its patterns (`frequencyWeight`, fixed at construction). The pass over the
 /// patterns then handles only the log-sum-exp of A₃ and A₄: one `exp`, a division, and
 /// lookups in per-value tables of ln(α + T), 1/(α + T) (and the same for t_x, and per x).
-struct BGNBDLikelihood: @unchecked Sendable {
-    let patterns: CalibrationPatterns
-    let timeScale: Double
+package struct BGNBDLikelihood: @unchecked Sendable {
+    package let patterns: CalibrationPatterns
+    package let timeScale: Double
     /// Every `stride`-th pattern only (a systematic subsample for warm starts); 1: all.
-    let stride: Int
+    package let stride: Int
     /// Σ weight over the evaluated patterns, and per distinct x.
-    let totalWeight: Double
-    let frequencyWeight: [Double]
+    package let totalWeight: Double
+    package let frequencyWeight: [Double]
 
-    init(patterns: CalibrationPatterns, timeScale: Double, stride: Int = 1) {
+    package init(patterns: CalibrationPatterns, timeScale: Double, stride: Int = 1) {
         self.patterns = patterns
         self.timeScale = timeScale
         self.stride = max(stride, 1)
@@ -63,10 +66,10 @@ struct BGNBDLikelihood: @unchecked Sendable {
     /// Patterns per thread below which one thread does all the work. An evaluation costs about
     /// 20 ns a pattern and a dispatch to the second core some microseconds, so 5 000 patterns a
     /// thread already gain; the warm-start subsample (about 20 000 patterns) is split too.
-    static let parallelThreshold = 5_000
+    package static let parallelThreshold = 5_000
 
     /// Σ weight · ln L and its gradient with respect to (r, α, a, b).
-    func evaluate(_ p: BGNBDParameters, gradient wantGradient: Bool) -> (value: Double, gradient: [Double]) {
+    package func evaluate(_ p: BGNBDParameters, gradient wantGradient: Bool) -> (value: Double, gradient: [Double]) {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
         guard r > 0, alpha > 0, a > 0, b > 0, r.isFinite, alpha.isFinite, a.isFinite, b.isFinite else {
             return (.nan, [.nan, .nan, .nan, .nan])

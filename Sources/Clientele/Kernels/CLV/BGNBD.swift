@@ -1,3 +1,5 @@
+import ClienteleStats
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -109,15 +111,15 @@ public struct BGNBD: Sendable {
     }
 
     /// Patterns from which a subsample fit warm-starts the full fit (see `LogParameterMLE`).
-    static let warmStartPatterns = 40_000
+    package static let warmStartPatterns = 40_000
 
     /// The warm start's subsample: every k-th row, about 20 000 rows, and at most a quarter of
     /// them (just above the threshold, half the data would cost the warm start half a full fit).
-    static func warmStartStride(_ rows: Int) -> Int { max(rows / (warmStartPatterns / 2), 4) }
+    package static func warmStartStride(_ rows: Int) -> Int { max(rows / (warmStartPatterns / 2), 4) }
 
     /// lifetimes' start, then a moment-based start (λ from Σx / ΣT, mean p = 0.25), then two
     /// spread-out points; all on scaled time.
-    static func defaultStarts(_ patterns: CalibrationPatterns, scale: Double) -> [[Double]] {
+    package static func defaultStarts(_ patterns: CalibrationPatterns, scale: Double) -> [[Double]] {
         var sx = 0.0, sT = 0.0
         for k in 0..<patterns.count {
             sx += patterns.weight[k] * Double(patterns.frequency[k])

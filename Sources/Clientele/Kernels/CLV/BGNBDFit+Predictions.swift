@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStats
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -48,7 +51,7 @@ extension BGNBDFit {
 
     /// Parts the patterns are cut into for `patternForecast` (at least 4,000 patterns): fixed, so
     /// the cuts never depend on the thread count, and many, so the threads stay busy to the end.
-    static let forecastParts = 64
+    package static let forecastParts = 64
 
     /// Per-pattern forecasts of linear functionals of the conditional expectation.
     ///
@@ -129,15 +132,15 @@ public struct BGNBDPatternForecast: Sendable {
 
 /// The prediction formulas at fixed parameters. Internal; inputs assumed valid (x ≥ 0,
 /// 0 ≤ t_x ≤ T, t ≥ 0).
-struct BGNBDForecaster {
-    let r: Double, alpha: Double, a: Double, b: Double
+package struct BGNBDForecaster {
+    package let r: Double, alpha: Double, a: Double, b: Double
     /// Term limit of the hypergeometric series.
-    static let maximumTerms = 1_000_000
+    package static let maximumTerms = 1_000_000
 
-    init(_ p: BGNBDParameters) { r = p.r; alpha = p.alpha; a = p.a; b = p.b }
+    package init(_ p: BGNBDParameters) { r = p.r; alpha = p.alpha; a = p.a; b = p.b }
 
     @inline(__always)
-    func probabilityAlive(x: Double, recency: Double, age: Double) -> Double {
+    package func probabilityAlive(x: Double, recency: Double, age: Double) -> Double {
         guard x > 0 else { return 1 }
         // The same operations, in the same order, as the tables in `patternForecast`: one
         // customer and the broadcast give identical bits.
@@ -151,7 +154,7 @@ struct BGNBDForecaster {
     /// and S = Σ_{n≥1} (A)ₙ (a)ₙ₋₁ / ((C)ₙ n!) zⁿ (the series of ₂F₁ − 1 divided by a − 1).
     /// One pass of coefficients serves every z. Stops per z with the tail bound of
     /// `Hypergeometric2F1`. Returns false when a series hit the term limit.
-    func numerators(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
+    package func numerators(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
         if a > Self.largeA, a + b + x - 1 + 1 - (x + r) - (b + x) > 0 {
             return numeratorsByEulerTransform(x: x, age: T, times: times, into: &out)
         }
@@ -159,7 +162,7 @@ struct BGNBDForecaster {
     }
 
     /// `numerators` by the series above, term by term; for `a` up to `largeA` (and beyond when x ≥ a − r).
-    func numeratorsByDirectSeries(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
+    package func numeratorsByDirectSeries(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
         let count = times.count
         let A = a + b - 1 - r, C = a + b + x - 1
         let points = seriesPoints(age: T, times: times), z = points.z
@@ -212,7 +215,7 @@ struct BGNBDForecaster {
     /// Above this `a` the direct series needs on the order of `a` terms (its terms grow like
     /// (a z)ⁿ / n! until n ≈ a z, and pass the largest Double from a z ≈ 700), so `numerators`
     /// switches to Euler's transformation.
-    static let largeA = 100.0
+    package static let largeA = 100.0
 
     /// `numerators` through Euler's transformation ₂F₁(A, a − 1; C; z) = (1 − z)^{x+r−a+1} ₂F₁(x + r, b + x; C; z)
     /// (Abramowitz & Stegun 15.3.3): Nᵢ = C · [1 − (1 − z)^{r+x} G] / (a − 1) with G = ₂F₁(x + r, b + x; C; z),
@@ -220,7 +223,7 @@ struct BGNBDForecaster {
     /// terms of G fall at once, where the direct series needs ~a terms (a degenerate fit: a ≈ 7·10⁴).
     /// Term ratios are (n + p − 1)(n + q − 1)/((n + C − 1) n) · z, below z once n > (p − 1)(q − 1)/(C + 1 − p − q),
     /// so from there the tail is at most |term| z/(1 − z). Requires C + 1 − p − q > 0.
-    func numeratorsByEulerTransform(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
+    package func numeratorsByEulerTransform(x: Double, age T: Double, times: [Double], into out: inout [Double]) -> Bool {
         let count = times.count
         let p = x + r, q = b + x, C = a + b + x - 1
         let settle = max(0, (p - 1) * (q - 1) / (C + 1 - p - q))

@@ -1,3 +1,5 @@
+import ClienteleStats
+
 /// A fitted BG/NBD model: estimates, their uncertainty, and how the fit went.
 ///
 /// Immutable; carries the settings that produced it. Predictions are in

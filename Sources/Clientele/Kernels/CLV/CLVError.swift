@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStore
+
 /// Why a customer-lifetime-value model could not be fitted or applied. Each case carries the
 /// numbers that explain it and its message says what to do.
 public enum CLVError: ClienteleError, Equatable {

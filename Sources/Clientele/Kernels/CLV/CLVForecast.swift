@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Per-customer predictions from fitted BG/NBD and Gamma-Gamma models: P(alive), expected
 /// purchases over a horizon, expected average order value and discounted CLV.
 ///

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStore
+
 /// The whole predictive-CLV step of a run: fit BG/NBD and Gamma-Gamma on the calibration period,
 /// judge them on the holdout, predict every current customer, and place customers in the value
 /// matrix — so that a pipeline wires one call to `customers.csv`, `clv_model.json` and the

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStats
+
 /// The calibration summary compressed into its distinct purchase patterns (x, t_x, T), each with
 /// the number of customers who share it.
 ///
@@ -23,14 +26,14 @@ public struct CalibrationPatterns: Sendable {
     public let patternOfCustomer: [Int32]
 
     /// Distinct x values, ascending, and each pattern's index into them.
-    let frequencyValues: [Int32]
-    let frequencyIndex: [Int32]
+    package let frequencyValues: [Int32]
+    package let frequencyIndex: [Int32]
     /// Distinct t_x values and each pattern's index into them.
-    let recencyValues: [Double]
-    let recencyIndex: [Int32]
+    package let recencyValues: [Double]
+    package let recencyIndex: [Int32]
     /// Distinct T values and each pattern's index into them.
-    let ageValues: [Double]
-    let ageIndex: [Int32]
+    package let ageValues: [Double]
+    package let ageIndex: [Int32]
 
     public var count: Int { frequency.count }
     /// Σ weight.

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStore
+
 /// The per-customer calibration summary that BG/NBD and Gamma-Gamma are fitted on, with the
 /// holdout counts they are judged on (DESIGN.md, "Definitions": calibration end E inclusive,
 /// lifetimes' `observation_period_end` meaning; time unit weeks).
@@ -34,7 +37,7 @@ public struct CalibrationSummary: Sendable {
     public let includedCount: Int
     /// The same times in whole days, when built from orders (exact; makes compression a
     /// table lookup).
-    let days: (recency: [Int32], age: [Int32])?
+    package let days: (recency: [Int32], age: [Int32])?
 
     public var count: Int { frequency.count }
     @inline(__always) public func isIncluded(_ c: Int) -> Bool { frequency[c] >= 0 }

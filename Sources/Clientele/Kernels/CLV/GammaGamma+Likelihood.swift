@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStats
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -34,13 +37,13 @@ extension GammaGamma {
 /// The Gamma-Gamma likelihood over a sample. The per-row work is a multiplication and a
 /// division (ln(γ + mx) summed through `LogProduct`, 1/(γ + mx)); everything else is per
 /// distinct x, with Σ w ln m per x computed once.
-struct GammaGammaLikelihood: @unchecked Sendable {
-    let sample: RepeatSpendSample
+package struct GammaGammaLikelihood: @unchecked Sendable {
+    package let sample: RepeatSpendSample
     /// Per distinct x: Σ w and Σ w ln m.
-    let runWeight: [Double]
-    let runLogSpend: [Double]
+    package let runWeight: [Double]
+    package let runLogSpend: [Double]
 
-    init(sample: RepeatSpendSample) {
+    package init(sample: RepeatSpendSample) {
         self.sample = sample
         let runRanges = Self.balance(sample.runStart, parts: Self.parts(sample))
         var partial = [[(weight: Double, logSpend: Double)]](repeating: [], count: runRanges.count)
@@ -61,9 +64,9 @@ struct GammaGammaLikelihood: @unchecked Sendable {
 
     /// Both cores from 10 000 rows (the warm-start subsample included): a pass costs about
     /// 5 ns a row, a dispatch some microseconds.
-    static func parts(_ sample: RepeatSpendSample) -> Int { sample.count >= 10_000 ? 2 : 1 }
+    package static func parts(_ sample: RepeatSpendSample) -> Int { sample.count >= 10_000 ? 2 : 1 }
 
-    func evaluate(_ parameters: GammaGammaParameters, gradient wantGradient: Bool) -> (value: Double, gradient: [Double]) {
+    package func evaluate(_ parameters: GammaGammaParameters, gradient wantGradient: Bool) -> (value: Double, gradient: [Double]) {
         let (p, q, v) = (parameters.p, parameters.q, parameters.gamma)
         guard p > 0, q > 0, v > 0, p.isFinite, q.isFinite, v.isFinite else { return (.nan, [.nan, .nan, .nan]) }
         typealias SF = SpecialFunctions
@@ -95,7 +98,7 @@ struct GammaGammaLikelihood: @unchecked Sendable {
     ///
     /// One pass over the rows; minus it is the observed information. Parameters assumed finite
     /// and > 0.
-    func hessian(_ parameters: GammaGammaParameters) -> [[Double]] {
+    package func hessian(_ parameters: GammaGammaParameters) -> [[Double]] {
         let (p, q, v) = (parameters.p, parameters.q, parameters.gamma)
         typealias SF = SpecialFunctions
         let triQ = SF.trigamma(q)
@@ -139,7 +142,7 @@ struct GammaGammaLikelihood: @unchecked Sendable {
     }
 
     /// Splits runs into `parts` contiguous groups of near-equal row counts.
-    static func balance(_ runStart: [Int], parts: Int) -> [Range<Int>] {
+    package static func balance(_ runStart: [Int], parts: Int) -> [Range<Int>] {
         let runs = runStart.count - 1
         guard parts > 1, runs > 1 else { return [0..<max(runs, 0)] }
         let half = runStart[runs] / 2

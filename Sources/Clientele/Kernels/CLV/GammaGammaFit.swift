@@ -1,3 +1,5 @@
+import ClienteleStats
+
 /// A fitted Gamma-Gamma spend model: estimates, uncertainty, diagnostics, and the conditional
 /// expected average order value.
 public struct GammaGammaFit: Sendable {

@@ -1,3 +1,5 @@
+import ClienteleStats
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -19,28 +21,28 @@ import Darwin
 /// Hessian that run ended with (the objective is a mean, so both have the same scale); the
 /// full-data run then needs a few iterations instead of twenty-odd. The estimate is still the full-data
 /// optimum (the same convergence test decides), only the start differs.
-struct LogParameterMLE {
-    let optimizer: BFGSMinimizer
+package struct LogParameterMLE {
+    package let optimizer: BFGSMinimizer
     /// θ ↦ (−LL/W, −∇θ LL/W): mean negative log-likelihood over log-parameters.
-    let objective: ([Double]) -> (value: Double, gradient: [Double])
+    package let objective: ([Double]) -> (value: Double, gradient: [Double])
     /// θ ↦ ∇²ₚ(−LL/W), the objective's Hessian in the natural parameters p = e^θ (analytic).
-    let curvature: ([Double]) -> [[Double]]
+    package let curvature: ([Double]) -> [[Double]]
 
-    struct Outcome {
-        let result: BFGSMinimizer.Result
+    package struct Outcome {
+        package let result: BFGSMinimizer.Result
         /// Starting points tried (1 when the first converged).
-        let attempts: Int
+        package let attempts: Int
         /// Why each earlier attempt was set aside, in order.
-        let rejectedStops: [BFGSMinimizer.StopReason]
+        package let rejectedStops: [BFGSMinimizer.StopReason]
         /// Hessian of the mean negative log-likelihood in θ at the optimum (`thetaHessian`);
         /// empty when not requested.
-        let hessian: [[Double]]
+        package let hessian: [[Double]]
     }
 
     /// Fits from `startingPoints`, first polishing on `warmStart` (the same model on a strided
     /// subsample) when given: its converged estimate and inverse Hessian become the first start,
     /// so the full-data fit needs only a few iterations. The result is the full-data MLE either way.
-    func run(startingPoints: [[Double]], warmStart: LogParameterMLE?) -> Outcome? {
+    package func run(startingPoints: [[Double]], warmStart: LogParameterMLE?) -> Outcome? {
         var starts = startingPoints
         var inverseHessian: [[Double]]?
         if let warm = warmStart?.run(startingPoints: startingPoints, hessian: false), warm.result.converged {
@@ -52,7 +54,7 @@ struct LogParameterMLE {
 
     /// Tries the starting points in order (see the type's doc); with `hessian` false the
     /// information matrix is skipped (warm-start runs).
-    func run(startingPoints: [[Double]], firstInverseHessian: [[Double]]? = nil, hessian wantHessian: Bool = true) -> Outcome? {
+    package func run(startingPoints: [[Double]], firstInverseHessian: [[Double]]? = nil, hessian wantHessian: Bool = true) -> Outcome? {
         var best: BFGSMinimizer.Result?
         var attempts = 0
         var stops = [BFGSMinimizer.StopReason]()
@@ -79,7 +81,7 @@ struct LogParameterMLE {
 
     /// The chain rule from p = e^θ to θ: ∂²f/∂θᵢ∂θⱼ = pᵢ pⱼ ∂²f/∂pᵢ∂pⱼ + δᵢⱼ ∂f/∂θᵢ, where
     /// `gradient` is ∇θ f (≈ 0 at an optimum, kept for exactness).
-    static func thetaHessian(natural: [[Double]], at theta: [Double], gradient: [Double]) -> [[Double]] {
+    package static func thetaHessian(natural: [[Double]], at theta: [Double], gradient: [Double]) -> [[Double]] {
         let p = theta.map { exp($0) }
         var h = natural
         for i in 0..<p.count {
@@ -94,7 +96,7 @@ struct LogParameterMLE {
     /// log-likelihood in θ and W the total weight (so H·W is the observed information in θ).
     /// Its diagonal equals lifetimes' `variance_matrix_` diagonal. `nil` when H is not positive
     /// definite (the optimum is on a ridge or not a maximum).
-    static func covariance(hessian: [[Double]], parameters: [Double], totalWeight: Double) -> [[Double]]? {
+    package static func covariance(hessian: [[Double]], parameters: [Double], totalWeight: Double) -> [[Double]]? {
         guard let inverse = SmallSymmetricMatrix.inverse(hessian) else { return nil }
         let n = parameters.count
         return (0..<n).map { i in (0..<n).map { j in parameters[i] * parameters[j] * inverse[i][j] / totalWeight } }

@@ -1,3 +1,5 @@
+import ClienteleStats
+
 /// The Gamma-Gamma input: per repeat customer, x (repeat purchases) and m (mean repeat order
 /// value), grouped by x so that the likelihood takes its Γ terms once per distinct x.
 public struct RepeatSpendSample: Sendable {
@@ -10,8 +12,8 @@ public struct RepeatSpendSample: Sendable {
     /// Summary customer of each row; empty when built from columns.
     public let customer: [Int32]
     /// Distinct x values and the row range of each.
-    let frequencyValues: [Int32]
-    let runStart: [Int]
+    package let frequencyValues: [Int32]
+    package let runStart: [Int]
     public let totalWeight: Double
     public var count: Int { spend.count }
 
@@ -68,7 +70,7 @@ public struct RepeatSpendSample: Sendable {
     }
 
     /// Every `step`-th row: a systematic subsample for warm starts.
-    func strided(_ step: Int) -> RepeatSpendSample {
+    package func strided(_ step: Int) -> RepeatSpendSample {
         let rows = Array(Swift.stride(from: 0, to: count, by: max(step, 1)))
         return RepeatSpendSample(frequency: rows.map { frequency[$0] }, spend: rows.map { spend[$0] },
                                  weight: rows.map { weight[$0] }, customer: [])

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStats
+
 /// The current-value × future-value matrix: customers split by historical CLV (what they have
 /// been worth) and predicted CLV (what they will be worth) into four quadrants, because not
 /// every customer brings profit and customer selection needs both (DESIGN.md, CLV).
@@ -63,7 +66,7 @@ public struct ValueMatrix: Sendable, Hashable {
                                  quadrant: quadrant, cells: cells, customers: usable.count, settings: self)
     }
 
-    static func median(_ values: [Double]) -> Double { Median.of(values) }
+    package static func median(_ values: [Double]) -> Double { Median.of(values) }
 }
 
 /// The four cells of the value matrix.

@@ -1,3 +1,5 @@
+import ClienteleStore
+
 extension Churn {
     /// `fit(_:)` on a run's customer table, whose calibration end and as-of date are the
     /// features' own: labels and features are read from it, not recomputed.

@@ -43,7 +43,7 @@ public struct ChurnConfusion: Sendable, Hashable {
     /// 2 TP / (2 TP + FP + FN): the harmonic mean of precision and recall.
     public var f1: Double { Self.ratio(2 * truePositives, 2 * truePositives + falsePositives + falseNegatives) }
 
-    static func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
+    package static func ratio(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
 }
 
 /// One decile of customers ranked by predicted churn probability (decile 1 = highest risk): the

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStore
+
 /// Why the churn model could not be built, fitted, evaluated or applied.
 ///
 /// Each case carries the numbers that explain it, and its message says what to change.

@@ -61,7 +61,7 @@ public struct ChurnEvaluation: Sendable {
         rocChart = rocCurve.thinned(to: max(2, rocPointLimit))
     }
 
-    static func deciles(order: [Int], labels: [Bool], probabilities: [Double], churners: Int) -> [ChurnDecile] {
+    package static func deciles(order: [Int], labels: [Bool], probabilities: [Double], churners: Int) -> [ChurnDecile] {
         let n = order.count
         let overall = Double(churners) / Double(n)
         var cumulativeCustomers = 0, cumulativeChurners = 0

@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Named feature columns over rows, stored row-major in one contiguous buffer.
 ///
 /// Row `i`, feature `j` is `values[i * columns + j]`: the layout BLAS reads as an `rows × columns`
@@ -94,7 +96,7 @@ public struct ChurnFeatureMatrix: Sendable, Equatable {
     }
 
     /// Wraps values whose count the caller guarantees.
-    init(unchecked names: [String], rows: Int, values: [Double]) {
+    package init(unchecked names: [String], rows: Int, values: [Double]) {
         assert(values.count == rows * names.count, "feature matrix \(rows)×\(names.count) has \(values.count) values")
         self.names = names
         self.rows = rows

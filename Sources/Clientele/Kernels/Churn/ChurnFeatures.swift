@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStore
+
 /// The churn label and features (DESIGN.md, "Definitions"): a configuration that derives them
 /// from the order and interaction tables.
 ///
@@ -152,7 +155,7 @@ public struct ChurnFeatures: Sendable, Equatable {
 
     /// Per-row mean `sums[c] / counts[c]`, missing (count 0) filled with the mean of the present ones.
     /// When no row has a value the fill is 0 (the caller leaves the feature out before that matters).
-    static func meanFilled(_ ids: [Int32], sums: [Double], counts: [Int32]) -> (values: [Double], fill: Double) {
+    package static func meanFilled(_ ids: [Int32], sums: [Double], counts: [Int32]) -> (values: [Double], fill: Double) {
         var total = 0.0, present = 0
         for id in ids where counts[Int(id)] > 0 {
             total += sums[Int(id)] / Double(counts[Int(id)])
@@ -165,7 +168,7 @@ public struct ChurnFeatures: Sendable, Equatable {
 
     /// The customers with at least one order in a period (`frequency[c] > 0`), ascending, found
     /// in fixed blocks on every thread.
-    static func customers(withOrders frequency: [Int32]) -> [Int32] {
+    package static func customers(withOrders frequency: [Int32]) -> [Int32] {
         let blocks = parallelBlocks(frequency.count, size: rowBlock) { range -> [Int32] in
             var ids: [Int32] = []
             for c in range where frequency[c] > 0 { ids.append(Int32(c)) }
@@ -175,7 +178,7 @@ public struct ChurnFeatures: Sendable, Equatable {
     }
 
     /// A feature column: `value(customer)` for every id, in fixed blocks on every thread.
-    static func column(_ ids: [Int32], _ value: (Int) -> Double) -> [Double] {
+    package static func column(_ ids: [Int32], _ value: (Int) -> Double) -> [Double] {
         [Double](unsafeUninitializedCapacity: ids.count) { out, count in
             parallelRanges(ids.count, size: rowBlock) { range in
                 for r in range { out[r] = value(Int(ids[r])) }
@@ -185,10 +188,10 @@ public struct ChurnFeatures: Sendable, Equatable {
     }
 
     /// Rows per block of the per-customer passes (fixed, so blocks do not depend on the thread count).
-    static let rowBlock = 32_768
+    package static let rowBlock = 32_768
 
     /// `values` at `ids`, each checked finite.
-    static func gather(_ values: [Double], _ ids: [Int32], name: String) throws(ChurnError) -> [Double] {
+    package static func gather(_ values: [Double], _ ids: [Int32], name: String) throws(ChurnError) -> [Double] {
         var out = [Double](repeating: 0, count: ids.count)
         for (row, id) in ids.enumerated() {
             let v = values[Int(id)]

@@ -26,7 +26,7 @@ public enum ChurnMetrics {
     /// A tie run at descending positions [a, b) holds ascending positions [n − b, n − a), so it
     /// shares the 1-based rank (2n − a − b + 1) / 2. Sums stay exact (half-integers) while
     /// 2 R₁ < 2⁵³, so the run order does not change the bits.
-    static func rocAUC(labels: [Bool], scores: [Double], descending order: [Int], positives: Int) -> Double {
+    package static func rocAUC(labels: [Bool], scores: [Double], descending order: [Int], positives: Int) -> Double {
         let n = order.count
         var rankSum = 0.0, start = 0
         while start < n {

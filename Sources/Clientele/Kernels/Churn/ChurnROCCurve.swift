@@ -24,7 +24,7 @@ public struct ChurnROCCurve: Sendable, Hashable {
     /// - Parameter order: the row indices sorted by probability, highest first (ties in any order).
     /// - Precondition: both classes occur (callers validate; `ChurnEvaluation` throws `.singleClass`).
     /// - Complexity: O(n) after the sort.
-    init(order: [Int], labels: [Bool], probabilities: [Double]) {
+    package init(order: [Int], labels: [Bool], probabilities: [Double]) {
         var thresholds = [Double.infinity], tp = [0], fp = [0]
         var r = 0
         while r < order.count {

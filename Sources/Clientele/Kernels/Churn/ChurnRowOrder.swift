@@ -1,3 +1,5 @@
+import ClienteleStats
+
 /// Row orders by a `Double` value, highest first with ties in row order, for the churn
 /// evaluation (ROC, AUC, deciles, threshold at the base rate) and the value-at-risk ranking.
 ///
@@ -8,16 +10,16 @@
 ///
 /// The passes are `ParallelRadixSort`'s: fixed blocks count and scatter in parallel, exactly the
 /// serial stable pass, so the order is the same for any thread count.
-enum ChurnRowOrder {
+package enum ChurnRowOrder {
     /// Rows per block of a pass.
-    static let blockRows = ParallelRadixSort.blockRows
+    package static let blockRows = ParallelRadixSort.blockRows
     /// Bits per pass (2,048 counters a block).
-    static let digitBits = 11
+    package static let digitBits = 11
 
     /// Rows `0..<values.count` by value descending, ties by row ascending.
     /// - Precondition: no value is NaN.
     /// - Complexity: O(n × passes) work on `Parallelism.threads` threads; 2 n words of scratch.
-    static func descending(_ values: [Double]) -> [Int] {
+    package static func descending(_ values: [Double]) -> [Int] {
         let keys = values.map { value -> UInt64 in
             precondition(!value.isNaN, "ChurnRowOrder: NaN value")
             return ~ascendingKey(value)
@@ -27,13 +29,13 @@ enum ChurnRowOrder {
 
     /// A key whose unsigned order is the numeric order of `value` (−0 and +0 give one key).
     @inline(__always)
-    static func ascendingKey(_ value: Double) -> UInt64 {
+    package static func ascendingKey(_ value: Double) -> UInt64 {
         let bits = (value + 0.0).bitPattern  // −0 + 0 = +0
         return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
     }
 
     /// Rows in ascending key order, equal keys in row order.
-    static func sortedRows(_ keys: [UInt64]) -> [Int] {
+    package static func sortedRows(_ keys: [UInt64]) -> [Int] {
         let n = keys.count
         precondition(n <= Int(Int32.max), "ChurnRowOrder: \(n) rows exceed Int32 indices")
         var ids = [Int32](unsafeUninitializedCapacity: n) { buffer, count in

@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Churn probabilities of every current customer (an order before the as-of date), from features
 /// as of the as-of date: the probability of no order in the next period of the holdout's length.
 public struct ChurnScores: Sendable {
@@ -11,7 +13,7 @@ public struct ChurnScores: Sendable {
     /// ask once per customer.
     private let byCustomer: [Double]
 
-    init(customers: [Int32], probabilities: [Double], customerCount: Int) {
+    package init(customers: [Int32], probabilities: [Double], customerCount: Int) {
         precondition(customers.count == probabilities.count, "ChurnScores: \(customers.count) customers, \(probabilities.count) probabilities")
         self.customers = customers
         self.probabilities = probabilities
@@ -29,7 +31,7 @@ public struct ChurnScores: Sendable {
     }
 
     /// One entry per customer id, NaN for customers not scored.
-    var probabilityColumn: [Double] { byCustomer }
+    package var probabilityColumn: [Double] { byCustomer }
 
     /// One entry per customer id (`customerCount`), `nil` for customers not scored: the
     /// `churn_probability` column of customers.csv.

@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// The deterministic train/test split: a customer is a test row when a hash of its customer_id
 /// bytes and the seed, read as a uniform number in [0, 1), falls below `testShare`.
 ///
@@ -52,7 +54,7 @@ public struct ChurnSplit: Sendable, Hashable {
     /// SplitMix64's output for state `value`: the golden-gamma step, then its finaliser (variant 13 of
     /// Stafford's mixers). A bijection on 64-bit words.
     @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
+    package static func mix(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

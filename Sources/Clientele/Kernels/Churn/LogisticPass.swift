@@ -1,4 +1,6 @@
-import CBLAS
+import ClienteleSupport
+import ClienteleLinear
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,26 +22,26 @@ import Darwin
 /// overflows and 1 − p keeps its relative precision: log(1 + e^η) = max(η, 0) + log1p(e),
 /// p = 1/(1 + e) or e/(1 + e), √w = h / (1 + e).
 /// These sums are all a distributed fit needs from each partition (DESIGN, "Beyond one machine").
-struct LogisticPass {
-    var logLikelihood = 0.0
+package struct LogisticPass {
+    package var logLikelihood = 0.0
     /// ∇ℓ, k values.
-    var gradient: [Double]
+    package var gradient: [Double]
     /// Zᵀ W Z, k × k row-major, both triangles.
-    var information: [Double]
+    package var information: [Double]
     /// Rows on the wrong side of (or on) the decision boundary: y = 1 with η ≤ 0, y = 0 with η ≥ 0.
     /// Zero means β separates the classes strictly.
-    var misclassified = 0
+    package var misclassified = 0
     /// Rows with |η| > 36, whose fitted probability is within 2.4e-16 of 0 or 1.
-    var saturated = 0
+    package var saturated = 0
 
     /// Rows per block: 2,048 × k doubles of scratch per thread (in cache), and a `dsyrk` call that
     /// OpenBLAS runs on the calling thread (measured for k = 7).
-    static let blockRows = 2_048
+    package static let blockRows = 2_048
 
     /// Runs the pass over `rows` rows of `design` (row-major, `k` columns) with `labels` (0 or 1).
     /// Each thread takes a contiguous run of blocks and returns one `LogisticBlockSums` per block.
     /// - Complexity: O(n k²) flops, one read of the design; `Parallelism.threads` threads.
-    init(design: [Double], labels: [Double], rows: Int, k: Int, beta: [Double]) {
+    package init(design: [Double], labels: [Double], rows: Int, k: Int, beta: [Double]) {
         precondition(k >= 1 && design.count == rows * k && labels.count == rows && beta.count == k,
                      "logistic pass: design \(design.count) for \(rows)×\(k), labels \(labels.count), beta \(beta.count)")
         let blocks = (rows + Self.blockRows - 1) / Self.blockRows
@@ -109,7 +111,7 @@ struct LogisticPass {
         }
         scaled.withUnsafeBufferPointer { a in
             information.withUnsafeMutableBufferPointer { c in
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(rows), 1, a.baseAddress, Int32(k), 0, c.baseAddress, Int32(k))
+                BLAS.syrkTransposed(n: k, k: rows, a: a, lda: k, c: c, ldc: k)
             }
         }
         return LogisticBlockSums(logLikelihood: logLikelihood, gradient: gradient, information: information,
@@ -118,10 +120,10 @@ struct LogisticPass {
 }
 
 /// One block's share of a `LogisticPass` (the information in its upper triangle only).
-struct LogisticBlockSums {
-    let logLikelihood: Double
-    let gradient: [Double]
-    let information: [Double]
-    let misclassified: Int
-    let saturated: Int
+package struct LogisticBlockSums {
+    package let logLikelihood: Double
+    package let gradient: [Double]
+    package let information: [Double]
+    package let misclassified: Int
+    package let saturated: Int
 }

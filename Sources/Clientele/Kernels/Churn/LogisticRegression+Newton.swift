@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleLinear
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,7 +35,7 @@ extension LogisticRegression {
         var objective = penalised(pass.logLikelihood, beta)
         var iterations = 0, halvings = 0, lastChange = 0.0
         var stop = StopReason.converged
-        var cholesky: LogisticCholesky
+        var cholesky: Cholesky
         var decrement: Double
         var gradient: [Double]
         var polished = false
@@ -40,7 +43,7 @@ extension LogisticRegression {
         while true {
             gradient = penalisedGradient(pass.gradient, beta)
             cholesky = try Self.factorInformation(penalisedInformation(pass.information, k: k), names: names)
-            let step = try cholesky.solve(gradient)
+            let step = try ChurnError.lapack { () throws(LAPACKFailure) in try cholesky.solve(gradient) }
             decrement = zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 }
             guard decrement.isFinite else { throw .lapackFailure(routine: "dpotrs (non-finite Newton step)", info: 0) }
             if polished { break }
@@ -76,7 +79,7 @@ extension LogisticRegression {
             }
         }
 
-        let rcond = try cholesky.reciprocalCondition()
+        let rcond = try ChurnError.lapack { () throws(LAPACKFailure) in try cholesky.reciprocalCondition() }
         if l2Penalty == 0, pass.saturated > 0, rcond < Self.singularReciprocalCondition || stop != .converged {
             throw .quasiCompleteSeparation(rows: pass.saturated, strongest: names[Self.largestSlope(beta)])
         }
@@ -85,7 +88,7 @@ extension LogisticRegression {
             let worst = (1..<k).min { shares[$0] < shares[$1] } ?? 0
             throw .collinearFeatures(name: names[worst], reciprocalCondition: rcond)
         }
-        let covariance = try cholesky.inverse()
+        let covariance = try ChurnError.lapack { () throws(LAPACKFailure) in try cholesky.inverse() }
         var warnings: [String] = []
         switch stop {
         case .converged: break
@@ -110,24 +113,24 @@ extension LogisticRegression {
     }
 
     /// The index of the slope with the largest magnitude (0 when there is none).
-    static func largestSlope(_ beta: [Double]) -> Int {
+    package static func largestSlope(_ beta: [Double]) -> Int {
         (1..<beta.count).max { abs(beta[$0]) < abs(beta[$1]) } ?? 0
     }
 
     /// ℓ − (λ/2) Σⱼ≥₁ βⱼ².
-    func penalised(_ logLikelihood: Double, _ beta: [Double]) -> Double {
+    package func penalised(_ logLikelihood: Double, _ beta: [Double]) -> Double {
         guard l2Penalty > 0 else { return logLikelihood }
         return logLikelihood - 0.5 * l2Penalty * beta.dropFirst().reduce(0) { $0 + $1 * $1 }
     }
 
     /// ∇ℓ − λ β̃ (β̃ = β with the intercept zeroed).
-    func penalisedGradient(_ gradient: [Double], _ beta: [Double]) -> [Double] {
+    package func penalisedGradient(_ gradient: [Double], _ beta: [Double]) -> [Double] {
         guard l2Penalty > 0 else { return gradient }
         return gradient.indices.map { $0 == 0 ? gradient[0] : gradient[$0] - l2Penalty * beta[$0] }
     }
 
     /// ZᵀWZ + λ Ĩ (Ĩ = identity with a zero for the intercept).
-    func penalisedInformation(_ information: [Double], k: Int) -> [Double] {
+    package func penalisedInformation(_ information: [Double], k: Int) -> [Double] {
         guard l2Penalty > 0 else { return information }
         var h = information
         for j in 1..<k { h[j * k + j] += l2Penalty }
@@ -135,8 +138,8 @@ extension LogisticRegression {
     }
 
     /// Cholesky of the information; a failing leading minor names the collinear feature.
-    static func factorInformation(_ information: [Double], names: [String]) throws(ChurnError) -> LogisticCholesky {
-        switch LogisticCholesky.factor(information, n: names.count) {
+    package static func factorInformation(_ information: [Double], names: [String]) throws(ChurnError) -> Cholesky {
+        switch Cholesky.factor(information, n: names.count) {
         case .success(let cholesky):
             return cholesky
         case .failure(let failure):
@@ -147,7 +150,7 @@ extension LogisticRegression {
 
     /// Training means and population standard deviations (two passes), checking finiteness and
     /// rejecting constant columns.
-    static func standardisation(_ x: ChurnFeatureMatrix) throws(ChurnError) -> (means: [Double], deviations: [Double]) {
+    package static func standardisation(_ x: ChurnFeatureMatrix) throws(ChurnError) -> (means: [Double], deviations: [Double]) {
         let n = x.rows, p = x.columns
         // One column a task: each column's sums run over the rows in order, as on one thread.
         let columns = parallelBlocks(p, size: 1) { range -> Result<(mean: Double, deviation: Double), ChurnError> in
@@ -179,7 +182,7 @@ extension LogisticRegression {
     }
 
     /// The n × (p + 1) design [1, (x − x̄) / s], row-major.
-    static func standardisedDesign(_ x: ChurnFeatureMatrix, means: [Double], deviations: [Double]) -> [Double] {
+    package static func standardisedDesign(_ x: ChurnFeatureMatrix, means: [Double], deviations: [Double]) -> [Double] {
         let n = x.rows, p = x.columns, k = p + 1
         var z = [Double](repeating: 0, count: n * k)
         z.withUnsafeMutableBufferPointer { z in
@@ -196,7 +199,7 @@ extension LogisticRegression {
     }
 
     /// Three significant digits, for messages.
-    static func shortNumber(_ x: Double) -> String {
+    package static func shortNumber(_ x: Double) -> String {
         guard x.isFinite, x != 0 else { return "\(x)" }
         let exponent = Int(floor(log10(abs(x))))
         let mantissa = (x / pow(10, Double(exponent)) * 100).rounded() / 100

@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -142,7 +144,7 @@ public struct LogisticRegressionFit: Sendable {
     }
 
     /// Rows per block of the per-row passes (prediction, probabilities).
-    static let rowBlock = 32_768
+    package static let rowBlock = 32_768
 
     /// Fitted probabilities σ(η) for each row of `features` (columns `featureNames`, in order).
     public func probabilities(_ features: ChurnFeatureMatrix) throws(ChurnError) -> [Double] {
@@ -156,10 +158,10 @@ public struct LogisticRegressionFit: Sendable {
     }
 
     /// The largest t whose exp(t) is finite.
-    static let largestExponent = log(Double.greatestFiniteMagnitude)
+    package static let largestExponent = log(Double.greatestFiniteMagnitude)
 
     /// exp(t), saturating at the largest finite double instead of overflowing to +∞.
-    static func odds(_ t: Double) -> Double { exp(min(t, largestExponent)) }
+    package static func odds(_ t: Double) -> Double { exp(min(t, largestExponent)) }
 
     /// σ(t) = 1 / (1 + e^−t), computed without overflow.
     @inline(__always)

@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Correlation of satisfaction measures with loyalty measures: Pearson (the matrix through BLAS),
 /// Spearman and Kendall τ-b for every (x, y) pair, with p-values and Pearson's interval, overall
 /// and per group (RFM segment). The numbers equal `scipy.stats` `pearsonr`, `spearmanr` and
@@ -74,7 +76,7 @@ public struct Correlation: Sendable, Equatable {
     /// set, the columns, then the pairs, are spread over the threads; each writes its own slot.
     /// `ranks`: each variable's (x, then y) ranks and value order over all rows; `pattern`: its
     /// missing-value pattern (`missingPatterns`); `local`: scratch, one entry per row.
-    func table(group: String, rows table: CorrelationTableRows, x: [CorrelationVariable], y: [CorrelationVariable],
+    package func table(group: String, rows table: CorrelationTableRows, x: [CorrelationVariable], y: [CorrelationVariable],
                ranks: [MissingRanks], pattern: [Int], local: inout [Int32]) -> CorrelationTable {
         let matrix = PearsonMatrix(x: x.map { table.values($0.values) }, y: y.map { table.values($0.values) })
         let variables = x + y
@@ -132,7 +134,7 @@ public struct Correlation: Sendable, Equatable {
 
     /// One id per distinct pattern of missing values: variables get the same id exactly when
     /// they are missing on the same rows.
-    static func missingPatterns(_ columns: [MissingRanks]) -> [Int] {
+    package static func missingPatterns(_ columns: [MissingRanks]) -> [Int] {
         var representatives: [Int] = []
         return columns.indices.map { v in
             if let same = representatives.first(where: { r in
@@ -145,7 +147,7 @@ public struct Correlation: Sendable, Equatable {
     }
 
     /// The three statistics of one pair on its complete rows; `pearsonR` from the BLAS matrix.
-    func pair(_ x: RankedColumn, _ y: RankedColumn, pearsonR: Double) -> CorrelationPair {
+    package func pair(_ x: RankedColumn, _ y: RankedColumn, pearsonR: Double) -> CorrelationPair {
         let n = x.count
         let undefined: NotDefined?
         if n < PearsonTest.minimumPairs {

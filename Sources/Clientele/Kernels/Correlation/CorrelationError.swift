@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Invalid input to `Correlation.run`; messages quote the numbers and say what to change.
 public enum CorrelationError: ClienteleError, Equatable {
     case noVariables

@@ -1,22 +1,24 @@
+import ClienteleSupport
+
 /// The rows of each table of a correlation run and, per variable, the table's present rows in
 /// value order: group "all" reads the whole columns (`MissingRanks.order`); each group gets its
 /// share of every column's order by one stable distribution pass per variable (no sort).
-struct CorrelationTableRows: Sendable {
+package struct CorrelationTableRows: Sendable {
     /// The table's rows, ascending; nil for "all" (every row).
-    let rows: [Int32]?
+    package let rows: [Int32]?
     /// Rows in the table.
-    let count: Int
+    package let count: Int
     /// Per variable: the table's present rows in ascending (value, row) order.
-    let orders: [ArraySlice<Int32>]
+    package let orders: [ArraySlice<Int32>]
 
     /// Group "all": every row.
-    static func all(rows: Int, ranks: [MissingRanks]) -> CorrelationTableRows {
+    package static func all(rows: Int, ranks: [MissingRanks]) -> CorrelationTableRows {
         CorrelationTableRows(rows: nil, count: rows, orders: ranks.map { $0.order[...] })
     }
 
     /// One table per group, in group order.
     /// - Complexity: O(rows × variables), the variables spread over the threads.
-    static func groups(_ groups: CorrelationGroups, ranks: [MissingRanks]) -> [CorrelationTableRows] {
+    package static func groups(_ groups: CorrelationGroups, ranks: [MissingRanks]) -> [CorrelationTableRows] {
         let k = groups.names.count
         let labels = groups.labels
         var members = [[Int32]](repeating: [], count: k)
@@ -44,7 +46,7 @@ struct CorrelationTableRows: Sendable {
     }
 
     /// The table's values of a column (the column itself for "all").
-    func values(_ column: [Double]) -> [Double] {
+    package func values(_ column: [Double]) -> [Double] {
         guard let rows else { return column }
         return rows.map { column[Int($0)] }
     }

@@ -2,7 +2,7 @@ extension KendallTauB {
     /// The largest number of distinct values for which `pairCounts(_:_:)` counts with a
     /// Fenwick tree over one variable's ranks (a 256 KiB tree at most); beyond it, on both
     /// variables, it falls back to Knight's merge counting.
-    static let sweepDomainLimit = 1 << 16
+    package static let sweepDomainLimit = 1 << 16
 
     /// Pair counts of two columns ranked on the same row set.
     ///
@@ -16,7 +16,7 @@ extension KendallTauB {
     /// shared by every pair of the row set. Survey variables have a few dozen values at most.
     ///
     /// Otherwise: dense ranks renumbered on the set and `pairCounts(xRanks:…)`.
-    static func pairCounts(_ x: RankedColumn, _ y: RankedColumn, domainLimit: Int = sweepDomainLimit) -> PairCounts {
+    package static func pairCounts(_ x: RankedColumn, _ y: RankedColumn, domainLimit: Int = sweepDomainLimit) -> PairCounts {
         precondition(x.count == y.count, "kendall: columns on different row sets")
         guard min(x.domain, y.domain) <= domainLimit else {
             return pairCounts(xRanks: x.denseRanks(), xDistinct: x.distinct, yRanks: y.denseRanks(), yDistinct: y.distinct)

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleStats
+
 /// Kendall's τ-b for one pair of complete samples, with ties in x, in y and in both, computed in
 /// O(n log n) by Knight's algorithm, and the p-value `scipy.stats.kendalltau(variant="b")` reports.
 ///
@@ -54,7 +57,7 @@ public enum KendallTauB {
     }
 
     /// Counts from dense ranks (0-based, `distinct` values each).
-    static func pairCounts(xRanks rx: [Int32], xDistinct mx: Int, yRanks ry: [Int32], yDistinct my: Int) -> PairCounts {
+    package static func pairCounts(xRanks rx: [Int32], xDistinct mx: Int, yRanks ry: [Int32], yDistinct my: Int) -> PairCounts {
         let n = rx.count
         let xSizes = Ranks.groupSizes(denseRanks: rx, distinct: mx)
         let tiesX = Ranks.TieStatistics(groupSizes: xSizes)
@@ -113,7 +116,7 @@ public enum KendallTauB {
     /// Two-sided exact p-value without ties (Kendall 1970, ch. 4; scipy `_kendall_p_exact`):
     /// twice the probability, under random permutation, of at most `min(C, N₀ − C)` concordant
     /// pairs, from the recursion for the number of permutations with c inversions.
-    static func exactPValue(n: Int, concordant: Int64) -> Double {
+    package static func exactPValue(n: Int, concordant: Int64) -> Double {
         let total = Int64(n) * Int64(n - 1) / 2
         let c = Int(min(concordant, total - concordant))
         let prob: Double
@@ -146,7 +149,7 @@ public enum KendallTauB {
         return min(1, max(0, prob))
     }
 
-    static func factorial(_ n: Int) -> Double {
+    package static func factorial(_ n: Int) -> Double {
         var f = 1.0
         if n >= 2 { for k in 2...n { f *= Double(k) } }
         return f
@@ -156,7 +159,7 @@ public enum KendallTauB {
     /// `runStarts` (ascending, first 0) are each already ascending; sorts `values` as a side
     /// effect. Bottom-up merges of adjacent runs, the merges of one level spread over the cores.
     /// - Complexity: O(n log runs).
-    static func countInversions(_ values: inout [Int32], runStarts: [Int]) -> Int64 {
+    package static func countInversions(_ values: inout [Int32], runStarts: [Int]) -> Int64 {
         let n = values.count
         var inversions: Int64 = 0
         // Short runs (no or few ties in x) are first gathered into blocks of at least 32 values and

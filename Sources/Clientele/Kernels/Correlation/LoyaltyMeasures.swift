@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// Per-customer loyalty measures that satisfaction is correlated with (DESIGN, Correlation),
 /// indexed by customer id; NaN where a measure is not defined for the customer.
 ///

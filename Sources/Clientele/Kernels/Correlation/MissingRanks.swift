@@ -1,15 +1,17 @@
+import ClienteleStats
+
 /// A column's 0-based dense ranks, −1 where the value is missing (NaN), and its present rows in
 /// ascending (value, row) order, all from one radix sort over the whole column. Every table and
 /// row set the column meets takes its ranks and its order from these (no further sort).
-struct MissingRanks: Sendable {
+package struct MissingRanks: Sendable {
     /// Per row: the dense rank of its value among the present values, −1 when missing.
-    let ranks: [Int32]
+    package let ranks: [Int32]
     /// Distinct present values.
-    let distinct: Int
+    package let distinct: Int
     /// The present rows by ascending value; equal values keep ascending row order.
-    let order: [Int32]
+    package let order: [Int32]
 
-    init(_ values: [Double]) {
+    package init(_ values: [Double]) {
         var present: [Int32] = []
         present.reserveCapacity(values.count)
         for (i, v) in values.enumerated() where !v.isNaN { present.append(Int32(i)) }

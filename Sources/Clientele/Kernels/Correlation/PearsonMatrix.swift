@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleLinear
+
 /// Pearson's r for every (x, y) column pair at once, through BLAS, with pairwise-complete rows.
 ///
 /// Each column is standardised over its present values (z = (v − mean)/sd, population sd; 0
@@ -13,14 +16,14 @@
 /// blocks are spread over the cores and their partial sums added in block order, so the result
 /// does not depend on the number of threads.
 /// - Complexity: O(n (3p)(3q)) for p x and q y columns.
-struct PearsonMatrix {
+package struct PearsonMatrix {
     /// r of pair (i, j) at `i × q + j`; NaN when fewer than 2 complete rows or zero spread
     /// (callers decide "not defined" from the pair's data, exactly).
-    let r: [Double]
+    package let r: [Double]
     /// Complete rows of pair (i, j).
-    let n: [Int]
+    package let n: [Int]
 
-    init(x: [[Double]], y: [[Double]]) {
+    package init(x: [[Double]], y: [[Double]]) {
         let p = x.count, q = y.count
         let rows = x.first?.count ?? 0
         let sx = PearsonMatrix.standardisation(x), sy = PearsonMatrix.standardisation(y)
@@ -68,7 +71,7 @@ struct PearsonMatrix {
     /// Each column's mean and the factor 1/sd (population sd; 1 when the sd is 0) over its
     /// present values, in row order.
     /// One column a thread.
-    static func standardisation(_ columns: [[Double]]) -> [(mean: Double, scale: Double)] {
+    package static func standardisation(_ columns: [[Double]]) -> [(mean: Double, scale: Double)] {
         var result = [(mean: Double, scale: Double)](repeating: (0, 1), count: columns.count)
         parallelEach(&result) { j, out in
             let v = columns[j]
@@ -85,7 +88,7 @@ struct PearsonMatrix {
 
     /// Row-major `rows.count` × 3k block [Z | M | Z²] of k columns on `rows`: standardised
     /// values, masks, squares.
-    static func blockColumns(_ columns: [[Double]], standardisation: [(mean: Double, scale: Double)], rows: Range<Int>) -> [Double] {
+    package static func blockColumns(_ columns: [[Double]], standardisation: [(mean: Double, scale: Double)], rows: Range<Int>) -> [Double] {
         let k = columns.count, w = 3 * k
         var out = [Double](repeating: 0, count: rows.count * w)
         for (j, v) in columns.enumerated() {

@@ -1,3 +1,5 @@
+import ClienteleStats
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -80,7 +82,7 @@ public enum PearsonTest {
     }
 
     /// The single value of a constant sample, nil otherwise (exact comparison, as scipy).
-    static func constantValue(_ v: [Double]) -> Double? {
+    package static func constantValue(_ v: [Double]) -> Double? {
         guard let first = v.first else { return nil }
         for x in v where x != first { return nil }
         return first

@@ -1,33 +1,35 @@
+import ClienteleStats
+
 /// A variable on one row set of one table (the rows where the variables of a pair are present),
 /// ranked once for every pair that uses those rows, without a sort: the set's rows are picked
 /// out of the column's value order (`MissingRanks.order`, per table), which is already sorted.
 ///
 /// Rows of the set are numbered 0..<count in ascending row order ("local" rows); `rank`,
 /// `average` are indexed by local row, `sorted` lists local rows by value.
-struct RankedColumn: Sendable {
-    let name: String
+package struct RankedColumn: Sendable {
+    package let name: String
     /// The value of the first row (names the value of a constant column).
-    let first: Double?
+    package let first: Double?
     /// Per local row: the dense rank of its value over the whole column (not renumbered, so
     /// below `domain`; equal values share it).
-    let rank: [Int32]
+    package let rank: [Int32]
     /// Distinct values of the whole column: the bound of `rank`.
-    let domain: Int
+    package let domain: Int
     /// Local rows in ascending (value, row) order.
-    let sorted: [Int32]
+    package let sorted: [Int32]
     /// Sizes of the runs of equal values along `sorted`, in value order.
-    let tieSizes: [Int]
-    let ties: Ranks.TieStatistics
+    package let tieSizes: [Int]
+    package let ties: Ranks.TieStatistics
     /// 1-based average ranks on the set (scipy `rankdata(method="average")`): a tie group
     /// occupying positions s+1 … s+t gets (2s + t + 1) / 2, the value `Ranks.average` computes.
-    let average: [Double]
+    package let average: [Double]
 
     /// - Parameters:
     ///   - rows: the set's rows (indices into `values` and `ranks.ranks`), ascending.
     ///   - local: for every row of the table, its local row in the set, −1 outside it.
     ///   - tableOrder: the table's present rows of this variable in value order.
     /// - Complexity: O(tableOrder.count + rows.count).
-    init(name: String, values: [Double], ranks: MissingRanks, rows: [Int32],
+    package init(name: String, values: [Double], ranks: MissingRanks, rows: [Int32],
          local: UnsafeBufferPointer<Int32>, tableOrder: ArraySlice<Int32>) {
         let m = rows.count
         var sorted = [Int32](repeating: 0, count: m)
@@ -74,13 +76,13 @@ struct RankedColumn: Sendable {
         self.average = average
     }
 
-    var count: Int { rank.count }
+    package var count: Int { rank.count }
     /// Distinct values on the set.
-    var distinct: Int { tieSizes.count }
-    var isConstant: Bool { distinct == 1 }
+    package var distinct: Int { tieSizes.count }
+    package var isConstant: Bool { distinct == 1 }
 
     /// 0-based dense ranks renumbered on the set (0..<distinct), by local row.
-    func denseRanks() -> [Int32] {
+    package func denseRanks() -> [Int32] {
         var dense = [Int32](repeating: 0, count: count)
         var p = 0
         for (g, t) in tieSizes.enumerated() {

@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// Do satisfied customers stay? Satisfaction measures from the interactions against loyalty
 /// measures from the orders, for the scored customers who answered at least one survey item:
 /// Pearson, Spearman and Kendall τ-b per pair, overall and per RFM segment (`Correlation`), the
@@ -135,7 +137,7 @@ public struct SatisfactionLoyaltyAnalysisResult: Sendable, Equatable {
 extension CorrelationResult {
     /// This result with `other`'s y columns inserted after y column `afterColumn` in every table
     /// (same x variables and groups, in the same order).
-    func inserting(_ other: CorrelationResult, afterColumn: Int) -> CorrelationResult {
+    package func inserting(_ other: CorrelationResult, afterColumn: Int) -> CorrelationResult {
         precondition(other.xNames == xNames && other.tables.map(\.group) == tables.map(\.group), "inserting: x variables and groups must match")
         let ny = yNames.count, nOther = other.yNames.count
         let tables = zip(tables, other.tables).map { mine, theirs -> CorrelationTable in

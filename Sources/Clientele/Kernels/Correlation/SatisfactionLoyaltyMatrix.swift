@@ -139,7 +139,7 @@ public struct SatisfactionLoyaltyResult: Sendable, Equatable {
 
 extension NetPromoterScore {
     /// Counts one respondent's class (nil: no answer, not counted), as `init(classes:)` does.
-    mutating func add(_ c: NPSClass?) {
+    package mutating func add(_ c: NPSClass?) {
         switch c {
         case .promoter?: promoters += 1
         case .passive?: passives += 1

@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// Per-customer satisfaction measures from the interactions: the `mean_satisfaction`,
 /// `mean_recommend` and `complaints` columns of customers.csv, and the customer's NPS class.
 ///

@@ -1,3 +1,5 @@
+import ClienteleStats
+
 /// Spearman's rank correlation for one pair of complete samples, as `scipy.stats.spearmanr`:
 /// Pearson's r of the average ranks (ties share the mean of their positions), with the
 /// two-sided p-value of `t = ρ √((n − 2)/((1 + ρ)(1 − ρ)))` under Student's t with n − 2 df.

@@ -1,3 +1,7 @@
+import ClienteleSupport
+import ClienteleLinear
+import ClienteleStore
+
 extension KMeans {
     /// The bounded `.loop` assignment of one block (Hamerly 2010, see `KMeansBounds`): each row
     /// whose bounds, moved by `motion`, settle its label keeps it and gets the moved bounds;
@@ -7,7 +11,7 @@ extension KMeans {
     /// and count (update) or its squared distance into the inertia (final), in row order from
     /// zero, so the partial is bit-identical; sets the changed count in `out`.
     /// Audited: sizes asserted below.
-    static func assignBoundedBlock(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
+    package static func assignBoundedBlock(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
                                    halfNorms: UnsafeBufferPointer<Double>, k: Int, motion: KMeansMotionTables,
                                    labels: UnsafeMutableBufferPointer<Int32>, upper: UnsafeMutableBufferPointer<Float>,
                                    lower: UnsafeMutableBufferPointer<Float>, out: UnsafeMutableBufferPointer<Double>,
@@ -33,7 +37,7 @@ extension KMeans {
     /// `assignRows` does with fresh bounds from their computed values; then the sums or the
     /// inertia of the new labels in row order, as `assignRows`'s second walk.
     @inline(__always)
-    static func assignBoundedRows(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
+    package static func assignBoundedRows(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
                                   halfNorms: UnsafeBufferPointer<Double>, k: Int, motion t: KMeansMotionTables,
                                   labels: UnsafeMutableBufferPointer<Int32>, upper: UnsafeMutableBufferPointer<Float>,
                                   lower: UnsafeMutableBufferPointer<Float>, out: UnsafeMutableBufferPointer<Double>,
@@ -102,20 +106,20 @@ extension KMeans {
 }
 
 /// `KMeansMotion` as raw pointers for the per-row loop (valid inside `KMeansMotion.withTables`).
-struct KMeansMotionTables: @unchecked Sendable {
-    let grow: UnsafePointer<Double>
-    let shrink: UnsafePointer<Double>
-    let separation: UnsafePointer<Double>
-    let slack: Double
-    let up: Double
-    let down: Double
+package struct KMeansMotionTables: @unchecked Sendable {
+    package let grow: UnsafePointer<Double>
+    package let shrink: UnsafePointer<Double>
+    package let separation: UnsafePointer<Double>
+    package let slack: Double
+    package let up: Double
+    package let down: Double
     /// No bounds yet (first pass): every row is computed.
-    let fresh: Bool
+    package let fresh: Bool
 }
 
 extension KMeansMotion {
     /// Calls `body` with pointers to the tables.
-    func withTables<R>(_ body: (KMeansMotionTables) -> R) -> R {
+    package func withTables<R>(_ body: (KMeansMotionTables) -> R) -> R {
         grow.withUnsafeBufferPointer { g in
             shrink.withUnsafeBufferPointer { s in
                 separation.withUnsafeBufferPointer { p in
@@ -131,7 +135,7 @@ extension KMeans {
     /// The bounded counterpart of `assign` (`.loop` distances): the same labels and, block by
     /// block, the same partials (sums and counts on an update pass, the inertia on the final
     /// pass), so the same totals. Moves `bounds` to `centres`.
-    func assignBounded(_ x: Matrix, centres: [Double], k: Int, labels: inout [Int32], bounds: inout KMeansBounds,
+    package func assignBounded(_ x: Matrix, centres: [Double], k: Int, labels: inout [Int32], bounds: inout KMeansBounds,
                        layout: KMeansLayout, pass: AssignmentPass) -> Assignment {
         let d = x.columns
         var norms = [Double](repeating: 0, count: k)

@@ -1,3 +1,7 @@
+import ClienteleSupport
+import ClienteleLinear
+import ClienteleStore
+
 extension KMeans {
     /// Lloyd's iterations from `initial` centres, as scikit-learn's `_kmeans_single_lloyd`.
     /// `absoluteTolerance` is `tolerance × meanVariance(x)`, computed once per fit; `progress`
@@ -9,7 +13,7 @@ extension KMeans {
     /// With `.loop` distances and `boundedPasses` the passes are bounded (`KMeansBounds`, Hamerly 2010): rows whose
     /// bounds settle their label skip the k distances; labels, centres, inertia and iterations are those of
     /// the plain passes, bit for bit. `radius` is `KMeansBounds.radius(x, layout:)`, once per fit.
-    func lloyd(_ x: Matrix, from initial: Matrix, layout: KMeansLayout, absoluteTolerance: Double, radius: Double,
+    package func lloyd(_ x: Matrix, from initial: Matrix, layout: KMeansLayout, absoluteTolerance: Double, radius: Double,
                progress: RunProgress?) -> KMeansRun {
         let n = x.rows, d = x.columns, k = initial.rows
         var centres = initial.elements
@@ -54,15 +58,15 @@ extension KMeans {
 
     /// Result of one assignment pass: per-cluster coordinate sums and counts, how many labels
     /// changed, and (on the final pass) the inertia of the new labels.
-    struct Assignment {
-        var sums: [Double]
-        var counts: [Int]
-        var changed: Int
-        var inertia: Double
+    package struct Assignment {
+        package var sums: [Double]
+        package var counts: [Int]
+        package var changed: Int
+        package var inertia: Double
     }
 
     /// What an assignment pass gathers besides the labels.
-    enum AssignmentPass {
+    package enum AssignmentPass {
         /// Per-cluster sums and counts of the new clusters, for the centre update.
         case update
         /// Σ ‖xᵢ − c_label(i)‖² of the new labels, computed directly (the run's inertia).
@@ -72,7 +76,7 @@ extension KMeans {
     /// Assigns every row to its nearest centre by `‖c‖² − 2 x·c` (first minimum wins, as
     /// scikit-learn), updating `labels`, and gathers what `pass` asks for. Blocks run in
     /// parallel; partial results are added in block order.
-    func assign(_ x: Matrix, centres: [Double], k: Int, labels: inout [Int32], layout: KMeansLayout, pass: AssignmentPass) -> Assignment {
+    package func assign(_ x: Matrix, centres: [Double], k: Int, labels: inout [Int32], layout: KMeansLayout, pass: AssignmentPass) -> Assignment {
         let d = x.columns
         var norms = [Double](repeating: 0, count: k)
         for j in 0..<k { for f in 0..<d { norms[j] += centres[j * d + f] * centres[j * d + f] } }
@@ -99,12 +103,12 @@ extension KMeans {
     }
 
     /// Doubles per block partial of an assignment pass: k·d sums, k counts, changes, inertia.
-    static func assignmentWidth(k: Int, d: Int) -> Int { k * d + k + 2 }
+    package static func assignmentWidth(k: Int, d: Int) -> Int { k * d + k + 2 }
 
     /// One block: labels, and the block's partial in `out` (k·d sums and k counts on an update
     /// pass, the inertia on the final pass, and the number of changed labels on both), each
     /// added in row order. Audited: sizes asserted below.
-    static func assignBlock(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
+    package static func assignBlock(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
                             norms: UnsafeBufferPointer<Double>, k: Int, method: DistanceMethod,
                             labels: UnsafeMutableBufferPointer<Int32>, out: UnsafeMutableBufferPointer<Double>, pass: AssignmentPass) {
         let m = labels.count
@@ -155,7 +159,7 @@ extension KMeans {
     /// was, so labels do not depend on d being specialised; then the row goes into its
     /// cluster's sums (update) or its squared distance into the inertia (final).
     @inline(__always)
-    static func assignRows(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
+    package static func assignRows(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
                            norms: UnsafeBufferPointer<Double>, k: Int, labels: UnsafeMutableBufferPointer<Int32>,
                            out: UnsafeMutableBufferPointer<Double>, pass: AssignmentPass) {
         let m = labels.count
@@ -205,7 +209,7 @@ extension KMeans {
     /// of the rows farthest from their (old) centres, moving that row's coordinates out of its
     /// cluster's sums. Ties in distance go to the lower row index. Returns the clusters repaired
     /// (0 when every row sits on its centre: more clusters than distinct rows).
-    static func relocateEmpty(_ empty: [Int], x: Matrix, centres: [Double], labels: [Int32], sums: inout [Double], counts: inout [Int]) -> Int {
+    package static func relocateEmpty(_ empty: [Int], x: Matrix, centres: [Double], labels: [Int32], sums: inout [Double], counts: inout [Int]) -> Int {
         let n = x.rows, d = x.columns
         var distance = [Double](repeating: 0, count: n)
         x.elements.withUnsafeBufferPointer { xp in
@@ -234,7 +238,7 @@ extension KMeans {
     }
 
     /// Centres = sums × (1/count); a cluster still empty takes the largest cluster's centre.
-    static func averaged(sums: [Double], counts: [Int], k: Int, d: Int) -> [Double] {
+    package static func averaged(sums: [Double], counts: [Int], k: Int, d: Int) -> [Double] {
         var centres = sums
         var largest = 0
         for j in 0..<k where counts[j] > counts[largest] { largest = j }
@@ -249,7 +253,7 @@ extension KMeans {
     }
 
     /// Σᵢ ‖xᵢ − c_label(i)‖², computed directly, block partials added in order.
-    static func inertia(_ x: Matrix, centres: [Double], labels: [Int32], layout: KMeansLayout) -> Double {
+    package static func inertia(_ x: Matrix, centres: [Double], labels: [Int32], layout: KMeansLayout) -> Double {
         let d = x.columns
         let partials = x.elements.withUnsafeBufferPointer { xp in
             centres.withUnsafeBufferPointer { cp in
@@ -267,7 +271,7 @@ extension KMeans {
 
     /// Mean over features of the population variance (scikit-learn `_tolerance`'s scale). Each
     /// feature's sums run in row order; all features share each walk over the rows.
-    static func meanVariance(_ x: Matrix) -> Double {
+    package static func meanVariance(_ x: Matrix) -> Double {
         let n = x.rows, d = x.columns
         guard n > 0 else { return 0 }
         var sums = [Double](repeating: 0, count: d)

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleLinear
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -20,7 +23,7 @@ extension KMeans {
     /// is brought up to date at the start of the next step's walk (and, for the one block the
     /// next draws land in, by the draw itself). The last step's update, never read, is not made.
     /// - Complexity: O(n d k (2 + ln k)); k walks over the rows.
-    func seedCentres(_ x: Matrix, k: Int, layout: KMeansLayout, random: inout RandomSource) -> Matrix {
+    package func seedCentres(_ x: Matrix, k: Int, layout: KMeansLayout, random: inout RandomSource) -> Matrix {
         let n = x.rows, d = x.columns
         var centres = Matrix(rows: k, columns: d)
         let first = random.index(below: n)
@@ -89,7 +92,7 @@ extension KMeans {
     /// each sum taken in row order. Up to four candidates share one walk over the rows, each
     /// with its own accumulator, so their additions overlap instead of running one pass per
     /// candidate. Audited: sizes asserted below.
-    static func candidatePotentials(_ x: UnsafeBufferPointer<Double>, d: Int, rows: Range<Int>, closest: UnsafeBufferPointer<Double>,
+    package static func candidatePotentials(_ x: UnsafeBufferPointer<Double>, d: Int, rows: Range<Int>, closest: UnsafeBufferPointer<Double>,
                                     candidates: UnsafeBufferPointer<Double>, out: UnsafeMutableBufferPointer<Double>) {
         let trials = out.count
         precondition(candidates.count == trials * d && rows.upperBound <= closest.count && x.count >= rows.upperBound * d)
@@ -113,7 +116,7 @@ extension KMeans {
 
     /// `candidatePotentials` for one group of 1…4 candidates (same contract).
     @inline(__always)
-    static func potentialGroup(_ x: UnsafeBufferPointer<Double>, d: Int, rows: Range<Int>, closest: UnsafeBufferPointer<Double>,
+    package static func potentialGroup(_ x: UnsafeBufferPointer<Double>, d: Int, rows: Range<Int>, closest: UnsafeBufferPointer<Double>,
                                candidates c: UnsafeBufferPointer<Double>, group: Int) -> (Double, Double, Double, Double) {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         for i in rows {
@@ -131,7 +134,7 @@ extension KMeans {
     /// when rounding leaves the target out of reach. Row i weighs `weights[i]`, or
     /// `min(weights[i], ‖xᵢ − pending‖²)` when a pending centre is given (the D² update the
     /// seeding has not yet written).
-    static func sampleIndex(target: Double, x: Matrix, weights: [Double], pending: [Double], blockTotals: [Double],
+    package static func sampleIndex(target: Double, x: Matrix, weights: [Double], pending: [Double], blockTotals: [Double],
                             blocks: [Range<Int>]) -> Int {
         let d = x.columns
         return x.elements.withUnsafeBufferPointer { xp in

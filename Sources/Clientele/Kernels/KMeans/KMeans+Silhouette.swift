@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleLinear
+
 extension KMeans {
     /// Mean silhouette (Rousseeuw 1987, "Silhouettes: a graphical aid to the interpretation and
     /// validation of cluster analysis", J. Comput. Appl. Math. 20) of several labelings of the
@@ -8,7 +11,7 @@ extension KMeans {
     /// s(i) = (b − a)/max(a, b), and s(i) = 0 when A has one row in the sample (scikit-learn
     /// `silhouette_samples`). The score is the mean of s over the sample.
     /// - Complexity: O(s² (d + L)) for s sample rows and L labelings; O(s · Σk) memory per thread block.
-    static func silhouetteScores(_ x: Matrix, sample: [Int], labelings: [[Int32]], clusterCounts: [Int]) -> [Double] {
+    package static func silhouetteScores(_ x: Matrix, sample: [Int], labelings: [[Int32]], clusterCounts: [Int]) -> [Double] {
         let s = sample.count, d = x.columns
         let points = x.selectingRows(sample)
         // Per labeling: the sample's labels and cluster sizes in the sample.

@@ -1,3 +1,6 @@
+import ClienteleSupport
+import ClienteleLinear
+
 /// K-means clustering of customers: k-means++ seeding, several restarts, Lloyd iterations with
 /// squared distances from BLAS in row blocks spread over the cores; seeded and reproducible
 /// whatever the thread count; k fixed or chosen by silhouette.
@@ -72,7 +75,7 @@ public struct KMeans: Sendable, Equatable {
     /// bound upkeep (two Float loads and stores, three table lookups) costs about what it saves;
     /// why the bounded pass is slower rather than level is not established (streaming the block
     /// in before the sums did not help). Worth measuring again for larger k or d.
-    var boundedPasses = false
+    package var boundedPasses = false
 
     public init() {}
 
@@ -125,7 +128,7 @@ public struct KMeans: Sendable, Equatable {
         return KMeansFit(settings: self, runs: [run], best: 0)
     }
 
-    func validateSettings() throws(KMeansError) {
+    package func validateSettings() throws(KMeansError) {
         switch clusters {
         case .fixed(let k):
             guard k >= 1 else { throw .invalidClusterCount(k) }
@@ -138,7 +141,7 @@ public struct KMeans: Sendable, Equatable {
         guard silhouetteSampleSize >= 3 else { throw .invalidSilhouetteSampleSize(silhouetteSampleSize) }
     }
 
-    static func validate(_ x: Matrix) throws(KMeansError) {
+    package static func validate(_ x: Matrix) throws(KMeansError) {
         guard x.columns >= 1 else { throw .noFeatures }
         for (e, v) in x.elements.enumerated() where !v.isFinite {
             throw .nonFiniteValue(row: e / x.columns, column: e % x.columns, value: v)
@@ -152,7 +155,7 @@ public struct KMeans: Sendable, Equatable {
     /// them concurrently, one per thread, was measured too: 7% faster when the restarts take
     /// similar numbers of iterations (22, 17, 17, 10 on the benchmark matrix), 20% slower when
     /// one takes far more (18, 49, 32, 30 on a generated run), since a thread then idles.
-    func bestOfRestarts(_ x: Matrix, k: Int) -> KMeansFit {
+    package func bestOfRestarts(_ x: Matrix, k: Int) -> KMeansFit {
         let layout = KMeansLayout(x, k: k)
         let absoluteTolerance = tolerance * KMeans.meanVariance(x)
         let radius = KMeansBounds.radius(x, layout: layout)
@@ -172,7 +175,7 @@ public struct KMeans: Sendable, Equatable {
 
     /// Sorted row indices of the silhouette sample: all rows, or a seeded uniform sample without
     /// replacement (partial Fisher–Yates on stream `silhouetteStream`).
-    func silhouetteSample(rows n: Int) -> [Int] {
+    package func silhouetteSample(rows n: Int) -> [Int] {
         guard n > silhouetteSampleSize else { return Array(0..<n) }
         var random = RandomSource(seed: seed, stream: KMeans.silhouetteStream)
         var index = Array(0..<n)
@@ -184,5 +187,5 @@ public struct KMeans: Sendable, Equatable {
     }
 
     /// The random stream of the silhouette sample (restarts use streams 0, 1, …).
-    static let silhouetteStream: UInt64 = 0x5111_0E77E
+    package static let silhouetteStream: UInt64 = 0x5111_0E77E
 }

@@ -1,3 +1,5 @@
+import ClienteleLinear
+
 /// Hamerly's distance bounds for Lloyd's assignment step (G. Hamerly, "Making k-means even
 /// faster", SIAM SDM 2010), made conservative enough that skipping a row never changes a label.
 ///
@@ -22,21 +24,21 @@
 /// Memory: two `Float`s a row (8 bytes), each rounded outwards from the `Double` it stores (up
 /// for u, down for l), so the narrowing only loosens the bounds; the scale of the data cannot
 /// make it unsafe (a bound beyond `Float`'s range becomes ∞ or the largest float, both valid).
-struct KMeansBounds {
+package struct KMeansBounds {
     /// Upper bound to the row's own centre, per row (∞ before the first pass).
-    var upper: [Float]
+    package var upper: [Float]
     /// Lower bound to every other centre, per row (0 before the first pass).
-    var lower: [Float]
+    package var lower: [Float]
     /// The centres (k × d) the bounds refer to: those of the last assignment pass.
-    var reference: [Double]
+    package var reference: [Double]
     /// X: at least the largest ‖xᵢ‖.
-    let radius: Double
+    package let radius: Double
     /// Whether no pass has made bounds yet.
-    var fresh = true
-    let k: Int
-    let d: Int
+    package var fresh = true
+    package let k: Int
+    package let d: Int
 
-    init(rows n: Int, initial centres: [Double], k: Int, d: Int, radius: Double) {
+    package init(rows n: Int, initial centres: [Double], k: Int, d: Int, radius: Double) {
         upper = [Float](repeating: .infinity, count: n)
         lower = [Float](repeating: 0, count: n)
         reference = centres
@@ -46,11 +48,11 @@ struct KMeansBounds {
     }
 
     /// Outward rounding per arithmetic step: 8 (d + 4) u.
-    static func relative(d: Int) -> Double { Double(8 * (d + 4)) * 0x1p-53 }
+    package static func relative(d: Int) -> Double { Double(8 * (d + 4)) * 0x1p-53 }
 
     /// How the centres moved since the bounds were made, and the tests' slack, for a pass
     /// against `centres` (k × d); `halfNorms` are the pass's computed ‖c_j‖²/2.
-    func motion(to centres: [Double], halfNorms: [Double]) -> KMeansMotion {
+    package func motion(to centres: [Double], halfNorms: [Double]) -> KMeansMotion {
         let rel = KMeansBounds.relative(d: d)
         let up = 1 + rel, down = 1 - rel
         func distance(_ a: [Double], _ i: Int, _ b: [Double], _ j: Int) -> Double {
@@ -77,7 +79,7 @@ struct KMeansBounds {
     }
 
     /// X = max ‖xᵢ‖, rounded up; blocks in parallel (a maximum does not depend on the order).
-    static func radius(_ x: Matrix, layout: KMeansLayout) -> Double {
+    package static func radius(_ x: Matrix, layout: KMeansLayout) -> Double {
         let d = x.columns
         let partials = x.elements.withUnsafeBufferPointer { xp in
             layout.blockPartials(width: 1) { rows, out in
@@ -98,7 +100,7 @@ struct KMeansBounds {
     /// learns. For a non-negative finite float, the next one up is the next bit pattern; ∞ and
     /// NaN never compare below `v`.
     @inline(__always)
-    static func above(_ v: Double) -> Float {
+    package static func above(_ v: Double) -> Float {
         let f = Float(v)
         return Float(bitPattern: f.bitPattern &+ (Double(f) < v ? 1 : 0))
     }
@@ -107,7 +109,7 @@ struct KMeansBounds {
     /// branch: for a positive float the next one down is the previous bit pattern; 0 is never
     /// above a non-negative `v`.
     @inline(__always)
-    static func below(_ v: Double) -> Float {
+    package static func below(_ v: Double) -> Float {
         let f = Float(v)
         return Float(bitPattern: f.bitPattern &- (Double(f) > v ? 1 : 0))
     }
@@ -117,13 +119,13 @@ struct KMeansBounds {
 /// each row's upper bound grows (`grow[a] ≥ δ_a`) and lower bound shrinks
 /// (`shrink[a] ≥ max_{j≠a} δ_j`), the distance from each centre to its nearest other centre
 /// (`separation[a] ≤ min_{j≠a} ‖c_a − c_j‖`, ∞ for k = 1), and the decision slack.
-struct KMeansMotion {
-    let grow: [Double]
-    let shrink: [Double]
-    let separation: [Double]
-    let slack: Double
-    let up: Double
-    let down: Double
+package struct KMeansMotion {
+    package let grow: [Double]
+    package let shrink: [Double]
+    package let separation: [Double]
+    package let slack: Double
+    package let up: Double
+    package let down: Double
     /// No row has bounds yet: the pass computes every row.
-    let fresh: Bool
+    package let fresh: Bool
 }

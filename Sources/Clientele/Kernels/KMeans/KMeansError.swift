@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Invalid input or settings for `KMeans`; messages quote the numbers, as scikit-learn's do.
 public enum KMeansError: ClienteleError, Equatable {
     case tooFewSamples(samples: Int, clusters: Int)

@@ -1,3 +1,5 @@
+import ClienteleLinear
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

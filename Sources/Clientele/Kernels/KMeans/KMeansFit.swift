@@ -1,3 +1,5 @@
+import ClienteleLinear
+
 /// One seeded run of Lloyd's algorithm (before clusters are renumbered by size).
 public struct KMeansRun: Sendable, Equatable {
     /// Final centres, k × d, in the feature space.
@@ -37,13 +39,13 @@ public struct KMeansFit: Sendable, Equatable {
     /// Index of the best restart in `restarts`.
     public let bestRestart: Int
     /// The silhouette of each candidate k when k was chosen by silhouette; nil for a fixed k.
-    public internal(set) var selection: KMeansSelection?
+    public package(set) var selection: KMeansSelection?
     /// Per-cluster profiles in original units, when fitted on `KMeansFeatures`.
-    public internal(set) var profiles: [KMeansClusterProfile]?
+    public package(set) var profiles: [KMeansClusterProfile]?
     /// Names of the profile columns (e.g. recency_days, frequency, monetary).
-    public internal(set) var profileNames: [String]?
+    public package(set) var profileNames: [String]?
 
-    init(settings: KMeans, runs: [KMeansRun], best: Int) {
+    package init(settings: KMeans, runs: [KMeansRun], best: Int) {
         let run = runs[best]
         let k = run.centres.rows, d = run.centres.columns
         var counts = [Int](repeating: 0, count: k)
@@ -72,7 +74,7 @@ public struct KMeansFit: Sendable, Equatable {
         return sizes.map { n > 0 ? Double($0) / n : 0 }
     }
 
-    mutating func attachProfiles(_ features: KMeansFeatures) {
+    package mutating func attachProfiles(_ features: KMeansFeatures) {
         let p = features.profileColumns.count
         var sums = [Double](repeating: 0, count: k * p)
         for (i, l) in labels.enumerated() {

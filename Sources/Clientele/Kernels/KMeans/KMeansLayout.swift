@@ -1,4 +1,6 @@
 import Synchronization
+import ClienteleSupport
+import ClienteleLinear
 
 /// How the rows of one k-means problem are cut into blocks and the blocks spread over threads.
 ///
@@ -7,12 +9,12 @@ import Synchronization
 /// number of threads. A block is small enough that its GEMM (rows × d by d × k) runs on the
 /// calling thread inside OpenBLAS (`BLAS.singleThreadedRows`) and its distances (rows × k)
 /// stay in the L2 cache.
-struct KMeansLayout {
-    let blocks: [Range<Int>]
+package struct KMeansLayout {
+    package let blocks: [Range<Int>]
     /// Threads the blocks of one pass are spread over: `Parallelism.threads`, at most one a block.
-    let threads: Int
+    package let threads: Int
 
-    init(_ x: Matrix, k: Int, threads: Int = Parallelism.threads) {
+    package init(_ x: Matrix, k: Int, threads: Int = Parallelism.threads) {
         let rows = BLAS.singleThreadedRows(inner: x.columns, outer: k, cap: 2_048)
         blocks = splitBlocks(x.rows, size: rows)
         self.threads = max(1, min(threads, blocks.count))
@@ -21,7 +23,7 @@ struct KMeansLayout {
     /// Runs `body(blockIndex, rowRange)` for every block. With several threads, each takes the
     /// next run of consecutive blocks from a shared counter (about eight runs per thread), so a
     /// thread that the OS pauses holds up at most one run, not half the pass.
-    func forEachBlock(_ body: (Int, Range<Int>) -> Void) {
+    package func forEachBlock(_ body: (Int, Range<Int>) -> Void) {
         guard threads > 1 else {
             for b in blocks.indices { body(b, blocks[b]) }
             return
@@ -38,7 +40,7 @@ struct KMeansLayout {
     }
 
     /// Per-block results of `width` doubles each, computed in parallel, returned block-major.
-    func blockPartials(width: Int, _ body: (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
+    package func blockPartials(width: Int, _ body: (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
         var partials = [Double](repeating: 0, count: blocks.count * width)
         partials.withUnsafeMutableBufferPointer { all in
             let shared = UncheckedSendable(all)
@@ -50,7 +52,7 @@ struct KMeansLayout {
     }
 
     /// Element-wise sum of the blocks' partials, in block order.
-    func reduce(_ partials: [Double], width: Int) -> [Double] {
+    package func reduce(_ partials: [Double], width: Int) -> [Double] {
         var total = [Double](repeating: 0, count: width)
         for b in 0..<blocks.count { for e in 0..<width { total[e] += partials[b * width + e] } }
         return total
@@ -60,7 +62,7 @@ struct KMeansLayout {
 extension Matrix {
     /// ‖row i − centre j‖² summed over features, computed directly (no cancellation).
     @inline(__always)
-    static func squaredDistance(_ x: UnsafeBufferPointer<Double>, row i: Int, _ c: UnsafeBufferPointer<Double>, centre j: Int, d: Int) -> Double {
+    package static func squaredDistance(_ x: UnsafeBufferPointer<Double>, row i: Int, _ c: UnsafeBufferPointer<Double>, centre j: Int, d: Int) -> Double {
         var s = 0.0
         for f in 0..<d { let t = x[i * d + f] - c[j * d + f]; s += t * t }
         return s

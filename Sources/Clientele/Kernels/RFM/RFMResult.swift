@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// RFM scores and segments of the active customers, with the settings that produced them.
 public struct RFMResult: Sendable {
     public let scorer: RFMScorer

@@ -1,3 +1,7 @@
+import ClienteleSupport
+import ClienteleStats
+import ClienteleStore
+
 /// RFM scoring: recency, frequency and monetary value to scores 1…N (N = best) and named segments.
 ///
 /// Scores are quantile ranks with one of two documented tie rules (DESIGN, Definitions):
@@ -82,10 +86,10 @@ public struct RFMScorer: Sendable, Equatable {
     }
 
     /// Customers per block of the per-customer passes (a size that depends on nothing else).
-    static let blockSize = 65_536
+    package static let blockSize = 65_536
 
     /// The ids of the active customers, ascending: counted, then listed, in blocks on every thread.
-    static func activeCustomers(_ activity: CustomerActivity) -> [Int32] {
+    package static func activeCustomers(_ activity: CustomerActivity) -> [Int32] {
         let counts = parallelBlocks(activity.count, size: blockSize) { block in
             block.reduce(0) { $0 + (activity.isActive($1) ? 1 : 0) }
         }
@@ -102,7 +106,7 @@ public struct RFMScorer: Sendable, Equatable {
 
     /// Scores 1…N for keys where larger is better, from the keys' stable order (ascending key,
     /// then row), sorted and scored in blocks on every thread.
-    func score(_ keys: [Int64]) -> [UInt8] {
+    package func score(_ keys: [Int64]) -> [UInt8] {
         let n = keys.count
         let (order, sorted) = parallelStableOrder(byKeys: keys)
         let N = quantiles, ties = self.ties
@@ -130,7 +134,7 @@ public struct RFMScorer: Sendable, Equatable {
     }
 
     /// The first position in `sorted[0...last]` that holds `value` (`sorted[last] == value`).
-    static func firstPosition(of value: Int64, in sorted: [Int64], upTo last: Int) -> Int {
+    package static func firstPosition(of value: Int64, in sorted: [Int64], upTo last: Int) -> Int {
         var low = 0, high = last
         while low < high {
             let mid = (low + high) / 2
@@ -141,7 +145,7 @@ public struct RFMScorer: Sendable, Equatable {
 }
 
 /// `a / b` rounded half away from zero, for b > 0.
-func roundedDivision(_ a: Int64, _ b: Int64) -> Int64 {
+package func roundedDivision(_ a: Int64, _ b: Int64) -> Int64 {
     let q = a / b, r = a % b
     if 2 * abs(r) >= b { return a >= 0 ? q + 1 : q - 1 }
     return q

@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Named segments on the recency × frequency score grid.
 ///
 /// The standard map is the widely used 10-segment RFM map (DESIGN, Definitions); a job file can

@@ -1,3 +1,5 @@
+import ClienteleKernels
+
 /// Predicted value: BG/NBD + Gamma-Gamma fitted on the calibration period, judged on the holdout,
 /// and the value matrix against historical CLV. Data that cannot support the models skips the section.
 struct CLVStage: RunStage {

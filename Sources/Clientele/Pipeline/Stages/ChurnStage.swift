@@ -1,3 +1,5 @@
+import ClienteleKernels
+
 /// Churn early warning: fitted on the calibration period, judged on held-out customers, every
 /// current customer scored and ranked by value at risk (predicted CLV, or historical CLV when
 /// the predictive model did not run). Data or periods that cannot support it skip the section.

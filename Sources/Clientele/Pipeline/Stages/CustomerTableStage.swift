@@ -1,3 +1,5 @@
+import ClienteleStore
+
 /// Builds the customer table: every per-customer fact the kernels and writers read, once.
 struct CustomerTableStage: RunStage {
     var name: String? { "customer_table" }

@@ -1,3 +1,7 @@
+import ClienteleStore
+import ClienteleIngest
+import ClienteleReports
+
 /// Reads the transactions export into the store (customer index and order table).
 struct TransactionsStage: RunStage {
     var name: String? { "ingest_transactions" }

@@ -1,3 +1,5 @@
+import ClienteleReports
+
 /// The report folder's files: each written by its own writer from the run's results, listed
 /// only when its section ran, so that report.json's `outputs` is the list of files written.
 struct ReportStage {

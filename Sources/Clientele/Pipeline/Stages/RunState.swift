@@ -1,5 +1,10 @@
 import Foundation
 import Logging
+import ClienteleSupport
+import ClienteleStore
+import ClienteleIngest
+import ClienteleKernels
+import ClienteleReports
 
 /// What a run knows so far: its settings, the loaded tables and every kernel's result. Each
 /// stage fills in its own part; the report stage reads them all.

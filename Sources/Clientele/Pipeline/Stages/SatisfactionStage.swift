@@ -1,3 +1,5 @@
+import ClienteleKernels
+
 /// Satisfaction against loyalty: correlations overall and per segment, the Jones & Sasser matrix,
 /// NPS. Runs when there is an interactions file; no survey answer skips the section.
 struct SatisfactionStage: RunStage {

@@ -1,4 +1,5 @@
 @preconcurrency import CSQLite
+import ClienteleStore
 
 extension HistoryDatabase {
     /// The segment migration from run `previous` to run `run`, read in one snapshot.

@@ -1,5 +1,6 @@
 @preconcurrency import CSQLite
 import Foundation
+import ClienteleSupport
 
 /// The run history: a SQLite database that a nightly job appends each run to, so that the next
 /// day can say which customers moved between segments.
@@ -18,18 +19,18 @@ import Foundation
 /// ```
 public final class HistoryDatabase {
     public let path: String
-    let connection: SQLiteConnection
+    package let connection: SQLiteConnection
 
     /// How long a connection waits for another writer's lock before failing with `SQLITE_BUSY`.
     public static let busyTimeoutMilliseconds: Int32 = 30_000
 
     /// The stages of `record(_:)`, in order; the test hook runs after each one (`landed`: after
     /// the report folder is in place, before the run is marked complete; only with a landing).
-    enum RecordStage: String, CaseIterable, Sendable { case run, inputs, segments, customers, landed }
+    package enum RecordStage: String, CaseIterable, Sendable { case run, inputs, segments, customers, landed }
 
     /// Called after each stage of `record(_:)` inside its transaction (tests force failures and
     /// read from other connections here). Not for production use.
-    var afterStage: ((RecordStage) throws -> Void)?
+    package var afterStage: ((RecordStage) throws -> Void)?
 
     /// Opens (creating if needed) the history at `path` for recording: WAL mode, migrated to
     /// the current schema. Throws `.cannotCreate` when the file cannot be created or opened,
@@ -84,7 +85,7 @@ public final class HistoryDatabase {
     /// Throws `.notAHistory` unless the file is empty, carries `HistorySchema.applicationID`, or
     /// is a version-1 history (written before the application id): Clientele never adds its
     /// tables to, or switches the journal mode of, another application's database.
-    func checkOwnership() throws(HistoryError) {
+    package func checkOwnership() throws(HistoryError) {
         let tables = try connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         var names: [String] = []
         while try tables.step() { names.append(tables.string(0)) }
@@ -103,7 +104,7 @@ public final class HistoryDatabase {
 
     /// Applies every migration newer than the file's version, each in its own write transaction
     /// (the version is re-read under the lock, so two processes migrating at once do it once).
-    func migrate() throws(HistoryError) {
+    package func migrate() throws(HistoryError) {
         let supported = HistorySchema.currentVersion
         if try schemaVersion() == supported { return }  // the usual case: no write lock needed
         for migration in HistorySchema.migrations {
@@ -303,7 +304,7 @@ public final class HistoryDatabase {
     }
 
     /// `runs()` without its own transaction; call inside one.
-    func runsUnlocked() throws(HistoryError) -> [HistoryRunInfo] {
+    package func runsUnlocked() throws(HistoryError) -> [HistoryRunInfo] {
         let version = try schemaVersion()
         guard version >= 1 else { return [] }
         let landing = version >= 2 ? ", state, report_token, report_folder" : ""

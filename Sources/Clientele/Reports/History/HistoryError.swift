@@ -1,4 +1,5 @@
 @preconcurrency import CSQLite
+import ClienteleSupport
 
 /// Why the run history could not be written or read.
 ///

@@ -1,4 +1,6 @@
 import Foundation
+import ClienteleStore
+import ClienteleKernels
 
 /// One run as the history database stores it: plain values, built by the pipeline after the
 /// kernels ran (see `HistoryRun(report:rfm:customers:)`), recorded by `HistoryDatabase.record(_:)`.
@@ -111,8 +113,8 @@ public struct HistoryRun: Sendable {
 /// negative cluster) means "no value for this customer" and is stored as NULL.
 public struct CustomerSnapshots: Sendable {
     /// customer_id bytes, back to back; row k is `keyBytes[keyOffsets[k] ..< keyOffsets[k + 1]]`.
-    let keyBytes: [UInt8]
-    let keyOffsets: [Int]
+    package let keyBytes: [UInt8]
+    package let keyOffsets: [Int]
     /// Segment names; `segment[k]` indexes it.
     public let segmentNames: [String]
     public let segment: [UInt8]
@@ -186,7 +188,7 @@ public struct CustomerSnapshots: Sendable {
     }
 
     /// Checks that every column has `count` rows and every segment code names a segment.
-    func validate() throws(HistoryError) {
+    package func validate() throws(HistoryError) {
         let n = count
         let lengths: [(String, Int?)] = [("segment", segment.count), ("r", r.count), ("f", f.count), ("m", m.count),
                                          ("recencyDays", recencyDays.count), ("frequency", frequency.count),
@@ -200,7 +202,7 @@ public struct CustomerSnapshots: Sendable {
 
     /// Calls `body` with the customer_id bytes of row `row`.
     @inline(__always)
-    func withKey<R>(_ row: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withKey<R>(_ row: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let start = keyOffsets[row], end = keyOffsets[row + 1]
         return try keyBytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }

@@ -25,18 +25,18 @@
 ///   runs whose folder does not carry their token and completes the others.
 /// - the file's `application_id` is set to `HistorySchema.applicationID`, so that another
 ///   application's SQLite file is never mistaken for a history.
-enum HistorySchema {
+package enum HistorySchema {
     /// `PRAGMA application_id` of a history database: "CLNT" in ASCII.
-    static let applicationID: Int32 = 0x434C_4E54
+    package static let applicationID: Int32 = 0x434C_4E54
 
-    struct Migration: Sendable {
+    package struct Migration: Sendable {
         /// The version the database has after this migration.
-        var version: Int
-        var name: String
-        var sql: String
+        package var version: Int
+        package var name: String
+        package var sql: String
     }
 
-    static let migrations: [Migration] = [
+    package static let migrations: [Migration] = [
         Migration(version: 1, name: "runs, inputs, segment summaries and customer snapshots", sql: """
             CREATE TABLE runs (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -102,5 +102,5 @@ enum HistorySchema {
     ]
 
     /// The version a fully migrated database has.
-    static var currentVersion: Int { migrations.last?.version ?? 0 }
+    package static var currentVersion: Int { migrations.last?.version ?? 0 }
 }

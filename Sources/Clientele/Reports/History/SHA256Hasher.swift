@@ -1,3 +1,5 @@
+import ClienteleStore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,7 +8,7 @@ import Glibc
 ///
 /// Used to fingerprint a run's input files in the history; no dependency, checked against the
 /// FIPS test vectors and `sha256sum`. Throughput a few hundred MB/s in a release build.
-struct SHA256Hasher {
+package struct SHA256Hasher {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
     /// Bytes of a partial block waiting for the rest.
@@ -25,9 +27,9 @@ struct SHA256Hasher {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
-    init() { pending.reserveCapacity(64) }
+    package init() { pending.reserveCapacity(64) }
 
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }
         length &+= UInt64(bytes.count)
         var rest = bytes[...]
@@ -44,10 +46,10 @@ struct SHA256Hasher {
         pending.append(contentsOf: rest.dropFirst(whole))
     }
 
-    mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+    package mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
     /// The 32-byte digest. Pads with 0x80, zeros and the bit length (§5.1.1).
-    mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let bits = length &* 8
         var tail: [UInt8] = [0x80]
         let used = (pending.count + 1) % 64
@@ -62,7 +64,7 @@ struct SHA256Hasher {
     }
 
     /// Lowercase hex of `digest`.
-    static func hex(_ digest: [UInt8]) -> String {
+    package static func hex(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(digest.count * 2)
@@ -71,7 +73,7 @@ struct SHA256Hasher {
     }
 
     /// The SHA-256 and size of a file, read sequentially in 1 MiB chunks.
-    static func hash(fileAt path: String) throws(HistoryError) -> (hex: String, bytes: Int64) {
+    package static func hash(fileAt path: String) throws(HistoryError) -> (hex: String, bytes: Int64) {
         let fd = open(path, O_RDONLY)
         if fd < 0 { throw .unreadableInput(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }

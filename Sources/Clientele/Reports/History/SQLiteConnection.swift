@@ -8,14 +8,14 @@ import Glibc
 /// Opened with `SQLITE_OPEN_NOMUTEX`: a connection belongs to one thread at a time (the history
 /// database is used synchronously by one run or one command). Every failure becomes a
 /// `HistoryError.sqlite` with the result codes, SQLite's message and the SQL.
-final class SQLiteConnection {
-    let handle: OpaquePointer
+package final class SQLiteConnection {
+    package let handle: OpaquePointer
     /// The file, as given (for error messages).
-    let path: String
+    package let path: String
 
-    enum Access { case readOnly, readWrite, readWriteCreate }
+    package enum Access { case readOnly, readWrite, readWriteCreate }
 
-    init(path: String, access: Access) throws(HistoryError) {
+    package init(path: String, access: Access) throws(HistoryError) {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch access {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
@@ -38,39 +38,39 @@ final class SQLiteConnection {
     deinit { sqlite3_close_v2(handle) }
 
     /// The error for result code `rc` of the last call on this connection.
-    func error(_ rc: Int32, sql: String?) -> HistoryError {
+    package func error(_ rc: Int32, sql: String?) -> HistoryError {
         let extended = sqlite3_extended_errcode(handle)
         let code = (extended & 0xFF) == (rc & 0xFF) ? extended : rc
         return .sqlite(path: path, code: code & 0xFF, extendedCode: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 
     /// Runs one or more statements that return no rows we need (DDL, PRAGMA, BEGIN/COMMIT).
-    func execute(_ sql: String) throws(HistoryError) {
+    package func execute(_ sql: String) throws(HistoryError) {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
         if rc != SQLITE_OK { throw error(rc, sql: sql) }
     }
 
     /// Prepares `sql` once; bind and step it as often as needed.
-    func prepare(_ sql: String) throws(HistoryError) -> SQLiteStatement {
+    package func prepare(_ sql: String) throws(HistoryError) -> SQLiteStatement {
         try SQLiteStatement(connection: self, sql: sql)
     }
 
     /// The first column of the first row of `sql`, as an integer (`nil` when there is no row).
-    func integer(_ sql: String) throws(HistoryError) -> Int64? {
+    package func integer(_ sql: String) throws(HistoryError) -> Int64? {
         let statement = try prepare(sql)
         defer { statement.reset() }  // a stepped statement left open would block COMMIT
         return try statement.step() ? statement.int64(0) : nil
     }
 
-    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// True while a transaction is open on this connection.
-    var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    package var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// Runs `body` inside `BEGIN IMMEDIATE` … `COMMIT` (the write lock is taken up front, so a
     /// second writer waits for the busy timeout instead of failing mid-transaction); any error
     /// thrown by `body` or by `COMMIT` rolls everything back and is rethrown.
-    func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+    package func writeTransaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let value = try body()
@@ -84,7 +84,7 @@ final class SQLiteConnection {
 
     /// Runs `body` inside one read transaction, so every statement in it sees the same snapshot
     /// (in WAL mode: the last commit before the first read, whatever writers do meanwhile).
-    func readTransaction<T>(_ body: () throws(HistoryError) -> T) throws(HistoryError) -> T {
+    package func readTransaction<T>(_ body: () throws(HistoryError) -> T) throws(HistoryError) -> T {
         try execute("BEGIN DEFERRED")
         do {
             let value = try body()

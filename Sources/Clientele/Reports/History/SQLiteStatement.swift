@@ -5,13 +5,13 @@
 ///
 /// Parameters are 1-based, as in SQLite; text is bound with `SQLITE_TRANSIENT` (SQLite copies
 /// it), so the caller's buffer need only live for the `bind` call.
-final class SQLiteStatement {
-    let handle: OpaquePointer
-    let sql: String
+package final class SQLiteStatement {
+    package let handle: OpaquePointer
+    package let sql: String
     /// Kept alive for as long as the statement.
-    let connection: SQLiteConnection
+    package let connection: SQLiteConnection
 
-    init(connection: SQLiteConnection, sql: String) throws(HistoryError) {
+    package init(connection: SQLiteConnection, sql: String) throws(HistoryError) {
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else { throw connection.error(rc, sql: sql) }
@@ -30,19 +30,19 @@ final class SQLiteStatement {
         if rc != SQLITE_OK { throw connection.error(rc, sql: sql) }
     }
 
-    func bind(_ value: Int64, at index: Int32) throws(HistoryError) {
+    package func bind(_ value: Int64, at index: Int32) throws(HistoryError) {
         try check(sqlite3_bind_int64(handle, index, value))
     }
 
-    func bind(_ value: Int, at index: Int32) throws(HistoryError) { try bind(Int64(value), at: index) }
+    package func bind(_ value: Int, at index: Int32) throws(HistoryError) { try bind(Int64(value), at: index) }
 
     /// A double; `nil` and NaN bind NULL.
-    func bind(_ value: Double?, at index: Int32) throws(HistoryError) {
+    package func bind(_ value: Double?, at index: Int32) throws(HistoryError) {
         if let value, !value.isNaN { try check(sqlite3_bind_double(handle, index, value)) } else { try bindNull(at: index) }
     }
 
     /// Text; `nil` binds NULL.
-    func bind(_ value: String?, at index: Int32) throws(HistoryError) {
+    package func bind(_ value: String?, at index: Int32) throws(HistoryError) {
         guard var value else { return try bindNull(at: index) }
         let rc = value.withUTF8 { bytes in
             withEmptyFallback(UnsafeRawBufferPointer(bytes)) { sqlite3_bind_text(handle, index, $0, $1, Self.transient) }
@@ -51,7 +51,7 @@ final class SQLiteStatement {
     }
 
     /// UTF-8 bytes as text (customer ids come from the index as bytes, never as `String`).
-    func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws(HistoryError) {
+    package func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws(HistoryError) {
         try check(withEmptyFallback(bytes) { sqlite3_bind_text(handle, index, $0, $1, Self.transient) })
     }
 
@@ -63,11 +63,11 @@ final class SQLiteStatement {
         return withUnsafePointer(to: CChar(0)) { body($0, 0) }
     }
 
-    func bindNull(at index: Int32) throws(HistoryError) { try check(sqlite3_bind_null(handle, index)) }
+    package func bindNull(at index: Int32) throws(HistoryError) { try check(sqlite3_bind_null(handle, index)) }
 
     /// Steps once: true when a row is ready, false when the statement is done.
     @discardableResult
-    func step() throws(HistoryError) -> Bool {
+    package func step() throws(HistoryError) -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -78,35 +78,35 @@ final class SQLiteStatement {
     }
 
     /// Runs a statement that returns no rows, then resets it for the next bindings.
-    func run() throws(HistoryError) {
+    package func run() throws(HistoryError) {
         while try step() {}
         sqlite3_reset(handle)
     }
 
     /// Makes the statement ready to run again; bindings stay until rebound.
-    func reset() { sqlite3_reset(handle) }
+    package func reset() { sqlite3_reset(handle) }
 
     // MARK: Columns (0-based, as in SQLite)
 
-    var columnCount: Int32 { sqlite3_column_count(handle) }
+    package var columnCount: Int32 { sqlite3_column_count(handle) }
     /// SQLite's text rendering of any column (integers, reals as `%!.15g`), `nil` for NULL.
-    func text(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
-    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
-    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
-    func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
-    func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
-    func optionalInt(_ column: Int32) -> Int? { isNull(column) ? nil : int(column) }
+    package func text(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    package func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    package func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
+    package func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    package func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
+    package func optionalInt(_ column: Int32) -> Int? { isNull(column) ? nil : int(column) }
 
-    func string(_ column: Int32) -> String {
+    package func string(_ column: Int32) -> String {
         withText(column) { String(decoding: $0, as: UTF8.self) }
     }
 
-    func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+    package func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
 
     /// Calls `body` with the bytes of a text column; valid only until the next step or reset.
     @inline(__always)
-    func withText<R>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withText<R>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let base = sqlite3_column_text(handle, column)  // before _bytes, as SQLite asks
         let count = Int(sqlite3_column_bytes(handle, column))
         return try body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count))

@@ -1,4 +1,5 @@
 import Foundation
+import ClienteleStore
 
 /// Renders a `SegmentMigration` for `clientele history`: a terminal table, CSV, or JSON.
 ///

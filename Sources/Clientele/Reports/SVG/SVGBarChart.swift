@@ -4,39 +4,39 @@
 /// The value axis starts at zero (or below, for negative values) unless `valueDomain` says
 /// otherwise, so bar lengths compare honestly. An optional reference value draws a dashed line
 /// (e.g. lift = 1).
-struct SVGBarChart: SVGChart {
-    enum Orientation: Sendable { case horizontal, vertical }
+package struct SVGBarChart: SVGChart {
+    package enum Orientation: Sendable { case horizontal, vertical }
 
-    struct Series: Sendable {
-        var name: String
+    package struct Series: Sendable {
+        package var name: String
         /// One value per category; NaN draws no bar.
-        var values: [Double]
+        package var values: [Double]
         /// Text beside each bar; `nil` writes the value in the chart's `valueFormat`.
-        var valueLabels: [String]? = nil
-        init(name: String, values: [Double], valueLabels: [String]? = nil) {
+        package var valueLabels: [String]? = nil
+        package init(name: String, values: [Double], valueLabels: [String]? = nil) {
             self.name = name; self.values = values; self.valueLabels = valueLabels
         }
     }
 
-    struct Reference: Sendable {
-        var value: Double
-        var label: String
+    package struct Reference: Sendable {
+        package var value: Double
+        package var label: String
     }
 
-    var title: String
-    var description: String
-    var categories: [String]
-    var series: [Series]
-    var orientation: Orientation = .horizontal
-    var categoryTitle: String
-    var valueTitle: String
-    var valueFormat: SVGValueFormat = .integer
+    package var title: String
+    package var description: String
+    package var categories: [String]
+    package var series: [Series]
+    package var orientation: Orientation = .horizontal
+    package var categoryTitle: String
+    package var valueTitle: String
+    package var valueFormat: SVGValueFormat = .integer
     /// `nil`: from zero (or the smallest negative value) to the largest value, widened to ticks.
-    var valueDomain: ClosedRange<Double>? = nil
-    var reference: Reference? = nil
-    var width: Double = 560
+    package var valueDomain: ClosedRange<Double>? = nil
+    package var reference: Reference? = nil
+    package var width: Double = 560
 
-    init(title: String, description: String, categories: [String], series: [Series], orientation: Orientation = .horizontal,
+    package init(title: String, description: String, categories: [String], series: [Series], orientation: Orientation = .horizontal,
          categoryTitle: String, valueTitle: String, valueFormat: SVGValueFormat = .integer,
          valueDomain: ClosedRange<Double>? = nil, reference: Reference? = nil, width: Double = 560) {
         for s in series {
@@ -48,11 +48,11 @@ struct SVGBarChart: SVGChart {
         self.valueFormat = valueFormat; self.valueDomain = valueDomain; self.reference = reference; self.width = width
     }
 
-    func valueLabel(series s: Int, category c: Int) -> String {
+    package func valueLabel(series s: Int, category c: Int) -> String {
         series[s].valueLabels?[c] ?? SVGNumber.format(series[s].values[c], valueFormat)
     }
 
-    var dataSummary: String {
+    package var dataSummary: String {
         let items = categories.indices.map { c in
             categories[c] + ": " + series.indices.map { s in
                 (series.count > 1 ? series[s].name + " " : "") + valueLabel(series: s, category: c)
@@ -70,7 +70,7 @@ struct SVGBarChart: SVGChart {
         return SVGLinearScale.niceDomain(all, includeZero: true)
     }
 
-    func svg() -> String {
+    package func svg() -> String {
         orientation == .horizontal ? horizontal() : vertical()
     }
 

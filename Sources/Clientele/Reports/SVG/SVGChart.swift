@@ -6,7 +6,7 @@ import Foundation
 /// readers who cannot see it: `role="img"` with an `aria-label`, and `<title>`/`<desc>` children
 /// whose description lists the numbers drawn. The viewBox is fixed by the chart's layout (never by
 /// the data's size), and the page scales it to the column width; output is deterministic.
-protocol SVGChart: Sendable {
+package protocol SVGChart: Sendable {
     /// Shown above the chart and used as `<title>`.
     var title: String { get }
     /// One or two sentences on what the chart shows; the numbers are added by `dataSummary`.
@@ -19,7 +19,7 @@ protocol SVGChart: Sendable {
 
 extension SVGChart {
     /// The text alternative: description, then the numbers.
-    var textAlternative: String {
+    package var textAlternative: String {
         let d = description.trimmingCharacters(in: .whitespaces)
         let s = dataSummary
         if d.isEmpty { return s }

@@ -6,32 +6,32 @@
 /// scales are light at the centre and darken towards both ends (blue below, red above), so
 /// darker means further from the centre. Values outside the domain are clamped; NaN gets
 /// `SVGPalette.missing`.
-struct SVGColorScale: Sendable, Equatable {
+package struct SVGColorScale: Sendable, Equatable {
     /// Value at the first and last stop.
-    let lower: Double
-    let upper: Double
-    let stops: [SVGColor]
-    let isDiverging: Bool
+    package let lower: Double
+    package let upper: Double
+    package let stops: [SVGColor]
+    package let isDiverging: Bool
 
     /// ColorBrewer "Blues", 9 classes: every component non-increasing, green strictly decreasing.
-    static let bluesStops: [SVGColor] = [0xF7FBFF, 0xDEEBF7, 0xC6DBEF, 0x9ECAE1, 0x6BAED6, 0x4292C6, 0x2171B5, 0x08519C, 0x08306B].map(SVGColor.init(hex:))
+    package static let bluesStops: [SVGColor] = [0xF7FBFF, 0xDEEBF7, 0xC6DBEF, 0x9ECAE1, 0x6BAED6, 0x4292C6, 0x2171B5, 0x08519C, 0x08306B].map(SVGColor.init(hex:))
     /// ColorBrewer "RdBu" reversed (blue for low, red for high), 11 classes.
-    static let blueRedStops: [SVGColor] = [0x053061, 0x2166AC, 0x4393C3, 0x92C5DE, 0xD1E5F0, 0xF7F7F7, 0xFDDBC7, 0xF4A582, 0xD6604D, 0xB2182B, 0x67001F].map(SVGColor.init(hex:))
+    package static let blueRedStops: [SVGColor] = [0x053061, 0x2166AC, 0x4393C3, 0x92C5DE, 0xD1E5F0, 0xF7F7F7, 0xFDDBC7, 0xF4A582, 0xD6604D, 0xB2182B, 0x67001F].map(SVGColor.init(hex:))
 
     /// Light for `domain.lowerBound`, dark for `domain.upperBound`. An empty domain (all values
     /// equal) paints every value at the middle of the ramp.
-    static func sequential(_ domain: ClosedRange<Double>) -> SVGColorScale {
+    package static func sequential(_ domain: ClosedRange<Double>) -> SVGColorScale {
         SVGColorScale(lower: domain.lowerBound, upper: domain.upperBound, stops: bluesStops, isDiverging: false)
     }
 
     /// Blue at `-limit`, near-white at 0, red at `+limit` (correlations use `limit = 1`).
-    static func diverging(limit: Double) -> SVGColorScale {
+    package static func diverging(limit: Double) -> SVGColorScale {
         let l = limit.isFinite && limit > 0 ? limit : 1
         return SVGColorScale(lower: -l, upper: l, stops: blueRedStops, isDiverging: true)
     }
 
     /// The colour of `value`.
-    func color(_ value: Double) -> SVGColor {
+    package func color(_ value: Double) -> SVGColor {
         guard !value.isNaN else { return SVGPalette.missing }
         let span = upper - lower
         let t: Double

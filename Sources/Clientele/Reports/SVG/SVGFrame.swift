@@ -1,13 +1,13 @@
 /// The outer `<svg>` element shared by every chart.
-enum SVGFrame {
-    static let fontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif"
-    static let titleSize = 15.0
+package enum SVGFrame {
+    package static let fontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif"
+    package static let titleSize = 15.0
     /// Height of the title band at the top of every chart.
-    static let titleBand = 34.0
+    package static let titleBand = 34.0
 
     /// Wraps `body` (drawn in a `width` × `height` box) with the root element, the text alternative
     /// and the visible title.
-    static func render(width: Double, height: Double, title: String, alternative: String, body: String) -> String {
+    package static func render(width: Double, height: Double, title: String, alternative: String, body: String) -> String {
         let w = SVGNumber.coordinate(width), h = SVGNumber.coordinate(height)
         var s = "<svg class=\"chart\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" role=\"img\""
         s += " aria-label=\"\(SVGText.escapeAttribute(title + ": " + alternative))\""
@@ -23,7 +23,7 @@ enum SVGFrame {
     }
 
     /// Legend entries in a row starting at (x, y): a swatch (solid, or a dashed line) and the name.
-    static func legend(_ entries: [(name: String, color: SVGColor, dashed: Bool)], x: Double, y: Double, maxWidth: Double, into canvas: inout SVGCanvas) {
+    package static func legend(_ entries: [(name: String, color: SVGColor, dashed: Bool)], x: Double, y: Double, maxWidth: Double, into canvas: inout SVGCanvas) {
         var cx = x
         var cy = y
         for e in entries {
@@ -40,7 +40,7 @@ enum SVGFrame {
     }
 
     /// Height a legend of `entries` needs in `maxWidth`.
-    static func legendHeight(_ names: [String], maxWidth: Double) -> Double {
+    package static func legendHeight(_ names: [String], maxWidth: Double) -> Double {
         var rows = 1.0, cx = 0.0
         for n in names {
             let w = 22 + SVGText.estimatedWidth(n, fontSize: 11) + 14
@@ -51,7 +51,7 @@ enum SVGFrame {
     }
 
     /// "a; b; c", cut after `limit` items with a count of the rest.
-    static func list(_ items: [String], limit: Int = 60) -> String {
+    package static func list(_ items: [String], limit: Int = 60) -> String {
         if items.count <= limit { return items.joined(separator: "; ") }
         return items.prefix(limit).joined(separator: "; ") + "; and \(items.count - limit) more"
     }

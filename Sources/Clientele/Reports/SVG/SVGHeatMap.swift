@@ -4,29 +4,29 @@
 /// from `scale` (by default light-to-dark blue over the finite values' range, so a darker cell
 /// always holds a larger value) and its label is written in black or white, whichever contrasts
 /// more. NaN values draw an empty grey cell labelled `—`.
-struct SVGHeatMap: SVGChart {
-    var title: String
-    var description: String
+package struct SVGHeatMap: SVGChart {
+    package var title: String
+    package var description: String
     /// Title of the vertical axis (the rows), e.g. "Recency score R".
-    var rowTitle: String
+    package var rowTitle: String
     /// Title of the horizontal axis (the columns), e.g. "Frequency score F".
-    var columnTitle: String
-    var rowLabels: [String]
-    var columnLabels: [String]
+    package var columnTitle: String
+    package var rowLabels: [String]
+    package var columnLabels: [String]
     /// Row-major, `rowLabels.count × columnLabels.count` values.
-    var values: [Double]
+    package var values: [Double]
     /// Main text of each cell (row-major); `nil` writes the value in `valueFormat`.
-    var cellLabels: [String]? = nil
+    package var cellLabels: [String]? = nil
     /// A smaller second line in each cell (row-major), e.g. a share.
-    var cellSublabels: [String]? = nil
-    var valueFormat: SVGValueFormat = .integer
+    package var cellSublabels: [String]? = nil
+    package var valueFormat: SVGValueFormat = .integer
     /// `nil`: `SVGColorScale.sequential` over the finite values' minimum...maximum.
-    var scale: SVGColorScale? = nil
+    package var scale: SVGColorScale? = nil
     /// Written before the legend, e.g. "customers".
-    var legendTitle: String = ""
-    var width: Double = 520
+    package var legendTitle: String = ""
+    package var width: Double = 520
 
-    init(title: String, description: String, rowTitle: String, columnTitle: String, rowLabels: [String], columnLabels: [String],
+    package init(title: String, description: String, rowTitle: String, columnTitle: String, rowLabels: [String], columnLabels: [String],
          values: [Double], cellLabels: [String]? = nil, cellSublabels: [String]? = nil, valueFormat: SVGValueFormat = .integer,
          scale: SVGColorScale? = nil, legendTitle: String = "", width: Double = 520) {
         precondition(values.count == rowLabels.count * columnLabels.count,
@@ -40,7 +40,7 @@ struct SVGHeatMap: SVGChart {
     }
 
     /// The scale in use.
-    var effectiveScale: SVGColorScale {
+    package var effectiveScale: SVGColorScale {
         if let scale { return scale }
         var lo = Double.infinity, hi = -Double.infinity
         for v in values where v.isFinite { lo = min(lo, v); hi = max(hi, v) }
@@ -48,15 +48,15 @@ struct SVGHeatMap: SVGChart {
     }
 
     /// The fill of cell (`row`, `column`).
-    func fill(row: Int, column: Int) -> SVGColor { effectiveScale.color(values[row * columnLabels.count + column]) }
+    package func fill(row: Int, column: Int) -> SVGColor { effectiveScale.color(values[row * columnLabels.count + column]) }
 
     /// The main label of cell (`row`, `column`).
-    func label(row: Int, column: Int) -> String {
+    package func label(row: Int, column: Int) -> String {
         let k = row * columnLabels.count + column
         return cellLabels?[k] ?? SVGNumber.format(values[k], valueFormat)
     }
 
-    var dataSummary: String {
+    package var dataSummary: String {
         var rows: [String] = []
         for r in rowLabels.indices {
             let cells = columnLabels.indices.map { c in
@@ -68,7 +68,7 @@ struct SVGHeatMap: SVGChart {
         return "Rows: \(rowTitle); columns: \(columnTitle). " + SVGFrame.list(rows, limit: 30) + "."
     }
 
-    func svg() -> String {
+    package func svg() -> String {
         let rows = rowLabels.count, columns = columnLabels.count
         let scale = effectiveScale
         let labelSize = 12.0

@@ -4,60 +4,60 @@
 ///
 /// Series with more than `maxPoints` points are thinned by an even stride (first and last point
 /// kept), so the SVG's size never follows the number of customers behind a curve.
-struct SVGLineChart: SVGChart {
-    struct Series: Sendable {
-        var name: String
-        var points: [SVGPoint]
-        var dashed: Bool = false
-        var markers: Bool = false
-        init(name: String, points: [SVGPoint], dashed: Bool = false, markers: Bool = false) {
+package struct SVGLineChart: SVGChart {
+    package struct Series: Sendable {
+        package var name: String
+        package var points: [SVGPoint]
+        package var dashed: Bool = false
+        package var markers: Bool = false
+        package init(name: String, points: [SVGPoint], dashed: Bool = false, markers: Bool = false) {
             self.name = name; self.points = points; self.dashed = dashed; self.markers = markers
         }
     }
 
-    struct Axis: Sendable {
-        var title: String
+    package struct Axis: Sendable {
+        package var title: String
         /// `nil`: the data's range widened to ticks.
-        var domain: ClosedRange<Double>? = nil
+        package var domain: ClosedRange<Double>? = nil
         /// `nil`: decimals from the tick step.
-        var format: SVGValueFormat? = nil
-        init(title: String, domain: ClosedRange<Double>? = nil, format: SVGValueFormat? = nil) {
+        package var format: SVGValueFormat? = nil
+        package init(title: String, domain: ClosedRange<Double>? = nil, format: SVGValueFormat? = nil) {
             self.title = title; self.domain = domain; self.format = format
         }
     }
 
-    static let maxPoints = 400
+    package static let maxPoints = 400
 
-    var title: String
-    var description: String
-    var x: Axis
-    var y: Axis
-    var series: [Series]
+    package var title: String
+    package var description: String
+    package var x: Axis
+    package var y: Axis
+    package var series: [Series]
     /// Legend text of the dashed y = x line; `nil` draws none.
-    var diagonal: String? = nil
+    package var diagonal: String? = nil
     /// Written in the lower right corner of the plot.
-    var note: String? = nil
-    var width: Double = 440
+    package var note: String? = nil
+    package var width: Double = 440
     /// Height of the plot area; with a `diagonal` the plot is square instead.
-    var plotHeight: Double = 280
+    package var plotHeight: Double = 280
 
-    init(title: String, description: String, x: Axis, y: Axis, series: [Series], diagonal: String? = nil, note: String? = nil,
+    package init(title: String, description: String, x: Axis, y: Axis, series: [Series], diagonal: String? = nil, note: String? = nil,
          width: Double = 440, plotHeight: Double = 280) {
         self.title = title; self.description = description; self.x = x; self.y = y; self.series = series
         self.diagonal = diagonal; self.note = note; self.width = width; self.plotHeight = plotHeight
     }
 
     /// `points` thinned to at most `maxPoints`, keeping the first and the last.
-    static func thinned(_ points: [SVGPoint]) -> [SVGPoint] {
+    package static func thinned(_ points: [SVGPoint]) -> [SVGPoint] {
         guard points.count > maxPoints else { return points }
         let stride = Double(points.count - 1) / Double(maxPoints - 1)
         return (0..<maxPoints).map { points[min(points.count - 1, Int((Double($0) * stride).rounded()))] }
     }
 
-    var xDomain: ClosedRange<Double> { x.domain ?? SVGLinearScale.niceDomain(series.flatMap { $0.points.map(\.x) }) }
-    var yDomain: ClosedRange<Double> { y.domain ?? SVGLinearScale.niceDomain(series.flatMap { $0.points.map(\.y) }) }
+    package var xDomain: ClosedRange<Double> { x.domain ?? SVGLinearScale.niceDomain(series.flatMap { $0.points.map(\.x) }) }
+    package var yDomain: ClosedRange<Double> { y.domain ?? SVGLinearScale.niceDomain(series.flatMap { $0.points.map(\.y) }) }
 
-    var dataSummary: String {
+    package var dataSummary: String {
         let fx = x.format ?? .fixed(2), fy = y.format ?? .fixed(2)
         let parts = series.map { s -> String in
             let thinned = Self.thinned(s.points)
@@ -75,7 +75,7 @@ struct SVGLineChart: SVGChart {
         (0..<count).map { points[$0 * (points.count - 1) / (count - 1)] }
     }
 
-    func svg() -> String {
+    package func svg() -> String {
         let xd = xDomain, yd = yDomain
         let xt = SVGLinearScale.ticks(xd), yt = SVGLinearScale.ticks(yd)
         let yTickWidth = yt.values.map { SVGText.estimatedWidth(SVGLinearScale.label($0, decimals: yt.decimals, format: y.format), fontSize: 10) }.max() ?? 20

@@ -1,13 +1,13 @@
 import Foundation
 
 /// A linear map from a data interval onto a pixel interval, with "nice" tick values.
-struct SVGLinearScale: Sendable {
-    let domain: ClosedRange<Double>
+package struct SVGLinearScale: Sendable {
+    package let domain: ClosedRange<Double>
     /// Pixel position of `domain.lowerBound` and of `domain.upperBound` (`to < from` for a y axis).
-    let from: Double
-    let to: Double
+    package let from: Double
+    package let to: Double
 
-    func callAsFunction(_ value: Double) -> Double {
+    package func callAsFunction(_ value: Double) -> Double {
         let span = domain.upperBound - domain.lowerBound
         guard span > 0, value.isFinite else { return from }
         return from + (value - domain.lowerBound) / span * (to - from)
@@ -15,7 +15,7 @@ struct SVGLinearScale: Sendable {
 
     /// Ticks at 1, 2 or 5 × 10^k covering `domain` in about `count` steps (Heckbert 1990,
     /// "Nice numbers for graph labels"), with the decimals their labels need.
-    static func ticks(_ domain: ClosedRange<Double>, count: Int = 5) -> (values: [Double], decimals: Int) {
+    package static func ticks(_ domain: ClosedRange<Double>, count: Int = 5) -> (values: [Double], decimals: Int) {
         let lo = domain.lowerBound, hi = domain.upperBound
         guard lo.isFinite, hi.isFinite, hi > lo else { return ([lo.isFinite ? lo : 0], 0) }
         let raw = (hi - lo) / Double(max(1, count))
@@ -31,7 +31,7 @@ struct SVGLinearScale: Sendable {
 
     /// `domain` widened outwards to whole tick steps, including 0 when `includeZero`; a single value
     /// (or nothing finite) becomes a small interval around it.
-    static func niceDomain(_ values: [Double], includeZero: Bool = false, count: Int = 5) -> ClosedRange<Double> {
+    package static func niceDomain(_ values: [Double], includeZero: Bool = false, count: Int = 5) -> ClosedRange<Double> {
         var lo = Double.infinity, hi = -Double.infinity
         for v in values where v.isFinite { lo = min(lo, v); hi = max(hi, v) }
         if includeZero { lo = min(lo, 0); hi = max(hi, 0) }
@@ -49,7 +49,7 @@ struct SVGLinearScale: Sendable {
     }
 
     /// The label of tick `value`: the axis format, or fixed decimals from the step.
-    static func label(_ value: Double, decimals: Int, format: SVGValueFormat?) -> String {
+    package static func label(_ value: Double, decimals: Int, format: SVGValueFormat?) -> String {
         switch format {
         case .percent: return SVGNumber.percent(value, digits: max(0, decimals - 2))
         case .some(let f) where f != .integer && f != .money: return SVGNumber.format(value, f)

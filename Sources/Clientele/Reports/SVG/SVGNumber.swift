@@ -4,13 +4,13 @@
 /// job would write `0,5` into an SVG coordinate and break the picture); these functions always write
 /// `.` as the decimal point, `,` between thousands and ASCII `-`, and `—` for NaN and infinities.
 /// Rounding is half away from zero on the decimal scaled value.
-enum SVGNumber {
+package enum SVGNumber {
     /// Shown for values that are not finite.
-    static let missing = "—"
+    package static let missing = "—"
 
     /// `x` with exactly `digits` decimals (0...9): `fixed(2.345, digits: 2) == "2.35"`.
     /// Magnitudes too large for 64-bit fixed point fall back to `compact`.
-    static func fixed(_ x: Double, digits: Int, grouping: Bool = false) -> String {
+    package static func fixed(_ x: Double, digits: Int, grouping: Bool = false) -> String {
         guard x.isFinite else { return missing }
         let digits = min(max(digits, 0), 9)
         var scale = 1.0
@@ -29,7 +29,7 @@ enum SVGNumber {
     }
 
     /// An SVG coordinate or length: at most 2 decimals, trailing zeros dropped (`12.5`, `3`, `-0.25`).
-    static func coordinate(_ x: Double) -> String {
+    package static func coordinate(_ x: Double) -> String {
         guard x.isFinite else { return "0" }
         var s = fixed(x, digits: 2)
         if s.contains(".") {
@@ -40,7 +40,7 @@ enum SVGNumber {
     }
 
     /// An integer with `,` between thousands: `1,234,567`.
-    static func grouped<T: BinaryInteger>(_ n: T) -> String {
+    package static func grouped<T: BinaryInteger>(_ n: T) -> String {
         let digits = Array(String(n.magnitude).utf8)
         var out: [UInt8] = n < 0 ? [45] : []
         out.reserveCapacity(digits.count + digits.count / 3 + 1)
@@ -52,15 +52,15 @@ enum SVGNumber {
     }
 
     /// A share in [0, 1] as a percentage: `percent(0.1234) == "12.3%"`.
-    static func percent(_ share: Double, digits: Int = 1) -> String {
+    package static func percent(_ share: Double, digits: Int = 1) -> String {
         share.isFinite ? fixed(share * 100, digits: digits) + "%" : missing
     }
 
     /// Money with 2 decimals and thousands grouped: `1,234.50`.
-    static func money(_ x: Double) -> String { fixed(x, digits: 2, grouping: true) }
+    package static func money(_ x: Double) -> String { fixed(x, digits: 2, grouping: true) }
 
     /// A short label: `950`, `12.3k`, `4.56M`, `7.8B`, keeping 3 significant digits.
-    static func compact(_ x: Double) -> String {
+    package static func compact(_ x: Double) -> String {
         guard x.isFinite else { return missing }
         let a = abs(x)
         let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
@@ -85,7 +85,7 @@ enum SVGNumber {
     }
 
     /// The value in the given format.
-    static func format(_ x: Double, _ format: SVGValueFormat) -> String {
+    package static func format(_ x: Double, _ format: SVGValueFormat) -> String {
         switch format {
         case .integer: return x.isFinite ? fixed(x, digits: 0, grouping: true) : missing
         case .fixed(let digits): return fixed(x, digits: digits, grouping: true)

@@ -1,6 +1,6 @@
 /// A point in data or canvas coordinates.
-struct SVGPoint: Sendable, Equatable {
-    var x: Double
-    var y: Double
-    init(x: Double, y: Double) { self.x = x; self.y = y }
+package struct SVGPoint: Sendable, Equatable {
+    package var x: Double
+    package var y: Double
+    package init(x: Double, y: Double) { self.x = x; self.y = y }
 }

@@ -3,33 +3,33 @@
 /// darkens with the share of customers, so the biggest group stands out.
 ///
 /// "Top" is the high end of the vertical measure, "right" the high end of the horizontal one.
-struct SVGQuadrantChart: SVGChart {
-    struct Cell: Sendable, Equatable {
-        var name: String
-        var customers: Int
+package struct SVGQuadrantChart: SVGChart {
+    package struct Cell: Sendable, Equatable {
+        package var name: String
+        package var customers: Int
         /// E.g. "revenue 1.2M (54%)".
-        var detail: String? = nil
-        init(name: String, customers: Int, detail: String? = nil) {
+        package var detail: String? = nil
+        package init(name: String, customers: Int, detail: String? = nil) {
             self.name = name; self.customers = customers; self.detail = detail
         }
     }
 
-    var title: String
-    var description: String
+    package var title: String
+    package var description: String
     /// Horizontal measure, e.g. "Current value (historical CLV)".
-    var xTitle: String
+    package var xTitle: String
     /// Vertical measure, e.g. "Future value (predicted CLV)".
-    var yTitle: String
+    package var yTitle: String
     /// Where each measure is split, e.g. "split at the median, 120.50".
-    var xSplit: String? = nil
-    var ySplit: String? = nil
-    var topLeft: Cell
-    var topRight: Cell
-    var bottomLeft: Cell
-    var bottomRight: Cell
-    var width: Double = 460
+    package var xSplit: String? = nil
+    package var ySplit: String? = nil
+    package var topLeft: Cell
+    package var topRight: Cell
+    package var bottomLeft: Cell
+    package var bottomRight: Cell
+    package var width: Double = 460
 
-    init(title: String, description: String, xTitle: String, yTitle: String, xSplit: String? = nil, ySplit: String? = nil,
+    package init(title: String, description: String, xTitle: String, yTitle: String, xSplit: String? = nil, ySplit: String? = nil,
          topLeft: Cell, topRight: Cell, bottomLeft: Cell, bottomRight: Cell, width: Double = 460) {
         self.title = title; self.description = description; self.xTitle = xTitle; self.yTitle = yTitle
         self.xSplit = xSplit; self.ySplit = ySplit
@@ -37,12 +37,12 @@ struct SVGQuadrantChart: SVGChart {
         self.width = width
     }
 
-    var cells: [Cell] { [topLeft, topRight, bottomLeft, bottomRight] }
-    var total: Int { cells.reduce(0) { $0 + $1.customers } }
+    package var cells: [Cell] { [topLeft, topRight, bottomLeft, bottomRight] }
+    package var total: Int { cells.reduce(0) { $0 + $1.customers } }
 
-    func share(_ cell: Cell) -> Double { total > 0 ? Double(cell.customers) / Double(total) : 0 }
+    package func share(_ cell: Cell) -> Double { total > 0 ? Double(cell.customers) / Double(total) : 0 }
 
-    var dataSummary: String {
+    package var dataSummary: String {
         let where_ = ["high \(yTitle), low \(xTitle)", "high \(yTitle), high \(xTitle)", "low \(yTitle), low \(xTitle)", "low \(yTitle), high \(xTitle)"]
         let items = zip(cells, where_).map { cell, w in
             "\(cell.name) (\(w)): \(SVGNumber.grouped(cell.customers)) customers, \(SVGNumber.percent(share(cell)))\(cell.detail.map { ", " + $0 } ?? "")"
@@ -53,7 +53,7 @@ struct SVGQuadrantChart: SVGChart {
         return text
     }
 
-    func svg() -> String {
+    package func svg() -> String {
         let left = 52.0, right = 12.0
         let top = SVGFrame.titleBand + 6
         let side = min(width - left - right, 400)

@@ -4,12 +4,12 @@
 /// through here, so a name like `<script>` or `R&D "gold"` is shown, never interpreted. Characters
 /// that XML 1.0 forbids (C0 controls other than tab, LF and CR; U+FFFE, U+FFFF) become U+FFFD, so the
 /// page stays well-formed whatever the input files held.
-enum SVGText {
+package enum SVGText {
     /// Text content of an element: `&`, `<` and `>` escaped.
-    static func escape(_ s: String) -> String { escape(s, quotes: false) }
+    package static func escape(_ s: String) -> String { escape(s, quotes: false) }
 
     /// An attribute value in double or single quotes: also `"` and `'` escaped.
-    static func escapeAttribute(_ s: String) -> String { escape(s, quotes: true) }
+    package static func escapeAttribute(_ s: String) -> String { escape(s, quotes: true) }
 
     private static func escape(_ s: String, quotes: Bool) -> String {
         var needs = false
@@ -42,12 +42,12 @@ enum SVGText {
 
     /// A rough width of `s` in user units at `fontSize`, for layout only (no font metrics offline):
     /// 0.6 em per character, which over-estimates DejaVu Sans/Helvetica digits and lower case slightly.
-    static func estimatedWidth(_ s: String, fontSize: Double) -> Double {
+    package static func estimatedWidth(_ s: String, fontSize: Double) -> Double {
         Double(s.count) * fontSize * 0.6
     }
 
     /// `s` cut to at most `maxCharacters`, with an ellipsis when cut.
-    static func truncated(_ s: String, maxCharacters: Int) -> String {
+    package static func truncated(_ s: String, maxCharacters: Int) -> String {
         s.count <= maxCharacters ? s : String(s.prefix(max(1, maxCharacters - 1))) + "…"
     }
 }

@@ -1,5 +1,5 @@
 /// How a chart writes the values it shows.
-enum SVGValueFormat: Sendable, Equatable {
+package enum SVGValueFormat: Sendable, Equatable {
     /// A whole number with thousands grouped.
     case integer
     /// A number with this many decimals.
