@@ -183,12 +183,12 @@ public struct BFGSMinimizer: Sendable {
     }
 }
 
-@inline(__always) package func statsDot(_ u: [Double], _ v: [Double]) -> Double {
+@inlinable @inline(__always) package func statsDot(_ u: [Double], _ v: [Double]) -> Double {
     var s = 0.0
     for i in 0..<u.count { s += u[i] * v[i] }
     return s
 }
 
-@inline(__always) package func statsInfinityNorm(_ v: [Double]) -> Double {
+@inlinable @inline(__always) package func statsInfinityNorm(_ v: [Double]) -> Double {
     v.reduce(0) { max($0, abs($1)) }
 }

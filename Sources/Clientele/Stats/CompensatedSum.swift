@@ -5,13 +5,13 @@
 /// A likelihood pass adds some 10⁵–10⁶ terms; the quasi-Newton line search then compares
 /// values that differ by 10⁻¹⁵ relative near the optimum, where a plain sum's rounding would
 /// look like noise in the objective.
-package struct CompensatedSum {
-    private var sum = 0.0
-    private var compensation = 0.0
+@usableFromInline package struct CompensatedSum {
+    @usableFromInline var sum = 0.0
+    @usableFromInline var compensation = 0.0
 
     package init() {}
 
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func add(_ x: Double) {
         let t = sum + x
         compensation += abs(sum) >= abs(x) ? (sum - t) + x : (x - t) + sum

@@ -21,7 +21,7 @@ extension Distributions {
     }
 
     /// The upper tail `1 − Φ(x) = Φ(−x)`, computed directly.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func normalSurvival(_ x: Double) -> Double { normalCDF(-x) }
 
     /// The standard normal quantile `Φ⁻¹(p)` (scipy `ndtri`), by Wichura's algorithm AS 241

@@ -16,7 +16,7 @@ import Darwin
 public enum Distributions {
     /// `log Γ(x)` for `x > 0`, through the re-entrant `lgamma_r` (the plain `lgamma` writes the
     /// global `signgam`, a data race when tests run in parallel).
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func logGammaPositive(_ x: Double) -> Double {
         var sign: Int32 = 0
         return lgamma_r(x, &sign)

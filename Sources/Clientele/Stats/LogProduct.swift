@@ -17,14 +17,14 @@ import Darwin
 /// within about n · 2⁻⁵³ of Σ ln xᵢ, the same order as adding n rounded logarithms.
 /// Factors outside [2⁻⁵⁰⁰, 2⁵⁰⁰] — and 0, negatives, NaN, ∞ — are added as `log(x)` directly,
 /// so the edge cases are log's: a 0 gives −∞, a negative or NaN gives NaN.
-package struct LogProduct {
-    private var product = 1.0
+@usableFromInline package struct LogProduct {
+    @usableFromInline var product = 1.0
     private var exponent = 0
-    private var direct = 0.0
+    @usableFromInline var direct = 0.0
 
     package init() {}
 
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func add(logOf x: Double) {
         if x >= 0x1p-500 && x <= 0x1p500 {
             product *= x
@@ -34,7 +34,7 @@ package struct LogProduct {
         }
     }
 
-    private mutating func rescale() {
+    @usableFromInline mutating func rescale() {
         exponent += Int(product.exponent)
         product = product.significand
     }

@@ -53,7 +53,7 @@ public enum Ranks {
         public var v2: Double = 0
 
         /// Statistics of the given group sizes.
-        public init<S: Sequence>(groupSizes: S) where S.Element == Int {
+        @inlinable public init<S: Sequence>(groupSizes: S) where S.Element == Int {
             for t in groupSizes where t > 1 {
                 let d = Double(t)
                 pairs += Int64(t) * Int64(t - 1) / 2
@@ -72,7 +72,7 @@ public enum Ranks {
 
     /// The order-preserving unsigned key of a double: flip all bits of negatives, the sign bit of
     /// the rest; −0 becomes +0 first so that the two compare equal, as they do numerically.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func sortKey(_ x: Double) -> UInt64 {
         precondition(!x.isNaN, "Ranks: NaN has no rank; drop missing values first")
         let bits = (x == 0 ? 0.0 : x).bitPattern

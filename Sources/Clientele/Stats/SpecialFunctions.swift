@@ -13,7 +13,7 @@ import Darwin
 public enum SpecialFunctions {
     /// ln Γ(x) for x > 0 (ln |Γ(x)| elsewhere), through the C library's re-entrant `lgamma_r`
     /// (plain `lgamma` writes the global `signgam` and would race across threads).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func logGamma(_ x: Double) -> Double {
         var sign: Int32 = 0
         return lgamma_r(x, &sign)
@@ -80,7 +80,7 @@ public enum SpecialFunctions {
     }
 
     /// ln(eᵘ + eᵛ) without overflow: max(u, v) + log1p(e^−|u−v|). −∞ when both are −∞.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func logAddExp(_ u: Double, _ v: Double) -> Double {
         let m = max(u, v)
         if m == -.infinity { return -.infinity }
@@ -88,7 +88,7 @@ public enum SpecialFunctions {
     }
 
     /// The logistic function 1 / (1 + e⁻ˣ), computed so that neither tail overflows.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func logistic(_ x: Double) -> Double {
         if x >= 0 { return 1 / (1 + exp(-x)) }
         let e = exp(x)

@@ -19,7 +19,7 @@ public enum CentsLimit {
     public static let largestDouble: Double = 9_223_372_036_854_774_784
 
     /// `x` limited to ±`largestDouble`, so that `Int64(x)` cannot trap; NaN stays NaN.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func bounded(_ x: Double) -> Double {
         x > largestDouble ? largestDouble : (x < -largestDouble ? -largestDouble : x)
     }

@@ -20,9 +20,9 @@ public struct CustomerActivity: Sendable {
     public let firstOrderCents: [Int64]
 
     public var count: Int { frequency.count }
-    @inline(__always) public func isActive(_ c: Int) -> Bool { frequency[c] > 0 }
+    @inlinable @inline(__always) public func isActive(_ c: Int) -> Bool { frequency[c] > 0 }
     /// Days from the last order to `asOf`.
-    @inline(__always) public func recencyDays(_ c: Int) -> Int32 { asOf.daysSinceEpoch - lastDay[c] }
+    @inlinable @inline(__always) public func recencyDays(_ c: Int) -> Int32 { asOf.daysSinceEpoch - lastDay[c] }
 
     package init(asOf: CalendarDay, firstDay: [Int32], lastDay: [Int32], frequency: [Int32], netCents: [Int64], firstOrderCents: [Int64]) {
         self.asOf = asOf

@@ -18,13 +18,13 @@ import Glibc
 /// (key bytes, 8-byte offset, 4-byte tag, 16–32 bytes of slots) and a 4-byte map entry.
 public struct CustomerIndex: Sendable {
     /// Keys in id order, back to back; key `i` is `arena[offsets[i] ..< offsets[i + 1]]`.
-    package let arena: [UInt8]
-    package let offsets: [Int]
+    @usableFromInline package let arena: [UInt8]
+    @usableFromInline package let offsets: [Int]
     /// How keys were routed to `partitions` (by `IngestPartitioning.hash`).
-    package let partitioning: IngestPartitioning
+    @usableFromInline package let partitioning: IngestPartitioning
     /// Each partition's interner and its local → global id map.
-    package let partitions: [KeyInterner]
-    package let partitionToGlobal: [[Int32]]
+    @usableFromInline package let partitions: [KeyInterner]
+    @usableFromInline package let partitionToGlobal: [[Int32]]
 
     /// The number of customers.
     public var count: Int { offsets.count - 1 }
@@ -40,7 +40,7 @@ public struct CustomerIndex: Sendable {
     public func customerID(_ id: Int32) -> String { withKey(id) { String(decoding: $0, as: UTF8.self) } }
 
     /// Calls `body` with the customer_id bytes of `id`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withKey<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let start = offsets[Int(id)], end = offsets[Int(id) + 1]
         return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
@@ -52,7 +52,7 @@ public struct CustomerIndex: Sendable {
     }
 
     /// `id(of:)` with `hash` = `IngestPartitioning.hash(key)` already computed.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func id(of key: UnsafeRawBufferPointer, hash: UInt64) -> Int32? {
         let p = partitioning.partition(hash)
         guard let local = partitions[p].lookup(key, hash: hash) else { return nil }
@@ -151,11 +151,11 @@ public struct CustomerIndex: Sendable {
     /// The partitions' sorted keys, flat: entry `i` is `keyBytes[keyStart[i] ..< keyStart[i + 1]]`
     /// with its first 16 bytes as two big-endian words. Manually allocated, so that each partition
     /// fills its own slice on its own thread.
-    package struct FlatRuns: @unchecked Sendable {
-        package let keyBytes: UnsafeMutableBufferPointer<UInt8>
-        package let keyStart: UnsafeMutableBufferPointer<Int>
-        package let word0: UnsafeMutableBufferPointer<UInt64>
-        package let word1: UnsafeMutableBufferPointer<UInt64>
+    @usableFromInline package struct FlatRuns: @unchecked Sendable {
+        @usableFromInline package let keyBytes: UnsafeMutableBufferPointer<UInt8>
+        @usableFromInline package let keyStart: UnsafeMutableBufferPointer<Int>
+        @usableFromInline package let word0: UnsafeMutableBufferPointer<UInt64>
+        @usableFromInline package let word1: UnsafeMutableBufferPointer<UInt64>
 
         package init(count: Int, bytes: Int) {
             keyBytes = .allocate(capacity: max(1, bytes))
@@ -166,12 +166,12 @@ public struct CustomerIndex: Sendable {
 
         package func deallocate() { keyBytes.deallocate(); keyStart.deallocate(); word0.deallocate(); word1.deallocate() }
 
-        @inline(__always) package func key(_ i: Int) -> UnsafeRawBufferPointer {
+        @inlinable @inline(__always) package func key(_ i: Int) -> UnsafeRawBufferPointer {
             UnsafeRawBufferPointer(start: keyBytes.baseAddress! + keyStart[i], count: keyStart[i + 1] - keyStart[i])
         }
 
         /// Whether entry `i`'s key sorts before entry `j`'s.
-        @inline(__always) package func less(_ i: Int, _ j: Int) -> Bool {
+        @inlinable @inline(__always) package func less(_ i: Int, _ j: Int) -> Bool {
             if word0[i] != word0[j] { return word0[i] < word0[j] }
             if word1[i] != word1[j] { return word1[i] < word1[j] }
             return compareBytes(key(i), key(j)) < 0
@@ -313,7 +313,7 @@ public struct CustomerIndex: Sendable {
     }
 
     /// Up to 8 bytes at `start` (of `length` left), big-endian, zero-padded.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func bigEndianWord(_ arena: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> UInt64 {
         if length >= 8 { return UInt64(bigEndian: arena.loadUnaligned(fromByteOffset: start, as: UInt64.self)) }
         var p: UInt64 = 0
@@ -365,7 +365,7 @@ public struct CustomerIndex: Sendable {
 }
 
 /// Byte-wise comparison, a shorter key first when one is a prefix of the other.
-package func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int32 {
+@usableFromInline package func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int32 {
     let common = min(a.count, b.count)
     if common > 0 {
         let c = memcmp(a.baseAddress!, b.baseAddress!, common)

@@ -9,9 +9,9 @@ import ClienteleSupport
 /// "Morsel-driven parallelism"; Balkesen et al. 2013 on radix-partitioned hash joins). The hash is
 /// `KeyInterner.hash(key, tag: 0)`; partition tables probe with its low bits, so the top bits that
 /// chose the partition cost them nothing.
-package struct IngestPartitioning: Sendable, Equatable {
+@usableFromInline package struct IngestPartitioning: Sendable, Equatable {
     /// 0 ... `maximumBits`: there are `1 << bits` partitions.
-    package let bits: Int
+    @usableFromInline package let bits: Int
 
     /// Up to 4,096 partitions: each lane writes to one buffer per partition, and more write
     /// heads than that stop fitting in L1/TLB.
@@ -37,10 +37,10 @@ package struct IngestPartitioning: Sendable, Equatable {
     package var count: Int { 1 << bits }
 
     /// The partition of a key whose hash is `hash`.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func partition(_ hash: UInt64) -> Int { bits == 0 ? 0 : Int(truncatingIfNeeded: hash >> UInt64(64 - bits)) }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 { KeyInterner.hash(key, tag: 0) }
 }
 

@@ -7,7 +7,7 @@ public enum InteractionKind: UInt8, Sendable, CaseIterable, Codable, BitwiseCopy
     /// Hand-written because it runs once per interaction row: the field's bytes, lowered with
     /// `| 0x20` (exact for letters; any other byte that differs from the name's stays different
     /// because the names are all letters), are compared with the names as one little-endian word.
-    package init(bytes: UnsafeRawBufferPointer) {
+    @inlinable package init(bytes: UnsafeRawBufferPointer) {
         guard bytes.count >= 6, bytes.count <= 9 else { self = .other; return }
         var word: UInt64 = 0
         for i in 0..<bytes.count {
@@ -32,8 +32,8 @@ public enum InteractionKind: UInt8, Sendable, CaseIterable, Codable, BitwiseCopy
         name.withUTF8Buffer { for (i, c) in $0.prefix(8).enumerated() { w |= UInt64(c) << UInt64(8 * i) } }
         return w
     }
-    private static let supportWord = word("support"), surveyWord = word("survey")
-    private static let complaintHead = word("complaint"), marketingHead = word("marketing")
+    @usableFromInline static let supportWord = word("support"), surveyWord = word("survey")
+    @usableFromInline static let complaintHead = word("complaint"), marketingHead = word("marketing")
 }
 
 /// Interactions of known customers in contiguous columns. Missing answers are NaN.

@@ -11,15 +11,15 @@ import Glibc
 /// - Complexity: expected O(key length) per `intern` / `lookup`.
 public struct KeyInterner: Sendable {
     /// Key bytes, back to back.
-    package private(set) var arena: [UInt8] = []
+    @usableFromInline package var arena: [UInt8] = []
     /// Start of key `i` in `arena`; key `i` ends at `offsets[i + 1]`.
-    package private(set) var offsets: [Int] = [0]
+    @usableFromInline package var offsets: [Int] = [0]
     /// The tag of each key.
-    package private(set) var tags: [Int32] = []
+    @usableFromInline package var tags: [Int32] = []
     /// Each slot holds the key's upper 32 hash bits and `id + 1` (0 marks an empty slot), so a
     /// probe rejects other keys without touching the arena: one cache line per probe.
-    private var slots: [UInt64]
-    private var mask: Int
+    @usableFromInline var slots: [UInt64]
+    @usableFromInline var mask: Int
 
     /// The number of distinct keys.
     public var count: Int { tags.count }
@@ -35,14 +35,14 @@ public struct KeyInterner: Sendable {
     }
 
     /// The id of `(tag, key)`, inserting it when new; `isNew` tells which.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func intern(_ key: UnsafeRawBufferPointer, tag: Int32 = 0) -> (id: Int32, isNew: Bool) {
         intern(key, tag: tag, hash: KeyInterner.hash(key, tag: tag))
     }
 
     /// `intern(_:tag:)` with the key's hash already computed: `hash` must be
     /// `KeyInterner.hash(key, tag: tag)` (the partitioned ingest hashes each key once, to route it).
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func intern(_ key: UnsafeRawBufferPointer, tag: Int32 = 0, hash: UInt64) -> (id: Int32, isNew: Bool) {
         let (found, slot) = probe(key, tag: tag, hash: hash)
         if let found { return (found, false) }
@@ -56,20 +56,20 @@ public struct KeyInterner: Sendable {
     }
 
     /// The id of `(tag, key)`, or `nil` when it was never interned.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func lookup(_ key: UnsafeRawBufferPointer, tag: Int32 = 0) -> Int32? {
         probe(key, tag: tag, hash: KeyInterner.hash(key, tag: tag)).id
     }
 
     /// `lookup(_:tag:)` with `hash` = `KeyInterner.hash(key, tag: tag)` already computed.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func lookup(_ key: UnsafeRawBufferPointer, tag: Int32 = 0, hash: UInt64) -> Int32? {
         probe(key, tag: tag, hash: hash).id
     }
 
 
     /// Calls `body` with the bytes of key `id`.
-    public func withKey<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    @inlinable public func withKey<R>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let start = offsets[Int(id)], end = offsets[Int(id) + 1]
         return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
@@ -84,7 +84,7 @@ public struct KeyInterner: Sendable {
 
     /// The key's id if present, and the slot where the probe ended (the empty slot to fill when absent).
     @inline(__always)
-    private func probe(_ key: UnsafeRawBufferPointer, tag: Int32, hash: UInt64) -> (id: Int32?, slot: Int) {
+    @inlinable func probe(_ key: UnsafeRawBufferPointer, tag: Int32, hash: UInt64) -> (id: Int32?, slot: Int) {
         let check = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { slots in
@@ -107,7 +107,7 @@ public struct KeyInterner: Sendable {
     }
 
     /// Doubles the table, rehashing keys from the arena (one sequential pass).
-    private mutating func grow() {
+    @usableFromInline mutating func grow() {
         let size = slots.count * 2
         var table = [UInt64](repeating: 0, count: size)
         let mask = size - 1
@@ -128,7 +128,7 @@ public struct KeyInterner: Sendable {
 
     /// A 64-bit hash of `(tag, key)`: 8-byte words through a multiply–xorshift mix
     /// (the wyhash/murmur finaliser family), then a final avalanche.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func hash(_ key: UnsafeRawBufferPointer, tag: Int32) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* (UInt64(UInt32(bitPattern: tag)) &+ UInt64(key.count) &+ 1)
         var i = 0
@@ -149,7 +149,7 @@ public struct KeyInterner: Sendable {
     }
 
     /// The murmur3 64-bit finaliser.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func mix(_ x: UInt64) -> UInt64 {
         var z = x
         z = (z ^ (z >> 33)) &* 0xFF51_AFD7_ED55_8CCD
@@ -160,7 +160,7 @@ public struct KeyInterner: Sendable {
 
 /// Whether `n` bytes at `a` and `b` are equal: 8-byte words, then the tail. Inlined where keys
 /// are compared on hot paths (most keys are shorter than 16 bytes, where a `memcmp` call costs more).
-@inline(__always)
+@inlinable @inline(__always)
 package func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
     var i = 0
     while i + 8 <= n {

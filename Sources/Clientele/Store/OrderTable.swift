@@ -23,7 +23,7 @@ public struct OrderTable: Sendable {
     public var customerCount: Int { customerStart.count - 1 }
 
     /// The orders of customer `c`.
-    @inline(__always) public func orders(of c: Int) -> Range<Int> { customerStart[c]..<customerStart[c + 1] }
+    @inlinable @inline(__always) public func orders(of c: Int) -> Range<Int> { customerStart[c]..<customerStart[c + 1] }
 
     /// Wraps columns already grouped by customer (`customerStart` offsets), and orders each
     /// customer's rows by (first day, last day, cents, lines), so the table does not depend on
@@ -60,11 +60,11 @@ public struct OrderTable: Sendable {
     }
 
     /// The sortable columns of an order table being built, for writers that own disjoint rows.
-    package struct Columns: @unchecked Sendable {
-        package let firstDay: UnsafeMutableBufferPointer<Int32>
-        package let lastDay: UnsafeMutableBufferPointer<Int32>
-        package let netCents: UnsafeMutableBufferPointer<Int64>
-        package let lines: UnsafeMutableBufferPointer<Int32>
+    @usableFromInline package struct Columns: @unchecked Sendable {
+        @usableFromInline package let firstDay: UnsafeMutableBufferPointer<Int32>
+        @usableFromInline package let lastDay: UnsafeMutableBufferPointer<Int32>
+        @usableFromInline package let netCents: UnsafeMutableBufferPointer<Int64>
+        @usableFromInline package let lines: UnsafeMutableBufferPointer<Int32>
 
         package init(firstDay: UnsafeMutableBufferPointer<Int32>, lastDay: UnsafeMutableBufferPointer<Int32>, netCents: UnsafeMutableBufferPointer<Int64>, lines: UnsafeMutableBufferPointer<Int32>) {
             self.firstDay = firstDay
@@ -73,11 +73,11 @@ public struct OrderTable: Sendable {
             self.lines = lines
         }
 
-        @inline(__always) package func key(_ p: Int) -> (Int32, Int32, Int64, Int32) { (firstDay[p], lastDay[p], netCents[p], lines[p]) }
+        @inlinable @inline(__always) package func key(_ p: Int) -> (Int32, Int32, Int64, Int32) { (firstDay[p], lastDay[p], netCents[p], lines[p]) }
 
         /// Orders `rows` (one customer's) by (first day, last day, cents, lines). An insertion sort:
         /// a customer has a few orders, most already in order, so this is one pass of compares.
-        @inline(__always)
+        @inlinable @inline(__always)
         package func sortRows(_ rows: Range<Int>) {
             guard rows.count > 1 else { return }
             var p = rows.lowerBound + 1

@@ -29,7 +29,7 @@ public enum Parallelism {
 /// The closure may mutate disjoint state per index (callers pass `UnsafeMutableBufferPointer`s
 /// whose elements each index owns); it must not touch another index's element. What an index
 /// computes must not depend on which thread runs it.
-package func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+@inlinable package func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     let threads = min(count, Parallelism.threads)
     if threads <= 1 { for i in 0..<count { body(i) }; return }
     withoutActuallyEscaping(body) { body in
@@ -47,14 +47,14 @@ package func parallelFor(_ count: Int, _ body: (Int) -> Void) {
 
 /// The blocks `0..<n` is cut into for a parallel pass: `size` elements each (the last may be
 /// shorter). They depend on `n` and `size` only, never on the thread count.
-package func splitBlocks(_ n: Int, size: Int) -> [Range<Int>] {
+@inlinable package func splitBlocks(_ n: Int, size: Int) -> [Range<Int>] {
     precondition(size >= 1, "block size \(size) must be >= 1")
     return stride(from: 0, to: n, by: size).map { $0..<min(n, $0 + size) }
 }
 
 /// Runs `body(range)` for each block of `0..<n` (`splitBlocks(n, size:)`) on up to
 /// `Parallelism.threads` threads and returns the blocks' results in block order.
-package func parallelBlocks<T>(_ n: Int, size: Int, _ body: (Range<Int>) -> T) -> [T] {
+@inlinable package func parallelBlocks<T>(_ n: Int, size: Int, _ body: (Range<Int>) -> T) -> [T] {
     let blocks = splitBlocks(n, size: size)
     var results = [T?](repeating: nil, count: blocks.count)
     parallelEach(&results) { b, out in out = body(blocks[b]) }
@@ -63,13 +63,13 @@ package func parallelBlocks<T>(_ n: Int, size: Int, _ body: (Range<Int>) -> T) -
 
 /// Runs `body(range)` for each block of `0..<n` on up to `Parallelism.threads` threads, for
 /// passes that write each element of a range into buffers the caller owns.
-package func parallelRanges(_ n: Int, size: Int, _ body: (Range<Int>) -> Void) {
+@inlinable package func parallelRanges(_ n: Int, size: Int, _ body: (Range<Int>) -> Void) {
     let blocks = splitBlocks(n, size: size)
     parallelFor(blocks.count) { body(blocks[$0]) }
 }
 
 /// Mutates each element of `items` on its own thread.
-package func parallelEach<T>(_ items: inout [T], _ body: (Int, inout T) -> Void) {
+@inlinable package func parallelEach<T>(_ items: inout [T], _ body: (Int, inout T) -> Void) {
     items.withUnsafeMutableBufferPointer { buffer in
         let base = buffer
         parallelFor(base.count) { i in body(i, &base[i]) }
@@ -77,29 +77,29 @@ package func parallelEach<T>(_ items: inout [T], _ body: (Int, inout T) -> Void)
 }
 
 /// Splits `0..<n` into `parts` contiguous ranges of near-equal size.
-package func splitRange(_ n: Int, parts: Int) -> [Range<Int>] {
+@inlinable package func splitRange(_ n: Int, parts: Int) -> [Range<Int>] {
     let p = max(1, min(parts, max(n, 1)))
     return (0..<p).map { k in (n * k / p)..<(n * (k + 1) / p) }
 }
 
 /// Carries a value across a concurrency boundary that the caller has made safe by hand
 /// (each thread touches only its own index).
-package struct UncheckedSendable<T>: @unchecked Sendable {
-    package let value: T
-    package init(_ value: T) { self.value = value }
+@usableFromInline package struct UncheckedSendable<T>: @unchecked Sendable {
+    @usableFromInline package let value: T
+    @inlinable package init(_ value: T) { self.value = value }
 }
 
 /// `columns` new arrays of `length` doubles whose elements `fill` writes, each exactly once, through
 /// the buffers it is given (all at once, so that one loop can write a row of every column): no
 /// zero or NaN pass over memory that is about to be written anyway. `fill` must initialise every
 /// element of every buffer; the buffers are valid only during the call.
-package func writeOnceColumns(_ columns: Int, length: Int,
+@inlinable package func writeOnceColumns(_ columns: Int, length: Int,
                       _ fill: ([UnsafeMutableBufferPointer<Double>]) -> Void) -> [[Double]] {
     writeOnceColumns(of: Double.self, columns, length: length, fill)
 }
 
 /// `writeOnceColumns` for columns of any plain (bitwise-copyable) element type.
-package func writeOnceColumns<T: BitwiseCopyable>(of type: T.Type, _ columns: Int, length: Int,
+@inlinable package func writeOnceColumns<T: BitwiseCopyable>(of type: T.Type, _ columns: Int, length: Int,
                                           _ fill: ([UnsafeMutableBufferPointer<T>]) -> Void) -> [[T]] {
     func open(_ buffers: [UnsafeMutableBufferPointer<T>]) -> [[T]] {
         if buffers.count == columns { fill(buffers); return [] }

@@ -7,10 +7,10 @@
 /// streams start from unrelated states, so per-customer streams make generated data independent
 /// of how customers are split over threads. Not for cryptography.
 public struct RandomSource: RandomNumberGenerator, Sendable {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
+    @usableFromInline var s0: UInt64
+    @usableFromInline var s1: UInt64
+    @usableFromInline var s2: UInt64
+    @usableFromInline var s3: UInt64
 
     /// A source for stream `stream` of `seed`: SplitMix64 mixes both into four state words.
     public init(seed: UInt64, stream: UInt64 = 0) {
@@ -30,7 +30,7 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     }
 
     /// The next 64 random bits (xoshiro256**: `rotl(s1 × 5, 7) × 9`, then the linear step).
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         let result = rotateLeft(s1 &* 5, 7) &* 9
         let t = s1 << 17
@@ -44,13 +44,13 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform on [0, 1) with 53 random bits.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func uniform() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// Uniform on (0, 1]: safe to take the logarithm of.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func uniformPositive() -> Double {
         Double((next() >> 11) + 1) * 0x1.0p-53
     }
@@ -70,7 +70,7 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     }
 
     @inline(__always)
-    private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @usableFromInline func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a Weyl sequence passed through a 64-bit finaliser.
