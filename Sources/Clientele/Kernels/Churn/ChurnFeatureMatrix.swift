@@ -31,9 +31,9 @@ public struct ChurnFeatureMatrix: Sendable, Equatable {
         for column in columns where column.values.count != rows {
             throw .lengthMismatch(name: "feature \(column.name)", count: column.values.count, expected: rows)
         }
-        // Interleaving the columns in fixed row blocks on every thread (a plain copy).
-        var values = [Double](repeating: 0, count: rows * width)
-        values.withUnsafeMutableBufferPointer { out in
+        // Interleaving the columns in fixed row blocks on every thread (a plain copy), into
+        // memory written once: no serial zeroing first, and the pages are touched on every thread.
+        let values = [Double](unsafeUninitializedCapacity: rows * width) { out, count in
             parallelRanges(rows, size: 32_768) { range in
                 for (j, column) in columns.enumerated() {
                     column.values.withUnsafeBufferPointer { v in
@@ -41,6 +41,7 @@ public struct ChurnFeatureMatrix: Sendable, Equatable {
                     }
                 }
             }
+            count = rows * width
         }
         self.names = columns.map(\.name)
         self.rows = rows
@@ -68,8 +69,7 @@ public struct ChurnFeatureMatrix: Sendable, Equatable {
     /// The rows at `indices`, in that order.
     public func selecting(rows indices: [Int]) -> ChurnFeatureMatrix {
         let width = columns
-        var out = [Double](repeating: 0, count: indices.count * width)
-        out.withUnsafeMutableBufferPointer { out in
+        let out = [Double](unsafeUninitializedCapacity: indices.count * width) { out, count in
             values.withUnsafeBufferPointer { values in
                 parallelRanges(indices.count, size: 32_768) { range in
                     for r in range {
@@ -79,6 +79,7 @@ public struct ChurnFeatureMatrix: Sendable, Equatable {
                     }
                 }
             }
+            count = indices.count * width
         }
         return ChurnFeatureMatrix(unchecked: names, rows: indices.count, values: out)
     }
@@ -89,9 +90,15 @@ public struct ChurnFeatureMatrix: Sendable, Equatable {
             guard let j = names.firstIndex(of: name) else { preconditionFailure("no feature named \(name)") }
             return j
         }
-        let width = columns
-        var out = [Double](repeating: 0, count: rows * from.count)
-        for i in 0..<rows { for (k, j) in from.enumerated() { out[i * from.count + k] = values[i * width + j] } }
+        let width = columns, kept = from.count
+        let out = [Double](unsafeUninitializedCapacity: rows * kept) { out, count in
+            values.withUnsafeBufferPointer { values in
+                parallelRanges(rows, size: 32_768) { range in
+                    for i in range { for (k, j) in from.enumerated() { out[i * kept + k] = values[i * width + j] } }
+                }
+            }
+            count = rows * kept
+        }
         return ChurnFeatureMatrix(unchecked: keep, rows: rows, values: out)
     }
 

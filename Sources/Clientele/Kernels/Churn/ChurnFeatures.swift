@@ -112,25 +112,25 @@ public struct ChurnFeatures: Sendable, Equatable {
             notes.append("complaints and mean_satisfaction left out: no interactions table")
         }
 
-        let labelledRecency = Self.column(labelledIDs) { Double(end + 1 - labelledFacts.lastDay[$0]) }
-        let labelledTenure = Self.column(labelledIDs) { Double(end + 1 - labelledFacts.firstDay[$0]) }
+        let labelledRecency = Self.column(labelledIDs, labelledFacts.lastDay) { Double(end + 1 - $0) }
+        let labelledTenure = Self.column(labelledIDs, labelledFacts.firstDay) { Double(end + 1 - $0) }
         var labelledColumns: [(name: String, values: [Double])] = [
             (Self.recencyName, labelledRecency),
-            (Self.frequencyName, Self.column(labelledIDs) { Double(labelledFacts.frequency[$0]) }),
-            (Self.monetaryName, Self.column(labelledIDs) { Double(labelledFacts.netCents[$0]) / 100 }),
+            (Self.frequencyName, Self.column(labelledIDs, labelledFacts.frequency) { Double($0) }),
+            (Self.monetaryName, Self.column(labelledIDs, labelledFacts.netCents) { Double($0) / 100 }),
             (Self.tenureName, labelledTenure),
         ]
         var currentColumns: [(name: String, values: [Double])] = [
-            (Self.recencyName, Self.column(currentIDs) { Double(asOf - currentFacts.lastDay[$0]) }),
-            (Self.frequencyName, Self.column(currentIDs) { Double(currentFacts.frequency[$0]) }),
-            (Self.monetaryName, Self.column(currentIDs) { Double(currentFacts.netCents[$0]) / 100 }),
-            (Self.tenureName, Self.column(currentIDs) { Double(asOf - currentFacts.firstDay[$0]) }),
+            (Self.recencyName, Self.column(currentIDs, currentFacts.lastDay) { Double(asOf - $0) }),
+            (Self.frequencyName, Self.column(currentIDs, currentFacts.frequency) { Double($0) }),
+            (Self.monetaryName, Self.column(currentIDs, currentFacts.netCents) { Double($0) / 100 }),
+            (Self.tenureName, Self.column(currentIDs, currentFacts.firstDay) { Double(asOf - $0) }),
         ]
         var fill: (labelled: Double, current: Double)? = nil
         if let contacts {
             if useComplaints {
-                labelledColumns.append((Self.complaintsName, Self.column(labelledIDs) { Double(contacts.calibration.complaints[$0]) }))
-                currentColumns.append((Self.complaintsName, Self.column(currentIDs) { Double(contacts.current.complaints[$0]) }))
+                labelledColumns.append((Self.complaintsName, Self.column(labelledIDs, contacts.calibration.complaints) { Double($0) }))
+                currentColumns.append((Self.complaintsName, Self.column(currentIDs, contacts.current.complaints) { Double($0) }))
             }
             if useSatisfaction {
                 let labelled = Self.meanFilled(labelledIDs, sums: contacts.calibration.surveySatisfactionSum, counts: contacts.calibration.surveyAnswers)
@@ -162,7 +162,19 @@ public struct ChurnFeatures: Sendable, Equatable {
             present += 1
         }
         let fill = present > 0 ? total / Double(present) : 0
-        let values = column(ids) { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : fill }
+        let values = [Double](unsafeUninitializedCapacity: ids.count) { out, count in
+            sums.withUnsafeBufferPointer { sums in
+                counts.withUnsafeBufferPointer { counts in
+                    parallelRanges(ids.count, size: rowBlock) { range in
+                        for r in range {
+                            let c = Int(ids[r])
+                            out[r] = counts[c] > 0 ? sums[c] / Double(counts[c]) : fill
+                        }
+                    }
+                }
+            }
+            count = ids.count
+        }
         return (values, fill)
     }
 
@@ -177,11 +189,16 @@ public struct ChurnFeatures: Sendable, Equatable {
         return Array(blocks.joined())
     }
 
-    /// A feature column: `value(customer)` for every id, in fixed blocks on every thread.
-    package static func column(_ ids: [Int32], _ value: (Int) -> Double) -> [Double] {
+    /// A feature column: `transform(values[id])` for every id, in fixed blocks on every thread
+    /// (read through buffer pointers, so the threads share no reference count).
+    package static func column<T>(_ ids: [Int32], _ values: [T], _ transform: (T) -> Double) -> [Double] {
         [Double](unsafeUninitializedCapacity: ids.count) { out, count in
-            parallelRanges(ids.count, size: rowBlock) { range in
-                for r in range { out[r] = value(Int(ids[r])) }
+            ids.withUnsafeBufferPointer { ids in
+                values.withUnsafeBufferPointer { values in
+                    parallelRanges(ids.count, size: rowBlock) { range in
+                        for r in range { out[r] = transform(values[Int(ids[r])]) }
+                    }
+                }
             }
             count = ids.count
         }

@@ -184,8 +184,8 @@ extension LogisticRegression {
     /// The n × (p + 1) design [1, (x − x̄) / s], row-major.
     package static func standardisedDesign(_ x: ChurnFeatureMatrix, means: [Double], deviations: [Double]) -> [Double] {
         let n = x.rows, p = x.columns, k = p + 1
-        var z = [Double](repeating: 0, count: n * k)
-        z.withUnsafeMutableBufferPointer { z in
+        // Written once, on every thread: no serial zeroing of n × k doubles first.
+        return [Double](unsafeUninitializedCapacity: n * k) { z, count in
             x.values.withUnsafeBufferPointer { values in
                 parallelRanges(n, size: LogisticRegressionFit.rowBlock) { range in
                     for i in range {
@@ -194,8 +194,8 @@ extension LogisticRegression {
                     }
                 }
             }
+            count = n * k
         }
-        return z
     }
 
     /// Three significant digits, for messages.
