@@ -9,29 +9,18 @@ extension KMeans {
     /// Unchecked: assumes validated x, initial centres k × d with 1 ≤ k ≤ n.
     /// - Complexity: O(n k d) per iteration; one pass over x per iteration, and one more for
     ///   the inertia (with the final labels when the labels did not repeat).
-    ///
-    /// With `.loop` distances and `boundedPasses` the passes are bounded (`KMeansBounds`, Hamerly 2010): rows whose
-    /// bounds settle their label skip the k distances; labels, centres, inertia and iterations are those of
-    /// the plain passes, bit for bit. `radius` is `KMeansBounds.radius(x, layout:)`, once per fit.
-    package func lloyd(_ x: Matrix, from initial: Matrix, layout: KMeansLayout, absoluteTolerance: Double, radius: Double,
-               progress: RunProgress?) -> KMeansRun {
+    package func lloyd(_ x: Matrix, from initial: Matrix, layout: KMeansLayout, absoluteTolerance: Double,
+                       progress: RunProgress?) -> KMeansRun {
         let n = x.rows, d = x.columns, k = initial.rows
         var centres = initial.elements
         var labels = [Int32](repeating: -1, count: n)
-        let isBounded = distances == .loop && boundedPasses
-        var bounds = KMeansBounds(rows: isBounded ? n : 0, initial: centres, k: k, d: d, radius: radius)
-        func pass(_ kind: AssignmentPass) -> Assignment {
-            guard isBounded else { return assign(x, centres: centres, k: k, labels: &labels, layout: layout, pass: kind) }
-            return assignBounded(x, centres: centres, k: k, labels: &labels, bounds: &bounds,
-                                 layout: layout, pass: kind)
-        }
         var iterations = 0
         var converged = false
         var strict = false
         var emptyRepairs = 0
         for iteration in 0..<maxIterations {
             progress?.iteration(iteration + 1)
-            let step = pass(.update)
+            let step = assign(x, centres: centres, k: k, labels: &labels, layout: layout, pass: .update)
             var sums = step.sums, counts = step.counts
             let empty = (0..<k).filter { counts[$0] == 0 }
             if !empty.isEmpty {
@@ -50,7 +39,7 @@ extension KMeans {
             inertia = KMeans.inertia(x, centres: centres, labels: labels, layout: layout)
         } else {
             // Labels that match the final centres, and their inertia, in one pass.
-            inertia = pass(.final).inertia
+            inertia = assign(x, centres: centres, k: k, labels: &labels, layout: layout, pass: .final).inertia
         }
         return KMeansRun(centres: Matrix(rows: k, columns: d, elements: centres), labels: labels, inertia: inertia,
                          iterations: iterations, converged: converged, emptyClusterRepairs: emptyRepairs)

@@ -29,8 +29,7 @@ import ClienteleLinear
 ///
 /// - Complexity: per Lloyd iteration O(n k d) flops and one pass over the rows; seeding
 ///   O(n d k (2 + ln k)) in k walks over the rows; silhouette selection O(s² (d + K)) on a
-///   sample of s rows for K candidate k. Memory: 12 bytes a row (labels, k-means++ distances),
-///   8 more with `boundedPasses` (Hamerly's two bounds a row as `Float`s, `KMeansBounds`).
+///   sample of s rows for K candidate k. Memory: 12 bytes a row (labels, k-means++ distances).
 public struct KMeans: Sendable, Equatable {
     /// How k is set.
     public enum ClusterCount: Sendable, Equatable {
@@ -66,16 +65,6 @@ public struct KMeans: Sendable, Equatable {
     public var silhouetteSampleSize: Int = 10_000
     /// Distance computation in the assignment step.
     public var distances: DistanceMethod = .loop
-    /// Whether Lloyd's `.loop` passes skip the rows Hamerly's bounds settle (`KMeansBounds`;
-    /// same labels, centres, inertia and iterations, bit for bit). Off: on the 10^6-customer
-    /// benchmark (k = 5, d = 3, 4 restarts) about nine rows in ten are settled after a few
-    /// iterations, yet the whole clusters stage measured 1.9–2.2 CPU s against 1.15–1.4 s plain
-    /// (one thread, load 2.5–3, 2 shared cores). A pass must still add every row into its
-    /// cluster's sums in row order to keep their bits, and with k d = 15 products a row the
-    /// bound upkeep (two Float loads and stores, three table lookups) costs about what it saves;
-    /// why the bounded pass is slower rather than level is not established (streaming the block
-    /// in before the sums did not help). Worth measuring again for larger k or d.
-    package var boundedPasses = false
 
     public init() {}
 
@@ -124,7 +113,7 @@ public struct KMeans: Sendable, Equatable {
         try KMeans.validate(initialCentres)
         let layout = KMeansLayout(x, k: initialCentres.rows)
         let run = lloyd(x, from: initialCentres, layout: layout, absoluteTolerance: tolerance * KMeans.meanVariance(x),
-                        radius: KMeansBounds.radius(x, layout: layout), progress: RunProgress.current)
+                        progress: RunProgress.current)
         return KMeansFit(settings: self, runs: [run], best: 0)
     }
 
@@ -158,7 +147,6 @@ public struct KMeans: Sendable, Equatable {
     package func bestOfRestarts(_ x: Matrix, k: Int) -> KMeansFit {
         let layout = KMeansLayout(x, k: k)
         let absoluteTolerance = tolerance * KMeans.meanVariance(x)
-        let radius = KMeansBounds.radius(x, layout: layout)
         let progress = RunProgress.current
         var runs: [KMeansRun] = []
         var best = 0
@@ -166,8 +154,7 @@ public struct KMeans: Sendable, Equatable {
             progress?.step("k = \(k), restart \(r + 1) of \(restarts)")
             var random = RandomSource(seed: seed, stream: UInt64(r))
             let centres = seedCentres(x, k: k, layout: layout, random: &random)
-            runs.append(lloyd(x, from: centres, layout: layout, absoluteTolerance: absoluteTolerance, radius: radius,
-                              progress: progress))
+            runs.append(lloyd(x, from: centres, layout: layout, absoluteTolerance: absoluteTolerance, progress: progress))
             if runs[r].inertia < runs[best].inertia { best = r }
         }
         return KMeansFit(settings: self, runs: runs, best: best)

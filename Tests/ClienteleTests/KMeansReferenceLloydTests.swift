@@ -3,11 +3,11 @@ import Testing
 @testable import Clientele
 @testable import ClienteleKernels
 
-/// Plain Lloyd, written out as the specification the bounded passes must reproduce bit for bit:
+/// Plain Lloyd, written out as the specification the kernel's passes must reproduce bit for bit:
 /// every row's k values `‖c‖²/2 − x·c` (dot products left to right, first minimum wins), block
 /// partials (2,048 rows, rows added in order from zero) added in block order, scikit-learn's
 /// empty-cluster repair, stop on repeated labels or a centre shift within the tolerance, and a
-/// last assignment with the inertia when the labels did not repeat. One thread, no bounds.
+/// last assignment with the inertia when the labels did not repeat. One thread.
 enum PlainLloyd {
     static func run(_ x: Matrix, from initial: Matrix, maxIterations: Int, absoluteTolerance: Double) -> KMeansRun {
         let n = x.rows, d = x.columns, k = initial.rows
@@ -146,13 +146,12 @@ enum PlainSeeding {
     }
 }
 
-@Suite("KMeans bounded Lloyd")
-struct KMeansBoundsTests {
+@Suite("KMeans against written-out Lloyd and seeding")
+struct KMeansReferenceLloydTests {
     /// Every restart of `kmeans.fit(x)` on `threads` threads equals plain Lloyd from the same
     /// seeding, bit for bit (labels, centres, inertia, iterations, convergence, repairs).
     func expectPlain(_ x: Matrix, _ settings: KMeans, threads: Int) throws {
-        var kmeans = settings
-        kmeans.boundedPasses = true
+        let kmeans = settings
         let k: Int
         if case .fixed(let fixed) = kmeans.clusters { k = fixed } else { k = 0 }
         let fit = try Parallelism.withThreads(threads) { try kmeans.fit(x) }
@@ -201,7 +200,6 @@ struct KMeansBoundsTests {
         try expectPlain(Matrix(rowArrays: rows), kmeans, threads: threads)
         var fromCentres = KMeans(clusters: 2)
         fromCentres.tolerance = 0
-        fromCentres.boundedPasses = true
         let x = Matrix(rowArrays: rows)
         let centres = Matrix(rowArrays: [[1, 2], [3, 2]])  // x = 2 is equidistant
         let fit = try Parallelism.withThreads(threads) { try fromCentres.fit(x, initialCentres: centres) }
@@ -221,7 +219,7 @@ struct KMeansBoundsTests {
     func emptyClusterRepair(threads: Int) throws {
         let x = kmeansBlobs(groups: [([0, 0, 0], 7_000), ([4, 0, 0], 7_000), ([0, 4, 0], 7_000)], spread: 3, seed: 6)
         let centres = Matrix(rowArrays: [[0, 0, 0], [4, 0, 0], [0, 4, 0], [1_000, 1_000, 1_000]])
-        var kmeans = KMeans(clusters: 4); kmeans.boundedPasses = true
+        let kmeans = KMeans(clusters: 4)
         let fit = try Parallelism.withThreads(threads) { try kmeans.fit(x, initialCentres: centres) }
         let plain = PlainLloyd.run(x, from: centres, maxIterations: 300, absoluteTolerance: 1e-4 * KMeans.meanVariance(x))
         #expect(plain.emptyClusterRepairs > 0)
@@ -229,7 +227,7 @@ struct KMeansBoundsTests {
         #expect(fit.restarts[0].inertia.bitPattern == plain.inertia.bitPattern)
     }
 
-    @Test("large offsets and tiny spreads (rounding near the bounds' slack): still plain Lloyd", arguments: [1, 2])
+    @Test("large offsets and tiny spreads: still plain Lloyd", arguments: [1, 2])
     func badlyScaled(threads: Int) throws {
         let x = kmeansBlobs(groups: [([1e6, -1e6], 4_000), ([1e6 + 1e-3, -1e6], 4_000), ([1e6, -1e6 + 2e-3], 4_000)],
                             spread: 2e-3, seed: 12)
@@ -238,17 +236,6 @@ struct KMeansBoundsTests {
         let one = Matrix(rowArrays: (0..<3_000).map { i in [Double(i % 17) * 0.25] })
         var k1 = KMeans(clusters: 1); k1.seed = 5
         try expectPlain(one, k1, threads: threads)
-    }
-
-    @Test("bounded and plain passes give the same fit, bit for bit, on the reference customers")
-    func boundedEqualsPlain() throws {
-        let features = try KMeansReference.features()
-        var plain = KMeans(clusters: 5); plain.seed = 3
-        var bounded = plain; bounded.boundedPasses = true
-        let a = try plain.fit(features.matrix), b = try bounded.fit(features.matrix)
-        #expect(a.restarts == b.restarts)
-        #expect(a.restarts.map(\.inertia.bitPattern) == b.restarts.map(\.inertia.bitPattern))
-        #expect(a.labels == b.labels && a.centres == b.centres)
     }
 
     @Test("seeding with one walk a step picks the centres of the two-walk seeding, bit for bit, on 1 to 4 threads",
@@ -269,17 +256,5 @@ struct KMeansBoundsTests {
         var a = RandomSource(seed: 5, stream: 1), b = a
         let centres = Parallelism.withThreads(threads) { KMeans(clusters: 4).seedCentres(dup, k: 4, layout: KMeansLayout(dup, k: 4, threads: threads), random: &a) }
         #expect(centres == PlainSeeding.run(dup, k: 4, random: &b))
-    }
-
-    @Test("bounds round outwards: a Float upper bound is never below, a lower bound never above, its Double")
-    func outwardRounding() {
-        var random = RandomSource(seed: 1)
-        for _ in 0..<10_000 {
-            let v = random.uniform() * pow(10, Double(random.index(below: 80)) - 40)
-            #expect(Double(KMeansBounds.above(v)) >= v)
-            #expect(Double(KMeansBounds.below(v)) <= v)
-        }
-        #expect(KMeansBounds.above(1e300) == .infinity)
-        #expect(KMeansBounds.below(1e300) == .greatestFiniteMagnitude)
     }
 }
