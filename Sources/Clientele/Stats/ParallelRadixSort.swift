@@ -74,7 +74,7 @@ package enum ParallelRadixSort {
     }
 }
 
-/// `stableOrder(byKeys:)` on every thread (`ParallelRadixSort`), with the keys in that order.
+/// The stable order of signed keys (`stableOrder(byKeys:)`), with the keys in that order.
 /// - Returns: ids `0..<keys.count` ordered by `(keys[id], id)`, and the keys in that order.
 package func parallelStableOrder(byKeys keys: [Int64]) -> (order: [Int32], sortedKeys: [Int64]) {
     let n = keys.count
