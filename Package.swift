@@ -71,6 +71,7 @@ let package = Package(
             name: "clientele",
             dependencies: [
                 "Clientele",
+                "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

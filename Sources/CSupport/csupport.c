@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
@@ -18,5 +21,14 @@ int clientele_exchange_paths(const char *from, const char *to) {
 #else
     errno = ENOSYS;
     return -1;
+#endif
+}
+
+int clientele_use_batch_malloc(int threshold) {
+#if defined(__GLIBC__)
+    return mallopt(M_ARENA_MAX, 1) && mallopt(M_MMAP_THRESHOLD, threshold) && mallopt(M_TRIM_THRESHOLD, threshold);
+#else
+    (void)threshold;
+    return 0;
 #endif
 }

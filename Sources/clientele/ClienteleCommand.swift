@@ -18,6 +18,7 @@ struct ClienteleCommand: ParsableCommand {
 
     /// Parses and runs, keeping the stderr contract for parse errors too: one `error:` line, exit 64.
     static func main() {
+        MallocPolicy.apply()
         do {
             var command = try parseAsRoot()
             try command.run()
