@@ -32,14 +32,27 @@ struct CorrelationSweepTests {
         }
     }
 
-    @Test("a ranked column's average ranks equal scipy's rankdata (Ranks.average) and its tie sizes the value counts")
-    func averageRanks() {
+    @Test("a ranked column's tie sizes are the value counts and its dense ranks Ranks.dense")
+    func tiesAndDenseRanks() {
         var random = RandomSource(seed: 3)
         let v = (0..<500).map { _ in Double(random.index(below: 37)) - 18 }
         let c = rankedColumn("v", v)
-        #expect(c.average == Ranks.average(v))
         #expect(c.tieSizes.reduce(0, +) == v.count && c.distinct == Set(v).count)
         #expect(c.denseRanks() == Ranks.dense(v).ranks)
+    }
+
+    @Test("Spearman's rho from two ranked columns is, to the last bit, Pearson's r of scipy's average ranks (rankdata)",
+          arguments: [3, 4, 57, 1_000, 20_011])
+    func spearmanFromUnitsIsBitIdentical(n: Int) {
+        var random = RandomSource(seed: UInt64(n) &+ 5)
+        for (xScale, yScale) in [(2, 1_000), (5, 5), (11, 3), (1_000, 7), (1 << 30, 1 << 30)] {
+            let x = (0..<n).map { _ in Double(random.index(below: xScale)) / 4 - 3 }
+            let y = x.map { $0 * 0.5 + Double(random.index(below: yScale)) }
+            let cx = rankedColumn("x", x), cy = rankedColumn("y", y)
+            guard !cx.isConstant, !cy.isConstant else { continue }
+            let expected = PearsonTest.coefficient(x: Ranks.average(x), y: Ranks.average(y))
+            #expect(RankedColumn.spearmanRho(cx, cy).bitPattern == expected.bitPattern, "n=\(n) scales \(xScale), \(yScale)")
+        }
     }
 
     /// Survey-like columns with blanks, loyalty-like columns without, and 6 groups.

@@ -35,9 +35,16 @@ public struct Correlation: Sendable, Equatable {
         guard !x.isEmpty, !y.isEmpty else { throw .noVariables }
         let n = x[0].values.count
         var seen = Set<String>()
-        for v in x + y {
-            guard v.values.count == n else { throw .lengthMismatch(variable: v.name, count: v.values.count, expected: n) }
-            if let i = v.values.firstIndex(where: { $0.isInfinite }) { throw .infiniteValue(variable: v.name, row: i, value: v.values[i]) }
+        let variables = x + y
+        // In variable order: a length that differs, or else the column's first infinite value
+        // (found for all same-length columns at once, blocks of rows over the threads).
+        let sameLength = variables.firstIndex { $0.values.count != n } ?? variables.count
+        for (v, row) in Self.firstInfinite(variables[..<sameLength].map(\.values), rows: n).enumerated() {
+            if let row { throw .infiniteValue(variable: variables[v].name, row: row, value: variables[v].values[row]) }
+        }
+        if sameLength < variables.count {
+            let v = variables[sameLength]
+            throw .lengthMismatch(variable: v.name, count: v.values.count, expected: n)
         }
         for v in x where !seen.insert(v.name).inserted { throw .duplicateName(v.name) }
         var seenY = Set<String>()
@@ -50,7 +57,6 @@ public struct Correlation: Sendable, Equatable {
         }
         // Each variable sorted once, over all rows; every table and row set takes its ranks and
         // value order from these.
-        let variables = x + y
         var sortedColumns = [MissingRanks?](repeating: nil, count: variables.count)
         parallelEach(&sortedColumns) { v, out in out = MissingRanks(variables[v].values) }
         let ranks = sortedColumns.map { $0! }
@@ -73,12 +79,14 @@ public struct Correlation: Sendable, Equatable {
     /// Pairs are grouped by the rows they are complete on: variables with the same missing rows
     /// share a row set, so each variable is ranked once per row set it meets rather than once
     /// per pair (survey columns share theirs; order-based loyalty columns have none). Per row
-    /// set, the columns, then the pairs, are spread over the threads; each writes its own slot.
+    /// set, the set's rows are found block by block over the threads, then the columns, then
+    /// the pairs' statistics (Kendall and Spearman of each pair as two tasks) are spread over
+    /// the threads; each writes its own slot.
     /// `ranks`: each variable's (x, then y) ranks and value order over all rows; `pattern`: its
     /// missing-value pattern (`missingPatterns`); `local`: scratch, one entry per row.
     package func table(group: String, rows table: CorrelationTableRows, x: [CorrelationVariable], y: [CorrelationVariable],
                ranks: [MissingRanks], pattern: [Int], local: inout [Int32]) -> CorrelationTable {
-        let matrix = PearsonMatrix(x: x.map { table.values($0.values) }, y: y.map { table.values($0.values) })
+        let matrix = PearsonMatrix(x: x.map(\.values), y: y.map(\.values), rows: table.rows)
         let variables = x + y
         var pairs = [CorrelationPair?](repeating: nil, count: x.count * y.count)
         var rowSets: [(px: Int, py: Int)] = []
@@ -89,25 +97,8 @@ public struct Correlation: Sendable, Equatable {
         }
         for set in rowSets {
             // The set's rows (ascending) and each table row's local row in the set.
-            var rows: [Int32] = []
-            ranks[set.px].ranks.withUnsafeBufferPointer { rx in
-                ranks[set.py].ranks.withUnsafeBufferPointer { ry in
-                    local.withUnsafeMutableBufferPointer { local in
-                        func visit(_ row: Int) {
-                            if rx[row] >= 0 && ry[row] >= 0 {
-                                local[row] = Int32(rows.count)
-                                rows.append(Int32(row))
-                            } else {
-                                local[row] = -1
-                            }
-                        }
-                        if let tableRows = table.rows {
-                            for row in tableRows { visit(Int(row)) }
-                        } else {
-                            for row in 0..<table.count { visit(row) }
-                        }
-                    }
-                }
+            let rows = local.withUnsafeMutableBufferPointer { local in
+                Self.rowSet(table, present: ranks[set.px].ranks, ranks[set.py].ranks, local: local)
             }
             let xs = x.indices.filter { pattern[$0] == set.px }
             let ys = y.indices.filter { pattern[x.count + $0] == set.py }
@@ -121,15 +112,100 @@ public struct Correlation: Sendable, Equatable {
                                        local: shared.value, tableOrder: table.orders[v])
                 }
             }
+            let ranked = columns.map { $0! }
             let setPairs = xs.flatMap { i in ys.indices.map { (i: i, column: xs.firstIndex(of: i)!, j: ys[$0], yColumn: xs.count + $0) } }
-            var results = [CorrelationPair?](repeating: nil, count: setPairs.count)
-            parallelEach(&results) { k, out in
-                let p = setPairs[k]
-                out = pair(columns[p.column]!, columns[p.yColumn]!, pearsonR: matrix.r[p.i * y.count + p.j])
+            // Task t < pairs: Kendall's counts of pair t (the longer tasks first); then Spearman's ρ.
+            let defined = setPairs.map { notDefined(ranked[$0.column], ranked[$0.yColumn]) == nil }
+            var kendall = [KendallTauB.PairCounts?](repeating: nil, count: setPairs.count)
+            var spearman = [Double](repeating: .nan, count: setPairs.count)
+            let computeKendall = includeKendall
+            kendall.withUnsafeMutableBufferPointer { kendall in
+                spearman.withUnsafeMutableBufferPointer { spearman in
+                    let outK = UncheckedSendable(kendall), outS = UncheckedSendable(spearman)
+                    parallelFor(2 * setPairs.count) { t in
+                        let k = t % setPairs.count, p = setPairs[k]
+                        guard defined[k] else { return }
+                        let cx = ranked[p.column], cy = ranked[p.yColumn]
+                        if t < setPairs.count {
+                            if computeKendall { outK.value[k] = KendallTauB.pairCounts(cx, cy) }
+                        } else {
+                            outS.value[k] = RankedColumn.spearmanRho(cx, cy)
+                        }
+                    }
+                }
             }
-            for (k, p) in setPairs.enumerated() { pairs[p.i * y.count + p.j] = results[k] }
+            for (k, p) in setPairs.enumerated() {
+                pairs[p.i * y.count + p.j] = pair(ranked[p.column], ranked[p.yColumn], pearsonR: matrix.r[p.i * y.count + p.j],
+                                                  rho: spearman[k], kendall: kendall[k])
+            }
         }
         return CorrelationTable(group: group, rows: table.count, pairs: pairs.map { $0! })
+    }
+
+    /// Rows a pass over a table's rows takes at a time: blocks depend on the table's size only.
+    package static let rowBlock = 1 << 15
+
+    /// The rows of `table` where both `rx` and `ry` (ranks over all rows, −1 missing) are
+    /// present, ascending, and in `local`, for every row of the table, its index among them (−1
+    /// when not in the set); rows outside the table are left as they are. Two passes over
+    /// blocks of the table's rows on the threads: count each block's rows, then, from the
+    /// prefix sums of the counts, write them.
+    package static func rowSet(_ table: CorrelationTableRows, present rx: [Int32], _ ry: [Int32],
+                               local: UnsafeMutableBufferPointer<Int32>) -> [Int32] {
+        let count = table.count
+        return rx.withUnsafeBufferPointer { rx in
+            ry.withUnsafeBufferPointer { ry in
+                withTableRows(table) { tableRows in
+                    let shared = UncheckedSendable((rx, ry, tableRows, local))
+                    let counts = parallelBlocks(count, size: rowBlock) { range -> Int in
+                        let (rx, ry, tableRows, _) = shared.value
+                        var c = 0
+                        for k in range {
+                            let row = tableRows.map { Int($0[k]) } ?? k
+                            c &+= (rx[row] >= 0 && ry[row] >= 0) ? 1 : 0
+                        }
+                        return c
+                    }
+                    var offsets = [Int](repeating: 0, count: counts.count)
+                    var total = 0
+                    for (b, c) in counts.enumerated() { offsets[b] = total; total += c }
+                    return [Int32](unsafeUninitializedCapacity: total) { out, initialized in
+                        let target = UncheckedSendable(out)
+                        parallelRanges(count, size: rowBlock) { range in
+                            let (rx, ry, tableRows, local) = shared.value
+                            let out = target.value
+                            var at = offsets[range.lowerBound / rowBlock]
+                            for k in range {
+                                let row = tableRows.map { Int($0[k]) } ?? k
+                                if rx[row] >= 0 && ry[row] >= 0 {
+                                    local[row] = Int32(at)
+                                    out[at] = Int32(row)
+                                    at += 1
+                                } else {
+                                    local[row] = -1
+                                }
+                            }
+                        }
+                        initialized = total
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with the table's rows (nil for "all", every row).
+    private static func withTableRows<R>(_ table: CorrelationTableRows, _ body: (UnsafeBufferPointer<Int32>?) -> R) -> R {
+        guard let rows = table.rows else { return body(nil) }
+        return rows.withUnsafeBufferPointer { body($0) }
+    }
+
+    /// The first infinite value's row of each column (`rows` values each), nil when none: blocks
+    /// of rows over the threads, the first hit of the first block that has one.
+    package static func firstInfinite(_ columns: [[Double]], rows: Int) -> [Int?] {
+        let perBlock = parallelBlocks(rows, size: rowBlock) { range in
+            columns.map { v in v.withUnsafeBufferPointer { v in range.first { v[$0].isInfinite } } }
+        }
+        return columns.indices.map { c in perBlock.lazy.compactMap { $0[c] }.first }
     }
 
     /// One id per distinct pattern of missing values: variables get the same id exactly when
@@ -137,39 +213,52 @@ public struct Correlation: Sendable, Equatable {
     package static func missingPatterns(_ columns: [MissingRanks]) -> [Int] {
         var representatives: [Int] = []
         return columns.indices.map { v in
+            // Columns without a missing value match at once; others are compared row by row.
             if let same = representatives.first(where: { r in
                 columns[r].order.count == columns[v].order.count
-                    && zip(columns[r].ranks, columns[v].ranks).allSatisfy { ($0 < 0) == ($1 < 0) }
+                    && (columns[v].order.count == columns[v].ranks.count || samePresence(columns[r].ranks, columns[v].ranks))
             }) { return same }
             representatives.append(v)
             return v
         }
     }
 
-    /// The three statistics of one pair on its complete rows; `pearsonR` from the BLAS matrix.
-    package func pair(_ x: RankedColumn, _ y: RankedColumn, pearsonR: Double) -> CorrelationPair {
-        let n = x.count
-        let undefined: NotDefined?
-        if n < PearsonTest.minimumPairs {
-            undefined = .tooFewPairs(n: n, minimum: PearsonTest.minimumPairs)
-        } else if x.isConstant {
-            undefined = .constant(variable: x.name, value: x.first!)
-        } else if y.isConstant {
-            undefined = .constant(variable: y.name, value: y.first!)
-        } else {
-            undefined = nil
+    /// Whether two rank columns (−1 missing) are missing on the same rows; blocks of rows over the threads.
+    private static func samePresence(_ a: [Int32], _ b: [Int32]) -> Bool {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                let shared = UncheckedSendable((a, b))
+                return !parallelBlocks(a.count, size: rowBlock) { range in
+                    let (a, b) = shared.value
+                    return range.allSatisfy { (a[$0] < 0) == (b[$0] < 0) }
+                }.contains(false)
+            }
         }
-        if let undefined {
+    }
+
+    /// Why a pair's statistics are not defined on its complete rows (too few, or a constant
+    /// column), nil when they are.
+    package func notDefined(_ x: RankedColumn, _ y: RankedColumn) -> NotDefined? {
+        if x.count < PearsonTest.minimumPairs { return .tooFewPairs(n: x.count, minimum: PearsonTest.minimumPairs) }
+        if x.isConstant { return .constant(variable: x.name, value: x.first!) }
+        if y.isConstant { return .constant(variable: y.name, value: y.first!) }
+        return nil
+    }
+
+    /// The three statistics of one pair on its complete rows: `pearsonR` from the BLAS matrix,
+    /// Spearman's `rho` (`RankedColumn.spearmanRho`) and Kendall's pair counts (nil when
+    /// switched off) from its ranked columns; neither is read when the pair is not defined.
+    package func pair(_ x: RankedColumn, _ y: RankedColumn, pearsonR: Double, rho: Double,
+                      kendall counts: KendallTauB.PairCounts?) -> CorrelationPair {
+        let n = x.count
+        if let undefined = notDefined(x, y) {
             return CorrelationPair(x: x.name, y: y.name, n: n, pearson: .notDefined(undefined),
                                    spearman: .notDefined(undefined), kendall: .notDefined(undefined))
         }
         let pearson = PearsonTest.summary(r: pearsonR, n: n, confidenceLevel: confidenceLevel)
-        let rho = PearsonTest.coefficient(x: x.average, y: y.average)
         let spearman = SpearmanEstimate(rho: rho, pValue: SpearmanTest.pValue(rho: rho, n: n))
-        let kendall: Estimate<KendallEstimate> = includeKendall
-            ? .defined(KendallTauB.summary(KendallTauB.pairCounts(x, y),
-                                           n: n, method: kendallMethod))
-            : .notDefined(.notComputed)
+        let kendall: Estimate<KendallEstimate> = counts.map { .defined(KendallTauB.summary($0, n: n, method: kendallMethod)) }
+            ?? .notDefined(.notComputed)
         return CorrelationPair(x: x.name, y: y.name, n: n, pearson: .defined(pearson), spearman: .defined(spearman), kendall: kendall)
     }
 }

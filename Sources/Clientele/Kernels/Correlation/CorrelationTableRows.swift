@@ -21,8 +21,7 @@ package struct CorrelationTableRows: Sendable {
     package static func groups(_ groups: CorrelationGroups, ranks: [MissingRanks]) -> [CorrelationTableRows] {
         let k = groups.names.count
         let labels = groups.labels
-        var members = [[Int32]](repeating: [], count: k)
-        for (i, g) in labels.enumerated() { members[Int(g)].append(Int32(i)) }
+        let members = Self.members(labels, groups: k)
         // Per variable: the order split by group into one flat array, group g at offsets[g]..<offsets[g + 1].
         var split = [(flat: [Int32], offsets: [Int])](repeating: ([], []), count: ranks.count)
         parallelEach(&split) { v, out in
@@ -45,9 +44,40 @@ package struct CorrelationTableRows: Sendable {
         }
     }
 
-    /// The table's values of a column (the column itself for "all").
-    package func values(_ column: [Double]) -> [Double] {
-        guard let rows else { return column }
-        return rows.map { column[Int($0)] }
+    /// Each group's rows, ascending: blocks of rows over the threads count their rows per group,
+    /// then write them from the prefix sums of the counts (block order, so the same on any
+    /// number of threads).
+    package static func members(_ labels: [Int32], groups k: Int) -> [[Int32]] {
+        let n = labels.count, size = Correlation.rowBlock
+        return labels.withUnsafeBufferPointer { labels in
+            let shared = UncheckedSendable(labels)
+            let counts = parallelBlocks(n, size: size) { range -> [Int] in
+                var c = [Int](repeating: 0, count: k)
+                for i in range { c[Int(shared.value[i])] += 1 }
+                return c
+            }
+            // Where each block's rows of each group go in one flat array, group by group.
+            var groupStart = [Int](repeating: 0, count: k + 1)
+            for c in counts { for g in 0..<k { groupStart[g + 1] += c[g] } }
+            for g in 0..<k { groupStart[g + 1] += groupStart[g] }
+            var next = Array(groupStart.prefix(k))
+            let blockStart = counts.map { c -> [Int] in
+                defer { for g in 0..<k { next[g] += c[g] } }
+                return next
+            }
+            let flat = [Int32](unsafeUninitializedCapacity: n) { flat, initialized in
+                let out = UncheckedSendable(flat)
+                parallelRanges(n, size: size) { range in
+                    var at = blockStart[range.lowerBound / size]
+                    for i in range {
+                        let g = Int(shared.value[i])
+                        out.value[at[g]] = Int32(i)
+                        at[g] += 1
+                    }
+                }
+                initialized = n
+            }
+            return (0..<k).map { Array(flat[groupStart[$0]..<groupStart[$0 + 1]]) }
+        }
     }
 }

@@ -33,16 +33,19 @@ extension KendallTauB {
         var discordant: Int64 = 0, tiedBoth: Int64 = 0
         var fenwick = [Int32](repeating: 0, count: d + 1)
         var joint = [Int32](repeating: 0, count: d)
-        var sequence = [Int32](repeating: 0, count: m)
+        // `tree`'s ranks in `sweep`'s order: one gather (every element written, none zeroed
+        // first), then sequential reads.
+        let sequence = [Int32](unsafeUninitializedCapacity: m) { sequence, initialized in
+            tree.rank.withUnsafeBufferPointer { rank in
+                sweep.sorted.withUnsafeBufferPointer { sorted in
+                    for p in 0..<m { sequence[p] = rank[Int(sorted[p])] }
+                }
+            }
+            initialized = m
+        }
         fenwick.withUnsafeMutableBufferPointer { fenwick in
             joint.withUnsafeMutableBufferPointer { joint in
-                sequence.withUnsafeMutableBufferPointer { sequence in
-                    tree.rank.withUnsafeBufferPointer { rank in
-                        sweep.sorted.withUnsafeBufferPointer { sorted in
-                            // `tree`'s ranks in `sweep`'s order: one gather, then sequential reads.
-                            for p in 0..<m { sequence[p] = rank[Int(sorted[p])] }
-                        }
-                    }
+                sequence.withUnsafeBufferPointer { sequence in
                     var passed: Int64 = 0
                     var p = 0
                     for t in sweep.tieSizes {

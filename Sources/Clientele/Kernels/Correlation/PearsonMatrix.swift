@@ -23,10 +23,12 @@ package struct PearsonMatrix {
     /// Complete rows of pair (i, j).
     package let n: [Int]
 
-    package init(x: [[Double]], y: [[Double]]) {
+    /// - Parameter rows: the rows of the columns to use, ascending (a group's table); nil for
+    ///   all of them. Each block reads its rows' values itself, so no column is copied first.
+    package init(x: [[Double]], y: [[Double]], rows table: [Int32]? = nil) {
         let p = x.count, q = y.count
-        let rows = x.first?.count ?? 0
-        let sx = PearsonMatrix.standardisation(x), sy = PearsonMatrix.standardisation(y)
+        let rows = table?.count ?? x.first?.count ?? 0
+        let sx = PearsonMatrix.standardisation(x, rows: table), sy = PearsonMatrix.standardisation(y, rows: table)
         let wa = 3 * p, wb = 3 * q
         let blockRows = BLAS.singleThreadedRows(inner: wa, outer: wb, cap: 8_192)
         let blocks = splitBlocks(rows, size: blockRows)
@@ -34,8 +36,8 @@ package struct PearsonMatrix {
         parallelEach(&partial) { k, out in
             let range = blocks[k]
             // The block's rows of A and B, built here (cache-sized) rather than for all rows at once.
-            let a = PearsonMatrix.blockColumns(x, standardisation: sx, rows: range)
-            let b = PearsonMatrix.blockColumns(y, standardisation: sy, rows: range)
+            let a = PearsonMatrix.blockColumns(x, standardisation: sx, rows: range, of: table)
+            let b = PearsonMatrix.blockColumns(y, standardisation: sy, rows: range, of: table)
             var c = [Double](repeating: 0, count: wa * wb)
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
@@ -69,17 +71,22 @@ package struct PearsonMatrix {
     }
 
     /// Each column's mean and the factor 1/sd (population sd; 1 when the sd is 0) over its
-    /// present values, in row order.
+    /// present values on `rows` (nil: all), in row order.
     /// One column a thread.
-    package static func standardisation(_ columns: [[Double]]) -> [(mean: Double, scale: Double)] {
+    package static func standardisation(_ columns: [[Double]], rows: [Int32]? = nil) -> [(mean: Double, scale: Double)] {
         var result = [(mean: Double, scale: Double)](repeating: (0, 1), count: columns.count)
         parallelEach(&result) { j, out in
-            let v = columns[j]
             var sum = 0.0, count = 0
-            for x in v where !x.isNaN { sum += x; count += 1 }
-            let mean = count > 0 ? sum / Double(count) : 0
             var ss = 0.0
-            for x in v where !x.isNaN { ss += (x - mean) * (x - mean) }
+            columns[j].withUnsafeBufferPointer { v in
+                @inline(__always) func each(_ body: (Double) -> Void) {
+                    if let rows { for row in rows { body(v[Int(row)]) } } else { for x in v { body(x) } }
+                }
+                each { x in if !x.isNaN { sum += x; count += 1 } }
+                let mean = count > 0 ? sum / Double(count) : 0
+                each { x in if !x.isNaN { ss += (x - mean) * (x - mean) } }
+            }
+            let mean = count > 0 ? sum / Double(count) : 0
             let sd = count > 0 ? (ss / Double(count)).squareRoot() : 0
             out = (mean, sd > 0 ? 1 / sd : 1)
         }
@@ -87,14 +94,17 @@ package struct PearsonMatrix {
     }
 
     /// Row-major `rows.count` × 3k block [Z | M | Z²] of k columns on `rows`: standardised
-    /// values, masks, squares.
-    package static func blockColumns(_ columns: [[Double]], standardisation: [(mean: Double, scale: Double)], rows: Range<Int>) -> [Double] {
+    /// values, masks, squares. `rows` index `table` when it is given (a group's rows), else the columns.
+    package static func blockColumns(_ columns: [[Double]], standardisation: [(mean: Double, scale: Double)], rows: Range<Int>,
+                                     of table: [Int32]? = nil) -> [Double] {
         let k = columns.count, w = 3 * k
         var out = [Double](repeating: 0, count: rows.count * w)
         for (j, v) in columns.enumerated() {
             let (mean, scale) = standardisation[j]
-            for i in rows where !v[i].isNaN {
-                let z = (v[i] - mean) * scale
+            for i in rows {
+                let value = table.map { v[Int($0[i])] } ?? v[i]
+                if value.isNaN { continue }
+                let z = (value - mean) * scale
                 let at = (i - rows.lowerBound) * w
                 out[at + j] = z
                 out[at + k + j] = 1
