@@ -1,3 +1,4 @@
+import ClienteleSupport
 import ClienteleStore
 import ClienteleKernels
 
@@ -62,8 +63,25 @@ public struct ClusterFeatureSet: Sendable, Equatable {
     ///   built without them is a precondition failure (`JobConfiguration.validate` rejects it).
     func matrix(rfm: RFMResult, table: CustomerTable) throws(KMeansError) -> KMeansFeatures {
         let activity = table.current
-        let recency = rfm.recencyDays.map(Double.init), frequency = rfm.frequency.map(Double.init)
-        let monetary = rfm.monetaryCents.map { Double($0) / 100 }
+        // The three RFM columns as doubles, element-wise in fixed row blocks on every thread.
+        let n = rfm.recencyDays.count
+        precondition(rfm.frequency.count == n && rfm.monetaryCents.count == n, "RFM columns of one length")
+        let rfmColumns = writeOnceColumns(3, length: n) { out in
+            rfm.recencyDays.withUnsafeBufferPointer { r in
+                rfm.frequency.withUnsafeBufferPointer { f in
+                    rfm.monetaryCents.withUnsafeBufferPointer { m in
+                        parallelRanges(n, size: KMeansFeatures.featureBlock) { rows in
+                            for i in rows {
+                                out[0][i] = Double(r[i])
+                                out[1][i] = Double(f[i])
+                                out[2][i] = Double(m[i]) / 100
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let recency = rfmColumns[0], frequency = rfmColumns[1], monetary = rfmColumns[2]
         if self == ClusterFeatureSet() {
             return try KMeansFeatures.rfm(recencyDays: recency, frequency: frequency, monetary: monetary)
         }
@@ -86,7 +104,7 @@ public struct ClusterFeatureSet: Sendable, Equatable {
             case .meanRecommend: return Self.filled(rfm.customers.map { survey!.meanRecommend[Int($0)] })
             }
         }
-        let transformed = transform == .log1p ? raw.map { $0.map { log1p(max($0, 0)) } } : raw
+        let transformed = transform == .log1p ? raw.map { KMeansFeatures.map($0) { log1p(max($0, 0)) } } : raw
         return try KMeansFeatures(names: descriptions, columns: transformed, profileNames: features.map(\.rawValue), profileColumns: raw)
     }
 

@@ -104,13 +104,15 @@ extension KMeans {
         precondition(x.count == m * d && centres.count == k * d && norms.count == k && out.count == assignmentWidth(k: k, d: d))
         if method == .loop {
             // Distances, argmin, labels and sums in one pass over the block, no distance buffer;
-            // the feature count is a constant inside each case, so the loops over it unroll.
+            // the feature count is a type inside each case (the kernels are specialised for
+            // it, which a constant argument did not achieve through their closures), so the
+            // loops over it unroll.
             switch d {
-            case 1: assignRows(x, d: 1, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
-            case 2: assignRows(x, d: 2, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
-            case 3: assignRows(x, d: 3, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
-            case 4: assignRows(x, d: 4, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
-            default: assignRows(x, d: d, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
+            case 1: assignRows(OneFeature.self, x, d: 1, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
+            case 2: assignRows(TwoFeatures.self, x, d: 2, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
+            case 3: assignRows(ThreeFeatures.self, x, d: 3, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
+            case 4: assignRows(FourFeatures.self, x, d: 4, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
+            default: assignRows(AnyFeatureCount.self, x, d: d, centres: centres, norms: norms, k: k, labels: labels, out: out, pass: pass)
             }
             return
         }
@@ -145,48 +147,27 @@ extension KMeans {
 
     /// The `.loop` kernel of `assignBlock` (same contract): for each row, the first j minimising
     /// ‖c_j‖² − 2 (x₀c_j₀ + x₁c_j₁ + …), summed left to right as the GEMM-free formula always
-    /// was, so labels do not depend on d being specialised; then the row goes into its
-    /// cluster's sums (update) or its squared distance into the inertia (final).
-    @inline(__always)
-    package static func assignRows(_ x: UnsafeBufferPointer<Double>, d: Int, centres: UnsafeBufferPointer<Double>,
-                           norms: UnsafeBufferPointer<Double>, k: Int, labels: UnsafeMutableBufferPointer<Int32>,
-                           out: UnsafeMutableBufferPointer<Double>, pass: AssignmentPass) {
+    /// was, so labels do not depend on d being specialised (`labelRows`, four rows at a time);
+    /// then the rows go into their clusters' sums (update, `clusterSums`) or their squared
+    /// distances into the inertia (final), in row order.
+    package static func assignRows<W: KMeansFeatureCount>(_: W.Type, _ x: UnsafeBufferPointer<Double>, d: Int,
+                           centres: UnsafeBufferPointer<Double>, norms: UnsafeBufferPointer<Double>, k: Int,
+                           labels: UnsafeMutableBufferPointer<Int32>, out: UnsafeMutableBufferPointer<Double>,
+                           pass: AssignmentPass) {
+        let d = W.resolve(d)
         let m = labels.count
-        var changed = 0
         // ‖c‖²/2 − x·c is exactly half of ‖c‖² − 2 x·c (halving and doubling are exact in
         // binary floating point), so it orders the centres the same, one multiplication fewer.
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: k) { halfNorms in
-        for j in 0..<k { halfNorms[j] = norms[j] * 0.5 }
-        for i in 0..<m {
-            let row = i * d
-            var dot = x[row] * centres[0]
-            for f in 1..<d { dot += x[row + f] * centres[f] }
-            var best = 0
-            var bestDistance = halfNorms[0] - dot
-            for j in 1..<k {
-                let c = j * d
-                var dot = x[row] * centres[c]
-                for f in 1..<d { dot += x[row + f] * centres[c + f] }
-                let dist = halfNorms[j] - dot
-                let closer = dist < bestDistance  // branch-free select; ties keep the first
-                bestDistance = closer ? dist : bestDistance
-                best = closer ? j : best
-            }
-            let label = Int32(truncatingIfNeeded: best)
-            changed &+= labels[i] != label ? 1 : 0
-            labels[i] = label
-        }
+        let changed = withUnsafeTemporaryAllocation(of: Double.self, capacity: k) { halfNorms in
+            for j in 0..<k { halfNorms[j] = norms[j] * 0.5 }
+            return labelRows(W.self, x, d: d, centres: centres, halfNorms: UnsafeBufferPointer(halfNorms), k: k, labels: labels)
         }
         out[k * d + k] = Double(changed)
         // A second walk over the block (now in cache) keeps the scattered additions out of the
         // distance loop, whose rows then overlap freely.
         switch pass {
         case .update:
-            for i in 0..<m {
-                let best = Int(labels[i]), row = i * d
-                out[k * d + best] += 1
-                for f in 0..<d { out[best * d + f] += x[row + f] }
-            }
+            clusterSums(W.self, x, d: d, k: k, labels: labels, out: out)
         case .final:
             var inertia = 0.0
             for i in 0..<m { inertia += Matrix.squaredDistance(x, row: i, centres, centre: Int(labels[i]), d: d) }

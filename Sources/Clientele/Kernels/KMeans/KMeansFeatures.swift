@@ -1,3 +1,4 @@
+import ClienteleSupport
 import ClienteleLinear
 
 #if canImport(Glibc)
@@ -33,10 +34,43 @@ public struct KMeansFeatures: Sendable, Equatable {
         let n = recencyDays.count
         guard frequency.count == n else { throw .featureLength(name: "frequency", count: frequency.count, expected: n) }
         guard monetary.count == n else { throw .featureLength(name: "monetary", count: monetary.count, expected: n) }
-        let transformed = [recencyDays.map { log1p($0) }, frequency.map { log1p($0) }, monetary.map { log1p(max($0, 0)) }]
+        // Element-wise, so spread over the threads in fixed row blocks: the same values on any count.
+        let transformed = writeOnceColumns(3, length: n) { out in
+            recencyDays.withUnsafeBufferPointer { r in
+                frequency.withUnsafeBufferPointer { f in
+                    monetary.withUnsafeBufferPointer { m in
+                        parallelRanges(n, size: featureBlock) { rows in
+                            for i in rows {
+                                out[0][i] = log1p(r[i])
+                                out[1][i] = log1p(f[i])
+                                out[2][i] = log1p(max(m[i], 0))
+                            }
+                        }
+                    }
+                }
+            }
+        }
         return try KMeansFeatures(names: ["log1p_recency_days", "log1p_frequency", "log1p_monetary"], columns: transformed,
                                   profileNames: ["recency_days", "frequency", "monetary"],
                                   profileColumns: [recencyDays, frequency, monetary])
+    }
+
+    /// Rows per block of the element-wise passes spread over the threads (a size only, so the
+    /// blocks never depend on the thread count).
+    package static let featureBlock = 32_768
+
+    /// `values.map(transform)` with the elements spread over the threads in fixed row blocks:
+    /// element-wise, so the same values on any thread count.
+    package static func map(_ values: [Double], _ transform: (Double) -> Double) -> [Double] {
+        let n = values.count
+        return [Double](unsafeUninitializedCapacity: n) { out, count in
+            values.withUnsafeBufferPointer { v in
+                parallelRanges(n, size: featureBlock) { rows in
+                    for i in rows { out[i] = transform(v[i]) }
+                }
+            }
+            count = n
+        }
     }
 
     /// Standardises `columns` (already transformed) into the feature matrix.
@@ -46,24 +80,40 @@ public struct KMeansFeatures: Sendable, Equatable {
         let n = columns[0].count
         for (name, c) in zip(names, columns) where c.count != n { throw .featureLength(name: name, count: c.count, expected: n) }
         for (name, c) in zip(profileNames, profileColumns) where c.count != n { throw .featureLength(name: name, count: c.count, expected: n) }
+        // Each column's sums run serially in row order, as they always have (they reach the
+        // outputs); a finite sum proves the column finite (a NaN or an infinity would make it
+        // NaN or infinite), so the rows are searched for the culprit only when it is not.
+        let d = columns.count
+        var means: [Double] = [], sds: [Double] = [], scales: [Double] = []
         for (j, c) in columns.enumerated() {
-            if let i = c.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: i, column: j, value: c[i]) }
-        }
-        var means: [Double] = [], sds: [Double] = []
-        var standardised: [[Double]] = []
-        for c in columns {
-            var s = 0.0
-            for v in c { s += v }
+            let (s, ss) = c.withUnsafeBufferPointer { v -> (Double, Double) in
+                var s = 0.0
+                for i in 0..<n { s += v[i] }
+                let mean = n > 0 ? s / Double(n) : 0
+                var ss = 0.0
+                for i in 0..<n { ss += (v[i] - mean) * (v[i] - mean) }
+                return (s, ss)
+            }
+            if !s.isFinite, let i = c.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: i, column: j, value: c[i]) }
             let mean = n > 0 ? s / Double(n) : 0
-            var ss = 0.0
-            for v in c { ss += (v - mean) * (v - mean) }
             let sd = n > 0 ? (ss / Double(n)).squareRoot() : 0
-            let scale = sd > 0 ? sd : 1
-            means.append(mean); sds.append(sd)
-            standardised.append(c.map { ($0 - mean) / scale })
+            means.append(mean); sds.append(sd); scales.append(sd > 0 ? sd : 1)
+        }
+        // The standardised values, written straight into the row-major matrix in fixed row
+        // blocks on every thread (element-wise: the same bytes on any thread count).
+        let elements = [Double](unsafeUninitializedCapacity: n * d) { out, count in
+            parallelRanges(n, size: KMeansFeatures.featureBlock) { rows in
+                for j in 0..<d {
+                    let mean = means[j], scale = scales[j]
+                    columns[j].withUnsafeBufferPointer { v in
+                        for i in rows { out[i * d + j] = (v[i] - mean) / scale }
+                    }
+                }
+            }
+            count = n * d
         }
         self.names = names
-        self.matrix = Matrix(columnArrays: standardised)
+        self.matrix = Matrix(rows: n, columns: d, elements: elements)
         self.means = means
         self.standardDeviations = sds
         self.profileNames = profileNames
