@@ -61,7 +61,7 @@ public struct Churn: Sendable {
         guard isTest.count == dataset.labelled.rows else {
             throw .lengthMismatch(name: "test flags", count: isTest.count, expected: dataset.labelled.rows)
         }
-        let trainRows = isTest.indices.filter { !isTest[$0] }, testRows = isTest.indices.filter { isTest[$0] }
+        let (trainRows, testRows) = Self.partition(isTest)
         let k = dataset.featureNames.count + 1
         guard !testRows.isEmpty else { throw .tooFewRows(part: "test", rows: 0, parameters: 1) }
         guard trainRows.count >= k else { throw .tooFewRows(part: "training", rows: trainRows.count, parameters: k) }
@@ -71,26 +71,63 @@ public struct Churn: Sendable {
         RunProgress.current?.step("model")
         let model = try regression.fit(trainX, labels: trainY)
         let baseRate = Double(model.positives) / Double(model.rows)
-        let evaluation = try ChurnEvaluation(labels: testY, probabilities: try model.probabilities(testX), baseRate: baseRate,
-                                             rocPointLimit: rocPointLimit)
+        let testProbabilities = try model.probabilities(testX)
         var notes = dataset.notes
-        var baseline: LogisticRegressionFit? = nil, baselineEvaluation: ChurnEvaluation? = nil
-        do {
-            RunProgress.current?.step("recency-only baseline")
-            let columns = [Self.baselineFeature]
+        RunProgress.current?.step("recency-only baseline")
+        let columns = [Self.baselineFeature]
+        let baseline = Result { () throws(ChurnError) in
             let b = try regression.fit(trainX.selecting(columns: columns), labels: trainY)
-            baselineEvaluation = try ChurnEvaluation(labels: testY, probabilities: try b.probabilities(testX.selecting(columns: columns)),
-                                                     baseRate: baseRate, rocPointLimit: rocPointLimit)
-            baseline = b
-        } catch {
-            notes.append("recency-only baseline left out: \(error.description)")
+            return (fit: b, probabilities: try b.probabilities(testX.selecting(columns: columns)))
+        }
+        // The two evaluations (sorts and sums on one thread each) run side by side.
+        var evaluations = [Result<ChurnEvaluation, ChurnError>?](repeating: nil, count: 2)
+        parallelEach(&evaluations) { which, out in
+            out = Result { () throws(ChurnError) in
+                if which == 0 {
+                    return try ChurnEvaluation(labels: testY, probabilities: testProbabilities, baseRate: baseRate,
+                                               rocPointLimit: rocPointLimit)
+                }
+                return try ChurnEvaluation(labels: testY, probabilities: try baseline.get().probabilities, baseRate: baseRate,
+                                           rocPointLimit: rocPointLimit)
+            }
+        }
+        let evaluation = try evaluations[0]!.get()
+        var baselineFit: LogisticRegressionFit? = nil, baselineEvaluation: ChurnEvaluation? = nil
+        switch (baseline, evaluations[1]!) {
+        case (.success(let b), .success(let e)): baselineFit = b.fit; baselineEvaluation = e
+        case (.failure(let error), _), (_, .failure(let error)): notes.append("recency-only baseline left out: \(error.description)")
         }
         let scores = ChurnScores(customers: dataset.currentCustomers, probabilities: try model.probabilities(dataset.current),
                                  customerCount: dataset.customerCount)
-        return ChurnFit(model: model, evaluation: evaluation, baseline: baseline, baselineEvaluation: baselineEvaluation,
+        return ChurnFit(model: model, evaluation: evaluation, baseline: baselineFit, baselineEvaluation: baselineEvaluation,
                         scores: scores, featureNames: dataset.featureNames, labelledCustomers: dataset.labelled.rows,
                         labelledChurners: dataset.churners, trainingRows: trainRows.count, testRows: testRows.count,
                         satisfactionFill: dataset.satisfactionFill, notes: notes, settings: self)
+    }
+}
+
+extension Churn {
+    /// Training and test rows (ascending) from one flag per row, in one parallel pass per side:
+    /// each block's rows are counted, then written at the block's offset.
+    package static func partition(_ isTest: [Bool]) -> (train: [Int], test: [Int]) {
+        let blocks = splitBlocks(isTest.count, size: 65_536)
+        let tests = parallelBlocks(isTest.count, size: 65_536) { range in range.reduce(0) { $0 + (isTest[$1] ? 1 : 0) } }
+        var testStart = [Int](repeating: 0, count: blocks.count)
+        for b in blocks.indices.dropFirst() { testStart[b] = testStart[b - 1] + tests[b - 1] }
+        let testCount = tests.reduce(0, +)
+        var train = [Int](repeating: 0, count: isTest.count - testCount), test = [Int](repeating: 0, count: testCount)
+        train.withUnsafeMutableBufferPointer { train in
+            test.withUnsafeMutableBufferPointer { test in
+                let shared = UncheckedSendable((train, test))
+                parallelFor(blocks.count) { b in
+                    var t = testStart[b], r = blocks[b].lowerBound - testStart[b]
+                    for i in blocks[b] {
+                        if isTest[i] { shared.value.1[t] = i; t += 1 } else { shared.value.0[r] = i; r += 1 }
+                    }
+                }
+            }
+        }
+        return (train, test)
     }
 }
 

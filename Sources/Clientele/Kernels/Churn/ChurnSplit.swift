@@ -1,3 +1,4 @@
+import ClienteleSupport
 import ClienteleStore
 
 /// The deterministic train/test split: a customer is a test row when a hash of its customer_id
@@ -48,7 +49,12 @@ public struct ChurnSplit: Sendable, Hashable {
 
     /// Test flags for `customers` (ids into `index`).
     public func testFlags(for customers: [Int32], in index: CustomerIndex) -> [Bool] {
-        customers.map { id in index.withKey(id) { isTest($0) } }
+        writeOnceColumns(of: Bool.self, 1, length: customers.count) { out in
+            let flags = out[0]
+            parallelRanges(customers.count, size: 65_536) { range in
+                for r in range { flags[r] = index.withKey(customers[r]) { isTest($0) } }
+            }
+        }[0]
     }
 
     /// SplitMix64's output for state `value`: the golden-gamma step, then its finaliser (variant 13 of
