@@ -58,4 +58,54 @@ struct CorrelationSatisfactionLoyaltyTests {
             try SatisfactionLoyaltyMatrix().run(satisfaction: [1, 2], loyalty: [1], recommend: [1, 2])
         }
     }
+
+    @Test("over several blocks of customers, on 1 and 2 threads: each customer's group and class, the counts and, to the last bit, the quadrant means equal a plain row-order pass",
+          arguments: [1, 2])
+    func blocksMatchOneRowOrderPass(threads: Int) throws {
+        let n = 3 * SatisfactionLoyaltyMatrix.block + 1_234
+        var random = RandomSource(seed: 31)
+        let satisfaction = (0..<n).map { _ in random.index(below: 5) == 0 ? Double.nan : Double(1 + random.index(below: 13)) / 3 }
+        let loyalty = (0..<n).map { _ in random.index(below: 7) == 0 ? Double.nan : Double(1 + random.index(below: 6)) }
+        let recommend = (0..<n).map { _ in random.index(below: 3) == 0 ? Double.nan : Double(random.index(below: 21)) / 2 }
+        let labels = (0..<n).map { _ in Int32(random.index(below: 3)) }
+        let matrix = SatisfactionLoyaltyMatrix()
+        let result = try Parallelism.withThreads(threads) {
+            try matrix.run(satisfaction: satisfaction, loyalty: loyalty, recommend: recommend,
+                           groups: CorrelationGroups(labels: labels, names: ["a", "b", "c", "empty"]))
+        }
+        let groups = (0..<n).map { i -> LoyaltyGroup? in
+            satisfaction[i].isNaN || loyalty[i].isNaN ? nil : LoyaltyGroup(satisfied: satisfaction[i] >= 4, loyal: loyalty[i] >= 2)
+        }
+        let classes = recommend.map { NPSClass(recommend: $0) }
+        #expect(result.groups == groups)
+        #expect(result.npsClasses == classes)
+        #expect(result.nps == NetPromoterScore(classes: classes))
+        for (k, quadrant) in result.quadrants.enumerated() {
+            let rows = (0..<n).filter { groups[$0] == LoyaltyGroup.allCases[k] }
+            #expect(quadrant.customers == rows.count)
+            #expect(quadrant.meanSatisfaction == rows.map { satisfaction[$0] }.reduce(0, +) / Double(rows.count))
+            #expect(quadrant.meanLoyalty == rows.map { loyalty[$0] }.reduce(0, +) / Double(rows.count))
+            #expect(quadrant.nps == NetPromoterScore(classes: rows.map { classes[$0] }))
+        }
+        for g in 0..<4 {
+            let rows = (0..<n).filter { labels[$0] == g }
+            #expect(result.npsByGroup[g].customers == rows.count)
+            #expect(result.npsByGroup[g].nps == NetPromoterScore(classes: rows.map { classes[$0] }))
+        }
+    }
+
+    @Test("a group label out of range is refused, the first one in row order, even in a later block")
+    func badLabelInALaterBlock() {
+        let n = 2 * SatisfactionLoyaltyMatrix.block + 10
+        var labels = [Int32](repeating: 0, count: n)
+        labels[SatisfactionLoyaltyMatrix.block + 3] = 7
+        labels[n - 1] = -1
+        let v = [Double](repeating: 4, count: n)
+        #expect(throws: CorrelationError.unknownGroup(label: 7, groups: 1)) {
+            try Parallelism.withThreads(2) {
+                try SatisfactionLoyaltyMatrix().run(satisfaction: v, loyalty: v, recommend: v,
+                                                    groups: CorrelationGroups(labels: labels, names: ["a"]))
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import ClienteleSupport
 import ClienteleStore
 
 /// Per-customer loyalty measures that satisfaction is correlated with (DESIGN, Correlation),
@@ -31,19 +32,32 @@ public struct LoyaltyMeasures: Sendable, Equatable {
     public init(table: CustomerTable) {
         let activity = table.current
         let n = activity.count, asOf = activity.asOf.daysSinceEpoch
-        var frequency = [Double](repeating: .nan, count: n), tenure = frequency, rate = frequency
-        for c in 0..<n where activity.isActive(c) {
-            let f = Double(activity.frequency[c]), days = Double(asOf - activity.firstDay[c])
-            frequency[c] = f
-            tenure[c] = days
-            rate[c] = (f - 1) * Self.repeatRateDays / days  // days ≥ 1: the first order is before as-of
+        let holdout = table.holdoutOrders
+        let calibration = table.calibration
+        // Blocks of customers over the threads, each measure written once.
+        let columns = writeOnceColumns(calibration == nil ? 3 : 4, length: n) { out in
+            let frequency = out[0], tenure = out[1], rate = out[2]
+            activity.frequency.withUnsafeBufferPointer { orders in
+                activity.firstDay.withUnsafeBufferPointer { firstDay in
+                    parallelRanges(n, size: Correlation.rowBlock) { block in
+                        for c in block {
+                            guard orders[c] > 0 else { frequency[c] = .nan; tenure[c] = .nan; rate[c] = .nan; continue }
+                            let f = Double(orders[c]), days = Double(asOf - firstDay[c])
+                            frequency[c] = f
+                            tenure[c] = days
+                            rate[c] = (f - 1) * Self.repeatRateDays / days  // days ≥ 1: the first order is before as-of
+                        }
+                        if let calibration {
+                            let retained = out[3], holdout = holdout!
+                            for c in block { retained[c] = calibration.isActive(c) ? (holdout[c] > 0 ? 1 : 0) : .nan }
+                        }
+                    }
+                }
+            }
         }
-        self.frequency = frequency
-        tenureDays = tenure
-        repeatRate = rate
-        retainedInHoldout = table.calibration.map { calibration in
-            let holdout = table.holdoutOrders!
-            return (0..<n).map { c in calibration.isActive(c) ? (holdout[c] > 0 ? 1 : 0) : .nan }
-        }
+        frequency = columns[0]
+        tenureDays = columns[1]
+        repeatRate = columns[2]
+        retainedInHoldout = calibration == nil ? nil : columns[3]
     }
 }

@@ -1,3 +1,4 @@
+import ClienteleSupport
 import ClienteleStore
 
 /// Do satisfied customers stay? Satisfaction measures from the interactions against loyalty
@@ -58,45 +59,47 @@ public struct SatisfactionLoyaltyAnalysis: Sendable, Equatable {
 
     /// - Throws: `CorrelationError.noSurveyAnswers` (a data problem: exit 65, or a skipped section
     ///   in a run) when no scored customer answered a survey item before as-of.
+    ///
+    /// Every pass over the customers (measures, selections, gathered columns) runs in blocks of
+    /// rows over the threads, each value computed on its own; only the matrix's sums run in row order.
     public func run(_ input: Input) throws(CorrelationError) -> SatisfactionLoyaltyAnalysisResult {
         let measures = SatisfactionMeasures(contacts: input.table.currentContacts!)
         let loyalty = LoyaltyMeasures(table: input.table)
+        let customers = input.customers, segment = input.segment
 
-        let recommend = input.customers.map { measures.meanRecommend[Int($0)] }
-        let loyaltyGroups = try matrix.run(satisfaction: input.customers.map { measures.meanSatisfaction[Int($0)] },
-                                    loyalty: input.customers.map { loyalty.frequency[Int($0)] }, recommend: recommend,
-                                    groups: CorrelationGroups(labels: input.segment.map(Int32.init), names: input.segmentNames))
+        let all = Self.gather(customers, rows: nil, [measures.meanSatisfaction, loyalty.frequency, measures.meanRecommend])
+        let segmentLabels = Self.parallelMap(segment.count) { Int32(segment[$0]) }
+        let loyaltyGroups = try matrix.run(satisfaction: all[0], loyalty: all[1], recommend: all[2],
+                                           groups: CorrelationGroups(labels: segmentLabels, names: input.segmentNames))
 
-        let respondents = input.customers.indices.filter { answered(measures, Int(input.customers[$0])) }
+        let respondents = Self.select(customers.count) { answered(measures, Int(customers[$0])) }
         guard !respondents.isEmpty else { throw .noSurveyAnswers(interactions: input.interactionCount) }
         // Groups: the segments that have respondents, in segment-map order.
         var present = [Bool](repeating: false, count: input.segmentNames.count)
-        for row in respondents { present[Int(input.segment[row])] = true }
+        for row in respondents { present[Int(segment[Int(row)])] = true }
         let kept = input.segmentNames.indices.filter { present[$0] }
         var groupOf = [Int32](repeating: -1, count: input.segmentNames.count)
         for (g, s) in kept.enumerated() { groupOf[s] = Int32(g) }
         let names = kept.map { input.segmentNames[$0] }
-        func groups(_ rows: [Int]) -> CorrelationGroups {
-            CorrelationGroups(labels: rows.map { groupOf[Int(input.segment[$0])] }, names: names)
+        func groups(_ rows: [Int32]) -> CorrelationGroups {
+            CorrelationGroups(labels: Self.parallelMap(rows.count) { groupOf[Int(segment[Int(rows[$0])])] }, names: names)
         }
 
         // As of as-of: every pair but retained_in_holdout.
-        let customerOf = { (rows: [Int]) in rows.map { Int(input.customers[$0]) } }
-        let current = customerOf(respondents)
-        var y = [CorrelationVariable(name: "frequency", values: current.map { loyalty.frequency[$0] }),
-                 CorrelationVariable(name: "tenure_days", values: current.map { loyalty.tenureDays[$0] }),
-                 CorrelationVariable(name: "repeat_rate", values: current.map { loyalty.repeatRate[$0] })]
-        if let p = input.probabilityAlive { y.append(CorrelationVariable(name: "p_alive", values: current.map { p[$0] })) }
-        if let v = input.predictedCLV { y.append(CorrelationVariable(name: "predicted_clv", values: current.map { v[$0] })) }
-        var result = try correlation.run(x: satisfaction(measures, current), y: y, groups: groups(respondents))
+        let yNames = ["frequency", "tenure_days", "repeat_rate"] + (input.probabilityAlive == nil ? [] : ["p_alive"])
+            + (input.predictedCLV == nil ? [] : ["predicted_clv"])
+        let yColumns = Self.gather(customers, rows: respondents, [loyalty.frequency, loyalty.tenureDays, loyalty.repeatRate]
+                                    + [input.probabilityAlive, input.predictedCLV].compactMap { $0 })
+        let y = zip(yNames, yColumns).map { CorrelationVariable(name: $0, values: $1) }
+        var result = try correlation.run(x: satisfaction(measures, customers, rows: respondents), y: y, groups: groups(respondents))
 
         // Up to the calibration end: retained_in_holdout, inserted after repeat_rate.
         if let retained = loyalty.retainedInHoldout, let contacts = input.table.calibrationContacts {
             let before = SatisfactionMeasures(contacts: contacts)
-            let rows = input.customers.indices.filter { !retained[Int(input.customers[$0])].isNaN && answered(before, Int(input.customers[$0])) }
-            let labelled = customerOf(rows)
-            let holdout = try correlation.run(x: satisfaction(before, labelled),
-                                              y: [CorrelationVariable(name: Self.retainedName, values: labelled.map { retained[$0] })],
+            let rows = Self.select(customers.count) { !retained[Int(customers[$0])].isNaN && answered(before, Int(customers[$0])) }
+            let holdout = try correlation.run(x: satisfaction(before, customers, rows: rows),
+                                              y: [CorrelationVariable(name: Self.retainedName,
+                                                                      values: Self.gather(customers, rows: rows, [retained])[0])],
                                               groups: groups(rows))
             result = result.inserting(holdout, afterColumn: 2)
         }
@@ -108,13 +111,87 @@ public struct SatisfactionLoyaltyAnalysis: Sendable, Equatable {
         m.satisfactionAnswers[c] > 0 || m.recommendAnswers[c] > 0
     }
 
-    /// The x variables of the customers `ids`.
-    private func satisfaction(_ m: SatisfactionMeasures, _ ids: [Int]) -> [CorrelationVariable] {
-        let nps = m.npsClassCodes(promoterAtLeast: matrix.promoterAtLeast, detractorAtMost: matrix.detractorAtMost)
-        return [CorrelationVariable(name: Self.satisfactionNames[0], values: ids.map { m.meanSatisfaction[$0] }),
-                CorrelationVariable(name: Self.satisfactionNames[1], values: ids.map { m.meanRecommend[$0] }),
-                CorrelationVariable(name: Self.satisfactionNames[2], values: ids.map { nps[$0] }),
-                CorrelationVariable(name: Self.satisfactionNames[3], values: ids.map { Double(m.complaints[$0]) })]
+    /// The x variables of the customers `customers[rows]`, in one pass (the NPS class code of
+    /// each from its mean recommend, as `npsClassCodes`).
+    private func satisfaction(_ m: SatisfactionMeasures, _ customers: [Int32], rows: [Int32]) -> [CorrelationVariable] {
+        let promoter = matrix.promoterAtLeast, detractor = matrix.detractorAtMost
+        let columns = Self.columns(rows.count, 4) { block, out in
+            let (meanSatisfaction, meanRecommend, npsClass, complaintCount) = (out[0], out[1], out[2], out[3])
+            m.meanSatisfaction.withUnsafeBufferPointer { satisfaction in
+                m.meanRecommend.withUnsafeBufferPointer { recommend in
+                    m.complaints.withUnsafeBufferPointer { complaints in
+                        customers.withUnsafeBufferPointer { customers in
+                            rows.withUnsafeBufferPointer { rows in
+                                for i in block {
+                                    let c = Int(customers[Int(rows[i])])
+                                    meanSatisfaction[i] = satisfaction[c]
+                                    meanRecommend[i] = recommend[c]
+                                    npsClass[i] = NPSClass(recommend: recommend[c], promoterAtLeast: promoter,
+                                                           detractorAtMost: detractor)?.code ?? .nan
+                                    complaintCount[i] = Double(complaints[c])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return zip(Self.satisfactionNames, columns).map { CorrelationVariable(name: $0, values: $1) }
+    }
+
+    /// `count` columns of `length` values, each written once by `fill(block, columns)` for every
+    /// block of rows, the blocks over the threads.
+    private static func columns(_ length: Int, _ count: Int,
+                                _ fill: (Range<Int>, [UnsafeMutableBufferPointer<Double>]) -> Void) -> [[Double]] {
+        writeOnceColumns(count, length: length) { out in
+            parallelRanges(length, size: Correlation.rowBlock) { fill($0, out) }
+        }
+    }
+
+    /// Each source (indexed by customer id) at the customers `customers[rows[i]]` (at every
+    /// `customers[i]` when `rows` is nil).
+    private static func gather(_ customers: [Int32], rows: [Int32]?, _ sources: [[Double]]) -> [[Double]] {
+        columns(rows?.count ?? customers.count, sources.count) { block, out in
+            for (k, source) in sources.enumerated() {
+                let target = out[k]
+                source.withUnsafeBufferPointer { source in
+                    customers.withUnsafeBufferPointer { customers in
+                        if let rows {
+                            for i in block { target[i] = source[Int(customers[Int(rows[i])])] }
+                        } else {
+                            for i in block { target[i] = source[Int(customers[i])] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `value(i)` for every i in 0..<count, blocks over the threads.
+    private static func parallelMap<T: BitwiseCopyable>(_ count: Int, _ value: (Int) -> T) -> [T] {
+        writeOnceColumns(of: T.self, 1, length: count) { out in
+            let column = out[0]
+            parallelRanges(count, size: Correlation.rowBlock) { block in
+                for i in block { column[i] = value(i) }
+            }
+        }[0]
+    }
+
+    /// The i in 0..<count (ascending) where `keep(i)`: blocks over the threads count, then write
+    /// from the prefix sums of the counts.
+    private static func select(_ count: Int, _ keep: (Int) -> Bool) -> [Int32] {
+        let size = Correlation.rowBlock
+        let counts = parallelBlocks(count, size: size) { block in block.reduce(0) { $0 + (keep($1) ? 1 : 0) } }
+        var starts = [Int](repeating: 0, count: counts.count)
+        var total = 0
+        for (b, c) in counts.enumerated() { starts[b] = total; total += c }
+        return [Int32](unsafeUninitializedCapacity: total) { out, initialized in
+            parallelRanges(count, size: size) { block in
+                var at = starts[block.lowerBound / size]
+                for i in block where keep(i) { out[at] = Int32(i); at += 1 }
+            }
+            initialized = total
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// The satisfaction–loyalty matrix of Jones & Sasser (1995, "Why satisfied customers defect",
 /// Harvard Business Review 73(6), 88–99): each customer with a satisfaction and a loyalty
 /// measure falls in one of four groups,
@@ -20,6 +22,27 @@ public struct SatisfactionLoyaltyMatrix: Sendable, Equatable {
 
     public init() {}
 
+    /// Customers a block of the classifying pass takes.
+    package static let block = 1 << 15
+
+    /// One block's counts: customers and NPS classes per quadrant, overall and per group, and
+    /// the first group label out of range.
+    private struct Tally {
+        var members: [Int]
+        var quadrantNPS: [NetPromoterScore]
+        var overall = NetPromoterScore()
+        var groupMembers: [Int]
+        var groupNPS: [NetPromoterScore]
+        var firstBadLabel: Int32?
+
+        init(quadrants: Int, groups: Int) {
+            members = [Int](repeating: 0, count: quadrants)
+            quadrantNPS = [NetPromoterScore](repeating: NetPromoterScore(), count: quadrants)
+            groupMembers = [Int](repeating: 0, count: groups)
+            groupNPS = [NetPromoterScore](repeating: NetPromoterScore(), count: groups)
+        }
+    }
+
     /// Classifies every customer; `satisfaction`, `loyalty`, `recommend` hold one value per
     /// customer, NaN when missing (a customer missing either measure has no group).
     /// - Throws: `CorrelationError.lengthMismatch` when lengths differ, `.unknownGroup` for a bad group label.
@@ -30,41 +53,65 @@ public struct SatisfactionLoyaltyMatrix: Sendable, Equatable {
         guard recommend.count == n else { throw .lengthMismatch(variable: "recommend", count: recommend.count, expected: n) }
         if let groups {
             guard groups.labels.count == n else { throw .lengthMismatch(variable: "group", count: groups.labels.count, expected: n) }
-            if let bad = groups.labels.first(where: { $0 < 0 || Int($0) >= groups.names.count }) {
-                throw .unknownGroup(label: Int(bad), groups: groups.names.count)
-            }
         }
-        // One pass over the customers: each quadrant's sums run in row order, as a per-quadrant
-        // reduce would add them, so the means are the same to the last bit.
-        var group = [LoyaltyGroup?](repeating: nil, count: n)
-        var classes = [NPSClass?](repeating: nil, count: n)
         let quadrantCount = LoyaltyGroup.allCases.count
+        let groupCount = groups?.names.count ?? 0
+        // Blocks of customers over the threads: each customer's class and quadrant, written once,
+        // and the block's counts (added in block order below; counts do not depend on it).
+        var tallies: [Tally] = []
+        var group: [LoyaltyGroup?] = []
+        let classes = [NPSClass?](unsafeUninitializedCapacity: n) { classes, classesWritten in
+            group = [LoyaltyGroup?](unsafeUninitializedCapacity: n) { group, groupWritten in
+                tallies = parallelBlocks(n, size: Self.block) { block in
+                    var tally = Tally(quadrants: quadrantCount, groups: groupCount)
+                    for i in block {
+                        let c = NPSClass(recommend: recommend[i], promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost)
+                        (classes.baseAddress! + i).initialize(to: c)
+                        tally.overall.add(c)
+                        if let groups {
+                            let g = Int(groups.labels[i])
+                            if g < 0 || g >= groupCount {
+                                if tally.firstBadLabel == nil { tally.firstBadLabel = Int32(g) }
+                            } else {
+                                tally.groupMembers[g] += 1
+                                tally.groupNPS[g].add(c)
+                            }
+                        }
+                        let s = satisfaction[i], l = loyalty[i]
+                        if s.isNaN || l.isNaN { (group.baseAddress! + i).initialize(to: nil); continue }
+                        let q = LoyaltyGroup(satisfied: s >= satisfiedAtLeast, loyal: l >= loyalAtLeast)
+                        (group.baseAddress! + i).initialize(to: q)
+                        tally.members[q.index] += 1
+                        tally.quadrantNPS[q.index].add(c)
+                    }
+                    return tally
+                }
+                groupWritten = n
+            }
+            classesWritten = n
+        }
+        if let bad = tallies.lazy.compactMap(\.firstBadLabel).first, let groups {
+            throw .unknownGroup(label: Int(bad), groups: groups.names.count)
+        }
         var members = [Int](repeating: 0, count: quadrantCount)
-        var satisfactionSum = [Double](repeating: 0, count: quadrantCount), loyaltySum = satisfactionSum
         var quadrantNPS = [NetPromoterScore](repeating: NetPromoterScore(), count: quadrantCount)
         var overall = NetPromoterScore()
-        let groupCount = groups?.names.count ?? 0
         var groupMembers = [Int](repeating: 0, count: groupCount)
         var groupNPS = [NetPromoterScore](repeating: NetPromoterScore(), count: groupCount)
-        let quadrantIndex = Dictionary(uniqueKeysWithValues: LoyaltyGroup.allCases.enumerated().map { ($0.element, $0.offset) })
-        for i in 0..<n {
-            let c = NPSClass(recommend: recommend[i], promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost)
-            classes[i] = c
-            overall.add(c)
-            if let groups {
-                let g = Int(groups.labels[i])
-                groupMembers[g] += 1
-                groupNPS[g].add(c)
+        for t in tallies {
+            overall.add(t.overall)
+            for k in 0..<quadrantCount { members[k] += t.members[k]; quadrantNPS[k].add(t.quadrantNPS[k]) }
+            for g in 0..<groupCount { groupMembers[g] += t.groupMembers[g]; groupNPS[g].add(t.groupNPS[g]) }
+        }
+        // Each quadrant's sums run in row order, as a per-quadrant reduce would add them, so the
+        // means are the same to the last bit.
+        var satisfactionSum = [Double](repeating: 0, count: quadrantCount), loyaltySum = satisfactionSum
+        group.withUnsafeBufferPointer { group in
+            for i in 0..<n {
+                guard let q = group[i] else { continue }
+                satisfactionSum[q.index] += satisfaction[i]
+                loyaltySum[q.index] += loyalty[i]
             }
-            let s = satisfaction[i], l = loyalty[i]
-            if s.isNaN || l.isNaN { continue }
-            let q = LoyaltyGroup(satisfied: s >= satisfiedAtLeast, loyal: l >= loyalAtLeast)
-            group[i] = q
-            let k = quadrantIndex[q]!
-            members[k] += 1
-            satisfactionSum[k] += s
-            loyaltySum[k] += l
-            quadrantNPS[k].add(c)
         }
         let classified = members.reduce(0, +)
         let quadrants = LoyaltyGroup.allCases.enumerated().map { k, g -> SatisfactionLoyaltyResult.Quadrant in
@@ -92,6 +139,16 @@ public enum LoyaltyGroup: String, Sendable, Equatable, CaseIterable, Codable {
         case (true, false): self = .mercenary
         case (false, true): self = .hostage
         case (false, false): self = .defector
+        }
+    }
+
+    /// Position in `allCases` (loyalists, mercenaries, hostages, defectors): the quadrant's slot.
+    var index: Int {
+        switch self {
+        case .loyalist: return 0
+        case .mercenary: return 1
+        case .hostage: return 2
+        case .defector: return 3
         }
     }
 
@@ -138,6 +195,13 @@ public struct SatisfactionLoyaltyResult: Sendable, Equatable {
 }
 
 extension NetPromoterScore {
+    /// Adds another set's counts.
+    package mutating func add(_ other: NetPromoterScore) {
+        promoters += other.promoters
+        passives += other.passives
+        detractors += other.detractors
+    }
+
     /// Counts one respondent's class (nil: no answer, not counted), as `init(classes:)` does.
     package mutating func add(_ c: NPSClass?) {
         switch c {

@@ -1,3 +1,4 @@
+import ClienteleSupport
 import ClienteleStore
 
 /// Per-customer satisfaction measures from the interactions: the `mean_satisfaction`,
@@ -31,8 +32,26 @@ public struct SatisfactionMeasures: Sendable, Equatable {
     /// - Complexity: O(customers).
     public init(contacts: CustomerContacts) {
         let n = contacts.count
-        meanSatisfaction = (0..<n).map { contacts.satisfactionAnswers[$0] > 0 ? contacts.satisfactionSum[$0] / Double(contacts.satisfactionAnswers[$0]) : .nan }
-        meanRecommend = (0..<n).map { contacts.recommendAnswers[$0] > 0 ? contacts.recommendSum[$0] / Double(contacts.recommendAnswers[$0]) : .nan }
+        // Blocks of customers over the threads, each mean written once.
+        let means = writeOnceColumns(2, length: n) { out in
+            let satisfaction = out[0], recommend = out[1]
+            contacts.satisfactionSum.withUnsafeBufferPointer { sSum in
+                contacts.satisfactionAnswers.withUnsafeBufferPointer { sCount in
+                    contacts.recommendSum.withUnsafeBufferPointer { rSum in
+                        contacts.recommendAnswers.withUnsafeBufferPointer { rCount in
+                            parallelRanges(n, size: Correlation.rowBlock) { block in
+                                for c in block {
+                                    satisfaction[c] = sCount[c] > 0 ? sSum[c] / Double(sCount[c]) : .nan
+                                    recommend[c] = rCount[c] > 0 ? rSum[c] / Double(rCount[c]) : .nan
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        meanSatisfaction = means[0]
+        meanRecommend = means[1]
         complaints = contacts.complaints
         satisfactionAnswers = contacts.satisfactionAnswers
         recommendAnswers = contacts.recommendAnswers
