@@ -28,7 +28,9 @@ package struct PearsonMatrix {
     package init(x: [[Double]], y: [[Double]], rows table: [Int32]? = nil) {
         let p = x.count, q = y.count
         let rows = table?.count ?? x.first?.count ?? 0
-        let sx = PearsonMatrix.standardisation(x, rows: table), sy = PearsonMatrix.standardisation(y, rows: table)
+        // x and y columns in one pass over the threads (one column a thread).
+        let both = PearsonMatrix.standardisation(x + y, rows: table)
+        let sx = Array(both[..<p]), sy = Array(both[p...])
         let wa = 3 * p, wb = 3 * q
         let blockRows = BLAS.singleThreadedRows(inner: wa, outer: wb, cap: 8_192)
         let blocks = splitBlocks(rows, size: blockRows)
@@ -79,12 +81,17 @@ package struct PearsonMatrix {
             var sum = 0.0, count = 0
             var ss = 0.0
             columns[j].withUnsafeBufferPointer { v in
-                @inline(__always) func each(_ body: (Double) -> Void) {
-                    if let rows { for row in rows { body(v[Int(row)]) } } else { for x in v { body(x) } }
+                if let rows {
+                    rows.withUnsafeBufferPointer { rows in
+                        for row in rows { let x = v[Int(row)]; if !x.isNaN { sum += x; count += 1 } }
+                        let mean = count > 0 ? sum / Double(count) : 0
+                        for row in rows { let x = v[Int(row)]; if !x.isNaN { ss += (x - mean) * (x - mean) } }
+                    }
+                } else {
+                    for x in v where !x.isNaN { sum += x; count += 1 }
+                    let mean = count > 0 ? sum / Double(count) : 0
+                    for x in v where !x.isNaN { ss += (x - mean) * (x - mean) }
                 }
-                each { x in if !x.isNaN { sum += x; count += 1 } }
-                let mean = count > 0 ? sum / Double(count) : 0
-                each { x in if !x.isNaN { ss += (x - mean) * (x - mean) } }
             }
             let mean = count > 0 ? sum / Double(count) : 0
             let sd = count > 0 ? (ss / Double(count)).squareRoot() : 0
@@ -99,16 +106,24 @@ package struct PearsonMatrix {
                                      of table: [Int32]? = nil) -> [Double] {
         let k = columns.count, w = 3 * k
         var out = [Double](repeating: 0, count: rows.count * w)
-        for (j, v) in columns.enumerated() {
-            let (mean, scale) = standardisation[j]
-            for i in rows {
-                let value = table.map { v[Int($0[i])] } ?? v[i]
-                if value.isNaN { continue }
-                let z = (value - mean) * scale
-                let at = (i - rows.lowerBound) * w
-                out[at + j] = z
-                out[at + k + j] = 1
-                out[at + 2 * k + j] = z * z
+        out.withUnsafeMutableBufferPointer { out in
+            for (j, v) in columns.enumerated() {
+                let (mean, scale) = standardisation[j]
+                v.withUnsafeBufferPointer { v in
+                    func put(_ value: Double, _ i: Int) {
+                        if value.isNaN { return }
+                        let z = (value - mean) * scale
+                        let at = (i - rows.lowerBound) * w
+                        out[at + j] = z
+                        out[at + k + j] = 1
+                        out[at + 2 * k + j] = z * z
+                    }
+                    if let table {
+                        table.withUnsafeBufferPointer { table in for i in rows { put(v[Int(table[i])], i) } }
+                    } else {
+                        for i in rows { put(v[i], i) }
+                    }
+                }
             }
         }
         return out
