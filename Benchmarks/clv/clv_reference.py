@@ -7,7 +7,7 @@ Run it in the venv Benchmarks/clv/.venv (pinned lifetimes, numpy, scipy, pandas,
     $PY Benchmarks/clv/clv_reference.py fixture TRANSACTIONS.csv PARAMETERS.json Fixtures/clv
     $PY Benchmarks/clv/clv_reference.py bench SUMMARY.csv OUT.json
 
-`fixture` computes the calibration summary of DESIGN.md ("Definitions") from a transactions
+`fixture` computes the calibration summary of docs/definitions.md from a transactions
 file independently of the Swift code (pandas, integer cents), writes it as
 Fixtures/clv/summary.csv, runs lifetimes' BetaGeoFitter and GammaGammaFitter on it and writes
 every value the Swift tests compare with to Fixtures/clv/lifetimes_reference.json.
@@ -62,7 +62,7 @@ def to_cents(text):
 
 
 def summarize(transactions, calibration_end, as_of):
-    """DESIGN.md's calibration summary, one row per customer with an order <= E."""
+    """the calibration summary of docs/definitions.md, one row per customer with an order <= E."""
     lines = pd.read_csv(transactions, dtype=str, keep_default_na=False)
     lines["day"] = pd.to_datetime(lines["order_date"].str.slice(0, 10)).values.astype("datetime64[D]").astype(np.int64)
     lines["cents"] = lines["amount"].map(to_cents)

@@ -8,7 +8,7 @@ Writes DIR/transactions.csv (customer_id like C00000042, order_id like 42-3, ord
 YYYY-MM-DD, amount with 2 decimals (about 6% negative: returns), quantity, product_id,
 channel; about 5.3 lines per customer) and DIR/interactions.csv (customer_id,
 interaction_date, channel, kind, satisfaction, recommend; blanks allowed), in the same
-layout as DESIGN.md's inputs. The benchmark proper uses `clientele generate`; this file
+layout as the README's input formats. The benchmark proper uses `clientele generate`; this file
 exists so that the peers can be installed and timed on their own.
 
 Pinned versions: Python 3.11.7, numpy 2.4.6, polars 2.1.0 (Benchmarks/requirements.txt).

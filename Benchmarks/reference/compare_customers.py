@@ -8,7 +8,7 @@ Joins on customer_id and requires, for every customer, exact equality of
 first_order_date, last_order_date, recency_days, frequency, monetary (compared as
 integer cents), r_score, f_score, m_score, rfm_cell and segment. The two customer sets must
 be identical, customer_id must be unique, and CLIENTELE.csv must be sorted by customer_id
-(DESIGN.md's output contract). Extra columns in either file (historical_clv, cluster, ...)
+(the README's output contract). Extra columns in either file (historical_clv, cluster, ...)
 are ignored. Both files are read as RFC 4180 CSV with every field as text.
 
 Prints one summary line (and up to --show mismatching rows with both sides). Exit status:

@@ -6,7 +6,7 @@ Usage:
                      [--ties share|split] [--quantiles 5]
     rfm_reference.py --self-check
 
-Implements DESIGN.md "Definitions" (RFM part) from scratch, sharing no code with Clientele:
+Implements docs/definitions.md (RFM part) from scratch, sharing no code with Clientele:
 
 - amounts are parsed as text into integer cents (never floats); monetary = net sum of
   cents per customer, written with exactly 2 decimals;

@@ -6,7 +6,7 @@ import ClienteleStore
 /// matrix — so that a pipeline wires one call to `customers.csv`, `clv_model.json` and the
 /// report sections.
 ///
-/// Periods (DESIGN.md, "Time"): model fits use orders dated ≤ E (the calibration end, inclusive);
+/// Periods (docs/definitions.md, "Time"): model fits use orders dated ≤ E (the calibration end, inclusive);
 /// the holdout window E < day < as-of is what the model is judged on. Per-customer predictions
 /// (`p_alive`, `expected_purchases`, `expected_order_value`, `predicted_clv`) are for today:
 /// they use the calibration estimates but condition on each customer's whole history before

@@ -2,7 +2,7 @@ import ClienteleSupport
 import ClienteleStore
 
 /// The per-customer calibration summary that BG/NBD and Gamma-Gamma are fitted on, with the
-/// holdout counts they are judged on (DESIGN.md, "Definitions": calibration end E inclusive,
+/// holdout counts they are judged on (docs/definitions.md: calibration end E inclusive,
 /// lifetimes' `observation_period_end` meaning; time unit weeks).
 ///
 /// For each customer with an order dated ≤ E:

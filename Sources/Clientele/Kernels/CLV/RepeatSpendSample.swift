@@ -17,7 +17,7 @@ public struct RepeatSpendSample: Sendable {
     public let totalWeight: Double
     public var count: Int { spend.count }
 
-    /// The customers of the summary with x > 0 and mean repeat spend > 0 (DESIGN.md), grouped by
+    /// The customers of the summary with x > 0 and mean repeat spend > 0 (docs/definitions.md), grouped by
     /// x, in customer order within one x: a counting sort straight into the columns when the
     /// largest x is no more than the number of customers (always, for summaries built from
     /// orders), a radix sort of the ids otherwise.

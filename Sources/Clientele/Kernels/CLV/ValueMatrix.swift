@@ -3,7 +3,7 @@ import ClienteleStats
 
 /// The current-value × future-value matrix: customers split by historical CLV (what they have
 /// been worth) and predicted CLV (what they will be worth) into four quadrants, because not
-/// every customer brings profit and customer selection needs both (DESIGN.md, CLV).
+/// every customer brings profit and customer selection needs both.
 ///
 /// A customer is "high" on an axis when its value is strictly greater than the axis threshold
 /// (so at the median split, customers tied at the median are "low"). Thresholds default to the

@@ -1,7 +1,7 @@
 import ClienteleSupport
 import ClienteleStore
 
-/// Churn early warning (DESIGN.md, "Kernels: Churn"): label and features, a deterministic
+/// Churn early warning (docs/definitions.md, "Churn"): label and features, a deterministic
 /// train/test split, a logistic regression fitted on the training rows, an honest evaluation on
 /// the test rows beside a recency-only baseline, and every current customer scored.
 ///

@@ -1,7 +1,7 @@
 import ClienteleSupport
 import ClienteleStore
 
-/// The churn label and features (DESIGN.md, "Definitions"): a configuration that derives them
+/// The churn label and features (docs/definitions.md, "Churn"): a configuration that derives them
 /// from the order and interaction tables.
 ///
 /// With calibration end E (inclusive) and as-of date A (exclusive):
