@@ -68,14 +68,18 @@ package struct CSVFileScanner {
         // too small to split needs one, however many lanes were asked for.
         var batches: [RecordBatch] = []
         let tokenizer = CSVTokenizer(dialect: dialect)
+        // Quote counts of the pieces just read (regular files, several lanes): `split` sums them.
+        var quoteIndex = QuoteIndex()
 
         while true {
             // Fill the buffer after the carried partial record.
             var filled = carry
             var eof = false
+            quoteIndex = QuoteIndex()
             if isRegularFile {
                 let got: Int
-                (got, eof) = try readBlock(fd, at: fileOffset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[carry..<capacity]))
+                (got, eof) = try readBlock(fd, at: fileOffset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[carry..<capacity]),
+                                           countingQuotes: laneCount > 1 ? dialect.quote : nil, index: &quoteIndex, indexBase: carry)
                 filled += got
                 fileOffset += got
             } else {
@@ -137,7 +141,7 @@ package struct CSVFileScanner {
             }
 
             // Split the block into one share per lane.
-            let shares = split(view, start..<filled, lanes: lanes.count, isFinal: eof)
+            let shares = split(view, start..<filled, lanes: lanes.count, quotes: quoteIndex)
             while batches.count < shares.count { batches.append(RecordBatch(fieldCapacity: 1 << 16, recordCapacity: 1 << 13)) }
             var outcomes = [CSVTokenizer.Outcome](repeating: .complete, count: shares.count)
             var newlineCounts = [Int32](repeating: 0, count: shares.count)
@@ -209,12 +213,18 @@ package struct CSVFileScanner {
 
     /// Fills `destination` from the file at `offset`, in `readPiece` pieces read on every thread
     /// (the copy out of the page cache is a tenth of the scan's work; read on one thread it would
-    /// be the scan's serial part). Returns the bytes read and whether the file ended before
-    /// `destination` was full. The pieces depend on the sizes only.
-    private func readBlock(_ fd: Int32, at offset: Int, into destination: UnsafeMutableRawBufferPointer) throws -> (Int, Bool) {
+    /// be the scan's serial part). With `countingQuotes`, each piece's quote bytes are counted
+    /// while it is in cache and recorded in `index` (offsets `indexBase` + position in
+    /// `destination`), so that splitting the block has almost nothing left to count serially.
+    /// Returns the bytes read and whether the file ended before `destination` was full. The
+    /// pieces depend on the sizes only.
+    private func readBlock(_ fd: Int32, at offset: Int, into destination: UnsafeMutableRawBufferPointer,
+                           countingQuotes quote: UInt8?, index: inout QuoteIndex, indexBase: Int) throws -> (Int, Bool) {
         let pieces = splitBlocks(destination.count, size: Self.readPiece)
         var got = [Int](repeating: 0, count: pieces.count)
         var failure = [Int32](repeating: 0, count: pieces.count)
+        var quotes = [Int](repeating: 0, count: pieces.count)
+        quotes.withUnsafeMutableBufferPointer { quotes in
         got.withUnsafeMutableBufferPointer { got in
             failure.withUnsafeMutableBufferPointer { failure in
                 parallelFor(pieces.count) { k in
@@ -232,23 +242,57 @@ package struct CSVFileScanner {
                         done += n
                     }
                     got[k] = done
+                    if let quote {
+                        quotes[k] = countBytes(destination.baseAddress!.assumingMemoryBound(to: UInt8.self) + piece.lowerBound, done, quote)
+                    }
                 }
             }
-        }
+        }}
         // The file is read up to the first short piece (its end, for a regular file).
         var total = 0
         for (k, piece) in pieces.enumerated() {
             if failure[k] != 0 { throw IngestError.unreadable(path: path, reason: String(cString: strerror(failure[k]))) }
             total += got[k]
+            if quote != nil { index.add(indexBase + piece.lowerBound..<indexBase + piece.lowerBound + got[k], quotes: quotes[k]) }
             if got[k] < piece.count { return (total, true) }
         }
         return (total, false)
     }
 
+    /// Quote bytes per piece of the buffer, counted while the pieces were read; ranges ascending.
+    private struct QuoteIndex {
+        private var pieces: [Range<Int>] = []
+        private var counts: [Int] = []
+
+        mutating func add(_ piece: Range<Int>, quotes: Int) {
+            pieces.append(piece)
+            counts.append(quotes)
+        }
+
+        /// The quote bytes in `range` of `base`: whole pieces from the index, the rest counted.
+        func count(_ range: Range<Int>, in base: UnsafePointer<UInt8>, quote: UInt8, counter: (UnsafePointer<UInt8>, Int, UInt8) -> Int) -> Int {
+            var n = 0, position = range.lowerBound
+            for (piece, quotes) in zip(pieces, counts) where piece.upperBound > position {
+                if piece.lowerBound >= range.upperBound { break }
+                if position < piece.lowerBound {
+                    n += counter(base + position, piece.lowerBound - position, quote)
+                    position = piece.lowerBound
+                }
+                let end = min(piece.upperBound, range.upperBound)
+                n += position == piece.lowerBound && end == piece.upperBound ? quotes : counter(base + position, end - position, quote)
+                position = end
+                if position == range.upperBound { break }
+            }
+            if position < range.upperBound { n += counter(base + position, range.upperBound - position, quote) }
+            return n
+        }
+    }
+
     private struct Share { var range: Range<Int> }
 
-    /// Splits `range` into up to `lanes` shares at line ends outside quotes.
-    private func split(_ view: UnsafeRawBufferPointer, _ range: Range<Int>, lanes: Int, isFinal: Bool) -> [Share] {
+    /// Splits `range` into up to `lanes` shares at line ends outside quotes; the quote parity at
+    /// each cut comes from `quotes` (counted while reading) where it covers the bytes.
+    private func split(_ view: UnsafeRawBufferPointer, _ range: Range<Int>, lanes: Int, quotes: QuoteIndex) -> [Share] {
         let minShare = 1 << 20
         guard lanes > 1, range.count >= 2 * minShare else { return [Share(range: range)] }
         var shares: [Share] = []
@@ -259,7 +303,7 @@ package struct CSVFileScanner {
         for k in 1..<lanes {
             let target = range.lowerBound + range.count * k / lanes
             guard target > start else { continue }
-            quotesBefore &+= countBytes(base + scanned, target - scanned, dialect.quote)
+            quotesBefore &+= quotes.count(scanned..<target, in: base, quote: dialect.quote, counter: countBytes)
             var inQuotes = quotesBefore & 1 == 1
             var i = target
             while i < range.upperBound {
@@ -280,8 +324,8 @@ package struct CSVFileScanner {
     /// Counts `byte` in `count` bytes at `p`, 32 bytes per step: a matching lane of the
     /// comparison mask is all ones (−1), so subtracting the mask counts in each byte lane, and the
     /// lanes are widened and summed every 255 steps, before a lane can wrap. About ten times the
-    /// speed of eight-byte SWAR; it is the serial part of splitting a block, so it bounds the scan's
-    /// speed-up on every core.
+    /// speed of eight-byte SWAR. It runs on every thread as the pieces are read; what it still
+    /// counts when a block is split (the carried bytes and the part of one piece) is serial.
     private func countBytes(_ p: UnsafePointer<UInt8>, _ count: Int, _ byte: UInt8) -> Int {
         let pattern = SIMD32<UInt8>(repeating: byte)
         var n = 0, i = 0

@@ -22,7 +22,7 @@ package struct InteractionLane: RowConverter {
     package let positions: Positions
     package let partitioning: IngestPartitioning
     /// One buffer per partition.
-    package let partitions: [PartitionBuffer]
+    package let partitions: PartitionBuffers
     package let columns: InteractionColumns
     package let quote: UInt8
     package let dateFormat: DateFormat
@@ -47,7 +47,7 @@ package struct InteractionLane: RowConverter {
         self.partitioning = partitioning
         // About 30 bytes a row with its key.
         let perBuffer = header.estimatedRecords / max(1, lanes) / partitioning.count * 30
-        partitions = (0..<partitioning.count).map { _ in PartitionBuffer(capacity: min(perBuffer + perBuffer / 8, 64 << 20)) }
+        partitions = PartitionBuffers(count: partitioning.count, capacity: min(perBuffer + perBuffer / 8, 64 << 20))
         self.columns = columns
         quote = source.dialect.quote
         dateFormat = source.dateFormat
@@ -82,7 +82,7 @@ package struct InteractionLane: RowConverter {
         let row = Int32(table.count)
         cursor.with(customerField) { key in
             let hash = IngestPartitioning.hash(key)
-            let p = partitions[partitioning.partition(hash)].append(InteractionRecord.header + key.count)
+            let p = partitions.append(InteractionRecord.header + key.count, to: partitioning.partition(hash))
             p.storeBytes(of: hash, toByteOffset: 0, as: UInt64.self)
             p.storeBytes(of: UInt32(bitPattern: row), toByteOffset: 8, as: UInt32.self)
             p.storeBytes(of: UInt32(key.count), toByteOffset: 12, as: UInt32.self)

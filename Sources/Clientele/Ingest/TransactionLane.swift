@@ -35,7 +35,7 @@ package struct TransactionLane: RowConverter {
 
     package let partitioning: IngestPartitioning
     /// One buffer per partition.
-    package let partitions: [PartitionBuffer]
+    package let partitions: PartitionBuffers
     /// The orders being followed, on the error path (see `TransactionWrapProbe`).
     package var probe: TransactionWrapProbe?
     /// The batch being converted and its first line, set by `LineTracking`, so that the probe can
@@ -75,7 +75,7 @@ package struct TransactionLane: RowConverter {
         // Sized from the expected lines (about 2 a record, 50 bytes a record with its keys), so
         // that a small file allocates little and a large one rarely copies a buffer.
         let perBuffer = header.estimatedRecords / max(1, lanes) / partitioning.count / 2 * 50
-        partitions = (0..<partitioning.count).map { _ in PartitionBuffer(capacity: min(perBuffer + perBuffer / 8, 64 << 20)) }
+        partitions = PartitionBuffers(count: partitioning.count, capacity: min(perBuffer + perBuffer / 8, 64 << 20))
         let map = HeaderMap(path: source.path, names: header.names)
         var p = Positions(fieldCount: header.names.count, customer: try map.required(columns.customerID),
                           order: try map.optional(columns.orderID), date: try map.required(columns.orderDate))
@@ -212,7 +212,7 @@ package struct TransactionLane: RowConverter {
     @inline(__always)
     private func write(hash: UInt64, customer: UnsafeRawBufferPointer, order: UnsafeRawBufferPointer,
                        firstDay: Int32, lastDay: Int32, lines: Int32, cents: Int64) {
-        let p = partitions[partitioning.partition(hash)].append(OrderRecord.header + customer.count + order.count)
+        let p = partitions.append(OrderRecord.header + customer.count + order.count, to: partitioning.partition(hash))
         OrderRecord.store(hash: hash, cents: cents, firstDay: firstDay, lastDay: lastDay, lines: lines,
                           customerLength: customer.count, orderLength: order.count, at: p)
         storeKey(customer, at: p + OrderRecord.header)
