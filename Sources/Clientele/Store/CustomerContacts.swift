@@ -24,7 +24,7 @@ public struct CustomerContacts: Sendable {
     public var count: Int { interactions.count }
 
     /// Customers per partition of the aggregation: 8,192 customers × 48 bytes of facts a period
-    /// stay in a core's cache while the partition's rows are added up.
+    /// stay in a core's cache while the partition's rows are added up. At most 16 (`ContactRow.local`).
     package static let partitionBits = 13
     /// Interaction rows per block of the counting and scattering passes.
     package static let rowBlock = 65_536
@@ -58,14 +58,17 @@ public struct CustomerContacts: Sendable {
             for b in rowBlocks.indices { offsets[b][p] = total; total += counts[b][p] }
         }
         start[partitions] = total
-        // Pass 2: scatter row numbers into their partitions.
-        let rows = [Int32](unsafeUninitializedCapacity: total) { rows, initialized in
+        // Pass 2: scatter the rows' fields into their partitions. Copies, not row numbers: the
+        // table is in date order, so reading it through row numbers partition by partition would
+        // be a cache miss per field (four fifths of this step's time on exports in date order).
+        let rows = [ContactRow](unsafeUninitializedCapacity: total) { rows, initialized in
             parallelFor(rowBlocks.count) { b in
                 var next = offsets[b]
                 for r in rowBlocks[b] where table.day[r] < last {
                     let c = Int(table.customer[r])
                     guard c >= 0 && c < n else { continue }
-                    rows[next[c >> shift]] = Int32(r)
+                    rows[next[c >> shift]] = ContactRow(day: table.day[r], satisfaction: table.satisfaction[r], recommend: table.recommend[r],
+                                                        local: UInt16(truncatingIfNeeded: c & ((1 << shift) - 1)), kind: table.kind[r])
                     next[c >> shift] += 1
                 }
             }
@@ -81,8 +84,8 @@ public struct CustomerContacts: Sendable {
                     for column in tally { column.update(repeating: 0, in: customers) }
                     for column in sum { column.update(repeating: 0, in: customers) }
                     for i in start[p]..<start[p + 1] {
-                        let r = Int(rows[i]), c = Int(table.customer[r]), day = table.day[r]
-                        let kind = table.kind[r], s = table.satisfaction[r], answer = table.recommend[r]
+                        let row = rows[i], c = customers.lowerBound + Int(row.local), day = row.day
+                        let kind = row.kind, s = row.satisfaction, answer = row.recommend
                         for period in 0..<k where day < before[period].daysSinceEpoch {
                             let t = 6 * period, m = 3 * period
                             tally[t][c] += 1
@@ -105,6 +108,16 @@ public struct CustomerContacts: Sendable {
                                     surveySatisfactionSum: sums[m + 1], surveyAnswers: tallies[t + 4],
                                     recommendSum: sums[m + 2], recommendAnswers: tallies[t + 5])
         }
+    }
+
+    /// One interaction row as the per-partition sums read it (16 bytes): its customer as an
+    /// offset in the partition, so that rows can be copied next to their partition's others.
+    private struct ContactRow {
+        var day: Int32
+        var satisfaction: Float
+        var recommend: Float
+        var local: UInt16
+        var kind: InteractionKind
     }
 
     /// The facts of contacts dated before `before`.
