@@ -31,7 +31,10 @@ package enum ParallelRadixSort {
         let low = bounds.map(\.low).min()!, high = bounds.map(\.high).max()!
         let varying = 64 - (low ^ high).leadingZeroBitCount  // bits above are shared by all keys
         let radix = 1 << digitBits, mask = UInt64(radix - 1)
-        var keysOut = [UInt64](repeating: 0, count: n), idsOut = [Int32](repeating: 0, count: n)
+        // Every pass writes all n elements of the outputs before they are read, so they start
+        // uninitialised: zero-filling 12 bytes a row would be a serial pass of its own.
+        var keysOut = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
+        var idsOut = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
         var slots = [Int](repeating: 0, count: blocks.count * radix)
         var shift = 0
         while shift < varying {
@@ -79,7 +82,9 @@ package enum ParallelRadixSort {
 package func parallelStableOrder(byKeys keys: [Int64]) -> (order: [Int32], sortedKeys: [Int64]) {
     let n = keys.count
     // Flip the sign bit so unsigned order equals signed order.
-    var flipped = [UInt64](repeating: 0, count: n), ids = [Int32](repeating: 0, count: n)
+    // Filled in parallel below (no serial zero-fill first).
+    var flipped = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
+    var ids = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
     flipped.withUnsafeMutableBufferPointer { flipped in
         ids.withUnsafeMutableBufferPointer { ids in
             parallelRanges(n, size: ParallelRadixSort.blockRows) { block in
