@@ -56,6 +56,21 @@ struct CLVMBGNBDCDNOWTests {
         #expect(cdnowWorst([se.r, se.alpha, se.a, se.b], ref.numbers("mbg_nbd", "standard_errors")) <= 1e-3)
     }
 
+    @Test("on the days/7 summary the fit gives the published BTYDplus estimates to their three decimals")
+    func published() throws {
+        // BTYDplus's MBG/NBD on CDNOW (github.com/mplatzer/BTYDplus; the values lifetimes' own test
+        // `test_params_out_is_close_to_BTYDplus` pins): r = 0.525, α = 6.183, a = 0.891, b = 1.614.
+        let fit = try MBGNBD().fit(try ref.patterns(days: true))
+        #expect(fit.converged)
+        let got = [fit.parameters.r, fit.parameters.alpha, fit.parameters.a, fit.parameters.b]
+        for (value, published) in zip(got, [0.525, 6.183, 0.891, 1.614]) {
+            #expect((value * 1000).rounded() / 1000 == published, "\(value) vs published \(published)")
+        }
+        let lifetimes = ref.numbers("mbg_nbd_days_over_7", "parameters")
+        #expect(cdnowWorst(got, lifetimes) <= 1e-4, "\(got) vs lifetimes \(lifetimes)")
+        #expect(clvClose(fit.logLikelihood, ref.number("mbg_nbd_days_over_7", "log_likelihood"), relative: 1e-6))
+    }
+
     @Test("P(alive) and expected purchases at lifetimes' parameters equal lifetimes' to 1e-8")
     func predictions() throws {
         let patterns = try ref.patterns()

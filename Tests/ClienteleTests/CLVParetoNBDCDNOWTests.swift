@@ -98,7 +98,14 @@ struct CLVParetoNBDCDNOWTests {
         let defaults = ref.numbers("pareto_nbd", "default", "parameters")
         #expect(cdnowWorst(got, defaults) <= 1e-2)
         #expect(clvClose(fit.logLikelihood, ref.number("pareto_nbd", "default", "log_likelihood"), relative: 1e-6))
-        #expect(fit.standardErrors != nil)
+        // Standard errors: the observed information −∇² LL (central differences of the analytic
+        // gradient) inverted; the Hessian is negative definite at the maximum.
+        let se = try #require(fit.standardErrors)
+        let hessian = ParetoNBD.logLikelihoodHessian(fit.parameters, try ref.patterns())
+        let covariance = try #require(SmallSymmetricMatrix.inverse(hessian.map { $0.map { -$0 } }))
+        #expect((0..<4).allSatisfy { hessian[$0][$0] < 0 && covariance[$0][$0] > 0 })
+        let fromHessian = (0..<4).map { covariance[$0][$0].squareRoot() }
+        #expect(cdnowWorst([se.r, se.alpha, se.s, se.beta], fromHessian) <= 1e-4, "\(se) vs \(fromHessian)")
     }
 
     @Test("on the days/7 summary the fit gives Fader & Hardie's published estimates to the digits a flat ridge allows")

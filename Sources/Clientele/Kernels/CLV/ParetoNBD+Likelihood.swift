@@ -39,7 +39,7 @@ extension ParetoNBD {
     public static func logLikelihoodHessian(_ parameters: ParetoNBDParameters, _ patterns: CalibrationPatterns) -> [[Double]] {
         let likelihood = ParetoNBDLikelihood(patterns: patterns, timeScale: 1)
         let p = [parameters.r, parameters.alpha, parameters.s, parameters.beta]
-        return likelihood.naturalHessian(at: p.map { log($0) }, weight: 1).map { $0.map { -$0 } }
+        return likelihood.naturalHessian(at: p.map { log($0) }, weight: 1)
     }
 
     /// ln I(x, t), I(x, t) = ∫ₜ^∞ (α + τ)^{−(r+x)} (β + τ)^{−(s+1)} dτ, and its gradient in (r, α, s, β).
