@@ -15,7 +15,10 @@ struct GenerateCommand: ParsableCommand {
             the same bytes on any number of threads. Rows come in date order by default, as exports \
             do (customer ids scattered); --row-order customer writes each customer's rows together. \
             A customer has Poisson(per-order x orders + per-customer) interactions: about 1.3 with \
-            the defaults (2.7 orders a customer), about 3 with --interactions-per-customer 1.9.
+            the defaults (2.7 orders a customer), about 3 with --interactions-per-customer 1.9. \
+            --purchase-model mbg-nbd adds a dropout chance right after the first purchase (same \
+            r, alpha, a, b); --purchase-model pareto-nbd gives exponential lifetimes (r=0.5, \
+            alpha=12, s=0.6, beta=60). --r, --alpha, --a, --b, --s, --beta override the model's defaults.
             """
     )
 
@@ -45,6 +48,27 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Expected interactions per customer on top of the per-order ones.")
     var interactionsPerCustomer: Double = InteractionSettings().perCustomer
 
+    @Option(help: ArgumentHelp("Purchase process: bg-nbd (default), mbg-nbd or pareto-nbd.", valueName: "model"))
+    var purchaseModel: RepeatPurchaseModelKind = .bgnbd
+
+    @Option(help: "Purchase-rate Gamma shape r (all models).")
+    var r: Double?
+
+    @Option(help: "Purchase-rate Gamma rate alpha, weeks (all models).")
+    var alpha: Double?
+
+    @Option(help: "Dropout Beta shape a (bg-nbd, mbg-nbd).")
+    var a: Double?
+
+    @Option(help: "Dropout Beta shape b (bg-nbd, mbg-nbd).")
+    var b: Double?
+
+    @Option(help: "Lifetime-rate Gamma shape s (pareto-nbd).")
+    var s: Double?
+
+    @Option(help: "Lifetime-rate Gamma rate beta, weeks (pareto-nbd).")
+    var beta: Double?
+
     @Option(help: "Threads to use (default: all cores); the output does not depend on it.")
     var threads: Int?
 
@@ -63,6 +87,26 @@ struct GenerateCommand: ParsableCommand {
             population.interactions.perOrder = interactionsPerOrder
             population.interactions.perCustomer = interactionsPerCustomer
             if let threads { population.threads = threads }
+            population.purchaseModel = purchaseModel
+            if purchaseModel == .paretonbd {
+                guard a == nil && b == nil else {
+                    throw SyntheticError.invalidSetting(name: a == nil ? "b" : "a", value: "\((a ?? b)!)",
+                                                        requirement: "applies to bg-nbd and mbg-nbd; pareto-nbd takes --s and --beta")
+                }
+                if let r { population.paretoPurchase.r = r }
+                if let alpha { population.paretoPurchase.alpha = alpha }
+                if let s { population.paretoPurchase.s = s }
+                if let beta { population.paretoPurchase.beta = beta }
+            } else {
+                guard s == nil && beta == nil else {
+                    throw SyntheticError.invalidSetting(name: s == nil ? "beta" : "s", value: "\((s ?? beta)!)",
+                                                        requirement: "applies to pareto-nbd; \(purchaseModel.rawValue) takes --a and --b")
+                }
+                if let r { population.purchase.r = r }
+                if let alpha { population.purchase.alpha = alpha }
+                if let a { population.purchase.a = a }
+                if let b { population.purchase.b = b }
+            }
             let directory = URL(fileURLWithPath: out, isDirectory: true)
             let clock = ContinuousClock()
             let started = clock.now
@@ -79,3 +123,4 @@ struct GenerateCommand: ParsableCommand {
 }
 
 extension SyntheticRowOrder: ExpressibleByArgument {}
+extension RepeatPurchaseModelKind: ExpressibleByArgument {}

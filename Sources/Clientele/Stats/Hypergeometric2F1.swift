@@ -16,7 +16,9 @@ import Darwin
 /// ratio moves monotonically toward z) and the geometric bound on the tail, |tₙ| q / (1 − q),
 /// is below 2⁻⁵³ |sum|. The work grows like 1 / (1 − z): a few dozen terms at z = 0.5, about
 /// 3 600 at z = 0.99. Near z = 1 prefer a transformed series whose parameters make it short
-/// (BG/NBD predictions use Euler's transformation, A&S 15.3.3).
+/// (BG/NBD predictions use Euler's transformation, A&S 15.3.3; `logMagnitude` applies Pfaff's and
+/// Euler's transformations and works in log space; `HypergeometricUnitSeries` sums ₂F₁(1, b; c; z)
+/// with its parameter derivatives for the Pareto/NBD likelihood).
 ///
 /// Edge cases: z = 0 gives 1; a or b a non-positive integer makes the series a polynomial,
 /// summed exactly; c a non-positive integer (a pole), z outside [0, 1) or a non-finite input

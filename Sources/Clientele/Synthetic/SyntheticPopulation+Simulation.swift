@@ -60,9 +60,15 @@ package struct SyntheticPlan: Sendable {
     /// Assumes `population.validate()` has passed.
     package init(_ population: SyntheticPopulation) {
         self.population = population
-        let bgnbd = population.purchase
-        purchaseRate = GammaSampler(shape: bgnbd.r, rate: bgnbd.alpha)
-        dropoutA = GammaSampler(shape: bgnbd.a)
+        let bgnbd = population.purchase, pareto = population.paretoPurchase
+        if population.purchaseModel == .paretonbd {
+            // λ ~ Gamma(r, alpha); `dropoutA` draws the lifetime rate μ ~ Gamma(s, beta).
+            purchaseRate = GammaSampler(shape: pareto.r, rate: pareto.alpha)
+            dropoutA = GammaSampler(shape: pareto.s, rate: pareto.beta)
+        } else {
+            purchaseRate = GammaSampler(shape: bgnbd.r, rate: bgnbd.alpha)
+            dropoutA = GammaSampler(shape: bgnbd.a)
+        }
         dropoutB = GammaSampler(shape: bgnbd.b)
         spendRate = GammaSampler(shape: population.spend.q, rate: population.spend.gamma)
         orderValue = GammaSampler(shape: population.spend.p)
@@ -70,9 +76,14 @@ package struct SyntheticPlan: Sendable {
         quantities = Self.cumulative(population.lines.quantityProbabilities)
         orderChannels = Self.cumulative(population.lines.channelProbabilities)
         interactionChannels = Self.interactionChannelProbabilities.map(Self.cumulative)
-        let (a, b) = (bgnbd.a, bgnbd.b)
-        dropoutMean = a / (a + b)
-        dropoutSD = (a * b / ((a + b) * (a + b) * (a + b + 1))).squareRoot()
+        if population.purchaseModel == .paretonbd {
+            dropoutMean = pareto.s / pareto.beta
+            dropoutSD = pareto.s.squareRoot() / pareto.beta
+        } else {
+            let (a, b) = (bgnbd.a, bgnbd.b)
+            dropoutMean = a / (a + b)
+            dropoutSD = (a * b / ((a + b) * (a + b) * (a + b + 1))).squareRoot()
+        }
         windowWeeks = Double(population.weeks)
         lastDayOffset = 7 * population.weeks - 1
     }
@@ -93,9 +104,11 @@ package struct SyntheticPlan: Sendable {
         customer.interactions.removeAll(keepingCapacity: true)
         customer.orphanInteractions.removeAll(keepingCapacity: true)
 
-        // Latent draws: λ ~ Gamma(r, alpha), p ~ Beta(a, b), ν ~ Gamma(q, gamma).
+        // Latent draws: λ ~ Gamma(r, alpha), p ~ Beta(a, b) (Pareto/NBD: μ ~ Gamma(s, beta)),
+        // ν ~ Gamma(q, gamma).
+        let model = population.purchaseModel
         let lambda = purchaseRate.next(using: &random)
-        let dropout = random.beta(dropoutA, dropoutB)
+        let dropout = model == .paretonbd ? dropoutA.next(using: &random) : random.beta(dropoutA, dropoutB)
         let nu = spendRate.next(using: &random)
         customer.purchaseRate = lambda
         customer.dropoutProbability = dropout
@@ -108,14 +121,31 @@ package struct SyntheticPlan: Sendable {
         // the first purchase on; after each repeat purchase, inactive for good with probability p.
         // The first purchase carries no dropout chance, so P(no repeat in (0, t] | λ) = e^{−λt}, the
         // x = 0 term of the paper's individual likelihood.
+        // MBG/NBD (Batislam, Denizel & Filiztekin 2007): the same, with a dropout coin right after
+        // the first purchase too. Pareto/NBD (Schmittlein, Morrison & Colombo 1987): an
+        // exponential lifetime at rate μ = `dropout` from the first purchase, drawn before the
+        // purchase gaps; Poisson purchases at rate λ until the lifetime or the window ends.
         var t = customer.birthWeek
         customer.isActiveAtEnd = true
         appendOrder(at: t, nu: nu, preferredChannel: preferredChannel, &random, &customer)
-        while true {
-            t += random.exponential(rate: lambda)
-            if !(t < windowWeeks) { break }
-            appendOrder(at: t, nu: nu, preferredChannel: preferredChannel, &random, &customer)
-            if random.uniform() < dropout { customer.isActiveAtEnd = false; break }
+        switch model {
+        case .bgnbd, .mbgnbd:
+            if model == .mbgnbd && random.uniform() < dropout { customer.isActiveAtEnd = false; break }
+            while true {
+                t += random.exponential(rate: lambda)
+                if !(t < windowWeeks) { break }
+                appendOrder(at: t, nu: nu, preferredChannel: preferredChannel, &random, &customer)
+                if random.uniform() < dropout { customer.isActiveAtEnd = false; break }
+            }
+        case .paretonbd:
+            let death = t + random.exponential(rate: dropout)
+            let end = min(death, windowWeeks)
+            while true {
+                t += random.exponential(rate: lambda)
+                if !(t < end) { break }
+                appendOrder(at: t, nu: nu, preferredChannel: preferredChannel, &random, &customer)
+            }
+            customer.isActiveAtEnd = !(death < windowWeeks)
         }
 
         appendInteractions(&random, &customer)

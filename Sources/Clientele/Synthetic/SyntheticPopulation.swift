@@ -6,7 +6,8 @@ import ClienteleKernels
 ///
 /// Customer k (1…`customers`) is born with a first purchase at a time uniform over the first
 /// `birthWeeks` weeks of a `weeks`-long window starting at `start`, then buys by the BG/NBD
-/// process (`purchase`) until the window ends, each order worth a Gamma-Gamma draw (`spend`),
+/// process (`purchase`; or MBG/NBD with the same parameters, or Pareto/NBD with
+/// `paretoPurchase`, as `purchaseModel` says) until the window ends, each order worth a Gamma-Gamma draw (`spend`),
 /// spread over lines by `lines`; interactions follow `interactions`. Continuous weeks become
 /// days as start + ⌊7t⌋. Every customer number has its own random stream derived from
 /// (`seed`, number), so the same configuration gives the same bytes whatever the thread count,
@@ -30,6 +31,12 @@ public struct SyntheticPopulation: Sendable, Hashable {
     public var holdoutWeeks: Int
     /// BG/NBD purchase process. Default r 0.5, alpha 12, a 1.5, b 3.5.
     public var purchase: BGNBDParameters
+    /// The purchase model simulated. Default `.bgnbd`. `.mbgnbd` reads (r, alpha, a, b) from
+    /// `purchase` and adds a dropout chance p right after the first purchase; `.paretonbd`
+    /// uses `paretoPurchase` (exponential lifetimes at rate μ ~ Gamma(s, beta)).
+    public var purchaseModel: RepeatPurchaseModelKind
+    /// Pareto/NBD process for `purchaseModel == .paretonbd`. Default r 0.5, alpha 12, s 0.6, beta 60.
+    public var paretoPurchase: ParetoNBDParameters
     /// Gamma-Gamma spend. Default p 6, q 4, gamma 15 (mean order 30).
     public var spend: GammaGammaParameters
     /// Lines, returns, products and order channels.
@@ -49,6 +56,8 @@ public struct SyntheticPopulation: Sendable, Hashable {
         birthWeeks: Double = 117,
         holdoutWeeks: Int = 26,
         purchase: BGNBDParameters = .generatorDefault,
+        purchaseModel: RepeatPurchaseModelKind = .bgnbd,
+        paretoPurchase: ParetoNBDParameters = .generatorDefault,
         spend: GammaGammaParameters = .generatorDefault,
         lines: OrderLineSettings = OrderLineSettings(),
         interactions: InteractionSettings = InteractionSettings(),
@@ -62,6 +71,8 @@ public struct SyntheticPopulation: Sendable, Hashable {
         self.birthWeeks = birthWeeks
         self.holdoutWeeks = holdoutWeeks
         self.purchase = purchase
+        self.purchaseModel = purchaseModel
+        self.paretoPurchase = paretoPurchase
         self.spend = spend
         self.lines = lines
         self.interactions = interactions
@@ -123,6 +134,12 @@ public struct SyntheticPopulation: Sendable, Hashable {
         try check(positive(purchase.alpha), "alpha", purchase.alpha, "should be > 0")
         try check(positive(purchase.a), "a", purchase.a, "should be > 0")
         try check(positive(purchase.b), "b", purchase.b, "should be > 0")
+        if purchaseModel == .paretonbd {
+            try check(positive(paretoPurchase.r), "r", paretoPurchase.r, "should be > 0")
+            try check(positive(paretoPurchase.alpha), "alpha", paretoPurchase.alpha, "should be > 0")
+            try check(positive(paretoPurchase.s), "s", paretoPurchase.s, "should be > 0")
+            try check(positive(paretoPurchase.beta), "beta", paretoPurchase.beta, "should be > 0")
+        }
         try check(positive(spend.p), "p", spend.p, "should be > 0")
         try check(positive(spend.q), "q", spend.q, "should be > 0")
         try check(positive(spend.gamma), "gamma", spend.gamma, "should be > 0")

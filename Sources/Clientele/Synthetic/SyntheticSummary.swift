@@ -36,11 +36,16 @@ public struct SyntheticSummary: Sendable, Hashable {
             birthWeeks: p.birthWeeks,
             holdoutWeeks: p.holdoutWeeks,
             rowOrder: p.rowOrder.rawValue,
-            bgnbd: p.purchase,
+            purchaseModel: p.purchaseModel == .bgnbd ? nil : p.purchaseModel.rawValue,
+            bgnbd: p.purchaseModel == .bgnbd ? p.purchase : nil,
+            mbgnbd: p.purchaseModel == .mbgnbd
+                ? MBGNBDParameters(r: p.purchase.r, alpha: p.purchase.alpha, a: p.purchase.a, b: p.purchase.b) : nil,
+            paretoNBD: p.purchaseModel == .paretonbd ? p.paretoPurchase : nil,
             gammaGamma: p.spend,
             expected: .init(
-                meanPurchaseRate: p.purchase.meanPurchaseRate,
-                meanDropoutProbability: p.purchase.meanDropoutProbability,
+                meanPurchaseRate: p.purchaseModel == .paretonbd ? p.paretoPurchase.meanPurchaseRate : p.purchase.meanPurchaseRate,
+                meanDropoutProbability: p.purchaseModel == .paretonbd ? nil : p.purchase.meanDropoutProbability,
+                meanDropoutRate: p.purchaseModel == .paretonbd ? p.paretoPurchase.meanDropoutRate : nil,
                 meanOrderValue: p.spend.meanTransactionValue.isFinite ? p.spend.meanTransactionValue : nil,
                 meanLinesPerOrder: p.lines.meanLineCount + p.lines.returnProbability),
             orders: .init(
@@ -81,7 +86,11 @@ private struct ParametersDocument: Encodable {
     var birthWeeks: Double
     var holdoutWeeks: Int
     var rowOrder: String
-    var bgnbd: BGNBDParameters
+    /// Omitted for the default BG/NBD, so that its file is unchanged.
+    var purchaseModel: String?
+    var bgnbd: BGNBDParameters?
+    var mbgnbd: MBGNBDParameters?
+    var paretoNBD: ParetoNBDParameters?
     var gammaGamma: GammaGammaParameters
     var expected: Expected
     var orders: Orders
@@ -91,12 +100,14 @@ private struct ParametersDocument: Encodable {
 
     struct Expected: Encodable {
         var meanPurchaseRate: Double
-        var meanDropoutProbability: Double
+        var meanDropoutProbability: Double?
+        var meanDropoutRate: Double?
         var meanOrderValue: Double?
         var meanLinesPerOrder: Double
         enum CodingKeys: String, CodingKey {
             case meanPurchaseRate = "mean_purchase_rate_per_week"
             case meanDropoutProbability = "mean_dropout_probability"
+            case meanDropoutRate = "mean_dropout_rate_per_week"
             case meanOrderValue = "mean_order_value"
             case meanLinesPerOrder = "mean_lines_per_order"
         }
@@ -181,7 +192,10 @@ private struct ParametersDocument: Encodable {
         case birthWeeks = "birth_weeks"
         case holdoutWeeks = "holdout_weeks"
         case rowOrder = "row_order"
+        case purchaseModel = "purchase_model"
         case bgnbd
+        case mbgnbd = "mbg_nbd"
+        case paretoNBD = "pareto_nbd"
         case gammaGamma = "gamma_gamma"
         case expected, orders, interactions, counts, files
     }

@@ -36,7 +36,8 @@ extension BGNBDLikelihood {
     /// where ∇²A₃ has ∂²/∂r∂α = −1/(α + T) and ∂²/∂α² = (r + x)/(α + T)²; ∇²A₄ the same with t_x,
     /// plus ∂²/∂a² = −1/a² and ∂²/∂b² = 1/(b + x − 1)². Exact, so standard errors carry no
     /// finite-difference error, and one pass replaces the four gradient passes of forward
-    /// differences. Parameters assumed finite and > 0.
+    /// differences. Parameters assumed finite and > 0. With `modified` (MBG/NBD) b + x − 1 is
+    /// b + x, the Γ terms take b + x + 1 and a + b + x + 1, and x = 0 has the second term too.
     /// - Complexity: O(patterns + distinct values); both cores for large pattern sets.
     package func hessian(_ p: BGNBDParameters) -> [[Double]] {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
@@ -44,7 +45,10 @@ extension BGNBDLikelihood {
         let xs = patterns.frequencyValues
         // Per distinct x > 0: (ln a − ln(b + x − 1), 1/(b + x − 1)); per distinct T and t_x:
         // (ln(α + s·T), 1/(α + s·T)) — the tables of `evaluate`.
-        let xTerms = xs.map { x in x > 0 ? SIMD2(log(a) - log(b + Double(x) - 1), 1 / (b + Double(x) - 1)) : .zero }
+        let shift = modified ? 1.0 : 0.0, everyX = modified
+        let xTerms = xs.map { x in
+            x > 0 || everyX ? SIMD2(log(a) - log(b + Double(x) - 1 + shift), 1 / (b + Double(x) - 1 + shift)) : .zero
+        }
         let s = timeScale
         let ageTerms = patterns.ageValues.map { v in SIMD2(log(alpha + s * v), 1 / (alpha + s * v)) }
         let recencyTerms = patterns.recencyValues.map { v in SIMD2(log(alpha + s * v), 1 / (alpha + s * v)) }
@@ -67,7 +71,7 @@ extension BGNBDLikelihood {
                     let rx = r + Double(frequency[i]), wi = w[i]
                     let age = ageTerms[Int(ti[i])]
                     let iT = age[1]
-                    if frequency[i] == 0 {
+                    if frequency[i] == 0 && !everyX {
                         let alphaAlpha: Double = rx * iT * iT
                         h0 += wi * SIMD4<Double>(0, -iT, 0, 0)
                         h1 += wi * SIMD4<Double>(-iT, alphaAlpha, 0, 0)
@@ -100,8 +104,8 @@ extension BGNBDLikelihood {
         let triR = SF.trigamma(r), triB = SF.trigamma(b), triAB = SF.trigamma(a + b)
         for (k, x) in xs.map(Double.init).enumerated() where frequencyWeight[k] > 0 {
             let w = frequencyWeight[k]
-            let ab = triAB - SF.trigamma(a + b + x)
-            let rr: Double = SF.trigamma(r + x) - triR, bb: Double = ab + SF.trigamma(b + x) - triB
+            let ab = triAB - SF.trigamma(a + b + x + shift)
+            let rr: Double = SF.trigamma(r + x) - triR, bb: Double = ab + SF.trigamma(b + x + shift) - triB
             rows[0] += w * SIMD4<Double>(rr, 1 / alpha, 0, 0)
             rows[1] += w * SIMD4<Double>(1 / alpha, -r / (alpha * alpha), 0, 0)
             rows[2] += w * SIMD4<Double>(0, 0, ab, ab)

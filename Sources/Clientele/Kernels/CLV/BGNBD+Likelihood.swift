@@ -42,18 +42,28 @@ extension BGNBD {
 /// the weight of its patterns (`frequencyWeight`, fixed at construction). The pass over the
 /// patterns then handles only the log-sum-exp of A₃ and A₄: one `exp`, a division, and
 /// lookups in per-value tables of ln(α + T), 1/(α + T) (and the same for t_x, and per x).
+///
+/// With `modified`, the MBG/NBD likelihood (Batislam, Denizel & Filiztekin 2007; lifetimes'
+/// `ModifiedBetaGeoFitter`): dropout is also possible right after the first purchase, so every
+/// x has the second term and b + x − 1 becomes b + x throughout:
+/// A₂ = ln Γ(a + b) + ln Γ(b + x + 1) − ln Γ(b) − ln Γ(a + b + x + 1), A₄ = ln a − ln(b + x) −
+/// (r + x) ln(α + t_x). With `modified` false every operation is the BG/NBD one (the shift is an
+/// exact + 0).
 package struct BGNBDLikelihood: @unchecked Sendable {
     package let patterns: CalibrationPatterns
     package let timeScale: Double
+    /// MBG/NBD instead of BG/NBD (see the type's doc).
+    package let modified: Bool
     /// Every `stride`-th pattern only (a systematic subsample for warm starts); 1: all.
     package let stride: Int
     /// Σ weight over the evaluated patterns, and per distinct x.
     package let totalWeight: Double
     package let frequencyWeight: [Double]
 
-    package init(patterns: CalibrationPatterns, timeScale: Double, stride: Int = 1) {
+    package init(patterns: CalibrationPatterns, timeScale: Double, stride: Int = 1, modified: Bool = false) {
         self.patterns = patterns
         self.timeScale = timeScale
+        self.modified = modified
         self.stride = max(stride, 1)
         var byFrequency = [Double](repeating: 0, count: patterns.frequencyValues.count)
         for i in Swift.stride(from: 0, to: patterns.count, by: self.stride) {
@@ -82,21 +92,23 @@ package struct BGNBDLikelihood: @unchecked Sendable {
         let lnAlpha = log(alpha), lgR = SF.logGamma(r), lgB = SF.logGamma(b), lgAB = SF.logGamma(a + b)
         let psiR = wantGradient ? SF.digamma(r) : 0, psiB = wantGradient ? SF.digamma(b) : 0
         let psiAB = wantGradient ? SF.digamma(a + b) : 0
+        let shift = modified ? 1.0 : 0.0, everyX = modified
         for (k, frequency) in patterns.frequencyValues.enumerated() where frequencyWeight[k] > 0 {
             let x = Double(frequency), w = frequencyWeight[k]
-            value.add(w * (SF.logGamma(r + x) - lgR + r * lnAlpha + lgAB + SF.logGamma(b + x) - lgB - SF.logGamma(a + b + x)))
+            value.add(w * (SF.logGamma(r + x) - lgR + r * lnAlpha + lgAB + SF.logGamma(b + x + shift) - lgB
+                           - SF.logGamma(a + b + x + shift)))
             if wantGradient {
-                let psiABX = SF.digamma(a + b + x)
+                let psiABX = SF.digamma(a + b + x + shift)
                 gr += w * (SF.digamma(r + x) - psiR + lnAlpha)
                 ga += w * r / alpha
                 gaa += w * (psiAB - psiABX)
-                gb += w * (psiAB + SF.digamma(b + x) - psiB - psiABX)
+                gb += w * (psiAB + SF.digamma(b + x + shift) - psiB - psiABX)
             }
         }
         // Per distinct x > 0: (ln a − ln(b + x − 1), 1/(b + x − 1)), the constant of A₄ and
         // ∂A₄/∂b; per distinct T and t_x: (ln(α + s·T), 1/(α + s·T)).
         let xTerms = patterns.frequencyValues.map { x in
-            x > 0 ? SIMD2(log(a) - log(b + Double(x) - 1), 1 / (b + Double(x) - 1)) : .zero
+            x > 0 || everyX ? SIMD2(log(a) - log(b + Double(x) - 1 + shift), 1 / (b + Double(x) - 1 + shift)) : .zero
         }
         let s = timeScale
         let ageTerms = patterns.ageValues.map { v in SIMD2(log(alpha + s * v), 1 / (alpha + s * v)) }
@@ -125,7 +137,7 @@ package struct BGNBDLikelihood: @unchecked Sendable {
                     let age = ageTerms[Int(ti[i])]      // ln(α + T), 1/(α + T)
                     let a3 = -rx * age[0]
                     let wi = w[i]
-                    if frequency[i] == 0 {
+                    if frequency[i] == 0 && !everyX {
                         ll.add(wi * a3)
                         if wantGradient {
                             gr -= wi * age[0]

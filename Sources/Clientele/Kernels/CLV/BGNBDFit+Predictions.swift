@@ -62,8 +62,18 @@ extension BGNBDFit {
     /// runs, cut into `forecastParts` parts at run boundaries. `probabilityAlive` is returned alongside; `seriesNotConverged` counts (x, T) runs
     /// whose series hit the term limit (their values are the partial sums).
     public func patternForecast(_ patterns: CalibrationPatterns, times: [Double], weights: [[Double]]) -> BGNBDPatternForecast {
+        Self.familyForecast(parameters, modified: false, patterns, times: times, weights: weights)
+    }
+
+    /// `patternForecast` for BG/NBD or, with `modified`, MBG/NBD at `parameters`: MBG/NBD's
+    /// numerator is BG/NBD's with b + 1 (lifetimes' `ModifiedBetaGeoFitter`:
+    /// (a + b + x)/(a − 1) · [1 − ((α + T)/(α + T + t))^{r+x} ₂F₁(r + x, b + x + 1; a + b + x; z)]),
+    /// and its P(alive) has odds a/(b + x) · ((α + T)/(α + t_x))^{r+x} for every x, x = 0 included.
+    package static func familyForecast(_ parameters: BGNBDParameters, modified: Bool, _ patterns: CalibrationPatterns,
+                                       times: [Double], weights: [[Double]]) -> BGNBDPatternForecast {
         let m = patterns.count
-        let f = BGNBDForecaster(parameters)
+        let shift = modified ? 1.0 : 0.0, everyX = modified
+        let f = BGNBDForecaster(BGNBDParameters(r: parameters.r, alpha: parameters.alpha, a: parameters.a, b: parameters.b + shift))
         var alive = [Double](repeating: 0, count: m)
         let outputCount = weights.count
         // Outputs in one buffer, output j at j·m + pattern, so that each thread writes its own runs.
@@ -85,7 +95,7 @@ extension BGNBDFit {
         let p = parameters
         let lnAge = patterns.ageValues.map { log(p.alpha + $0) }
         let lnRecency = patterns.recencyValues.map { log(p.alpha + $0) }
-        let lnOdds = patterns.frequencyValues.map { x in x > 0 ? log(p.a / (p.b + Double(x) - 1)) : 0 }
+        let lnOdds = patterns.frequencyValues.map { x in x > 0 || everyX ? log(p.a / (p.b + Double(x) - 1 + shift)) : 0 }
         alive.withUnsafeMutableBufferPointer { alive in
         flat.withUnsafeMutableBufferPointer { flat in
         failures.withUnsafeMutableBufferPointer { failures in
@@ -106,7 +116,7 @@ extension BGNBDFit {
                             && patterns.ageIndex[end] == patterns.ageIndex[k] { end += 1 }
                     let xi = Int(patterns.frequencyIndex[k]), lT = lnAge[Int(patterns.ageIndex[k])]
                     for q in k..<end {
-                        let pa = x > 0
+                        let pa = x > 0 || everyX
                             ? SpecialFunctions.logistic(-((p.r + x) * (lT - lnRecency[Int(patterns.recencyIndex[q])]) + lnOdds[xi]))
                             : 1
                         alive[q] = pa

@@ -1,0 +1,247 @@
+import ClienteleSupport
+import ClienteleStats
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension ParetoNBD {
+    /// The Pareto/NBD log-likelihood of the patterns, Σ weight · ln L, in the data's time unit:
+    ///
+    ///     L(r, α, s, β | x, t_x, T) = Γ(r + x) αʳ βˢ / Γ(r) · [ (α + T)^{−(r+x)} (β + T)^{−s}
+    ///                                 + s · (I(x, t_x) − I(x, T)) ],
+    ///     I(x, t) = ∫ₜ^∞ (α + τ)^{−(r+x)} (β + τ)^{−(s+1)} dτ
+    ///
+    /// (Fader & Hardie 2005, "A note on deriving the Pareto/NBD model and related expressions",
+    /// eq. 18 with A₀ of eqs. 19–20: s/(r + s + x) · A₀ = s · (I(x, t_x) − I(x, T)); the second
+    /// term is the chance of dying in (t_x, T]). I(x, t) is a ₂F₁ (`logTailIntegral`). Evaluated
+    /// in log space with log-sum-exp; x = 0 and t_x = T need no special case.
+    /// - Returns: the sum, or NaN for parameters that are not all finite and > 0.
+    /// - Complexity: O(patterns + distinct (x, t_x) and (x, T) pairs · series terms).
+    public static func logLikelihood(_ parameters: ParetoNBDParameters, _ patterns: CalibrationPatterns) -> Double {
+        ParetoNBDLikelihood(patterns: patterns, timeScale: 1).evaluate(parameters, gradient: false).value
+    }
+
+    /// ∂/∂(r, α, s, β) of `logLikelihood`, analytic: digamma for the Γ terms, the termwise
+    /// derivatives of the ₂F₁ series (`HypergeometricUnitSeries`) for I, softmax weights for the
+    /// log-sum-exp.
+    public static func logLikelihoodGradient(_ parameters: ParetoNBDParameters, _ patterns: CalibrationPatterns) -> [Double] {
+        ParetoNBDLikelihood(patterns: patterns, timeScale: 1).evaluate(parameters, gradient: true).gradient
+    }
+
+    /// ∂²/∂(r, α, s, β)² of `logLikelihood` by central differences of the analytic gradient in
+    /// log-parameters (step 10⁻⁵, error about 10⁻¹⁰ relative; an analytic Hessian would need the
+    /// second derivatives of ₂F₁ in its parameters). Minus it is the observed information.
+    public static func logLikelihoodHessian(_ parameters: ParetoNBDParameters, _ patterns: CalibrationPatterns) -> [[Double]] {
+        let likelihood = ParetoNBDLikelihood(patterns: patterns, timeScale: 1)
+        let p = [parameters.r, parameters.alpha, parameters.s, parameters.beta]
+        return likelihood.naturalHessian(at: p.map { log($0) }, weight: 1)
+    }
+
+    /// ln I(x, t), I(x, t) = ∫ₜ^∞ (α + τ)^{−(r+x)} (β + τ)^{−(s+1)} dτ, and its gradient in (r, α, s, β).
+    ///
+    /// With m = max(α, β) and a = r + s + x, I = ₂F₁(a, b; a + 1; |α − β|/(m + t)) / (a (m + t)^a),
+    /// b = s + 1 when α ≥ β and b = r + x otherwise (Fader & Hardie 2005, eqs. 19–20, as lifetimes'
+    /// `ParetoNBDFitter._log_A_0`). Euler's transformation (A&S 15.3.3) turns that ₂F₁ into
+    /// (1 − z)^{1−b} ₂F₁(1, a + 1 − b; a + 1; z), and (1 − z) = (min + t)/(m + t):
+    ///
+    ///     α ≥ β:  I = (α + t)^{−(r+x)} (β + t)^{−s} G(r + x, a + 1, (α − β)/(α + t)) / a
+    ///     α < β:  I = (α + t)^{−(r+x−1)} (β + t)^{−(s+1)} G(s + 1, a + 1, (β − α)/(β + t)) / a
+    ///
+    /// with G(b, c, z) = ₂F₁(1, b; c; z) (`HypergeometricUnitSeries`), a series of positive terms
+    /// with ratios below z: accurate for any x (the direct series for b = r + x overflows from
+    /// x ≈ 300 at z = 0.9) and for α ≈ β (z ≈ 0, G ≈ 1; both branches agree at α = β).
+    /// Parameters assumed finite and > 0, x ≥ 0, t ≥ 0.
+    @inline(__always)
+    package static func logTailIntegral(r: Double, alpha: Double, s: Double, beta: Double, x: Double, t: Double,
+                                        gradient: Bool) -> (value: Double, gradient: SIMD4<Double>, converged: Bool) {
+        let a = r + s + x
+        let qa = alpha + t, qb = beta + t
+        let lqa = log(qa), lqb = log(qb)
+        if alpha >= beta {
+            let g = HypergeometricUnitSeries(b: r + x, c: a + 1, z: (alpha - beta) / qa, derivatives: gradient)
+            let value = -(r + x) * lqa - s * lqb - log(a) + log(g.value)
+            guard gradient else { return (value, .zero, g.converged) }
+            let iG = 1 / g.value, ia = 1 / a
+            return (value, SIMD4(-lqa - ia + (g.derivativeB + g.derivativeC) * iG,
+                                 -(r + x) / qa + g.derivativeZ * iG * qb / (qa * qa),
+                                 -lqb - ia + g.derivativeC * iG,
+                                 -s / qb - g.derivativeZ * iG / qa), g.converged)
+        }
+        let g = HypergeometricUnitSeries(b: s + 1, c: a + 1, z: (beta - alpha) / qb, derivatives: gradient)
+        let value = -(r + x - 1) * lqa - (s + 1) * lqb - log(a) + log(g.value)
+        guard gradient else { return (value, .zero, g.converged) }
+        let iG = 1 / g.value, ia = 1 / a
+        return (value, SIMD4(-lqa - ia + g.derivativeC * iG,
+                             -(r + x - 1) / qa - g.derivativeZ * iG / qb,
+                             -lqb - ia + (g.derivativeB + g.derivativeC) * iG,
+                             -(s + 1) / qb + g.derivativeZ * iG * qa / (qb * qb)), g.converged)
+    }
+}
+
+/// The Pareto/NBD likelihood over one set of patterns with times multiplied by `timeScale`
+/// (α, β then in the scaled unit). Internal: assumes valid patterns.
+///
+/// I(x, t) depends on (x, t) only, so ln I and its gradient are computed once per distinct
+/// (x, t_x) and (x, T) pair of the evaluated patterns (the pair tables are built once, at
+/// construction); Γ terms once per distinct x. The pass over the patterns then does the
+/// log-sum-exp with a handful of `exp`/`log` calls.
+package struct ParetoNBDLikelihood: @unchecked Sendable {
+    package let timeScale: Double
+    /// Σ weight over the evaluated patterns, and per distinct x (`frequencyValues`).
+    package let totalWeight: Double
+    package let frequencyValues: [Double]
+    package let frequencyWeight: [Double]
+    /// The evaluated patterns (every `stride`-th): x, weight, scaled T's index into `ageValues`,
+    /// and the indices of their (x, t_x) and (x, T) pairs into `pairX` / `pairTime`.
+    private let rowX: [Double]
+    private let rowWeight: [Double]
+    private let rowAge: [Int32]
+    private let rowRecencyPair: [Int32]
+    private let rowAgePair: [Int32]
+    /// Scaled distinct T values.
+    private let ageValues: [Double]
+    /// Distinct (x, t) pairs, t scaled.
+    package let pairX: [Double]
+    package let pairTime: [Double]
+    /// Σ w x over the evaluated patterns (for the time-unit change of the log-likelihood).
+    package let purchases: Double
+
+    /// Rows or pairs per part below which one thread does the work.
+    package static let parallelThreshold = 4_000
+
+    package init(patterns: CalibrationPatterns, timeScale: Double, stride: Int = 1) {
+        self.timeScale = timeScale
+        let step = max(stride, 1)
+        let rows = Array(Swift.stride(from: 0, to: patterns.count, by: step))
+        var byFrequency = [Double](repeating: 0, count: patterns.frequencyValues.count)
+        var purchases = 0.0
+        for i in rows {
+            byFrequency[Int(patterns.frequencyIndex[i])] += patterns.weight[i]
+            purchases += patterns.weight[i] * Double(patterns.frequency[i])
+        }
+        frequencyValues = patterns.frequencyValues.map(Double.init)
+        frequencyWeight = byFrequency
+        totalWeight = byFrequency.reduce(0, +)
+        self.purchases = purchases
+        rowX = rows.map { Double(patterns.frequency[$0]) }
+        rowWeight = rows.map { patterns.weight[$0] }
+        rowAge = rows.map { patterns.ageIndex[$0] }
+        ageValues = patterns.ageValues.map { $0 * timeScale }
+        // Dense ids of the (x, t_x) pairs, then of the (x, T) pairs after them: sort the packed
+        // (x index, time index) keys and number the distinct ones.
+        var px = [Double](), pt = [Double]()
+        func pairIDs(_ timeIndex: [Int32], _ times: [Double]) -> [Int32] {
+            let keys = rows.indices.map { j in UInt64(UInt32(patterns.frequencyIndex[rows[j]])) << 32 | UInt64(UInt32(timeIndex[rows[j]])) }
+            let order = keys.indices.sorted { keys[$0] < keys[$1] }
+            var ids = [Int32](repeating: 0, count: rows.count)
+            var previous = UInt64.max
+            for j in order {
+                if keys[j] != previous {
+                    previous = keys[j]
+                    px.append(Double(patterns.frequency[rows[j]]))
+                    pt.append(times[Int(timeIndex[rows[j]])] * timeScale)
+                }
+                ids[j] = Int32(px.count - 1)
+            }
+            return ids
+        }
+        rowRecencyPair = pairIDs(patterns.recencyIndex, patterns.recencyValues)
+        rowAgePair = pairIDs(patterns.ageIndex, patterns.ageValues)
+        pairX = px
+        pairTime = pt
+    }
+
+    /// Σ weight · ln L and its gradient with respect to (r, α, s, β) (scaled α, β).
+    package func evaluate(_ p: ParetoNBDParameters, gradient wantGradient: Bool) -> (value: Double, gradient: [Double]) {
+        let (r, alpha, s, beta) = (p.r, p.alpha, p.s, p.beta)
+        guard r > 0, alpha > 0, s > 0, beta > 0, r.isFinite, alpha.isFinite, s.isFinite, beta.isFinite else {
+            return (.nan, [.nan, .nan, .nan, .nan])
+        }
+        typealias SF = SpecialFunctions
+        // ln I and ∇ ln I per (x, t) pair.
+        let pairs = pairX.count
+        var lnI = [Double](repeating: 0, count: pairs)
+        var dI = [SIMD4<Double>](repeating: .zero, count: wantGradient ? pairs : 0)
+        let pairRanges = splitRange(pairs, parts: pairs >= 2 * Self.parallelThreshold ? 2 : 1)
+        lnI.withUnsafeMutableBufferPointer { lnI in
+        dI.withUnsafeMutableBufferPointer { dI in
+            parallelFor(pairRanges.count) { part in
+                for k in pairRanges[part] {
+                    let v = ParetoNBD.logTailIntegral(r: r, alpha: alpha, s: s, beta: beta, x: pairX[k], t: pairTime[k],
+                                                      gradient: wantGradient)
+                    lnI[k] = v.value
+                    if wantGradient { dI[k] = v.gradient }
+                }
+            }
+        }}
+        // Per distinct T: ln(α + T), ln(β + T), 1/(α + T), 1/(β + T).
+        let ageTerms = ageValues.map { v in SIMD4(log(alpha + v), log(beta + v), 1 / (alpha + v), 1 / (beta + v)) }
+        let lnS = log(s), invS = 1 / s
+        let m = rowX.count
+        let ranges = splitRange(m, parts: m >= 2 * Self.parallelThreshold ? 2 : 1)
+        var partial = [(CompensatedSum, SIMD4<Double>)](repeating: (CompensatedSum(), .zero), count: ranges.count)
+        parallelEach(&partial) { part, out in
+            var ll = CompensatedSum(), g = SIMD4<Double>.zero
+            for j in ranges[part] {
+                let x = rowX[j], wi = rowWeight[j]
+                let age = ageTerms[Int(rowAge[j])]
+                let rx = r + x
+                let A = -rx * age[0] - s * age[1]
+                let k1 = Int(rowRecencyPair[j]), k2 = Int(rowAgePair[j])
+                let v1 = lnS + lnI[k1], v2 = lnS + lnI[k2]
+                // ln D, D = s (I(t_x) − I(T)) ≥ 0; −∞ when t_x = T.
+                let lnD = v1 + log(-expm1(v2 - v1))
+                let hi = max(A, lnD), lo = min(A, lnD)
+                let M = hi + log1p(exp(lo - hi))
+                ll.add(wi * M)
+                if wantGradient {
+                    let wA = exp(A - M), w1 = exp(v1 - M), w2 = exp(v2 - M)
+                    let gA = SIMD4(-age[0], -rx * age[2], -age[1], -s * age[3])
+                    var gi = wA * gA + w1 * dI[k1] - w2 * dI[k2]
+                    gi[2] += (w1 - w2) * invS
+                    g += wi * gi
+                }
+            }
+            out = (ll, g)
+        }
+        var value = CompensatedSum(), g = SIMD4<Double>.zero
+        for part in partial { value.add(part.0.value); g += part.1 }
+        // ln Γ(r + x) − ln Γ(r) + r ln α + s ln β per distinct x, times its weight.
+        let lnAlpha = log(alpha), lnBeta = log(beta), lgR = SF.logGamma(r)
+        let psiR = wantGradient ? SF.digamma(r) : 0
+        for (k, x) in frequencyValues.enumerated() where frequencyWeight[k] > 0 {
+            let w = frequencyWeight[k]
+            value.add(w * (SF.logGamma(r + x) - lgR + r * lnAlpha + s * lnBeta))
+            if wantGradient {
+                g += w * SIMD4(SF.digamma(r + x) - psiR + lnAlpha, r / alpha, lnBeta, s / beta)
+            }
+        }
+        return (value.value, [g[0], g[1], g[2], g[3]])
+    }
+
+    /// The Hessian of Σ weight · ln L / `weight` in the natural parameters p = e^θ, by central
+    /// differences of the analytic gradient in θ (step 10⁻⁵): H_θ, then
+    /// ∂²/∂pᵢ∂pⱼ = (H_θ,ᵢⱼ − δᵢⱼ ∂/∂θᵢ) / (pᵢ pⱼ), the inverse of `LogParameterMLE.thetaHessian`.
+    package func naturalHessian(at theta: [Double], weight: Double) -> [[Double]] {
+        func gradientTheta(_ t: [Double]) -> [Double] {
+            let p = t.map { exp($0) }
+            let g = evaluate(ParetoNBDParameters(r: p[0], alpha: p[1], s: p[2], beta: p[3]), gradient: true).gradient
+            return (0..<4).map { g[$0] * p[$0] / weight }
+        }
+        let h = SmallSymmetricMatrix.hessian(of: gradientTheta, at: theta, step: 1e-5)
+        let g0 = gradientTheta(theta), p = theta.map { exp($0) }
+        var natural = h
+        for i in 0..<4 {
+            for j in 0..<4 {
+                let diagonal: Double = i == j ? g0[i] : 0
+                natural[i][j] = (h[i][j] - diagonal) / (p[i] * p[j])
+            }
+        }
+        return natural
+    }
+}
