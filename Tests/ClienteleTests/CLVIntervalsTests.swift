@@ -11,17 +11,19 @@ private func currentFits(customers: Int, seed: UInt64) throws -> (CalibrationSum
     return (summary, patterns, try BGNBD().fit(patterns), try GammaGamma().fit(summary))
 }
 
-/// A fitted model whose information matrix was not positive definite: any conformer other than
-/// BG/NBD itself, as MBG/NBD and Pareto/NBD will be.
+/// A fitted BG/NBD seen through another conformer (as MBG/NBD and Pareto/NBD will be), with its
+/// log-parameter covariance scaled by `scale`, or none (`nil`: the information matrix was not
+/// positive definite).
 private struct WithoutCovariance: RepeatPurchaseModelFit {
     let base: BGNBDFit
+    var scale: Double? = nil
     var kind: RepeatPurchaseModelKind { base.kind }
     var estimates: [ModelParameterEstimate] { base.estimates.map { ModelParameterEstimate(name: $0.name, value: $0.value, standardError: nil) } }
     var logLikelihood: Double { base.logLikelihood }
     var converged: Bool { base.converged }
     var customers: Double { base.customers }
-    var logParameterCovariance: [[Double]]? { nil }
-    func withLogParameters(_ theta: [Double]) -> WithoutCovariance { WithoutCovariance(base: base.withLogParameters(theta)) }
+    var logParameterCovariance: [[Double]]? { scale.flatMap { s in base.logParameterCovariance.map { $0.map { $0.map { $0 * s } } } } }
+    func withLogParameters(_ theta: [Double]) -> WithoutCovariance { WithoutCovariance(base: base.withLogParameters(theta), scale: scale) }
     func expectedPurchases(within t: Double) -> Double { base.expectedPurchases(within: t) }
     func patternForecast(_ patterns: CalibrationPatterns, times: [Double], weights: [[Double]],
                          noPurchaseWithin: [Double]) -> RepeatPurchasePatternForecast {
@@ -148,6 +150,15 @@ struct CLVIntervalsTests {
         let none = try CLVIntervals().run(model: noCovariance, gammaGamma: gg, summary: summary, patterns: patterns, forecast: CLVForecast())
         #expect(!none.isAvailable && none.expectedPurchasesLow.isEmpty && none.predictedCLVLow.isEmpty && none.totalExpectedPurchases == nil)
         #expect(none.unavailableReason == "the BG/NBD information matrix is not positive definite at the estimates, so there is no covariance to draw parameters from")
+        // A covariance so wide that the draws would say nothing (a tiny history): no intervals either.
+        let wide = try CLVIntervals().run(model: WithoutCovariance(base: bg, scale: 1e4), gammaGamma: gg, summary: summary,
+                                          patterns: patterns, forecast: CLVForecast())
+        #expect(wide.unavailableReason?.hasPrefix("the BG/NBD estimate of r is too uncertain to draw from (standard deviation of its logarithm ") == true,
+                "\(wide.unavailableReason ?? "nil")")
+        let same = try CLVIntervals(draws: 10).run(model: WithoutCovariance(base: bg, scale: 1), gammaGamma: gg, summary: summary,
+                                                   patterns: patterns, forecast: CLVForecast())
+        let direct = try CLVIntervals(draws: 10).run(model: bg, gammaGamma: gg, summary: summary, patterns: patterns, forecast: CLVForecast())
+        #expect(sameBits(same.predictedCLVHigh, direct.predictedCLVHigh), "any conformer with the same forecasts gives the same intervals")
         let off = try CLVIntervals(draws: 0).run(model: bg, gammaGamma: gg, summary: summary, patterns: patterns, forecast: CLVForecast())
         #expect(off.unavailableReason == "intervals are off ([clv] interval_draws = 0)")
         let noSpend = try CLVIntervals(draws: 10).run(model: bg, gammaGamma: nil, summary: summary, patterns: patterns, forecast: CLVForecast())

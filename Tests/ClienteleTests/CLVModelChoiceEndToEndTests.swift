@@ -98,7 +98,7 @@ struct CLVModelChoiceEndToEndTests {
             let clv = try #require(outcome.report.clv)
             #expect(clv.selection?.criterion == "requested" && clv.selection?.requested == "bg-nbd")
             #expect(clv.intervals?.unavailable == "intervals are off ([clv] interval_draws = 0)")
-            #expect(try text(scratch.join("report/report.md")).contains("No 90% intervals: intervals are off ([clv] interval_draws = 0)."))
+            #expect(try text(scratch.join("report/report.md")).contains(#"No 90% intervals: intervals are off (\[clv\] interval\_draws = 0)."#))
         }
     }
 }

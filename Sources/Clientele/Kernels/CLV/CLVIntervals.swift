@@ -46,6 +46,12 @@ public struct CLVIntervals: Sendable, Hashable {
         self.seed = seed
     }
 
+    /// The largest standard deviation of a log-parameter the bootstrap draws from (a factor of
+    /// e ≈ 2.7 per standard deviation). Beyond it the fit says little about that parameter (a
+    /// tiny or degenerate history), the draws reach parameters where the forecast series need
+    /// up to their term limit, and the intervals would be uninformative anyway: there are none.
+    package static let maximumLogStandardDeviation = 1.0
+
     /// Patterns per block: fixed, so the cuts never depend on the thread count.
     package static let blockPatterns = 4096
     /// The random streams of the purchase model's and the spend model's draws.
@@ -85,8 +91,14 @@ public struct CLVIntervals: Sendable, Hashable {
             return .unavailable(settings: self, reason: "intervals are off ([clv] interval_draws = 0)")
         }
         var random = RandomSource(seed: seed, stream: Self.purchaseStream)
+        guard model.converged else {
+            return .unavailable(settings: self, reason: "the \(model.kind.title) fit did not converge, so its estimates are no centre to draw parameters around")
+        }
         guard let covariance = model.logParameterCovariance else {
             return .unavailable(settings: self, reason: "the \(model.kind.title) information matrix is not positive definite at the estimates, so there is no covariance to draw parameters from")
+        }
+        if let why = Self.tooUncertain(covariance, names: model.estimates.map(\.name), model: model.kind.title) {
+            return .unavailable(settings: self, reason: why)
         }
         guard let thetas = Self.gaussianDraws(mean: model.logParameters, covariance: covariance, count: draws, random: &random) else {
             return .unavailable(settings: self, reason: "the \(model.kind.title) log-parameter covariance is not positive definite (Cholesky failed)")
@@ -97,8 +109,12 @@ public struct CLVIntervals: Sendable, Hashable {
         if let gammaGamma {
             let p = gammaGamma.parameters, values = [p.p, p.q, p.gamma]
             var spendRandom = RandomSource(seed: seed, stream: Self.spendStream)
-            if let c = ClienteleKernels.logParameterCovariance(natural: gammaGamma.covariance, values: values),
-               let draws = Self.gaussianDraws(mean: values.map { log($0) }, covariance: c, count: draws, random: &spendRandom) {
+            let c = ClienteleKernels.logParameterCovariance(natural: gammaGamma.covariance, values: values)
+            if let c, let why = Self.tooUncertain(c, names: ["p", "q", "gamma"], model: "Gamma-Gamma") {
+                clvReason = why + ", so predicted CLV has no interval"
+            } else if !gammaGamma.converged {
+                clvReason = "the Gamma-Gamma fit did not converge, so predicted CLV has no interval"
+            } else if let c, let draws = Self.gaussianDraws(mean: values.map { log($0) }, covariance: c, count: draws, random: &spendRandom) {
                 spendDraws = draws.map { GammaGammaParameters(p: exp($0[0]), q: exp($0[1]), gamma: exp($0[2])) }
             } else {
                 clvReason = "the Gamma-Gamma information matrix is not positive definite at the estimates, so predicted CLV has no interval"
@@ -109,6 +125,17 @@ public struct CLVIntervals: Sendable, Hashable {
         RunProgress.current?.step("intervals")
         return Self.bootstrap(models: models, spendDraws: spendDraws, sampleMeanSpend: gammaGamma?.sampleMeanSpend ?? .nan,
                               summary: summary, patterns: patterns, forecast: forecast, settings: self, clvReason: clvReason)
+    }
+
+    /// Why a log-parameter covariance is too wide to draw from (`maximumLogStandardDeviation`), or nil.
+    private static func tooUncertain(_ covariance: [[Double]], names: [String], model: String) -> String? {
+        for (i, name) in names.enumerated() where i < covariance.count {
+            let sd = covariance[i][i].squareRoot()
+            guard !(sd <= maximumLogStandardDeviation) else { continue }
+            let shown = sd.isFinite ? "\((sd * 100).rounded() / 100)" : "\(sd)"
+            return "the \(model) estimate of \(name) is too uncertain to draw from (standard deviation of its logarithm \(shown), above \(maximumLogStandardDeviation))"
+        }
+        return nil
     }
 
     /// `count` draws of N(`mean`, `covariance`) as `mean + L z`, L the lower Cholesky factor and z
