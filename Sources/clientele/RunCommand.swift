@@ -8,6 +8,13 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Load the exports, compute segments and values, and write the report folder.",
         discussion: """
+            Predicted value ([clv] in the job file): model = auto|bg-nbd|mbg-nbd|pareto-nbd (auto, \
+            the default, fits every model this build has and keeps the one with the smallest holdout \
+            error, or the smallest BIC without a holdout); interval_draws = 200 (parametric bootstrap \
+            draws for the customers.csv columns expected_purchases_low/high and predicted_clv_low/high; \
+            0 turns them off); interval_level = 0.9; no_purchase_days = 90 (the p_no_purchase_90d \
+            column; 0 turns it off); horizon_months = 12; monthly_discount_rate = 0.01.
+
             Exit status: 0 success; 64 usage or job-file error; 65 bad input data (or too many \
             rejected rows); 66 input file missing or unreadable; 73 report folder cannot be \
             created; 74 write error; 70 internal error.
@@ -55,6 +62,9 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .customLong("k-range"), help: ArgumentHelp("Choose k by silhouette (on a seeded sample of 10,000) within this range, e.g. 2-8.", valueName: "a-b"))
     var kRange: String?
+
+    @Option(name: .customLong("clv-model"), help: ArgumentHelp("Purchase model for predicted value: auto (fit every available model, keep the one with the smallest holdout error), bg-nbd, mbg-nbd or pareto-nbd. (default: auto)", valueName: "auto|bg-nbd|mbg-nbd|pareto-nbd"))
+    var clvModel: String?
 
     @Option(help: ArgumentHelp("Append this run to a SQLite history (created if missing); see `clientele history`.", valueName: "db"))
     var history: String?
@@ -121,6 +131,12 @@ struct RunCommand: ParsableCommand {
             config.clusters.model.clusters = .fixed(k)
         }
         if let kRange { config.clusters.model.clusters = .silhouette(try parseKRange(kRange, option: "--k-range")) }
+        if let clvModel {
+            guard let choice = RepeatPurchaseModelChoice(name: clvModel) else {
+                throw ConfigurationError.invalid("--clv-model \(clvModel): use one of \(RepeatPurchaseModelChoice.names.joined(separator: ", "))")
+            }
+            config.clv.model.purchaseModel = choice
+        }
         if let threads { config.threads = threads }
         if quiet { config.quiet = true }
         if rawCSV { config.rawCSV = true }

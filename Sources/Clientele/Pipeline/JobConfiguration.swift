@@ -113,6 +113,16 @@ extension JobConfiguration {
         }
         let rate = clv.model.forecast.monthlyDiscountRate
         guard rate >= 0, rate < 1 else { throw .invalid("clv.monthly_discount_rate = \(rate): must be in [0, 1)") }
+        let intervals = clv.model.intervals
+        guard intervals.level > 0, intervals.level < 1 else {
+            throw .invalid("clv.interval_level = \(intervals.level): must be between 0 and 1 (e.g. 0.9)")
+        }
+        guard intervals.draws == 0 || (intervals.draws >= 2 && intervals.draws <= 100_000) else {
+            throw .invalid("clv.interval_draws = \(intervals.draws): must be 0 (no intervals) or between 2 and 100000")
+        }
+        if clv.enabled {
+            do { try clv.model.purchaseModel.validate() } catch { throw .invalid(error.description) }
+        }
     }
 }
 

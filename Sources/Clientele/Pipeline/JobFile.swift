@@ -47,6 +47,10 @@ import Glibc
 /// enabled = true
 /// horizon_months = 12
 /// monthly_discount_rate = 0.01
+/// model = "auto"             # or "bg-nbd", "mbg-nbd", "pareto-nbd"
+/// interval_draws = 200       # 0: no intervals
+/// interval_level = 0.9
+/// no_purchase_days = 90      # 0: no p_no_purchase column
 /// ```
 public struct JobFile: Sendable {
     public var path: String
@@ -229,7 +233,8 @@ public struct JobFile: Sendable {
             }
         }
         if let c = try reader.table(table, "clv") {
-            try reader.allow(c, keys: ["enabled", "horizon_months", "monthly_discount_rate"], in: "clv")
+            try reader.allow(c, keys: ["enabled", "horizon_months", "monthly_discount_rate", "model", "interval_draws", "interval_level",
+                                       "no_purchase_days"], in: "clv")
             if let v = try reader.bool(c, "enabled", "clv") { config.clv.enabled = v }
             if let v = try reader.int(c, "horizon_months", "clv") {
                 guard v >= 1, v <= 600 else { throw reader.error("clv.horizon_months = \(v): must be between 1 and 600") }
@@ -238,6 +243,24 @@ public struct JobFile: Sendable {
             if let v = try reader.double(c, "monthly_discount_rate", "clv") {
                 guard v >= 0, v < 1 else { throw reader.error("clv.monthly_discount_rate = \(v): must be in [0, 1)") }
                 config.clv.model.forecast.monthlyDiscountRate = v
+            }
+            if let v = try reader.string(c, "model", "clv") {
+                guard let choice = RepeatPurchaseModelChoice(name: v) else {
+                    throw reader.error("clv.model = \"\(v)\": use one of \(RepeatPurchaseModelChoice.names.joined(separator: ", "))")
+                }
+                config.clv.model.purchaseModel = choice
+            }
+            if let v = try reader.int(c, "interval_draws", "clv") {
+                guard v == 0 || (v >= 2 && v <= 100_000) else { throw reader.error("clv.interval_draws = \(v): must be 0 (no intervals) or between 2 and 100000") }
+                config.clv.model.intervals.draws = v
+            }
+            if let v = try reader.double(c, "interval_level", "clv") {
+                guard v > 0, v < 1 else { throw reader.error("clv.interval_level = \(v): must be between 0 and 1 (e.g. 0.9)") }
+                config.clv.model.intervals.level = v
+            }
+            if let v = try reader.int(c, "no_purchase_days", "clv") {
+                guard v >= 0, v <= 36_500 else { throw reader.error("clv.no_purchase_days = \(v): must be 0 (no column) or between 1 and 36500") }
+                config.clv.model.forecast.noPurchaseDays = v == 0 ? nil : v
             }
         }
         return config

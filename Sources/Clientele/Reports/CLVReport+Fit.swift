@@ -3,15 +3,18 @@ import ClienteleKernels
 extension CLVReport {
     /// The report of a CLV fit (a mapping of its values; nothing is recomputed).
     package init(_ fit: CLVModelFit) {
-        let bg = fit.bgnbd, p = bg.parameters, se = bg.standardErrors
-        bgnbd = Model(
-            model: "BG/NBD", reference: "Fader, Hardie & Lee (2005), Counting your customers the easy way, Marketing Science 24(2)",
-            estimates: [Estimate(name: "r", value: finite(p.r), standardError: finite(se?.r)),
-                        Estimate(name: "alpha", value: finite(p.alpha), standardError: finite(se?.alpha)),
-                        Estimate(name: "a", value: finite(p.a), standardError: finite(se?.a)),
-                        Estimate(name: "b", value: finite(p.b), standardError: finite(se?.b))],
-            logLikelihood: finite(bg.logLikelihood), iterations: bg.iterations, converged: bg.converged,
-            stopReason: bg.stopReason.rawValue, customers: bg.customers)
+        models = fit.candidates.map { Self.model($0) }
+        bgnbd = models.first { $0.kind == RepeatPurchaseModelKind.bgnbd.rawValue }
+        let s = fit.selection
+        selection = Selection(
+            requested: fit.settings.purchaseModel.name, chosen: s.chosen.rawValue, chosenModel: s.chosen.title,
+            criterion: s.criterion.rawValue, reason: s.reason,
+            candidates: s.scores.map {
+                Selection.Candidate(model: $0.kind.title, kind: $0.kind.rawValue, holdoutError: finite($0.holdoutError),
+                                    logLikelihood: finite($0.logLikelihood), aic: finite($0.aic), bic: finite($0.bic), converged: $0.converged)
+            },
+            failures: s.failures.map { Selection.Failure(model: $0.kind.title, kind: $0.kind.rawValue, reason: $0.reason) })
+        purchaseModel = s.chosen.rawValue
         if let gg = fit.gammaGamma {
             let q = gg.parameters, e = gg.standardErrors
             gammaGamma = Model(
@@ -38,7 +41,7 @@ extension CLVReport {
                               buckets: v.buckets.map {
                                   HoldoutBucket(calibrationFrequency: $0.label, customers: $0.customers,
                                                 actualMean: finite($0.actualMean), predictedMean: finite($0.predictedMean))
-                              })
+                              }, model: s.chosen.title, holdoutError: finite(v.bucketMeanAbsoluteError))
         }
         let m = fit.valueMatrix
         valueMatrix = ValueMatrix(currentThreshold: finite(m.currentThreshold), futureThreshold: finite(m.futureThreshold),
@@ -47,6 +50,34 @@ extension CLVReport {
                                                currentValue: finite($0.currentValue), futureValue: finite($0.futureValue), revenue: finite($0.revenue))
                                   })
         totalPredictedCLV = finite(fit.predictions.predictedCLV.reduce(0) { $1.isFinite ? $0 + $1 : $0 })
+        let b = fit.intervals
+        intervals = Intervals(
+            draws: b.settings.draws, level: b.settings.level, seed: b.settings.seed, unavailable: b.unavailableReason,
+            predictedCLVUnavailable: b.unavailableReason == nil ? b.clvUnavailableReason : nil,
+            totalExpectedPurchases: finite(fit.predictions.expectedPurchases.reduce(0) { $1.isFinite ? $0 + $1 : $0 }),
+            totalExpectedPurchasesLow: finite(b.totalExpectedPurchases?.lowerBound), totalExpectedPurchasesHigh: finite(b.totalExpectedPurchases?.upperBound),
+            totalPredictedCLVLow: finite(b.totalPredictedCLV?.lowerBound), totalPredictedCLVHigh: finite(b.totalPredictedCLV?.upperBound))
+        noPurchaseDays = fit.settings.forecast.noPurchaseDays
+    }
+
+    /// The block of one fitted purchase model: today's BG/NBD shape, plus AIC, BIC and holdout error.
+    private static func model(_ candidate: RepeatPurchaseModelCandidate) -> Model {
+        let m = candidate.fit
+        let reference: String
+        switch m.kind {
+        case .bgnbd: reference = "Fader, Hardie & Lee (2005), Counting your customers the easy way, Marketing Science 24(2)"
+        case .mbgnbd: reference = "Batislam, Denizel & Filiztekin (2007), Empirical validation and comparison of models for customer base analysis, IJRM 24(3)"
+        case .paretonbd: reference = "Schmittlein, Morrison & Colombo (1987), Counting your customers, Management Science 33(1)"
+        }
+        let diagnostics = m as? any RepeatPurchaseModelDiagnostics
+        return Model(
+            model: m.kind.title, reference: reference,
+            estimates: m.estimates.map { Estimate(name: $0.name, value: finite($0.value), standardError: finite($0.standardError)) },
+            logLikelihood: finite(m.logLikelihood), iterations: diagnostics?.iterations ?? 0, converged: m.converged,
+            stopReason: diagnostics?.stopReason.rawValue ?? (m.converged ? "converged" : "not converged"), customers: m.customers,
+            kind: m.kind.rawValue, aic: finite(m.akaikeInformationCriterion), bic: finite(m.bayesianInformationCriterion),
+            holdoutError: finite(candidate.validation?.bucketMeanAbsoluteError),
+            holdoutMeanAbsoluteError: finite(candidate.validation?.meanAbsoluteError))
     }
 }
 

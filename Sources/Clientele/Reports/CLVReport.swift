@@ -19,6 +19,60 @@ public struct CLVReport: Codable, Sendable {
         public var converged: Bool
         public var stopReason: String
         public var customers: Double
+        /// Purchase models only: the `[clv] model` name ("bg-nbd", …).
+        public var kind: String? = nil
+        /// Purchase models only: AIC = 2k − 2 ln L and BIC = k ln n − 2 ln L.
+        public var aic: Double? = nil
+        public var bic: Double? = nil
+        /// Purchase models with a holdout only: mean over calibration-frequency buckets of
+        /// |actual − predicted| mean holdout purchases (the `auto` criterion), and the mean
+        /// absolute error per customer.
+        public var holdoutError: Double? = nil
+        public var holdoutMeanAbsoluteError: Double? = nil
+    }
+
+    /// How the purchase model was chosen.
+    public struct Selection: Codable, Sendable {
+        public struct Candidate: Codable, Sendable {
+            public var model: String
+            public var kind: String
+            public var holdoutError: Double?
+            public var logLikelihood: Double?
+            public var aic: Double?
+            public var bic: Double?
+            public var converged: Bool
+        }
+        public struct Failure: Codable, Sendable {
+            public var model: String
+            public var kind: String
+            public var reason: String
+        }
+        /// `[clv] model` as set: "auto" or a model name.
+        public var requested: String
+        /// The chosen model's name ("bg-nbd") and title ("BG/NBD").
+        public var chosen: String
+        public var chosenModel: String
+        /// "holdout_error", "bic" or "requested".
+        public var criterion: String
+        public var reason: String
+        public var candidates: [Candidate]
+        public var failures: [Failure]
+    }
+
+    /// Bootstrap intervals of the predictions (`CLVIntervals`).
+    public struct Intervals: Codable, Sendable {
+        public var draws: Int
+        public var level: Double
+        public var seed: UInt64
+        /// Why there are none (intervals off, no covariance); nil when there are.
+        public var unavailable: String?
+        /// Why predicted CLV has none while purchases have one.
+        public var predictedCLVUnavailable: String?
+        public var totalExpectedPurchases: Double?
+        public var totalExpectedPurchasesLow: Double?
+        public var totalExpectedPurchasesHigh: Double?
+        public var totalPredictedCLVLow: Double?
+        public var totalPredictedCLVHigh: Double?
     }
 
     public struct HoldoutBucket: Codable, Sendable {
@@ -35,6 +89,9 @@ public struct CLVReport: Codable, Sendable {
         public var predictedPurchases: Double?
         public var meanAbsoluteError: Double?
         public var buckets: [HoldoutBucket]
+        /// The model judged (the chosen one) and its bucket error (the `auto` criterion).
+        public var model: String? = nil
+        public var holdoutError: Double? = nil
     }
 
     public struct Quadrant: Codable, Sendable {
@@ -59,7 +116,13 @@ public struct CLVReport: Codable, Sendable {
     public var margin: Double
     public var calibrationCustomers: Int
     public var predictedCustomers: Int
-    public var bgnbd: Model
+    /// The BG/NBD block when BG/NBD was fitted (also in `models`), as before model choice.
+    public var bgnbd: Model?
+    /// One block per fitted purchase model, in the order bg-nbd, mbg-nbd, pareto-nbd.
+    public var models: [Model] = []
+    public var selection: Selection? = nil
+    /// The chosen purchase model's name ("bg-nbd"): customers.csv's predictions come from it.
+    public var purchaseModel: String? = nil
     public var gammaGamma: Model?
     public var gammaGammaSkipped: String?
     /// Pearson r between repeat frequency and mean repeat spend; Gamma-Gamma assumes ≈ 0.
@@ -67,4 +130,7 @@ public struct CLVReport: Codable, Sendable {
     public var holdout: Holdout?
     public var valueMatrix: ValueMatrix
     public var totalPredictedCLV: Double?
+    public var intervals: Intervals? = nil
+    /// h of customers.csv `p_no_purchase_<h>d`; nil when not computed.
+    public var noPurchaseDays: Int? = nil
 }

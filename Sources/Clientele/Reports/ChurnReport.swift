@@ -80,6 +80,33 @@ public struct ChurnReport: Codable, Sendable {
     public var model: Evaluation
     public var recencyBaseline: Evaluation?
     public var warnings: [String]
+    /// This model's P(churn) beside the purchase model's P(no purchase within h days); nil when
+    /// predicted value did not run or no horizon was set.
+    public var noPurchaseComparison: NoPurchaseComparison? = nil
+
+    /// `ChurnNoPurchaseComparisonResult` with customer ids for names.
+    public struct NoPurchaseComparison: Codable, Sendable {
+        public struct Row: Codable, Sendable {
+            public var customerId: String
+            public var churnProbability: Double?
+            public var noPurchaseProbability: Double?
+            /// churn probability − P(no purchase).
+            public var difference: Double?
+        }
+        /// h, days.
+        public var horizonDays: Int
+        /// The purchase model the probability comes from ("BG/NBD").
+        public var model: String
+        /// Customers with both probabilities.
+        public var customers: Int
+        public var pearsonR: Double?
+        public var meanChurnProbability: Double?
+        public var meanNoPurchaseProbability: Double?
+        /// What each probability answers, and why they differ.
+        public var note: String
+        /// The largest gaps first.
+        public var disagreements: [Row]
+    }
 }
 
 /// `churn_model.csv`: `term, coefficient, std_error, z, p_value, ci_low, ci_high, odds_ratio` (per

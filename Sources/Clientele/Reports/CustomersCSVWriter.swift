@@ -37,17 +37,29 @@ package struct CustomersCSVWriter {
 
     package static let satisfactionHeader = ["mean_satisfaction", "mean_recommend", "complaints", "loyalty_group"]
     package static let clvHeader = ["p_alive", "expected_purchases", "expected_order_value", "predicted_clv", "value_quadrant"]
+    /// After `clvHeader` unless intervals are off (`[clv] interval_draws = 0`); empty cells when
+    /// the bootstrap had no covariance to draw from (report.json `clv.intervals.unavailable`).
+    package static let intervalHeader = ["expected_purchases_low", "expected_purchases_high", "predicted_clv_low", "predicted_clv_high"]
+    /// `p_no_purchase_<days>d`, after the intervals, when `[clv] no_purchase_days` is set.
+    package static func noPurchaseColumn(days: Int) -> String { "p_no_purchase_\(days)d" }
+
+    /// The CLV columns of this file.
+    package var clvColumns: [String] {
+        guard let clv else { return [] }
+        return Self.clvHeader + (clv.settings.intervals.draws > 0 ? Self.intervalHeader : [])
+            + (clv.predictions.probabilityNoPurchase.isEmpty ? [] : clv.settings.forecast.noPurchaseDays.map { [Self.noPurchaseColumn(days: $0)] } ?? [])
+    }
     /// With 10 or more quantiles the cell is written `R-F-M` (e.g. `10-3-7`), else as three digits (`545`).
     package var wideScores: Bool { rfm.scorer.quantiles >= 10 }
 
     package func write(to path: String) throws(ReportError) {
         var head = ByteBuffer()
-        head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + (clv == nil ? [] : Self.clvHeader)
+        head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + clvColumns
                    + (satisfaction == nil ? [] : Self.satisfactionHeader) + (churn == nil ? [] : ["churn_probability"])).joined(separator: ","))
         head.newline()
         let columns = Columns(self)
         // A row's longest form: the key and segment name fully quoted (and neutralised), every number at its widest.
-        let maxRowBytes = 2 * customers.longestKey + 2 * columns.names.map(\.count).max()! + 512
+        let maxRowBytes = 2 * customers.longestKey + 2 * columns.names.map(\.count).max()! + 768
         try FileSink.writeRows(rfm.count, to: path, header: head.bytes, maxRowBytes: maxRowBytes) { range, cursor in
             for row in range { columns.format(row, into: &cursor) }
         }
@@ -67,6 +79,10 @@ package struct CustomersCSVWriter {
         let cluster: [Int32]
         let pAlive: [Double], expectedPurchases: [Double], expectedOrderValue: [Double], predictedCLV: [Double]
         let quadrant: [Int8]
+        /// Interval columns (written, maybe empty, when `hasIntervals`) and P(no purchase).
+        let purchasesLow: [Double], purchasesHigh: [Double], clvLow: [Double], clvHigh: [Double]
+        let hasIntervals: Bool
+        let noPurchase: [Double]
         let meanSatisfaction: [Double], meanRecommend: [Double]
         let satisfactionAnswers: [Int32], recommendAnswers: [Int32], complaints: [Int32]
         let loyaltyGroup: [LoyaltyGroup?]
@@ -86,6 +102,11 @@ package struct CustomersCSVWriter {
             pAlive = p?.probabilityAlive ?? []; expectedPurchases = p?.expectedPurchases ?? []
             expectedOrderValue = p?.expectedOrderValue ?? []; predictedCLV = p?.predictedCLV ?? []
             quadrant = w.clv?.valueMatrix.quadrant ?? []
+            let b = w.clv?.intervals
+            purchasesLow = b?.expectedPurchasesLow ?? []; purchasesHigh = b?.expectedPurchasesHigh ?? []
+            clvLow = b?.predictedCLVLow ?? []; clvHigh = b?.predictedCLVHigh ?? []
+            hasIntervals = (w.clv?.settings.intervals.draws ?? 0) > 0
+            noPurchase = p?.probabilityNoPurchase ?? []
             hasCLV = w.clv != nil
             let m = w.satisfaction?.measures
             meanSatisfaction = m?.meanSatisfaction ?? []; meanRecommend = m?.meanRecommend ?? []
@@ -127,6 +148,13 @@ package struct CustomersCSVWriter {
                 b.comma(); b.money(expectedOrderValue[k])
                 b.comma(); b.money(predictedCLV[k])
                 b.comma(); if let q = ValueQuadrant(rawValue: Int(quadrant[k])) { b.text(q.name) }
+                if hasIntervals {
+                    b.comma(); if !purchasesLow.isEmpty { b.double(purchasesLow[k]) }
+                    b.comma(); if !purchasesHigh.isEmpty { b.double(purchasesHigh[k]) }
+                    b.comma(); if !clvLow.isEmpty { b.money(clvLow[k]) }
+                    b.comma(); if !clvHigh.isEmpty { b.money(clvHigh[k]) }
+                }
+                if !noPurchase.isEmpty { b.comma(); b.double(noPurchase[k]) }
             }
             if hasSatisfaction {
                 b.comma(); if satisfactionAnswers[k] > 0 { b.double(meanSatisfaction[k]) }

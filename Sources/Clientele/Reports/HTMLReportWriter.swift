@@ -121,6 +121,10 @@ package struct HTMLReportWriter {
         var h = "<section id=\"\(section.rawValue)\" class=\"report-section\(body == nil ? " not-run-section" : "")\">\n<h2>\(e(section.heading))</h2>\n"
         if let body {
             h += body
+            if let notes = input.sectionNotes[section], !notes.isEmpty {
+                h += "<ul class=\"notes\">" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n"
+            }
+            if section == .calibration, let x = input.noPurchaseComparison { h += noPurchaseTable(x) }
         } else {
             h += "<p class=\"not-run\" role=\"note\"><strong>Not run:</strong> \(e(notRunReason(section)))</p>\n"
         }
@@ -213,7 +217,7 @@ package struct HTMLReportWriter {
             description: "Mean purchases per customer in the holdout window after \(h.calibrationEnd), by repeat purchases in the calibration period",
             categories: h.bins.map(\.label),
             series: [.init(name: "actual", values: h.bins.map { $0.actual ?? .nan }),
-                     .init(name: "predicted (BG/NBD)", values: h.bins.map { $0.predicted ?? .nan })],
+                     .init(name: "predicted (\(h.model))", values: h.bins.map { $0.predicted ?? .nan })],
             orientation: .vertical, categoryTitle: "repeat purchases in the calibration period", valueTitle: "mean holdout purchases",
             valueFormat: .fixed(2), width: 560)
         var keys: [(String, String)] = [("calibration ends", h.calibrationEnd)]
@@ -320,6 +324,18 @@ package struct HTMLReportWriter {
         keys.append(("bins", "\(c.bins.count)"))
         keys.append(("customers", SVGNumber.grouped(c.bins.reduce(0) { $0 + $1.customers })))
         return sectionBody(charts: [chart], keys: keys)
+    }
+
+    /// The customers on whom the churn model and the purchase model disagree most.
+    private func noPurchaseTable(_ x: ChurnReport.NoPurchaseComparison) -> String {
+        func n(_ v: Double?) -> String { v.map { SVGNumber.fixed($0, digits: 3) } ?? "—" }
+        guard !x.disagreements.isEmpty else { return "" }
+        var h = "<table><caption>Where P(churn) and P(no purchase in \(x.horizonDays) days) disagree most</caption><thead><tr><th>customer</th>"
+        h += "<th class=\"num\">churn probability</th><th class=\"num\">P(no purchase in \(x.horizonDays) days)</th><th class=\"num\">difference</th></tr></thead><tbody>"
+        for r in x.disagreements {
+            h += "<tr><td>\(e(r.customerId))</td><td class=\"num\">\(n(r.churnProbability))</td><td class=\"num\">\(n(r.noPurchaseProbability))</td><td class=\"num\">\(n(r.difference))</td></tr>"
+        }
+        return h + "</tbody></table>\n"
     }
 
     // MARK: - Pieces
@@ -463,6 +479,11 @@ package struct HTMLReportInput: Sendable {
     package var calibration: CalibrationCurve? = nil
     /// Why a section is missing, when the caller knows better than `RunReport.skipped`.
     package var notRun: [Section: String] = [:]
+    /// Lines shown under a section's body (model choice and intervals under the value matrix,
+    /// the churn/no-purchase comparison under calibration).
+    package var sectionNotes: [Section: [String]] = [:]
+    /// Shown under the calibration section: `report.churn.noPurchaseComparison`.
+    package var noPurchaseComparison: ChurnReport.NoPurchaseComparison? = nil
 
     package init(rfmGrid: RFMGrid? = nil, segments: [RunReport.Segment]? = nil, valueMatrix: QuadrantMatrix? = nil, holdout: HoldoutPurchases? = nil,
          clusters: ClusterProfiles? = nil, correlations: CorrelationMatrix? = nil, satisfactionLoyalty: QuadrantMatrix? = nil,
@@ -599,6 +620,8 @@ package struct HTMLReportInput: Sendable {
         package var totalActual: Double? = nil
         package var totalPredicted: Double? = nil
         package var meanAbsoluteError: Double? = nil
+        /// The purchase model that predicted (the series' name).
+        package var model = "BG/NBD"
         package init(calibrationEnd: String, holdoutWeeks: Double?, customers: Int, bins: [Bin], totalActual: Double? = nil,
              totalPredicted: Double? = nil, meanAbsoluteError: Double? = nil) {
             self.calibrationEnd = calibrationEnd; self.holdoutWeeks = holdoutWeeks; self.customers = customers; self.bins = bins
@@ -610,6 +633,7 @@ package struct HTMLReportInput: Sendable {
             self.init(calibrationEnd: calibrationEnd, holdoutWeeks: h.holdoutWeeks, customers: h.customers,
                       bins: h.buckets.map { Bin(label: $0.calibrationFrequency, customers: $0.customers, actual: $0.actualMean, predicted: $0.predictedMean) },
                       totalActual: h.actualPurchases, totalPredicted: h.predictedPurchases, meanAbsoluteError: h.meanAbsoluteError)
+            model = h.model ?? "BG/NBD"
         }
     }
 

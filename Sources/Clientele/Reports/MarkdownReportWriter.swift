@@ -127,24 +127,43 @@ package struct MarkdownReportWriter {
             md += "| \(d.decile) | \(d.customers) | \(d.churners) | \(n(d.meanPredicted)) | \(n(d.observedRate)) | \(n(d.lift, 2)) | \(d.cumulativeGain.map(pct) ?? "—") |\n"
         }
         for w in c.warnings { md += "\n> warning: \(escaped(w))\n" }
+        if let x = c.noPurchaseComparison { md += noPurchaseComparison(x) }
+        return md
+    }
+
+    /// The classifier's P(churn) beside the purchase model's P(no purchase within h days).
+    private func noPurchaseComparison(_ x: ChurnReport.NoPurchaseComparison) -> String {
+        func n(_ v: Double?, _ digits: Int = 3) -> String { v.map { format($0, digits: digits) } ?? "—" }
+        var md = "\n### Churn probability and P(no purchase in \(x.horizonDays) days)\n\n"
+        md += "\(escaped(x.note))\n\n"
+        md += "Over \(x.customers) customers: Pearson r = \(n(x.pearsonR)); mean churn probability \(n(x.meanChurnProbability)), "
+        md += "mean P(no purchase in \(x.horizonDays) days) \(n(x.meanNoPurchaseProbability)).\n\n"
+        if !x.disagreements.isEmpty {
+            md += "Where they disagree most:\n\n| customer | churn probability | P(no purchase in \(x.horizonDays) days) | difference |\n|---|---:|---:|---:|\n"
+            for r in x.disagreements {
+                md += "| \(escaped(r.customerId)) | \(n(r.churnProbability)) | \(n(r.noPurchaseProbability)) | \(n(r.difference)) |\n"
+            }
+        }
         return md
     }
 
     private func clvSection(_ clv: CLVReport) -> String {
-        var md = "\n## Predicted value (BG/NBD + Gamma-Gamma)\n\n"
+        let purchaseModels = clv.models.isEmpty ? (clv.bgnbd.map { [$0] } ?? []) : clv.models
+        var md = "\n## Predicted value (\(escaped(clv.selection?.chosenModel ?? "BG/NBD")) + Gamma-Gamma)\n\n"
         md += "Fitted on orders up to \(escaped(clv.calibrationEnd)) (\(clv.calibrationCustomers) customers); predictions for "
         md += "\(clv.predictedCustomers) customers as of \(escaped(clv.asOf)): \(clv.horizonMonths) months, "
         md += "\(format(clv.monthlyDiscountRate * 100, digits: 2))% monthly discount, margin \(clv.margin).\n\n"
         md += "| model | parameter | estimate | standard error |\n|---|---|---:|---:|\n"
-        for model in [clv.bgnbd] + (clv.gammaGamma.map { [$0] } ?? []) {
+        for model in purchaseModels + (clv.gammaGamma.map { [$0] } ?? []) {
             for e in model.estimates {
                 md += "| \(escaped(model.model)) | \(escaped(e.name)) | \(e.value.map { format($0, digits: 4) } ?? "—") | \(e.standardError.map { format($0, digits: 4) } ?? "—") |\n"
             }
         }
-        for model in [clv.bgnbd] + (clv.gammaGamma.map { [$0] } ?? []) {
+        for model in purchaseModels + (clv.gammaGamma.map { [$0] } ?? []) {
             md += "\n\(escaped(model.model)): log-likelihood \(model.logLikelihood.map { format($0, digits: 2) } ?? "—"), \(model.iterations) iterations, "
             md += model.converged ? "converged.\n" : "**did not converge** (\(escaped(model.stopReason))).\n"
         }
+        if let s = clv.selection { md += modelChoice(s) }
         if let r = clv.frequencySpendCorrelation {
             md += "\nCorrelation of repeat frequency and mean spend: \(format(r, digits: 3)) (Gamma-Gamma assumes none).\n"
         }
@@ -165,6 +184,41 @@ package struct MarkdownReportWriter {
             md += "| \(escaped(q.title)) | \(q.customers) | \(q.currentValue.map(money) ?? "—") | \(q.futureValue.map(money) ?? "—") | \(q.revenue.map(money) ?? "—") |\n"
         }
         md += "\nTotal predicted CLV: \(clv.totalPredictedCLV.map(money) ?? "—").\n"
+        if let i = clv.intervals { md += intervals(i, clv) }
+        if let days = clv.noPurchaseDays {
+            md += "\n`p_no_purchase_\(days)d` in customers.csv: the \(escaped(clv.selection?.chosenModel ?? "BG/NBD")) probability of no purchase in the next \(days) days.\n"
+        }
+        return md
+    }
+
+    /// Which purchase model predicts and why, with every candidate's criteria side by side.
+    private func modelChoice(_ s: CLVReport.Selection) -> String {
+        func n(_ x: Double?, _ digits: Int) -> String { x.map { format($0, digits: digits) } ?? "—" }
+        var md = "\n### Model choice (`[clv] model = \"\(escaped(s.requested))\"`)\n\n"
+        md += "**\(escaped(s.chosenModel))** predicts (criterion: \(escaped(s.criterion.split(separator: "_").joined(separator: " ")))): \(escaped(s.reason)).\n\n"
+        md += "| model | holdout error | log-likelihood | AIC | BIC | converged |\n|---|---:|---:|---:|---:|---|\n"
+        for c in s.candidates {
+            md += "| \(escaped(c.model))\(c.kind == s.chosen ? " (chosen)" : "") | \(n(c.holdoutError, 4)) | \(n(c.logLikelihood, 2)) | \(n(c.aic, 2)) | \(n(c.bic, 2)) | \(c.converged ? "yes" : "no") |\n"
+        }
+        for f in s.failures { md += "\n\(escaped(f.model)) could not be fitted: \(escaped(f.reason))\n" }
+        md += "\nHoldout error: mean over calibration-frequency rows of |actual − predicted| mean holdout purchases per customer.\n"
+        return md
+    }
+
+    /// The bootstrap intervals of the totals, or why there are none.
+    private func intervals(_ i: CLVReport.Intervals, _ clv: CLVReport) -> String {
+        let level = format(i.level * 100, digits: i.level * 100 == (i.level * 100).rounded() ? 0 : 1) + "%"
+        if let why = i.unavailable { return "\nNo \(level) intervals: \(escaped(why)).\n" }
+        var md = "\n\(level) intervals (parametric bootstrap, \(i.draws) parameter draws, seed \(i.seed); parameter uncertainty only):\n\n"
+        md += "| total | estimate | low | high |\n|---|---:|---:|---:|\n"
+        md += "| expected purchases over the horizon | \(i.totalExpectedPurchases.map { format($0, digits: 1) } ?? "—") | "
+        md += "\(i.totalExpectedPurchasesLow.map { format($0, digits: 1) } ?? "—") | \(i.totalExpectedPurchasesHigh.map { format($0, digits: 1) } ?? "—") |\n"
+        if let why = i.predictedCLVUnavailable {
+            md += "\nPredicted CLV has no interval: \(escaped(why)).\n"
+        } else {
+            md += "| predicted CLV | \(clv.totalPredictedCLV.map(money) ?? "—") | \(i.totalPredictedCLVLow.map(money) ?? "—") | \(i.totalPredictedCLVHigh.map(money) ?? "—") |\n"
+        }
+        md += "\nPer customer: `expected_purchases_low`, `expected_purchases_high`, `predicted_clv_low`, `predicted_clv_high` in customers.csv.\n"
         return md
     }
 

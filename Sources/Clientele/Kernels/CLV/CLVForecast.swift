@@ -26,14 +26,18 @@ public struct CLVForecast: Sendable, Hashable {
     public var weeksPerMonth: Double
     /// Horizon of `expectedPurchases`, weeks; `nil`: H · w (the CLV horizon).
     public var purchaseHorizonWeeks: Double?
+    /// h of `probabilityNoPurchase`, P(no purchase in the next h days); `nil`: not computed.
+    /// Default 90 (customers.csv `p_no_purchase_90d`).
+    public var noPurchaseDays: Int?
 
     public init(horizonMonths: Int = 12, monthlyDiscountRate: Double = 0.01, margin: Double = 1,
-                weeksPerMonth: Double = 30.0 / 7.0, purchaseHorizonWeeks: Double? = nil) {
+                weeksPerMonth: Double = 30.0 / 7.0, purchaseHorizonWeeks: Double? = nil, noPurchaseDays: Int? = 90) {
         self.horizonMonths = horizonMonths
         self.monthlyDiscountRate = monthlyDiscountRate
         self.margin = margin
         self.weeksPerMonth = weeksPerMonth
         self.purchaseHorizonWeeks = purchaseHorizonWeeks
+        self.noPurchaseDays = noPurchaseDays
     }
 
     /// Throws `CLVError.invalidSetting` naming the first bad setting.
@@ -48,23 +52,24 @@ public struct CLVForecast: Sendable, Hashable {
         if let h = purchaseHorizonWeeks {
             try check(h >= 0 && h.isFinite, "purchase_horizon_weeks", h, "should be finite and >= 0")
         }
+        if let d = noPurchaseDays {
+            try check(d >= 1 && d <= 36_500, "no_purchase_days", d, "should be in 1...36500")
+        }
     }
 
     /// The purchase horizon in weeks.
     public var effectivePurchaseHorizonWeeks: Double { purchaseHorizonWeeks ?? Double(horizonMonths) * weeksPerMonth }
 
-    /// Predicts for every customer of `summary` (NaN for customers without a calibration order).
-    /// - Parameters:
-    ///   - patterns: the summary's patterns, if already built (else built here).
-    ///   - gammaGamma: `nil` when it was skipped: order value and CLV are then NaN.
-    /// - Complexity: one series pass per distinct (x, T) plus O(customers), on both cores.
+    /// BG/NBD predictions (see `run(model:gammaGamma:summary:patterns:)`).
     public func run(bgnbd: BGNBDFit, gammaGamma: GammaGammaFit?, summary: CalibrationSummary,
                     patterns: CalibrationPatterns? = nil) throws -> CLVForecastResult {
-        try validate()
-        let patterns = patterns ?? CalibrationPatterns(summary)
-        guard patterns.patternOfCustomer.count == summary.count else {
-            throw CLVError.lengthMismatch(name: "patterns.patternOfCustomer", count: patterns.patternOfCustomer.count, expected: summary.count)
-        }
+        try run(model: bgnbd, gammaGamma: gammaGamma, summary: summary, patterns: patterns)
+    }
+
+    /// The times (months 1…H in weeks, then the purchase horizon) and weights (purchases over
+    /// the horizon, discounted monthly purchases) of the forecast functionals: output 0 is
+    /// E[Y(h)], output 1 is Σᵢ (E[Y(tᵢ)] − E[Y(tᵢ₋₁)]) / (1 + d)^i. Shared with the bootstrap.
+    package func functionals() -> (times: [Double], weights: [[Double]]) {
         let h = horizonMonths
         var times = (1...h).map { Double($0) * weeksPerMonth }
         times.append(effectivePurchaseHorizonWeeks)
@@ -78,7 +83,28 @@ public struct CLVForecast: Sendable, Hashable {
         discount[h] = 0
         var purchase = [Double](repeating: 0, count: h + 1)
         purchase[h] = 1
-        let forecast = bgnbd.patternForecast(patterns, times: times, weights: [purchase, discount])
+        return (times, [purchase, discount])
+    }
+
+    /// Predicts for every customer of `summary` (NaN for customers without a calibration order)
+    /// with any fitted repeat-purchase model; with `noPurchaseDays` also P(no purchase within
+    /// h days) from the model's `patternForecast(…, noPurchaseWithin:)`.
+    /// - Parameters:
+    ///   - patterns: the summary's patterns, if already built (else built here).
+    ///   - gammaGamma: `nil` when it was skipped: order value and CLV are then NaN.
+    /// - Complexity: one series pass per distinct (x, T) plus O(customers), on both cores.
+    public func run(model: any RepeatPurchaseModelFit, gammaGamma: GammaGammaFit?, summary: CalibrationSummary,
+                    patterns: CalibrationPatterns? = nil) throws -> CLVForecastResult {
+        try validate()
+        let patterns = patterns ?? CalibrationPatterns(summary)
+        guard patterns.patternOfCustomer.count == summary.count else {
+            throw CLVError.lengthMismatch(name: "patterns.patternOfCustomer", count: patterns.patternOfCustomer.count, expected: summary.count)
+        }
+        let (times, weights) = functionals()
+        let noPurchaseWithin = noPurchaseDays.map { [Double($0) / 7] } ?? []
+        let forecast = model.patternForecast(patterns, times: times, weights: weights, noPurchaseWithin: noPurchaseWithin)
+        let wantsNoPurchase = !noPurchaseWithin.isEmpty
+        let noPurchasePerPattern = wantsNoPurchase ? forecast.noPurchase[0] : [0]
         // The customers visit patterns in no particular order, so this loop is bound by cache
         // misses and memory traffic: the pattern values of a block of customers are gathered
         // first, by a loop short enough for many misses to be in flight at once, and every output
@@ -86,11 +112,13 @@ public struct CLVForecast: Sendable, Hashable {
         let n = summary.count
         let block = 512
         let ranges = splitBlocks(n, size: 32_768)  // fixed by n; spread over Parallelism.threads
-        let columns = writeOnceColumns(5, length: n) { out in
+        let columns = writeOnceColumns(wantsNoPurchase ? 6 : 5, length: n) { out in
             let (alive, expected, value, clv, discounted) = (out[0], out[1], out[2], out[3], out[4])
+            let noPurchase = wantsNoPurchase ? out[5] : out[4]
             forecast.probabilityAlive.withUnsafeBufferPointer { pa in
             forecast.outputs[0].withUnsafeBufferPointer { pe in
             forecast.outputs[1].withUnsafeBufferPointer { pd in
+            noPurchasePerPattern.withUnsafeBufferPointer { pn in
             patterns.patternOfCustomer.withUnsafeBufferPointer { of in
             summary.frequency.withUnsafeBufferPointer { x in
             summary.repeatSpend.withUnsafeBufferPointer { m in
@@ -100,13 +128,14 @@ public struct CLVForecast: Sendable, Hashable {
                         let customers = start..<min(start + block, ranges[part].upperBound)
                         for c in customers {
                             let k = Int(of[c])
-                            gathered[c - start] = k >= 0 ? SIMD4(pa[k], pe[k], pd[k], 0) : SIMD4(repeating: .nan)
+                            gathered[c - start] = k >= 0 ? SIMD4(pa[k], pe[k], pd[k], wantsNoPurchase ? pn[k] : 0) : SIMD4(repeating: .nan)
                         }
                         for c in customers {
                             let g = gathered[c - start]
                             alive[c] = g[0]
                             expected[c] = g[1]
                             discounted[c] = g[2]
+                            if wantsNoPurchase { noPurchase[c] = g[3] }
                             if let gammaGamma, of[c] >= 0 {
                                 let v = gammaGamma.expectedAverageOrderValue(frequency: Int(x[c]), spend: m[c])
                                 value[c] = v
@@ -118,11 +147,12 @@ public struct CLVForecast: Sendable, Hashable {
                         }
                     }
                 }
-            }}}}}}
+            }}}}}}}
         }
         let (alive, expected, value, clv, discounted) = (columns[0], columns[1], columns[2], columns[3], columns[4])
         return CLVForecastResult(probabilityAlive: alive, expectedPurchases: expected, expectedOrderValue: value,
                                  predictedCLV: clv, discountedPurchases: discounted,
+                                 probabilityNoPurchase: wantsNoPurchase ? columns[5] : [],
                                  seriesNotConverged: forecast.seriesNotConverged, settings: self)
     }
 
@@ -147,6 +177,9 @@ public struct CLVForecastResult: Sendable {
     public let predictedCLV: [Double]
     /// Σ discounted expected purchases per month: CLV / (margin · order value).
     public let discountedPurchases: [Double]
+    /// P(no purchase in the next `settings.noPurchaseDays` days | x, t_x, T)
+    /// (`p_no_purchase_<days>d`); empty when not requested.
+    public let probabilityNoPurchase: [Double]
     /// (x, T) groups whose series hit the term limit (0 in any realistic data).
     public let seriesNotConverged: Int
     public let settings: CLVForecast

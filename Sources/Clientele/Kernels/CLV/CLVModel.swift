@@ -1,10 +1,11 @@
 import ClienteleSupport
 import ClienteleStore
 
-/// The whole predictive-CLV step of a run: fit BG/NBD and Gamma-Gamma on the calibration period,
-/// judge them on the holdout, predict every current customer, and place customers in the value
-/// matrix — so that a pipeline wires one call to `customers.csv`, `clv_model.json` and the
-/// report sections.
+/// The whole predictive-CLV step of a run: fit the repeat-purchase model(s) (BG/NBD, MBG/NBD,
+/// Pareto/NBD: `purchaseModel`) and Gamma-Gamma on the calibration period, judge them on the
+/// holdout and choose one (`RepeatPurchaseModelSelection`), predict every current customer with
+/// bootstrap intervals (`CLVIntervals`), and place customers in the value matrix — so that a
+/// pipeline wires one call to `customers.csv`, `clv_model.json` and the report sections.
 ///
 /// Periods (docs/definitions.md, "Time"): model fits use orders dated ≤ E (the calibration end, inclusive);
 /// the holdout window E < day < as-of is what the model is judged on. Per-customer predictions
@@ -14,23 +15,31 @@ import ClienteleStore
 /// during the holdout is credited for it. Without a calibration end (or with E = as-of − 1)
 /// there is no holdout and both summaries are the same.
 ///
-/// Gamma-Gamma may be skipped (no repeat customer with positive spend): BG/NBD results are
+/// Gamma-Gamma may be skipped (no repeat customer with positive spend): the purchase model's results are
 /// still returned, `gammaGammaSkipped` says why, and order value, CLV and the value matrix are
 /// empty (NaN, quadrant −1).
 public struct CLVModel: Sendable {
+    /// Which repeat-purchase model predicts: `auto` (default) fits every available one.
+    public var purchaseModel: RepeatPurchaseModelChoice
+    /// BG/NBD's settings (its optimiser serves the other purchase models too).
     public var bgnbd: BGNBD
     public var gammaGamma: GammaGamma
     public var forecast: CLVForecast
     public var holdout: HoldoutValidation
     public var valueMatrix: ValueMatrix
+    /// Bootstrap intervals of the chosen model's predictions; `draws = 0` turns them off.
+    public var intervals: CLVIntervals
 
-    public init(bgnbd: BGNBD = BGNBD(), gammaGamma: GammaGamma = GammaGamma(), forecast: CLVForecast = CLVForecast(),
-                holdout: HoldoutValidation = HoldoutValidation(), valueMatrix: ValueMatrix = ValueMatrix()) {
+    public init(purchaseModel: RepeatPurchaseModelChoice = .auto, bgnbd: BGNBD = BGNBD(), gammaGamma: GammaGamma = GammaGamma(),
+                forecast: CLVForecast = CLVForecast(), holdout: HoldoutValidation = HoldoutValidation(),
+                valueMatrix: ValueMatrix = ValueMatrix(), intervals: CLVIntervals = CLVIntervals()) {
+        self.purchaseModel = purchaseModel
         self.bgnbd = bgnbd
         self.gammaGamma = gammaGamma
         self.forecast = forecast
         self.holdout = holdout
         self.valueMatrix = valueMatrix
+        self.intervals = intervals
     }
 
     /// Fits from the orders (through a `CustomerTable` of its own); see `fit(table:historicalValue:revenue:)`.
@@ -52,12 +61,16 @@ public struct CLVModel: Sendable {
     ///   - historicalValue: historical CLV per customer (net revenue × margin), the value
     ///     matrix's current axis; NaN for customers without one.
     ///   - revenue: optional net revenue per customer, summed per quadrant.
-    /// - Throws: `CLVError` from the BG/NBD fit (no calibration customer, every customer a
-    ///   one-time buyer, …) and for arrays of the wrong length.
+    /// - Throws: `RepeatPurchaseModelUnavailable` for a named model this build cannot fit;
+    ///   `CLVError` from the purchase-model fit (no calibration customer, every customer a
+    ///   one-time buyer, …; with `auto`, the first model's error when no model could be fitted)
+    ///   and for arrays of the wrong length.
     public func fit(table: CustomerTable, historicalValue: [Double], revenue: [Double]? = nil) throws -> CLVModelFit {
         let n = table.count
         guard historicalValue.count == n else { throw CLVError.lengthMismatch(name: "historicalValue", count: historicalValue.count, expected: n) }
         try forecast.validate()
+        try intervals.validate()
+        try purchaseModel.validate()
         let asOf = table.asOf, lastDay = asOf.adding(days: -1)
         // The current period's and the calibration period's summaries and patterns are built side
         // by side, one task each (their own loops then run on that task's one thread): each is a
@@ -73,29 +86,53 @@ public struct CLVModel: Sendable {
         let (calibration, calibrationPatterns) = built[built.count - 1]
         let end = calibration.calibrationEnd!
         guard calibration.includedCount > 0 else { throw CLVError.emptyCalibration(calibrationEnd: end) }
-        RunProgress.current?.step("BG/NBD")
-        let bgFit = try bgnbd.fit(calibrationPatterns)
+        // The candidate models are fitted side by side, one task each (a single model keeps every
+        // thread for its own loops); each result depends on its data only.
+        let kinds = purchaseModel.kinds
+        RunProgress.current?.step(kinds.map(\.title).joined(separator: ", "))
+        var fitted = [Result<any RepeatPurchaseModelFit, any Error>?](repeating: nil, count: kinds.count)
+        parallelEach(&fitted) { i, out in out = Result { try kinds[i].fit(calibrationPatterns, settings: self) } }
+        var fits = [any RepeatPurchaseModelFit](), failures = [RepeatPurchaseModelSelection.Failure]()
+        var firstError: (any Error)?
+        for (kind, result) in zip(kinds, fitted) {
+            switch result! {
+            case .success(let fit): fits.append(fit)
+            case .failure(let error):
+                // Only data errors make a candidate drop out; anything else stops the run.
+                guard let clv = error as? CLVError, kinds.count > 1 else { throw error }
+                firstError = firstError ?? clv
+                failures.append(.init(kind: kind, reason: clv.description))
+            }
+        }
+        if fits.isEmpty { throw firstError! }
         RunProgress.current?.step("Gamma-Gamma")
-        // Gamma-Gamma and the holdout validation need nothing of each other: one task each.
+        // Gamma-Gamma and each candidate's holdout validation need nothing of each other: one task each.
         var spendFit: Result<GammaGammaFit, any Error>?
-        var holdoutFit: Result<HoldoutValidationResult?, any Error> = .success(nil)
-        parallelFor(2) { task in
-            if task == 0 {
-                spendFit = Result { try gammaGamma.fit(calibration) }
-            } else if end < lastDay {
-                holdoutFit = Result { try holdout.run(bgnbd: bgFit, summary: calibration, patterns: calibrationPatterns) }
+        var holdoutFits = [Result<HoldoutValidationResult?, any Error>](repeating: .success(nil), count: fits.count)
+        holdoutFits.withUnsafeMutableBufferPointer { holdoutFits in
+            parallelFor(1 + fits.count) { task in
+                if task == 0 {
+                    spendFit = Result { try gammaGamma.fit(calibration) }
+                } else if end < lastDay {
+                    holdoutFits[task - 1] = Result { try holdout.run(model: fits[task - 1], summary: calibration, patterns: calibrationPatterns) }
+                }
             }
         }
         var ggFit: GammaGammaFit?
         var skipped: CLVError?
         do { ggFit = try spendFit!.get() } catch let error as CLVError { skipped = error }
-        let validation = try holdoutFit.get()
-        let predictions = try forecast.run(bgnbd: bgFit, gammaGamma: ggFit, summary: current, patterns: currentPatterns)
+        let validations = try holdoutFits.map { try $0.get() }
+        let candidates = zip(fits, validations).map { RepeatPurchaseModelCandidate(fit: $0, validation: $1) }
+        let selection = RepeatPurchaseModelSelection.select(candidates.map { RepeatPurchaseModelScore($0.fit, validation: $0.validation) },
+                                                            choice: purchaseModel, failures: failures)!
+        let chosen = candidates.first { $0.fit.kind == selection.chosen }!
+        let predictions = try forecast.run(model: chosen.fit, gammaGamma: ggFit, summary: current, patterns: currentPatterns)
+        let bootstrap = try intervals.run(model: chosen.fit, gammaGamma: ggFit, summary: current, patterns: currentPatterns, forecast: forecast)
         let matrix = try valueMatrix.run(current: historicalValue, future: predictions.predictedCLV, revenue: revenue)
         return CLVModelFit(calibrationEnd: end, asOf: asOf, calibrationCustomers: calibration.includedCount,
-                           currentCustomers: current.includedCount, bgnbd: bgFit, gammaGamma: ggFit,
-                           gammaGammaSkipped: skipped, validation: validation, predictions: predictions,
-                           valueMatrix: matrix, settings: self)
+                           currentCustomers: current.includedCount, candidates: candidates, selection: selection,
+                           gammaGamma: ggFit, gammaGammaSkipped: skipped, validation: chosen.validation, predictions: predictions,
+                           intervals: bootstrap, valueMatrix: matrix, settings: self)
     }
 }
 
@@ -107,15 +144,38 @@ public struct CLVModelFit: Sendable {
     /// Customers with an order ≤ E (fitted), and with an order before as-of (predicted).
     public let calibrationCustomers: Int
     public let currentCustomers: Int
-    public let bgnbd: BGNBDFit
+    /// Every purchase model fitted, in `RepeatPurchaseModelKind.allCases` order, with its holdout check.
+    public let candidates: [RepeatPurchaseModelCandidate]
+    /// Which candidate predicts, by which criterion, and why.
+    public let selection: RepeatPurchaseModelSelection
     /// `nil` when skipped; then `gammaGammaSkipped` holds the reason.
     public let gammaGamma: GammaGammaFit?
     public let gammaGammaSkipped: CLVError?
-    /// `nil` without a holdout window.
+    /// The chosen model's holdout check; `nil` without a holdout window.
     public let validation: HoldoutValidationResult?
-    /// customers.csv: `p_alive`, `expected_purchases`, `expected_order_value`, `predicted_clv`.
+    /// customers.csv: `p_alive`, `expected_purchases`, `expected_order_value`, `predicted_clv`,
+    /// `p_no_purchase_<days>d`, from the chosen model.
     public let predictions: CLVForecastResult
+    /// customers.csv `expected_purchases_low/high`, `predicted_clv_low/high`, and the totals' intervals.
+    public let intervals: CLVIntervalResult
     /// customers.csv `value_quadrant` (`ValueQuadrant.name`, empty for −1) and the matrix cells.
     public let valueMatrix: ValueMatrixResult
     public let settings: CLVModel
+
+    /// The model the predictions come from.
+    public var purchaseModel: any RepeatPurchaseModelFit { candidates.first { $0.fit.kind == selection.chosen }!.fit }
+
+    /// The BG/NBD fit, when BG/NBD was among the candidates.
+    public var bgnbd: BGNBDFit? { candidates.lazy.compactMap { $0.fit as? BGNBDFit }.first }
+}
+
+/// One fitted purchase model and its holdout check (nil without a holdout window).
+public struct RepeatPurchaseModelCandidate: Sendable {
+    public let fit: any RepeatPurchaseModelFit
+    public let validation: HoldoutValidationResult?
+
+    public init(fit: any RepeatPurchaseModelFit, validation: HoldoutValidationResult?) {
+        self.fit = fit
+        self.validation = validation
+    }
 }

@@ -43,12 +43,20 @@ public struct GammaGammaFit: Sendable {
     /// gives them with frequency 0; when q ≤ 1 that mean is infinite and `sampleMeanSpend` is
     /// used instead (documented fallback; `populationMeanOrderValue` is then `nil`).
     public func expectedAverageOrderValue(frequency x: Int, spend m: Double) -> Double {
+        Self.expectedAverageOrderValue(parameters, sampleMeanSpend: sampleMeanSpend, frequency: x, spend: m)
+    }
+
+    /// `expectedAverageOrderValue` at any parameters (the bootstrap's draws), the same operations
+    /// in the same order.
+    @inline(__always)
+    package static func expectedAverageOrderValue(_ parameters: GammaGammaParameters, sampleMeanSpend: Double,
+                                                  frequency x: Int, spend m: Double) -> Double {
         let (p, q, g) = (parameters.p, parameters.q, parameters.gamma)
         if x > 0 && m > 0 {
             let px = p * Double(x)
             if px + q - 1 > 0 { return (g + m * Double(x)) * p / (px + q - 1) }
             return m
         }
-        return populationMeanOrderValue ?? sampleMeanSpend
+        return q > 1 ? p * g / (q - 1) : sampleMeanSpend
     }
 }

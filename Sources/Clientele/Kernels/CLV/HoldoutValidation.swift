@@ -17,6 +17,12 @@ public struct HoldoutValidation: Sendable, Hashable {
     /// - Throws: `CLVError.invalidSetting` without a holdout (no as-of) or for a bad bucket
     ///   limit; `CLVError.emptyCalibration` without customers.
     public func run(bgnbd: BGNBDFit, summary: CalibrationSummary, patterns: CalibrationPatterns? = nil) throws -> HoldoutValidationResult {
+        try run(model: bgnbd, summary: summary, patterns: patterns)
+    }
+
+    /// The same check for any fitted repeat-purchase model (BG/NBD, MBG/NBD, Pareto/NBD): each
+    /// prediction is the model's E[Y(t*) | x, t_x, T], the unconditional forecast its E[X(t)].
+    public func run(model: any RepeatPurchaseModelFit, summary: CalibrationSummary, patterns: CalibrationPatterns? = nil) throws -> HoldoutValidationResult {
         guard maximumFrequency >= 1 && maximumFrequency <= 1000 else {
             throw CLVError.invalidSetting(name: "maximum_frequency", value: "\(maximumFrequency)", requirement: "should be in 1...1000")
         }
@@ -25,7 +31,7 @@ public struct HoldoutValidation: Sendable, Hashable {
         }
         guard summary.includedCount > 0 else { throw CLVError.emptyCalibration(calibrationEnd: summary.calibrationEnd) }
         let patterns = patterns ?? CalibrationPatterns(summary)
-        let forecast = bgnbd.patternForecast(patterns, times: [weeks], weights: [[1]])
+        let forecast = model.patternForecast(patterns, times: [weeks], weights: [[1]], noPurchaseWithin: [])
         let buckets = maximumFrequency + 1
         var customers = [Int](repeating: 0, count: buckets)
         var actual = [Double](repeating: 0, count: buckets), predicted = actual
@@ -47,7 +53,7 @@ public struct HoldoutValidation: Sendable, Hashable {
         var ageWeight = [Double](repeating: 0, count: patterns.ageValues.count)
         for k in 0..<patterns.count { ageWeight[Int(patterns.ageIndex[k])] += patterns.weight[k] }
         for (j, T) in patterns.ageValues.enumerated() where ageWeight[j] > 0 {
-            unconditional += ageWeight[j] * (bgnbd.expectedPurchases(within: T + weeks) - bgnbd.expectedPurchases(within: T))
+            unconditional += ageWeight[j] * (model.expectedPurchases(within: T + weeks) - model.expectedPurchases(within: T))
         }
         let n = summary.includedCount
         let rows = (0..<buckets).map { b in

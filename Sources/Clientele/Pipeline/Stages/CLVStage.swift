@@ -1,6 +1,7 @@
 import ClienteleKernels
 
-/// Predicted value: BG/NBD + Gamma-Gamma fitted on the calibration period, judged on the holdout,
+/// Predicted value: the purchase model(s) (`[clv] model`; `auto` chooses on the holdout) and
+/// Gamma-Gamma fitted on the calibration period, bootstrap intervals seeded by the run's seed,
 /// and the value matrix against historical CLV. Data that cannot support the models skips the section.
 struct CLVStage: RunStage {
     var name: String? { "clv" }
@@ -15,7 +16,9 @@ struct CLVStage: RunStage {
             state.skipped.append(.init(section: "clv", reason: "margin = 0: every predicted value would be zero"))
             return
         }
-        state.logger.info("fitting BG/NBD and Gamma-Gamma", metadata: ["calibration_end": "\(state.periods.calibrationEnd?.description ?? "none")"])
+        state.logger.info("fitting the purchase models and Gamma-Gamma", metadata: [
+            "models": "\(config.clv.model.purchaseModel.kinds.map(\.title).joined(separator: ", "))",
+            "calibration_end": "\(state.periods.calibrationEnd?.description ?? "none")"])
         let rfm = state.rfm!, n = state.table.count
         var historical = [Double](repeating: .nan, count: n), revenue = [Double](repeating: .nan, count: n)
         for (row, c) in rfm.customers.enumerated() {
@@ -24,10 +27,16 @@ struct CLVStage: RunStage {
         }
         var model = config.clv.model
         model.forecast.margin = config.rfm.margin
+        model.intervals.seed = config.seed
         do {
             let fit = try model.fit(table: state.table, historicalValue: historical, revenue: revenue)
-            if !fit.bgnbd.converged {
-                state.logger.warning("BG/NBD did not converge", metadata: ["reason": "\(fit.bgnbd.stopReason.rawValue)"])
+            for candidate in fit.candidates where !candidate.fit.converged {
+                let reason = (candidate.fit as? any RepeatPurchaseModelDiagnostics)?.stopReason.rawValue ?? "not converged"
+                state.logger.warning("\(candidate.fit.kind.title) did not converge", metadata: ["reason": "\(reason)"])
+            }
+            state.logger.info("purchase model chosen", metadata: ["model": "\(fit.selection.chosen.rawValue)", "reason": "\(fit.selection.reason)"])
+            if let why = fit.intervals.unavailableReason, fit.settings.intervals.draws > 0 {
+                state.logger.notice("no CLV intervals", metadata: ["reason": "\(why)"])
             }
             state.clv = fit
         } catch let error as CLVError where error.exitStatus == .dataError {

@@ -60,15 +60,63 @@ struct ReportStage {
             }),
             clv: state.clv.map(CLVReport.init),
             clusters: state.clusters.map { ClusterReport($0, features: config.clusters.features.descriptions) },
-            churn: state.churn.map { ChurnReport($0, calibrationEnd: periods.calibrationEnd!) },
+            churn: state.churn.map { churn in
+                var report = ChurnReport(churn, calibrationEnd: periods.calibrationEnd!)
+                report.noPurchaseComparison = noPurchaseComparison(state, churn: churn)
+                return report
+            },
             satisfaction: state.satisfaction.map { SatisfactionReport($0, customers: rfm.customers) },
             skipped: state.skipped,
             timings: [:],
             outputs: [])
     }
 
+    /// The churn model's P(churn) beside the purchase model's P(no purchase within h days), when both ran.
+    static func noPurchaseComparison(_ state: RunState, churn: ChurnFit) -> ChurnReport.NoPurchaseComparison? {
+        guard let clv = state.clv, let days = clv.settings.forecast.noPurchaseDays, !clv.predictions.probabilityNoPurchase.isEmpty,
+              let result = ChurnNoPurchaseComparison().run(churn: churn.scores, noPurchase: clv.predictions.probabilityNoPurchase)
+        else { return nil }
+        let customers = state.transactions.customers
+        return ChurnReport.NoPurchaseComparison(result, horizonDays: days, model: clv.selection.chosen,
+                                                churnWindowWeeks: clv.validation?.holdoutWeeks, customerID: customers.customerID)
+    }
+
+    /// report.html's notes under the value matrix: which model predicts and why, and the totals' intervals.
+    static func clvNotes(_ clv: CLVReport) -> [String] {
+        var notes = [String]()
+        if let s = clv.selection { notes.append("Purchase model: \(s.chosenModel) (criterion: \(s.criterion.split(separator: "_").joined(separator: " "))). \(s.reason).") }
+        if let i = clv.intervals {
+            let level = SVGNumber.percent(i.level, digits: i.level * 100 == (i.level * 100).rounded() ? 0 : 1)
+            if let why = i.unavailable {
+                notes.append("No \(level) intervals: \(why).")
+            } else {
+                if let lo = i.totalExpectedPurchasesLow, let hi = i.totalExpectedPurchasesHigh, let t = i.totalExpectedPurchases {
+                    notes.append("Total expected purchases over the horizon: \(SVGNumber.fixed(t, digits: 1, grouping: true)), \(level) interval "
+                                 + "\(SVGNumber.fixed(lo, digits: 1, grouping: true)) – \(SVGNumber.fixed(hi, digits: 1, grouping: true)) (parametric bootstrap, \(i.draws) draws).")
+                }
+                if let why = i.predictedCLVUnavailable {
+                    notes.append("Predicted CLV has no interval: \(why).")
+                } else if let lo = i.totalPredictedCLVLow, let hi = i.totalPredictedCLVHigh, let t = clv.totalPredictedCLV {
+                    notes.append("Total predicted CLV: \(SVGNumber.money(t)), \(level) interval \(SVGNumber.money(lo)) – \(SVGNumber.money(hi)).")
+                }
+            }
+        }
+        return notes
+    }
+
     /// report.html's charts: every one whose kernel ran; the others say why not.
     static func htmlInput(_ state: RunState, report: RunReport) -> HTMLReportInput {
+        var input = htmlCharts(state, report: report)
+        if let clv = report.clv { input.sectionNotes[.valueMatrix] = clvNotes(clv) }
+        if let x = report.churn?.noPurchaseComparison {
+            input.sectionNotes[.calibration] = [x.note, "Over \(SVGNumber.grouped(x.customers)) customers: Pearson r = "
+                + (x.pearsonR.map { SVGNumber.fixed($0, digits: 3) } ?? "—") + "."]
+            input.noPurchaseComparison = x
+        }
+        return input
+    }
+
+    private static func htmlCharts(_ state: RunState, report: RunReport) -> HTMLReportInput {
         let rfm = state.rfm!
         return HTMLReportInput(
             rfmGrid: .init(r: rfm.r, f: rfm.f, revenueCents: rfm.revenueCents, quantiles: state.configuration.rfm.quantiles),
