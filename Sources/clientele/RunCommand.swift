@@ -10,9 +10,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Predicted value ([clv] in the job file): model = auto|bg-nbd|mbg-nbd|pareto-nbd (auto, \
             the default, fits every model this build has and keeps the one with the smallest holdout \
-            error, or the smallest BIC without a holdout); interval_draws = 200 (parametric bootstrap \
-            draws for the customers.csv columns expected_purchases_low/high and predicted_clv_low/high; \
-            0 turns them off); interval_level = 0.9; no_purchase_days = 90 (the p_no_purchase_90d \
+            error, or the smallest BIC without a holdout); interval_draws = 0 (parametric bootstrap \
+            draws for the customers.csv columns expected_purchases_low/high and predicted_clv_low/high, \
+            e.g. 200; 0, the default, leaves them out); interval_level = 0.9; no_purchase_days = 90 (the p_no_purchase_90d \
             column; 0 turns it off); horizon_months = 12; monthly_discount_rate = 0.01.
 
             Exit status: 0 success; 64 usage or job-file error; 65 bad input data (or too many \

@@ -82,8 +82,8 @@ struct CLVIntervalsTests {
     func containsPointEstimate() throws {
         let (loaded, population) = try clvGenerated(customers: 3000, seed: 21)
         let n = loaded.orders.customerCount
-        let fit = try CLVModel().fit(orders: loaded.orders, calibrationEnd: population.calibrationEnd, asOf: population.asOf,
-                                     historicalValue: [Double](repeating: 1, count: n))
+        let fit = try CLVModel(intervals: CLVIntervals(draws: 200)).fit(orders: loaded.orders, calibrationEnd: population.calibrationEnd,
+                                                                        asOf: population.asOf, historicalValue: [Double](repeating: 1, count: n))
         let b = fit.intervals, p = fit.predictions
         #expect(b.isAvailable && b.hasCLV && b.settings.draws == 200 && b.settings.level == 0.9)
         var checked = 0

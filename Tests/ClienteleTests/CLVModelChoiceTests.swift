@@ -73,28 +73,6 @@ struct CLVModelChoiceTests {
         #expect(RepeatPurchaseModelKind.available.contains(.bgnbd))
     }
 
-    @Test("a model this build cannot fit is a usage error (64) that names it and the alternatives",
-          arguments: RepeatPurchaseModelKind.allCases.filter { !$0.isAvailable })
-    func unavailable(_ kind: RepeatPurchaseModelKind) throws {
-        let error = RepeatPurchaseModelUnavailable(kind: kind)
-        #expect(error.exitStatus == .usage)
-        #expect(error.description.contains("\(kind.title) model (\(kind.rawValue)) is not available in this build"))
-        #expect(error.description.hasSuffix("to auto or one of: " + RepeatPurchaseModelKind.available.map(\.rawValue).joined(separator: ", ")))
-        #expect(throws: RepeatPurchaseModelUnavailable(kind: kind)) { try RepeatPurchaseModelChoice.fixed(kind).validate() }
-        let (loaded, population) = try clvGenerated(customers: 300, seed: 5)
-        let model = CLVModel(purchaseModel: .fixed(kind))
-        #expect(throws: RepeatPurchaseModelUnavailable(kind: kind)) {
-            try model.fit(orders: loaded.orders, calibrationEnd: population.calibrationEnd, asOf: population.asOf,
-                          historicalValue: [Double](repeating: 1, count: loaded.orders.customerCount))
-        }
-        // The job file is refused before anything is read.
-        try withScratch { scratch in
-            let job = try scratch.write("job.toml", "[transactions]\npath = \"t.csv\"\n[clv]\nmodel = \"\(kind.rawValue)\"\n")
-            let config = try JobFile(path: job).apply(to: JobConfiguration())
-            #expect(throws: ConfigurationError.invalid(error.description)) { try config.validate() }
-        }
-    }
-
     @Test("the job file reads model, interval_draws, interval_level and no_purchase_days, and names a bad value")
     func jobFile() throws {
         try withScratch { scratch in
@@ -112,7 +90,7 @@ struct CLVModelChoiceTests {
             #expect(config.clv.model.intervals.draws == 50 && config.clv.model.intervals.level == 0.8)
             #expect(config.clv.model.forecast.noPurchaseDays == 30)
             let defaults = JobConfiguration().clv.model
-            #expect(defaults.purchaseModel == .auto && defaults.intervals.draws == 200 && defaults.intervals.level == 0.9
+            #expect(defaults.purchaseModel == .auto && defaults.intervals.draws == 0 && defaults.intervals.level == 0.9
                     && defaults.forecast.noPurchaseDays == 90)
             let bad: [(String, String)] = [
                 ("model = \"lifetimes\"", "clv.model = \"lifetimes\": use one of auto, bg-nbd, mbg-nbd, pareto-nbd"),

@@ -33,14 +33,15 @@ import Darwin
 /// - Complexity: D forecasts of every pattern (each a series per (x, T) run) plus O(n · D) for the
 ///   customers' CLV values and their selections; memory O(blocks in flight · `blockPatterns` · D).
 public struct CLVIntervals: Sendable, Hashable {
-    /// D, parameter draws; 0 turns intervals off. Default 200.
+    /// D, parameter draws; 0 turns intervals off. Default 0: the bootstrap costs D forecasts of every
+    /// pattern (200 draws: about 16 s on 2 cores at 10^6 customers, four times the rest of the run).
     public var draws: Int
     /// Coverage of each interval, in (0, 1). Default 0.9.
     public var level: Double
     /// Seed of the draws; the run's seed (`[run] seed`).
     public var seed: UInt64
 
-    public init(draws: Int = 200, level: Double = 0.9, seed: UInt64 = 42) {
+    public init(draws: Int = 0, level: Double = 0.9, seed: UInt64 = 42) {
         self.draws = draws
         self.level = level
         self.seed = seed

@@ -15,7 +15,8 @@ extension RepeatPurchaseModelKind {
     package var fitter: Fitter? {
         switch self {
         case .bgnbd: { try $1.bgnbd.fit($0) }
-        case .mbgnbd, .paretonbd: nil
+        case .mbgnbd: { try MBGNBD(optimizer: $1.bgnbd.optimizer).fit($0) }
+        case .paretonbd: { try ParetoNBD(optimizer: $1.bgnbd.optimizer).fit($0) }
         }
     }
 
