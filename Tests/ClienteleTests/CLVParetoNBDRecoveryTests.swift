@@ -36,8 +36,8 @@ struct CLVParetoNBDRecoveryTests {
         #expect(fit.logLikelihood > bg.logLikelihood)
     }
 
-    @Test("the fit does not depend on the pattern order or on the warm start's subsample")
-    func warmStart() throws {
+    @Test("the fit from the default starts is the fit from the generating parameters")
+    func starts() throws {
         var population = SyntheticPopulation(customers: 6_000, seed: 99)
         population.purchaseModel = .paretonbd
         let patterns = CalibrationPatterns(try btydGeneratedSummary(population))

@@ -33,9 +33,10 @@ extension ParetoNBD {
         ParetoNBDLikelihood(patterns: patterns, timeScale: 1).evaluate(parameters, gradient: true).gradient
     }
 
-    /// ∂²/∂(r, α, s, β)² of `logLikelihood` by central differences of the analytic gradient in
-    /// log-parameters (step 10⁻⁵, error about 10⁻¹⁰ relative; an analytic Hessian would need the
-    /// second derivatives of ₂F₁ in its parameters). Minus it is the observed information.
+    /// ∂²/∂(r, α, s, β)² of `logLikelihood` by forward differences of the analytic gradient in
+    /// log-parameters (`ParetoNBDLikelihood.naturalHessian`, about 10⁻⁶ relative; an analytic
+    /// Hessian would need the second derivatives of ₂F₁ in its parameters). Minus it is the
+    /// observed information.
     public static func logLikelihoodHessian(_ parameters: ParetoNBDParameters, _ patterns: CalibrationPatterns) -> [[Double]] {
         let likelihood = ParetoNBDLikelihood(patterns: patterns, timeScale: 1)
         let p = [parameters.r, parameters.alpha, parameters.s, parameters.beta]
@@ -88,23 +89,20 @@ extension ParetoNBD {
 ///
 /// I(x, t) depends on (x, t) only, so ln I and its gradient are computed once per distinct
 /// (x, t_x) and (x, T) pair of the evaluated patterns (the pair tables are built once, at
-/// construction); Γ terms once per distinct x. The pass over the patterns then does the
-/// log-sum-exp with a handful of `exp`/`log` calls.
+/// construction), with the alive term A and q = s I / e^A of the (x, T) pairs; Γ terms once per
+/// distinct x. The pass over the patterns then takes one `exp` a pattern (logarithms through
+/// `LogProduct`) and three SIMD multiply-adds for the gradient.
 package struct ParetoNBDLikelihood: @unchecked Sendable {
     package let timeScale: Double
     /// Σ weight over the evaluated patterns, and per distinct x (`frequencyValues`).
     package let totalWeight: Double
     package let frequencyValues: [Double]
     package let frequencyWeight: [Double]
-    /// The evaluated patterns (every `stride`-th): x, weight, scaled T's index into `ageValues`,
-    /// and the indices of their (x, t_x) and (x, T) pairs into `pairX` / `pairTime`.
-    private let rowX: [Double]
+    /// The evaluated patterns (every `stride`-th): weight, and the indices of their (x, t_x) and
+    /// (x, T) pairs into `pairX` / `pairTime`.
     private let rowWeight: [Double]
-    private let rowAge: [Int32]
     private let rowRecencyPair: [Int32]
     private let rowAgePair: [Int32]
-    /// Scaled distinct T values.
-    private let ageValues: [Double]
     /// Distinct (x, t) pairs, t scaled.
     package let pairX: [Double]
     package let pairTime: [Double]
@@ -128,10 +126,7 @@ package struct ParetoNBDLikelihood: @unchecked Sendable {
         frequencyWeight = byFrequency
         totalWeight = byFrequency.reduce(0, +)
         self.purchases = purchases
-        rowX = rows.map { Double(patterns.frequency[$0]) }
         rowWeight = rows.map { patterns.weight[$0] }
-        rowAge = rows.map { patterns.ageIndex[$0] }
-        ageValues = patterns.ageValues.map { $0 * timeScale }
         // Dense ids of the (x, t_x) pairs, then of the (x, T) pairs after them: sort the packed
         // (x index, time index) keys and number the distinct ones.
         var px = [Double](), pt = [Double]()
@@ -179,34 +174,61 @@ package struct ParetoNBDLikelihood: @unchecked Sendable {
                 }
             }
         }}
-        // Per distinct T: ln(α + T), ln(β + T), 1/(α + T), 1/(β + T).
-        let ageTerms = ageValues.map { v in SIMD4(log(alpha + v), log(beta + v), 1 / (alpha + v), 1 / (beta + v)) }
+        // Per pair (x, t): the alive term A(t) = −(r + x) ln(α + t) − s ln(β + t) and ∇A — for the
+        // (x, T) pairs, the first term of L/C —, q = s I(x, t) / e^{A(t)}, and ∇ ln(s I) = ∇ ln I + e_s/s.
+        // For (x, T) pairs q ≤ 1 (q = s ∫_T^∞ ((α+T)/(α+τ))^{r+x} ((β+T)/(β+τ))^s / (β+τ) dτ ≤ 1).
         let lnS = log(s), invS = 1 / s
-        let m = rowX.count
+        var alive = [Double](repeating: 0, count: pairs), ratio = [Double](repeating: 0, count: pairs)
+        var dAlive = [SIMD4<Double>](repeating: .zero, count: wantGradient ? pairs : 0)
+        for k in 0..<pairs {
+            let t = pairTime[k], rx = r + pairX[k]
+            let lqa = log(alpha + t), lqb = log(beta + t)
+            alive[k] = -rx * lqa - s * lqb
+            ratio[k] = exp(lnS + lnI[k] - alive[k])
+            if wantGradient {
+                dAlive[k] = SIMD4(-lqa, -rx / (alpha + t), -lqb, -s / (beta + t))
+                dI[k][2] += invS
+            }
+        }
+        // Per pattern, with k₁ its (x, t_x) pair and k₂ its (x, T) pair, A = A(k₂), q₁ = s I(x, t_x)/e^A,
+        // q₂ = q(k₂): ln L − ln C = A + ln(1 + q₁ − q₂), no cancellation since q₂ ≤ 1 ≤ 1 + q₁ − q₂.
+        // Softmax weights: w_A = 1/S, w₁ = q₁/S, w₂ = q₂/S. For q₁ > e³⁰ the same in units of q₁.
+        // One `exp` a pattern; the logarithms of weight-1 patterns go through `LogProduct`.
+        let m = rowWeight.count
         let ranges = splitRange(m, parts: m >= 2 * Self.parallelThreshold ? 2 : 1)
         var partial = [(CompensatedSum, SIMD4<Double>)](repeating: (CompensatedSum(), .zero), count: ranges.count)
         parallelEach(&partial) { part, out in
             var ll = CompensatedSum(), g = SIMD4<Double>.zero
-            for j in ranges[part] {
-                let x = rowX[j], wi = rowWeight[j]
-                let age = ageTerms[Int(rowAge[j])]
-                let rx = r + x
-                let A = -rx * age[0] - s * age[1]
-                let k1 = Int(rowRecencyPair[j]), k2 = Int(rowAgePair[j])
-                let v1 = lnS + lnI[k1], v2 = lnS + lnI[k2]
-                // ln D, D = s (I(t_x) − I(T)) ≥ 0; −∞ when t_x = T.
-                let lnD = v1 + log(-expm1(v2 - v1))
-                let hi = max(A, lnD), lo = min(A, lnD)
-                let M = hi + log1p(exp(lo - hi))
-                ll.add(wi * M)
-                if wantGradient {
-                    let wA = exp(A - M), w1 = exp(v1 - M), w2 = exp(v2 - M)
-                    let gA = SIMD4(-age[0], -rx * age[2], -age[1], -s * age[3])
-                    var gi = wA * gA + w1 * dI[k1] - w2 * dI[k2]
-                    gi[2] += (w1 - w2) * invS
-                    g += wi * gi
+            var logSum = LogProduct()
+            rowWeight.withUnsafeBufferPointer { weight in
+            rowRecencyPair.withUnsafeBufferPointer { recencyPair in
+            rowAgePair.withUnsafeBufferPointer { agePair in
+            lnI.withUnsafeBufferPointer { lnI in
+            alive.withUnsafeBufferPointer { alive in
+            ratio.withUnsafeBufferPointer { ratio in
+            dI.withUnsafeBufferPointer { dI in
+            dAlive.withUnsafeBufferPointer { dAlive in
+                for j in ranges[part] {
+                    let wi = weight[j], k1 = Int(recencyPair[j]), k2 = Int(agePair[j])
+                    let A = alive[k2], d1 = lnS + lnI[k1] - A, q2 = ratio[k2]
+                    var wA: Double, w1: Double, w2: Double
+                    if d1 < 30 {
+                        let q1 = exp(d1), S = 1 + q1 - q2
+                        ll.add(wi * A)
+                        if wi == 1 { logSum.add(logOf: S) } else { ll.add(wi * log(S)) }
+                        wA = 1 / S; w1 = q1 * wA; w2 = q2 * wA
+                    } else {
+                        let u = exp(-d1), S = 1 + (1 - q2) * u    // (1 + q₁ − q₂)/q₁
+                        ll.add(wi * (A + d1))
+                        if wi == 1 { logSum.add(logOf: S) } else { ll.add(wi * log(S)) }
+                        w1 = 1 / S; wA = u * w1; w2 = q2 * wA
+                    }
+                    if wantGradient {
+                        g += wi * (wA * dAlive[k2] + w1 * dI[k1] - w2 * dI[k2])
+                    }
                 }
-            }
+            }}}}}}}}
+            ll.add(logSum.logarithm)
             out = (ll, g)
         }
         var value = CompensatedSum(), g = SIMD4<Double>.zero
@@ -224,8 +246,9 @@ package struct ParetoNBDLikelihood: @unchecked Sendable {
         return (value.value, [g[0], g[1], g[2], g[3]])
     }
 
-    /// The Hessian of Σ weight · ln L / `weight` in the natural parameters p = e^θ, by central
-    /// differences of the analytic gradient in θ (step 10⁻⁵): H_θ, then
+    /// The Hessian of Σ weight · ln L / `weight` in the natural parameters p = e^θ, by forward
+    /// differences of the analytic gradient in θ (step 10⁻⁶, about 10⁻⁶ relative — ample for
+    /// standard errors — at four gradient passes instead of central differences' eight): H_θ, then
     /// ∂²/∂pᵢ∂pⱼ = (H_θ,ᵢⱼ − δᵢⱼ ∂/∂θᵢ) / (pᵢ pⱼ), the inverse of `LogParameterMLE.thetaHessian`.
     package func naturalHessian(at theta: [Double], weight: Double) -> [[Double]] {
         func gradientTheta(_ t: [Double]) -> [Double] {
@@ -233,8 +256,8 @@ package struct ParetoNBDLikelihood: @unchecked Sendable {
             let g = evaluate(ParetoNBDParameters(r: p[0], alpha: p[1], s: p[2], beta: p[3]), gradient: true).gradient
             return (0..<4).map { g[$0] * p[$0] / weight }
         }
-        let h = SmallSymmetricMatrix.hessian(of: gradientTheta, at: theta, step: 1e-5)
         let g0 = gradientTheta(theta), p = theta.map { exp($0) }
+        let h = SmallSymmetricMatrix.hessian(of: gradientTheta, at: theta, step: 1e-6, gradientAtX: g0)
         var natural = h
         for i in 0..<4 {
             for j in 0..<4 {

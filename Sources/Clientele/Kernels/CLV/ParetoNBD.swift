@@ -18,7 +18,7 @@ import Darwin
 /// data's unit, weeks). The objective is the mean negative log-likelihood, as for BG/NBD.
 /// (lifetimes' `ParetoNBDFitter` minimises −Σ w ln L / mean(w) by Nelder–Mead with `tol` 10⁻⁴
 /// from a random start, so its estimates are looser than this MLE.) Standard errors come from
-/// the observed information matrix by central differences of the analytic gradient
+/// the observed information matrix by forward differences of the analytic gradient
 /// (`ParetoNBDLikelihood.naturalHessian`; an analytic Hessian would need second derivatives
 /// of ₂F₁ in its parameters), delta method back to (r, α, s, β). With 40 000 patterns or more
 /// and no starting points given, a fit on a systematic subsample of about 20 000 patterns is
@@ -47,7 +47,7 @@ public struct ParetoNBD: Sendable {
     ///   every x is 0, `CLVError.likelihoodNotFinite` when no start gives a finite likelihood,
     ///   `CLVError.invalidSetting` for bad starting points.
     /// - Complexity: O(patterns + distinct (x, t) pairs · series terms) per evaluation,
-    ///   typically 20–60 evaluations, plus 8 gradient evaluations for the Hessian.
+    ///   typically 20–60 evaluations, plus 4 gradient evaluations for the Hessian.
     public func fit(_ patterns: CalibrationPatterns) throws -> ParetoNBDFit {
         guard patterns.count > 0, patterns.totalWeight > 0 else { throw CLVError.emptyCalibration(calibrationEnd: nil) }
         guard patterns.repeatWeight > 0 else { throw CLVError.noRepeatPurchases(customers: Int(patterns.totalWeight)) }
