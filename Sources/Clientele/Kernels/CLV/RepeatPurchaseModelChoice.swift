@@ -111,7 +111,8 @@ public struct RepeatPurchaseModelSelection: Sendable, Hashable {
         let pool = converged.isEmpty ? scores : converged
         let byHoldout = pool.allSatisfy { $0.holdoutError != nil }
         let criterion: RepeatPurchaseModelCriterion = byHoldout ? .holdoutError : .bic
-        func value(_ s: RepeatPurchaseModelScore) -> Double { byHoldout ? s.holdoutError! : s.bic }
+        // A candidate outside the pool (a fit that did not converge) may have no holdout error: NaN.
+        func value(_ s: RepeatPurchaseModelScore) -> Double { byHoldout ? (s.holdoutError ?? .nan) : s.bic }
         let best = pool.min { value($0) != value($1) ? value($0) < value($1) : $0.bic < $1.bic }!
         let figures = scores.map { "\($0.kind.title) \(formatted(value($0)))" }.joined(separator: ", ")
         var reason: String

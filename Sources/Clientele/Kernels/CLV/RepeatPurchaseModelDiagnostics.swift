@@ -12,3 +12,5 @@ public protocol RepeatPurchaseModelDiagnostics {
 }
 
 extension BGNBDFit: RepeatPurchaseModelDiagnostics {}
+extension MBGNBDFit: RepeatPurchaseModelDiagnostics {}
+extension ParetoNBDFit: RepeatPurchaseModelDiagnostics {}
