@@ -147,11 +147,11 @@ struct CLVIntervalsTests {
     func unavailable() throws {
         let (summary, patterns, bg, gg) = try currentFits(customers: 600, seed: 2)
         let noCovariance = WithoutCovariance(base: bg)
-        let none = try CLVIntervals().run(model: noCovariance, gammaGamma: gg, summary: summary, patterns: patterns, forecast: CLVForecast())
+        let none = try CLVIntervals(draws: 200).run(model: noCovariance, gammaGamma: gg, summary: summary, patterns: patterns, forecast: CLVForecast())
         #expect(!none.isAvailable && none.expectedPurchasesLow.isEmpty && none.predictedCLVLow.isEmpty && none.totalExpectedPurchases == nil)
         #expect(none.unavailableReason == "the BG/NBD information matrix is not positive definite at the estimates, so there is no covariance to draw parameters from")
         // A covariance so wide that the draws would say nothing (a tiny history): no intervals either.
-        let wide = try CLVIntervals().run(model: WithoutCovariance(base: bg, scale: 1e4), gammaGamma: gg, summary: summary,
+        let wide = try CLVIntervals(draws: 200).run(model: WithoutCovariance(base: bg, scale: 1e4), gammaGamma: gg, summary: summary,
                                           patterns: patterns, forecast: CLVForecast())
         #expect(wide.unavailableReason?.hasPrefix("the BG/NBD estimate of r is too uncertain to draw from (standard deviation of its logarithm ") == true,
                 "\(wide.unavailableReason ?? "nil")")

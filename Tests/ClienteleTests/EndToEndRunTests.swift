@@ -47,7 +47,7 @@ struct FailingRunCase: Sendable, CustomTestStringConvertible {
 struct EndToEndRunTests {
     static let customersHeader = "customer_id,first_order_date,last_order_date,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_cell,segment,historical_clv"
     static let clvColumns = ",cluster,p_alive,expected_purchases,expected_order_value,predicted_clv,value_quadrant"
-        + ",expected_purchases_low,expected_purchases_high,predicted_clv_low,predicted_clv_high,p_no_purchase_90d"
+        + ",p_no_purchase_90d"
     static let segmentsHeader = "segment,customers,share,revenue,revenue_share,mean_recency_days,mean_frequency,mean_monetary"
     static let rejectsHeader = "file,line,column,reason,raw_line"
 
