@@ -64,6 +64,16 @@ struct CLVModelChoiceTests {
         #expect(RepeatPurchaseModelSelection.select([], choice: .auto) == nil)
     }
 
+    @Test("figures too large or too small for fixed point are written with an exponent, never trapped")
+    func extremeFigures() throws {
+        let huge = try #require(RepeatPurchaseModelSelection.select([Self.score(.bgnbd, holdout: 2.5e20, bic: 10)], choice: .auto))
+        #expect(huge.reason.contains("holdout error 2.5e+20"), "\(huge.reason)")
+        let tiny = try #require(RepeatPurchaseModelSelection.select([Self.score(.bgnbd, holdout: 3e-300, bic: 10)], choice: .auto))
+        #expect(tiny.reason.contains("holdout error 3e-300"), "\(tiny.reason)")
+        let plain = try #require(RepeatPurchaseModelSelection.select([Self.score(.bgnbd, holdout: 0.0125, bic: 10)], choice: .auto))
+        #expect(plain.reason.contains("holdout error 0.0125"), "\(plain.reason)")
+    }
+
     @Test("every job-file name parses, and nothing else does")
     func names() {
         for name in RepeatPurchaseModelChoice.names { #expect(RepeatPurchaseModelChoice(name: name)?.name == name) }

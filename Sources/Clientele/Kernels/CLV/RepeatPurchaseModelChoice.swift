@@ -135,6 +135,9 @@ public struct RepeatPurchaseModelSelection: Sendable, Hashable {
     /// Six significant digits, without Foundation: the figures of the reason line.
     private static func formatted(_ x: Double) -> String {
         guard x.isFinite else { return "—" }
+        // Outside this range the fixed-point digits would not fit an Int64 (a degenerate fit's
+        // BIC, a vanishing error): Swift's own shortest form, with an exponent.
+        guard x == 0 || (abs(x) >= 1e-6 && abs(x) < 1e15) else { return "\(x)" }
         let magnitude = x == 0 ? 0 : Int((abs(x)).log10Floor)
         let digits = max(0, 5 - magnitude)
         var scale = 1.0
