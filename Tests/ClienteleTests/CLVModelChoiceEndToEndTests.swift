@@ -24,7 +24,7 @@ struct CLVModelChoiceEndToEndTests {
     @Test("customers.csv has the interval and P(no purchase) columns, filled and ordered; clv_model.json one block per model and the selection")
     func shapes() throws {
         try withScratch { scratch in
-            _ = try Self.run(scratch) { $0.clv.model.intervals.draws = 200 }  // intervals are off by default
+            _ = try Self.run(scratch) { $0.clv.model.intervals.draws = 200; $0.clv.model.purchaseModel = .auto }  // off by default
             let records = csvRecords(try text(scratch.join("report/customers.csv")))
             let header = records[0]
             let names = ["p_alive", "expected_purchases", "expected_order_value", "predicted_clv", "value_quadrant",

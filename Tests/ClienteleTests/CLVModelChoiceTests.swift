@@ -100,7 +100,7 @@ struct CLVModelChoiceTests {
             #expect(config.clv.model.intervals.draws == 50 && config.clv.model.intervals.level == 0.8)
             #expect(config.clv.model.forecast.noPurchaseDays == 30)
             let defaults = JobConfiguration().clv.model
-            #expect(defaults.purchaseModel == .auto && defaults.intervals.draws == 0 && defaults.intervals.level == 0.9
+            #expect(defaults.purchaseModel == .fixed(.bgnbd) && defaults.intervals.draws == 0 && defaults.intervals.level == 0.9
                     && defaults.forecast.noPurchaseDays == 90)
             let bad: [(String, String)] = [
                 ("model = \"lifetimes\"", "clv.model = \"lifetimes\": use one of auto, bg-nbd, mbg-nbd, pareto-nbd"),
