@@ -8,8 +8,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Load the exports, compute segments and values, and write the report folder.",
         discussion: """
-            Predicted value ([clv] in the job file): model = auto|bg-nbd|mbg-nbd|pareto-nbd (auto, \
-            the default, fits every model this build has and keeps the one with the smallest holdout \
+            Predicted value ([clv] in the job file): model = auto|bg-nbd|mbg-nbd|pareto-nbd (bg-nbd by default; auto \
+            fits every model this build has and keeps the one with the smallest holdout \
             error, or the smallest BIC without a holdout); interval_draws = 0 (parametric bootstrap \
             draws for the customers.csv columns expected_purchases_low/high and predicted_clv_low/high, \
             e.g. 200; 0, the default, leaves them out); interval_level = 0.9; no_purchase_days = 90 (the p_no_purchase_90d \
@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("k-range"), help: ArgumentHelp("Choose k by silhouette (on a seeded sample of 10,000) within this range, e.g. 2-8.", valueName: "a-b"))
     var kRange: String?
 
-    @Option(name: .customLong("clv-model"), help: ArgumentHelp("Purchase model for predicted value: auto (fit every available model, keep the one with the smallest holdout error), bg-nbd, mbg-nbd or pareto-nbd. (default: auto)", valueName: "auto|bg-nbd|mbg-nbd|pareto-nbd"))
+    @Option(name: .customLong("clv-model"), help: ArgumentHelp("Purchase model for predicted value: auto (fit every available model, keep the one with the smallest holdout error), bg-nbd, mbg-nbd or pareto-nbd. (default: bg-nbd)", valueName: "auto|bg-nbd|mbg-nbd|pareto-nbd"))
     var clvModel: String?
 
     @Option(help: ArgumentHelp("Append this run to a SQLite history (created if missing); see `clientele history`.", valueName: "db"))
