@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("k-range"), help: ArgumentHelp("Choose k by silhouette (on a seeded sample of 10,000) within this range, e.g. 2-8.", valueName: "a-b"))
     var kRange: String?
 
-    @Option(name: .customLong("clv-model"), help: ArgumentHelp("Purchase model for predicted value: auto (fit every available model, keep the one with the smallest holdout error), bg-nbd, mbg-nbd or pareto-nbd. (default: bg-nbd)", valueName: "auto|bg-nbd|mbg-nbd|pareto-nbd"))
+    @Option(name: .customLong("clv-model"), help: ArgumentHelp("Purchase model for predicted value: auto (fit every available model, keep the one with the smallest holdout error), bg-nbd, mbg-nbd or pareto-nbd. (default: auto)", valueName: "auto|bg-nbd|mbg-nbd|pareto-nbd"))
     var clvModel: String?
 
     @Option(help: ArgumentHelp("Append this run to a SQLite history (created if missing); see `clientele history`.", valueName: "db"))

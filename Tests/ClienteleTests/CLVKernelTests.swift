@@ -297,9 +297,18 @@ struct CLVHoldoutValidationTests {
         #expect(clvClose(result.buckets.reduce(0) { $0 + $1.predictedPurchases }, result.predictedPurchases, relative: 1e-12))
         let c = 5
         #expect(clvClose(result.predictedPerCustomer[c], fit.conditionalExpectedPurchases(within: 26, frequency: ref.frequency[c], recency: ref.recency[c], age: ref.age[c]), relative: 1e-13))
-        var mae = 0.0
-        for c in 0..<2000 { mae += abs(Double(ref.holdout[c]) - result.predictedPerCustomer[c]) }
+        var mae = 0.0, mse = 0.0
+        for c in 0..<2000 {
+            let e = Double(ref.holdout[c]) - result.predictedPerCustomer[c]
+            mae += abs(e); mse += e * e
+        }
         #expect(clvClose(result.meanAbsoluteError, mae / 2000, relative: 1e-12))
+        #expect(clvClose(result.meanSquaredError, mse / 2000, relative: 1e-12))
+        // The bucket errors: unweighted over the 8 rows, and weighted by the rows' customers.
+        let rows = result.buckets
+        #expect(clvClose(result.bucketMeanAbsoluteError, rows.reduce(0) { $0 + abs($1.actualMean - $1.predictedMean) } / 8, relative: 1e-12))
+        #expect(clvClose(result.customerWeightedBucketError,
+                         rows.reduce(0) { $0 + Double($1.customers) * abs($1.actualMean - $1.predictedMean) } / 2000, relative: 1e-12))
         // A correct model: the totals agree within sampling noise (about 2·√n).
         #expect(abs(result.predictedPurchases - result.actualPurchases) < 3 * result.actualPurchases.squareRoot() + 10)
         #expect(abs(result.unconditionalPredictedPurchases - result.actualPurchases) < 0.25 * result.actualPurchases)

@@ -47,7 +47,7 @@ struct CLVModelChoiceEndToEndTests {
             #expect(models.map { $0["kind"] as? String } == RepeatPurchaseModelKind.available.map(\.rawValue))
             for block in models {
                 for key in ["model", "reference", "estimates", "log_likelihood", "iterations", "converged", "stop_reason", "customers",
-                            "kind", "aic", "bic", "holdout_error", "holdout_mean_absolute_error"] {
+                            "kind", "aic", "bic", "holdout_error", "holdout_mean_absolute_error", "holdout_bucket_error"] {
                     #expect(block[key] != nil, "\(block["model"] ?? "?") has \(key)")
                 }
                 let estimates = try #require(block["estimates"] as? [[String: Any]])

@@ -54,7 +54,7 @@ struct CLVModelChoiceTests {
     func reasonLine() throws {
         let holdout = try #require(RepeatPurchaseModelSelection.select(
             [Self.score(.bgnbd, holdout: 0.0312, bic: 900), Self.score(.paretonbd, holdout: 0.0205, bic: 1000)], choice: .auto))
-        #expect(holdout.reason == "Pareto/NBD has the smallest holdout error (mean absolute error of mean holdout purchases by calibration frequency: BG/NBD 0.0312, Pareto/NBD 0.0205)")
+        #expect(holdout.reason == "Pareto/NBD has the smallest holdout error (mean squared error of holdout purchases per customer: BG/NBD 0.0312, Pareto/NBD 0.0205)")
         let bic = try #require(RepeatPurchaseModelSelection.select(
             [Self.score(.bgnbd, holdout: nil, bic: 1234.5), Self.score(.mbgnbd, holdout: nil, bic: 1200.25)], choice: .auto))
         #expect(bic.reason == "no holdout window, so selected by BIC: MBG/NBD has the smallest (BG/NBD 1234.5, MBG/NBD 1200.25)")
@@ -100,7 +100,7 @@ struct CLVModelChoiceTests {
             #expect(config.clv.model.intervals.draws == 50 && config.clv.model.intervals.level == 0.8)
             #expect(config.clv.model.forecast.noPurchaseDays == 30)
             let defaults = JobConfiguration().clv.model
-            #expect(defaults.purchaseModel == .fixed(.bgnbd) && defaults.intervals.draws == 0 && defaults.intervals.level == 0.9
+            #expect(defaults.purchaseModel == .auto && defaults.intervals.draws == 0 && defaults.intervals.level == 0.9
                     && defaults.forecast.noPurchaseDays == 90)
             let bad: [(String, String)] = [
                 ("model = \"lifetimes\"", "clv.model = \"lifetimes\": use one of auto, bg-nbd, mbg-nbd, pareto-nbd"),
@@ -132,16 +132,17 @@ struct CLVModelChoiceTests {
         let perturbed = fit.withLogParameters(theta)
         let good = try HoldoutValidation().run(model: fit, summary: summary, patterns: patterns)
         let bad = try HoldoutValidation().run(model: perturbed, summary: summary, patterns: patterns)
+        #expect(good.meanSquaredError < bad.meanSquaredError)
         #expect(good.bucketMeanAbsoluteError < bad.bucketMeanAbsoluteError)
         // As MBG/NBD and Pareto/NBD stand-ins (the selection only reads the scores).
         let scores = [RepeatPurchaseModelScore(fit, validation: good),
-                      RepeatPurchaseModelScore(kind: .paretonbd, holdoutError: bad.bucketMeanAbsoluteError, logLikelihood: fit.logLikelihood,
+                      RepeatPurchaseModelScore(kind: .paretonbd, holdoutError: bad.meanSquaredError, logLikelihood: fit.logLikelihood,
                                                aic: fit.akaikeInformationCriterion, bic: fit.bayesianInformationCriterion - 50, converged: true)]
         let s = try #require(RepeatPurchaseModelSelection.select(scores, choice: .auto))
         #expect(s.chosen == .bgnbd && s.criterion == .holdoutError)
         // The generic holdout check is the BG/NBD one.
         let legacy = try HoldoutValidation().run(bgnbd: fit, summary: summary, patterns: patterns)
-        #expect(legacy.bucketMeanAbsoluteError == good.bucketMeanAbsoluteError && legacy.predictedPerCustomer == good.predictedPerCustomer)
+        #expect(legacy.meanSquaredError == good.meanSquaredError && legacy.predictedPerCustomer == good.predictedPerCustomer)
     }
 
     @Test("CLVModel with auto reports every candidate, chooses on the holdout, and on BIC without one")
@@ -155,9 +156,9 @@ struct CLVModelChoiceTests {
         #expect(fit.candidates.map(\.fit.kind) == RepeatPurchaseModelKind.available)
         #expect(fit.selection.criterion == .holdoutError && fit.selection.chosen == fit.purchaseModel.kind)
         let chosen = try #require(fit.candidates.first { $0.fit.kind == fit.selection.chosen })
-        let best = fit.candidates.compactMap { $0.validation?.bucketMeanAbsoluteError }.min()
-        #expect(chosen.validation?.bucketMeanAbsoluteError == best)
-        #expect(fit.validation?.bucketMeanAbsoluteError == best)
+        let best = fit.candidates.compactMap { $0.validation?.meanSquaredError }.min()
+        #expect(chosen.validation?.meanSquaredError == best)
+        #expect(fit.validation?.meanSquaredError == best)
         let noHoldout = try model.fit(orders: loaded.orders, calibrationEnd: nil, asOf: population.asOf,
                                       historicalValue: [Double](repeating: 1, count: n))
         #expect(noHoldout.selection.criterion == .bic && noHoldout.validation == nil)

@@ -47,7 +47,7 @@ import Glibc
 /// enabled = true
 /// horizon_months = 12
 /// monthly_discount_rate = 0.01
-/// model = "bg-nbd"           # or "auto", "mbg-nbd", "pareto-nbd"
+/// model = "auto"             # or "bg-nbd", "mbg-nbd", "pareto-nbd"
 /// interval_draws = 0         # e.g. 200 for per-customer intervals; 0: none
 /// interval_level = 0.9
 /// no_purchase_days = 90      # 0: no p_no_purchase column

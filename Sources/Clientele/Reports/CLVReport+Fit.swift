@@ -41,7 +41,8 @@ extension CLVReport {
                               buckets: v.buckets.map {
                                   HoldoutBucket(calibrationFrequency: $0.label, customers: $0.customers,
                                                 actualMean: finite($0.actualMean), predictedMean: finite($0.predictedMean))
-                              }, model: s.chosen.title, holdoutError: finite(v.bucketMeanAbsoluteError))
+                              }, model: s.chosen.title, holdoutError: finite(v.meanSquaredError),
+                              bucketError: finite(v.bucketMeanAbsoluteError))
         }
         let m = fit.valueMatrix
         valueMatrix = ValueMatrix(currentThreshold: finite(m.currentThreshold), futureThreshold: finite(m.futureThreshold),
@@ -76,8 +77,9 @@ extension CLVReport {
             logLikelihood: finite(m.logLikelihood), iterations: diagnostics?.iterations ?? 0, converged: m.converged,
             stopReason: diagnostics?.stopReason.rawValue ?? (m.converged ? "converged" : "not converged"), customers: m.customers,
             kind: m.kind.rawValue, aic: finite(m.akaikeInformationCriterion), bic: finite(m.bayesianInformationCriterion),
-            holdoutError: finite(candidate.validation?.bucketMeanAbsoluteError),
-            holdoutMeanAbsoluteError: finite(candidate.validation?.meanAbsoluteError))
+            holdoutError: finite(candidate.validation?.meanSquaredError),
+            holdoutMeanAbsoluteError: finite(candidate.validation?.meanAbsoluteError),
+            holdoutBucketError: finite(candidate.validation?.bucketMeanAbsoluteError))
     }
 }
 

@@ -24,11 +24,12 @@ public struct CLVReport: Codable, Sendable {
         /// Purchase models only: AIC = 2k − 2 ln L and BIC = k ln n − 2 ln L.
         public var aic: Double? = nil
         public var bic: Double? = nil
-        /// Purchase models with a holdout only: mean over calibration-frequency buckets of
-        /// |actual − predicted| mean holdout purchases (the `auto` criterion), and the mean
-        /// absolute error per customer.
+        /// Purchase models with a holdout only: the mean over customers of (actual − predicted)²
+        /// holdout purchases (the `auto` criterion), the mean absolute error per customer, and the
+        /// mean over calibration-frequency buckets of |actual − predicted| mean holdout purchases.
         public var holdoutError: Double? = nil
         public var holdoutMeanAbsoluteError: Double? = nil
+        public var holdoutBucketError: Double? = nil
     }
 
     /// How the purchase model was chosen.
@@ -89,9 +90,11 @@ public struct CLVReport: Codable, Sendable {
         public var predictedPurchases: Double?
         public var meanAbsoluteError: Double?
         public var buckets: [HoldoutBucket]
-        /// The model judged (the chosen one) and its bucket error (the `auto` criterion).
+        /// The model judged (the chosen one), its mean squared error per customer (the `auto`
+        /// criterion) and its mean error over the frequency buckets.
         public var model: String? = nil
         public var holdoutError: Double? = nil
+        public var bucketError: Double? = nil
     }
 
     public struct Quadrant: Codable, Sendable {

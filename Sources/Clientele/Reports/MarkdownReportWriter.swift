@@ -198,10 +198,10 @@ package struct MarkdownReportWriter {
         md += "**\(escaped(s.chosenModel))** predicts (criterion: \(escaped(s.criterion.split(separator: "_").joined(separator: " ")))): \(escaped(s.reason)).\n\n"
         md += "| model | holdout error | log-likelihood | AIC | BIC | converged |\n|---|---:|---:|---:|---:|---|\n"
         for c in s.candidates {
-            md += "| \(escaped(c.model))\(c.kind == s.chosen ? " (chosen)" : "") | \(n(c.holdoutError, 4)) | \(n(c.logLikelihood, 2)) | \(n(c.aic, 2)) | \(n(c.bic, 2)) | \(c.converged ? "yes" : "no") |\n"
+            md += "| \(escaped(c.model))\(c.kind == s.chosen ? " (chosen)" : "") | \(n(c.holdoutError, 6)) | \(n(c.logLikelihood, 2)) | \(n(c.aic, 2)) | \(n(c.bic, 2)) | \(c.converged ? "yes" : "no") |\n"
         }
         for f in s.failures { md += "\n\(escaped(f.model)) could not be fitted: \(escaped(f.reason))\n" }
-        md += "\nHoldout error: mean over calibration-frequency rows of |actual − predicted| mean holdout purchases per customer.\n"
+        md += "\nHoldout error: mean over calibration customers of (actual − predicted)² holdout purchases, smallest for the model whose predictions are closest customer by customer (the frequency table below shows the same check by calibration frequency).\n"
         return md
     }
 

@@ -26,18 +26,21 @@ public struct HypergeometricUnitSeries: Sendable, Hashable {
     public let terms: Int
     public let converged: Bool
 
-    /// The term limit (the series needs about 37/(1 − z) terms; 10⁶ allows z up to 1 − 4·10⁻⁵).
+    /// The default term limit (the series needs about 37/(1 − z) terms; 10⁶ allows z up to 1 − 4·10⁻⁵).
     public static let maximumTerms = 1_000_000
 
     /// Sums the series; with `derivatives` false only `value` is computed (the others are 0).
+    /// Stops after `maximumTerms` terms with `converged` false: a caller evaluating many series
+    /// per step (a likelihood inside an optimiser) passes a smaller budget so that a point far
+    /// out (z → 1) costs little and is refused, instead of costing 10⁶ terms a series.
     @inlinable
-    public init(b: Double, c: Double, z: Double, derivatives: Bool) {
+    public init(b: Double, c: Double, z: Double, derivatives: Bool, maximumTerms: Int = Self.maximumTerms) {
         var sum = 1.0, sb = 0.0, sc = 0.0, sz = 0.0
         var term = 1.0, hb = 0.0, hc = 0.0
         var n = 0
         var converged = false
         let slack = 1 - z
-        while n < Self.maximumTerms {
+        while n < maximumTerms {
             let dn = Double(n)
             if derivatives { hb += 1 / (b + dn); hc += 1 / (c + dn) }
             term *= (b + dn) / (c + dn) * z

@@ -30,7 +30,7 @@ public struct CLVModel: Sendable {
     /// Bootstrap intervals of the chosen model's predictions; `draws = 0` turns them off.
     public var intervals: CLVIntervals
 
-    public init(purchaseModel: RepeatPurchaseModelChoice = .fixed(.bgnbd), bgnbd: BGNBD = BGNBD(), gammaGamma: GammaGamma = GammaGamma(),
+    public init(purchaseModel: RepeatPurchaseModelChoice = .auto, bgnbd: BGNBD = BGNBD(), gammaGamma: GammaGamma = GammaGamma(),
                 forecast: CLVForecast = CLVForecast(), holdout: HoldoutValidation = HoldoutValidation(),
                 valueMatrix: ValueMatrix = ValueMatrix(), intervals: CLVIntervals = CLVIntervals()) {
         self.purchaseModel = purchaseModel

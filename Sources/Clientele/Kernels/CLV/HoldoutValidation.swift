@@ -35,7 +35,7 @@ public struct HoldoutValidation: Sendable, Hashable {
         let buckets = maximumFrequency + 1
         var customers = [Int](repeating: 0, count: buckets)
         var actual = [Double](repeating: 0, count: buckets), predicted = actual
-        var absoluteError = 0.0
+        var absoluteError = 0.0, squaredError = 0.0
         var predictions = [Double](repeating: .nan, count: summary.count)
         for c in 0..<summary.count where summary.isIncluded(c) {
             let k = Int(patterns.patternOfCustomer[c])
@@ -46,6 +46,7 @@ public struct HoldoutValidation: Sendable, Hashable {
             actual[bucket] += a
             predicted[bucket] += p
             absoluteError += abs(a - p)
+            squaredError += (a - p) * (a - p)
             predictions[c] = p
         }
         // Unconditional: Σ over customers of E[X(T + t*)] − E[X(T)], once per distinct T.
@@ -63,10 +64,12 @@ public struct HoldoutValidation: Sendable, Hashable {
         }
         let used = rows.filter { $0.customers > 0 }
         let bucketError = used.isEmpty ? .nan : used.reduce(0) { $0 + abs($1.actualMean - $1.predictedMean) } / Double(used.count)
+        let weightedBucketError = used.isEmpty ? .nan : used.reduce(0) { $0 + abs($1.actualPurchases - $1.predictedPurchases) } / Double(n)
         return HoldoutValidationResult(
             holdoutWeeks: weeks, customers: n, actualPurchases: actual.reduce(0, +),
             predictedPurchases: predicted.reduce(0, +), unconditionalPredictedPurchases: unconditional,
-            meanAbsoluteError: absoluteError / Double(n), bucketMeanAbsoluteError: bucketError,
+            meanAbsoluteError: absoluteError / Double(n), meanSquaredError: squaredError / Double(n),
+            bucketMeanAbsoluteError: bucketError, customerWeightedBucketError: weightedBucketError,
             buckets: rows, predictedPerCustomer: predictions, settings: self)
     }
 }
@@ -99,8 +102,13 @@ public struct HoldoutValidationResult: Sendable {
     public let unconditionalPredictedPurchases: Double
     /// Mean over customers of |actual − predicted|.
     public let meanAbsoluteError: Double
+    /// Mean over customers of (actual − predicted)².
+    public let meanSquaredError: Double
     /// Mean over non-empty buckets of |actual mean − predicted mean|.
     public let bucketMeanAbsoluteError: Double
+    /// Mean over customers of |actual mean − predicted mean| of the customer's bucket:
+    /// Σ_b |actual_b − predicted_b| / customers.
+    public let customerWeightedBucketError: Double
     public let buckets: [Bucket]
     /// E[Y(t*) | …] per summary customer (NaN for customers without a calibration order).
     public let predictedPerCustomer: [Double]

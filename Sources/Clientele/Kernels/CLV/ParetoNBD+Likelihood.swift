@@ -20,7 +20,8 @@ extension ParetoNBD {
     /// eq. 18 with A₀ of eqs. 19–20: s/(r + s + x) · A₀ = s · (I(x, t_x) − I(x, T)); the second
     /// term is the chance of dying in (t_x, T]). I(x, t) is a ₂F₁ (`logTailIntegral`). Evaluated
     /// in log space with log-sum-exp; x = 0 and t_x = T need no special case.
-    /// - Returns: the sum, or NaN for parameters that are not all finite and > 0.
+    /// - Returns: the sum, or NaN for parameters that are not all finite and > 0, or so far out
+    ///   that its series need more terms than `ParetoNBDLikelihood.seriesTermBudget` allows.
     /// - Complexity: O(patterns + distinct (x, t_x) and (x, T) pairs · series terms).
     public static func logLikelihood(_ parameters: ParetoNBDParameters, _ patterns: CalibrationPatterns) -> Double {
         ParetoNBDLikelihood(patterns: patterns, timeScale: 1).evaluate(parameters, gradient: false).value
@@ -56,31 +57,35 @@ extension ParetoNBD {
     /// with G(b, c, z) = ₂F₁(1, b; c; z) (`HypergeometricUnitSeries`), a series of positive terms
     /// with ratios below z: accurate for any x (the direct series for b = r + x overflows from
     /// x ≈ 300 at z = 0.9) and for α ≈ β (z ≈ 0, G ≈ 1; both branches agree at α = β).
-    /// Parameters assumed finite and > 0, x ≥ 0, t ≥ 0.
+    /// Parameters assumed finite and > 0, x ≥ 0, t ≥ 0. `maximumTerms` bounds the series (see
+    /// `HypergeometricUnitSeries`); `converged` is false when it was not enough.
     @inline(__always)
     package static func logTailIntegral(r: Double, alpha: Double, s: Double, beta: Double, x: Double, t: Double,
-                                        gradient: Bool) -> (value: Double, gradient: SIMD4<Double>, converged: Bool) {
+                                        gradient: Bool, maximumTerms: Int = HypergeometricUnitSeries.maximumTerms)
+        -> (value: Double, gradient: SIMD4<Double>, converged: Bool, terms: Int) {
         let a = r + s + x
         let qa = alpha + t, qb = beta + t
         let lqa = log(qa), lqb = log(qb)
         if alpha >= beta {
-            let g = HypergeometricUnitSeries(b: r + x, c: a + 1, z: (alpha - beta) / qa, derivatives: gradient)
+            let g = HypergeometricUnitSeries(b: r + x, c: a + 1, z: (alpha - beta) / qa, derivatives: gradient,
+                                             maximumTerms: maximumTerms)
             let value = -(r + x) * lqa - s * lqb - log(a) + log(g.value)
-            guard gradient else { return (value, .zero, g.converged) }
+            guard gradient else { return (value, .zero, g.converged, g.terms) }
             let iG = 1 / g.value, ia = 1 / a
             return (value, SIMD4(-lqa - ia + (g.derivativeB + g.derivativeC) * iG,
                                  -(r + x) / qa + g.derivativeZ * iG * qb / (qa * qa),
                                  -lqb - ia + g.derivativeC * iG,
-                                 -s / qb - g.derivativeZ * iG / qa), g.converged)
+                                 -s / qb - g.derivativeZ * iG / qa), g.converged, g.terms)
         }
-        let g = HypergeometricUnitSeries(b: s + 1, c: a + 1, z: (beta - alpha) / qb, derivatives: gradient)
+        let g = HypergeometricUnitSeries(b: s + 1, c: a + 1, z: (beta - alpha) / qb, derivatives: gradient,
+                                         maximumTerms: maximumTerms)
         let value = -(r + x - 1) * lqa - (s + 1) * lqb - log(a) + log(g.value)
-        guard gradient else { return (value, .zero, g.converged) }
+        guard gradient else { return (value, .zero, g.converged, g.terms) }
         let iG = 1 / g.value, ia = 1 / a
         return (value, SIMD4(-lqa - ia + g.derivativeC * iG,
                              -(r + x - 1) / qa - g.derivativeZ * iG / qb,
                              -lqb - ia + (g.derivativeB + g.derivativeC) * iG,
-                             -(s + 1) / qb + g.derivativeZ * iG * qa / (qb * qb)), g.converged)
+                             -(s + 1) / qb + g.derivativeZ * iG * qa / (qb * qb)), g.converged, g.terms)
     }
 }
 
@@ -111,6 +116,14 @@ package struct ParetoNBDLikelihood: @unchecked Sendable {
 
     /// Rows or pairs per part below which one thread does the work.
     package static let parallelThreshold = 4_000
+
+    /// Series terms allowed in one evaluation, for `pairs` (x, t) pairs: 10⁶ plus 256 a pair.
+    /// Typical points need a few dozen terms a pair; one pair may need up to 10⁶ (z → 1, e.g.
+    /// x = 0, t = 0 with β/α in the thousands). A point whose series need more in total is
+    /// refused (NaN, so the line search steps back): without this bound an optimiser straying
+    /// far out on a malformed export (all customers' last orders decades before the as-of)
+    /// spent minutes per evaluation, 10⁶ terms a pair.
+    package static func seriesTermBudget(pairs: Int) -> Int { 1_000_000 + 256 * pairs }
 
     package init(patterns: CalibrationPatterns, timeScale: Double, stride: Int = 1) {
         self.timeScale = timeScale
@@ -163,17 +176,25 @@ package struct ParetoNBDLikelihood: @unchecked Sendable {
         var lnI = [Double](repeating: 0, count: pairs)
         var dI = [SIMD4<Double>](repeating: .zero, count: wantGradient ? pairs : 0)
         let pairRanges = splitRange(pairs, parts: pairs >= 2 * Self.parallelThreshold ? 2 : 1)
+        var unconverged = [Bool](repeating: false, count: pairRanges.count)
         lnI.withUnsafeMutableBufferPointer { lnI in
         dI.withUnsafeMutableBufferPointer { dI in
-            parallelFor(pairRanges.count) { part in
+            parallelEach(&unconverged) { part, failed in
+                // Each part's share of the budget; the parts depend on the pair count only, so
+                // a point is refused or not whatever the thread count.
+                var remaining = Self.seriesTermBudget(pairs: pairs) / pairRanges.count
                 for k in pairRanges[part] {
                     let v = ParetoNBD.logTailIntegral(r: r, alpha: alpha, s: s, beta: beta, x: pairX[k], t: pairTime[k],
-                                                      gradient: wantGradient)
+                                                      gradient: wantGradient,
+                                                      maximumTerms: min(remaining, HypergeometricUnitSeries.maximumTerms))
+                    remaining -= v.terms
+                    guard v.converged else { failed = true; return }
                     lnI[k] = v.value
                     if wantGradient { dI[k] = v.gradient }
                 }
             }
         }}
+        guard !unconverged.contains(true) else { return (.nan, [.nan, .nan, .nan, .nan]) }
         // Per pair (x, t): the alive term A(t) = −(r + x) ln(α + t) − s ln(β + t) and ∇A — for the
         // (x, T) pairs, the first term of L/C —, q = s I(x, t) / e^{A(t)}, and ∇ ln(s I) = ∇ ln I + e_s/s.
         // For (x, T) pairs q ≤ 1 (q = s ∫_T^∞ ((α+T)/(α+τ))^{r+x} ((β+T)/(β+τ))^s / (β+τ) dτ ≤ 1).

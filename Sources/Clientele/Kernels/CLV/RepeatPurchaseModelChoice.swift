@@ -36,8 +36,15 @@ public enum RepeatPurchaseModelChoice: Sendable, Hashable {
 
 /// How the model was chosen; the raw value is clv_model.json's `selection.criterion`.
 public enum RepeatPurchaseModelCriterion: String, Sendable, Hashable, Codable {
-    /// Smallest holdout error: the mean over calibration-frequency buckets of |actual mean −
-    /// predicted mean| holdout purchases (`HoldoutValidationResult.bucketMeanAbsoluteError`).
+    /// Smallest holdout error: the mean over calibration customers of (actual − predicted)²
+    /// holdout purchases (`HoldoutValidationResult.meanSquaredError`). Squared error is a proper
+    /// scoring rule for the mean (Gneiting 2011, "Making and evaluating point forecasts", JASA
+    /// 106(494)): its expectation is smallest for the true E[Y(t*) | x, t_x, T], so the model that
+    /// generated the data wins on average, and with one term per customer it separates the
+    /// models where the per-frequency bucket means (the Fader-Hardie-Lee table, reported beside
+    /// it) do not: on 15 generated data sets of 10⁵ customers (5 seeds × 3 models) the bucket
+    /// error picked the generating model 12 times (once preferring a model whose bucket error
+    /// was 37% lower on Pareto/NBD data), squared error 14 times (the 15th a tie to 6·10⁻⁵).
     case holdoutError = "holdout_error"
     /// Smallest BIC = k ln n − 2 ln L, when there is no holdout window to judge on.
     case bic
@@ -48,7 +55,7 @@ public enum RepeatPurchaseModelCriterion: String, Sendable, Hashable, Codable {
 /// What model choice compares for each fitted candidate.
 public struct RepeatPurchaseModelScore: Sendable, Hashable {
     public let kind: RepeatPurchaseModelKind
-    /// `bucketMeanAbsoluteError` on the holdout; nil without a holdout (or when not finite).
+    /// `meanSquaredError` on the holdout; nil without a holdout (or when not finite).
     public let holdoutError: Double?
     public let logLikelihood: Double
     public let aic: Double
@@ -66,7 +73,7 @@ public struct RepeatPurchaseModelScore: Sendable, Hashable {
 
     /// The scores of a fitted model and its holdout check.
     public init(_ fit: any RepeatPurchaseModelFit, validation: HoldoutValidationResult?) {
-        self.init(kind: fit.kind, holdoutError: validation?.bucketMeanAbsoluteError, logLikelihood: fit.logLikelihood,
+        self.init(kind: fit.kind, holdoutError: validation?.meanSquaredError, logLikelihood: fit.logLikelihood,
                   aic: fit.akaikeInformationCriterion, bic: fit.bayesianInformationCriterion, converged: fit.converged)
     }
 }
@@ -120,7 +127,7 @@ public struct RepeatPurchaseModelSelection: Sendable, Hashable {
         case (.holdoutError, 1):
             reason = "\(best.kind.title), the only model fitted (holdout error \(formatted(value(best))))"
         case (.holdoutError, _):
-            reason = "\(best.kind.title) has the smallest holdout error (mean absolute error of mean holdout purchases by calibration frequency: \(figures))"
+            reason = "\(best.kind.title) has the smallest holdout error (mean squared error of holdout purchases per customer: \(figures))"
         case (_, 1):
             reason = "\(best.kind.title), the only model fitted; no holdout window, so BIC \(formatted(value(best))) is reported and not compared"
         default:
