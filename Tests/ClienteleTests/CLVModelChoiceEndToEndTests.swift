@@ -51,7 +51,14 @@ struct CLVModelChoiceEndToEndTests {
                     #expect(block[key] != nil, "\(block["model"] ?? "?") has \(key)")
                 }
                 let estimates = try #require(block["estimates"] as? [[String: Any]])
-                #expect(estimates.allSatisfy { $0["name"] is String && $0["value"] is Double && $0["standard_error"] is Double })
+                #expect(estimates.allSatisfy { $0["name"] is String && $0["value"] is Double })
+                // Standard errors come from the information matrix at a converged optimum; a fit that
+                // ran to the boundary (Pareto/NBD on these BG/NBD data: s, β → ∞) has none to give.
+                if block["converged"] as? Bool == true {
+                    #expect(estimates.allSatisfy { $0["standard_error"] is Double }, "\(block["model"] ?? "?")")
+                } else {
+                    #expect(estimates.allSatisfy { $0["standard_error"] == nil || $0["standard_error"] is NSNull })
+                }
             }
             let bg = try #require(model["bgnbd"] as? [String: Any], "the BG/NBD block stays where consumers read it")
             #expect((bg["estimates"] as? [[String: Any]])?.map { $0["name"] as? String } == ["r", "alpha", "a", "b"])

@@ -117,9 +117,10 @@ package struct ParetoNBDLikelihood: @unchecked Sendable {
     /// Rows or pairs per part below which one thread does the work.
     package static let parallelThreshold = 4_000
 
-    /// Series terms allowed in one evaluation, for `pairs` (x, t) pairs: 10⁶ plus 256 a pair.
-    /// Typical points need a few dozen terms a pair; one pair may need up to 10⁶ (z → 1, e.g.
-    /// x = 0, t = 0 with β/α in the thousands). A point whose series need more in total is
+    /// Series terms allowed in one evaluation, for `pairs` (x, t) pairs: 10⁶ plus 4096 a pair.
+    /// A pair needs about 37/(1 − z) terms, 1 − z = (min(α, β) + t)/(max(α, β) + t): a few dozen
+    /// for α ≈ β, about 600 a pair when β/α ≈ 40 (Pareto/NBD fitted to BG/NBD data), up to 10⁶
+    /// for one pair (x = 0, t = 0 with β/α in the thousands). A point whose series need more in total is
     /// refused (NaN, so the line search steps back): without this bound an optimiser straying
     /// far out on a malformed export (all customers' last orders decades before the as-of)
     /// spent minutes per evaluation, 10⁶ terms a pair.

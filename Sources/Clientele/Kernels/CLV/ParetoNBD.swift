@@ -37,6 +37,12 @@ public struct ParetoNBD: Sendable {
         self.startingPoints = startingPoints
     }
 
+    /// Objective evaluations allowed in one fit, over all starting points (see `fit`).
+    public static let maximumEvaluations = 300
+
+    /// Counts the objective evaluations of one fit (the minimiser calls it from one thread).
+    private final class EvaluationCounter { var count = 0 }
+
     /// Compresses the summary into patterns and fits them.
     public func fit(_ summary: CalibrationSummary) throws -> ParetoNBDFit {
         try fit(CalibrationPatterns(summary))
@@ -64,9 +70,17 @@ public struct ParetoNBD: Sendable {
         } else {
             starts = Self.defaultStarts(patterns, scale: scale)
         }
+        // Evaluations over the whole fit (warm start and every starting point) are capped at
+        // `maximumEvaluations`: past it the objective is NaN and the minimiser stops. A converging
+        // fit needs 20–60; a fit running along a ridge to the boundary (s, β → ∞ together, the
+        // homogeneous-dropout limit, as on BG/NBD data) would otherwise try every start for
+        // hundreds of evaluations, each dearer as β/α grows.
+        let evaluations = EvaluationCounter()
         func objective(_ likelihood: ParetoNBDLikelihood) -> ([Double]) -> (value: Double, gradient: [Double]) {
             let weight = likelihood.totalWeight
             return { theta in
+                evaluations.count += 1
+                guard evaluations.count <= Self.maximumEvaluations else { return (.nan, [.nan, .nan, .nan, .nan]) }
                 let p = theta.map { exp($0) }
                 let (ll, g) = likelihood.evaluate(ParetoNBDParameters(r: p[0], alpha: p[1], s: p[2], beta: p[3]), gradient: true)
                 return (-ll / weight, (0..<4).map { -g[$0] * p[$0] / weight })
