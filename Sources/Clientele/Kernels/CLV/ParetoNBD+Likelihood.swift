@@ -117,13 +117,13 @@ package struct ParetoNBDLikelihood: @unchecked Sendable {
     /// Rows or pairs per part below which one thread does the work.
     package static let parallelThreshold = 4_000
 
-    /// Series terms allowed in one evaluation, for `pairs` (x, t) pairs: 10⁶ plus 4096 a pair.
+    /// Series terms allowed in one evaluation, for `pairs` (x, t) pairs: 10⁶ plus 256 a pair.
     /// A pair needs about 37/(1 − z) terms, 1 − z = (min(α, β) + t)/(max(α, β) + t): a few dozen
-    /// for α ≈ β, about 600 a pair when β/α ≈ 40 (Pareto/NBD fitted to BG/NBD data), up to 10⁶
-    /// for one pair (x = 0, t = 0 with β/α in the thousands). A point whose series need more in total is
-    /// refused (NaN, so the line search steps back): without this bound an optimiser straying
-    /// far out on a malformed export (all customers' last orders decades before the as-of)
-    /// spent minutes per evaluation, 10⁶ terms a pair.
+    /// for α ≈ β (CDNOW, the generator's defaults), one pair may take up to 10⁶ (x = 0, t = 0 with
+    /// β/α in the thousands). Points where the pairs need more than 256 on average (β/α of about
+    /// 40 and more over most of the range of t, reached when a fit runs to the boundary, s and β
+    /// growing together) are refused: NaN, so the line search steps back. Without this bound an
+    /// optimiser straying far out on a malformed export spent minutes per evaluation.
     package static func seriesTermBudget(pairs: Int) -> Int { 1_000_000 + 256 * pairs }
 
     package init(patterns: CalibrationPatterns, timeScale: Double, stride: Int = 1) {
