@@ -43,6 +43,12 @@ extension CLVReport {
                                                 actualMean: finite($0.actualMean), predictedMean: finite($0.predictedMean))
                               }, model: s.chosen.title, holdoutError: finite(v.meanSquaredError),
                               bucketError: finite(v.bucketMeanAbsoluteError))
+            if let h = fit.holdoutInterval {
+                holdout?.predictedPurchasesLow = finite(h.totalPurchases?.lowerBound)
+                holdout?.predictedPurchasesHigh = finite(h.totalPurchases?.upperBound)
+                holdout?.predictedPurchasesLevel = h.settings.level
+                holdout?.predictedPurchasesIntervalUnavailable = h.unavailableReason
+            }
         }
         let m = fit.valueMatrix
         valueMatrix = ValueMatrix(currentThreshold: finite(m.currentThreshold), futureThreshold: finite(m.futureThreshold),

@@ -95,6 +95,13 @@ public struct CLVReport: Codable, Sendable {
         public var model: String? = nil
         public var holdoutError: Double? = nil
         public var bucketError: Double? = nil
+        /// The predictive interval of the total holdout purchases (`HoldoutPredictiveInterval`:
+        /// parameter draws and simulated purchases), its level, and why there is none; absent
+        /// when intervals are off.
+        public var predictedPurchasesLow: Double? = nil
+        public var predictedPurchasesHigh: Double? = nil
+        public var predictedPurchasesLevel: Double? = nil
+        public var predictedPurchasesIntervalUnavailable: String? = nil
     }
 
     public struct Quadrant: Codable, Sendable {

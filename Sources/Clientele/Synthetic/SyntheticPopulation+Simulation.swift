@@ -1,4 +1,5 @@
 import ClienteleSupport
+import ClienteleStats
 import ClienteleStore
 
 #if canImport(Glibc)

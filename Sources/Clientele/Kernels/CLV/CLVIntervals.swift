@@ -129,7 +129,7 @@ public struct CLVIntervals: Sendable, Hashable {
     }
 
     /// Why a log-parameter covariance is too wide to draw from (`maximumLogStandardDeviation`), or nil.
-    private static func tooUncertain(_ covariance: [[Double]], names: [String], model: String) -> String? {
+    package static func tooUncertain(_ covariance: [[Double]], names: [String], model: String) -> String? {
         for (i, name) in names.enumerated() where i < covariance.count {
             let sd = covariance[i][i].squareRoot()
             guard !(sd <= maximumLogStandardDeviation) else { continue }

@@ -128,11 +128,14 @@ public struct CLVModel: Sendable {
         let chosen = candidates.first { $0.fit.kind == selection.chosen }!
         let predictions = try forecast.run(model: chosen.fit, gammaGamma: ggFit, summary: current, patterns: currentPatterns)
         let bootstrap = try intervals.run(model: chosen.fit, gammaGamma: ggFit, summary: current, patterns: currentPatterns, forecast: forecast)
+        // The holdout total's predictive interval: the chosen model, the bootstrap's draws and seed.
+        let holdoutInterval = end < lastDay && intervals.draws > 0
+            ? try HoldoutPredictiveInterval(intervals).run(model: chosen.fit, summary: calibration, patterns: calibrationPatterns) : nil
         let matrix = try valueMatrix.run(current: historicalValue, future: predictions.predictedCLV, revenue: revenue)
         return CLVModelFit(calibrationEnd: end, asOf: asOf, calibrationCustomers: calibration.includedCount,
                            currentCustomers: current.includedCount, candidates: candidates, selection: selection,
                            gammaGamma: ggFit, gammaGammaSkipped: skipped, validation: chosen.validation, predictions: predictions,
-                           intervals: bootstrap, valueMatrix: matrix, settings: self)
+                           intervals: bootstrap, holdoutInterval: holdoutInterval, valueMatrix: matrix, settings: self)
     }
 }
 
@@ -158,6 +161,10 @@ public struct CLVModelFit: Sendable {
     public let predictions: CLVForecastResult
     /// customers.csv `expected_purchases_low/high`, `predicted_clv_low/high`, and the totals' intervals.
     public let intervals: CLVIntervalResult
+    /// The predictive interval of the calibration customers' total holdout purchases under the
+    /// chosen model (`HoldoutPredictiveInterval`); nil without a holdout window or with
+    /// `interval_draws` = 0.
+    public let holdoutInterval: HoldoutPredictiveIntervalResult?
     /// customers.csv `value_quadrant` (`ValueQuadrant.name`, empty for −1) and the matrix cells.
     public let valueMatrix: ValueMatrixResult
     public let settings: CLVModel
