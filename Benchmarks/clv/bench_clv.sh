@@ -1,86 +1,85 @@
 #!/usr/bin/env bash
-# CLV benchmark: Clientele's BG/NBD + Gamma-Gamma fit and predictions next to lifetimes 0.11.3
-# on the same calibration summary, in the same run. Writes Benchmarks/results/clv-N.md.
+# CLV benchmark: Clientele's three purchase models (BG/NBD, MBG/NBD, Pareto/NBD), Gamma-Gamma,
+# predictions, holdout validation, model choice and bootstrap intervals next to lifetimes 0.11.3's
+# BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter and GammaGammaFitter on the same
+# calibration summary, in the same run. Writes Benchmarks/results/clv-N.md.
 #
-#   Benchmarks/clv/bench_clv.sh [CUSTOMERS=1000000] [SEED=11]
+#   Benchmarks/clv/bench_clv.sh [CUSTOMERS=1000000] [SEED=11] [--skip-build]
 #   ROW_ORDER=date|customer  rows of the generated data (default date, as exports come); the data
 #                      lives in Benchmarks/data/clientele-nN-sSEED-ROW_ORDER (generated_data.sh)
+#   LIFETIMES_PARETO=patterns|customers  what ParetoNBDFitter is given: the distinct (frequency,
+#                      recency, T) rows with weights= (the same likelihood) or the customers.
+#                      Unset: decided from the scaling run below (customers if 10x its largest
+#                      per-customer fit stays under 25 minutes)
+#   PARETO_SCALING="N..."  first time ParetoNBDFitter.fit on random subsets of N customers (both
+#                      ways) and report it (default 100000; empty: skip, and fit the patterns)
+#   CLIENTELE_CLV_BENCH_REPEATS (5), CLIENTELE_CLV_BENCH_INTERVAL_REPEATS (3),
+#   CLIENTELE_CLV_BENCH_DRAWS (200): the Swift side's repeats and bootstrap draws
 #
 # Steps: generate data with `clientele generate` (reused when present), build the tests in
-# release, run the gated benchmark test (loads transactions, builds the summary, fits and predicts
-# 5 times, keeps the fastest, checks every estimate is within 3 standard errors of the truth and
-# writes the summary), then time lifetimes on that summary (Benchmarks/clv/.venv).
-# What is compared: fit + predictions from a calibration summary (patterns, BG/NBD fit,
-# Gamma-Gamma fit, P(alive), expected purchases and 12-month CLV for every customer) against
-# lifetimes' BetaGeoFitter.fit + GammaGammaFitter.fit + conditional_probability_alive +
-# conditional_expected_number_of_purchases_up_to_time + customer_lifetime_value.
+# release, run the gated benchmark test (loads transactions, builds the summary, fits the three
+# models and Gamma-Gamma, predicts with each, validates each on the holdout, chooses, bootstraps
+# the chosen model's intervals; the fastest of the repeats per step; checks the BG/NBD and
+# Gamma-Gamma estimates are within 3 standard errors of the truth; writes the summary), then
+# times lifetimes on that summary (Benchmarks/clv/.venv).
+# What is compared: fits + predictions from a calibration summary (patterns, three purchase-model
+# fits, Gamma-Gamma fit; with each model P(alive), expected purchases over 12 × 30 days and
+# 12-month CLV for every customer) against lifetimes' three fitters' fit +
+# GammaGammaFitter.fit + conditional_probability_alive +
+# conditional_expected_number_of_purchases_up_to_time + customer_lifetime_value for each model.
+# lifetimes has no holdout choice and no intervals: those are Clientele's alone, reported beside.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-n="${1:-1000000}"
-seed="${2:-11}"
+skip_build=0
+args=()
+for a in "$@"; do [[ "$a" == --skip-build ]] && skip_build=1 || args+=("$a"); done
+n="${args[0]:-1000000}"
+seed="${args[1]:-11}"
+pareto="${LIFETIMES_PARETO:-}"
+[[ -z "$pareto" || "$pareto" == patterns || "$pareto" == customers ]] || { echo "error: LIFETIMES_PARETO must be patterns or customers" >&2; exit 64; }
+scaling="${PARETO_SCALING-100000}"
 scratch="${CLIENTELE_CLV_SCRATCH:-$repo/.build-clv}"
 raw="$repo/Benchmarks/results/raw/clv-$n"
 mkdir -p "$raw" "$repo/Benchmarks/results"
 
 cd "$repo"
 # The test target uses @testable imports, so release builds need -enable-testing.
-swift build -c release -Xswiftc -enable-testing --scratch-path "$scratch" --build-tests >&2
+(( skip_build )) || swift build -c release -Xswiftc -enable-testing --scratch-path "$scratch" --build-tests >&2
 source "$repo/Benchmarks/generated_data.sh"
 data="$(generated_data "$scratch/release/clientele" "$n" "$seed" "${ROW_ORDER:-date}")"
 py="$("$repo/Benchmarks/setup-venv.sh" "${CLIENTELE_LIFETIMES_VENV:-$here/.venv}" "$here/requirements-lifetimes.txt" --only-binary=numpy,scipy,pandas | tail -n 1)"
 
 echo "bench_clv: Clientele ($n customers)" >&2
+load_start="$(cut -d' ' -f1 /proc/loadavg)"
 CLIENTELE_CLV_BENCH_DIR="$data" CLIENTELE_CLV_BENCH_OUT="$raw" \
     swift test -c release -Xswiftc -enable-testing --skip-build --scratch-path "$scratch" --filter CLVBenchmarkTests >"$raw/clientele-test.log" 2>&1 \
     || { tail -30 "$raw/clientele-test.log" >&2; exit 1; }
-echo "bench_clv: lifetimes ($n customers)" >&2
-load_before="$(cut -d' ' -f1 /proc/loadavg)"
-"$py" "$here/clv_reference.py" bench "$raw/clv-summary.csv" "$raw/clv-lifetimes.json" >&2
-load_after="$(cut -d' ' -f1 /proc/loadavg)"
-
-"$py" - "$raw/clv-clientele.json" "$raw/clv-lifetimes.json" "$repo/Benchmarks/results/clv-$n.md" "$load_before" "$load_after" <<'PY'
-import json, sys, platform, os
-c = json.load(open(sys.argv[1])); l = json.load(open(sys.argv[2])); out = sys.argv[3]
-cs, ls, cc = c["seconds"], l["seconds"], c["cpu_seconds"]
-def rel(a, b): return abs(a - b) / abs(b)
-rows = [
-    ("BG/NBD fit (patterns + fit)", cs["patterns"] + cs["bgnbd_fit"], cc["patterns"] + cc["bgnbd_fit"], ls["bgnbd_fit"]),
-    ("Gamma-Gamma fit", cs["gamma_gamma_fit"], cc["gamma_gamma_fit"], ls["gamma_gamma_fit"]),
-    ("Predictions: P(alive), expected purchases, 12-month CLV", cs["predictions"], cc["predictions"], ls["predictions"]),
-    ("**Fit + predictions**", cs["fit_and_predictions"], cc["fit_and_predictions"], ls["fit_and_predictions"]),
-]
-lines = [f"# CLV benchmark: {c['customers']:,} customers", "",
-         f"Clientele (Swift, release, 2 cores; fastest of {c['repeats']} runs) against lifetimes {l['versions']['lifetimes']} "
-         f"(numpy {l['versions']['numpy']}, scipy {l['versions']['scipy']}, pandas {l['versions']['pandas']}, "
-         f"autograd {l['versions']['autograd']}, Python {l['versions']['python']}; one run) on the same calibration summary, "
-         f"same machine, same run (`Benchmarks/clv/bench_clv.sh`). Machine: {os.cpu_count()} cores, "
-         f"load average {sys.argv[4]} before and {sys.argv[5]} after lifetimes.", "",
-         f"Distinct (x, t_x, T) patterns: {c['patterns']:,}. Not timed on either side: reading transactions "
-         f"(Clientele {c['load_seconds']:.2f} s) and the summary (Clientele {cs['summary']:.3f} s; lifetimes reads a CSV, "
-         f"{ls['read_summary']:.2f} s).", "",
-         "| step | Clientele (s) | Clientele CPU (s) | lifetimes (s) | ratio |", "|---|---:|---:|---:|---:|"]
-for name, a, cpu, b in rows:
-    lines.append(f"| {name} | {a:.4f} | {cpu:.4f} | {b:.2f} | {b / a:,.0f}× |")
-lines += ["", "Clientele CPU: process CPU time over all threads, the smallest of the runs (taken separately "
-          "from the wall-clock minimum); the ratio is of wall-clock times."]
-lines += ["", f"Holdout validation (26 weeks, by calibration frequency 0..7+): Clientele {cs['holdout_validation']:.4f} s.", "",
-          "## Estimates", "", "| parameter | truth | Clientele | ± SE | lifetimes | ± SE | relative difference |", "|---|---:|---:|---:|---:|---:|---:|"]
-truth = {"r": 0.5, "alpha": 12, "a": 1.5, "b": 3.5, "p": 6, "q": 4, "v": 15}
-for k in ["r", "alpha", "a", "b"]:
-    lines.append(f"| {k} | {truth[k]} | {c['bgnbd'][k]:.6g} | {c['bgnbd_se'][k]:.3g} | {l['bgnbd'][k]:.6g} | {l['bgnbd_se'][k]:.3g} | {rel(c['bgnbd'][k], l['bgnbd'][k]):.1e} |")
-for k in ["p", "q", "v"]:
-    lines.append(f"| {k} | {truth[k]} | {c['gamma_gamma'][k]:.6g} | {c['gamma_gamma_se'][k]:.3g} | {l['gamma_gamma'][k]:.6g} | {l['gamma_gamma_se'][k]:.3g} | {rel(c['gamma_gamma'][k], l['gamma_gamma'][k]):.1e} |")
-lines += ["", "Every Clientele estimate within 3 standard errors of the generating value: "
-          + ("yes" if all(abs(v) <= 3 for v in c["standard_errors_from_truth"].values()) else "NO")
-          + " (" + ", ".join(f"{k} {v:+.2f}" for k, v in sorted(c["standard_errors_from_truth"].items())) + " SE).", "",
-          "Checksums over customers (Clientele / lifetimes): "
-          + "; ".join(f"{k} {c['checksums'][k]:.6f} / {l['checksums'][k]:.6f}" for k in ["p_alive_sum", "expected_purchases_sum", "clv_sum"]), "",
-          f"Holdout: actual {c['holdout']['actual']:.0f}, predicted {c['holdout']['predicted']:.1f} (conditional), "
-          f"{c['holdout']['unconditional']:.1f} (unconditional); per-customer MAE {c['holdout']['mae']:.4f}.", "",
-          "| calibration x | customers | actual mean | predicted mean |", "|---|---:|---:|---:|"]
-for label, n, a, p in c["holdout"]["buckets"]:
-    lines.append(f"| {label} | {n:,} | {a:.4f} | {p:.4f} |")
-open(out, "w").write("\n".join(lines) + "\n")
-print("\n".join(lines))
+grep -q "passed after" "$raw/clientele-test.log" || { tail -30 "$raw/clientele-test.log" >&2; echo "error: the benchmark test did not run" >&2; exit 1; }
+# lifetimes' ParetoNBDFitter (Nelder-Mead, a 2F1 pass per evaluation) first on 10^5 customers:
+# how its time grows, and whether the full summary is within reach (LIFETIMES_PARETO unset: the
+# customers if 10× the 10^5 fit's time stays under 25 minutes, else the distinct patterns).
+rm -f "$raw/pareto-scaling.json"
+if [[ -n "$scaling" ]]; then
+    echo "bench_clv: ParetoNBDFitter scaling ($scaling customers)" >&2
+    # shellcheck disable=SC2086
+    "$py" "$here/clv_reference.py" pareto-scaling "$raw/clv-summary.csv" "$raw/pareto-scaling.json" $scaling >&2
+fi
+if [[ -z "$pareto" ]]; then
+    pareto=patterns
+    [[ -f "$raw/pareto-scaling.json" ]] && pareto="$("$py" - "$raw/pareto-scaling.json" "$n" <<'PY'
+import json, sys
+runs = [r for r in json.load(open(sys.argv[1]))["runs"] if not r["patterns"]]
+big = max(runs, key=lambda r: r["customers"])
+print("customers" if big["seconds"] * int(sys.argv[2]) / big["customers"] < 25 * 60 else "patterns")
 PY
+)"
+fi
+echo "bench_clv: lifetimes ($n customers, ParetoNBDFitter on $pareto)" >&2
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
+pareto_flag=(); [[ "$pareto" == patterns ]] && pareto_flag=(--pareto-patterns)
+"$py" "$here/clv_reference.py" bench "$raw/clv-summary.csv" "$raw/clv-lifetimes.json" "${pareto_flag[@]}" >&2
+load_after="$(cut -d' ' -f1 /proc/loadavg)"
+load_end="$(cut -d' ' -f1 /proc/loadavg)"
+
+"$py" "$here/clv_report.py" "$raw" "$repo/Benchmarks/results/clv-$n.md" "$load_start" "$load_before" "$load_after" "$load_end"

@@ -5,14 +5,18 @@ Run it in the venv Benchmarks/clv/.venv (pinned lifetimes, numpy, scipy, pandas,
 
     PY=$(Benchmarks/setup-venv.sh Benchmarks/clv/.venv Benchmarks/clv/requirements-lifetimes.txt --only-binary=numpy,scipy,pandas | tail -n 1)
     $PY Benchmarks/clv/clv_reference.py fixture TRANSACTIONS.csv PARAMETERS.json Fixtures/clv
-    $PY Benchmarks/clv/clv_reference.py bench SUMMARY.csv OUT.json
+    $PY Benchmarks/clv/clv_reference.py bench SUMMARY.csv OUT.json [--pareto-patterns]
+    $PY Benchmarks/clv/clv_reference.py pareto-scaling SUMMARY.csv OUT.json N...
 
 `fixture` computes the calibration summary of docs/definitions.md from a transactions
 file independently of the Swift code (pandas, integer cents), writes it as
 Fixtures/clv/summary.csv, runs lifetimes' BetaGeoFitter and GammaGammaFitter on it and writes
 every value the Swift tests compare with to Fixtures/clv/lifetimes_reference.json.
-`bench` fits and predicts with lifetimes on a summary CSV written by the Swift benchmark and
-records wall times and estimates.
+`bench` fits BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter and GammaGammaFitter on a
+summary CSV written by the Swift benchmark, predicts with each purchase model and records wall
+times, estimates and checksums; with --pareto-patterns ParetoNBDFitter is given the distinct
+(frequency, recency, T) patterns with `weights=` (the same likelihood) instead of the customers.
+`pareto-scaling` times ParetoNBDFitter.fit on random subsets of N customers (both ways).
 
 Units: Clientele works in weeks. lifetimes is given recency and T in weeks (days / 7); it
 rescales time internally (1 / max T) and reports alpha in weeks, as Clientele does. Its stored
@@ -242,45 +246,145 @@ def fixture(transactions, parameters_path, out_dir):
           f"BG/NBD {fitted_bg}, Gamma-Gamma {fitted_gg}")
 
 
-def bench(summary_csv, out_json, repeat_predictions=True):
+def compress(x, t, T):
+    """Distinct (frequency, recency, T) patterns and their customer counts (lifetimes' `weights`)."""
+    keys = pd.DataFrame({"x": x, "t": t, "T": T})
+    grouped = keys.groupby(["x", "t", "T"], sort=False).size().reset_index(name="w")
+    return grouped["x"].to_numpy(), grouped["t"].to_numpy(), grouped["T"].to_numpy(), grouped["w"].to_numpy()
+
+
+def fit_pareto(x, t, T, patterns):
+    """lifetimes' ParetoNBDFitter on the customers, or on their distinct (x, t_x, T) patterns with
+    `weights=` (the same likelihood: each pattern's log-likelihood times its customers; lifetimes
+    divides the weighted sum by the mean weight, a positive constant). lifetimes starts
+    Nelder-Mead from N(1, 0.05) draws of numpy's global generator: seeded here, so a run repeats."""
+    from lifetimes import ParetoNBDFitter
+    np.random.seed(20201)
+    started = time.perf_counter()
+    if patterns:
+        px, pt, pT, w = compress(x, t, T)
+        fitted = ParetoNBDFitter(penalizer_coef=0.0).fit(px, pt, pT, weights=w)
+        rows = len(px)
+    else:
+        fitted = ParetoNBDFitter(penalizer_coef=0.0).fit(x, t, T)
+        rows = len(x)
+    return fitted, time.perf_counter() - started, rows
+
+
+def in_days(model, names):
+    """A copy of a fitted purchase model with its time-scale parameters in days (× 7), so that
+    `customer_lifetime_value(freq="D")` counts a month as 30 days, as Clientele does."""
+    copy = type(model)()
+    copy.params_ = pd.Series([float(model.params_[k]) * (7.0 if k in ("alpha", "beta") else 1.0) for k in names], index=names)
+    copy.predict = copy.conditional_expected_number_of_purchases_up_to_time
+    return copy
+
+
+MODELS = {"bgnbd": ("BetaGeoFitter", ["r", "alpha", "a", "b"]),
+          "mbgnbd": ("ModifiedBetaGeoFitter", ["r", "alpha", "a", "b"]),
+          "paretonbd": ("ParetoNBDFitter", ["r", "alpha", "s", "beta"])}
+
+
+def bench(summary_csv, out_json, pareto_patterns=False):
+    """Fits BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma with lifetimes on the summary, predicts
+    P(alive), expected purchases over 12 months (360 days) and 12-month CLV with each purchase
+    model for every customer, and records each step's wall time, the estimates and checksums."""
+    import lifetimes
     started = time.perf_counter()
     summary = pd.read_csv(summary_csv)
     read_seconds = time.perf_counter() - started
     x, t, T, spend = lifetimes_inputs(summary)
-    bgf, ggf, mask, bg_seconds, gg_seconds = fit_both(x, t, T, spend)
-    started = time.perf_counter()
-    p_alive = bgf.conditional_probability_alive(x, t, T)
-    horizon = 12 * 30 / 7.0
-    expected = bgf.conditional_expected_number_of_purchases_up_to_time(horizon, x, t, T)
-    index = pd.RangeIndex(len(x))
+    seconds = {"read_summary": read_seconds}
+    cpu = {}
+    fitted, rows = {}, {}
+    for key in ("bgnbd", "mbgnbd"):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        fitted[key] = getattr(lifetimes, MODELS[key][0])(penalizer_coef=0.0).fit(x, t, T)
+        seconds["fit_" + key] = time.perf_counter() - started
+        cpu["fit_" + key] = time.process_time() - cpu_started
+        rows[key] = len(x)
+        print(f"lifetimes {MODELS[key][0]}: {seconds['fit_' + key]:.2f} s", file=sys.stderr, flush=True)
+    cpu_started = time.process_time()
+    fitted["paretonbd"], seconds["fit_paretonbd"], rows["paretonbd"] = fit_pareto(x, t, T, pareto_patterns)
+    cpu["fit_paretonbd"] = time.process_time() - cpu_started
+    print(f"lifetimes ParetoNBDFitter ({rows['paretonbd']} rows): {seconds['fit_paretonbd']:.2f} s", file=sys.stderr, flush=True)
+    mask = (x > 0) & (spend > 0)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    ggf = lifetimes.GammaGammaFitter(penalizer_coef=0.0).fit(x[mask], spend[mask])
+    seconds["gamma_gamma_fit"] = time.perf_counter() - started
+    cpu["gamma_gamma_fit"] = time.process_time() - cpu_started
     p, q, v = (ggf.params_[k] for k in ["p", "q", "v"])
-    value = ggf.customer_lifetime_value(
-        bgf_with([bgf.params_["r"], bgf.params_["alpha"] * 7, bgf.params_["a"], bgf.params_["b"]]),
-        pd.Series(x, index=index), pd.Series(summary["recency_days"].to_numpy().astype(float), index=index),
-        pd.Series(summary["T_days"].to_numpy().astype(float), index=index),
-        pd.Series(np.where(mask, spend, v * p / (q - 1)), index=index),
-        time=12, discount_rate=0.01, freq="D")
-    predict_seconds = time.perf_counter() - started
+    index = pd.RangeIndex(len(x))
+    xs = pd.Series(x, index=index)
+    t_days = pd.Series(summary["recency_days"].to_numpy().astype(float), index=index)
+    T_days = pd.Series(summary["T_days"].to_numpy().astype(float), index=index)
+    monetary = pd.Series(np.where(mask, spend, v * p / (q - 1)), index=index)
+    horizon = 12 * 30 / 7.0
+    models = {}
+    for key, (name, names) in MODELS.items():
+        model = fitted[key]
+        started, cpu_started = time.perf_counter(), time.process_time()
+        p_alive = model.conditional_probability_alive(x, t, T)
+        expected = model.conditional_expected_number_of_purchases_up_to_time(horizon, x, t, T)
+        value = ggf.customer_lifetime_value(in_days(model, names), xs, t_days, T_days, monetary,
+                                            time=12, discount_rate=0.01, freq="D")
+        seconds["predictions_" + key] = time.perf_counter() - started
+        cpu["predictions_" + key] = time.process_time() - cpu_started
+        print(f"lifetimes {name} predictions: {seconds['predictions_' + key]:.2f} s", file=sys.stderr, flush=True)
+        try:
+            errors = {k: float(model.standard_errors_[k]) for k in names}
+        except Exception:  # ParetoNBDFitter computes no Hessian, hence no standard errors
+            errors = None
+        models[key] = {
+            "fitter": name, "rows_fitted": rows[key],
+            "estimates": {k: float(model.params_[k]) for k in names},
+            "standard_errors": errors,
+            "checksums": {"p_alive_sum": float(np.nansum(p_alive)), "expected_purchases_sum": float(np.nansum(expected)),
+                          "clv_sum": float(np.nansum(value)),
+                          "nan": int(np.isnan(p_alive).sum() + np.isnan(expected).sum() + np.isnan(np.asarray(value)).sum())},
+        }
+    for times in (seconds, cpu):
+        times["fits_and_predictions"] = times["gamma_gamma_fit"] + sum(times["fit_" + k] + times["predictions_" + k] for k in MODELS)
     result = {
         "versions": versions(),
         "customers": int(len(x)),
-        "seconds": {"read_summary": read_seconds, "bgnbd_fit": bg_seconds, "gamma_gamma_fit": gg_seconds,
-                    "predictions": predict_seconds, "fit_and_predictions": bg_seconds + gg_seconds + predict_seconds},
-        "bgnbd": {k: float(bgf.params_[k]) for k in ["r", "alpha", "a", "b"]},
-        "bgnbd_se": {k: float(bgf.standard_errors_[k]) for k in ["r", "alpha", "a", "b"]},
+        "pareto_patterns": bool(pareto_patterns),
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "models": models,
+        "bgnbd": models["bgnbd"]["estimates"], "bgnbd_se": models["bgnbd"]["standard_errors"],
         "gamma_gamma": {k: float(ggf.params_[k]) for k in ["p", "q", "v"]},
         "gamma_gamma_se": {k: float(ggf.standard_errors_[k]) for k in ["p", "q", "v"]},
-        "checksums": {"p_alive_sum": float(np.sum(p_alive)), "expected_purchases_sum": float(np.sum(expected)),
-                      "clv_sum": float(np.sum(value))},
     }
     Path(out_json).write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(result["seconds"]))
 
 
+def pareto_scaling(summary_csv, out_json, sizes):
+    """Times lifetimes' ParetoNBDFitter.fit on random subsets of the summary (fixed seed), once on
+    the customers and once on their distinct patterns with `weights=`: how its time grows with n."""
+    summary = pd.read_csv(summary_csv)
+    x, t, T, _ = lifetimes_inputs(summary)
+    rng = np.random.default_rng(7)
+    runs = []
+    for n in sizes:
+        pick = np.sort(rng.choice(len(x), size=min(n, len(x)), replace=False))
+        for patterns in (False, True):
+            cpu_started = time.process_time()
+            model, seconds, rows = fit_pareto(x[pick], t[pick], T[pick], patterns)
+            runs.append({"customers": int(len(pick)), "patterns": patterns, "rows_fitted": rows, "seconds": seconds,
+                         "cpu_seconds": time.process_time() - cpu_started,
+                         "estimates": {k: float(model.params_[k]) for k in ["r", "alpha", "s", "beta"]}})
+            print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
+    Path(out_json).write_text(json.dumps({"versions": versions(), "runs": runs}, indent=1) + "\n")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "fixture":
         fixture(sys.argv[2], sys.argv[3], sys.argv[4])
-    elif len(sys.argv) == 4 and sys.argv[1] == "bench":
-        bench(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) in (4, 5) and sys.argv[1] == "bench" and sys.argv[4:] in ([], ["--pareto-patterns"]):
+        bench(sys.argv[2], sys.argv[3], pareto_patterns=len(sys.argv) == 5)
+    elif len(sys.argv) >= 5 and sys.argv[1] == "pareto-scaling":
+        pareto_scaling(sys.argv[2], sys.argv[3], [int(n) for n in sys.argv[4:]])
     else:
         sys.exit(__doc__)
