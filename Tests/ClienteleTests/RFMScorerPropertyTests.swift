@@ -307,3 +307,42 @@ struct RFMMeanMonetaryTests {
         }
     }
 }
+
+@Suite("RFMScorer counting and sorting")
+struct RFMScorerCountingTests {
+    /// Keys over several 65,536-row blocks, with heavy ties, negative values and an n that is no multiple of N.
+    static func keys(_ n: Int, span: Int64, seed: UInt64) -> [Int64] {
+        var g = SeededGenerator(seed: seed)
+        return (0..<n).map { _ in Int64.random(in: -span / 2...(span - span / 2 - 1), using: &g) }
+    }
+
+    @Test("narrow keys are scored by counting exactly as by sorting, under both tie rules and any thread count",
+          arguments: [(150_001, Int64(7), UInt64(1)), (200_003, 3_000, 2), (70_000, 1, 3)])
+    func countingEqualsSorting(n: Int, span: Int64, seed: UInt64) {
+        let keys = Self.keys(n, span: span, seed: seed)
+        let low = keys.min()!, values = Int(keys.max()! - low) + 1
+        for ties in RFMScorer.TieRule.allCases {
+            var scorer = RFMScorer()
+            scorer.ties = ties
+            let sorted = scorer.scoreBySorting(keys)
+            for threads in [1, 2, 3] {
+                let counted = Parallelism.$threads.withValue(threads) { scorer.scoreByCounting(keys, low: low, values: values) }
+                #expect(counted == sorted, "\(ties), \(threads) threads")
+                #expect(Parallelism.$threads.withValue(threads) { scorer.score(keys) } == sorted)
+            }
+        }
+    }
+
+    @Test("keys spanning more values than the counting limit, or all of Int64, are sorted")
+    func wideKeys() {
+        let n = 100_000
+        #expect(RFMScorer.countingSpan(customers: n) < 100_000)
+        var keys = Self.keys(n, span: 1_000_000_000, seed: 4)
+        keys[17] = .min; keys[99_000] = .max
+        var scorer = RFMScorer()
+        scorer.ties = .split
+        let scores = scorer.score(keys)
+        #expect(scores == scorer.scoreBySorting(keys))
+        #expect(scores[17] == 1 && scores[99_000] == 5)
+    }
+}

@@ -82,20 +82,24 @@ public struct CLVModel: Sendable {
                 : CalibrationSummary(calibration: calibrationFacts!, holdoutOrders: table.holdoutOrders, asOf: asOf)
             return (summary, CalibrationPatterns(summary))
         }
+        trace("clv summaries and patterns")
         let (current, currentPatterns) = built[0]
         let (calibration, calibrationPatterns) = built[built.count - 1]
         let end = calibration.calibrationEnd!
         guard calibration.includedCount > 0 else { throw CLVError.emptyCalibration(calibrationEnd: end) }
-        // The candidate models are fitted side by side, one task each (a single model keeps every
-        // thread for its own loops); each result depends on its data only.
+        // The candidate models are fitted one after the other, each with every thread for its
+        // likelihood loops: as side-by-side tasks the slowest (Pareto/NBD, 5× BG/NBD's time) would
+        // run on one thread while the others finish early.
         let kinds = purchaseModel.kinds
         RunProgress.current?.step(kinds.map(\.title).joined(separator: ", "))
-        var fitted = [Result<any RepeatPurchaseModelFit, any Error>?](repeating: nil, count: kinds.count)
-        parallelEach(&fitted) { i, out in out = Result { try kinds[i].fit(calibrationPatterns, settings: self) } }
+        let fitted = kinds.map { kind in
+            defer { trace("clv fit \(kind.rawValue)") }
+            return Result { try kind.fit(calibrationPatterns, settings: self) }
+        }
         var fits = [any RepeatPurchaseModelFit](), failures = [RepeatPurchaseModelSelection.Failure]()
         var firstError: (any Error)?
         for (kind, result) in zip(kinds, fitted) {
-            switch result! {
+            switch result {
             case .success(let fit): fits.append(fit)
             case .failure(let error):
                 // Only data errors make a candidate drop out; anything else stops the run.
@@ -105,28 +109,23 @@ public struct CLVModel: Sendable {
             }
         }
         if fits.isEmpty { throw firstError! }
+        trace("clv fits")
         RunProgress.current?.step("Gamma-Gamma")
-        // Gamma-Gamma and each candidate's holdout validation need nothing of each other: one task each.
-        var spendFit: Result<GammaGammaFit, any Error>?
-        var holdoutFits = [Result<HoldoutValidationResult?, any Error>](repeating: .success(nil), count: fits.count)
-        holdoutFits.withUnsafeMutableBufferPointer { holdoutFits in
-            parallelFor(1 + fits.count) { task in
-                if task == 0 {
-                    spendFit = Result { try gammaGamma.fit(calibration) }
-                } else if end < lastDay {
-                    holdoutFits[task - 1] = Result { try holdout.run(model: fits[task - 1], summary: calibration, patterns: calibrationPatterns) }
-                }
-            }
-        }
+        // Gamma-Gamma, then each candidate's holdout validation, each with every thread.
         var ggFit: GammaGammaFit?
         var skipped: CLVError?
-        do { ggFit = try spendFit!.get() } catch let error as CLVError { skipped = error }
-        let validations = try holdoutFits.map { try $0.get() }
+        do { ggFit = try gammaGamma.fit(calibration) } catch let error as CLVError { skipped = error }
+        trace("clv gamma-gamma")
+        let validations = try fits.map { fit in
+            end < lastDay ? try holdout.run(model: fit, summary: calibration, patterns: calibrationPatterns) : nil
+        }
+        trace("clv holdout")
         let candidates = zip(fits, validations).map { RepeatPurchaseModelCandidate(fit: $0, validation: $1) }
         let selection = RepeatPurchaseModelSelection.select(candidates.map { RepeatPurchaseModelScore($0.fit, validation: $0.validation) },
                                                             choice: purchaseModel, failures: failures)!
         let chosen = candidates.first { $0.fit.kind == selection.chosen }!
         let predictions = try forecast.run(model: chosen.fit, gammaGamma: ggFit, summary: current, patterns: currentPatterns)
+        trace("clv predictions")
         let bootstrap = try intervals.run(model: chosen.fit, gammaGamma: ggFit, summary: current, patterns: currentPatterns, forecast: forecast)
         // The holdout total's predictive interval: the chosen model, the bootstrap's draws and seed.
         let holdoutInterval = end < lastDay && intervals.draws > 0

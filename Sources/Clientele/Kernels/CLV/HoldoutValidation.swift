@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Predicted against actual purchases in the holdout window — the calibration/holdout check of
 /// Fader, Hardie & Lee 2005 (§4, Figure 4: conditional expectations by number of calibration
 /// period repeat transactions).
@@ -13,6 +15,9 @@ public struct HoldoutValidation: Sendable, Hashable {
     public var maximumFrequency: Int
 
     public init(maximumFrequency: Int = 7) { self.maximumFrequency = maximumFrequency }
+
+    /// Customers per block of the per-customer pass (fixed, so sums never depend on the thread count).
+    package static let blockSize = 65_536
 
     /// - Throws: `CLVError.invalidSetting` without a holdout (no as-of) or for a bad bucket
     ///   limit; `CLVError.emptyCalibration` without customers.
@@ -33,21 +38,42 @@ public struct HoldoutValidation: Sendable, Hashable {
         let patterns = patterns ?? CalibrationPatterns(summary)
         let forecast = model.patternForecast(patterns, times: [weeks], weights: [[1]], noPurchaseWithin: [])
         let buckets = maximumFrequency + 1
+        // Per fixed block of customers, summed in block order (the same sums for any thread
+        // count): customers, actual and predicted purchases per bucket, and the errors.
+        struct Partial {
+            var customers: [Int], actual: [Double], predicted: [Double]
+            var absoluteError = 0.0, squaredError = 0.0
+        }
+        let maximumFrequency = self.maximumFrequency
+        var partials = [Partial]()
+        let predictions = writeOnceColumns(1, length: summary.count) { out in
+            partials = parallelBlocks(summary.count, size: Self.blockSize) { block -> Partial in
+                var part = Partial(customers: .init(repeating: 0, count: buckets), actual: .init(repeating: 0, count: buckets),
+                                   predicted: .init(repeating: 0, count: buckets))
+                for c in block {
+                    guard summary.isIncluded(c) else { out[0][c] = .nan; continue }
+                    let p = forecast.outputs[0][Int(patterns.patternOfCustomer[c])]
+                    let a = Double(summary.holdoutPurchases[c])
+                    let bucket = min(Int(summary.frequency[c]), maximumFrequency)
+                    part.customers[bucket] += 1
+                    part.actual[bucket] += a
+                    part.predicted[bucket] += p
+                    part.absoluteError += abs(a - p)
+                    part.squaredError += (a - p) * (a - p)
+                    out[0][c] = p
+                }
+                return part
+            }
+        }[0]
         var customers = [Int](repeating: 0, count: buckets)
         var actual = [Double](repeating: 0, count: buckets), predicted = actual
         var absoluteError = 0.0, squaredError = 0.0
-        var predictions = [Double](repeating: .nan, count: summary.count)
-        for c in 0..<summary.count where summary.isIncluded(c) {
-            let k = Int(patterns.patternOfCustomer[c])
-            let p = forecast.outputs[0][k]
-            let a = Double(summary.holdoutPurchases[c])
-            let bucket = min(Int(summary.frequency[c]), maximumFrequency)
-            customers[bucket] += 1
-            actual[bucket] += a
-            predicted[bucket] += p
-            absoluteError += abs(a - p)
-            squaredError += (a - p) * (a - p)
-            predictions[c] = p
+        for part in partials {
+            for b in 0..<buckets {
+                customers[b] += part.customers[b]; actual[b] += part.actual[b]; predicted[b] += part.predicted[b]
+            }
+            absoluteError += part.absoluteError
+            squaredError += part.squaredError
         }
         // Unconditional: Σ over customers of E[X(T + t*)] − E[X(T)], once per distinct T.
         var unconditional = 0.0

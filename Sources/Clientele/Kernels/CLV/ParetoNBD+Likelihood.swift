@@ -116,6 +116,8 @@ package struct ParetoNBDLikelihood: @unchecked Sendable {
 
     /// Rows or pairs per part below which one thread does the work.
     package static let parallelThreshold = 4_000
+    /// Pairs per chunk of the interleaved pair parts.
+    package static let pairChunk = 1_024
 
     /// Series terms allowed in one evaluation, for `pairs` (x, t) pairs: 10⁶ plus 256 a pair.
     /// A pair needs about 37/(1 − z) terms, 1 − z = (min(α, β) + t)/(max(α, β) + t): a few dozen
@@ -172,46 +174,52 @@ package struct ParetoNBDLikelihood: @unchecked Sendable {
             return (.nan, [.nan, .nan, .nan, .nan])
         }
         typealias SF = SpecialFunctions
-        // ln I and ∇ ln I per (x, t) pair.
+        // Per (x, t) pair: ln I and ∇ ln I; the alive term A(t) = −(r + x) ln(α + t) − s ln(β + t)
+        // and ∇A — for the (x, T) pairs, the first term of L/C —; q = s I(x, t) / e^{A(t)}; and
+        // ∇ ln(s I) = ∇ ln I + e_s/s. For (x, T) pairs q ≤ 1
+        // (q = s ∫_T^∞ ((α+T)/(α+τ))^{r+x} ((β+T)/(β+τ))^s / (β+τ) dτ ≤ 1).
+        // The pairs are dealt to the parts in interleaved chunks: the series' length varies along
+        // the pairs' (x, t) order, so contiguous halves would leave one thread the long ones.
         let pairs = pairX.count
+        let lnS = log(s), invS = 1 / s
         var lnI = [Double](repeating: 0, count: pairs)
         var dI = [SIMD4<Double>](repeating: .zero, count: wantGradient ? pairs : 0)
-        let pairRanges = splitRange(pairs, parts: pairs >= 2 * Self.parallelThreshold ? 2 : 1)
-        var unconverged = [Bool](repeating: false, count: pairRanges.count)
+        var alive = [Double](repeating: 0, count: pairs), ratio = [Double](repeating: 0, count: pairs)
+        var dAlive = [SIMD4<Double>](repeating: .zero, count: wantGradient ? pairs : 0)
+        let pairParts = pairs >= 2 * Self.parallelThreshold ? 2 : 1
+        let chunks = splitBlocks(pairs, size: Self.pairChunk)
+        var unconverged = [Bool](repeating: false, count: pairParts)
         lnI.withUnsafeMutableBufferPointer { lnI in
         dI.withUnsafeMutableBufferPointer { dI in
+        alive.withUnsafeMutableBufferPointer { alive in
+        ratio.withUnsafeMutableBufferPointer { ratio in
+        dAlive.withUnsafeMutableBufferPointer { dAlive in
             parallelEach(&unconverged) { part, failed in
                 // Each part's share of the budget; the parts depend on the pair count only, so
                 // a point is refused or not whatever the thread count.
-                var remaining = Self.seriesTermBudget(pairs: pairs) / pairRanges.count
-                for k in pairRanges[part] {
-                    let v = ParetoNBD.logTailIntegral(r: r, alpha: alpha, s: s, beta: beta, x: pairX[k], t: pairTime[k],
-                                                      gradient: wantGradient,
-                                                      maximumTerms: min(remaining, HypergeometricUnitSeries.maximumTerms))
-                    remaining -= v.terms
-                    guard v.converged else { failed = true; return }
-                    lnI[k] = v.value
-                    if wantGradient { dI[k] = v.gradient }
+                var remaining = Self.seriesTermBudget(pairs: pairs) / pairParts
+                for chunk in Swift.stride(from: part, to: chunks.count, by: pairParts) {
+                    for k in chunks[chunk] {
+                        let v = ParetoNBD.logTailIntegral(r: r, alpha: alpha, s: s, beta: beta, x: pairX[k], t: pairTime[k],
+                                                          gradient: wantGradient,
+                                                          maximumTerms: min(remaining, HypergeometricUnitSeries.maximumTerms))
+                        remaining -= v.terms
+                        guard v.converged else { failed = true; return }
+                        lnI[k] = v.value
+                        let t = pairTime[k], rx = r + pairX[k]
+                        let lqa = log(alpha + t), lqb = log(beta + t)
+                        alive[k] = -rx * lqa - s * lqb
+                        ratio[k] = exp(lnS + lnI[k] - alive[k])
+                        if wantGradient {
+                            dI[k] = v.gradient
+                            dAlive[k] = SIMD4(-lqa, -rx / (alpha + t), -lqb, -s / (beta + t))
+                            dI[k][2] += invS
+                        }
+                    }
                 }
             }
-        }}
+        }}}}}
         guard !unconverged.contains(true) else { return (.nan, [.nan, .nan, .nan, .nan]) }
-        // Per pair (x, t): the alive term A(t) = −(r + x) ln(α + t) − s ln(β + t) and ∇A — for the
-        // (x, T) pairs, the first term of L/C —, q = s I(x, t) / e^{A(t)}, and ∇ ln(s I) = ∇ ln I + e_s/s.
-        // For (x, T) pairs q ≤ 1 (q = s ∫_T^∞ ((α+T)/(α+τ))^{r+x} ((β+T)/(β+τ))^s / (β+τ) dτ ≤ 1).
-        let lnS = log(s), invS = 1 / s
-        var alive = [Double](repeating: 0, count: pairs), ratio = [Double](repeating: 0, count: pairs)
-        var dAlive = [SIMD4<Double>](repeating: .zero, count: wantGradient ? pairs : 0)
-        for k in 0..<pairs {
-            let t = pairTime[k], rx = r + pairX[k]
-            let lqa = log(alpha + t), lqb = log(beta + t)
-            alive[k] = -rx * lqa - s * lqb
-            ratio[k] = exp(lnS + lnI[k] - alive[k])
-            if wantGradient {
-                dAlive[k] = SIMD4(-lqa, -rx / (alpha + t), -lqb, -s / (beta + t))
-                dI[k][2] += invS
-            }
-        }
         // Per pattern, with k₁ its (x, t_x) pair and k₂ its (x, T) pair, A = A(k₂), q₁ = s I(x, t_x)/e^A,
         // q₂ = q(k₂): ln L − ln C = A + ln(1 + q₁ − q₂), no cancellation since q₂ ≤ 1 ≤ 1 + q₁ − q₂.
         // Softmax weights: w_A = 1/S, w₁ = q₁/S, w₂ = q₂/S. For q₁ > e³⁰ the same in units of q₁.

@@ -105,8 +105,85 @@ public struct RFMScorer: Sendable, Equatable {
     }
 
     /// Scores 1…N for keys where larger is better, from the keys' stable order (ascending key,
-    /// then row), sorted and scored in blocks on every thread.
+    /// then row): counted when the keys span few values (recency days, order counts), sorted
+    /// otherwise (cents). Both give the same scores; counting reads the keys twice and moves none.
     package func score(_ keys: [Int64]) -> [UInt8] {
+        let bounds = keys.withUnsafeBufferPointer { keys in
+            parallelBlocks(keys.count, size: Self.blockSize) { block -> (low: Int64, high: Int64) in
+                var low = Int64.max, high = Int64.min
+                for i in block { low = min(low, keys[i]); high = max(high, keys[i]) }
+                return (low, high)
+            }
+        }
+        guard let low = bounds.map(\.low).min(), let high = bounds.map(\.high).max() else { return [] }
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        if !overflow, span < Self.countingSpan(customers: keys.count) {
+            return scoreByCounting(keys, low: low, values: Int(span) + 1)
+        }
+        return scoreBySorting(keys)
+    }
+
+    /// The widest key span scored by counting: the per-block counters (blocks × span) stay
+    /// smaller than the keys themselves, and at most 2¹⁶ values (256 KiB a block).
+    package static func countingSpan(customers n: Int) -> Int64 {
+        Int64(max(256, min(1 << 16, n / 16)))
+    }
+
+    /// `score` by counting sort: per-block counts of each value, then every row's position in the
+    /// stable order is (keys below its value) + (equal keys in earlier blocks) + (equal keys
+    /// earlier in its block). Blocks are fixed, so the result does not depend on the thread count.
+    /// - Complexity: O(n + blocks × values).
+    package func scoreByCounting(_ keys: [Int64], low: Int64, values: Int) -> [UInt8] {
+        let n = keys.count
+        let blocks = splitBlocks(n, size: Self.blockSize)
+        var counts = [Int32](repeating: 0, count: blocks.count * values)
+        keys.withUnsafeBufferPointer { key in
+            counts.withUnsafeMutableBufferPointer { counts in
+                parallelFor(blocks.count) { b in
+                    let mine = UnsafeMutableBufferPointer(rebasing: counts[(b * values)..<((b + 1) * values)])
+                    for i in blocks[b] { mine[Int(key[i] &- low)] &+= 1 }
+                }
+                // Turn the counts into each block's first position for each value, value-then-block order.
+                var position: Int32 = 0
+                for v in 0..<values {
+                    for b in 0..<blocks.count {
+                        let c = counts[b * values + v]
+                        counts[b * values + v] = position
+                        position &+= c
+                    }
+                }
+            }
+        }
+        let N = quantiles, ties = self.ties
+        let q = n / N, extra = n % N, big = extra * (q + 1)
+        return [UInt8](unsafeUninitializedCapacity: n) { out, count in
+            keys.withUnsafeBufferPointer { key in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    parallelFor(blocks.count) { b in
+                        let next = UnsafeMutableBufferPointer(rebasing: counts[(b * values)..<((b + 1) * values)])
+                        switch ties {
+                        case .share:
+                            // Block 0's first position of a value is the number of keys below it.
+                            for i in blocks[b] {
+                                let worse = Int(counts[Int(key[i] &- low)])
+                                out[i] = UInt8(1 + N * worse / n)
+                            }
+                        case .split:
+                            for i in blocks[b] {
+                                let v = Int(key[i] &- low), p = Int(next[v])
+                                next[v] = next[v] &+ 1
+                                out[i] = UInt8((p < big ? p / (q + 1) : extra + (p - big) / q) + 1)
+                            }
+                        }
+                    }
+                }
+            }
+            count = n
+        }
+    }
+
+    /// `score` by a parallel radix sort of the keys, then scored along the sorted order.
+    package func scoreBySorting(_ keys: [Int64]) -> [UInt8] {
         let n = keys.count
         let (order, sorted) = parallelStableOrder(byKeys: keys)
         let N = quantiles, ties = self.ties
