@@ -29,8 +29,9 @@ extension SVGText {
         }
         // Other letters of Latin-1 and Latin Extended-A (ß, ø, ł; the widest: Œ 1.07 em, bold 1.17).
         if (0xC0...0x17F).contains(v) { return bold ? 1.17 : 1.07 }
-        // Common symbols of Latin-1, dashes, quotes, ellipsis, bullets, arrows, ≤ ≥ − ±: at most 1 em.
-        if (0xA0...0xBF).contains(v) || v == 0xD7 || v == 0xF7 || (0x2010...0x2027).contains(v) || (0x2190...0x21FF).contains(v) {
+        // Common symbols of Latin-1 (± ×), dashes, quotes, ellipsis, bullets, arrows, − ≈ ≠ ≤ ≥: at most 1 em.
+        if (0xA0...0xBF).contains(v) || v == 0xD7 || v == 0xF7 || (0x2010...0x2027).contains(v) || (0x2190...0x21FF).contains(v)
+            || [0x2212, 0x2248, 0x2260, 0x2264, 0x2265].contains(v) {
             return bold ? 1.09 : 1.0
         }
         // Greek and Cyrillic letters (the widest are archaic Cyrillic ones: Ѽ 1.18 em, bold 1.41).
@@ -55,10 +56,11 @@ extension SVGText {
         }
     }
 
-    /// East Asian Wide and Fullwidth: CJK ideographs and punctuation, kana, Hangul, fullwidth forms.
+    /// East Asian Wide and Fullwidth: CJK ideographs and punctuation, kana, Hangul, fullwidth forms
+    /// (without the Hangul tone marks U+302E and U+302F, 1.25 em).
     private static func isEastAsianWide(_ v: UInt32) -> Bool {
         switch v {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+        case 0x1100...0x115F, 0x2E80...0x302D, 0x3030...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
              0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60,
              0xFFE0...0xFFE6, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
             return true
