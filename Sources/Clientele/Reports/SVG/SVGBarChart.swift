@@ -84,9 +84,10 @@ package struct SVGBarChart: SVGChart {
 
     private func horizontal() -> String {
         let labelSize = 12.0
-        let categoryWidth = min(170, categories.map { SVGText.estimatedWidth($0, fontSize: labelSize) }.max() ?? 0)
+        // Category names get up to 35% of the width; longer ones are cut (full name on hover).
+        let categoryWidth = min(width * 0.35, categories.map { SVGText.width($0, fontSize: labelSize) }.max() ?? 0)
         let left = categoryWidth + 14
-        let valueLabelWidth = series.indices.flatMap { s in categories.indices.map { SVGText.estimatedWidth(valueLabel(series: s, category: $0), fontSize: 10.5) } }.max() ?? 0
+        let valueLabelWidth = series.indices.flatMap { s in categories.indices.map { SVGText.width(valueLabel(series: s, category: $0), fontSize: 10.5) } }.max() ?? 0
         let right = valueLabelWidth + 12
         var canvas = SVGCanvas(capacity: 512 * max(1, categories.count * series.count) + 2048)
         let legendHeight = legend(top: SVGFrame.titleBand - 4, left: left, maxWidth: width - left - right, into: &canvas)
@@ -105,7 +106,7 @@ package struct SVGBarChart: SVGChart {
         let zero = scale(min(max(0, domain.lowerBound), domain.upperBound))
         for c in categories.indices {
             let bandTop = top + Double(c) * band
-            canvas.text(SVGText.truncated(categories[c], maxCharacters: Int(170 / (labelSize * 0.6))), x: left - 6, y: bandTop + band / 2, size: labelSize, anchor: .end, centered: true)
+            canvas.label(categories[c], maxWidth: categoryWidth, x: left - 6, y: bandTop + band / 2, size: labelSize, anchor: .end, centered: true)
             for s in series.indices {
                 let v = series[s].values[c]
                 guard v.isFinite else { continue }
@@ -122,8 +123,8 @@ package struct SVGBarChart: SVGChart {
             let x = scale(reference.value)
             canvas.line(x1: x, y1: top - 2, x2: x, y2: top + plotHeight, stroke: SVGPalette.reference, width: 1.5, dashed: true)
         }
-        canvas.text(valueTitle, x: left + plotWidth / 2, y: top + plotHeight + 34, size: 12, anchor: .middle, weight: .bold)
-        canvas.text(categoryTitle, x: 8, y: top - 6, size: 11, fill: SVGPalette.mutedText)
+        canvas.label(valueTitle, maxWidth: width - 16, x: left + plotWidth / 2, y: top + plotHeight + 34, size: 12, anchor: .middle, weight: .bold)
+        canvas.label(categoryTitle, maxWidth: width - 16, x: 8, y: top - 6, size: 11, fill: SVGPalette.mutedText)
         return SVGFrame.render(width: width, height: height, title: title, alternative: textAlternative, body: canvas.markup)
     }
 
@@ -131,7 +132,7 @@ package struct SVGBarChart: SVGChart {
         let labelSize = 11.0
         var canvas = SVGCanvas(capacity: 512 * max(1, categories.count * series.count) + 2048)
         let ticks = SVGLinearScale.ticks(domain)
-        let tickWidth = ticks.values.map { SVGText.estimatedWidth(SVGLinearScale.label($0, decimals: ticks.decimals, format: valueFormat), fontSize: 10) }.max() ?? 20
+        let tickWidth = ticks.values.map { SVGText.width(SVGLinearScale.label($0, decimals: ticks.decimals, format: valueFormat), fontSize: 10) }.max() ?? 20
         let left = 24 + tickWidth + 8
         let right = 12.0
         let plotWidth = max(60, width - left - right)
@@ -139,9 +140,11 @@ package struct SVGBarChart: SVGChart {
         let top = SVGFrame.titleBand + legendHeight + 10
         let plotHeight = 220.0
         let band = plotWidth / Double(max(1, categories.count))
-        let maxLabel = categories.map { SVGText.estimatedWidth($0, fontSize: labelSize) }.max() ?? 0
+        let maxLabel = categories.map { SVGText.width($0, fontSize: labelSize) }.max() ?? 0
         let rotate = maxLabel > band - 4
-        let labelBand = rotate ? min(110, maxLabel) * 0.6 + 16 : 16
+        // Slanted labels are cut at 130 units, so the band under the axis stays bounded.
+        let slantedWidth = min(130, maxLabel)
+        let labelBand = rotate ? SVGSlantedLabel.band(width: slantedWidth, fontSize: labelSize) + 10 : 16
         let height = top + plotHeight + labelBand + 30
         let scale = SVGLinearScale(domain: domain, from: top + plotHeight, to: top)
         for t in ticks.values {
@@ -160,13 +163,15 @@ package struct SVGBarChart: SVGChart {
                 let label = valueLabel(series: s, category: c)
                 canvas.rect(x: x, y: min(zero, end), width: barWidth - 1, height: abs(end - zero), fill: SVGPalette.color(s),
                             tooltip: "\(categories[c])\(series.count > 1 ? ", " + series[s].name : ""): \(label)")
-                if barWidth >= SVGText.estimatedWidth(label, fontSize: 9.5) * 0.8 || series.count == 1 {
+                // Grouped bars touch: a value wider than its bar would run into its neighbour's.
+                if series.count == 1 || SVGText.width(label, fontSize: 9.5) <= barWidth + 2 {
                     canvas.text(label, x: x + (barWidth - 1) / 2, y: min(zero, end) - 4, size: 9.5, anchor: .middle, fill: SVGPalette.mutedText)
                 }
             }
             let cx = left + (Double(c) + 0.5) * band
             if rotate {
-                canvas.text(SVGText.truncated(categories[c], maxCharacters: 18), x: cx, y: top + plotHeight + 12, size: labelSize, anchor: .end, rotation: -35)
+                canvas.label(categories[c], maxWidth: min(slantedWidth, SVGSlantedLabel.maxWidth(anchoredAt: cx, fontSize: labelSize)), x: cx, y: top + plotHeight + 12,
+                             size: labelSize, anchor: .end, rotation: SVGSlantedLabel.rotation)
             } else {
                 canvas.text(categories[c], x: cx, y: top + plotHeight + 14, size: labelSize, anchor: .middle)
             }
@@ -177,8 +182,8 @@ package struct SVGBarChart: SVGChart {
             let y = scale(reference.value)
             canvas.line(x1: left, y1: y, x2: left + plotWidth, y2: y, stroke: SVGPalette.reference, width: 1.5, dashed: true)
         }
-        canvas.text(categoryTitle, x: left + plotWidth / 2, y: height - 8, size: 12, anchor: .middle, weight: .bold)
-        canvas.text(valueTitle, x: 12, y: top + plotHeight / 2, size: 12, anchor: .middle, weight: .bold, rotation: -90, centered: true)
+        canvas.label(categoryTitle, maxWidth: width - 16, x: left + plotWidth / 2, y: height - 8, size: 12, anchor: .middle, weight: .bold)
+        canvas.label(valueTitle, maxWidth: plotHeight + 20, x: 12, y: top + plotHeight / 2, size: 12, anchor: .middle, weight: .bold, rotation: -90, centered: true)
         return SVGFrame.render(width: width, height: height, title: title, alternative: textAlternative, body: canvas.markup)
     }
 }

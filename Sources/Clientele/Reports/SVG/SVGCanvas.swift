@@ -42,16 +42,27 @@ package struct SVGCanvas {
     }
 
     /// Text at (x, y); `rotation` in degrees about (x, y); `centered` puts y at the middle of the
-    /// glyphs (`dominant-baseline: central`) instead of on the baseline.
+    /// glyphs (`dominant-baseline: central`) instead of on the baseline; `title` becomes a `<title>`
+    /// child (the full text of a truncated label, shown on hover).
     package mutating func text(_ s: String, x: Double, y: Double, size: Double = 12, anchor: Anchor = .start, weight: Weight = .normal,
-                       fill: SVGColor = SVGPalette.text, rotation: Double? = nil, centered: Bool = false) {
+                       fill: SVGColor = SVGPalette.text, rotation: Double? = nil, centered: Bool = false, title: String? = nil) {
         markup += "<text x=\"\(c(x))\" y=\"\(c(y))\" font-size=\"\(c(size))\""
         if anchor != .start { markup += " text-anchor=\"\(anchor.rawValue)\"" }
         if weight != .normal { markup += " font-weight=\"\(weight.rawValue)\"" }
         if fill != SVGPalette.text { markup += " fill=\"\(fill.hex)\"" }
         if centered { markup += " dominant-baseline=\"central\"" }
         if let rotation { markup += " transform=\"rotate(\(c(rotation)) \(c(x)) \(c(y)))\"" }
-        markup += ">\(SVGText.escape(s))</text>"
+        markup += ">\(SVGText.escape(s))"
+        if let title { markup += "<title>\(SVGText.escape(title))</title>" }
+        markup += "</text>"
+    }
+
+    /// `text`, cut to `maxWidth` (see `SVGText.truncated`); a cut label keeps its full text as `title`.
+    package mutating func label(_ s: String, maxWidth: Double, x: Double, y: Double, size: Double = 12, anchor: Anchor = .start,
+                                weight: Weight = .normal, fill: SVGColor = SVGPalette.text, rotation: Double? = nil, centered: Bool = false) {
+        let shown = SVGText.truncated(s, maxWidth: maxWidth, fontSize: size, weight: weight)
+        text(shown, x: x, y: y, size: size, anchor: anchor, weight: weight, fill: fill, rotation: rotation, centered: centered,
+             title: shown == s ? nil : s)
     }
 
     @inline(__always) private func c(_ x: Double) -> String { SVGNumber.coordinate(x) }

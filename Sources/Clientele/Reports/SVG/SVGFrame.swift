@@ -15,7 +15,7 @@ package enum SVGFrame {
         s += "<title>\(SVGText.escape(title))</title><desc>\(SVGText.escape(alternative))</desc>"
         var canvas = SVGCanvas()
         canvas.rect(x: 0, y: 0, width: width, height: height, fill: SVGColor(hex: 0xFFFFFF))
-        canvas.text(SVGText.truncated(title, maxCharacters: Int(width / (titleSize * 0.6))), x: 8, y: 22, size: titleSize, weight: .bold)
+        canvas.label(title, maxWidth: width - 16, x: 8, y: 22, size: titleSize, weight: .bold)
         s += canvas.markup
         s += body
         s += "</svg>"
@@ -27,14 +27,14 @@ package enum SVGFrame {
         var cx = x
         var cy = y
         for e in entries {
-            let w = 22 + SVGText.estimatedWidth(e.name, fontSize: 11) + 14
+            let w = legendEntryWidth(e.name, maxWidth: maxWidth)
             if cx > x && cx + w > x + maxWidth { cx = x; cy += 16 }
             if e.dashed {
                 canvas.line(x1: cx, y1: cy, x2: cx + 16, y2: cy, stroke: e.color, width: 2, dashed: true)
             } else {
                 canvas.rect(x: cx, y: cy - 5, width: 16, height: 10, fill: e.color)
             }
-            canvas.text(e.name, x: cx + 21, y: cy + 4, size: 11)
+            canvas.label(e.name, maxWidth: maxWidth - legendEntryExtra, x: cx + 21, y: cy + 4, size: legendSize)
             cx += w
         }
     }
@@ -43,11 +43,21 @@ package enum SVGFrame {
     package static func legendHeight(_ names: [String], maxWidth: Double) -> Double {
         var rows = 1.0, cx = 0.0
         for n in names {
-            let w = 22 + SVGText.estimatedWidth(n, fontSize: 11) + 14
+            let w = legendEntryWidth(n, maxWidth: maxWidth)
             if cx > 0 && cx + w > maxWidth { rows += 1; cx = 0 }
             cx += w
         }
         return rows * 16
+    }
+
+    /// Font size of legend names.
+    private static let legendSize = 11.0
+    /// Swatch, gap and space after the name: an entry is this much wider than its name.
+    private static let legendEntryExtra = 36.0
+
+    /// Width of the legend entry for `name`, whose name is cut to fit a row of `maxWidth`.
+    private static func legendEntryWidth(_ name: String, maxWidth: Double) -> Double {
+        min(SVGText.width(name, fontSize: legendSize), maxWidth - legendEntryExtra) + legendEntryExtra
     }
 
     /// "a; b; c", cut after `limit` items with a count of the rest.

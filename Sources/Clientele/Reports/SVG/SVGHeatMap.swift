@@ -72,7 +72,7 @@ package struct SVGHeatMap: SVGChart {
         let rows = rowLabels.count, columns = columnLabels.count
         let scale = effectiveScale
         let labelSize = 12.0
-        let rowLabelWidth = min(150, rowLabels.map { SVGText.estimatedWidth($0, fontSize: labelSize) }.max() ?? 0)
+        let rowLabelWidth = min(150, rowLabels.map { SVGText.width($0, fontSize: labelSize) }.max() ?? 0)
         let left = 26 + rowLabelWidth + 8
         let right = 14.0
         let top = SVGFrame.titleBand + 6
@@ -80,9 +80,11 @@ package struct SVGHeatMap: SVGChart {
         let cellWidth = gridWidth / Double(max(1, columns))
         let cellHeight = min(max(cellWidth * 0.62, 26), 54)
         let gridHeight = cellHeight * Double(rows)
-        let maxColumnLabel = columnLabels.map { SVGText.estimatedWidth($0, fontSize: labelSize) }.max() ?? 0
+        let maxColumnLabel = columnLabels.map { SVGText.width($0, fontSize: labelSize) }.max() ?? 0
         let rotateColumns = maxColumnLabel > cellWidth - 4
-        let columnLabelBand = rotateColumns ? min(120, maxColumnLabel) * 0.6 + 18 : 18
+        // Slanted labels are cut at 180 units, so the band under the grid stays bounded.
+        let slantedWidth = min(180, maxColumnLabel)
+        let columnLabelBand = rotateColumns ? SVGSlantedLabel.band(width: slantedWidth, fontSize: labelSize) + 8 : 18
         let legendTop = top + gridHeight + columnLabelBand + 22
         let height = legendTop + 34
 
@@ -109,25 +111,27 @@ package struct SVGHeatMap: SVGChart {
         }
         // Row labels and title.
         for r in 0..<rows {
-            canvas.text(SVGText.truncated(rowLabels[r], maxCharacters: Int(150 / (labelSize * 0.6))), x: left - 6,
+            canvas.label(rowLabels[r], maxWidth: rowLabelWidth, x: left - 6,
                         y: top + (Double(r) + 0.5) * cellHeight, size: labelSize, anchor: .end, centered: true)
         }
-        canvas.text(rowTitle, x: 14, y: top + gridHeight / 2, size: 12, anchor: .middle, weight: .bold, rotation: -90, centered: true)
+        canvas.label(rowTitle, maxWidth: gridHeight + 12, x: 14, y: top + gridHeight / 2, size: 12, anchor: .middle, weight: .bold, rotation: -90, centered: true)
         // Column labels and title.
         let columnLabelY = top + gridHeight + 14
         for c in 0..<columns {
             let x = left + (Double(c) + 0.5) * cellWidth
             if rotateColumns {
-                canvas.text(SVGText.truncated(columnLabels[c], maxCharacters: 28), x: x, y: columnLabelY - 2, size: labelSize, anchor: .end, rotation: -35)
+                canvas.label(columnLabels[c], maxWidth: min(slantedWidth, SVGSlantedLabel.maxWidth(anchoredAt: x, fontSize: labelSize)), x: x, y: columnLabelY - 2,
+                             size: labelSize, anchor: .end, rotation: SVGSlantedLabel.rotation)
             } else {
                 canvas.text(columnLabels[c], x: x, y: columnLabelY, size: labelSize, anchor: .middle)
             }
         }
-        canvas.text(columnTitle, x: left + gridWidth / 2, y: top + gridHeight + columnLabelBand + 12, size: 12, anchor: .middle, weight: .bold)
+        canvas.label(columnTitle, maxWidth: width - 16, x: left + gridWidth / 2, y: top + gridHeight + columnLabelBand + 12, size: 12, anchor: .middle, weight: .bold)
         // Legend: the ramp in 24 steps, with its end (and centre) values.
         let legendX = left, legendWidth = min(220, gridWidth * 0.6)
         if !legendTitle.isEmpty {
-            canvas.text(legendTitle, x: legendX + legendWidth + 8, y: legendTop + 7, size: 11, fill: SVGPalette.mutedText, centered: true)
+            canvas.label(legendTitle, maxWidth: width - (legendX + legendWidth + 8) - 4, x: legendX + legendWidth + 8, y: legendTop + 7,
+                         size: 11, fill: SVGPalette.mutedText, centered: true)
         }
         let steps = 24
         for i in 0..<steps {

@@ -78,7 +78,7 @@ package struct SVGLineChart: SVGChart {
     package func svg() -> String {
         let xd = xDomain, yd = yDomain
         let xt = SVGLinearScale.ticks(xd), yt = SVGLinearScale.ticks(yd)
-        let yTickWidth = yt.values.map { SVGText.estimatedWidth(SVGLinearScale.label($0, decimals: yt.decimals, format: y.format), fontSize: 10) }.max() ?? 20
+        let yTickWidth = yt.values.map { SVGText.width(SVGLinearScale.label($0, decimals: yt.decimals, format: y.format), fontSize: 10) }.max() ?? 20
         let left = 24 + yTickWidth + 8
         let right = 16.0
         let plotWidth = max(60, width - left - right)
@@ -121,10 +121,10 @@ package struct SVGLineChart: SVGChart {
             }
         }
         if let note {
-            canvas.text(note, x: left + plotWidth - 8, y: top + plotHeight - 10, size: 12, anchor: .end, weight: .bold)
+            canvas.label(note, maxWidth: plotWidth - 16, x: left + plotWidth - 8, y: top + plotHeight - 10, size: 12, anchor: .end, weight: .bold)
         }
-        canvas.text(x.title, x: left + plotWidth / 2, y: top + plotHeight + 34, size: 12, anchor: .middle, weight: .bold)
-        canvas.text(y.title, x: 12, y: top + plotHeight / 2, size: 12, anchor: .middle, weight: .bold, rotation: -90, centered: true)
+        canvas.label(x.title, maxWidth: width - 16, x: left + plotWidth / 2, y: top + plotHeight + 34, size: 12, anchor: .middle, weight: .bold)
+        canvas.label(y.title, maxWidth: plotHeight + 20, x: 12, y: top + plotHeight / 2, size: 12, anchor: .middle, weight: .bold, rotation: -90, centered: true)
         return SVGFrame.render(width: width, height: height, title: title, alternative: textAlternative, body: canvas.markup)
     }
 }

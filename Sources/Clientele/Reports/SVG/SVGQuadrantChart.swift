@@ -74,22 +74,25 @@ package struct SVGQuadrantChart: SVGChart {
             canvas.rect(x: x, y: y, width: cell, height: cell, fill: color, stroke: SVGColor(hex: 0xFFFFFF), strokeWidth: 2,
                         tooltip: "\(c.name) (\(position)): \(SVGNumber.grouped(c.customers)) customers")
             let cx = x + cell / 2
-            canvas.text(SVGText.truncated(c.name, maxCharacters: Int(cell / 8.4)), x: cx, y: y + cell / 2 - 26, size: 14, anchor: .middle, weight: .bold, fill: ink)
+            // The name at 14 units, smaller (down to 11) rather than cut when it is long.
+            let room = cell - 12
+            let nameSize = [14.0, 13, 12].first { SVGText.width(c.name, fontSize: $0, weight: .bold) <= room } ?? 11
+            canvas.label(c.name, maxWidth: room, x: cx, y: y + cell / 2 - 26, size: nameSize, anchor: .middle, weight: .bold, fill: ink)
             canvas.text(SVGNumber.grouped(c.customers), x: cx, y: y + cell / 2 + 2, size: 20, anchor: .middle, weight: .bold, fill: ink)
             canvas.text(SVGNumber.percent(share(c)) + " of customers", x: cx, y: y + cell / 2 + 22, size: 11, anchor: .middle, fill: ink)
             if let d = c.detail {
-                canvas.text(SVGText.truncated(d, maxCharacters: Int(cell / 6)), x: cx, y: y + cell / 2 + 38, size: 11, anchor: .middle, fill: ink)
+                canvas.label(d, maxWidth: room, x: cx, y: y + cell / 2 + 38, size: 11, anchor: .middle, fill: ink)
             }
         }
         // Axes: low/high at the ends, titles, split notes.
         canvas.text("low", x: left + 4, y: top + side + 14, size: 10, fill: SVGPalette.mutedText)
         canvas.text("high", x: left + side - 4, y: top + side + 14, size: 10, anchor: .end, fill: SVGPalette.mutedText)
-        canvas.text(xTitle + " →", x: left + side / 2, y: top + side + 16, size: 12, anchor: .middle, weight: .bold)
-        if let xSplit { canvas.text(xSplit, x: left + side / 2, y: top + side + 32, size: 10, anchor: .middle, fill: SVGPalette.mutedText) }
+        canvas.label(xTitle + " →", maxWidth: side - 64, x: left + side / 2, y: top + side + 16, size: 12, anchor: .middle, weight: .bold)
+        if let xSplit { canvas.label(xSplit, maxWidth: side, x: left + side / 2, y: top + side + 32, size: 10, anchor: .middle, fill: SVGPalette.mutedText) }
         canvas.text("low", x: left - 4, y: top + side - 4, size: 10, anchor: .end, fill: SVGPalette.mutedText)
         canvas.text("high", x: left - 4, y: top + 10, size: 10, anchor: .end, fill: SVGPalette.mutedText)
-        canvas.text(yTitle + " →", x: 16, y: top + side / 2, size: 12, anchor: .middle, weight: .bold, rotation: -90, centered: true)
-        if let ySplit { canvas.text(ySplit, x: 32, y: top + side / 2, size: 10, anchor: .middle, fill: SVGPalette.mutedText, rotation: -90, centered: true) }
+        canvas.label(yTitle + " →", maxWidth: side, x: 16, y: top + side / 2, size: 12, anchor: .middle, weight: .bold, rotation: -90, centered: true)
+        if let ySplit { canvas.label(ySplit, maxWidth: side, x: 32, y: top + side / 2, size: 10, anchor: .middle, fill: SVGPalette.mutedText, rotation: -90, centered: true) }
         return SVGFrame.render(width: width, height: height, title: title, alternative: textAlternative, body: canvas.markup)
     }
 }

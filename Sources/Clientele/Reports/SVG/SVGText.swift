@@ -39,15 +39,4 @@ package enum SVGText {
     @inline(__always) private static func isForbidden(_ u: Unicode.Scalar) -> Bool {
         (u.value < 0x20 && u != "\t" && u != "\n" && u != "\r") || u.value == 0xFFFE || u.value == 0xFFFF
     }
-
-    /// A rough width of `s` in user units at `fontSize`, for layout only (no font metrics offline):
-    /// 0.6 em per character, which over-estimates DejaVu Sans/Helvetica digits and lower case slightly.
-    package static func estimatedWidth(_ s: String, fontSize: Double) -> Double {
-        Double(s.count) * fontSize * 0.6
-    }
-
-    /// `s` cut to at most `maxCharacters`, with an ellipsis when cut.
-    package static func truncated(_ s: String, maxCharacters: Int) -> String {
-        s.count <= maxCharacters ? s : String(s.prefix(max(1, maxCharacters - 1))) + "…"
-    }
 }
