@@ -2,14 +2,14 @@ import Foundation
 import Testing
 @testable import Clientele
 
-/// `Tests/browser/check_report.sh` on a page, with its exit status and output.
-/// `environment` adds variables for the script only (thresholds), never for the test process.
-func htmlBrowserCheck(_ page: String, environment: [String: String] = [:], label: String = #function) throws -> (status: Int32, output: String) {
+/// A `Tests/browser/` script run on `page` (written to a scratch file), with its exit status and
+/// output. `environment` adds variables for the script only (thresholds), never for the test process.
+func runBrowserScript(_ script: String, on page: String, environment: [String: String] = [:], label: String) throws -> (status: Int32, output: String) {
     try withScratch(label) { scratch in
         let path = try scratch.write("report.html", page)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Package.root.appendingPathComponent("Tests/browser/check_report.sh").path, path]
+        process.arguments = [Package.root.appendingPathComponent("Tests/browser/" + script).path, path]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -19,6 +19,11 @@ func htmlBrowserCheck(_ page: String, environment: [String: String] = [:], label
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
+}
+
+/// `Tests/browser/check_report.sh` on a page, with its exit status and output.
+func htmlBrowserCheck(_ page: String, environment: [String: String] = [:], label: String = #function) throws -> (status: Int32, output: String) {
+    try runBrowserScript("check_report.sh", on: page, environment: environment, label: label)
 }
 
 /// Debian's chromium and ImageMagick are on the PATH (`.ci/run` installs them).

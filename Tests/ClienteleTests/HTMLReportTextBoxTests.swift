@@ -6,21 +6,9 @@ import Testing
 /// `Tests/browser/measure_text.sh` on a page: its exit status, its output, and the counts it
 /// printed (`measured: TEXTS texts, CJK with CJK`; nil when it printed none).
 func htmlTextMeasure(_ page: String, label: String = #function) throws -> (status: Int32, output: String, texts: Int?, cjk: Int?) {
-    try withScratch(label) { scratch in
-        let path = try scratch.write("report.html", page)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Package.root.appendingPathComponent("Tests/browser/measure_text.sh").path, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        let counts = output.split(separator: "\n").first { $0.hasPrefix("measured: ") }?.split(separator: " ").compactMap { Int($0) } ?? []
-        return (process.terminationStatus, output, counts.first, counts.dropFirst().first)
-    }
+    let (status, output) = try runBrowserScript("measure_text.sh", on: page, label: label)
+    let counts = output.split(separator: "\n").first { $0.hasPrefix("measured: ") }?.split(separator: " ").compactMap { Int($0) } ?? []
+    return (status, output, counts.first, counts.dropFirst().first)
 }
 
 /// The sample report with Chinese segment and value-matrix names, one of them too long for any chart.
