@@ -58,7 +58,7 @@ package struct MarkdownReportWriter {
         md += "\n## Timings\n\n| stage | seconds |\n|---|---:|\n"
         for (stage, seconds) in report.timings.sorted(by: { $0.key < $1.key }) { md += "| \(escaped(stage)) | \(format(seconds, digits: 3)) |\n" }
         md += "\n_clientele \(report.tool.version), started \(report.startedAt)_\n"
-        return md
+        return MarkdownLayout.fitted(md)
     }
 
     private func clusterSection(_ c: ClusterReport) -> String {
