@@ -11,10 +11,14 @@ import ClienteleKernels
 package struct HTMLReportWriter {
     package let report: RunReport
     package let input: HTMLReportInput
+    /// `ReportWarnings.derive(from: report)`: listed in a box above the run section, and again in
+    /// the section each concerns.
+    package let warnings: [ReportWarning]
 
     package init(report: RunReport, input: HTMLReportInput) {
         self.report = report
         self.input = input
+        self.warnings = ReportWarnings.derive(from: report)
     }
 
     package func bytes() -> [UInt8] { Array(text().utf8) }
@@ -27,6 +31,7 @@ package struct HTMLReportWriter {
         html += "<title>Clientele report, as of \(e(report.settings.asOf))</title>\n<style>\(Self.css)</style>\n</head>\n<body>\n"
         html += header()
         html += "<main>\n"
+        html += warningsBox()
         html += runSection()
         for section in HTMLReportInput.Section.allCases { html += render(section) }
         html += "</main>\n<footer><p>clientele \(e(report.tool.version)) · started \(e(report.startedAt))</p></footer>\n</body>\n</html>\n"
@@ -41,6 +46,7 @@ package struct HTMLReportWriter {
         if s.asOfDefaulted { h += " (the day after the last transaction)" }
         if let end = s.calibrationEnd { h += " · calibration ends \(e(end))" }
         h += " · \(SVGNumber.grouped(report.customers.scored)) customers scored</p>\n<nav aria-label=\"Sections\"><ul>"
+        if !warnings.isEmpty { h += "<li><a href=\"#warnings\" class=\"warn\">Warnings (\(warnings.count))</a></li>" }
         h += "<li><a href=\"#run\">Run and inputs</a></li>"
         for section in HTMLReportInput.Section.allCases {
             let ran = input.has(section)
@@ -48,6 +54,31 @@ package struct HTMLReportWriter {
         }
         h += "</ul></nav>\n</header>\n"
         return h
+    }
+
+    /// Every warning, each linked to the section it concerns; nothing when none fired.
+    private func warningsBox() -> String {
+        guard !warnings.isEmpty else { return "" }
+        var h = "<section id=\"warnings\" class=\"warnings\" role=\"note\" aria-labelledby=\"warnings-heading\">\n"
+        h += "<h2 id=\"warnings-heading\">Warnings: what to doubt in this report</h2>\n<ul>"
+        for w in warnings {
+            let section = Self.htmlSection(of: w.code)
+            h += "<li><a href=\"#\(section.rawValue)\">\(e(section.heading))</a>: \(e(w.message)) <span class=\"code\">\(e(w.code.rawValue))</span></li>"
+        }
+        return h + "</ul>\n</section>\n"
+    }
+
+    /// The section of the page that shows what a warning doubts.
+    package static func htmlSection(of code: ReportWarning.Code) -> HTMLReportInput.Section {
+        switch code {
+        case .rfmScoreUnused: return .rfmGrid
+        case .rfmSegmentEmpty: return .segments
+        case .clvNotConverged: return .valueMatrix
+        case .clvHoldoutTotalOff: return .holdout
+        case .satisfactionFewRespondents, .satisfactionLowResponseShare: return .satisfactionLoyalty
+        case .churnNearRecencyBaseline: return .roc
+        case .churnLowTopDecileLift: return .liftGains
+        }
     }
 
     private func runSection() -> String {
@@ -120,6 +151,10 @@ package struct HTMLReportWriter {
         }
         var h = "<section id=\"\(section.rawValue)\" class=\"report-section\(body == nil ? " not-run-section" : "")\">\n<h2>\(e(section.heading))</h2>\n"
         if let body {
+            let concerning = warnings.filter { Self.htmlSection(of: $0.code) == section }
+            if !concerning.isEmpty {
+                h += "<ul class=\"section-warnings\" role=\"note\">" + concerning.map { "<li><strong>Warning:</strong> \(e($0.message))</li>" }.joined() + "</ul>\n"
+            }
             h += body
             if let notes = input.sectionNotes[section], !notes.isEmpty {
                 h += "<ul class=\"notes\">" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n"
@@ -393,6 +428,13 @@ package struct HTMLReportWriter {
         .path{color:#555;font-size:12px;word-break:break-all}
         .notes,.timings,.muted{color:#555;font-size:12px}
         .not-run{margin:0;padding:10px 14px;background:#fff6e0;border-left:4px solid #e69f00;color:#5a4300}
+        .warnings{margin:16px 0;padding:14px 16px;background:#fdf0ec;border:1px solid #d8d8d8;border-radius:6px;break-inside:avoid;page-break-inside:avoid}
+        .warnings h2{border-bottom-color:#d55e00;margin-bottom:8px}
+        .warnings ul{margin:0;padding-left:20px}
+        .warnings li{margin:2px 0}
+        .warnings .code{font-family:"DejaVu Sans Mono",monospace;font-size:11px;color:#666}
+        .section-warnings{list-style:none;margin:0 0 10px;padding:6px 12px;background:#fdf0ec;border-left:4px solid #d55e00;font-size:13px}
+        nav a.warn{color:#d55e00;font-weight:600}
         footer{color:#777;font-size:12px;padding-bottom:24px}
         @media print{
         body{font-size:10pt}

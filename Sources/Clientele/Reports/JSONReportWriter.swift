@@ -1,6 +1,7 @@
 import Foundation
 
-/// `report.json`: the run report with snake_case keys, sorted, pretty-printed.
+/// `report.json`: the run report with snake_case keys, sorted, pretty-printed, and its warnings
+/// (`ReportWarnings`) under the top-level key `warnings`, an array that is empty when none fired.
 package struct JSONReportWriter {
     package let report: RunReport
 
@@ -8,7 +9,24 @@ package struct JSONReportWriter {
         self.report = report
     }
 
-    package func bytes() throws(ReportError) -> [UInt8] { try Self.bytes(of: report, file: "report.json") }
+    package func bytes() throws(ReportError) -> [UInt8] {
+        try Self.bytes(of: WithWarnings(report: report, warnings: ReportWarnings.derive(from: report)), file: "report.json")
+    }
+
+    /// The report's own keys, unchanged, with `warnings` beside them: the warnings are derived from
+    /// the report, so they are written with it rather than stored in it.
+    private struct WithWarnings: Encodable {
+        let report: RunReport
+        let warnings: [ReportWarning]
+
+        private enum Key: String, CodingKey { case warnings }
+
+        func encode(to encoder: any Encoder) throws {
+            try report.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(warnings, forKey: .warnings)
+        }
+    }
 
     /// Any report value as JSON with snake_case keys, sorted, pretty-printed, arrays of numbers on
     /// one line (a curve of 200 points is 200 numbers on a line, not 200 lines).

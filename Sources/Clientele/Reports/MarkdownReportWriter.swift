@@ -14,6 +14,7 @@ package struct MarkdownReportWriter {
         let s = report.settings
         md += "As of **\(s.asOf)**\(s.asOfDefaulted ? " (the day after the last transaction)" : ""); "
         md += "RFM with \(s.rfmQuantiles) quantiles, ties `\(s.rfmTies)`, monetary `\(s.rfmMonetary)`, margin \(s.margin).\n\n"
+        md += warningsSection(ReportWarnings.derive(from: report))
 
         md += "## Inputs\n\n| file | rows read | used | rejected | rejected by reason |\n|---|---:|---:|---:|---|\n"
         for f in report.inputs {
@@ -59,6 +60,15 @@ package struct MarkdownReportWriter {
         for (stage, seconds) in report.timings.sorted(by: { $0.key < $1.key }) { md += "| \(escaped(stage)) | \(format(seconds, digits: 3)) |\n" }
         md += "\n_clientele \(report.tool.version), started \(report.startedAt)_\n"
         return MarkdownLayout.fitted(md)
+    }
+
+    /// What to doubt, before any table: one line per warning with its section and code; nothing
+    /// when no warning fired.
+    private func warningsSection(_ warnings: [ReportWarning]) -> String {
+        guard !warnings.isEmpty else { return "" }
+        var md = "## Warnings\n\n"
+        for w in warnings { md += "- **\(w.section.rawValue)** (`\(w.code.rawValue)`): \(escaped(w.message))\n" }
+        return md + "\n"
     }
 
     private func clusterSection(_ c: ClusterReport) -> String {

@@ -140,11 +140,38 @@ public struct RunReport: Codable, Sendable {
         public var ties: String
         public var quantiles: Int
         public var segments: [Segment]
+        /// How many customers received each R, F and M score; nil in reports written before it existed.
+        public var customersPerScore: ScoreCounts? = nil
 
-        package init(ties: String, quantiles: Int, segments: [Segment]) {
+        package init(ties: String, quantiles: Int, segments: [Segment], customersPerScore: ScoreCounts? = nil) {
             self.ties = ties
             self.quantiles = quantiles
             self.segments = segments
+            self.customersPerScore = customersPerScore
+        }
+    }
+
+    /// Scored customers per score value: element k − 1 of `r`, `f` and `m` counts score k (1…quantiles).
+    /// Ties can leave a score with no customer (`ReportWarnings`).
+    public struct ScoreCounts: Codable, Sendable, Equatable {
+        public var r: [Int]
+        public var f: [Int]
+        public var m: [Int]
+
+        package init(r: [Int], f: [Int], m: [Int]) {
+            self.r = r
+            self.f = f
+            self.m = m
+        }
+
+        /// The counts of `r`, `f` and `m` (one score per customer, each in 1…quantiles).
+        package init(r: [UInt8], f: [UInt8], m: [UInt8], quantiles: Int) {
+            func counts(_ scores: [UInt8]) -> [Int] {
+                var counts = [Int](repeating: 0, count: quantiles)
+                for score in scores where score >= 1 && Int(score) <= quantiles { counts[Int(score) - 1] += 1 }
+                return counts
+            }
+            self.init(r: counts(r), f: counts(f), m: counts(m))
         }
     }
 

@@ -57,7 +57,7 @@ struct ReportStage {
                 .init(segment: $0.name, customers: $0.customers, share: $0.share, revenue: Double($0.revenueCents) / 100,
                       revenueShare: $0.revenueShare, meanRecencyDays: $0.meanRecencyDays, meanFrequency: $0.meanFrequency,
                       meanMonetary: $0.meanMonetary)
-            }),
+            }, customersPerScore: .init(r: rfm.r, f: rfm.f, m: rfm.m, quantiles: config.rfm.quantiles)),
             clv: state.clv.map(CLVReport.init),
             clusters: state.clusters.map { ClusterReport($0, features: config.clusters.features.descriptions) },
             churn: state.churn.map { churn in
