@@ -312,7 +312,7 @@ def main(argv: list[str]) -> int:
     as_of = None
     if a.as_of:
         as_of = (dt.date.fromisoformat(a.as_of) - dt.date(1970, 1, 1)).days
-        # The analysis looks at history strictly before the as-of day (DESIGN: the holdout is
+        # The analysis looks at history strictly before the as-of day (docs/definitions.md: the holdout is
         # "orders dated after E and before as-of"; the default as-of is the day after the last
         # order). Rows dated on or after an explicit as-of are left out, and so are customers
         # whose every order is.

@@ -43,7 +43,7 @@ struct CLVCalibrationSummaryTests {
         }
     }
 
-    @Test("a hand-made history follows DESIGN's definitions, E inclusive and as-of exclusive")
+    @Test("a hand-made history follows docs/definitions.md, E inclusive and as-of exclusive")
     func handMade() throws {
         // Customer 0: orders on days 10 (1000 c), 17 (500 c), 24 (−100 c), 30 (holdout), 40 (on as-of: ignored).
         // Customer 1: a single order on E itself (T = 0). Customer 2: only holdout orders.

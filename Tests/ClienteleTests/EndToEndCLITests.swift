@@ -251,7 +251,7 @@ struct EndToEndCLITests {
         }
     }
 
-    /// DESIGN, Interface contract: the options of `clientele run`.
+    /// README, the interface contract: the options of `clientele run`.
     static let contractOptions = ["--transactions", "--interactions", "--out", "--as-of", "--calibration-end", "--rfm-ties",
                                   "--k", "--k-range", "--on-bad-row", "--max-reject-share", "--history", "--seed", "--threads",
                                   "--quiet", "--format"]

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Clientele
 
-/// Random order books with many ties, and brute-force RFM that reads DESIGN's definitions literally.
+/// Random order books with many ties, and brute-force RFM that reads docs/definitions.md literally.
 struct RandomOrderBook {
     var customers: Int
     var customer: [Int32] = []

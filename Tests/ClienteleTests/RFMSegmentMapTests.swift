@@ -4,7 +4,7 @@ import Testing
 
 @Suite("SegmentMap")
 struct RFMSegmentMapTests {
-    /// DESIGN, Definitions: the standard map, written out cell by cell.
+    /// docs/definitions.md: the standard map, written out cell by cell.
     static let standardCells: [(r: Int, f: Int, name: String)] = {
         var cells: [(Int, Int, String)] = []
         for r in 1...5 {
@@ -28,7 +28,7 @@ struct RFMSegmentMapTests {
         return cells
     }()
 
-    @Test("the standard map gives every (R, F) cell its DESIGN segment")
+    @Test("the standard map gives every (R, F) cell its documented segment")
     func standardCells() {
         let map = SegmentMap.standard
         #expect(map.quantiles == 5)

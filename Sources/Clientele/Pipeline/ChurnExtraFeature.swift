@@ -3,7 +3,7 @@ import ClienteleKernels
 
 /// A churn feature beyond the defaults, chosen in the job file (`[churn] features`): each is
 /// measured twice, as of the day after the calibration end (fit and evaluation) and as of as-of
-/// (scoring), from the orders and interactions dated before that day (DESIGN, Definitions).
+/// (scoring), from the orders and interactions dated before that day (docs/definitions.md).
 public enum ChurnExtraFeature: String, Sendable, CaseIterable {
     /// Net revenue per order.
     case meanOrderValue = "mean_order_value"

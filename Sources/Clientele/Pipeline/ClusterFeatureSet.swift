@@ -33,7 +33,7 @@ public enum ClusterFeature: String, Sendable, CaseIterable {
 }
 
 /// Which features k-means clusters on and how they are transformed before standardising.
-/// Default (DESIGN): log1p of recency_days, frequency and max(monetary, 0).
+/// Default (docs/definitions.md): log1p of recency_days, frequency and max(monetary, 0).
 public struct ClusterFeatureSet: Sendable, Equatable {
     public enum Transform: String, Sendable, CaseIterable {
         /// log1p(max(x, 0)): tames the long right tails of counts and money.

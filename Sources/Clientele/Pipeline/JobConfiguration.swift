@@ -137,7 +137,7 @@ public struct CLVSettings: Sendable {
 public struct ChurnSettings: Sendable {
     public var enabled = true
     public var testShare = 0.3
-    /// Features added to the defaults (DESIGN: recency, frequency, monetary, tenure, complaints, mean CSAT).
+    /// Features added to the defaults (docs/definitions.md: recency, frequency, monetary, tenure, complaints, mean CSAT).
     public var extraFeatures: [ChurnExtraFeature] = []
     public init() {}
 }

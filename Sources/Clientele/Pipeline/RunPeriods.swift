@@ -1,7 +1,7 @@
 import ClienteleSupport
 import ClienteleStore
 
-/// The analysis periods of one run (DESIGN, Time): the as-of date and the calibration end that
+/// The analysis periods of one run (docs/definitions.md, Time): the as-of date and the calibration end that
 /// splits history into a calibration period (≤ E) and a holdout window (after E, before as-of).
 public struct RunPeriods: Sendable, Equatable {
     public let asOf: CalendarDay

@@ -1,7 +1,7 @@
 import ClienteleStore
 import ClienteleKernels
 
-/// Writes `customers.csv`: one row per scored customer, sorted by customer_id (DESIGN, Interface contract).
+/// Writes `customers.csv`: one row per scored customer, sorted by customer_id (README, Outputs).
 ///
 /// Rows are formatted into bytes on every core, one contiguous customer range each, then written
 /// in order; about 100 bytes a customer.

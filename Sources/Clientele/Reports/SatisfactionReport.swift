@@ -83,7 +83,7 @@ public struct SatisfactionReport: Codable, Sendable {
     }
 }
 
-/// `correlations.csv` (DESIGN): `group, x, y, n, pearson_r, pearson_p, pearson_ci_low,
+/// `correlations.csv` (README, Outputs): `group, x, y, n, pearson_r, pearson_p, pearson_ci_low,
 /// pearson_ci_high, spearman_rho, spearman_p, kendall_tau_b, kendall_p`; empty cells where a
 /// statistic is not defined (fewer than 3 pairs, a constant column).
 package struct CorrelationsCSVWriter {

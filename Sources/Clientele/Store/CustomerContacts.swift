@@ -6,7 +6,7 @@ import ClienteleSupport
 /// - `satisfaction*`: the non-blank `satisfaction` answers of any kind of interaction
 ///   (customers.csv `mean_satisfaction`, the satisfaction–loyalty analysis);
 /// - `survey*`: the non-blank `satisfaction` answers of kind `survey` only (the churn feature
-///   `mean_satisfaction`, DESIGN "Definitions");
+///   `mean_satisfaction`, docs/definitions.md);
 /// - `recommend*`: the non-blank likelihood-to-recommend answers (0–10, the NPS item).
 public struct CustomerContacts: Sendable {
     /// The first day not counted.

@@ -21,7 +21,7 @@ import Darwin
 /// computed from h = exp(−|η|/2) and e = h² (one `exp` and one `log1p` a row), so nothing
 /// overflows and 1 − p keeps its relative precision: log(1 + e^η) = max(η, 0) + log1p(e),
 /// p = 1/(1 + e) or e/(1 + e), √w = h / (1 + e).
-/// These sums are all a distributed fit needs from each partition (DESIGN, "Beyond one machine").
+/// These sums are all a distributed fit needs from each partition (a run split over partitions).
 package struct LogisticPass {
     package var logLikelihood = 0.0
     /// ∇ℓ, k values.

@@ -1,7 +1,7 @@
 import ClienteleSupport
 import ClienteleStore
 
-/// Per-customer loyalty measures that satisfaction is correlated with (DESIGN, Correlation),
+/// Per-customer loyalty measures that satisfaction is correlated with (docs/definitions.md),
 /// indexed by customer id; NaN where a measure is not defined for the customer.
 ///
 /// - frequency: distinct orders before as-of (the RFM frequency);

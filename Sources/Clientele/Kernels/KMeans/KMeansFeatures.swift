@@ -12,7 +12,7 @@ import Darwin
 /// The standardised feature matrix k-means clusters, with the original-unit columns its
 /// cluster profiles are reported in.
 ///
-/// Default (DESIGN, Definitions): log1p(recency_days), log1p(frequency), log1p(max(monetary, 0)),
+/// Default (docs/definitions.md): log1p(recency_days), log1p(frequency), log1p(max(monetary, 0)),
 /// each standardised to mean 0 and population standard deviation 1. A constant feature (sd 0)
 /// is centred and left unscaled, as scikit-learn's `StandardScaler` does.
 public struct KMeansFeatures: Sendable, Equatable {

@@ -4,7 +4,7 @@ import ClienteleStore
 
 /// RFM scoring: recency, frequency and monetary value to scores 1…N (N = best) and named segments.
 ///
-/// Scores are quantile ranks with one of two documented tie rules (DESIGN, Definitions):
+/// Scores are quantile ranks with one of two documented tie rules (docs/definitions.md):
 /// - `.share`: tied customers share a score, `1 + ⌊N × worse / n⌋`, `worse` = customers with a
 ///   strictly worse value (larger recency; smaller frequency or monetary);
 /// - `.split`: SQL `NTILE(N)` over customers ordered from worst to best value, then by customer_id

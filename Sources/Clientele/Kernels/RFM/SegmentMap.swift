@@ -2,7 +2,7 @@ import ClienteleSupport
 
 /// Named segments on the recency × frequency score grid.
 ///
-/// The standard map is the widely used 10-segment RFM map (DESIGN, Definitions); a job file can
+/// The standard map is the widely used 10-segment RFM map (docs/definitions.md); a job file can
 /// replace it with one row of N names per R score.
 public struct SegmentMap: Sendable, Equatable {
     /// Segment names in report order.
