@@ -77,7 +77,7 @@ struct IngestUnknownKindTests {
         }
     }
 
-    @Test("report.json lists them in the input accounting, and report.md says so in one line")
+    @Test("report.json lists them in the input accounting, and report.md says so in one paragraph")
     func reported() throws {
         try withIngestFolder { folder in
             var counts = UnknownValueCounts()
@@ -100,8 +100,10 @@ struct IngestUnknownKindTests {
             #expect(inputs[1]["rows_unknown_kind"] as? Int == counts.totalRows)
             #expect(inputs[1]["unknown_kinds_unlisted_rows"] as? Int == file.unknownKindsUnlistedRows)
 
+            // One paragraph (report.md wraps it for a terminal): its lines joined back with spaces.
             let md = MarkdownReportWriter(report: report).text()
-            let lines = md.split(separator: "\n").filter { $0.contains("a kind Clientele does not know") }
+            let lines = md.components(separatedBy: "\n\n").map { $0.replacingOccurrences(of: "\n", with: " ") }
+                .filter { $0.contains("a kind Clientele does not know") }
             #expect(lines.count == 1)
             #expect(lines.first?.hasPrefix("\(counts.totalRows) interactions rows have a kind Clientele does not know (chat: 500, k00: 100, k01: 99") == true)
             #expect(lines.first?.hasSuffix("k18: 82, other kinds: \(file.unknownKindsUnlistedRows!)); they are counted as `other`.") == true)
