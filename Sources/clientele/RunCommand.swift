@@ -24,10 +24,10 @@ struct RunCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A TOML job file; every flag below is also a key in it.", valueName: "job.toml"))
     var job: String?
 
-    @Option(help: ArgumentHelp("The transactions export (one row per order line).", valueName: "path"))
+    @Option(help: ArgumentHelp("The transactions export (one row per order line); - reads standard input.", valueName: "path"))
     var transactions: String?
 
-    @Option(help: ArgumentHelp("The interactions export (optional).", valueName: "path"))
+    @Option(help: ArgumentHelp("The interactions export (optional); - reads standard input.", valueName: "path"))
     var interactions: String?
 
     @Option(help: ArgumentHelp("Report folder, replaced whole by a successful run. (default: clientele-report)", valueName: "dir"))

@@ -25,8 +25,17 @@ enum CLI {
         var stderrLines: [Substring] { stderr.split(separator: "\n") }
     }
 
+    /// What a run reads on standard input.
+    enum Input {
+        case none
+        /// A file redirected to it (`< path`).
+        case file(String)
+        /// These bytes through a pipe (`cat path |`).
+        case pipe([UInt8])
+    }
+
     /// Runs `clientele ARGS` in `directory`, stdout and stderr captured through files (no pipe can fill up).
-    static func run(_ arguments: [String], in directory: String) throws -> Result {
+    static func run(_ arguments: [String], in directory: String, input: Input = .none) throws -> Result {
         let capture = try ScratchFolder("capture")
         defer { capture.remove() }
         let out = capture.join("stdout"), err = capture.join("stderr")
@@ -40,8 +49,18 @@ enum CLI {
         let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         process.standardOutput = outHandle
         process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
+        var feed: Pipe?
+        switch input {
+        case .none: process.standardInput = FileHandle.nullDevice
+        case .file(let path): process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        case .pipe: feed = Pipe(); process.standardInput = feed
+        }
         try process.run()
+        if case .pipe(let bytes) = input, let feed {
+            // A writer thread, so that a pipe buffer smaller than the input cannot stall both sides.
+            let writer = Thread { feed.fileHandleForWriting.write(Data(bytes)); try? feed.fileHandleForWriting.close() }
+            writer.start()
+        }
         process.waitUntilExit()
         try outHandle.close(); try errHandle.close()
         return Result(status: process.terminationStatus, stdout: try text(out), stderr: try text(err))
@@ -72,6 +91,31 @@ struct EndToEndCLITests {
             let written = try text(scratch.join("report/customers.csv")).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(12).joined(separator: ",") }
             let expected = try text(Package.fixture("rfm/expected_share.csv")).split(separator: "\n").map(String.init)
             #expect(written == expected)
+        }
+    }
+
+    @Test("--transactions - reads standard input, redirected from a file or through a pipe, and writes what the file gives")
+    func standardInput() throws {
+        try withScratch { scratch in
+            let fromFile = try CLI.run(["run", "--transactions", Self.transactions, "--out", "file"], in: scratch.path)
+            #expect(fromFile.status == 0, "\(fromFile.stderr)")
+            let expected = try text(scratch.join("file/customers.csv"))
+            let redirected = try CLI.run(["run", "--transactions", "-", "--out", "redirected"], in: scratch.path, input: .file(Self.transactions))
+            #expect(redirected.status == 0, "\(redirected.stderr)")
+            #expect(try text(scratch.join("redirected/customers.csv")) == expected)
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Self.transactions)))
+            let piped = try CLI.run(["run", "--transactions", "-", "--out", "piped"], in: scratch.path, input: .pipe(bytes))
+            #expect(piped.status == 0, "\(piped.stderr)")
+            #expect(try text(scratch.join("piped/customers.csv")) == expected)
+        }
+    }
+
+    @Test("only one input can be standard input")
+    func oneStandardInput() throws {
+        try withScratch { scratch in
+            let r = try CLI.run(["run", "--transactions", "-", "--interactions", "-", "--out", "report"], in: scratch.path)
+            #expect(r.status == 64)
+            #expect(r.stderrLines == ["error: --transactions - and --interactions -: only one input can be standard input"])
         }
     }
 

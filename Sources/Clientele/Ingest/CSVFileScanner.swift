@@ -29,6 +29,10 @@ package struct CSVFileScanner {
     package var dialect: CSVDialect
     package var blockSize: Int = 8 << 20
 
+    /// `-` names standard input (a pipe, or a file redirected to it), read once from the start.
+    package static let standardInput = "-"
+    package var isStandardInput: Bool { path == Self.standardInput }
+
     package struct Header {
         package var names: [String]
         /// 1-based line of the first data record.
@@ -40,13 +44,13 @@ package struct CSVFileScanner {
     /// Reads the header, lets `prepare` build the lane consumers from it, then streams the rest.
     package func scan<Consumer: RecordConsumer>(lanes laneCount: Int,
                                         prepare: (Header) throws -> [Consumer]) throws -> [Consumer] {
-        let fd = open(path, O_RDONLY)
+        let fd = isStandardInput ? STDIN_FILENO : open(path, O_RDONLY)
         if fd < 0 {
             let code = errno
             if code == ENOENT { throw IngestError.missingFile(path: path) }
             throw IngestError.unreadable(path: path, reason: String(cString: strerror(code)))
         }
-        defer { close(fd) }
+        defer { if !isStandardInput { close(fd) } }
         let progress = RunProgress.current
         if let progress {
             var info = stat()

@@ -163,6 +163,14 @@ public struct TransactionLoader: Sendable {
             }
         }
         guard let culprit else { return }
+        // Standard input cannot be read twice: the error names the customer and order, not the line.
+        if CSVFileScanner(path: path, dialect: source.dialect).isStandardInput {
+            let key = culprit.keys.min { $0.lexicographicallyPrecedes($1) }!
+            let order = lane.positions.order != nil
+                ? "order " + String(decoding: key, as: UTF8.self).debugDescription
+                : "the order of \(CalendarDay(daysSinceEpoch: key.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }))"
+            throw IngestError.orderTotalOverflow(path: path, line: nil, customer: customers.customerID(culprit.customer), order: order)
+        }
         let customerKey = customers.withKey(culprit.customer) { Array($0) }
         var probeLane = lane
         probeLane.probe = TransactionWrapProbe(orders: culprit.keys.map { .init(customer: customerKey, order: $0) })
