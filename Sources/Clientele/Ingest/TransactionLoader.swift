@@ -163,21 +163,20 @@ public struct TransactionLoader: Sendable {
             }
         }
         guard let culprit else { return }
-        // Standard input cannot be read twice: the error names the customer and order, not the line.
-        if CSVFileScanner(path: path, dialect: source.dialect).isStandardInput {
-            let key = culprit.keys.min { $0.lexicographicallyPrecedes($1) }!
-            let order = lane.positions.order != nil
-                ? "order " + String(decoding: key, as: UTF8.self).debugDescription
-                : "the order of \(CalendarDay(daysSinceEpoch: key.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }))"
-            throw IngestError.orderTotalOverflow(path: path, line: nil, customer: customers.customerID(culprit.customer), order: order)
+        let first: (order: [UInt8], line: Int?)
+        if path == CSVFileScanner.standardInput {
+            // Standard input cannot be read twice: the error names the customer and order, not the line.
+            first = (culprit.keys.min { $0.lexicographicallyPrecedes($1) }!, nil)
+        } else {
+            let customerKey = customers.withKey(culprit.customer) { Array($0) }
+            var probeLane = lane
+            probeLane.probe = TransactionWrapProbe(orders: culprit.keys.map { .init(customer: customerKey, order: $0) })
+            let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: 8 << 20)
+            let probed = try scanner.scan(lanes: 1) { _ in [TransactionLane.LineTracking(lane: probeLane)] }[0].lane.probe!
+            // Every followed order ends outside the limit, so each has a line; lines are distinct.
+            let earliest = probed.orders.min { ($0.line ?? .max) < ($1.line ?? .max) }!
+            first = (earliest.order, earliest.line)
         }
-        let customerKey = customers.withKey(culprit.customer) { Array($0) }
-        var probeLane = lane
-        probeLane.probe = TransactionWrapProbe(orders: culprit.keys.map { .init(customer: customerKey, order: $0) })
-        let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: 8 << 20)
-        let probed = try scanner.scan(lanes: 1) { _ in [TransactionLane.LineTracking(lane: probeLane)] }[0].lane.probe!
-        // Every followed order ends outside the limit, so each has a line; lines are distinct.
-        let first = probed.orders.min { ($0.line ?? .max) < ($1.line ?? .max) }!
         let order: String
         if lane.positions.order != nil {
             order = "order " + String(decoding: first.order, as: UTF8.self).debugDescription

@@ -47,7 +47,7 @@ public struct JobConfiguration: Sendable {
         guard let transactions, !transactions.path.isEmpty else {
             throw .missing("no transactions file: pass --transactions PATH or set [transactions] path in the job file")
         }
-        if let interactions, interactions.path == "-", transactions.path == "-" {
+        if let interactions, interactions.path == CSVFileScanner.standardInput, transactions.path == CSVFileScanner.standardInput {
             throw .invalid("--transactions - and --interactions -: only one input can be standard input")
         }
         if let interactions, interactions.path == transactions.path {
