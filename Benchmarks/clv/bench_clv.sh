@@ -11,6 +11,9 @@
 #                      recency, T) rows with weights= (the same likelihood) or the customers.
 #                      Unset: decided from the scaling run below (customers if 10x its largest
 #                      per-customer fit stays under 25 minutes)
+#   LIFETIMES_PARETO_CAP=SECONDS  stop lifetimes' ParetoNBDFitter after SECONDS (default 1200; 0: no
+#                      cap); a stopped fit is reported as a lower bound ("≥"), and so is every total
+#                      and ratio that includes it
 #   PARETO_SCALING="N..."  first time ParetoNBDFitter.fit on random subsets of N customers (both
 #                      ways) and report it (default 100000; empty: skip, and fit the patterns)
 #   CLIENTELE_CLV_BENCH_REPEATS (5), CLIENTELE_CLV_BENCH_INTERVAL_REPEATS (3),
@@ -78,6 +81,9 @@ fi
 echo "bench_clv: lifetimes ($n customers, ParetoNBDFitter on $pareto)" >&2
 load_before="$(cut -d' ' -f1 /proc/loadavg)"
 pareto_flag=(); [[ "$pareto" == patterns ]] && pareto_flag=(--pareto-patterns)
+cap="${LIFETIMES_PARETO_CAP:-1200}"
+[[ "$cap" =~ ^[0-9]+$ ]] || { echo "error: LIFETIMES_PARETO_CAP must be a whole number of seconds" >&2; exit 64; }
+(( cap > 0 )) && pareto_flag+=(--pareto-cap "$cap")
 "$py" "$here/clv_reference.py" bench "$raw/clv-summary.csv" "$raw/clv-lifetimes.json" "${pareto_flag[@]}" >&2
 load_after="$(cut -d' ' -f1 /proc/loadavg)"
 load_end="$(cut -d' ' -f1 /proc/loadavg)"

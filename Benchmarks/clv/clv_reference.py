@@ -5,7 +5,7 @@ Run it in the venv Benchmarks/clv/.venv (pinned lifetimes, numpy, scipy, pandas,
 
     PY=$(Benchmarks/setup-venv.sh Benchmarks/clv/.venv Benchmarks/clv/requirements-lifetimes.txt --only-binary=numpy,scipy,pandas | tail -n 1)
     $PY Benchmarks/clv/clv_reference.py fixture TRANSACTIONS.csv PARAMETERS.json Fixtures/clv
-    $PY Benchmarks/clv/clv_reference.py bench SUMMARY.csv OUT.json [--pareto-patterns]
+    $PY Benchmarks/clv/clv_reference.py bench SUMMARY.csv OUT.json [--pareto-patterns] [--pareto-cap SECONDS]
     $PY Benchmarks/clv/clv_reference.py pareto-scaling SUMMARY.csv OUT.json N...
 
 `fixture` computes the calibration summary of docs/definitions.md from a transactions
@@ -15,7 +15,9 @@ every value the Swift tests compare with to Fixtures/clv/lifetimes_reference.jso
 `bench` fits BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter and GammaGammaFitter on a
 summary CSV written by the Swift benchmark, predicts with each purchase model and records wall
 times, estimates and checksums; with --pareto-patterns ParetoNBDFitter is given the distinct
-(frequency, recency, T) patterns with `weights=` (the same likelihood) instead of the customers.
+(frequency, recency, T) patterns with `weights=` (the same likelihood) instead of the customers;
+with --pareto-cap the ParetoNBDFitter fit runs in a child process that is stopped after SECONDS:
+then its time is recorded as "at least SECONDS" (`finished: false`) and it makes no predictions.
 `pareto-scaling` times ParetoNBDFitter.fit on random subsets of N customers (both ways).
 
 Units: Clientele works in weeks. lifetimes is given recency and T in weeks (days / 7); it
@@ -271,6 +273,42 @@ def fit_pareto(x, t, T, patterns):
     return fitted, time.perf_counter() - started, rows
 
 
+def fit_pareto_capped(x, t, T, patterns, cap):
+    """`fit_pareto` in a forked child stopped after `cap` seconds. Returns (fitted or None, wall
+    seconds, rows, child CPU seconds); None when the fit had not finished when it was stopped."""
+    import multiprocessing
+    import os
+    import resource
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+
+    def child():
+        fitted, seconds, rows = fit_pareto(x, t, T, patterns)
+        queue.put(({k: float(fitted.params_[k]) for k in ["r", "alpha", "s", "beta"]}, seconds, rows))
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    process = context.Process(target=child)
+    process.start()
+    process.join(cap)
+    if process.is_alive():
+        process.terminate()
+        process.join()
+        finished = None
+    else:
+        finished = queue.get()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    rows = len(compress(x, t, T)[0]) if patterns else len(x)
+    if finished is None:
+        return None, wall, rows, cpu
+    from lifetimes import ParetoNBDFitter
+    fitted = ParetoNBDFitter(penalizer_coef=0.0)
+    fitted.params_ = pd.Series(finished[0])
+    return fitted, finished[1], finished[2], cpu
+
+
 def in_days(model, names):
     """A copy of a fitted purchase model with its time-scale parameters in days (× 7), so that
     `customer_lifetime_value(freq="D")` counts a month as 30 days, as Clientele does."""
@@ -285,7 +323,7 @@ MODELS = {"bgnbd": ("BetaGeoFitter", ["r", "alpha", "a", "b"]),
           "paretonbd": ("ParetoNBDFitter", ["r", "alpha", "s", "beta"])}
 
 
-def bench(summary_csv, out_json, pareto_patterns=False):
+def bench(summary_csv, out_json, pareto_patterns=False, pareto_cap=None):
     """Fits BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma with lifetimes on the summary, predicts
     P(alive), expected purchases over 12 months (360 days) and 12-month CLV with each purchase
     model for every customer, and records each step's wall time, the estimates and checksums."""
@@ -304,10 +342,15 @@ def bench(summary_csv, out_json, pareto_patterns=False):
         cpu["fit_" + key] = time.process_time() - cpu_started
         rows[key] = len(x)
         print(f"lifetimes {MODELS[key][0]}: {seconds['fit_' + key]:.2f} s", file=sys.stderr, flush=True)
-    cpu_started = time.process_time()
-    fitted["paretonbd"], seconds["fit_paretonbd"], rows["paretonbd"] = fit_pareto(x, t, T, pareto_patterns)
-    cpu["fit_paretonbd"] = time.process_time() - cpu_started
-    print(f"lifetimes ParetoNBDFitter ({rows['paretonbd']} rows): {seconds['fit_paretonbd']:.2f} s", file=sys.stderr, flush=True)
+    if pareto_cap is None:
+        cpu_started = time.process_time()
+        fitted["paretonbd"], seconds["fit_paretonbd"], rows["paretonbd"] = fit_pareto(x, t, T, pareto_patterns)
+        cpu["fit_paretonbd"] = time.process_time() - cpu_started
+    else:
+        fitted["paretonbd"], seconds["fit_paretonbd"], rows["paretonbd"], cpu["fit_paretonbd"] = \
+            fit_pareto_capped(x, t, T, pareto_patterns, pareto_cap)
+    status = "" if fitted["paretonbd"] is not None else f" (stopped unfinished after {pareto_cap:.0f} s)"
+    print(f"lifetimes ParetoNBDFitter ({rows['paretonbd']} rows): {seconds['fit_paretonbd']:.2f} s{status}", file=sys.stderr, flush=True)
     mask = (x > 0) & (spend > 0)
     started, cpu_started = time.perf_counter(), time.process_time()
     ggf = lifetimes.GammaGammaFitter(penalizer_coef=0.0).fit(x[mask], spend[mask])
@@ -323,6 +366,9 @@ def bench(summary_csv, out_json, pareto_patterns=False):
     models = {}
     for key, (name, names) in MODELS.items():
         model = fitted[key]
+        if model is None:  # the capped ParetoNBDFitter that did not finish: nothing to predict with
+            models[key] = {"fitter": name, "rows_fitted": rows[key], "finished": False, "cap_seconds": pareto_cap}
+            continue
         started, cpu_started = time.perf_counter(), time.process_time()
         p_alive = model.conditional_probability_alive(x, t, T)
         expected = model.conditional_expected_number_of_purchases_up_to_time(horizon, x, t, T)
@@ -336,7 +382,7 @@ def bench(summary_csv, out_json, pareto_patterns=False):
         except Exception:  # ParetoNBDFitter computes no Hessian, hence no standard errors
             errors = None
         models[key] = {
-            "fitter": name, "rows_fitted": rows[key],
+            "fitter": name, "rows_fitted": rows[key], "finished": True,
             "estimates": {k: float(model.params_[k]) for k in names},
             "standard_errors": errors,
             "checksums": {"p_alive_sum": float(np.nansum(p_alive)), "expected_purchases_sum": float(np.nansum(expected)),
@@ -344,11 +390,14 @@ def bench(summary_csv, out_json, pareto_patterns=False):
                           "nan": int(np.isnan(p_alive).sum() + np.isnan(expected).sum() + np.isnan(np.asarray(value)).sum())},
         }
     for times in (seconds, cpu):
-        times["fits_and_predictions"] = times["gamma_gamma_fit"] + sum(times["fit_" + k] + times["predictions_" + k] for k in MODELS)
+        times["fits_and_predictions"] = times["gamma_gamma_fit"] + sum(times["fit_" + k] + times.get("predictions_" + k, 0.0) for k in MODELS)
     result = {
         "versions": versions(),
         "customers": int(len(x)),
         "pareto_patterns": bool(pareto_patterns),
+        "pareto_cap_seconds": pareto_cap,
+        # False when the capped Pareto fit was stopped: the totals are then lower bounds
+        "complete": all(m.get("finished", True) for m in models.values()),
         "seconds": seconds,
         "cpu_seconds": cpu,
         "models": models,
@@ -382,8 +431,16 @@ def pareto_scaling(summary_csv, out_json, sizes):
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "fixture":
         fixture(sys.argv[2], sys.argv[3], sys.argv[4])
-    elif len(sys.argv) in (4, 5) and sys.argv[1] == "bench" and sys.argv[4:] in ([], ["--pareto-patterns"]):
-        bench(sys.argv[2], sys.argv[3], pareto_patterns=len(sys.argv) == 5)
+    elif len(sys.argv) >= 4 and sys.argv[1] == "bench":
+        options = sys.argv[4:]
+        cap = None
+        if "--pareto-cap" in options:
+            at = options.index("--pareto-cap")
+            cap = float(options[at + 1])
+            del options[at:at + 2]
+        if options not in ([], ["--pareto-patterns"]):
+            sys.exit(__doc__)
+        bench(sys.argv[2], sys.argv[3], pareto_patterns=bool(options), pareto_cap=cap)
     elif len(sys.argv) >= 5 and sys.argv[1] == "pareto-scaling":
         pareto_scaling(sys.argv[2], sys.argv[3], [int(n) for n in sys.argv[4:]])
     else:

@@ -26,11 +26,21 @@ def rel(a, b):
     return abs(a - b) / abs(b) if b else float("nan")
 
 
-def ratio(b, a):
-    return f"{b / a:,.0f}×" if a > 0 else "—"
+def ratio(b, a, lower_bound=False):
+    """b ÷ a as 'N×'; '≥ N×' when b is a lower bound (a lifetimes fit stopped at the cap)."""
+    return ("≥ " if lower_bound else "") + f"{b / a:,.0f}×" if a > 0 else "—"
+
+
+def finished(key):
+    return l["models"][key].get("finished", True)
+
+
+complete = l.get("complete", True)
+bound = "" if complete else "≥ "
 
 
 pareto_rows = l["models"]["paretonbd"]["rows_fitted"]
+cap = l.get("pareto_cap_seconds")
 lines = [
     f"# CLV benchmark: {c['customers']:,} customers, three purchase models", "",
     f"Clientele (Swift, release; fastest of {c['repeats']} runs per step, the intervals of {c['interval_repeats']}) "
@@ -54,22 +64,37 @@ if l["pareto_patterns"]:
         "its timed fit. Its predictions are made for every customer, as for the other models. "
         "BetaGeoFitter and ModifiedBetaGeoFitter are fitted on the customers.", "",
     ]
+if not finished("paretonbd"):
+    lines += [
+        f"**lifetimes' ParetoNBDFitter did not finish: it was stopped after {cap:,.0f} s** "
+        f"({ls['fit_paretonbd']:,.0f} s wall, {lc['fit_paretonbd']:,.0f} s CPU, in a child process; the script's "
+        "`--pareto-cap`). Its row shows that time as a lower bound (\"≥\"), it made no predictions, and every "
+        "lifetimes total that includes it, and every ratio to such a total, is a lower bound too. The other "
+        "fitters ran to the end.", "",
+    ]
 lines += [
     "| step | Clientele (s) | Clientele CPU (s) | lifetimes (s) | lifetimes CPU (s) | ratio (wall) |",
     "|---|---:|---:|---:|---:|---:|",
     f"| Patterns (x, t_x, T), shared by the three fits and the predictions | {cs['patterns']:.4f} | {cc['patterns']:.4f} | — | — | |",
 ]
 for key, title, fitter in MODELS:
+    mark = "" if finished(key) else "≥ "
     lines.append(f"| {title} fit ({fitter}) | {cs['fit_' + key]:.4f} | {cc['fit_' + key]:.4f} | "
-                 f"{ls['fit_' + key]:.2f} | {lc['fit_' + key]:.2f} | {ratio(ls['fit_' + key], cs['fit_' + key])} |")
+                 f"{mark}{ls['fit_' + key]:.2f} | {mark}{lc['fit_' + key]:.2f} | "
+                 f"{ratio(ls['fit_' + key], cs['fit_' + key], not finished(key))} |")
 lines.append(f"| Gamma-Gamma fit | {cs['gamma_gamma_fit']:.4f} | {cc['gamma_gamma_fit']:.4f} | "
              f"{ls['gamma_gamma_fit']:.2f} | {lc['gamma_gamma_fit']:.2f} | {ratio(ls['gamma_gamma_fit'], cs['gamma_gamma_fit'])} |")
 for key, title, _ in MODELS:
+    if not finished(key):
+        lines.append(f"| {title} predictions: P(alive), expected purchases, 12-month CLV | {cs['predictions_' + key]:.4f} | "
+                     f"{cc['predictions_' + key]:.4f} | not run (no fit) | — | |")
+        continue
     lines.append(f"| {title} predictions: P(alive), expected purchases, 12-month CLV | {cs['predictions_' + key]:.4f} | "
                  f"{cc['predictions_' + key]:.4f} | {ls['predictions_' + key]:.2f} | {lc['predictions_' + key]:.2f} | "
                  f"{ratio(ls['predictions_' + key], cs['predictions_' + key])} |")
 lines.append(f"| **Fits + predictions, all three models** | **{cs['fits_and_predictions']:.4f}** | {cc['fits_and_predictions']:.4f} | "
-             f"**{ls['fits_and_predictions']:.2f}** | {lc['fits_and_predictions']:.2f} | **{ratio(ls['fits_and_predictions'], cs['fits_and_predictions'])}** |")
+             f"**{bound}{ls['fits_and_predictions']:.2f}** | {bound}{lc['fits_and_predictions']:.2f} | "
+             f"**{ratio(ls['fits_and_predictions'], cs['fits_and_predictions'], not complete)}** |")
 for key, title, _ in MODELS:
     lines.append(f"| Holdout validation, {title} (Clientele only) | {cs['holdout_' + key]:.4f} | {cc['holdout_' + key]:.4f} | — | — | |")
 lines.append(f"| Model choice (`RepeatPurchaseModelSelection.select`) | {cs['selection']:.6f} | {cc['selection']:.6f} | — | — | |")
@@ -78,8 +103,8 @@ lines.append(f"| Bootstrap intervals, {c['intervals']['draws']} draws, {c['inter
 everything = cs["fits_predictions_holdout_selection"] + cs["intervals"]
 everything_cpu = cc["fits_predictions_holdout_selection"] + cc["intervals"]
 lines.append(f"| **Everything above, Clientele** (fits, predictions, holdout, choice, intervals) against lifetimes' fits + predictions | "
-             f"**{everything:.4f}** | {everything_cpu:.4f} | **{ls['fits_and_predictions']:.2f}** | {lc['fits_and_predictions']:.2f} | "
-             f"**{ratio(ls['fits_and_predictions'], everything)}** |")
+             f"**{everything:.4f}** | {everything_cpu:.4f} | **{bound}{ls['fits_and_predictions']:.2f}** | {bound}{lc['fits_and_predictions']:.2f} | "
+             f"**{ratio(ls['fits_and_predictions'], everything, not complete)}** |")
 whole = c["clv_model_fit"]
 lines += [
     "",
@@ -91,8 +116,8 @@ lines += [
     "Per model, fit + predictions (Clientele's with the shared patterns, lifetimes' without Gamma-Gamma): "
     + "; ".join(
         f"{title} {cs['patterns'] + cs['fit_' + k] + cs['predictions_' + k]:.4f} s vs "
-        f"{ls['fit_' + k] + ls['predictions_' + k]:.2f} s, "
-        f"{ratio(ls['fit_' + k] + ls['predictions_' + k], cs['patterns'] + cs['fit_' + k] + cs['predictions_' + k])}"
+        f"{'' if finished(k) else '≥ '}{ls['fit_' + k] + ls.get('predictions_' + k, 0.0):.2f} s, "
+        f"{ratio(ls['fit_' + k] + ls.get('predictions_' + k, 0.0), cs['patterns'] + cs['fit_' + k] + cs['predictions_' + k], not finished(k))}"
         for k, title, _ in MODELS) + ".",
     "",
     f"The production path, `CLVModel.fit` (auto: both summaries, the three fits side by side, Gamma-Gamma and the "
@@ -108,6 +133,12 @@ lines += [
 truth = {"bgnbd": {"r": 0.5, "alpha": 12, "a": 1.5, "b": 3.5}}
 for key, title, _ in MODELS:
     cm, lm = c["models"][key], l["models"][key]
+    if not finished(key):  # the stopped fit has no estimates: Clientele's alone
+        for name, value in cm["estimates"].items():
+            se = cm["standard_errors"].get(name)
+            lines.append(f"| {title} | {name} | — | {value:.6g} | " + (f"{se:.3g}" if se is not None else "none")
+                         + " | not finished | — | — |")
+        continue
     for name, value in cm["estimates"].items():
         se = cm["standard_errors"].get(name)
         lse = (lm["standard_errors"] or {}).get(name)
@@ -138,10 +169,14 @@ lines += [
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 ]
 for key, title, _ in MODELS:
-    a, b = c["models"][key]["checksums"], l["models"][key]["checksums"]
+    a = c["models"][key]["checksums"]
+    if not finished(key):
+        lines.append(f"| {title} | " + " | ".join(f"{a[k]:.6f} | — | —" for k in ["p_alive_sum", "expected_purchases_sum", "clv_sum"]) + " |")
+        continue
+    b = l["models"][key]["checksums"]
     lines.append(f"| {title} | " + " | ".join(
         f"{a[k]:.6f} | {b[k]:.6f} | {rel(a[k], b[k]):.1e}" for k in ["p_alive_sum", "expected_purchases_sum", "clv_sum"]) + " |")
-nan_note = [f"{title} {l['models'][k]['checksums']['nan']:,}" for k, title, _ in MODELS if l["models"][k]["checksums"]["nan"]]
+nan_note = [f"{title} {l['models'][k]['checksums']['nan']:,}" for k, title, _ in MODELS if finished(k) and l["models"][k]["checksums"]["nan"]]
 lines += ["", "The checksums are at each side's own estimates, so they differ as much as the estimates do. "
           + ("lifetimes returned NaN for some customers (left out of its sums): " + ", ".join(nan_note) + "."
              if nan_note else "lifetimes returned no NaN."), ""]
