@@ -24,7 +24,7 @@ struct BadRowCase: Sendable, CustomTestStringConvertible {
         .init(name: "an hour 25", row: "c1,o1,2024-01-01T25:00,1", column: 3, reason: .badDate, message: "\(date)\"2024-01-01T25:00\" \(iso)"),
         .init(name: "a date without dashes", row: "c1,o1,20240101,1", column: 3, reason: .badDate, message: "\(date)\"20240101\" \(iso)"),
         .init(name: "a decimal comma without decimal = \",\"", row: "c1,o1,2024-01-01,\"12,50\"", column: 4, reason: .badAmount,
-              message: "amount: cannot parse \"12,50\" as an amount; set decimal = \",\" in the job file for amounts like 12,50"),
+              message: "amount: cannot parse \"12,50\" as an amount; set decimal = \",\" under [transactions] for amounts like 12,50"),
         .init(name: "a sub-cent amount", row: "c1,o1,2024-01-01,1.234", column: 4, reason: .badAmount,
               message: "amount: \"1.234\" has non-zero digits past the cent; amounts are exact to 2 decimals"),
         .init(name: "letters for an amount", row: "c1,o1,2024-01-01,abc", column: 4, reason: .badAmount, message: "amount: cannot parse \"abc\" as an amount"),
@@ -190,7 +190,7 @@ struct IngestTransactionLoaderTests {
         ("missing_column.csv", ":1: required column \"order_date\" is missing (header has \"customer_id\", \"order_id\", \"amount\")"),
         ("duplicate_column.csv", ":1:4: column \"customer_id\" appears more than once (columns 1 and 4)"),
         ("bad_date.csv", ":3:3: order_date: cannot parse \"2024-02-30\" as a date"),
-        ("decimal_comma.csv", ":2:4: amount: cannot parse \"12,50\" as an amount; set decimal = \",\" in the job file"),
+        ("decimal_comma.csv", ":2:4: amount: cannot parse \"12,50\" as an amount; set decimal = \",\" under [transactions]"),
         ("sub_cent.csv", ":2:4: amount: \"1.234\" has non-zero digits past the cent"),
         ("ragged_short.csv", ":3:4: amount: expected 4 fields as in the header, found 3"),
         ("ragged_long.csv", ":2:5: expected 4 fields as in the header, found 5"),
@@ -403,7 +403,7 @@ struct IngestTransactionLoaderTests {
                 ("c1,o1,2024-01-01,1.5,2,", 4, .badNumber, "cannot parse \"1.5\" as a whole quantity"),
                 ("c1,o1,2024-01-01,many,2,", 4, .badNumber, "cannot parse \"many\" as a whole quantity"),
                 ("c1,o1,2024-01-01,2,0.333,", 5, .badAmount, "\"0.333\" has non-zero digits past the cent; amounts are exact to 2 decimals"),
-                ("c1,o1,2024-01-01,2,\"2,5\",", 5, .badAmount, "cannot parse \"2,5\" as an amount; set decimal = \",\" in the job file for amounts like 12,50"),
+                ("c1,o1,2024-01-01,2,\"2,5\",", 5, .badAmount, "cannot parse \"2,5\" as an amount; set decimal = \",\" under [transactions] for amounts like 12,50"),
                 ("c1,o1,2024-01-01,9999999999,99999999999.00,", 5, .badAmount, "quantity × unit price overflows"),
             ]
             for c in cases {

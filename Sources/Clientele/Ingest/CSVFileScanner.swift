@@ -28,6 +28,10 @@ package struct CSVFileScanner {
     package var path: String
     package var dialect: CSVDialect
     package var blockSize: Int = 8 << 20
+    /// The file's encoding when it is not UTF-8 (converted while read), and the job-file section
+    /// that sets it, for messages.
+    package var encoding: TextEncoding? = nil
+    package var section: String = "transactions"
 
     /// `-` names standard input (a pipe, or a file redirected to it), read once from the start.
     package static let standardInput = "-"
@@ -51,14 +55,21 @@ package struct CSVFileScanner {
             throw IngestError.unreadable(path: path, reason: String(cString: strerror(code)))
         }
         defer { if !isStandardInput { close(fd) } }
-        let progress = RunProgress.current
-        if let progress {
-            var info = stat()
-            if fstat(fd, &info) == 0 { progress.expect(totalBytes: Int(info.st_size)) }
-        }
-
         var fileType = stat()
         let isRegularFile = fstat(fd, &fileType) == 0 && (fileType.st_mode & S_IFMT) == S_IFREG
+        // A plain regular file is read at offsets on every thread; anything else front to back:
+        // a pipe (through zlib, which passes plain bytes through and inflates gzip), a gzip file,
+        // or a file in another encoding (converted to UTF-8 after decompression).
+        let compressed = !isRegularFile || GzipStream.startsWithMagic(fd)
+        let transcoded = encoding.map { !$0.isUTF8 } ?? false
+        var stream: (any ByteStream)? = nil
+        if compressed || transcoded {
+            var s: any ByteStream = compressed ? try GzipStream(fd: fd, path: path) : DescriptorStream(fd: fd, path: path)
+            if transcoded, let encoding { s = try TranscodingStream(s, encoding: encoding, path: path, section: section) }
+            stream = s
+        }
+        let progress = RunProgress.current
+        if let progress, isRegularFile, !compressed { progress.expect(totalBytes: Int(fileType.st_size)) }
         var capacity = max(blockSize, 64)
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
         defer { buffer.deallocate() }
@@ -80,20 +91,17 @@ package struct CSVFileScanner {
             var filled = carry
             var eof = false
             quoteIndex = QuoteIndex()
-            if isRegularFile {
+            if stream == nil {
                 let got: Int
                 (got, eof) = try readBlock(fd, at: fileOffset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[carry..<capacity]),
                                            countingQuotes: laneCount > 1 ? dialect.quote : nil, index: &quoteIndex, indexBase: carry)
                 filled += got
                 fileOffset += got
-            } else {
-                // A pipe or device: one sequential reader.
-                while filled < capacity {
-                    let n = read(fd, buffer.baseAddress! + filled, capacity - filled)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw IngestError.unreadable(path: path, reason: String(cString: strerror(errno)))
-                    }
+            } else if let stream {
+                // One sequential reader; a converted character needs a few bytes of room.
+                if capacity - filled < 64 { try grow(&buffer, &capacity, keeping: filled) }
+                while capacity - filled >= 64 {
+                    let n = try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<capacity]))
                     if n == 0 { eof = true; break }
                     filled += n
                 }
@@ -125,11 +133,14 @@ package struct CSVFileScanner {
                                                          reason: .malformedCSV, message: "header: " + m.reason, rawLine: ""))
                 }
                 guard headerBatch.count == 1 else { throw IngestError.emptyFile(path: path) }
-                let names = (0..<headerBatch.fieldCount(0)).map { j -> String in
+                let names = try (0..<headerBatch.fieldCount(0)).map { j throws(IngestError) -> String in
                     let f = headerBatch.fields[Int(headerBatch.recordFields[0]) + j]
                     let raw = UnsafeRawBufferPointer(rebasing: view[Int(f.start)..<Int(f.end)])
                     let bytes = f.hasEscapes ? collapseDoubledQuotes(raw, quote: dialect.quote) : Array(raw)
-                    return String(decoding: bytes, as: UTF8.self).trimmingSpaces()
+                    guard let name = String(validating: bytes, as: UTF8.self) else {
+                        throw IngestError.headerNotUTF8(path: path, column: j + 1, bytes: Array(bytes.prefix(8)), section: section)
+                    }
+                    return name.trimmingSpaces()
                 }
                 lineBase = 1 + Int(newlines)
                 var header = Header(names: names, firstDataLine: lineBase)

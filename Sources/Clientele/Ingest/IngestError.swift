@@ -12,6 +12,10 @@ public enum IngestError: ClienteleError, Equatable {
     case nothingBeforeAsOf(path: String, asOf: CalendarDay)
     case noUsableRows(path: String, rejected: Int, rejectsFile: String)
     case badRow(RejectedRow)
+    /// Bytes that are not valid in the file's encoding (`cutShort`: the file ends inside a character).
+    case badEncoding(path: String, line: Int, byteOffset: Int, bytes: [UInt8], encoding: String, section: String, cutShort: Bool)
+    /// A header that is not valid UTF-8 in a file read as UTF-8: it is in another encoding.
+    case headerNotUTF8(path: String, column: Int, bytes: [UInt8], section: String)
     case tooManyRejects(path: String, rejected: Int, read: Int, maxShare: Double, rejectsFile: String?)
     /// An order's total does not fit in ±`CentsLimit.maximum` cents. `order` names it as the
     /// message does (`order "O17"`, or `the order of 2025-03-01` when orders are keyed by day);
@@ -59,6 +63,13 @@ public enum IngestError: ClienteleError, Equatable {
             return "\(path): every row is dated on or after as-of \(asOf); choose a later --as-of"
         case .badRow(let row):
             return row.location + "; use --on-bad-row skip to set bad rows aside in rejects.csv"
+        case .badEncoding(let path, let line, let offset, let bytes, let encoding, let section, let cutShort):
+            if cutShort {
+                return "\(path):\(line): the file ends inside a \(encoding) character (last bytes \(Self.escaped(bytes))); is it complete, and is encoding = \"\(encoding)\" under [\(section)] right?"
+            }
+            return "\(path):\(line): byte \(offset) (\(Self.escaped(bytes))) is not valid \(encoding); set encoding under [\(section)] to the file's encoding (e.g. \"gbk\", \"gb18030\", \"latin1\", \"windows-1252\", \"utf-16\")"
+        case .headerNotUTF8(let path, let column, let bytes, let section):
+            return "\(path):1:\(column): the header is not UTF-8 (bytes \(Self.escaped(bytes))); the file is in another encoding: set encoding = \"gbk\" (or the file's encoding: \"gb18030\", \"latin1\", \"windows-1252\", \"utf-16\") under [\(section)]"
         case .tooManyRejects(let path, let rejected, let read, let maxShare, let rejectsFile):
             let share = read == 0 ? 0 : Double(rejected) / Double(read)
             var text = "\(path): \(rejected) of \(read) rows rejected (\(percent(share))), more than --max-reject-share \(percent(maxShare))"
@@ -71,6 +82,14 @@ public enum IngestError: ClienteleError, Equatable {
         case .fileTotalOverflow(let path, let customer, let side):
             return "\(path): \(Self.describe(side, of: "all customers'")) (the sum passes it at customer \(customer.debugDescription), in customer_id order); \(Self.amountHint)"
         }
+    }
+
+    /// Bytes as `\xC4\xE3`, for messages about bytes that are not text.
+    package static func escaped(_ bytes: [UInt8]) -> String {
+        bytes.map { b in
+            let hex = String(b, radix: 16, uppercase: true)
+            return "\\x" + (hex.count == 1 ? "0" + hex : hex)
+        }.joined()
     }
 
     /// What to check when a total does not fit: amounts that large are almost always misread.

@@ -7,13 +7,24 @@ public struct CSVSource: Sendable, Equatable {
     public var dateFormat: DateFormat
     /// `.` by default; `,` for amounts written like `12,50`.
     public var decimalSeparator: UInt8
+    /// Digit-group separator allowed in amounts (`,` for `4,770.00`); nil: none.
+    public var thousandsSeparator: UInt8?
+    /// Currency symbols allowed before or after an amount (`¥`, `￥`, `€`); empty: none.
+    public var currencySymbols: [String]
+    /// The file's text encoding; nil or `.utf8` is read as it is (the fast path), any other is
+    /// converted to UTF-8 while it is read.
+    public var encoding: TextEncoding?
 
     public init(path: String, dialect: CSVDialect = CSVDialect(), dateFormat: DateFormat = .iso,
-                decimalSeparator: UInt8 = UInt8(ascii: ".")) {
+                decimalSeparator: UInt8 = UInt8(ascii: "."), thousandsSeparator: UInt8? = nil,
+                currencySymbols: [String] = [], encoding: TextEncoding? = nil) {
         self.path = path
         self.dialect = dialect
         self.dateFormat = dateFormat
         self.decimalSeparator = decimalSeparator
+        self.thousandsSeparator = thousandsSeparator
+        self.currencySymbols = currencySymbols
+        self.encoding = encoding
     }
 }
 

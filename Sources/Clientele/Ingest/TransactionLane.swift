@@ -89,7 +89,8 @@ package struct TransactionLane: RowConverter {
         quote = source.dialect.quote
         dates = DateParser(source.dateFormat)
         dateFormat = source.dateFormat
-        cents = CentsParser(decimalSeparator: source.decimalSeparator)
+        cents = CentsParser(decimalSeparator: source.decimalSeparator, thousandsSeparator: source.thousandsSeparator,
+                            currencySymbols: source.currencySymbols.map { Array($0.utf8) })
         collector = RejectCollector(path: source.path, policy: policy, header: header.names)
     }
 
@@ -249,8 +250,7 @@ package struct TransactionLane: RowConverter {
         case .tooLarge:
             return RowFailure(column: column, reason: .badAmount, message: "\"\(text)\" is too large for an amount")
         case .notANumber:
-            var hint = ""
-            if cents.decimalSeparator == UInt8(ascii: "."), text.contains(",") { hint = "; set decimal = \",\" in the job file for amounts like 12,50" }
+            let hint = CentsParser.hint(for: text, parser: cents, section: "transactions")
             return RowFailure(column: column, reason: .badAmount, message: "cannot parse \"\(text)\" as an amount\(hint)")
         }
     }

@@ -77,7 +77,8 @@ public struct JobFile: Sendable {
         let reader = Reader(path: path, folder: folder(of: path), markedNUL: hasNUL)
         try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv", "clusters", "churn", "satisfaction"], in: "")
         if let t = try reader.table(table, "transactions") {
-            try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "amount_from", "columns"], in: "transactions")
+            try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "thousands", "currency_symbol", "encoding",
+                                        "amount_from", "columns"], in: "transactions")
             config.transactions = try reader.source(t, existing: config.transactions, section: "transactions")
             if let from = try reader.string(t, "amount_from", "transactions") {
                 switch from {
@@ -100,7 +101,8 @@ public struct JobFile: Sendable {
             }
         }
         if let t = try reader.table(table, "interactions") {
-            try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "columns", "satisfaction_scale", "recommend_scale"], in: "interactions")
+            try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "encoding", "columns", "satisfaction_scale",
+                                        "recommend_scale"], in: "interactions")
             config.interactions = try reader.source(t, existing: config.interactions, section: "interactions")
             if let c = try reader.table(t, "columns") {
                 let keys = ["customer_id", "interaction_date", "channel", "kind", "satisfaction", "recommend"]
@@ -443,6 +445,29 @@ public struct JobFile: Sendable {
             if let d = try string(t, "decimal", section) {
                 guard d == "." || d == "," else { throw error("\(section).decimal = \"\(d)\": use \".\" or \",\"") }
                 source.decimalSeparator = Array(d.utf8)[0]
+            }
+            if let g = try string(t, "thousands", section) {
+                switch g {
+                case "": source.thousandsSeparator = nil
+                case ",", ".", " ", "'", "_": source.thousandsSeparator = Array(g.utf8)[0]
+                default: throw error("\(section).thousands = \"\(g)\": use \",\", \".\", \" \", \"'\" or \"_\" (or \"\" for none)")
+                }
+            }
+            if let g = source.thousandsSeparator, g == source.decimalSeparator {
+                throw error("\(section).thousands and \(section).decimal are both \"\(Character(Unicode.Scalar(g)))\": they must differ")
+            }
+            if let value = t["currency_symbol"] {
+                let symbols = value.string.map { [$0] } ?? value.array?.compactMap(\.string) ?? []
+                guard !symbols.isEmpty, symbols.count == (value.array?.count ?? 1),
+                      symbols.allSatisfy({ !$0.isEmpty && !$0.contains(where: { $0.isNumber || $0 == "-" || $0 == "+" || $0 == "." || $0 == "," }) })
+                else { throw error("\(section).currency_symbol must be a symbol such as \"¥\" or a list such as [\"¥\", \"￥\"], without digits, signs or separators") }
+                source.currencySymbols = symbols
+            }
+            if let e = try string(t, "encoding", section) {
+                guard let encoding = TextEncoding(e) else {
+                    throw error("\(section).encoding = \"\(e)\": not an encoding iconv knows; use e.g. \"utf-8\", \"gbk\", \"gb18030\", \"latin1\", \"windows-1252\" or \"utf-16\"")
+                }
+                source.encoding = encoding
             }
             return source
         }
