@@ -2,10 +2,20 @@ import ArgumentParser
 import Clientele
 import Foundation
 
-/// `clientele history DB`: how customers moved between segments from one recorded run to another.
+/// `clientele history`: the run history's commands; `clientele history DB` is `show`.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
+        abstract: "Show the segment migration between recorded runs (show, the default), or prune the history.",
+        subcommands: [HistoryShowCommand.self, HistoryPruneCommand.self],
+        defaultSubcommand: HistoryShowCommand.self
+    )
+}
+
+/// `clientele history [show] DB`: how customers moved between segments from one recorded run to another.
+struct HistoryShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show the segment migration between two runs recorded with `clientele run --history DB`.",
         discussion: """
             Prints the migration matrix (rows: segment in the previous run; columns: segment in \
@@ -14,7 +24,8 @@ struct HistoryCommand: ParsableCommand {
             Can't Lose Them) into an at-risk one (At Risk, Hibernating, About to Sleep, Lost). \
             By default the last two recorded runs are compared. The database is only read. \
             Exit status: 0 success; 64 unknown run id or bad option; 65 fewer than two runs, or \
-            not a history database; 66 the database does not exist.
+            not a history database; 66 the database does not exist. \
+            `clientele history prune DB --keep N` deletes all but the N most recent runs.
             """
     )
 

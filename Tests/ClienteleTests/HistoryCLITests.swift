@@ -13,11 +13,13 @@ struct HistoryCLITests {
         }
     }
 
-    @Test("`history` is a subcommand of clientele (ClienteleCommand lists HistoryCommand)")
+    @Test("`history` is a subcommand of clientele with `show` (the default) and `prune`")
     func registered() throws {
         let r = try CLI.run(["history", "--help"], in: FileManager.default.temporaryDirectory.path)
         #expect(r.status == 0, "add HistoryCommand.self to ClienteleCommand's subcommands: \(r.stderr)")
-        #expect(r.stdout.contains("--previous") && r.stdout.contains("--format"))
+        #expect(r.stdout.contains("show (default)") && r.stdout.contains("prune"), "\(r.stdout)")
+        let show = try CLI.run(["history", "show", "--help"], in: FileManager.default.temporaryDirectory.path)
+        #expect(show.stdout.contains("--previous") && show.stdout.contains("--format"))
     }
 
     @Test("by default the last two runs are shown as text, exit 0")
