@@ -7,7 +7,7 @@ import PackageDescription
 //   ClienteleStats     distributions, special functions, optimisers, ranks and radix sorts  (Support)
 //   ClienteleLinear    BLAS/LAPACK wrappers, matrices, Cholesky                             (Support)
 //   ClienteleStore     calendar days, customer index, order/interaction/customer tables    (Support, Stats)
-//   ClienteleIngest    CSV files → Store; gzip through zlib, encodings through iconv        (Support, Stats, Store)
+//   ClienteleIngest    CSV files or PostgreSQL COPY → Store; gzip (zlib), encodings (iconv)  (Support, Stats, Store)
 //   ClienteleKernels   RFM, k-means, CLV, churn, correlations over the Store               (Support, Stats, Linear, Store)
 //   ClienteleReports   CSV/JSON/Markdown/HTML/history writers of kernel results            (Support, Stats, Store, Kernels)
 //   ClienteleSynthetic synthetic populations from the kernels' models                      (Support, Stats, Store, Kernels)
@@ -32,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CLAPACK", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev", "liblapack-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // Only what Swift's Glibc module does not expose: renameat2(RENAME_EXCHANGE) for atomic report swaps.
         .target(name: "CSupport"),
         .target(name: "ClienteleSupport", path: "Sources/Clientele/Support"),
@@ -40,7 +41,7 @@ let package = Package(
         .target(name: "ClienteleStore", dependencies: ["ClienteleSupport", "ClienteleStats"], path: "Sources/Clientele/Store"),
         .target(
             name: "ClienteleIngest",
-            dependencies: ["ClienteleSupport", "ClienteleStats", "ClienteleStore", "CZlib"],
+            dependencies: ["ClienteleSupport", "ClienteleStats", "ClienteleStore", "CZlib", "CPostgres"],
             path: "Sources/Clientele/Ingest"
         ),
         .target(

@@ -32,6 +32,8 @@ package struct CSVFileScanner {
     /// that sets it, for messages.
     package var encoding: TextEncoding? = nil
     package var section: String = "transactions"
+    /// A PostgreSQL table or query to read instead of `path` (which then names it in messages).
+    package var database: DatabaseSource? = nil
 
     /// `-` names standard input (a pipe, or a file redirected to it), read once from the start.
     package static let standardInput = "-"
@@ -48,23 +50,26 @@ package struct CSVFileScanner {
     /// Reads the header, lets `prepare` build the lane consumers from it, then streams the rest.
     package func scan<Consumer: RecordConsumer>(lanes laneCount: Int,
                                         prepare: (Header) throws -> [Consumer]) throws -> [Consumer] {
-        let fd = isStandardInput ? STDIN_FILENO : open(path, O_RDONLY)
-        if fd < 0 {
+        let fd = database != nil ? -1 : isStandardInput ? STDIN_FILENO : open(path, O_RDONLY)
+        if fd < 0 && database == nil {
             let code = errno
             if code == ENOENT { throw IngestError.missingFile(path: path) }
             throw IngestError.unreadable(path: path, reason: String(cString: strerror(code)))
         }
-        defer { if !isStandardInput { close(fd) } }
+        defer { if fd >= 0 && !isStandardInput { close(fd) } }
         var fileType = stat()
-        let isRegularFile = fstat(fd, &fileType) == 0 && (fileType.st_mode & S_IFMT) == S_IFREG
+        let isRegularFile = fd >= 0 && fstat(fd, &fileType) == 0 && (fileType.st_mode & S_IFMT) == S_IFREG
         // A plain regular file is read at offsets on every thread; anything else front to back:
         // a pipe (through zlib, which passes plain bytes through and inflates gzip), a gzip file,
         // or a file in another encoding (converted to UTF-8 after decompression).
-        let compressed = !isRegularFile || GzipStream.startsWithMagic(fd)
+        let compressed = database == nil && (!isRegularFile || GzipStream.startsWithMagic(fd))
         let transcoded = encoding.map { !$0.isUTF8 } ?? false
         var stream: (any ByteStream)? = nil
-        if compressed || transcoded {
-            var s: any ByteStream = compressed ? try GzipStream(fd: fd, path: path) : DescriptorStream(fd: fd, path: path)
+        if compressed || transcoded || database != nil {
+            var s: any ByteStream
+            if let database { s = try PostgresCopyStream(database) }
+            else if compressed { s = try GzipStream(fd: fd, path: path) }
+            else { s = DescriptorStream(fd: fd, path: path) }
             if transcoded, let encoding { s = try TranscodingStream(s, encoding: encoding, path: path, section: section) }
             stream = s
         }
@@ -145,7 +150,7 @@ package struct CSVFileScanner {
                 lineBase = 1 + Int(newlines)
                 var header = Header(names: names, firstDataLine: lineBase)
                 var fileInfo = stat()
-                if fstat(fd, &fileInfo) == 0, filled > headerEnd {
+                if fd >= 0, fstat(fd, &fileInfo) == 0, filled > headerEnd {
                     let sample = min(filled - headerEnd, 1 << 20)
                     let newlines = countBytes(view.baseAddress!.assumingMemoryBound(to: UInt8.self) + headerEnd, sample, 10)
                     header.estimatedRecords = Int(Double(fileInfo.st_size) * Double(max(1, newlines)) / Double(sample))

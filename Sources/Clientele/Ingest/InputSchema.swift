@@ -14,10 +14,12 @@ public struct CSVSource: Sendable, Equatable {
     /// The file's text encoding; nil or `.utf8` is read as it is (the fast path), any other is
     /// converted to UTF-8 while it is read.
     public var encoding: TextEncoding?
+    /// Read from PostgreSQL instead of a file; `path` is then its `displayName`.
+    public var database: DatabaseSource?
 
     public init(path: String, dialect: CSVDialect = CSVDialect(), dateFormat: DateFormat = .iso,
                 decimalSeparator: UInt8 = UInt8(ascii: "."), thousandsSeparator: UInt8? = nil,
-                currencySymbols: [String] = [], encoding: TextEncoding? = nil) {
+                currencySymbols: [String] = [], encoding: TextEncoding? = nil, database: DatabaseSource? = nil) {
         self.path = path
         self.dialect = dialect
         self.dateFormat = dateFormat
@@ -25,6 +27,7 @@ public struct CSVSource: Sendable, Equatable {
         self.thousandsSeparator = thousandsSeparator
         self.currencySymbols = currencySymbols
         self.encoding = encoding
+        self.database = database
     }
 }
 

@@ -37,7 +37,7 @@ public struct InteractionLoader: Sendable {
     /// cache. Rows keep their lanes' order; orphan counts and examples come out the same whatever
     /// the row order, the threads or the partitions.
     public func load(customers: CustomerIndex) throws -> Loaded {
-        let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: options.blockSize, encoding: source.encoding, section: "interactions")
+        let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: options.blockSize, encoding: source.encoding, section: "interactions", database: source.database)
         let laneCount = max(1, options.lanes)
         let partitioning = options.partitionBits.map(IngestPartitioning.init(bits:)) ?? customers.partitioning
         let lanes: [InteractionLane] = try scanner.scan(lanes: laneCount) { header in

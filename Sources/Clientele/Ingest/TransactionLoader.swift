@@ -36,7 +36,7 @@ public struct TransactionLoader: Sendable {
     /// 3. their keys are sorted into one `CustomerIndex`, and the orders scattered by global id
     ///    into the CSR `OrderTable`.
     public func load() throws -> Loaded {
-        let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: options.blockSize, encoding: source.encoding, section: "transactions")
+        let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: options.blockSize, encoding: source.encoding, section: "transactions", database: source.database)
         var hasOrderID = true
         var partitioning = IngestPartitioning(bits: 0)
         let laneCount = max(1, options.lanes)
@@ -171,7 +171,7 @@ public struct TransactionLoader: Sendable {
             let customerKey = customers.withKey(culprit.customer) { Array($0) }
             var probeLane = lane
             probeLane.probe = TransactionWrapProbe(orders: culprit.keys.map { .init(customer: customerKey, order: $0) })
-            let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: 8 << 20, encoding: source.encoding, section: "transactions")
+            let scanner = CSVFileScanner(path: source.path, dialect: source.dialect, blockSize: 8 << 20, encoding: source.encoding, section: "transactions", database: source.database)
             let probed = try scanner.scan(lanes: 1) { _ in [TransactionLane.LineTracking(lane: probeLane)] }[0].lane.probe!
             // Every followed order ends outside the limit, so each has a line; lines are distinct.
             let earliest = probed.orders.min { ($0.line ?? .max) < ($1.line ?? .max) }!

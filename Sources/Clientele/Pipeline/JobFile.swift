@@ -77,8 +77,8 @@ public struct JobFile: Sendable {
         let reader = Reader(path: path, folder: folder(of: path), markedNUL: hasNUL)
         try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv", "clusters", "churn", "satisfaction"], in: "")
         if let t = try reader.table(table, "transactions") {
-            try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "thousands", "currency_symbol", "encoding",
-                                        "amount_from", "columns"], in: "transactions")
+            try reader.allow(t, keys: ["path", "url", "table", "query", "delimiter", "date_format", "decimal", "thousands",
+                                        "currency_symbol", "encoding", "amount_from", "columns"], in: "transactions")
             config.transactions = try reader.source(t, existing: config.transactions, section: "transactions")
             if let from = try reader.string(t, "amount_from", "transactions") {
                 switch from {
@@ -101,8 +101,8 @@ public struct JobFile: Sendable {
             }
         }
         if let t = try reader.table(table, "interactions") {
-            try reader.allow(t, keys: ["path", "delimiter", "date_format", "decimal", "encoding", "columns", "satisfaction_scale",
-                                        "recommend_scale"], in: "interactions")
+            try reader.allow(t, keys: ["path", "url", "table", "query", "delimiter", "date_format", "decimal", "encoding", "columns",
+                                        "satisfaction_scale", "recommend_scale"], in: "interactions")
             config.interactions = try reader.source(t, existing: config.interactions, section: "interactions")
             if let c = try reader.table(t, "columns") {
                 let keys = ["customer_id", "interaction_date", "channel", "kind", "satisfaction", "recommend"]
@@ -434,7 +434,22 @@ public struct JobFile: Sendable {
 
         func source(_ t: TOMLTable, existing: CSVSource?, section: String) throws(ConfigurationError) -> CSVSource {
             var source = existing ?? CSVSource(path: "")
-            if let p = try path(t, "path", section) { source.path = resolve(p) }
+            if let p = try path(t, "path", section) { source.path = resolve(p); source.database = nil }
+            if let url = try string(t, "url", section) {
+                guard t["path"] == nil else { throw error("\(section): give either path (a file) or url (PostgreSQL), not both") }
+                let table = try string(t, "table", section), query = try string(t, "query", section)
+                guard (table == nil) != (query == nil) else {
+                    throw error("\(section).url needs exactly one of table = \"schema.table\" or query = \"SELECT …\"")
+                }
+                guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") || url.contains("=") else {
+                    throw error("\(section).url = \"\(DatabaseSource.redacted(url))\": use a PostgreSQL URL such as \"postgresql://user@host/db\"")
+                }
+                let database = DatabaseSource(url: url, table: table, query: query)
+                source.database = database
+                source.path = database.displayName
+            } else if t["table"] != nil || t["query"] != nil {
+                throw error("\(section).table and \(section).query need \(section).url (a PostgreSQL connection)")
+            }
             if let d = try string(t, "delimiter", section) {
                 guard let dialect = CSVDialect(delimiterName: d) else { throw error("\(section).delimiter = \"\(d)\": use one character such as \",\" \";\" \"|\" or \"tab\"") }
                 source.dialect.delimiter = dialect.delimiter
