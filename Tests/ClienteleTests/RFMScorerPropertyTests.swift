@@ -140,7 +140,7 @@ struct RFMScorerPropertyTests {
         }
     }
 
-    @Test("every score is within 1…N under both tie rules", arguments: RFMPropertyCase.all)
+    @Test("every score is within 1…N under every tie rule", arguments: RFMPropertyCase.all)
     func range(c: RFMPropertyCase) throws {
         let book = RandomOrderBook(customers: c.customers, seed: c.seed, dayChoices: c.dayChoices)
         for ties in RFMScorer.TieRule.allCases {
