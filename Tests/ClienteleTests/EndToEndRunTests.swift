@@ -104,7 +104,7 @@ struct EndToEndRunTests {
             }
             let settings = try #require(json["settings"] as? [String: Any])
             #expect(settings["as_of"] as? String == "2025-07-01")
-            #expect(settings["rfm_ties"] as? String == "share")
+            #expect(settings["rfm_ties"] as? String == "fill", "the default tie rule")
             #expect(settings["on_bad_row"] as? String == policy.rawValue)
             let timings = try #require(json["timings"] as? [String: Double])
             #expect(timings["total"] != nil)
