@@ -319,7 +319,7 @@ struct RFMScorerCountingTests {
         return (0..<n).map { _ in Int64.random(in: -span / 2...(span - span / 2 - 1), using: &g) }
     }
 
-    @Test("narrow keys are scored by counting exactly as by sorting, under both tie rules and any thread count",
+    @Test("narrow keys are scored by counting exactly as by sorting, under every tie rule and any thread count",
           arguments: [(150_001, Int64(7), UInt64(1)), (200_003, 3_000, 2), (70_000, 1, 3)])
     func countingEqualsSorting(n: Int, span: Int64, seed: UInt64) {
         let keys = Self.keys(n, span: span, seed: seed)
