@@ -12,7 +12,10 @@
 #   CLIENTELE_REV=text what that binary was built from, for the result file (default: the
 #                      work tree's HEAD commit)
 #   REPS=3             repetitions per tool (interleaved: C, D, P, C, D, P, ...)
-#   TIES=share         --rfm-ties for Clientele and --ties for the peers (share | split)
+#   TIES=share         --rfm-ties for Clientele and --ties for the peers (share | split). Not
+#                      Clientele's default (fill), which the peers' SQL does not implement: the
+#                      tie rule is pinned, in the job file and on the command line, so that every
+#                      tool computes the same scores as the pandas reference's --ties TIES
 #   SEED=11            seed for `clientele generate`
 #   ROW_ORDER=date     rows of the files every tool reads: date | customer
 #   SECOND_ORDER=customer  the other order, run by Clientele (both jobs) as second rows in the
@@ -54,6 +57,7 @@ STAGES="${STAGES:-1}"
 RESULT_TAG="${RESULT_TAG:-}"
 TOOLS="${TOOLS:-clientele clientele-full duckdb polars}"
 CLIENTELE="${CLIENTELE:-$root/.build/release/clientele}"
+[[ "$TIES" == share || "$TIES" == split ]] || { echo "error: TIES must be share or split (the rules DuckDB and Polars implement), got '$TIES'" >&2; exit 64; }
 [[ "$ROW_ORDER" == date || "$ROW_ORDER" == customer ]] || { echo "error: ROW_ORDER must be date or customer" >&2; exit 64; }
 [[ "$SECOND_ORDER" != "$ROW_ORDER" ]] || SECOND_ORDER=""
 [[ "$GENERATOR" == clientele ]] || SECOND_ORDER=""   # the stand-in generator has one layout
@@ -147,7 +151,7 @@ run_tool() {  # tool rep
     fi
 }
 
-printf '[clv]\nenabled = false\n[clusters]\nenabled = false\n[churn]\nenabled = false\n[satisfaction]\nenabled = false\n' > "$work/rfm-only.toml"
+printf '[rfm]\nties = "%s"\n[clv]\nenabled = false\n[clusters]\nenabled = false\n[churn]\nenabled = false\n[satisfaction]\nenabled = false\n' "$TIES" > "$work/rfm-only.toml"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 if awk -v l="${load_before%% *}" 'BEGIN { exit !(l > 0.5) }'; then
     echo "run_rfm_benchmark: warning: load average $load_before before the run; other work will skew timings" >&2

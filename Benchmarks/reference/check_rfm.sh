@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # Check Clientele's RFM output, customer by customer, against the independent pandas
-# reference (rfm_reference.py), for both tie rules.
+# reference (rfm_reference.py), for the three tie rules.
 #
 #   Benchmarks/reference/check_rfm.sh [CLIENTELE_BINARY]   # default .build/release/clientele
 #
-# Environment: CUSTOMERS=100000 SEED=11 (generated set), KEEP=1 keeps the work folder.
+# Environment: CUSTOMERS=100000 SEED=11 (generated set), DEMO_SEED=1 (the demo's data, `clientele
+# demo`'s default seed), KEEP=1 keeps the work folder.
 # If the binary is missing it is built with `swift build -c release` first.
 #
 # Tests (each prints PASS/FAIL; the last line is "N passed, N failed"; exit 1 on any failure):
-#   reference-self-check         brute-force check of the reference's share/NTILE scoring
-#   reference-testdata-{share,split}   reference on testdata/ equals the hand-checked expected files
-#   clientele-testdata-{share,split}   clientele run on testdata/ equals the expected files
+#   reference-self-check         brute-force check of the reference's fill/share/NTILE scoring
+#   reference-testdata-{fill,share,split}   reference on testdata/ equals the hand-checked expected files
+#   clientele-testdata-{fill,share,split}   clientele run on testdata/ equals the expected files
+#   clientele-testdata-default              clientele run without --rfm-ties equals expected_fill.csv
 #   clientele-testdata-asof            the same with --as-of 2024-06-15 (inside the history)
-#   clientele-generated-{share,split}  clientele generate --customers $CUSTOMERS --seed $SEED,
+#   clientele-generated-{fill,share,split}  clientele generate --customers $CUSTOMERS --seed $SEED,
 #                                      clientele run --rfm-ties ..., compared with the reference
+#   clientele-demo-fill                clientele demo --customers $CUSTOMERS --seed $DEMO_SEED (the demo
+#                                      data and its as-of, default tie rule) against the reference
+# The reference fails on its own when fill leaves a score value empty on a measure with at least
+# 5 distinct values, so the fill tests also check that no score value is empty.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +29,7 @@ bin="${1:-$root/.build/release/clientele}"
 [[ "$bin" = /* ]] || bin="$PWD/$bin"
 CUSTOMERS="${CUSTOMERS:-100000}"
 SEED="${SEED:-11}"
+DEMO_SEED="${DEMO_SEED:-1}"
 
 passed=0
 failed=0
@@ -44,7 +51,7 @@ if out="$("$PY" "$here/rfm_reference.py" --self-check 2>&1)"; then pass referenc
 else fail reference-self-check "$(echo "$out" | tail -n 3)"; fi
 
 td="$here/testdata"
-for ties in share split; do
+for ties in fill share split; do
     "$PY" "$here/rfm_reference.py" "$td/transactions.csv" "$work/ref-testdata-$ties.csv" --ties "$ties" 2>/dev/null
     if out="$("$PY" "$here/compare_customers.py" "$td/expected_$ties.csv" "$work/ref-testdata-$ties.csv" 2>&1)"; then
         pass "reference-testdata-$ties"
@@ -86,11 +93,20 @@ compare() {  # name reference clientele
     fi
 }
 
-for ties in share split; do
+for ties in fill share split; do
     name="clientele-testdata-$ties"
     run_clientele "$name" "$td/transactions.csv" "$td/interactions.csv" "$work/cli-testdata-$ties" "$ties" &&
         compare "$name" "$td/expected_$ties.csv" "$work/cli-testdata-$ties/customers.csv"
 done
+
+# no --rfm-ties: the default rule is fill
+name="clientele-testdata-default"
+if "$bin" run --transactions "$td/transactions.csv" --interactions "$td/interactions.csv" --out "$work/cli-testdata-default" \
+        --quiet >"$work/$name.log" 2>&1; then
+    compare "$name" "$td/expected_fill.csv" "$work/cli-testdata-default/customers.csv"
+else
+    fail "$name" "clientele run exited non-zero ($(tail -n 3 "$work/$name.log" | tr '\n' ' '))"
+fi
 
 # explicit --as-of inside the history: orders dated on or after it are left out
 name="clientele-testdata-asof"
@@ -108,7 +124,7 @@ for f in transactions.csv interactions.csv; do
 done
 echo "check_rfm: generated $CUSTOMERS customers, $(($(wc -l < "$gen/transactions.csv") - 1)) transaction rows" >&2
 
-for ties in share split; do
+for ties in fill share split; do
     name="clientele-generated-$ties"
     if ! "$PY" "$here/rfm_reference.py" "$gen/transactions.csv" "$work/ref-gen-$ties.csv" --ties "$ties" \
             2>"$work/ref-gen-$ties.log"; then
@@ -118,6 +134,20 @@ for ties in share split; do
     run_clientele "$name" "$gen/transactions.csv" "$gen/interactions.csv" "$work/cli-gen-$ties" "$ties" &&
         compare "$name" "$work/ref-gen-$ties.csv" "$work/cli-gen-$ties/customers.csv"
 done
+
+# the demo's own data and report (seed DEMO_SEED, its as-of, the default tie rule)
+name="clientele-demo-fill"
+if "$bin" demo --customers "$CUSTOMERS" --seed "$DEMO_SEED" --out "$work/demo" >"$work/$name.log" 2>&1; then
+    as_of="$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["settings"]["as_of"])' "$work/demo/report/report.json")"
+    if "$PY" "$here/rfm_reference.py" "$work/demo/data/transactions.csv" "$work/ref-demo-fill.csv" --ties fill \
+            --as-of "$as_of" 2>"$work/ref-demo-fill.log"; then
+        compare "$name" "$work/ref-demo-fill.csv" "$work/demo/report/customers.csv"
+    else
+        fail "$name" "reference failed: $(tail -n 3 "$work/ref-demo-fill.log")"
+    fi
+else
+    fail "$name" "clientele demo exited non-zero ($(tail -n 3 "$work/$name.log" | tr '\n' ' '))"
+fi
 
 echo "check_rfm: $((SECONDS - start)) s" >&2
 finish

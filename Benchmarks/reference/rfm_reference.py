@@ -3,7 +3,7 @@
 
 Usage:
     rfm_reference.py TRANSACTIONS.csv OUT.csv [--as-of YYYY-MM-DD]
-                     [--ties share|split] [--quantiles 5]
+                     [--ties fill|share|split] [--quantiles 5]
     rfm_reference.py --self-check
 
 Implements docs/definitions.md (RFM part) from scratch, sharing no code with Clientele:
@@ -16,6 +16,11 @@ Implements docs/definitions.md (RFM part) from scratch, sharing no code with Cli
   calendar days (the first 10 characters of order_date, YYYY-MM-DD);
 - frequency = number of distinct order_id per customer;
 - scores 1..N, 5 = best (smallest recency, largest frequency, largest monetary):
+    fill (the default): the share score s, unless the measure has d >= N distinct values;
+           then, over the distinct values ordered from worst (j = 0) to best (j = d - 1),
+           score_j = min(score_{j-1} + 1, max(s_j, N - (d - 1 - j))) with score_{-1} = 0,
+           computed here by that recurrence, one distinct value after the other (Clientele
+           uses a closed form of it); every score 1..N is then used;
     share: score = 1 + floor(N * worse / n), worse = number of customers with a strictly
            worse value, n = number of customers;
     split: SQL NTILE(N) over customers ordered by (value from worst to best, then
@@ -29,8 +34,8 @@ Output columns, one row per customer sorted by customer_id (byte order of UTF-8 
 point order): customer_id, first_order_date, last_order_date, recency_days, frequency,
 monetary, r_score, f_score, m_score, rfm_cell, segment.
 
---self-check verifies the vectorised share and split scoring against brute-force
-definitions on many random small inputs (ties included) and exits 0/1.
+--self-check verifies the vectorised share and split scoring and the fill recurrence against
+brute-force definitions on many random small inputs (ties included) and exits 0/1.
 
 Pinned versions it was written and run with (Benchmarks/requirements.txt):
     Python 3.11.7, numpy 2.4.6, pandas 3.1.1, pyarrow 26.0.1
@@ -150,6 +155,25 @@ def split_scores(goodness: np.ndarray, q: int) -> np.ndarray:
     return ntile_of_positions(pos, n, q)
 
 
+def fill_scores(goodness: np.ndarray, q: int) -> np.ndarray:
+    """fill: share, but with d >= q distinct values the score of the j-th distinct value (worst
+    first) is min(previous + 1, max(share, q - (d - 1 - j))), so that no score 1..q is empty."""
+    n = len(goodness)
+    share = share_scores(worse_counts(goodness), n, q)
+    dense = pd.Series(goodness).rank(method="dense").to_numpy().astype("int64") - 1  # distinct index j
+    d = int(dense.max()) + 1 if n else 0
+    if d < q:
+        return share
+    share_of = np.zeros(d, dtype="int64")
+    share_of[dense] = share  # tied customers share their share score
+    score_of = np.zeros(d, dtype="int64")
+    previous = 0
+    for j in range(d):
+        previous = min(previous + 1, max(int(share_of[j]), q - (d - 1 - j)))
+        score_of[j] = previous
+    return score_of[dense]
+
+
 def qcut_scores(goodness: np.ndarray, q: int) -> np.ndarray:
     r = pd.Series(goodness).rank(method="first")
     return pd.qcut(r, q, labels=False).to_numpy().astype("int64") + 1
@@ -184,6 +208,11 @@ def compute_rfm(tx: pd.DataFrame, as_of: int | None, ties: str, q: int) -> tuple
     for k, gv in good.items():
         if ties == "share":
             scores[k] = share_scores(worse_counts(gv), n, q)
+        elif ties == "fill":
+            scores[k] = fill_scores(gv, q)
+            used = np.unique(scores[k])
+            if len(np.unique(gv)) >= q and len(used) != q:
+                raise SystemExit(f"error: {k}_score: fill left a score empty (used {used.tolist()})")
         else:
             scores[k] = split_scores(gv, q)
             qc = qcut_scores(gv, q)
@@ -227,6 +256,22 @@ def brute_share(values_goodness: list[int], q: int) -> list[int]:
     return [1 + (q * sum(1 for w in values_goodness if w < v)) // n for v in values_goodness]
 
 
+def brute_fill(values_goodness: list[int], q: int) -> list[int]:
+    """Literal fill: for each distinct value (worst first) its share score from brute force, then
+    the recurrence; fewer than q distinct values: share."""
+    share = brute_share(values_goodness, q)
+    distinct = sorted(set(values_goodness))
+    d = len(distinct)
+    if d < q:
+        return share
+    by_value, previous = {}, 0
+    for j, v in enumerate(distinct):
+        s = share[values_goodness.index(v)]
+        previous = min(previous + 1, max(s, q - (d - 1 - j)))
+        by_value[v] = previous
+    return [by_value[v] for v in values_goodness]
+
+
 def brute_ntile(values_goodness: list[int], ids: list[str], q: int) -> list[int]:
     """Deal rows in (goodness, id) order into q buckets: bucket b gets ceil/floor sizes."""
     n = len(values_goodness)
@@ -253,13 +298,27 @@ def self_check() -> int:
         # rows are in id order, as compute_rfm guarantees
         got_share = share_scores(worse_counts(np.array(g)), n, q).tolist()
         got_split = split_scores(np.array(g), q).tolist()
+        got_fill = fill_scores(np.array(g), q).tolist()
         exp_share = brute_share(g, q)
         exp_split = brute_ntile(g, ids, q)
+        exp_fill = brute_fill(g, q)
         trials += 1
-        if got_share != exp_share or got_split != exp_split:
+        if got_share != exp_share or got_split != exp_split or got_fill != exp_fill:
             failures += 1
             if failures <= 3:
-                print(f"self-check FAIL n={n} q={q} g={g}\n share {got_share} vs {exp_share}\n split {got_split} vs {exp_split}")
+                print(f"self-check FAIL n={n} q={q} g={g}\n share {got_share} vs {exp_share}\n split {got_split} vs {exp_split}"
+                      f"\n fill {got_fill} vs {exp_fill}")
+        # fill: ties share a score, scores never fall as values get better, rise by at most one
+        # between neighbouring distinct values, and use every score 1..q once d >= q
+        pairs = sorted(zip(g, got_fill))
+        for (v1, s1), (v2, s2) in zip(pairs, pairs[1:]):
+            if s2 < s1 or (v1 == v2 and s1 != s2) or (len(set(g)) >= q and s2 > s1 + 1):
+                failures += 1
+                print(f"self-check FAIL fill order n={n} q={q} g={g} fill={got_fill}")
+                break
+        if len(set(g)) >= q and sorted(set(got_fill)) != list(range(1, q + 1)):
+            failures += 1
+            print(f"self-check FAIL fill leaves a score empty n={n} q={q} g={g} fill={got_fill}")
         if n % q == 0:
             if qcut_scores(np.array(g), q).tolist() != got_split:
                 failures += 1
@@ -267,6 +326,7 @@ def self_check() -> int:
         # invariants
         assert min(got_share) >= 1 and max(got_share) <= q
         assert min(got_split) >= 1 and max(got_split) <= q
+        assert min(got_fill) >= 1 and max(got_fill) <= q
     # cents parsing
     cases = {"12.34": 1234, "-0.50": -50, "0.05": 5, "-12": -1200, "+3.1": 310, "7.": 700, ".25": 25,
              "1000000.99": 100000099, "-0.01": -1}
@@ -297,7 +357,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("transactions", nargs="?")
     ap.add_argument("out", nargs="?")
     ap.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD; default: day after the last order_date")
-    ap.add_argument("--ties", choices=["share", "split"], default="share")
+    ap.add_argument("--ties", choices=["fill", "share", "split"], default="fill")
     ap.add_argument("--quantiles", type=int, default=5)
     ap.add_argument("--self-check", action="store_true", help="brute-force check of the scoring, then exit")
     a = ap.parse_args(argv)

@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("calibration-end"), help: ArgumentHelp("Last day of the calibration period, inclusive.", valueName: "yyyy-mm-dd"))
     var calibrationEnd: String?
 
-    @Option(name: .customLong("rfm-ties"), help: ArgumentHelp("Tie rule for RFM scores: share (tied customers share a score) or split (SQL NTILE). (default: share)", valueName: "share|split"))
+    @Option(name: .customLong("rfm-ties"), help: ArgumentHelp("Tie rule for RFM scores: fill (tied customers share a score, and no score is left empty when a measure has at least as many distinct values as scores), share (tied customers share a quantile score) or split (SQL NTILE). (default: fill)", valueName: "fill|share|split"))
     var rfmTies: String?
 
     @Option(help: ArgumentHelp("Profit share of revenue for historical CLV. (default: 1)", valueName: "x"))
@@ -115,7 +115,7 @@ struct RunCommand: ParsableCommand {
             config.calibrationEnd = day
         }
         if let rfmTies {
-            guard let rule = RFMScorer.TieRule(rawValue: rfmTies) else { throw ConfigurationError.invalid("--rfm-ties \(rfmTies): use share or split") }
+            guard let rule = RFMScorer.TieRule(rawValue: rfmTies) else { throw ConfigurationError.invalid("--rfm-ties \(rfmTies): use fill, share or split") }
             config.rfm.ties = rule
         }
         if let margin { config.rfm.margin = margin }

@@ -89,7 +89,7 @@ struct EndToEndCLITests {
             #expect(r.stderr.isEmpty, "no progress lines when stderr is not a terminal")
             // The RFM columns equal the hand-computed fixture; the predicted-value columns follow them.
             let written = try text(scratch.join("report/customers.csv")).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(12).joined(separator: ",") }
-            let expected = try text(Package.fixture("rfm/expected_share.csv")).split(separator: "\n").map(String.init)
+            let expected = try text(Package.fixture("rfm/expected_fill.csv")).split(separator: "\n").map(String.init)
             #expect(written == expected)
         }
     }
@@ -129,7 +129,7 @@ struct EndToEndCLITests {
     }
 
     @Test("usage and configuration errors exit 64 with one line on stderr that starts with error:", arguments: [
-        (["--rfm-ties", "bogus"], "error: --rfm-ties bogus: use share or split"),
+        (["--rfm-ties", "bogus"], "error: --rfm-ties bogus: use fill, share or split"),
         (["--on-bad-row", "sometimes"], "error: --on-bad-row sometimes: use fail or skip"),
         (["--format", "xml"], "error: --format xml: use text or json"),
         (["--as-of", "2025-13-01"], "error: --as-of 2025-13-01 is not a date"),

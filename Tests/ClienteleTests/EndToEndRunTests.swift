@@ -104,7 +104,7 @@ struct EndToEndRunTests {
             }
             let settings = try #require(json["settings"] as? [String: Any])
             #expect(settings["as_of"] as? String == "2025-07-01")
-            #expect(settings["rfm_ties"] as? String == "share")
+            #expect(settings["rfm_ties"] as? String == "fill", "the default tie rule")
             #expect(settings["on_bad_row"] as? String == policy.rawValue)
             let timings = try #require(json["timings"] as? [String: Double])
             #expect(timings["total"] != nil)
@@ -188,7 +188,7 @@ struct EndToEndRunTests {
                 "u4,2025-06-16,phone,survey,9,7", "u5,2025-13-01,email,survey,4,8",
             ])
             // The rejected rows are all there is between this file and the clean fixture.
-            #expect(try bytes(scratch.join("report/customers.csv")) == bytes(Package.fixture("rfm/expected_share.csv")))
+            #expect(try bytes(scratch.join("report/customers.csv")) == bytes(Package.fixture("rfm/expected_fill.csv")))
         }
     }
 
@@ -245,7 +245,7 @@ struct EndToEndRunTests {
             } else {
                 _ = try Run(configuration: config).execute()
                 #expect(try entries(scratch.join("report")).contains("rejects.csv"))
-                #expect(try bytes(scratch.join("report/customers.csv")) == bytes(Package.fixture("rfm/expected_share.csv")))
+                #expect(try bytes(scratch.join("report/customers.csv")) == bytes(Package.fixture("rfm/expected_fill.csv")))
             }
         }
     }

@@ -289,7 +289,7 @@ struct HTMLReportWriterTests {
         report.skipped = [.init(section: "interactions", reason: "no interactions file given")]
         let page = try SVGTestXML.parse(HTMLReportWriter(report: report, input: HTMLReportInput()).text())
         let run = try #require(htmlSection(page, "run")).allText
-        for expected in ["demo/data/transactions.csv", "2025-12-28", "2025-06-28", "5 quantiles, ties share", "527,406", "1,234",
+        for expected in ["demo/data/transactions.csv", "2025-12-28", "2025-06-28", "5 quantiles, ties fill", "527,406", "1,234",
                          "bad_amount: 1,200, bad_date: 34", "100,000", "273,132", "8,214,750.93", "interactions not run: no interactions file given"] {
             #expect(run.contains(expected), "\(expected)")
         }

@@ -40,7 +40,7 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
               reason: "transactions.amount_from = \"price\": use \"amount\" or \"quantity*unit_price\""),
         .init(name: "a reversed scale", toml: "[interactions]\nsatisfaction_scale = [5, 1]\n",
               reason: "interactions.satisfaction_scale must be [low, high], e.g. [1, 5]"),
-        .init(name: "an unknown tie rule", toml: "[rfm]\nties = \"random\"\n", reason: "rfm.ties = \"random\": use \"share\" or \"split\""),
+        .init(name: "an unknown tie rule", toml: "[rfm]\nties = \"random\"\n", reason: "rfm.ties = \"random\": use \"fill\", \"share\" or \"split\""),
         .init(name: "a section that is a value", toml: "run = 3\n", reason: "\"run\" must be a table ([run])"),
         .init(name: "an unknown cluster feature", toml: "[clusters]\nfeatures = [\"recency\"]\n",
               reason: "clusters.features: \"recency\" is not a feature; use recency_days, frequency, monetary, tenure_days, mean_order_value, repeat_rate, complaints, mean_satisfaction, mean_recommend"),

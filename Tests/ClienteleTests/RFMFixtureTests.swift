@@ -15,6 +15,9 @@ struct RFMFixtureCase: Sendable, CustomTestStringConvertible {
     }
 
     static let all: [RFMFixtureCase] = [
+        .init(transactions: "transactions.csv", ties: .fill, expected: "expected_fill.csv"),
+        .init(transactions: "transactions_no_order_id.csv", ties: .fill, expected: "expected_fill_no_order_id.csv"),
+        .init(transactions: "transactions.csv", ties: .fill, asOf: "2024-09-01", expected: "expected_share_asof_2024-09-01.csv"),
         .init(transactions: "transactions.csv", ties: .share, expected: "expected_share.csv"),
         .init(transactions: "transactions.csv", ties: .split, expected: "expected_split.csv"),
         .init(transactions: "transactions.csv", ties: .share, margin: 0.25, expected: "expected_share_margin_0.25.csv"),
@@ -116,13 +119,21 @@ struct RFMFixtureTests {
         }
     }
 
-    @Test("segments.csv counts the hand-computed segments and their revenue")
-    func segments() throws {
+    @Test("segments.csv counts the hand-computed segments and their revenue, under the default fill and under share",
+          arguments: [RFMScorer.TieRule.fill, .share])
+    func segments(ties: RFMScorer.TieRule) throws {
         try withScratch { scratch in
-            _ = try Run(configuration: configuration(transactions: Package.fixture("rfm/transactions.csv"), out: scratch.join("report"))).execute()
+            var config = configuration(transactions: Package.fixture("rfm/transactions.csv"), out: scratch.join("report"))
+            if ties != .fill { config.rfm.ties = ties }  // fill: the default
+            _ = try Run(configuration: config).execute()
             let rows = csvRecords(try text(scratch.join("report/segments.csv")))
             let bySegment = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[0], ($0[1], $0[3])) })
-            let expected: [String: (String, String)] = [
+            let expected: [String: (String, String)] = ties == .fill ? [
+                "Champions": ("0", "0.00"), "Loyal Customers": ("2", "680.99"), "Potential Loyalists": ("2", "125.00"),
+                "New Customers": ("1", "80.00"), "Promising": ("0", "0.00"), "Need Attention": ("1", "120.50"),
+                "About to Sleep": ("1", "50.00"), "At Risk": ("1", "310.25"), "Can't Lose Them": ("0", "0.00"),
+                "Hibernating": ("5", "155.50"),
+            ] : [
                 "Champions": ("0", "0.00"), "Loyal Customers": ("4", "851.49"), "Potential Loyalists": ("1", "75.00"),
                 "New Customers": ("1", "80.00"), "Promising": ("0", "0.00"), "Need Attention": ("0", "0.00"),
                 "About to Sleep": ("1", "50.00"), "At Risk": ("1", "310.25"), "Can't Lose Them": ("0", "0.00"),

@@ -151,6 +151,14 @@ struct ReportWarningTests {
         let f3 = try #require(warnings.first)
         #expect(f3.section == .rfm && f3.value == 0 && f3.threshold == 1)
         #expect(f3.message.hasPrefix("0 customers received frequency score F = 3 (scores 1…5)"), "\(f3.message)")
+        // Under share (or split) the message names the cause, tied values, and the rule that fills every score.
+        report.rfm.ties = "share"
+        let share = try #require(Sample.warnings(report, .rfmScoreUnused).first)
+        #expect(share.message.contains("tied frequency values skip the score") && share.message.contains("`fill` (the default)"), "\(share.message)")
+        // Under fill a score stays empty only when there are fewer distinct values than scores.
+        report.rfm.ties = "fill"
+        let fill = try #require(Sample.warnings(report, .rfmScoreUnused).first)
+        #expect(fill.message.contains("fewer than 5 distinct ones") && !fill.message.contains("`fill`"), "\(fill.message)")
     }
 
     @Test("a segment with 0 customers is a warning naming it; a segment with one customer is not")

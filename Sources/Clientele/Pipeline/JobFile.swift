@@ -36,7 +36,7 @@ import Glibc
 /// raw_csv = false            # true: CSV cells as they are, no formula neutralising
 ///
 /// [rfm]
-/// ties = "share"             # or "split"
+/// ties = "fill"              # or "share", "split"
 /// quantiles = 5
 /// monetary = "total"         # or "mean"
 /// margin = 0.3
@@ -146,7 +146,7 @@ public struct JobFile: Sendable {
         if let r = try reader.table(table, "rfm") {
             try reader.allow(r, keys: ["ties", "quantiles", "monetary", "margin", "segments"], in: "rfm")
             if let v = try reader.string(r, "ties", "rfm") {
-                guard let rule = RFMScorer.TieRule(rawValue: v) else { throw reader.error("rfm.ties = \"\(v)\": use \"share\" or \"split\"") }
+                guard let rule = RFMScorer.TieRule(rawValue: v) else { throw reader.error("rfm.ties = \"\(v)\": use \"fill\", \"share\" or \"split\"") }
                 config.rfm.ties = rule
             }
             if let v = try reader.int(r, "quantiles", "rfm") { config.rfm.quantiles = v }

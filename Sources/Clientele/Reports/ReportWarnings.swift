@@ -1,3 +1,5 @@
+import ClienteleKernels
+
 /// The warnings of a run report: each section that ran is checked against the thresholds below,
 /// and every number past its threshold becomes a `ReportWarning`. A pure function of the report,
 /// so report.json, report.md and report.html always list the same warnings.
@@ -40,10 +42,16 @@ public enum ReportWarnings {
             for (letter, measure, customers) in [("R", "recency", counts.r), ("F", "frequency", counts.f), ("M", "monetary", counts.m)] {
                 for (index, count) in customers.enumerated() where count == 0 {
                     let score = index + 1
+                    // Under fill a score stays empty only when the measure has fewer distinct values than scores.
+                    let cause = rfm.ties == RFMScorer.TieRule.fill.rawValue
+                        ? "the \(measure) values are fewer than \(rfm.quantiles) distinct ones"
+                        : "tied \(measure) values skip the score"
+                    let remedy = rfm.ties == RFMScorer.TieRule.fill.rawValue ? ""
+                        : " The tie rule `fill` (the default) uses every score of a measure with at least \(rfm.quantiles) distinct values."
                     warnings.append(ReportWarning(
                         code: .rfmScoreUnused,
-                        message: "0 customers received \(measure) score \(letter) = \(score) (scores 1…\(rfm.quantiles)): tied \(measure) values "
-                            + "skip the score, so segments defined by it are empty or narrower than their names say.",
+                        message: "0 customers received \(measure) score \(letter) = \(score) (scores 1…\(rfm.quantiles)): \(cause), "
+                            + "so segments defined by it are empty or narrower than their names say." + remedy,
                         subject: "\(letter)\(score)", value: 0, threshold: 1))
                 }
             }

@@ -4,13 +4,18 @@ import ClienteleStore
 
 /// RFM scoring: recency, frequency and monetary value to scores 1…N (N = best) and named segments.
 ///
-/// Scores are quantile ranks with one of two documented tie rules (docs/definitions.md):
+/// Scores are quantile ranks with one of three documented tie rules (docs/definitions.md):
+/// - `.fill` (default): `.share`, but when a measure has at least N distinct values, the score
+///   rises by at most one from one distinct value to the next better one and the best value
+///   scores N, so no score is left empty: over the distinct values j = 0 (worst) … d − 1 (best)
+///   with share scores s_j, score_j = min(score_{j−1} + 1, max(s_j, N − (d − 1 − j))),
+///   score_{−1} = 0; computed as j + max(N − d + 1, min_{k ≤ j}(s_k − k)). With d < N it is `.share`;
 /// - `.share`: tied customers share a score, `1 + ⌊N × worse / n⌋`, `worse` = customers with a
 ///   strictly worse value (larger recency; smaller frequency or monetary);
 /// - `.split`: SQL `NTILE(N)` over customers ordered from worst to best value, then by customer_id
 ///   ascending (pandas `qcut(rank(method="first"))` when n is a multiple of N; DuckDB `NTILE`).
 public struct RFMScorer: Sendable, Equatable {
-    public enum TieRule: String, Sendable, CaseIterable, Codable { case share, split }
+    public enum TieRule: String, Sendable, CaseIterable, Codable { case share, split, fill }
     public enum Monetary: String, Sendable, CaseIterable, Codable {
         /// Net revenue, returns included.
         case total
@@ -19,7 +24,7 @@ public struct RFMScorer: Sendable, Equatable {
     }
 
     public var quantiles: Int = 5
-    public var ties: TieRule = .share
+    public var ties: TieRule = .fill
     public var monetary: Monetary = .total
     public var segments: SegmentMap = .standard
     /// Share of revenue that is profit, for historical CLV (1 = revenue), between 0 and 1.
@@ -28,7 +33,7 @@ public struct RFMScorer: Sendable, Equatable {
     public init() {}
 
     /// Scores the active customers of `activity`.
-    /// - Complexity: O(n) per score with a parallel radix sort.
+    /// - Complexity: O(n) per score: counted (O(n + blocks × span)) or by a parallel radix sort.
     public func run(_ activity: CustomerActivity) throws(RFMError) -> RFMResult {
         guard quantiles >= 2, quantiles <= 100 else { throw RFMError.invalidQuantiles(quantiles) }
         guard segments.quantiles == quantiles else {
@@ -156,12 +161,36 @@ public struct RFMScorer: Sendable, Equatable {
         }
         let N = quantiles, ties = self.ties
         let q = n / N, extra = n % N, big = extra * (q + 1)
+        // `.fill`: one score per value, from the values' first positions (block 0's row), which
+        // are the customers with a worse value; with fewer than N distinct values, share's.
+        let table: [UInt8] = ties != .fill ? [] : {
+            var present = [Bool](repeating: false, count: values)
+            var distinct = 0
+            for v in 0..<values {
+                let next = v + 1 < values ? Int(counts[v + 1]) : n
+                present[v] = next > Int(counts[v])
+                if present[v] { distinct += 1 }
+            }
+            var table = [UInt8](repeating: 0, count: values)
+            var j = 0, lowest = Int.max
+            for v in 0..<values where present[v] {
+                let share = 1 + N * Int(counts[v]) / n
+                lowest = min(lowest, share - j)
+                table[v] = UInt8(distinct < N ? share : Self.fillScore(j, lowest: lowest, quantiles: N, distinct: distinct))
+                j += 1
+            }
+            return table
+        }()
         return [UInt8](unsafeUninitializedCapacity: n) { out, count in
             keys.withUnsafeBufferPointer { key in
                 counts.withUnsafeMutableBufferPointer { counts in
                     parallelFor(blocks.count) { b in
                         let next = UnsafeMutableBufferPointer(rebasing: counts[(b * values)..<((b + 1) * values)])
                         switch ties {
+                        case .fill:
+                            table.withUnsafeBufferPointer { table in
+                                for i in blocks[b] { out[i] = table[Int(key[i] &- low)] }
+                            }
                         case .share:
                             // Block 0's first position of a value is the number of keys below it.
                             for i in blocks[b] {
@@ -186,10 +215,42 @@ public struct RFMScorer: Sendable, Equatable {
     package func scoreBySorting(_ keys: [Int64]) -> [UInt8] {
         let n = keys.count
         let (order, sorted) = parallelStableOrder(byKeys: keys)
-        let N = quantiles, ties = self.ties
+        let N = quantiles
+        // `.fill`: per block, the distinct values that start in it and the lowest s_k − k over
+        // them (k counted from the block's first start); then, in block order, the distinct
+        // index before each block and the running minimum before it.
+        var startsBefore: [Int] = [], lowestBefore: [Int] = [], distinct = 0
+        if self.ties == .fill {
+            let perBlock = parallelBlocks(n, size: Self.blockSize) { block -> (starts: Int, lowest: Int) in
+                var starts = 0, lowest = Int.max
+                for p in block where p == 0 || sorted[p] != sorted[p - 1] {
+                    lowest = min(lowest, 1 + N * p / n - starts)
+                    starts += 1
+                }
+                return (starts, lowest)
+            }
+            var running = Int.max
+            for block in perBlock {
+                startsBefore.append(distinct); lowestBefore.append(running)
+                if block.starts > 0 { running = min(running, block.lowest - distinct) }
+                distinct += block.starts
+            }
+        }
+        // With fewer distinct values than scores, `.fill` is `.share`.
+        let ties = self.ties == .fill && distinct < N ? .share : self.ties
         return [UInt8](unsafeUninitializedCapacity: n) { out, count in
             parallelRanges(n, size: Self.blockSize) { block in
                 switch ties {
+                case .fill:
+                    let b = block.lowerBound / Self.blockSize
+                    var j = startsBefore[b] - 1, lowest = lowestBefore[b]
+                    for p in block {
+                        if p == 0 || sorted[p] != sorted[p - 1] {
+                            j += 1
+                            lowest = min(lowest, 1 + N * p / n - j)
+                        }
+                        out[Int(order[p])] = UInt8(Self.fillScore(j, lowest: lowest, quantiles: N, distinct: distinct))
+                    }
                 case .share:
                     // 1 + ⌊N · (keys strictly worse) / n⌋; a block starts at the first position of its first key.
                     var groupStart = Self.firstPosition(of: sorted[block.lowerBound], in: sorted, upTo: block.lowerBound)
@@ -208,6 +269,16 @@ public struct RFMScorer: Sendable, Equatable {
             }
             count = n
         }
+    }
+
+    /// The `.fill` score of distinct value j (0 = worst) of d ≥ N, given `lowest` = min over
+    /// k ≤ j of (s_k − k), s_k the share score of value k: j + min(1, max(N − d + 1, lowest)).
+    /// It is the recurrence score_j = min(score_{j−1} + 1, max(s_j, N − (d − 1 − j))),
+    /// score_{−1} = 0, unrolled: score_j = min(j + 1, min_{k ≤ j}(max(s_k, N − d + 1 + k) + j − k)),
+    /// and min of max(a, x_k) is max(a, min x_k). (s_0 = 1, so the min(1, …) only matters for d < N.)
+    @inline(__always)
+    package static func fillScore(_ j: Int, lowest: Int, quantiles N: Int, distinct d: Int) -> Int {
+        j + min(1, max(N - d + 1, lowest))
     }
 
     /// The first position in `sorted[0...last]` that holds `value` (`sorted[last] == value`).
