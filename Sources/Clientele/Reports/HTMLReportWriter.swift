@@ -140,6 +140,7 @@ package struct HTMLReportWriter {
         switch section {
         case .rfmGrid: body = input.rfmGrid.map(rfmGridBody)
         case .segments: body = input.segments.flatMap { $0.isEmpty ? nil : segmentsBody($0) }
+        case .cohorts: body = input.cohorts.flatMap { $0.cohorts.isEmpty ? nil : cohortsBody($0) }
         case .valueMatrix: body = input.valueMatrix.map { quadrantsBody($0, title: "Current × future value", description: "Customers split by current (historical) value and predicted future value.") }
         case .holdout: body = input.holdout.map(holdoutBody)
         case .clusters: body = input.clusters.map(clustersBody)
@@ -244,6 +245,31 @@ package struct HTMLReportWriter {
         }
         table += "</tbody></table>"
         return sectionBody(charts: [chart], keyHTML: table)
+    }
+
+    private func cohortsBody(_ c: CohortReport) -> String {
+        let shown = c.shownCohorts
+        let partial = c.lastMonthComplete ? "" : " (\(c.lastMonth) up to \(c.lastDay))"
+        let chart = SVGCohortHeatMap(
+            title: "Cohort retention: % of each cohort ordering, by month since first purchase",
+            description: "Rows: customers grouped by the month of their first order (cohort); columns: months since that month\(partial); "
+                + "each cell is the % of the cohort with an order in that month. \(c.reading)",
+            rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),
+            revenuePerCustomer: shown.map(\.revenuePerCustomer))
+        var keys: [(String, String)] = [
+            ("cohorts", SVGNumber.grouped(c.cohorts.count) + (shown.count < c.cohorts.count ? " (newest \(shown.count) shown; all in cohorts.csv)" : "")),
+            ("customers", SVGNumber.grouped(c.customers)),
+            ("months", "\(c.cohorts.first?.cohortMonth ?? "—") to \(c.lastMonth)\(c.lastMonthComplete ? "" : " (partial)")"),
+        ]
+        if let s = c.secondMonthShare { keys.append(("ordering again in the month after their first", SVGNumber.percent(s))) }
+        if let largest = shown.max(by: { $0.customers < $1.customers }) {
+            keys.append(("largest cohort", "\(largest.cohortMonth): \(SVGNumber.grouped(largest.customers)) customers"))
+            if largest.revenuePerCustomer.count > 1 {
+                let later = largest.revenuePerCustomer.dropFirst().reduce(0, +)
+                keys.append(("its revenue per customer after month 0", SVGNumber.money(later)))
+            }
+        }
+        return sectionBody(charts: [chart], keys: keys)
     }
 
     private func holdoutBody(_ h: HTMLReportInput.HoldoutPurchases) -> String {
@@ -458,6 +484,7 @@ package struct HTMLReportInput: Sendable {
     package enum Section: String, CaseIterable, Sendable {
         case rfmGrid = "rfm-grid"
         case segments
+        case cohorts
         case valueMatrix = "value-matrix"
         case holdout = "holdout-purchases"
         case clusters
@@ -471,6 +498,7 @@ package struct HTMLReportInput: Sendable {
             switch self {
             case .rfmGrid: return "RFM: recency × frequency"
             case .segments: return "Segments"
+            case .cohorts: return "Cohort retention"
             case .valueMatrix: return "Customer value"
             case .holdout: return "CLV model check"
             case .clusters: return "Clusters"
@@ -486,6 +514,7 @@ package struct HTMLReportInput: Sendable {
         package var kernel: String {
             switch self {
             case .rfmGrid, .segments: return "RFM"
+            case .cohorts: return "cohort"
             case .valueMatrix, .holdout: return "CLV (BG/NBD and Gamma-Gamma)"
             case .clusters: return "k-means"
             case .correlations, .satisfactionLoyalty: return "correlation"
@@ -497,6 +526,7 @@ package struct HTMLReportInput: Sendable {
         package var skippedKeys: [String] {
             switch self {
             case .rfmGrid, .segments: return ["rfm"]
+            case .cohorts: return ["cohorts"]
             case .valueMatrix: return ["clv"]
             case .holdout: return ["clv", "holdout validation", "calibration"]
             case .clusters: return ["kmeans", "clusters"]
@@ -509,6 +539,8 @@ package struct HTMLReportInput: Sendable {
     package var rfmGrid: RFMGrid? = nil
     /// `RunReport.rfm.segments`.
     package var segments: [RunReport.Segment]? = nil
+    /// `RunReport.cohorts`: a few numbers per cohort and month, drawn for the newest 24 months.
+    package var cohorts: CohortReport? = nil
     /// x: current value, y: future value.
     package var valueMatrix: QuadrantMatrix? = nil
     package var holdout: HoldoutPurchases? = nil
@@ -527,10 +559,10 @@ package struct HTMLReportInput: Sendable {
     /// Shown under the calibration section: `report.churn.noPurchaseComparison`.
     package var noPurchaseComparison: ChurnReport.NoPurchaseComparison? = nil
 
-    package init(rfmGrid: RFMGrid? = nil, segments: [RunReport.Segment]? = nil, valueMatrix: QuadrantMatrix? = nil, holdout: HoldoutPurchases? = nil,
+    package init(rfmGrid: RFMGrid? = nil, segments: [RunReport.Segment]? = nil, cohorts: CohortReport? = nil, valueMatrix: QuadrantMatrix? = nil, holdout: HoldoutPurchases? = nil,
          clusters: ClusterProfiles? = nil, correlations: CorrelationMatrix? = nil, satisfactionLoyalty: QuadrantMatrix? = nil,
          roc: ROCCurve? = nil, liftGains: LiftGains? = nil, calibration: CalibrationCurve? = nil, notRun: [Section: String] = [:]) {
-        self.rfmGrid = rfmGrid; self.segments = segments; self.valueMatrix = valueMatrix; self.holdout = holdout
+        self.rfmGrid = rfmGrid; self.segments = segments; self.cohorts = cohorts; self.valueMatrix = valueMatrix; self.holdout = holdout
         self.clusters = clusters; self.correlations = correlations; self.satisfactionLoyalty = satisfactionLoyalty
         self.roc = roc; self.liftGains = liftGains; self.calibration = calibration; self.notRun = notRun
     }
@@ -540,6 +572,7 @@ package struct HTMLReportInput: Sendable {
         switch section {
         case .rfmGrid: return rfmGrid != nil
         case .segments: return !(segments ?? []).isEmpty
+        case .cohorts: return !(cohorts?.cohorts ?? []).isEmpty
         case .valueMatrix: return valueMatrix != nil
         case .holdout: return holdout != nil
         case .clusters: return clusters != nil
