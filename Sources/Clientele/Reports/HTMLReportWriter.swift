@@ -253,7 +253,7 @@ package struct HTMLReportWriter {
         let chart = SVGCohortHeatMap(
             title: "Cohort retention: % of each cohort ordering, by month since first purchase",
             description: "Rows: customers grouped by the month of their first order (cohort); columns: months since that month\(partial); "
-                + "each cell is the % of the cohort with an order in that month. \(c.reading)",
+                + "each cell is the % of the cohort with an order in that month (the colour scale ends at the largest share after month 0, which is 100%)",
             rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),
             revenuePerCustomer: shown.map(\.revenuePerCustomer))
         var keys: [(String, String)] = [
@@ -269,7 +269,7 @@ package struct HTMLReportWriter {
                 keys.append(("its revenue per customer after month 0", SVGNumber.money(later)))
             }
         }
-        return sectionBody(charts: [chart], keys: keys)
+        return "<p class=\"reading\">\(e(c.reading))</p>\n" + sectionBody(charts: [chart], keys: keys)
     }
 
     private func holdoutBody(_ h: HTMLReportInput.HoldoutPurchases) -> String {
@@ -453,6 +453,7 @@ package struct HTMLReportWriter {
         .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         .path{color:#555;font-size:12px;word-break:break-all}
         .notes,.timings,.muted{color:#555;font-size:12px}
+        .reading{margin:0 0 10px;font-size:15px}
         .not-run{margin:0;padding:10px 14px;background:#fff6e0;border-left:4px solid #e69f00;color:#5a4300}
         .warnings{margin:16px 0;padding:14px 16px;background:#fdf0ec;border:1px solid #d8d8d8;border-radius:6px;break-inside:avoid;page-break-inside:avoid}
         .warnings h2{border-bottom-color:#d55e00;margin-bottom:8px}
