@@ -116,4 +116,13 @@ struct CohortReportTests {
         let luminance = [1, 0.2, 0.1, 0].map { scale.color($0).relativeLuminance }
         #expect(luminance == luminance.sorted() && luminance[0] == luminance[1])
     }
+
+    @Test("the revenue map colours by revenue per customer, from a negative month up to the largest later month")
+    func revenueColours() {
+        let chart = SVGCohortHeatMap(title: "t", description: "d", rowLabels: ["2024-01", "2024-02"], customers: [10, 4],
+                                     shares: [[1, 0.2, 0.1], [1, 0.5]], revenuePerCustomer: [[30, -1.5, 4], [25, 2]], measure: .revenuePerCustomer)
+        #expect(chart.scale.lower == -1.5 && chart.scale.upper == 4)
+        #expect(chart.svg().contains(">net revenue per cohort customer in the month<"))
+        #expect(chart.dataSummary.contains("2024-01 (10 customers): 0 30, 1 -1.5, 2 4"))
+    }
 }

@@ -208,7 +208,7 @@ struct HTMLReportWriterTests {
     func chartsDrawn() throws {
         let report = try HTMLReportSample.demoReport()
         let page = try SVGTestXML.parse(HTMLReportWriter(report: report, input: HTMLReportSample.fullInput(report: report)).text())
-        let expected: [HTMLReportInput.Section: Int] = [.rfmGrid: 2, .segments: 1, .cohorts: 1, .valueMatrix: 1, .holdout: 1, .clusters: 1, .correlations: 1,
+        let expected: [HTMLReportInput.Section: Int] = [.rfmGrid: 2, .segments: 1, .cohorts: 2, .valueMatrix: 1, .holdout: 1, .clusters: 1, .correlations: 1,
                                                          .satisfactionLoyalty: 1, .roc: 1, .liftGains: 2, .calibration: 1]
         for section in HTMLReportInput.Section.allCases {
             let node = try #require(htmlSection(page, section.rawValue), "\(section)")
@@ -224,7 +224,7 @@ struct HTMLReportWriterTests {
             let keys = try #require(node.elements("aside").first, "\(section) has key numbers beside its charts")
             #expect(!keys.elements("td").isEmpty)
         }
-        #expect(page.elements("svg").count == 13)
+        #expect(page.elements("svg").count == 14)
     }
 
     @Test("a section without a payload renders its Not run box and no chart", arguments: HTMLReportInput.Section.allCases)

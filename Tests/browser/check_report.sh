@@ -28,7 +28,7 @@
 # `:CONSOLE[:(]`, `Uncaught`, or `source: file://` (a page-attributed message in any format), and
 # ignores the rest; the full log is printed when the check fails, and kept with KEEP_LOG=path.
 #
-# Environment: CHROMIUM (default chromium), WINDOW (width,height in CSS px; default 1280,8000),
+# Environment: CHROMIUM (default chromium), WINDOW (width,height in CSS px; default 1280,12000, tall enough for the whole demo report),
 # MIN_COLOURS (64), MIN_CHART_AREA (0.001), MIN_DARK (0.002), TIMEOUT (seconds, 120), SECTIONS (none),
 # MIN_SECTION_CHART_AREA (0.005).
 set -euo pipefail
@@ -40,7 +40,7 @@ keep=${2:-}
 [ -f "$report" ] || { echo "check_report: $report: no such file" >&2; exit 2; }
 
 chromium=${CHROMIUM:-chromium}
-window=${WINDOW:-1280,8000}
+window=${WINDOW:-1280,12000}
 min_colours=${MIN_COLOURS:-64}
 min_chart_area=${MIN_CHART_AREA:-0.001}
 min_dark=${MIN_DARK:-0.002}

@@ -256,6 +256,12 @@ package struct HTMLReportWriter {
                 + "each cell is the % of the cohort with an order in that month (the colour scale ends at the largest share after month 0, which is 100%)",
             rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),
             revenuePerCustomer: shown.map(\.revenuePerCustomer))
+        let revenue = SVGCohortHeatMap(
+            title: "Net revenue per cohort customer, by month since first purchase (currency units)",
+            description: "The same cohorts: each cell is the month's net revenue (returns included) divided by the customers in the cohort "
+                + "(the colour scale ends at the largest value after month 0, which holds every first order)",
+            rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),
+            revenuePerCustomer: shown.map(\.revenuePerCustomer), measure: .revenuePerCustomer)
         var keys: [(String, String)] = [
             ("cohorts", SVGNumber.grouped(c.cohorts.count) + (shown.count < c.cohorts.count ? " (newest \(shown.count) shown; all in cohorts.csv)" : "")),
             ("customers", SVGNumber.grouped(c.customers)),
@@ -269,7 +275,7 @@ package struct HTMLReportWriter {
                 keys.append(("its revenue per customer after month 0", SVGNumber.money(later)))
             }
         }
-        return "<p class=\"reading\">\(e(c.reading))</p>\n" + sectionBody(charts: [chart], keys: keys)
+        return "<p class=\"reading\">\(e(c.reading))</p>\n" + sectionBody(charts: [chart, revenue], keys: keys)
     }
 
     private func holdoutBody(_ h: HTMLReportInput.HoldoutPurchases) -> String {
