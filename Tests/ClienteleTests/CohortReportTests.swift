@@ -81,6 +81,23 @@ struct CohortReportTests {
         #expect(single.reading == "Every cohort first bought in 2024-01, the last month before as-of: no later month to follow yet.")
     }
 
+    @Test("the shown cohorts count back 24 months from the newest cohort, not from as-of, and stop at month 35")
+    func shownAfterAcquisitionStopped() {
+        let list = (0..<30).map { r in
+            CohortReport.Cohort(cohortMonth: CohortReport.monthText(12 * 2019 + r), customers: 5, activeCustomers: Array(repeating: 1, count: 72 - r),
+                                activeShare: Array(repeating: 0.2, count: 72 - r), revenue: Array(repeating: 1, count: 72 - r),
+                                revenuePerCustomer: Array(repeating: 0.2, count: 72 - r))
+        }
+        let c = CohortReport(asOf: "2025-01-01", lastDay: "2024-12-31", lastMonth: "2024-12", lastMonthComplete: true, customers: 150, cohorts: list)
+        #expect(c.shownCohorts.map(\.cohortMonth).first == "2019-07" && c.shownCohorts.map(\.cohortMonth).last == "2021-06")
+        #expect(c.shownCohorts.allSatisfy { $0.activeCustomers.count == 36 && $0.revenuePerCustomer.count == 36 })
+        #expect(c.shownIsCut.cohorts && c.shownIsCut.months)
+        // Paragraphs are wrapped at 100 columns: read them as one line.
+        let md = MarkdownReportWriter(report: { var r = try! HTMLReportSample.report(); r.cohorts = c; return r }()).text()
+            .replacingOccurrences(of: "\n", with: " ")
+        #expect(md.contains("The newest 24 of 30 cohorts are shown") && md.contains("Months since the first order up to 35 are shown"))
+    }
+
     @Test("report.md shows both triangles of the newest cohorts within 100 columns")
     func markdown() throws {
         var report = try HTMLReportSample.report()
@@ -88,7 +105,7 @@ struct CohortReportTests {
         let md = MarkdownReportWriter(report: report).text()
         let section = try #require(md.components(separatedBy: "\n## Cohort retention\n").dropFirst().first?.components(separatedBy: "\n## ").first)
         #expect(section.contains("Share of the cohort with an order (%)") && section.contains("Net revenue per cohort customer"))
-        #expect(section.contains("The newest 24 of 30 cohorts are shown; all are in cohorts.csv."))
+        #expect(section.replacingOccurrences(of: "\n", with: " ").contains("The newest 24 of 30 cohorts are shown; all are in cohorts.csv."))
         #expect(section.contains("| 2024-01 | ") && !section.contains("| 2023-12 | "))
         for line in section.split(separator: "\n") { #expect(line.count <= MarkdownLayout.terminalWidth, "\(line)") }
     }

@@ -46,16 +46,35 @@ public struct CohortReport: Codable, Sendable, Equatable {
     }
 }
 
-extension CohortReport {
-    /// How many of the newest cohort months report.md and report.html show (all are in cohorts.csv
-    /// and report.json): 24 months, so the heat map stays readable and months since stay ≤ 23.
-    package static let shownMonths = 24
+extension CohortReport.Cohort {
+    /// The cohort's first `months` months since the first order.
+    package func prefix(_ months: Int) -> CohortReport.Cohort {
+        guard activeCustomers.count > months else { return self }
+        return .init(cohortMonth: cohortMonth, customers: customers, activeCustomers: Array(activeCustomers.prefix(months)),
+                     activeShare: Array(activeShare.prefix(months)), revenue: Array(revenue.prefix(months)),
+                     revenuePerCustomer: Array(revenuePerCustomer.prefix(months)))
+    }
+}
 
-    /// The cohorts of the last `shownMonths` months (by month, not by count: a month without first
-    /// orders leaves a gap, never an older cohort).
+extension CohortReport {
+    /// How many months of cohorts report.md and report.html show, counted back from the newest
+    /// cohort (all are in cohorts.csv and report.json): 24, so the heat map stays readable.
+    package static let shownMonths = 24
+    /// The most months since the first order they show (0 … 35): more only when the newest cohort
+    /// is over a year older than as-of.
+    package static let shownMonthsSince = 36
+
+    /// The cohorts of the `shownMonths` months up to the newest cohort (by month, not by count: a
+    /// month without first orders leaves a gap, never an older cohort), each cut to
+    /// `shownMonthsSince` months.
     package var shownCohorts: [Cohort] {
-        guard let lastIndex = Self.monthIndex(lastMonth) else { return cohorts }
-        return cohorts.filter { (Self.monthIndex($0.cohortMonth) ?? .min) > lastIndex - Self.shownMonths }
+        guard let newest = cohorts.last.flatMap({ Self.monthIndex($0.cohortMonth) }) else { return [] }
+        return cohorts.filter { (Self.monthIndex($0.cohortMonth) ?? .min) > newest - Self.shownMonths }.map { $0.prefix(Self.shownMonthsSince) }
+    }
+
+    /// Whether `shownCohorts` leaves out a cohort or a month.
+    package var shownIsCut: (cohorts: Bool, months: Bool) {
+        (shownCohorts.count < cohorts.count, cohorts.contains { $0.activeCustomers.count > Self.shownMonthsSince })
     }
 
     /// One sentence that reads the table: of the largest shown cohort that has it, the share active

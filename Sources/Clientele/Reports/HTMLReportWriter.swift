@@ -263,7 +263,8 @@ package struct HTMLReportWriter {
             rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),
             revenuePerCustomer: shown.map(\.revenuePerCustomer), measure: .revenuePerCustomer)
         var keys: [(String, String)] = [
-            ("cohorts", SVGNumber.grouped(c.cohorts.count) + (shown.count < c.cohorts.count ? " (newest \(shown.count) shown; all in cohorts.csv)" : "")),
+            ("cohorts", SVGNumber.grouped(c.cohorts.count) + (c.shownIsCut.cohorts ? " (newest \(shown.count) shown; all in cohorts.csv)" : "")
+                + (c.shownIsCut.months ? " (months since up to \(CohortReport.shownMonthsSince - 1) shown)" : "")),
             ("customers", SVGNumber.grouped(c.customers)),
             ("months", "\(c.cohorts.first?.cohortMonth ?? "—") to \(c.lastMonth)\(c.lastMonthComplete ? "" : " (partial)")"),
         ]

@@ -81,7 +81,9 @@ package struct MarkdownReportWriter {
         md += "Customers grouped by the month of their first order (cohort), followed month by month up to \(c.lastDay)"
         md += c.lastMonthComplete ? ". " : " (\(c.lastMonth) is partial). "
         md += "\(c.reading)"
-        if shown.count < c.cohorts.count { md += " The newest \(shown.count) of \(c.cohorts.count) cohorts are shown; all are in cohorts.csv." }
+        let cut = c.shownIsCut
+        if cut.cohorts { md += " The newest \(shown.count) of \(c.cohorts.count) cohorts are shown; all are in cohorts.csv." }
+        if cut.months { md += " Months since the first order up to \(CohortReport.shownMonthsSince - 1) are shown; all are in cohorts.csv." }
         md += "\n"
         func table(_ heading: String, _ cell: (CohortReport.Cohort, Int) -> String) -> String {
             var t = "\n### \(heading)\n\n| cohort | customers | " + (0..<columns).map(String.init).joined(separator: " | ") + " |\n"
