@@ -8,7 +8,7 @@ import PackageDescription
 //   ClienteleLinear    BLAS/LAPACK wrappers, matrices, Cholesky                             (Support)
 //   ClienteleStore     calendar days, customer index, order/interaction/customer tables    (Support, Stats)
 //   ClienteleIngest    CSV files or PostgreSQL COPY → Store; gzip (zlib), encodings (iconv)  (Support, Stats, Store)
-//   ClienteleKernels   RFM, k-means, CLV, churn, correlations over the Store               (Support, Stats, Linear, Store)
+//   ClienteleKernels   RFM, cohorts, k-means, CLV, churn, correlations over the Store      (Support, Stats, Linear, Store)
 //   ClienteleReports   CSV/JSON/Markdown/HTML/history writers of kernel results            (Support, Stats, Store, Kernels)
 //   ClienteleSynthetic synthetic populations from the kernels' models                      (Support, Stats, Store, Kernels)
 //   Clientele          the pipeline (job file, stages, run) over all of them; re-exports them (Pipeline/Exports.swift)

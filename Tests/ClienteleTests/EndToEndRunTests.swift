@@ -59,9 +59,9 @@ struct EndToEndRunTests {
     static func status(_ error: any Error) -> Clientele.ExitStatus { (error as? any ClienteleError)?.exitStatus ?? .software }
 
     @Test("a run writes the contract's files, headers and report.json sections", arguments: [
-        (BadRowPolicy.fail, false, ["clusters.csv", "clv_model.json", "customers.csv", "report.html", "report.json", "report.md", "segments.csv"]),
-        (.skip, false, ["clusters.csv", "clv_model.json", "customers.csv", "rejects.csv", "report.html", "report.json", "report.md", "segments.csv"]),
-        (.fail, true, ["clusters.csv", "clv_model.json", "correlations.csv", "customers.csv", "report.html", "report.json", "report.md", "segments.csv"]),
+        (BadRowPolicy.fail, false, ["clusters.csv", "clv_model.json", "cohorts.csv", "customers.csv", "report.html", "report.json", "report.md", "segments.csv"]),
+        (.skip, false, ["clusters.csv", "clv_model.json", "cohorts.csv", "customers.csv", "rejects.csv", "report.html", "report.json", "report.md", "segments.csv"]),
+        (.fail, true, ["clusters.csv", "clv_model.json", "cohorts.csv", "correlations.csv", "customers.csv", "report.html", "report.json", "report.md", "segments.csv"]),
     ])
     func outputFolder(policy: BadRowPolicy, withInteractions: Bool, files: [String]) throws {
         try withScratch { scratch in
@@ -88,7 +88,7 @@ struct EndToEndRunTests {
             #expect(try text(report + "/report.md").hasPrefix("# "))
 
             let json = try reportJSON(report)
-            for key in ["tool", "started_at", "settings", "inputs", "customers", "rfm", "clv", "clusters", "skipped", "timings", "outputs"] {
+            for key in ["tool", "started_at", "settings", "inputs", "customers", "rfm", "cohorts", "clv", "clusters", "skipped", "timings", "outputs"] {
                 #expect(json[key] != nil, "report.json lacks \(key)")
             }
             #expect(Set(try #require(json["outputs"] as? [String])) == Set(files))
@@ -123,7 +123,7 @@ struct EndToEndRunTests {
             config.ingest.onBadRow = .fail
             _ = try Run(configuration: config).execute()
             #expect(try entries(scratch.path) == ["report"])
-            #expect(try entries(scratch.join("report")) == [ReportMarker.fileName, "customers.csv", "report.html", "report.json", "report.md", "segments.csv"],
+            #expect(try entries(scratch.join("report")) == [ReportMarker.fileName, "cohorts.csv", "customers.csv", "report.html", "report.json", "report.md", "segments.csv"],
                     "the old rejects.csv went with the old report")
             #expect(try bytes(scratch.join("report/customers.csv")) == bytes(Package.fixture("rfm/expected_split.csv")))
         }

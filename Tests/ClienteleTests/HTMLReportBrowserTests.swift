@@ -45,9 +45,27 @@ struct HTMLReportBrowserTests {
         if let keep = ProcessInfo.processInfo.environment["CLIENTELE_SAMPLE_REPORT"] {
             try Data(page.utf8).write(to: URL(fileURLWithPath: keep))
         }
-        let check = try htmlBrowserCheck(page)
+        let check = try htmlBrowserCheck(page, environment: ["SECTIONS": "cohorts"])
         #expect(check.status == 0, "\(check.output)")
         #expect(check.output.contains(": ok: no console messages"))
+        #expect(check.output.contains("sections alone: cohorts "))
+    }
+
+    @Test("the check fails a report whose cohort heat map does not draw, though every other chart does")
+    func cohortChartMissing() throws {
+        let report = try HTMLReportSample.demoReport()
+        var page = HTMLReportWriter(report: report, input: HTMLReportSample.fullInput(report: report)).text()
+        // Both of the section's charts emptied; every other section's still drawn.
+        var emptied = 0
+        while let section = page.range(of: "<section id=\"cohorts\""), let close = page.range(of: "</section>", range: section.upperBound..<page.endIndex),
+              let start = page.range(of: "<svg class=\"chart\" viewBox=\"0 0 760 ", range: section.upperBound..<close.lowerBound),
+              let end = page.range(of: "</svg>", range: start.upperBound..<close.lowerBound) {
+            page.replaceSubrange(start.lowerBound..<end.upperBound, with: "<svg class=\"chart\" viewBox=\"0 0 10 10\" width=\"10\" height=\"10\"></svg>")
+            emptied += 1
+        }
+        #expect(emptied == 2)
+        let check = try htmlBrowserCheck(page, environment: ["SECTIONS": "cohorts"])
+        #expect(check.status == 1 && check.output.contains("section cohorts: no chart drawn"), "\(check.output)")
     }
 
     @Test("a report whose kernels did not run still renders cleanly: header, tables and Not run boxes")

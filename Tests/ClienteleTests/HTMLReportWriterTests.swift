@@ -58,7 +58,7 @@ enum HTMLReportSample {
                    0, 326_294.07, 0, 720_019.57, 1_903_366.63])
 
     static func fullInput(report: RunReport) -> HTMLReportInput {
-        var input = HTMLReportInput(rfmGrid: demoGrid, segments: report.rfm.segments)
+        var input = HTMLReportInput(rfmGrid: demoGrid, segments: report.rfm.segments, cohorts: cohorts)
         input.valueMatrix = valueMatrix
         input.holdout = holdout
         input.clusters = clusters
@@ -69,6 +69,23 @@ enum HTMLReportSample {
         input.liftGains = liftGains
         input.calibration = calibration
         return input
+    }
+
+    /// 30 monthly cohorts, 2023-07 to 2025-12, as of 2025-12-28: shares that fall off over the months
+    /// with a little deterministic ripple (illustrative), revenue per customer in step with them.
+    static var cohorts: CohortReport {
+        let last = 12 * 2025 + 11
+        let list = (0..<30).map { r -> CohortReport.Cohort in
+            let month = last - 29 + r, customers = 2_800 + (r * 397) % 1_700
+            let shares = (0..<(30 - r)).map { k in k == 0 ? 1.0 : 0.16 * exp(-Double(k) / 14) + 0.01 * Double((r * 7 + k * 3) % 5) / 4 }
+            let active = shares.map { Int(($0 * Double(customers)).rounded()) }
+            let share = active.map { Double($0) / Double(customers) }
+            let perCustomer = share.enumerated().map { $0.offset == 0 ? 31.4 : ($0.element * 38.5 * 100).rounded() / 100 }
+            return .init(cohortMonth: CohortReport.monthText(month), customers: customers, activeCustomers: active, activeShare: share,
+                         revenue: perCustomer.map { $0 * Double(customers) }, revenuePerCustomer: perCustomer)
+        }
+        return CohortReport(asOf: "2025-12-28", lastDay: "2025-12-27", lastMonth: "2025-12", lastMonthComplete: false,
+                            customers: list.reduce(0) { $0 + $1.customers }, cohorts: list)
     }
 
     /// Through the adapter from `CLVReport.ValueMatrix`, as `Run` will pass it.
@@ -191,7 +208,7 @@ struct HTMLReportWriterTests {
     func chartsDrawn() throws {
         let report = try HTMLReportSample.demoReport()
         let page = try SVGTestXML.parse(HTMLReportWriter(report: report, input: HTMLReportSample.fullInput(report: report)).text())
-        let expected: [HTMLReportInput.Section: Int] = [.rfmGrid: 2, .segments: 1, .valueMatrix: 1, .holdout: 1, .clusters: 1, .correlations: 1,
+        let expected: [HTMLReportInput.Section: Int] = [.rfmGrid: 2, .segments: 1, .cohorts: 2, .valueMatrix: 1, .holdout: 1, .clusters: 1, .correlations: 1,
                                                          .satisfactionLoyalty: 1, .roc: 1, .liftGains: 2, .calibration: 1]
         for section in HTMLReportInput.Section.allCases {
             let node = try #require(htmlSection(page, section.rawValue), "\(section)")
@@ -207,7 +224,7 @@ struct HTMLReportWriterTests {
             let keys = try #require(node.elements("aside").first, "\(section) has key numbers beside its charts")
             #expect(!keys.elements("td").isEmpty)
         }
-        #expect(page.elements("svg").count == 12)
+        #expect(page.elements("svg").count == 14)
     }
 
     @Test("a section without a payload renders its Not run box and no chart", arguments: HTMLReportInput.Section.allCases)
@@ -217,6 +234,7 @@ struct HTMLReportWriterTests {
         switch section {
         case .rfmGrid: input.rfmGrid = nil
         case .segments: input.segments = nil
+        case .cohorts: input.cohorts = nil
         case .valueMatrix: input.valueMatrix = nil
         case .holdout: input.holdout = nil
         case .clusters: input.clusters = nil

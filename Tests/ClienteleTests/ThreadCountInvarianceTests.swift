@@ -19,7 +19,7 @@ private struct InvarianceExports {
 
 @Suite("Thread count: --threads changes how fast, never what is written")
 struct ThreadCountInvarianceTests {
-    static let reportFiles = ["customers.csv", "segments.csv", "clusters.csv", "clv_model.json", "correlations.csv",
+    static let reportFiles = ["customers.csv", "segments.csv", "cohorts.csv", "clusters.csv", "clv_model.json", "correlations.csv",
                               "churn_model.csv", "churn_risk.csv", "report.json", "report.md", "report.html"]
 
     @Test("a full run on one, two, three or four threads writes the same bytes in every report file, but for timings, start time and the threads setting",

@@ -11,7 +11,12 @@
 #      content: fewer than MIN_COLOURS distinct colours (blank); less than MIN_CHART_AREA of it in
 #      solid saturated colour — pixels whose 7×7 neighbourhood is all saturated, i.e. chart fills
 #      (heat-map cells, bars, legends), while text, links and rules are too thin to count, so a page
-#      whose SVGs failed to draw scores exactly 0; or less than MIN_DARK of it dark (no text).
+#      whose SVGs failed to draw scores exactly 0; or less than MIN_DARK of it dark (no text);
+#   3. with SECTIONS="id …" (e.g. SECTIONS=cohorts), a named section of the report is missing, says
+#      "Not run", holds no <svg>, or does not draw on its own: the page's head with that section
+#      alone is rendered the same way and must write nothing to the console and have at least
+#      MIN_SECTION_CHART_AREA of its content in solid chart colour. So a chart is checked by
+#      itself, not hidden among the others' fills (for charts drawn in fills: heat maps, bars).
 # Exit 2: bad usage or a missing tool (chromium, ImageMagick's identify/convert).
 #
 # Chromium's console lines and its own noise. With --enable-logging=stderr --v=0 every message the
@@ -23,8 +28,9 @@
 # `:CONSOLE[:(]`, `Uncaught`, or `source: file://` (a page-attributed message in any format), and
 # ignores the rest; the full log is printed when the check fails, and kept with KEEP_LOG=path.
 #
-# Environment: CHROMIUM (default chromium), WINDOW (width,height in CSS px; default 1280,8000),
-# MIN_COLOURS (64), MIN_CHART_AREA (0.001), MIN_DARK (0.002), TIMEOUT (seconds, 120).
+# Environment: CHROMIUM (default chromium), WINDOW (width,height in CSS px; default 1280,12000, tall enough for the whole demo report),
+# MIN_COLOURS (64), MIN_CHART_AREA (0.001), MIN_DARK (0.002), TIMEOUT (seconds, 120), SECTIONS (none),
+# MIN_SECTION_CHART_AREA (0.005).
 set -euo pipefail
 
 usage() { echo "usage: $0 REPORT.html [SCREENSHOT.png]" >&2; exit 2; }
@@ -34,7 +40,7 @@ keep=${2:-}
 [ -f "$report" ] || { echo "check_report: $report: no such file" >&2; exit 2; }
 
 chromium=${CHROMIUM:-chromium}
-window=${WINDOW:-1280,8000}
+window=${WINDOW:-1280,12000}
 min_colours=${MIN_COLOURS:-64}
 min_chart_area=${MIN_CHART_AREA:-0.001}
 min_dark=${MIN_DARK:-0.002}
@@ -49,12 +55,21 @@ absolute=$(cd "$(dirname "$report")" && pwd)/$(basename "$report")
 # file:// URL: percent-encode the few characters a path may hold that a URL may not.
 url="file://$(printf '%s' "$absolute" | sed -e 's/%/%25/g' -e 's/ /%20/g' -e 's/#/%23/g' -e 's/?/%3F/g')"
 
-status=0
-timeout "${TIMEOUT:-120}" "$chromium" --headless --disable-gpu --no-sandbox --hide-scrollbars \
-    --force-device-scale-factor=1 --no-first-run --no-default-browser-check --disable-extensions \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$work/profile" --window-size="$window" --screenshot="$work/shot.png" \
-    --enable-logging=stderr --v=0 "$url" >"$work/stdout" 2>"$work/log" || status=$?
+# render URL SHOT LOG: Chromium's screenshot of URL into SHOT, its stderr into LOG; sets $status.
+render() {
+    status=0
+    timeout "${TIMEOUT:-120}" "$chromium" --headless --disable-gpu --no-sandbox --hide-scrollbars \
+        --force-device-scale-factor=1 --no-first-run --no-default-browser-check --disable-extensions \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$work/profile" --window-size="$window" --screenshot="$2" \
+        --enable-logging=stderr --v=0 "$1" >"$work/stdout" 2>"$3" || status=$?
+}
+# Share of the (trimmed) screenshot in solid saturated colour: chart fills.
+chart_fills() {
+    convert "$1" -colorspace HSB -channel G -separate +channel -threshold 25% \
+        -morphology Erode Square:3 -format '%[fx:mean]' info:
+}
+render "$url" "$work/shot.png" "$work/log"
 [ -n "${KEEP_LOG:-}" ] && cp "$work/log" "$KEEP_LOG"
 
 fail() {
@@ -78,8 +93,7 @@ convert "$work/shot.png" -trim +repage "$work/content.png"
 size=$(identify -format '%w×%h' "$work/content.png")
 colours=$(identify -format '%k' "$work/content.png")
 # Saturation in HSB (0 for white, black and greys); erosion keeps only solid areas of colour.
-chart_area=$(convert "$work/content.png" -colorspace HSB -channel G -separate +channel -threshold 25% \
-    -morphology Erode Square:3 -format '%[fx:mean]' info:)
+chart_area=$(chart_fills "$work/content.png")
 dark=$(convert "$work/content.png" -colorspace Gray -negate -threshold 50% -format '%[fx:mean]' info:)
 awk -v c="$colours" -v m="$min_colours" 'BEGIN { exit !(c >= m) }' ||
     fail "blank page: the screenshot has $colours distinct colours (at least $min_colours expected)"
@@ -88,7 +102,34 @@ awk -v c="$chart_area" -v m="$min_chart_area" 'BEGIN { exit !(c >= m) }' ||
 awk -v c="$dark" -v m="$min_dark" 'BEGIN { exit !(c >= m) }' ||
     fail "no text drawn: $dark of the content is dark (at least $min_dark expected)"
 
+# Each named section alone: the page up to <main>, the section, and the closing tags.
+sections_checked=""
+for id in ${SECTIONS:-}; do
+    grep -q "^<section id=\"$id\" class=\"report-section\">" "$report" ||
+        fail "section $id is missing or did not run (no drawn <section id=\"$id\"> in the page)"
+    awk -v id="$id" '
+        !main { print; if (index($0, "<main>")) main = 1; next }
+        index($0, "<section id=\"" id "\"") == 1 { inside = 1 }
+        inside { print; if (index($0, "</section>") == 1) inside = 0 }
+        END { print "</main>\n</body>\n</html>" }' "$report" >"$work/section-$id.html"
+    grep -q "<svg" "$work/section-$id.html" || fail "section $id draws no <svg> chart"
+    render "file://$work/section-$id.html" "$work/section-$id.png" "$work/section-$id.log"
+    [ "$status" -eq 0 ] || { cp "$work/section-$id.log" "$work/log"; fail "chromium exited with status $status on section $id" log; }
+    console=$(grep -E ':CONSOLE[:(]|Uncaught|source: file://' "$work/section-$id.log" || true)
+    if [ -n "$console" ]; then
+        echo "check_report: $report: section $id wrote to the browser console:" >&2
+        printf '%s\n' "$console" >&2
+        exit 1
+    fi
+    convert "$work/section-$id.png" -trim +repage "$work/section-$id-content.png"
+    area=$(chart_fills "$work/section-$id-content.png")
+    awk -v c="$area" -v m="${MIN_SECTION_CHART_AREA:-0.005}" 'BEGIN { exit !(c >= m) }' ||
+        fail "section $id: no chart drawn: $area of its content is solid colour (at least ${MIN_SECTION_CHART_AREA:-0.005} expected)"
+    sections_checked+=" $id $(awk -v c="$area" 'BEGIN { printf "%.1f%%", c * 100 }')"
+done
+
 [ -n "$keep" ] && cp "$work/shot.png" "$keep"
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-printf 'check_report: %s: ok: no console messages; content %s, %s colours, %.2f%% chart fills, %.1f%% dark (%s s)\n' \
-    "$report" "$size" "$colours" "$(awk -v c="$chart_area" 'BEGIN { print c * 100 }')" "$(awk -v c="$dark" 'BEGIN { print c * 100 }')" "$elapsed"
+printf 'check_report: %s: ok: no console messages; content %s, %s colours, %.2f%% chart fills, %.1f%% dark%s (%s s)\n' \
+    "$report" "$size" "$colours" "$(awk -v c="$chart_area" 'BEGIN { print c * 100 }')" "$(awk -v c="$dark" 'BEGIN { print c * 100 }')" \
+    "${sections_checked:+; sections alone:$sections_checked}" "$elapsed"

@@ -148,7 +148,7 @@ run_ms=$(($(now_ms) - t0))
 steps=$(wc -l <"$work/ref.steps")
 # Data files are deterministic (seeded); report.json, .md and .html carry timings and dates.
 data_files=()
-for f in customers.csv segments.csv clusters.csv clv_model.json correlations.csv churn_model.csv churn_risk.csv; do
+for f in customers.csv segments.csv cohorts.csv clusters.csv clv_model.json correlations.csv churn_model.csv churn_risk.csv; do
     [ -f "$ref/report/$f" ] || continue
     if cmp -s "$ref/report/$f" "$base/report/$f"; then data_files+=("$f"); else echo "faults: note: $f differs between two clean runs; not compared" >&2; fi
 done
@@ -573,7 +573,7 @@ group kills
 for ((k = 1; k <= kills; k++)); do dispatch "kill-$k" case_kill "$k"; done
 
 group disk
-for f in customers.csv segments.csv clusters.csv clv_model.json correlations.csv churn_model.csv churn_risk.csv \
+for f in customers.csv segments.csv cohorts.csv clusters.csv clv_model.json correlations.csv churn_model.csv churn_risk.csv \
     report.json report.md report.html "$marker"; do
     dispatch "disk-$f" case_disk "$f" "/$f" plain
 done

@@ -47,7 +47,7 @@ public struct Run: Sendable {
     /// The stages of this run, in order; each decides for itself whether it applies.
     var stages: [any RunStage] {
         [TransactionsStage(), InteractionsStage(source: configuration.interactions), InputCheckStage(), CustomerTableStage(),
-         RFMStage(), ClusterStage(), CLVStage(), SatisfactionStage(), ChurnStage()]
+         RFMStage(), CohortStage(), ClusterStage(), CLVStage(), SatisfactionStage(), ChurnStage()]
     }
 
     /// Runs the stages, writes the report into the staged folder, and lands it (with the history);

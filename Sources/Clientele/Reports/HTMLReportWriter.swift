@@ -140,6 +140,7 @@ package struct HTMLReportWriter {
         switch section {
         case .rfmGrid: body = input.rfmGrid.map(rfmGridBody)
         case .segments: body = input.segments.flatMap { $0.isEmpty ? nil : segmentsBody($0) }
+        case .cohorts: body = input.cohorts.flatMap { $0.cohorts.isEmpty ? nil : cohortsBody($0) }
         case .valueMatrix: body = input.valueMatrix.map { quadrantsBody($0, title: "Current × future value", description: "Customers split by current (historical) value and predicted future value.") }
         case .holdout: body = input.holdout.map(holdoutBody)
         case .clusters: body = input.clusters.map(clustersBody)
@@ -244,6 +245,38 @@ package struct HTMLReportWriter {
         }
         table += "</tbody></table>"
         return sectionBody(charts: [chart], keyHTML: table)
+    }
+
+    private func cohortsBody(_ c: CohortReport) -> String {
+        let shown = c.shownCohorts
+        let partial = c.lastMonthComplete ? "" : " (\(c.lastMonth) up to \(c.lastDay))"
+        let chart = SVGCohortHeatMap(
+            title: "Cohort retention: % of each cohort ordering, by month since first purchase",
+            description: "Rows: customers grouped by the month of their first order (cohort); columns: months since that month\(partial); "
+                + "each cell is the % of the cohort with an order in that month (the colour scale ends at the largest share after month 0, which is 100%)",
+            rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),
+            revenuePerCustomer: shown.map(\.revenuePerCustomer))
+        let revenue = SVGCohortHeatMap(
+            title: "Net revenue per cohort customer, by month since first purchase (currency units)",
+            description: "The same cohorts: each cell is the month's net revenue (returns included) divided by the customers in the cohort "
+                + "(the colour scale ends at the largest value after month 0, which holds every first order)",
+            rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),
+            revenuePerCustomer: shown.map(\.revenuePerCustomer), measure: .revenuePerCustomer)
+        var keys: [(String, String)] = [
+            ("cohorts", SVGNumber.grouped(c.cohorts.count) + (c.shownIsCut.cohorts ? " (newest \(shown.count) shown; all in cohorts.csv)" : "")
+                + (c.shownIsCut.months ? " (months since up to \(CohortReport.shownMonthsSince - 1) shown)" : "")),
+            ("customers", SVGNumber.grouped(c.customers)),
+            ("months", "\(c.cohorts.first?.cohortMonth ?? "—") to \(c.lastMonth)\(c.lastMonthComplete ? "" : " (partial)")"),
+        ]
+        if let s = c.secondMonthShare { keys.append(("ordering again in the month after their first", SVGNumber.percent(s))) }
+        if let largest = shown.max(by: { $0.customers < $1.customers }) {
+            keys.append(("largest cohort", "\(largest.cohortMonth): \(SVGNumber.grouped(largest.customers)) customers"))
+            if largest.revenuePerCustomer.count > 1 {
+                let later = largest.revenuePerCustomer.dropFirst().reduce(0, +)
+                keys.append(("its revenue per customer after month 0", SVGNumber.money(later)))
+            }
+        }
+        return "<p class=\"reading\">\(e(c.reading))</p>\n" + sectionBody(charts: [chart, revenue], keys: keys)
     }
 
     private func holdoutBody(_ h: HTMLReportInput.HoldoutPurchases) -> String {
@@ -427,6 +460,7 @@ package struct HTMLReportWriter {
         .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         .path{color:#555;font-size:12px;word-break:break-all}
         .notes,.timings,.muted{color:#555;font-size:12px}
+        .reading{margin:0 0 10px;font-size:15px}
         .not-run{margin:0;padding:10px 14px;background:#fff6e0;border-left:4px solid #e69f00;color:#5a4300}
         .warnings{margin:16px 0;padding:14px 16px;background:#fdf0ec;border:1px solid #d8d8d8;border-radius:6px;break-inside:avoid;page-break-inside:avoid}
         .warnings h2{border-bottom-color:#d55e00;margin-bottom:8px}
@@ -458,6 +492,7 @@ package struct HTMLReportInput: Sendable {
     package enum Section: String, CaseIterable, Sendable {
         case rfmGrid = "rfm-grid"
         case segments
+        case cohorts
         case valueMatrix = "value-matrix"
         case holdout = "holdout-purchases"
         case clusters
@@ -471,6 +506,7 @@ package struct HTMLReportInput: Sendable {
             switch self {
             case .rfmGrid: return "RFM: recency × frequency"
             case .segments: return "Segments"
+            case .cohorts: return "Cohort retention"
             case .valueMatrix: return "Customer value"
             case .holdout: return "CLV model check"
             case .clusters: return "Clusters"
@@ -486,6 +522,7 @@ package struct HTMLReportInput: Sendable {
         package var kernel: String {
             switch self {
             case .rfmGrid, .segments: return "RFM"
+            case .cohorts: return "cohort"
             case .valueMatrix, .holdout: return "CLV (BG/NBD and Gamma-Gamma)"
             case .clusters: return "k-means"
             case .correlations, .satisfactionLoyalty: return "correlation"
@@ -497,6 +534,7 @@ package struct HTMLReportInput: Sendable {
         package var skippedKeys: [String] {
             switch self {
             case .rfmGrid, .segments: return ["rfm"]
+            case .cohorts: return ["cohorts"]
             case .valueMatrix: return ["clv"]
             case .holdout: return ["clv", "holdout validation", "calibration"]
             case .clusters: return ["kmeans", "clusters"]
@@ -509,6 +547,8 @@ package struct HTMLReportInput: Sendable {
     package var rfmGrid: RFMGrid? = nil
     /// `RunReport.rfm.segments`.
     package var segments: [RunReport.Segment]? = nil
+    /// `RunReport.cohorts`: a few numbers per cohort and month, drawn for the newest 24 months.
+    package var cohorts: CohortReport? = nil
     /// x: current value, y: future value.
     package var valueMatrix: QuadrantMatrix? = nil
     package var holdout: HoldoutPurchases? = nil
@@ -527,10 +567,10 @@ package struct HTMLReportInput: Sendable {
     /// Shown under the calibration section: `report.churn.noPurchaseComparison`.
     package var noPurchaseComparison: ChurnReport.NoPurchaseComparison? = nil
 
-    package init(rfmGrid: RFMGrid? = nil, segments: [RunReport.Segment]? = nil, valueMatrix: QuadrantMatrix? = nil, holdout: HoldoutPurchases? = nil,
+    package init(rfmGrid: RFMGrid? = nil, segments: [RunReport.Segment]? = nil, cohorts: CohortReport? = nil, valueMatrix: QuadrantMatrix? = nil, holdout: HoldoutPurchases? = nil,
          clusters: ClusterProfiles? = nil, correlations: CorrelationMatrix? = nil, satisfactionLoyalty: QuadrantMatrix? = nil,
          roc: ROCCurve? = nil, liftGains: LiftGains? = nil, calibration: CalibrationCurve? = nil, notRun: [Section: String] = [:]) {
-        self.rfmGrid = rfmGrid; self.segments = segments; self.valueMatrix = valueMatrix; self.holdout = holdout
+        self.rfmGrid = rfmGrid; self.segments = segments; self.cohorts = cohorts; self.valueMatrix = valueMatrix; self.holdout = holdout
         self.clusters = clusters; self.correlations = correlations; self.satisfactionLoyalty = satisfactionLoyalty
         self.roc = roc; self.liftGains = liftGains; self.calibration = calibration; self.notRun = notRun
     }
@@ -540,6 +580,7 @@ package struct HTMLReportInput: Sendable {
         switch section {
         case .rfmGrid: return rfmGrid != nil
         case .segments: return !(segments ?? []).isEmpty
+        case .cohorts: return !(cohorts?.cohorts ?? []).isEmpty
         case .valueMatrix: return valueMatrix != nil
         case .holdout: return holdout != nil
         case .clusters: return clusters != nil

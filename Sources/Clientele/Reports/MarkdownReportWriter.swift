@@ -48,6 +48,7 @@ package struct MarkdownReportWriter {
             md += "\(g.meanRecencyDays.map { format($0, digits: 1) } ?? "—") | \(g.meanFrequency.map { format($0, digits: 2) } ?? "—") | "
             md += "\(g.meanMonetary.map(money) ?? "—") |\n"
         }
+        if let cohorts = report.cohorts, !cohorts.cohorts.isEmpty { md += cohortSection(cohorts) }
         if let clusters = report.clusters { md += clusterSection(clusters) }
         if let clv = report.clv { md += clvSection(clv) }
         if let satisfaction = report.satisfaction { md += satisfactionSection(satisfaction) }
@@ -69,6 +70,33 @@ package struct MarkdownReportWriter {
         var md = "## Warnings\n\n"
         for w in warnings { md += "- **\(w.section.rawValue)** (`\(w.code.rawValue)`): \(escaped(w.message))\n" }
         return md + "\n"
+    }
+
+    /// Share of each cohort ordering, and revenue per customer, by month since the first order: two
+    /// triangles of the newest cohorts (split into parts of 100 columns by `MarkdownLayout`).
+    private func cohortSection(_ c: CohortReport) -> String {
+        let shown = c.shownCohorts
+        let columns = shown.map(\.activeCustomers.count).max() ?? 0
+        var md = "\n## Cohort retention\n\n"
+        md += "Customers grouped by the month of their first order (cohort), followed month by month up to \(c.lastDay)"
+        md += c.lastMonthComplete ? ". " : " (\(c.lastMonth) is partial). "
+        md += "\(c.reading)"
+        let cut = c.shownIsCut
+        if cut.cohorts { md += " The newest \(shown.count) of \(c.cohorts.count) cohorts are shown; all are in cohorts.csv." }
+        if cut.months { md += " Months since the first order up to \(CohortReport.shownMonthsSince - 1) are shown; all are in cohorts.csv." }
+        md += "\n"
+        func table(_ heading: String, _ cell: (CohortReport.Cohort, Int) -> String) -> String {
+            var t = "\n### \(heading)\n\n| cohort | customers | " + (0..<columns).map(String.init).joined(separator: " | ") + " |\n"
+            t += "|---|---|" + String(repeating: "---:|", count: columns) + "\n"
+            for g in shown {
+                t += "| \(g.cohortMonth) | \(g.customers) | "
+                t += (0..<columns).map { k in k < g.activeCustomers.count ? cell(g, k) : "" }.joined(separator: " | ") + " |\n"
+            }
+            return t
+        }
+        md += table("Share of the cohort with an order (%), by months since the first order") { g, k in format(g.activeShare[k] * 100, digits: 1) }
+        md += table("Net revenue per cohort customer, by months since the first order") { g, k in money(g.revenuePerCustomer[k]) }
+        return md
     }
 
     private func clusterSection(_ c: ClusterReport) -> String {

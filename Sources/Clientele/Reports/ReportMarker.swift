@@ -14,7 +14,7 @@ public enum ReportMarker {
     /// Every file name a report folder may hold: a folder holding only these (and report.json
     /// among them) is a report from before markers existed.
     public static let reportFileNames: Set<String> = [
-        "customers.csv", "segments.csv", "clusters.csv", "clv_model.json", "correlations.csv", "churn_model.csv",
+        "customers.csv", "segments.csv", "cohorts.csv", "clusters.csv", "clv_model.json", "correlations.csv", "churn_model.csv",
         "churn_risk.csv", "report.json", "report.md", "report.html", "rejects.csv", fileName,
     ]
 

@@ -192,6 +192,8 @@ public struct RunReport: Codable, Sendable {
     public var inputs: [InputFile]
     public var customers: Customers
     public var rfm: RFM
+    /// Cohort retention by first-order month; nil when it did not run (see `skipped`).
+    public var cohorts: CohortReport?
     /// Predictive CLV (BG/NBD + Gamma-Gamma); nil when it did not run (see `skipped`).
     public var clv: CLVReport?
     /// K-means clusters; nil when they did not run (see `skipped`).
@@ -207,13 +209,14 @@ public struct RunReport: Codable, Sendable {
     public var timings: [String: Double]
     public var outputs: [String]
 
-    package init(tool: Tool = Tool(), startedAt: String, settings: Settings, inputs: [InputFile], customers: Customers, rfm: RFM, clv: CLVReport? = nil, clusters: ClusterReport? = nil, churn: ChurnReport? = nil, satisfaction: SatisfactionReport? = nil, skipped: [Skipped], timings: [String: Double], outputs: [String]) {
+    package init(tool: Tool = Tool(), startedAt: String, settings: Settings, inputs: [InputFile], customers: Customers, rfm: RFM, cohorts: CohortReport? = nil, clv: CLVReport? = nil, clusters: ClusterReport? = nil, churn: ChurnReport? = nil, satisfaction: SatisfactionReport? = nil, skipped: [Skipped], timings: [String: Double], outputs: [String]) {
         self.tool = tool
         self.startedAt = startedAt
         self.settings = settings
         self.inputs = inputs
         self.customers = customers
         self.rfm = rfm
+        self.cohorts = cohorts
         self.clv = clv
         self.clusters = clusters
         self.churn = churn

@@ -17,6 +17,9 @@ struct ReportStage {
                                    satisfaction: state.satisfaction, churn: state.churn?.scores, cellPolicy: policy).write(to: path)
         }]
         files.append(ReportFile(name: "segments.csv") { try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0) })
+        if let cohorts = state.cohorts {
+            files.append(ReportFile(name: "cohorts.csv") { try FileSink.write(CohortsCSVWriter(table: cohorts).bytes(), to: $0) })
+        }
         if let clv = report.clv {
             files.append(ReportFile(name: "clv_model.json") { try FileSink.write(try JSONReportWriter.bytes(of: clv, file: "clv_model.json"), to: $0) })
         }
@@ -58,6 +61,7 @@ struct ReportStage {
                       revenueShare: $0.revenueShare, meanRecencyDays: $0.meanRecencyDays, meanFrequency: $0.meanFrequency,
                       meanMonetary: $0.meanMonetary)
             }, customersPerScore: .init(r: rfm.r, f: rfm.f, m: rfm.m, quantiles: config.rfm.quantiles)),
+            cohorts: state.cohorts.map(CohortReport.init),
             clv: state.clv.map(CLVReport.init),
             clusters: state.clusters.map { ClusterReport($0, features: config.clusters.features.descriptions) },
             churn: state.churn.map { churn in
@@ -121,6 +125,7 @@ struct ReportStage {
         return HTMLReportInput(
             rfmGrid: .init(r: rfm.r, f: rfm.f, revenueCents: rfm.revenueCents, quantiles: state.configuration.rfm.quantiles),
             segments: report.rfm.segments,
+            cohorts: report.cohorts,
             valueMatrix: report.clv.map { .init(valueMatrix: $0.valueMatrix) },
             holdout: report.clv.flatMap { clv in clv.holdout.map { .init(holdout: $0, calibrationEnd: clv.calibrationEnd) } },
             clusters: report.clusters.map { .init(report: $0) },

@@ -21,6 +21,7 @@ struct RunState {
     var periods: RunPeriods!
     var table: CustomerTable!
     var rfm: RFMResult!
+    var cohorts: CohortTable?
     var clusters: KMeansFit?
     var clv: CLVModelFit?
     var satisfaction: SatisfactionLoyaltyAnalysisResult?
