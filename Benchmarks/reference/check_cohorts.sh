@@ -14,26 +14,7 @@
 #                               and cents exactly, shares and revenue per customer as the same double
 #   clientele-generated-asof    the same with --as-of 2025-06-15 (a partial last month)
 set -uo pipefail
-
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-bench="$(cd "$here/.." && pwd)"
-root="$(cd "$bench/.." && pwd)"
-bin="${1:-$root/.build/release/clientele}"
-[[ "$bin" = /* ]] || bin="$PWD/$bin"
-CUSTOMERS="${CUSTOMERS:-100000}"
-SEED="${SEED:-11}"
-
-passed=0
-failed=0
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-finish() { echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit $?; }
-
-start=$SECONDS
-if ! PY="$("$bench/setup-python.sh" | tail -n 1)"; then
-    fail setup-python "could not create the venv (Benchmarks/setup-python.sh)"
-    finish
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/check_common.sh"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/clientele-check-cohorts.XXXXXX")"
 if [[ "${KEEP:-0}" == 1 ]]; then echo "work folder: $work"; else trap 'rm -rf "$work"' EXIT; fi

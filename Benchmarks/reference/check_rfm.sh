@@ -21,27 +21,8 @@
 # The reference fails on its own when fill leaves a score value empty on a measure with at least
 # 5 distinct values, so the fill tests also check that no score value is empty.
 set -uo pipefail
-
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-bench="$(cd "$here/.." && pwd)"
-root="$(cd "$bench/.." && pwd)"
-bin="${1:-$root/.build/release/clientele}"
-[[ "$bin" = /* ]] || bin="$PWD/$bin"
-CUSTOMERS="${CUSTOMERS:-100000}"
-SEED="${SEED:-11}"
+source "$(dirname "${BASH_SOURCE[0]}")/check_common.sh"
 DEMO_SEED="${DEMO_SEED:-1}"
-
-passed=0
-failed=0
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-finish() { echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit $?; }
-
-start=$SECONDS
-if ! PY="$("$bench/setup-python.sh" | tail -n 1)"; then
-    fail setup-python "could not create the venv (Benchmarks/setup-python.sh)"
-    finish
-fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/clientele-check-rfm.XXXXXX")"
 if [[ "${KEEP:-0}" == 1 ]]; then echo "work folder: $work"; else trap 'rm -rf "$work"' EXIT; fi

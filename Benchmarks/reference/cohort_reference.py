@@ -37,24 +37,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+# Amounts to exact cents as the RFM reference reads them (same folder, same pinned pandas).
+from rfm_reference import parse_cents
+
 COLUMNS = ["cohort_month", "months_since_first", "customers", "active_customers", "active_share",
            "revenue", "revenue_per_customer"]
-
-
-def parse_cents(amount: pd.Series) -> np.ndarray:
-    """Decimal text ('12.34', '-0.5', '+3', '7.') -> int64 cents, exactly. Rejects > 2 decimals."""
-    s = amount.astype(str).str.strip()
-    neg = s.str.startswith("-").to_numpy()
-    body = s.str.lstrip("+-")
-    parts = body.str.split(".", n=1, expand=True)
-    whole = parts[0]
-    frac = (parts[1] if parts.shape[1] > 1 else pd.Series([""] * len(s), index=s.index)).fillna("")
-    bad = ~whole.str.fullmatch(r"\d*") | ~frac.str.fullmatch(r"\d{0,2}") | (whole.str.len() + frac.str.len() == 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise SystemExit(f"error: amount {amount.iloc[i]!r} (data row {i + 1}) is not a decimal with at most 2 decimals")
-    cents = whole.replace("", "0").astype("int64").to_numpy() * 100 + frac.str.ljust(2, "0").astype("int64").to_numpy()
-    return np.where(neg, -cents, cents)
 
 
 def format_cents(c: int) -> str:
