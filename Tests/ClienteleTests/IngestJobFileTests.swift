@@ -15,7 +15,7 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
         .init(name: "a misspelt run key", toml: "[run]\noutt = \"reports\"\n",
               reason: "unknown key \"run.outt\"; known keys here: out, as_of, calibration_end, on_bad_row, max_reject_share, seed, threads, quiet, format, history, raw_csv"),
         .init(name: "an unknown transactions key", toml: "[transactions]\npath = \"t.csv\"\ncharset = \"latin1\"\n",
-              reason: "unknown key \"transactions.charset\"; known keys here: path, delimiter, date_format, decimal, thousands, currency_symbol, encoding, amount_from, columns"),
+              reason: "unknown key \"transactions.charset\"; known keys here: path, url, table, query, delimiter, date_format, decimal, thousands, currency_symbol, encoding, amount_from, columns"),
         .init(name: "an unknown transactions column", toml: "[transactions.columns]\ncustomer = \"Kunde\"\n",
               reason: "unknown key \"transactions.columns.customer\"; known keys here: customer_id, order_id, order_date, amount, quantity, unit_price"),
         .init(name: "an unknown interactions column", toml: "[interactions.columns]\ndate = \"Datum\"\n",
