@@ -43,11 +43,11 @@ pareto_rows = l["models"]["paretonbd"]["rows_fitted"]
 cap = l.get("pareto_cap_seconds")
 lines = [
     f"# CLV benchmark: {c['customers']:,} customers, three purchase models", "",
-    f"Clientele (Swift, release; fastest of {c['repeats']} runs per step, the intervals of {c['interval_repeats']}) "
+    f"Clientele (Swift, release, {c.get('threads', 1)} thread{'s' if c.get('threads', 1) != 1 else ''}; fastest of {c['repeats']} runs per step, the intervals of {c['interval_repeats']}) "
     f"against lifetimes {l['versions']['lifetimes']} (numpy {l['versions']['numpy']}, scipy {l['versions']['scipy']}, "
     f"pandas {l['versions']['pandas']}, autograd {l['versions']['autograd']}, Python {l['versions']['python']}; one run) "
     f"on the same calibration summary, same machine, same run (`Benchmarks/clv/bench_clv.sh`). "
-    f"Machine: {os.cpu_count()} cores, shared with other builds; load average {load_start} before Clientele, "
+    f"Machine: {os.cpu_count()} cores; load average {load_start} before Clientele, "
     f"{load_before} before lifetimes, {load_after} after it, {load_end} at the end.", "",
     f"Distinct (x, t_x, T) patterns: {c['patterns']:,}. Not timed on either side: reading transactions "
     f"(Clientele {c['load_seconds']:.2f} s) and the summary (Clientele {cs['summary']:.3f} s; lifetimes reads a CSV, "

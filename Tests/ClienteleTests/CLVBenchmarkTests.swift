@@ -21,6 +21,14 @@ private let clvBenchDirectory = ProcessInfo.processInfo.environment["CLIENTELE_C
 struct CLVBenchmarkTests {
     @Test("three purchase models, selection, intervals and predictions on a generated customer base, timed; BG/NBD estimates within 3 standard errors")
     func benchmark() throws {
+        // Every core, as `clientele run` uses by default (CLIENTELE_CLV_BENCH_THREADS to choose):
+        // outside a run's scope the kernels' loops would run on one thread.
+        let threads = Int(ProcessInfo.processInfo.environment["CLIENTELE_CLV_BENCH_THREADS"] ?? "")
+            ?? ProcessInfo.processInfo.activeProcessorCount
+        try Parallelism.withThreads(threads) { try measure(threads: threads) }
+    }
+
+    func measure(threads: Int) throws {
         let directory = try #require(clvBenchDirectory)
         let environment = ProcessInfo.processInfo.environment
         let out = environment["CLIENTELE_CLV_BENCH_OUT"] ?? FileManager.default.temporaryDirectory.path
@@ -163,7 +171,7 @@ struct CLVBenchmarkTests {
         if let total = intervals.totalExpectedPurchases { intervalReport["total_expected_purchases"] = [total.lowerBound, total.upperBound] }
         if let total = intervals.totalPredictedCLV { intervalReport["total_predicted_clv"] = [total.lowerBound, total.upperBound] }
         let report: [String: Any] = [
-            "customers": summary.includedCount, "patterns": patterns.count, "repeats": repeats, "interval_repeats": intervalRepeats,
+            "customers": summary.includedCount, "patterns": patterns.count, "repeats": repeats, "interval_repeats": intervalRepeats, "threads": threads,
             "load_seconds": loadSeconds, "seconds": best, "cpu_seconds": bestCPU,
             "models": models,
             "selection": ["chosen": selection.chosen.title, "criterion": selection.criterion.rawValue, "reason": selection.reason],
