@@ -31,7 +31,12 @@ public enum Parallelism {
 /// computes must not depend on which thread runs it.
 @inlinable package func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     let threads = min(count, Parallelism.threads)
-    if threads <= 1 { for i in 0..<count { body(i) }; return }
+    if threads <= 1 {
+        let token = traceParallelEnter()
+        for i in 0..<count { body(i) }
+        traceParallelLeave(token)
+        return
+    }
     withoutActuallyEscaping(body) { body in
         let shared = UncheckedSendable(body)
         let next = Atomic<Int>(0)
