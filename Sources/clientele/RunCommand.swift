@@ -57,6 +57,18 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("date-format"), help: ArgumentHelp("Date layout of both exports: iso, or strptime directives such as %d/%m/%Y. (default: iso)", valueName: "format"))
     var dateFormat: String?
 
+    @Option(help: ArgumentHelp("Text encoding of both exports, converted with iconv: utf-8, gbk, gb18030, latin1, windows-1252, utf-16, … (default: utf-8)", valueName: "name"))
+    var encoding: String?
+
+    @Option(help: ArgumentHelp("Decimal separator of numbers in both exports: . or , (default: .)", valueName: "char"))
+    var decimal: String?
+
+    @Option(help: ArgumentHelp("Digit-group separator allowed in amounts, as in 4,770.00: , . ' _ or a space. (default: none)", valueName: "char"))
+    var thousands: String?
+
+    @Option(name: .customLong("currency-symbol"), help: ArgumentHelp("A currency symbol allowed before or after amounts, e.g. ¥; repeat the flag for several. (default: none)", valueName: "symbol"))
+    var currencySymbol: [String] = []
+
     @Option(help: ArgumentHelp("Number of k-means clusters. (default: 5)", valueName: "n"))
     var k: Int?
 
@@ -91,20 +103,39 @@ struct RunCommand: ParsableCommand {
     func configuration() throws -> JobConfiguration {
         var config = JobConfiguration()
         if let job { config = try JobFile(path: job).apply(to: config) }
-        let dialect: CSVDialect? = try delimiter.map { name in
-            guard let d = CSVDialect(delimiterName: name) else { throw ConfigurationError.invalid("--delimiter \(name): use one character such as , ; | or tab") }
-            return d
+        func parse<T>(_ flag: String, _ value: String?, _ parse: (String) throws(SourceFormat.Invalid) -> T) throws -> T? {
+            guard let value else { return nil }
+            do { return try parse(value) } catch { throw ConfigurationError.invalid("--\(flag) \(value): \(error.advice)") }
         }
+        let delimiter = try parse("delimiter", delimiter, SourceFormat.delimiter)
         let dates: DateFormat? = try dateFormat.map { try DateFormat($0) }
-        func source(_ path: String?, _ existing: CSVSource?) -> CSVSource? {
+        let encoding = try parse("encoding", encoding, SourceFormat.encoding)
+        let decimal = try parse("decimal", decimal, SourceFormat.decimal)
+        let thousands = try parse("thousands", thousands, SourceFormat.thousands)
+        var symbols: [String]?
+        if !currencySymbol.isEmpty {
+            do { symbols = try SourceFormat.currencySymbols(currencySymbol) } catch {
+                throw ConfigurationError.invalid("--currency-symbol \(currencySymbol.joined(separator: " ")): \(error.advice)")
+            }
+        }
+        /// A flag's path replaces the job file's path or URL; every format setting of the section stays
+        /// unless a flag sets it.
+        func source(_ path: String?, _ existing: CSVSource?, amounts: Bool) throws -> CSVSource? {
             guard var s = path.map({ CSVSource(path: $0) }) ?? existing else { return nil }
-            if let existing, path != nil { s = CSVSource(path: path!, dialect: existing.dialect, dateFormat: existing.dateFormat, decimalSeparator: existing.decimalSeparator) }
-            if let dialect { s.dialect.delimiter = dialect.delimiter }
+            if let existing, let path { s = existing; s.path = path; s.database = nil }
+            if let delimiter { s.dialect.delimiter = delimiter }
             if let dates { s.dateFormat = dates }
+            if let encoding { s.encoding = encoding }
+            if let decimal { s.decimalSeparator = decimal }
+            if amounts {
+                if let thousands { s.thousandsSeparator = thousands }
+                if let symbols { s.currencySymbols = symbols }
+                do { try SourceFormat.checkSeparators(s) } catch { throw ConfigurationError.invalid("--thousands and --decimal (or the job file's transactions.thousands and .decimal): \(error.advice)") }
+            }
             return s
         }
-        config.transactions = source(transactions, config.transactions)
-        config.interactions = source(interactions, config.interactions)
+        config.transactions = try source(transactions, config.transactions, amounts: true)
+        config.interactions = try source(interactions, config.interactions, amounts: false)
         if let out { config.out = out }
         if let asOf {
             guard let day = CalendarDay(iso: asOf) else { throw ConfigurationError.invalid("--as-of \(asOf) is not a date; use YYYY-MM-DD") }

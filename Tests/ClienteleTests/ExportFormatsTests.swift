@@ -195,6 +195,62 @@ struct ExportFormatsTests {
         }
     }
 
+    @Test("the flags --encoding, --thousands and --currency-symbol load what the job-file keys load, without a job file")
+    func formatFlags() throws {
+        try withScratch { scratch in
+            try scratch.write("plain.csv", Self.plain())
+            try scratch.write("job.toml", Self.job)
+            let expected = try Self.customers(["job.toml", "--transactions", "plain.csv"], in: scratch, out: "plain")
+            // Latin-1 bytes, ¥ (U+00A5, one Latin-1 byte) before grouped amounts.
+            let lines = Self.rows.map { row -> String in
+                let amount = Self.grouped(row.amount)
+                return "\(row.customer),\(row.order),\(row.day),\"" + (amount.hasPrefix("-") ? "-¥" + amount.dropFirst() : "¥" + amount) + "\"\n"
+            }
+            let text = "customer_id,order_id,order_date,amount\n" + lines.joined()
+            try Self.write(scratch, "latin1.csv", bytes: text.unicodeScalars.map { UInt8($0.value) })
+            let flags = ["--encoding", "latin1", "--thousands", ",", "--currency-symbol", "¥", "--currency-symbol", "€"]
+            #expect(try Self.customers(["job.toml", "--transactions", "latin1.csv"] + flags, in: scratch, out: "flags") == expected)
+            #expect(try Self.customers(["--as-of", "2024-07-01", "--transactions", "latin1.csv"] + flags, in: scratch, out: "nojob") == expected)
+        }
+    }
+
+    @Test("a --transactions path replaces the job file's path and keeps its encoding, thousands and currency settings")
+    func pathFlagKeepsSectionFormat() throws {
+        try withScratch { scratch in
+            try scratch.write("plain.csv", Self.plain())
+            try scratch.write("job.toml", Self.job)
+            let expected = try Self.customers(["job.toml", "--transactions", "plain.csv"], in: scratch, out: "plain")
+            let lines = Self.rows.map { "\($0.customer),\($0.order),\($0.day),\"¥\(Self.grouped($0.amount))\"\n" }
+            let text = "customer_id,order_id,order_date,amount\n" + lines.joined()
+            try Self.write(scratch, "nightly.csv", bytes: text.unicodeScalars.map { UInt8($0.value) })
+            try scratch.write("latin1.toml", Self.job + """
+                [transactions]
+                path = "missing-today.csv"
+                encoding = "latin1"
+                thousands = ","
+                currency_symbol = "¥"
+
+                """)
+            #expect(try Self.customers(["latin1.toml", "--transactions", "nightly.csv"], in: scratch, out: "kept") == expected)
+        }
+    }
+
+    @Test("format flags are checked like the job-file keys: an unknown encoding, equal separators, a symbol with digits")
+    func formatFlagsChecked() throws {
+        try withScratch { scratch in
+            try scratch.write("tx.csv", "customer_id,order_id,order_date,amount\nC1,A1,2024-01-05,1.00\n")
+            for (flags, message) in [(["--encoding", "klingon-8"], "--encoding klingon-8: not an encoding iconv knows"),
+                                     (["--decimal", ",", "--thousands", ","], "separators are both \",\""),
+                                     (["--decimal", ";"], "--decimal ;: use \".\" or \",\""),
+                                     (["--currency-symbol", "US1"], "--currency-symbol US1: give a symbol such as")] {
+                let r = try CLI.run(["run", "--transactions", "tx.csv", "--out", "report"] + flags, in: scratch.path)
+                #expect(r.status == 64, "\(flags)")
+                #expect(r.stderr.contains(message), "\(flags): \(r.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: scratch.join("report")))
+            }
+        }
+    }
+
     @Test("job-file settings are checked: an unknown encoding, a thousands separator equal to the decimal one")
     func settingsChecked() throws {
         try withScratch { scratch in

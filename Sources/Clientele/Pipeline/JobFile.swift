@@ -450,40 +450,25 @@ public struct JobFile: Sendable {
             } else if t["table"] != nil || t["query"] != nil {
                 throw error("\(section).table and \(section).query need \(section).url (a PostgreSQL connection)")
             }
-            if let d = try string(t, "delimiter", section) {
-                guard let dialect = CSVDialect(delimiterName: d) else { throw error("\(section).delimiter = \"\(d)\": use one character such as \",\" \";\" \"|\" or \"tab\"") }
-                source.dialect.delimiter = dialect.delimiter
+            func parse<T>(_ key: String, _ value: String, _ parse: (String) throws(SourceFormat.Invalid) -> T) throws(ConfigurationError) -> T {
+                do { return try parse(value) } catch { throw self.error("\(section).\(key) = \"\(value)\": \(error.advice)") }
             }
+            if let d = try string(t, "delimiter", section) { source.dialect.delimiter = try parse("delimiter", d, SourceFormat.delimiter) }
             if let f = try string(t, "date_format", section) {
                 do { source.dateFormat = try DateFormat(f) } catch { throw self.error("\(section).date_format: \(error.description)") }
             }
-            if let d = try string(t, "decimal", section) {
-                guard d == "." || d == "," else { throw error("\(section).decimal = \"\(d)\": use \".\" or \",\"") }
-                source.decimalSeparator = Array(d.utf8)[0]
-            }
-            if let g = try string(t, "thousands", section) {
-                switch g {
-                case "": source.thousandsSeparator = nil
-                case ",", ".", " ", "'", "_": source.thousandsSeparator = Array(g.utf8)[0]
-                default: throw error("\(section).thousands = \"\(g)\": use \",\", \".\", \" \", \"'\" or \"_\" (or \"\" for none)")
-                }
-            }
+            if let d = try string(t, "decimal", section) { source.decimalSeparator = try parse("decimal", d, SourceFormat.decimal) }
+            if let g = try string(t, "thousands", section) { source.thousandsSeparator = try parse("thousands", g, SourceFormat.thousands) }
             if let g = source.thousandsSeparator, g == source.decimalSeparator {
                 throw error("\(section).thousands and \(section).decimal are both \"\(Character(Unicode.Scalar(g)))\": they must differ")
             }
             if let value = t["currency_symbol"] {
                 let symbols = value.string.map { [$0] } ?? value.array?.compactMap(\.string) ?? []
-                guard !symbols.isEmpty, symbols.count == (value.array?.count ?? 1),
-                      symbols.allSatisfy({ !$0.isEmpty && !$0.contains(where: { $0.isNumber || $0 == "-" || $0 == "+" || $0 == "." || $0 == "," }) })
+                guard symbols.count == (value.array?.count ?? 1), (try? SourceFormat.currencySymbols(symbols)) != nil
                 else { throw error("\(section).currency_symbol must be a symbol such as \"¥\" or a list such as [\"¥\", \"￥\"], without digits, signs or separators") }
                 source.currencySymbols = symbols
             }
-            if let e = try string(t, "encoding", section) {
-                guard let encoding = TextEncoding(e) else {
-                    throw error("\(section).encoding = \"\(e)\": not an encoding iconv knows; use e.g. \"utf-8\", \"gbk\", \"gb18030\", \"latin1\", \"windows-1252\" or \"utf-16\"")
-                }
-                source.encoding = encoding
-            }
+            if let e = try string(t, "encoding", section) { source.encoding = try parse("encoding", e, SourceFormat.encoding) }
             return source
         }
 
