@@ -8,8 +8,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Load the exports, compute segments and values, and write the report folder.",
         discussion: """
-            Predicted value ([clv] in the job file): model = auto|bg-nbd|mbg-nbd|pareto-nbd (bg-nbd by default; auto \
-            fits every model this build has and keeps the one with the smallest holdout \
+            Predicted value ([clv] in the job file): model = auto|bg-nbd|mbg-nbd|pareto-nbd (auto by default: \
+            fit every model this build has and keep the one with the smallest holdout \
             error, or the smallest BIC without a holdout); interval_draws = 0 (parametric bootstrap \
             draws for the customers.csv columns expected_purchases_low/high and predicted_clv_low/high, \
             e.g. 200; 0, the default, leaves them out); interval_level = 0.9; no_purchase_days = 90 (the p_no_purchase_90d \
