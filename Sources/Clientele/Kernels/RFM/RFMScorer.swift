@@ -45,23 +45,7 @@ public struct RFMScorer: Sendable, Equatable {
         let n = population.count
         guard n > 0 else { throw RFMError.noActiveCustomers(asOf: activity.asOf) }
 
-        // Each customer's inputs, and the "goodness" keys (larger is better, so recency is
-        // negated), in blocks on every thread.
-        let totalMonetary = monetary == .total
-        let columns = writeOnceColumns(of: Int64.self, 5, length: n) { out in
-            population.withUnsafeBufferPointer { population in
-                parallelRanges(n, size: Self.blockSize) { block in
-                    for k in block {
-                        let c = Int(population[k])
-                        let recency = Int64(activity.recencyDays(c)), frequency = Int64(activity.frequency[c])
-                        let revenue = activity.netCents[c]
-                        let monetary = totalMonetary ? revenue : roundedDivision(revenue, frequency)
-                        out[0][k] = recency; out[1][k] = frequency; out[2][k] = monetary; out[3][k] = revenue
-                        out[4][k] = -recency
-                    }
-                }
-            }
-        }
+        let columns = Self.inputColumns(activity, population: population, monetary: monetary)
         let recency = columns[0], frequency = columns[1], monetaryCents = columns[2], revenue = columns[3]
         let keys: [[Int64]] = [columns[4], frequency, monetaryCents]
         // One score after the other, each sorted and scored on every thread.
@@ -88,6 +72,32 @@ public struct RFMScorer: Sendable, Equatable {
         return RFMResult(scorer: self, asOf: activity.asOf, customers: population, recencyDays: narrow[0],
                          frequency: narrow[1], monetaryCents: monetaryCents, revenueCents: revenue,
                          historicalCLVCents: clv, r: r, f: f, m: m, segment: segment)
+    }
+
+    /// Each scored customer's recency, frequency, monetary (cents) and revenue (cents), then the
+    /// recency "goodness" key (negated, so larger is better), in blocks on every thread.
+    package static func inputColumns(_ activity: CustomerActivity, population: [Int32], monetary: Monetary) -> [[Int64]] {
+        let totalMonetary = monetary == .total
+        return writeOnceColumns(of: Int64.self, 5, length: population.count) { out in
+            population.withUnsafeBufferPointer { population in
+                parallelRanges(population.count, size: Self.blockSize) { block in
+                    for k in block {
+                        let c = Int(population[k])
+                        let recency = Int64(activity.recencyDays(c)), frequency = Int64(activity.frequency[c])
+                        let revenue = activity.netCents[c]
+                        let monetary = totalMonetary ? revenue : roundedDivision(revenue, frequency)
+                        out[0][k] = recency; out[1][k] = frequency; out[2][k] = monetary; out[3][k] = revenue
+                        out[4][k] = -recency
+                    }
+                }
+            }
+        }
+    }
+
+    /// The keys `score` ranks, larger is better: negated recency, frequency, monetary.
+    package static func goodnessKeys(_ activity: CustomerActivity, population: [Int32], monetary: Monetary) -> [[Int64]] {
+        let columns = inputColumns(activity, population: population, monetary: monetary)
+        return [columns[4], columns[1], columns[2]]
     }
 
     /// Customers per block of the per-customer passes (a size that depends on nothing else).
@@ -305,6 +315,8 @@ public enum RFMError: ClienteleError, Equatable {
     case segmentMapSize(mapRows: Int, quantiles: Int)
     case invalidMargin(Double)
     case noActiveCustomers(asOf: CalendarDay)
+    /// `.split` scored from value counts (`RFMScoreTable`): NTILE needs the customer order among ties.
+    case tieRuleNeedsCustomerOrder
 
     public var exitStatus: ExitStatus {
         switch self {
@@ -319,6 +331,7 @@ public enum RFMError: ClienteleError, Equatable {
         case .segmentMapSize(let rows, let n): return "segment map has \(rows) R rows but rfm quantiles = \(n); give one row of \(n) names per R score"
         case .invalidMargin(let m): return "margin = \(m): the profit share of revenue, between 0 and 1"
         case .noActiveCustomers(let asOf): return "no customer has an order before as-of \(asOf); choose a later --as-of"
+        case .tieRuleNeedsCustomerOrder: return "rfm ties = \"split\" ranks tied customers by customer_id, which value counts cannot do; use \"fill\" or \"share\""
         }
     }
 }
