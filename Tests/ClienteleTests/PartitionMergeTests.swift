@@ -1,4 +1,7 @@
 import Testing
+
+// Partition statistics that merge exactly (issue 15): what a partition of customers contributes,
+// pooled over partitions, gives what all customers together give.
 @testable import Clientele
 
 /// RFM from value counts: the statistic a partition of customers contributes, merged over
@@ -102,5 +105,57 @@ struct RFMValueCountsTests {
         let column = RFMValueCounts.Column(counting: [1, 2, 3])
         #expect(throws: RFMError.tieRuleNeedsCustomerOrder) { try RFMScoreTable(column, quantiles: 5, ties: .split) }
         #expect(RFMError.tieRuleNeedsCustomerOrder.description.contains("use \"fill\" or \"share\""))
+    }
+}
+
+/// BG/NBD from purchase patterns: each partition's (x, t_x, T) patterns with their customer
+/// counts, pooled as weighted rows, are the patterns of all customers together, so the fit is the
+/// same to the last bit (the likelihood is a sum over patterns in the same order).
+@Suite("CLV patterns: any split of the customers pools to the same patterns and the same fit")
+struct CalibrationPatternsMergeTests {
+    /// Customers with ties in every field: T and t_x on whole days, in weeks.
+    static func summary(_ n: Int, seed: UInt64) throws -> CalibrationSummary {
+        var random = RandomSource(seed: seed)
+        var x = [Int](), t = [Double](), T = [Double]()
+        for _ in 0..<n {
+            let age = 10 + random.index(below: 200)
+            let repeats = random.index(below: 3) == 0 ? 0 : random.index(below: 6)
+            x.append(repeats)
+            t.append(repeats == 0 ? 0 : Double(random.index(below: age + 1)) / 7)
+            T.append(Double(age) / 7)
+        }
+        return try CalibrationSummary(frequency: x, recency: t, age: T)
+    }
+
+    /// A partition's patterns as weighted rows, as a worker would send them.
+    static func rows(_ p: CalibrationPatterns) -> (x: [Int], t: [Double], T: [Double], w: [Double]) {
+        (p.frequency.map(Int.init), p.recency, p.age, p.weight)
+    }
+
+    @Test("2, 5 and 13 partitions: pooled patterns equal the whole population's, and BG/NBD fits them identically")
+    func pooledPatternsFitIdentically() throws {
+        let n = 4_000
+        let all = try Self.summary(n, seed: 5)
+        let whole = CalibrationPatterns(all)
+        let wholeFit = try BGNBD().fit(whole)
+        var random = RandomSource(seed: 17)
+        for partitions in [2, 5, 13] {
+            var members = [[Int]](repeating: [], count: partitions)
+            for c in 0..<n { members[random.index(below: partitions)].append(c) }
+            var x = [Int](), t = [Double](), T = [Double](), w = [Double]()
+            for m in members where !m.isEmpty {
+                let part = try CalibrationSummary(frequency: m.map { Int(all.frequency[$0]) }, recency: m.map { all.recency[$0] },
+                                                  age: m.map { all.age[$0] })
+                let r = Self.rows(CalibrationPatterns(part))
+                x += r.x; t += r.t; T += r.T; w += r.w
+            }
+            let pooled = try CalibrationPatterns(frequency: x, recency: t, age: T, weight: w)
+            #expect(pooled.frequency == whole.frequency && pooled.recency == whole.recency && pooled.age == whole.age,
+                    "\(partitions) partitions")
+            #expect(pooled.weight == whole.weight, "\(partitions) partitions")
+            let fit = try BGNBD().fit(pooled)
+            #expect(fit.parameters == wholeFit.parameters, "\(partitions) partitions")
+            #expect(fit.logLikelihood == wholeFit.logLikelihood)
+        }
     }
 }
