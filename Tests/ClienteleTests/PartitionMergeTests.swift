@@ -1,7 +1,6 @@
-import Testing
-
 // Partition statistics that merge exactly (issue 15): what a partition of customers contributes,
 // pooled over partitions, gives what all customers together give.
+import Testing
 @testable import Clientele
 
 /// RFM from value counts: the statistic a partition of customers contributes, merged over
