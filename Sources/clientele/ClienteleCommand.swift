@@ -13,7 +13,7 @@ struct ClienteleCommand: ParsableCommand {
             created; 74 I/O error while writing. Every failure prints one line starting with "error:".
             """,
         version: ClienteleVersion.current,
-        subcommands: [RunCommand.self, GenerateCommand.self, DemoCommand.self, HistoryCommand.self, ManualCommand.self]
+        subcommands: [RunCommand.self, GenerateCommand.self, DemoCommand.self, HistoryCommand.self, PartitionCommand.self, ManualCommand.self]
     )
 
     /// Parses and runs, keeping the stderr contract for parse errors too: one `error:` line, exit 64.

@@ -1,0 +1,28 @@
+import ClienteleSupport
+
+/// Why a partition worker command could not summarise, read or merge statistics.
+public enum PartitionError: ClienteleError, Equatable {
+    /// Statistics summarised with different as-of, calibration end or RFM settings.
+    case settingsDiffer
+    /// A statistics file that is not one, or is cut short, or from another format version.
+    case unreadable(path: String, reason: String)
+    /// The run's periods must be given: their defaults depend on every partition's rows.
+    case missingAsOf
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .settingsDiffer, .missingAsOf: return .usage
+        case .unreadable: return .dataError
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .settingsDiffer:
+            return "the partitions were summarised with different settings (as-of, calibration end, RFM quantiles or monetary); summarise every partition with the same job file and flags"
+        case .unreadable(let path, let reason): return "\(path): not a Clientele partition statistics file (\(reason))"
+        case .missingAsOf:
+            return "partition summarise needs --as-of (and --calibration-end for a holdout): their defaults depend on the last and first transaction of all partitions"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import Clientele
+
+/// `clientele partition summarise` and `merge`: a transactions export split by customer into any
+/// number of partitions, each summarised on its own and merged in any order, gives the statistics
+/// file of the whole export, byte for byte.
+@Suite("partition worker: any split of the customers merges to the whole export's statistics", .serialized)
+struct PartitionWorkerTests {
+    static let periods = ["--as-of", "2025-12-28", "--calibration-end", "2025-06-28"]
+
+    /// Rows of `transactions.csv` dealt to `parts` files by a hash of the customer id (FNV-1a),
+    /// each with the header; the rows keep their date order.
+    static func split(_ scratch: ScratchFolder, parts: Int) throws -> [String] {
+        let lines = try text(scratch.join("data/transactions.csv")).split(separator: "\n", omittingEmptySubsequences: true)
+        var files = [String](repeating: String(lines[0]) + "\n", count: parts)
+        for line in lines.dropFirst() {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in line.prefix { $0 != "," }.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            files[Int(hash % UInt64(parts))] += line + "\n"
+        }
+        return try files.enumerated().map { p, body in
+            let name = "part-\(parts)-\(p).csv"
+            try scratch.write(name, body)
+            return name
+        }
+    }
+
+    static func summarise(_ file: String, out: String, in scratch: ScratchFolder, extra: [String] = []) throws {
+        let r = try CLI.run(["partition", "summarise", "--transactions", file, "--out", out] + periods + extra, in: scratch.path)
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    static func merge(_ files: [String], out: String, in scratch: ScratchFolder) throws {
+        let r = try CLI.run(["partition", "merge"] + files + ["--out", out], in: scratch.path)
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    @Test("1, 3 and 8 partitions, merged forwards, backwards and with an empty partition: the whole export's bytes")
+    func anySplitMergesToWhole() throws {
+        try withScratch { scratch in
+            let g = try CLI.run(["generate", "--customers", "3000", "--seed", "3", "--out", "data"], in: scratch.path)
+            #expect(g.status == 0, "\(g.stderr)")
+            try Self.summarise("data/transactions.csv", out: "whole.bin", in: scratch)
+            let whole = try Data(contentsOf: URL(fileURLWithPath: scratch.join("whole.bin")))
+            let statistics = try PartitionWorker.read(scratch.join("whole.bin"))
+            #expect(statistics.customers == 3000 && statistics.rfm.customers > 2500 && statistics.calibrationPatterns.weight.count > 100)
+
+            try scratch.write("empty.csv", "customer_id,order_id,order_date,amount\n")
+            try Self.summarise("empty.csv", out: "empty.bin", in: scratch)
+            for parts in [1, 3, 8] {
+                let files = try Self.split(scratch, parts: parts)
+                let stats = try files.map { file -> String in
+                    try Self.summarise(file, out: file + ".bin", in: scratch)
+                    return file + ".bin"
+                }
+                for (name, order) in [("forwards", stats), ("backwards", stats.reversed() + ["empty.bin"])] {
+                    try Self.merge(order, out: "merged-\(parts)-\(name).bin", in: scratch)
+                    let merged = try Data(contentsOf: URL(fileURLWithPath: scratch.join("merged-\(parts)-\(name).bin")))
+                    #expect(merged == whole, "\(parts) partitions merged \(name)")
+                }
+            }
+        }
+    }
+
+    @Test("merging statistics of different periods is refused (exit 64); a damaged file is named (exit 65); summarise needs --as-of")
+    func refusals() throws {
+        try withScratch { scratch in
+            try scratch.write("tx.csv", "customer_id,order_id,order_date,amount\nC1,A1,2024-01-05,10.00\nC2,B1,2024-02-05,5.00\n")
+            try Self.summarise("tx.csv", out: "a.bin", in: scratch)
+            let b = try CLI.run(["partition", "summarise", "--transactions", "tx.csv", "--out", "b.bin", "--as-of", "2024-06-01"], in: scratch.path)
+            #expect(b.status == 0, "\(b.stderr)")
+            let mixed = try CLI.run(["partition", "merge", "a.bin", "b.bin", "--out", "m.bin"], in: scratch.path)
+            #expect(mixed.status == 64)
+            #expect(mixed.stderr.contains("different settings"), "\(mixed.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.join("m.bin")))
+
+            var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: scratch.join("a.bin"))))
+            bytes.removeLast(3)
+            try Data(bytes).write(to: URL(fileURLWithPath: scratch.join("cut.bin")))
+            let cut = try CLI.run(["partition", "merge", "a.bin", "cut.bin", "--out", "m.bin"], in: scratch.path)
+            #expect(cut.status == 65)
+            #expect(cut.stderr.contains("cut.bin: not a Clientele partition statistics file"), "\(cut.stderr)")
+
+            let noAsOf = try CLI.run(["partition", "summarise", "--transactions", "tx.csv", "--out", "c.bin"], in: scratch.path)
+            #expect(noAsOf.status == 64)
+            #expect(noAsOf.stderr.contains("needs --as-of"), "\(noAsOf.stderr)")
+        }
+    }
+
+    @Test("summarise never overwrites a file that is not a statistics file")
+    func keepsOtherFiles() throws {
+        try withScratch { scratch in
+            try scratch.write("tx.csv", "customer_id,order_id,order_date,amount\nC1,A1,2024-01-05,10.00\n")
+            try scratch.write("notes.txt", "mine")
+            let r = try CLI.run(["partition", "summarise", "--transactions", "tx.csv", "--out", "notes.txt", "--as-of", "2024-06-01"],
+                                in: scratch.path)
+            #expect(r.status == 73)
+            #expect(try text(scratch.join("notes.txt")) == "mine")
+        }
+    }
+}
