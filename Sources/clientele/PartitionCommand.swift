@@ -7,14 +7,15 @@ import Foundation
 struct PartitionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "partition",
-        abstract: "Worker steps for runs spread over machines: summarise a partition, merge statistics.",
+        abstract: "Worker steps for runs spread over machines: summarise a partition, merge statistics, score a partition.",
         discussion: """
             A partition holds every row of each of its customers (rows routed by a hash of the \
-            customer id). `summarise` writes its statistics; `merge` adds any number of them. \
+            customer id). `summarise` writes its statistics; `merge` adds any number of them; `score` \
+            writes a partition's rows of customers.csv (RFM columns so far) from the merged statistics. \
             The statistics of any split of the customers, merged, equal those of all customers \
             summarised together. Exit status as `clientele run`.
             """,
-        subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self]
+        subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionScoreCommand.self]
     )
 }
 
@@ -26,35 +27,13 @@ struct PartitionSummariseCommand: ParsableCommand {
         discussion: "--as-of is required (and --calibration-end for a holdout): their defaults depend on every partition's rows."
     )
 
-    @Argument(help: ArgumentHelp("A TOML job file, as for clientele run.", valueName: "job.toml"))
-    var job: String?
-
-    @Option(help: ArgumentHelp("The partition's transactions (every row of each of its customers); - reads standard input.", valueName: "path"))
-    var transactions: String?
-
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Analysis date of the whole run.", valueName: "yyyy-mm-dd"))
-    var asOf: String?
-
-    @Option(name: .customLong("calibration-end"), help: ArgumentHelp("Last day of the calibration period of the whole run.", valueName: "yyyy-mm-dd"))
-    var calibrationEnd: String?
-
-    @Option(help: ArgumentHelp("Threads to use. (default: all cores)", valueName: "n"))
-    var threads: Int?
+    @OptionGroup var options: PartitionRunOptions
 
     @Option(help: ArgumentHelp("The statistics file to write.", valueName: "file"))
     var out: String
 
     func run() throws {
-        try exitOnError {
-            var arguments = [String]()
-            if let job { arguments.append(job) }
-            for (flag, value) in [("--transactions", transactions), ("--as-of", asOf), ("--calibration-end", calibrationEnd),
-                                  ("--threads", threads.map(String.init))] {
-                if let value { arguments += [flag, value] }
-            }
-            let config = try RunCommand.parse(arguments).configuration()
-            try PartitionWorker.write(try PartitionWorker.summarise(config), to: out)
-        }
+        try exitOnError { try PartitionWorker.write(try PartitionWorker.summarise(try options.configuration()), to: out) }
     }
 }
 
@@ -81,5 +60,54 @@ struct PartitionMergeCommand: ParsableCommand {
             for path in inputs.dropFirst() { merged = try merged.merged(with: PartitionWorker.read(path)) }
             try PartitionWorker.write(merged, to: out)
         }
+    }
+}
+
+/// `clientele partition score`: one partition's rows of customers.csv, scored with merged statistics.
+struct PartitionScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Write one partition's customers.csv rows (RFM columns), scored with the merged statistics of all partitions."
+    )
+
+    @OptionGroup var options: PartitionRunOptions
+
+    @Option(help: ArgumentHelp("The merged statistics of every partition (partition merge).", valueName: "file"))
+    var statistics: String
+
+    @Option(help: ArgumentHelp("The CSV file to write (must not exist).", valueName: "file"))
+    var out: String
+
+    func run() throws {
+        try exitOnError { try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics), out: out) }
+    }
+}
+
+/// What summarise and score read: the job file and the run's fixed periods, as `clientele run` takes them.
+struct PartitionRunOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("A TOML job file, as for clientele run.", valueName: "job.toml"))
+    var job: String?
+
+    @Option(help: ArgumentHelp("The partition's transactions (every row of each of its customers); - reads standard input.", valueName: "path"))
+    var transactions: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Analysis date of the whole run.", valueName: "yyyy-mm-dd"))
+    var asOf: String?
+
+    @Option(name: .customLong("calibration-end"), help: ArgumentHelp("Last day of the calibration period of the whole run.", valueName: "yyyy-mm-dd"))
+    var calibrationEnd: String?
+
+    @Option(help: ArgumentHelp("Threads to use. (default: all cores)", valueName: "n"))
+    var threads: Int?
+
+    /// The configuration `clientele run` would build from the same job file and flags.
+    func configuration() throws -> JobConfiguration {
+        var arguments = [String]()
+        if let job { arguments.append(job) }
+        for (flag, value) in [("--transactions", transactions), ("--as-of", asOf), ("--calibration-end", calibrationEnd),
+                              ("--threads", threads.map(String.init))] {
+            if let value { arguments += [flag, value] }
+        }
+        return try RunCommand.parse(arguments).configuration()
     }
 }

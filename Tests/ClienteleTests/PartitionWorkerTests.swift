@@ -63,6 +63,39 @@ struct PartitionWorkerTests {
         }
     }
 
+    @Test("each of 4 partitions scored with the merged statistics gives its customers' RFM columns of customers.csv, for fill and share",
+          arguments: ["fill", "share"])
+    func scoredPartitionsEqualSingleRun(ties: String) throws {
+        try withScratch { scratch in
+            let g = try CLI.run(["generate", "--customers", "2500", "--seed", "8", "--out", "data"], in: scratch.path)
+            #expect(g.status == 0, "\(g.stderr)")
+            try scratch.write("job.toml", "[rfm]\nties = \"\(ties)\"\n")
+            let single = try CLI.run(["run", "job.toml", "--transactions", "data/transactions.csv", "--out", "single", "--quiet"] + Self.periods,
+                                     in: scratch.path)
+            #expect(single.status == 0, "\(single.stderr)")
+            let expected = csvRecords(try text(scratch.join("single/customers.csv")))
+            let files = try Self.split(scratch, parts: 4)
+            for file in files {
+                let r = try CLI.run(["partition", "summarise", "job.toml", "--transactions", file, "--out", file + ".bin"] + Self.periods,
+                                    in: scratch.path)
+                #expect(r.status == 0, "\(r.stderr)")
+            }
+            try Self.merge(files.map { $0 + ".bin" }, out: "merged.bin", in: scratch)
+            var rows: [[String]] = []
+            for file in files {
+                let r = try CLI.run(["partition", "score", "job.toml", "--statistics", "merged.bin", "--transactions", file,
+                                     "--out", file + ".scored.csv"] + Self.periods, in: scratch.path)
+                #expect(r.status == 0, "\(r.stderr)")
+                let part = csvRecords(try text(scratch.join(file + ".scored.csv")))
+                #expect(part[0] == Array(expected[0].prefix(12)))
+                rows += part.dropFirst()
+            }
+            rows.sort { $0[0].utf8.lexicographicallyPrecedes($1[0].utf8) }
+            #expect(rows.count == expected.count - 1)
+            #expect(rows == expected.dropFirst().map { Array($0.prefix(12)) })
+        }
+    }
+
     @Test("merging statistics of different periods is refused (exit 64); a damaged file is named (exit 65); summarise needs --as-of")
     func refusals() throws {
         try withScratch { scratch in
@@ -81,6 +114,13 @@ struct PartitionWorkerTests {
             let cut = try CLI.run(["partition", "merge", "a.bin", "cut.bin", "--out", "m.bin"], in: scratch.path)
             #expect(cut.status == 65)
             #expect(cut.stderr.contains("cut.bin: not a Clientele partition statistics file"), "\(cut.stderr)")
+
+            try scratch.write("split.toml", "[rfm]\nties = \"split\"\n")
+            let split = try CLI.run(["partition", "score", "split.toml", "--statistics", "a.bin", "--transactions", "tx.csv",
+                                     "--out", "s.csv"] + Self.periods, in: scratch.path)
+            #expect(split.status == 64)
+            #expect(split.stderr.contains("use \"fill\" or \"share\""), "\(split.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.join("s.csv")))
 
             let noAsOf = try CLI.run(["partition", "summarise", "--transactions", "tx.csv", "--out", "c.bin"], in: scratch.path)
             #expect(noAsOf.status == 64)

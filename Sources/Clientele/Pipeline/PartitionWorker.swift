@@ -1,6 +1,7 @@
 import Foundation
 import ClienteleSupport
 import ClienteleIngest
+import ClienteleStore
 import ClienteleReports
 import ClienteleKernels
 
@@ -23,6 +24,40 @@ public enum PartitionWorker {
                 // A hash partition can be empty: it adds nothing.
                 return PartitionStatistics(settings: settings, rfm: RFMValueCounts(columns: Array(repeating: .init(), count: 3)))
             }
+        }
+    }
+
+    /// Writes the RFM columns of customers.csv (customer_id … historical_clv) for one partition's
+    /// customers, scored with the score tables of `statistics` (all partitions merged), sorted by
+    /// customer_id within the partition. `out` must not exist; it appears whole or not at all.
+    public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, out: String) throws {
+        try config.validate()
+        guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
+        let settings = PartitionStatistics.Settings(asOf: asOf, calibrationEnd: config.calibrationEnd,
+                                                    quantiles: config.rfm.quantiles, monetary: config.rfm.monetary)
+        guard settings == statistics.settings else { throw PartitionError.settingsDiffer }
+        guard !FileManager.default.fileExists(atPath: out) else { throw PartitionIOError.wouldOverwrite(path: out) }
+        let tables = try statistics.rfm.columns.map { try RFMScoreTable($0, quantiles: config.rfm.quantiles, ties: config.rfm.ties) }
+        let temporary = out + ".tmp-\(getpid())"
+        do {
+            try Parallelism.withThreads(config.threads) {
+                let loaded: TransactionLoader.Loaded
+                do {
+                    loaded = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns,
+                                                   options: config.ingestOptions).load()
+                } catch IngestError.noDataRows {
+                    try FileSink.write(Array((CustomersCSVWriter.header.joined(separator: ",") + "\n").utf8), to: temporary)
+                    return
+                }
+                let table = CustomerTable(orders: loaded.orders, interactions: nil, asOf: asOf, calibrationEnd: config.calibrationEnd)
+                let rfm = try config.rfm.run(table.current, tables: tables)
+                try CustomersCSVWriter(customers: loaded.customers, activity: table.current, rfm: rfm,
+                                       cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV)).write(to: temporary)
+            }
+            guard rename(temporary, out) == 0 else { throw PartitionIOError.cannotWrite(path: out, reason: String(cString: strerror(errno))) }
+        } catch {
+            unlink(temporary)
+            throw error
         }
     }
 

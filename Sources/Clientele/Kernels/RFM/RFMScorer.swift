@@ -46,11 +46,38 @@ public struct RFMScorer: Sendable, Equatable {
         guard n > 0 else { throw RFMError.noActiveCustomers(asOf: activity.asOf) }
 
         let columns = Self.inputColumns(activity, population: population, monetary: monetary)
-        let recency = columns[0], frequency = columns[1], monetaryCents = columns[2], revenue = columns[3]
-        let keys: [[Int64]] = [columns[4], frequency, monetaryCents]
         // One score after the other, each sorted and scored on every thread.
-        let scores = keys.map(score)
+        return result(activity, population: population, columns: columns,
+                      scores: [columns[4], columns[1], columns[2]].map(score))
+    }
 
+    /// Scores the active customers of `activity` with score tables built from the value counts of
+    /// a larger population (every partition of a run spread over machines; `RFMValueCounts`), so
+    /// a customer scores as in that population.
+    /// - Throws: as `run(_:)`; a key missing from a table is a programming error (the tables must
+    ///   count these customers).
+    public func run(_ activity: CustomerActivity, tables: [RFMScoreTable]) throws(RFMError) -> RFMResult {
+        precondition(tables.count == 3, "one table per measure: recency, frequency, monetary")
+        guard quantiles >= 2, quantiles <= 100 else { throw RFMError.invalidQuantiles(quantiles) }
+        guard segments.quantiles == quantiles else { throw RFMError.segmentMapSize(mapRows: segments.quantiles, quantiles: quantiles) }
+        guard margin.isFinite, margin >= 0, margin <= 1 else { throw RFMError.invalidMargin(margin) }
+        let population = Self.activeCustomers(activity)
+        let columns = Self.inputColumns(activity, population: population, monetary: monetary)
+        let keys = [columns[4], columns[1], columns[2]]
+        let scores = (0..<3).map { s in
+            writeOnceColumns(of: UInt8.self, 1, length: population.count) { out in
+                parallelRanges(population.count, size: Self.blockSize) { block in
+                    for k in block { out[0][k] = tables[s].score(keys[s][k]) }
+                }
+            }[0]
+        }
+        return result(activity, population: population, columns: columns, scores: scores)
+    }
+
+    /// The result from the customers' input columns (`inputColumns`) and their R, F, M scores.
+    private func result(_ activity: CustomerActivity, population: [Int32], columns: [[Int64]], scores: [[UInt8]]) -> RFMResult {
+        let n = population.count
+        let recency = columns[0], frequency = columns[1], monetaryCents = columns[2], revenue = columns[3]
         let r = scores[0], f = scores[1], m = scores[2]
         let narrow = writeOnceColumns(of: Int32.self, 2, length: n) { out in
             parallelRanges(n, size: Self.blockSize) { block in
