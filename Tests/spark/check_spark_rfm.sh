@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Spark check (issue 15, first stage): scripts/spark-run in local[2] with 8 partitions on
+# generated customers in date order writes the RFM columns of customers.csv (customer_id …
+# historical_clv) exactly as `clientele run` does on the same file, row for row.
+#
+#   Tests/spark/check_spark_rfm.sh [BINARY] [CUSTOMERS]     default .build/release/clientele, 100000
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+bin="$(readlink -f "${1:-$root/.build/release/clientele}")"
+customers="${2:-100000}"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+periods=(--as-of 2026-01-01 --calibration-end 2025-07-01)
+"$bin" generate --customers "$customers" --seed 12 --row-order date --out "$work/data" >/dev/null
+"$bin" run --transactions "$work/data/transactions.csv" "${periods[@]}" --out "$work/single" --quiet
+started=$SECONDS
+CLIENTELE="$bin" "$root/scripts/spark-run" --master 'local[2]' --partitions 8 -- \
+    --transactions "$work/data/transactions.csv" "${periods[@]}" --out "$work/spark" 2>"$work/spark.log" \
+    || { tail -20 "$work/spark.log" >&2; exit 1; }
+python3 - "$work/single/customers.csv" "$work/spark/customers.csv" <<'PY'
+import csv, sys
+single = [row[:12] for row in csv.reader(open(sys.argv[1], encoding="utf-8", newline=""))]
+spark = list(csv.reader(open(sys.argv[2], encoding="utf-8", newline="")))
+assert spark[0] == single[0], f"headers differ: {spark[0]} vs {single[0]}"
+assert len(spark) == len(single), f"{len(spark) - 1} customers under Spark, {len(single) - 1} in the single run"
+bad = [i for i, (a, b) in enumerate(zip(single, spark)) if a != b]
+assert not bad, f"{len(bad)} rows differ, first: {single[bad[0]]} vs {spark[bad[0]]}"
+print(f"spark: customers.csv RFM columns equal the single run's for {len(spark) - 1} customers")
+PY
+echo "spark: local[2], 8 partitions, $((SECONDS - started)) s"
