@@ -11,11 +11,12 @@ struct PartitionCommand: ParsableCommand {
         discussion: """
             A partition holds every row of each of its customers (rows routed by a hash of the \
             customer id). `summarise` writes its statistics; `merge` adds any number of them; `score` \
-            writes a partition's rows of customers.csv (RFM columns so far) from the merged statistics. \
+            writes a partition's rows of customers.csv (RFM columns so far) from the merged statistics; \
+            `fit` fits the purchase models on the merged patterns. \
             The statistics of any split of the customers, merged, equal those of all customers \
             summarised together. Exit status as `clientele run`.
             """,
-        subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionScoreCommand.self]
+        subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self]
     )
 }
 
@@ -83,7 +84,30 @@ struct PartitionScoreCommand: ParsableCommand {
     }
 }
 
-/// What summarise and score read: the job file and the run's fixed periods, as `clientele run` takes them.
+/// `clientele partition fit`: the purchase models fitted on the merged statistics.
+struct PartitionFitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit the purchase models of [clv] model on the merged statistics of all partitions (JSON, clv_model.json's model blocks)."
+    )
+
+    @OptionGroup var options: PartitionRunOptions
+
+    @Option(help: ArgumentHelp("The merged statistics of every partition (partition merge).", valueName: "file"))
+    var statistics: String
+
+    @Option(help: ArgumentHelp("The JSON file to write (must not exist).", valueName: "file"))
+    var out: String
+
+    func run() throws {
+        try exitOnError {
+            let models = try PartitionWorker.fit(try options.configuration(), statistics: try PartitionWorker.read(statistics))
+            try PartitionWorker.writeFit(models, to: out)
+        }
+    }
+}
+
+/// What summarise, fit and score read: the job file and the run's fixed periods, as `clientele run` takes them.
 struct PartitionRunOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("A TOML job file, as for clientele run.", valueName: "job.toml"))
     var job: String?

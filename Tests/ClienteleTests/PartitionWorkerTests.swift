@@ -96,6 +96,35 @@ struct PartitionWorkerTests {
         }
     }
 
+    @Test("the three purchase models fitted on 5 partitions' merged statistics have the single run's estimates, errors and likelihood, bit for bit")
+    func fittedModelsEqualSingleRun() throws {
+        try withScratch { scratch in
+            let g = try CLI.run(["generate", "--customers", "3000", "--seed", "21", "--out", "data"], in: scratch.path)
+            #expect(g.status == 0, "\(g.stderr)")
+            let single = try CLI.run(["run", "--transactions", "data/transactions.csv", "--out", "single", "--quiet"] + Self.periods,
+                                     in: scratch.path)
+            #expect(single.status == 0, "\(single.stderr)")
+            let files = try Self.split(scratch, parts: 5)
+            for file in files { try Self.summarise(file, out: file + ".bin", in: scratch) }
+            try Self.merge(files.map { $0 + ".bin" }, out: "merged.bin", in: scratch)
+            let fit = try CLI.run(["partition", "fit", "--statistics", "merged.bin", "--out", "fit.json"] + Self.periods, in: scratch.path)
+            #expect(fit.status == 0, "\(fit.stderr)")
+            func models(_ path: String) throws -> [[String: Any]] {
+                let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.join(path)))) as? [String: Any]
+                return try #require(json?["models"] as? [[String: Any]])
+            }
+            let expected = try models("single/clv_model.json"), got = try models("fit.json")
+            #expect(got.map { $0["kind"] as? String } == ["bg-nbd", "mbg-nbd", "pareto-nbd"])
+            #expect(got.count == expected.count)
+            for (g, e) in zip(got, expected) {
+                let estimates = { (m: [String: Any]) in (m["estimates"] as? [[String: Any]] ?? []).map { [$0["value"] as? Double, $0["standard_error"] as? Double] } }
+                #expect(estimates(g) == estimates(e) && !estimates(g).isEmpty, "\(g["kind"] ?? "")")
+                #expect(g["log_likelihood"] as? Double == e["log_likelihood"] as? Double)
+                #expect(g["customers"] as? Double == e["customers"] as? Double)
+            }
+        }
+    }
+
     @Test("merging statistics of different periods is refused (exit 64); a damaged file is named (exit 65); summarise needs --as-of")
     func refusals() throws {
         try withScratch { scratch in

@@ -61,6 +61,36 @@ public enum PartitionWorker {
         }
     }
 
+    /// The purchase models of `[clv] model` (every available one for `auto`) fitted on the merged
+    /// calibration patterns (the current period's without a calibration end), as clv_model.json's
+    /// `models` blocks without the holdout errors. The patterns are those of all customers, in
+    /// the same order, so the estimates are the single run's to the last bit.
+    public static func fit(_ config: JobConfiguration, statistics: PartitionStatistics) throws -> [CLVReport.Model] {
+        let patterns = statistics.calibrationPatterns.weight.isEmpty ? statistics.currentPatterns : statistics.calibrationPatterns
+        guard !patterns.weight.isEmpty else { throw CLVError.emptyCalibration(calibrationEnd: statistics.settings.calibrationEnd ?? statistics.settings.asOf) }
+        let pooled = try CalibrationPatterns(frequency: patterns.frequency.map(Int.init), recency: patterns.recency,
+                                             age: patterns.age, weight: patterns.weight)
+        return try Parallelism.withThreads(config.threads) {
+            try config.clv.model.purchaseModel.kinds.map { kind in
+                CLVReport.model(RepeatPurchaseModelCandidate(fit: try kind.fit(pooled, settings: config.clv.model), validation: nil))
+            }
+        }
+    }
+
+    /// Writes the fitted models as JSON (`{"models": [...]}`, clv_model.json's keys), whole or not at all.
+    public static func writeFit(_ models: [CLVReport.Model], to path: String) throws {
+        struct Fit: Encodable { var models: [CLVReport.Model] }
+        guard !FileManager.default.fileExists(atPath: path) else { throw PartitionIOError.wouldOverwrite(path: path) }
+        let temporary = path + ".tmp-\(getpid())"
+        do {
+            try FileSink.write(try JSONReportWriter.bytes(of: Fit(models: models), file: path), to: temporary)
+            guard rename(temporary, path) == 0 else { throw PartitionIOError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
     /// The statistics file at `path`.
     public static func read(_ path: String) throws -> PartitionStatistics {
         let data: Data

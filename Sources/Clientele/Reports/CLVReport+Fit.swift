@@ -68,7 +68,7 @@ extension CLVReport {
     }
 
     /// The block of one fitted purchase model: today's BG/NBD shape, plus AIC, BIC and holdout error.
-    private static func model(_ candidate: RepeatPurchaseModelCandidate) -> Model {
+    package static func model(_ candidate: RepeatPurchaseModelCandidate) -> Model {
         let m = candidate.fit
         let reference: String
         switch m.kind {
