@@ -144,6 +144,7 @@ struct PostgresSinkTests {
                 #expect(!(try text(scratch.join("db1/" + file))).contains("hunter2"), "\(file)")
             }
             #expect(try text(scratch.join("db1/report.json")).contains("password=***"))
+            #expect(try text(scratch.join("db1/report.md")).contains("`\(id1)`"), "report.md names the run id")
             #expect(!first.stderr.contains("hunter2"))
 
             // A second run: its own run id and rows; the first run's rows untouched.
@@ -330,6 +331,42 @@ struct PostgresSinkTests {
             #expect(c.stderr.contains("results to postgresql://clientele@127.0.0.1:1/postgres: cannot connect to PostgreSQL"), "\(c.stderr)")
             #expect(!c.stderr.contains("hunter2"))
             #expect(!FileManager.default.fileExists(atPath: scratch.join("report")))
+        }
+    }
+
+    /// The first ```LANG block under the README's "### Results in PostgreSQL".
+    static func readmeBlock(_ language: String) throws -> String {
+        let readme = try text(Package.root.appendingPathComponent("README.md").path)
+        let section = try #require(readme.range(of: "### Results in PostgreSQL"))
+        let rest = readme[section.upperBound...]
+        let start = try #require(rest.range(of: "```\(language)\n"))
+        let end = try #require(rest[start.upperBound...].range(of: "```"))
+        return String(rest[start.upperBound..<end.lowerBound])
+    }
+
+    @Test("the README's [results] example runs as written (its URL replaced by the test server's), and its SQL reads the latest run's segments")
+    func readmeExample() throws {
+        let server = try PostgresServer()
+        try withScratch { scratch in
+            try PostgresSourceTests.generate(scratch)
+            try server.sql("""
+                CREATE SCHEMA sales;
+                CREATE SCHEMA analytics;
+                CREATE TABLE sales.orders (customer_id text, order_id text, order_date date, amount numeric(14,2),
+                                           quantity integer, product_id text, channel text);
+                \\copy sales.orders FROM '\(scratch.join("data/transactions.csv"))' WITH (FORMAT csv, HEADER true)
+                """)
+            let example = try Self.readmeBlock("toml")
+            #expect(example.contains("[results]"))
+            try scratch.write("job.toml", example.replacingOccurrences(of: "postgresql://analyst@db.example/crm", with: server.url))
+            let r = try CLI.run(["run", "job.toml", "--quiet"], in: scratch.path)
+            #expect(r.status == 0, "the README's [results] example fails: \(r.stderr)")
+            let id = try Self.runID(scratch.join("reports/nightly"))
+            let scored = try #require((try Self.report(scratch.join("reports/nightly/report.json"))["customers"] as? [String: Any])?["scored"] as? Int)
+            #expect(try Self.count(server, "SELECT count(*) FROM analytics.clientele_customers WHERE run_id = '\(id)'") == scored)
+            let rows = try server.sql(try Self.readmeBlock("sql")).split(separator: "\n")
+            let segments = try text(scratch.join("reports/nightly/segments.csv")).split(separator: "\n").count - 1
+            #expect(rows.count == segments && rows.first?.hasPrefix("Champions|") == true, "\(rows)")
         }
     }
 

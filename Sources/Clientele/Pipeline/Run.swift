@@ -54,6 +54,8 @@ public struct Run: Sendable {
     /// on a failure `execute()` abandons the staged folder.
     private func execute(into folder: OutputFolder, history: HistoryDatabase?, rejectsFile: RejectsFile) throws -> Outcome {
         let started = ContinuousClock.now
+        // Connected before anything is read: a wrong URL or password fails at once (exit 73).
+        let sink = try configuration.results.map { target throws(ResultSinkError) in try PostgresResultSink(target: target) }
         var state = RunState(configuration: configuration, logger: logger, rejectsFile: rejectsFile)
         for stage in stages {
             let start = ContinuousClock.now
@@ -73,10 +75,10 @@ public struct Run: Sendable {
         state.lap("reports", since: start)
         // The results in PostgreSQL, keyed by the folder's token: copied now in an open
         // transaction, committed just before the folder lands (below).
-        let results = try configuration.results.map { target throws(ResultSinkError) in
+        let results = try sink.map { sink throws(ResultSinkError) in
             let start = ContinuousClock.now
-            logger.info("writing the results", metadata: ["sink": "\(target.displayName)", "run_id": "\(folder.token)"])
-            let pending = try PostgresResultSink(target: target).write(runID: folder.token, report: report,
+            logger.info("writing the results", metadata: ["sink": "\(sink.target.displayName)", "run_id": "\(folder.token)"])
+            let pending = try sink.write(runID: folder.token, report: report,
                                                                        customers: ReportStage.customersWriter(state),
                                                                        reportFolder: OutputFolder.resolve(folder.finalPath))
             state.lap("results", since: start)

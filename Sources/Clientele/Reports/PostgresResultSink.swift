@@ -174,10 +174,15 @@ package final class PostgresConnection {
 /// tables, checks existing ones and copies every row; the caller commits it just before the report
 /// folder lands (`PendingResults.commit`), and any failure before that rolls it back. A killed
 /// process leaves an open transaction that the server rolls back when the connection drops.
-package struct PostgresResultSink {
+package final class PostgresResultSink {
     package let target: PostgresResultsTarget
+    private let connection: PostgresConnection
 
-    package init(target: PostgresResultsTarget) { self.target = target }
+    /// Connects at once, so that a wrong URL or password fails the run before anything is computed.
+    package init(target: PostgresResultsTarget) throws(ResultSinkError) {
+        self.target = target
+        connection = try PostgresConnection(url: target.url)
+    }
 
     /// The tables' columns and types; the primary keys lead with `run_id`.
     package static let customersColumns: [(name: String, type: String)] = [
@@ -221,7 +226,6 @@ package struct PostgresResultSink {
     /// Opens the transaction and writes every row of the run; returns it open, to be committed
     /// just before the report folder lands. Throws (having rolled back) on any failure.
     package func write(runID: String, report: RunReport, customers: CustomersCSVWriter, reportFolder: String) throws(ResultSinkError) -> PendingResults {
-        let connection = try PostgresConnection(url: target.url)
         let pending = PendingResults(connection: connection, target: target, runID: runID)
         do throws(ResultSinkError) {
             try connection.execute("BEGIN", action: "BEGIN")
