@@ -290,6 +290,40 @@ struct PostgresSinkTests {
         }
     }
 
+    @Test("a report folder that cannot land after the COMMIT (a foreign file put there meanwhile): the run's rows are deleted again, exit 73")
+    func folderFailsAfterCommit() throws {
+        let server = try PostgresServer()
+        try withScratch { scratch in
+            try PostgresSourceTests.generate(scratch)
+            try scratch.write("job.toml", "[transactions]\npath = \"data/transactions.csv\"\n[results]\nurl = \"\(server.url)\"\n[clv]\nenabled = false\n")
+            let log = scratch.join("run.stderr")
+            let process = try Self.start(["run", "job.toml", "--out", "report"], in: scratch.path, log: log,
+                                         environment: ["CLIENTELE_TEST_RESULTS_PAUSE_BEFORE_COMMIT": "3"])
+            let deadline = Date().addingTimeInterval(180)
+            var reached = false
+            while Date() < deadline, process.isRunning {
+                if (try? text(log))?.contains("clientele test hook: results copied, pausing before COMMIT") == true { reached = true; break }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            #expect(reached, "the run never reached the pause: \((try? text(log)) ?? "")")
+            let staging = scratch.join(".report.staging-\(process.processIdentifier)")
+            let id = try #require(ReportMarker.token(inFolder: staging))
+            // While the run waits to COMMIT, someone puts a file of their own where the report would land.
+            try FileManager.default.createDirectory(atPath: scratch.join("report"), withIntermediateDirectories: false)
+            try scratch.write("report/notes.txt", "mine\n")
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 73, "\((try? text(log)) ?? "")")
+            #expect((try? text(log))?.contains("refusing to replace a folder that is not a Clientele report") == true)
+            for table in ["clientele_customers", "clientele_segments", "clientele_runs"] {
+                #expect(try Self.count(server, "SELECT count(*) FROM \(table) WHERE run_id = '\(id)'") == 0, "\(table)")
+            }
+            // The tables, created in the run's transaction, exist: it was committed, and its rows deleted after.
+            #expect(try server.sql("SELECT to_regclass('clientele_runs') IS NOT NULL;").trimmingCharacters(in: .whitespacesAndNewlines) == "t")
+            #expect(try entries(scratch.join("report")) == ["notes.txt"])
+            #expect(!FileManager.default.fileExists(atPath: staging))
+        }
+    }
+
     @Test("a results table with another schema, or a COPY the server refuses: exit 73 with table and reason, nothing written, no report folder, no password")
     func failures() throws {
         let server = try PostgresServer()

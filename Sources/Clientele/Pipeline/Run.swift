@@ -75,21 +75,21 @@ public struct Run: Sendable {
         state.lap("reports", since: start)
         // The results in PostgreSQL, keyed by the folder's token: copied now in an open
         // transaction, committed just before the folder lands (below).
+        let resultsStart = ContinuousClock.now
         let results = try sink.map { sink throws(ResultSinkError) in
-            let start = ContinuousClock.now
             logger.info("writing the results", metadata: ["sink": "\(sink.target.displayName)", "run_id": "\(folder.token)"])
-            let pending = try sink.write(runID: folder.token, report: report,
-                                                                       customers: ReportStage.customersWriter(state),
-                                                                       reportFolder: OutputFolder.resolve(folder.finalPath))
-            state.lap("results", since: start)
+            let pending = try sink.write(runID: folder.token, report: report, customers: ReportStage.customersWriter(state),
+                                         reportFolder: OutputFolder.resolve(folder.finalPath))
+            state.lap("results", since: resultsStart)
             return pending
         }
+        let resultsTime = ContinuousClock.now - resultsStart
         state.lap("total", since: started)
         report.timings = state.timings
         try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: folder.path("report.md"))
         try FileSink.write(HTMLReportWriter(report: report, input: ReportStage.htmlInput(state, report: report)).bytes(), to: folder.path("report.html"))
         try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
-        state.lap("reports", since: start)  // files cannot time their own writing: this covers every one
+        state.lap("reports", since: start + resultsTime)  // files cannot time their own writing: this covers every one (not the results)
         // The results' COMMIT comes last before the folder swap: a failed COMMIT leaves the previous
         // report (and history); a failed swap after it deletes the run's rows again (best effort).
         let land = { () throws in
