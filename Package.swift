@@ -9,7 +9,7 @@ import PackageDescription
 //   ClienteleStore     calendar days, customer index, order/interaction/customer tables    (Support, Stats)
 //   ClienteleIngest    CSV files or PostgreSQL COPY → Store; gzip (zlib), encodings (iconv)  (Support, Stats, Store)
 //   ClienteleKernels   RFM, cohorts, k-means, CLV, churn, correlations over the Store      (Support, Stats, Linear, Store)
-//   ClienteleReports   CSV/JSON/Markdown/HTML/history writers of kernel results            (Support, Stats, Store, Kernels)
+//   ClienteleReports   CSV/JSON/Markdown/HTML/history writers of kernel results; PostgreSQL results (libpq)  (Support, Stats, Store, Kernels)
 //   ClienteleSynthetic synthetic populations from the kernels' models                      (Support, Stats, Store, Kernels)
 //   Clientele          the pipeline (job file, stages, run) over all of them; re-exports them (Pipeline/Exports.swift)
 //   clientele          the CLI
@@ -51,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "ClienteleReports",
-            dependencies: ["ClienteleSupport", "ClienteleStats", "ClienteleStore", "ClienteleKernels", "CSQLite", "CSupport"],
+            dependencies: ["ClienteleSupport", "ClienteleStats", "ClienteleStore", "ClienteleKernels", "CSQLite", "CSupport", "CPostgres"],
             path: "Sources/Clientele/Reports"
         ),
         .target(

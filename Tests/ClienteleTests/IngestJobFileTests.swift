@@ -11,7 +11,7 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
 
     static let unknownKeys: [JobFileErrorCase] = [
         .init(name: "an unknown section", toml: "[input]\npath = \"t.csv\"\n",
-              reason: "unknown key \"input\"; known keys here: transactions, interactions, run, rfm, clv, clusters, churn, satisfaction"),
+              reason: "unknown key \"input\"; known keys here: transactions, interactions, results, run, rfm, clv, clusters, churn, satisfaction"),
         .init(name: "a misspelt run key", toml: "[run]\noutt = \"reports\"\n",
               reason: "unknown key \"run.outt\"; known keys here: out, as_of, calibration_end, on_bad_row, max_reject_share, seed, threads, quiet, format, history, raw_csv"),
         .init(name: "an unknown transactions key", toml: "[transactions]\npath = \"t.csv\"\ncharset = \"latin1\"\n",

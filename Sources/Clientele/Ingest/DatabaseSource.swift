@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// An export that lives in PostgreSQL: a table or a query, read as CSV through
 /// `COPY … TO STDOUT (FORMAT csv, HEADER)` and fed to the same byte scanner as a file, so the
 /// typing, rejects and accounting are a file's (`PostgresCopyStream`).
@@ -36,24 +38,6 @@ public struct DatabaseSource: Sendable, Equatable {
         return "COPY (\(body)) TO STDOUT WITH (FORMAT csv, HEADER true)"
     }
 
-    public static func redacted(_ url: String) -> String {
-        var text = url
-        // user:password@ in a URL's authority.
-        if let scheme = text.range(of: "://") {
-            let rest = text[scheme.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-            if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
-                text.replaceSubrange(colon..<at, with: "")
-            }
-        }
-        // password=… as a URL parameter or a key/value setting.
-        var out = "", remaining = Substring(text)
-        while let r = remaining.range(of: "password=") {
-            out += remaining[..<r.upperBound] + "***"
-            remaining = remaining[r.upperBound...]
-            let end = remaining.firstIndex(where: { $0 == "&" || $0 == " " }) ?? remaining.endIndex
-            remaining = remaining[end...]
-        }
-        return out + remaining
-    }
+    /// The URL without its password (`ConnectionText.redacted`).
+    public static func redacted(_ url: String) -> String { ConnectionText.redacted(url) }
 }

@@ -28,6 +28,8 @@ public struct JobConfiguration: Sendable {
     public var seed: UInt64 = 42
     /// SQLite run history to append this run to (`--history DB`), or nil.
     public var history: String?
+    /// PostgreSQL tables the results are also written to (`[results]`), or nil.
+    public var results: PostgresResultsTarget?
     /// The job file this configuration was read from, if any: the report folder never holds it.
     public var jobFile: String?
     /// Threads; default every core.

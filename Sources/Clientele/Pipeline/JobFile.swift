@@ -4,6 +4,7 @@ import ClienteleSupport
 import ClienteleStore
 import ClienteleIngest
 import ClienteleKernels
+import ClienteleReports
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,6 +25,13 @@ import Glibc
 ///
 /// [interactions]
 /// path = "exports/interactions.csv"
+///
+/// [results]                  # optional: the results also go to PostgreSQL (PostgresResultSink)
+/// url = "postgresql://analyst@db/crm"
+/// schema = "analytics"       # default: the connection's search_path
+/// customers_table = "clientele_customers"
+/// segments_table = "clientele_segments"
+/// runs_table = "clientele_runs"
 ///
 /// [run]
 /// out = "reports/nightly"
@@ -75,7 +83,7 @@ public struct JobFile: Sendable {
         var config = base
         config.jobFile = path
         let reader = Reader(path: path, folder: folder(of: path), markedNUL: hasNUL)
-        try reader.allow(table, keys: ["transactions", "interactions", "run", "rfm", "clv", "clusters", "churn", "satisfaction"], in: "")
+        try reader.allow(table, keys: ["transactions", "interactions", "results", "run", "rfm", "clv", "clusters", "churn", "satisfaction"], in: "")
         if let t = try reader.table(table, "transactions") {
             try reader.allow(t, keys: ["path", "url", "table", "query", "delimiter", "date_format", "decimal", "thousands",
                                         "currency_symbol", "encoding", "amount_from", "columns"], in: "transactions")
@@ -118,6 +126,29 @@ public struct JobFile: Sendable {
             }
             if let s = try reader.range(t, "satisfaction_scale", "interactions") { config.interactionColumns.satisfactionScale = s }
             if let s = try reader.range(t, "recommend_scale", "interactions") { config.interactionColumns.recommendScale = s }
+        }
+        if let r = try reader.table(table, "results") {
+            try reader.allow(r, keys: ["url", "schema", "customers_table", "segments_table", "runs_table"], in: "results")
+            guard let url = try reader.string(r, "url", "results") else {
+                throw reader.error("results needs url = \"postgresql://user@host/db\" (the database the results are written to)")
+            }
+            guard ConnectionText.isPostgres(url) else {
+                throw reader.error("results.url = \"\(ConnectionText.redacted(url))\": use a PostgreSQL URL such as \"postgresql://user@host/db\"")
+            }
+            var target = PostgresResultsTarget(url: url)
+            let names: [(String, WritableKeyPath<PostgresResultsTarget, String>?)] = [("schema", nil), ("customers_table", \PostgresResultsTarget.customersTable),
+                                   ("segments_table", \PostgresResultsTarget.segmentsTable), ("runs_table", \PostgresResultsTarget.runsTable)]
+            for (key, keyPath) in names {
+                guard let name = try reader.string(r, key, "results") else { continue }
+                guard !name.isEmpty, !name.contains("."), !name.unicodeScalars.contains(where: { $0.value < 32 }) else {
+                    throw reader.error("results.\(key) = \"\(name)\": give one name, without dots or control characters\(key == "schema" ? "" : " (set the schema with results.schema)")")
+                }
+                if let keyPath { target[keyPath: keyPath] = name } else { target.schema = name }
+            }
+            guard Set([target.customersTable, target.segmentsTable, target.runsTable]).count == 3 else {
+                throw reader.error("results: customers_table, segments_table and runs_table must be three different tables")
+            }
+            config.results = target
         }
         if let r = try reader.table(table, "run") {
             try reader.allow(r, keys: ["out", "as_of", "calibration_end", "on_bad_row", "max_reject_share", "seed", "threads", "quiet", "format", "history",

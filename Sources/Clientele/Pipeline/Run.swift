@@ -54,6 +54,8 @@ public struct Run: Sendable {
     /// on a failure `execute()` abandons the staged folder.
     private func execute(into folder: OutputFolder, history: HistoryDatabase?, rejectsFile: RejectsFile) throws -> Outcome {
         let started = ContinuousClock.now
+        // Connected before anything is read: a wrong URL or password fails at once (exit 73).
+        let sink = try configuration.results.map { target throws(ResultSinkError) in try PostgresResultSink(target: target) }
         var state = RunState(configuration: configuration, logger: logger, rejectsFile: rejectsFile)
         for stage in stages {
             let start = ContinuousClock.now
@@ -65,22 +67,46 @@ public struct Run: Sendable {
         var report = ReportStage.report(state)
         let files = ReportStage.dataFiles(state, report: report)
         report.outputs = files.map(\.name) + ["report.json", "report.md", "report.html"]
+        report.results = configuration.results.map {
+            .init(sink: $0.displayName, runId: folder.token, schema: $0.schema, customersTable: $0.customersTable,
+                  segmentsTable: $0.segmentsTable, runsTable: $0.runsTable)
+        }
         for file in files { try file.write(folder.path(file.name)) }
         state.lap("reports", since: start)
+        // The results in PostgreSQL, keyed by the folder's token: copied now in an open
+        // transaction, committed just before the folder lands (below).
+        let resultsStart = ContinuousClock.now
+        let results = try sink.map { sink throws(ResultSinkError) in
+            logger.info("writing the results", metadata: ["sink": "\(sink.target.displayName)", "run_id": "\(folder.token)"])
+            let pending = try sink.write(runID: folder.token, report: report, customers: ReportStage.customersWriter(state),
+                                         reportFolder: OutputFolder.resolve(folder.finalPath))
+            state.lap("results", since: resultsStart)
+            return pending
+        }
+        let resultsTime = ContinuousClock.now - resultsStart
         state.lap("total", since: started)
         report.timings = state.timings
         try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: folder.path("report.md"))
         try FileSink.write(HTMLReportWriter(report: report, input: ReportStage.htmlInput(state, report: report)).bytes(), to: folder.path("report.html"))
         try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
-        state.lap("reports", since: start)  // files cannot time their own writing: this covers every one
+        state.lap("reports", since: start + resultsTime)  // files cannot time their own writing: this covers every one (not the results)
+        // The results' COMMIT comes last before the folder swap: a failed COMMIT leaves the previous
+        // report (and history); a failed swap after it deletes the run's rows again (best effort).
+        let land = { () throws in
+            try results?.commit()
+            do { try folder.commit() } catch {
+                results?.retract()
+                throw error
+            }
+        }
         if let history {
             // Committed as pending, the folder swapped in, then completed: report and history
             // land together or not at all (HistoryDatabase.record).
             logger.info("recording the run", metadata: ["history": "\(history.path)"])
             try history.record(ReportStage.historyRun(state, report: report),
-                               landing: .init(token: folder.token, folder: folder.finalPath, land: { try folder.commit() }))
+                               landing: .init(token: folder.token, folder: folder.finalPath, land: land))
         } else {
-            try folder.commit()
+            try land()
         }
         rejectsFile.removeStale()  // one from an earlier failed run
         state.lap("total", since: started)

@@ -52,16 +52,43 @@ package struct CustomersCSVWriter {
     /// With 10 or more quantiles the cell is written `R-F-M` (e.g. `10-3-7`), else as three digits (`545`).
     package var wideScores: Bool { rfm.scorer.quantiles >= 10 }
 
+    /// The header of this file: the columns of the kernels that ran.
+    package var columnNames: [String] {
+        Self.header + (clusters == nil ? [] : ["cluster"]) + clvColumns
+            + (satisfaction == nil ? [] : Self.satisfactionHeader) + (churn == nil ? [] : ["churn_probability"])
+    }
+
     package func write(to path: String) throws(ReportError) {
         var head = ByteBuffer()
-        head.text((Self.header + (clusters == nil ? [] : ["cluster"]) + clvColumns
-                   + (satisfaction == nil ? [] : Self.satisfactionHeader) + (churn == nil ? [] : ["churn_probability"])).joined(separator: ","))
+        head.text(columnNames.joined(separator: ","))
         head.newline()
         let columns = Columns(self)
-        // A row's longest form: the key and segment name fully quoted (and neutralised), every number at its widest.
-        let maxRowBytes = 2 * customers.longestKey + 2 * columns.names.map(\.count).max()! + 768
-        try FileSink.writeRows(rfm.count, to: path, header: head.bytes, maxRowBytes: maxRowBytes) { range, cursor in
+        try FileSink.writeRows(rfm.count, to: path, header: head.bytes, maxRowBytes: maxRowBytes(columns)) { range, cursor in
             for row in range { columns.format(row, into: &cursor) }
+        }
+    }
+
+    /// A row's longest form: the key and segment name fully quoted (and neutralised), every number at its widest.
+    private func maxRowBytes(_ columns: Columns) -> Int { 2 * customers.longestKey + 2 * columns.names.map(\.count).max()! + 768 }
+
+    /// The rows of this file without its header, each after `prefix`, handed to `body` in chunks of
+    /// `chunkRows` rows on the calling thread: what `PostgresResultSink` streams into `COPY … FROM
+    /// STDIN (FORMAT csv)`, so the table holds exactly the file's values.
+    package func forEachChunk<E: Error>(prefix: [UInt8], chunkRows: Int = 4096, _ body: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
+        let columns = Columns(self)
+        let rowBytes = maxRowBytes(columns) + prefix.count
+        let block = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, min(chunkRows, rfm.count)) * rowBytes)
+        defer { block.deallocate() }
+        var start = 0
+        while start < rfm.count {
+            let end = min(rfm.count, start + chunkRows)
+            var cursor = RowCursor(block)
+            for row in start..<end {
+                cursor.append(prefix)
+                columns.format(row, into: &cursor)
+            }
+            try body(UnsafeRawBufferPointer(start: block.baseAddress!, count: cursor.position - block.baseAddress!))
+            start = end
         }
     }
 

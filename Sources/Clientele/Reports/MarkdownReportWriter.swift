@@ -35,6 +35,10 @@ package struct MarkdownReportWriter {
                 md += "\n\(unknown) \(escaped(f.role)) rows have a kind Clientele does not know (\(kinds.joined(separator: ", "))); they are counted as `other`.\n"
             }
         }
+        if let r = report.results {
+            let tables = [r.customersTable, r.segmentsTable, r.runsTable].map { escaped((r.schema.map { $0 + "." } ?? "") + $0) }.joined(separator: ", ")
+            md += "\nThe results are also in PostgreSQL \(escaped(r.sink)), tables \(tables), run_id `\(r.runId)`.\n"
+        }
         let c = report.customers
         md += "\n## Customers\n\n| | |\n|---|---:|\n"
         md += "| customers with transactions | \(c.inTransactions) |\n| scored as of \(s.asOf) | \(c.scored) |\n"

@@ -208,6 +208,28 @@ public struct RunReport: Codable, Sendable {
     /// every file of the folder and "total" the whole run.
     public var timings: [String: Double]
     public var outputs: [String]
+    /// Where the results were also written (`[results]`); nil (absent from report.json) without one.
+    public var results: ResultsSink? = nil
+
+    /// The PostgreSQL results sink of a run: the connection without its password, the tables, and
+    /// the run id that keys this run's rows (the report folder's token, in its `.clientele-report`).
+    public struct ResultsSink: Codable, Sendable {
+        public var sink: String
+        public var runId: String
+        public var schema: String?
+        public var customersTable: String
+        public var segmentsTable: String
+        public var runsTable: String
+
+        package init(sink: String, runId: String, schema: String?, customersTable: String, segmentsTable: String, runsTable: String) {
+            self.sink = sink
+            self.runId = runId
+            self.schema = schema
+            self.customersTable = customersTable
+            self.segmentsTable = segmentsTable
+            self.runsTable = runsTable
+        }
+    }
 
     package init(tool: Tool = Tool(), startedAt: String, settings: Settings, inputs: [InputFile], customers: Customers, rfm: RFM, cohorts: CohortReport? = nil, clv: CLVReport? = nil, clusters: ClusterReport? = nil, churn: ChurnReport? = nil, satisfaction: SatisfactionReport? = nil, skipped: [Skipped], timings: [String: Double], outputs: [String]) {
         self.tool = tool

@@ -12,10 +12,7 @@ struct ReportStage {
     /// The data files of this run (report.json, report.md and report.html follow them).
     static func dataFiles(_ state: RunState, report: RunReport) -> [ReportFile] {
         let policy = state.cellPolicy, customers = state.transactions.customers, rfm = state.rfm!
-        var files = [ReportFile(name: "customers.csv") { path in
-            try CustomersCSVWriter(customers: customers, activity: state.table.current, rfm: rfm, clusters: state.clusters, clv: state.clv,
-                                   satisfaction: state.satisfaction, churn: state.churn?.scores, cellPolicy: policy).write(to: path)
-        }]
+        var files = [ReportFile(name: "customers.csv") { path in try customersWriter(state).write(to: path) }]
         files.append(ReportFile(name: "segments.csv") { try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0) })
         if let cohorts = state.cohorts {
             files.append(ReportFile(name: "cohorts.csv") { try FileSink.write(CohortsCSVWriter(table: cohorts).bytes(), to: $0) })
@@ -39,6 +36,12 @@ struct ReportStage {
             files.append(ReportFile(name: "rejects.csv") { try FileSink.write(RejectsCSVWriter(rejects: state.rejects, cellPolicy: policy).bytes(), to: $0) })
         }
         return files
+    }
+
+    /// customers.csv's writer; the PostgreSQL results sink writes the same rows.
+    static func customersWriter(_ state: RunState) -> CustomersCSVWriter {
+        CustomersCSVWriter(customers: state.transactions.customers, activity: state.table.current, rfm: state.rfm, clusters: state.clusters,
+                           clv: state.clv, satisfaction: state.satisfaction, churn: state.churn?.scores, cellPolicy: state.cellPolicy)
     }
 
     /// The run's summary: settings, input accounting, every section's figures (timings come last).
