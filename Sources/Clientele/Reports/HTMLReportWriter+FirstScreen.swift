@@ -11,7 +11,7 @@ extension HTMLReportWriter {
         }
         var h = "<section id=\"summary\" class=\"report-section summary\">\n<h2>At a glance</h2>\n"
         h += "<p class=\"definition\">As of \(e(report.settings.asOf)). Active: at least one order in the \(s.activeWindowDays) days before as-of. "
-        h += "Money in \(e(currencyName)).</p>\n<ul class=\"figures\">"
+        h += "Money is written like \(e(SVGNumber.money(1234.5)))\(report.settings.currency == nil ? " (no currency symbol: set [run] currency)" : "").</p>\n<ul class=\"figures\">"
         h += figure("customers", SVGNumber.grouped(s.customers))
         h += figure("active customers", s.activeShare.map { SVGNumber.percent($0) } ?? SVGNumber.missing, "\(SVGNumber.grouped(s.activeCustomers)) ordered in the last \(s.activeWindowDays) days")
         h += figure("net revenue to date", SVGNumber.money(s.netRevenue))
@@ -87,13 +87,6 @@ extension HTMLReportWriter {
         return h + "</div>\n"
     }
 
-    /// How money is written, in words.
-    private var currencyName: String {
-        let c = report.settings.moneyFormat
-        let unit = c.symbol.isEmpty ? "currency units (no symbol set: [run] currency)" : c.symbol.trimmingSpaces
-        return "\(unit), \(c.decimals) decimals"
-    }
-
     /// The one-line "how to read" under a section's heading, from the report's settings.
     func definition(_ section: HTMLReportInput.Section) -> String? {
         let s = report.settings
@@ -129,14 +122,5 @@ extension HTMLReportWriter {
             default: return label + " Points on the diagonal: predicted probabilities match observed rates."
             }
         }
-    }
-}
-
-private extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
     }
 }

@@ -39,7 +39,7 @@ package struct MarkdownReportWriter {
         md += "\n## Run and inputs\n\n"
         md += "Transactions \(escaped(s.transactions))\(s.interactions.map { ", interactions " + escaped($0) } ?? ""); calibration end \(s.calibrationEnd ?? "not set"); "
         md += "bad rows \(s.onBadRow) (at most \(pct(s.maxRejectShare)) rejected); \(s.threads) threads, seed \(s.seed); "
-        md += "money in \(s.currency.map { escaped($0) } ?? "currency units (no symbol)"), \(s.moneyFormat.decimals) decimals.\n\n"
+        md += "money written like \(money(1234.5))\(s.currency == nil ? " (no currency symbol: set [run] currency)" : "").\n\n"
         md += "### Inputs\n\n| file | rows read | used | rejected | rejected by reason |\n|---|---:|---:|---:|---|\n"
         for f in report.inputs {
             let reasons = f.rejectedByReason.sorted { $0.key < $1.key }.map { "\(escaped($0.key)): \($0.value)" }.joined(separator: ", ")
