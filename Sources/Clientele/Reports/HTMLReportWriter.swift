@@ -267,7 +267,7 @@ package struct HTMLReportWriter {
             rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),
             revenuePerCustomer: shown.map(\.revenuePerCustomer))
         let revenue = SVGCohortHeatMap(
-            title: "Net revenue per cohort customer, by month since first purchase (currency units)",
+            title: "Net revenue per cohort customer, by month since first purchase (\(report.settings.currency.map { String($0.filter { $0 != " " }) } ?? "currency units"))",
             description: "The same cohorts: each cell is the month's net revenue (returns included) divided by the customers in the cohort "
                 + "(the colour scale ends at the largest value after month 0, which holds every first order)",
             rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),

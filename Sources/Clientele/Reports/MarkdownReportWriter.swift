@@ -38,7 +38,7 @@ package struct MarkdownReportWriter {
         // Settings, accounting and timings last: the run and its inputs.
         md += "\n## Run and inputs\n\n"
         md += "Transactions \(escaped(s.transactions))\(s.interactions.map { ", interactions " + escaped($0) } ?? ""); calibration end \(s.calibrationEnd ?? "not set"); "
-        md += "bad rows \(s.onBadRow) (at most \(pct(s.maxRejectShare)) rejected); \(s.threads) threads, seed \(s.seed); "
+        md += "bad rows \(s.onBadRow) (at most \(pct(s.maxRejectShare)) rejected); seed \(s.seed); "
         md += "money written like \(money(1234.5))\(s.currency == nil ? " (no currency symbol: set [run] currency)" : "").\n\n"
         md += "### Inputs\n\n| file | rows read | used | rejected | rejected by reason |\n|---|---:|---:|---:|---|\n"
         for f in report.inputs {
