@@ -58,6 +58,8 @@ extension HTMLReportWriter {
                 h += "<td class=\"num\">\(SVGNumber.money(c.valueAtRisk))</td></tr>"
             }
             h += "</tbody></table>\n"
+        } else {
+            h += "<p class=\"muted\">Most value at risk: none listed, the churn model did not run (see Run and inputs).</p>\n"
         }
         h += moversHTML(s.movers)
         return h + "</div>\n</section>\n"

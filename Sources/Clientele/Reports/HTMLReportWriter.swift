@@ -1,7 +1,9 @@
 import ClienteleKernels
 
-/// `report.html`: one self-contained page — the run settings and input accounting, then each
-/// kernel's charts (inline SVG) with their key numbers beside them.
+/// `report.html`: one self-contained page — the run's answers and what to do tomorrow
+/// (`RunSummary`, `HTMLReportWriter+FirstScreen.swift`), the warnings, then each kernel's charts
+/// (inline SVG) with a one-line definition and their key numbers beside them, and the run's
+/// settings, input accounting and timings last.
 ///
 /// The page needs no network and no script: styles are inline, charts are inline `<svg>`, and a
 /// Content-Security-Policy of `default-src 'none'` makes the browser refuse (and report on its
@@ -11,7 +13,7 @@ import ClienteleKernels
 package struct HTMLReportWriter {
     package let report: RunReport
     package let input: HTMLReportInput
-    /// `ReportWarnings.derive(from: report)`: listed in a box above the run section, and again in
+    /// `ReportWarnings.derive(from: report)`: listed in a box after the first screen, and again in
     /// the section each concerns.
     package let warnings: [ReportWarning]
 
@@ -515,7 +517,7 @@ package struct HTMLReportWriter {
 /// as "Not run" with its reason. Every payload is small (cells, bins, curve points, deciles), built
 /// by the kernels' result types or by `Run`, never per customer in the writer.
 package struct HTMLReportInput: Sendable {
-    /// The sections after "Run and inputs", in page order; the raw value is the section's `id`.
+    /// The chart sections, in page order between the first screen and "Run and inputs" (last); the raw value is the section's `id`.
     package enum Section: String, CaseIterable, Sendable {
         case rfmGrid = "rfm-grid"
         case segments
