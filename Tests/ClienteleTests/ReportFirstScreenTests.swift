@@ -89,6 +89,23 @@ struct ReportFirstScreenTests {
         }
     }
 
+    @Test("with bootstrap draws the predicted value carries its interval, clv's interval of the total")
+    func predictedValueInterval() throws {
+        try withScratch { scratch in
+            let (config, folder) = try Self.jobRun(scratch, extra: "[clv]\ninterval_draws = 40\ninterval_level = 0.8")
+            _ = try Run(configuration: config).execute()
+            let json = try reportJSON(folder), s = try Self.summary(folder)
+            let intervals = try #require((json["clv"] as? [String: Any])?["intervals"] as? [String: Any])
+            let low = try #require(s["predicted_value_low"] as? Double), high = try #require(s["predicted_value_high"] as? Double)
+            #expect(low == intervals["total_predicted_clv_low"] as? Double && high == intervals["total_predicted_clv_high"] as? Double)
+            #expect(s["predicted_value_level"] as? Double == 0.8)
+            let euro = SVGNumber.Currency(symbol: "€", decimals: 2)
+            let glance = try #require(htmlSection(try Self.page(folder).node, "summary")).allText
+            #expect(glance.contains("80% interval \(Self.money(low, euro)) – \(Self.money(high, euro))"))
+            #expect(try text(folder + "/report.md").contains("(80% interval €\(SVGNumber.fixed(low, digits: 2)) – €\(SVGNumber.fixed(high, digits: 2)))"))
+        }
+    }
+
     @Test("the page opens with the answers and what to do, and ends with the run and its inputs")
     func order() throws {
         try withScratch { scratch in
