@@ -407,15 +407,15 @@ struct HTMLReportRFMGridTests {
 
 @Suite("HTML report payloads from the run report")
 struct HTMLReportPayloadTests {
-    @Test("the value matrix of report.clv places each quadrant by its name, whatever the order, with its predicted CLV")
+    @Test("the value matrix of report.clv places each quadrant by its name, whatever the order, with its predicted CLV and its meaning")
     func valueMatrix() {
         var m = HTMLReportSample.clvValueMatrix
         m.quadrants.reverse()
         let q = HTMLReportInput.QuadrantMatrix(valueMatrix: m)
-        #expect(q.highXHighY == .init(name: "Most valuable", customers: 31_210, value: 4_391_870.66))
-        #expect(q.lowXHighY == .init(name: "Growth potential", customers: 18_790, value: 1_208_455.10))
-        #expect(q.highXLowY == .init(name: "Declining", customers: 18_790, value: 611_930.25))
-        #expect(q.lowXLowY == .init(name: "Low value", customers: 31_210, value: 402_118.40))
+        #expect(q.highXHighY == .init(name: "Most valuable", customers: 31_210, value: 4_391_870.66, tone: .good))
+        #expect(q.lowXHighY == .init(name: "Growth potential", customers: 18_790, value: 1_208_455.10, tone: .promising))
+        #expect(q.highXLowY == .init(name: "Declining", customers: 18_790, value: 611_930.25, tone: .watch))
+        #expect(q.lowXLowY == .init(name: "Low value", customers: 31_210, value: 402_118.40, tone: .low))
         #expect(q.xSplit == "high: historical CLV above 52.80" && q.ySplit == "high: predicted CLV above 41.10")
         #expect(q.valueName == "predicted CLV")
     }

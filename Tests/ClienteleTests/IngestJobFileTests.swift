@@ -13,7 +13,7 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
         .init(name: "an unknown section", toml: "[input]\npath = \"t.csv\"\n",
               reason: "unknown key \"input\"; known keys here: transactions, interactions, results, run, rfm, clv, clusters, churn, satisfaction"),
         .init(name: "a misspelt run key", toml: "[run]\noutt = \"reports\"\n",
-              reason: "unknown key \"run.outt\"; known keys here: out, as_of, calibration_end, on_bad_row, max_reject_share, seed, threads, quiet, format, history, raw_csv"),
+              reason: "unknown key \"run.outt\"; known keys here: out, as_of, calibration_end, on_bad_row, max_reject_share, seed, threads, quiet, format, history, raw_csv, currency, currency_decimals, top_at_risk"),
         .init(name: "an unknown transactions key", toml: "[transactions]\npath = \"t.csv\"\ncharset = \"latin1\"\n",
               reason: "unknown key \"transactions.charset\"; known keys here: path, url, table, query, delimiter, date_format, decimal, thousands, currency_symbol, encoding, amount_from, columns"),
         .init(name: "an unknown transactions column", toml: "[transactions.columns]\ncustomer = \"Kunde\"\n",
@@ -21,7 +21,7 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
         .init(name: "an unknown interactions column", toml: "[interactions.columns]\ndate = \"Datum\"\n",
               reason: "unknown key \"interactions.columns.date\"; known keys here: customer_id, interaction_date, channel, kind, satisfaction, recommend"),
         .init(name: "an unknown rfm key", toml: "[rfm]\ntie = \"split\"\n",
-              reason: "unknown key \"rfm.tie\"; known keys here: ties, quantiles, monetary, margin, segments"),
+              reason: "unknown key \"rfm.tie\"; known keys here: ties, quantiles, monetary, margin, segments, actions"),
     ]
 
     static let badValues: [JobFileErrorCase] = [

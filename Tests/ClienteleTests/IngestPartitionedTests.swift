@@ -181,7 +181,7 @@ struct IngestPartitionedTests {
         var text = String(decoding: bytes, as: UTF8.self)
         if name == "report.md" { text = text.replacingOccurrences(of: "\\", with: "") }  // Markdown escapes in paths
         text = replacingFolders(text, folders)
-        if let timings = text.range(of: "## Timings"), let end = text.range(of: "_clientele", range: timings.upperBound..<text.endIndex) {
+        if let timings = text.range(of: "### Timings"), let end = text.range(of: "_clientele", range: timings.upperBound..<text.endIndex) {
             text.removeSubrange(timings.lowerBound..<end.lowerBound)
         }
         text = text.replacingOccurrences(of: #"started \S+Z"#, with: "started T", options: .regularExpression)

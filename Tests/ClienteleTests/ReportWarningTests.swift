@@ -261,11 +261,11 @@ struct ReportWarningTests {
         #expect((json["rfm"] as? [String: Any])?["customers_per_score"] != nil)
     }
 
-    @Test("report.md lists the warnings after the title and settings, before the inputs, escaped")
+    @Test("report.md lists the warnings after the first screen, before the sections and the run and inputs, escaped")
     func markdown() throws {
         let md = MarkdownReportWriter(report: Self.spoiled()).text()
         let warnings = try #require(md.range(of: "## Warnings\n"))
-        let inputs = try #require(md.range(of: "## Inputs"))
+        let inputs = try #require(md.range(of: "## Run and inputs"))
         #expect(warnings.lowerBound < inputs.lowerBound)
         #expect(md.contains("- **churn** (`churn_low_top_decile_lift`): The churn model's top-decile lift is 1.20, below 1.5"))
         #expect(md.contains("“&lt;b&gt;Hibernating&lt;/b&gt;” has 0 customers"))

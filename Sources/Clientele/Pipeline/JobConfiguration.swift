@@ -39,6 +39,9 @@ public struct JobConfiguration: Sendable {
     /// spreadsheet would run as a formula (one starting with = + - @ tab or CR) gets a leading `'`.
     public var rawCSV = false
     public var format: SummaryFormat = .text
+    /// How the report writes money and what it recommends (`[run] currency`, `currency_decimals`,
+    /// `top_at_risk`; `[rfm.actions]`).
+    public var report = ReportSettings()
 
     public enum SummaryFormat: String, Sendable, CaseIterable { case text, json }
 
@@ -65,6 +68,13 @@ public struct JobConfiguration: Sendable {
             throw .invalid("max-reject-share = \(ingest.maxRejectShare): must be between 0 and 1")
         }
         try validateNumbers()
+        guard (0...6).contains(report.currencyDecimals) else {
+            throw .invalid("run.currency_decimals = \(report.currencyDecimals): must be between 0 and 6")
+        }
+        guard (0...1000).contains(report.topAtRisk) else { throw .invalid("run.top_at_risk = \(report.topAtRisk): must be between 0 and 1000") }
+        guard report.currency.unicodeScalars.count <= 8, !report.currency.contains(where: \.isNewline) else {
+            throw .invalid("run.currency = \"\(report.currency)\": at most 8 characters on one line, e.g. \"€\" or \"CHF \"")
+        }
         guard threads >= 1, threads <= 256 else { throw .invalid("threads = \(threads): must be between 1 and 256") }
         for (key, day) in [("as-of", asOf), ("calibration-end", calibrationEnd)] {
             guard let day, !CalendarDay.representable.contains(day) else { continue }
@@ -132,6 +142,20 @@ extension JobConfiguration {
 }
 
 /// Predictive CLV settings: whether it runs, and the model's configuration (horizon, discount).
+/// How the report writes money and what its first screen recommends.
+public struct ReportSettings: Sendable, Equatable {
+    /// Written before every money figure of report.html and report.md ("€", "$", "CHF "); "": none.
+    public var currency = ""
+    /// Decimals of money figures in report.html and report.md.
+    public var currencyDecimals = 2
+    /// Customers listed under "most value at risk" (and valuable customers who moved down).
+    public var topAtRisk = 10
+    /// Segment name → recommended action (`[rfm.actions]`), replacing `RunSummary.defaultActions`.
+    public var actions: [String: String] = [:]
+
+    public init() {}
+}
+
 public struct CLVSettings: Sendable {
     public var enabled = true
     public var model = CLVModel()

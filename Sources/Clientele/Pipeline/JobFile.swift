@@ -42,6 +42,9 @@ import Glibc
 /// seed = 42
 /// threads = 2
 /// raw_csv = false            # true: CSV cells as they are, no formula neutralising
+/// currency = "€"             # before every money figure of report.html and report.md; "" none
+/// currency_decimals = 2
+/// top_at_risk = 10           # customers in the report's "most value at risk" list
 ///
 /// [rfm]
 /// ties = "fill"              # or "share", "split"
@@ -50,6 +53,8 @@ import Glibc
 /// margin = 0.3
 /// [rfm.segments]             # optional: one row of names per R score
 /// 1 = ["Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose Them"]
+/// [rfm.actions]              # optional: replaces a segment's recommended action
+/// "At Risk" = "Call them this week"
 ///
 /// [clv]
 /// enabled = true
@@ -152,7 +157,10 @@ public struct JobFile: Sendable {
         }
         if let r = try reader.table(table, "run") {
             try reader.allow(r, keys: ["out", "as_of", "calibration_end", "on_bad_row", "max_reject_share", "seed", "threads", "quiet", "format", "history",
-                                       "raw_csv"], in: "run")
+                                       "raw_csv", "currency", "currency_decimals", "top_at_risk"], in: "run")
+            if let v = try reader.string(r, "currency", "run") { config.report.currency = v }
+            if let v = try reader.int(r, "currency_decimals", "run") { config.report.currencyDecimals = v }
+            if let v = try reader.int(r, "top_at_risk", "run") { config.report.topAtRisk = v }
             if let v = try reader.path(r, "out", "run") { config.out = reader.resolve(v) }
             if let v = try reader.path(r, "history", "run") { config.history = reader.resolve(v) }
             if let v = try reader.day(r, "as_of", "run") { config.asOf = v }
@@ -175,7 +183,7 @@ public struct JobFile: Sendable {
             }
         }
         if let r = try reader.table(table, "rfm") {
-            try reader.allow(r, keys: ["ties", "quantiles", "monetary", "margin", "segments"], in: "rfm")
+            try reader.allow(r, keys: ["ties", "quantiles", "monetary", "margin", "segments", "actions"], in: "rfm")
             if let v = try reader.string(r, "ties", "rfm") {
                 guard let rule = RFMScorer.TieRule(rawValue: v) else { throw reader.error("rfm.ties = \"\(v)\": use \"fill\", \"share\" or \"split\"") }
                 config.rfm.ties = rule
@@ -197,6 +205,18 @@ public struct JobFile: Sendable {
                 }
                 do { config.rfm.segments = try SegmentMap(rows: rows) } catch { throw reader.error("rfm.segments: \(error.reason)") }
                 if r["quantiles"] == nil { config.rfm.quantiles = rows.count }
+            }
+            if let a = try reader.table(r, "actions") {
+                let names = config.rfm.segments.names
+                for key in a.keys.sorted() {
+                    guard names.contains(key) else {
+                        throw reader.error("rfm.actions.\"\(key)\" is not a segment of the segment map; segments: \(names.joined(separator: ", "))")
+                    }
+                    guard let value = a[key], let text = try reader.text(value, "rfm.actions.\"\(key)\"") else {
+                        throw reader.error("rfm.actions.\"\(key)\" must be a string: the recommended action")
+                    }
+                    config.report.actions[key] = text
+                }
             }
         }
         if let c = try reader.table(table, "churn") {

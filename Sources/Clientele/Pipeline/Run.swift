@@ -65,6 +65,9 @@ public struct Run: Sendable {
         let start = ContinuousClock.now
         logger.info("writing the report", metadata: ["folder": "\(configuration.out)"])
         var report = ReportStage.report(state)
+        if let history, let previous = try history.latestSnapshot() {
+            report.summary?.movers = ReportStage.movers(state, previous: previous)
+        }
         let files = ReportStage.dataFiles(state, report: report)
         report.outputs = files.map(\.name) + ["report.json", "report.md", "report.html"]
         report.results = configuration.results.map {
@@ -87,7 +90,11 @@ public struct Run: Sendable {
         state.lap("total", since: started)
         report.timings = state.timings
         try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: folder.path("report.md"))
-        try FileSink.write(HTMLReportWriter(report: report, input: ReportStage.htmlInput(state, report: report)).bytes(), to: folder.path("report.html"))
+        // Every money figure of the page, notes built here included, carries the run's currency.
+        let page = SVGNumber.$currency.withValue(report.settings.moneyFormat) {
+            HTMLReportWriter(report: report, input: ReportStage.htmlInput(state, report: report)).bytes()
+        }
+        try FileSink.write(page, to: folder.path("report.html"))
         try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
         state.lap("reports", since: start + resultsTime)  // files cannot time their own writing: this covers every one (not the results)
         // The results' COMMIT comes last before the folder swap: a failed COMMIT leaves the previous

@@ -18,5 +18,6 @@ extension ClusterReport {
         profiles = (fit.profiles ?? []).map {
             Profile(cluster: $0.cluster + 1, customers: $0.customers, share: $0.share, means: $0.means.map { finite($0) })
         }
+        assignNames()
     }
 }

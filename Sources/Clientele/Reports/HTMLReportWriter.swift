@@ -1,7 +1,9 @@
 import ClienteleKernels
 
-/// `report.html`: one self-contained page — the run settings and input accounting, then each
-/// kernel's charts (inline SVG) with their key numbers beside them.
+/// `report.html`: one self-contained page — the run's answers and what to do tomorrow
+/// (`RunSummary`, `HTMLReportWriter+FirstScreen.swift`), the warnings, then each kernel's charts
+/// (inline SVG) with a one-line definition and their key numbers beside them, and the run's
+/// settings, input accounting and timings last.
 ///
 /// The page needs no network and no script: styles are inline, charts are inline `<svg>`, and a
 /// Content-Security-Policy of `default-src 'none'` makes the browser refuse (and report on its
@@ -11,7 +13,7 @@ import ClienteleKernels
 package struct HTMLReportWriter {
     package let report: RunReport
     package let input: HTMLReportInput
-    /// `ReportWarnings.derive(from: report)`: listed in a box above the run section, and again in
+    /// `ReportWarnings.derive(from: report)`: listed in a box after the first screen, and again in
     /// the section each concerns.
     package let warnings: [ReportWarning]
 
@@ -23,7 +25,12 @@ package struct HTMLReportWriter {
 
     package func bytes() -> [UInt8] { Array(text().utf8) }
 
+    /// The page, every money figure with the run's currency (`RunReport.Settings.moneyFormat`).
     package func text() -> String {
+        SVGNumber.$currency.withValue(report.settings.moneyFormat) { page() }
+    }
+
+    private func page() -> String {
         var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
         html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"/>\n"
@@ -31,9 +38,12 @@ package struct HTMLReportWriter {
         html += "<title>Clientele report, as of \(e(report.settings.asOf))</title>\n<style>\(Self.css)</style>\n</head>\n<body>\n"
         html += header()
         html += "<main>\n"
+        // First the answers and what to do, then what to doubt, the charts, and the run's accounting last.
+        html += summarySection()
+        html += actionsSection()
         html += warningsBox()
-        html += runSection()
         for section in HTMLReportInput.Section.allCases { html += render(section) }
+        html += runSection()
         html += "</main>\n<footer><p>clientele \(e(report.tool.version)) · started \(e(report.startedAt))</p></footer>\n</body>\n</html>\n"
         return html
     }
@@ -46,12 +56,13 @@ package struct HTMLReportWriter {
         if s.asOfDefaulted { h += " (the day after the last transaction)" }
         if let end = s.calibrationEnd { h += " · calibration ends \(e(end))" }
         h += " · \(SVGNumber.grouped(report.customers.scored)) customers scored</p>\n<nav aria-label=\"Sections\"><ul>"
+        if report.summary != nil { h += "<li><a href=\"#summary\">At a glance</a></li><li><a href=\"#actions\">What to do tomorrow</a></li>" }
         if !warnings.isEmpty { h += "<li><a href=\"#warnings\" class=\"warn\">Warnings (\(warnings.count))</a></li>" }
-        h += "<li><a href=\"#run\">Run and inputs</a></li>"
         for section in HTMLReportInput.Section.allCases {
             let ran = input.has(section)
             h += "<li><a href=\"#\(section.rawValue)\"\(ran ? "" : " class=\"off\"")>\(e(section.heading))\(ran ? "" : " (not run)")</a></li>"
         }
+        h += "<li><a href=\"#run\">Run and inputs</a></li>"
         h += "</ul></nav>\n</header>\n"
         return h
     }
@@ -151,6 +162,7 @@ package struct HTMLReportWriter {
         case .calibration: body = input.calibration.map(calibrationBody)
         }
         var h = "<section id=\"\(section.rawValue)\" class=\"report-section\(body == nil ? " not-run-section" : "")\">\n<h2>\(e(section.heading))</h2>\n"
+        if body != nil, let definition = definition(section) { h += "<p class=\"definition\">\(e(definition))</p>\n" }
         if let body {
             let concerning = warnings.filter { Self.htmlSection(of: $0.code) == section }
             if !concerning.isEmpty {
@@ -186,7 +198,7 @@ package struct HTMLReportWriter {
                 counts.append(Double(c)); revenue.append(v)
                 countLabels.append(SVGNumber.grouped(c))
                 countShares.append(totalCustomers > 0 ? SVGNumber.percent(Double(c) / Double(totalCustomers)) : "—")
-                revenueLabels.append(SVGNumber.compact(v))
+                revenueLabels.append(SVGNumber.compactMoney(v))
                 revenueShares.append(totalRevenue > 0 ? SVGNumber.percent(v / totalRevenue) : "—")
             }
         }
@@ -231,7 +243,7 @@ package struct HTMLReportWriter {
 
     private func quadrantsBody(_ q: HTMLReportInput.QuadrantMatrix, title: String, description: String) -> String {
         func cell(_ g: HTMLReportInput.QuadrantMatrix.Group) -> SVGQuadrantChart.Cell {
-            .init(name: g.name, customers: g.customers, detail: g.value.map { "\(q.valueName ?? "value") \(SVGNumber.compact($0))" })
+            .init(name: g.name, customers: g.customers, detail: g.value.map { "\(q.valueName ?? "value") \(SVGNumber.compactMoney($0))" }, tone: g.tone)
         }
         let chart = SVGQuadrantChart(title: title, description: description, xTitle: q.xTitle, yTitle: q.yTitle, xSplit: q.xSplit, ySplit: q.ySplit,
                                      topLeft: cell(q.lowXHighY), topRight: cell(q.highXHighY), bottomLeft: cell(q.lowXLowY), bottomRight: cell(q.highXLowY))
@@ -257,7 +269,7 @@ package struct HTMLReportWriter {
             rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),
             revenuePerCustomer: shown.map(\.revenuePerCustomer))
         let revenue = SVGCohortHeatMap(
-            title: "Net revenue per cohort customer, by month since first purchase (currency units)",
+            title: "Net revenue per cohort customer, by month since first purchase (\(report.settings.currency.map { String($0.filter { $0 != " " }) } ?? "currency units"))",
             description: "The same cohorts: each cell is the month's net revenue (returns included) divided by the customers in the cohort "
                 + "(the colour scale ends at the largest value after month 0, which holds every first order)",
             rowLabels: shown.map(\.cohortMonth), customers: shown.map(\.customers), shares: shown.map(\.activeShare),
@@ -298,15 +310,23 @@ package struct HTMLReportWriter {
     }
 
     private func clustersBody(_ c: HTMLReportInput.ClusterProfiles) -> String {
-        let values = c.clusters.flatMap(\.standardizedMeans)
+        let directions = c.directions ?? c.features.map { _ in 1 }
+        let values = c.clusters.flatMap { zip($0.standardizedMeans, directions).map { z, d in z * d } }
         let labels = c.clusters.flatMap { $0.means.map(SVGNumber.compact) }
         let limit = min(3, max(1, values.filter(\.isFinite).map(abs).max() ?? 1))
+        let signed = c.directions != nil
         let chart = SVGHeatMap(
-            title: "Cluster profiles", description: "Each cluster's mean of every feature in original units; the colour shows how far it lies above (red) or below (blue) the average customer",
+            title: "Cluster profiles", description: signed
+                ? "Each cluster's mean of every feature in original units; the colour shows how much better (teal) or worse (brown) than the average customer it is for the business (fewer days since the last order and fewer complaints are better)"
+                : "Each cluster's mean of every feature in original units; the colour shows how far it lies above (red) or below (blue) the average customer",
             rowTitle: "cluster", columnTitle: "feature", rowLabels: c.clusters.map(\.label), columnLabels: c.features,
-            values: values, cellLabels: labels, valueFormat: .fixed(2), scale: .diverging(limit: limit), legendTitle: "above / below average", width: 600)
-        var table = "<table><thead><tr><th>cluster</th><th class=\"num\">customers</th><th class=\"num\">share</th></tr></thead><tbody>"
-        for k in c.clusters { table += "<tr><td>\(e(k.label))</td>\(num(k.customers))<td class=\"num\">\(SVGNumber.percent(k.share))</td></tr>" }
+            values: values, cellLabels: labels, valueFormat: .fixed(2), scale: signed ? .worseBetter(limit: limit) : .diverging(limit: limit),
+            legendTitle: signed ? "worse / better than average" : "above / below average", width: 600)
+        let named = c.clusters.contains { $0.name != nil }
+        var table = "<table><thead><tr><th>cluster</th>\(named ? "<th>name</th>" : "")<th class=\"num\">customers</th><th class=\"num\">share</th></tr></thead><tbody>"
+        for k in c.clusters {
+            table += "<tr><td>\(e(k.label))</td>\(named ? "<td>\(e(k.name ?? ""))</td>" : "")\(num(k.customers))<td class=\"num\">\(SVGNumber.percent(k.share))</td></tr>"
+        }
         table += "</tbody></table><table><tbody>"
         table += "<tr><th>k</th>\(num(c.clusters.count))</tr>"
         if let i = c.inertia { table += "<tr><th>inertia</th><td class=\"num\">\(SVGNumber.fixed(i, digits: 1, grouping: true))</td></tr>" }
@@ -425,9 +445,9 @@ package struct HTMLReportWriter {
         return h
     }
 
-    private func row(_ key: String, _ value: String) -> String { "<tr><th>\(e(key))</th><td>\(e(value))</td></tr>" }
-    private func num(_ n: Int) -> String { "<td class=\"num\">\(SVGNumber.grouped(n))</td>" }
-    private func e(_ s: String) -> String { SVGText.escape(s) }
+    func row(_ key: String, _ value: String) -> String { "<tr><th>\(e(key))</th><td>\(e(value))</td></tr>" }
+    func num(_ n: Int) -> String { "<td class=\"num\">\(SVGNumber.grouped(n))</td>" }
+    func e(_ s: String) -> String { SVGText.escape(s) }
 
     package static func pValue(_ p: Double) -> String {
         guard p.isFinite else { return "p —" }
@@ -461,6 +481,15 @@ package struct HTMLReportWriter {
         .path{color:#555;font-size:12px;word-break:break-all}
         .notes,.timings,.muted{color:#555;font-size:12px}
         .reading{margin:0 0 10px;font-size:15px}
+        .definition{margin:-6px 0 10px;color:#444;font-size:13px}
+        .figures{display:flex;flex-wrap:wrap;gap:10px 14px;margin:0;padding:0;list-style:none}
+        .figures li{flex:1 1 170px;padding:8px 12px;border-left:4px solid #0072b2;background:#f5f8fb}
+        .figures .figure{display:block;font-size:22px;font-weight:700;font-variant-numeric:tabular-nums}
+        .figures .label{display:block;font-size:12px;color:#444}
+        .figures .detail{display:block;font-size:12px;color:#555}
+        .figures li.risk{border-left-color:#d55e00;background:#fdf3ee}
+        .actions td.action{max-width:520px}
+        .actions-grid{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
         .not-run{margin:0;padding:10px 14px;background:#fff6e0;border-left:4px solid #e69f00;color:#5a4300}
         .warnings{margin:16px 0;padding:14px 16px;background:#fdf0ec;border:1px solid #d8d8d8;border-radius:6px;break-inside:avoid;page-break-inside:avoid}
         .warnings h2{border-bottom-color:#d55e00;margin-bottom:8px}
@@ -488,7 +517,7 @@ package struct HTMLReportWriter {
 /// as "Not run" with its reason. Every payload is small (cells, bins, curve points, deciles), built
 /// by the kernels' result types or by `Run`, never per customer in the writer.
 package struct HTMLReportInput: Sendable {
-    /// The sections after "Run and inputs", in page order; the raw value is the section's `id`.
+    /// The chart sections, in page order between the first screen and "Run and inputs" (last); the raw value is the section's `id`.
     package enum Section: String, CaseIterable, Sendable {
         case rfmGrid = "rfm-grid"
         case segments
@@ -638,7 +667,11 @@ package struct HTMLReportInput: Sendable {
             package var customers: Int
             /// The group's total of `valueName` (e.g. predicted CLV), if any.
             package var value: Double? = nil
-            package init(name: String, customers: Int, value: Double? = nil) { self.name = name; self.customers = customers; self.value = value }
+            /// What the group means (its fill); nil: filled by its share of customers.
+            package var tone: SVGPalette.Tone? = nil
+            package init(name: String, customers: Int, value: Double? = nil, tone: SVGPalette.Tone? = nil) {
+                self.name = name; self.customers = customers; self.value = value; self.tone = tone
+            }
         }
         package var xTitle: String
         package var yTitle: String
@@ -662,17 +695,24 @@ package struct HTMLReportInput: Sendable {
         package static func satisfactionLoyalty(loyalists: Int, mercenaries: Int, hostages: Int, defectors: Int,
                                         satisfactionSplit: String? = nil, loyaltySplit: String? = nil) -> QuadrantMatrix {
             QuadrantMatrix(xTitle: "satisfaction", yTitle: "loyalty", xSplit: satisfactionSplit, ySplit: loyaltySplit,
-                           lowXLowY: .init(name: "Defectors", customers: defectors), highXLowY: .init(name: "Mercenaries", customers: mercenaries),
-                           lowXHighY: .init(name: "Hostages", customers: hostages), highXHighY: .init(name: "Loyalists", customers: loyalists))
+                           lowXLowY: .init(name: "Defectors", customers: defectors, tone: .bad), highXLowY: .init(name: "Mercenaries", customers: mercenaries, tone: .watch),
+                           lowXHighY: .init(name: "Hostages", customers: hostages, tone: .watch), highXHighY: .init(name: "Loyalists", customers: loyalists, tone: .good))
         }
+
+        /// The meaning of each value quadrant (by its customers.csv name): most valuable to keep,
+        /// growth potential to develop, declining to watch, low value low priority.
+        package static let valueTone: [String: SVGPalette.Tone] = [
+            "most_valuable": .good, "growth_potential": .promising, "declining": .watch, "low_value": .low,
+        ]
 
         /// The current × future value matrix of `report.clv`: x historical CLV, y predicted CLV, each
         /// group's value its summed predicted CLV. Quadrants are found by their `customers.csv` names.
         package init(valueMatrix m: CLVReport.ValueMatrix) {
             func group(_ key: String) -> Group {
-                guard let q = m.quadrants.first(where: { $0.quadrant == key }) else { return Group(name: key, customers: 0) }
+                let tone = Self.valueTone[key]
+                guard let q = m.quadrants.first(where: { $0.quadrant == key }) else { return Group(name: key, customers: 0, tone: tone) }
                 let name = q.title.range(of: " (").map { String(q.title[..<$0.lowerBound]) } ?? q.title
-                return Group(name: name, customers: q.customers, value: q.futureValue)
+                return Group(name: name, customers: q.customers, value: q.futureValue, tone: tone)
             }
             self.init(xTitle: "current value", yTitle: "future value",
                       xSplit: m.currentThreshold.map { "high: historical CLV above " + SVGNumber.money($0) },
@@ -730,14 +770,21 @@ package struct HTMLReportInput: Sendable {
             package var means: [Double]
             /// One per feature, in the standardised space the clustering used (colours the cells).
             package var standardizedMeans: [Double]
-            package init(label: String, customers: Int, share: Double, means: [Double], standardizedMeans: [Double]) {
+            /// From the profile (`ClusterReport.name`), e.g. "High value, recent"; nil: unnamed.
+            package var name: String? = nil
+            package init(label: String, customers: Int, share: Double, means: [Double], standardizedMeans: [Double], name: String? = nil) {
                 self.label = label; self.customers = customers; self.share = share; self.means = means; self.standardizedMeans = standardizedMeans
+                self.name = name
             }
         }
         package var features: [String]
         package var clusters: [Cluster]
         package var inertia: Double? = nil
         package var silhouette: Double? = nil
+        /// Per feature, +1 when higher is better for the business, −1 when lower is (recency days,
+        /// complaints): the cells are coloured worse (brown) / better (teal) than average. nil:
+        /// coloured above (red) / below (blue) average.
+        package var directions: [Double]? = nil
         package init(features: [String], clusters: [Cluster], inertia: Double? = nil, silhouette: Double? = nil) {
             precondition(clusters.allSatisfy { $0.means.count == features.count && $0.standardizedMeans.count == features.count },
                          "ClusterProfiles: every cluster needs one mean per feature (\(features.count))")
@@ -837,31 +884,20 @@ package struct HTMLReportInput: Sendable {
 // the cluster profiles and the ROC curve's counts as rates.
 
 extension HTMLReportInput.ClusterProfiles {
-    /// The profiles of `report.clusters`, labelled by cluster number (1 = largest). Each cell is
-    /// coloured by z = (mean_k − m) / s, where m = Σ_k n_k·mean_k / Σ_k n_k is the feature's mean
-    /// over all clustered customers and s = √(Σ_k n_k·(mean_k − m)² / Σ_k n_k) the spread of the
-    /// cluster means around it (z = 0 when s = 0). Empty clusters (mean `nil`) draw grey cells.
+    /// The profiles of `report.clusters`, labelled by cluster number (1 = largest) and named from
+    /// their profiles. Each cell is coloured by z = (mean_k − m) / s (`ClusterReport.standardizedMeans`)
+    /// signed by the feature's direction, so teal is better and brown worse than the average
+    /// customer. Empty clusters (mean `nil`) draw grey cells.
     package init(report: ClusterReport) {
         let features = report.profileNames
         let j = features.count
-        var overall = [Double](repeating: 0, count: j), spread = [Double](repeating: 0, count: j), weight = [Double](repeating: 0, count: j)
-        for p in report.profiles {
-            for f in 0..<min(j, p.means.count) { if let m = p.means[f], m.isFinite { overall[f] += Double(p.customers) * m; weight[f] += Double(p.customers) } }
-        }
-        for f in 0..<j { overall[f] = weight[f] > 0 ? overall[f] / weight[f] : .nan }
-        for p in report.profiles {
-            for f in 0..<min(j, p.means.count) { if let m = p.means[f], m.isFinite { spread[f] += Double(p.customers) * (m - overall[f]) * (m - overall[f]) } }
-        }
-        for f in 0..<j { spread[f] = weight[f] > 0 ? (spread[f] / weight[f]).squareRoot() : .nan }
-        let clusters = report.profiles.map { p -> Cluster in
+        let z = ClusterReport.standardizedMeans(report.profiles, features: j)
+        let clusters = zip(report.profiles, z).map { p, z -> Cluster in
             let means = (0..<j).map { f in f < p.means.count ? (p.means[f] ?? .nan) : .nan }
-            let z = (0..<j).map { f -> Double in
-                guard means[f].isFinite, spread[f].isFinite else { return .nan }
-                return spread[f] > 0 ? (means[f] - overall[f]) / spread[f] : 0
-            }
-            return Cluster(label: String(p.cluster), customers: p.customers, share: p.share, means: means, standardizedMeans: z)
+            return Cluster(label: String(p.cluster), customers: p.customers, share: p.share, means: means, standardizedMeans: z, name: p.name)
         }
         self.init(features: features, clusters: clusters, inertia: report.inertia, silhouette: report.silhouette?[String(report.k)])
+        directions = features.map(ClusterReport.direction(of:))
     }
 }
 

@@ -14,9 +14,33 @@ package struct MarkdownReportWriter {
         let s = report.settings
         md += "As of **\(s.asOf)**\(s.asOfDefaulted ? " (the day after the last transaction)" : ""); "
         md += "RFM with \(s.rfmQuantiles) quantiles, ties `\(s.rfmTies)`, monetary `\(s.rfmMonetary)`, margin \(s.margin).\n\n"
+        if let summary = report.summary { md += firstScreen(summary) }
         md += warningsSection(ReportWarnings.derive(from: report))
 
-        md += "## Inputs\n\n| file | rows read | used | rejected | rejected by reason |\n|---|---:|---:|---:|---|\n"
+        md += "## RFM segments\n\nSegments are named cells of the R × F grid (R and F scores 1 to \(s.rfmQuantiles), \(s.rfmQuantiles) = most recent, most frequent).\n\n"
+        md += "| segment | customers | share | revenue | revenue share | mean recency (days) | mean frequency | mean monetary |\n"
+        md += "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        for g in report.rfm.segments {
+            md += "| \(escaped(g.segment)) | \(g.customers) | \(pct(g.share)) | \(money(g.revenue)) | \(g.revenueShare.map(pct) ?? "—") | "
+            md += "\(g.meanRecencyDays.map { format($0, digits: 1) } ?? "—") | \(g.meanFrequency.map { format($0, digits: 2) } ?? "—") | "
+            md += "\(g.meanMonetary.map(money) ?? "—") |\n"
+        }
+        if let cohorts = report.cohorts, !cohorts.cohorts.isEmpty { md += cohortSection(cohorts) }
+        if let clusters = report.clusters { md += clusterSection(clusters) }
+        if let clv = report.clv { md += clvSection(clv) }
+        if let satisfaction = report.satisfaction { md += satisfactionSection(satisfaction) }
+        if let churn = report.churn { md += churnSection(churn) }
+        if !report.skipped.isEmpty {
+            md += "\n## Not run\n\n"
+            for k in report.skipped { md += "- **\(escaped(k.section))**: \(escaped(k.reason))\n" }
+        }
+
+        // Settings, accounting and timings last: the run and its inputs.
+        md += "\n## Run and inputs\n\n"
+        md += "Transactions \(escaped(s.transactions))\(s.interactions.map { ", interactions " + escaped($0) } ?? ""); calibration end \(s.calibrationEnd ?? "not set"); "
+        md += "bad rows \(s.onBadRow) (at most \(pct(s.maxRejectShare)) rejected); seed \(s.seed); "
+        md += "money written like \(money(1234.5))\(s.currency == nil ? " (no currency symbol: set [run] currency)" : "").\n\n"
+        md += "### Inputs\n\n| file | rows read | used | rejected | rejected by reason |\n|---|---:|---:|---:|---|\n"
         for f in report.inputs {
             let reasons = f.rejectedByReason.sorted { $0.key < $1.key }.map { "\(escaped($0.key)): \($0.value)" }.joined(separator: ", ")
             md += "| \(escaped(f.role)) \(escaped(f.path)) | \(f.rowsRead) | \(f.rowsUsed) | \(f.rowsRejected) | \(reasons.isEmpty ? "—" : reasons) |\n"
@@ -40,28 +64,11 @@ package struct MarkdownReportWriter {
             md += "\nThe results are also in PostgreSQL \(escaped(r.sink)), tables \(tables), run_id `\(r.runId)`.\n"
         }
         let c = report.customers
-        md += "\n## Customers\n\n| | |\n|---|---:|\n"
+        md += "\n### Customers\n\n| | |\n|---|---:|\n"
         md += "| customers with transactions | \(c.inTransactions) |\n| scored as of \(s.asOf) | \(c.scored) |\n"
         md += "| not yet active (first order on or after as-of) | \(c.notYetActive) |\n| orders | \(c.orders) |\n"
         md += "| net revenue | \(money(c.netRevenue)) |\n"
-
-        md += "\n## RFM segments\n\n| segment | customers | share | revenue | revenue share | mean recency (days) | mean frequency | mean monetary |\n"
-        md += "|---|---:|---:|---:|---:|---:|---:|---:|\n"
-        for g in report.rfm.segments {
-            md += "| \(escaped(g.segment)) | \(g.customers) | \(pct(g.share)) | \(money(g.revenue)) | \(g.revenueShare.map(pct) ?? "—") | "
-            md += "\(g.meanRecencyDays.map { format($0, digits: 1) } ?? "—") | \(g.meanFrequency.map { format($0, digits: 2) } ?? "—") | "
-            md += "\(g.meanMonetary.map(money) ?? "—") |\n"
-        }
-        if let cohorts = report.cohorts, !cohorts.cohorts.isEmpty { md += cohortSection(cohorts) }
-        if let clusters = report.clusters { md += clusterSection(clusters) }
-        if let clv = report.clv { md += clvSection(clv) }
-        if let satisfaction = report.satisfaction { md += satisfactionSection(satisfaction) }
-        if let churn = report.churn { md += churnSection(churn) }
-        if !report.skipped.isEmpty {
-            md += "\n## Not run\n\n"
-            for k in report.skipped { md += "- **\(escaped(k.section))**: \(escaped(k.reason))\n" }
-        }
-        md += "\n## Timings\n\n| stage | seconds |\n|---|---:|\n"
+        md += "\n### Timings\n\n| stage | seconds |\n|---|---:|\n"
         for (stage, seconds) in report.timings.sorted(by: { $0.key < $1.key }) { md += "| \(escaped(stage)) | \(format(seconds, digits: 3)) |\n" }
         md += "\n_clientele \(report.tool.version), started \(report.startedAt)_\n"
         return MarkdownLayout.fitted(md)
@@ -107,10 +114,12 @@ package struct MarkdownReportWriter {
         var md = "\n## Clusters (k-means, k = \(c.k))\n\n"
         md += "Features: \(c.features.map(escaped).joined(separator: ", ")), standardised; \(c.restarts) restarts, "
         md += "inertia \(c.inertia.map { format($0, digits: 1) } ?? "—"), \(c.iterations) iterations\(c.converged ? "" : " (**not converged**)").\n\n"
-        md += "| cluster | customers | share | " + c.profileNames.map { "mean \(escaped($0))" }.joined(separator: " | ") + " |\n"
-        md += "|---:|---:|---:|" + String(repeating: "---:|", count: c.profileNames.count) + "\n"
+        md += "Names list the features at least \(format(ClusterReport.namingThreshold, digits: 1)) spreads of the cluster means from the average, strongest first, "
+        md += "in the business's direction (fewer days since the last order is \"recent\").\n\n"
+        md += "| cluster | name | customers | share | " + c.profileNames.map { "mean \(escaped($0))" }.joined(separator: " | ") + " |\n"
+        md += "|---:|---|---:|---:|" + String(repeating: "---:|", count: c.profileNames.count) + "\n"
         for p in c.profiles {
-            md += "| \(p.cluster) | \(p.customers) | \(pct(p.share)) | " + p.means.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: " | ") + " |\n"
+            md += "| \(p.cluster) | \(p.name.map(escaped) ?? "—") | \(p.customers) | \(pct(p.share)) | " + p.means.map { $0.map { format($0, digits: 2) } ?? "—" }.joined(separator: " | ") + " |\n"
         }
         return md
     }
@@ -268,7 +277,52 @@ package struct MarkdownReportWriter {
     private func escaped(_ s: String) -> String { MarkdownEscaping.text(s) }
 
     private func pct(_ x: Double) -> String { format(x * 100, digits: 1) + "%" }
-    private func money(_ x: Double) -> String { format(x, digits: 2) }
+    /// Money with the run's currency symbol and decimals (`[run] currency`, `currency_decimals`).
+    private func money(_ x: Double) -> String { report.settings.moneyFormat.prefixed(format(x, digits: report.settings.moneyFormat.decimals)) }
+
+    /// The first screen: the run's answers, then what to do tomorrow (`RunSummary`).
+    private func firstScreen(_ s: RunSummary) -> String {
+        var md = "## At a glance\n\n"
+        md += "- **\(s.customers)** customers; **\(s.activeShare.map(pct) ?? "—")** active (\(s.activeCustomers) ordered in the last \(s.activeWindowDays) days)\n"
+        md += "- **\(money(s.netRevenue))** net revenue to date\n"
+        if let v = s.predictedValue {
+            var line = "- **\(money(v))** predicted value\(s.horizonMonths.map { " over the next \($0) months" } ?? "")"
+            if let lo = s.predictedValueLow, let hi = s.predictedValueHigh, let level = s.predictedValueLevel {
+                line += " (\(format(level * 100, digits: 0))% interval \(money(lo)) – \(money(hi)))"
+            }
+            md += line + "\n"
+        }
+        if let r = s.valueAtRisk {
+            md += "- **\(money(r))** value at risk (Σ churn probability × \(escaped(s.valueAtRiskBasis ?? "value")), churn_risk.csv)\n"
+        }
+        md += "\n## What to do tomorrow\n\n"
+        for g in s.segments where g.customers > 0 {
+            var line = "- **\(escaped(g.segment))**: \(g.customers) customers (\(pct(g.share))), revenue \(money(g.revenue))"
+            if let p = g.predictedValue { line += ", predicted \(money(p))" }
+            md += line + " — \(g.action.map(escaped) ?? "no action set ([rfm.actions])")\n"
+        }
+        if !s.topAtRisk.isEmpty {
+            md += "\n### Most value at risk (top \(s.topAtRisk.count) of churn_risk.csv)\n\n"
+            md += "| rank | customer | segment | churn probability | \(escaped(s.valueAtRiskBasis ?? "value")) | value at risk |\n|---:|---|---|---:|---:|---:|\n"
+            for c in s.topAtRisk {
+                md += "| \(c.rank) | \(escaped(c.customerId)) | \(c.segment.map(escaped) ?? "—") | \(format(c.churnProbability, digits: 3)) | \(money(c.value)) | \(money(c.valueAtRisk)) |\n"
+            }
+        }
+        if let m = s.movers {
+            md += "\n### Movers since the previous run (run \(m.previousRunId), as of \(escaped(m.previousAsOf)))\n\n"
+            md += "\(m.matched) customers in both runs, \(m.changed) changed segment; \(m.newCustomers) new, \(m.goneCustomers) gone; "
+            md += "\(m.movedDownCustomers) moved from a valuable segment into an at-risk one.\n"
+            if !m.flows.isEmpty {
+                md += "\n| from | to | customers |\n|---|---|---:|\n"
+                for f in m.flows { md += "| \(escaped(f.from)) | \(escaped(f.to)) | \(f.customers) |\n" }
+            }
+            if !m.movedDown.isEmpty {
+                md += "\nMost valuable customers who moved down:\n\n| customer | from | to | value |\n|---|---|---|---:|\n"
+                for c in m.movedDown { md += "| \(escaped(c.customerId)) | \(escaped(c.from)) | \(escaped(c.to)) | \(money(c.value)) |\n" }
+            }
+        }
+        return md + "\n"
+    }
 
     /// Fixed-point formatting without Foundation's locale-dependent `String(format:)`.
     private func format(_ x: Double, digits: Int = 6) -> String {

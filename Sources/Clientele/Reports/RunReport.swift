@@ -26,6 +26,13 @@ public struct RunReport: Codable, Sendable {
         public var maxRejectShare: Double
         public var threads: Int
         public var seed: UInt64
+        /// `[run] currency`: written before every money figure of report.html and report.md; nil: none.
+        public var currency: String? = nil
+        /// `[run] currency_decimals`: decimals of money figures; nil: 2.
+        public var currencyDecimals: Int? = nil
+
+        /// How report.html and report.md write money.
+        package var moneyFormat: SVGNumber.Currency { SVGNumber.Currency(symbol: currency ?? "", decimals: currencyDecimals ?? 2) }
 
         package init(transactions: String, interactions: String? = nil, asOf: String, asOfDefaulted: Bool, calibrationEnd: String? = nil, calibrationEndDefaulted: Bool, rfmTies: String, rfmQuantiles: Int, rfmMonetary: String, margin: Double, onBadRow: String, maxRejectShare: Double, threads: Int, seed: UInt64) {
             self.transactions = transactions
@@ -188,6 +195,9 @@ public struct RunReport: Codable, Sendable {
 
     public var tool = Tool()
     public var startedAt: String
+    /// The first screen: key numbers, actions per segment, top value at risk, movers; nil in
+    /// reports written before it existed.
+    public var summary: RunSummary? = nil
     public var settings: Settings
     public var inputs: [InputFile]
     public var customers: Customers

@@ -46,6 +46,14 @@ struct ReportStage {
 
     /// The run's summary: settings, input accounting, every section's figures (timings come last).
     static func report(_ state: RunState) -> RunReport {
+        var report = reportWithoutSummary(state)
+        report.settings.currency = state.configuration.report.currency.isEmpty ? nil : state.configuration.report.currency
+        report.settings.currencyDecimals = state.configuration.report.currencyDecimals
+        report.summary = summary(state, report: report)
+        return report
+    }
+
+    private static func reportWithoutSummary(_ state: RunState) -> RunReport {
         let config = state.configuration, periods = state.periods!, rfm = state.rfm!, transactions = state.transactions!
         return RunReport(
             startedAt: state.startedAt,

@@ -45,7 +45,7 @@ package struct SVGCohortHeatMap: SVGChart {
 
     /// A cell's label or a legend end.
     package func format(_ x: Double) -> String {
-        measure == .activeShare ? SVGNumber.percent(x, digits: 0) : SVGNumber.compact(x)
+        measure == .activeShare ? SVGNumber.percent(x, digits: 0) : SVGNumber.compactMoney(x)
     }
 
     /// The legend's title: what the colour means, with its unit.

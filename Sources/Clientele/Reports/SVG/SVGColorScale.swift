@@ -30,6 +30,16 @@ package struct SVGColorScale: Sendable, Equatable {
         return SVGColorScale(lower: -l, upper: l, stops: blueRedStops, isDiverging: true)
     }
 
+    /// ColorBrewer "BrBG", 11 classes: brown for worse, teal for better (colour-blind safe).
+    package static let worseBetterStops: [SVGColor] = [0x543005, 0x8C510A, 0xBF812D, 0xDFC27D, 0xF6E8C3, 0xF5F5F5, 0xC7EAE5, 0x80CDC1, 0x35978F, 0x01665E, 0x003C30].map(SVGColor.init(hex:))
+
+    /// Brown at `-limit` (worse than average), near-white at 0, teal at `+limit` (better): for
+    /// values already signed so that positive is good for the business (cluster profiles).
+    package static func worseBetter(limit: Double) -> SVGColorScale {
+        let l = limit.isFinite && limit > 0 ? limit : 1
+        return SVGColorScale(lower: -l, upper: l, stops: worseBetterStops, isDiverging: true)
+    }
+
     /// The colour of `value`.
     package func color(_ value: Double) -> SVGColor {
         guard !value.isNaN else { return SVGPalette.missing }

@@ -138,12 +138,17 @@ package struct SVGHeatMap: SVGChart {
             let v = scale.lower + (scale.upper - scale.lower) * (Double(i) + 0.5) / Double(steps)
             canvas.rect(x: legendX + legendWidth * Double(i) / Double(steps), y: legendTop, width: legendWidth / Double(steps) + 0.3, height: 14, fill: scale.color(v))
         }
-        canvas.text(SVGNumber.format(scale.lower, legendFormat), x: legendX, y: legendTop + 27, size: 10, anchor: .start, fill: SVGPalette.mutedText)
+        canvas.text(legendText(scale.lower), x: legendX, y: legendTop + 27, size: 10, anchor: .start, fill: SVGPalette.mutedText)
         if scale.isDiverging {
-            canvas.text(SVGNumber.format((scale.lower + scale.upper) / 2, legendFormat), x: legendX + legendWidth / 2, y: legendTop + 27, size: 10, anchor: .middle, fill: SVGPalette.mutedText)
+            canvas.text(legendText((scale.lower + scale.upper) / 2), x: legendX + legendWidth / 2, y: legendTop + 27, size: 10, anchor: .middle, fill: SVGPalette.mutedText)
         }
-        canvas.text(SVGNumber.format(scale.upper, legendFormat), x: legendX + legendWidth, y: legendTop + 27, size: 10, anchor: .end, fill: SVGPalette.mutedText)
+        canvas.text(legendText(scale.upper), x: legendX + legendWidth, y: legendTop + 27, size: 10, anchor: .end, fill: SVGPalette.mutedText)
         return SVGFrame.render(width: width, height: height, title: title, alternative: textAlternative, body: canvas.markup)
+    }
+
+    /// A legend end: money in short form with the currency symbol.
+    private func legendText(_ v: Double) -> String {
+        valueFormat == .money ? SVGNumber.compactMoney(v) : SVGNumber.format(v, legendFormat)
     }
 
     private var legendFormat: SVGValueFormat {

@@ -52,7 +52,8 @@ package struct SVGLinearScale: Sendable {
     package static func label(_ value: Double, decimals: Int, format: SVGValueFormat?) -> String {
         switch format {
         case .percent: return SVGNumber.percent(value, digits: max(0, decimals - 2))
-        case .some(let f) where f != .integer && f != .money: return SVGNumber.format(value, f)
+        case .money: return SVGNumber.currency.prefixed(SVGNumber.fixed(value, digits: decimals, grouping: true))
+        case .some(let f) where f != .integer: return SVGNumber.format(value, f)
         default: return SVGNumber.fixed(value, digits: decimals, grouping: true)
         }
     }

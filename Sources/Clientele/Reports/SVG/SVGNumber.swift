@@ -56,8 +56,30 @@ package enum SVGNumber {
         share.isFinite ? fixed(share * 100, digits: digits) + "%" : missing
     }
 
-    /// Money with 2 decimals and thousands grouped: `1,234.50`.
-    package static func money(_ x: Double) -> String { fixed(x, digits: 2, grouping: true) }
+    /// How money is written: a symbol before the number (`€`, `CHF `; empty: none) and its decimals.
+    package struct Currency: Sendable, Equatable {
+        package var symbol: String
+        package var decimals: Int
+        package init(symbol: String = "", decimals: Int = 2) { self.symbol = symbol; self.decimals = min(max(decimals, 0), 9) }
+        /// No symbol, 2 decimals.
+        package static let plain = Currency()
+
+        /// `number` (already formatted) with the symbol: `€1,234.50`, `-€3.20`; `—` stays `—`.
+        package func prefixed(_ number: String) -> String {
+            guard !symbol.isEmpty, number != SVGNumber.missing else { return number }
+            return number.hasPrefix("-") ? "-" + symbol + number.dropFirst() : symbol + number
+        }
+    }
+
+    /// The currency of every money figure written in this task: report.html and report.md set it
+    /// from the run's settings (`[run] currency`, `currency_decimals`) while they are written.
+    @TaskLocal package static var currency: Currency = .plain
+
+    /// Money with the currency's decimals (2 by default), thousands grouped and its symbol: `€1,234.50`.
+    package static func money(_ x: Double) -> String { currency.prefixed(fixed(x, digits: currency.decimals, grouping: true)) }
+
+    /// A short money label with the currency's symbol: `€12.3k`.
+    package static func compactMoney(_ x: Double) -> String { currency.prefixed(compact(x)) }
 
     /// A short label: `950`, `12.3k`, `4.56M`, `7.8B`, keeping 3 significant digits.
     package static func compact(_ x: Double) -> String {

@@ -16,4 +16,41 @@ package enum SVGPalette {
 
     /// The colour of series `index`, cycling.
     package static func color(_ index: Int) -> SVGColor { series[((index % series.count) + series.count) % series.count] }
+
+    /// What a group means for the business, for fills that encode meaning rather than size
+    /// (the value matrix, the satisfaction–loyalty matrix, cluster rows). Light fills, so dark
+    /// text stays readable; green/amber/red-orange differ in lightness too, for colour-blind readers.
+    package enum Tone: String, Sendable, Equatable, CaseIterable {
+        /// The customers to keep (Most valuable, Loyalists).
+        case good
+        /// Worth developing (Growth potential).
+        case promising
+        /// Slipping or fragile (Declining, Mercenaries, Hostages).
+        case watch
+        /// Leaving or unhappy (Defectors).
+        case bad
+        /// Little value either way (Low value).
+        case low
+
+        package var fill: SVGColor {
+            switch self {
+            case .good: return SVGColor(hex: 0x7CC79A)
+            case .promising: return SVGColor(hex: 0xCBE8D5)
+            case .watch: return SVGColor(hex: 0xF5C98E)
+            case .bad: return SVGColor(hex: 0xEE9A7E)
+            case .low: return SVGColor(hex: 0xD9D9D9)
+            }
+        }
+
+        /// Said in the chart's text alternative and tooltips.
+        package var meaning: String {
+            switch self {
+            case .good: return "keep"
+            case .promising: return "develop"
+            case .watch: return "watch"
+            case .bad: return "at risk"
+            case .low: return "low priority"
+            }
+        }
+    }
 }

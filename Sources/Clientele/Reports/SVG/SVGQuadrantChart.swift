@@ -1,6 +1,7 @@
 /// A 2 × 2 matrix of customer groups (current × future value; satisfaction × loyalty): each
 /// quadrant shows its name, its customer count and share, and an optional detail line; the fill
-/// darkens with the share of customers, so the biggest group stands out.
+/// darkens with the share of customers, so the biggest group stands out, unless the cells carry a
+/// `tone`: then the fill says what the group means (green keep, amber watch, grey low priority).
 ///
 /// "Top" is the high end of the vertical measure, "right" the high end of the horizontal one.
 package struct SVGQuadrantChart: SVGChart {
@@ -9,8 +10,10 @@ package struct SVGQuadrantChart: SVGChart {
         package var customers: Int
         /// E.g. "revenue 1.2M (54%)".
         package var detail: String? = nil
-        package init(name: String, customers: Int, detail: String? = nil) {
-            self.name = name; self.customers = customers; self.detail = detail
+        /// What the group means: its fill. nil: the fill darkens with the group's share instead.
+        package var tone: SVGPalette.Tone? = nil
+        package init(name: String, customers: Int, detail: String? = nil, tone: SVGPalette.Tone? = nil) {
+            self.name = name; self.customers = customers; self.detail = detail; self.tone = tone
         }
     }
 
@@ -69,7 +72,7 @@ package struct SVGQuadrantChart: SVGChart {
         for (c, col, row, position) in positions {
             let x = left + col * cell, y = top + row * cell
             // Keep the fill in the lighter 70% of the ramp so the text stays large and readable.
-            let color = scale.color(share(c) * 0.7)
+            let color = c.tone?.fill ?? scale.color(share(c) * 0.7)
             let ink = color.contrastingText
             canvas.rect(x: x, y: y, width: cell, height: cell, fill: color, stroke: SVGColor(hex: 0xFFFFFF), strokeWidth: 2,
                         tooltip: "\(c.name) (\(position)): \(SVGNumber.grouped(c.customers)) customers")

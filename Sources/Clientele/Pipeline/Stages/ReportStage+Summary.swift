@@ -1,0 +1,84 @@
+import ClienteleReports
+
+extension ReportStage {
+    /// The report's first screen: key numbers, each segment's action, the top of churn_risk.csv.
+    /// Movers need the history and are added by `movers(_:previous:)`.
+    static func summary(_ state: RunState, report: RunReport) -> RunSummary {
+        let config = state.configuration, rfm = state.rfm!, customers = state.transactions.customers
+        let active = rfm.recencyDays.reduce(0) { $0 + ($1 <= Int32(RunSummary.activeWindowDays) ? 1 : 0) }
+        // Predicted CLV per segment (report order = segment index order of the map).
+        var predicted: [Double]? = nil
+        if let clv = state.clv {
+            var sums = [Double](repeating: 0, count: rfm.scorer.segments.names.count)
+            for (row, c) in rfm.customers.enumerated() {
+                let v = clv.predictions.predictedCLV[Int(c)]
+                if v.isFinite { sums[Int(rfm.segment[row])] += v }
+            }
+            predicted = sums
+        }
+        let names = rfm.scorer.segments.names
+        let segments = report.rfm.segments.map { s -> RunSummary.SegmentAction in
+            let (action, source) = RunSummary.action(for: s.segment, overrides: config.report.actions)
+            let value = names.firstIndex(of: s.segment).flatMap { k in predicted?[k] }
+            return .init(segment: s.segment, customers: s.customers, share: s.share, revenue: s.revenue, predictedValue: value,
+                         action: action, actionSource: source)
+        }
+        var top: [RunSummary.AtRiskCustomer] = []
+        var valueAtRisk: Double? = nil
+        if state.churn != nil {
+            valueAtRisk = state.churnRisk.reduce(0) { $0 + ($1.valueAtRisk.isFinite ? $1.valueAtRisk : 0) }
+            let shown = state.churnRisk.prefix(config.report.topAtRisk)
+            if !shown.isEmpty {
+                var segmentOf = [Int16](repeating: -1, count: customers.count)
+                for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = Int16(rfm.segment[row]) }
+                top = shown.map { r in
+                    let k = Int(segmentOf[Int(r.customer)])
+                    return .init(rank: r.rank, customerId: customers.customerID(r.customer), segment: k >= 0 ? names[k] : nil,
+                                 churnProbability: r.churnProbability, value: r.value, valueAtRisk: r.valueAtRisk)
+                }
+            }
+        }
+        let intervals = report.clv?.intervals
+        let hasInterval = intervals?.unavailable == nil && intervals?.predictedCLVUnavailable == nil
+            && intervals?.totalPredictedCLVLow != nil && intervals?.totalPredictedCLVHigh != nil
+        return RunSummary(
+            customers: rfm.count, activeCustomers: active, activeWindowDays: RunSummary.activeWindowDays, netRevenue: report.customers.netRevenue,
+            predictedValue: report.clv?.totalPredictedCLV,
+            predictedValueLow: hasInterval ? intervals?.totalPredictedCLVLow : nil, predictedValueHigh: hasInterval ? intervals?.totalPredictedCLVHigh : nil,
+            predictedValueLevel: hasInterval ? intervals?.level : nil, horizonMonths: report.clv?.horizonMonths,
+            valueAtRisk: valueAtRisk, valueAtRiskBasis: state.churn == nil ? nil : (state.clv != nil ? "predicted CLV" : "historical CLV"),
+            segments: segments, topAtRiskLimit: config.report.topAtRisk, topAtRisk: top)
+    }
+
+    /// Segment changes from the history's latest run to this one, matched by customer_id; the
+    /// valuable customers who moved into an at-risk segment (`SegmentMigration`'s two lists),
+    /// most value (predicted CLV, else monetary) first.
+    static func movers(_ state: RunState, previous: (run: HistoryRunInfo, customers: [String: HistoryDatabase.PreviousCustomer])) -> RunSummary.Movers {
+        let rfm = state.rfm!, customers = state.transactions.customers, names = rfm.scorer.segments.names
+        let valuable = Set(SegmentMigration.valuableSegments), atRisk = Set(SegmentMigration.atRiskSegments)
+        var matched = 0, changed = 0, arrived = 0
+        var flows: [String: [String: Int]] = [:]
+        var down: [RunSummary.Movers.MovedDown] = []
+        for (row, c) in rfm.customers.enumerated() {
+            let id = customers.customerID(c)
+            guard let before = previous.customers[id] else { arrived += 1; continue }
+            matched += 1
+            let now = names[Int(rfm.segment[row])]
+            guard before.segment != now else { continue }
+            changed += 1
+            flows[before.segment, default: [:]][now, default: 0] += 1
+            if valuable.contains(before.segment) && atRisk.contains(now) {
+                let clv = state.clv.map { $0.predictions.predictedCLV[Int(c)] }
+                let value = clv.flatMap { $0.isFinite ? $0 : nil } ?? Double(rfm.monetaryCents[row]) / 100
+                down.append(.init(customerId: id, from: before.segment, to: now, value: value))
+            }
+        }
+        let allFlows = flows.flatMap { from, to in to.map { RunSummary.Movers.Flow(from: from, to: $0.key, customers: $0.value) } }
+            .sorted { ($0.customers, $1.from, $1.to) > ($1.customers, $0.from, $0.to) }
+        down.sort { $0.value > $1.value || ($0.value == $1.value && $0.customerId < $1.customerId) }
+        return RunSummary.Movers(previousRunId: previous.run.id, previousAsOf: previous.run.asOf, matched: matched, changed: changed,
+                                 newCustomers: arrived, goneCustomers: previous.customers.count - matched,
+                                 flows: Array(allFlows.prefix(RunSummary.Movers.shownFlows)), movedDownCustomers: down.count,
+                                 movedDown: Array(down.prefix(state.configuration.report.topAtRisk)))
+    }
+}
