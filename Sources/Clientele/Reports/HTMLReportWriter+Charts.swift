@@ -5,7 +5,7 @@ extension HTMLReportWriter {
         let points = zip(c.curveCustomerShare, c.curveValueShare).map { SVGPoint(x: $0, y: $1) }
         let top = c.curveValueShare.max() ?? 1
         let chart = SVGLineChart(
-            title: "Value concentration: share of net revenue by share of customers",
+            title: "Share of net revenue by share of customers",
             description: "Customers ordered from the largest net revenue (returns included) to the smallest; the curve is the share of all net revenue "
                 + "the first x% of them bring. The dashed diagonal is every customer bringing the same"
                 + (top > 1 ? "; the curve rises above 100% and falls back because some customers' net value is negative" : ""),
@@ -13,7 +13,7 @@ extension HTMLReportWriter {
             y: .init(title: "share of net revenue", domain: 0...max(1, top), format: .percent(0)),
             series: [.init(name: "cumulative share of net revenue", points: points)],
             diagonal: "equal shares", note: c.valueShare(ofTop: 0.2).map { "top 20%: " + SVGNumber.percent($0) },
-            width: 440)
+            width: 480)
         var keys: [(String, String)] = [("customers", SVGNumber.grouped(c.customers)), ("net revenue", SVGNumber.money(c.netValue))]
         for t in c.topShares {
             keys.append(("top \(SVGNumber.percent(t.customerShare, digits: 0)) of customers bring", t.valueShare.map { SVGNumber.percent($0) } ?? "—"))
@@ -35,13 +35,13 @@ extension HTMLReportWriter {
         let n = Double(max(1, d.customers))
         let totalPositive = d.total > 0 ? d.total : .nan
         let chart = SVGBarChart(
-            title: "Predicted CLV per customer over the next \(d.horizonMonths) months (currency units)",
+            title: "Predicted CLV per customer, next \(d.horizonMonths) months",
             description: "Customers by their predicted CLV (discounted \(SVGNumber.percent(d.monthlyDiscountRate, digits: 2)) a month, margin applied), "
                 + "in bins on the 1–2–5 series: the share of customers in each bin and the share of all predicted CLV they hold",
             categories: d.bins.map(Self.binLabel),
             series: [.init(name: "share of customers", values: d.bins.map { Double($0.customers) / n }),
                      .init(name: "share of predicted CLV", values: d.bins.map { $0.predictedCLV / totalPositive })],
-            categoryTitle: "predicted CLV (currency units)", valueTitle: "share", valueFormat: .percent(1), width: 600)
+            categoryTitle: "predicted CLV (currency units)", valueTitle: "share of customers, of predicted CLV", valueFormat: .percent(1), width: 600)
         var keys: [(String, String)] = [("customers predicted", SVGNumber.grouped(d.customers)),
                                         ("horizon", "\(d.horizonMonths) months"),
                                         ("total predicted CLV", SVGNumber.money(d.total))]
@@ -55,7 +55,7 @@ extension HTMLReportWriter {
     static func clvDistributionReading(_ d: CLVChartsReport.Distribution) -> String {
         guard let median = d.median, let p90 = d.percentile90 else { return "No customer has a predicted CLV." }
         return "Half the customers are predicted to bring at most \(SVGNumber.money(median)) over the next \(d.horizonMonths) months; "
-            + "one in ten more than \(SVGNumber.money(p90))."
+            + "one in ten more than \(SVGNumber.money(p90)) (predicted CLV in currency units, discounted, margin applied)."
     }
 
     /// "0–3 wk" for row r (weeks [r·w, (r + 1)·w)).
@@ -81,7 +81,7 @@ extension HTMLReportWriter {
             }
         }
         let chart = SVGHeatMap(
-            title: "Mean P(alive) by repeat purchases and recency (\(m.model), at as-of)",
+            title: "Mean P(alive) by repeat purchases × recency",
             description: "Each cell is the mean probability that its customers are still active (\(m.model), as of the report date), with the number "
                 + "of customers below it; columns: repeat purchases x (orders before as-of − 1), rows: recency t_x, the weeks from the first "
                 + "to the last order (most recent at the top)",
@@ -98,8 +98,8 @@ extension HTMLReportWriter {
             keys.append(("largest cell", "x \(Self.frequencyLabel(m, column: k % columns)), t_x \(Self.recencyLabel(m, row: k / columns)): "
                          + "\(SVGNumber.grouped(m.customers[k])) customers, \(m.meanProbabilityAlive[k].map { SVGNumber.percent($0) } ?? "—")"))
         }
-        let reading = "Customers who bought often and recently are the most likely to be active; in \(m.model) a long quiet spell weighs "
-            + "more for a frequent buyer, so along a row (same recency) P(alive) falls as repeat purchases rise."
+        let reading = "Customers whose last order came long after their first (top rows) are the most likely to be still active; "
+            + "those with repeat purchases all soon after their first order (bottom rows, right of x = 0) have most likely stopped buying."
         return "<p class=\"reading\">\(e(reading))</p>\n" + sectionBody(charts: [chart], keys: keys)
     }
 
@@ -115,7 +115,7 @@ extension HTMLReportWriter {
             let domain = SVGLinearScale.niceDomain([0, top])
             return SVGLineChart(
                 title: title, description: description,
-                x: .init(title: "weeks since \(t.startDay)", domain: SVGLinearScale.niceDomain([0, t.weeks.last ?? 1])),
+                x: .init(title: "weeks since \(t.startDay)", domain: 0...max(10, ((t.weeks.last ?? 1) / 10).rounded(.up) * 10)),
                 y: .init(title: yTitle, domain: domain, format: .integer),
                 series: [.init(name: "actual", points: points(a)), .init(name: "expected (\(t.model))", points: points(x), dashed: true),
                          .init(name: "calibration end \(t.calibrationEnd)", points: [SVGPoint(x: xEnd, y: domain.lowerBound), SVGPoint(x: xEnd, y: domain.upperBound)], dashed: true)],

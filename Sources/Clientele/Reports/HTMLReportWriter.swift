@@ -89,7 +89,8 @@ package struct HTMLReportWriter {
         h += row("interactions", s.interactions ?? "none")
         h += row("as of", s.asOf + (s.asOfDefaulted ? " (default)" : ""))
         h += row("calibration end", s.calibrationEnd ?? "not set")
-        h += row("RFM", "\(s.rfmQuantiles) quantiles, ties \(s.rfmTies), monetary \(s.rfmMonetary)")
+        h += row("RFM", "\(s.rfmQuantiles) quantiles, ties \(s.rfmTies), monetary \(s.rfmMonetary)"
+                 + (s.rfmFrequencyBreaks.map { ", frequency breaks " + $0.map(String.init).joined(separator: ", ") } ?? ""))
         h += row("margin", SVGNumber.fixed(s.margin, digits: 2))
         h += row("bad rows", "\(s.onBadRow), at most \(SVGNumber.percent(s.maxRejectShare, digits: 2)) rejected")
         h += row("threads, seed", "\(s.threads), \(s.seed)")
@@ -497,9 +498,9 @@ package struct HTMLReportInput: Sendable {
         case rfmGrid = "rfm-grid"
         case segments
         case cohorts
+        case concentration = "value-concentration"
         case valueMatrix = "value-matrix"
         case holdout = "holdout-purchases"
-        case concentration = "value-concentration"
         case clvDistribution = "clv-distribution"
         case aliveMatrix = "alive-matrix"
         case tracking

@@ -21,6 +21,8 @@ public struct RunReport: Codable, Sendable {
         public var rfmTies: String
         public var rfmQuantiles: Int
         public var rfmMonetary: String
+        /// `[rfm] frequency_breaks` when F is scored from fixed breaks; nil: quantiles with `rfmTies`.
+        public var rfmFrequencyBreaks: [Int]? = nil
         public var margin: Double
         public var onBadRow: String
         public var maxRejectShare: Double

@@ -3,8 +3,10 @@
 /// (…, 1, 2, 5, 10, 20, 50, …), a first bin "≤ 0" when some values are not positive, and a few
 /// quantiles. NaN values (customers without a prediction) are left out.
 ///
-/// Bin k holds lowerᵏ < v ≤ upperᵏ (the first positive bin also takes its lower edge). When the
-/// values span more than `maximumBins` steps of the 1–2–5 series, the edges are powers of ten.
+/// Bin k holds lowerᵏ < v ≤ upperᵏ. The edges start at the largest series value ≤ the 1st
+/// percentile of the positive values (e₀), and a first positive bin 0 < v ≤ e₀ holds the smallest
+/// values, so a long thin tail near zero does not take a row per decade. When the values span more
+/// than `maximumBins` steps of the 1–2–5 series, the edges are powers of ten.
 public struct CLVDistribution: Sendable {
     public struct Bin: Sendable, Hashable {
         /// `nil` for the "≤ 0" bin.
@@ -42,7 +44,12 @@ public struct CLVDistribution: Sendable {
         while i < n && values[i] <= 0 { nonPositive += 1; nonPositiveValue += values[i]; i += 1 }
         if nonPositive > 0 { bins.append(Bin(lower: nil, upper: 0, customers: nonPositive, value: nonPositiveValue)) }
         if i < n {
-            let edges = Self.edges(low: values[i], high: values[n - 1])
+            let positive = n - i
+            let low = values[i + max(0, Int((0.01 * Double(positive)).rounded(.up)) - 1)]
+            let edges = Self.edges(low: low, high: values[n - 1])
+            var count = 0, value = 0.0
+            while i < n && values[i] <= edges[0] { count += 1; value += values[i]; i += 1 }
+            if count > 0 { bins.append(Bin(lower: 0, upper: edges[0], customers: count, value: value)) }
             for k in 1..<edges.count {
                 var count = 0, value = 0.0
                 while i < n && values[i] <= edges[k] { count += 1; value += values[i]; i += 1 }

@@ -29,6 +29,12 @@ public struct RFMScorer: Sendable, Equatable {
     public var segments: SegmentMap = .standard
     /// Share of revenue that is profit, for historical CLV (1 = revenue), between 0 and 1.
     public var margin: Double = 1
+    /// Fixed frequency breaks instead of quantiles (`[rfm] frequency_breaks`, e.g. [1, 2, 3, 5]):
+    /// F = 1 + the number of breaks below the customer's order count, at most N (a break is the
+    /// largest order count of its score: 1 order → 1, 2 → 2, 3 → 3, 4–5 → 4, 6 or more → 5; pandas
+    /// `cut(orders, [0, *breaks, inf], labels=1…N)`). `nil`: quantile scores with `ties`.
+    /// Breaks are positive, strictly ascending integers, N − 1 of them (`validateFrequencyBreaks`).
+    public var frequencyBreaks: [Int]? = nil
 
     public init() {}
 
@@ -41,6 +47,9 @@ public struct RFMScorer: Sendable, Equatable {
         }
         // Within 0…1, historical CLV is no larger than revenue, so it stays within the cents range.
         guard margin.isFinite, margin >= 0, margin <= 1 else { throw RFMError.invalidMargin(margin) }
+        if let breaks = frequencyBreaks, let why = Self.frequencyBreaksProblem(breaks, quantiles: quantiles) {
+            throw RFMError.invalidFrequencyBreaks(breaks, why)
+        }
         let population = Self.activeCustomers(activity)
         let n = population.count
         guard n > 0 else { throw RFMError.noActiveCustomers(asOf: activity.asOf) }
@@ -65,7 +74,10 @@ public struct RFMScorer: Sendable, Equatable {
         let recency = columns[0], frequency = columns[1], monetaryCents = columns[2], revenue = columns[3]
         let keys: [[Int64]] = [columns[4], frequency, monetaryCents]
         // One score after the other, each sorted and scored on every thread.
-        let scores = keys.map(score)
+        let breaks = frequencyBreaks
+        let scores = keys.indices.map { k in
+            k == 1 && breaks != nil ? Self.breakScores(frequency, breaks: breaks!, quantiles: quantiles) : score(keys[k])
+        }
 
         let r = scores[0], f = scores[1], m = scores[2]
         let narrow = writeOnceColumns(of: Int32.self, 2, length: n) { out in
@@ -88,6 +100,30 @@ public struct RFMScorer: Sendable, Equatable {
         return RFMResult(scorer: self, asOf: activity.asOf, customers: population, recencyDays: narrow[0],
                          frequency: narrow[1], monetaryCents: monetaryCents, revenueCents: revenue,
                          historicalCLVCents: clv, r: r, f: f, m: m, segment: segment)
+    }
+
+    /// Why `breaks` cannot score N = `quantiles` frequency scores, or `nil` when they can.
+    public static func frequencyBreaksProblem(_ breaks: [Int], quantiles: Int) -> String? {
+        if breaks.count != quantiles - 1 { return "give \(quantiles - 1) breaks for \(quantiles) scores (quantiles − 1), not \(breaks.count)" }
+        if let b = breaks.first(where: { $0 < 1 }) { return "breaks are order counts, at least 1 (not \(b))" }
+        if zip(breaks, breaks.dropFirst()).contains(where: { $0 >= $1 }) { return "breaks must be strictly ascending" }
+        return nil
+    }
+
+    /// F = min(N, 1 + #{breaks < orders}) per customer.
+    package static func breakScores(_ orders: [Int64], breaks: [Int], quantiles: Int) -> [UInt8] {
+        let limits = breaks.map(Int64.init)
+        return writeOnceColumns(of: UInt8.self, 1, length: orders.count) { out in
+            orders.withUnsafeBufferPointer { orders in
+                parallelRanges(orders.count, size: Self.blockSize) { block in
+                    for k in block {
+                        var f = 1
+                        for b in limits where b < orders[k] { f += 1 }
+                        out[0][k] = UInt8(min(quantiles, f))
+                    }
+                }
+            }
+        }[0]
     }
 
     /// Customers per block of the per-customer passes (a size that depends on nothing else).
@@ -305,6 +341,7 @@ public enum RFMError: ClienteleError, Equatable {
     case segmentMapSize(mapRows: Int, quantiles: Int)
     case invalidMargin(Double)
     case noActiveCustomers(asOf: CalendarDay)
+    case invalidFrequencyBreaks([Int], String)
 
     public var exitStatus: ExitStatus {
         switch self {
@@ -319,6 +356,7 @@ public enum RFMError: ClienteleError, Equatable {
         case .segmentMapSize(let rows, let n): return "segment map has \(rows) R rows but rfm quantiles = \(n); give one row of \(n) names per R score"
         case .invalidMargin(let m): return "margin = \(m): the profit share of revenue, between 0 and 1"
         case .noActiveCustomers(let asOf): return "no customer has an order before as-of \(asOf); choose a later --as-of"
+        case .invalidFrequencyBreaks(let breaks, let why): return "rfm frequency_breaks = \(breaks): \(why)"
         }
     }
 }

@@ -73,6 +73,7 @@ struct ReportStage {
             skipped: state.skipped,
             timings: [:],
             outputs: [])
+        report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
         report.concentration = concentration(state)
         report.clvCharts = clvCharts(state)
         return report
