@@ -237,6 +237,9 @@ struct ReportCLVChartsTests {
             }
             let md = try text(scratch.join("report/report.md"))
             #expect(md.contains("## Value concentration") && md.contains("### P(alive) matrix") && md.contains("### Tracking"))
+            for line in md.split(separator: "\n") where line.count > MarkdownLayout.terminalWidth {
+                #expect(line.hasPrefix("#") || !line.contains(" "), "report.md fits 100 columns: \(line)")
+            }
         }
     }
 }

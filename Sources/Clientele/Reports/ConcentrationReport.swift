@@ -47,7 +47,10 @@ public struct ConcentrationReport: Codable, Sendable, Equatable {
     }
 
     /// The one-line reading: "The top 20% of customers bring 61.0% of net revenue; …".
-    public var reading: String {
+    public var reading: String { readingLines.joined(separator: " ") }
+
+    /// The reading's clauses, one a line in report.md (so no line wraps before a number).
+    public var readingLines: [String] {
         var parts = [String]()
         if let top20 = valueShare(ofTop: 0.2) {
             parts.append("The top 20% of customers bring \(SVGNumber.percent(top20)) of net revenue")
@@ -57,6 +60,6 @@ public struct ConcentrationReport: Codable, Sendable, Equatable {
         if let g = gini { parts.append("Gini \(SVGNumber.fixed(g, digits: 3))") }
         parts.append("\(SVGNumber.grouped(customersNonPositive)) customers (\(SVGNumber.percent(nonPositiveShare))) bring zero or negative net value"
                      + (customersNegative > 0 ? ", \(SVGNumber.grouped(customersNegative)) of them negative (\(SVGNumber.money(negativeValue)) in total)" : ""))
-        return parts.joined(separator: "; ") + "."
+        return parts.indices.map { parts[$0] + ($0 == parts.count - 1 ? "." : ";") }
     }
 }

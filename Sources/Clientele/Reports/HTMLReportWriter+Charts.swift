@@ -52,10 +52,13 @@ extension HTMLReportWriter {
         return "<p class=\"reading\">\(e(Self.clvDistributionReading(d)))</p>\n" + sectionBody(charts: [chart], keys: keys)
     }
 
-    static func clvDistributionReading(_ d: CLVChartsReport.Distribution) -> String {
-        guard let median = d.median, let p90 = d.percentile90 else { return "No customer has a predicted CLV." }
-        return "Half the customers are predicted to bring at most \(SVGNumber.money(median)) over the next \(d.horizonMonths) months; "
-            + "one in ten more than \(SVGNumber.money(p90)) (predicted CLV in currency units, discounted, margin applied)."
+    static func clvDistributionReading(_ d: CLVChartsReport.Distribution) -> String { clvDistributionReadingLines(d).joined(separator: " ") }
+
+    /// The reading in lines short enough for report.md (no number where a line would wrap).
+    static func clvDistributionReadingLines(_ d: CLVChartsReport.Distribution) -> [String] {
+        guard let median = d.median, let p90 = d.percentile90 else { return ["No customer has a predicted CLV."] }
+        return ["Half the customers are predicted to bring at most \(SVGNumber.money(median)) over the next \(d.horizonMonths) months;",
+                "one in ten more than \(SVGNumber.money(p90)) (predicted CLV in currency units, discounted, margin applied)."]
     }
 
     /// "0–3 wk" for row r (weeks [r·w, (r + 1)·w)).
@@ -142,14 +145,17 @@ extension HTMLReportWriter {
         return "<p class=\"reading\">\(e(Self.trackingReading(t)))</p>\n" + sectionBody(charts: [cumulative, incremental], keys: keys)
     }
 
-    static func trackingReading(_ t: CLVChartsReport.Tracking) -> String {
+    static func trackingReading(_ t: CLVChartsReport.Tracking) -> String { trackingReadingLines(t).joined(separator: " ") }
+
+    /// The reading in lines short enough for report.md (no number where a line would wrap).
+    static func trackingReadingLines(_ t: CLVChartsReport.Tracking) -> [String] {
         guard t.lastDay != t.calibrationEnd else {
-            return "No holdout: the model is checked only against the weeks it was fitted on (\(SVGNumber.grouped(t.actualAtEnd)) repeat purchases, "
-                + "\(SVGNumber.fixed(t.expectedAtEnd, digits: 1, grouping: true)) expected)."
+            return ["No holdout: the model is checked only against the weeks it was fitted on",
+                    "(\(SVGNumber.grouped(t.actualAtEnd)) repeat purchases, \(SVGNumber.fixed(t.expectedAtEnd, digits: 1, grouping: true)) expected)."]
         }
         let a = Double(t.actualAtEnd - t.actualAtCalibrationEnd), x = t.expectedAtEnd - t.expectedAtCalibrationEnd
         let off = a > 0 ? " (" + (x >= a ? "+" : "") + SVGNumber.percent((x - a) / a) + ")" : ""
-        return "In the holdout after \(t.calibrationEnd), the \(t.model) model expected \(SVGNumber.fixed(x, digits: 0, grouping: true)) repeat purchases "
-            + "from these customers and they made \(SVGNumber.fixed(a, digits: 0, grouping: true))\(off)."
+        return ["In the holdout after \(t.calibrationEnd), the \(t.model) model expected \(SVGNumber.fixed(x, digits: 0, grouping: true)) repeat purchases",
+                "from these customers and they made \(SVGNumber.fixed(a, digits: 0, grouping: true))\(off)."]
     }
 }

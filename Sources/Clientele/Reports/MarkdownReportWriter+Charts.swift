@@ -2,7 +2,7 @@
 /// one reading line each (the charts themselves are in report.html).
 extension MarkdownReportWriter {
     func concentrationSection(_ c: ConcentrationReport) -> String {
-        var md = "\n## Value concentration\n\n\(c.reading)\n\n"
+        var md = "\n## Value concentration\n\n\(c.readingLines.joined(separator: "\n"))\n\n"
         md += "| most valuable customers | share of net revenue |\n|---|---:|\n"
         for t in c.topShares { md += "| top \(SVGNumber.percent(t.customerShare, digits: 0)) | \(t.valueShare.map { SVGNumber.percent($0) } ?? "—") |\n" }
         md += "\n| | |\n|---|---:|\n"
@@ -17,7 +17,7 @@ extension MarkdownReportWriter {
         var md = ""
         if let d = charts.distribution {
             md += "\n### CLV distribution (predicted CLV per customer over \(d.horizonMonths) months, currency units)\n\n"
-            md += HTMLReportWriter.clvDistributionReading(d) + "\n\n"
+            md += HTMLReportWriter.clvDistributionReadingLines(d).joined(separator: "\n") + "\n\n"
             md += "| predicted CLV | customers | share | predicted CLV total |\n|---|---:|---:|---:|\n"
             let n = Double(max(1, d.customers))
             for b in d.bins {
@@ -40,7 +40,7 @@ extension MarkdownReportWriter {
         }
         if let t = charts.tracking {
             md += "\n### Tracking: repeat purchases, actual and expected (\(MarkdownEscaping.text(t.model)))\n\n"
-            md += HTMLReportWriter.trackingReading(t) + "\n\n"
+            md += HTMLReportWriter.trackingReadingLines(t).joined(separator: "\n") + "\n\n"
             md += "| customers who bought by \(t.calibrationEnd): repeat purchases | actual | expected |\n|---|---:|---:|\n"
             md += "| by the calibration end \(t.calibrationEnd) | \(t.actualAtCalibrationEnd) | \(SVGNumber.fixed(t.expectedAtCalibrationEnd, digits: 1)) |\n"
             if t.lastDay != t.calibrationEnd {
