@@ -16,6 +16,9 @@
 #   clientele-testdata-asof            the same with --as-of 2024-06-15 (inside the history)
 #   clientele-generated-{fill,share,split}  clientele generate --customers $CUSTOMERS --seed $SEED,
 #                                      clientele run --rfm-ties ..., compared with the reference
+#   clientele-generated-frequency-breaks  the generated set with a job file's [rfm] frequency_breaks =
+#                                      [1, 2, 3, 5] (F from fixed breaks, R and M by fill), against
+#                                      the reference's --frequency-breaks 1,2,3,5 (pandas cut)
 #   clientele-demo-fill                clientele demo --customers $CUSTOMERS --seed $DEMO_SEED (the demo
 #                                      data and its as-of, default tie rule) against the reference
 # The reference fails on its own when fill leaves a score value empty on a measure with at least
@@ -115,6 +118,17 @@ for ties in fill share split; do
     run_clientele "$name" "$gen/transactions.csv" "$gen/interactions.csv" "$work/cli-gen-$ties" "$ties" &&
         compare "$name" "$work/ref-gen-$ties.csv" "$work/cli-gen-$ties/customers.csv"
 done
+
+# F from fixed frequency breaks (a job file: there is no flag for them), R and M by the default fill
+name="clientele-generated-frequency-breaks"
+printf '[rfm]\nfrequency_breaks = [1, 2, 3, 5]\n' >"$work/breaks.toml"
+if ! "$PY" "$here/rfm_reference.py" "$gen/transactions.csv" "$work/ref-gen-breaks.csv" --ties fill \
+        --frequency-breaks 1,2,3,5 2>"$work/ref-gen-breaks.log"; then
+    fail "$name" "reference failed: $(tail -n 3 "$work/ref-gen-breaks.log")"
+else
+    run_clientele "$name" "$gen/transactions.csv" "$gen/interactions.csv" "$work/cli-gen-breaks" fill "$work/breaks.toml" &&
+        compare "$name" "$work/ref-gen-breaks.csv" "$work/cli-gen-breaks/customers.csv"
+fi
 
 # the demo's own data and report (seed DEMO_SEED, its as-of, the default tie rule)
 name="clientele-demo-fill"

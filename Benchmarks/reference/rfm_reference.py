@@ -3,7 +3,7 @@
 
 Usage:
     rfm_reference.py TRANSACTIONS.csv OUT.csv [--as-of YYYY-MM-DD]
-                     [--ties fill|share|split] [--quantiles 5]
+                     [--ties fill|share|split] [--quantiles 5] [--frequency-breaks 1,2,3,5]
     rfm_reference.py --self-check
 
 Implements docs/definitions.md (RFM part) from scratch, sharing no code with Clientele:
@@ -28,6 +28,9 @@ Implements docs/definitions.md (RFM part) from scratch, sharing no code with Cli
            floor(n/N). Also cross-checked against pandas
            qcut(rank(method="first"), N, labels=False) + 1, which must agree whenever n is
            a multiple of N (a note says how many customers differ otherwise);
+- with --frequency-breaks b1,...,b(N-1) (Clientele's `[rfm] frequency_breaks`), the F score
+  is not a quantile: pandas cut(frequency, bins=[0, b1, ..., b(N-1), inf], labels=1..N), so
+  a break is the largest order count of its score (right-closed bins);
 - rfm_cell = "RFM" digits, segment from (R, F) by the standard 10-segment map.
 
 Output columns, one row per customer sorted by customer_id (byte order of UTF-8 = code
@@ -181,7 +184,8 @@ def qcut_scores(goodness: np.ndarray, q: int) -> np.ndarray:
 
 # --------------------------------------------------------------------------- RFM
 
-def compute_rfm(tx: pd.DataFrame, as_of: int | None, ties: str, q: int) -> tuple[pd.DataFrame, int]:
+def compute_rfm(tx: pd.DataFrame, as_of: int | None, ties: str, q: int,
+                frequency_breaks: list[int] | None = None) -> tuple[pd.DataFrame, int]:
     g = tx.groupby("customer_id", sort=True)
     cust = pd.DataFrame({
         "first_day": g["day"].min(),
@@ -223,6 +227,10 @@ def compute_rfm(tx: pd.DataFrame, as_of: int | None, ties: str, q: int) -> tuple
                 print(f"note: {k}_score: NTILE and qcut(rank(method='first')) differ on {differ} of {n} customers "
                       f"(n={n} is not a multiple of {q}; NTILE is the definition)", file=sys.stderr)
 
+    if frequency_breaks is not None:
+        bins = [0, *frequency_breaks, np.inf]
+        scores["f"] = pd.cut(freq, bins=bins, labels=list(range(1, q + 1))).astype("int64")
+        scores["f"] = np.asarray(scores["f"])
     r, f, m = scores["r"], scores["f"], scores["m"]
     if q <= 9:
         cell = [f"{a}{b}{c}" for a, b, c in zip(r.tolist(), f.tolist(), m.tolist())]
@@ -359,6 +367,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD; default: day after the last order_date")
     ap.add_argument("--ties", choices=["fill", "share", "split"], default="fill")
     ap.add_argument("--quantiles", type=int, default=5)
+    ap.add_argument("--frequency-breaks", dest="frequency_breaks",
+                    help="comma-separated order counts, N - 1 of them, ascending: F from fixed breaks")
     ap.add_argument("--self-check", action="store_true", help="brute-force check of the scoring, then exit")
     a = ap.parse_args(argv)
     if a.self_check:
@@ -383,7 +393,12 @@ def main(argv: list[str]) -> int:
             tx = tx[~later].reset_index(drop=True)
             if len(tx) == 0:
                 raise SystemExit(f"error: no transaction dated before --as-of {a.as_of}")
-    out, as_of = compute_rfm(tx, as_of, a.ties, a.quantiles)
+    breaks = None
+    if a.frequency_breaks:
+        breaks = [int(b) for b in a.frequency_breaks.split(",")]
+        if len(breaks) != a.quantiles - 1 or any(b < 1 for b in breaks) or breaks != sorted(set(breaks)):
+            ap.error("--frequency-breaks: N - 1 positive, strictly ascending order counts")
+    out, as_of = compute_rfm(tx, as_of, a.ties, a.quantiles, breaks)
     out.to_csv(a.out, index=False, lineterminator="\n")
     as_of_iso = (dt.date(1970, 1, 1) + dt.timedelta(days=as_of)).isoformat()
     print(f"rfm_reference: {len(tx)} rows, {len(out)} customers, as-of {as_of_iso}, ties {a.ties}, "

@@ -45,10 +45,13 @@ struct HTMLReportBrowserTests {
         if let keep = ProcessInfo.processInfo.environment["CLIENTELE_SAMPLE_REPORT"] {
             try Data(page.utf8).write(to: URL(fileURLWithPath: keep))
         }
-        let check = try htmlBrowserCheck(page, environment: ["SECTIONS": "cohorts"])
+        let check = try htmlBrowserCheck(page, environment: ["SECTIONS": "cohorts clv-distribution alive-matrix",
+                                                             "LINE_SECTIONS": "value-concentration tracking"])
         #expect(check.status == 0, "\(check.output)")
         #expect(check.output.contains(": ok: no console messages"))
         #expect(check.output.contains("sections alone: cohorts "))
+        for id in ["clv-distribution", "alive-matrix"] { #expect(check.output.contains(" \(id) "), "\(id)") }
+        for id in ["value-concentration", "tracking"] { #expect(check.output.contains(" \(id) ") && check.output.contains("% lines"), "\(id)") }
     }
 
     @Test("the check fails a report whose cohort heat map does not draw, though every other chart does")
@@ -66,6 +69,18 @@ struct HTMLReportBrowserTests {
         #expect(emptied == 2)
         let check = try htmlBrowserCheck(page, environment: ["SECTIONS": "cohorts"])
         #expect(check.status == 1 && check.output.contains("section cohorts: no chart drawn"), "\(check.output)")
+    }
+
+    @Test("the check fails a report whose tracking lines are invisible, though its axes, legend and every other chart draw")
+    func trackingLinesInvisible() throws {
+        let report = try HTMLReportSample.demoReport()
+        var page = HTMLReportWriter(report: report, input: HTMLReportSample.fullInput(report: report)).text()
+        let section = try #require(page.range(of: "<section id=\"tracking\""))
+        let close = try #require(page.range(of: "</section>", range: section.upperBound..<page.endIndex))
+        let hidden = page[section.lowerBound..<close.upperBound].replacingOccurrences(of: "<polyline ", with: "<polyline stroke-opacity=\"0\" ")
+        page.replaceSubrange(section.lowerBound..<close.upperBound, with: hidden)
+        let check = try htmlBrowserCheck(page, environment: ["LINE_SECTIONS": "value-concentration tracking"])
+        #expect(check.status == 1 && check.output.contains("section tracking: no line drawn"), "\(check.output)")
     }
 
     @Test("a report whose kernels did not run still renders cleanly: header, tables and Not run boxes")

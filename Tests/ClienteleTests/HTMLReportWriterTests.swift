@@ -68,7 +68,46 @@ enum HTMLReportSample {
         input.roc = roc
         input.liftGains = liftGains
         input.calibration = calibration
+        input.concentration = concentration
+        input.clvDistribution = clvDistribution
+        input.aliveMatrix = aliveMatrix
+        input.tracking = tracking
         return input
+    }
+
+    /// 1,000 customers with net values on a skewed deterministic ramp, 3% of them zero or negative (illustrative).
+    static var concentration: ConcentrationReport {
+        let cents = (0..<1_000).map { (k: Int) -> Int64 in
+            if k < 30 { return Int64(-150 * k) }
+            let spread: Int = 500 + (k * k * 37) % 90_000
+            return Int64(spread / (1 + k % 7))
+        }
+        return ConcentrationReport(ValueConcentration(netCents: cents))
+    }
+
+    /// Predicted CLV of 1,000 customers, log-normal-ish (illustrative).
+    static var clvDistribution: CLVChartsReport.Distribution {
+        .init(CLVDistribution(predictedCLV: (0..<1_000).map { k in exp(Double((k * 7919) % 1_000) / 160) / 3 }), forecast: CLVForecast())
+    }
+
+    /// 2,000 customers spread over x 0…14 and t_x 0…150 weeks, P(alive) rising with t_x (illustrative).
+    static var aliveMatrix: CLVChartsReport.AliveMatrix {
+        let n = 2_000
+        let x = (0..<n).map { Int32(($0 * 13) % 15) }, tx = (0..<n).map { x[$0] == 0 ? 0 : Double(($0 * 31) % 151) }
+        let p = (0..<n).map { x[$0] == 0 ? 1 : min(1, 0.05 + tx[$0] / 160) }
+        return .init(ProbabilityAliveMatrix(frequency: x, recency: tx, probabilityAlive: p), model: .bgnbd)
+    }
+
+    /// 130 weeks of calibration and 26 of holdout, actual wobbling around expected (illustrative).
+    static var tracking: CLVChartsReport.Tracking {
+        let weeks = (0...156).map(Double.init)
+        let expected = weeks.map { 4_000 * (1 - exp(-$0 / 120)) * $0 / 156 }
+        let actual = expected.enumerated().map { Int(($0.element * (1 + 0.03 * sin(Double($0.offset)))).rounded()) }
+        var days = weeks.map { CalendarDay(iso: "2022-12-31")!.adding(days: Int($0) * 7).description }
+        days[days.count - 1] = "2025-12-27"
+        return .init(model: "BG/NBD", customers: 3_000, startDay: "2022-12-31", calibrationEnd: days[130], lastDay: "2025-12-27", days: days,
+                     weeks: weeks, actualCumulative: actual, expectedCumulative: expected, actualAtCalibrationEnd: actual[130],
+                     expectedAtCalibrationEnd: expected[130], actualAtEnd: actual.last!, expectedAtEnd: expected.last!)
     }
 
     /// 30 monthly cohorts, 2023-07 to 2025-12, as of 2025-12-28: shares that fall off over the months
@@ -209,7 +248,8 @@ struct HTMLReportWriterTests {
         let report = try HTMLReportSample.demoReport()
         let page = try SVGTestXML.parse(HTMLReportWriter(report: report, input: HTMLReportSample.fullInput(report: report)).text())
         let expected: [HTMLReportInput.Section: Int] = [.rfmGrid: 2, .segments: 1, .cohorts: 2, .valueMatrix: 1, .holdout: 1, .clusters: 1, .correlations: 1,
-                                                         .satisfactionLoyalty: 1, .roc: 1, .liftGains: 2, .calibration: 1]
+                                                         .satisfactionLoyalty: 1, .roc: 1, .liftGains: 2, .calibration: 1,
+                                                         .concentration: 1, .clvDistribution: 1, .aliveMatrix: 1, .tracking: 2]
         for section in HTMLReportInput.Section.allCases {
             let node = try #require(htmlSection(page, section.rawValue), "\(section)")
             let charts = node.elements("svg")
@@ -224,7 +264,7 @@ struct HTMLReportWriterTests {
             let keys = try #require(node.elements("aside").first, "\(section) has key numbers beside its charts")
             #expect(!keys.elements("td").isEmpty)
         }
-        #expect(page.elements("svg").count == 14)
+        #expect(page.elements("svg").count == 19)
     }
 
     @Test("a section without a payload renders its Not run box and no chart", arguments: HTMLReportInput.Section.allCases)
@@ -243,6 +283,10 @@ struct HTMLReportWriterTests {
         case .roc: input.roc = nil
         case .liftGains: input.liftGains = nil
         case .calibration: input.calibration = nil
+        case .concentration: input.concentration = nil
+        case .clvDistribution: input.clvDistribution = nil
+        case .aliveMatrix: input.aliveMatrix = nil
+        case .tracking: input.tracking = nil
         }
         let page = try SVGTestXML.parse(HTMLReportWriter(report: report, input: input).text())
         let node = try #require(htmlSection(page, section.rawValue))

@@ -21,7 +21,7 @@ struct JobFileErrorCase: Sendable, CustomTestStringConvertible {
         .init(name: "an unknown interactions column", toml: "[interactions.columns]\ndate = \"Datum\"\n",
               reason: "unknown key \"interactions.columns.date\"; known keys here: customer_id, interaction_date, channel, kind, satisfaction, recommend"),
         .init(name: "an unknown rfm key", toml: "[rfm]\ntie = \"split\"\n",
-              reason: "unknown key \"rfm.tie\"; known keys here: ties, quantiles, monetary, margin, segments, actions"),
+              reason: "unknown key \"rfm.tie\"; known keys here: ties, quantiles, monetary, margin, segments, actions, frequency_breaks"),
     ]
 
     static let badValues: [JobFileErrorCase] = [

@@ -34,6 +34,14 @@ struct MarkdownLayoutTests {
         }
     }
 
+    @Test("a decimal number may start a line (it is no list marker), so a line ending in numbers still wraps")
+    func decimalsWrap() {
+        let text = "Over 3000 customers: Pearson r = 0.859; mean churn probability 0.843, mean P(no purchase in 90 days) 0.911."
+        let lines = MarkdownLayout.fitted(text, width: 100).split(separator: "\n")
+        #expect(lines.count == 2 && lines.allSatisfy { $0.count <= 100 } && lines[1] == "0.911.")
+        #expect(MarkdownLayout.fitted("aaaa 12. bbbb", width: 6) == "aaaa 12.\nbbbb", "a whole-word 12. still stays on the line before")
+    }
+
     @Test("a code span is never broken, even when it holds spaces")
     func codeSpan() {
         let text = "Set " + "`[rfm] frequency_breaks = [1, 2, 3, 5]`" + String(repeating: " and more words", count: 10)

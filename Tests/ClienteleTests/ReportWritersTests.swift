@@ -73,7 +73,7 @@ struct ReportWritersTests {
             #expect(json.contains("\"path\" : \"\(Package.fixture("rfm/transactions.csv"))\""))
             let topLevel = json.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.dropFirst(3).prefix { $0 != "\"" } }
             #expect(topLevel == topLevel.sorted())
-            #expect(topLevel.map(String.init) == ["clusters", "clv", "cohorts", "customers", "inputs", "outputs", "rfm", "settings", "skipped", "started_at", "summary", "timings", "tool", "warnings"])
+            #expect(topLevel.map(String.init) == ["clusters", "clv", "clv_charts", "cohorts", "concentration", "customers", "inputs", "outputs", "rfm", "settings", "skipped", "started_at", "summary", "timings", "tool", "warnings"])
             #expect(!json.contains("asOf") && !json.contains("rowsRead"), "keys are snake_case")
         }
     }

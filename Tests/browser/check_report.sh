@@ -16,7 +16,11 @@
 #      "Not run", holds no <svg>, or does not draw on its own: the page's head with that section
 #      alone is rendered the same way and must write nothing to the console and have at least
 #      MIN_SECTION_CHART_AREA of its content in solid chart colour. So a chart is checked by
-#      itself, not hidden among the others' fills (for charts drawn in fills: heat maps, bars).
+#      itself, not hidden among the others' fills (for charts drawn in fills: heat maps, bars);
+#   4. with LINE_SECTIONS="id …" (charts drawn in lines: the Pareto curve, the tracking plot), the
+#      same, but a line is too thin to count as a fill: the section alone is rendered twice, as it is
+#      and with its <polyline> elements removed, and the lines must add at least MIN_LINE_AREA of the
+#      content in saturated colour (pixels, no erosion; everything else on the two pages is the same).
 # Exit 2: bad usage or a missing tool (chromium, ImageMagick's identify/convert).
 #
 # Chromium's console lines and its own noise. With --enable-logging=stderr --v=0 every message the
@@ -28,9 +32,9 @@
 # `:CONSOLE[:(]`, `Uncaught`, or `source: file://` (a page-attributed message in any format), and
 # ignores the rest; the full log is printed when the check fails, and kept with KEEP_LOG=path.
 #
-# Environment: CHROMIUM (default chromium), WINDOW (width,height in CSS px; default 1280,12000, tall enough for the whole demo report),
+# Environment: CHROMIUM (default chromium), WINDOW (width,height in CSS px; default 1280,16000, tall enough for the whole demo report),
 # MIN_COLOURS (64), MIN_CHART_AREA (0.001), MIN_DARK (0.002), TIMEOUT (seconds, 120), SECTIONS (none),
-# MIN_SECTION_CHART_AREA (0.005).
+# MIN_SECTION_CHART_AREA (0.005), LINE_SECTIONS (none), MIN_LINE_AREA (0.0005).
 set -euo pipefail
 
 usage() { echo "usage: $0 REPORT.html [SCREENSHOT.png]" >&2; exit 2; }
@@ -40,7 +44,7 @@ keep=${2:-}
 [ -f "$report" ] || { echo "check_report: $report: no such file" >&2; exit 2; }
 
 chromium=${CHROMIUM:-chromium}
-window=${WINDOW:-1280,12000}
+window=${WINDOW:-1280,16000}
 min_colours=${MIN_COLOURS:-64}
 min_chart_area=${MIN_CHART_AREA:-0.001}
 min_dark=${MIN_DARK:-0.002}
@@ -126,6 +130,41 @@ for id in ${SECTIONS:-}; do
     awk -v c="$area" -v m="${MIN_SECTION_CHART_AREA:-0.005}" 'BEGIN { exit !(c >= m) }' ||
         fail "section $id: no chart drawn: $area of its content is solid colour (at least ${MIN_SECTION_CHART_AREA:-0.005} expected)"
     sections_checked+=" $id $(awk -v c="$area" 'BEGIN { printf "%.1f%%", c * 100 }')"
+done
+
+# Saturated pixels, no erosion: lines count too.
+saturated() {
+    convert "$1" -colorspace HSB -channel G -separate +channel -threshold 25% -format '%[fx:mean]' info:
+}
+# Each named line section alone, with and without its lines.
+for id in ${LINE_SECTIONS:-}; do
+    grep -q "^<section id=\"$id\" class=\"report-section\">" "$report" ||
+        fail "section $id is missing or did not run (no drawn <section id=\"$id\"> in the page)"
+    awk -v id="$id" '
+        !main { print; if (index($0, "<main>")) main = 1; next }
+        index($0, "<section id=\"" id "\"") == 1 { inside = 1 }
+        inside { print; if (index($0, "</section>") == 1) inside = 0 }
+        END { print "</main>\n</body>\n</html>" }' "$report" >"$work/line-$id.html"
+    grep -q "<polyline" "$work/line-$id.html" || fail "section $id draws no line (<polyline>)"
+    sed -e 's/<polyline [^>]*>\(<title>[^<]*<\/title>\)\{0,1\}<\/polyline>//g' -e 's/<polyline [^>]*\/>//g' "$work/line-$id.html" >"$work/line-$id-bare.html"
+    for variant in line-$id line-$id-bare; do
+        render "file://$work/$variant.html" "$work/$variant.png" "$work/$variant.log"
+        [ "$status" -eq 0 ] || { cp "$work/$variant.log" "$work/log"; fail "chromium exited with status $status on section $id" log; }
+        console=$(grep -E ':CONSOLE[:(]|Uncaught|source: file://' "$work/$variant.log" || true)
+        if [ -n "$console" ]; then
+            echo "check_report: $report: section $id wrote to the browser console:" >&2
+            printf '%s\n' "$console" >&2
+            exit 1
+        fi
+    done
+    # Both measured on the same crop (the page with lines), so the shares compare.
+    crop=$(convert "$work/line-$id.png" -trim -format '%wx%h%X%Y' info:)
+    with=$(convert "$work/line-$id.png" -crop "$crop" +repage png:- | saturated png:-)
+    without=$(convert "$work/line-$id-bare.png" -crop "$crop" +repage png:- | saturated png:-)
+    added=$(awk -v a="$with" -v b="$without" 'BEGIN { print a - b }')
+    awk -v c="$added" -v m="${MIN_LINE_AREA:-0.0005}" 'BEGIN { exit !(c >= m) }' ||
+        fail "section $id: no line drawn: its lines add $added of its content in colour (at least ${MIN_LINE_AREA:-0.0005} expected)"
+    sections_checked+=" $id $(awk -v c="$added" 'BEGIN { printf "%.2f%% lines", c * 100 }')"
 done
 
 [ -n "$keep" ] && cp "$work/shot.png" "$keep"

@@ -93,6 +93,9 @@ public struct JobConfiguration: Sendable {
         guard rfm.margin.isFinite, rfm.margin >= 0, rfm.margin <= 1 else {
             throw .invalid("margin = \(rfm.margin): the profit share of revenue, between 0 and 1")
         }
+        if let breaks = rfm.frequencyBreaks, let why = RFMScorer.frequencyBreaksProblem(breaks, quantiles: rfm.quantiles) {
+            throw .invalid("rfm.frequency_breaks = \(breaks): \(why)")
+        }
     }
 }
 

@@ -51,6 +51,7 @@ import Glibc
 /// quantiles = 5
 /// monetary = "total"         # or "mean"
 /// margin = 0.3
+/// frequency_breaks = [1, 2, 3, 5] # optional: F from fixed order counts instead of quantiles
 /// [rfm.segments]             # optional: one row of names per R score
 /// 1 = ["Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose Them"]
 /// [rfm.actions]              # optional: replaces a segment's recommended action
@@ -183,7 +184,7 @@ public struct JobFile: Sendable {
             }
         }
         if let r = try reader.table(table, "rfm") {
-            try reader.allow(r, keys: ["ties", "quantiles", "monetary", "margin", "segments", "actions"], in: "rfm")
+            try reader.allow(r, keys: ["ties", "quantiles", "monetary", "margin", "segments", "actions", "frequency_breaks"], in: "rfm")
             if let v = try reader.string(r, "ties", "rfm") {
                 guard let rule = RFMScorer.TieRule(rawValue: v) else { throw reader.error("rfm.ties = \"\(v)\": use \"fill\", \"share\" or \"split\"") }
                 config.rfm.ties = rule
@@ -194,6 +195,12 @@ public struct JobFile: Sendable {
                 config.rfm.monetary = m
             }
             if let v = try reader.double(r, "margin", "rfm") { config.rfm.margin = v }
+            if let list = r["frequency_breaks"] {
+                guard let array = list.array, let breaks = Optional(array.compactMap(\.int)), breaks.count == array.count else {
+                    throw reader.error("rfm.frequency_breaks must be a list of order counts, e.g. [1, 2, 3, 5]")
+                }
+                config.rfm.frequencyBreaks = breaks
+            }
             if let s = try reader.table(r, "segments") {
                 var rows: [[String]] = []
                 for r in 1...max(1, s.count) {

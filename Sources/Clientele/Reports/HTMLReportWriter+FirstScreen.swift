@@ -108,6 +108,16 @@ extension HTMLReportWriter {
         case .holdout:
             guard let clv = report.clv else { return nil }
             return "The purchase model is fitted on orders up to \(clv.calibrationEnd) and predicts the purchases after it: bars close together mean predictions to trust."
+        case .concentration:
+            return "Net value: each scored customer's net revenue to date (returns subtracted). Customers are ranked from the most valuable; the curve gives the share of all net value that the top share of customers brings."
+        case .clvDistribution:
+            guard let clv = report.clv else { return nil }
+            return "Predicted CLV per customer over \(clv.horizonMonths) months, discounted \(SVGNumber.fixed(clv.monthlyDiscountRate * 100, digits: 2))% a month; bars give each bin's share of customers and of total predicted value."
+        case .aliveMatrix:
+            return "P(alive): the chosen purchase model's probability that a customer is still buying, averaged by repeat purchases and by weeks from first to last order, as of \(s.asOf)."
+        case .tracking:
+            guard let clv = report.clv else { return nil }
+            return "Weekly repeat purchases of the customers who had bought by \(clv.calibrationEnd): what the model expects against what happened; after the dashed line (the calibration end) the model has not seen the data."
         case .clusters:
             return "k-means on standardised features. Names list the features at least \(SVGNumber.fixed(ClusterReport.namingThreshold, digits: 1)) spreads from the average, strongest first; teal cells are better for the business than average, brown worse."
         case .correlations:

@@ -100,7 +100,8 @@ package struct HTMLReportWriter {
         h += row("interactions", s.interactions ?? "none")
         h += row("as of", s.asOf + (s.asOfDefaulted ? " (default)" : ""))
         h += row("calibration end", s.calibrationEnd ?? "not set")
-        h += row("RFM", "\(s.rfmQuantiles) quantiles, ties \(s.rfmTies), monetary \(s.rfmMonetary)")
+        h += row("RFM", "\(s.rfmQuantiles) quantiles, ties \(s.rfmTies), monetary \(s.rfmMonetary)"
+                 + (s.rfmFrequencyBreaks.map { ", frequency breaks " + $0.map(String.init).joined(separator: ", ") } ?? ""))
         h += row("margin", SVGNumber.fixed(s.margin, digits: 2))
         h += row("bad rows", "\(s.onBadRow), at most \(SVGNumber.percent(s.maxRejectShare, digits: 2)) rejected")
         h += row("threads, seed", "\(s.threads), \(s.seed)")
@@ -154,6 +155,10 @@ package struct HTMLReportWriter {
         case .cohorts: body = input.cohorts.flatMap { $0.cohorts.isEmpty ? nil : cohortsBody($0) }
         case .valueMatrix: body = input.valueMatrix.map { quadrantsBody($0, title: "Current × future value", description: "Customers split by current (historical) value and predicted future value.") }
         case .holdout: body = input.holdout.map(holdoutBody)
+        case .concentration: body = input.concentration.map(concentrationBody)
+        case .clvDistribution: body = input.clvDistribution.map(clvDistributionBody)
+        case .aliveMatrix: body = input.aliveMatrix.map(aliveMatrixBody)
+        case .tracking: body = input.tracking.map(trackingBody)
         case .clusters: body = input.clusters.map(clustersBody)
         case .correlations: body = input.correlations.map(correlationsBody)
         case .satisfactionLoyalty: body = input.satisfactionLoyalty.map { quadrantsBody($0, title: "Satisfaction × loyalty", description: "Customers split by satisfaction and loyalty: loyalists, mercenaries, hostages and defectors (Jones & Sasser 1995).") }
@@ -428,7 +433,7 @@ package struct HTMLReportWriter {
 
     // MARK: - Pieces
 
-    private func sectionBody(charts: [any SVGChart], keys: [(String, String)]) -> String {
+    func sectionBody(charts: [any SVGChart], keys: [(String, String)]) -> String {
         var table = "<table><tbody>"
         for (k, v) in keys { table += "<tr><th>\(e(k))</th><td class=\"num\">\(e(v))</td></tr>" }
         table += "</tbody></table>"
@@ -522,8 +527,12 @@ package struct HTMLReportInput: Sendable {
         case rfmGrid = "rfm-grid"
         case segments
         case cohorts
+        case concentration = "value-concentration"
         case valueMatrix = "value-matrix"
         case holdout = "holdout-purchases"
+        case clvDistribution = "clv-distribution"
+        case aliveMatrix = "alive-matrix"
+        case tracking
         case clusters
         case correlations
         case satisfactionLoyalty = "satisfaction-loyalty"
@@ -538,6 +547,10 @@ package struct HTMLReportInput: Sendable {
             case .cohorts: return "Cohort retention"
             case .valueMatrix: return "Customer value"
             case .holdout: return "CLV model check"
+            case .concentration: return "Value concentration"
+            case .clvDistribution: return "CLV distribution"
+            case .aliveMatrix: return "P(alive) matrix"
+            case .tracking: return "Tracking: actual and expected purchases"
             case .clusters: return "Clusters"
             case .correlations: return "Correlations"
             case .satisfactionLoyalty: return "Satisfaction and loyalty"
@@ -552,7 +565,8 @@ package struct HTMLReportInput: Sendable {
             switch self {
             case .rfmGrid, .segments: return "RFM"
             case .cohorts: return "cohort"
-            case .valueMatrix, .holdout: return "CLV (BG/NBD and Gamma-Gamma)"
+            case .valueMatrix, .holdout, .clvDistribution, .aliveMatrix, .tracking: return "CLV (BG/NBD and Gamma-Gamma)"
+            case .concentration: return "value concentration"
             case .clusters: return "k-means"
             case .correlations, .satisfactionLoyalty: return "correlation"
             case .roc, .liftGains, .calibration: return "churn"
@@ -566,6 +580,9 @@ package struct HTMLReportInput: Sendable {
             case .cohorts: return ["cohorts"]
             case .valueMatrix: return ["clv"]
             case .holdout: return ["clv", "holdout validation", "calibration"]
+            case .concentration: return ["rfm"]
+            case .clvDistribution: return ["clv", "gamma-gamma"]
+            case .aliveMatrix, .tracking: return ["clv"]
             case .clusters: return ["kmeans", "clusters"]
             case .correlations, .satisfactionLoyalty: return ["correlation", "correlations", "satisfaction-loyalty", "interactions"]
             case .roc, .liftGains, .calibration: return ["churn", "calibration"]
@@ -581,6 +598,12 @@ package struct HTMLReportInput: Sendable {
     /// x: current value, y: future value.
     package var valueMatrix: QuadrantMatrix? = nil
     package var holdout: HoldoutPurchases? = nil
+    /// `RunReport.concentration`.
+    package var concentration: ConcentrationReport? = nil
+    /// `RunReport.clvCharts`' three parts.
+    package var clvDistribution: CLVChartsReport.Distribution? = nil
+    package var aliveMatrix: CLVChartsReport.AliveMatrix? = nil
+    package var tracking: CLVChartsReport.Tracking? = nil
     package var clusters: ClusterProfiles? = nil
     package var correlations: CorrelationMatrix? = nil
     /// x: satisfaction, y: loyalty (see `QuadrantMatrix.satisfactionLoyalty`).
@@ -612,6 +635,10 @@ package struct HTMLReportInput: Sendable {
         case .cohorts: return !(cohorts?.cohorts ?? []).isEmpty
         case .valueMatrix: return valueMatrix != nil
         case .holdout: return holdout != nil
+        case .concentration: return concentration != nil
+        case .clvDistribution: return clvDistribution != nil
+        case .aliveMatrix: return aliveMatrix != nil
+        case .tracking: return tracking != nil
         case .clusters: return clusters != nil
         case .correlations: return correlations != nil
         case .satisfactionLoyalty: return satisfactionLoyalty != nil

@@ -85,8 +85,11 @@ package enum MarkdownLayout {
     /// quote, table row or setext underline.
     private static func startsBlock(_ word: String) -> Bool {
         if ["-", "*", "+", ">", "|", "=", "#"].contains(where: { word.hasPrefix($0) }) { return true }
+        // An ordered-list marker is digits and "." or ")" followed by a space: the whole word.
+        // A decimal such as 0.911 or 26.29. starts no list and may begin a line.
         let digits = word.prefix { $0.isASCII && $0.isNumber }
-        return !digits.isEmpty && digits.count < word.count && [".", ")"].contains(word.dropFirst(digits.count).first!)
+        let rest = word.dropFirst(digits.count)
+        return !digits.isEmpty && (rest == "." || rest == ")")
     }
 
     // MARK: Tables

@@ -13,7 +13,8 @@ package struct MarkdownReportWriter {
         var md = "# Clientele report\n\n"
         let s = report.settings
         md += "As of **\(s.asOf)**\(s.asOfDefaulted ? " (the day after the last transaction)" : ""); "
-        md += "RFM with \(s.rfmQuantiles) quantiles, ties `\(s.rfmTies)`, monetary `\(s.rfmMonetary)`, margin \(s.margin).\n\n"
+        md += "RFM with \(s.rfmQuantiles) quantiles, ties `\(s.rfmTies)`, monetary `\(s.rfmMonetary)`, margin \(s.margin)"
+        md += (s.rfmFrequencyBreaks.map { "; F from frequency breaks [" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "") + ".\n\n"
         if let summary = report.summary { md += firstScreen(summary) }
         md += warningsSection(ReportWarnings.derive(from: report))
 
@@ -25,9 +26,11 @@ package struct MarkdownReportWriter {
             md += "\(g.meanRecencyDays.map { format($0, digits: 1) } ?? "—") | \(g.meanFrequency.map { format($0, digits: 2) } ?? "—") | "
             md += "\(g.meanMonetary.map(money) ?? "—") |\n"
         }
+        if let concentration = report.concentration { md += concentrationSection(concentration) }
         if let cohorts = report.cohorts, !cohorts.cohorts.isEmpty { md += cohortSection(cohorts) }
         if let clusters = report.clusters { md += clusterSection(clusters) }
         if let clv = report.clv { md += clvSection(clv) }
+        if let charts = report.clvCharts { md += clvChartsSection(charts) }
         if let satisfaction = report.satisfaction { md += satisfactionSection(satisfaction) }
         if let churn = report.churn { md += churnSection(churn) }
         if !report.skipped.isEmpty {

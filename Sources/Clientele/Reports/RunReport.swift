@@ -21,6 +21,8 @@ public struct RunReport: Codable, Sendable {
         public var rfmTies: String
         public var rfmQuantiles: Int
         public var rfmMonetary: String
+        /// `[rfm] frequency_breaks` when F is scored from fixed breaks; nil: quantiles with `rfmTies`.
+        public var rfmFrequencyBreaks: [Int]? = nil
         public var margin: Double
         public var onBadRow: String
         public var maxRejectShare: Double
@@ -212,6 +214,11 @@ public struct RunReport: Codable, Sendable {
     public var churn: ChurnReport?
     /// Satisfaction against loyalty; nil when it did not run (see `skipped`).
     public var satisfaction: SatisfactionReport?
+    /// How net value is spread over the scored customers (Pareto curve, top shares, Gini, customers
+    /// with zero or negative net value); nil in reports written before it existed.
+    public var concentration: ConcentrationReport? = nil
+    /// The CLV distribution, P(alive) matrix and tracking plot; nil when CLV did not run.
+    public var clvCharts: CLVChartsReport? = nil
     public var skipped: [Skipped]
     /// Seconds per stage. The report files hold them as they stood before report.md, report.html
     /// and report.json were written; `Run.Outcome.report` has the final ones, where "reports" covers

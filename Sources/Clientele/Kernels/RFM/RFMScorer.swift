@@ -29,6 +29,12 @@ public struct RFMScorer: Sendable, Equatable {
     public var segments: SegmentMap = .standard
     /// Share of revenue that is profit, for historical CLV (1 = revenue), between 0 and 1.
     public var margin: Double = 1
+    /// Fixed frequency breaks instead of quantiles (`[rfm] frequency_breaks`, e.g. [1, 2, 3, 5]):
+    /// F = 1 + the number of breaks below the customer's order count, at most N (a break is the
+    /// largest order count of its score: 1 order → 1, 2 → 2, 3 → 3, 4–5 → 4, 6 or more → 5; pandas
+    /// `cut(orders, [0, *breaks, inf], labels=1…N)`). `nil`: quantile scores with `ties`.
+    /// Breaks are positive, strictly ascending integers, N − 1 of them (`validateFrequencyBreaks`).
+    public var frequencyBreaks: [Int]? = nil
 
     public init() {}
 
@@ -41,14 +47,26 @@ public struct RFMScorer: Sendable, Equatable {
         }
         // Within 0…1, historical CLV is no larger than revenue, so it stays within the cents range.
         guard margin.isFinite, margin >= 0, margin <= 1 else { throw RFMError.invalidMargin(margin) }
+        if let breaks = frequencyBreaks, let why = Self.frequencyBreaksProblem(breaks, quantiles: quantiles) {
+            throw RFMError.invalidFrequencyBreaks(breaks, why)
+        }
         let population = Self.activeCustomers(activity)
         let n = population.count
         guard n > 0 else { throw RFMError.noActiveCustomers(asOf: activity.asOf) }
 
         let columns = Self.inputColumns(activity, population: population, monetary: monetary)
+        let keys = [columns[4], columns[1], columns[2]]
         // One score after the other, each sorted and scored on every thread.
-        return result(activity, population: population, columns: columns,
-                      scores: [columns[4], columns[1], columns[2]].map(score))
+        return result(activity, population: population, columns: columns, scores: scores(keys: keys, orders: columns[1]) { score(keys[$0]) })
+    }
+
+    /// The R, F, M scores of `keys` (recency, frequency, monetary goodness): `measure` for each,
+    /// except F from `frequencyBreaks` when they are set.
+    private func scores(keys: [[Int64]], orders: [Int64], measure: (Int) -> [UInt8]) -> [[UInt8]] {
+        keys.indices.map { k in
+            if k == 1, let breaks = frequencyBreaks { return Self.breakScores(orders, breaks: breaks, quantiles: quantiles) }
+            return measure(k)
+        }
     }
 
     /// Scores the active customers of `activity` with score tables built from the value counts of
@@ -64,7 +82,10 @@ public struct RFMScorer: Sendable, Equatable {
         let population = Self.activeCustomers(activity)
         let columns = Self.inputColumns(activity, population: population, monetary: monetary)
         let keys = [columns[4], columns[1], columns[2]]
-        let scores = (0..<3).map { s in
+        if let breaks = frequencyBreaks, let why = Self.frequencyBreaksProblem(breaks, quantiles: quantiles) {
+            throw RFMError.invalidFrequencyBreaks(breaks, why)
+        }
+        let scores = scores(keys: keys, orders: columns[1]) { s in
             writeOnceColumns(of: UInt8.self, 1, length: population.count) { out in
                 parallelRanges(population.count, size: Self.blockSize) { block in
                     for k in block { out[0][k] = tables[s].score(keys[s][k]) }
@@ -125,6 +146,30 @@ public struct RFMScorer: Sendable, Equatable {
     package static func goodnessKeys(_ activity: CustomerActivity, population: [Int32], monetary: Monetary) -> [[Int64]] {
         let columns = inputColumns(activity, population: population, monetary: monetary)
         return [columns[4], columns[1], columns[2]]
+    }
+
+    /// Why `breaks` cannot score N = `quantiles` frequency scores, or `nil` when they can.
+    public static func frequencyBreaksProblem(_ breaks: [Int], quantiles: Int) -> String? {
+        if breaks.count != quantiles - 1 { return "give \(quantiles - 1) breaks for \(quantiles) scores (quantiles − 1), not \(breaks.count)" }
+        if let b = breaks.first(where: { $0 < 1 }) { return "breaks are order counts, at least 1 (not \(b))" }
+        if zip(breaks, breaks.dropFirst()).contains(where: { $0 >= $1 }) { return "breaks must be strictly ascending" }
+        return nil
+    }
+
+    /// F = min(N, 1 + #{breaks < orders}) per customer.
+    package static func breakScores(_ orders: [Int64], breaks: [Int], quantiles: Int) -> [UInt8] {
+        let limits = breaks.map(Int64.init)
+        return writeOnceColumns(of: UInt8.self, 1, length: orders.count) { out in
+            orders.withUnsafeBufferPointer { orders in
+                parallelRanges(orders.count, size: Self.blockSize) { block in
+                    for k in block {
+                        var f = 1
+                        for b in limits where b < orders[k] { f += 1 }
+                        out[0][k] = UInt8(min(quantiles, f))
+                    }
+                }
+            }
+        }[0]
     }
 
     /// Customers per block of the per-customer passes (a size that depends on nothing else).
@@ -344,6 +389,7 @@ public enum RFMError: ClienteleError, Equatable {
     case noActiveCustomers(asOf: CalendarDay)
     /// `.split` scored from value counts (`RFMScoreTable`): NTILE needs the customer order among ties.
     case tieRuleNeedsCustomerOrder
+    case invalidFrequencyBreaks([Int], String)
 
     public var exitStatus: ExitStatus {
         switch self {
@@ -359,6 +405,7 @@ public enum RFMError: ClienteleError, Equatable {
         case .invalidMargin(let m): return "margin = \(m): the profit share of revenue, between 0 and 1"
         case .noActiveCustomers(let asOf): return "no customer has an order before as-of \(asOf); choose a later --as-of"
         case .tieRuleNeedsCustomerOrder: return "rfm ties = \"split\" ranks tied customers by customer_id, which value counts cannot do; use \"fill\" or \"share\""
+        case .invalidFrequencyBreaks(let breaks, let why): return "rfm frequency_breaks = \(breaks): \(why)"
         }
     }
 }

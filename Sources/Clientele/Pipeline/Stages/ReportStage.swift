@@ -55,7 +55,7 @@ struct ReportStage {
 
     private static func reportWithoutSummary(_ state: RunState) -> RunReport {
         let config = state.configuration, periods = state.periods!, rfm = state.rfm!, transactions = state.transactions!
-        return RunReport(
+        var report = RunReport(
             startedAt: state.startedAt,
             settings: .init(transactions: config.transactions!.path, interactions: config.interactions?.path, asOf: periods.asOf.description,
                             asOfDefaulted: periods.asOfDefaulted, calibrationEnd: periods.calibrationEnd?.description,
@@ -84,6 +84,10 @@ struct ReportStage {
             skipped: state.skipped,
             timings: [:],
             outputs: [])
+        report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
+        report.concentration = concentration(state)
+        report.clvCharts = clvCharts(state)
+        return report
     }
 
     /// The churn model's P(churn) beside the purchase model's P(no purchase within h days), when both ran.
@@ -122,6 +126,10 @@ struct ReportStage {
     /// report.html's charts: every one whose kernel ran; the others say why not.
     static func htmlInput(_ state: RunState, report: RunReport) -> HTMLReportInput {
         var input = htmlCharts(state, report: report)
+        input.concentration = report.concentration
+        input.clvDistribution = report.clvCharts?.distribution
+        input.aliveMatrix = report.clvCharts?.aliveMatrix
+        input.tracking = report.clvCharts?.tracking
         if let clv = report.clv { input.sectionNotes[.valueMatrix] = clvNotes(clv) }
         if let x = report.churn?.noPurchaseComparison {
             input.sectionNotes[.calibration] = [x.note, "Over \(SVGNumber.grouped(x.customers)) customers: Pearson r = "

@@ -1,0 +1,93 @@
+/// The distribution of predicted CLV over customers (docs/definitions.md, "CLV distribution"):
+/// customers and summed predicted CLV per bin, bins log-spaced on the 1–2–5 series in money units
+/// (…, 1, 2, 5, 10, 20, 50, …), a first bin "≤ 0" when some values are not positive, and a few
+/// quantiles. NaN values (customers without a prediction) are left out.
+///
+/// Bin k holds lowerᵏ < v ≤ upperᵏ. The edges start at the largest series value ≤ the 1st
+/// percentile of the positive values (e₀), and a first positive bin 0 < v ≤ e₀ holds the smallest
+/// values, so a long thin tail near zero does not take a row per decade. When the values span more
+/// than `maximumBins` steps of the 1–2–5 series, the edges are powers of ten.
+public struct CLVDistribution: Sendable {
+    public struct Bin: Sendable, Hashable {
+        /// `nil` for the "≤ 0" bin.
+        public let lower: Double?
+        public let upper: Double
+        public let customers: Int
+        /// Σ predicted CLV of the bin's customers (money units).
+        public let value: Double
+    }
+
+    public static let maximumBins = 14
+
+    public let customers: Int
+    public let total: Double
+    public let mean: Double
+    /// The 50th, 90th and 99th percentiles (nearest rank: the ⌈p·n⌉-th smallest value).
+    public let median: Double
+    public let percentile90: Double
+    public let percentile99: Double
+    public let bins: [Bin]
+
+    public init(predictedCLV: [Double]) {
+        let values = predictedCLV.filter(\.isFinite).sorted()
+        let n = values.count
+        customers = n
+        var sum = 0.0
+        for v in values { sum += v }
+        total = sum
+        mean = n > 0 ? sum / Double(n) : .nan
+        func rank(_ p: Double) -> Double { n > 0 ? values[max(0, min(n - 1, Int((p * Double(n)).rounded(.up)) - 1))] : .nan }
+        median = rank(0.5); percentile90 = rank(0.9); percentile99 = rank(0.99)
+        var bins = [Bin]()
+        var i = 0
+        var nonPositive = 0, nonPositiveValue = 0.0
+        while i < n && values[i] <= 0 { nonPositive += 1; nonPositiveValue += values[i]; i += 1 }
+        if nonPositive > 0 { bins.append(Bin(lower: nil, upper: 0, customers: nonPositive, value: nonPositiveValue)) }
+        if i < n {
+            let positive = n - i
+            let low = values[i + max(0, Int((0.01 * Double(positive)).rounded(.up)) - 1)]
+            let edges = Self.edges(low: low, high: values[n - 1])
+            var count = 0, value = 0.0
+            while i < n && values[i] <= edges[0] { count += 1; value += values[i]; i += 1 }
+            if count > 0 { bins.append(Bin(lower: 0, upper: edges[0], customers: count, value: value)) }
+            for k in 1..<edges.count {
+                var count = 0, value = 0.0
+                while i < n && values[i] <= edges[k] { count += 1; value += values[i]; i += 1 }
+                bins.append(Bin(lower: edges[k - 1], upper: edges[k], customers: count, value: value))
+            }
+        }
+        self.bins = bins
+    }
+
+    /// 1–2–5 edges (or powers of ten) from the largest edge ≤ `low` to the smallest edge ≥ `high`.
+    static func edges(low: Double, high: Double) -> [Double] {
+        func series(_ mantissas: [Double]) -> [Double] {
+            var decade = pow10(Int((log10(low)).rounded(.down)) - 1)
+            var edges = [Double]()
+            while true {
+                for m in mantissas {
+                    let e = m * decade
+                    if e <= low { edges = [e] } else { edges.append(e) }
+                    if e >= high && edges.count >= 2 { return edges }
+                }
+                decade *= 10
+            }
+        }
+        let fine = series([1, 2, 5])
+        return fine.count - 1 <= maximumBins ? fine : series([1])
+    }
+
+    private static func pow10(_ k: Int) -> Double {
+        var v = 1.0
+        if k >= 0 { for _ in 0..<k { v *= 10 } } else { for _ in 0..<(-k) { v /= 10 } }
+        return v
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
