@@ -1,3 +1,5 @@
+import ClienteleStats
+
 /// The distribution of predicted CLV over customers (docs/definitions.md, "CLV distribution"):
 /// customers and summed predicted CLV per bin, bins log-spaced on the 1–2–5 series in money units
 /// (…, 1, 2, 5, 10, 20, 50, …), a first bin "≤ 0" when some values are not positive, and a few
@@ -29,7 +31,7 @@ public struct CLVDistribution: Sendable {
     public let bins: [Bin]
 
     public init(predictedCLV: [Double]) {
-        let values = predictedCLV.filter(\.isFinite).sorted()
+        let values = Self.sortedFinite(predictedCLV)
         let n = values.count
         customers = n
         var sum = 0.0
@@ -57,6 +59,21 @@ public struct CLVDistribution: Sendable {
             }
         }
         self.bins = bins
+    }
+
+    /// The finite values ascending, by a parallel radix sort of order-preserving bit patterns
+    /// (negative doubles have every bit flipped, the others their sign bit): a comparison sort of
+    /// 10⁶ predictions took most of the report stage's serial time.
+    package static func sortedFinite(_ values: [Double]) -> [Double] {
+        var keys = [UInt64]()
+        keys.reserveCapacity(values.count)
+        for v in values where v.isFinite {
+            let bits = v.bitPattern
+            keys.append(bits >> 63 == 1 ? ~bits : bits | (1 << 63))
+        }
+        var ids = [Int32](repeating: 0, count: keys.count)
+        ParallelRadixSort.sort(keys: &keys, ids: &ids)
+        return keys.map { Double(bitPattern: $0 >> 63 == 1 ? $0 & ~(1 << 63) : ~$0) }
     }
 
     /// 1–2–5 edges (or powers of ten) from the largest edge ≤ `low` to the smallest edge ≥ `high`.

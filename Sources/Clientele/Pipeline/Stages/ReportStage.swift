@@ -50,6 +50,7 @@ struct ReportStage {
         report.settings.currency = state.configuration.report.currency.isEmpty ? nil : state.configuration.report.currency
         report.settings.currencyDecimals = state.configuration.report.currencyDecimals
         report.summary = summary(state, report: report)
+        trace("report summary")
         return report
     }
 
@@ -85,8 +86,11 @@ struct ReportStage {
             timings: [:],
             outputs: [])
         report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
+        trace("report sections")
         report.concentration = concentration(state)
+        trace("report concentration")
         report.clvCharts = clvCharts(state)
+        trace("report clv charts")
         return report
     }
 
