@@ -36,10 +36,8 @@ public enum PartitionWorker {
         let settings = PartitionStatistics.Settings(asOf: asOf, calibrationEnd: config.calibrationEnd,
                                                     quantiles: config.rfm.quantiles, monetary: config.rfm.monetary)
         guard settings == statistics.settings else { throw PartitionError.settingsDiffer }
-        guard !FileManager.default.fileExists(atPath: out) else { throw PartitionIOError.wouldOverwrite(path: out) }
         let tables = try statistics.rfm.columns.map { try RFMScoreTable($0, quantiles: config.rfm.quantiles, ties: config.rfm.ties) }
-        let temporary = out + ".tmp-\(getpid())"
-        do {
+        try land(out) { temporary in
             try Parallelism.withThreads(config.threads) {
                 let loaded: TransactionLoader.Loaded
                 do {
@@ -54,10 +52,6 @@ public enum PartitionWorker {
                 try CustomersCSVWriter(customers: loaded.customers, activity: table.current, rfm: rfm,
                                        cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV)).write(to: temporary)
             }
-            guard rename(temporary, out) == 0 else { throw PartitionIOError.cannotWrite(path: out, reason: String(cString: strerror(errno))) }
-        } catch {
-            unlink(temporary)
-            throw error
         }
     }
 
@@ -80,15 +74,7 @@ public enum PartitionWorker {
     /// Writes the fitted models as JSON (`{"models": [...]}`, clv_model.json's keys), whole or not at all.
     public static func writeFit(_ models: [CLVReport.Model], to path: String) throws {
         struct Fit: Encodable { var models: [CLVReport.Model] }
-        guard !FileManager.default.fileExists(atPath: path) else { throw PartitionIOError.wouldOverwrite(path: path) }
-        let temporary = path + ".tmp-\(getpid())"
-        do {
-            try FileSink.write(try JSONReportWriter.bytes(of: Fit(models: models), file: path), to: temporary)
-            guard rename(temporary, path) == 0 else { throw PartitionIOError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
+        try land(path) { try FileSink.write(try JSONReportWriter.bytes(of: Fit(models: models), file: path), to: $0) }
     }
 
     /// The statistics file at `path`.
@@ -107,12 +93,17 @@ public enum PartitionWorker {
             let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 8)) ?? nil
             guard let head, Array(head) == PartitionStatistics.magic else { throw PartitionIOError.wouldOverwrite(path: path) }
         }
+        try land(path, replacing: true) { try FileSink.write(statistics.encoded(), to: $0) }
+    }
+
+    /// Writes `path` whole or not at all: `write` fills a temporary file beside it, renamed into
+    /// place. An existing `path` is an error unless `replacing` (the caller has checked it is its own).
+    private static func land(_ path: String, replacing: Bool = false, _ write: (String) throws -> Void) throws {
+        guard replacing || !FileManager.default.fileExists(atPath: path) else { throw PartitionIOError.wouldOverwrite(path: path) }
         let temporary = path + ".tmp-\(getpid())"
         do {
-            try FileSink.write(statistics.encoded(), to: temporary)
-            guard rename(temporary, path) == 0 else {
-                throw PartitionIOError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-            }
+            try write(temporary)
+            guard rename(temporary, path) == 0 else { throw PartitionIOError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         } catch {
             unlink(temporary)
             throw error
