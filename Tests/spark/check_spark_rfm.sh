@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Spark check (issue 15, first stage): scripts/spark-run in local[2] with 8 partitions on
-# generated customers in date order writes the RFM columns of customers.csv (customer_id …
-# historical_clv) exactly as `clientele run` does on the same file, row for row.
+# Spark check (issue 15, first stage): the README's scripts/spark-run example (local[2], 8
+# partitions), run as written on generated customers in date order, writes the RFM columns of
+# customers.csv (customer_id … historical_clv) exactly as `clientele run` does on the same file.
 #
 #   Tests/spark/check_spark_rfm.sh [BINARY] [CUSTOMERS]     default .build/release/clientele, 100000
 set -euo pipefail
@@ -12,11 +12,14 @@ work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 periods=(--as-of 2026-01-01 --calibration-end 2025-07-01)
 "$bin" generate --customers "$customers" --seed 12 --row-order date --out "$work/data" >/dev/null
 "$bin" run --transactions "$work/data/transactions.csv" "${periods[@]}" --out "$work/single" --quiet
+# The README's example, as written (section "Beyond one machine"), in a folder holding the export.
+example="$(awk '/^## Beyond one machine/{s=1} s&&/^```sh/{c=1; next} c&&/^```/{exit} c' "$root/README.md" | sed 's/\\$//' | tr '\n' ' ')"
+case "$example" in "scripts/spark-run "*"--as-of 2026-01-01 --calibration-end 2025-07-01 --out spark-report"*) ;;
+    *) echo "check_spark_rfm: the README example is not the command this check runs: $example" >&2; exit 1 ;; esac
+cp "$work/data/transactions.csv" "$work/transactions.csv"
 started=$SECONDS
-CLIENTELE="$bin" "$root/scripts/spark-run" --master 'local[2]' --partitions 8 -- \
-    --transactions "$work/data/transactions.csv" "${periods[@]}" --out "$work/spark" 2>"$work/spark.log" \
-    || { tail -20 "$work/spark.log" >&2; exit 1; }
-python3 - "$work/single/customers.csv" "$work/spark/customers.csv" <<'PY'
+(cd "$work" && export CLIENTELE="$bin" && eval "$root/$example") 2>"$work/spark.log" || { tail -20 "$work/spark.log" >&2; exit 1; }
+python3 - "$work/single/customers.csv" "$work/spark-report/customers.csv" <<'PY'
 import csv, sys
 single = [row[:12] for row in csv.reader(open(sys.argv[1], encoding="utf-8", newline=""))]
 spark = list(csv.reader(open(sys.argv[2], encoding="utf-8", newline="")))
