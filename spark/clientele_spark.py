@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 
 from pyspark import SparkConf, SparkContext, SparkFiles
 
@@ -43,9 +44,25 @@ def parse_arguments(argv):
     return args, run.parse_args(options)
 
 
-def customer_key(line, delimiter=","):
-    """The customer_id field of one CSV line (the first column of generated exports)."""
-    return next(csv.reader([line], delimiter=delimiter))[0]
+def customer_key(line, column=0, delimiter=","):
+    """The customer id field of one CSV line."""
+    return next(csv.reader([line], delimiter=delimiter))[column]
+
+
+def key_column(header, job):
+    """Where the customer id is in the transactions header, and the delimiter: the job file's
+    [transactions] delimiter and columns.customer_id when it sets them, as clientele reads them."""
+    section = {}
+    if job:
+        with open(job, "rb") as f:
+            section = tomllib.load(f).get("transactions", {})
+    names = {",": ",", ";": ";", "|": "|", "tab": "\t", "\t": "\t"}
+    delimiter = names.get(section.get("delimiter", ","), section.get("delimiter", ","))
+    name = section.get("columns", {}).get("customer_id", "customer_id")
+    fields = next(csv.reader([header.lstrip("\ufeff")], delimiter=delimiter))
+    if name not in fields:
+        sys.exit(f"error: the transactions header has no column {name!r} (it has {', '.join(fields)})")
+    return fields.index(name), delimiter
 
 
 def period_flags(run):
@@ -78,8 +95,9 @@ def main(argv):
 
     lines = sc.textFile(os.path.abspath(run.transactions))
     header = lines.first()
+    column, delimiter = key_column(header, job)
     rows = (lines.filter(lambda line: line != header)
-            .map(lambda line: (customer_key(line), line))
+            .map(lambda line: (customer_key(line, column, delimiter), line))
             .partitionBy(args.partitions)
             .values()
             .cache())
