@@ -9,7 +9,8 @@ struct ClienteleCommand: ParsableCommand {
         abstract: "Analytical CRM batch engine: RFM segments, customer value, clusters, churn.",
         discussion: """
             Exit status (sysexits.h): 0 success; 64 usage or configuration error; 65 bad input \
-            data; 66 input file missing or unreadable; 70 internal error; 73 output cannot be \
+            data; 66 input file missing or unreadable; 69 processor lacks x86-64-v3 (this build); \
+            70 internal error; 73 output cannot be \
             created; 74 I/O error while writing. Every failure prints one line starting with "error:".
             """,
         version: ClienteleVersion.current,

@@ -16,7 +16,8 @@ struct RunCommand: ParsableCommand {
             column; 0 turns it off); horizon_months = 12; monthly_discount_rate = 0.01.
 
             Exit status: 0 success; 64 usage or job-file error; 65 bad input data (or too many \
-            rejected rows); 66 input file missing or unreadable; 73 report folder cannot be \
+            rejected rows); 66 input file missing or unreadable; 69 processor lacks x86-64-v3; \
+            73 report folder cannot be \
             created; 74 write error; 70 internal error.
             """
     )

@@ -7,6 +7,9 @@ public enum ExitStatus: Int32, Sendable {
     case dataError = 65
     /// EX_NOINPUT: an input file is missing or unreadable.
     case noInput = 66
+    /// EX_UNAVAILABLE: the processor lacks the instructions this build was compiled for
+    /// (x86-64-v3 release builds; exited with before any Swift code runs, Sources/CSupport/cpu_check.c).
+    case unavailable = 69
     /// EX_SOFTWARE: an internal error.
     case software = 70
     /// EX_CANTCREAT: the output cannot be created.
