@@ -219,6 +219,13 @@ struct ReportFirstScreenTests {
                 #expect(SegmentMigration.valuableSegments.contains(d["from"] as? String ?? ""))
                 #expect(SegmentMigration.atRiskSegments.contains(d["to"] as? String ?? ""))
             }
+            // The same counts and movers as the history's own migration of the two recorded runs.
+            let recorded = try HistoryDatabase(path: db).migration()
+            #expect(matched == recorded.matched && m["changed"] as? Int == recorded.changed)
+            #expect(arrived == recorded.newCustomers.reduce(0, +) && m["gone_customers"] as? Int == recorded.goneCustomers.reduce(0, +))
+            #expect(movedDown == recorded.valuableToAtRisk.count)
+            let biggest = recorded.segments.indices.flatMap { i in recorded.segments.indices.filter { $0 != i }.map { recorded.counts[i][$0] } }.max()
+            #expect(counts.first == biggest)
             let (_, page) = try Self.page(folder)
             #expect(htmlSection(page, "actions")?.allText.contains("Movers since the previous run (run 1, as of \(earlier.description))") == true)
             #expect(try text(folder + "/report.md").contains("### Movers since the previous run (run 1, as of \(earlier.description))"))

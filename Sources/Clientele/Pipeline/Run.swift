@@ -65,8 +65,9 @@ public struct Run: Sendable {
         let start = ContinuousClock.now
         logger.info("writing the report", metadata: ["folder": "\(configuration.out)"])
         var report = ReportStage.report(state)
-        if let history, let previous = try history.latestSnapshot() {
-            report.summary?.movers = ReportStage.movers(state, previous: previous)
+        let historyRun = try history.map { _ in try ReportStage.historyRun(state, report: report) }
+        if let history, let historyRun, let migration = try history.migration(fromLatestTo: historyRun) {
+            report.summary?.movers = ReportStage.movers(migration, topAtRisk: configuration.report.topAtRisk)
         }
         let files = ReportStage.dataFiles(state, report: report)
         report.outputs = files.map(\.name) + ["report.json", "report.md", "report.html"]
@@ -110,7 +111,7 @@ public struct Run: Sendable {
             // Committed as pending, the folder swapped in, then completed: report and history
             // land together or not at all (HistoryDatabase.record).
             logger.info("recording the run", metadata: ["history": "\(history.path)"])
-            try history.record(ReportStage.historyRun(state, report: report),
+            try history.record(try ReportStage.historyRun(state, report: report),
                                landing: .init(token: folder.token, folder: folder.finalPath, land: land))
         } else {
             try land()

@@ -41,6 +41,19 @@ public struct RFMScorer: Sendable, Equatable {
     /// Scores the active customers of `activity`.
     /// - Complexity: O(n) per score: counted (O(n + blocks × span)) or by a parallel radix sort.
     public func run(_ activity: CustomerActivity) throws(RFMError) -> RFMResult {
+        try validate()
+        let population = Self.activeCustomers(activity)
+        let n = population.count
+        guard n > 0 else { throw RFMError.noActiveCustomers(asOf: activity.asOf) }
+
+        let columns = Self.inputColumns(activity, population: population, monetary: monetary)
+        let keys = [columns[4], columns[1], columns[2]]
+        // One score after the other, each sorted and scored on every thread.
+        return result(activity, population: population, columns: columns, scores: scores(keys: keys, orders: columns[1]) { score(keys[$0]) })
+    }
+
+    /// Checks the settings both ways of scoring share: quantiles, segment map, margin, frequency breaks.
+    public func validate() throws(RFMError) {
         guard quantiles >= 2, quantiles <= 100 else { throw RFMError.invalidQuantiles(quantiles) }
         guard segments.quantiles == quantiles else {
             throw RFMError.segmentMapSize(mapRows: segments.quantiles, quantiles: quantiles)
@@ -50,14 +63,6 @@ public struct RFMScorer: Sendable, Equatable {
         if let breaks = frequencyBreaks, let why = Self.frequencyBreaksProblem(breaks, quantiles: quantiles) {
             throw RFMError.invalidFrequencyBreaks(breaks, why)
         }
-        let population = Self.activeCustomers(activity)
-        let n = population.count
-        guard n > 0 else { throw RFMError.noActiveCustomers(asOf: activity.asOf) }
-
-        let columns = Self.inputColumns(activity, population: population, monetary: monetary)
-        let keys = [columns[4], columns[1], columns[2]]
-        // One score after the other, each sorted and scored on every thread.
-        return result(activity, population: population, columns: columns, scores: scores(keys: keys, orders: columns[1]) { score(keys[$0]) })
     }
 
     /// The R, F, M scores of `keys` (recency, frequency, monetary goodness): `measure` for each,
@@ -76,15 +81,10 @@ public struct RFMScorer: Sendable, Equatable {
     ///   count these customers).
     public func run(_ activity: CustomerActivity, tables: [RFMScoreTable]) throws(RFMError) -> RFMResult {
         precondition(tables.count == 3, "one table per measure: recency, frequency, monetary")
-        guard quantiles >= 2, quantiles <= 100 else { throw RFMError.invalidQuantiles(quantiles) }
-        guard segments.quantiles == quantiles else { throw RFMError.segmentMapSize(mapRows: segments.quantiles, quantiles: quantiles) }
-        guard margin.isFinite, margin >= 0, margin <= 1 else { throw RFMError.invalidMargin(margin) }
+        try validate()
         let population = Self.activeCustomers(activity)
         let columns = Self.inputColumns(activity, population: population, monetary: monetary)
         let keys = [columns[4], columns[1], columns[2]]
-        if let breaks = frequencyBreaks, let why = Self.frequencyBreaksProblem(breaks, quantiles: quantiles) {
-            throw RFMError.invalidFrequencyBreaks(breaks, why)
-        }
         let scores = scores(keys: keys, orders: columns[1]) { s in
             writeOnceColumns(of: UInt8.self, 1, length: population.count) { out in
                 parallelRanges(population.count, size: Self.blockSize) { block in

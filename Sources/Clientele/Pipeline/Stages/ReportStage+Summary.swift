@@ -50,35 +50,28 @@ extension ReportStage {
             segments: segments, topAtRiskLimit: config.report.topAtRisk, topAtRisk: top)
     }
 
-    /// Segment changes from the history's latest run to this one, matched by customer_id; the
-    /// valuable customers who moved into an at-risk segment (`SegmentMigration`'s two lists),
-    /// most value (predicted CLV, else monetary) first.
-    static func movers(_ state: RunState, previous: (run: HistoryRunInfo, customers: [String: HistoryDatabase.PreviousCustomer])) -> RunSummary.Movers {
-        let rfm = state.rfm!, customers = state.transactions.customers, names = rfm.scorer.segments.names
-        let valuable = Set(SegmentMigration.valuableSegments), atRisk = Set(SegmentMigration.atRiskSegments)
-        var matched = 0, changed = 0, arrived = 0
-        var flows: [String: [String: Int]] = [:]
-        var down: [RunSummary.Movers.MovedDown] = []
-        for (row, c) in rfm.customers.enumerated() {
-            let id = customers.customerID(c)
-            guard let before = previous.customers[id] else { arrived += 1; continue }
-            matched += 1
-            let now = names[Int(rfm.segment[row])]
-            guard before.segment != now else { continue }
-            changed += 1
-            flows[before.segment, default: [:]][now, default: 0] += 1
-            if valuable.contains(before.segment) && atRisk.contains(now) {
-                let clv = state.clv.map { $0.predictions.predictedCLV[Int(c)] }
-                let value = clv.flatMap { $0.isFinite ? $0 : nil } ?? Double(rfm.monetaryCents[row]) / 100
-                down.append(.init(customerId: id, from: before.segment, to: now, value: value))
+    /// Segment changes from the history's latest run to this one (`migration`, matched by
+    /// customer_id in one merge join, `HistoryDatabase.migration(fromLatestTo:)`): the largest
+    /// flows and the valuable customers who moved into an at-risk segment, most value (predicted
+    /// CLV, else monetary) first.
+    static func movers(_ migration: SegmentMigration, topAtRisk: Int) -> RunSummary.Movers {
+        let names = migration.segments
+        var flows: [RunSummary.Movers.Flow] = []
+        for i in names.indices {
+            for j in names.indices where i != j && migration.counts[i][j] > 0 {
+                flows.append(.init(from: names[i], to: names[j], customers: migration.counts[i][j]))
             }
         }
-        let allFlows = flows.flatMap { from, to in to.map { RunSummary.Movers.Flow(from: from, to: $0.key, customers: $0.value) } }
-            .sorted { ($0.customers, $1.from, $1.to) > ($1.customers, $0.from, $0.to) }
+        flows.sort { ($0.customers, $1.from, $1.to) > ($1.customers, $0.from, $0.to) }
+        var down = migration.valuableToAtRisk.map { m in
+            RunSummary.Movers.MovedDown(customerId: m.customerID, from: m.previousSegment, to: m.currentSegment,
+                                        value: m.predictedCLV.flatMap { $0.isFinite ? $0 : nil } ?? m.monetary)
+        }
         down.sort { $0.value > $1.value || ($0.value == $1.value && $0.customerId < $1.customerId) }
-        return RunSummary.Movers(previousRunId: previous.run.id, previousAsOf: previous.run.asOf, matched: matched, changed: changed,
-                                 newCustomers: arrived, goneCustomers: previous.customers.count - matched,
-                                 flows: Array(allFlows.prefix(RunSummary.Movers.shownFlows)), movedDownCustomers: down.count,
-                                 movedDown: Array(down.prefix(state.configuration.report.topAtRisk)))
+        return RunSummary.Movers(previousRunId: migration.previous.id, previousAsOf: migration.previous.asOf, matched: migration.matched,
+                                 changed: migration.changed, newCustomers: migration.newCustomers.reduce(0, +),
+                                 goneCustomers: migration.goneCustomers.reduce(0, +),
+                                 flows: Array(flows.prefix(RunSummary.Movers.shownFlows)), movedDownCustomers: down.count,
+                                 movedDown: Array(down.prefix(topAtRisk)))
     }
 }

@@ -47,42 +47,64 @@ extension HistoryDatabase {
         return names
     }
 
-    /// Walks both runs' snapshots in customer_id order at once (a merge join).
+    /// The segment migration from the latest recorded run to `current`, the run being written
+    /// (not recorded yet; its id in the result is 0), or nil when the history has no run.
+    /// - Complexity: one merge of the stored snapshot, read in customer_id order, with the
+    ///   current rows: O(n₁ + n₂), no per-customer `String` or dictionary.
+    public func migration(fromLatestTo current: HistoryRun, valuable: [String] = SegmentMigration.valuableSegments,
+                          atRisk: [String] = SegmentMigration.atRiskSegments) throws(HistoryError) -> SegmentMigration? {
+        try connection.readTransaction { () throws(HistoryError) in
+            guard let previous = try runsUnlocked().last else { return nil }
+            let info = HistoryRunInfo(id: 0, recordedAt: "", startedAt: current.startedAt, asOf: current.asOf.description,
+                                      toolVersion: current.toolVersion, customers: current.customers.count)
+            let old = try connection.prepare(StoredSnapshotRows.query)
+            try old.bind(previous.id, at: 1)
+            return try merge(previous: previous, StoredSnapshotRows(old), current: info, CustomerSnapshots.Rows(current.customers),
+                             currentOrder: current.segments.map(\.segment), valuable: valuable, atRisk: atRisk)
+        }
+    }
+
+    /// The migration between two recorded runs: both snapshots read in customer_id order.
     private func merge(previous: HistoryRunInfo, current: HistoryRunInfo, valuable: [String], atRisk: [String]) throws(HistoryError) -> SegmentMigration {
-        var labels = SegmentLabels(valuable: Set(valuable), atRisk: Set(atRisk))
-        for name in try reportOrder(run: current.id) + reportOrder(run: previous.id) { _ = labels.index(of: name) }
-        let sql = "SELECT customer_id, segment, monetary, recency_days, predicted_clv, churn_probability FROM customer_snapshots WHERE run_id = ? ORDER BY customer_id"
-        let old = try connection.prepare(sql), new = try connection.prepare(sql)
+        let old = try connection.prepare(StoredSnapshotRows.query), new = try connection.prepare(StoredSnapshotRows.query)
         try old.bind(previous.id, at: 1)
         try new.bind(current.id, at: 1)
+        return try merge(previous: previous, StoredSnapshotRows(old), current: current, StoredSnapshotRows(new),
+                         currentOrder: reportOrder(run: current.id), valuable: valuable, atRisk: atRisk)
+    }
+
+    /// Walks both runs' rows in customer_id order at once (a merge join). Segments are labelled
+    /// in the current run's report order (`currentOrder`), then the previous run's, then as met.
+    private func merge(previous: HistoryRunInfo, _ old: some SnapshotRows, current: HistoryRunInfo, _ new: some SnapshotRows,
+                       currentOrder: [String], valuable: [String], atRisk: [String]) throws(HistoryError) -> SegmentMigration {
+        var old = old, new = new
+        var labels = SegmentLabels(valuable: Set(valuable), atRisk: Set(atRisk))
+        for name in try currentOrder + reportOrder(run: previous.id) { _ = labels.index(of: name) }
         var tally = MigrationTally(labels: labels.names.count)
         var movers: [SegmentMigration.Mover] = []
-        var hasOld = try old.step(), hasNew = try new.step()
-        while hasOld || hasNew {
+        while old.hasRow || new.hasRow {
             let order: Int32
-            if hasOld && hasNew {
-                order = old.withText(0) { a in new.withText(0) { b in compareBytes(a, b) } }
+            if old.hasRow && new.hasRow {
+                order = old.withID { a in new.withID { b in compareBytes(a, b) } }
             } else {
-                order = hasOld ? -1 : 1
+                order = old.hasRow ? -1 : 1
             }
             if order < 0 {
-                let a = old.withText(1) { labels.index(of: $0) }
-                tally.addGone(a)
-                hasOld = try old.step()
+                tally.addGone(old.withSegment { labels.index(of: $0) })
+                try old.advance()
             } else if order > 0 {
-                let b = new.withText(1) { labels.index(of: $0) }
-                tally.addNew(b)
-                hasNew = try new.step()
+                tally.addNew(new.withSegment { labels.index(of: $0) })
+                try new.advance()
             } else {
-                let a = old.withText(1) { labels.index(of: $0) }, b = new.withText(1) { labels.index(of: $0) }
+                let a = old.withSegment { labels.index(of: $0) }, b = new.withSegment { labels.index(of: $0) }
                 tally.addMoved(a, b)
                 if a != b && labels.isValuable[a] && labels.isAtRisk[b] {
-                    movers.append(.init(customerID: new.string(0), previousSegment: labels.names[a], currentSegment: labels.names[b],
-                                        previousMonetary: old.double(2), monetary: new.double(2), recencyDays: new.int(3),
-                                        predictedCLV: new.optionalDouble(4), churnProbability: new.optionalDouble(5)))
+                    movers.append(.init(customerID: new.customerID, previousSegment: labels.names[a], currentSegment: labels.names[b],
+                                        previousMonetary: old.monetary, monetary: new.monetary, recencyDays: new.recencyDays,
+                                        predictedCLV: new.predictedCLV, churnProbability: new.churnProbability))
                 }
-                hasOld = try old.step()
-                hasNew = try new.step()
+                try old.advance()
+                try new.advance()
             }
         }
         let k = labels.names.count
