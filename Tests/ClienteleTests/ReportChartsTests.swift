@@ -178,6 +178,18 @@ struct ReportCLVChartsTests {
         #expect(report.actualAtEnd - report.actualAtCalibrationEnd == Int(validation.actualPurchases))
     }
 
+    @Test("three orders of two customers: the fit has no finite expectation, so no tracking plot, and report.json is written")
+    func degenerateFit() throws {
+        try withScratch { scratch in
+            let path = try scratch.write("t.csv", "customer_id,order_id,order_date,amount\nA,1,2025-01-01,10.00\nB,2,2025-01-15,20.00\nA,3,2025-02-04,15.00\n")
+            let config = configuration(transactions: path, out: scratch.join("report"), clv: true)
+            let outcome = try Run(configuration: config).execute()
+            #expect(outcome.report.clvCharts?.tracking == nil)
+            let json = try JSONSerialization.jsonObject(with: Data(bytes(scratch.join("report/report.json")))) as? [String: Any]
+            #expect(json?["clv_charts"] != nil)
+        }
+    }
+
     @Test("tracking needs a customer by the calibration end")
     func trackingEmpty() {
         let orders = clvOrders(customers: 1, [(0, 100, 500)])

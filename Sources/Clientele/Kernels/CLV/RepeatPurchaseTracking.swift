@@ -46,7 +46,8 @@ public struct RepeatPurchaseTracking: Sendable {
     ///   - calibrationEnd: E, inclusive.
     ///   - asOf: orders on or after it are ignored; the last point is as-of − 1 (≥ E).
     ///   - model: the fitted model (times in weeks).
-    /// - Returns: `nil` when no customer has an order on or before E.
+    /// - Returns: `nil` when no customer has an order on or before E, or when the model's
+    ///   expectation is not finite somewhere (a degenerate fit on a handful of customers).
     public init?(orders: OrderTable, calibrationEnd: CalendarDay, asOf: CalendarDay, model: any RepeatPurchaseModelFit) {
         let end = calibrationEnd.daysSinceEpoch, last = max(end, asOf.daysSinceEpoch - 1)
         // First pass: the first calibration first-order day.
@@ -89,6 +90,8 @@ public struct RepeatPurchaseTracking: Sendable {
             }
             expected.append(sum.value)
         }
+        // A degenerate fit (a handful of customers) can have no finite expectation: no plot.
+        guard expected.allSatisfy(\.isFinite) else { return nil }
         self.model = model.kind
         self.startDay = CalendarDay(daysSinceEpoch: first - 1)
         self.calibrationEnd = calibrationEnd
