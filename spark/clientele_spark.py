@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import csv
 import heapq
+import itertools
 import json
 import os
 import shutil
@@ -176,7 +177,7 @@ def merge_statistics(worker, rows, flags, out):
 def scored_parts(worker, rows, flags, merged_name, staging):
     """Each partition's customers.csv rows (sorted by customer_id, with the header), scored on the
     executors and kept on their disks, then brought to the driver one partition at a time and
-    written to `staging/part-NNNNN.csv`. Returns the part files and their row counts."""
+    written to `staging/part-NNNNN.csv`. Returns the part files."""
     def score(index, iterator):
         with worker.partition_file(index, iterator) as (folder, path):
             out = os.path.join(folder, "customers.csv")
@@ -199,12 +200,7 @@ def scored_parts(worker, rows, flags, merged_name, staging):
             f.close()
     finally:
         scored.unpersist()
-    parts = [os.path.join(staging, f"part-{index:05d}.csv") for index in sorted(files)]
-    rows_in = []
-    for path in parts:
-        with open(path, "rb") as f:
-            rows_in.append(sum(1 for _ in f) - 1)
-    return parts, rows_in
+    return [os.path.join(staging, f"part-{index:05d}.csv") for index in sorted(files)]
 
 
 def main(argv):
@@ -236,8 +232,8 @@ def main(argv):
         merged = os.path.join(work, "merged.bin")
         merge_statistics(worker, rows, flags, merged)
         sc.addFile(merged)
-        parts, counts = scored_parts(worker, rows, flags, "merged.bin", work)
-        write_customers(out, parts, counts, args.part_files, cells_neutralized(job))
+        parts = scored_parts(worker, rows, flags, "merged.bin", work)
+        write_customers(out, parts, args.part_files, cells_neutralized(job))
     finally:
         shutil.rmtree(work, ignore_errors=True)
         sc.stop()
@@ -270,11 +266,12 @@ def cells_neutralized(job):
         return not tomllib.load(f).get("run", {}).get("raw_csv", False)
 
 
-def write_customers(out, parts, counts, part_files, neutralized=True):
+def write_customers(out, parts, part_files, neutralized=True):
     """customers.csv from the partitions' part files, each sorted by customer_id: a k-way merge
     streamed line by line, written to a staging folder renamed into place. With `part_files`,
     customers/part-00000.csv … instead: the merged order cut into as many parts as partitions
-    (equal row counts), each with the header, so their rows concatenated are customers.csv's."""
+    (row counts differing by one at most), each with the header, so their rows concatenated are
+    customers.csv's."""
     staging = out + ".staging"
     os.makedirs(staging)
     with contextlib.ExitStack() as stack:
@@ -290,13 +287,15 @@ def write_customers(out, parts, counts, part_files, neutralized=True):
                 f.writelines(merged)
         else:
             os.makedirs(os.path.join(staging, "customers"))
-            total = sum(counts)
-            size = max(1, -(-total // len(parts)))
-            for number in range(max(1, -(-total // size))):
+            total = 0
+            for path in parts:
+                with open(path, "rb") as f:
+                    total += sum(1 for _ in f) - 1
+            for number in range(len(parts)):
+                size = total * (number + 1) // len(parts) - total * number // len(parts)
                 with open(os.path.join(staging, "customers", f"part-{number:05d}.csv"), "wb") as f:
                     f.write(header)
-                    for _, line in zip(range(size), merged):
-                        f.write(line)
+                    f.writelines(itertools.islice(merged, size))
     os.rename(staging, out)
 
 
