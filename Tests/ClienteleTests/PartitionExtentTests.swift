@@ -28,7 +28,7 @@ struct PartitionExtentTests {
     }
 
     @Test("1, 3 and 8 partitions and an empty one, with and without an as-of cutoff: the whole export's extent",
-          arguments: [[], ["--as-of", "2025-10-01"]])
+          arguments: [[], ["--as-of", "2025-11-15"]])
     func anySplitMergesToWhole(flags: [String]) throws {
         try withScratch { scratch in
             try Self.export(scratch)
@@ -49,8 +49,8 @@ struct PartitionExtentTests {
     }
 
     @Test("the periods resolved from 4 partitions' extents are report.json's for the same file and flags",
-          arguments: [[], ["--as-of", "2025-10-01"], ["--calibration-end", "2025-03-01"],
-                      ["--as-of", "2025-10-01", "--calibration-end", "2025-03-01"]])
+          arguments: [[], ["--as-of", "2025-11-15"], ["--calibration-end", "2025-06-01"],
+                      ["--as-of", "2025-11-15", "--calibration-end", "2025-06-01"]])
     func periodsEqualSingleRun(flags: [String]) throws {
         try withScratch { scratch in
             try Self.export(scratch, customers: 500)
