@@ -41,7 +41,7 @@ PY
 periods=(--as-of 2026-01-01 --calibration-end 2025-07-01)
 "$bin" run --transactions "$work/small/transactions.csv" "${periods[@]}" --out "$work/small-single" --quiet
 started=$SECONDS
-"$root/scripts/spark-run" --partitions 4 --part-files -- --transactions "$work/small/transactions.csv" "${periods[@]}" \
+"$root/scripts/spark-run" --partitions 3 --part-files -- --transactions "$work/small/transactions.csv" "${periods[@]}" \
     --out "$work/small-spark" 2>"$work/spark-parts.log" || { tail -20 "$work/spark-parts.log" >&2; exit 1; }
 second=$((SECONDS - started))
 
@@ -63,7 +63,7 @@ print(f"spark: customers.csv RFM columns equal the single run's for {len(single)
 
 assert not os.path.exists(f"{work}/small-spark/customers.csv"), "--part-files wrote customers.csv"
 parts = sorted(glob.glob(f"{work}/small-spark/customers/part-*.csv"))
-assert [os.path.basename(p) for p in parts] == [f"part-{i:05d}.csv" for i in range(4)], parts
+assert [os.path.basename(p) for p in parts] == [f"part-{i:05d}.csv" for i in range(3)], parts
 single = records(f"{work}/small-single/customers.csv", 12)
 rows = [single[0]]
 for path in parts:
@@ -73,4 +73,4 @@ for path in parts:
 same(single, rows, "--part-files")
 print(f"spark: {len(parts)} part files hold customers.csv's {len(single) - 1} rows in order, quoted ids included")
 PY
-echo "spark: local[2], 8 partitions, $first s; --part-files, 4 partitions, $second s"
+echo "spark: local[2], 8 partitions, $first s; --part-files, 3 partitions, $second s"
