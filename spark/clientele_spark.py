@@ -1,19 +1,22 @@
 """Clientele under Apache Spark: the exports' rows routed to partitions by customer, each partition
 summarised by the clientele binary (`clientele partition summarise`), the statistics merged
-exactly (`partition merge`), and every partition scored with the merged statistics
-(`partition score`); the driver then writes customers.csv in customer_id order.
+exactly in a tree on the executors (`partition merge`), and every partition scored with the merged
+statistics (`partition score`); the driver then writes customers.csv in customer_id order.
 
 Run it through scripts/spark-run, which installs PySpark and a JVM. Python only moves bytes here:
 every number comes from the clientele binary, the same code as `clientele run`.
 
 This first stage covers the RFM columns of customers.csv (customer_id … historical_clv) for
-the `fill` and `share` tie rules; the models, the other report files and the transactions'
-period defaults are still to come (see README, "Beyond one machine").
+the `fill` and `share` tie rules; the models and the other report files are still to come (see
+README, "Beyond one machine").
 """
 
 import argparse
+import contextlib
 import csv
 import heapq
+import itertools
+import json
 import os
 import shutil
 import subprocess
@@ -21,15 +24,18 @@ import sys
 import tempfile
 import tomllib
 
-from pyspark import SparkConf, SparkContext, SparkFiles
+from pyspark import SparkConf, SparkContext, SparkFiles, StorageLevel, TaskContext
 
-BINARY = "clientele"
+# Scored rows travel from the executors to the driver in blocks of this many bytes.
+CHUNK = 1 << 20
 
 
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(prog="spark-run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--master", default="local[2]", help="Spark master URL (default: local[2])")
     parser.add_argument("--partitions", type=int, default=8, help="customer partitions (default: 8)")
+    parser.add_argument("--part-files", dest="part_files", action="store_true",
+                        help="write customers/part-00000.csv … (each sorted, each with the header) instead of customers.csv")
     parser.add_argument("--binary", required=True, help="the clientele binary shipped to the workers")
     parser.add_argument("run_options", nargs=argparse.REMAINDER, help="-- then clientele run's job file and options")
     args = parser.parse_args(argv)
@@ -37,9 +43,8 @@ def parse_arguments(argv):
     run = argparse.ArgumentParser(prog="spark-run -- ")
     run.add_argument("job", nargs="?")
     run.add_argument("--transactions", required=True)
-    run.add_argument("--as-of", dest="as_of", required=True,
-                     help="required under Spark for now: the default needs the last transaction of every partition")
-    run.add_argument("--calibration-end", dest="calibration_end")
+    run.add_argument("--as-of", dest="as_of", help="default: the day after the last transaction of all partitions")
+    run.add_argument("--calibration-end", dest="calibration_end", help="default: clientele run's default holdout")
     run.add_argument("--out", default="clientele-report")
     return args, run.parse_args(options)
 
@@ -65,17 +70,137 @@ def key_column(header, job):
     return fields.index(name), delimiter
 
 
-def period_flags(run):
-    flags = ["--as-of", run.as_of]
-    if run.calibration_end:
-        flags += ["--calibration-end", run.calibration_end]
-    return flags
-
-
 def run_worker(command):
     result = subprocess.run(command, capture_output=True)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)}: exit {result.returncode}: {result.stderr.decode(errors='replace').strip()}")
+    return result.stdout
+
+
+class Worker:
+    """What every partition step needs on an executor: the shipped binary and job file, and the
+    transactions header that heads each partition's file. Pickled into the tasks."""
+
+    def __init__(self, binary, job, header):
+        self.driver_binary = os.path.abspath(binary)
+        self.binary_name = os.path.basename(binary)
+        self.job_name = os.path.basename(job) if job else None
+        self.header = header
+
+    def binary(self):
+        """The clientele binary: the shipped copy in a task, the driver's own outside one."""
+        if TaskContext.get() is None:
+            return self.driver_binary
+        path = SparkFiles.get(self.binary_name)
+        os.chmod(path, 0o755)
+        return path
+
+    def job_flags(self):
+        return [SparkFiles.get(self.job_name)] if self.job_name else []
+
+    @contextlib.contextmanager
+    def partition_file(self, index, iterator):
+        """A scratch folder holding the partition's rows as transactions.csv, removed afterwards."""
+        folder = tempfile.mkdtemp(prefix=f"clientele-part-{index}-")
+        try:
+            path = os.path.join(folder, "transactions.csv")
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(self.header + "\n")
+                for line in iterator:
+                    f.write(line + "\n")
+            yield folder, path
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def step(self, index, iterator, command, out_name, flags):
+        """Runs `clientele partition COMMAND` on the partition and returns [(index, the file it wrote)]."""
+        with self.partition_file(index, iterator) as (folder, path):
+            out = os.path.join(folder, out_name)
+            run_worker([self.binary(), "partition", command] + self.job_flags()
+                       + ["--transactions", path, "--threads", "1", "--out", out] + flags)
+            with open(out, "rb") as f:
+                return [(index, f.read())]
+
+
+def resolve_periods(worker, rows, run, job, work):
+    """`--as-of` and `--calibration-end` for every later step. When either is not given, each
+    partition's extent (first order day, last transaction day; `partition extent`) is read and
+    `partition periods` resolves the defaults by `clientele run`'s rules, so they live in Swift."""
+    if run.as_of and run.calibration_end:
+        return ["--as-of", run.as_of, "--calibration-end", run.calibration_end]
+    given = ["--as-of", run.as_of] if run.as_of else []
+    extents = rows.mapPartitionsWithIndex(lambda i, it: worker.step(i, it, "extent", "extent.bin", given)).collect()
+    paths = []
+    for index, blob in extents:  # 32 bytes a partition
+        path = os.path.join(work, f"extent-{index:05d}.bin")
+        with open(path, "wb") as f:
+            f.write(blob)
+        paths.append(path)
+    command = [worker.driver_binary, "partition", "periods"] + ([job] if job else []) + given
+    if run.calibration_end:
+        command += ["--calibration-end", run.calibration_end]
+    periods = json.loads(run_worker(command + ["--extents"] + paths))
+    flags = ["--as-of", periods["as_of"]]
+    if periods["calibration_end"] is not None:
+        flags += ["--calibration-end", periods["calibration_end"]]
+    return flags
+
+
+def merge_statistics(worker, rows, flags, out):
+    """Every partition's statistics merged into the file `out`: summarised per partition, then
+    merged pairwise by `partition merge` in Spark's treeAggregate on the executors (exact and
+    order-free, so the tree's shape does not change a byte); the driver gets the merged blobs of
+    the tree's last level only."""
+    def summarise(index, iterator):
+        return [blob for _, blob in worker.step(index, iterator, "summarise", "stats.bin", flags)]
+
+    def merge(a, b):
+        if a is None or b is None:
+            return b if a is None else a
+        folder = tempfile.mkdtemp(prefix="clientele-merge-")
+        try:
+            paths = [os.path.join(folder, name) for name in ("a.bin", "b.bin", "merged.bin")]
+            for path, blob in zip(paths, (a, b)):
+                with open(path, "wb") as f:
+                    f.write(blob)
+            run_worker([worker.binary(), "partition", "merge", paths[0], paths[1], "--out", paths[2]])
+            with open(paths[2], "rb") as f:
+                return f.read()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    merged = rows.mapPartitionsWithIndex(summarise).treeAggregate(None, merge, merge, depth=2)
+    with open(out, "wb") as f:
+        f.write(merged)
+
+
+def scored_parts(worker, rows, flags, merged_name, staging):
+    """Each partition's customers.csv rows (sorted by customer_id, with the header), scored on the
+    executors and kept on their disks, then brought to the driver one partition at a time and
+    written to `staging/part-NNNNN.csv`. Returns the part files."""
+    def score(index, iterator):
+        with worker.partition_file(index, iterator) as (folder, path):
+            out = os.path.join(folder, "customers.csv")
+            run_worker([worker.binary(), "partition", "score"] + worker.job_flags()
+                       + ["--statistics", SparkFiles.get(merged_name), "--transactions", path, "--threads", "1",
+                          "--out", out] + flags)
+            with open(out, "rb") as f:
+                while chunk := f.read(CHUNK):
+                    yield index, chunk
+
+    scored = rows.mapPartitionsWithIndex(score).persist(StorageLevel.DISK_ONLY)
+    try:
+        scored.count()  # scores every partition in parallel; the blocks stay on the executors
+        files = {}
+        for index, chunk in scored.toLocalIterator():
+            if index not in files:
+                files[index] = open(os.path.join(staging, f"part-{index:05d}.csv"), "wb")
+            files[index].write(chunk)
+        for f in files.values():
+            f.close()
+    finally:
+        scored.unpersist()
+    return [os.path.join(staging, f"part-{index:05d}.csv") for index in sorted(files)]
 
 
 def main(argv):
@@ -90,8 +215,6 @@ def main(argv):
     sc.addFile(os.path.abspath(args.binary))
     if job:
         sc.addFile(job)
-    job_name = os.path.basename(job) if job else None
-    flags = period_flags(run)
 
     lines = sc.textFile(os.path.abspath(run.transactions))
     header = lines.first()
@@ -101,81 +224,78 @@ def main(argv):
             .partitionBy(args.partitions)
             .values()
             .cache())
-
-    def with_partition_file(index, iterator, body):
-        folder = tempfile.mkdtemp(prefix=f"clientele-part-{index}-")
-        try:
-            path = os.path.join(folder, "transactions.csv")
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(header + "\n")
-                for line in iterator:
-                    f.write(line + "\n")
-            binary = SparkFiles.get(BINARY)
-            os.chmod(binary, 0o755)
-            prefix = [binary]
-            job_flags = [SparkFiles.get(job_name)] if job_name else []
-            return body(folder, path, prefix, job_flags)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
-    def summarise(index, iterator):
-        def body(folder, path, prefix, job_flags):
-            stats = os.path.join(folder, "stats.bin")
-            run_worker(prefix + ["partition", "summarise"] + job_flags + ["--transactions", path, "--threads", "1",
-                                                                        "--out", stats] + flags)
-            with open(stats, "rb") as f:
-                return [(index, f.read())]
-        return with_partition_file(index, iterator, body)
+    worker = Worker(args.binary, job, header)
 
     work = tempfile.mkdtemp(prefix="clientele-spark-")
     try:
-        statistics = sorted(rows.mapPartitionsWithIndex(summarise).collect())
-        paths = []
-        for index, blob in statistics:
-            path = os.path.join(work, f"stats-{index:05d}.bin")
-            with open(path, "wb") as f:
-                f.write(blob)
-            paths.append(path)
+        flags = resolve_periods(worker, rows, run, job, work)
         merged = os.path.join(work, "merged.bin")
-        run_worker([os.path.abspath(args.binary), "partition", "merge"] + paths + ["--out", merged])
+        merge_statistics(worker, rows, flags, merged)
         sc.addFile(merged)
-
-        def score(index, iterator):
-            def body(folder, path, prefix, job_flags):
-                scored = os.path.join(folder, "customers.csv")
-                run_worker(prefix + ["partition", "score"] + job_flags + ["--statistics", SparkFiles.get("merged.bin"),
-                                                                        "--transactions", path, "--threads", "1",
-                                                                        "--out", scored] + flags)
-                with open(scored, "rb") as f:
-                    return [(index, f.read())]
-            return with_partition_file(index, iterator, body)
-
-        parts = sorted(rows.mapPartitionsWithIndex(score).collect())
-        write_customers(out, [blob for _, blob in parts])
+        parts = scored_parts(worker, rows, flags, "merged.bin", work)
+        write_customers(out, parts, args.part_files, cells_neutralized(job))
     finally:
         shutil.rmtree(work, ignore_errors=True)
         sc.stop()
 
 
-def write_customers(out, parts):
-    """customers.csv from the partitions' files, each sorted by customer_id: a k-way merge on the
-    ids' UTF-8 bytes (Clientele's order), written to a staging folder renamed into place."""
+# The first bytes that make a spreadsheet cell a formula: customers.csv writes such an id `"'…"`
+# unless [run] raw_csv is set (CSVCellPolicy).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sort_key(line, neutralized=True):
+    """The customer_id's UTF-8 bytes (Clientele's order) of one customers.csv line. A quoted id
+    is read as CSV, and a `'` the writer put before a formula lead is dropped, so ids sort as
+    themselves, not as their written form. (A raw id that itself starts with `'` and a formula
+    lead and holds a comma or quote reads the same as the neutralised one; two such ids may
+    then come out in the other order.)"""
+    if not line.startswith(b'"'):
+        return line.split(b",", 1)[0].rstrip(b"\r\n")
+    cell = next(csv.reader([line.decode("utf-8")]))[0]
+    if neutralized and cell[:1] == "'" and cell[1:2] in FORMULA_LEADS:
+        cell = cell[1:]
+    return cell.encode("utf-8")
+
+
+def cells_neutralized(job):
+    """Whether customers.csv neutralises formula-like ids: unless the job sets [run] raw_csv."""
+    if not job:
+        return True
+    with open(job, "rb") as f:
+        return not tomllib.load(f).get("run", {}).get("raw_csv", False)
+
+
+def write_customers(out, parts, part_files, neutralized=True):
+    """customers.csv from the partitions' part files, each sorted by customer_id: a k-way merge
+    streamed line by line, written to a staging folder renamed into place. With `part_files`,
+    customers/part-00000.csv … instead: the merged order cut into as many parts as partitions
+    (row counts differing by one at most), each with the header, so their rows concatenated are
+    customers.csv's."""
     staging = out + ".staging"
     os.makedirs(staging)
-    readers = []
-    header = None
-    for blob in parts:
-        text = blob.decode("utf-8")
-        first, _, body = text.partition("\n")
-        header = header or first
-        if first != header:
+    with contextlib.ExitStack() as stack:
+        readers = [stack.enter_context(open(path, "rb")) for path in parts]
+        headers = {reader.readline() for reader in readers}
+        if len(headers) != 1:
             raise RuntimeError("partitions wrote different customers.csv headers")
-        records = [line for line in body.split("\n") if line]
-        readers.append([(customer_key(line).encode("utf-8"), line) for line in records])
-    with open(os.path.join(staging, "customers.csv"), "w", encoding="utf-8", newline="") as f:
-        f.write(header + "\n")
-        for _, line in heapq.merge(*readers):
-            f.write(line + "\n")
+        header = headers.pop()
+        merged = heapq.merge(*readers, key=lambda line: sort_key(line, neutralized))
+        if not part_files:
+            with open(os.path.join(staging, "customers.csv"), "wb") as f:
+                f.write(header)
+                f.writelines(merged)
+        else:
+            os.makedirs(os.path.join(staging, "customers"))
+            total = 0
+            for path in parts:
+                with open(path, "rb") as f:
+                    total += sum(1 for _ in f) - 1
+            for number in range(len(parts)):
+                size = total * (number + 1) // len(parts) - total * number // len(parts)
+                with open(os.path.join(staging, "customers", f"part-{number:05d}.csv"), "wb") as f:
+                    f.write(header)
+                    f.writelines(itertools.islice(merged, size))
     os.rename(staging, out)
 
 

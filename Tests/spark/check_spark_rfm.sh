@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Spark check (issue 15, first stage): the README's scripts/spark-run example (local[2], 8
-# partitions), run as written on generated customers in date order, writes the RFM columns of
-# customers.csv (customer_id … historical_clv) exactly as `clientele run` does on the same file.
+# Spark check (issue 15): the README's scripts/spark-run example (local[2], 8 partitions, no
+# --as-of), run as written on generated customers in date order, writes the RFM columns of
+# customers.csv (customer_id … historical_clv) exactly as `clientele run` does on the same file
+# with the default periods. Then a smaller export with explicit periods and ids that customers.csv
+# quotes (commas, quotes, formula leads written "'…") is run with --part-files: the parts, each
+# sorted and headed, hold the single run's rows in order.
 #
 #   Tests/spark/check_spark_rfm.sh [BINARY] [CUSTOMERS]     default .build/release/clientele, 100000
 set -euo pipefail
@@ -9,24 +12,65 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 bin="$(readlink -f "${1:-$root/.build/release/clientele}")"
 customers="${2:-100000}"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-periods=(--as-of 2026-01-01 --calibration-end 2025-07-01)
+export CLIENTELE="$bin"
 "$bin" generate --customers "$customers" --seed 12 --row-order date --out "$work/data" >/dev/null
-"$bin" run --transactions "$work/data/transactions.csv" "${periods[@]}" --out "$work/single" --quiet
+"$bin" run --transactions "$work/data/transactions.csv" --out "$work/single" --quiet
 # The README's example, as written (section "Beyond one machine"), in a folder holding the export.
 example="$(awk '/^## Beyond one machine/{s=1} s&&/^```sh/{c=1; next} c&&/^```/{exit} c' "$root/README.md" | sed 's/\\$//' | tr '\n' ' ')"
-case "$example" in "scripts/spark-run "*"--as-of 2026-01-01 --calibration-end 2025-07-01 --out spark-report"*) ;;
+case "$example" in *--as-of*|*--calibration-end*) echo "check_spark_rfm: the README example should show the default periods: $example" >&2; exit 1 ;;
+    "scripts/spark-run "*"--transactions transactions.csv --out spark-report"*) ;;
     *) echo "check_spark_rfm: the README example is not the command this check runs: $example" >&2; exit 1 ;; esac
 cp "$work/data/transactions.csv" "$work/transactions.csv"
 started=$SECONDS
-(cd "$work" && export CLIENTELE="$bin" && eval "$root/$example") 2>"$work/spark.log" || { tail -20 "$work/spark.log" >&2; exit 1; }
-python3 - "$work/single/customers.csv" "$work/spark-report/customers.csv" <<'PY'
+(cd "$work" && eval "$root/$example") 2>"$work/spark.log" || { tail -20 "$work/spark.log" >&2; exit 1; }
+first=$((SECONDS - started))
+
+# A smaller export, with customer ids customers.csv quotes, explicit periods and --part-files.
+"$bin" generate --customers 3000 --seed 13 --row-order date --out "$work/small" >/dev/null
+python3 - "$work/small/transactions.csv" <<'PY'
 import csv, sys
-single = [row[:12] for row in csv.reader(open(sys.argv[1], encoding="utf-8", newline=""))]
-spark = list(csv.reader(open(sys.argv[2], encoding="utf-8", newline="")))
-assert spark[0] == single[0], f"headers differ: {spark[0]} vs {single[0]}"
-assert len(spark) == len(single), f"{len(spark) - 1} customers under Spark, {len(single) - 1} in the single run"
-bad = [i for i, (a, b) in enumerate(zip(single, spark)) if a != b]
-assert not bad, f"{len(bad)} rows differ, first: {single[bad[0]]} vs {spark[bad[0]]}"
-print(f"spark: customers.csv RFM columns equal the single run's for {len(spark) - 1} customers")
+with open(sys.argv[1], encoding="utf-8", newline="") as f:
+    header = f.readline().rstrip("\n").split(",")
+with open(sys.argv[1], "a", encoding="utf-8", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    for n, key in enumerate(["-5", "+44 20", "=x", "@home", "(a", "'q", "'-z", "a,b", 'say "hi"', "~t"]):
+        for o, day in enumerate(["2025-02-03", "2025-09-14"][: 1 + n % 2]):
+            row = {"customer_id": key, "order_id": f"Q{n}-{o}", "order_date": day, "amount": f"{12 + n}.50"}
+            w.writerow([row.get(c, "1" if c == "quantity" else "") for c in header])
 PY
-echo "spark: local[2], 8 partitions, $((SECONDS - started)) s"
+periods=(--as-of 2026-01-01 --calibration-end 2025-07-01)
+"$bin" run --transactions "$work/small/transactions.csv" "${periods[@]}" --out "$work/small-single" --quiet
+started=$SECONDS
+"$root/scripts/spark-run" --partitions 3 --part-files -- --transactions "$work/small/transactions.csv" "${periods[@]}" \
+    --out "$work/small-spark" 2>"$work/spark-parts.log" || { tail -20 "$work/spark-parts.log" >&2; exit 1; }
+second=$((SECONDS - started))
+
+python3 - "$work" <<'PY'
+import csv, glob, os, sys
+work = sys.argv[1]
+def records(path, columns=None):
+    with open(path, encoding="utf-8", newline="") as f:
+        return [row[:columns] if columns else row for row in csv.reader(f)]
+def same(single, spark, what):
+    assert spark[0] == single[0], f"{what}: headers differ: {spark[0]} vs {single[0]}"
+    assert len(spark) == len(single), f"{what}: {len(spark) - 1} customers under Spark, {len(single) - 1} in the single run"
+    bad = [i for i, (a, b) in enumerate(zip(single, spark)) if a != b]
+    assert not bad, f"{what}: {len(bad)} rows differ, first: {single[bad[0]]} vs {spark[bad[0]]}"
+
+single = records(f"{work}/single/customers.csv", 12)
+same(single, records(f"{work}/spark-report/customers.csv"), "default periods")
+print(f"spark: customers.csv RFM columns equal the single run's for {len(single) - 1} customers (default periods)")
+
+assert not os.path.exists(f"{work}/small-spark/customers.csv"), "--part-files wrote customers.csv"
+parts = sorted(glob.glob(f"{work}/small-spark/customers/part-*.csv"))
+assert [os.path.basename(p) for p in parts] == [f"part-{i:05d}.csv" for i in range(3)], parts
+single = records(f"{work}/small-single/customers.csv", 12)
+rows = [single[0]]
+for path in parts:
+    part = records(path)
+    assert part[0] == single[0], f"{path}: header {part[0]}"
+    rows += part[1:]
+same(single, rows, "--part-files")
+print(f"spark: {len(parts)} part files hold customers.csv's {len(single) - 1} rows in order, quoted ids included")
+PY
+echo "spark: local[2], 8 partitions, $first s; --part-files, 3 partitions, $second s"

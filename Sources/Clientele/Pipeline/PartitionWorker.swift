@@ -98,7 +98,7 @@ public enum PartitionWorker {
 
     /// Writes `path` whole or not at all: `write` fills a temporary file beside it, renamed into
     /// place. An existing `path` is an error unless `replacing` (the caller has checked it is its own).
-    private static func land(_ path: String, replacing: Bool = false, _ write: (String) throws -> Void) throws {
+    static func land(_ path: String, replacing: Bool = false, _ write: (String) throws -> Void) throws {
         guard replacing || !FileManager.default.fileExists(atPath: path) else { throw PartitionIOError.wouldOverwrite(path: path) }
         let temporary = path + ".tmp-\(getpid())"
         do {
