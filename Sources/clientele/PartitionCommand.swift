@@ -16,7 +16,8 @@ struct PartitionCommand: ParsableCommand {
             The statistics of any split of the customers, merged, equal those of all customers \
             summarised together. Exit status as `clientele run`.
             """,
-        subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self]
+        subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self,
+                      PartitionCLVCommand.self]
     )
 }
 

@@ -27,7 +27,7 @@ public enum PartitionWorker {
         }
     }
 
-    /// Writes the RFM columns of customers.csv (customer_id … historical_clv) for one partition's
+    /// Writes the RFM and CLV columns of customers.csv (customer_id … historical_clv, p_alive …) for one partition's
     /// customers, scored with the score tables of `statistics` (all partitions merged), sorted by
     /// customer_id within the partition. `out` must not exist; it appears whole or not at all.
     public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, out: String) throws {
@@ -37,6 +37,7 @@ public enum PartitionWorker {
                                                     quantiles: config.rfm.quantiles, monetary: config.rfm.monetary)
         guard settings == statistics.settings else { throw PartitionError.settingsDiffer }
         let tables = try statistics.rfm.columns.map { try RFMScoreTable($0, quantiles: config.rfm.quantiles, ties: config.rfm.ties) }
+        let clv = try PartitionCLV.fit(config, statistics: statistics)
         try land(out) { temporary in
             try Parallelism.withThreads(config.threads) {
                 let loaded: TransactionLoader.Loaded
@@ -44,13 +45,17 @@ public enum PartitionWorker {
                     loaded = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns,
                                                    options: config.ingestOptions).load()
                 } catch IngestError.noDataRows {
-                    try FileSink.write(Array((CustomersCSVWriter.header.joined(separator: ",") + "\n").utf8), to: temporary)
+                    let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: clv)
+                    try FileSink.write(Array((header.joined(separator: ",") + "\n").utf8), to: temporary)
                     return
                 }
                 let table = CustomerTable(orders: loaded.orders, interactions: nil, asOf: asOf, calibrationEnd: config.calibrationEnd)
                 let rfm = try config.rfm.run(table.current, tables: tables)
-                try CustomersCSVWriter(customers: loaded.customers, activity: table.current, rfm: rfm,
-                                       cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV)).write(to: temporary)
+                var writer = CustomersCSVWriter(customers: loaded.customers, activity: table.current, rfm: rfm,
+                                                cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
+                writer.clv = try PartitionCLV.predict(config, fit: clv, table: table)  // PartitionCLV.swift
+                writer.valueQuadrant = false  // needs the medians of all customers' values
+                try writer.write(to: temporary)
             }
         }
     }
@@ -98,7 +103,7 @@ public enum PartitionWorker {
 
     /// Writes `path` whole or not at all: `write` fills a temporary file beside it, renamed into
     /// place. An existing `path` is an error unless `replacing` (the caller has checked it is its own).
-    private static func land(_ path: String, replacing: Bool = false, _ write: (String) throws -> Void) throws {
+    static func land(_ path: String, replacing: Bool = false, _ write: (String) throws -> Void) throws {
         guard replacing || !FileManager.default.fileExists(atPath: path) else { throw PartitionIOError.wouldOverwrite(path: path) }
         let temporary = path + ".tmp-\(getpid())"
         do {
