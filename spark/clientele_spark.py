@@ -6,9 +6,10 @@ exactly (`partition merge`), and every partition scored with the merged statisti
 Run it through scripts/spark-run, which installs PySpark and a JVM. Python only moves bytes here:
 every number comes from the clientele binary, the same code as `clientele run`.
 
-This first stage covers the RFM columns of customers.csv (customer_id … historical_clv) for
-the `fill` and `share` tie rules; the models, the other report files and the transactions'
-period defaults are still to come (see README, "Beyond one machine").
+This stage covers the RFM columns of customers.csv (customer_id … historical_clv) for the
+`fill` and `share` tie rules, its predicted-value columns (p_alive … p_no_purchase_<h>d, without
+value_quadrant) and clv_model.json (`partition clv` on the driver); the other models, report
+files and the transactions' period defaults are still to come (see README, "Beyond one machine").
 """
 
 import argparse
@@ -150,18 +151,34 @@ def main(argv):
                     return [(index, f.read())]
             return with_partition_file(index, iterator, body)
 
+        # --- predicted value (CLV): clv_model.json from the merged statistics, on the driver ---
+        clv_model = driver_clv_model(os.path.abspath(args.binary), job, flags, merged, work)
+        # --- end of the CLV step ---
         parts = sorted(rows.mapPartitionsWithIndex(score).collect())
-        write_customers(out, [blob for _, blob in parts])
+        write_customers(out, [blob for _, blob in parts], extra_files=[clv_model] if clv_model else [])
     finally:
         shutil.rmtree(work, ignore_errors=True)
         sc.stop()
 
 
-def write_customers(out, parts):
+def driver_clv_model(binary, job, flags, merged, work):
+    """The driver's CLV step: `clientele partition clv` fits the purchase models, their holdout
+    check and model choice, and Gamma-Gamma on the merged statistics and writes clv_model.json
+    (the partitions' `score` predict their customers with the same fit). Returns its path, or
+    None when the run has no CLV section (disabled, margin 0, data the models cannot fit)."""
+    path = os.path.join(work, "clv_model.json")
+    run_worker([binary, "partition", "clv"] + ([job] if job else []) + ["--statistics", merged, "--out", path] + flags)
+    return path if os.path.exists(path) else None
+
+
+def write_customers(out, parts, extra_files=()):
     """customers.csv from the partitions' files, each sorted by customer_id: a k-way merge on the
-    ids' UTF-8 bytes (Clientele's order), written to a staging folder renamed into place."""
+    ids' UTF-8 bytes (Clientele's order), written to a staging folder renamed into place with
+    `extra_files` (the driver's report files) beside it."""
     staging = out + ".staging"
     os.makedirs(staging)
+    for path in extra_files:
+        shutil.copyfile(path, os.path.join(staging, os.path.basename(path)))
     readers = []
     header = None
     for blob in parts:
