@@ -1,4 +1,5 @@
 import ClienteleSupport
+import ClienteleStats
 import ClienteleStore
 
 #if canImport(Glibc)
@@ -40,12 +41,29 @@ public struct HoldoutPatterns: Sendable, Equatable {
 
     /// The included customers of a calibration summary.
     public init(_ summary: CalibrationSummary) {
-        var x = [Int32](), t = [Double](), T = [Double](), a = [Int64]()
-        for c in 0..<summary.count where summary.isIncluded(c) {
-            x.append(summary.frequency[c]); t.append(summary.recency[c]); T.append(summary.age[c])
-            a.append(Int64(summary.holdoutPurchases[c]))
+        self.init(summary, patterns: CalibrationPatterns(summary))
+    }
+
+    /// The included customers of a calibration summary, through its patterns (built from it, with
+    /// `patternOfCustomer`): a radix sort of (pattern, holdout purchases), O(customers). The
+    /// patterns being sorted by (x, T, t_x), the rows come out in `grouped`'s order.
+    public init(_ summary: CalibrationSummary, patterns: CalibrationPatterns) {
+        precondition(patterns.patternOfCustomer.count == summary.count, "patterns built from this summary")
+        var packed = [UInt64]()
+        packed.reserveCapacity(summary.includedCount)
+        for c in 0..<summary.count where patterns.patternOfCustomer[c] >= 0 {
+            packed.append(UInt64(patterns.patternOfCustomer[c]) << 32 | UInt64(UInt32(summary.holdoutPurchases[c])))
         }
-        self = Self.grouped(x, t, T, a, [Int64](repeating: 1, count: x.count))
+        let bits = 64 - UInt64(max(patterns.count, 1)).leadingZeroBitCount
+        radixSortPacked(&packed, keyBits: 0..<(32 + bits))
+        var previous = UInt64.max
+        for v in packed {
+            if v == previous { customers[customers.count - 1] += 1; continue }
+            previous = v
+            let k = Int(v >> 32)
+            frequency.append(patterns.frequency[k]); recency.append(patterns.recency[k]); age.append(patterns.age[k])
+            holdoutPurchases.append(Int64(v & 0xFFFF_FFFF)); customers.append(1)
+        }
     }
 
     /// Both tables' customers together.
@@ -209,7 +227,10 @@ extension CLVModel {
 extension HoldoutValidation {
     /// `run(model:summary:patterns:)` over customers pooled by pattern and holdout purchases: the
     /// same sums, each row weighted by its customers. `patterns` are the calibration patterns of
-    /// the same customers (their predictions and the unconditional forecast's T values).
+    /// the same customers (their predictions and the unconditional forecast's T values); when
+    /// they map a summary's customers, `predictedPerCustomer` is filled, else empty. `CLVModel.fit`
+    /// judges its candidates this way too, so a run over partitions, whose merged rows are the
+    /// same rows, has the same holdout errors bit for bit, and chooses the same model.
     public func run(model: any RepeatPurchaseModelFit, holdout: HoldoutPatterns, holdoutWeeks weeks: Double,
                     patterns: CalibrationPatterns) throws -> HoldoutValidationResult {
         guard maximumFrequency >= 1 && maximumFrequency <= 1000 else {
@@ -249,6 +270,8 @@ extension HoldoutValidation {
             HoldoutValidationResult.Bucket(frequency: b, isOpenEnded: b == maximumFrequency, customers: customers[b],
                                            actualPurchases: actual[b], predictedPurchases: predicted[b])
         }
+        // Patterns built from a summary map its customers: their predictions, NaN for those not included.
+        let perCustomer = patterns.patternOfCustomer.map { $0 >= 0 ? forecast.outputs[0][Int($0)] : .nan }
         let used = rows.filter { $0.customers > 0 }
         let bucketError = used.isEmpty ? .nan : used.reduce(0) { $0 + abs($1.actualMean - $1.predictedMean) } / Double(used.count)
         let weightedBucketError = used.isEmpty ? .nan : used.reduce(0) { $0 + abs($1.actualPurchases - $1.predictedPurchases) } / Double(n)
@@ -257,7 +280,7 @@ extension HoldoutValidation {
             predictedPurchases: predicted.reduce(0, +), unconditionalPredictedPurchases: unconditional,
             meanAbsoluteError: absoluteError / Double(n), meanSquaredError: squaredError / Double(n),
             bucketMeanAbsoluteError: bucketError, customerWeightedBucketError: weightedBucketError,
-            buckets: rows, predictedPerCustomer: [], settings: self)
+            buckets: rows, predictedPerCustomer: perCustomer, settings: self)
     }
 }
 
