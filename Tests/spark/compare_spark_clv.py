@@ -3,12 +3,12 @@ historical_clv) and its clv_model.json against `clientele run`'s on the same fil
 
     compare_spark_clv.py SINGLE_REPORT SPARK_REPORT
 
-Exact where the numbers are the same computation: the purchase models' estimates (fitted on the
-same merged patterns), Gamma-Gamma's (fitted on the same rows in the same order) and so every
-per-customer prediction. To 1e-9 relative where the sums run in another order: the holdout errors,
-summed over pooled rows. Gamma-Gamma and the cells are held to 1e-9 too, the bar the issue sets;
-money cells are written to the cent, so a value within 1e-9 on a half-cent boundary may be written
-a cent apart: such cells are counted and must be under 0.1% of the cells.
+Every number is the same computation as the single run's (the purchase models on the same
+merged patterns, their holdout errors over the same pooled rows, Gamma-Gamma on the same rows in
+the same order), so the check asks 1e-9 relative — the bar the issue sets — and reports whether
+Gamma-Gamma is bit for bit and the largest relative difference of a holdout figure (0 expected).
+Money cells are written to the cent: a value within 1e-9 on a half-cent boundary could be written
+a cent apart; such cells are counted and must be under 0.1% of the cells.
 """
 
 import csv
