@@ -153,4 +153,37 @@ struct PartitionCLVTests {
             #expect(rebuilt.frequency == single.frequency && rebuilt.spend == single.spend && rebuilt.weight == single.weight, "\(parts) parts")
         }
     }
+
+    @Test("holdout rows: the radix-sorted rows of all customers equal the merged rows of any split, in the patterns' order")
+    func holdoutRowsFromAnySplit() throws {
+        var random = RandomSource(seed: 11)
+        var x = [Int](), t = [Double](), T = [Double](), a = [Int]()
+        for _ in 0..<4000 {
+            let age = 5 + random.index(below: 40), repeats = random.index(below: 4)
+            x.append(repeats); T.append(Double(age) / 7)
+            t.append(repeats == 0 ? 0 : Double(random.index(below: age + 1)) / 7)
+            a.append(random.index(below: 3) * random.index(below: 3))
+        }
+        func summary(_ members: [Int]) throws -> CalibrationSummary {
+            try CalibrationSummary(frequency: members.map { x[$0] }, recency: members.map { t[$0] }, age: members.map { T[$0] },
+                                   holdoutPurchases: members.map { a[$0] }, holdoutWeeks: 10)
+        }
+        let whole = try summary(Array(0..<4000))
+        let rows = HoldoutPatterns(whole)
+        #expect(rows.customers.reduce(0, +) == 4000 && rows.count < 4000)
+        let patterns = CalibrationPatterns(whole)
+        // Each row's (x, t_x, T) is a pattern, in the patterns' order.
+        var k = 0
+        for i in 0..<rows.count {
+            while k < patterns.count && (patterns.frequency[k], patterns.age[k], patterns.recency[k]) != (rows.frequency[i], rows.age[i], rows.recency[i]) {
+                k += 1
+            }
+        }
+        #expect(k < patterns.count)
+        for parts in [2, 5] {
+            var merged = HoldoutPatterns()
+            for p in 0..<parts { merged = merged.merged(with: HoldoutPatterns(try summary(Array(stride(from: p, to: 4000, by: parts))))) }
+            #expect(merged == rows, "\(parts) parts")
+        }
+    }
 }
