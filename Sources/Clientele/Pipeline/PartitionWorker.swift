@@ -27,9 +27,10 @@ public enum PartitionWorker {
         }
     }
 
-    /// Writes the RFM and CLV columns of customers.csv (customer_id … historical_clv, p_alive …) for one partition's
-    /// customers, scored with the score tables of `statistics` (all partitions merged), sorted by
-    /// customer_id within the partition. `out` must not exist; it appears whole or not at all.
+    /// Writes the RFM columns of customers.csv (customer_id … historical_clv) for one partition's
+    /// customers, scored with the score tables of `statistics` (all partitions merged), and its
+    /// CLV columns (`PartitionCLV`), sorted by customer_id within the partition. `out` must not
+    /// exist; it appears whole or not at all.
     public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, out: String) throws {
         try config.validate()
         guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
