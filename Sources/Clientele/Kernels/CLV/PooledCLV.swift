@@ -18,13 +18,12 @@ import Darwin
 ///   (`HoldoutValidation`) depends on a customer only through its pattern's prediction and its
 ///   actual holdout count, so every sum it takes is a sum over these rows, weighted.
 /// - `RepeatSpendCounts`: repeat customers by (x, net cents of the repeat orders). Their mean
-///   repeat spend m = cents / 100 / x is the summary's, so the Gamma-Gamma sample is the single
-///   run's rows (one per customer) in another order within each x.
+///   repeat spend m = cents / 100 / x is the summary's, so the Gamma-Gamma sample rebuilt from
+///   them is the single run's rows (one per customer), in the same (x, m) order.
 ///
-/// The sums come out in another order than the single run's (per row, not per customer in
-/// customer order), so the holdout errors and Gamma-Gamma estimates agree with it to rounding
-/// (about 1e-12 relative; 1e-9 is what the tests ask), not bit for bit. Integer-valued figures
-/// (customers, actual purchases per bucket) are exact.
+/// The single run sums its holdout check over the same rows (`CLVModel.fit` pools its customers
+/// with `HoldoutPatterns(_:patterns:)`), so the errors, the model choice and Gamma-Gamma's
+/// estimates from merged partitions are the single run's bit for bit.
 public struct HoldoutPatterns: Sendable, Equatable {
     public var frequency: [Int32] = []
     /// t_x and T in weeks, as `CalibrationPatterns`.
