@@ -8,8 +8,8 @@ struct PartitionCLVCommand: ParsableCommand {
         commandName: "clv",
         abstract: "Fit the purchase models, choose one on the holdout and fit Gamma-Gamma on the merged statistics of all partitions; write clv_model.json.",
         discussion: """
-            The estimates, holdout errors and model choice are `clientele run`'s (the holdout errors \
-            and Gamma-Gamma to rounding, 1e-9 relative). Keys that need every customer's prediction \
+            The estimates, holdout errors, model choice and Gamma-Gamma are `clientele run`'s, bit \
+            for bit. Keys that need every customer's prediction \
             (value_matrix, total_predicted_clv, intervals) are empty. Writes nothing, exit 0, when the \
             run has no CLV section ([clv] enabled = false, margin 0, or data the models cannot be fitted on).
             """
