@@ -6,9 +6,10 @@ statistics (`partition score`); the driver then writes customers.csv in customer
 Run it through scripts/spark-run, which installs PySpark and a JVM. Python only moves bytes here:
 every number comes from the clientele binary, the same code as `clientele run`.
 
-This first stage covers the RFM columns of customers.csv (customer_id … historical_clv) for
-the `fill` and `share` tie rules; the models and the other report files are still to come (see
-README, "Beyond one machine").
+This stage covers the RFM columns of customers.csv (customer_id … historical_clv) for the
+`fill` and `share` tie rules, its predicted-value columns (p_alive … p_no_purchase_<h>d, without
+value_quadrant) and clv_model.json (`partition clv` on the driver); the other models and report
+files are still to come (see README, "Beyond one machine").
 """
 
 import argparse
@@ -232,8 +233,11 @@ def main(argv):
         merged = os.path.join(work, "merged.bin")
         merge_statistics(worker, rows, flags, merged)
         sc.addFile(merged)
+        # --- predicted value (CLV): clv_model.json from the merged statistics, on the driver ---
+        clv_model = driver_clv_model(os.path.abspath(args.binary), job, flags, merged, work)
+        # --- end of the CLV step ---
         parts = scored_parts(worker, rows, flags, "merged.bin", work)
-        write_customers(out, parts, args.part_files, cells_neutralized(job))
+        write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=[clv_model] if clv_model else [])
     finally:
         shutil.rmtree(work, ignore_errors=True)
         sc.stop()
@@ -266,14 +270,26 @@ def cells_neutralized(job):
         return not tomllib.load(f).get("run", {}).get("raw_csv", False)
 
 
-def write_customers(out, parts, part_files, neutralized=True):
+def driver_clv_model(binary, job, flags, merged, work):
+    """The driver's CLV step: `clientele partition clv` fits the purchase models, their holdout
+    check and model choice, and Gamma-Gamma on the merged statistics and writes clv_model.json
+    (the partitions' `score` predict their customers with the same fit). Returns its path, or
+    None when the run has no CLV section (disabled, margin 0, data the models cannot fit)."""
+    path = os.path.join(work, "clv_model.json")
+    run_worker([binary, "partition", "clv"] + ([job] if job else []) + ["--statistics", merged, "--out", path] + flags)
+    return path if os.path.exists(path) else None
+
+
+def write_customers(out, parts, part_files, neutralized=True, extra_files=()):
     """customers.csv from the partitions' part files, each sorted by customer_id: a k-way merge
     streamed line by line, written to a staging folder renamed into place. With `part_files`,
     customers/part-00000.csv … instead: the merged order cut into as many parts as partitions
     (row counts differing by one at most), each with the header, so their rows concatenated are
-    customers.csv's."""
+    customers.csv's. `extra_files` (the driver's report files) land beside it."""
     staging = out + ".staging"
     os.makedirs(staging)
+    for path in extra_files:
+        shutil.copyfile(path, os.path.join(staging, os.path.basename(path)))
     with contextlib.ExitStack() as stack:
         readers = [stack.enter_context(open(path, "rb")) for path in parts]
         headers = {reader.readline() for reader in readers}

@@ -11,13 +11,13 @@ struct PartitionCommand: ParsableCommand {
         discussion: """
             A partition holds every row of each of its customers (rows routed by a hash of the \
             customer id). `summarise` writes its statistics; `merge` adds any number of them; `score` \
-            writes a partition's rows of customers.csv (RFM columns so far) from the merged statistics; \
+            writes a partition's rows of customers.csv (RFM and CLV columns so far) from the merged statistics; \
             `fit` fits the purchase models on the merged patterns. \
             The statistics of any split of the customers, merged, equal those of all customers \
             summarised together. Exit status as `clientele run`.
             """,
         subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self,
-                      PartitionExtentCommand.self, PartitionPeriodsCommand.self]
+                      PartitionExtentCommand.self, PartitionPeriodsCommand.self, PartitionCLVCommand.self]
     )
 }
 
@@ -69,7 +69,7 @@ struct PartitionMergeCommand: ParsableCommand {
 struct PartitionScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
-        abstract: "Write one partition's customers.csv rows (RFM columns), scored with the merged statistics of all partitions."
+        abstract: "Write one partition's customers.csv rows (RFM and CLV columns), scored with the merged statistics of all partitions."
     )
 
     @OptionGroup var options: PartitionRunOptions

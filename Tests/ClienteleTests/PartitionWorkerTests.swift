@@ -87,8 +87,8 @@ struct PartitionWorkerTests {
                                      "--out", file + ".scored.csv"] + Self.periods, in: scratch.path)
                 #expect(r.status == 0, "\(r.stderr)")
                 let part = csvRecords(try text(scratch.join(file + ".scored.csv")))
-                #expect(part[0] == Array(expected[0].prefix(12)))
-                rows += part.dropFirst()
+                #expect(Array(part[0].prefix(12)) == Array(expected[0].prefix(12)))
+                rows += part.dropFirst().map { Array($0.prefix(12)) }  // the CLV columns: PartitionCLVTests
             }
             rows.sort { $0[0].utf8.lexicographicallyPrecedes($1[0].utf8) }
             #expect(rows.count == expected.count - 1)

@@ -2,7 +2,8 @@
 # Spark check (issue 15): the README's scripts/spark-run example (local[2], 8 partitions, no
 # --as-of), run as written on generated customers in date order, writes the RFM columns of
 # customers.csv (customer_id … historical_clv) exactly as `clientele run` does on the same file
-# with the default periods. Then a smaller export with explicit periods and ids that customers.csv
+# with the default periods, and its CLV columns and clv_model.json as `clientele run` does
+# (compare_spark_clv.py). Then a smaller export with explicit periods and ids that customers.csv
 # quotes (commas, quotes, formula leads written "'…") is run with --part-files: the parts, each
 # sorted and headed, hold the single run's rows in order.
 #
@@ -58,7 +59,7 @@ def same(single, spark, what):
     assert not bad, f"{what}: {len(bad)} rows differ, first: {single[bad[0]]} vs {spark[bad[0]]}"
 
 single = records(f"{work}/single/customers.csv", 12)
-same(single, records(f"{work}/spark-report/customers.csv"), "default periods")
+same(single, records(f"{work}/spark-report/customers.csv", 12), "default periods")
 print(f"spark: customers.csv RFM columns equal the single run's for {len(single) - 1} customers (default periods)")
 
 assert not os.path.exists(f"{work}/small-spark/customers.csv"), "--part-files wrote customers.csv"
@@ -67,10 +68,12 @@ assert [os.path.basename(p) for p in parts] == [f"part-{i:05d}.csv" for i in ran
 single = records(f"{work}/small-single/customers.csv", 12)
 rows = [single[0]]
 for path in parts:
-    part = records(path)
+    part = records(path, 12)
     assert part[0] == single[0], f"{path}: header {part[0]}"
     rows += part[1:]
 same(single, rows, "--part-files")
 print(f"spark: {len(parts)} part files hold customers.csv's {len(single) - 1} rows in order, quoted ids included")
 PY
+# The predicted value: customers.csv's CLV columns and clv_model.json (Tests/spark/compare_spark_clv.py).
+python3 "$root/Tests/spark/compare_spark_clv.py" "$work/single" "$work/spark-report"
 echo "spark: local[2], 8 partitions, $first s; --part-files, 3 partitions, $second s"

@@ -55,6 +55,8 @@ public struct PartitionStatistics: Sendable, Equatable {
     public var currentPatterns = Patterns()
     /// Empty without a calibration period.
     public var calibrationPatterns = Patterns()
+    /// The holdout check's and Gamma-Gamma's pooled customers (PartitionStatistics+CLV.swift).
+    public var clv = CLVStatistics()
 
     public init(settings: Settings, rfm: RFMValueCounts) {
         self.settings = settings
@@ -76,6 +78,7 @@ public struct PartitionStatistics: Sendable, Equatable {
             let summary = CalibrationSummary(calibration: facts, holdoutOrders: table.holdoutOrders, asOf: settings.asOf)
             calibrationPatterns = Patterns(CalibrationPatterns(summary))
         }
+        clv = CLVStatistics(table: table)
     }
 
     /// The statistics of both partitions' customers together.
@@ -91,6 +94,7 @@ public struct PartitionStatistics: Sendable, Equatable {
         m.orders = orders + other.orders
         m.currentPatterns = try currentPatterns.merged(with: other.currentPatterns)
         m.calibrationPatterns = try calibrationPatterns.merged(with: other.calibrationPatterns)
+        m.clv = clv.merged(with: other.clv)
         return m
     }
 }

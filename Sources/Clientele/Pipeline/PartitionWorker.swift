@@ -28,8 +28,9 @@ public enum PartitionWorker {
     }
 
     /// Writes the RFM columns of customers.csv (customer_id … historical_clv) for one partition's
-    /// customers, scored with the score tables of `statistics` (all partitions merged), sorted by
-    /// customer_id within the partition. `out` must not exist; it appears whole or not at all.
+    /// customers, scored with the score tables of `statistics` (all partitions merged), and its
+    /// CLV columns (`PartitionCLV`), sorted by customer_id within the partition. `out` must not
+    /// exist; it appears whole or not at all.
     public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, out: String) throws {
         try config.validate()
         guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
@@ -37,6 +38,7 @@ public enum PartitionWorker {
                                                     quantiles: config.rfm.quantiles, monetary: config.rfm.monetary)
         guard settings == statistics.settings else { throw PartitionError.settingsDiffer }
         let tables = try statistics.rfm.columns.map { try RFMScoreTable($0, quantiles: config.rfm.quantiles, ties: config.rfm.ties) }
+        let clv = try PartitionCLV.fit(config, statistics: statistics)
         try land(out) { temporary in
             try Parallelism.withThreads(config.threads) {
                 let loaded: TransactionLoader.Loaded
@@ -44,13 +46,17 @@ public enum PartitionWorker {
                     loaded = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns,
                                                    options: config.ingestOptions).load()
                 } catch IngestError.noDataRows {
-                    try FileSink.write(Array((CustomersCSVWriter.header.joined(separator: ",") + "\n").utf8), to: temporary)
+                    let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: clv)
+                    try FileSink.write(Array((header.joined(separator: ",") + "\n").utf8), to: temporary)
                     return
                 }
                 let table = CustomerTable(orders: loaded.orders, interactions: nil, asOf: asOf, calibrationEnd: config.calibrationEnd)
                 let rfm = try config.rfm.run(table.current, tables: tables)
-                try CustomersCSVWriter(customers: loaded.customers, activity: table.current, rfm: rfm,
-                                       cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV)).write(to: temporary)
+                var writer = CustomersCSVWriter(customers: loaded.customers, activity: table.current, rfm: rfm,
+                                                cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
+                writer.clv = try PartitionCLV.predict(config, fit: clv, table: table)  // PartitionCLV.swift
+                writer.valueQuadrant = false  // needs the medians of all customers' values
+                try writer.write(to: temporary)
             }
         }
     }

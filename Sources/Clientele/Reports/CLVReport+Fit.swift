@@ -3,6 +3,33 @@ import ClienteleKernels
 extension CLVReport {
     /// The report of a CLV fit (a mapping of its values; nothing is recomputed).
     package init(_ fit: CLVModelFit) {
+        self.init(fitted: fit.pooled, predictedCustomers: fit.currentCustomers)
+        if let h = fit.holdoutInterval, holdout != nil {
+            holdout?.predictedPurchasesLow = finite(h.totalPurchases?.lowerBound)
+            holdout?.predictedPurchasesHigh = finite(h.totalPurchases?.upperBound)
+            holdout?.predictedPurchasesLevel = h.settings.level
+            holdout?.predictedPurchasesIntervalUnavailable = h.unavailableReason
+        }
+        let m = fit.valueMatrix
+        valueMatrix = ValueMatrix(currentThreshold: finite(m.currentThreshold), futureThreshold: finite(m.futureThreshold),
+                                  quadrants: m.cells.map {
+                                      Quadrant(quadrant: $0.quadrant.name, title: $0.quadrant.title, customers: $0.customers,
+                                               currentValue: finite($0.currentValue), futureValue: finite($0.futureValue), revenue: finite($0.revenue))
+                                  })
+        totalPredictedCLV = finite(fit.predictions.predictedCLV.reduce(0) { $1.isFinite ? $0 + $1 : $0 })
+        let b = fit.intervals
+        intervals = Intervals(
+            draws: b.settings.draws, level: b.settings.level, seed: b.settings.seed, unavailable: b.unavailableReason,
+            predictedCLVUnavailable: b.unavailableReason == nil ? b.clvUnavailableReason : nil,
+            totalExpectedPurchases: finite(fit.predictions.expectedPurchases.reduce(0) { $1.isFinite ? $0 + $1 : $0 }),
+            totalExpectedPurchasesLow: finite(b.totalExpectedPurchases?.lowerBound), totalExpectedPurchasesHigh: finite(b.totalExpectedPurchases?.upperBound),
+            totalPredictedCLVLow: finite(b.totalPredictedCLV?.lowerBound), totalPredictedCLVHigh: finite(b.totalPredictedCLV?.upperBound))
+    }
+
+    /// The report's fitted part (models, choice, Gamma-Gamma, holdout check, settings): what a
+    /// fit on pooled statistics has. The per-customer parts (value matrix, totals, intervals and
+    /// the holdout's predictive interval) are left empty.
+    package init(fitted fit: CLVPooledFit, predictedCustomers: Int) {
         models = fit.candidates.map { Self.model($0) }
         bgnbd = models.first { $0.kind == RepeatPurchaseModelKind.bgnbd.rawValue }
         let s = fit.selection
@@ -34,7 +61,7 @@ extension CLVReport {
         monthlyDiscountRate = forecast.monthlyDiscountRate
         margin = forecast.margin
         calibrationCustomers = fit.calibrationCustomers
-        predictedCustomers = fit.currentCustomers
+        self.predictedCustomers = predictedCustomers
         if let v = fit.validation {
             holdout = Holdout(holdoutWeeks: finite(v.holdoutWeeks), customers: v.customers, actualPurchases: finite(v.actualPurchases),
                               predictedPurchases: finite(v.predictedPurchases), meanAbsoluteError: finite(v.meanAbsoluteError),
@@ -43,27 +70,8 @@ extension CLVReport {
                                                 actualMean: finite($0.actualMean), predictedMean: finite($0.predictedMean))
                               }, model: s.chosen.title, holdoutError: finite(v.meanSquaredError),
                               bucketError: finite(v.bucketMeanAbsoluteError))
-            if let h = fit.holdoutInterval {
-                holdout?.predictedPurchasesLow = finite(h.totalPurchases?.lowerBound)
-                holdout?.predictedPurchasesHigh = finite(h.totalPurchases?.upperBound)
-                holdout?.predictedPurchasesLevel = h.settings.level
-                holdout?.predictedPurchasesIntervalUnavailable = h.unavailableReason
-            }
         }
-        let m = fit.valueMatrix
-        valueMatrix = ValueMatrix(currentThreshold: finite(m.currentThreshold), futureThreshold: finite(m.futureThreshold),
-                                  quadrants: m.cells.map {
-                                      Quadrant(quadrant: $0.quadrant.name, title: $0.quadrant.title, customers: $0.customers,
-                                               currentValue: finite($0.currentValue), futureValue: finite($0.futureValue), revenue: finite($0.revenue))
-                                  })
-        totalPredictedCLV = finite(fit.predictions.predictedCLV.reduce(0) { $1.isFinite ? $0 + $1 : $0 })
-        let b = fit.intervals
-        intervals = Intervals(
-            draws: b.settings.draws, level: b.settings.level, seed: b.settings.seed, unavailable: b.unavailableReason,
-            predictedCLVUnavailable: b.unavailableReason == nil ? b.clvUnavailableReason : nil,
-            totalExpectedPurchases: finite(fit.predictions.expectedPurchases.reduce(0) { $1.isFinite ? $0 + $1 : $0 }),
-            totalExpectedPurchasesLow: finite(b.totalExpectedPurchases?.lowerBound), totalExpectedPurchasesHigh: finite(b.totalExpectedPurchases?.upperBound),
-            totalPredictedCLVLow: finite(b.totalPredictedCLV?.lowerBound), totalPredictedCLVHigh: finite(b.totalPredictedCLV?.upperBound))
+        valueMatrix = ValueMatrix(currentThreshold: nil, futureThreshold: nil, quadrants: [])
         noPurchaseDays = fit.settings.forecast.noPurchaseDays
     }
 

@@ -23,6 +23,9 @@ package struct CustomersCSVWriter {
     /// How customer ids and segment names are written; by default a cell that a spreadsheet would
     /// run as a formula is neutralised (`CSVCellPolicy`).
     package var cellPolicy: CSVCellPolicy = .neutralizeFormulas
+    /// Whether the CLV columns include `value_quadrant` (a partition's rows leave it out: its
+    /// thresholds are the medians of every customer's values).
+    package var valueQuadrant = true
 
     package init(customers: CustomerIndex, activity: CustomerActivity, rfm: RFMResult, clusters: KMeansFit? = nil, clv: CLVModelFit? = nil, satisfaction: SatisfactionLoyaltyAnalysisResult? = nil, churn: ChurnScores? = nil, cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
         self.customers = customers
@@ -46,7 +49,7 @@ package struct CustomersCSVWriter {
     /// The CLV columns of this file.
     package var clvColumns: [String] {
         guard let clv else { return [] }
-        return Self.clvHeader + (clv.settings.intervals.draws > 0 ? Self.intervalHeader : [])
+        return Self.clvHeader.filter { valueQuadrant || $0 != "value_quadrant" } + (clv.settings.intervals.draws > 0 ? Self.intervalHeader : [])
             + (clv.predictions.probabilityNoPurchase.isEmpty ? [] : clv.settings.forecast.noPurchaseDays.map { [Self.noPurchaseColumn(days: $0)] } ?? [])
     }
     /// With 10 or more quantiles the cell is written `R-F-M` (e.g. `10-3-7`), else as three digits (`545`).
@@ -106,6 +109,7 @@ package struct CustomersCSVWriter {
         let cluster: [Int32]
         let pAlive: [Double], expectedPurchases: [Double], expectedOrderValue: [Double], predictedCLV: [Double]
         let quadrant: [Int8]
+        let hasQuadrant: Bool
         /// Interval columns (written, maybe empty, when `hasIntervals`) and P(no purchase).
         let purchasesLow: [Double], purchasesHigh: [Double], clvLow: [Double], clvHigh: [Double]
         let hasIntervals: Bool
@@ -129,6 +133,7 @@ package struct CustomersCSVWriter {
             pAlive = p?.probabilityAlive ?? []; expectedPurchases = p?.expectedPurchases ?? []
             expectedOrderValue = p?.expectedOrderValue ?? []; predictedCLV = p?.predictedCLV ?? []
             quadrant = w.clv?.valueMatrix.quadrant ?? []
+            hasQuadrant = w.valueQuadrant
             let b = w.clv?.intervals
             purchasesLow = b?.expectedPurchasesLow ?? []; purchasesHigh = b?.expectedPurchasesHigh ?? []
             clvLow = b?.predictedCLVLow ?? []; clvHigh = b?.predictedCLVHigh ?? []
@@ -174,7 +179,7 @@ package struct CustomersCSVWriter {
                 b.comma(); b.double(expectedPurchases[k])
                 b.comma(); b.money(expectedOrderValue[k])
                 b.comma(); b.money(predictedCLV[k])
-                b.comma(); if let q = ValueQuadrant(rawValue: Int(quadrant[k])) { b.text(q.name) }
+                if hasQuadrant { b.comma(); if let q = ValueQuadrant(rawValue: Int(quadrant[k])) { b.text(q.name) } }
                 if hasIntervals {
                     b.comma(); if !purchasesLow.isEmpty { b.double(purchasesLow[k]) }
                     b.comma(); if !purchasesHigh.isEmpty { b.double(purchasesHigh[k]) }

@@ -116,8 +116,11 @@ public struct CLVModel: Sendable {
         var skipped: CLVError?
         do { ggFit = try gammaGamma.fit(calibration) } catch let error as CLVError { skipped = error }
         trace("clv gamma-gamma")
+        // Summed over the customers pooled by (pattern, holdout purchases), as a run over
+        // partitions sums them (PooledCLV.swift): the same errors bit for bit.
+        let holdoutRows = end < lastDay ? HoldoutPatterns(calibration, patterns: calibrationPatterns) : nil
         let validations = try fits.map { fit in
-            end < lastDay ? try holdout.run(model: fit, summary: calibration, patterns: calibrationPatterns) : nil
+            try holdoutRows.map { try holdout.run(model: fit, holdout: $0, holdoutWeeks: calibration.holdoutWeeks!, patterns: calibrationPatterns) }
         }
         trace("clv holdout")
         let candidates = zip(fits, validations).map { RepeatPurchaseModelCandidate(fit: $0, validation: $1) }

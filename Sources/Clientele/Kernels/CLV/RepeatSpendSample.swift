@@ -18,17 +18,22 @@ public struct RepeatSpendSample: Sendable {
     public var count: Int { spend.count }
 
     /// The customers of the summary with x > 0 and mean repeat spend > 0 (docs/definitions.md), grouped by
-    /// x, in customer order within one x: a counting sort straight into the columns when the
-    /// largest x is no more than the number of customers (always, for summaries built from
-    /// orders), a radix sort of the ids otherwise.
+    /// x, by ascending m within one x (customer order among equal m): a counting sort straight
+    /// into the columns when the largest x is no more than the number of customers (always, for
+    /// summaries built from orders), a radix sort of the ids otherwise, then a sort of each x's m.
+    /// Ordering by value makes the rows — and so every sum over them, and the warm start's strided
+    /// subsample — depend on the customers' (x, m) only, not on their order: a run spread over
+    /// machines rebuilds the same rows from pooled counts (`RepeatSpendCounts.sample`).
     public init(_ summary: CalibrationSummary) {
         let largest = summary.frequency.max() ?? 0
         guard Int(largest) <= summary.count else {
             var ids = [Int32]()
             for c in 0..<summary.count where summary.hasPositiveRepeatSpend(c) { ids.append(Int32(c)) }
             let order = stableOrder(byKeys: ids.map { Int64(summary.frequency[Int($0)]) }).map { ids[Int($0)] }
-            self.init(frequency: order.map { summary.frequency[Int($0)] }, spend: order.map { summary.repeatSpend[Int($0)] },
-                      weight: [Double](repeating: 1, count: order.count), customer: order)
+            var spend = order.map { summary.repeatSpend[Int($0)] }, customer = order
+            let frequency = order.map { summary.frequency[Int($0)] }
+            Self.sortRuns(frequency, &spend, &customer)
+            self.init(frequency: frequency, spend: spend, weight: [Double](repeating: 1, count: order.count), customer: customer)
             return
         }
         // next[x]: the row where the next customer with frequency x goes.
@@ -43,7 +48,24 @@ public struct RepeatSpendSample: Sendable {
             next[x] += 1
             frequency[row] = Int32(x); spend[row] = summary.repeatSpend[c]; customer[row] = Int32(c)
         }
+        Self.sortRuns(frequency, &spend, &customer)
         self.init(frequency: frequency, spend: spend, weight: [Double](repeating: 1, count: rows), customer: customer)
+    }
+
+    /// Sorts each run of equal x by (m, customer).
+    private static func sortRuns(_ frequency: [Int32], _ spend: inout [Double], _ customer: inout [Int32]) {
+        var start = 0
+        while start < frequency.count {
+            var end = start + 1
+            while end < frequency.count && frequency[end] == frequency[start] { end += 1 }
+            if end - start > 1 {
+                let order = (start..<end).sorted { (spend[$0], customer[$0]) < (spend[$1], customer[$1]) }
+                let m = order.map { spend[$0] }, c = order.map { customer[$0] }
+                spend.replaceSubrange(start..<end, with: m)
+                customer.replaceSubrange(start..<end, with: c)
+            }
+            start = end
+        }
     }
 
     /// Rows from columns (lifetimes' frequency, monetary_value and weights).

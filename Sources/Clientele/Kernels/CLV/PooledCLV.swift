@@ -1,0 +1,293 @@
+import ClienteleSupport
+import ClienteleStats
+import ClienteleStore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The CLV step from statistics pooled over customers instead of the customers themselves: what
+/// a run spread over machines fits on (`clientele partition clv`). Each part is a table of
+/// distinct rows with integer counts, so pooling any split of the customers gives the same table:
+///
+/// - `HoldoutPatterns`: calibration customers by (x, t_x, T, holdout purchases). The holdout check
+///   (`HoldoutValidation`) depends on a customer only through its pattern's prediction and its
+///   actual holdout count, so every sum it takes is a sum over these rows, weighted.
+/// - `RepeatSpendCounts`: repeat customers by (x, net cents of the repeat orders). Their mean
+///   repeat spend m = cents / 100 / x is the summary's, so the Gamma-Gamma sample rebuilt from
+///   them is the single run's rows (one per customer), in the same (x, m) order.
+///
+/// The single run sums its holdout check over the same rows (`CLVModel.fit` pools its customers
+/// with `HoldoutPatterns(_:patterns:)`), so the errors, the model choice and Gamma-Gamma's
+/// estimates from merged partitions are the single run's bit for bit.
+public struct HoldoutPatterns: Sendable, Equatable {
+    public var frequency: [Int32] = []
+    /// t_x and T in weeks, as `CalibrationPatterns`.
+    public var recency: [Double] = []
+    public var age: [Double] = []
+    /// Orders after E and before as-of.
+    public var holdoutPurchases: [Int64] = []
+    /// Customers per row.
+    public var customers: [Int64] = []
+
+    public init() {}
+
+    public var count: Int { frequency.count }
+
+    /// The included customers of a calibration summary.
+    public init(_ summary: CalibrationSummary) {
+        self.init(summary, patterns: CalibrationPatterns(summary))
+    }
+
+    /// The included customers of a calibration summary, through its patterns (built from it, with
+    /// `patternOfCustomer`): a radix sort of (pattern, holdout purchases), O(customers). The
+    /// patterns being sorted by (x, T, t_x), the rows come out in `grouped`'s order.
+    public init(_ summary: CalibrationSummary, patterns: CalibrationPatterns) {
+        precondition(patterns.patternOfCustomer.count == summary.count, "patterns built from this summary")
+        var packed = [UInt64]()
+        packed.reserveCapacity(summary.includedCount)
+        for c in 0..<summary.count where patterns.patternOfCustomer[c] >= 0 {
+            packed.append(UInt64(patterns.patternOfCustomer[c]) << 32 | UInt64(UInt32(summary.holdoutPurchases[c])))
+        }
+        let bits = 64 - UInt64(max(patterns.count, 1)).leadingZeroBitCount
+        radixSortPacked(&packed, keyBits: 0..<(32 + bits))
+        var previous = UInt64.max
+        for v in packed {
+            if v == previous { customers[customers.count - 1] += 1; continue }
+            previous = v
+            let k = Int(v >> 32)
+            frequency.append(patterns.frequency[k]); recency.append(patterns.recency[k]); age.append(patterns.age[k])
+            holdoutPurchases.append(Int64(v & 0xFFFF_FFFF)); customers.append(1)
+        }
+    }
+
+    /// Both tables' customers together.
+    public func merged(with other: HoldoutPatterns) -> HoldoutPatterns {
+        Self.grouped(frequency + other.frequency, recency + other.recency, age + other.age,
+                     holdoutPurchases + other.holdoutPurchases, customers + other.customers)
+    }
+
+    /// Rows sorted by (x, T, t_x, holdout purchases) — `CalibrationPatterns`'s order, then the
+    /// count — with equal rows merged.
+    static func grouped(_ x: [Int32], _ t: [Double], _ T: [Double], _ a: [Int64], _ w: [Int64]) -> HoldoutPatterns {
+        let order = x.indices.sorted { (x[$0], T[$0], t[$0], a[$0]) < (x[$1], T[$1], t[$1], a[$1]) }
+        var out = HoldoutPatterns()
+        for i in order {
+            if let k = out.frequency.indices.last, out.frequency[k] == x[i], out.age[k] == T[i], out.recency[k] == t[i],
+               out.holdoutPurchases[k] == a[i] {
+                out.customers[k] += w[i]
+            } else {
+                out.frequency.append(x[i]); out.recency.append(t[i]); out.age.append(T[i])
+                out.holdoutPurchases.append(a[i]); out.customers.append(w[i])
+            }
+        }
+        return out
+    }
+}
+
+/// Repeat customers with positive repeat spend (the Gamma-Gamma sample) by x and the net cents
+/// of their repeat orders, sorted by (x, cents).
+public struct RepeatSpendCounts: Sendable, Equatable {
+    public var frequency: [Int32] = []
+    public var repeatCents: [Int64] = []
+    public var customers: [Int64] = []
+
+    public init() {}
+
+    public var count: Int { frequency.count }
+
+    /// The customers of a period's facts (`CalibrationSummary(calibration:…)`'s): x = orders − 1 > 0
+    /// and repeat cents (net − first order) > 0.
+    public init(_ facts: CustomerActivity) {
+        var x = [Int32](), cents = [Int64]()
+        for c in 0..<facts.count where facts.frequency[c] > 1 {
+            let repeatCents = facts.netCents[c] - facts.firstOrderCents[c]
+            guard repeatCents > 0 else { continue }
+            x.append(facts.frequency[c] - 1); cents.append(repeatCents)
+        }
+        self = Self.grouped(x, cents, [Int64](repeating: 1, count: x.count))
+    }
+
+    public func merged(with other: RepeatSpendCounts) -> RepeatSpendCounts {
+        Self.grouped(frequency + other.frequency, repeatCents + other.repeatCents, customers + other.customers)
+    }
+
+    static func grouped(_ x: [Int32], _ cents: [Int64], _ w: [Int64]) -> RepeatSpendCounts {
+        let order = x.indices.sorted { (x[$0], cents[$0]) < (x[$1], cents[$1]) }
+        var out = RepeatSpendCounts()
+        for i in order {
+            if let k = out.frequency.indices.last, out.frequency[k] == x[i], out.repeatCents[k] == cents[i] {
+                out.customers[k] += w[i]
+            } else {
+                out.frequency.append(x[i]); out.repeatCents.append(cents[i]); out.customers.append(w[i])
+            }
+        }
+        return out
+    }
+
+    /// The Gamma-Gamma sample: one row of weight 1 per customer (as the single run's, so the
+    /// likelihood takes the same per-row path), m = cents / 100 / x as `CalibrationSummary` computes it.
+    public func sample() throws -> RepeatSpendSample {
+        var x = [Int](), m = [Double]()
+        for k in 0..<count {
+            let spend = Double(repeatCents[k]) / 100 / Double(frequency[k])
+            for _ in 0..<customers[k] { x.append(Int(frequency[k])); m.append(spend) }
+        }
+        return try RepeatSpendSample(frequency: x, spend: m)
+    }
+}
+
+/// The fitted part of the CLV step on pooled statistics: everything `CLVModelFit` holds that does
+/// not need the customers one by one.
+public struct CLVPooledFit: Sendable {
+    public let calibrationEnd: CalendarDay
+    public let asOf: CalendarDay
+    public let calibrationCustomers: Int
+    public let candidates: [RepeatPurchaseModelCandidate]
+    public let selection: RepeatPurchaseModelSelection
+    public let gammaGamma: GammaGammaFit?
+    public let gammaGammaSkipped: CLVError?
+    /// The chosen model's holdout check (`predictedPerCustomer` empty); nil without a holdout.
+    public let validation: HoldoutValidationResult?
+    public let settings: CLVModel
+
+    /// The model the predictions come from.
+    public var purchaseModel: any RepeatPurchaseModelFit { candidates.first { $0.fit.kind == selection.chosen }!.fit }
+}
+
+extension CLVModel {
+    /// `fit(table:…)`'s fits, holdout checks and model choice from pooled statistics.
+    /// - Parameters:
+    ///   - patterns: the calibration patterns of all customers (the current period's without a holdout).
+    ///   - holdout: the calibration customers by pattern and holdout purchases, and t* in weeks;
+    ///     nil without a holdout window.
+    ///   - repeatSpend: the Gamma-Gamma sample's customers.
+    ///   - calibrationEnd: E (as-of − 1 without a holdout).
+    /// - Throws: as `fit(table:…)`.
+    public func fitPooled(patterns: CalibrationPatterns, holdout: (rows: HoldoutPatterns, weeks: Double)?,
+                          repeatSpend: RepeatSpendCounts, calibrationEnd: CalendarDay, asOf: CalendarDay) throws -> CLVPooledFit {
+        try forecast.validate()
+        try intervals.validate()
+        try purchaseModel.validate()
+        guard patterns.count > 0 else { throw CLVError.emptyCalibration(calibrationEnd: calibrationEnd) }
+        let kinds = purchaseModel.kinds
+        var fits = [any RepeatPurchaseModelFit](), failures = [RepeatPurchaseModelSelection.Failure]()
+        var firstError: (any Error)?
+        for kind in kinds {
+            do { fits.append(try kind.fit(patterns, settings: self)) } catch {
+                guard let clv = error as? CLVError, kinds.count > 1 else { throw error }
+                firstError = firstError ?? clv
+                failures.append(.init(kind: kind, reason: clv.description))
+            }
+        }
+        if fits.isEmpty { throw firstError! }
+        var ggFit: GammaGammaFit?
+        var skipped: CLVError?
+        if repeatSpend.count == 0 {
+            skipped = CLVError.noPositiveRepeatSpend(repeatCustomers: Int(patterns.repeatWeight))
+        } else {
+            do { ggFit = try gammaGamma.fit(try repeatSpend.sample()) } catch let error as CLVError { skipped = error }
+        }
+        let validations = try fits.map { fit in
+            try holdout.map { try self.holdout.run(model: fit, holdout: $0.rows, holdoutWeeks: $0.weeks, patterns: patterns) }
+        }
+        let candidates = zip(fits, validations).map { RepeatPurchaseModelCandidate(fit: $0, validation: $1) }
+        let selection = RepeatPurchaseModelSelection.select(candidates.map { RepeatPurchaseModelScore($0.fit, validation: $0.validation) },
+                                                            choice: purchaseModel, failures: failures)!
+        let chosen = candidates.first { $0.fit.kind == selection.chosen }!
+        return CLVPooledFit(calibrationEnd: calibrationEnd, asOf: asOf, calibrationCustomers: Int(patterns.totalWeight),
+                            candidates: candidates, selection: selection, gammaGamma: ggFit, gammaGammaSkipped: skipped,
+                            validation: chosen.validation, settings: self)
+    }
+
+    /// The per-customer part of `fit(table:…)` for some of the customers (a partition holding every
+    /// order of each of them) with the pooled fit: predictions and their bootstrap intervals, each
+    /// customer's the single run's. The value matrix needs the medians of all customers' values
+    /// and is left empty (quadrant −1); the holdout's predictive interval is not computed.
+    public func predict(_ pooled: CLVPooledFit, table: CustomerTable) throws -> CLVModelFit {
+        let current = CalibrationSummary(calibration: table.current, holdoutOrders: nil, asOf: nil)
+        let patterns = CalibrationPatterns(current)
+        let model = pooled.purchaseModel
+        let predictions = try forecast.run(model: model, gammaGamma: pooled.gammaGamma, summary: current, patterns: patterns)
+        let bootstrap = try intervals.run(model: model, gammaGamma: pooled.gammaGamma, summary: current, patterns: patterns, forecast: forecast)
+        let none = [Double](repeating: .nan, count: table.count)
+        let matrix = try ValueMatrix(split: .thresholds(current: 0, future: 0)).run(current: none, future: none)
+        return CLVModelFit(calibrationEnd: pooled.calibrationEnd, asOf: pooled.asOf, calibrationCustomers: pooled.calibrationCustomers,
+                           currentCustomers: current.includedCount, candidates: pooled.candidates, selection: pooled.selection,
+                           gammaGamma: pooled.gammaGamma, gammaGammaSkipped: pooled.gammaGammaSkipped, validation: pooled.validation,
+                           predictions: predictions, intervals: bootstrap, holdoutInterval: nil, valueMatrix: matrix, settings: self)
+    }
+}
+
+extension HoldoutValidation {
+    /// `run(model:summary:patterns:)` over customers pooled by pattern and holdout purchases: the
+    /// same sums, each row weighted by its customers. `patterns` are the calibration patterns of
+    /// the same customers (their predictions and the unconditional forecast's T values); when
+    /// they map a summary's customers, `predictedPerCustomer` is filled, else empty. `CLVModel.fit`
+    /// judges its candidates this way too, so a run over partitions, whose merged rows are the
+    /// same rows, has the same holdout errors bit for bit, and chooses the same model.
+    public func run(model: any RepeatPurchaseModelFit, holdout: HoldoutPatterns, holdoutWeeks weeks: Double,
+                    patterns: CalibrationPatterns) throws -> HoldoutValidationResult {
+        guard maximumFrequency >= 1 && maximumFrequency <= 1000 else {
+            throw CLVError.invalidSetting(name: "maximum_frequency", value: "\(maximumFrequency)", requirement: "should be in 1...1000")
+        }
+        var n = 0
+        for w in holdout.customers { n += Int(w) }
+        guard n > 0, patterns.count > 0 else { throw CLVError.invalidSetting(name: "holdout", value: "none", requirement: "needs calibration customers") }
+        let forecast = model.patternForecast(patterns, times: [weeks], weights: [[1]], noPurchaseWithin: [])
+        let buckets = maximumFrequency + 1
+        var customers = [Int](repeating: 0, count: buckets)
+        var actual = [Double](repeating: 0, count: buckets), predicted = actual
+        var absoluteError = 0.0, squaredError = 0.0
+        // Both tables are sorted by (x, T, t_x): each row's pattern is found by walking forwards.
+        var k = 0
+        for i in 0..<holdout.count {
+            let x = holdout.frequency[i], T = holdout.age[i], t = holdout.recency[i]
+            while k < patterns.count && (patterns.frequency[k], patterns.age[k], patterns.recency[k]) < (x, T, t) { k += 1 }
+            guard k < patterns.count, patterns.frequency[k] == x, patterns.age[k] == T, patterns.recency[k] == t else {
+                throw CLVError.lengthMismatch(name: "holdout patterns", count: holdout.count, expected: patterns.count)
+            }
+            let p = forecast.outputs[0][k], a = Double(holdout.holdoutPurchases[i]), w = Double(holdout.customers[i])
+            let bucket = min(Int(x), maximumFrequency)
+            customers[bucket] += Int(holdout.customers[i])
+            actual[bucket] += w * a
+            predicted[bucket] += w * p
+            absoluteError += w * abs(a - p)
+            squaredError += w * ((a - p) * (a - p))
+        }
+        var unconditional = 0.0
+        var ageWeight = [Double](repeating: 0, count: patterns.ageValues.count)
+        for j in 0..<patterns.count { ageWeight[Int(patterns.ageIndex[j])] += patterns.weight[j] }
+        for (j, T) in patterns.ageValues.enumerated() where ageWeight[j] > 0 {
+            unconditional += ageWeight[j] * (model.expectedPurchases(within: T + weeks) - model.expectedPurchases(within: T))
+        }
+        let rows = (0..<buckets).map { b in
+            HoldoutValidationResult.Bucket(frequency: b, isOpenEnded: b == maximumFrequency, customers: customers[b],
+                                           actualPurchases: actual[b], predictedPurchases: predicted[b])
+        }
+        // Patterns built from a summary map its customers: their predictions, NaN for those not included.
+        let perCustomer = patterns.patternOfCustomer.map { $0 >= 0 ? forecast.outputs[0][Int($0)] : .nan }
+        let used = rows.filter { $0.customers > 0 }
+        let bucketError = used.isEmpty ? .nan : used.reduce(0) { $0 + abs($1.actualMean - $1.predictedMean) } / Double(used.count)
+        let weightedBucketError = used.isEmpty ? .nan : used.reduce(0) { $0 + abs($1.actualPurchases - $1.predictedPurchases) } / Double(n)
+        return HoldoutValidationResult(
+            holdoutWeeks: weeks, customers: n, actualPurchases: actual.reduce(0, +),
+            predictedPurchases: predicted.reduce(0, +), unconditionalPredictedPurchases: unconditional,
+            meanAbsoluteError: absoluteError / Double(n), meanSquaredError: squaredError / Double(n),
+            bucketMeanAbsoluteError: bucketError, customerWeightedBucketError: weightedBucketError,
+            buckets: rows, predictedPerCustomer: perCustomer, settings: self)
+    }
+}
+
+extension CLVModelFit {
+    /// The fitted part of this fit.
+    public var pooled: CLVPooledFit {
+        CLVPooledFit(calibrationEnd: calibrationEnd, asOf: asOf, calibrationCustomers: calibrationCustomers, candidates: candidates,
+                     selection: selection, gammaGamma: gammaGamma, gammaGammaSkipped: gammaGammaSkipped, validation: validation,
+                     settings: settings)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import ClienteleSupport
+import ClienteleStore
+import ClienteleReports
+import ClienteleKernels
+
+/// The predicted-value step of a run spread over machines: the purchase models, their holdout
+/// check and model choice, and Gamma-Gamma fitted on the merged `PartitionStatistics`
+/// (`clientele partition clv` writes clv_model.json from them on the driver), and each
+/// partition's customers predicted with that fit (`partition score`'s CLV columns).
+public enum PartitionCLV {
+    /// The CLV settings as `CLVStage` completes them (margin, seed); nil when the run has no CLV
+    /// section (`[clv] enabled = false`, margin 0).
+    static func model(_ config: JobConfiguration) -> CLVModel? {
+        guard config.clv.enabled, config.rfm.margin != 0 else { return nil }
+        var model = config.clv.model
+        model.forecast.margin = config.rfm.margin
+        model.intervals.seed = config.seed
+        return model
+    }
+
+    /// The fit of all customers from their merged statistics: as `CLVModel.fit(table:…)` fits
+    /// them, with the holdout errors and Gamma-Gamma from pooled rows (`PooledCLV.swift`).
+    /// - Returns: nil when the run has no CLV section or the data cannot support the models (the
+    ///   single run skips the section: no clv_model.json, no CLV columns).
+    public static func fit(_ config: JobConfiguration, statistics: PartitionStatistics) throws -> CLVPooledFit? {
+        guard let model = model(config) else { return nil }
+        let s = statistics.settings
+        let lastDay = s.asOf.adding(days: -1)
+        let holdout = s.calibrationEnd.flatMap { $0 < lastDay ? $0 : nil }
+        let rows = holdout == nil ? statistics.currentPatterns : statistics.calibrationPatterns
+        let end = holdout ?? lastDay
+        do {
+            guard !rows.weight.isEmpty else { throw CLVError.emptyCalibration(calibrationEnd: end) }
+            let patterns = try CalibrationPatterns(frequency: rows.frequency.map(Int.init), recency: rows.recency, age: rows.age, weight: rows.weight)
+            // As CalibrationSummary: (as-of − 1 − E) / 7 days.
+            let weeks = holdout.map { Double(s.asOf.daysSinceEpoch - 1 - $0.daysSinceEpoch) / 7 }
+            return try Parallelism.withThreads(config.threads) {
+                try model.fitPooled(patterns: patterns, holdout: weeks.map { (statistics.clv.holdout, $0) },
+                                    repeatSpend: statistics.clv.repeatSpend, calibrationEnd: end, asOf: s.asOf)
+            }
+        } catch let error as CLVError where error.exitStatus == .dataError {
+            return nil
+        }
+    }
+
+    /// clv_model.json of the whole run from the pooled fit; the keys that need every customer's
+    /// prediction (`value_matrix`'s thresholds and quadrants, `total_predicted_clv`, `intervals`,
+    /// the holdout's predictive interval) are empty or absent.
+    public static func report(_ fit: CLVPooledFit, statistics: PartitionStatistics) -> CLVReport {
+        let current = statistics.currentPatterns.weight.reduce(0, +)
+        return CLVReport(fitted: fit, predictedCustomers: Int(current))
+    }
+
+    /// Writes `report` as clv_model.json is written, whole or not at all.
+    public static func write(_ report: CLVReport, to path: String) throws {
+        try PartitionWorker.land(path) { try FileSink.write(try JSONReportWriter.bytes(of: report, file: path), to: $0) }
+    }
+
+    /// The CLV columns' results for one partition's customers (`table`), predicted with `fit`.
+    static func predict(_ config: JobConfiguration, fit: CLVPooledFit?, table: CustomerTable) throws -> CLVModelFit? {
+        guard let fit, let model = model(config) else { return nil }
+        return try model.predict(fit, table: table)
+    }
+}
+
+extension PartitionCLV {
+    /// The CLV columns a partition's customers.csv rows carry with `fit` (none without one):
+    /// customers.csv's, less `value_quadrant`.
+    static func columns(_ config: JobConfiguration, fit: CLVPooledFit?) -> [String] {
+        guard fit != nil, let model = model(config) else { return [] }
+        return CustomersCSVWriter.clvHeader.filter { $0 != "value_quadrant" }
+            + (model.intervals.draws > 0 ? CustomersCSVWriter.intervalHeader : [])
+            + (model.forecast.noPurchaseDays.map { [CustomersCSVWriter.noPurchaseColumn(days: $0)] } ?? [])
+    }
+}

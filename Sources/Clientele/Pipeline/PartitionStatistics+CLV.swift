@@ -1,0 +1,56 @@
+import ClienteleStore
+import ClienteleKernels
+
+extension PartitionStatistics {
+    /// What the predicted-value step needs beyond the purchase patterns (`PooledCLV.swift`):
+    /// the calibration customers by pattern and holdout purchases (the holdout check, so `auto`
+    /// chooses the single run's model), and the repeat customers by x and repeat cents (the
+    /// Gamma-Gamma sample). Tables of distinct rows with customer counts: they merge exactly.
+    public struct CLVStatistics: Sendable, Equatable {
+        /// Empty without a holdout window (no calibration end before as-of − 1).
+        public var holdout = HoldoutPatterns()
+        /// Of the period the models are fitted on: the calibration period, else the current one.
+        public var repeatSpend = RepeatSpendCounts()
+
+        public init() {}
+
+        /// As `CLVModel.fit(table:…)` chooses the fitted period: the calibration period when it
+        /// ends before as-of − 1 (a holdout window), else the current one.
+        public init(table: CustomerTable) {
+            let lastDay = table.asOf.adding(days: -1)
+            if let facts = table.calibration, facts.asOf <= lastDay {
+                holdout = HoldoutPatterns(CalibrationSummary(calibration: facts, holdoutOrders: table.holdoutOrders, asOf: table.asOf))
+                repeatSpend = RepeatSpendCounts(facts)
+            } else {
+                repeatSpend = RepeatSpendCounts(table.current)
+            }
+        }
+
+        public func merged(with other: CLVStatistics) -> CLVStatistics {
+            var m = CLVStatistics()
+            m.holdout = holdout.merged(with: other.holdout)
+            m.repeatSpend = repeatSpend.merged(with: other.repeatSpend)
+            return m
+        }
+
+        func encode(into w: inout BinaryFields) {
+            w.ints(holdout.frequency.map(Int64.init)); w.doubles(holdout.recency); w.doubles(holdout.age)
+            w.ints(holdout.holdoutPurchases); w.ints(holdout.customers)
+            w.ints(repeatSpend.frequency.map(Int64.init)); w.ints(repeatSpend.repeatCents); w.ints(repeatSpend.customers)
+        }
+
+        init(decoding r: inout BinaryFields.Reader) throws(BinaryFields.Short) {
+            holdout.frequency = try r.ints().map { Int32(truncatingIfNeeded: $0) }
+            holdout.recency = try r.doubles(); holdout.age = try r.doubles()
+            holdout.holdoutPurchases = try r.ints(); holdout.customers = try r.ints()
+            let h = holdout
+            guard Set([h.frequency.count, h.recency.count, h.age.count, h.holdoutPurchases.count, h.customers.count]).count == 1 else {
+                throw BinaryFields.Short()
+            }
+            repeatSpend.frequency = try r.ints().map { Int32(truncatingIfNeeded: $0) }
+            repeatSpend.repeatCents = try r.ints(); repeatSpend.customers = try r.ints()
+            let s = repeatSpend
+            guard Set([s.frequency.count, s.repeatCents.count, s.customers.count]).count == 1 else { throw BinaryFields.Short() }
+        }
+    }
+}
