@@ -17,6 +17,7 @@ struct PartitionCommand: ParsableCommand {
             summarised together. Exit status as `clientele run`.
             """,
         subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self]
+            + PartitionSatisfactionCommands.all
     )
 }
 
@@ -115,6 +116,9 @@ struct PartitionRunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The partition's transactions (every row of each of its customers); - reads standard input.", valueName: "path"))
     var transactions: String?
 
+    @Option(help: ArgumentHelp("The partition's interactions (every row of each of its customers), as for clientele run.", valueName: "path"))
+    var interactions: String?
+
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Analysis date of the whole run.", valueName: "yyyy-mm-dd"))
     var asOf: String?
 
@@ -128,7 +132,7 @@ struct PartitionRunOptions: ParsableArguments {
     func configuration() throws -> JobConfiguration {
         var arguments = [String]()
         if let job { arguments.append(job) }
-        for (flag, value) in [("--transactions", transactions), ("--as-of", asOf), ("--calibration-end", calibrationEnd),
+        for (flag, value) in [("--transactions", transactions), ("--interactions", interactions), ("--as-of", asOf), ("--calibration-end", calibrationEnd),
                               ("--threads", threads.map(String.init))] {
             if let value { arguments += [flag, value] }
         }

@@ -55,6 +55,8 @@ public struct PartitionStatistics: Sendable, Equatable {
     public var currentPatterns = Patterns()
     /// Empty without a calibration period.
     public var calibrationPatterns = Patterns()
+    /// The interactions file's accounting and the satisfaction–loyalty statistics (PartitionStatistics+Satisfaction.swift).
+    public var satisfaction = PartitionSatisfaction()
 
     public init(settings: Settings, rfm: RFMValueCounts) {
         self.settings = settings
@@ -91,6 +93,7 @@ public struct PartitionStatistics: Sendable, Equatable {
         m.orders = orders + other.orders
         m.currentPatterns = try currentPatterns.merged(with: other.currentPatterns)
         m.calibrationPatterns = try calibrationPatterns.merged(with: other.calibrationPatterns)
+        m.satisfaction = try satisfaction.merged(with: other.satisfaction)
         return m
     }
 }

@@ -1,0 +1,258 @@
+import ClienteleStore
+import ClienteleIngest
+import ClienteleKernels
+
+/// The interactions part of `PartitionStatistics`: input accounting of the interactions file and
+/// what the satisfaction–loyalty correlations of group "all" need, in forms that add up exactly.
+///
+/// Pairs: x ∈ `xNames` (mean_satisfaction, mean_recommend, nps_class, complaints) against
+/// y ∈ `yNames` (frequency, tenure_days, repeat_rate), on the scored customers who answered a
+/// survey item before as-of, as `SatisfactionLoyaltyAnalysis`. Each pair's rows are those where x
+/// is present: `rowSet[x]` — customers with a satisfaction answer, with a recommend answer, or
+/// every respondent. Held per partition (first pass, `partition summarise --interactions`):
+/// - the count of each distinct value of every x on its rows and of every y on each row set
+///   (`ValueCounts`; merged by adding counts): n, the means, the centred sums of squares and the
+///   average rank of each value follow from them exactly as from all customers together;
+/// - the Kendall sample: the respondents whose customer id hashes below `sampleThreshold`
+///   (FNV-1a 64 of the id's bytes), with their x and y values, kept in customer-id byte order.
+/// The cross sums Σ(x − x̄)(y − ȳ) and Σ(rank x − (n+1)/2)(rank y − (n+1)/2) need the merged
+/// means and ranks, so they are a second pass (`SatisfactionSums`).
+public struct PartitionSatisfaction: Sendable, Equatable {
+    public static let xNames = ["mean_satisfaction", "mean_recommend", "nps_class", "complaints"]
+    public static let yNames = ["frequency", "tenure_days", "repeat_rate"]
+    /// Rows of each x: 0 satisfaction answered, 1 recommend answered, 2 every respondent.
+    public static let rowSet = [0, 1, 1, 2]
+    /// A respondent is in the Kendall sample when FNV-1a 64 of its customer id is below this (1/16 of the hashes).
+    public static let sampleThreshold: UInt64 = 1 << 60
+    public static var sampleFraction: Double { Double(sampleThreshold) / 0x1p64 }
+
+    /// Whether the partition read an interactions file (all partitions must agree).
+    public var present = false
+    public var promoterAtLeast = 9.0
+    public var detractorAtMost = 6.0
+    public var rowsRead: Int64 = 0
+    public var rowsUsed: Int64 = 0
+    public var rowsAfterAsOf: Int64 = 0
+    /// Rejected rows per reason, in `RejectReason.allCases` order.
+    public var rejected: [Int64] = Array(repeating: 0, count: RejectReason.allCases.count)
+    /// Used rows of customers with no transaction, and those customers (counted, not analysed,
+    /// as `clientele run`; a customer's rows are all in one partition, so the counts add up).
+    public var orphanRows: Int64 = 0
+    public var orphanCustomers: Int64 = 0
+    /// Scored customers with a satisfaction or recommend answer before as-of.
+    public var respondents: Int64 = 0
+    /// Per x, its values on its rows.
+    public var x: [ValueCounts] = Array(repeating: ValueCounts(), count: 4)
+    /// Per row set, per y, its values on the set's rows.
+    public var y: [[ValueCounts]] = Array(repeating: Array(repeating: ValueCounts(), count: 3), count: 3)
+    /// The Kendall sample: customer ids (ascending bytes) and, per id, the 4 x then the 3 y values (NaN missing).
+    public var sampleIDs: [String] = []
+    public var sampleValues: [Double] = []
+
+    public init() {}
+
+    /// Value counts of one variable: distinct values ascending (−0 stored as +0) and how many rows have each.
+    public struct ValueCounts: Sendable, Equatable {
+        public var keys: [Double] = []
+        public var counts: [Int64] = []
+
+        public init() {}
+
+        public init(_ values: [Double]) {
+            for v in values.map({ $0 + 0.0 }).sorted() {
+                if let last = keys.last, last == v { counts[counts.count - 1] += 1 } else { keys.append(v); counts.append(1) }
+            }
+        }
+
+        public var n: Int64 { counts.reduce(0, +) }
+
+        public func merged(with o: ValueCounts) -> ValueCounts {
+            var m = ValueCounts()
+            var i = 0, j = 0
+            while i < keys.count || j < o.keys.count {
+                if j == o.keys.count || (i < keys.count && keys[i] < o.keys[j]) {
+                    m.keys.append(keys[i]); m.counts.append(counts[i]); i += 1
+                } else if i == keys.count || o.keys[j] < keys[i] {
+                    m.keys.append(o.keys[j]); m.counts.append(o.counts[j]); j += 1
+                } else {
+                    m.keys.append(keys[i]); m.counts.append(counts[i] + o.counts[j]); i += 1; j += 1
+                }
+            }
+            return m
+        }
+
+        /// Mean of the values (sum in key order).
+        public var mean: Double {
+            var s = 0.0
+            for (k, c) in zip(keys, counts) { s += k * Double(c) }
+            return s / Double(n)
+        }
+
+        /// Σ (value − mean)² over the rows, in key order.
+        public var centredSquares: Double {
+            let m = mean
+            var s = 0.0
+            for (k, c) in zip(keys, counts) { s += Double(c) * (k - m) * (k - m) }
+            return s
+        }
+
+        /// The average rank (1-based, ties share the mean of their positions) of each key.
+        public var averageRanks: [Double] {
+            var below: Int64 = 0
+            return counts.map { c in
+                defer { below += c }
+                return Double(below) + Double(c + 1) / 2
+            }
+        }
+
+        /// Σ (rank − (n + 1)/2)² over the rows, in key order.
+        public var centredRankSquares: Double {
+            let centre = Double(n + 1) / 2
+            var s = 0.0
+            for (r, c) in zip(averageRanks, counts) { s += Double(c) * (r - centre) * (r - centre) }
+            return s
+        }
+
+        /// Index of `v` among the keys. - Precondition: `v` is one of them.
+        public func index(of v: Double) -> Int {
+            var lo = 0, hi = keys.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if keys[mid] < v { lo = mid + 1 } else { hi = mid }
+            }
+            precondition(lo < keys.count && keys[lo] == v, "value \(v) not among the merged value counts")
+            return lo
+        }
+    }
+
+    /// One partition's per-customer measures, as `SatisfactionLoyaltyAnalysis` takes them.
+    struct Measures {
+        /// Row set membership and values of every scored respondent (`customers[k]`).
+        var customers: [Int32] = []
+        var sets: [[Bool]] = []
+        /// Per respondent: 4 x then 3 y.
+        var values: [[Double]] = []
+    }
+
+    static func measures(table: CustomerTable, promoterAtLeast: Double, detractorAtMost: Double) -> Measures {
+        let measures = SatisfactionMeasures(contacts: table.currentContacts!)
+        let loyalty = LoyaltyMeasures(table: table)
+        var out = Measures()
+        for c32 in RFMScorer.activeCustomers(table.current) {
+            let c = Int(c32)
+            let s = measures.satisfactionAnswers[c] > 0, r = measures.recommendAnswers[c] > 0
+            guard s || r else { continue }
+            let nps = NPSClass(recommend: measures.meanRecommend[c], promoterAtLeast: promoterAtLeast,
+                               detractorAtMost: detractorAtMost)?.code ?? .nan
+            out.customers.append(c32)
+            out.sets.append([s, r, true])
+            out.values.append([measures.meanSatisfaction[c], measures.meanRecommend[c], nps, Double(measures.complaints[c]),
+                               loyalty.frequency[c], loyalty.tenureDays[c], loyalty.repeatRate[c]])
+        }
+        return out
+    }
+
+    /// FNV-1a 64 of the customer id's bytes.
+    public static func idHash(_ id: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in id.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    /// The first-pass statistics of one partition's loaded transactions and interactions.
+    init(transactions: TransactionLoader.Loaded, interactions: InteractionLoader.Loaded, settings: PartitionStatistics.Settings,
+         promoterAtLeast: Double, detractorAtMost: Double) {
+        self.init()
+        present = true
+        self.promoterAtLeast = promoterAtLeast; self.detractorAtMost = detractorAtMost
+        account(interactions)
+        let table = CustomerTable(orders: transactions.orders, interactions: interactions.table, asOf: settings.asOf,
+                                  calibrationEnd: settings.calibrationEnd)
+        let m = Self.measures(table: table, promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost)
+        respondents = Int64(m.customers.count)
+        for i in 0..<4 {
+            x[i] = ValueCounts(m.values.indices.filter { m.sets[$0][Self.rowSet[i]] }.map { m.values[$0][i] })
+        }
+        for s in 0..<3 {
+            let rows = m.values.indices.filter { m.sets[$0][s] }
+            for j in 0..<3 { y[s][j] = ValueCounts(rows.map { m.values[$0][4 + j] }) }
+        }
+        var sample: [(String, [Double])] = []
+        for (k, c) in m.customers.enumerated() {
+            let id = transactions.customers.customerID(c)
+            if Self.idHash(id) < Self.sampleThreshold { sample.append((id, m.values[k])) }
+        }
+        sample.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        sampleIDs = sample.map(\.0)
+        sampleValues = sample.flatMap(\.1)
+    }
+
+    mutating func account(_ interactions: InteractionLoader.Loaded) {
+        let a = interactions.accounting
+        rowsRead = Int64(a.rowsRead); rowsUsed = Int64(a.rowsUsed); rowsAfterAsOf = Int64(a.rowsAfterAsOf)
+        rejected = RejectReason.allCases.map { Int64(a.rejectedByReason[$0] ?? 0) }
+        orphanRows = Int64(interactions.orphanRows); orphanCustomers = Int64(interactions.orphanCustomers)
+    }
+
+    /// Both partitions' statistics together.
+    /// - Throws: `PartitionError.settingsDiffer` when one read interactions and the other did not, or the NPS thresholds differ.
+    public func merged(with o: PartitionSatisfaction) throws -> PartitionSatisfaction {
+        guard present == o.present, promoterAtLeast == o.promoterAtLeast, detractorAtMost == o.detractorAtMost else {
+            throw PartitionError.settingsDiffer
+        }
+        var m = self
+        m.rowsRead += o.rowsRead; m.rowsUsed += o.rowsUsed; m.rowsAfterAsOf += o.rowsAfterAsOf
+        m.rejected = zip(rejected, o.rejected).map { $0 + $1 }
+        m.orphanRows += o.orphanRows; m.orphanCustomers += o.orphanCustomers
+        m.respondents += o.respondents
+        m.x = zip(x, o.x).map { $0.merged(with: $1) }
+        m.y = zip(y, o.y).map { a, b in zip(a, b).map { $0.merged(with: $1) } }
+        var rows = sampleIDs.indices.map { (sampleIDs[$0], Array(sampleValues[($0 * 7)..<($0 * 7 + 7)])) }
+        rows += o.sampleIDs.indices.map { (o.sampleIDs[$0], Array(o.sampleValues[($0 * 7)..<($0 * 7 + 7)])) }
+        rows.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        m.sampleIDs = rows.map(\.0)
+        m.sampleValues = rows.flatMap(\.1)
+        return m
+    }
+}
+
+// MARK: - File form (appended at the end of PartitionStatistics's)
+
+extension PartitionSatisfaction {
+    func encode(into w: inout BinaryFields) {
+        w.int(present ? 1 : 0)
+        w.doubles([promoterAtLeast, detractorAtMost])
+        for v in [rowsRead, rowsUsed, rowsAfterAsOf] { w.int(v) }
+        w.ints(rejected)
+        for v in [orphanRows, orphanCustomers, respondents] { w.int(v) }
+        for c in x + y.flatMap({ $0 }) { w.doubles(c.keys); w.ints(c.counts) }
+        w.int(Int64(sampleIDs.count))
+        for id in sampleIDs { w.ints(id.utf8.map { Int64($0) }) }
+        w.doubles(sampleValues)
+    }
+
+    init(reading r: inout BinaryFields.Reader) throws(BinaryFields.Short) {
+        self.init()
+        present = try r.int() == 1
+        let thresholds = try r.doubles()
+        guard thresholds.count == 2 else { throw BinaryFields.Short() }
+        promoterAtLeast = thresholds[0]; detractorAtMost = thresholds[1]
+        rowsRead = try r.int(); rowsUsed = try r.int(); rowsAfterAsOf = try r.int()
+        rejected = try r.ints()
+        guard rejected.count == RejectReason.allCases.count else { throw BinaryFields.Short() }
+        orphanRows = try r.int(); orphanCustomers = try r.int(); respondents = try r.int()
+        var counts: [ValueCounts] = []
+        for _ in 0..<13 {
+            var c = ValueCounts()
+            c.keys = try r.doubles(); c.counts = try r.ints()
+            guard c.keys.count == c.counts.count else { throw BinaryFields.Short() }
+            counts.append(c)
+        }
+        x = Array(counts[0..<4])
+        y = (0..<3).map { s in Array(counts[(4 + 3 * s)..<(7 + 3 * s)]) }
+        let n = try r.count()
+        for _ in 0..<n { sampleIDs.append(String(decoding: try r.ints().map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)) }
+        sampleValues = try r.doubles()
+        guard sampleValues.count == 7 * n else { throw BinaryFields.Short() }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import Clientele
+
+/// `clientele partition summarise --interactions`, `correlate` and `correlations`: the interactions
+/// of any split of the customers give the whole export's satisfaction statistics and sums, byte
+/// for byte, and the correlations from them are `clientele run`'s (Pearson and Spearman, group all).
+@Suite("partition satisfaction: any split merges to the whole export's; correlations equal clientele run's", .serialized)
+struct PartitionSatisfactionTests {
+    static let periods = PartitionWorkerTests.periods
+
+    /// Rows of `data/<name>` dealt to `parts` files by FNV-1a of the first field (the customer id), each with the header.
+    static func split(_ scratch: ScratchFolder, _ name: String, parts: Int) throws -> [String] {
+        let lines = try text(scratch.join("data/" + name)).split(separator: "\n", omittingEmptySubsequences: true)
+        var files = [String](repeating: String(lines[0]) + "\n", count: parts)
+        for line in lines.dropFirst() {
+            let hash = PartitionSatisfaction.idHash(String(line.prefix { $0 != "," }))
+            files[Int(hash % UInt64(parts))] += line + "\n"
+        }
+        return try files.enumerated().map { p, body in
+            let file = "\(name)-\(parts)-\(p).csv"
+            try scratch.write(file, body)
+            return file
+        }
+    }
+
+    static func cli(_ arguments: [String], _ scratch: ScratchFolder) throws {
+        let r = try CLI.run(arguments, in: scratch.path)
+        #expect(r.status == 0, "\(arguments.prefix(2)): \(r.stderr)")
+    }
+
+    /// The merged statistics and merged sums files of a split into `parts` (merged in `order`), and satisfaction.json.
+    static func distributed(_ scratch: ScratchFolder, parts: Int, reversed: Bool = false, extra: [String] = []) throws
+        -> (statistics: Data, sums: Data, json: [String: Any]) {
+        let tx = try split(scratch, "transactions.csv", parts: parts), ix = try split(scratch, "interactions.csv", parts: parts)
+        let tag = "\(parts)\(reversed ? "r" : "")"
+        var stats: [String] = []
+        for (t, i) in zip(tx, ix) {
+            try cli(["partition", "summarise"] + extra + ["--transactions", t, "--interactions", i, "--out", "\(t).\(tag).bin"] + periods, scratch)
+            stats.append("\(t).\(tag).bin")
+        }
+        if reversed { stats.reverse() }
+        try cli(["partition", "merge"] + stats + ["--out", "merged-\(tag).bin"], scratch)
+        var sums: [String] = []
+        for (t, i) in zip(tx, ix) {
+            try cli(["partition", "correlate"] + extra + ["--statistics", "merged-\(tag).bin", "--transactions", t, "--interactions", i,
+                                                         "--out", "\(t).\(tag).sums"] + periods, scratch)
+            sums.append("\(t).\(tag).sums")
+        }
+        if reversed { sums.reverse() }
+        try cli(["partition", "correlations"] + sums + ["--statistics", "merged-\(tag).bin", "--out", "sat-\(tag).json"], scratch)
+        // The merged sums as one file: merge them through the library to compare bytes.
+        var merged = try PartitionWorker.readSums(scratch.join(sums[0]))
+        for s in sums.dropFirst() { merged = merged.merged(with: try PartitionWorker.readSums(scratch.join(s))) }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.join("sat-\(tag).json")))) as? [String: Any]
+        return (try Data(contentsOf: URL(fileURLWithPath: scratch.join("merged-\(tag).bin"))), Data(merged.encoded()), json ?? [:])
+    }
+
+    static func close(_ a: Double?, _ b: Double?, _ what: String) {
+        guard let a, let b else { #expect(a == nil && b == nil, "\(what): \(String(describing: a)) vs \(String(describing: b))"); return }
+        #expect(abs(a - b) <= 1e-9 * max(abs(a), abs(b)) || abs(a - b) < 1e-300, "\(what): \(a) vs \(b)")
+    }
+
+    @Test("1, 3 and 7 partitions (one empty), merged forwards and backwards: the same statistics and sums bytes; r, rho and p-values equal clientele run's to 1e-9")
+    func anySplitEqualsSingleRun() throws {
+        try withScratch { scratch in
+            try Self.cli(["generate", "--customers", "2500", "--seed", "5", "--out", "data"], scratch)
+            let single = try CLI.run(["run", "--transactions", "data/transactions.csv", "--interactions", "data/interactions.csv",
+                                      "--out", "single", "--quiet"] + Self.periods, in: scratch.path)
+            #expect(single.status == 0, "\(single.stderr)")
+            let whole = try Self.distributed(scratch, parts: 1)
+            // Orphans (prospects' interactions) are counted as clientele run counts them.
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.join("single/report.json")))) as? [String: Any]
+            let interactions = whole.json["interactions"] as? [String: Any]
+            #expect((interactions?["orphan_rows"] as? Int ?? 0) > 0)
+            #expect("\(report ?? [:])".contains("\(interactions?["orphan_rows"] as? Int ?? -1)"))
+
+            for (parts, reversed) in [(3, false), (3, true), (7, true)] {
+                let d = try Self.distributed(scratch, parts: parts, reversed: reversed)
+                #expect(d.statistics == whole.statistics, "\(parts) partitions, reversed \(reversed): statistics")
+                #expect(d.sums == whole.sums, "\(parts) partitions, reversed \(reversed): sums")
+            }
+            // An empty partition (header only) adds nothing.
+            let header = try text(scratch.join("data/interactions.csv")).prefix { $0 != "\n" } + "\n"
+            try scratch.write("empty-tx.csv", "customer_id,order_id,order_date,amount\n")
+            try scratch.write("empty-ix.csv", String(header))
+            try Self.cli(["partition", "summarise", "--transactions", "empty-tx.csv", "--interactions", "empty-ix.csv", "--out", "empty.bin"] + Self.periods, scratch)
+            let withEmpty = try PartitionWorker.read(scratch.join("merged-1.bin")).merged(with: PartitionWorker.read(scratch.join("empty.bin")))
+            #expect(Data(withEmpty.encoded()) == whole.statistics)
+
+            // Against clientele run's correlations.csv, group all.
+            let expected = csvRecords(try text(scratch.join("single/correlations.csv")))
+            let head = expected[0]
+            func column(_ row: [String], _ name: String) -> Double? { Double(row[head.firstIndex(of: name)!]) }
+            let pairs = try #require(whole.json["correlations"] as? [[String: Any]])
+            #expect(pairs.count == 12)
+            for pair in pairs {
+                let x = pair["x"] as! String, y = pair["y"] as! String
+                let row = try #require(expected.first { $0[0] == "all" && $0[1] == x && $0[2] == y }, "\(x)/\(y)")
+                #expect(Int(row[3]) == pair["n"] as? Int, "\(x)/\(y) n")
+                for (key, name) in [("pearson_r", "pearson_r"), ("pearson_p", "pearson_p"), ("pearson_ci_low", "pearson_ci_low"),
+                                    ("pearson_ci_high", "pearson_ci_high"), ("spearman_rho", "spearman_rho"), ("spearman_p", "spearman_p")] {
+                    Self.close(pair[key] as? Double, column(row, name), "\(x)/\(y) \(name)")
+                }
+            }
+            let kendall = try #require(whole.json["kendall"] as? [String: Any])
+            let sample = kendall["sample"] as? Int ?? 0
+            #expect(kendall["exact"] as? Bool == false && sample > 20, "sample \(sample)")
+            // The sampled τ-b is within 4 standard errors of the exact one (a loose check of the sample, not of exactness).
+            for pair in kendall["pairs"] as? [[String: Any]] ?? [] {
+                let x = pair["x"] as! String, y = pair["y"] as! String
+                guard let tau = pair["tau_b"] as? Double, let se = pair["standard_error"] as? Double,
+                      let row = expected.first(where: { $0[0] == "all" && $0[1] == x && $0[2] == y }), let exact = column(row, "kendall_tau_b") else { continue }
+                #expect(abs(tau - exact) < 4 * se, "\(x)/\(y) kendall \(tau) vs \(exact), se \(se)")
+            }
+        }
+    }
+
+    @Test("ExactSum: the same canonical limbs and value for any order and split, negative sums included")
+    func exactSumIsOrderFree() {
+        var values: [Double] = []
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<5000 { values.append(Double.random(in: -1e6...1e6, using: &g) * Double.random(in: 0...1, using: &g)) }
+        values += [1e300, -1e300, 5e-324, -3.5, 1e-300]
+        var forwards = ExactSum(), backwards = ExactSum(), a = ExactSum(), b = ExactSum()
+        for v in values { forwards.add(v) }
+        for v in values.reversed() { backwards.add(v) }
+        for (k, v) in values.enumerated() { if k % 3 == 0 { a.add(v) } else { b.add(v) } }
+        #expect(forwards.normalized().limbs == backwards.normalized().limbs)
+        #expect(b.merged(with: a).normalized().limbs == forwards.normalized().limbs)
+        let reference = values.filter { abs($0) < 1e200 && abs($0) > 1e-200 }.reduce(0, +)
+        #expect(abs(forwards.value - reference) < 1e-6, "\(forwards.value) vs \(reference)")
+        var negative = ExactSum()
+        for v in [-2.5, -1e10, 3.0] { negative.add(v) }
+        #expect(negative.value == -2.5 - 1e10 + 3.0)
+    }
+}
