@@ -40,6 +40,7 @@ def parse_arguments(argv):
     run.add_argument("--as-of", dest="as_of", required=True,
                      help="required under Spark for now: the default needs the last transaction of every partition")
     run.add_argument("--calibration-end", dest="calibration_end")
+    run.add_argument("--interactions", help="the interactions export: satisfaction.json (write_satisfaction)")
     run.add_argument("--out", default="clientele-report")
     return args, run.parse_args(options)
 
@@ -152,6 +153,10 @@ def main(argv):
 
         parts = sorted(rows.mapPartitionsWithIndex(score).collect())
         write_customers(out, [blob for _, blob in parts])
+        # --- satisfaction (write_satisfaction): its own pass over both exports ---
+        if run.interactions:
+            write_satisfaction(sc, args, run, job, work, out)
+        # --- end satisfaction ---
     finally:
         shutil.rmtree(work, ignore_errors=True)
         sc.stop()
@@ -177,6 +182,102 @@ def write_customers(out, parts):
         for _, line in heapq.merge(*readers):
             f.write(line + "\n")
     os.rename(staging, out)
+
+
+def export_key_column(header, job, section_name):
+    """key_column for any export: the job file's [section_name] delimiter and columns.customer_id."""
+    section = {}
+    if job:
+        with open(job, "rb") as f:
+            section = tomllib.load(f).get(section_name, {})
+    names = {",": ",", ";": ";", "|": "|", "tab": "\t", "\t": "\t"}
+    delimiter = names.get(section.get("delimiter", ","), section.get("delimiter", ","))
+    name = section.get("columns", {}).get("customer_id", "customer_id")
+    fields = next(csv.reader([header.lstrip("\ufeff")], delimiter=delimiter))
+    if name not in fields:
+        sys.exit(f"error: the {section_name} header has no column {name!r} (it has {', '.join(fields)})")
+    return fields.index(name), delimiter
+
+
+def keyed_export(sc, path, job, section_name, tag):
+    """An export's data lines keyed by customer id and tagged (0 transactions, 1 interactions), with its header."""
+    lines = sc.textFile(os.path.abspath(path))
+    header = lines.first()
+    column, delimiter = export_key_column(header, job, section_name)
+    keyed = (lines.filter(lambda line: line != header)
+             .map(lambda line: (customer_key(line, column, delimiter), (tag, line))))
+    return header, keyed
+
+
+def write_satisfaction(sc, args, run, job, work, out):
+    """satisfaction.json in `out`: both exports routed by customer id with the same partitioner
+    (every row of a customer, transaction or interaction, in one partition, orphans included),
+    each partition summarised with --interactions, the statistics merged, the cross sums of every
+    partition computed with the merged statistics (`partition correlate`), and
+    `partition correlations` on the driver: the interactions' accounting and the satisfaction–loyalty
+    correlations of group "all" (Pearson and Spearman exact; Kendall's tau-b on a sample)."""
+    job_name = os.path.basename(job) if job else None
+    flags = period_flags(run)
+    tx_header, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
+    ix_header, ix = keyed_export(sc, run.interactions, job, "interactions", 1)
+    tagged = tx.union(ix).partitionBy(args.partitions).values().cache()
+
+    def with_partition_files(index, iterator, body):
+        folder = tempfile.mkdtemp(prefix=f"clientele-sat-{index}-")
+        try:
+            paths = [os.path.join(folder, "transactions.csv"), os.path.join(folder, "interactions.csv")]
+            files = [open(p, "w", encoding="utf-8", newline="") for p in paths]
+            try:
+                files[0].write(tx_header + "\n")
+                files[1].write(ix_header + "\n")
+                for tag, line in iterator:
+                    files[tag].write(line + "\n")
+            finally:
+                for f in files:
+                    f.close()
+            binary = SparkFiles.get(BINARY)
+            os.chmod(binary, 0o755)
+            job_flags = [SparkFiles.get(job_name)] if job_name else []
+            inputs = ["--transactions", paths[0], "--interactions", paths[1], "--threads", "1"]
+            return body(folder, [binary], job_flags, inputs)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def summarise(index, iterator):
+        def body(folder, prefix, job_flags, inputs):
+            stats = os.path.join(folder, "stats.bin")
+            run_worker(prefix + ["partition", "summarise"] + job_flags + inputs + ["--out", stats] + flags)
+            with open(stats, "rb") as f:
+                return [(index, f.read())]
+        return with_partition_files(index, iterator, body)
+
+    def save(blobs, name):
+        paths = []
+        for index, blob in sorted(blobs):
+            path = os.path.join(work, f"{name}-{index:05d}.bin")
+            with open(path, "wb") as f:
+                f.write(blob)
+            paths.append(path)
+        return paths
+
+    binary = os.path.abspath(args.binary)
+    merged = os.path.join(work, "satisfaction-merged.bin")
+    run_worker([binary, "partition", "merge"] + save(tagged.mapPartitionsWithIndex(summarise).collect(), "sat-stats")
+               + ["--out", merged])
+    sc.addFile(merged)
+
+    def correlate(index, iterator):
+        def body(folder, prefix, job_flags, inputs):
+            sums = os.path.join(folder, "sums.bin")
+            run_worker(prefix + ["partition", "correlate"] + job_flags + inputs
+                       + ["--statistics", SparkFiles.get("satisfaction-merged.bin"), "--out", sums] + flags)
+            with open(sums, "rb") as f:
+                return [(index, f.read())]
+        return with_partition_files(index, iterator, body)
+
+    sums = save(tagged.mapPartitionsWithIndex(correlate).collect(), "sat-sums")
+    run_worker([binary, "partition", "correlations"] + sums + (["--job", job] if job else [])
+               + ["--statistics", merged, "--out", os.path.join(out, "satisfaction.json")])
 
 
 if __name__ == "__main__":

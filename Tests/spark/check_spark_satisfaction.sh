@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Spark check (issue 15, satisfaction): scripts/spark-run with --interactions (local[2], 8
+# partitions) on generated customers writes satisfaction.json whose Pearson and Spearman
+# statistics (r, rho, p-values, interval; group "all") equal `clientele run`'s correlations.csv to
+# 1e-9 relative, with the interactions' accounting (orphans included) and a sampled Kendall tau-b.
+#
+#   Tests/spark/check_spark_satisfaction.sh [BINARY] [CUSTOMERS]     default .build/release/clientele, 20000
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+bin="$(readlink -f "${1:-$root/.build/release/clientele}")"
+customers="${2:-20000}"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+periods=(--as-of 2026-01-01 --calibration-end 2025-07-01)
+"$bin" generate --customers "$customers" --seed 13 --out "$work/data" >/dev/null
+"$bin" run --transactions "$work/data/transactions.csv" --interactions "$work/data/interactions.csv" "${periods[@]}" \
+    --out "$work/single" --quiet
+started=$SECONDS
+(cd "$work/data" && CLIENTELE="$bin" "$root/scripts/spark-run" --master 'local[2]' --partitions 8 -- \
+    --transactions transactions.csv --interactions interactions.csv "${periods[@]}" --out "$work/spark-report") \
+    2>"$work/spark.log" || { tail -20 "$work/spark.log" >&2; exit 1; }
+python3 - "$work/single/correlations.csv" "$work/spark-report/satisfaction.json" "$work/single/report.json" <<'PY'
+import csv, json, sys
+single = {(r["x"], r["y"]): r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if r["group"] == "all"}
+spark = json.load(open(sys.argv[2], encoding="utf-8"))
+assert len(spark["correlations"]) == 12, spark["correlations"]
+checked = 0
+for pair in spark["correlations"]:
+    row = single[(pair["x"], pair["y"])]
+    assert int(row["n"]) == pair["n"], (pair, row)
+    for key in ["pearson_r", "pearson_p", "pearson_ci_low", "pearson_ci_high", "spearman_rho", "spearman_p"]:
+        a, b = pair.get(key), (float(row[key]) if row[key] else None)
+        assert (a is None) == (b is None), (key, pair, row)
+        if a is not None:
+            assert abs(a - b) <= 1e-9 * max(abs(a), abs(b)) or abs(a - b) < 1e-300, (key, a, b)
+            checked += 1
+assert spark["kendall"]["exact"] is False and spark["kendall"]["sample"] > 0
+assert spark["interactions"]["orphan_rows"] > 0
+print(f"spark: {checked} Pearson/Spearman statistics equal the single run's; Kendall on a sample of {spark['kendall']['sample']}; "
+      f"{spark['interactions']['rows_read']} interaction rows, {spark['interactions']['orphan_rows']} orphan rows")
+PY
+echo "spark satisfaction: local[2], 8 partitions, $((SECONDS - started)) s"
