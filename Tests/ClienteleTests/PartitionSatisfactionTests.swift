@@ -69,11 +69,28 @@ struct PartitionSatisfactionTests {
                                       "--out", "single", "--quiet"] + Self.periods, in: scratch.path)
             #expect(single.status == 0, "\(single.stderr)")
             let whole = try Self.distributed(scratch, parts: 1)
-            // Orphans (prospects' interactions) are counted as clientele run counts them.
-            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.join("single/report.json")))) as? [String: Any]
-            let interactions = whole.json["interactions"] as? [String: Any]
-            #expect((interactions?["orphan_rows"] as? Int ?? 0) > 0)
-            #expect("\(report ?? [:])".contains("\(interactions?["orphan_rows"] as? Int ?? -1)"))
+            // The interactions' accounting, orphans (prospects' interactions) included, as clientele run counts them.
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.join("single/report.json")))) as? [String: Any])
+            let inputs = try #require((report["inputs"] as? [[String: Any]])?.first { $0["role"] as? String == "interactions" })
+            let interactions = try #require(whole.json["interactions"] as? [String: Any])
+            #expect((interactions["orphan_rows"] as? Int ?? 0) > 0)
+            #expect(interactions["orphan_rows"] as? Int == inputs["rows_unmatched_customer"] as? Int)
+            #expect(interactions["orphan_customers"] as? Int == inputs["unmatched_customers"] as? Int)
+            #expect(interactions["rows_read"] as? Int == inputs["rows_read"] as? Int && interactions["rows_used"] as? Int == inputs["rows_used"] as? Int)
+            // The Jones & Sasser matrix and NPS: counts exact, quadrant means to 1e-9.
+            let satisfaction = try #require(report["satisfaction"] as? [String: Any])
+            for key in ["respondents", "satisfaction_respondents", "recommend_respondents", "classified"] {
+                #expect(whole.json[key] as? Int == satisfaction[key] as? Int, "\(key)")
+            }
+            #expect(whole.json["nps"] as? NSDictionary == satisfaction["nps"] as? NSDictionary)
+            let quadrants = try #require(whole.json["quadrants"] as? [[String: Any]]), expectedQuadrants = try #require(satisfaction["quadrants"] as? [[String: Any]])
+            #expect(quadrants.count == 4 && expectedQuadrants.count == 4)
+            for (q, e) in zip(quadrants, expectedQuadrants) {
+                let group = q["group"] as? String ?? ""
+                #expect(group == e["group"] as? String && q["customers"] as? Int == e["customers"] as? Int, "\(group)")
+                #expect(q["nps"] as? NSDictionary == e["nps"] as? NSDictionary, "\(group) nps")
+                for key in ["share", "mean_satisfaction", "mean_loyalty"] { Self.close(q[key] as? Double, e[key] as? Double, "\(group) \(key)") }
+            }
 
             for (parts, reversed) in [(3, false), (3, true), (7, true)] {
                 let d = try Self.distributed(scratch, parts: parts, reversed: reversed)

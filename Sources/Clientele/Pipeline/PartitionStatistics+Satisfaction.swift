@@ -28,6 +28,10 @@ public struct PartitionSatisfaction: Sendable, Equatable {
 
     /// Whether the partition read an interactions file (all partitions must agree).
     public var present = false
+    /// The Jones & Sasser thresholds (satisfied at least, resolved against the CSAT scale; loyal at
+    /// least; promoter at least; detractor at most): all partitions must agree.
+    public var satisfiedAtLeast = 4.0
+    public var loyalAtLeast = 2.0
     public var promoterAtLeast = 9.0
     public var detractorAtMost = 6.0
     public var rowsRead: Int64 = 0
@@ -48,8 +52,25 @@ public struct PartitionSatisfaction: Sendable, Equatable {
     /// The Kendall sample: customer ids (ascending bytes) and, per id, the 4 x then the 3 y values (NaN missing).
     public var sampleIDs: [String] = []
     public var sampleValues: [Double] = []
+    /// The Jones & Sasser matrix (`SatisfactionLoyaltyMatrix` on mean_satisfaction and frequency):
+    /// customers per quadrant (`LoyaltyGroup.allCases` order), their NPS classes (quadrant × 3 +
+    /// promoter 0, passive 1, detractor 2), the NPS classes of every scored customer with a
+    /// recommend answer, and per quadrant the exact sums of mean_satisfaction and of frequency.
+    public var quadrantCustomers = [Int64](repeating: 0, count: 4)
+    public var quadrantNPS = [Int64](repeating: 0, count: 12)
+    public var nps = [Int64](repeating: 0, count: 3)
+    public var quadrantSatisfaction = [ExactSum](repeating: ExactSum(), count: 4)
+    public var quadrantLoyalty = [ExactSum](repeating: ExactSum(), count: 4)
 
     public init() {}
+
+    /// The thresholds of `matrix` (its satisfied threshold resolved).
+    mutating func set(_ matrix: SatisfactionLoyaltyMatrix) {
+        satisfiedAtLeast = matrix.satisfiedAtLeast; loyalAtLeast = matrix.loyalAtLeast
+        promoterAtLeast = matrix.promoterAtLeast; detractorAtMost = matrix.detractorAtMost
+    }
+
+    var thresholds: [Double] { [satisfiedAtLeast, loyalAtLeast, promoterAtLeast, detractorAtMost] }
 
     /// Value counts of one variable: distinct values ascending (−0 stored as +0) and how many rows have each.
     public struct ValueCounts: Sendable, Equatable {
@@ -161,10 +182,10 @@ public struct PartitionSatisfaction: Sendable, Equatable {
 
     /// The first-pass statistics of one partition's loaded transactions and interactions.
     init(transactions: TransactionLoader.Loaded, interactions: InteractionLoader.Loaded, settings: PartitionStatistics.Settings,
-         promoterAtLeast: Double, detractorAtMost: Double) {
+         matrix: SatisfactionLoyaltyMatrix) {
         self.init()
         present = true
-        self.promoterAtLeast = promoterAtLeast; self.detractorAtMost = detractorAtMost
+        set(matrix)
         account(interactions)
         let table = CustomerTable(orders: transactions.orders, interactions: interactions.table, asOf: settings.asOf,
                                   calibrationEnd: settings.calibrationEnd)
@@ -176,6 +197,17 @@ public struct PartitionSatisfaction: Sendable, Equatable {
         for s in 0..<3 {
             let rows = m.values.indices.filter { m.sets[$0][s] }
             for j in 0..<3 { y[s][j] = ValueCounts(rows.map { m.values[$0][4 + j] }) }
+        }
+        for v in m.values {
+            let code = v[2]
+            let cls = code.isNaN ? nil : code > 0 ? 0 : code == 0 ? 1 : 2
+            if let cls { nps[cls] += 1 }
+            guard !v[0].isNaN else { continue }
+            let q = LoyaltyGroup.allCases.firstIndex(of: LoyaltyGroup(satisfied: v[0] >= satisfiedAtLeast, loyal: v[4] >= loyalAtLeast))!
+            quadrantCustomers[q] += 1
+            if let cls { quadrantNPS[q * 3 + cls] += 1 }
+            quadrantSatisfaction[q].add(v[0])
+            quadrantLoyalty[q].add(v[4])
         }
         var sample: [(String, [Double])] = []
         for (k, c) in m.customers.enumerated() {
@@ -197,7 +229,7 @@ public struct PartitionSatisfaction: Sendable, Equatable {
     /// Both partitions' statistics together.
     /// - Throws: `PartitionError.settingsDiffer` when one read interactions and the other did not, or the NPS thresholds differ.
     public func merged(with o: PartitionSatisfaction) throws -> PartitionSatisfaction {
-        guard present == o.present, promoterAtLeast == o.promoterAtLeast, detractorAtMost == o.detractorAtMost else {
+        guard present == o.present, thresholds == o.thresholds else {
             throw PartitionError.settingsDiffer
         }
         var m = self
@@ -205,6 +237,11 @@ public struct PartitionSatisfaction: Sendable, Equatable {
         m.rejected = zip(rejected, o.rejected).map { $0 + $1 }
         m.orphanRows += o.orphanRows; m.orphanCustomers += o.orphanCustomers
         m.respondents += o.respondents
+        m.quadrantCustomers = zip(quadrantCustomers, o.quadrantCustomers).map { $0 + $1 }
+        m.quadrantNPS = zip(quadrantNPS, o.quadrantNPS).map { $0 + $1 }
+        m.nps = zip(nps, o.nps).map { $0 + $1 }
+        m.quadrantSatisfaction = zip(quadrantSatisfaction, o.quadrantSatisfaction).map { $0.merged(with: $1) }
+        m.quadrantLoyalty = zip(quadrantLoyalty, o.quadrantLoyalty).map { $0.merged(with: $1) }
         m.x = zip(x, o.x).map { $0.merged(with: $1) }
         m.y = zip(y, o.y).map { a, b in zip(a, b).map { $0.merged(with: $1) } }
         var rows = sampleIDs.indices.map { (sampleIDs[$0], Array(sampleValues[($0 * 7)..<($0 * 7 + 7)])) }
@@ -221,7 +258,7 @@ public struct PartitionSatisfaction: Sendable, Equatable {
 extension PartitionSatisfaction {
     func encode(into w: inout BinaryFields) {
         w.int(present ? 1 : 0)
-        w.doubles([promoterAtLeast, detractorAtMost])
+        w.doubles(thresholds)
         for v in [rowsRead, rowsUsed, rowsAfterAsOf] { w.int(v) }
         w.ints(rejected)
         for v in [orphanRows, orphanCustomers, respondents] { w.int(v) }
@@ -229,14 +266,16 @@ extension PartitionSatisfaction {
         w.int(Int64(sampleIDs.count))
         for id in sampleIDs { w.ints(id.utf8.map { Int64($0) }) }
         w.doubles(sampleValues)
+        w.ints(quadrantCustomers); w.ints(quadrantNPS); w.ints(nps)
+        for e in quadrantSatisfaction + quadrantLoyalty { w.ints(e.normalized().limbs) }
     }
 
     init(reading r: inout BinaryFields.Reader) throws(BinaryFields.Short) {
         self.init()
         present = try r.int() == 1
         let thresholds = try r.doubles()
-        guard thresholds.count == 2 else { throw BinaryFields.Short() }
-        promoterAtLeast = thresholds[0]; detractorAtMost = thresholds[1]
+        guard thresholds.count == 4 else { throw BinaryFields.Short() }
+        satisfiedAtLeast = thresholds[0]; loyalAtLeast = thresholds[1]; promoterAtLeast = thresholds[2]; detractorAtMost = thresholds[3]
         rowsRead = try r.int(); rowsUsed = try r.int(); rowsAfterAsOf = try r.int()
         rejected = try r.ints()
         guard rejected.count == RejectReason.allCases.count else { throw BinaryFields.Short() }
@@ -254,5 +293,14 @@ extension PartitionSatisfaction {
         for _ in 0..<n { sampleIDs.append(String(decoding: try r.ints().map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)) }
         sampleValues = try r.doubles()
         guard sampleValues.count == 7 * n else { throw BinaryFields.Short() }
+        quadrantCustomers = try r.ints(); quadrantNPS = try r.ints(); nps = try r.ints()
+        guard quadrantCustomers.count == 4, quadrantNPS.count == 12, nps.count == 3 else { throw BinaryFields.Short() }
+        var sums: [ExactSum] = []
+        for _ in 0..<8 {
+            let limbs = try r.ints()
+            guard limbs.count == ExactSum.limbCount else { throw BinaryFields.Short() }
+            sums.append(ExactSum(limbs: limbs))
+        }
+        quadrantSatisfaction = Array(sums[0..<4]); quadrantLoyalty = Array(sums[4...])
     }
 }

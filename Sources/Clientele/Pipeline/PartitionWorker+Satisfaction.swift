@@ -99,7 +99,35 @@ public struct PartitionSatisfactionReport: Encodable, Sendable {
         public var sampleFraction: Double
         public var pairs: [KendallPair]
     }
+    /// NPS counts and score (100 × (promoters − detractors) / respondents), as report.json's.
+    public struct NPS: Encodable, Sendable {
+        public var respondents: Int64
+        public var promoters: Int64
+        public var passives: Int64
+        public var detractors: Int64
+        public var score: Double?
+
+        init(_ c: ArraySlice<Int64>) {
+            promoters = c[c.startIndex]; passives = c[c.startIndex + 1]; detractors = c[c.startIndex + 2]
+            respondents = promoters + passives + detractors
+            score = respondents > 0 ? 100 * Double(promoters - detractors) / Double(respondents) : nil
+        }
+    }
+    /// A Jones & Sasser quadrant, as report.json's `satisfaction.quadrants` (means from exact sums).
+    public struct Quadrant: Encodable, Sendable {
+        public var group: String
+        public var title: String
+        public var customers: Int64
+        public var share: Double?
+        public var meanSatisfaction: Double?
+        public var meanLoyalty: Double?
+        public var nps: NPS
+    }
     public var interactions: Interactions
+    /// Scored customers with a satisfaction answer (and so a quadrant).
+    public var classified: Int64
+    public var quadrants: [Quadrant]
+    public var nps: NPS
     public var respondents: Int64
     public var satisfactionRespondents: Int64
     public var recommendRespondents: Int64
@@ -116,19 +144,19 @@ extension PartitionWorker {
     static func satisfaction(_ config: JobConfiguration, settings: PartitionStatistics.Settings,
                              loaded: TransactionLoader.Loaded?) throws -> PartitionSatisfaction {
         guard let source = config.interactions else { return PartitionSatisfaction() }
-        let matrix = config.satisfaction.analysis.matrix
+        let matrix = config.satisfaction.resolved(scale: config.interactionColumns.satisfactionScale).matrix
         let customers = loaded?.customers ?? CustomerIndex(partitions: [KeyInterner(capacity: 16)], partitioning: IngestPartitioning(bits: 0))
         let interactions = try InteractionLoader(source: source, columns: config.interactionColumns, options: config.ingestOptions)
             .load(customers: customers)
         guard let loaded else {
             var s = PartitionSatisfaction()
             s.present = true
-            s.promoterAtLeast = matrix.promoterAtLeast; s.detractorAtMost = matrix.detractorAtMost
+            s.set(matrix)
             s.account(interactions)
             return s
         }
         return PartitionSatisfaction(transactions: loaded, interactions: interactions, settings: settings,
-                                     promoterAtLeast: matrix.promoterAtLeast, detractorAtMost: matrix.detractorAtMost)
+                                     matrix: matrix)
     }
 
     /// The second pass: one partition's cross sums, with the merged first-pass `statistics`.
@@ -225,9 +253,20 @@ extension PartitionWorker {
         }
         var rejected: [String: Int64] = [:]
         for (reason, count) in zip(RejectReason.allCases, st.rejected) where count > 0 { rejected[reason.rawValue] = count }
+        let classified = st.quadrantCustomers.reduce(0, +)
+        let quadrants = LoyaltyGroup.allCases.enumerated().map { q, group in
+            let n = st.quadrantCustomers[q]
+            return PartitionSatisfactionReport.Quadrant(
+                group: group.rawValue, title: group.displayName, customers: n,
+                share: classified > 0 ? Double(n) / Double(classified) : nil,
+                meanSatisfaction: n > 0 ? st.quadrantSatisfaction[q].value / Double(n) : nil,
+                meanLoyalty: n > 0 ? st.quadrantLoyalty[q].value / Double(n) : nil,
+                nps: .init(st.quadrantNPS[(q * 3)..<(q * 3 + 3)]))
+        }
         return PartitionSatisfactionReport(
             interactions: .init(rowsRead: st.rowsRead, rowsUsed: st.rowsUsed, rowsAfterAsOf: st.rowsAfterAsOf, rejected: rejected,
                                 orphanRows: st.orphanRows, orphanCustomers: st.orphanCustomers),
+            classified: classified, quadrants: quadrants, nps: .init(st.nps[...]),
             respondents: st.respondents, satisfactionRespondents: st.x[0].n, recommendRespondents: st.x[1].n,
             confidenceLevel: level, correlations: pairs,
             kendall: .init(sample: sampleRows, sampleFraction: PartitionSatisfaction.sampleFraction, pairs: kendall))
