@@ -2,7 +2,8 @@
 # Spark check (issue 15, satisfaction): scripts/spark-run with --interactions (local[2], 8
 # partitions) on generated customers writes satisfaction.json whose Pearson and Spearman
 # statistics (r, rho, p-values, interval; group "all") equal `clientele run`'s correlations.csv to
-# 1e-9 relative, with the interactions' accounting (orphans included) and a sampled Kendall tau-b.
+# 1e-9 relative, the interactions' accounting (orphans included), the Jones & Sasser quadrants and NPS
+# those of report.json, and a sampled Kendall tau-b.
 #
 #   Tests/spark/check_spark_satisfaction.sh [BINARY] [CUSTOMERS]     default .build/release/clientele, 20000
 set -euo pipefail
@@ -34,8 +35,21 @@ for pair in spark["correlations"]:
             assert abs(a - b) <= 1e-9 * max(abs(a), abs(b)) or abs(a - b) < 1e-300, (key, a, b)
             checked += 1
 assert spark["kendall"]["exact"] is False and spark["kendall"]["sample"] > 0
-assert spark["interactions"]["orphan_rows"] > 0
-print(f"spark: {checked} Pearson/Spearman statistics equal the single run's; Kendall on a sample of {spark['kendall']['sample']}; "
+report = json.load(open(sys.argv[3], encoding="utf-8"))
+inputs = next(i for i in report["inputs"] if i["role"] == "interactions")
+assert spark["interactions"]["orphan_rows"] == inputs["rows_unmatched_customer"] > 0, (spark["interactions"], inputs)
+assert spark["interactions"]["orphan_customers"] == inputs["unmatched_customers"]
+assert spark["interactions"]["rows_read"] == inputs["rows_read"] and spark["interactions"]["rows_used"] == inputs["rows_used"]
+sat = report["satisfaction"]
+assert spark["nps"] == sat["nps"], (spark["nps"], sat["nps"])
+for key in ["respondents", "satisfaction_respondents", "recommend_respondents", "classified"]:
+    assert spark[key] == sat[key], key
+for q, e in zip(spark["quadrants"], sat["quadrants"]):
+    assert (q["group"], q["customers"], q["nps"]) == (e["group"], e["customers"], e["nps"]), (q, e)
+    for key in ["share", "mean_satisfaction", "mean_loyalty"]:
+        a, b = q.get(key), e.get(key)
+        assert (a is None) == (b is None) and (a is None or abs(a - b) <= 1e-9 * max(abs(a), abs(b))), (key, q, e)
+print(f"spark: {checked} Pearson/Spearman statistics, the quadrants and NPS equal the single run's; Kendall on a sample of {spark['kendall']['sample']}; "
       f"{spark['interactions']['rows_read']} interaction rows, {spark['interactions']['orphan_rows']} orphan rows")
 PY
 echo "spark satisfaction: local[2], 8 partitions, $((SECONDS - started)) s"
