@@ -110,7 +110,7 @@ struct PartitionSatisfactionTests {
             let head = expected[0]
             func column(_ row: [String], _ name: String) -> Double? { Double(row[head.firstIndex(of: name)!]) }
             let pairs = try #require(whole.json["correlations"] as? [[String: Any]])
-            #expect(pairs.count == 12)
+            #expect(pairs.count == 16 && pairs.contains { $0["y"] as? String == "retained_in_holdout" })
             for pair in pairs {
                 let x = pair["x"] as! String, y = pair["y"] as! String
                 let row = try #require(expected.first { $0[0] == "all" && $0[1] == x && $0[2] == y }, "\(x)/\(y)")

@@ -5,12 +5,13 @@ import ClienteleKernels
 /// The interactions part of `PartitionStatistics`: input accounting of the interactions file and
 /// what the satisfaction–loyalty correlations of group "all" need, in forms that add up exactly.
 ///
-/// Pairs: x ∈ `xNames` (mean_satisfaction, mean_recommend, nps_class, complaints) against
-/// y ∈ `yNames` (frequency, tenure_days, repeat_rate), on the scored customers who answered a
-/// survey item before as-of, as `SatisfactionLoyaltyAnalysis`. Each pair's rows are those where x
-/// is present: `rowSet[x]` — customers with a satisfaction answer, with a recommend answer, or
-/// every respondent. Held per partition (first pass, `partition summarise --interactions`):
-/// - the count of each distinct value of every x on its rows and of every y on each row set
+/// Pairs (`pairs`, in correlations.csv's order): x ∈ `xNames` (mean_satisfaction, mean_recommend,
+/// nps_class, complaints) against frequency, tenure_days, repeat_rate on the scored customers who
+/// answered a survey item before as-of, and, with a calibration end E, retained_in_holdout against
+/// the same x measured before E on the customers active by E who answered before E, as
+/// `SatisfactionLoyaltyAnalysis`. Each pair's rows are those where x is present (`Pair.set`).
+/// Held per partition (first pass, `partition summarise --interactions`):
+/// - for every pair, the count of each distinct value of x and of y on the pair's rows
 ///   (`ValueCounts`; merged by adding counts): n, the means, the centred sums of squares and the
 ///   average rank of each value follow from them exactly as from all customers together;
 /// - the Kendall sample: the respondents whose customer id hashes below `sampleThreshold`
@@ -19,9 +20,26 @@ import ClienteleKernels
 /// means and ranks, so they are a second pass (`SatisfactionSums`).
 public struct PartitionSatisfaction: Sendable, Equatable {
     public static let xNames = ["mean_satisfaction", "mean_recommend", "nps_class", "complaints"]
-    public static let yNames = ["frequency", "tenure_days", "repeat_rate"]
-    /// Rows of each x: 0 satisfaction answered, 1 recommend answered, 2 every respondent.
+    public static let yNames = ["frequency", "tenure_days", "repeat_rate", "retained_in_holdout"]
+    /// Rows of each x: 0 satisfaction answered, 1 recommend answered, 2 every respondent (3, 4, 5: the same before E, active by E).
     public static let rowSet = [0, 1, 1, 2]
+    /// Per respondent, the measures (`Measures.values`): 0–3 the x as of as-of, 4–6 frequency,
+    /// tenure_days, repeat_rate, 7–10 the x before E, 11 retained_in_holdout (NaN without E).
+    public static let width = 12
+
+    /// One correlation pair: its names, its x and y columns in `Measures.values`, its row set.
+    public struct Pair: Sendable, Equatable {
+        public var x: String, y: String
+        var xColumn: Int, yColumn: Int, set: Int
+        /// Whether it needs a calibration end.
+        public var holdout: Bool { yColumn == 11 }
+    }
+
+    /// x-major; for each x: frequency, tenure_days, repeat_rate, retained_in_holdout.
+    public static let pairs: [Pair] = (0..<4).flatMap { i in
+        (0..<3).map { j in Pair(x: xNames[i], y: yNames[j], xColumn: i, yColumn: 4 + j, set: rowSet[i]) }
+            + [Pair(x: xNames[i], y: yNames[3], xColumn: 7 + i, yColumn: 11, set: 3 + rowSet[i])]
+    }
     /// A respondent is in the Kendall sample when FNV-1a 64 of its customer id is below this (1/16 of the hashes).
     public static let sampleThreshold: UInt64 = 1 << 60
     public static var sampleFraction: Double { Double(sampleThreshold) / 0x1p64 }
@@ -45,11 +63,10 @@ public struct PartitionSatisfaction: Sendable, Equatable {
     public var orphanCustomers: Int64 = 0
     /// Scored customers with a satisfaction or recommend answer before as-of.
     public var respondents: Int64 = 0
-    /// Per x, its values on its rows.
-    public var x: [ValueCounts] = Array(repeating: ValueCounts(), count: 4)
-    /// Per row set, per y, its values on the set's rows.
-    public var y: [[ValueCounts]] = Array(repeating: Array(repeating: ValueCounts(), count: 3), count: 3)
-    /// The Kendall sample: customer ids (ascending bytes) and, per id, the 4 x then the 3 y values (NaN missing).
+    /// Per pair (`pairs`), the values of x and of y on its rows.
+    public var x: [ValueCounts] = Array(repeating: ValueCounts(), count: pairs.count)
+    public var y: [ValueCounts] = Array(repeating: ValueCounts(), count: pairs.count)
+    /// The Kendall sample: customer ids (ascending bytes) and, per id, its `width` measures (NaN missing).
     public var sampleIDs: [String] = []
     public var sampleValues: [Double] = []
     /// The Jones & Sasser matrix (`SatisfactionLoyaltyMatrix` on mean_satisfaction and frequency):
@@ -151,24 +168,36 @@ public struct PartitionSatisfaction: Sendable, Equatable {
         /// Row set membership and values of every scored respondent (`customers[k]`).
         var customers: [Int32] = []
         var sets: [[Bool]] = []
-        /// Per respondent: 4 x then 3 y.
+        /// Per respondent: `width` measures.
         var values: [[Double]] = []
     }
 
     static func measures(table: CustomerTable, promoterAtLeast: Double, detractorAtMost: Double) -> Measures {
         let measures = SatisfactionMeasures(contacts: table.currentContacts!)
         let loyalty = LoyaltyMeasures(table: table)
+        let before = table.calibrationContacts.map { SatisfactionMeasures(contacts: $0) }
         var out = Measures()
+        func nps(_ m: SatisfactionMeasures, _ c: Int) -> Double {
+            NPSClass(recommend: m.meanRecommend[c], promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost)?.code ?? .nan
+        }
         for c32 in RFMScorer.activeCustomers(table.current) {
             let c = Int(c32)
             let s = measures.satisfactionAnswers[c] > 0, r = measures.recommendAnswers[c] > 0
             guard s || r else { continue }
-            let nps = NPSClass(recommend: measures.meanRecommend[c], promoterAtLeast: promoterAtLeast,
-                               detractorAtMost: detractorAtMost)?.code ?? .nan
+            var row = [measures.meanSatisfaction[c], measures.meanRecommend[c], nps(measures, c), Double(measures.complaints[c]),
+                       loyalty.frequency[c], loyalty.tenureDays[c], loyalty.repeatRate[c]]
+            var sets = [s, r, true, false, false, false]
+            if let before, let retained = loyalty.retainedInHoldout, !retained[c].isNaN {
+                let sb = before.satisfactionAnswers[c] > 0, rb = before.recommendAnswers[c] > 0
+                if sb || rb {
+                    sets[3] = sb; sets[4] = rb; sets[5] = true
+                    row += [before.meanSatisfaction[c], before.meanRecommend[c], nps(before, c), Double(before.complaints[c]), retained[c]]
+                }
+            }
+            if row.count < Self.width { row += Array(repeating: .nan, count: Self.width - row.count) }
             out.customers.append(c32)
-            out.sets.append([s, r, true])
-            out.values.append([measures.meanSatisfaction[c], measures.meanRecommend[c], nps, Double(measures.complaints[c]),
-                               loyalty.frequency[c], loyalty.tenureDays[c], loyalty.repeatRate[c]])
+            out.sets.append(sets)
+            out.values.append(row)
         }
         return out
     }
@@ -191,12 +220,10 @@ public struct PartitionSatisfaction: Sendable, Equatable {
                                   calibrationEnd: settings.calibrationEnd)
         let m = Self.measures(table: table, promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost)
         respondents = Int64(m.customers.count)
-        for i in 0..<4 {
-            x[i] = ValueCounts(m.values.indices.filter { m.sets[$0][Self.rowSet[i]] }.map { m.values[$0][i] })
-        }
-        for s in 0..<3 {
-            let rows = m.values.indices.filter { m.sets[$0][s] }
-            for j in 0..<3 { y[s][j] = ValueCounts(rows.map { m.values[$0][4 + j] }) }
+        for (p, pair) in Self.pairs.enumerated() {
+            let rows = m.values.indices.filter { m.sets[$0][pair.set] }
+            x[p] = ValueCounts(rows.map { m.values[$0][pair.xColumn] })
+            y[p] = ValueCounts(rows.map { m.values[$0][pair.yColumn] })
         }
         for v in m.values {
             let code = v[2]
@@ -243,9 +270,10 @@ public struct PartitionSatisfaction: Sendable, Equatable {
         m.quadrantSatisfaction = zip(quadrantSatisfaction, o.quadrantSatisfaction).map { $0.merged(with: $1) }
         m.quadrantLoyalty = zip(quadrantLoyalty, o.quadrantLoyalty).map { $0.merged(with: $1) }
         m.x = zip(x, o.x).map { $0.merged(with: $1) }
-        m.y = zip(y, o.y).map { a, b in zip(a, b).map { $0.merged(with: $1) } }
-        var rows = sampleIDs.indices.map { (sampleIDs[$0], Array(sampleValues[($0 * 7)..<($0 * 7 + 7)])) }
-        rows += o.sampleIDs.indices.map { (o.sampleIDs[$0], Array(o.sampleValues[($0 * 7)..<($0 * 7 + 7)])) }
+        m.y = zip(y, o.y).map { $0.merged(with: $1) }
+        let w = Self.width
+        var rows = sampleIDs.indices.map { (sampleIDs[$0], Array(sampleValues[($0 * w)..<($0 * w + w)])) }
+        rows += o.sampleIDs.indices.map { (o.sampleIDs[$0], Array(o.sampleValues[($0 * w)..<($0 * w + w)])) }
         rows.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
         m.sampleIDs = rows.map(\.0)
         m.sampleValues = rows.flatMap(\.1)
@@ -262,7 +290,7 @@ extension PartitionSatisfaction {
         for v in [rowsRead, rowsUsed, rowsAfterAsOf] { w.int(v) }
         w.ints(rejected)
         for v in [orphanRows, orphanCustomers, respondents] { w.int(v) }
-        for c in x + y.flatMap({ $0 }) { w.doubles(c.keys); w.ints(c.counts) }
+        for c in x + y { w.doubles(c.keys); w.ints(c.counts) }
         w.int(Int64(sampleIDs.count))
         for id in sampleIDs { w.ints(id.utf8.map { Int64($0) }) }
         w.doubles(sampleValues)
@@ -281,18 +309,18 @@ extension PartitionSatisfaction {
         guard rejected.count == RejectReason.allCases.count else { throw BinaryFields.Short() }
         orphanRows = try r.int(); orphanCustomers = try r.int(); respondents = try r.int()
         var counts: [ValueCounts] = []
-        for _ in 0..<13 {
+        for _ in 0..<(2 * Self.pairs.count) {
             var c = ValueCounts()
             c.keys = try r.doubles(); c.counts = try r.ints()
             guard c.keys.count == c.counts.count else { throw BinaryFields.Short() }
             counts.append(c)
         }
-        x = Array(counts[0..<4])
-        y = (0..<3).map { s in Array(counts[(4 + 3 * s)..<(7 + 3 * s)]) }
+        x = Array(counts[0..<Self.pairs.count])
+        y = Array(counts[Self.pairs.count...])
         let n = try r.count()
         for _ in 0..<n { sampleIDs.append(String(decoding: try r.ints().map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)) }
         sampleValues = try r.doubles()
-        guard sampleValues.count == 7 * n else { throw BinaryFields.Short() }
+        guard sampleValues.count == Self.width * n else { throw BinaryFields.Short() }
         quadrantCustomers = try r.ints(); quadrantNPS = try r.ints(); nps = try r.ints()
         guard quadrantCustomers.count == 4, quadrantNPS.count == 12, nps.count == 3 else { throw BinaryFields.Short() }
         var sums: [ExactSum] = []

@@ -5,14 +5,13 @@ import ClienteleStore
 import ClienteleReports
 import ClienteleKernels
 
-/// The second pass of the satisfaction–loyalty correlations: per pair (x-major, as
-/// `PartitionSatisfaction.xNames` × `yNames`), the exact sums Σ(x − x̄)(y − ȳ) and
+/// The second pass of the satisfaction–loyalty correlations: per pair (`PartitionSatisfaction.pairs`), the exact sums Σ(x − x̄)(y − ȳ) and
 /// Σ(rank x − (n+1)/2)(rank y − (n+1)/2) over one partition's customers, with the means and
 /// ranks of all partitions (the merged first-pass statistics). Sums are `ExactSum`s, so the
 /// merged file is the same bytes for any split and any merge order.
 public struct SatisfactionSums: Sendable, Equatable {
     static let magic: [UInt8] = Array("CLNTSSM1".utf8)
-    public static let pairCount = 12
+    public static var pairCount: Int { PartitionSatisfaction.pairs.count }
     public var pearson = [ExactSum](repeating: ExactSum(), count: pairCount)
     public var spearman = [ExactSum](repeating: ExactSum(), count: pairCount)
 
@@ -182,21 +181,18 @@ extension PartitionWorker {
             let table = CustomerTable(orders: loaded.orders, interactions: interactions.table, asOf: asOf, calibrationEnd: config.calibrationEnd)
             let m = PartitionSatisfaction.measures(table: table, promoterAtLeast: merged.promoterAtLeast, detractorAtMost: merged.detractorAtMost)
             var sums = SatisfactionSums()
-            for i in 0..<4 {
-                let s = PartitionSatisfaction.rowSet[i]
-                let xc = merged.x[i], mx = xc.mean, xRanks = xc.averageRanks
-                for j in 0..<3 {
-                    let yc = merged.y[s][j], my = yc.mean, yRanks = yc.averageRanks
-                    let centre = Double(xc.n + 1) / 2
-                    var pearson = ExactSum(), spearman = ExactSum()
-                    for k in m.values.indices where m.sets[k][s] {
-                        let xv = m.values[k][i], yv = m.values[k][4 + j]
-                        pearson.add((xv - mx) * (yv - my))
-                        spearman.add((xRanks[xc.index(of: xv + 0.0)] - centre) * (yRanks[yc.index(of: yv + 0.0)] - centre))
-                    }
-                    sums.pearson[i * 3 + j] = pearson.normalized()
-                    sums.spearman[i * 3 + j] = spearman.normalized()
+            for (p, pair) in PartitionSatisfaction.pairs.enumerated() where merged.x[p].n > 0 {
+                let xc = merged.x[p], mx = xc.mean, xRanks = xc.averageRanks
+                let yc = merged.y[p], my = yc.mean, yRanks = yc.averageRanks
+                let centre = Double(xc.n + 1) / 2
+                var pearson = ExactSum(), spearman = ExactSum()
+                for k in m.values.indices where m.sets[k][pair.set] {
+                    let xv = m.values[k][pair.xColumn], yv = m.values[k][pair.yColumn]
+                    pearson.add((xv - mx) * (yv - my))
+                    spearman.add((xRanks[xc.index(of: xv + 0.0)] - centre) * (yRanks[yc.index(of: yv + 0.0)] - centre))
                 }
+                sums.pearson[p] = pearson.normalized()
+                sums.spearman[p] = spearman.normalized()
             }
             return sums
         }
@@ -212,11 +208,11 @@ extension PartitionWorker {
         var pairs: [PartitionSatisfactionReport.Pair] = []
         var kendall: [PartitionSatisfactionReport.KendallPair] = []
         let sampleRows = st.sampleIDs.count
-        for i in 0..<4 {
-            let s = PartitionSatisfaction.rowSet[i]
-            for j in 0..<3 {
-                let xName = PartitionSatisfaction.xNames[i], yName = PartitionSatisfaction.yNames[j]
-                let xc = st.x[i], yc = st.y[s][j], n = Int(xc.n)
+        let w = PartitionSatisfaction.width
+        for (p, spec) in PartitionSatisfaction.pairs.enumerated() where !spec.holdout || statistics.settings.calibrationEnd != nil {
+            do {
+                let xName = spec.x, yName = spec.y
+                let xc = st.x[p], yc = st.y[p], n = Int(xc.n)
                 var pair = PartitionSatisfactionReport.Pair(group: CorrelationResult.allGroup, x: xName, y: yName, n: n)
                 var why: NotDefined?
                 if n < PearsonTest.minimumPairs { why = .tooFewPairs(n: n, minimum: PearsonTest.minimumPairs) }
@@ -225,10 +221,10 @@ extension PartitionWorker {
                 if let why {
                     pair.notDefined = why.description
                 } else {
-                    let r = sums.pearson[i * 3 + j].value / (xc.centredSquares.squareRoot() * yc.centredSquares.squareRoot())
-                    let p = PearsonTest.summary(r: r, n: n, confidenceLevel: level)
-                    pair.pearsonR = p.r; pair.pearsonP = p.pValue; pair.pearsonCILow = p.confidenceLow; pair.pearsonCIHigh = p.confidenceHigh
-                    let rho = min(1, max(-1, sums.spearman[i * 3 + j].value
+                    let r = sums.pearson[p].value / (xc.centredSquares.squareRoot() * yc.centredSquares.squareRoot())
+                    let e = PearsonTest.summary(r: r, n: n, confidenceLevel: level)
+                    pair.pearsonR = e.r; pair.pearsonP = e.pValue; pair.pearsonCILow = e.confidenceLow; pair.pearsonCIHigh = e.confidenceHigh
+                    let rho = min(1, max(-1, sums.spearman[p].value
                                             / (xc.centredRankSquares.squareRoot() * yc.centredRankSquares.squareRoot())))
                     pair.spearmanRho = rho; pair.spearmanP = SpearmanTest.pValue(rho: rho, n: n)
                 }
@@ -236,9 +232,9 @@ extension PartitionWorker {
                 // Kendall on the sampled respondents with x present.
                 var xs: [Double] = [], ys: [Double] = []
                 for k in 0..<sampleRows {
-                    let xv = st.sampleValues[k * 7 + i]
-                    guard !xv.isNaN else { continue }
-                    xs.append(xv); ys.append(st.sampleValues[k * 7 + 4 + j])
+                    let xv = st.sampleValues[k * w + spec.xColumn], yv = st.sampleValues[k * w + spec.yColumn]
+                    guard !xv.isNaN, !yv.isNaN else { continue }
+                    xs.append(xv); ys.append(yv)
                 }
                 var kp = PartitionSatisfactionReport.KendallPair(x: xName, y: yName, n: xs.count)
                 switch KendallTauB.estimate(x: xs, y: ys, xName: xName, yName: yName, method: method) {
@@ -267,7 +263,7 @@ extension PartitionWorker {
             interactions: .init(rowsRead: st.rowsRead, rowsUsed: st.rowsUsed, rowsAfterAsOf: st.rowsAfterAsOf, rejected: rejected,
                                 orphanRows: st.orphanRows, orphanCustomers: st.orphanCustomers),
             classified: classified, quadrants: quadrants, nps: .init(st.nps[...]),
-            respondents: st.respondents, satisfactionRespondents: st.x[0].n, recommendRespondents: st.x[1].n,
+            respondents: st.respondents, satisfactionRespondents: st.x[0].n, recommendRespondents: st.x[4].n,
             confidenceLevel: level, correlations: pairs,
             kendall: .init(sample: sampleRows, sampleFraction: PartitionSatisfaction.sampleFraction, pairs: kendall))
     }
