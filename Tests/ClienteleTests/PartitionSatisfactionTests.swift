@@ -76,6 +76,7 @@ struct PartitionSatisfactionTests {
             #expect((interactions["orphan_rows"] as? Int ?? 0) > 0)
             #expect(interactions["orphan_rows"] as? Int == inputs["rows_unmatched_customer"] as? Int)
             #expect(interactions["orphan_customers"] as? Int == inputs["unmatched_customers"] as? Int)
+            #expect(interactions["orphan_examples"] as? [String] == inputs["unmatched_customer_examples"] as? [String])
             #expect(interactions["rows_read"] as? Int == inputs["rows_read"] as? Int && interactions["rows_used"] as? Int == inputs["rows_used"] as? Int)
             // The Jones & Sasser matrix and NPS: counts exact, quadrant means to 1e-9.
             let satisfaction = try #require(report["satisfaction"] as? [String: Any])

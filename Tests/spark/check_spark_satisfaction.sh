@@ -39,6 +39,7 @@ report = json.load(open(sys.argv[3], encoding="utf-8"))
 inputs = next(i for i in report["inputs"] if i["role"] == "interactions")
 assert spark["interactions"]["orphan_rows"] == inputs["rows_unmatched_customer"] > 0, (spark["interactions"], inputs)
 assert spark["interactions"]["orphan_customers"] == inputs["unmatched_customers"]
+assert spark["interactions"]["orphan_examples"] == inputs["unmatched_customer_examples"]
 assert spark["interactions"]["rows_read"] == inputs["rows_read"] and spark["interactions"]["rows_used"] == inputs["rows_used"]
 sat = report["satisfaction"]
 assert spark["nps"] == sat["nps"], (spark["nps"], sat["nps"])

@@ -61,6 +61,8 @@ public struct PartitionSatisfaction: Sendable, Equatable {
     /// as `clientele run`; a customer's rows are all in one partition, so the counts add up).
     public var orphanRows: Int64 = 0
     public var orphanCustomers: Int64 = 0
+    /// The five smallest orphan ids (UTF-8 byte order), as report.json's unmatched_customer_examples.
+    public var orphanExamples: [String] = []
     /// Scored customers with a satisfaction or recommend answer before as-of.
     public var respondents: Int64 = 0
     /// Per pair (`pairs`), the values of x and of y on its rows.
@@ -251,6 +253,7 @@ public struct PartitionSatisfaction: Sendable, Equatable {
         rowsRead = Int64(a.rowsRead); rowsUsed = Int64(a.rowsUsed); rowsAfterAsOf = Int64(a.rowsAfterAsOf)
         rejected = RejectReason.allCases.map { Int64(a.rejectedByReason[$0] ?? 0) }
         orphanRows = Int64(interactions.orphanRows); orphanCustomers = Int64(interactions.orphanCustomers)
+        orphanExamples = interactions.orphanExamples
     }
 
     /// Both partitions' statistics together.
@@ -263,6 +266,7 @@ public struct PartitionSatisfaction: Sendable, Equatable {
         m.rowsRead += o.rowsRead; m.rowsUsed += o.rowsUsed; m.rowsAfterAsOf += o.rowsAfterAsOf
         m.rejected = zip(rejected, o.rejected).map { $0 + $1 }
         m.orphanRows += o.orphanRows; m.orphanCustomers += o.orphanCustomers
+        m.orphanExamples = Array((orphanExamples + o.orphanExamples).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.prefix(5))
         m.respondents += o.respondents
         m.quadrantCustomers = zip(quadrantCustomers, o.quadrantCustomers).map { $0 + $1 }
         m.quadrantNPS = zip(quadrantNPS, o.quadrantNPS).map { $0 + $1 }
@@ -296,6 +300,8 @@ extension PartitionSatisfaction {
         w.doubles(sampleValues)
         w.ints(quadrantCustomers); w.ints(quadrantNPS); w.ints(nps)
         for e in quadrantSatisfaction + quadrantLoyalty { w.ints(e.normalized().limbs) }
+        w.int(Int64(orphanExamples.count))
+        for id in orphanExamples { w.ints(id.utf8.map { Int64($0) }) }
     }
 
     init(reading r: inout BinaryFields.Reader) throws(BinaryFields.Short) {
@@ -330,5 +336,7 @@ extension PartitionSatisfaction {
             sums.append(ExactSum(limbs: limbs))
         }
         quadrantSatisfaction = Array(sums[0..<4]); quadrantLoyalty = Array(sums[4...])
+        let examples = try r.count()
+        for _ in 0..<examples { orphanExamples.append(String(decoding: try r.ints().map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)) }
     }
 }

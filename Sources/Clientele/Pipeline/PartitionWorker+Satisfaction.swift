@@ -62,6 +62,8 @@ public struct PartitionSatisfactionReport: Encodable, Sendable {
         /// Used rows of customers with no transaction: counted, not analysed (as `clientele run`).
         public var orphanRows: Int64
         public var orphanCustomers: Int64
+        /// The five smallest orphan customer ids (UTF-8 byte order).
+        public var orphanExamples: [String]
     }
     /// A row of correlations.csv (`SatisfactionReport.Pair`'s keys); nil where not defined, `notDefined` says why.
     public struct Pair: Encodable, Sendable {
@@ -261,7 +263,7 @@ extension PartitionWorker {
         }
         return PartitionSatisfactionReport(
             interactions: .init(rowsRead: st.rowsRead, rowsUsed: st.rowsUsed, rowsAfterAsOf: st.rowsAfterAsOf, rejected: rejected,
-                                orphanRows: st.orphanRows, orphanCustomers: st.orphanCustomers),
+                                orphanRows: st.orphanRows, orphanCustomers: st.orphanCustomers, orphanExamples: st.orphanExamples),
             classified: classified, quadrants: quadrants, nps: .init(st.nps[...]),
             respondents: st.respondents, satisfactionRespondents: st.x[0].n, recommendRespondents: st.x[4].n,
             confidenceLevel: level, correlations: pairs,
