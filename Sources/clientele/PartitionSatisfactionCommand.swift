@@ -5,7 +5,7 @@ import Foundation
 /// `clientele partition correlate` and `correlations`: the second pass of the satisfaction–loyalty
 /// correlations over partitions, and the correlations from the merged statistics and sums.
 enum PartitionSatisfactionCommands {
-    static let all: [ParsableCommand.Type] = [PartitionCorrelateCommand.self, PartitionCorrelationsCommand.self]
+    static let all: [ParsableCommand.Type] = [PartitionCorrelateCommand.self, PartitionMergeSumsCommand.self, PartitionCorrelationsCommand.self]
 }
 
 /// `clientele partition correlate`: one partition's satisfaction–loyalty cross sums.
@@ -13,8 +13,16 @@ struct PartitionCorrelateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "correlate",
         abstract: "Write one partition's satisfaction-loyalty cross sums, from the merged statistics of all partitions (summarised with --interactions).",
-        discussion: "Sums files merge exactly: pass every partition's to `partition correlations`."
+        discussion: """
+            Sums files merge exactly. The second pass (without --segment-counts) writes the group-all \
+            sums and each RFM segment's value counts; the third pass, given those merged (merge-sums), \
+            writes the segments' sums. Pass every partition's files of both to `partition correlations`.
+            """
     )
+
+    @Option(name: .customLong("segment-counts"),
+            help: ArgumentHelp("The merged second-pass sums of every partition (merge-sums): write the segments' sums.", valueName: "file"))
+    var segmentCounts: String?
 
     @OptionGroup var options: PartitionRunOptions
 
@@ -26,7 +34,8 @@ struct PartitionCorrelateCommand: ParsableCommand {
 
     func run() throws {
         try exitOnError {
-            let sums = try PartitionWorker.correlate(try options.configuration(), statistics: try PartitionWorker.read(statistics))
+            let sums = try PartitionWorker.correlate(try options.configuration(), statistics: try PartitionWorker.read(statistics),
+                                                     segmentCounts: try segmentCounts.map(PartitionWorker.readSums))
             try PartitionWorker.writeSums(sums, to: out)
         }
     }
@@ -59,11 +68,37 @@ struct PartitionCorrelationsCommand: ParsableCommand {
     func run() throws {
         try exitOnError {
             var merged = try PartitionWorker.readSums(sums[0])
-            for path in sums.dropFirst() { merged = merged.merged(with: try PartitionWorker.readSums(path)) }
+            for path in sums.dropFirst() { merged = try merged.merged(with: try PartitionWorker.readSums(path)) }
             let options = try PartitionRunOptions.parse((job.map { [$0] } ?? []) + ["--transactions", "-"])
             let report = try PartitionWorker.satisfactionReport(try options.configuration(), statistics: try PartitionWorker.read(statistics),
                                                                 sums: merged)
             try PartitionWorker.writeSatisfactionReport(report, to: out)
+        }
+    }
+}
+
+/// `clientele partition merge-sums`: several partitions' sums files as one.
+struct PartitionMergeSumsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge-sums",
+        abstract: "Add satisfaction sums files (partition correlate) into one."
+    )
+
+    @Argument(help: ArgumentHelp("Sums files written by correlate or merge-sums.", valueName: "file"))
+    var inputs: [String]
+
+    @Option(help: ArgumentHelp("The merged sums file to write (must not exist).", valueName: "file"))
+    var out: String
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one sums file") }
+    }
+
+    func run() throws {
+        try exitOnError {
+            var merged = try PartitionWorker.readSums(inputs[0])
+            for path in inputs.dropFirst() { merged = try merged.merged(with: try PartitionWorker.readSums(path)) }
+            try PartitionWorker.writeSums(merged, to: out)
         }
     }
 }
