@@ -213,9 +213,11 @@ def write_satisfaction(sc, args, run, job, work, out):
     """satisfaction.json in `out`: both exports routed by customer id with the same partitioner
     (every row of a customer, transaction or interaction, in one partition, orphans included),
     each partition summarised with --interactions, the statistics merged, the cross sums of every
-    partition computed with the merged statistics (`partition correlate`), and
-    `partition correlations` on the driver: the interactions' accounting and the satisfaction–loyalty
-    correlations of group "all" (Pearson and Spearman exact; Kendall's tau-b on a sample)."""
+    partition computed with the merged statistics (`partition correlate`, with each RFM segment's
+    value counts), merged (`merge-sums`), each segment's cross sums (`correlate --segment-counts`),
+    and `partition correlations` on the driver: the interactions' accounting, quadrants, NPS and the
+    satisfaction–loyalty correlations overall and per segment (Pearson and Spearman exact;
+    Kendall's tau-b on a sample)."""
     job_name = os.path.basename(job) if job else None
     flags = period_flags(run)
     tx_header, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
@@ -266,16 +268,23 @@ def write_satisfaction(sc, args, run, job, work, out):
                + ["--out", merged])
     sc.addFile(merged)
 
-    def correlate(index, iterator):
-        def body(folder, prefix, job_flags, inputs):
-            sums = os.path.join(folder, "sums.bin")
-            run_worker(prefix + ["partition", "correlate"] + job_flags + inputs
-                       + ["--statistics", SparkFiles.get("satisfaction-merged.bin"), "--out", sums] + flags)
-            with open(sums, "rb") as f:
-                return [(index, f.read())]
-        return with_partition_files(index, iterator, body)
+    def correlate(segment_counts):
+        def task(index, iterator):
+            def body(folder, prefix, job_flags, inputs):
+                sums = os.path.join(folder, "sums.bin")
+                extra = ["--segment-counts", SparkFiles.get(segment_counts)] if segment_counts else []
+                run_worker(prefix + ["partition", "correlate"] + job_flags + inputs + extra
+                           + ["--statistics", SparkFiles.get("satisfaction-merged.bin"), "--out", sums] + flags)
+                with open(sums, "rb") as f:
+                    return [(index, f.read())]
+            return with_partition_files(index, iterator, body)
+        return task
 
-    sums = save(tagged.mapPartitionsWithIndex(correlate).collect(), "sat-sums")
+    sums = save(tagged.mapPartitionsWithIndex(correlate(None)).collect(), "sat-sums")
+    counts = os.path.join(work, "satisfaction-segment-counts.bin")
+    run_worker([binary, "partition", "merge-sums"] + sums + ["--out", counts])
+    sc.addFile(counts)
+    sums += save(tagged.mapPartitionsWithIndex(correlate("satisfaction-segment-counts.bin")).collect(), "sat-segment-sums")
     run_worker([binary, "partition", "correlations"] + sums + (["--job", job] if job else [])
                + ["--statistics", merged, "--out", os.path.join(out, "satisfaction.json")])
 

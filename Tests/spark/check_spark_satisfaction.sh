@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Spark check (issue 15, satisfaction): scripts/spark-run with --interactions (local[2], 8
 # partitions) on generated customers writes satisfaction.json whose Pearson and Spearman
-# statistics (r, rho, p-values, interval; group "all") equal `clientele run`'s correlations.csv to
+# statistics (r, rho, p-values, interval; overall and per segment) equal `clientele run`'s correlations.csv to
 # 1e-9 relative, the interactions' accounting (orphans included), the Jones & Sasser quadrants and NPS
 # those of report.json, and a sampled Kendall tau-b.
 #
@@ -21,18 +21,21 @@ started=$SECONDS
     2>"$work/spark.log" || { tail -20 "$work/spark.log" >&2; exit 1; }
 python3 - "$work/single/correlations.csv" "$work/spark-report/satisfaction.json" "$work/single/report.json" <<'PY'
 import csv, json, sys
-single = {(r["x"], r["y"]): r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if r["group"] == "all"}
+rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if r["y"] not in ("p_alive", "predicted_clv")]
+single = {(r["group"], r["x"], r["y"]): r for r in rows}
 spark = json.load(open(sys.argv[2], encoding="utf-8"))
-assert len(spark["correlations"]) == 16, spark["correlations"]  # 12 as of as-of, 4 with retained_in_holdout
+# Every row but the p_alive and predicted_clv pairs, in correlations.csv's order (all, then each segment).
+assert [(p["group"], p["x"], p["y"]) for p in spark["correlations"]] == [(r["group"], r["x"], r["y"]) for r in rows]
 checked = 0
 for pair in spark["correlations"]:
-    row = single[(pair["x"], pair["y"])]
+    row = single[(pair["group"], pair["x"], pair["y"])]
     assert int(row["n"]) == pair["n"], (pair, row)
     for key in ["pearson_r", "pearson_p", "pearson_ci_low", "pearson_ci_high", "spearman_rho", "spearman_p"]:
         a, b = pair.get(key), (float(row[key]) if row[key] else None)
         assert (a is None) == (b is None), (key, pair, row)
         if a is not None:
-            assert abs(a - b) <= 1e-9 * max(abs(a), abs(b)) or abs(a - b) < 1e-300, (key, a, b)
+            # 1e-9 relative; 1e-15 absolute where the true value is 0 (the single run leaves rounding residue there, e.g. -3e-18)
+            assert abs(a - b) <= 1e-9 * max(abs(a), abs(b)) or abs(a - b) < 1e-15, (key, a, b)
             checked += 1
 assert spark["kendall"]["exact"] is False and spark["kendall"]["sample"] > 0
 report = json.load(open(sys.argv[3], encoding="utf-8"))
@@ -43,6 +46,7 @@ assert spark["interactions"]["orphan_examples"] == inputs["unmatched_customer_ex
 assert spark["interactions"]["rows_read"] == inputs["rows_read"] and spark["interactions"]["rows_used"] == inputs["rows_used"]
 sat = report["satisfaction"]
 assert spark["nps"] == sat["nps"], (spark["nps"], sat["nps"])
+assert spark["nps_by_segment"] == sat["nps_by_segment"], (spark["nps_by_segment"], sat["nps_by_segment"])
 for key in ["respondents", "satisfaction_respondents", "recommend_respondents", "classified"]:
     assert spark[key] == sat[key], key
 for q, e in zip(spark["quadrants"], sat["quadrants"]):
