@@ -45,7 +45,7 @@ struct PartitionCorrelateCommand: ParsableCommand {
 struct PartitionCorrelationsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "correlations",
-        abstract: "Write satisfaction.json: the interactions' accounting and the satisfaction-loyalty correlations (group all) of all partitions.",
+        abstract: "Write satisfaction.json: the interactions' accounting, quadrants, NPS and the satisfaction-loyalty correlations (overall and per segment) of all partitions.",
         discussion: "Pearson and Spearman are those of all customers; Kendall's tau-b is estimated on a sample of customers (exact: false)."
     )
 

@@ -3,7 +3,8 @@ import ClienteleIngest
 import ClienteleKernels
 
 /// The interactions part of `PartitionStatistics`: input accounting of the interactions file and
-/// what the satisfaction–loyalty correlations of group "all" need, in forms that add up exactly.
+/// what the satisfaction–loyalty correlations of group "all" and the Jones & Sasser matrix need,
+/// in forms that add up exactly (the segments' come from the later passes, `SatisfactionSums`).
 ///
 /// Pairs (`pairs`, in correlations.csv's order): x ∈ `xNames` (mean_satisfaction, mean_recommend,
 /// nps_class, complaints) against frequency, tenure_days, repeat_rate on the scored customers who

@@ -5,10 +5,11 @@ import ClienteleStore
 import ClienteleReports
 import ClienteleKernels
 
-/// The second pass of the satisfaction–loyalty correlations: per pair (`PartitionSatisfaction.pairs`), the exact sums Σ(x − x̄)(y − ȳ) and
-/// Σ(rank x − (n+1)/2)(rank y − (n+1)/2) over one partition's customers, with the means and
-/// ranks of all partitions (the merged first-pass statistics). Sums are `ExactSum`s, so the
-/// merged file is the same bytes for any split and any merge order.
+/// The later passes of the satisfaction–loyalty correlations: per pair (`PartitionSatisfaction.pairs`),
+/// the exact sums Σ(x − x̄)(y − ȳ) and Σ(rank x − (n+1)/2)(rank y − (n+1)/2) over one partition's
+/// customers, with the means and ranks of all partitions (the merged first-pass statistics), and
+/// the per-segment counts (second pass) and cross sums (third pass). Sums are `ExactSum`s and
+/// counts add, so the merged file is the same bytes for any split and any merge order.
 public struct SatisfactionSums: Sendable, Equatable {
     static let magic: [UInt8] = Array("CLNTSSM1".utf8)
     public static var pairCount: Int { PartitionSatisfaction.pairs.count }
@@ -110,7 +111,8 @@ public struct SatisfactionSums: Sendable, Equatable {
 }
 
 /// What `partition correlations` writes (satisfaction.json): the input accounting of the
-/// interactions and the correlations of group "all" from the merged statistics and sums.
+/// interactions, the Jones & Sasser quadrants, NPS overall and per segment, and the correlations
+/// of group "all" and of each segment with respondents, from the merged statistics and sums.
 /// Pearson and Spearman (r, ρ, p-values, interval) are those of all customers; Kendall's τ-b is
 /// estimated on the deterministic sample (`kendall.exact` is false).
 public struct PartitionSatisfactionReport: Encodable, Sendable {
