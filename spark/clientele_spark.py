@@ -46,6 +46,7 @@ def parse_arguments(argv):
     run.add_argument("--transactions", required=True)
     run.add_argument("--as-of", dest="as_of", help="default: the day after the last transaction of all partitions")
     run.add_argument("--calibration-end", dest="calibration_end", help="default: clientele run's default holdout")
+    run.add_argument("--interactions", help="the interactions export: satisfaction.json (write_satisfaction)")
     run.add_argument("--out", default="clientele-report")
     return args, run.parse_args(options)
 
@@ -236,8 +237,12 @@ def main(argv):
         # --- predicted value (CLV): clv_model.json from the merged statistics, on the driver ---
         clv_model = driver_clv_model(os.path.abspath(args.binary), job, flags, merged, work)
         # --- end of the CLV step ---
+        # --- satisfaction (write_satisfaction): its own pass over both exports ---
+        satisfaction = write_satisfaction(sc, args, run, job, work, flags) if run.interactions else None
+        # --- end satisfaction ---
         parts = scored_parts(worker, rows, flags, "merged.bin", work)
-        write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=[clv_model] if clv_model else [])
+        extra = [path for path in (clv_model, satisfaction) if path]
+        write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=extra)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         sc.stop()
@@ -313,6 +318,111 @@ def write_customers(out, parts, part_files, neutralized=True, extra_files=()):
                     f.write(header)
                     f.writelines(itertools.islice(merged, size))
     os.rename(staging, out)
+
+
+def export_key_column(header, job, section_name):
+    """key_column for any export: the job file's [section_name] delimiter and columns.customer_id."""
+    section = {}
+    if job:
+        with open(job, "rb") as f:
+            section = tomllib.load(f).get(section_name, {})
+    names = {",": ",", ";": ";", "|": "|", "tab": "\t", "\t": "\t"}
+    delimiter = names.get(section.get("delimiter", ","), section.get("delimiter", ","))
+    name = section.get("columns", {}).get("customer_id", "customer_id")
+    fields = next(csv.reader([header.lstrip("\ufeff")], delimiter=delimiter))
+    if name not in fields:
+        sys.exit(f"error: the {section_name} header has no column {name!r} (it has {', '.join(fields)})")
+    return fields.index(name), delimiter
+
+
+def keyed_export(sc, path, job, section_name, tag):
+    """An export's data lines keyed by customer id and tagged (0 transactions, 1 interactions), with its header."""
+    lines = sc.textFile(os.path.abspath(path))
+    header = lines.first()
+    column, delimiter = export_key_column(header, job, section_name)
+    keyed = (lines.filter(lambda line: line != header)
+             .map(lambda line: (customer_key(line, column, delimiter), (tag, line))))
+    return header, keyed
+
+
+def write_satisfaction(sc, args, run, job, work, flags):
+    """satisfaction.json in `work` (returned; it lands with the report folder): both exports routed by customer id with the same partitioner
+    (every row of a customer, transaction or interaction, in one partition, orphans included),
+    each partition summarised with --interactions, the statistics merged, the cross sums of every
+    partition computed with the merged statistics (`partition correlate`, with each RFM segment's
+    value counts), merged (`merge-sums`), each segment's cross sums (`correlate --segment-counts`),
+    and `partition correlations` on the driver: the interactions' accounting, quadrants, NPS and the
+    satisfaction–loyalty correlations overall and per segment (Pearson and Spearman exact;
+    Kendall's tau-b on a sample)."""
+    job_name = os.path.basename(job) if job else None
+    tx_header, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
+    ix_header, ix = keyed_export(sc, run.interactions, job, "interactions", 1)
+    tagged = tx.union(ix).partitionBy(args.partitions).values().cache()
+
+    def with_partition_files(index, iterator, body):
+        folder = tempfile.mkdtemp(prefix=f"clientele-sat-{index}-")
+        try:
+            paths = [os.path.join(folder, "transactions.csv"), os.path.join(folder, "interactions.csv")]
+            files = [open(p, "w", encoding="utf-8", newline="") for p in paths]
+            try:
+                files[0].write(tx_header + "\n")
+                files[1].write(ix_header + "\n")
+                for tag, line in iterator:
+                    files[tag].write(line + "\n")
+            finally:
+                for f in files:
+                    f.close()
+            binary = SparkFiles.get(os.path.basename(args.binary))
+            os.chmod(binary, 0o755)
+            job_flags = [SparkFiles.get(job_name)] if job_name else []
+            inputs = ["--transactions", paths[0], "--interactions", paths[1], "--threads", "1"]
+            return body(folder, [binary], job_flags, inputs)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def summarise(index, iterator):
+        def body(folder, prefix, job_flags, inputs):
+            stats = os.path.join(folder, "stats.bin")
+            run_worker(prefix + ["partition", "summarise"] + job_flags + inputs + ["--out", stats] + flags)
+            with open(stats, "rb") as f:
+                return [(index, f.read())]
+        return with_partition_files(index, iterator, body)
+
+    def save(blobs, name):
+        paths = []
+        for index, blob in sorted(blobs):
+            path = os.path.join(work, f"{name}-{index:05d}.bin")
+            with open(path, "wb") as f:
+                f.write(blob)
+            paths.append(path)
+        return paths
+
+    binary = os.path.abspath(args.binary)
+    merged = os.path.join(work, "satisfaction-merged.bin")
+    run_worker([binary, "partition", "merge"] + save(tagged.mapPartitionsWithIndex(summarise).collect(), "sat-stats")
+               + ["--out", merged])
+    sc.addFile(merged)
+
+    def correlate(segment_counts):
+        def task(index, iterator):
+            def body(folder, prefix, job_flags, inputs):
+                sums = os.path.join(folder, "sums.bin")
+                extra = ["--segment-counts", SparkFiles.get(segment_counts)] if segment_counts else []
+                run_worker(prefix + ["partition", "correlate"] + job_flags + inputs + extra
+                           + ["--statistics", SparkFiles.get("satisfaction-merged.bin"), "--out", sums] + flags)
+                with open(sums, "rb") as f:
+                    return [(index, f.read())]
+            return with_partition_files(index, iterator, body)
+        return task
+
+    sums = save(tagged.mapPartitionsWithIndex(correlate(None)).collect(), "sat-sums")
+    counts = os.path.join(work, "satisfaction-segment-counts.bin")
+    run_worker([binary, "partition", "merge-sums"] + sums + ["--out", counts])
+    sc.addFile(counts)
+    sums += save(tagged.mapPartitionsWithIndex(correlate("satisfaction-segment-counts.bin")).collect(), "sat-segment-sums")
+    run_worker([binary, "partition", "correlations"] + sums + (["--job", job] if job else [])
+               + ["--statistics", merged, "--out", os.path.join(work, "satisfaction.json")])
+    return os.path.join(work, "satisfaction.json")
 
 
 if __name__ == "__main__":

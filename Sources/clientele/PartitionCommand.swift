@@ -18,6 +18,7 @@ struct PartitionCommand: ParsableCommand {
             """,
         subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self,
                       PartitionExtentCommand.self, PartitionPeriodsCommand.self, PartitionCLVCommand.self]
+            + PartitionSatisfactionCommands.all
     )
 }
 
@@ -116,6 +117,9 @@ struct PartitionRunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The partition's transactions (every row of each of its customers); - reads standard input.", valueName: "path"))
     var transactions: String?
 
+    @Option(help: ArgumentHelp("The partition's interactions (every row of each of its customers), as for clientele run.", valueName: "path"))
+    var interactions: String?
+
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Analysis date of the whole run.", valueName: "yyyy-mm-dd"))
     var asOf: String?
 
@@ -129,7 +133,7 @@ struct PartitionRunOptions: ParsableArguments {
     func configuration() throws -> JobConfiguration {
         var arguments = [String]()
         if let job { arguments.append(job) }
-        for (flag, value) in [("--transactions", transactions), ("--as-of", asOf), ("--calibration-end", calibrationEnd),
+        for (flag, value) in [("--transactions", transactions), ("--interactions", interactions), ("--as-of", asOf), ("--calibration-end", calibrationEnd),
                               ("--threads", threads.map(String.init))] {
             if let value { arguments += [flag, value] }
         }

@@ -57,6 +57,8 @@ public struct PartitionStatistics: Sendable, Equatable {
     public var calibrationPatterns = Patterns()
     /// The holdout check's and Gamma-Gamma's pooled customers (PartitionStatistics+CLV.swift).
     public var clv = CLVStatistics()
+    /// The interactions file's accounting and the satisfaction–loyalty statistics (PartitionStatistics+Satisfaction.swift).
+    public var satisfaction = PartitionSatisfaction()
 
     public init(settings: Settings, rfm: RFMValueCounts) {
         self.settings = settings
@@ -95,6 +97,7 @@ public struct PartitionStatistics: Sendable, Equatable {
         m.currentPatterns = try currentPatterns.merged(with: other.currentPatterns)
         m.calibrationPatterns = try calibrationPatterns.merged(with: other.calibrationPatterns)
         m.clv = clv.merged(with: other.clv)
+        m.satisfaction = try satisfaction.merged(with: other.satisfaction)
         return m
     }
 }

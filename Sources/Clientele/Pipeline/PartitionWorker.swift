@@ -19,10 +19,14 @@ public enum PartitionWorker {
             do {
                 let loaded = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns,
                                                    options: config.ingestOptions).load()
-                return PartitionStatistics(settings: settings, scorer: config.rfm, loaded: loaded)
+                var statistics = PartitionStatistics(settings: settings, scorer: config.rfm, loaded: loaded)
+                statistics.satisfaction = try satisfaction(config, settings: settings, loaded: loaded)
+                return statistics
             } catch IngestError.noDataRows {
-                // A hash partition can be empty: it adds nothing.
-                return PartitionStatistics(settings: settings, rfm: RFMValueCounts(columns: Array(repeating: .init(), count: 3)))
+                // A hash partition can be empty: it adds nothing (but the orphans among its interactions).
+                var statistics = PartitionStatistics(settings: settings, rfm: RFMValueCounts(columns: Array(repeating: .init(), count: 3)))
+                statistics.satisfaction = try satisfaction(config, settings: settings, loaded: nil)
+                return statistics
             }
         }
     }
