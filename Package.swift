@@ -17,7 +17,7 @@ import PackageDescription
 // Folders map 1:1 to targets (`path:`), so a file's folder says which imports it may use.
 
 // Release builds on x86-64 Linux target x86-64-v3 (AVX2, FMA, BMI2: Intel Haswell, 2013, AMD Zen
-// and later), as Polars' default wheels do: the vectorised loops take about a fifth less CPU over
+// and later), as Polars' default wheels do: the vectorised loops take about a tenth less CPU over
 // the default pipeline, with the same bits (Swift never contracts a * b + c into a fused
 // multiply-add). Sources/CSupport/cpu_check.c stops such a build on an older processor with exit
 // status 69 and a message. CLIENTELE_PORTABLE=1 in the environment builds for any x86-64.

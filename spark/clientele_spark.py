@@ -57,19 +57,8 @@ def customer_key(line, column=0, delimiter=","):
 
 
 def key_column(header, job):
-    """Where the customer id is in the transactions header, and the delimiter: the job file's
-    [transactions] delimiter and columns.customer_id when it sets them, as clientele reads them."""
-    section = {}
-    if job:
-        with open(job, "rb") as f:
-            section = tomllib.load(f).get("transactions", {})
-    names = {",": ",", ";": ";", "|": "|", "tab": "\t", "\t": "\t"}
-    delimiter = names.get(section.get("delimiter", ","), section.get("delimiter", ","))
-    name = section.get("columns", {}).get("customer_id", "customer_id")
-    fields = next(csv.reader([header.lstrip("\ufeff")], delimiter=delimiter))
-    if name not in fields:
-        sys.exit(f"error: the transactions header has no column {name!r} (it has {', '.join(fields)})")
-    return fields.index(name), delimiter
+    """Where the customer id is in the transactions header, and the delimiter (export_key_column)."""
+    return export_key_column(header, job, "transactions")
 
 
 def run_worker(command):

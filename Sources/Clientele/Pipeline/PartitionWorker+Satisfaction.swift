@@ -127,22 +127,8 @@ public struct PartitionSatisfactionReport: Encodable, Sendable {
         /// The five smallest orphan customer ids (UTF-8 byte order).
         public var orphanExamples: [String]
     }
-    /// A row of correlations.csv (`SatisfactionReport.Pair`'s keys); nil where not defined, `notDefined` says why.
-    public struct Pair: Encodable, Sendable {
-        public var group: String
-        public var x: String
-        public var y: String
-        public var n: Int
-        public var pearsonR: Double?
-        public var pearsonP: Double?
-        public var pearsonCILow: Double?
-        public var pearsonCIHigh: Double?
-        public var spearmanRho: Double?
-        public var spearmanP: Double?
-        public var kendallTauB: Double?
-        public var kendallP: Double?
-        public var notDefined: String?
-    }
+    /// A row of correlations.csv; nil where not defined, `notDefined` says why.
+    public typealias Pair = SatisfactionReport.Pair
     public struct KendallPair: Encodable, Sendable {
         public var x: String
         public var y: String

@@ -114,3 +114,10 @@ package struct CorrelationsCSVWriter {
         return b.bytes
     }
 }
+
+extension SatisfactionReport.Pair {
+    /// A pair with its statistics still to be filled in (a run over partitions adds them up).
+    public init(group: String, x: String, y: String, n: Int) {
+        self.group = group; self.x = x; self.y = y; self.n = n
+    }
+}

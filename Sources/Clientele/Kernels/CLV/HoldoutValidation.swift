@@ -75,15 +75,23 @@ public struct HoldoutValidation: Sendable, Hashable {
             absoluteError += part.absoluteError
             squaredError += part.squaredError
         }
-        // Unconditional: Σ over customers of E[X(T + t*)] − E[X(T)], once per distinct T.
+        return result(model: model, patterns: patterns, weeks: weeks, customers: customers, actual: actual, predicted: predicted,
+                      absoluteError: absoluteError, squaredError: squaredError, n: summary.includedCount, predictedPerCustomer: predictions)
+    }
+
+    /// The result from the holdout's sums per frequency bucket and overall (both ways of summing
+    /// them, per customer and per pooled row, end here): the unconditional forecast over the
+    /// patterns' T values (Σ E[X(T + t*)] − E[X(T)], once per distinct T), the buckets and the errors.
+    func result(model: any RepeatPurchaseModelFit, patterns: CalibrationPatterns, weeks: Double, customers: [Int], actual: [Double],
+                predicted: [Double], absoluteError: Double, squaredError: Double, n: Int,
+                predictedPerCustomer: [Double]) -> HoldoutValidationResult {
         var unconditional = 0.0
         var ageWeight = [Double](repeating: 0, count: patterns.ageValues.count)
         for k in 0..<patterns.count { ageWeight[Int(patterns.ageIndex[k])] += patterns.weight[k] }
         for (j, T) in patterns.ageValues.enumerated() where ageWeight[j] > 0 {
             unconditional += ageWeight[j] * (model.expectedPurchases(within: T + weeks) - model.expectedPurchases(within: T))
         }
-        let n = summary.includedCount
-        let rows = (0..<buckets).map { b in
+        let rows = customers.indices.map { b in
             HoldoutValidationResult.Bucket(
                 frequency: b, isOpenEnded: b == maximumFrequency, customers: customers[b],
                 actualPurchases: actual[b], predictedPurchases: predicted[b])
@@ -96,7 +104,7 @@ public struct HoldoutValidation: Sendable, Hashable {
             predictedPurchases: predicted.reduce(0, +), unconditionalPredictedPurchases: unconditional,
             meanAbsoluteError: absoluteError / Double(n), meanSquaredError: squaredError / Double(n),
             bucketMeanAbsoluteError: bucketError, customerWeightedBucketError: weightedBucketError,
-            buckets: rows, predictedPerCustomer: predictions, settings: self)
+            buckets: rows, predictedPerCustomer: predictedPerCustomer, settings: self)
     }
 }
 

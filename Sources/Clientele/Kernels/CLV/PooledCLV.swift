@@ -259,27 +259,10 @@ extension HoldoutValidation {
             absoluteError += w * abs(a - p)
             squaredError += w * ((a - p) * (a - p))
         }
-        var unconditional = 0.0
-        var ageWeight = [Double](repeating: 0, count: patterns.ageValues.count)
-        for j in 0..<patterns.count { ageWeight[Int(patterns.ageIndex[j])] += patterns.weight[j] }
-        for (j, T) in patterns.ageValues.enumerated() where ageWeight[j] > 0 {
-            unconditional += ageWeight[j] * (model.expectedPurchases(within: T + weeks) - model.expectedPurchases(within: T))
-        }
-        let rows = (0..<buckets).map { b in
-            HoldoutValidationResult.Bucket(frequency: b, isOpenEnded: b == maximumFrequency, customers: customers[b],
-                                           actualPurchases: actual[b], predictedPurchases: predicted[b])
-        }
         // Patterns built from a summary map its customers: their predictions, NaN for those not included.
         let perCustomer = patterns.patternOfCustomer.map { $0 >= 0 ? forecast.outputs[0][Int($0)] : .nan }
-        let used = rows.filter { $0.customers > 0 }
-        let bucketError = used.isEmpty ? .nan : used.reduce(0) { $0 + abs($1.actualMean - $1.predictedMean) } / Double(used.count)
-        let weightedBucketError = used.isEmpty ? .nan : used.reduce(0) { $0 + abs($1.actualPurchases - $1.predictedPurchases) } / Double(n)
-        return HoldoutValidationResult(
-            holdoutWeeks: weeks, customers: n, actualPurchases: actual.reduce(0, +),
-            predictedPurchases: predicted.reduce(0, +), unconditionalPredictedPurchases: unconditional,
-            meanAbsoluteError: absoluteError / Double(n), meanSquaredError: squaredError / Double(n),
-            bucketMeanAbsoluteError: bucketError, customerWeightedBucketError: weightedBucketError,
-            buckets: rows, predictedPerCustomer: perCustomer, settings: self)
+        return result(model: model, patterns: patterns, weeks: weeks, customers: customers, actual: actual, predicted: predicted,
+                      absoluteError: absoluteError, squaredError: squaredError, n: n, predictedPerCustomer: perCustomer)
     }
 }
 

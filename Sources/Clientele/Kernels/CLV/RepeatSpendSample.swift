@@ -52,14 +52,15 @@ public struct RepeatSpendSample: Sendable {
         self.init(frequency: frequency, spend: spend, weight: [Double](repeating: 1, count: rows), customer: customer)
     }
 
-    /// Sorts each run of equal x by (m, customer).
+    /// Sorts each run of equal x by (m, customer). The runs come in customer order, so a stable
+    /// radix sort by m alone does it; m > 0 and finite, so its bits order as its values.
     private static func sortRuns(_ frequency: [Int32], _ spend: inout [Double], _ customer: inout [Int32]) {
         var start = 0
         while start < frequency.count {
             var end = start + 1
             while end < frequency.count && frequency[end] == frequency[start] { end += 1 }
             if end - start > 1 {
-                let order = (start..<end).sorted { (spend[$0], customer[$0]) < (spend[$1], customer[$1]) }
+                let order = stableOrder(byKeys: spend[start..<end].map { Int64(bitPattern: $0.bitPattern) }).map { start + Int($0) }
                 let m = order.map { spend[$0] }, c = order.map { customer[$0] }
                 spend.replaceSubrange(start..<end, with: m)
                 customer.replaceSubrange(start..<end, with: c)
