@@ -82,6 +82,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Append this run to a SQLite history (created if missing); see `clientele history`.", valueName: "db"))
     var history: String?
 
+    @Option(help: ArgumentHelp("Also write the results to this PostgreSQL database (the job file's [results] url; its schema and table names are kept). Put the password in ~/.pgpass or PGPASSWORD, not in the URL: a command line is visible to other users.", valueName: "url"))
+    var results: String?
+
     @Option(help: ArgumentHelp("Random seed for the kernels that sample. (default: 42)", valueName: "n"))
     var seed: UInt64?
 
@@ -158,6 +161,14 @@ struct RunCommand: ParsableCommand {
         if let maxRejectShare { config.ingest.maxRejectShare = maxRejectShare }
         if let seed { config.seed = seed }
         if let history { config.history = history }
+        if let results {
+            guard ConnectionText.isPostgres(results) else {
+                throw ConfigurationError.invalid("--results \(ConnectionText.redacted(results)): use a PostgreSQL URL such as postgresql://user@host/db")
+            }
+            var target = config.results ?? PostgresResultsTarget(url: results)
+            target.url = results
+            config.results = target
+        }
         if let k {
             guard k >= 1, k <= 1000 else { throw ConfigurationError.invalid("--k \(k): must be between 1 and 1000") }
             config.clusters.model.clusters = .fixed(k)

@@ -145,6 +145,8 @@ struct PostgresSinkTests {
             }
             #expect(try text(scratch.join("db1/report.json")).contains("password=***"))
             #expect(try text(scratch.join("db1/report.md")).contains("`\(id1)`"), "report.md names the run id")
+            let page = try text(scratch.join("db1/report.html"))
+            #expect(page.contains(id1) && page.contains("password=***"), "report.html names the sink, redacted, and the run id")
             #expect(!first.stderr.contains("hunter2"))
 
             // A second run: its own run id and rows; the first run's rows untouched.
@@ -287,6 +289,24 @@ struct PostgresSinkTests {
             let id2 = try Self.runID(scratch.join("killed"))
             #expect(try Self.count(server, "SELECT count(*) FROM clientele_runs WHERE run_id = '\(id2)'") == 1)
             #expect(try Self.count(server, "SELECT count(*) FROM clientele_runs") == 2)
+        }
+    }
+
+    @Test("--results on the command line: the rows go to that database under the job file's schema; a URL of another kind is exit 64, its password not shown")
+    func resultsFlag() throws {
+        let server = try PostgresServer()
+        try withScratch { scratch in
+            try PostgresSourceTests.generate(scratch)
+            _ = try server.sql("CREATE SCHEMA IF NOT EXISTS flagged;")
+            try scratch.write("job.toml", "[transactions]\npath = \"data/transactions.csv\"\n[results]\nurl = \"postgresql://nobody@unreachable.invalid/none\"\nschema = \"flagged\"\n[clv]\nenabled = false\n")
+            let run = try CLI.run(["run", "job.toml", "--results", server.url, "--out", "report", "--quiet"], in: scratch.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            let id = try Self.runID(scratch.join("report"))
+            #expect(try Self.count(server, "SELECT count(*) FROM flagged.clientele_runs WHERE run_id = '\(id)'") == 1)
+            let customers = try csvRecords(text(scratch.join("report/customers.csv"))).count - 1
+            #expect(try Self.count(server, "SELECT count(*) FROM flagged.clientele_customers WHERE run_id = '\(id)'") == customers)
+            let refused = try CLI.run(["run", "job.toml", "--results", "mysql://u:hunter2@h/db", "--out", "other", "--quiet"], in: scratch.path)
+            #expect(refused.status == 64 && refused.stderr.contains("--results mysql://") && !refused.stderr.contains("hunter2"), "\(refused.stderr)")
         }
     }
 

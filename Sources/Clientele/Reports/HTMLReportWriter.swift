@@ -105,6 +105,10 @@ package struct HTMLReportWriter {
         h += row("margin", SVGNumber.fixed(s.margin, digits: 2))
         h += row("bad rows", "\(s.onBadRow), at most \(SVGNumber.percent(s.maxRejectShare, digits: 2)) rejected")
         h += row("threads, seed", "\(s.threads), \(s.seed)")
+        if let r = report.results {
+            let tables = [r.customersTable, r.segmentsTable, r.runsTable].map { (r.schema.map { $0 + "." } ?? "") + $0 }.joined(separator: ", ")
+            h += row("results also in", "PostgreSQL \(r.sink), tables \(tables), run_id \(r.runId)")
+        }
         h += "</tbody></table>\n"
 
         h += "<table class=\"inputs\"><caption>Input accounting</caption><thead><tr><th>file</th><th class=\"num\">rows read</th>"
