@@ -65,6 +65,8 @@ public struct Run: Sendable {
         let start = ContinuousClock.now
         logger.info("writing the report", metadata: ["folder": "\(configuration.out)"])
         var report = ReportStage.report(state)
+        // Built once: its customer snapshots give the movers now and are recorded at landing
+        // (it reads the settings, inputs, counts and segments, which do not change below).
         let historyRun = try history.map { _ in try ReportStage.historyRun(state, report: report) }
         if let history, let historyRun, let migration = try history.migration(fromLatestTo: historyRun) {
             report.summary?.movers = ReportStage.movers(migration, topAtRisk: configuration.report.topAtRisk)
@@ -107,11 +109,11 @@ public struct Run: Sendable {
                 throw error
             }
         }
-        if let history {
+        if let history, let historyRun {
             // Committed as pending, the folder swapped in, then completed: report and history
             // land together or not at all (HistoryDatabase.record).
             logger.info("recording the run", metadata: ["history": "\(history.path)"])
-            try history.record(try ReportStage.historyRun(state, report: report),
+            try history.record(historyRun,
                                landing: .init(token: folder.token, folder: folder.finalPath, land: land))
         } else {
             try land()
