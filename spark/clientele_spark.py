@@ -281,7 +281,17 @@ def write_customers(out, parts, part_files, neutralized=True, extra_files=()):
     (row counts differing by one at most), each with the header, so their rows concatenated are
     customers.csv's. `extra_files` (the driver's report files) land beside it."""
     staging = out + ".staging"
-    os.makedirs(staging)
+    os.makedirs(staging)  # fails if it exists: the folder removed below is always this run's own
+    try:
+        fill_report_folder(staging, parts, part_files, neutralized, extra_files)
+        os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def fill_report_folder(staging, parts, part_files, neutralized, extra_files):
+    """write_customers's files, in the staging folder."""
     for path in extra_files:
         shutil.copyfile(path, os.path.join(staging, os.path.basename(path)))
     with contextlib.ExitStack() as stack:
@@ -306,7 +316,6 @@ def write_customers(out, parts, part_files, neutralized=True, extra_files=()):
                 with open(os.path.join(staging, "customers", f"part-{number:05d}.csv"), "wb") as f:
                     f.write(header)
                     f.writelines(itertools.islice(merged, size))
-    os.rename(staging, out)
 
 
 def export_key_column(header, job, section_name):

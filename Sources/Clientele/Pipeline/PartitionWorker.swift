@@ -89,21 +89,30 @@ public enum PartitionWorker {
 
     /// The statistics file at `path`.
     public static func read(_ path: String) throws -> PartitionStatistics {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw PartitionIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        return try PartitionStatistics(decoding: Array(data), path: path)
+        try PartitionStatistics(decoding: contents(path), path: path)
     }
 
-    /// Writes `statistics` to `path` through a temporary file renamed into place, so a reader
-    /// sees the old file or the new one; an existing file that is not a statistics file is left alone.
+    /// Writes `statistics` to `path` whole or not at all; an existing file that is not a statistics file is left alone.
     public static func write(_ statistics: PartitionStatistics, to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) {
-            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 8)) ?? nil
-            guard let head, Array(head) == PartitionStatistics.magic else { throw PartitionIOError.wouldOverwrite(path: path) }
+        try write(statistics.encoded(), magic: PartitionStatistics.magic, to: path)
+    }
+
+    /// The bytes of a file a step wrote, for its decoder.
+    static func contents(_ path: String) throws -> [UInt8] {
+        do { return Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw PartitionIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
         }
-        try land(path, replacing: true) { try FileSink.write(statistics.encoded(), to: $0) }
+    }
+
+    /// Writes a step's binary file through a temporary file renamed into place, so a reader sees
+    /// the old file or the new one. An existing file is replaced only when it starts with `magic`
+    /// (an earlier output of the same step); anything else at `path` is left alone.
+    static func write(_ bytes: [UInt8], magic: [UInt8], to path: String) throws {
+        if FileManager.default.fileExists(atPath: path) {
+            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: magic.count)) ?? nil
+            guard let head, Array(head) == magic else { throw PartitionIOError.wouldOverwrite(path: path) }
+        }
+        try land(path, replacing: true) { try FileSink.write(bytes, to: $0) }
     }
 
     /// Writes `path` whole or not at all: `write` fills a temporary file beside it, renamed into
