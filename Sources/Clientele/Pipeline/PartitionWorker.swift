@@ -33,35 +33,76 @@ public enum PartitionWorker {
 
     /// Writes the RFM columns of customers.csv (customer_id … historical_clv) for one partition's
     /// customers, scored with the score tables of `statistics` (all partitions merged), and its
-    /// CLV columns (`PartitionCLV`), sorted by customer_id within the partition. `out` must not
-    /// exist; it appears whole or not at all.
-    public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, out: String) throws {
-        try config.validate()
-        guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
-        let settings = PartitionStatistics.Settings(asOf: asOf, calibrationEnd: config.calibrationEnd,
-                                                    quantiles: config.rfm.quantiles, monetary: config.rfm.monetary)
-        guard settings == statistics.settings else { throw PartitionError.settingsDiffer }
-        let tables = try statistics.rfm.columns.map { try RFMScoreTable($0, quantiles: config.rfm.quantiles, ties: config.rfm.ties) }
-        let clv = try PartitionCLV.fit(config, statistics: statistics)
+    /// CLV columns (`PartitionCLV`), sorted by customer_id within the partition. With
+    /// `valueMedians` (complete: `partition value-medians`) the CLV columns include value_quadrant.
+    /// `out` must not exist; it appears whole or not at all.
+    public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, valueMedians: ValueMatrixMedians? = nil,
+                             out: String) throws {
+        let scoring = try Scoring(config, statistics: statistics)
+        let thresholds = try valueMedians.map { medians throws(PartitionError) in
+            guard let t = medians.thresholds else { throw PartitionError.incompleteMedians }
+            return t
+        }
         try land(out) { temporary in
             try Parallelism.withThreads(config.threads) {
-                let loaded: TransactionLoader.Loaded
-                do {
-                    loaded = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns,
-                                                   options: config.ingestOptions).load()
-                } catch IngestError.noDataRows {
-                    let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: clv)
+                guard let partition = try scoring.partition() else {
+                    let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: scoring.clv, valueQuadrant: thresholds != nil)
                     try FileSink.write(Array((header.joined(separator: ",") + "\n").utf8), to: temporary)
                     return
                 }
-                let table = CustomerTable(orders: loaded.orders, interactions: nil, asOf: asOf, calibrationEnd: config.calibrationEnd)
-                let rfm = try config.rfm.run(table.current, tables: tables)
-                var writer = CustomersCSVWriter(customers: loaded.customers, activity: table.current, rfm: rfm,
+                var writer = CustomersCSVWriter(customers: partition.loaded.customers, activity: partition.table.current, rfm: partition.rfm,
                                                 cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
-                writer.clv = try PartitionCLV.predict(config, fit: clv, table: table)  // PartitionCLV.swift
-                writer.valueQuadrant = false  // needs the medians of all customers' values
+                writer.clv = try PartitionCLV.predict(config, fit: scoring.clv, table: partition.table,
+                                                      valueMatrix: thresholds.map { (partition.historicalValue, $0.current, $0.future) })
+                writer.valueQuadrant = thresholds != nil
                 try writer.write(to: temporary)
             }
+        }
+    }
+
+    /// What scoring a partition needs from the merged statistics, and the partition scored.
+    struct Scoring {
+        let config: JobConfiguration
+        let asOf: CalendarDay
+        let tables: [RFMScoreTable]
+        let clv: CLVPooledFit?
+
+        init(_ config: JobConfiguration, statistics: PartitionStatistics) throws {
+            try config.validate()
+            guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
+            let settings = PartitionStatistics.Settings(asOf: asOf, calibrationEnd: config.calibrationEnd,
+                                                        quantiles: config.rfm.quantiles, monetary: config.rfm.monetary)
+            guard settings == statistics.settings else { throw PartitionError.settingsDiffer }
+            self.config = config
+            self.asOf = asOf
+            tables = try statistics.rfm.columns.map { try RFMScoreTable($0, quantiles: config.rfm.quantiles, ties: config.rfm.ties) }
+            clv = try PartitionCLV.fit(config, statistics: statistics)
+        }
+
+        /// One partition's customers, read and RFM-scored; nil for a partition without rows.
+        struct Partition {
+            let loaded: TransactionLoader.Loaded
+            let table: CustomerTable
+            let rfm: RFMResult
+
+            /// Historical CLV per customer (NaN for one not scored), as `CLVStage` hands it to the value matrix.
+            var historicalValue: [Double] {
+                var historical = [Double](repeating: .nan, count: table.count)
+                for (row, c) in rfm.customers.enumerated() { historical[Int(c)] = rfm.historicalCLVCents[row] / 100 }
+                return historical
+            }
+        }
+
+        func partition() throws -> Partition? {
+            let loaded: TransactionLoader.Loaded
+            do {
+                loaded = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns,
+                                               options: config.ingestOptions).load()
+            } catch IngestError.noDataRows {
+                return nil
+            }
+            let table = CustomerTable(orders: loaded.orders, interactions: nil, asOf: asOf, calibrationEnd: config.calibrationEnd)
+            return Partition(loaded: loaded, table: table, rfm: try config.rfm.run(table.current, tables: tables))
         }
     }
 
