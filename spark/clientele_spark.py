@@ -7,9 +7,10 @@ Run it through scripts/spark-run, which installs PySpark and a JVM. Python only 
 every number comes from the clientele binary, the same code as `clientele run`.
 
 This stage covers the RFM columns of customers.csv (customer_id … historical_clv) for the
-`fill` and `share` tie rules, its predicted-value columns (p_alive … p_no_purchase_<h>d, without
-value_quadrant) and clv_model.json (`partition clv` on the driver); the other models and report
-files are still to come (see README, "Beyond one machine").
+`fill` and `share` tie rules, its predicted-value columns (p_alive … p_no_purchase_<h>d, with
+value_quadrant from the medians of all customers found in a few exact passes) and clv_model.json
+(`partition clv` on the driver); the other models and report files are still to come (see
+README, "Beyond one machine").
 """
 
 import argparse
@@ -165,16 +166,46 @@ def merge_statistics(worker, rows, flags, out):
         f.write(merged)
 
 
-def scored_parts(worker, rows, flags, merged_name, staging):
+def value_medians(sc, worker, rows, flags, merged_name, work):
+    """The value matrix's thresholds, the medians of historical and predicted CLV over every
+    customer with both, found exactly: `partition value-medians` keeps the middle values' key
+    prefixes, each pass narrows them by 16 bits from every partition's counts (`partition
+    value-counts`, a few thousand numbers at most), four passes at most. Returns the name of the
+    complete medians file, added to the Spark files for `score`."""
+    path = os.path.join(work, "value-medians-0.json")
+    run_worker([worker.driver_binary, "partition", "value-medians", "--out", path])
+    for number in itertools.count():
+        name = os.path.basename(path)
+        sc.addFile(path)
+
+        def counts(index, iterator, name=name):
+            return worker.step(index, iterator, "value-counts", "counts.json",
+                               ["--statistics", SparkFiles.get(merged_name), "--medians", SparkFiles.get(name)] + flags)
+
+        paths = []
+        for index, blob in rows.mapPartitionsWithIndex(counts).collect():
+            paths.append(os.path.join(work, f"value-counts-{number}-{index:05d}.json"))
+            with open(paths[-1], "wb") as f:
+                f.write(blob)
+        path = os.path.join(work, f"value-medians-{number + 1}.json")
+        state = run_worker([worker.driver_binary, "partition", "value-medians", "--medians", os.path.join(work, name),
+                            "--out", path] + paths)
+        if json.loads(state)["complete"]:
+            sc.addFile(path)
+            return os.path.basename(path)
+
+
+def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None):
     """Each partition's customers.csv rows (sorted by customer_id, with the header), scored on the
     executors and kept on their disks, then brought to the driver one partition at a time and
     written to `staging/part-NNNNN.csv`. Returns the part files."""
     def score(index, iterator):
         with worker.partition_file(index, iterator) as (folder, path):
             out = os.path.join(folder, "customers.csv")
+            medians = ["--value-medians", SparkFiles.get(medians_name)] if medians_name else []
             run_worker([worker.binary(), "partition", "score"] + worker.job_flags()
                        + ["--statistics", SparkFiles.get(merged_name), "--transactions", path, "--threads", "1",
-                          "--out", out] + flags)
+                          "--out", out] + medians + flags)
             with open(out, "rb") as f:
                 while chunk := f.read(CHUNK):
                     yield index, chunk
@@ -229,7 +260,10 @@ def main(argv):
         # --- satisfaction (write_satisfaction): its own pass over both exports ---
         satisfaction = write_satisfaction(sc, args, run, job, work, flags) if run.interactions else None
         # --- end satisfaction ---
-        parts = scored_parts(worker, rows, flags, "merged.bin", work)
+        # --- value matrix: its medians over all customers, a few passes (value_medians) ---
+        medians = value_medians(sc, worker, rows, flags, "merged.bin", work) if clv_model else None
+        # --- end value matrix ---
+        parts = scored_parts(worker, rows, flags, "merged.bin", work, medians)
         extra = [path for path in (clv_model, satisfaction) if path]
         write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=extra)
     finally:

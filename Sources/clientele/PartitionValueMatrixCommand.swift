@@ -42,7 +42,7 @@ struct PartitionValueMediansCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "value-medians",
         abstract: "Start the value-matrix medians, or merge every partition's counts into their next pass (JSON).",
-        discussion: "Without --medians and counts: the first pass. After \(PartitionedMedian.passes) passes the file holds the exact medians (\"complete\")."
+        discussion: "Without --medians and counts: the first pass. Prints {\"complete\": true} once the file holds the exact medians (after \(PartitionedMedian.passes) passes at most), else {\"complete\": false}."
     )
 
     @Option(help: ArgumentHelp("The medians of the pass the counts were made for.", valueName: "file"))
@@ -68,6 +68,7 @@ struct PartitionValueMediansCommand: ParsableCommand {
                 next.advance(merged)
             }
             try PartitionWorker.writeJSON(next, to: out)
+            print("{\"complete\": \(next.isComplete)}")
         }
     }
 }
