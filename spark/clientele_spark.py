@@ -115,11 +115,12 @@ class Worker:
 
 
 def resolve_periods(worker, rows, run, job, work):
-    """`--as-of` and `--calibration-end` for every later step. When either is not given, each
-    partition's extent (first order day, last transaction day; `partition extent`) is read and
-    `partition periods` resolves the defaults by `clientele run`'s rules, so they live in Swift."""
+    """`--as-of` and `--calibration-end` for every later step, and which of them were defaulted
+    (`partition report`'s flags). When either is not given, each partition's extent (first order
+    day, last transaction day; `partition extent`) is read and `partition periods` resolves the
+    defaults by `clientele run`'s rules, so they live in Swift."""
     if run.as_of and run.calibration_end:
-        return ["--as-of", run.as_of, "--calibration-end", run.calibration_end]
+        return ["--as-of", run.as_of, "--calibration-end", run.calibration_end], []
     given = ["--as-of", run.as_of] if run.as_of else []
     extents = rows.mapPartitionsWithIndex(lambda i, it: worker.step(i, it, "extent", "extent.bin", given)).collect()
     paths = []
@@ -135,7 +136,9 @@ def resolve_periods(worker, rows, run, job, work):
     flags = ["--as-of", periods["as_of"]]
     if periods["calibration_end"] is not None:
         flags += ["--calibration-end", periods["calibration_end"]]
-    return flags
+    defaulted = ["--as-of-defaulted"] if periods["as_of_defaulted"] else []
+    defaulted += ["--calibration-end-defaulted"] if periods["calibration_end_defaulted"] else []
+    return flags, defaulted
 
 
 def merge_statistics(worker, rows, flags, out):
@@ -198,23 +201,31 @@ def value_medians(sc, worker, rows, flags, merged_name, work):
 def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None):
     """Each partition's customers.csv rows (sorted by customer_id, with the header), scored on the
     executors and kept on their disks, then brought to the driver one partition at a time and
-    written to `staging/part-NNNNN.csv`. Returns the part files."""
+    written to `staging/part-NNNNN.csv`, and its totals for the report (`--totals`, a few hundred
+    bytes) to `staging/totals-NNNNN.json`. Returns the part files and the totals files."""
     def score(index, iterator):
         with worker.partition_file(index, iterator) as (folder, path):
-            out = os.path.join(folder, "customers.csv")
+            out, totals = os.path.join(folder, "customers.csv"), os.path.join(folder, "totals.json")
             medians = ["--value-medians", SparkFiles.get(medians_name)] if medians_name else []
             run_worker([worker.binary(), "partition", "score"] + worker.job_flags()
                        + ["--statistics", SparkFiles.get(merged_name), "--transactions", path, "--threads", "1",
-                          "--out", out] + medians + flags)
+                          "--out", out, "--totals", totals] + medians + flags)
+            with open(totals, "rb") as f:
+                yield "totals", index, f.read()
             with open(out, "rb") as f:
                 while chunk := f.read(CHUNK):
-                    yield index, chunk
+                    yield "rows", index, chunk
 
     scored = rows.mapPartitionsWithIndex(score).persist(StorageLevel.DISK_ONLY)
     try:
         scored.count()  # scores every partition in parallel; the blocks stay on the executors
-        files = {}
-        for index, chunk in scored.toLocalIterator():
+        files, totals = {}, []
+        for kind, index, chunk in scored.toLocalIterator():
+            if kind == "totals":
+                totals.append(os.path.join(staging, f"totals-{index:05d}.json"))
+                with open(totals[-1], "wb") as f:
+                    f.write(chunk)
+                continue
             if index not in files:
                 files[index] = open(os.path.join(staging, f"part-{index:05d}.csv"), "wb")
             files[index].write(chunk)
@@ -222,7 +233,24 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None):
             f.close()
     finally:
         scored.unpersist()
-    return [os.path.join(staging, f"part-{index:05d}.csv") for index in sorted(files)]
+    return [os.path.join(staging, f"part-{index:05d}.csv") for index in sorted(files)], totals
+
+
+def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work):
+    """report.json, report.md and segments.csv on the driver (`partition report`) from the merged
+    statistics and every partition's totals. Returns their paths."""
+    folder = os.path.join(work, "report")
+    os.makedirs(folder)
+    command = [binary, "partition", "report"] + ([job] if job else []) + ["--statistics", merged, "--out", folder]
+    command += ["--transactions", run.transactions] + (["--interactions", run.interactions] if run.interactions else [])
+    command += ["--value-medians", medians] if medians else []
+    command += defaulted
+    for name in outputs:
+        command += ["--output", name]
+    for path in totals:
+        command += ["--totals", path]
+    run_worker(command + flags)
+    return [os.path.join(folder, name) for name in ("segments.csv", "report.json", "report.md")]
 
 
 def main(argv):
@@ -250,7 +278,7 @@ def main(argv):
 
     work = tempfile.mkdtemp(prefix="clientele-spark-")
     try:
-        flags = resolve_periods(worker, rows, run, job, work)
+        flags, defaulted = resolve_periods(worker, rows, run, job, work)
         merged = os.path.join(work, "merged.bin")
         merge_statistics(worker, rows, flags, merged)
         sc.addFile(merged)
@@ -263,8 +291,13 @@ def main(argv):
         # --- value matrix: its medians over all customers, a few passes (value_medians) ---
         medians = value_medians(sc, worker, rows, flags, "merged.bin", work) if clv_model else None
         # --- end value matrix ---
-        parts = scored_parts(worker, rows, flags, "merged.bin", work, medians)
+        parts, totals = scored_parts(worker, rows, flags, "merged.bin", work, medians)
         extra = [path for path in (clv_model, satisfaction) if path]
+        # --- report.json, report.md, segments.csv (driver_report) ---
+        outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
+        extra += driver_report(os.path.abspath(args.binary), job, run, flags, defaulted, merged,
+                               os.path.join(work, medians) if medians else None, totals, outputs, work)
+        # --- end report ---
         write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=extra)
     finally:
         shutil.rmtree(work, ignore_errors=True)

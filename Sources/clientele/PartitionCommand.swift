@@ -18,7 +18,7 @@ struct PartitionCommand: ParsableCommand {
             """,
         subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self,
                       PartitionExtentCommand.self, PartitionPeriodsCommand.self, PartitionCLVCommand.self]
-            + PartitionValueMatrixCommands.all
+            + PartitionValueMatrixCommands.all + [PartitionReportCommand.self]
             + PartitionSatisfactionCommands.all
     )
 }
@@ -86,10 +86,14 @@ struct PartitionScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The CSV file to write (must not exist).", valueName: "file"))
     var out: String
 
+    @Option(help: ArgumentHelp("Also write the partition's totals for report.json and segments.csv here (JSON, must not exist).",
+                               valueName: "file"))
+    var totals: String?
+
     func run() throws {
         try exitOnError {
             try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics),
-                                      valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out)
+                                      valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out, totals: totals)
         }
     }
 }

@@ -2,10 +2,11 @@
 # Spark check (issue 15): the README's scripts/spark-run example (local[2], 8 partitions, no
 # --as-of), run as written on generated customers in date order, writes the RFM columns of
 # customers.csv (customer_id … historical_clv) exactly as `clientele run` does on the same file
-# with the default periods, and its CLV columns and clv_model.json as `clientele run` does
-# (compare_spark_clv.py). Then a smaller export with explicit periods and ids that customers.csv
-# quotes (commas, quotes, formula leads written "'…") is run with --part-files: the parts, each
-# sorted and headed, hold the single run's rows in order.
+# with the default periods, and its CLV columns (value_quadrant included) and clv_model.json as
+# `clientele run` does (compare_spark_clv.py). Then a smaller export with explicit periods and ids
+# that customers.csv quotes (commas, quotes, formula leads written "'…") is run with --part-files:
+# the parts, each sorted and headed, hold the single run's rows in order. Both runs' report.json
+# (settings, inputs, customers, RFM totals) and segments.csv are the single runs'.
 #
 #   Tests/spark/check_spark_rfm.sh [BINARY] [CUSTOMERS]     default .build/release/clientele, 100000
 set -euo pipefail
@@ -47,7 +48,7 @@ started=$SECONDS
 second=$((SECONDS - started))
 
 python3 - "$work" <<'PY'
-import csv, glob, os, sys
+import csv, glob, json, os, sys
 work = sys.argv[1]
 def records(path, columns=None):
     with open(path, encoding="utf-8", newline="") as f:
@@ -73,6 +74,23 @@ for path in parts:
     rows += part[1:]
 same(single, rows, "--part-files")
 print(f"spark: {len(parts)} part files hold customers.csv's {len(single) - 1} rows in order, quoted ids included")
+
+# report.json's totals and segments.csv (partition report), both runs.
+for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report", "customers.csv"),
+                                       (f"{work}/small-single", f"{work}/small-spark", "customers")):
+    with open(f"{single_dir}/segments.csv", "rb") as a, open(f"{spark_dir}/segments.csv", "rb") as b:
+        assert a.read() == b.read(), f"{spark_dir}: segments.csv differs from the single run's"
+    a, b = (json.load(open(f"{d}/report.json")) for d in (single_dir, spark_dir))
+    for key in ("customers", "rfm"):
+        assert a[key] == b[key], f"{spark_dir}: report.json {key}: {b[key]} vs {a[key]}"
+    # The README example runs in another folder: the same file, named from there.
+    unnamed = lambda d, name: {k: v for k, v in d.items() if k != name}
+    assert [unnamed(i, "path") for i in a["inputs"]] == [unnamed(i, "path") for i in b["inputs"]], f"{spark_dir}: report.json inputs"
+    assert all(os.path.basename(i["path"]) == "transactions.csv" for i in b["inputs"])
+    assert unnamed(unnamed(a["settings"], "threads"), "transactions") == unnamed(unnamed(b["settings"], "threads"), "transactions"), \
+        f"{spark_dir}: report.json settings"
+    assert b["outputs"][0] == outputs and {"segments.csv", "report.json", "report.md"} <= set(b["outputs"]), b["outputs"]
+print("spark: report.json's settings, inputs, customers and RFM totals and segments.csv equal the single runs'")
 PY
 # The predicted value: customers.csv's CLV columns and clv_model.json (Tests/spark/compare_spark_clv.py).
 python3 "$root/Tests/spark/compare_spark_clv.py" "$work/single" "$work/spark-report"

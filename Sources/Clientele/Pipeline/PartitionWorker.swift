@@ -36,8 +36,11 @@ public enum PartitionWorker {
     /// CLV columns (`PartitionCLV`), sorted by customer_id within the partition. With
     /// `valueMedians` (complete: `partition value-medians`) the CLV columns include value_quadrant.
     /// `out` must not exist; it appears whole or not at all.
+    ///
+    /// With `totals`, also writes there (JSON, must not exist) the partition's `PartitionTotals`
+    /// for report.json and segments.csv (`partition report`).
     public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, valueMedians: ValueMatrixMedians? = nil,
-                             out: String) throws {
+                             out: String, totals: String? = nil) throws {
         let scoring = try Scoring(config, statistics: statistics)
         let thresholds = try valueMedians.map { medians throws(PartitionError) in
             guard let t = medians.thresholds else { throw PartitionError.incompleteMedians }
@@ -45,7 +48,12 @@ public enum PartitionWorker {
         }
         try land(out) { temporary in
             try Parallelism.withThreads(config.threads) {
-                guard let partition = try scoring.partition() else {
+                let partition = try scoring.partition()
+                if let totals {
+                    try writeJSON(partition.map { PartitionTotals($0.rfm) }
+                                    ?? PartitionTotals(segments: config.rfm.segments.names.count, quantiles: config.rfm.quantiles), to: totals)
+                }
+                guard let partition else {
                     let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: scoring.clv, valueQuadrant: thresholds != nil)
                     try FileSink.write(Array((header.joined(separator: ",") + "\n").utf8), to: temporary)
                     return

@@ -44,32 +44,5 @@ public struct RFMResult: Sendable {
     }
 
     /// Per-segment counts, revenue and means, in the map's report order (empty segments included).
-    /// Revenue and monetary sums are checked and bounded like `netRevenueCents` (a mean order
-    /// value is no larger in magnitude than its customer's total).
-    public var segmentSummaries: [SegmentSummary] {
-        let names = scorer.segments.names
-        var count = [Int](repeating: 0, count: names.count)
-        var revenue = [Int64](repeating: 0, count: names.count)
-        var recency = [Int64](repeating: 0, count: names.count)
-        var frequency = [Int64](repeating: 0, count: names.count)
-        var monetary = [Int64](repeating: 0, count: names.count)
-        for k in 0..<self.count {
-            let s = Int(segment[k])
-            count[s] += 1
-            revenue[s] += revenueCents[k]
-            recency[s] += Int64(recencyDays[k])
-            frequency[s] += Int64(self.frequency[k])
-            monetary[s] += monetaryCents[k]
-        }
-        let totalRevenue = netRevenueCents
-        return names.indices.map { s in
-            let n = count[s]
-            return SegmentSummary(
-                name: names[s], customers: n, share: Double(n) / Double(max(1, self.count)), revenueCents: revenue[s],
-                revenueShare: totalRevenue > 0 ? Double(revenue[s]) / Double(totalRevenue) : nil,
-                meanRecencyDays: n > 0 ? Double(recency[s]) / Double(n) : nil,
-                meanFrequency: n > 0 ? Double(frequency[s]) / Double(n) : nil,
-                meanMonetary: n > 0 ? Double(monetary[s]) / Double(n) / 100 : nil)
-        }
-    }
+    public var segmentSummaries: [SegmentSummary] { RFMSegmentSums(self).summaries(names: scorer.segments.names) }
 }

@@ -1,0 +1,63 @@
+/// Per segment, the scored customers and the integer sums behind segments.csv's means: revenue,
+/// recency days, orders and monetary cents. Integers, so the sums of any split of the customers,
+/// merged in any order, are the whole run's, and so are the means (a run spread over partitions
+/// adds them up; `RFMResult.segmentSummaries` divides them).
+///
+/// Revenue and monetary sums are checked and bounded like `RFMResult.netRevenueCents` (a mean
+/// order value is no larger in magnitude than its customer's total).
+public struct RFMSegmentSums: Sendable, Equatable, Codable {
+    /// Per segment (index into the map's names): customers, revenue, recency, frequency, monetary.
+    public var customers: [Int64]
+    public var revenueCents: [Int64]
+    public var recencyDays: [Int64]
+    public var frequency: [Int64]
+    public var monetaryCents: [Int64]
+
+    /// No customer in any of `segments` segments.
+    public init(segments: Int) {
+        let zero = [Int64](repeating: 0, count: segments)
+        customers = zero; revenueCents = zero; recencyDays = zero; frequency = zero; monetaryCents = zero
+    }
+
+    /// The sums of `rfm`'s customers.
+    public init(_ rfm: RFMResult) {
+        self.init(segments: rfm.scorer.segments.names.count)
+        for k in 0..<rfm.count {
+            let s = Int(rfm.segment[k])
+            customers[s] += 1
+            revenueCents[s] += rfm.revenueCents[k]
+            recencyDays[s] += Int64(rfm.recencyDays[k])
+            frequency[s] += Int64(rfm.frequency[k])
+            monetaryCents[s] += rfm.monetaryCents[k]
+        }
+    }
+
+    /// Both sets of customers' sums.
+    public func merged(with other: RFMSegmentSums) -> RFMSegmentSums {
+        precondition(customers.count == other.customers.count, "RFMSegmentSums: different segment maps")
+        func add(_ a: [Int64], _ b: [Int64]) -> [Int64] { zip(a, b).map { $0 + $1 } }
+        var out = self
+        out.customers = add(customers, other.customers)
+        out.revenueCents = add(revenueCents, other.revenueCents)
+        out.recencyDays = add(recencyDays, other.recencyDays)
+        out.frequency = add(frequency, other.frequency)
+        out.monetaryCents = add(monetaryCents, other.monetaryCents)
+        return out
+    }
+
+    /// segments.csv's rows: shares of all scored customers and of the total net revenue, and means.
+    public func summaries(names: [String]) -> [RFMResult.SegmentSummary] {
+        precondition(names.count == customers.count, "RFMSegmentSums: \(names.count) names for \(customers.count) segments")
+        let scored = customers.reduce(0, +)
+        let totalRevenue = revenueCents.reduce(0, +)
+        return names.indices.map { s in
+            let n = Int(customers[s])
+            return RFMResult.SegmentSummary(
+                name: names[s], customers: n, share: Double(n) / Double(max(1, scored)), revenueCents: revenueCents[s],
+                revenueShare: totalRevenue > 0 ? Double(revenueCents[s]) / Double(totalRevenue) : nil,
+                meanRecencyDays: n > 0 ? Double(recencyDays[s]) / Double(n) : nil,
+                meanFrequency: n > 0 ? Double(frequency[s]) / Double(n) : nil,
+                meanMonetary: n > 0 ? Double(monetaryCents[s]) / Double(n) / 100 : nil)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import ClienteleSupport
+import ClienteleIngest
+import ClienteleKernels
+import ClienteleReports
+
+/// report.json, report.md and segments.csv of a run spread over partitions (`clientele partition
+/// report`, on the driver), from the merged statistics and the partitions' scored totals: the
+/// settings, both files' input accounting, the customer and order counts, net revenue, the
+/// segments and customers per score, and the predictive model (clv_model.json's block, with the
+/// value matrix's thresholds when its medians were found) — each the single run's figure. The
+/// sections not distributed yet are listed under `skipped` with that reason.
+public enum PartitionReport {
+    /// Sections a spread run does not compute yet, in the single run's order.
+    static let notDistributed = ["cohorts", "clusters", "churn"]
+
+    /// Which periods were left to their defaults (`partition periods` resolved them).
+    public struct Defaults: Sendable {
+        public var asOf: Bool
+        public var calibrationEnd: Bool
+        public init(asOf: Bool, calibrationEnd: Bool) { self.asOf = asOf; self.calibrationEnd = calibrationEnd }
+    }
+
+    /// The report of the whole run. `transactions` and `interactions` are the paths the report
+    /// names (the user's exports, not the partitions' files).
+    public static func report(_ config: JobConfiguration, statistics: PartitionStatistics, totals: PartitionTotals,
+                              medians: ValueMatrixMedians?, defaults: Defaults, transactions: String, interactions: String?) throws -> RunReport {
+        guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
+        let settings = RunReport.Settings(
+            transactions: transactions, interactions: interactions, asOf: asOf.description, asOfDefaulted: defaults.asOf,
+            calibrationEnd: config.calibrationEnd?.description, calibrationEndDefaulted: defaults.calibrationEnd,
+            rfmTies: config.rfm.ties.rawValue, rfmQuantiles: config.rfm.quantiles, rfmMonetary: config.rfm.monetary.rawValue,
+            margin: config.rfm.margin, onBadRow: config.ingest.onBadRow.rawValue, maxRejectShare: config.ingest.maxRejectShare,
+            threads: config.threads, seed: config.seed)
+        var inputs = [inputFile("transactions", path: transactions, read: statistics.rowsRead, used: statistics.rowsUsed,
+                                rejected: statistics.rejected, afterAsOf: statistics.rowsAfterAsOf)]
+        let s = statistics.satisfaction
+        if s.present, let interactions {
+            var file = inputFile("interactions", path: interactions, read: s.rowsRead, used: s.rowsUsed, rejected: s.rejected, afterAsOf: nil)
+            file.rowsUnmatchedCustomer = Int(s.orphanRows)
+            file.unmatchedCustomers = Int(s.orphanCustomers)
+            file.unmatchedCustomerExamples = s.orphanExamples
+            inputs.append(file)
+        }
+        let names = config.rfm.segments.names
+        let segments = totals.segments.summaries(names: names).map {
+            RunReport.Segment(segment: $0.name, customers: $0.customers, share: $0.share, revenue: Double($0.revenueCents) / 100,
+                              revenueShare: $0.revenueShare, meanRecencyDays: $0.meanRecencyDays, meanFrequency: $0.meanFrequency,
+                              meanMonetary: $0.meanMonetary)
+        }
+        let scored = totals.scored
+        var clv: CLVReport?
+        if let fit = try PartitionCLV.fit(config, statistics: statistics) {
+            clv = PartitionCLV.report(fit, statistics: statistics)
+            if let t = medians?.thresholds {
+                clv?.valueMatrix.currentThreshold = t.current
+                clv?.valueMatrix.futureThreshold = t.future
+            }
+        }
+        var skipped = notDistributed.map { RunReport.Skipped(section: $0, reason: "not computed yet in a run spread over partitions (scripts/spark-run)") }
+        if config.clv.enabled, clv == nil { skipped.append(.init(section: "clv", reason: "the data cannot support the purchase models, or margin = 0")) }
+        if s.present {
+            skipped.append(.init(section: "satisfaction", reason: "in a run spread over partitions the satisfaction–loyalty analysis is in satisfaction.json"))
+        }
+        var report = RunReport(
+            startedAt: ISO8601DateFormatter().string(from: Date()), settings: settings, inputs: inputs,
+            customers: .init(inTransactions: Int(statistics.customers), scored: scored, notYetActive: Int(statistics.customers) - scored,
+                             orders: Int(statistics.orders), netRevenue: Double(totals.segments.revenueCents.reduce(0, +)) / 100),
+            rfm: .init(ties: config.rfm.ties.rawValue, quantiles: config.rfm.quantiles, segments: segments,
+                       customersPerScore: .init(r: totals.r, f: totals.f, m: totals.m)),
+            clv: clv, skipped: skipped, timings: [:], outputs: [])
+        report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
+        report.settings.currency = config.report.currency.isEmpty ? nil : config.report.currency
+        report.settings.currencyDecimals = config.report.currencyDecimals
+        return report
+    }
+
+    private static func inputFile(_ role: String, path: String, read: Int64, used: Int64, rejected: [Int64], afterAsOf: Int64?) -> RunReport.InputFile {
+        var byReason: [String: Int] = [:]
+        for (reason, n) in zip(RejectReason.allCases, rejected) where n > 0 { byReason[reason.rawValue] = Int(n) }
+        return RunReport.InputFile(role: role, path: path, rowsRead: Int(read), rowsUsed: Int(used), rowsRejected: Int(rejected.reduce(0, +)),
+                                   rejectedByReason: byReason, rowsAfterAsOf: afterAsOf.map(Int.init))
+    }
+
+    /// Writes segments.csv, report.md and report.json (none may exist) into `folder`; report.json
+    /// lists them with `outputs` (the files the caller lands beside them, customers.csv first).
+    public static func write(_ report: RunReport, config: JobConfiguration, outputs: [String], into folder: String) throws {
+        var report = report
+        report.outputs = outputs + ["segments.csv", "report.json", "report.md"]
+        let policy = CSVCellPolicy(rawCSV: config.rawCSV)
+        try PartitionWorker.land(folder + "/segments.csv") {
+            try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0)
+        }
+        try PartitionWorker.land(folder + "/report.md") { try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: $0) }
+        try PartitionWorker.land(folder + "/report.json") { try FileSink.write(try JSONReportWriter(report: report).bytes(), to: $0) }
+    }
+}

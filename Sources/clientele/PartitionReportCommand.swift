@@ -1,0 +1,60 @@
+import ArgumentParser
+import Clientele
+import Foundation
+
+/// `clientele partition report`: report.json, report.md and segments.csv of a run spread over
+/// partitions, on the driver.
+struct PartitionReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write report.json, report.md and segments.csv from the merged statistics and every partition's totals (partition score --totals).",
+        discussion: """
+            --transactions and --interactions name the exports in the report (they are not read). \
+            The settings, input accounting, customer counts, net revenue, segments, customers per \
+            score and the purchase models are `clientele run`'s; sections not distributed yet are \
+            listed as skipped.
+            """
+    )
+
+    @OptionGroup var options: PartitionRunOptions
+
+    @Option(help: ArgumentHelp("The merged statistics of every partition (partition merge).", valueName: "file"))
+    var statistics: String
+
+    @Option(name: .customLong("totals"), help: ArgumentHelp("A partition's totals (partition score --totals); once per partition.", valueName: "file"))
+    var totals: [String] = []
+
+    @Option(name: .customLong("value-medians"), help: ArgumentHelp("The value matrix's medians (partition value-medians).", valueName: "file"))
+    var valueMedians: String?
+
+    @Flag(name: .customLong("as-of-defaulted"), help: "The as-of date was resolved by partition periods.")
+    var asOfDefaulted = false
+
+    @Flag(name: .customLong("calibration-end-defaulted"), help: "The calibration end was resolved by partition periods.")
+    var calibrationEndDefaulted = false
+
+    @Option(help: ArgumentHelp("Files the report folder holds besides these three, in order (report.json's outputs).", valueName: "name"))
+    var output: [String] = []
+
+    @Option(help: ArgumentHelp("The folder to write into (the three files must not exist).", valueName: "folder"))
+    var out: String
+
+    func validate() throws {
+        guard !totals.isEmpty else { throw ValidationError("give every partition's totals file") }
+        guard options.transactions != nil else { throw ValidationError("give --transactions: the export the report names") }
+    }
+
+    func run() throws {
+        try exitOnError {
+            let config = try options.configuration()
+            var merged = try PartitionTotals.read(totals[0])
+            for path in totals.dropFirst() { merged = merged.merged(with: try PartitionTotals.read(path)) }
+            let report = try PartitionReport.report(
+                config, statistics: try PartitionWorker.read(statistics), totals: merged,
+                medians: try valueMedians.map(ValueMatrixMedians.read),
+                defaults: .init(asOf: asOfDefaulted, calibrationEnd: calibrationEndDefaulted),
+                transactions: options.transactions!, interactions: options.interactions)
+            try PartitionReport.write(report, config: config, outputs: output, into: out)
+        }
+    }
+}
