@@ -18,7 +18,7 @@ struct PartitionCommand: ParsableCommand {
             """,
         subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self,
                       PartitionExtentCommand.self, PartitionPeriodsCommand.self, PartitionCLVCommand.self]
-            + PartitionSatisfactionCommands.all
+            + PartitionSatisfactionCommands.all + PartitionChurnCommands.all
     )
 }
 
@@ -81,8 +81,18 @@ struct PartitionScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The CSV file to write (must not exist).", valueName: "file"))
     var out: String
 
+    @Option(name: .customLong("churn-state"), help: ArgumentHelp("A fitted churn-fit state: adds churn_probability (give --interactions when the run has them).", valueName: "file"))
+    var churnState: String?
+
+    @Option(name: .customLong("churn-risk-out"), help: ArgumentHelp("With --churn-state: the partition's churn_risk.csv rows, a sort key for the rank (must not exist).", valueName: "file"))
+    var churnRiskOut: String?
+
     func run() throws {
-        try exitOnError { try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics), out: out) }
+        try exitOnError {
+            let churn = try churnState.map { try PartitionChurnFit.read(PartitionChurnState.self, from: $0) }
+            try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics), out: out,
+                                      churn: churn, churnRiskOut: churnRiskOut)
+        }
     }
 }
 

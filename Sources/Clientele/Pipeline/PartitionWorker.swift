@@ -35,7 +35,13 @@ public enum PartitionWorker {
     /// customers, scored with the score tables of `statistics` (all partitions merged), and its
     /// CLV columns (`PartitionCLV`), sorted by customer_id within the partition. `out` must not
     /// exist; it appears whole or not at all.
-    public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, out: String) throws {
+    ///
+    /// With a fitted `churn` state it adds churn_probability (`PartitionWorker+Churn.swift`) and
+    /// writes the partition's churn_risk.csv rows to `churnRiskOut`, each led by a sort key for the
+    /// driver's merge instead of the rank.
+    public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, out: String,
+                             churn: PartitionChurnState? = nil, churnRiskOut: String? = nil) throws {
+        let churnModel = churn.flatMap { s in s.status == .fitted ? s.design.flatMap { d in s.beta.map { (design: d, beta: $0) } } : nil }
         try config.validate()
         guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
         let settings = PartitionStatistics.Settings(asOf: asOf, calibrationEnd: config.calibrationEnd,
@@ -50,8 +56,11 @@ public enum PartitionWorker {
                     loaded = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns,
                                                    options: config.ingestOptions).load()
                 } catch IngestError.noDataRows {
-                    let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: clv)
+                    let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: clv) + (churnModel == nil ? [] : ["churn_probability"])
                     try FileSink.write(Array((header.joined(separator: ",") + "\n").utf8), to: temporary)
+                    if churnModel != nil, let churnRiskOut {
+                        try land(churnRiskOut) { try FileSink.write(Array(ChurnRiskCSVWriter.header.utf8), to: $0) }
+                    }
                     return
                 }
                 let table = CustomerTable(orders: loaded.orders, interactions: nil, asOf: asOf, calibrationEnd: config.calibrationEnd)
@@ -60,6 +69,27 @@ public enum PartitionWorker {
                                                 cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
                 writer.clv = try PartitionCLV.predict(config, fit: clv, table: table)  // PartitionCLV.swift
                 writer.valueQuadrant = false  // needs the medians of all customers' values
+                if let churnModel {
+                    let interactions = try config.interactions.map {
+                        try InteractionLoader(source: $0, columns: config.interactionColumns, options: config.ingestOptions).load(customers: loaded.customers).table
+                    }
+                    let churnTable = CustomerTable(orders: loaded.orders, interactions: interactions, asOf: asOf, calibrationEnd: config.calibrationEnd)
+                    let rows = PartitionChurnRows(table: churnTable, customers: loaded.customers, split: PartitionChurnFit.settings(config).split)
+                    let scores = churnScores(rows, design: churnModel.design, beta: churnModel.beta, customerCount: loaded.customers.count)
+                    writer.churn = scores
+                    if let churnRiskOut {
+                        // Value at risk as ChurnStage values it: predicted CLV, else historical CLV.
+                        var value = [Double](repeating: 0, count: loaded.customers.count)
+                        for (row, c) in rfm.customers.enumerated() {
+                            let predicted = writer.clv?.predictions.predictedCLV[Int(c)] ?? .nan
+                            value[Int(c)] = predicted.isFinite ? predicted : rfm.historicalCLVCents[row] / 100
+                        }
+                        var risk = ChurnRiskCSVWriter(rows: try scores.riskRanking(values: value), customers: loaded.customers, rfm: rfm,
+                                                      cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
+                        risk.sortKeyForRank = true
+                        try land(churnRiskOut) { try risk.write(to: $0) }
+                    }
+                }
                 try writer.write(to: temporary)
             }
         }

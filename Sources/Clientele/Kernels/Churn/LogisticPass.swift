@@ -38,6 +38,16 @@ package struct LogisticPass {
     /// OpenBLAS runs on the calling thread (measured for k = 7).
     package static let blockRows = 2_048
 
+    /// Sums computed elsewhere (merged over partitions); `information` both triangles.
+    package init(logLikelihood: Double, gradient: [Double], information: [Double], misclassified: Int, saturated: Int) {
+        precondition(information.count == gradient.count * gradient.count, "logistic pass: \(gradient.count) gradient, \(information.count) information")
+        self.logLikelihood = logLikelihood
+        self.gradient = gradient
+        self.information = information
+        self.misclassified = misclassified
+        self.saturated = saturated
+    }
+
     /// Runs the pass over `rows` rows of `design` (row-major, `k` columns) with `labels` (0 or 1).
     /// Each thread takes a contiguous run of blocks and returns one `LogisticBlockSums` per block.
     /// - Complexity: O(n k²) flops, one read of the design; `Parallelism.threads` threads.
