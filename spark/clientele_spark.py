@@ -501,7 +501,7 @@ class ChurnSource:
         """Runs the loop; returns self when fitted (state shipped for `score`), None when the run has no churn section."""
         job = [self.job] if self.job else []
         summary = self.merge(self.each_partition("churn-summary", "summary.json", flags=flags), "churn-summary", work)
-        passes = []
+        passes, requested = [], []
         for step in itertools.count():
             state = os.path.join(work, f"churn-state-{step:03d}.json")
             model_csv = os.path.join(work, "churn_model.csv")
@@ -512,6 +512,9 @@ class ChurnSource:
             if status["status"] == "skipped":
                 print(f"churn skipped: {status.get('reason')}", file=sys.stderr)
                 return None
+            if status["status"] == "pass" and status["beta"] in requested:
+                raise RuntimeError(f"partition churn-fit asked again for coefficients it was given: {status['beta']}")
+            requested.append(status["beta"])
             self.sc.addFile(state)
             if status["status"] == "fitted":
                 self.state_name, self.model_csv = os.path.basename(state), model_csv

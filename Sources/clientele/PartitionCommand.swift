@@ -12,7 +12,8 @@ struct PartitionCommand: ParsableCommand {
             A partition holds every row of each of its customers (rows routed by a hash of the \
             customer id). `summarise` writes its statistics; `merge` adds any number of them; `score` \
             writes a partition's rows of customers.csv (RFM and CLV columns so far) from the merged statistics; \
-            `fit` fits the purchase models on the merged patterns. \
+            `fit` fits the purchase models on the merged patterns; `churn-summary`, `churn-pass`, \
+            `churn-merge` and `churn-fit` fit the churn regression (score --churn-state adds its column). \
             The statistics of any split of the customers, merged, equal those of all customers \
             summarised together. Exit status as `clientele run`.
             """,

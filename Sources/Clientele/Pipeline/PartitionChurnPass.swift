@@ -26,9 +26,8 @@ public struct PartitionChurnPass: Codable, Sendable, Equatable {
         information = Array(repeating: ExactSum(), count: k * (k + 1) / 2)
     }
 
-    /// The pass over the training rows of `rows` with `design` at `beta`. Each row's terms are
-    /// `LogisticPass`'s: from h = exp(−|η|/2), e = h², so nothing overflows and 1 − p keeps its
-    /// relative precision; √w = h / (1 + e).
+    /// The pass over the training rows of `rows` with `design` at `beta`; each row's terms are
+    /// `LogisticPass.rowTerms`, the single run's.
     init(_ rows: PartitionChurnRows, design: PartitionChurnDesign, beta: [Double]) {
         self.init(beta: beta)
         let k = beta.count
@@ -39,10 +38,8 @@ public struct PartitionChurnPass: Codable, Sendable, Equatable {
             var t = 0.0
             for j in 0..<k { t += z[j] * beta[j] }
             let positive = rows.churned[r]
-            let half = exp(-0.5 * abs(t)), e = half * half, inverse = 1 / (1 + e)
-            logLikelihood.add((positive ? t : 0) - (max(t, 0) + log1p(e)))
-            let residual = positive ? (t >= 0 ? e * inverse : inverse) : -(t >= 0 ? inverse : e * inverse)
-            let root = half * inverse
+            let (term, residual, root) = LogisticPass.rowTerms(t, positive: positive)
+            logLikelihood.add(term)
             for j in 0..<k {
                 gradient[j].add(residual * z[j])
                 scaled[j] = root * z[j]
