@@ -80,7 +80,7 @@ struct PartitionChurnMergeCommand: ParsableCommand {
                 try PartitionChurnFit.write(json: merged, to: out)
             } else {
                 var merged = try PartitionChurnFit.read(PartitionChurnSummary.self, from: inputs[0])
-                for path in inputs.dropFirst() { merged = merged.merged(with: try PartitionChurnFit.read(PartitionChurnSummary.self, from: path)) }
+                for path in inputs.dropFirst() { merged = try merged.merged(with: PartitionChurnFit.read(PartitionChurnSummary.self, from: path)) }
                 try PartitionChurnFit.write(json: merged, to: out)
             }
         }

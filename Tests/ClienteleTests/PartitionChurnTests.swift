@@ -4,7 +4,8 @@ import Testing
 
 /// `clientele partition churn-summary`, `churn-pass`, `churn-merge`, `churn-fit` and `score
 /// --churn-state`: any split of the customers, merged in any order, gives the same summary, the
-/// same Newton passes and the same fit, byte for byte; the coefficients and probabilities are
+/// same Newton passes and the same fit, byte for byte (with interactions and every `[churn]
+/// features` extra too); the coefficients and probabilities are
 /// `clientele run`'s to 1e-9 relative, and churn_risk.csv ranks the same customers.
 @Suite("partition churn: any split gives one partition's sums and fit; the coefficients are clientele run's", .serialized)
 struct PartitionChurnTests {
@@ -17,12 +18,27 @@ struct PartitionChurnTests {
         var status = ""
     }
 
+    /// What a run reads: transactions, with interactions, and a job file choosing every extra feature.
+    enum Inputs: String, CaseIterable, CustomTestStringConvertible {
+        case transactions, interactions, extraFeatures
+        var testDescription: String { rawValue }
+        var interactions: Bool { self != .transactions }
+        /// The job file's name (written by `prepare`), as the first argument.
+        var job: [String] { self == .extraFeatures ? ["job.toml"] : [] }
+
+        func prepare(_ scratch: ScratchFolder) throws {
+            let features = ChurnExtraFeature.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            _ = try scratch.write("job.toml", "[churn]\nfeatures = [\(features)]\n")
+        }
+    }
+
     /// The driver's loop (spark/clientele_spark.py, ChurnSource.fit) over a split into `parts`.
-    static func distributed(_ scratch: ScratchFolder, parts: Int, reversed: Bool, interactions: Bool) throws -> Distributed {
+    static func distributed(_ scratch: ScratchFolder, parts: Int, reversed: Bool, inputs kind: Inputs) throws -> Distributed {
+        let interactions = kind.interactions
         let tx = try PartitionSatisfactionTests.split(scratch, "transactions.csv", parts: parts)
         let ix = interactions ? try PartitionSatisfactionTests.split(scratch, "interactions.csv", parts: parts) : []
-        let tag = "c\(parts)\(reversed ? "r" : "")\(interactions ? "i" : "")"
-        func inputs(_ p: Int) -> [String] { ["--transactions", tx[p]] + (interactions ? ["--interactions", ix[p]] : []) }
+        let tag = "c\(parts)\(reversed ? "r" : "")\(kind.rawValue)"
+        func inputs(_ p: Int) -> [String] { kind.job + ["--transactions", tx[p]] + (interactions ? ["--interactions", ix[p]] : []) }
         func each(_ command: [String], _ name: String) throws -> [String] {
             var outs: [String] = []
             for p in tx.indices {
@@ -39,7 +55,7 @@ struct PartitionChurnTests {
         var passes: [String] = []
         for step in 0..<60 {
             let state = "state\(step)"
-            try PartitionSatisfactionTests.cli(["partition", "churn-fit", "--summary", "summary-\(tag).json", "--model-csv", "model-\(tag).csv",
+            try PartitionSatisfactionTests.cli(["partition", "churn-fit"] + kind.job + ["--summary", "summary-\(tag).json", "--model-csv", "model-\(tag).csv",
                                                 "--out", "\(state)-\(tag).json"] + periods + (passes.isEmpty ? [] : ["--passes"] + passes), scratch)
             try keep(state)
             let json = try JSONSerialization.jsonObject(with: result.files[state]!) as? [String: Any]
@@ -65,21 +81,22 @@ struct PartitionChurnTests {
         return out
     }
 
-    @Test("1, 3 and 7 partitions, forwards and backwards, with and without interactions: the same files; coefficients equal clientele run's to 1e-9",
-          arguments: [false, true])
-    func anySplitEqualsSingleRun(interactions: Bool) throws {
+    @Test("1, 3 and 7 partitions, forwards and backwards, with interactions and extra features or not: the same files; coefficients equal clientele run's to 1e-9",
+          arguments: Inputs.allCases)
+    func anySplitEqualsSingleRun(inputs: Inputs) throws {
         try withScratch { scratch in
+            try inputs.prepare(scratch)
             try PartitionSatisfactionTests.cli(["generate", "--customers", "2500", "--seed", "5", "--out", "data"], scratch)
-            let single = try CLI.run(["run", "--transactions", "data/transactions.csv", "--out", "single", "--quiet"]
-                                     + (interactions ? ["--interactions", "data/interactions.csv"] : []) + Self.periods, in: scratch.path)
+            let single = try CLI.run(["run"] + inputs.job + ["--transactions", "data/transactions.csv", "--out", "single", "--quiet"]
+                                     + (inputs.interactions ? ["--interactions", "data/interactions.csv"] : []) + Self.periods, in: scratch.path)
             try #require(single.status == 0, "\(single.stderr)")
             let expected = Self.coefficients(try text(scratch.join("single/churn_model.csv")))
-            #expect(expected.count == (interactions ? 7 : 5))
+            #expect(expected.count == [Inputs.transactions: 5, .interactions: 7, .extraFeatures: 7 + ChurnExtraFeature.allCases.count][inputs])
 
-            let one = try Self.distributed(scratch, parts: 1, reversed: false, interactions: interactions)
+            let one = try Self.distributed(scratch, parts: 1, reversed: false, inputs: inputs)
             #expect(one.status == "fitted" && one.passes >= 3)
             for (parts, reversed) in [(3, false), (3, true), (7, true)] {
-                let other = try Self.distributed(scratch, parts: parts, reversed: reversed, interactions: interactions)
+                let other = try Self.distributed(scratch, parts: parts, reversed: reversed, inputs: inputs)
                 #expect(other.files.keys.sorted() == one.files.keys.sorted(), "\(parts) parts")
                 for (name, data) in one.files { #expect(other.files[name] == data, "\(parts) parts\(reversed ? ", reversed" : ""): \(name) differs") }
             }
@@ -98,9 +115,9 @@ struct PartitionChurnTests {
             try PartitionSatisfactionTests.cli(["generate", "--customers", "2000", "--seed", "8", "--out", "data"], scratch)
             let single = try CLI.run(["run", "--transactions", "data/transactions.csv", "--out", "single", "--quiet"] + Self.periods, in: scratch.path)
             try #require(single.status == 0, "\(single.stderr)")
-            let fit = try Self.distributed(scratch, parts: 3, reversed: false, interactions: false)
+            let fit = try Self.distributed(scratch, parts: 3, reversed: false, inputs: .transactions)
             try #require(fit.status == "fitted")
-            let state = (0..<60).map { "state\($0)-c3.json" }.last { FileManager.default.fileExists(atPath: scratch.join($0)) }!
+            let state = (0..<60).map { "state\($0)-c3transactions.json" }.last { FileManager.default.fileExists(atPath: scratch.join($0)) }!
             let tx = (0..<3).map { "transactions.csv-3-\($0).csv" }
             var stats: [String] = []
             for t in tx {
@@ -172,7 +189,7 @@ struct PartitionChurnTests {
         }
     }
 
-    @Test("churn-merge refuses passes computed at different coefficients (exit 65, says what to do)")
+    @Test("churn-merge refuses passes at different coefficients (exit 65, says what to do) and summaries of different features")
     func mergeRefusesDifferentBeta() throws {
         try withScratch { scratch in
             let a = PartitionChurnPass(beta: [0.5, 1]), b = PartitionChurnPass(beta: [0.5, 1.0000000000000002])
@@ -181,6 +198,11 @@ struct PartitionChurnTests {
             #expect(throws: PartitionChurnError.passesDiffer) { try a.merged(with: b) }
             let r = try CLI.run(["partition", "churn-merge", "--passes", "a.json", "b.json", "--out", "m.json"], in: scratch.path)
             #expect(r.status == 65 && r.stderr.contains("merge only the passes of one request"), "\(r.status): \(r.stderr)")
+            var x = PartitionChurnSummary(), y = PartitionChurnSummary()
+            x.columns = [.init(name: "recency_days")]
+            y.columns = [.init(name: "recency_days"), .init(name: "complaints")]
+            #expect(throws: PartitionChurnError.candidatesDiffer(["recency_days"], ["recency_days", "complaints"])) { try x.merged(with: y) }
+            #expect(try x.merged(with: PartitionChurnSummary()) == x, "a partition without customers adds nothing")
         }
     }
 }

@@ -10,11 +10,14 @@ import ClienteleKernels
 /// sums, so they agree with the single run's running sums to rounding (about 1e-16 relative) and
 /// are the same bits for any split of the customers.
 public struct PartitionChurnDesign: Codable, Sendable, Equatable {
-    /// Feature names, in column order (the single run's defaults that apply).
+    /// Feature names, in column order (the single run's defaults that apply, then `[churn] features`).
     public var featureNames: [String]
-    /// The fill of a missing mean_satisfaction in the labelled and the current rows (0 when unused).
-    public var labelledFill: Double
-    public var currentFill: Double
+    /// Each feature's column among the partition rows' candidates.
+    public var candidateColumns: [Int]
+    /// Per feature, the fill of a missing value in the labelled and the current rows (the mean of
+    /// those who answered; 0 for a feature that is never missing).
+    public var labelledFills: [Double]
+    public var currentFills: [Double]
     public var means: [Double]
     public var deviations: [Double]
     public var trainingRows: Int
@@ -24,69 +27,57 @@ public struct PartitionChurnDesign: Codable, Sendable, Equatable {
 
     /// The design from the merged summary.
     /// - Throws: `ChurnError` as `Churn.fit` throws it on the same data: `noLabelledCustomers`,
-    ///   `tooFewRows`, `singleClass`, `constantFeature` (65).
+    ///   `nonFiniteFeature`, `tooFewRows`, `singleClass`, `constantFeature` (65).
     public init(_ s: PartitionChurnSummary, calibrationEnd: CalendarDay) throws(ChurnError) {
         guard s.labelled > 0 else { throw .noLabelledCustomers(calibrationEnd: calibrationEnd) }
-        var names = [ChurnFeatures.recencyName, ChurnFeatures.frequencyName, ChurnFeatures.monetaryName, ChurnFeatures.tenureName]
-        var columns = Array(s.trainingColumns.prefix(4))
+        let names = s.columns.map(\.name)
+        var kept: [Int] = []
         notes = []
-        labelledFill = 0
-        currentFill = 0
-        var satisfaction: PartitionChurnSummary.Moments? = nil
-        if s.interactions {
-            if s.labelledComplainers > 0 {
-                names.append(ChurnFeatures.complaintsName)
-                columns.append(s.trainingColumns[4])
-            } else {
-                notes.append("complaints left out: no labelled customer has a complaint on or before \(calibrationEnd)")
-            }
-            if s.labelledSatisfaction.count > 0 {
-                labelledFill = s.labelledSatisfaction.sum.value / Double(s.labelledSatisfaction.count)
-                currentFill = s.currentSatisfaction.count > 0 ? s.currentSatisfaction.sum.value / Double(s.currentSatisfaction.count) : 0
-                names.append(ChurnFeatures.satisfactionName)
-                satisfaction = s.trainingColumns[5]
-            } else {
-                notes.append("mean_satisfaction left out: no labelled customer answered a survey on or before \(calibrationEnd)")
-            }
-        } else {
+        if !names.contains(ChurnFeatures.complaintsName) {
             notes.append("complaints and mean_satisfaction left out: no interactions table")
         }
-        let k = names.count + 1
+        for (c, column) in s.columns.enumerated() {
+            if column.nonFinite > 0 { throw .nonFiniteFeature(name: column.name, row: 0, value: .nan) }
+            if column.name == ChurnFeatures.complaintsName, !(column.labelled.high > 0) {
+                notes.append("complaints left out: no labelled customer has a complaint on or before \(calibrationEnd)")
+                continue
+            }
+            if column.name == ChurnFeatures.satisfactionName, column.labelled.count == 0 {
+                notes.append("mean_satisfaction left out: no labelled customer answered a survey on or before \(calibrationEnd)")
+                continue
+            }
+            kept.append(c)
+        }
+        featureNames = kept.map { names[$0] }
+        candidateColumns = kept
+        func fill(_ m: PartitionChurnSummary.Moments) -> Double { m.count > 0 ? m.sum.value / Double(m.count) : 0 }
+        labelledFills = kept.map { PartitionChurnRows.isFilled(names[$0]) ? fill(s.columns[$0].labelled) : 0 }
+        currentFills = kept.map { PartitionChurnRows.isFilled(names[$0]) ? fill(s.columns[$0].current) : 0 }
+        let k = kept.count + 1
         guard s.test > 0 else { throw .tooFewRows(part: "test", rows: 0, parameters: 1) }
         guard s.training >= k else { throw .tooFewRows(part: "training", rows: s.training, parameters: k) }
         guard s.trainingChurners > 0, s.trainingChurners < s.training else {
             throw .singleClass(part: "training", rows: s.training, churners: s.trainingChurners)
         }
+        // Standardisation over the training rows, the missing ones carrying the labelled fill.
         let n = Double(s.training)
         means = []
         deviations = []
-        for (name, m) in zip(names, columns) {
-            guard m.low < m.high else { throw .constantFeature(name: name, value: m.low) }
-            let mean = m.sum.value / n
+        for (j, c) in kept.enumerated() {
+            let m = s.columns[c].training, missing = s.training - m.count, fill = labelledFills[j]
+            let low = missing > 0 ? min(m.low, fill) : m.low, high = missing > 0 ? max(m.high, fill) : m.high
+            guard low < high else { throw .constantFeature(name: names[c], value: low) }
+            let mean = (m.sum.value + Double(missing) * fill) / n
             means.append(mean)
-            deviations.append(max(m.squares.value / n - mean * mean, 0).squareRoot())
+            deviations.append(max((m.squares.value + Double(missing) * fill * fill) / n - mean * mean, 0).squareRoot())
         }
-        if let m = satisfaction {
-            // The training rows that did not answer carry the labelled fill.
-            let missing = Double(s.training - m.count), fill = labelledFill
-            let low = m.count < s.training ? min(m.low, fill) : m.low, high = m.count < s.training ? max(m.high, fill) : m.high
-            guard low < high else { throw .constantFeature(name: ChurnFeatures.satisfactionName, value: low) }
-            let mean = (m.sum.value + missing * fill) / n
-            means.append(mean)
-            deviations.append(max((m.squares.value + missing * fill * fill) / n - mean * mean, 0).squareRoot())
-        }
-        featureNames = names
         trainingRows = s.training
         trainingChurners = s.trainingChurners
     }
 
-    /// A partition's labelled (or current) rows as a feature matrix in this design's columns.
-    func matrix(_ rows: PartitionChurnRows.Rows, fill: Double, only keep: [Bool]? = nil) -> (matrix: ChurnFeatureMatrix, rows: [Int]) {
-        let picked = (0..<rows.count).filter { keep?[$0] ?? true }
-        var values: [Double] = []
-        values.reserveCapacity(picked.count * featureNames.count)
-        for r in picked { values += rows.values(r, features: featureNames, fill: fill) }
-        return (ChurnFeatureMatrix(unchecked: featureNames, rows: picked.count, values: values), picked)
+    /// Row `r` of `rows` in this design's columns, a missing value filled with `fills`.
+    func values(_ rows: PartitionChurnRows.Rows, _ r: Int, fills: [Double]) -> [Double] {
+        rows.values(r, indices: candidateColumns, fills: fills)
     }
 
     /// η = β₀ + Σ βⱼ (xⱼ − x̄ⱼ) / sⱼ for one row of raw values, as the single run's design forms it.

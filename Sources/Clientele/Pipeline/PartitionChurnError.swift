@@ -4,13 +4,13 @@ import ClienteleSupport
 public enum PartitionChurnError: ClienteleError, Equatable {
     /// Pass sums computed at different coefficients cannot be added.
     case passesDiffer
-    /// `[churn] extra_features` needs per-customer columns that are not distributed yet.
-    case extraFeatures(names: [String])
+    /// Summaries of different candidate features (other job files or flags).
+    case candidatesDiffer([String], [String])
 
     public var exitStatus: ExitStatus {
         switch self {
         case .passesDiffer: return .dataError
-        case .extraFeatures: return .usage
+        case .candidatesDiffer: return .usage
         }
     }
 
@@ -18,8 +18,8 @@ public enum PartitionChurnError: ClienteleError, Equatable {
         switch self {
         case .passesDiffer:
             return "the churn pass files were computed at different coefficients; merge only the passes of one request"
-        case .extraFeatures(let names):
-            return "[churn] extra_features (\(names.joined(separator: ", "))) are not distributed yet; run clientele run, or leave them out"
+        case .candidatesDiffer(let a, let b):
+            return "the churn summaries have different features ([\(a.joined(separator: ", "))] and [\(b.joined(separator: ", "))]); summarise every partition with the same job file and --interactions"
         }
     }
 }

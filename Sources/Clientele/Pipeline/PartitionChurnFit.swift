@@ -27,13 +27,10 @@ public enum PartitionChurnFit {
     /// The state after the passes in `passes` (merged over every partition, any order).
     /// - Returns: the next pass to compute, the fit (with its logistic fit, for churn_model.csv),
     ///   or the skip the single run would make (data that cannot support the model).
-    /// - Throws: `PartitionChurnError.extraFeatures` (64), software errors of the fit (70).
+    /// - Throws: software errors of the fit (70).
     public static func run(_ config: JobConfiguration, summary: PartitionChurnSummary, passes: [PartitionChurnPass])
         throws -> (state: PartitionChurnState, fit: LogisticRegressionFit?) {
         if let reason = skipReason(config) { return (PartitionChurnState(status: .skipped, reason: reason), nil) }
-        guard config.churn.extraFeatures.isEmpty else {
-            throw PartitionChurnError.extraFeatures(names: config.churn.extraFeatures.map(\.rawValue))
-        }
         var byBeta: [[UInt64]: PartitionChurnPass] = [:]
         for pass in passes { byBeta[pass.beta.map(\.bitPattern)] = pass }
         let outcome = Result { () throws(ChurnError) -> (state: PartitionChurnState, fit: LogisticRegressionFit?) in

@@ -33,7 +33,7 @@ public struct PartitionChurnPass: Codable, Sendable, Equatable {
         let k = beta.count
         var z = [Double](repeating: 1, count: k), scaled = [Double](repeating: 0, count: k)
         for r in 0..<rows.labelled.count where !rows.isTest[r] {
-            let x = rows.labelled.values(r, features: design.featureNames, fill: design.labelledFill)
+            let x = design.values(rows.labelled, r, fills: design.labelledFills)
             for j in 0..<x.count { z[j + 1] = (x[j] - design.means[j]) / design.deviations[j] }
             var t = 0.0
             for j in 0..<k { t += z[j] * beta[j] }

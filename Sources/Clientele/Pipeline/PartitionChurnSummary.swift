@@ -2,11 +2,11 @@ import ClienteleKernels
 
 /// The first churn pass of a run spread over machines: what every partition's churn rows add up
 /// to, so that the driver can make the single run's global choices (which default features,
-/// the satisfaction fills, the training rows' standardisation) exactly once. Counts, exact sums
+/// the mean fills, the training rows' standardisation) exactly once. Counts, exact sums
 /// (`ExactSum`) and extremes only, so any split of the customers merged in any order gives the
 /// same summary, byte for byte.
 public struct PartitionChurnSummary: Codable, Sendable, Equatable {
-    /// Sums of one column over the training rows (for a satisfaction column, over those that answered).
+    /// Count, exact Σx and Σx², and extremes of one column's present values over a row set.
     public struct Moments: Codable, Sendable, Equatable {
         public var count = 0
         public var sum = ExactSum()
@@ -49,60 +49,74 @@ public struct PartitionChurnSummary: Codable, Sendable, Equatable {
         }
     }
 
-    /// Whether interactions were read (the same in every partition of one run).
-    public var interactions = false
+    /// One candidate feature's sums: its present (answered) values over all labelled rows, all
+    /// current rows and the training rows, and the values that are neither finite nor missing.
+    public struct Column: Codable, Sendable, Equatable {
+        public var name: String
+        public var labelled = Moments()
+        public var current = Moments()
+        public var training = Moments()
+        public var nonFinite = 0
+
+        func merged(with other: Column) -> Column {
+            Column(name: name, labelled: labelled.merged(with: other.labelled), current: current.merged(with: other.current),
+                   training: training.merged(with: other.training), nonFinite: nonFinite + other.nonFinite)
+        }
+    }
+
     public var labelled = 0
     public var churners = 0
     public var training = 0
     public var trainingChurners = 0
     public var test = 0
-    /// Labelled customers with a complaint on or before the calibration end.
-    public var labelledComplainers = 0
-    /// Per-customer mean survey satisfaction over the labelled, and the current, customers who answered.
-    public var labelledSatisfaction = Moments()
-    public var currentSatisfaction = Moments()
-    /// Training rows' moments: recency_days, frequency, monetary, tenure_days, complaints (in that
-    /// order; complaints all zero without interactions), then mean_satisfaction over those who answered.
-    public var trainingColumns = [Moments](repeating: Moments(), count: 6)
+    /// The candidate features in column order (`PartitionChurnRows.candidates`); empty for a
+    /// partition without customers, which merges with any.
+    public var columns: [Column] = []
 
     public init() {}
 
     /// The summary of one partition's rows.
     init(_ rows: PartitionChurnRows) {
-        interactions = rows.hasInteractions
+        columns = rows.candidates.map { Column(name: $0) }
         labelled = rows.labelled.count
-        for r in 0..<rows.labelled.count {
-            let churned = rows.churned[r]
-            churners += churned ? 1 : 0
-            if rows.hasInteractions {
-                if rows.labelled.complaints[r] > 0 { labelledComplainers += 1 }
-                if let s = rows.labelled.satisfaction(r) { labelledSatisfaction.add(s) }
+        for (c, name) in rows.candidates.enumerated() {
+            let filled = PartitionChurnRows.isFilled(name)
+            func usable(_ v: Double) -> Bool {
+                if v.isFinite { return true }
+                if !(v.isNaN && filled) { columns[c].nonFinite += 1 }
+                return false
             }
+            for r in 0..<rows.labelled.count {
+                let v = rows.labelled.columns[c][r]
+                guard usable(v) else { continue }
+                columns[c].labelled.add(v)
+                if !rows.isTest[r] { columns[c].training.add(v) }
+            }
+            for v in rows.current.columns[c] where usable(v) { columns[c].current.add(v) }
+        }
+        for r in 0..<rows.labelled.count {
+            churners += rows.churned[r] ? 1 : 0
             if rows.isTest[r] { test += 1; continue }
             training += 1
-            trainingChurners += churned ? 1 : 0
-            for j in 0..<4 { trainingColumns[j].add(rows.labelled.base[j][r]) }
-            trainingColumns[4].add(rows.hasInteractions ? rows.labelled.complaints[r] : 0)
-            if rows.hasInteractions, let s = rows.labelled.satisfaction(r) { trainingColumns[5].add(s) }
-        }
-        if rows.hasInteractions {
-            for r in 0..<rows.current.count { if let s = rows.current.satisfaction(r) { currentSatisfaction.add(s) } }
+            trainingChurners += rows.churned[r] ? 1 : 0
         }
     }
 
     /// The summary of both partitions' customers together (exact: any order, the same bytes).
-    public func merged(with other: PartitionChurnSummary) -> PartitionChurnSummary {
+    /// - Throws: `PartitionChurnError.candidatesDiffer` for summaries of different feature sets.
+    public func merged(with other: PartitionChurnSummary) throws -> PartitionChurnSummary {
+        if other.columns.isEmpty { return self }
+        if columns.isEmpty { return other }
+        guard columns.map(\.name) == other.columns.map(\.name) else {
+            throw PartitionChurnError.candidatesDiffer(columns.map(\.name), other.columns.map(\.name))
+        }
         var m = self
-        m.interactions = interactions || other.interactions
         m.labelled += other.labelled
         m.churners += other.churners
         m.training += other.training
         m.trainingChurners += other.trainingChurners
         m.test += other.test
-        m.labelledComplainers += other.labelledComplainers
-        m.labelledSatisfaction = labelledSatisfaction.merged(with: other.labelledSatisfaction)
-        m.currentSatisfaction = currentSatisfaction.merged(with: other.currentSatisfaction)
-        m.trainingColumns = zip(trainingColumns, other.trainingColumns).map { $0.merged(with: $1) }
+        m.columns = zip(columns, other.columns).map { $0.merged(with: $1) }
         return m
     }
 }

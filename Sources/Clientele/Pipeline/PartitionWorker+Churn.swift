@@ -22,7 +22,8 @@ extension PartitionWorker {
             try InteractionLoader(source: $0, columns: config.interactionColumns, options: config.ingestOptions).load(customers: loaded.customers).table
         }
         let table = CustomerTable(orders: loaded.orders, interactions: interactions, asOf: asOf, calibrationEnd: config.calibrationEnd)
-        return (PartitionChurnRows(table: table, customers: loaded.customers, split: PartitionChurnFit.settings(config).split), loaded)
+        return (PartitionChurnRows(table: table, customers: loaded.customers, split: PartitionChurnFit.settings(config).split,
+                                    extra: config.churn.extraFeatures), loaded)
     }
 
     /// The churn summary of one partition (empty when the run has no churn section or the
@@ -46,7 +47,7 @@ extension PartitionWorker {
     /// date, the current fill), as `ChurnScores` for customers.csv's churn_probability column.
     static func churnScores(_ rows: PartitionChurnRows, design: PartitionChurnDesign, beta: [Double], customerCount: Int) -> ChurnScores {
         let probabilities = (0..<rows.current.count).map { r in
-            LogisticRegressionFit.sigmoid(design.linearPredictor(rows.current.values(r, features: design.featureNames, fill: design.currentFill), beta: beta))
+            LogisticRegressionFit.sigmoid(design.linearPredictor(design.values(rows.current, r, fills: design.currentFills), beta: beta))
         }
         return ChurnScores(customers: rows.current.customers, probabilities: probabilities, customerCount: customerCount)
     }

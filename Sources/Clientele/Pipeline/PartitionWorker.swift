@@ -74,7 +74,8 @@ public enum PartitionWorker {
                         try InteractionLoader(source: $0, columns: config.interactionColumns, options: config.ingestOptions).load(customers: loaded.customers).table
                     }
                     let churnTable = CustomerTable(orders: loaded.orders, interactions: interactions, asOf: asOf, calibrationEnd: config.calibrationEnd)
-                    let rows = PartitionChurnRows(table: churnTable, customers: loaded.customers, split: PartitionChurnFit.settings(config).split)
+                    let rows = PartitionChurnRows(table: churnTable, customers: loaded.customers, split: PartitionChurnFit.settings(config).split,
+                                                  extra: config.churn.extraFeatures)
                     let scores = churnScores(rows, design: churnModel.design, beta: churnModel.beta, customerCount: loaded.customers.count)
                     writer.churn = scores
                     if let churnRiskOut {
