@@ -8,8 +8,9 @@ every number comes from the clientele binary, the same code as `clientele run`.
 
 This stage covers the RFM columns of customers.csv (customer_id … historical_clv) for the
 `fill` and `share` tie rules, its predicted-value columns (p_alive … p_no_purchase_<h>d, without
-value_quadrant) and clv_model.json (`partition clv` on the driver); the other models and report
-files are still to come (see README, "Beyond one machine").
+value_quadrant) and clv_model.json (`partition clv` on the driver), the churn model's
+churn_model.csv, churn_probability and churn_risk.csv (ChurnSource: the Newton loop on the driver);
+the other models and report files are still to come (see README, "Beyond one machine").
 """
 
 import argparse
