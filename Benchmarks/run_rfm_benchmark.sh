@@ -67,6 +67,9 @@ if [[ " $TOOLS " == *" clientele "* || " $TOOLS " == *" clientele-full "* ]]; th
     for job in clientele clientele-full; do
         [[ " $TOOLS " == *" $job "* ]] || continue
         (( STAGES )) && extra+=" $job-t1"
+        # The per-stage table times each stage alone: the whole pipeline again with its side-by-side
+        # stages run in turn (CLIENTELE_SEQUENTIAL_STAGES=1).
+        (( STAGES )) && [[ "$job" == clientele-full ]] && extra+=" $job-seq"
         [[ -n "$SECOND_ORDER" ]] && extra+=" $job-$SECOND_ORDER"
     done
     TOOLS="$TOOLS$extra"
@@ -125,13 +128,14 @@ run_tool() {  # tool rep
             cmd=("$CLIENTELE" run "$work/rfm-only.toml" --transactions "$t" --interactions "$i" --out "$out/run"
                  --rfm-ties "$TIES" --threads "$threads" --quiet --format json) ;;
         # The whole default pipeline: RFM, k-means, BG/NBD + Gamma-Gamma, holdout table, churn, reports.
-        clientele-full|clientele-full-t1|clientele-full-"$SECOND_ORDER")
+        clientele-full|clientele-full-t1|clientele-full-seq|clientele-full-"$SECOND_ORDER")
             cmd=("$CLIENTELE" run --transactions "$t" --interactions "$i" --out "$out/run"
                  --rfm-ties "$TIES" --threads "$threads" --quiet --format json) ;;
         duckdb)    cmd=("$PY" "$here/peers/rfm_duckdb.py" "$tx" "$it" "$out/customers.csv" --ties "$TIES") ;;
         polars)    cmd=("$PY" "$here/peers/rfm_polars.py" "$tx" "$it" "$out/customers.csv" --ties "$TIES") ;;
         *) echo "error: unknown tool $tool" >&2; exit 64 ;;
     esac
+    [[ "$tool" == *-seq ]] && cmd=(env CLIENTELE_SEQUENTIAL_STAGES=1 "${cmd[@]}")
     local errors="$raw/$tool-$rep.out" status=0
     if [[ "$tool" == clientele* ]]; then   # stdout: the JSON summary; stderr: the trace lines
         errors="$raw/$tool-$rep.err"
@@ -277,6 +281,7 @@ names = {"clientele": f"Clientele, ingest + RFM + reports (`clientele run rfm-on
          "clientele-full": f"Clientele, whole pipeline (+ k-means, BG/NBD + Gamma-Gamma, holdout, satisfaction–loyalty correlations, churn model), {threads} threads",
          "clientele-t1": "Clientele, ingest + RFM + reports, 1 thread",
          "clientele-full-t1": "Clientele, whole pipeline, 1 thread",
+         "clientele-full-seq": f"Clientele, whole pipeline, {threads} threads, stages in turn (`CLIENTELE_SEQUENTIAL_STAGES=1`, for the per-stage table)",
          "duckdb": "DuckDB (`peers/rfm_duckdb.py`)", "polars": "Polars (`peers/rfm_polars.py`)"}
 if second:
     names[f"clientele-{second}"] = f"Clientele, ingest + RFM + reports, {threads} threads, **{second} order**"
@@ -330,10 +335,13 @@ for t in tools:
                          for k in range(1, reps + 1)]
 tables = []
 for job, label in (("clientele", "RFM-only job"), ("clientele-full", "whole pipeline")):
+    # Each stage alone: with more than one thread the whole pipeline runs some stages side by
+    # side, so its table compares the run with the stages in turn.
+    many = f"{job}-seq" if f"{job}-seq" in stage_runs else job
     if job in stage_runs and f"{job}-t1" in stage_runs:
-        lines_, misses = stages.threads_table(stage_runs[f"{job}-t1"], stage_runs[job], threads,
+        lines_, misses = stages.threads_table(stage_runs[f"{job}-t1"], stage_runs[many], threads,
                                              (get(f"{job}-t1", "wall"), get(f"{job}-t1", "cpu")),
-                                             (get(job, "wall"), get(job, "cpu")))
+                                             (get(many, "wall"), get(many, "cpu")))
         tables.append((label, lines_))
         acc.append((f"{label}: stages over {stages.SIGNIFICANT_SECONDS * 1000:.0f} ms (1 thread) below "
                     f"{stages.SPEEDUP_TARGET}× with {threads} threads",

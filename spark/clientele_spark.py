@@ -7,10 +7,11 @@ Run it through scripts/spark-run, which installs PySpark and a JVM. Python only 
 every number comes from the clientele binary, the same code as `clientele run`.
 
 This stage covers the RFM columns of customers.csv (customer_id … historical_clv) for the
-`fill` and `share` tie rules, its predicted-value columns (p_alive … p_no_purchase_<h>d, without
-value_quadrant) and clv_model.json (`partition clv` on the driver), the churn model's
-churn_model.csv, churn_probability and churn_risk.csv (ChurnSource: the Newton loop on the driver);
-the other models and report files are still to come (see README, "Beyond one machine").
+`fill` and `share` tie rules, its predicted-value columns (p_alive … p_no_purchase_<h>d, with
+value_quadrant from the medians of all customers found in a few exact passes) and clv_model.json
+(`partition clv` on the driver), and the churn model's churn_model.csv, churn_probability and
+churn_risk.csv (ChurnSource: the Newton loop on the driver); the other models and report files
+are still to come (see README, "Beyond one machine").
 """
 
 import argparse
@@ -188,7 +189,36 @@ def merge_statistics(worker, rows, flags, out):
         f.write(merged)
 
 
-def scored_parts(worker, rows, flags, merged_name, staging, churn=None):
+def value_medians(sc, worker, rows, flags, merged_name, work):
+    """The value matrix's thresholds, the medians of historical and predicted CLV over every
+    customer with both, found exactly: `partition value-medians` keeps the middle values' key
+    prefixes, each pass narrows them by 16 bits from every partition's counts (`partition
+    value-counts`, a few thousand numbers at most), four passes at most. Returns the name of the
+    complete medians file, added to the Spark files for `score`."""
+    path = os.path.join(work, "value-medians-0.json")
+    run_worker([worker.driver_binary, "partition", "value-medians", "--out", path])
+    for number in itertools.count():
+        name = os.path.basename(path)
+        sc.addFile(path)
+
+        def counts(index, iterator, name=name):
+            return worker.step(index, iterator, "value-counts", "counts.json",
+                               ["--statistics", SparkFiles.get(merged_name), "--medians", SparkFiles.get(name)] + flags)
+
+        paths = []
+        for index, blob in rows.mapPartitionsWithIndex(counts).collect():
+            paths.append(os.path.join(work, f"value-counts-{number}-{index:05d}.json"))
+            with open(paths[-1], "wb") as f:
+                f.write(blob)
+        path = os.path.join(work, f"value-medians-{number + 1}.json")
+        state = run_worker([worker.driver_binary, "partition", "value-medians", "--medians", os.path.join(work, name),
+                            "--out", path] + paths)
+        if json.loads(state)["complete"]:
+            sc.addFile(path)
+            return os.path.basename(path)
+
+
+def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, churn=None):
     """Each partition's customers.csv rows (sorted by customer_id, with the header), scored on the
     executors and kept on their disks, then brought to the driver one partition at a time and
     written to `staging/part-NNNNN.csv`. Returns the part files. With `churn` (a ChurnSource whose
@@ -199,10 +229,11 @@ def scored_parts(worker, rows, flags, merged_name, staging, churn=None):
     def score(index, iterator):
         with worker.partition_inputs(index, iterator, header) as (folder, inputs):
             outs = {"part": os.path.join(folder, "customers.csv"), "risk": os.path.join(folder, "churn_risk.csv")}
+            medians = ["--value-medians", SparkFiles.get(medians_name)] if medians_name else []
             extra = ["--churn-state", SparkFiles.get(state_name), "--churn-risk-out", outs["risk"]] if state_name else []
             run_worker([worker.binary(), "partition", "score"] + worker.job_flags()
                        + ["--statistics", SparkFiles.get(merged_name)] + inputs + ["--threads", "1",
-                          "--out", outs["part"]] + extra + flags)
+                          "--out", outs["part"]] + medians + extra + flags)
             for kind in ("part", "risk") if state_name else ("part",):
                 with open(outs[kind], "rb") as f:
                     while chunk := f.read(CHUNK):
@@ -260,10 +291,13 @@ def main(argv):
         # --- satisfaction (write_satisfaction): its own pass over both exports ---
         satisfaction = write_satisfaction(sc, args, run, job, work, flags) if run.interactions else None
         # --- end satisfaction ---
+        # --- value matrix: its medians over all customers, a few passes (value_medians) ---
+        medians = value_medians(sc, worker, rows, flags, "merged.bin", work) if clv_model else None
+        # --- end value matrix ---
         # --- churn (ChurnSource): the Newton loop on the driver, its sums on the executors ---
         churn = ChurnSource(sc, args, run, job, worker, rows).fit(flags, work)
         # --- end churn ---
-        parts = scored_parts(worker, churn.rows if churn else rows, flags, "merged.bin", work, churn)
+        parts = scored_parts(worker, churn.rows if churn else rows, flags, "merged.bin", work, medians, churn)
         extra = [path for path in (clv_model, satisfaction) if path] + (churn.report_files(work) if churn else [])
         write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=extra)
     finally:
@@ -315,7 +349,17 @@ def write_customers(out, parts, part_files, neutralized=True, extra_files=()):
     (row counts differing by one at most), each with the header, so their rows concatenated are
     customers.csv's. `extra_files` (the driver's report files) land beside it."""
     staging = out + ".staging"
-    os.makedirs(staging)
+    os.makedirs(staging)  # fails if it exists: the folder removed below is always this run's own
+    try:
+        fill_report_folder(staging, parts, part_files, neutralized, extra_files)
+        os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def fill_report_folder(staging, parts, part_files, neutralized, extra_files):
+    """write_customers's files, in the staging folder."""
     for path in extra_files:
         shutil.copyfile(path, os.path.join(staging, os.path.basename(path)))
     with contextlib.ExitStack() as stack:
@@ -340,7 +384,6 @@ def write_customers(out, parts, part_files, neutralized=True, extra_files=()):
                 with open(os.path.join(staging, "customers", f"part-{number:05d}.csv"), "wb") as f:
                     f.write(header)
                     f.writelines(itertools.islice(merged, size))
-    os.rename(staging, out)
 
 
 def export_key_column(header, job, section_name):

@@ -19,6 +19,7 @@ struct PartitionCommand: ParsableCommand {
             """,
         subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self,
                       PartitionExtentCommand.self, PartitionPeriodsCommand.self, PartitionCLVCommand.self]
+            + PartitionValueMatrixCommands.all
             + PartitionSatisfactionCommands.all + PartitionChurnCommands.all
     )
 }
@@ -79,6 +80,10 @@ struct PartitionScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The merged statistics of every partition (partition merge).", valueName: "file"))
     var statistics: String
 
+    @Option(name: .customLong("value-medians"),
+            help: ArgumentHelp("The value matrix's medians (partition value-medians, every pass merged): adds value_quadrant.", valueName: "file"))
+    var valueMedians: String?
+
     @Option(help: ArgumentHelp("The CSV file to write (must not exist).", valueName: "file"))
     var out: String
 
@@ -91,7 +96,8 @@ struct PartitionScoreCommand: ParsableCommand {
     func run() throws {
         try exitOnError {
             let churn = try churnState.map { try PartitionChurnFit.read(PartitionChurnState.self, from: $0) }
-            try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics), out: out,
+            try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics),
+                                      valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out,
                                       churn: churn, churnRiskOut: churnRiskOut)
         }
     }

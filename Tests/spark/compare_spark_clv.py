@@ -38,7 +38,7 @@ def compare_customers(single_path, spark_path):
     single = list(csv.reader(open(single_path, encoding="utf-8", newline="")))
     spark = list(csv.reader(open(spark_path, encoding="utf-8", newline="")))
     columns = spark[0][12:]
-    assert "p_alive" in columns and "predicted_clv" in columns, f"no CLV columns under Spark: {spark[0]}"
+    assert all(c in columns for c in ("p_alive", "predicted_clv", "value_quadrant")), f"no CLV columns under Spark: {spark[0]}"
     missing = [c for c in columns if c not in single[0]]
     assert not missing, f"columns the single run does not write: {missing}"
     at = [single[0].index(c) for c in columns]

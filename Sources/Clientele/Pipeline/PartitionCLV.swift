@@ -58,18 +58,20 @@ public enum PartitionCLV {
     }
 
     /// The CLV columns' results for one partition's customers (`table`), predicted with `fit`.
-    static func predict(_ config: JobConfiguration, fit: CLVPooledFit?, table: CustomerTable) throws -> CLVModelFit? {
+    /// With `valueMatrix`, their quadrants too (`CLVModel.predict`).
+    static func predict(_ config: JobConfiguration, fit: CLVPooledFit?, table: CustomerTable,
+                        valueMatrix: (historical: [Double], current: Double, future: Double)? = nil) throws -> CLVModelFit? {
         guard let fit, let model = model(config) else { return nil }
-        return try model.predict(fit, table: table)
+        return try model.predict(fit, table: table, valueMatrix: valueMatrix)
     }
 }
 
 extension PartitionCLV {
     /// The CLV columns a partition's customers.csv rows carry with `fit` (none without one):
-    /// customers.csv's, less `value_quadrant`.
-    static func columns(_ config: JobConfiguration, fit: CLVPooledFit?) -> [String] {
+    /// customers.csv's, with `value_quadrant` when the value matrix's medians are known.
+    static func columns(_ config: JobConfiguration, fit: CLVPooledFit?, valueQuadrant: Bool) -> [String] {
         guard fit != nil, let model = model(config) else { return [] }
-        return CustomersCSVWriter.clvHeader.filter { $0 != "value_quadrant" }
+        return CustomersCSVWriter.clvHeader.filter { valueQuadrant || $0 != "value_quadrant" }
             + (model.intervals.draws > 0 ? CustomersCSVWriter.intervalHeader : [])
             + (model.forecast.noPurchaseDays.map { [CustomersCSVWriter.noPurchaseColumn(days: $0)] } ?? [])
     }

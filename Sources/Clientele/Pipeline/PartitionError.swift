@@ -1,4 +1,5 @@
 import ClienteleSupport
+import ClienteleStats
 
 /// Why a partition worker command could not summarise, read or merge statistics.
 public enum PartitionError: ClienteleError, Equatable {
@@ -8,10 +9,14 @@ public enum PartitionError: ClienteleError, Equatable {
     case unreadable(path: String, reason: String)
     /// The run's periods must be given: their defaults depend on every partition's rows.
     case missingAsOf
+    /// Value-matrix medians handed to `score` before their last pass was merged.
+    case incompleteMedians
+    /// A step that needs the predictive model on a run without one.
+    case noCLVModel
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .settingsDiffer, .missingAsOf: return .usage
+        case .settingsDiffer, .missingAsOf, .incompleteMedians, .noCLVModel: return .usage
         case .unreadable: return .dataError
         }
     }
@@ -23,6 +28,10 @@ public enum PartitionError: ClienteleError, Equatable {
         case .unreadable(let path, let reason): return "\(path): not a Clientele partition statistics file (\(reason))"
         case .missingAsOf:
             return "partition summarise needs --as-of (and --calibration-end for a holdout): their defaults depend on the last and first transaction of all partitions"
+        case .incompleteMedians:
+            return "the value-matrix medians are not complete: merge \(PartitionedMedian.passes) passes of partition value-counts with partition value-medians first"
+        case .noCLVModel:
+            return "this run has no predictive CLV model ([clv] enabled = false, margin 0, or data that cannot support it): there is no value matrix"
         }
     }
 }

@@ -51,4 +51,45 @@ extension PartitionWorker {
         }
         return ChurnScores(customers: rows.current.customers, probabilities: probabilities, customerCount: customerCount)
     }
+
+    /// A fitted churn state's design and coefficients, for scoring.
+    struct ChurnModel {
+        let design: PartitionChurnDesign
+        let beta: [Double]
+
+        /// - Throws: `PartitionChurnError.notFitted` for a state that is not `.fitted`.
+        init(_ state: PartitionChurnState) throws {
+            guard state.status == .fitted, let design = state.design, let beta = state.beta, beta.count == design.featureNames.count + 1 else {
+                throw PartitionChurnError.notFitted
+            }
+            self.design = design
+            self.beta = beta
+        }
+    }
+
+    /// `score`'s churn part for one scored partition: churn_probability on `writer`, and the
+    /// partition's churn_risk.csv rows (value at risk as ChurnStage values it: predicted CLV, else
+    /// historical CLV) to `riskOut`, each led by a sort key for the driver's merge instead of the rank.
+    static func scoreChurn(_ config: JobConfiguration, partition: Scoring.Partition, model: ChurnModel,
+                           writer: inout CustomersCSVWriter, riskOut: String?) throws {
+        let loaded = partition.loaded, rfm = partition.rfm
+        let interactions = try config.interactions.map {
+            try InteractionLoader(source: $0, columns: config.interactionColumns, options: config.ingestOptions).load(customers: loaded.customers).table
+        }
+        let table = CustomerTable(orders: loaded.orders, interactions: interactions, asOf: partition.table.asOf, calibrationEnd: config.calibrationEnd)
+        let rows = PartitionChurnRows(table: table, customers: loaded.customers, split: PartitionChurnFit.settings(config).split,
+                                      extra: config.churn.extraFeatures)
+        let scores = churnScores(rows, design: model.design, beta: model.beta, customerCount: loaded.customers.count)
+        writer.churn = scores
+        guard let riskOut else { return }
+        var value = [Double](repeating: 0, count: loaded.customers.count)
+        for (row, c) in rfm.customers.enumerated() {
+            let predicted = writer.clv?.predictions.predictedCLV[Int(c)] ?? .nan
+            value[Int(c)] = predicted.isFinite ? predicted : rfm.historicalCLVCents[row] / 100
+        }
+        var risk = ChurnRiskCSVWriter(rows: try scores.riskRanking(values: value), customers: loaded.customers, rfm: rfm,
+                                      cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
+        risk.sortKeyForRank = true
+        try land(riskOut) { try risk.write(to: $0) }
+    }
 }

@@ -26,19 +26,11 @@ extension PartitionWorker {
 
     /// The extent file at `path`.
     public static func readExtent(_ path: String) throws -> PartitionExtent {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw PartitionIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        return try PartitionExtent(decoding: Array(data), path: path)
+        try PartitionExtent(decoding: contents(path), path: path)
     }
 
     /// Writes `extent` to `path` whole or not at all; an existing file that is not an extent file is left alone.
     public static func write(_ extent: PartitionExtent, to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) {
-            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 8)) ?? nil
-            guard let head, Array(head) == PartitionExtent.magic else { throw PartitionIOError.wouldOverwrite(path: path) }
-        }
-        try land(path, replacing: true) { try FileSink.write(extent.encoded(), to: $0) }
+        try write(extent.encoded(), magic: PartitionExtent.magic, to: path)
     }
 }

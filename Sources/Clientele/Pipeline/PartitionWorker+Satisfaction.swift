@@ -398,11 +398,7 @@ extension PartitionWorker {
     }
 
     public static func readSums(_ path: String) throws -> SatisfactionSums {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw PartitionIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        return try SatisfactionSums(decoding: Array(data), path: path)
+        try SatisfactionSums(decoding: contents(path), path: path)
     }
 
     /// Writes a sums file (must not exist), whole or not at all.

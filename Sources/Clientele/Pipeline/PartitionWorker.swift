@@ -33,66 +33,85 @@ public enum PartitionWorker {
 
     /// Writes the RFM columns of customers.csv (customer_id … historical_clv) for one partition's
     /// customers, scored with the score tables of `statistics` (all partitions merged), and its
-    /// CLV columns (`PartitionCLV`), sorted by customer_id within the partition. `out` must not
-    /// exist; it appears whole or not at all.
+    /// CLV columns (`PartitionCLV`), sorted by customer_id within the partition. With
+    /// `valueMedians` (complete: `partition value-medians`) the CLV columns include value_quadrant.
+    /// `out` must not exist; it appears whole or not at all.
     ///
-    /// With a fitted `churn` state it adds churn_probability (`PartitionWorker+Churn.swift`) and
-    /// writes the partition's churn_risk.csv rows to `churnRiskOut`, each led by a sort key for the
-    /// driver's merge instead of the rank.
-    public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, out: String,
-                             churn: PartitionChurnState? = nil, churnRiskOut: String? = nil) throws {
-        let churnModel = churn.flatMap { s in s.status == .fitted ? s.design.flatMap { d in s.beta.map { (design: d, beta: $0) } } : nil }
-        try config.validate()
-        guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
-        let settings = PartitionStatistics.Settings(asOf: asOf, calibrationEnd: config.calibrationEnd,
-                                                    quantiles: config.rfm.quantiles, monetary: config.rfm.monetary)
-        guard settings == statistics.settings else { throw PartitionError.settingsDiffer }
-        let tables = try statistics.rfm.columns.map { try RFMScoreTable($0, quantiles: config.rfm.quantiles, ties: config.rfm.ties) }
-        let clv = try PartitionCLV.fit(config, statistics: statistics)
+    /// With a fitted `churn` state it adds churn_probability and writes the partition's
+    /// churn_risk.csv rows to `churnRiskOut` (`scoreChurn`, PartitionWorker+Churn.swift).
+    public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, valueMedians: ValueMatrixMedians? = nil,
+                             out: String, churn: PartitionChurnState? = nil, churnRiskOut: String? = nil) throws {
+        let scoring = try Scoring(config, statistics: statistics)
+        let churnModel = try churn.map(ChurnModel.init)
+        let thresholds = try valueMedians.map { medians throws(PartitionError) in
+            guard let t = medians.thresholds else { throw PartitionError.incompleteMedians }
+            return t
+        }
         try land(out) { temporary in
             try Parallelism.withThreads(config.threads) {
-                let loaded: TransactionLoader.Loaded
-                do {
-                    loaded = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns,
-                                                   options: config.ingestOptions).load()
-                } catch IngestError.noDataRows {
-                    let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: clv) + (churnModel == nil ? [] : ["churn_probability"])
+                guard let partition = try scoring.partition() else {
+                    let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: scoring.clv, valueQuadrant: thresholds != nil)
+                        + (churnModel == nil ? [] : ["churn_probability"])
                     try FileSink.write(Array((header.joined(separator: ",") + "\n").utf8), to: temporary)
                     if churnModel != nil, let churnRiskOut {
                         try land(churnRiskOut) { try FileSink.write(Array(ChurnRiskCSVWriter.header.utf8), to: $0) }
                     }
                     return
                 }
-                let table = CustomerTable(orders: loaded.orders, interactions: nil, asOf: asOf, calibrationEnd: config.calibrationEnd)
-                let rfm = try config.rfm.run(table.current, tables: tables)
-                var writer = CustomersCSVWriter(customers: loaded.customers, activity: table.current, rfm: rfm,
+                var writer = CustomersCSVWriter(customers: partition.loaded.customers, activity: partition.table.current, rfm: partition.rfm,
                                                 cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
-                writer.clv = try PartitionCLV.predict(config, fit: clv, table: table)  // PartitionCLV.swift
-                writer.valueQuadrant = false  // needs the medians of all customers' values
-                if let churnModel {
-                    let interactions = try config.interactions.map {
-                        try InteractionLoader(source: $0, columns: config.interactionColumns, options: config.ingestOptions).load(customers: loaded.customers).table
-                    }
-                    let churnTable = CustomerTable(orders: loaded.orders, interactions: interactions, asOf: asOf, calibrationEnd: config.calibrationEnd)
-                    let rows = PartitionChurnRows(table: churnTable, customers: loaded.customers, split: PartitionChurnFit.settings(config).split,
-                                                  extra: config.churn.extraFeatures)
-                    let scores = churnScores(rows, design: churnModel.design, beta: churnModel.beta, customerCount: loaded.customers.count)
-                    writer.churn = scores
-                    if let churnRiskOut {
-                        // Value at risk as ChurnStage values it: predicted CLV, else historical CLV.
-                        var value = [Double](repeating: 0, count: loaded.customers.count)
-                        for (row, c) in rfm.customers.enumerated() {
-                            let predicted = writer.clv?.predictions.predictedCLV[Int(c)] ?? .nan
-                            value[Int(c)] = predicted.isFinite ? predicted : rfm.historicalCLVCents[row] / 100
-                        }
-                        var risk = ChurnRiskCSVWriter(rows: try scores.riskRanking(values: value), customers: loaded.customers, rfm: rfm,
-                                                      cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
-                        risk.sortKeyForRank = true
-                        try land(churnRiskOut) { try risk.write(to: $0) }
-                    }
-                }
+                writer.clv = try PartitionCLV.predict(config, fit: scoring.clv, table: partition.table,
+                                                      valueMatrix: thresholds.map { (partition.historicalValue, $0.current, $0.future) })
+                writer.valueQuadrant = thresholds != nil
+                if let churnModel { try scoreChurn(config, partition: partition, model: churnModel, writer: &writer, riskOut: churnRiskOut) }
                 try writer.write(to: temporary)
             }
+        }
+    }
+
+    /// What scoring a partition needs from the merged statistics, and the partition scored.
+    struct Scoring {
+        let config: JobConfiguration
+        let asOf: CalendarDay
+        let tables: [RFMScoreTable]
+        let clv: CLVPooledFit?
+
+        init(_ config: JobConfiguration, statistics: PartitionStatistics) throws {
+            try config.validate()
+            guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
+            let settings = PartitionStatistics.Settings(asOf: asOf, calibrationEnd: config.calibrationEnd,
+                                                        quantiles: config.rfm.quantiles, monetary: config.rfm.monetary)
+            guard settings == statistics.settings else { throw PartitionError.settingsDiffer }
+            self.config = config
+            self.asOf = asOf
+            tables = try statistics.rfm.columns.map { try RFMScoreTable($0, quantiles: config.rfm.quantiles, ties: config.rfm.ties) }
+            clv = try PartitionCLV.fit(config, statistics: statistics)
+        }
+
+        /// One partition's customers, read and RFM-scored; nil for a partition without rows.
+        struct Partition {
+            let loaded: TransactionLoader.Loaded
+            let table: CustomerTable
+            let rfm: RFMResult
+
+            /// Historical CLV per customer (NaN for one not scored), as `CLVStage` hands it to the value matrix.
+            var historicalValue: [Double] {
+                var historical = [Double](repeating: .nan, count: table.count)
+                for (row, c) in rfm.customers.enumerated() { historical[Int(c)] = rfm.historicalCLVCents[row] / 100 }
+                return historical
+            }
+        }
+
+        func partition() throws -> Partition? {
+            let loaded: TransactionLoader.Loaded
+            do {
+                loaded = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns,
+                                               options: config.ingestOptions).load()
+            } catch IngestError.noDataRows {
+                return nil
+            }
+            let table = CustomerTable(orders: loaded.orders, interactions: nil, asOf: asOf, calibrationEnd: config.calibrationEnd)
+            return Partition(loaded: loaded, table: table, rfm: try config.rfm.run(table.current, tables: tables))
         }
     }
 
@@ -120,21 +139,30 @@ public enum PartitionWorker {
 
     /// The statistics file at `path`.
     public static func read(_ path: String) throws -> PartitionStatistics {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw PartitionIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        return try PartitionStatistics(decoding: Array(data), path: path)
+        try PartitionStatistics(decoding: contents(path), path: path)
     }
 
-    /// Writes `statistics` to `path` through a temporary file renamed into place, so a reader
-    /// sees the old file or the new one; an existing file that is not a statistics file is left alone.
+    /// Writes `statistics` to `path` whole or not at all; an existing file that is not a statistics file is left alone.
     public static func write(_ statistics: PartitionStatistics, to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) {
-            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 8)) ?? nil
-            guard let head, Array(head) == PartitionStatistics.magic else { throw PartitionIOError.wouldOverwrite(path: path) }
+        try write(statistics.encoded(), magic: PartitionStatistics.magic, to: path)
+    }
+
+    /// The bytes of a file a step wrote, for its decoder.
+    static func contents(_ path: String) throws -> [UInt8] {
+        do { return Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw PartitionIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
         }
-        try land(path, replacing: true) { try FileSink.write(statistics.encoded(), to: $0) }
+    }
+
+    /// Writes a step's binary file through a temporary file renamed into place, so a reader sees
+    /// the old file or the new one. An existing file is replaced only when it starts with `magic`
+    /// (an earlier output of the same step); anything else at `path` is left alone.
+    static func write(_ bytes: [UInt8], magic: [UInt8], to path: String) throws {
+        if FileManager.default.fileExists(atPath: path) {
+            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: magic.count)) ?? nil
+            guard let head, Array(head) == magic else { throw PartitionIOError.wouldOverwrite(path: path) }
+        }
+        try land(path, replacing: true) { try FileSink.write(bytes, to: $0) }
     }
 
     /// Writes `path` whole or not at all: `write` fills a temporary file beside it, renamed into

@@ -44,10 +44,12 @@ public struct Run: Sendable {
         }
     }
 
-    /// The stages of this run, in order; each decides for itself whether it applies.
+    /// The stages of this run, in order; each decides for itself whether it applies. The cohorts
+    /// and clusters need only the RFM scores and the customer table, so they run beside the
+    /// purchase models, satisfaction and churn.
     var stages: [any RunStage] {
         [TransactionsStage(), InteractionsStage(source: configuration.interactions), InputCheckStage(), CustomerTableStage(),
-         RFMStage(), CohortStage(), ClusterStage(), CLVStage(), SatisfactionStage(), ChurnStage()]
+         RFMStage(), SideBySideStages(side: [CohortStage(), ClusterStage()], main: [CLVStage(), SatisfactionStage(), ChurnStage()])]
     }
 
     /// Runs the stages, writes the report into the staged folder, and lands it (with the history);
@@ -57,11 +59,7 @@ public struct Run: Sendable {
         // Connected before anything is read: a wrong URL or password fails at once (exit 73).
         let sink = try configuration.results.map { target throws(ResultSinkError) in try PostgresResultSink(target: target) }
         var state = RunState(configuration: configuration, logger: logger, rejectsFile: rejectsFile)
-        for stage in stages {
-            let start = ContinuousClock.now
-            try stage.run(&state)
-            if let name = stage.name { state.lap(name, since: start) }
-        }
+        for stage in stages { try state.perform(stage) }
         let start = ContinuousClock.now
         logger.info("writing the report", metadata: ["folder": "\(configuration.out)"])
         var report = ReportStage.report(state)

@@ -1,25 +1,34 @@
 import Foundation
+import Synchronization
 
 /// Stage timings on stderr when `CLIENTELE_TRACE=1`: a developer's profiling aid, off by default.
 /// Each line gives the wall time and the process's CPU time (all threads) since the previous line,
 /// and the CPU time so far: on a shared machine the CPU seconds stay put while wall time follows the load.
+/// It also gives the peak resident memory so far and the page faults since the previous line: on a
+/// virtual machine a first touch of a page can cost microseconds, which show as system time.
+/// Stages that run side by side (`SideBySideStages`) share the deltas of the lines between them.
 package let traceEnabled = ProcessInfo.processInfo.environment["CLIENTELE_TRACE"] == "1"
-nonisolated(unsafe) private var traceLast = ContinuousClock.now
-nonisolated(unsafe) private var traceLastCPU = processCPUSeconds()
+private let traceLast = Mutex((time: ContinuousClock.now, cpu: processCPUSeconds(), faults: 0))
 
 package func trace(_ stage: @autoclosure () -> String) {
     guard traceEnabled else { return }
-    let now = ContinuousClock.now, cpu = processCPUSeconds()
-    let d = now - traceLast
-    let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    var line = "trace: \(stage()) +\(seconds) seconds, cpu +\(cpu - traceLastCPU) seconds (cpu so far \(cpu) seconds)"
-    if traceParallelCPU > 0 {
-        line += ", in one-thread parallel loops \(traceParallelCPU) seconds"
-        traceParallelCPU = 0
+    let name = stage()
+    let line = traceLast.withLock { last -> String in
+        let now = ContinuousClock.now, cpu = processCPUSeconds()
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        let faults = usage.ru_minflt + usage.ru_majflt
+        let d = now - last.time
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        var line = "trace: \(name) +\(seconds) seconds, cpu +\(cpu - last.cpu) seconds (cpu so far \(cpu) seconds)"
+        line += ", page faults +\(faults - last.faults), peak rss \(usage.ru_maxrss / 1024) MB"
+        if traceParallelCPU > 0 {
+            line += ", in one-thread parallel loops \(traceParallelCPU) seconds"
+            traceParallelCPU = 0
+        }
+        last = (now, cpu, faults)
+        return line + "\n"
     }
-    line += "\n"
-    traceLast = now
-    traceLastCPU = cpu
     FileHandle.standardError.write(Data(line.utf8))
 }
 

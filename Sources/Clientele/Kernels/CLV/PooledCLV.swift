@@ -206,16 +206,21 @@ extension CLVModel {
 
     /// The per-customer part of `fit(table:…)` for some of the customers (a partition holding every
     /// order of each of them) with the pooled fit: predictions and their bootstrap intervals, each
-    /// customer's the single run's. The value matrix needs the medians of all customers' values
-    /// and is left empty (quadrant −1); the holdout's predictive interval is not computed.
-    public func predict(_ pooled: CLVPooledFit, table: CustomerTable) throws -> CLVModelFit {
+    /// customer's the single run's; the holdout's predictive interval is not computed. The value
+    /// matrix needs the medians of all customers' values: with `valueMatrix` (those medians, found
+    /// over the partitions by `PartitionedMedian`, and the partition's historical CLV per customer,
+    /// NaN where none) the customers' quadrants are split at them, else none has a quadrant (−1).
+    public func predict(_ pooled: CLVPooledFit, table: CustomerTable,
+                        valueMatrix: (historical: [Double], current: Double, future: Double)? = nil) throws -> CLVModelFit {
         let current = CalibrationSummary(calibration: table.current, holdoutOrders: nil, asOf: nil)
         let patterns = CalibrationPatterns(current)
         let model = pooled.purchaseModel
         let predictions = try forecast.run(model: model, gammaGamma: pooled.gammaGamma, summary: current, patterns: patterns)
         let bootstrap = try intervals.run(model: model, gammaGamma: pooled.gammaGamma, summary: current, patterns: patterns, forecast: forecast)
         let none = [Double](repeating: .nan, count: table.count)
-        let matrix = try ValueMatrix(split: .thresholds(current: 0, future: 0)).run(current: none, future: none)
+        let matrix = try valueMatrix.map { try ValueMatrix(split: .thresholds(current: $0.current, future: $0.future))
+                                                .run(current: $0.historical, future: predictions.predictedCLV) }
+            ?? ValueMatrix(split: .thresholds(current: 0, future: 0)).run(current: none, future: none)
         return CLVModelFit(calibrationEnd: pooled.calibrationEnd, asOf: pooled.asOf, calibrationCustomers: pooled.calibrationCustomers,
                            currentCustomers: current.includedCount, candidates: pooled.candidates, selection: pooled.selection,
                            gammaGamma: pooled.gammaGamma, gammaGammaSkipped: pooled.gammaGammaSkipped, validation: pooled.validation,

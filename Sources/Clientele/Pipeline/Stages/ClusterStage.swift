@@ -1,6 +1,6 @@
 /// K-means on the job's cluster features (standardised log recency, frequency and monetary by
 /// default), seeded by the run's seed. Features the data cannot support skip the section.
-struct ClusterStage: RunStage {
+struct ClusterStage: SideStage {
     var name: String? { "clusters" }
 
     func run(_ state: inout RunState) throws {
@@ -19,4 +19,6 @@ struct ClusterStage: RunStage {
             state.skipped.append(.init(section: "clusters", reason: error.description))
         }
     }
+
+    func adopt(_ branch: RunState, into state: inout RunState) { state.clusters = branch.clusters }
 }

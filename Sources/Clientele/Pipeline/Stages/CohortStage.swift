@@ -2,7 +2,7 @@ import ClienteleKernels
 
 /// The cohort retention table: customers by the month of their first order, and per month since,
 /// the share that ordered and the revenue per customer. Data it cannot tabulate skips the section.
-struct CohortStage: RunStage {
+struct CohortStage: SideStage {
     var name: String? { "cohorts" }
 
     func run(_ state: inout RunState) throws {
@@ -13,4 +13,6 @@ struct CohortStage: RunStage {
             state.skipped.append(.init(section: "cohorts", reason: error.description))
         }
     }
+
+    func adopt(_ branch: RunState, into state: inout RunState) { state.cohorts = branch.cohorts }
 }

@@ -50,10 +50,10 @@ struct RunState {
         trace(name)
     }
 
-    /// Runs `body` and records its wall time under `name`.
-    mutating func timed(_ name: String, _ body: (inout RunState) throws -> Void) rethrows {
+    /// Runs `stage` and records its wall time under its name.
+    mutating func perform(_ stage: any RunStage) throws {
         let start = ContinuousClock.now
-        try body(&self)
-        lap(name, since: start)
+        try stage.run(&self)
+        if let name = stage.name { lap(name, since: start) }
     }
 }

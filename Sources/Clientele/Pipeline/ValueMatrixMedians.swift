@@ -1,0 +1,79 @@
+import Foundation
+import ClienteleStats
+
+/// The value matrix's thresholds over a run spread on partitions: the medians of historical and
+/// predicted CLV over every customer that has both (as `ValueMatrix` splits them), each found
+/// exactly by `PartitionedMedian`, one pass over the partitions at a time. Travels as JSON
+/// between the driver (`partition value-medians`) and the partitions (`partition value-counts`).
+public struct ValueMatrixMedians: Sendable, Equatable, Codable {
+    public var current = PartitionedMedian()
+    public var future = PartitionedMedian()
+
+    public init() {}
+
+    /// One partition's counts for this pass (or several partitions', merged).
+    public struct Counts: Sendable, Equatable, Codable {
+        public var current: PartitionedMedian.Counts
+        public var future: PartitionedMedian.Counts
+
+        public func merged(with other: Counts) -> Counts {
+            Counts(current: current.merged(with: other.current), future: future.merged(with: other.future))
+        }
+    }
+
+    /// This pass's counts of a partition's customers with both values (`historical` and
+    /// `predicted` per customer, NaN where none).
+    public func counts(historical: [Double], predicted: [Double]) -> Counts {
+        precondition(historical.count == predicted.count, "ValueMatrixMedians: columns of different customers")
+        let usable = historical.indices.filter { !historical[$0].isNaN && !predicted[$0].isNaN }
+        return Counts(current: current.counts(usable.lazy.map { historical[$0] }), future: future.counts(usable.lazy.map { predicted[$0] }))
+    }
+
+    /// The next pass, from every partition's counts merged.
+    public mutating func advance(_ merged: Counts) {
+        current.advance(merged.current)
+        future.advance(merged.future)
+    }
+
+    public var isComplete: Bool { current.isComplete && future.isComplete }
+
+    /// The medians, once complete. With no customer that has both values they are NaN and split
+    /// nobody; the thresholds then stand at 0, which splits nobody either.
+    public var thresholds: (current: Double, future: Double)? {
+        guard let c = current.median, let f = future.median else { return nil }
+        return c.isNaN || f.isNaN ? (0, 0) : (c, f)
+    }
+
+    public static func read(_ path: String) throws -> ValueMatrixMedians {
+        try JSONDecoder().decode(ValueMatrixMedians.self, from: Data(PartitionWorker.contents(path)))
+    }
+
+    public static func readCounts(_ path: String) throws -> Counts {
+        try JSONDecoder().decode(Counts.self, from: Data(PartitionWorker.contents(path)))
+    }
+}
+
+extension PartitionWorker {
+    /// This pass's value-matrix counts of one partition's customers, scored and predicted as
+    /// `score` does them.
+    public static func valueCounts(_ config: JobConfiguration, statistics: PartitionStatistics, medians: ValueMatrixMedians) throws
+        -> ValueMatrixMedians.Counts {
+        let scoring = try Scoring(config, statistics: statistics)
+        guard scoring.clv != nil else { throw PartitionError.noCLVModel }
+        return try Parallelism.withThreads(config.threads) {
+            guard let partition = try scoring.partition(),
+                  let clv = try PartitionCLV.predict(config, fit: scoring.clv, table: partition.table) else {
+                return medians.counts(historical: [], predicted: [])
+            }
+            return medians.counts(historical: partition.historicalValue, predicted: clv.predictions.predictedCLV)
+        }
+    }
+
+    /// Writes a JSON step file (must not exist), whole or not at all.
+    public static func writeJSON(_ value: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = Array(try encoder.encode(value))
+        try land(path) { try FileSink.write(bytes, to: $0) }
+    }
+}
