@@ -3,12 +3,13 @@ import ClienteleKernels
 
 /// The churn model's design for a run spread over machines, chosen once from the merged
 /// `PartitionChurnSummary` by the single run's rules (`ChurnFeatures.run`, `Churn.fit`,
-/// `LogisticRegression.standardisation`): the features, the satisfaction fills and the training
-/// rows' means and population standard deviations. Every partition builds its rows with it.
+/// `LogisticRegression.standardisation`): the features, the mean fills (mean_satisfaction,
+/// mean_recommend) and the training rows' means and population standard deviations. Every
+/// partition builds its rows with it.
 ///
 /// The fills and means are the exact sums rounded once, the deviations √(Σx²/n − x̄²) from exact
-/// sums, so they agree with the single run's running sums to rounding (about 1e-16 relative) and
-/// are the same bits for any split of the customers.
+/// sums of rounded squares (relative error about 2⁻⁵³ (1 + x̄²/s²)), so they agree with the single
+/// run's two-pass sums to rounding and are the same bits for any split of the customers.
 public struct PartitionChurnDesign: Codable, Sendable, Equatable {
     /// Feature names, in column order (the single run's defaults that apply, then `[churn] features`).
     public var featureNames: [String]
