@@ -9,8 +9,9 @@ every number comes from the clientele binary, the same code as `clientele run`.
 This stage covers the RFM columns of customers.csv (customer_id … historical_clv) for the
 `fill` and `share` tie rules, its predicted-value columns (p_alive … p_no_purchase_<h>d, with
 value_quadrant from the medians of all customers found in a few exact passes) and clv_model.json
-(`partition clv` on the driver); the other models and report files are still to come (see
-README, "Beyond one machine").
+(`partition clv` on the driver), and the churn model's churn_model.csv, churn_probability and
+churn_risk.csv (ChurnSource: the Newton loop on the driver); the other models and report files
+are still to come (see README, "Beyond one machine").
 """
 
 import argparse
@@ -101,6 +102,28 @@ class Worker:
                 for line in iterator:
                     f.write(line + "\n")
             yield folder, path
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def partition_inputs(self, index, iterator, interactions_header=None):
+        """The partition's rows as files and the flags that name them: transactions.csv alone
+        (plain lines), or with interactions.csv when `interactions_header` is given (the rows are
+        then (tag, line), tag 0 for transactions and 1 for interactions, as keyed_export tags them)."""
+        if interactions_header is None:
+            with self.partition_file(index, iterator) as (folder, path):
+                yield folder, ["--transactions", path]
+            return
+        folder = tempfile.mkdtemp(prefix=f"clientele-part-{index}-")
+        try:
+            paths = [os.path.join(folder, "transactions.csv"), os.path.join(folder, "interactions.csv")]
+            with open(paths[0], "w", encoding="utf-8", newline="") as tx, open(paths[1], "w", encoding="utf-8", newline="") as ix:
+                files = (tx, ix)
+                tx.write(self.header + "\n")
+                ix.write(interactions_header + "\n")
+                for tag, line in iterator:
+                    files[tag].write(line + "\n")
+            yield folder, ["--transactions", paths[0], "--interactions", paths[1]]
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -198,42 +221,46 @@ def value_medians(sc, worker, rows, flags, merged_name, work):
             return os.path.basename(path)
 
 
-def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None):
+def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, churn=None):
     """Each partition's customers.csv rows (sorted by customer_id, with the header), scored on the
     executors and kept on their disks, then brought to the driver one partition at a time and
     written to `staging/part-NNNNN.csv`, and its totals for the report (`--totals`, a few hundred
-    bytes) to `staging/totals-NNNNN.json`. Returns the part files and the totals files."""
+    bytes) to `staging/totals-NNNNN.json`. Returns the part files and the totals files. With
+    `churn` (a ChurnSource whose fit is done), `rows` are its rows, churn_probability is scored too
+    and each partition's churn_risk.csv rows land in `staging/risk-NNNNN.csv` (ChurnSource.risk_parts)."""
+    header, state_name = (churn.interactions_header, churn.state_name) if churn else (None, None)  # not the SparkContext
+
     def score(index, iterator):
-        with worker.partition_file(index, iterator) as (folder, path):
-            out, totals = os.path.join(folder, "customers.csv"), os.path.join(folder, "totals.json")
+        with worker.partition_inputs(index, iterator, header) as (folder, inputs):
+            outs = {"part": os.path.join(folder, "customers.csv"), "risk": os.path.join(folder, "churn_risk.csv"),
+                    "totals": os.path.join(folder, "totals.json")}
             medians = ["--value-medians", SparkFiles.get(medians_name)] if medians_name else []
+            extra = ["--churn-state", SparkFiles.get(state_name), "--churn-risk-out", outs["risk"]] if state_name else []
             run_worker([worker.binary(), "partition", "score"] + worker.job_flags()
-                       + ["--statistics", SparkFiles.get(merged_name), "--transactions", path, "--threads", "1",
-                          "--out", out, "--totals", totals] + medians + flags)
-            with open(totals, "rb") as f:
-                yield "totals", index, f.read()
-            with open(out, "rb") as f:
-                while chunk := f.read(CHUNK):
-                    yield "rows", index, chunk
+                       + ["--statistics", SparkFiles.get(merged_name)] + inputs + ["--threads", "1",
+                          "--out", outs["part"], "--totals", outs["totals"]] + medians + extra + flags)
+            for kind in ("totals", "part", "risk") if state_name else ("totals", "part"):
+                with open(outs[kind], "rb") as f:
+                    while chunk := f.read(CHUNK):
+                        yield index, kind, chunk
 
     scored = rows.mapPartitionsWithIndex(score).persist(StorageLevel.DISK_ONLY)
     try:
         scored.count()  # scores every partition in parallel; the blocks stay on the executors
-        files, totals = {}, []
-        for kind, index, chunk in scored.toLocalIterator():
-            if kind == "totals":
-                totals.append(os.path.join(staging, f"totals-{index:05d}.json"))
-                with open(totals[-1], "wb") as f:
-                    f.write(chunk)
-                continue
-            if index not in files:
-                files[index] = open(os.path.join(staging, f"part-{index:05d}.csv"), "wb")
-            files[index].write(chunk)
+        files = {}
+        for index, kind, chunk in scored.toLocalIterator():
+            if (kind, index) not in files:
+                suffix = "json" if kind == "totals" else "csv"
+                files[kind, index] = open(os.path.join(staging, f"{kind}-{index:05d}.{suffix}"), "wb")
+            files[kind, index].write(chunk)
         for f in files.values():
             f.close()
     finally:
         scored.unpersist()
-    return [os.path.join(staging, f"part-{index:05d}.csv") for index in sorted(files)], totals
+    if churn:
+        churn.risk_parts = [os.path.join(staging, f"risk-{index:05d}.csv") for kind, index in sorted(files) if kind == "risk"]
+    totals = [os.path.join(staging, f"totals-{index:05d}.json") for kind, index in sorted(files) if kind == "totals"]
+    return [os.path.join(staging, f"part-{index:05d}.csv") for kind, index in sorted(files) if kind == "part"], totals
 
 
 def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work):
@@ -291,8 +318,11 @@ def main(argv):
         # --- value matrix: its medians over all customers, a few passes (value_medians) ---
         medians = value_medians(sc, worker, rows, flags, "merged.bin", work) if clv_model else None
         # --- end value matrix ---
-        parts, totals = scored_parts(worker, rows, flags, "merged.bin", work, medians)
-        extra = [path for path in (clv_model, satisfaction) if path]
+        # --- churn (ChurnSource): the Newton loop on the driver, its sums on the executors ---
+        churn = ChurnSource(sc, args, run, job, worker, rows).fit(flags, work)
+        # --- end churn ---
+        parts, totals = scored_parts(worker, churn.rows if churn else rows, flags, "merged.bin", work, medians, churn)
+        extra = [path for path in (clv_model, satisfaction) if path] + (churn.report_files(work) if churn else [])
         # --- report.json, report.md, segments.csv (driver_report) ---
         outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
         extra += driver_report(os.path.abspath(args.binary), job, run, flags, defaulted, merged,
@@ -488,6 +518,99 @@ def write_satisfaction(sc, args, run, job, work, flags):
     run_worker([binary, "partition", "correlations"] + sums + (["--job", job] if job else [])
                + ["--statistics", merged, "--out", os.path.join(work, "satisfaction.json")])
     return os.path.join(work, "satisfaction.json")
+
+
+class ChurnSource:
+    """The churn regression under Spark. Every partition summarises its churn rows
+    (`partition churn-summary`: counts, exact feature sums), and the Newton loop runs on the
+    driver: `partition churn-fit` replays the single run's iterations over the merged passes so
+    far and names the next coefficients, every partition sums its training rows there
+    (`partition churn-pass`: log-likelihood, gradient and information as exact sums), and
+    `partition churn-merge` adds them, until the fit (churn_model.csv) or the single run's skip.
+    The rows are the transactions, with the interactions routed beside them when the run has them
+    (complaints, mean_satisfaction). Python only moves files; the math is the binary's."""
+
+    def __init__(self, sc, args, run, job, worker, rows):
+        self.sc, self.worker, self.job = sc, worker, job
+        self.binary = os.path.abspath(args.binary)
+        self.interactions_header = None
+        self.rows = rows
+        if run.interactions:
+            _, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
+            self.interactions_header, ix = keyed_export(sc, run.interactions, job, "interactions", 1)
+            self.rows = tx.union(ix).partitionBy(args.partitions).values().cache()
+        self.state_name = None
+        self.model_csv = None
+        self.risk_parts = []
+
+    def each_partition(self, command, out_name, extra_files=(), flags=()):
+        """`partition COMMAND` on every partition (files named in `extra_files` are the driver's,
+        shipped with addFile): the JSON each wrote."""
+        worker, header = self.worker, self.interactions_header
+
+        def task(index, iterator):
+            with worker.partition_inputs(index, iterator, header) as (folder, inputs):
+                out = os.path.join(folder, out_name)
+                shipped = [part for name, flag in extra_files for part in (flag, SparkFiles.get(name))]
+                run_worker([worker.binary(), "partition", command] + worker.job_flags() + inputs
+                           + ["--threads", "1", "--out", out] + shipped + list(flags))
+                with open(out, "rb") as f:
+                    return [(index, f.read())]
+        return self.rows.mapPartitionsWithIndex(task).collect()
+
+    def merge(self, blobs, name, work, passes=False):
+        """The partitions' JSON merged on the driver (exact sums: the order does not matter)."""
+        paths = []
+        for index, blob in sorted(blobs):
+            path = os.path.join(work, f"{name}-{index:05d}.json")
+            with open(path, "wb") as f:
+                f.write(blob)
+            paths.append(path)
+        out = os.path.join(work, f"{name}.json")
+        run_worker([self.binary, "partition", "churn-merge"] + (["--passes"] if passes else []) + paths + ["--out", out])
+        return out
+
+    def fit(self, flags, work):
+        """Runs the loop; returns self when fitted (state shipped for `score`), None when the run has no churn section."""
+        job = [self.job] if self.job else []
+        summary = self.merge(self.each_partition("churn-summary", "summary.json", flags=flags), "churn-summary", work)
+        passes, requested = [], []
+        for step in itertools.count():
+            state = os.path.join(work, f"churn-state-{step:03d}.json")
+            model_csv = os.path.join(work, "churn_model.csv")
+            run_worker([self.binary, "partition", "churn-fit"] + job + flags + ["--summary", summary, "--model-csv", model_csv,
+                                                                             "--out", state] + (["--passes"] + passes if passes else []))
+            with open(state, encoding="utf-8") as f:
+                status = json.load(f)
+            if status["status"] == "skipped":
+                print(f"churn skipped: {status.get('reason')}", file=sys.stderr)
+                return None
+            if status["status"] == "pass" and status["beta"] in requested:
+                raise RuntimeError(f"partition churn-fit asked again for coefficients it was given: {status['beta']}")
+            requested.append(status["beta"])
+            self.sc.addFile(state)
+            if status["status"] == "fitted":
+                self.state_name, self.model_csv = os.path.basename(state), model_csv
+                return self
+            blobs = self.each_partition("churn-pass", "pass.json", [(os.path.basename(state), "--state")], flags)
+            passes.append(self.merge(blobs, f"churn-pass-{step:03d}", work, passes=True))
+
+    def report_files(self, work):
+        """churn_model.csv, and churn_risk.csv merged from the partitions' sorted rows: by the sort
+        key that leads each row (value at risk, descending), then customer_id, numbered from 1."""
+        risk = os.path.join(work, "churn_risk.csv")
+        with contextlib.ExitStack() as stack, open(risk, "wb") as out:
+            readers = [stack.enter_context(open(path, "rb")) for path in self.risk_parts]
+            headers = {reader.readline() for reader in readers}
+            if len(headers) != 1:
+                raise RuntimeError("partitions wrote different churn_risk.csv headers")
+            out.write(headers.pop())
+            rest = (((line.split(b",", 1)) for line in reader) for reader in readers)
+            neutralized = cells_neutralized(self.job)
+            merged = heapq.merge(*rest, key=lambda kv: (kv[0], sort_key(kv[1], neutralized)))
+            for rank, (_, line) in enumerate(merged, 1):
+                out.write(b"%d," % rank + line)
+        return [self.model_csv, risk]
 
 
 if __name__ == "__main__":

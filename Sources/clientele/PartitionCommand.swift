@@ -12,14 +12,15 @@ struct PartitionCommand: ParsableCommand {
             A partition holds every row of each of its customers (rows routed by a hash of the \
             customer id). `summarise` writes its statistics; `merge` adds any number of them; `score` \
             writes a partition's rows of customers.csv (RFM and CLV columns so far) from the merged statistics; \
-            `fit` fits the purchase models on the merged patterns. \
+            `fit` fits the purchase models on the merged patterns; `churn-summary`, `churn-pass`, \
+            `churn-merge` and `churn-fit` fit the churn regression (score --churn-state adds its column). \
             The statistics of any split of the customers, merged, equal those of all customers \
             summarised together. Exit status as `clientele run`.
             """,
         subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self,
                       PartitionExtentCommand.self, PartitionPeriodsCommand.self, PartitionCLVCommand.self]
             + PartitionValueMatrixCommands.all + [PartitionReportCommand.self]
-            + PartitionSatisfactionCommands.all
+            + PartitionSatisfactionCommands.all + PartitionChurnCommands.all
     )
 }
 
@@ -90,10 +91,18 @@ struct PartitionScoreCommand: ParsableCommand {
                                valueName: "file"))
     var totals: String?
 
+    @Option(name: .customLong("churn-state"), help: ArgumentHelp("A fitted churn-fit state: adds churn_probability (give --interactions when the run has them).", valueName: "file"))
+    var churnState: String?
+
+    @Option(name: .customLong("churn-risk-out"), help: ArgumentHelp("With --churn-state: the partition's churn_risk.csv rows, a sort key for the rank (must not exist).", valueName: "file"))
+    var churnRiskOut: String?
+
     func run() throws {
         try exitOnError {
+            let churn = try churnState.map { try PartitionChurnFit.read(PartitionChurnState.self, from: $0) }
             try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics),
-                                      valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out, totals: totals)
+                                      valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out, totals: totals,
+                                      churn: churn, churnRiskOut: churnRiskOut)
         }
     }
 }

@@ -53,8 +53,8 @@ struct PartitionReportCommand: ParsableCommand {
                 config, statistics: try PartitionWorker.read(statistics), totals: merged,
                 medians: try valueMedians.map(ValueMatrixMedians.read),
                 defaults: .init(asOf: asOfDefaulted, calibrationEnd: calibrationEndDefaulted),
-                transactions: options.transactions!, interactions: options.interactions)
-            try PartitionReport.write(report, config: config, outputs: output, into: out)
+                transactions: options.transactions!, interactions: options.interactions, outputs: output)
+            try PartitionReport.write(report, config: config, into: out)
         }
     }
 }

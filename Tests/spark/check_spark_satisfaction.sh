@@ -3,7 +3,8 @@
 # partitions) on generated customers writes satisfaction.json whose Pearson and Spearman
 # statistics (r, rho, p-values, interval; overall and per segment) equal `clientele run`'s correlations.csv to
 # 1e-9 relative, the interactions' accounting (orphans included), the Jones & Sasser quadrants and NPS
-# those of report.json, and a sampled Kendall tau-b.
+# those of report.json, and a sampled Kendall tau-b; and the churn regression with complaints and
+# mean_satisfaction from the interactions (compare_spark_churn.py).
 #
 #   Tests/spark/check_spark_satisfaction.sh [BINARY] [CUSTOMERS]     default .build/release/clientele, 20000
 set -euo pipefail
@@ -57,4 +58,5 @@ for q, e in zip(spark["quadrants"], sat["quadrants"]):
 print(f"spark: {checked} Pearson/Spearman statistics, the quadrants and NPS equal the single run's; Kendall on a sample of {spark['kendall']['sample']}; "
       f"{spark['interactions']['rows_read']} interaction rows, {spark['interactions']['orphan_rows']} orphan rows")
 PY
+python3 "$root/Tests/spark/compare_spark_churn.py" "$work/single" "$work/spark-report"
 echo "spark satisfaction: local[2], 8 partitions, $((SECONDS - started)) s"

@@ -22,9 +22,11 @@ public enum PartitionReport {
     }
 
     /// The report of the whole run. `transactions` and `interactions` are the paths the report
-    /// names (the user's exports, not the partitions' files).
+    /// names (the user's exports, not the partitions' files); `outputs` the files the caller lands
+    /// beside the three `write` writes (customers.csv first).
     public static func report(_ config: JobConfiguration, statistics: PartitionStatistics, totals: PartitionTotals,
-                              medians: ValueMatrixMedians?, defaults: Defaults, transactions: String, interactions: String?) throws -> RunReport {
+                              medians: ValueMatrixMedians?, defaults: Defaults, transactions: String, interactions: String?,
+                              outputs: [String]) throws -> RunReport {
         guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
         let settings = RunReport.Settings(
             transactions: transactions, interactions: interactions, asOf: asOf.description, asOfDefaulted: defaults.asOf,
@@ -57,7 +59,11 @@ public enum PartitionReport {
                 clv?.valueMatrix.futureThreshold = t.future
             }
         }
-        var skipped = notDistributed.map { RunReport.Skipped(section: $0, reason: "not computed yet in a run spread over partitions (scripts/spark-run)") }
+        var skipped = notDistributed.map { section in
+            RunReport.Skipped(section: section, reason: section == "churn" && outputs.contains("churn_model.csv")
+                ? "in a run spread over partitions the churn model is in churn_model.csv and churn_risk.csv; its evaluation on the test customers is not computed yet"
+                : "not computed yet in a run spread over partitions (scripts/spark-run)")
+        }
         if config.clv.enabled, clv == nil { skipped.append(.init(section: "clv", reason: "the data cannot support the purchase models, or margin = 0")) }
         if s.present {
             skipped.append(.init(section: "satisfaction", reason: "in a run spread over partitions the satisfaction–loyalty analysis is in satisfaction.json"))
@@ -68,7 +74,7 @@ public enum PartitionReport {
                              orders: Int(statistics.orders), netRevenue: Double(totals.segments.revenueCents.reduce(0, +)) / 100),
             rfm: .init(ties: config.rfm.ties.rawValue, quantiles: config.rfm.quantiles, segments: segments,
                        customersPerScore: .init(r: totals.r, f: totals.f, m: totals.m)),
-            clv: clv, skipped: skipped, timings: [:], outputs: [])
+            clv: clv, skipped: skipped, timings: [:], outputs: outputs + ["segments.csv", "report.json", "report.md"])
         report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
         report.settings.currency = config.report.currency.isEmpty ? nil : config.report.currency
         report.settings.currencyDecimals = config.report.currencyDecimals
@@ -82,11 +88,8 @@ public enum PartitionReport {
                                    rejectedByReason: byReason, rowsAfterAsOf: afterAsOf.map(Int.init))
     }
 
-    /// Writes segments.csv, report.md and report.json (none may exist) into `folder`; report.json
-    /// lists them with `outputs` (the files the caller lands beside them, customers.csv first).
-    public static func write(_ report: RunReport, config: JobConfiguration, outputs: [String], into folder: String) throws {
-        var report = report
-        report.outputs = outputs + ["segments.csv", "report.json", "report.md"]
+    /// Writes segments.csv, report.md and report.json (none may exist) into `folder`.
+    public static func write(_ report: RunReport, config: JobConfiguration, into folder: String) throws {
         let policy = CSVCellPolicy(rawCSV: config.rawCSV)
         try PartitionWorker.land(folder + "/segments.csv") {
             try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0)

@@ -38,10 +38,13 @@ public enum PartitionWorker {
     /// `out` must not exist; it appears whole or not at all.
     ///
     /// With `totals`, also writes there (JSON, must not exist) the partition's `PartitionTotals`
-    /// for report.json and segments.csv (`partition report`).
+    /// for report.json and segments.csv (`partition report`). With a fitted `churn` state it adds
+    /// churn_probability and writes the partition's churn_risk.csv rows to `churnRiskOut`
+    /// (`scoreChurn`, PartitionWorker+Churn.swift).
     public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, valueMedians: ValueMatrixMedians? = nil,
-                             out: String, totals: String? = nil) throws {
+                             out: String, totals: String? = nil, churn: PartitionChurnState? = nil, churnRiskOut: String? = nil) throws {
         let scoring = try Scoring(config, statistics: statistics)
+        let churnModel = try churn.map(ChurnModel.init)
         let thresholds = try valueMedians.map { medians throws(PartitionError) in
             guard let t = medians.thresholds else { throw PartitionError.incompleteMedians }
             return t
@@ -55,7 +58,11 @@ public enum PartitionWorker {
                 }
                 guard let partition else {
                     let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: scoring.clv, valueQuadrant: thresholds != nil)
+                        + (churnModel == nil ? [] : ["churn_probability"])
                     try FileSink.write(Array((header.joined(separator: ",") + "\n").utf8), to: temporary)
+                    if churnModel != nil, let churnRiskOut {
+                        try land(churnRiskOut) { try FileSink.write(Array(ChurnRiskCSVWriter.header.utf8), to: $0) }
+                    }
                     return
                 }
                 var writer = CustomersCSVWriter(customers: partition.loaded.customers, activity: partition.table.current, rfm: partition.rfm,
@@ -63,6 +70,7 @@ public enum PartitionWorker {
                 writer.clv = try PartitionCLV.predict(config, fit: scoring.clv, table: partition.table,
                                                       valueMatrix: thresholds.map { (partition.historicalValue, $0.current, $0.future) })
                 writer.valueQuadrant = thresholds != nil
+                if let churnModel { try scoreChurn(config, partition: partition, model: churnModel, writer: &writer, riskOut: churnRiskOut) }
                 try writer.write(to: temporary)
             }
         }

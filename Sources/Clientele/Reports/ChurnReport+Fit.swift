@@ -10,11 +10,7 @@ extension ChurnReport {
         trainingRows = fit.trainingRows
         testRows = fit.testRows
         let m = fit.model
-        terms = m.terms.map {
-            Term(term: $0.name, coefficient: finite($0.coefficient), standardError: finite($0.standardError), z: finite($0.z),
-                 pValue: finite($0.pValue), ciLow: finite($0.ciLow), ciHigh: finite($0.ciHigh), oddsRatio: finite($0.oddsRatio),
-                 oddsRatioPerUnit: finite($0.oddsRatioPerUnit))
-        }
+        terms = m.terms.map(Term.init)
         logLikelihood = finite(m.logLikelihood)
         nullLogLikelihood = finite(m.nullLogLikelihood)
         pseudoRSquared = finite(m.pseudoRSquared)
@@ -40,6 +36,15 @@ extension ChurnReport {
         model = evaluation(fit.evaluation)
         recencyBaseline = fit.baselineEvaluation.map(evaluation)
         warnings = fit.warnings
+    }
+}
+
+extension ChurnReport.Term {
+    /// The report row of a model term (non-finite numbers as null).
+    package init(_ t: LogisticTerm) {
+        self.init(term: t.name, coefficient: finite(t.coefficient), standardError: finite(t.standardError), z: finite(t.z),
+                  pValue: finite(t.pValue), ciLow: finite(t.ciLow), ciHigh: finite(t.ciHigh), oddsRatio: finite(t.oddsRatio),
+                  oddsRatioPerUnit: finite(t.oddsRatioPerUnit))
     }
 }
 

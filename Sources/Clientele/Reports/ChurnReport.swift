@@ -112,19 +112,25 @@ public struct ChurnReport: Codable, Sendable {
 /// `churn_model.csv`: `term, coefficient, std_error, z, p_value, ci_low, ci_high, odds_ratio` (per
 /// standard deviation), then `odds_ratio_per_unit`.
 package struct ChurnModelCSVWriter {
-    package let report: ChurnReport
+    /// The model's terms, intercept first (`ChurnReport.terms`).
+    package let terms: [ChurnReport.Term]
     /// How term names (feature names from the job file) are written (`CSVCellPolicy`).
     package var cellPolicy: CSVCellPolicy = .neutralizeFormulas
 
     package init(report: ChurnReport, cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
-        self.report = report
+        self.init(terms: report.terms, cellPolicy: cellPolicy)
+    }
+
+    /// The file of a model's terms alone (a run spread over machines has no evaluation yet).
+    package init(terms: [ChurnReport.Term], cellPolicy: CSVCellPolicy = .neutralizeFormulas) {
+        self.terms = terms
         self.cellPolicy = cellPolicy
     }
 
     package func bytes() -> [UInt8] {
         var b = ByteBuffer()
         b.text("term,coefficient,std_error,z,p_value,ci_low,ci_high,odds_ratio,odds_ratio_per_unit\n")
-        for t in report.terms {
+        for t in terms {
             b.field(t.term, policy: cellPolicy)
             for v in [t.coefficient, t.standardError, t.z, t.pValue, t.ciLow, t.ciHigh, t.oddsRatio, t.oddsRatioPerUnit] {
                 b.comma(); if let v { b.double(v) }
@@ -147,6 +153,10 @@ package struct ChurnRiskCSVWriter {
     private let segmentOf: [UInt16]
     /// How customer ids and segment names are written (`CSVCellPolicy`).
     package let cellPolicy: CSVCellPolicy
+    /// Writes, instead of the rank, 16 hex digits whose text order is descending value at risk:
+    /// the rows of one partition of a run spread over machines, which the driver merges with the
+    /// other partitions' by (key, customer_id) and numbers.
+    package var sortKeyForRank = false
 
     package init(rows: [ChurnRiskRow], customers: CustomerIndex, segmentFields: [[UInt8]], segmentOf: [UInt16], cellPolicy: CSVCellPolicy) {
         self.rows = rows
@@ -210,7 +220,8 @@ package struct ChurnRiskCSVWriter {
                 var keyStart = 0
                 for (k, i) in range.enumerated() {
                     let r = rows[i]
-                    b.int(r.rank); b.comma()
+                    if sortKeyForRank { Self.sortKey(r.valueAtRisk, into: &b) } else { b.int(r.rank) }
+                    b.comma()
                     b.field(UnsafeRawBufferPointer(rebasing: keys[keyStart..<keyEnds[k]]), policy: cellPolicy); b.comma()
                     b.double(r.churnProbability); b.comma()
                     b.money(r.value); b.comma()
@@ -221,5 +232,12 @@ package struct ChurnRiskCSVWriter {
                 }
             }
         }
+    }
+
+    /// Lower-case hex of the complement of `ChurnRowOrder.ascendingKey(value)`: ascending text is descending value.
+    static func sortKey<Sink: ByteSink>(_ value: Double, into b: inout Sink) {
+        let key = ~ChurnRowOrder.ascendingKey(value)
+        let digits = Array("0123456789abcdef".utf8)
+        b.append((0..<16).map { digits[Int((key >> (60 - 4 * UInt64($0))) & 0xf)] })
     }
 }

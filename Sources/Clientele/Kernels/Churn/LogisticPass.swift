@@ -38,6 +38,16 @@ package struct LogisticPass {
     /// OpenBLAS runs on the calling thread (measured for k = 7).
     package static let blockRows = 2_048
 
+    /// Sums computed elsewhere (merged over partitions); `information` both triangles.
+    package init(logLikelihood: Double, gradient: [Double], information: [Double], misclassified: Int, saturated: Int) {
+        precondition(information.count == gradient.count * gradient.count, "logistic pass: \(gradient.count) gradient, \(information.count) information")
+        self.logLikelihood = logLikelihood
+        self.gradient = gradient
+        self.information = information
+        self.misclassified = misclassified
+        self.saturated = saturated
+    }
+
     /// Runs the pass over `rows` rows of `design` (row-major, `k` columns) with `labels` (0 or 1).
     /// Each thread takes a contiguous run of blocks and returns one `LogisticBlockSums` per block.
     /// - Complexity: O(n k²) flops, one read of the design; `Parallelism.threads` threads.
@@ -95,11 +105,8 @@ package struct LogisticPass {
                     var t = 0.0
                     for j in 0..<k { t += z[row + j] * beta[j] }
                     let positive = y[i] > 0.5
-                    let half = exp(-0.5 * abs(t)), e = half * half, inverse = 1 / (1 + e)
-                    logLikelihood += (positive ? t : 0) - (max(t, 0) + log1p(e))
-                    // residual y − p: for y = 1 it is 1 − p, computed as the complement directly.
-                    let residual = positive ? (t >= 0 ? e * inverse : inverse) : -(t >= 0 ? inverse : e * inverse)
-                    let root = half * inverse  // √(p (1 − p)) = e^(−|t|/2) / (1 + e^−|t|)
+                    let (term, residual, root) = Self.rowTerms(t, positive: positive)
+                    logLikelihood += term
                     for j in 0..<k {
                         g[j] += residual * z[row + j]
                         scaled[row + j] = root * z[row + j]
@@ -116,6 +123,21 @@ package struct LogisticPass {
         }
         return LogisticBlockSums(logLikelihood: logLikelihood, gradient: gradient, information: information,
                                  misclassified: misclassified, saturated: saturated)
+    }
+}
+
+extension LogisticPass {
+    /// One row's terms at η = t with label y (`positive` ⇔ y = 1): its log-likelihood
+    /// y η − log(1 + e^η), the residual y − p and √w = √(p (1 − p)), all from h = e^(−|η|/2) and
+    /// e = h² so that nothing overflows and 1 − p keeps its relative precision. Shared with the
+    /// partition passes of a run spread over machines, so both sum the same per-row numbers.
+    @inline(__always)
+    package static func rowTerms(_ t: Double, positive: Bool) -> (logLikelihood: Double, residual: Double, root: Double) {
+        let half = exp(-0.5 * abs(t)), e = half * half, inverse = 1 / (1 + e)
+        let logLikelihood = (positive ? t : 0) - (max(t, 0) + log1p(e))
+        // residual y − p: for y = 1 it is 1 − p, computed as the complement directly.
+        let residual = positive ? (t >= 0 ? e * inverse : inverse) : -(t >= 0 ? inverse : e * inverse)
+        return (logLikelihood, residual, half * inverse)  // √(p (1 − p)) = e^(−|t|/2) / (1 + e^−|t|)
     }
 }
 

@@ -26,12 +26,27 @@ extension LogisticRegression {
         let (means, deviations) = try Self.standardisation(features)
         let design = Self.standardisedDesign(features, means: means, deviations: deviations)
         let y = labels.map { $0 ? 1.0 : 0.0 }
-        let names = [Self.interceptName] + features.names
+        let outcome = try newton(rows: n, positives: positives, featureNames: features.names, means: means, deviations: deviations) { beta in
+            LogisticPass(design: design, labels: y, rows: n, k: k, beta: beta)
+        }
+        guard case .fitted(let fit) = outcome else { preconditionFailure("a local logistic pass always has its sums") }
+        return fit
+    }
 
+    /// The Newton iterations from β = (logit ȳ, 0, …, 0) on a standardised design that `pass`
+    /// sums at any β (`LogisticPass`: over local rows, or merged over partitions). When `pass`
+    /// returns nil (those sums are not at hand yet), the iterations stop with `.needs(β)`: a
+    /// distributed fit evaluates them elsewhere and replays, and, being deterministic, the replay
+    /// asks for the same β in the same order (`LogisticNewtonOutcome`).
+    /// - Precondition: `positives` in 1..<rows, rows ≥ featureNames.count + 1, settings validated.
+    package func newton(rows n: Int, positives: Int, featureNames: [String], means: [Double], deviations: [Double],
+                        pass sums: ([Double]) throws(ChurnError) -> LogisticPass?) throws(ChurnError) -> LogisticNewtonOutcome {
+        let k = featureNames.count + 1
+        let names = [Self.interceptName] + featureNames
         let rate = Double(positives) / Double(n)
         var beta = [Double](repeating: 0, count: k)
         beta[0] = log(rate / (1 - rate))
-        var pass = LogisticPass(design: design, labels: y, rows: n, k: k, beta: beta)
+        guard var pass = try sums(beta) else { return .needs(beta) }
         var objective = penalised(pass.logLikelihood, beta)
         var iterations = 0, halvings = 0, lastChange = 0.0
         var stop = StopReason.converged
@@ -58,7 +73,7 @@ extension LogisticRegression {
             var t = 1.0, accepted: (beta: [Double], pass: LogisticPass, objective: Double)? = nil
             for _ in 0...maxStepHalvings {
                 let candidate = zip(beta, step).map { $0 + t * $1 }
-                let trial = LogisticPass(design: design, labels: y, rows: n, k: k, beta: candidate)
+                guard let trial = try sums(candidate) else { return .needs(candidate) }
                 let value = penalised(trial.logLikelihood, candidate)
                 if value >= objective - slack { accepted = (candidate, trial, value); break }
                 halvings += 1
@@ -103,13 +118,13 @@ extension LogisticRegression {
         if 1 / rcond > conditionWarning {
             warnings.append("the information matrix is ill-conditioned (condition number about \(Self.shortNumber(1 / rcond))): some features are strongly collinear, so their coefficients have inflated standard errors")
         }
-        return LogisticRegressionFit(
-            featureNames: features.names, means: means, standardDeviations: deviations, coefficients: beta,
+        return .fitted(LogisticRegressionFit(
+            featureNames: featureNames, means: means, standardDeviations: deviations, coefficients: beta,
             covariance: covariance, rows: n, positives: positives, logLikelihood: pass.logLikelihood,
             penalisedLogLikelihood: objective, iterations: iterations, stepHalvings: halvings, stopReason: stop,
             newtonDecrement: decrement, lastLogLikelihoodChange: lastChange,
             gradientNorm: gradient.reduce(0) { max($0, abs($1)) }, reciprocalCondition: rcond,
-            saturatedRows: pass.saturated, warnings: warnings, settings: self)
+            saturatedRows: pass.saturated, warnings: warnings, settings: self))
     }
 
     /// The index of the slope with the largest magnitude (0 when there is none).

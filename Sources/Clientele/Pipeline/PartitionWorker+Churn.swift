@@ -1,0 +1,95 @@
+import Foundation
+import ClienteleSupport
+import ClienteleIngest
+import ClienteleStore
+import ClienteleReports
+import ClienteleKernels
+
+/// The per-partition churn steps: a partition's rows (with its interactions when the run has
+/// them), summarised for the design, summed at the driver's coefficients, and scored.
+extension PartitionWorker {
+    /// One partition's transactions (and interactions), loaded; nil for an empty partition.
+    static func churnRows(_ config: JobConfiguration) throws -> (rows: PartitionChurnRows, loaded: TransactionLoader.Loaded)? {
+        try config.validate()
+        guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
+        let loaded: TransactionLoader.Loaded
+        do {
+            loaded = try TransactionLoader(source: config.transactions!, columns: config.transactionColumns, options: config.ingestOptions).load()
+        } catch IngestError.noDataRows {
+            return nil
+        }
+        let interactions = try config.interactions.map {
+            try InteractionLoader(source: $0, columns: config.interactionColumns, options: config.ingestOptions).load(customers: loaded.customers).table
+        }
+        let table = CustomerTable(orders: loaded.orders, interactions: interactions, asOf: asOf, calibrationEnd: config.calibrationEnd)
+        return (PartitionChurnRows(table: table, customers: loaded.customers, split: PartitionChurnFit.settings(config).split,
+                                    extra: config.churn.extraFeatures), loaded)
+    }
+
+    /// The churn summary of one partition (empty when the run has no churn section or the
+    /// partition no customers).
+    public static func churnSummary(_ config: JobConfiguration) throws -> PartitionChurnSummary {
+        guard PartitionChurnFit.skipReason(config) == nil else { return PartitionChurnSummary() }
+        return try Parallelism.withThreads(config.threads) {
+            try churnRows(config).map { PartitionChurnSummary($0.rows) } ?? PartitionChurnSummary()
+        }
+    }
+
+    /// One partition's IRLS sums at the coefficients of `state` (whose status is `.pass`).
+    public static func churnPass(_ config: JobConfiguration, state: PartitionChurnState) throws -> PartitionChurnPass {
+        guard state.status == .pass, let design = state.design, let beta = state.beta else { throw PartitionChurnError.passesDiffer }
+        return try Parallelism.withThreads(config.threads) {
+            try churnRows(config).map { PartitionChurnPass($0.rows, design: design, beta: beta) } ?? PartitionChurnPass(beta: beta)
+        }
+    }
+
+    /// The churn probabilities of a partition's current customers (features as of the as-of
+    /// date, the current fill), as `ChurnScores` for customers.csv's churn_probability column.
+    static func churnScores(_ rows: PartitionChurnRows, design: PartitionChurnDesign, beta: [Double], customerCount: Int) -> ChurnScores {
+        let probabilities = (0..<rows.current.count).map { r in
+            LogisticRegressionFit.sigmoid(design.linearPredictor(design.values(rows.current, r, fills: design.currentFills), beta: beta))
+        }
+        return ChurnScores(customers: rows.current.customers, probabilities: probabilities, customerCount: customerCount)
+    }
+
+    /// A fitted churn state's design and coefficients, for scoring.
+    struct ChurnModel {
+        let design: PartitionChurnDesign
+        let beta: [Double]
+
+        /// - Throws: `PartitionChurnError.notFitted` for a state that is not `.fitted`.
+        init(_ state: PartitionChurnState) throws {
+            guard state.status == .fitted, let design = state.design, let beta = state.beta, beta.count == design.featureNames.count + 1 else {
+                throw PartitionChurnError.notFitted
+            }
+            self.design = design
+            self.beta = beta
+        }
+    }
+
+    /// `score`'s churn part for one scored partition: churn_probability on `writer`, and the
+    /// partition's churn_risk.csv rows (value at risk as ChurnStage values it: predicted CLV, else
+    /// historical CLV) to `riskOut`, each led by a sort key for the driver's merge instead of the rank.
+    static func scoreChurn(_ config: JobConfiguration, partition: Scoring.Partition, model: ChurnModel,
+                           writer: inout CustomersCSVWriter, riskOut: String?) throws {
+        let loaded = partition.loaded, rfm = partition.rfm
+        let interactions = try config.interactions.map {
+            try InteractionLoader(source: $0, columns: config.interactionColumns, options: config.ingestOptions).load(customers: loaded.customers).table
+        }
+        let table = CustomerTable(orders: loaded.orders, interactions: interactions, asOf: partition.table.asOf, calibrationEnd: config.calibrationEnd)
+        let rows = PartitionChurnRows(table: table, customers: loaded.customers, split: PartitionChurnFit.settings(config).split,
+                                      extra: config.churn.extraFeatures)
+        let scores = churnScores(rows, design: model.design, beta: model.beta, customerCount: loaded.customers.count)
+        writer.churn = scores
+        guard let riskOut else { return }
+        var value = [Double](repeating: 0, count: loaded.customers.count)
+        for (row, c) in rfm.customers.enumerated() {
+            let predicted = writer.clv?.predictions.predictedCLV[Int(c)] ?? .nan
+            value[Int(c)] = predicted.isFinite ? predicted : rfm.historicalCLVCents[row] / 100
+        }
+        var risk = ChurnRiskCSVWriter(rows: try scores.riskRanking(values: value), customers: loaded.customers, rfm: rfm,
+                                      cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
+        risk.sortKeyForRank = true
+        try land(riskOut) { try risk.write(to: $0) }
+    }
+}

@@ -1,0 +1,57 @@
+"""Spark check (issue 15, churn): the churn regression under scripts/spark-run against `clientele run`
+on the same export and periods.
+
+    python3 Tests/spark/compare_spark_churn.py SINGLE_REPORT SPARK_REPORT
+
+- churn_model.csv: the same terms in order; every number (coefficient, standard error, z, p-value,
+  interval, odds ratios) equal to 1e-9 relative (1e-12 absolute near 0);
+- customers.csv's churn_probability (matched by customer_id; the single run may have columns Spark
+  does not write yet): the same customers scored, equal to 1e-9 relative;
+- churn_risk.csv: the same ranks, customers, predicted_clv and segments row by row, churn_probability
+  to 1e-9 relative, value_at_risk to the cent (probability × value, written to cents).
+"""
+import csv
+import sys
+
+
+def records(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def close(a, b, what):
+    a, b = float(a), float(b)
+    assert abs(a - b) <= 1e-9 * max(abs(a), abs(b)) or abs(a - b) < 1e-12, f"{what}: {a} under Spark, {b} in the single run"
+
+
+def main(single, spark):
+    model, expected = records(f"{spark}/churn_model.csv"), records(f"{single}/churn_model.csv")
+    assert [r["term"] for r in model] == [r["term"] for r in expected], ([r["term"] for r in model], [r["term"] for r in expected])
+    for got, want in zip(model, expected):
+        for key, value in want.items():
+            if key != "term":
+                close(got[key], value, f"churn_model.csv {want['term']} {key}")
+
+    probability = {r["customer_id"]: r["churn_probability"] for r in records(f"{spark}/customers.csv")}
+    scored = 0
+    for row in records(f"{single}/customers.csv"):
+        got, want = probability.pop(row["customer_id"]), row["churn_probability"]
+        assert (got == "") == (want == ""), f"{row['customer_id']}: churn_probability {got!r} vs {want!r}"
+        if want:
+            close(got, want, f"customers.csv {row['customer_id']} churn_probability")
+            scored += 1
+    assert not probability, f"customers only under Spark: {list(probability)[:3]}"
+
+    risk, expected = records(f"{spark}/churn_risk.csv"), records(f"{single}/churn_risk.csv")
+    assert len(risk) == len(expected) == scored, (len(risk), len(expected), scored)
+    for got, want in zip(risk, expected):
+        same = ("rank", "customer_id", "predicted_clv", "segment")
+        assert all(got[k] == want[k] for k in same), f"churn_risk.csv: {got} vs {want}"
+        close(got["churn_probability"], want["churn_probability"], f"churn_risk.csv {want['customer_id']} churn_probability")
+        assert abs(float(got["value_at_risk"]) - float(want["value_at_risk"])) <= 0.0100001, f"churn_risk.csv: {got} vs {want}"
+    print(f"spark: churn_model.csv ({len(model)} terms) equals the single run's to 1e-9; churn_probability of {scored} customers "
+          f"and churn_risk.csv's ranking equal the single run's")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
