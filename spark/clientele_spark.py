@@ -308,6 +308,7 @@ def main(argv):
         flags, defaulted = resolve_periods(worker, rows, run, job, work)
         merged = os.path.join(work, "merged.bin")
         merge_statistics(worker, rows, flags, merged)
+        check_rejects(os.path.abspath(args.binary), job, flags, merged, ["--transactions", run.transactions])
         sc.addFile(merged)
         # --- predicted value (CLV): clv_model.json from the merged statistics, on the driver ---
         clv_model = driver_clv_model(os.path.abspath(args.binary), job, flags, merged, work)
@@ -359,6 +360,16 @@ def cells_neutralized(job):
         return True
     with open(job, "rb") as f:
         return not tomllib.load(f).get("run", {}).get("raw_csv", False)
+
+
+def check_rejects(binary, job, flags, merged, inputs):
+    """max_reject_share on every partition's rows together (a partition cannot judge alone): too
+    many rejected rows stop the run with clientele run's message and exit status (65)."""
+    check = subprocess.run([binary, "partition", "check"] + ([job] if job else []) + ["--statistics", merged]
+                           + inputs + flags, capture_output=True)
+    if check.returncode != 0:
+        sys.stderr.write(check.stderr.decode(errors="replace"))
+        sys.exit(check.returncode)
 
 
 def driver_clv_model(binary, job, flags, merged, work):
@@ -496,6 +507,8 @@ def write_satisfaction(sc, args, run, job, work, flags):
     merged = os.path.join(work, "satisfaction-merged.bin")
     run_worker([binary, "partition", "merge"] + save(tagged.mapPartitionsWithIndex(summarise).collect(), "sat-stats")
                + ["--out", merged])
+    # the interactions' rejected rows, all partitions together, against max_reject_share
+    check_rejects(binary, job, flags, merged, ["--transactions", run.transactions, "--interactions", run.interactions])
     sc.addFile(merged)
 
     def correlate(segment_counts):

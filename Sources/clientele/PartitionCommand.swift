@@ -19,7 +19,7 @@ struct PartitionCommand: ParsableCommand {
             """,
         subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self,
                       PartitionExtentCommand.self, PartitionPeriodsCommand.self, PartitionCLVCommand.self]
-            + PartitionValueMatrixCommands.all + [PartitionReportCommand.self]
+            + PartitionValueMatrixCommands.all + [PartitionReportCommand.self, PartitionCheckCommand.self]
             + PartitionSatisfactionCommands.all + PartitionChurnCommands.all
     )
 }

@@ -58,3 +58,28 @@ struct PartitionReportCommand: ParsableCommand {
         }
     }
 }
+
+/// `clientele partition check`: `max_reject_share` on the merged accounting, on the driver.
+struct PartitionCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Hold every partition's rejected rows, merged, against max_reject_share (exit 65 when more), as clientele run holds the whole file.",
+        discussion: "--transactions and --interactions name the exports in the message (they are not read)."
+    )
+
+    @OptionGroup var options: PartitionRunOptions
+
+    @Option(help: ArgumentHelp("The merged statistics of every partition (partition merge).", valueName: "file"))
+    var statistics: String
+
+    func validate() throws {
+        guard options.transactions != nil else { throw ValidationError("give --transactions: the export the message names") }
+    }
+
+    func run() throws {
+        try exitOnError {
+            try PartitionWorker.checkRejects(try options.configuration(), statistics: try PartitionWorker.read(statistics),
+                                             transactions: options.transactions!, interactions: options.interactions)
+        }
+    }
+}

@@ -42,4 +42,29 @@ struct PartitionReportTests {
             #expect(try text(scratch.join("report/report.md")).contains("Champions"))
         }
     }
+
+    @Test("max_reject_share holds every partition's rejected rows together: 2 of 40 in 3 partitions is 5%, as in the single run",
+          arguments: [("0.01", 65), ("0.1", 0)])
+    func rejectShareOverPartitions(share: String, status: Int32) throws {
+        try withScratch { scratch in
+            try FileManager.default.createDirectory(atPath: scratch.join("data"), withIntermediateDirectories: false)
+            _ = try scratch.write("data/transactions.csv", try text(Package.fixture("e2e/transactions_bad_rows.csv")))
+            try scratch.write("job.toml", "[run]\non_bad_row = \"skip\"\nmax_reject_share = \(share)\n")
+            let periods = ["--as-of", "2026-01-01"]
+            let single = try CLI.run(["run", "job.toml", "--transactions", "data/transactions.csv", "--out", "single", "--quiet"] + periods,
+                                     in: scratch.path)
+            #expect(single.status == status, "\(single.stderr)")
+            let files = try PartitionWorkerTests.split(scratch, parts: 3)
+            for file in files {
+                let r = try CLI.run(["partition", "summarise", "job.toml", "--transactions", file, "--out", file + ".bin"] + periods,
+                                    in: scratch.path)
+                #expect(r.status == 0, "a partition does not judge the share alone: \(r.stderr)")
+            }
+            try PartitionWorkerTests.merge(files.map { $0 + ".bin" }, out: "merged.bin", in: scratch)
+            let check = try CLI.run(["partition", "check", "job.toml", "--statistics", "merged.bin", "--transactions", "data/transactions.csv"]
+                                    + periods, in: scratch.path)
+            #expect(check.status == status, "\(check.stderr)")
+            if status != 0 { #expect(check.stderr.hasPrefix("error: data/transactions.csv: 2 of 40 rows rejected"), "\(check.stderr)") }
+        }
+    }
 }
