@@ -13,14 +13,16 @@ struct PartitionCommand: ParsableCommand {
             customer id). `summarise` writes its statistics; `merge` adds any number of them; `score` \
             writes a partition's rows of customers.csv (RFM and CLV columns so far) from the merged statistics; \
             `fit` fits the purchase models on the merged patterns; `churn-summary`, `churn-pass`, \
-            `churn-merge` and `churn-fit` fit the churn regression (score --churn-state adds its column). \
+            `churn-merge` and `churn-fit` fit the churn regression (score --churn-state adds its column); \
+            `kmeans-features`, `kmeans-seed`, `kmeans-pass` and `kmeans-step` fit k-means (score --clusters \
+            adds the cluster column). \
             The statistics of any split of the customers, merged, equal those of all customers \
             summarised together. Exit status as `clientele run`.
             """,
         subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self,
                       PartitionExtentCommand.self, PartitionPeriodsCommand.self, PartitionCLVCommand.self]
             + PartitionValueMatrixCommands.all + [PartitionReportCommand.self, PartitionCheckCommand.self]
-            + PartitionSatisfactionCommands.all + PartitionChurnCommands.all
+            + PartitionSatisfactionCommands.all + PartitionChurnCommands.all + PartitionKMeansCommands.all
     )
 }
 
@@ -97,12 +99,16 @@ struct PartitionScoreCommand: ParsableCommand {
     @Option(name: .customLong("churn-risk-out"), help: ArgumentHelp("With --churn-state: the partition's churn_risk.csv rows, a sort key for the rank (must not exist).", valueName: "file"))
     var churnRiskOut: String?
 
+    @Option(help: ArgumentHelp("A k-means state that is done (kmeans-step): adds the cluster column.", valueName: "file"))
+    var clusters: String?
+
     func run() throws {
         try exitOnError {
             let churn = try churnState.map { try PartitionChurnFit.read(PartitionChurnState.self, from: $0) }
             try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics),
                                       valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out, totals: totals,
-                                      churn: churn, churnRiskOut: churnRiskOut)
+                                      churn: churn, churnRiskOut: churnRiskOut,
+                                      clusters: try clusters.map { try PartitionChurnFit.read(PartitionKMeansState.self, from: $0) })
         }
     }
 }

@@ -33,6 +33,9 @@ struct PartitionReportCommand: ParsableCommand {
     @Flag(name: .customLong("calibration-end-defaulted"), help: "The calibration end was resolved by partition periods.")
     var calibrationEndDefaulted = false
 
+    @Option(help: ArgumentHelp("The k-means state (kmeans-step): done adds the clusters section and clusters.csv, skipped its reason.", valueName: "file"))
+    var clusters: String?
+
     @Option(help: ArgumentHelp("Files the report folder holds besides these three, in order (report.json's outputs).", valueName: "name"))
     var output: [String] = []
 
@@ -53,7 +56,8 @@ struct PartitionReportCommand: ParsableCommand {
                 config, statistics: try PartitionWorker.read(statistics), totals: merged,
                 medians: try valueMedians.map(ValueMatrixMedians.read),
                 defaults: .init(asOf: asOfDefaulted, calibrationEnd: calibrationEndDefaulted),
-                transactions: options.transactions!, interactions: options.interactions, outputs: output)
+                transactions: options.transactions!, interactions: options.interactions, outputs: output,
+                clusters: try clusters.map { try PartitionChurnFit.read(PartitionKMeansState.self, from: $0) })
             try PartitionReport.write(report, config: config, into: out)
         }
     }

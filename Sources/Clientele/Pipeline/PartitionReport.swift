@@ -26,7 +26,7 @@ public enum PartitionReport {
     /// beside the three `write` writes (customers.csv first).
     public static func report(_ config: JobConfiguration, statistics: PartitionStatistics, totals: PartitionTotals,
                               medians: ValueMatrixMedians?, defaults: Defaults, transactions: String, interactions: String?,
-                              outputs: [String]) throws -> RunReport {
+                              outputs: [String], clusters: PartitionKMeansState? = nil) throws -> RunReport {
         guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
         let settings = RunReport.Settings(
             transactions: transactions, interactions: interactions, asOf: asOf.description, asOfDefaulted: defaults.asOf,
@@ -59,11 +59,19 @@ public enum PartitionReport {
                 clv?.valueMatrix.futureThreshold = t.future
             }
         }
-        var skipped = notDistributed.map { section in
-            RunReport.Skipped(section: section, reason: section == "churn" && outputs.contains("churn_model.csv")
-                ? "in a run spread over partitions the churn model is in churn_model.csv and churn_risk.csv; its evaluation on the test customers is not computed yet"
-                : "not computed yet in a run spread over partitions (scripts/spark-run)")
+        var skipped = notDistributed.compactMap { section -> RunReport.Skipped? in
+            switch section {
+            case "churn" where outputs.contains("churn_model.csv"):
+                return .init(section: section, reason: "in a run spread over partitions the churn model is in churn_model.csv and churn_risk.csv; its evaluation on the test customers is not computed yet")
+            case "clusters" where clusters?.phase == .done:
+                return nil
+            case "clusters" where clusters?.phase == .skipped:
+                return .init(section: section, reason: clusters?.reason ?? "")
+            default:
+                return .init(section: section, reason: "not computed yet in a run spread over partitions (scripts/spark-run)")
+            }
         }
+        let clusterReport = clusters?.phase == .done ? clusters?.report : nil
         if config.clv.enabled, clv == nil { skipped.append(.init(section: "clv", reason: "the data cannot support the purchase models, or margin = 0")) }
         if s.present {
             skipped.append(.init(section: "satisfaction", reason: "in a run spread over partitions the satisfaction–loyalty analysis is in satisfaction.json"))
@@ -74,7 +82,8 @@ public enum PartitionReport {
                              orders: Int(statistics.orders), netRevenue: Double(totals.segments.revenueCents.reduce(0, +)) / 100),
             rfm: .init(ties: config.rfm.ties.rawValue, quantiles: config.rfm.quantiles, segments: segments,
                        customersPerScore: .init(r: totals.r, f: totals.f, m: totals.m)),
-            clv: clv, skipped: skipped, timings: [:], outputs: outputs + ["segments.csv", "report.json", "report.md"])
+            clv: clv, clusters: clusterReport, skipped: skipped, timings: [:],
+            outputs: outputs + (clusterReport == nil ? [] : ["clusters.csv"]) + ["segments.csv", "report.json", "report.md"])
         report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
         report.settings.currency = config.report.currency.isEmpty ? nil : config.report.currency
         report.settings.currencyDecimals = config.report.currencyDecimals
@@ -88,11 +97,14 @@ public enum PartitionReport {
                                    rejectedByReason: byReason, rowsAfterAsOf: afterAsOf.map(Int.init))
     }
 
-    /// Writes segments.csv, report.md and report.json (none may exist) into `folder`.
+    /// Writes segments.csv, clusters.csv (with a clusters section), report.md and report.json (none may exist) into `folder`.
     public static func write(_ report: RunReport, config: JobConfiguration, into folder: String) throws {
         let policy = CSVCellPolicy(rawCSV: config.rawCSV)
         try PartitionWorker.land(folder + "/segments.csv") {
             try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0)
+        }
+        if let clusters = report.clusters {
+            try PartitionWorker.land(folder + "/clusters.csv") { try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: $0) }
         }
         try PartitionWorker.land(folder + "/report.md") { try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: $0) }
         try PartitionWorker.land(folder + "/report.json") { try FileSink.write(try JSONReportWriter(report: report).bytes(), to: $0) }

@@ -40,10 +40,13 @@ public enum PartitionWorker {
     /// With `totals`, also writes there (JSON, must not exist) the partition's `PartitionTotals`
     /// for report.json and segments.csv (`partition report`). With a fitted `churn` state it adds
     /// churn_probability and writes the partition's churn_risk.csv rows to `churnRiskOut`
-    /// (`scoreChurn`, PartitionWorker+Churn.swift).
+    /// (`scoreChurn`, PartitionWorker+Churn.swift). With a `clusters` state that is done, it adds
+    /// the cluster column (`PartitionWorker+KMeans.swift`).
     public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, valueMedians: ValueMatrixMedians? = nil,
-                             out: String, totals: String? = nil, churn: PartitionChurnState? = nil, churnRiskOut: String? = nil) throws {
+                             out: String, totals: String? = nil, churn: PartitionChurnState? = nil, churnRiskOut: String? = nil,
+                             clusters: PartitionKMeansState? = nil) throws {
         let scoring = try Scoring(config, statistics: statistics)
+        let clusters = clusters?.phase == .done ? clusters : nil
         let churnModel = try churn.map(ChurnModel.init)
         let thresholds = try valueMedians.map { medians throws(PartitionError) in
             guard let t = medians.thresholds else { throw PartitionError.incompleteMedians }
@@ -57,7 +60,8 @@ public enum PartitionWorker {
                                     ?? PartitionTotals(segments: config.rfm.segments.names.count, quantiles: config.rfm.quantiles), to: totals)
                 }
                 guard let partition else {
-                    let header = CustomersCSVWriter.header + PartitionCLV.columns(config, fit: scoring.clv, valueQuadrant: thresholds != nil)
+                    let header = CustomersCSVWriter.header + (clusters == nil ? [] : ["cluster"])
+                        + PartitionCLV.columns(config, fit: scoring.clv, valueQuadrant: thresholds != nil)
                         + (churnModel == nil ? [] : ["churn_probability"])
                     try FileSink.write(Array((header.joined(separator: ",") + "\n").utf8), to: temporary)
                     if churnModel != nil, let churnRiskOut {
@@ -70,6 +74,7 @@ public enum PartitionWorker {
                 writer.clv = try PartitionCLV.predict(config, fit: scoring.clv, table: partition.table,
                                                       valueMatrix: thresholds.map { (partition.historicalValue, $0.current, $0.future) })
                 writer.valueQuadrant = thresholds != nil
+                if let clusters { writer.clusterLabels = try PartitionKMeansPass.labels(kmeansFeatures(partition, state: clusters), state: clusters) }
                 if let churnModel { try scoreChurn(config, partition: partition, model: churnModel, writer: &writer, riskOut: churnRiskOut) }
                 try writer.write(to: temporary)
             }
@@ -83,7 +88,8 @@ public enum PartitionWorker {
         let tables: [RFMScoreTable]
         let clv: CLVPooledFit?
 
-        init(_ config: JobConfiguration, statistics: PartitionStatistics) throws {
+        /// `fitCLV`: false for a step that scores RFM only (the purchase models are then not refitted).
+        init(_ config: JobConfiguration, statistics: PartitionStatistics, fitCLV: Bool = true) throws {
             try config.validate()
             guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
             let settings = PartitionStatistics.Settings(asOf: asOf, calibrationEnd: config.calibrationEnd,
@@ -92,7 +98,7 @@ public enum PartitionWorker {
             self.config = config
             self.asOf = asOf
             tables = try statistics.rfm.columns.map { try RFMScoreTable($0, quantiles: config.rfm.quantiles, ties: config.rfm.ties) }
-            clv = try PartitionCLV.fit(config, statistics: statistics)
+            clv = fitCLV ? try PartitionCLV.fit(config, statistics: statistics) : nil
         }
 
         /// One partition's customers, read and RFM-scored; nil for a partition without rows.

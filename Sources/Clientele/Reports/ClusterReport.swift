@@ -10,6 +10,10 @@ public struct ClusterReport: Codable, Sendable {
         /// A name from the profile (`ClusterReport.name(standardizedMeans:features:)`), e.g.
         /// "High value, recent"; nil in reports written before clusters had names.
         public var name: String? = nil
+
+        package init(cluster: Int, customers: Int, share: Double, means: [Double?], name: String? = nil) {
+            self.cluster = cluster; self.customers = customers; self.share = share; self.means = means; self.name = name
+        }
     }
 
     public var k: Int
@@ -22,6 +26,13 @@ public struct ClusterReport: Codable, Sendable {
     /// Silhouette per candidate k when k was chosen by silhouette.
     public var silhouette: [String: Double]?
     public var profiles: [Profile]
+
+    package init(k: Int, features: [String], profileNames: [String], inertia: Double?, iterations: Int, converged: Bool,
+                 restarts: Int, silhouette: [String: Double]?, profiles: [Profile]) {
+        self.k = k; self.features = features; self.profileNames = profileNames; self.inertia = inertia
+        self.iterations = iterations; self.converged = converged; self.restarts = restarts; self.silhouette = silhouette
+        self.profiles = profiles
+    }
 }
 
 extension ClusterReport {

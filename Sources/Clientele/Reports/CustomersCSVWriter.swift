@@ -12,8 +12,9 @@ package struct CustomersCSVWriter {
     package let customers: CustomerIndex
     package let activity: CustomerActivity
     package let rfm: RFMResult
-    /// The `cluster` column (labels by row, written 1-based); nil when k-means did not run.
-    package var clusters: KMeansFit?
+    /// The `cluster` column: a label (0-based, written 1-based) per RFM row; nil when k-means did
+    /// not run. A partition under Spark labels its own rows with the merged fit's centres.
+    package var clusterLabels: [Int32]?
     /// Predictive CLV columns, indexed by customer id; nil when the model did not run.
     package var clv: CLVModelFit?
     /// Satisfaction columns (measures by customer id, loyalty group by row); nil without interactions.
@@ -31,7 +32,7 @@ package struct CustomersCSVWriter {
         self.customers = customers
         self.activity = activity
         self.rfm = rfm
-        self.clusters = clusters
+        self.clusterLabels = clusters?.labels
         self.clv = clv
         self.satisfaction = satisfaction
         self.churn = churn
@@ -57,7 +58,7 @@ package struct CustomersCSVWriter {
 
     /// The header of this file: the columns of the kernels that ran.
     package var columnNames: [String] {
-        Self.header + (clusters == nil ? [] : ["cluster"]) + clvColumns
+        Self.header + (clusterLabels == nil ? [] : ["cluster"]) + clvColumns
             + (satisfaction == nil ? [] : Self.satisfactionHeader) + (churn == nil ? [] : ["churn_probability"])
     }
 
@@ -128,7 +129,7 @@ package struct CustomersCSVWriter {
             names = w.rfm.scorer.segments.names.map { name -> [UInt8] in
                 var b = ByteBuffer(); b.field(name, policy: w.cellPolicy); return b.bytes
             }
-            cluster = w.clusters?.labels ?? []
+            cluster = w.clusterLabels ?? []
             let p = w.clv?.predictions
             pAlive = p?.probabilityAlive ?? []; expectedPurchases = p?.expectedPurchases ?? []
             expectedOrderValue = p?.expectedOrderValue ?? []; predictedCLV = p?.predictedCLV ?? []

@@ -10,7 +10,9 @@ import ClienteleLinear
 /// 1. **Seeding** — greedy k-means++ (Arthur & Vassilvitskii 2007, "k-means++: the advantages
 ///    of careful seeding", SODA): the first centre is a uniform random point; each next one is
 ///    the best, by resulting inertia, of `2 + ⌊ln k⌋` candidates drawn with probability ∝ D(x)²
-///    (scikit-learn's `_kmeans_plusplus`).
+///    (scikit-learn's `_kmeans_plusplus`). The run seeds from `KMeansSeedingSample`'s rows: all
+///    customers up to 32,768, else that many chosen by a seeded hash of their ids, the same
+///    rows in one process or spread over Spark's partitions.
 /// 2. **Lloyd** (Lloyd 1982) — assign each point to its nearest centre, with
 ///    ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖² whose middle term is one GEMM per row block (‖x‖² is the
 ///    same for every centre and is left out of the argmin), then move each centre to its
@@ -72,24 +74,26 @@ public struct KMeans: Sendable, Equatable {
     public init(clusters k: Int) { self.clusters = .fixed(k) }
 
     /// Clusters the rows of `features` (standardised, finite), profiles in original units.
-    public func fit(_ features: KMeansFeatures) throws(KMeansError) -> KMeansFit {
-        var fit = try fit(features.matrix)
+    /// `seedingRows` (ascending; `KMeansSeedingSample`) are the rows k-means++ seeds from; nil: all.
+    public func fit(_ features: KMeansFeatures, seedingRows: [Int]? = nil) throws(KMeansError) -> KMeansFit {
+        var fit = try fit(features.matrix, seedingRows: seedingRows)
         fit.attachProfiles(features)
         return fit
     }
 
-    /// Clusters the rows of `x` (n × d, finite).
+    /// Clusters the rows of `x` (n × d, finite), seeding from the rows `seedingRows` (ascending;
+    /// nil or fewer than k rows: all rows).
     /// - Throws: `KMeansError` for invalid settings, non-finite values, or `n_samples < k`.
-    public func fit(_ x: Matrix) throws(KMeansError) -> KMeansFit {
+    public func fit(_ x: Matrix, seedingRows: [Int]? = nil) throws(KMeansError) -> KMeansFit {
         try validateSettings()
         try KMeans.validate(x)
         switch clusters {
         case .fixed(let k):
             guard x.rows >= k else { throw .tooFewSamples(samples: x.rows, clusters: k) }
-            return bestOfRestarts(x, k: k)
+            return bestOfRestarts(x, k: k, seedingRows: seedingRows)
         case .silhouette(let range):
             guard x.rows > range.upperBound else { throw .tooFewSamplesForSilhouette(samples: x.rows, largestK: range.upperBound) }
-            let fits = range.map { bestOfRestarts(x, k: $0) }
+            let fits = range.map { bestOfRestarts(x, k: $0, seedingRows: seedingRows) }
             let sample = silhouetteSample(rows: x.rows)
             let scores = KMeans.silhouetteScores(x, sample: sample, labelings: fits.map(\.labels), clusterCounts: Array(range))
             var best = 0
@@ -144,8 +148,10 @@ public struct KMeans: Sendable, Equatable {
     /// them concurrently, one per thread, was measured too: 7% faster when the restarts take
     /// similar numbers of iterations (22, 17, 17, 10 on the benchmark matrix), 20% slower when
     /// one takes far more (18, 49, 32, 30 on a generated run), since a thread then idles.
-    package func bestOfRestarts(_ x: Matrix, k: Int) -> KMeansFit {
+    package func bestOfRestarts(_ x: Matrix, k: Int, seedingRows: [Int]? = nil) -> KMeansFit {
         let layout = KMeansLayout(x, k: k)
+        let seeding = seedingRows.flatMap { $0.count >= k && $0.count < x.rows ? x.selectingRows($0) : nil }
+        let seedingLayout = seeding.map { KMeansLayout($0, k: k) } ?? layout
         let absoluteTolerance = tolerance * KMeans.meanVariance(x)
         let progress = RunProgress.current
         var runs: [KMeansRun] = []
@@ -153,7 +159,7 @@ public struct KMeans: Sendable, Equatable {
         for r in 0..<restarts {
             progress?.step("k = \(k), restart \(r + 1) of \(restarts)")
             var random = RandomSource(seed: seed, stream: UInt64(r))
-            let centres = seedCentres(x, k: k, layout: layout, random: &random)
+            let centres = seedCentres(seeding ?? x, k: k, layout: seedingLayout, random: &random)
             runs.append(lloyd(x, from: centres, layout: layout, absoluteTolerance: absoluteTolerance, progress: progress))
             if runs[r].inertia < runs[best].inertia { best = r }
         }
@@ -176,3 +182,4 @@ public struct KMeans: Sendable, Equatable {
     /// The random stream of the silhouette sample (restarts use streams 0, 1, …).
     package static let silhouetteStream: UInt64 = 0x5111_0E77E
 }
+

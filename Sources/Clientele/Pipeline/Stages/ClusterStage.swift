@@ -14,7 +14,8 @@ struct ClusterStage: SideStage {
         kmeans.seed = state.configuration.seed
         do {
             let features = try config.features.matrix(rfm: state.rfm, table: state.table)
-            state.clusters = try kmeans.fit(features)
+            let seeding = KMeansSeedingSample(seed: kmeans.seed).rows(customers: state.rfm.customers, index: state.transactions.customers)
+            state.clusters = try kmeans.fit(features, seedingRows: seeding)
         } catch {
             state.skipped.append(.init(section: "clusters", reason: error.description))
         }
