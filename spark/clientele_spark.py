@@ -221,7 +221,74 @@ def value_medians(sc, worker, rows, flags, merged_name, work):
             return os.path.basename(path)
 
 
-def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, churn=None):
+def kmeans_state(sc, worker, rows, job, flags, merged_name, work):
+    """k-means over the partitions (PartitionKMeansState): `partition kmeans-seed` says whether the
+    run clusters; if so every partition writes its standardised features once (`kmeans-features`,
+    kept in Spark's cache on the executors) and its candidates for the seeding sample, the driver
+    seeds every restart from the merged sample, and each Lloyd iteration is one pass (`kmeans-pass`
+    on every partition, `kmeans-step` on the driver adding their sums in partition order) until the
+    state is done or skipped. Returns the final state's name, added to the Spark files."""
+    binary, job_flags = worker.driver_binary, ([job] if job else [])
+    merged = os.path.join(work, merged_name)
+    state = os.path.join(work, "kmeans-00000.json")
+    seed = [binary, "partition", "kmeans-seed"] + job_flags + ["--statistics", merged, "--out", state] + flags
+    if json.loads(run_worker(seed))["phase"] == "skipped":
+        sc.addFile(state)
+        return os.path.basename(state)
+
+    def features(index, iterator):
+        with worker.partition_file(index, iterator) as (folder, path):
+            outs = [os.path.join(folder, "features.bin"), os.path.join(folder, "sample.bin")]
+            run_worker([worker.binary(), "partition", "kmeans-features"] + worker.job_flags()
+                       + ["--transactions", path, "--threads", "1", "--statistics", SparkFiles.get(merged_name),
+                          "--out", outs[0], "--sample-out", outs[1]] + flags)
+            blobs = []
+            for out in outs:
+                with open(out, "rb") as f:
+                    blobs.append(f.read())
+            return [(index, blobs[0], blobs[1])]
+
+    cached = rows.mapPartitionsWithIndex(features).cache()
+    try:
+        samples = []
+        for index, sample in sorted(cached.map(lambda t: (t[0], t[2])).collect()):
+            samples += ["--sample", os.path.join(work, f"kmeans-sample-{index:05d}.bin")]
+            with open(samples[-1], "wb") as f:
+                f.write(sample)
+        phase = json.loads(run_worker(seed + samples))["phase"]
+        for number in itertools.count(1):
+            name = os.path.basename(state)
+            sc.addFile(state)
+            if phase in ("done", "skipped"):
+                return name
+
+            def kmeans_pass(item, name=name):
+                index, blob, _ = item
+                folder = tempfile.mkdtemp(prefix=f"clientele-kmeans-{index}-")
+                try:
+                    paths = [os.path.join(folder, "features.bin"), os.path.join(folder, "pass.json")]
+                    with open(paths[0], "wb") as f:
+                        f.write(blob)
+                    run_worker([worker.binary(), "partition", "kmeans-pass", "--features", paths[0],
+                                "--state", SparkFiles.get(name), "--out", paths[1]])
+                    with open(paths[1], "rb") as f:
+                        return index, f.read()
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+            passes = []
+            for index, blob in sorted(cached.map(kmeans_pass).collect()):
+                passes.append(os.path.join(work, f"kmeans-pass-{number:05d}-{index:05d}.json"))
+                with open(passes[-1], "wb") as f:
+                    f.write(blob)
+            state = os.path.join(work, f"kmeans-{number:05d}.json")
+            phase = json.loads(run_worker([binary, "partition", "kmeans-step", "--state", os.path.join(work, name),
+                                           "--out", state] + passes))["phase"]
+    finally:
+        cached.unpersist()
+
+
+def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, churn=None, clusters_name=None):
     """Each partition's customers.csv rows (sorted by customer_id, with the header), scored on the
     executors and kept on their disks, then brought to the driver one partition at a time and
     written to `staging/part-NNNNN.csv`, and its totals for the report (`--totals`, a few hundred
@@ -236,6 +303,7 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
                     "totals": os.path.join(folder, "totals.json")}
             medians = ["--value-medians", SparkFiles.get(medians_name)] if medians_name else []
             extra = ["--churn-state", SparkFiles.get(state_name), "--churn-risk-out", outs["risk"]] if state_name else []
+            extra += ["--clusters", SparkFiles.get(clusters_name)] if clusters_name else []
             run_worker([worker.binary(), "partition", "score"] + worker.job_flags()
                        + ["--statistics", SparkFiles.get(merged_name)] + inputs + ["--threads", "1",
                           "--out", outs["part"], "--totals", outs["totals"]] + medians + extra + flags)
@@ -263,7 +331,7 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
     return [os.path.join(staging, f"part-{index:05d}.csv") for kind, index in sorted(files) if kind == "part"], totals
 
 
-def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work):
+def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work, clusters=None):
     """report.json, report.md and segments.csv on the driver (`partition report`) from the merged
     statistics and every partition's totals. Returns their paths."""
     folder = os.path.join(work, "report")
@@ -272,12 +340,14 @@ def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, o
     command += ["--transactions", run.transactions] + (["--interactions", run.interactions] if run.interactions else [])
     command += ["--value-medians", medians] if medians else []
     command += defaulted
+    command += ["--clusters", clusters] if clusters else []
     for name in outputs:
         command += ["--output", name]
     for path in totals:
         command += ["--totals", path]
     run_worker(command + flags)
-    return [os.path.join(folder, name) for name in ("segments.csv", "report.json", "report.md")]
+    names = ("clusters.csv", "segments.csv", "report.json", "report.md")
+    return [os.path.join(folder, name) for name in names if os.path.exists(os.path.join(folder, name))]
 
 
 def main(argv):
@@ -319,15 +389,19 @@ def main(argv):
         # --- value matrix: its medians over all customers, a few passes (value_medians) ---
         medians = value_medians(sc, worker, rows, flags, "merged.bin", work) if clv_model else None
         # --- end value matrix ---
+        # --- clusters (kmeans_state): the seeds and Lloyd steps on the driver, the passes on the executors ---
+        clusters = kmeans_state(sc, worker, rows, job, flags, "merged.bin", work)
+        # --- end clusters ---
         # --- churn (ChurnSource): the Newton loop on the driver, its sums on the executors ---
         churn = ChurnSource(sc, args, run, job, worker, rows).fit(flags, work)
         # --- end churn ---
-        parts, totals = scored_parts(worker, churn.rows if churn else rows, flags, "merged.bin", work, medians, churn)
+        parts, totals = scored_parts(worker, churn.rows if churn else rows, flags, "merged.bin", work, medians, churn, clusters)
         extra = [path for path in (clv_model, satisfaction) if path] + (churn.report_files(work) if churn else [])
         # --- report.json, report.md, segments.csv (driver_report) ---
         outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
         extra += driver_report(os.path.abspath(args.binary), job, run, flags, defaulted, merged,
-                               os.path.join(work, medians) if medians else None, totals, outputs, work)
+                               os.path.join(work, medians) if medians else None, totals, outputs, work,
+                               os.path.join(work, clusters))
         # --- end report ---
         write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=extra)
     finally:

@@ -52,7 +52,7 @@ struct PartitionKMeansSeedCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The merged statistics of every partition (partition merge).", valueName: "file"))
     var statistics: String
 
-    @Argument(help: ArgumentHelp("Every partition's sample file (kmeans-features --sample-out).", valueName: "file"))
+    @Option(name: .customLong("sample"), help: ArgumentHelp("A partition's sample file (kmeans-features --sample-out); once per partition.", valueName: "file"))
     var samples: [String] = []
 
     @Option(help: ArgumentHelp("The JSON state to write (must not exist).", valueName: "file"))

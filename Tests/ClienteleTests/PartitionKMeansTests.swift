@@ -24,7 +24,7 @@ struct PartitionKMeansTests {
                          "--out", file + ".features", "--sample-out", file + ".sample"] + periods)
         }
         var phase = try run(["partition", "kmeans-seed", "job.toml", "--statistics", "merged.bin", "--out", state] + periods
-                            + files.map { $0 + ".sample" })
+                            + files.flatMap { ["--sample", $0 + ".sample"] })
         #expect(phase.contains("\"lloyd\""), "\(phase)")
         // The first pass through the commands, the rest in process (the same functions, without a
         // process launch per partition and iteration).

@@ -3,8 +3,9 @@
 # --as-of), run as written on generated customers in date order, writes the RFM columns of
 # customers.csv (customer_id … historical_clv) exactly as `clientele run` does on the same file
 # with the default periods, its CLV columns (value_quadrant included) and clv_model.json as
-# `clientele run` does (compare_spark_clv.py), and the churn regression's churn_model.csv,
-# churn_probability and churn_risk.csv (compare_spark_churn.py). Then a smaller export with explicit
+# `clientele run` does (compare_spark_clv.py), the churn regression's churn_model.csv,
+# churn_probability and churn_risk.csv (compare_spark_churn.py), and k-means' clusters
+# (compare_spark_clusters.py: every customer's cluster, clusters.csv, the inertia to 1e-9). Then a smaller export with explicit
 # periods and ids that customers.csv quotes (commas, quotes, formula leads written "'…") is run with
 # --part-files: the parts, each sorted and headed, hold the single run's rows in order. Both runs'
 # report.json (settings, inputs, customers, RFM totals) and segments.csv are the single runs'.
@@ -97,4 +98,6 @@ PY
 python3 "$root/Tests/spark/compare_spark_clv.py" "$work/single" "$work/spark-report"
 # The churn regression: coefficients to 1e-9, churn_probability, churn_risk.csv (Tests/spark/compare_spark_churn.py).
 python3 "$root/Tests/spark/compare_spark_churn.py" "$work/single" "$work/spark-report"
+# k-means: every customer's cluster, clusters.csv and the inertia (Tests/spark/compare_spark_clusters.py).
+python3 "$root/Tests/spark/compare_spark_clusters.py" "$work/single" "$work/spark-report"
 echo "spark: local[2], 8 partitions, $first s; --part-files, 3 partitions, $second s"
