@@ -10,13 +10,13 @@
 #   CLIENTELE=path   release binary (default .build/release/clientele)
 #   PARTITIONS=32    Spark partitions;   MASTER='local[2]'   Spark master
 #   SEED=11          seed of the generated data (Benchmarks/data/clientele-nN-sSEED-date)
+#   DRIVER_MEMORY=8g spark-run --driver-memory (the cached partitions live in the driver's JVM in local mode)
 #   RESULT_TAG=text  appended to the result file's name
 #
 # The export is transactions only (satisfaction has its own passes; issue 15's acceptance names
 # customers and order lines). The worker binary is wrapped so that each `clientele partition …`
 # call appends its subcommand, wall seconds and peak RSS to a log (/usr/bin/time); Spark's own
-# processes (the JVM, the Python driver and workers) are measured together by /usr/bin/time on
-# spark-run, whose peak RSS is the largest single process of the run. Writes
+# processes (the JVM, the Python driver and workers) are sampled from ps. Writes
 # Benchmarks/results/spark-N[-TAG].md with the machine load before and after.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,9 +46,15 @@ cat "$data/transactions.csv" > /dev/null   # warm the page cache
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -o "$work/single.time" -f "%e %M %U %S" "$CLIENTELE" run --transactions "$data/transactions.csv" --out "$work/single" --quiet
+# Spark's JVM (driver and executors in one process in local mode) and its Python processes are not
+# all children spark-run waits for: their peak RSS is sampled from ps twice a second.
+( while :; do ps -eo rss=,comm= | awk '$2 == "java" { j = $1 > j ? $1 : j } $2 ~ /^python/ { p = $1 > p ? $1 : p }
+      END { print j + 0, p + 0 }' >> "$work/rss.samples"; sleep 0.5; done ) & sampler=$!
 /usr/bin/time -o "$work/spark.time" -f "%e %M %U %S" env CLIENTELE="$work/clientele" "$root/scripts/spark-run" \
-    --master "$MASTER" --partitions "$PARTITIONS" -- --transactions "$data/transactions.csv" --out "$work/spark" 2> "$work/spark.log" \
-    || { tail -20 "$work/spark.log" >&2; exit 1; }
+    --master "$MASTER" --partitions "$PARTITIONS" ${DRIVER_MEMORY:+--driver-memory "$DRIVER_MEMORY"} \
+    -- --transactions "$data/transactions.csv" --out "$work/spark" 2> "$work/spark.log" \
+    || { kill "$sampler"; tail -20 "$work/spark.log" >&2; exit 1; }
+kill "$sampler"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 # The two report folders hold the same customers (the Spark checks compare them column by column).
 [ "$(wc -l < "$work/single/customers.csv")" = "$(wc -l < "$work/spark/customers.csv")" ]
@@ -61,6 +67,8 @@ def times(name):
     wall, rss, user, sys_ = open(f"{work}/{name}.time").read().split()
     return float(wall), int(rss) / 1024, float(user) + float(sys_)
 single, spark = times("single"), times("spark")
+samples = [tuple(map(int, l.split())) for l in open(f"{work}/rss.samples") if l.strip()]
+jvm, python = (max((s[i] for s in samples), default=0) / 1024 for i in (0, 1))
 lines = int(os.popen(f"wc -l < {data}/transactions.csv").read()) - 1
 steps = collections.OrderedDict()
 for line in open(f"{work}/worker.log"):
@@ -72,9 +80,9 @@ print(f"Export: `{os.path.relpath(data)}/transactions.csv`, {lines:,} lines; com
       f"Machine: {os.cpu_count()} cores; load average before {before}, after {after}.\n")
 print("| run | wall s | CPU s | peak RSS MB |\n|---|---:|---:|---:|")
 print(f"| clientele run | {single[0]:.1f} | {single[2]:.1f} | {single[1]:.0f} |")
-print(f"| spark-run ({parts} partitions) | {spark[0]:.1f} | {spark[2]:.1f} (Spark's processes; workers below) | {spark[1]:.0f} (largest Spark process) |")
+print(f"| spark-run ({parts} partitions) | {spark[0]:.1f} | | JVM (driver and executors) {jvm:.0f}; largest Python process {python:.0f} |")
 print(f"\nSpark / single wall time: {spark[0] / single[0]:.1f}×.\n")
-print("Worker commands (`clientele partition …`, each a process on an executor or the driver):\n")
+print("Worker commands (`clientele partition …`, each a process on an executor or the driver; peak RSS is one worker's):\n")
 print("| command | calls | total s | mean s | max s | peak RSS MB (max) |\n|---|---:|---:|---:|---:|---:|")
 for cmd, runs in steps.items():
     walls = [w for w, _ in runs]

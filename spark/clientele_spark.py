@@ -39,6 +39,8 @@ def parse_arguments(argv):
     parser.add_argument("--partitions", type=int, default=8, help="customer partitions (default: 8)")
     parser.add_argument("--part-files", dest="part_files", action="store_true",
                         help="write customers/part-00000.csv … (each sorted, each with the header) instead of customers.csv")
+    parser.add_argument("--driver-memory", dest="driver_memory",
+                        help="the driver JVM's heap, e.g. 8g (Spark's default: 1g); in local mode it also holds the cached partitions")
     parser.add_argument("--binary", required=True, help="the clientele binary shipped to the workers")
     parser.add_argument("run_options", nargs=argparse.REMAINDER, help="-- then clientele run's job file and options")
     args = parser.parse_args(argv)
@@ -70,6 +72,22 @@ def run_worker(command):
     return result.stdout
 
 
+def partition_blobs(rdd, tagged=False):
+    """Each partition's rows as one element, the bytes of its file (or, `tagged`, of its
+    transactions and interactions files), kept in memory and spilled to disk when they do not fit:
+    every later pass writes them out in one call instead of a line at a time through Python, and
+    never routes the rows again."""
+    def pack(iterator):
+        if not tagged:
+            yield b"".join(line.encode("utf-8") + b"\n" for line in iterator)
+            return
+        files = ([], [])
+        for tag, line in iterator:
+            files[tag].append(line.encode("utf-8") + b"\n")
+        yield b"".join(files[0]), b"".join(files[1])
+    return rdd.mapPartitions(pack, preservesPartitioning=True).persist(StorageLevel.MEMORY_AND_DISK)
+
+
 class Worker:
     """What every partition step needs on an executor: the shipped binary and job file, and the
     transactions header that heads each partition's file. Pickled into the tasks."""
@@ -97,19 +115,18 @@ class Worker:
         folder = tempfile.mkdtemp(prefix=f"clientele-part-{index}-")
         try:
             path = os.path.join(folder, "transactions.csv")
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(self.header + "\n")
-                for line in iterator:
-                    f.write(line + "\n")
+            with open(path, "wb") as f:
+                f.write(self.header.encode("utf-8") + b"\n")
+                f.write(next(iterator, b""))  # the partition's one blob (partition_blobs)
             yield folder, path
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
     @contextlib.contextmanager
     def partition_inputs(self, index, iterator, interactions_header=None):
-        """The partition's rows as files and the flags that name them: transactions.csv alone
-        (plain lines), or with interactions.csv when `interactions_header` is given (the rows are
-        then (tag, line), tag 0 for transactions and 1 for interactions, as keyed_export tags them)."""
+        """The partition's rows as files and the flags that name them: transactions.csv alone, or
+        with interactions.csv when `interactions_header` is given (the partition's element is then
+        the pair of blobs of partition_blobs(tagged=True))."""
         if interactions_header is None:
             with self.partition_file(index, iterator) as (folder, path):
                 yield folder, ["--transactions", path]
@@ -117,12 +134,11 @@ class Worker:
         folder = tempfile.mkdtemp(prefix=f"clientele-part-{index}-")
         try:
             paths = [os.path.join(folder, "transactions.csv"), os.path.join(folder, "interactions.csv")]
-            with open(paths[0], "w", encoding="utf-8", newline="") as tx, open(paths[1], "w", encoding="utf-8", newline="") as ix:
-                files = (tx, ix)
-                tx.write(self.header + "\n")
-                ix.write(interactions_header + "\n")
-                for tag, line in iterator:
-                    files[tag].write(line + "\n")
+            blobs = next(iterator, (b"", b""))  # the partition's files (partition_blobs, tagged)
+            for path, head, blob in zip(paths, (self.header, interactions_header), blobs):
+                with open(path, "wb") as f:
+                    f.write(head.encode("utf-8") + b"\n")
+                    f.write(blob)
             yield folder, ["--transactions", paths[0], "--interactions", paths[1]]
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -248,7 +264,7 @@ def kmeans_state(sc, worker, rows, job, flags, merged_name, work):
                     blobs.append(f.read())
             return [(index, blobs[0], blobs[1])]
 
-    cached = rows.mapPartitionsWithIndex(features).cache()
+    cached = rows.mapPartitionsWithIndex(features).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         samples = []
         for index, sample in sorted(cached.map(lambda t: (t[0], t[2])).collect()):
@@ -357,6 +373,8 @@ def main(argv):
     if os.path.exists(out):
         sys.exit(f"error: {out} exists; spark-run writes a new report folder")
     conf = SparkConf().setMaster(args.master).setAppName("clientele").set("spark.ui.showConsoleProgress", "false")
+    if args.driver_memory:
+        conf.set("spark.driver.memory", args.driver_memory)
     sc = SparkContext(conf=conf)
     sc.setLogLevel("ERROR")
     sc.addFile(os.path.abspath(args.binary))
@@ -366,11 +384,10 @@ def main(argv):
     lines = sc.textFile(os.path.abspath(run.transactions))
     header = lines.first()
     column, delimiter = key_column(header, job)
-    rows = (lines.filter(lambda line: line != header)
-            .map(lambda line: (customer_key(line, column, delimiter), line))
-            .partitionBy(args.partitions)
-            .values()
-            .cache())
+    rows = partition_blobs(lines.filter(lambda line: line != header)
+                           .map(lambda line: (customer_key(line, column, delimiter), line))
+                           .partitionBy(args.partitions)
+                           .values())
     worker = Worker(args.binary, job, header)
 
     work = tempfile.mkdtemp(prefix="clientele-spark-")
@@ -537,21 +554,17 @@ def write_satisfaction(sc, args, run, job, work, flags):
     job_name = os.path.basename(job) if job else None
     tx_header, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
     ix_header, ix = keyed_export(sc, run.interactions, job, "interactions", 1)
-    tagged = tx.union(ix).partitionBy(args.partitions).values().cache()
+    tagged = partition_blobs(tx.union(ix).partitionBy(args.partitions).values(), tagged=True)
 
     def with_partition_files(index, iterator, body):
         folder = tempfile.mkdtemp(prefix=f"clientele-sat-{index}-")
         try:
             paths = [os.path.join(folder, "transactions.csv"), os.path.join(folder, "interactions.csv")]
-            files = [open(p, "w", encoding="utf-8", newline="") for p in paths]
-            try:
-                files[0].write(tx_header + "\n")
-                files[1].write(ix_header + "\n")
-                for tag, line in iterator:
-                    files[tag].write(line + "\n")
-            finally:
-                for f in files:
-                    f.close()
+            blobs = next(iterator, (b"", b""))  # the partition's files (partition_blobs, tagged)
+            for path, head, blob in zip(paths, (tx_header, ix_header), blobs):
+                with open(path, "wb") as f:
+                    f.write(head.encode("utf-8") + b"\n")
+                    f.write(blob)
             binary = SparkFiles.get(os.path.basename(args.binary))
             os.chmod(binary, 0o755)
             job_flags = [SparkFiles.get(job_name)] if job_name else []
@@ -625,7 +638,7 @@ class ChurnSource:
         if run.interactions:
             _, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
             self.interactions_header, ix = keyed_export(sc, run.interactions, job, "interactions", 1)
-            self.rows = tx.union(ix).partitionBy(args.partitions).values().cache()
+            self.rows = partition_blobs(tx.union(ix).partitionBy(args.partitions).values(), tagged=True)
         self.state_name = None
         self.model_csv = None
         self.risk_parts = []
