@@ -78,8 +78,10 @@ public struct PartitionKMeansState: Codable, Sendable {
     }
 
     /// The first state: every restart seeded from the merged sample (`sample` holds every
-    /// partition's smallest keys), as `KMeans.bestOfRestarts` seeds them.
-    public static func seeded(_ config: JobConfiguration, scale: PartitionKMeansScale, sample: PartitionKMeansSample) -> PartitionKMeansState {
+    /// partition's smallest keys) and, when the sample is not every one of the `customers`
+    /// clustered, refined on it, as `KMeans.bestOfRestarts` starts them.
+    public static func seeded(_ config: JobConfiguration, scale: PartitionKMeansScale, sample: PartitionKMeansSample,
+                              customers: Int64) -> PartitionKMeansState {
         var model = config.clusters.model
         model.seed = config.seed
         guard case .fixed(let k) = model.clusters else { preconditionFailure("skipReason admits a fixed k only") }
@@ -94,7 +96,8 @@ public struct PartitionKMeansState: Codable, Sendable {
         state.distances = model.distances
         state.restarts = (0..<model.restarts).map { r in
             var random = RandomSource(seed: model.seed, stream: UInt64(r))
-            return Restart(centres: model.seedCentres(x, k: k, layout: layout, random: &random).elements)
+            return Restart(centres: model.startingCentres(x, k: k, layout: layout, random: &random, refine: Int64(x.rows) < customers,
+                                                          absoluteTolerance: state.absoluteTolerance).elements)
         }
         return state
     }

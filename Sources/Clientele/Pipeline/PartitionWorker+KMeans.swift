@@ -52,7 +52,7 @@ extension PartitionWorker {
         guard !samples.isEmpty else { return nil }
         let merged = samples.dropFirst().reduce(samples[0]) { $0.merged(with: $1) }
         return try Parallelism.withThreads(config.threads) {
-            PartitionKMeansState.seeded(config, scale: PartitionKMeansScale(statistics.rfm), sample: merged)
+            PartitionKMeansState.seeded(config, scale: PartitionKMeansScale(statistics.rfm), sample: merged, customers: statistics.rfm.customers)
         }
     }
 }

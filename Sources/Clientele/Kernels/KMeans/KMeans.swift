@@ -12,7 +12,8 @@ import ClienteleLinear
 ///    the best, by resulting inertia, of `2 + ⌊ln k⌋` candidates drawn with probability ∝ D(x)²
 ///    (scikit-learn's `_kmeans_plusplus`). The run seeds from `KMeansSeedingSample`'s rows: all
 ///    customers up to 32,768, else that many chosen by a seeded hash of their ids, the same
-///    rows in one process or spread over Spark's partitions.
+///    rows in one process or spread over Spark's partitions. Seeds drawn from such a sample are
+///    first refined by Lloyd's iterations on the sample alone (`startingCentres`).
 /// 2. **Lloyd** (Lloyd 1982) — assign each point to its nearest centre, with
 ///    ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖² whose middle term is one GEMM per row block (‖x‖² is the
 ///    same for every centre and is left out of the argmin), then move each centre to its
@@ -159,11 +160,25 @@ public struct KMeans: Sendable, Equatable {
         for r in 0..<restarts {
             progress?.step("k = \(k), restart \(r + 1) of \(restarts)")
             var random = RandomSource(seed: seed, stream: UInt64(r))
-            let centres = seedCentres(seeding ?? x, k: k, layout: seedingLayout, random: &random)
+            let centres = startingCentres(seeding ?? x, k: k, layout: seedingLayout, random: &random, refine: seeding != nil,
+                                          absoluteTolerance: absoluteTolerance)
             runs.append(lloyd(x, from: centres, layout: layout, absoluteTolerance: absoluteTolerance, progress: progress))
             if runs[r].inertia < runs[best].inertia { best = r }
         }
         return KMeansFit(settings: self, runs: runs, best: best)
+    }
+
+    /// A restart's first centres: k-means++ seeds drawn from `seeding`, then, when `refine` (the
+    /// seeding rows are a sample, not every row), Lloyd's iterations on the sample alone from them
+    /// (Bradley & Fayyad 1998, "Refining initial points for k-means clustering", ICML): the
+    /// iterations over every row then start near a fixed point and take a few passes instead of
+    /// tens. Spark's driver calls it on the same sample with the same tolerance, so both runs
+    /// start from the same centres.
+    package func startingCentres(_ seeding: Matrix, k: Int, layout: KMeansLayout, random: inout RandomSource, refine: Bool,
+                                 absoluteTolerance: Double) -> Matrix {
+        let seeds = seedCentres(seeding, k: k, layout: layout, random: &random)
+        guard refine else { return seeds }
+        return lloyd(seeding, from: seeds, layout: layout, absoluteTolerance: absoluteTolerance, progress: nil).centres
     }
 
     /// Sorted row indices of the silhouette sample: all rows, or a seeded uniform sample without
