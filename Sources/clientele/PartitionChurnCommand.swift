@@ -25,7 +25,7 @@ struct PartitionChurnSummaryCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        try exitOnError { try PartitionChurnFit.write(json: try PartitionWorker.churnSummary(try options.configuration()), to: out) }
+        try exitOnError { try PartitionWorker.writeJSON(try PartitionWorker.churnSummary(try options.configuration()), to: out) }
     }
 }
 
@@ -46,8 +46,8 @@ struct PartitionChurnPassCommand: ParsableCommand {
 
     func run() throws {
         try exitOnError {
-            let state = try PartitionChurnFit.read(PartitionChurnState.self, from: state)
-            try PartitionChurnFit.write(json: try PartitionWorker.churnPass(try options.configuration(), state: state), to: out)
+            let state = try PartitionWorker.readJSON(PartitionChurnState.self, from: state)
+            try PartitionWorker.writeJSON(try PartitionWorker.churnPass(try options.configuration(), state: state), to: out)
         }
     }
 }
@@ -75,13 +75,13 @@ struct PartitionChurnMergeCommand: ParsableCommand {
     func run() throws {
         try exitOnError {
             if passes {
-                var merged = try PartitionChurnFit.read(PartitionChurnPass.self, from: inputs[0])
-                for path in inputs.dropFirst() { merged = try merged.merged(with: PartitionChurnFit.read(PartitionChurnPass.self, from: path)) }
-                try PartitionChurnFit.write(json: merged, to: out)
+                var merged = try PartitionWorker.readJSON(PartitionChurnPass.self, from: inputs[0])
+                for path in inputs.dropFirst() { merged = try merged.merged(with: PartitionWorker.readJSON(PartitionChurnPass.self, from: path)) }
+                try PartitionWorker.writeJSON(merged, to: out)
             } else {
-                var merged = try PartitionChurnFit.read(PartitionChurnSummary.self, from: inputs[0])
-                for path in inputs.dropFirst() { merged = try merged.merged(with: PartitionChurnFit.read(PartitionChurnSummary.self, from: path)) }
-                try PartitionChurnFit.write(json: merged, to: out)
+                var merged = try PartitionWorker.readJSON(PartitionChurnSummary.self, from: inputs[0])
+                for path in inputs.dropFirst() { merged = try merged.merged(with: PartitionWorker.readJSON(PartitionChurnSummary.self, from: path)) }
+                try PartitionWorker.writeJSON(merged, to: out)
             }
         }
     }
@@ -116,11 +116,11 @@ struct PartitionChurnFitCommand: ParsableCommand {
     func run() throws {
         try exitOnError {
             let config = try options.configuration()
-            let summary = try PartitionChurnFit.read(PartitionChurnSummary.self, from: summary)
-            let passes = try passes.map { try PartitionChurnFit.read(PartitionChurnPass.self, from: $0) }
+            let summary = try PartitionWorker.readJSON(PartitionChurnSummary.self, from: summary)
+            let passes = try passes.map { try PartitionWorker.readJSON(PartitionChurnPass.self, from: $0) }
             let (state, fit) = try PartitionChurnFit.run(config, summary: summary, passes: passes)
             if let fit { try PartitionChurnFit.writeModelCSV(fit, config: config, to: modelCSV) }
-            try PartitionChurnFit.write(state, to: out)
+            try PartitionWorker.writeJSON(state, to: out)
         }
     }
 }

@@ -104,11 +104,11 @@ struct PartitionScoreCommand: ParsableCommand {
 
     func run() throws {
         try exitOnError {
-            let churn = try churnState.map { try PartitionChurnFit.read(PartitionChurnState.self, from: $0) }
+            let churn = try churnState.map { try PartitionWorker.readJSON(PartitionChurnState.self, from: $0) }
             try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics),
                                       valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out, totals: totals,
                                       churn: churn, churnRiskOut: churnRiskOut,
-                                      clusters: try clusters.map { try PartitionChurnFit.read(PartitionKMeansState.self, from: $0) })
+                                      clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) })
         }
     }
 }

@@ -61,12 +61,12 @@ struct PartitionKMeansSeedCommand: ParsableCommand {
     func run() throws {
         try exitOnError {
             let samples = try samples.map(PartitionWorker.readKMeansSample)
-            guard let state = try PartitionWorker.kmeansSeed(try options.configuration(), statistics: try PartitionWorker.read(statistics),
+            guard let state = PartitionWorker.kmeansSeed(try options.configuration(), statistics: try PartitionWorker.read(statistics),
                                                              samples: samples) else {
                 PartitionKMeansCommands.printPhase("sample")
                 return
             }
-            try PartitionChurnFit.write(json: state, to: out)
+            try PartitionWorker.writeJSON(state, to: out)
             PartitionKMeansCommands.printPhase(state.phase.rawValue)
         }
     }
@@ -94,9 +94,9 @@ struct PartitionKMeansPassCommand: ParsableCommand {
     func run() throws {
         try exitOnError {
             let features = try PartitionWorker.readKMeansFeatures(features)
-            let state = try PartitionChurnFit.read(PartitionKMeansState.self, from: state)
+            let state = try PartitionWorker.readJSON(PartitionKMeansState.self, from: state)
             let pass = try Parallelism.withThreads(threads) { try PartitionKMeansPass(features, state: state) }
-            try PartitionChurnFit.write(json: pass, to: out)
+            try PartitionWorker.writeJSON(pass, to: out)
         }
     }
 }
@@ -120,10 +120,10 @@ struct PartitionKMeansStepCommand: ParsableCommand {
 
     func run() throws {
         try exitOnError {
-            let current = try PartitionChurnFit.read(PartitionKMeansState.self, from: state)
-            let passes = try passes.map { try PartitionChurnFit.read(PartitionKMeansPass.self, from: $0) }
+            let current = try PartitionWorker.readJSON(PartitionKMeansState.self, from: state)
+            let passes = try passes.map { try PartitionWorker.readJSON(PartitionKMeansPass.self, from: $0) }
             let next = try current.advanced(by: passes)
-            try PartitionChurnFit.write(json: next, to: out)
+            try PartitionWorker.writeJSON(next, to: out)
             PartitionKMeansCommands.printPhase(next.phase.rawValue)
         }
     }

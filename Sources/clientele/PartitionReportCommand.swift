@@ -7,11 +7,11 @@ import Foundation
 struct PartitionReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write report.json, report.md and segments.csv from the merged statistics and every partition's totals (partition score --totals).",
+        abstract: "Write report.json, report.md, segments.csv and cohorts.csv from the merged statistics and every partition's totals (partition score --totals).",
         discussion: """
             --transactions and --interactions name the exports in the report (they are not read). \
             The settings, input accounting, customer counts, net revenue, segments, customers per \
-            score and the purchase models are `clientele run`'s; sections not distributed yet are \
+            score, the purchase models and the cohort table are `clientele run`'s; sections not distributed yet are \
             listed as skipped.
             """
     )
@@ -52,13 +52,14 @@ struct PartitionReportCommand: ParsableCommand {
             let config = try options.configuration()
             var merged = try PartitionTotals.read(totals[0])
             for path in totals.dropFirst() { merged = merged.merged(with: try PartitionTotals.read(path)) }
+            let mergedStatistics = try PartitionWorker.read(statistics)
             let report = try PartitionReport.report(
-                config, statistics: try PartitionWorker.read(statistics), totals: merged,
+                config, statistics: mergedStatistics, totals: merged,
                 medians: try valueMedians.map(ValueMatrixMedians.read),
                 defaults: .init(asOf: asOfDefaulted, calibrationEnd: calibrationEndDefaulted),
                 transactions: options.transactions!, interactions: options.interactions, outputs: output,
-                clusters: try clusters.map { try PartitionChurnFit.read(PartitionKMeansState.self, from: $0) })
-            try PartitionReport.write(report, config: config, into: out)
+                clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) })
+            try PartitionReport.write(report, statistics: mergedStatistics, config: config, into: out)
         }
     }
 }

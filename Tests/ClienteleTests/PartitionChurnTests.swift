@@ -193,8 +193,8 @@ struct PartitionChurnTests {
     func mergeRefusesDifferentBeta() throws {
         try withScratch { scratch in
             let a = PartitionChurnPass(beta: [0.5, 1]), b = PartitionChurnPass(beta: [0.5, 1.0000000000000002])
-            try PartitionChurnFit.write(json: a, to: scratch.join("a.json"))
-            try PartitionChurnFit.write(json: b, to: scratch.join("b.json"))
+            try PartitionWorker.writeJSON(a, to: scratch.join("a.json"))
+            try PartitionWorker.writeJSON(b, to: scratch.join("b.json"))
             #expect(throws: PartitionChurnError.passesDiffer) { try a.merged(with: b) }
             let r = try CLI.run(["partition", "churn-merge", "--passes", "a.json", "b.json", "--out", "m.json"], in: scratch.path)
             #expect(r.status == 65 && r.stderr.contains("merge only the passes of one request"), "\(r.status): \(r.stderr)")

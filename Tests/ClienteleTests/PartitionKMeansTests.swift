@@ -35,7 +35,7 @@ struct PartitionKMeansTests {
         }
         let second = "\(tag)-kmeans-1.json"
         phase = try run(["partition", "kmeans-step", "--state", state, "--out", second] + passes)
-        var current = try PartitionChurnFit.read(PartitionKMeansState.self, from: scratch.join(second))
+        var current = try PartitionWorker.readJSON(PartitionKMeansState.self, from: scratch.join(second))
         let features = try files.map { try PartitionWorker.readKMeansFeatures(scratch.join($0 + ".features")) }
         var steps = 1
         while current.phase == .lloyd || current.phase == .final {
@@ -46,7 +46,7 @@ struct PartitionKMeansTests {
         }
         #expect(current.phase == .done, "\(current.phase): \(current.reason ?? "")")
         state = "\(tag)-kmeans-done.json"
-        try PartitionChurnFit.write(json: current, to: scratch.join(state))
+        try PartitionWorker.writeJSON(current, to: scratch.join(state))
         return state
     }
 
@@ -127,7 +127,7 @@ struct PartitionKMeansTests {
             var parts = [PartitionKMeansSample](repeating: PartitionKMeansSample(), count: 3)
             for p in 0..<3 {
                 let mine = customers.indices.filter { Int(keys[$0] % 3) == p }
-                parts[p] = PartitionKMeansSample(keys: mine.map { keys[$0] }, ids: mine.map { ids[$0] }, rows: mine.map { Double($0) },
+                parts[p] = PartitionKMeansSample(keys: mine.map { keys[$0] }, id: { ids[mine[$0]] }, rows: mine.map { Double($0) },
                                                  features: 1, size: 150)
             }
             let merged = parts[2].merged(with: parts[0]).merged(with: parts[1]).smallest(150)
@@ -149,7 +149,7 @@ struct PartitionKMeansTests {
                                 in: scratch.path)
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.stdout.contains("\"skipped\""))
-            let state = try PartitionChurnFit.read(PartitionKMeansState.self, from: scratch.join("state.json"))
+            let state = try PartitionWorker.readJSON(PartitionKMeansState.self, from: scratch.join("state.json"))
             #expect(state.reason?.contains(reason) == true, "\(state.reason ?? "")")
         }
     }

@@ -24,8 +24,9 @@ struct PartitionReportTests {
                      "--output", "customers.csv", "--output", "clv_model.json", "--out", "report"] + periods + files.flatMap { ["--totals", $0 + ".totals.json"] })
 
             #expect(try bytes(scratch.join("report/segments.csv")) == bytes(scratch.join("single/segments.csv")), "segments.csv byte for byte")
+            #expect(try bytes(scratch.join("report/cohorts.csv")) == bytes(scratch.join("single/cohorts.csv")), "cohorts.csv byte for byte")
             let single = try reportJSON(scratch.join("single")), spread = try reportJSON(scratch.join("report"))
-            for key in ["customers", "rfm"] {
+            for key in ["customers", "rfm", "cohorts"] {
                 #expect((spread[key] as? NSDictionary) == (single[key] as? NSDictionary), "report.json \(key)")
             }
             let inputs = try #require(spread["inputs"] as? [[String: Any]]), expected = try #require(single["inputs"] as? [[String: Any]])
@@ -37,8 +38,8 @@ struct PartitionReportTests {
             #expect((clv["models"] as? NSArray)?.count == (singleCLV["models"] as? NSArray)?.count)
             #expect("\(clv["purchase_model"] ?? "")" == "\(singleCLV["purchase_model"] ?? "-")")
             let skipped = (spread["skipped"] as? [[String: Any]] ?? []).compactMap { $0["section"] as? String }
-            #expect(skipped == ["cohorts", "clusters", "churn"], "the sections not distributed say so")
-            #expect(spread["outputs"] as? [String] == ["customers.csv", "clv_model.json", "segments.csv", "report.json", "report.md"])
+            #expect(skipped == ["clusters", "churn"], "the sections not distributed say so")
+            #expect(spread["outputs"] as? [String] == ["customers.csv", "clv_model.json", "cohorts.csv", "segments.csv", "report.json", "report.md"])
             #expect(try text(scratch.join("report/report.md")).contains("Champions"))
         }
     }

@@ -8,7 +8,7 @@
 # (compare_spark_clusters.py: every customer's cluster, clusters.csv, the inertia to 1e-9). Then a smaller export with explicit
 # periods and ids that customers.csv quotes (commas, quotes, formula leads written "'…") is run with
 # --part-files: the parts, each sorted and headed, hold the single run's rows in order. Both runs'
-# report.json (settings, inputs, customers, RFM totals) and segments.csv are the single runs'.
+# report.json (settings, inputs, customers, RFM totals, cohorts), segments.csv and cohorts.csv are the single runs'.
 #
 #   Tests/spark/check_spark_rfm.sh [BINARY] [CUSTOMERS]     default .build/release/clientele, 100000
 set -euo pipefail
@@ -80,10 +80,11 @@ print(f"spark: {len(parts)} part files hold customers.csv's {len(single) - 1} ro
 # report.json's totals and segments.csv (partition report), both runs.
 for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report", "customers.csv"),
                                        (f"{work}/small-single", f"{work}/small-spark", "customers")):
-    with open(f"{single_dir}/segments.csv", "rb") as a, open(f"{spark_dir}/segments.csv", "rb") as b:
-        assert a.read() == b.read(), f"{spark_dir}: segments.csv differs from the single run's"
+    for name in ("segments.csv", "cohorts.csv"):
+        with open(f"{single_dir}/{name}", "rb") as a, open(f"{spark_dir}/{name}", "rb") as b:
+            assert a.read() == b.read(), f"{spark_dir}: {name} differs from the single run's"
     a, b = (json.load(open(f"{d}/report.json")) for d in (single_dir, spark_dir))
-    for key in ("customers", "rfm"):
+    for key in ("customers", "rfm", "cohorts"):
         assert a[key] == b[key], f"{spark_dir}: report.json {key}: {b[key]} vs {a[key]}"
     # The README example runs in another folder: the same file, named from there.
     unnamed = lambda d, name: {k: v for k, v in d.items() if k != name}
@@ -91,8 +92,8 @@ for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report"
     assert all(os.path.basename(i["path"]) == "transactions.csv" for i in b["inputs"])
     assert unnamed(unnamed(a["settings"], "threads"), "transactions") == unnamed(unnamed(b["settings"], "threads"), "transactions"), \
         f"{spark_dir}: report.json settings"
-    assert b["outputs"][0] == outputs and {"segments.csv", "report.json", "report.md"} <= set(b["outputs"]), b["outputs"]
-print("spark: report.json's settings, inputs, customers and RFM totals and segments.csv equal the single runs'")
+    assert b["outputs"][0] == outputs and {"segments.csv", "cohorts.csv", "report.json", "report.md"} <= set(b["outputs"]), b["outputs"]
+print("spark: report.json's settings, inputs, customers, RFM totals and cohorts, segments.csv and cohorts.csv equal the single runs'")
 PY
 # The predicted value: customers.csv's CLV columns and clv_model.json (Tests/spark/compare_spark_clv.py).
 python3 "$root/Tests/spark/compare_spark_clv.py" "$work/single" "$work/spark-report"

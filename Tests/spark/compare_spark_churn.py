@@ -10,18 +10,9 @@ on the same export and periods.
 - churn_risk.csv: the same ranks, customers, predicted_clv and segments row by row, churn_probability
   to 1e-9 relative, value_at_risk to the cent (probability × value, written to cents).
 """
-import csv
 import sys
 
-
-def records(path):
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def close(a, b, what):
-    a, b = float(a), float(b)
-    assert abs(a - b) <= 1e-9 * max(abs(a), abs(b)) or abs(a - b) < 1e-12, f"{what}: {a} under Spark, {b} in the single run"
+from spark_compare import close, records
 
 
 def main(single, spark):

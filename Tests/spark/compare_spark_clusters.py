@@ -9,19 +9,10 @@ both, drawn by a hash of their ids).
 - report.json's clusters section: k, restarts, iterations, converged and the names equal, the
   inertia to 1e-9 relative (Spark adds the partitions' sums in another order: rounding only).
 """
-import csv
 import json
 import sys
 
-
-def records(path):
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def close(a, b, what):
-    a, b = float(a), float(b)
-    assert abs(a - b) <= 1e-9 * max(abs(a), abs(b)) or abs(a - b) < 1e-12, f"{what}: {b} under Spark, {a} in the single run"
+from spark_compare import close, records
 
 
 def main(single, spark):
@@ -37,13 +28,13 @@ def main(single, spark):
         assert (x["cluster"], x["customers"]) == (y["cluster"], y["customers"]), (x, y)
         for column in x:
             if x[column] != y[column]:
-                close(x[column], y[column], f"clusters.csv cluster {x['cluster']} {column}")
+                close(y[column], x[column], f"clusters.csv cluster {x['cluster']} {column}")
 
     r, s = (json.load(open(f"{d}/report.json"))["clusters"] for d in (single, spark))
     for key in ("k", "restarts", "iterations", "converged", "features", "profile_names"):
         assert r[key] == s[key], f"report.json clusters.{key}: {s[key]} under Spark, {r[key]} in the single run"
     assert [p["name"] for p in r["profiles"]] == [p["name"] for p in s["profiles"]], "the clusters' names"
-    close(r["inertia"], s["inertia"], "inertia")
+    close(s["inertia"], r["inertia"], "inertia")
     print(f"spark: k-means: {len(want)} customers in the single run's {r['k']} clusters, inertia {s['inertia']:.6f} "
           f"(single {r['inertia']:.6f}), {r['iterations']} iterations")
 

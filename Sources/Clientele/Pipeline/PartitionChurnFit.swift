@@ -59,26 +59,4 @@ public enum PartitionChurnFit {
         let bytes = ChurnModelCSVWriter(terms: fit.terms.map(ChurnReport.Term.init), cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV)).bytes()
         try PartitionWorker.land(path) { try FileSink.write(bytes, to: $0) }
     }
-
-    /// Writes `state` as JSON (shortest round-trip numbers), whole or not at all.
-    public static func write(_ state: PartitionChurnState, to path: String) throws { try write(json: state, to: path) }
-
-    /// A JSON file of the churn steps (state, summary or pass).
-    public static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw PartitionIOError.unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        do { return try JSONDecoder().decode(type, from: data) } catch {
-            throw PartitionError.unreadable(path: path, reason: "\(error)")
-        }
-    }
-
-    /// Writes a summary or pass as JSON, whole or not at all.
-    public static func write<T: Encodable>(json value: T, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(value)
-        try PartitionWorker.land(path) { try FileSink.write(Array(data), to: $0) }
-    }
 }

@@ -104,7 +104,7 @@ public struct PartitionKMeansState: Codable, Sendable {
 
     /// The state after a pass, from every partition's sums in partition order.
     public func advanced(by passes: [PartitionKMeansPass]) throws -> PartitionKMeansState {
-        guard let scale else { throw PartitionError.unreadable(path: "state", reason: "no standardisation") }
+        guard let scale else { throw PartitionKMeansError.noScale }
         let d = scale.means.count
         var next = self
         switch phase {
@@ -175,6 +175,8 @@ public struct PartitionKMeansState: Codable, Sendable {
 public enum PartitionKMeansError: ClienteleError, Equatable {
     case passesDiffer
     case notDone
+    /// A state to advance that holds no standardisation (a skipped state, or one written by hand).
+    case noScale
 
     public var exitStatus: ExitStatus { .usage }
 
@@ -182,6 +184,7 @@ public enum PartitionKMeansError: ClienteleError, Equatable {
         switch self {
         case .passesDiffer: return "the k-means pass files were computed from another state (restarts or k differ); run kmeans-pass on every partition with the state being advanced"
         case .notDone: return "the k-means state is not done: run kmeans-pass and kmeans-step until kmeans-step prints \"phase\": \"done\""
+        case .noScale: return "the k-means state has no standardisation: advance the state kmeans-seed wrote (phase lloyd or final)"
         }
     }
 }

@@ -18,12 +18,13 @@ public struct PartitionKMeansSample: Sendable, Equatable {
 
     public init() {}
 
-    /// The customers among `keys` (one per row of `rows`) with the `size` smallest keys.
-    init(keys: [UInt64], ids: [String], rows: [Double], features: Int, size: Int) {
+    /// The customers among `keys` (one per row of `rows`, in ascending id order) with the `size`
+    /// smallest keys; `id(i)` is row i's customer id, asked of the chosen rows only.
+    init(keys: [UInt64], id: (Int) -> String, rows: [Double], features: Int, size: Int) {
         self.features = features
         for i in KMeansSeedingSample.smallest(keys, count: size) {
             self.keys.append(keys[i])
-            self.ids.append(ids[i])
+            self.ids.append(id(i))
             self.rows += rows[(i * features)..<((i + 1) * features)]
         }
     }

@@ -67,11 +67,13 @@ public struct PartitionKMeansScale: Codable, Sendable, Equatable {
         let n = recencyDays.count
         var z = [Double](repeating: 0, count: n * 3), profile = [Double](repeating: 0, count: n * 3)
         for i in 0..<n {
-            let original = [Double(recencyDays[i]), Double(frequency[i]), Double(monetaryCents[i]) / 100]
-            for f in 0..<3 {
-                profile[i * 3 + f] = original[f]
-                z[i * 3 + f] = (Self.transformed(original[f]) - means[f]) / scales[f]
-            }
+            let recency = Double(recencyDays[i]), orders = Double(frequency[i]), monetary = Double(monetaryCents[i]) / 100
+            profile[i * 3] = recency
+            profile[i * 3 + 1] = orders
+            profile[i * 3 + 2] = monetary
+            z[i * 3] = (Self.transformed(recency) - means[0]) / scales[0]
+            z[i * 3 + 1] = (Self.transformed(orders) - means[1]) / scales[1]
+            z[i * 3 + 2] = (Self.transformed(monetary) - means[2]) / scales[2]
         }
         return (z, profile)
     }

@@ -8,11 +8,12 @@ import ClienteleReports
 /// report`, on the driver), from the merged statistics and the partitions' scored totals: the
 /// settings, both files' input accounting, the customer and order counts, net revenue, the
 /// segments and customers per score, and the predictive model (clv_model.json's block, with the
-/// value matrix's thresholds when its medians were found) — each the single run's figure. The
-/// sections not distributed yet are listed under `skipped` with that reason.
+/// value matrix's thresholds when its medians were found), the cohort table (from the merged
+/// counts), and the clusters when k-means ran — each the single run's figure. The sections not
+/// distributed yet are listed under `skipped` with that reason.
 public enum PartitionReport {
     /// Sections a spread run does not compute yet, in the single run's order.
-    static let notDistributed = ["cohorts", "clusters", "churn"]
+    static let notDistributed = ["clusters", "churn"]
 
     /// Which periods were left to their defaults (`partition periods` resolved them).
     public struct Defaults: Sendable {
@@ -59,7 +60,10 @@ public enum PartitionReport {
                 clv?.valueMatrix.futureThreshold = t.future
             }
         }
-        var skipped = notDistributed.compactMap { section -> RunReport.Skipped? in
+        let cohorts = cohortTable(statistics)
+        var skipped: [RunReport.Skipped] = []
+        if case .failure(let error) = cohorts { skipped.append(.init(section: "cohorts", reason: error.description)) }
+        skipped += notDistributed.compactMap { section -> RunReport.Skipped? in
             switch section {
             case "churn" where outputs.contains("churn_model.csv"):
                 return .init(section: section, reason: "in a run spread over partitions the churn model is in churn_model.csv and churn_risk.csv; its evaluation on the test customers is not computed yet")
@@ -82,8 +86,9 @@ public enum PartitionReport {
                              orders: Int(statistics.orders), netRevenue: Double(totals.segments.revenueCents.reduce(0, +)) / 100),
             rfm: .init(ties: config.rfm.ties.rawValue, quantiles: config.rfm.quantiles, segments: segments,
                        customersPerScore: .init(r: totals.r, f: totals.f, m: totals.m)),
-            clv: clv, clusters: clusterReport, skipped: skipped, timings: [:],
-            outputs: outputs + (clusterReport == nil ? [] : ["clusters.csv"]) + ["segments.csv", "report.json", "report.md"])
+            cohorts: try? cohorts.map(CohortReport.init).get(), clv: clv, clusters: clusterReport, skipped: skipped, timings: [:],
+            outputs: outputs + ((try? cohorts.get()) == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
+                + ["segments.csv", "report.json", "report.md"])
         report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
         report.settings.currency = config.report.currency.isEmpty ? nil : config.report.currency
         report.settings.currencyDecimals = config.report.currencyDecimals
@@ -97,11 +102,20 @@ public enum PartitionReport {
                                    rejectedByReason: byReason, rowsAfterAsOf: afterAsOf.map(Int.init))
     }
 
-    /// Writes segments.csv, clusters.csv (with a clusters section), report.md and report.json (none may exist) into `folder`.
-    public static func write(_ report: RunReport, config: JobConfiguration, into folder: String) throws {
+    /// The run's cohort table from the merged counts, or the single run's reason for having none.
+    public static func cohortTable(_ statistics: PartitionStatistics) -> Result<CohortTable, CohortError> {
+        Result { () throws(CohortError) in try statistics.cohorts.table(asOf: statistics.settings.asOf) }
+    }
+
+    /// Writes segments.csv, cohorts.csv (with a cohorts section), clusters.csv (with a clusters
+    /// section), report.md and report.json (none may exist) into `folder`.
+    public static func write(_ report: RunReport, statistics: PartitionStatistics, config: JobConfiguration, into folder: String) throws {
         let policy = CSVCellPolicy(rawCSV: config.rawCSV)
         try PartitionWorker.land(folder + "/segments.csv") {
             try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0)
+        }
+        if report.cohorts != nil, case .success(let table) = cohortTable(statistics) {
+            try PartitionWorker.land(folder + "/cohorts.csv") { try FileSink.write(CohortsCSVWriter(table: table).bytes(), to: $0) }
         }
         if let clusters = report.clusters {
             try PartitionWorker.land(folder + "/clusters.csv") { try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: $0) }

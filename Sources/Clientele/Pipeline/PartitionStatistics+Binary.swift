@@ -6,7 +6,7 @@ import ClienteleKernels
 /// and their elements), written by hand because it is a dozen fields and must round-trip bit
 /// for bit, which a text format would not do for the patterns' doubles without care.
 extension PartitionStatistics {
-    static let magic: [UInt8] = Array("CLNTPST3".utf8)
+    static let magic: [UInt8] = Array("CLNTPST4".utf8)
 
     public func encoded() -> [UInt8] {
         var w = BinaryFields()
@@ -24,12 +24,13 @@ extension PartitionStatistics {
         }
         clv.encode(into: &w)
         satisfaction.encode(into: &w)
+        cohorts.encode(into: &w)
         return w.bytes
     }
 
     /// - Throws: `PartitionError.unreadable` for anything but a whole file of this version.
     public init(decoding bytes: [UInt8], path: String) throws(PartitionError) {
-        guard bytes.starts(with: Self.magic) else { throw .unreadable(path: path, reason: "it does not start with CLNTPST3") }
+        guard bytes.starts(with: Self.magic) else { throw .unreadable(path: path, reason: "it does not start with CLNTPST4") }
         var r = BinaryFields.Reader(bytes: bytes, at: Self.magic.count)
         do {
             let asOf = CalendarDay(daysSinceEpoch: Int32(try r.int()))
@@ -57,6 +58,7 @@ extension PartitionStatistics {
             }
             let clv = try CLVStatistics(decoding: &r)
             let satisfaction = try PartitionSatisfaction(reading: &r)
+            let cohorts = try PartitionCohorts(reading: &r)
             guard r.at == bytes.count, rejected.count == RejectReason.allCases.count else { throw BinaryFields.Short() }
             self.init(settings: settings, rfm: RFMValueCounts(columns: columns))
             rowsRead = read; rowsUsed = used; rowsAfterAsOf = after
@@ -65,6 +67,7 @@ extension PartitionStatistics {
             currentPatterns = patterns[0]; calibrationPatterns = patterns[1]
             self.clv = clv
             self.satisfaction = satisfaction
+            self.cohorts = cohorts
         } catch {
             throw .unreadable(path: path, reason: "cut short or damaged")
         }

@@ -8,7 +8,7 @@ import ClienteleKernels
 ///
 /// Held so far: input accounting, customer and order totals, the RFM value counts (`fill` and
 /// `share` scores) and the BG/NBD-family purchase patterns of the current and calibration periods
-/// (`CalibrationPatterns`, the models' whole likelihood). A partition must hold every row of each
+/// (`CalibrationPatterns`, the models' whole likelihood), the cohort table's counts. A partition must hold every row of each
 /// of its customers, and the run's periods must be fixed for all partitions (`--as-of`), since the
 /// default as-of is the day after the last transaction of all of them.
 public struct PartitionStatistics: Sendable, Equatable {
@@ -59,10 +59,13 @@ public struct PartitionStatistics: Sendable, Equatable {
     public var clv = CLVStatistics()
     /// The interactions file's accounting and the satisfaction–loyalty statistics (PartitionStatistics+Satisfaction.swift).
     public var satisfaction = PartitionSatisfaction()
+    /// The cohort retention table's counts (PartitionCohorts.swift).
+    public var cohorts: PartitionCohorts
 
     public init(settings: Settings, rfm: RFMValueCounts) {
         self.settings = settings
         self.rfm = rfm
+        cohorts = PartitionCohorts(lastMonth: CalendarMonth(settings.asOf.adding(days: -1)).index)
     }
 
     /// The statistics of one partition's loaded transactions.
@@ -81,6 +84,7 @@ public struct PartitionStatistics: Sendable, Equatable {
             calibrationPatterns = Patterns(CalibrationPatterns(summary))
         }
         clv = CLVStatistics(table: table)
+        cohorts = PartitionCohorts(orders: loaded.orders, activity: table.current)
     }
 
     /// The statistics of both partitions' customers together.
@@ -98,6 +102,7 @@ public struct PartitionStatistics: Sendable, Equatable {
         m.calibrationPatterns = try calibrationPatterns.merged(with: other.calibrationPatterns)
         m.clv = clv.merged(with: other.clv)
         m.satisfaction = try satisfaction.merged(with: other.satisfaction)
+        m.cohorts = try cohorts.merged(with: other.cohorts)
         return m
     }
 }

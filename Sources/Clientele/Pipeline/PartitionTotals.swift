@@ -39,7 +39,7 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
     }
 
     public static func read(_ path: String) throws -> PartitionTotals {
-        try JSONDecoder().decode(PartitionTotals.self, from: Data(PartitionWorker.contents(path)))
+        try PartitionWorker.readJSON(PartitionTotals.self, from: path)
     }
 
     /// Scored customers.

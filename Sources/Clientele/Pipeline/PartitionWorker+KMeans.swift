@@ -17,15 +17,10 @@ extension PartitionWorker {
             let features = kmeansFeatures(partition, scale: scale)
             let seeding = KMeansSeedingSample(seed: config.seed)
             let index = partition.loaded.customers
-            var keys: [UInt64] = [], ids: [String] = []
-            for c in partition.rfm.customers {
-                index.withKey(c) { bytes in
-                    keys.append(seeding.key(bytes))
-                    ids.append(String(decoding: bytes, as: UTF8.self))
-                }
-            }
-            let sample = PartitionKMeansSample(keys: keys, ids: ids, rows: features.standardised.elements, features: 3,
-                                               size: seeding.size)
+            let customers = partition.rfm.customers
+            let keys = customers.map { c in index.withKey(c) { seeding.key($0) } }
+            let sample = PartitionKMeansSample(keys: keys, id: { i in index.withKey(customers[i]) { String(decoding: $0, as: UTF8.self) } },
+                                               rows: features.standardised.elements, features: 3, size: seeding.size)
             return (features, sample)
         }
     }
@@ -46,12 +41,12 @@ extension PartitionWorker {
     /// The first k-means state of a spread run: skipped (with the single run's reason), or every
     /// restart seeded from the partitions' samples merged. Without samples and not skipped, nil:
     /// the caller must run `kmeans-features` on every partition first.
-    public static func kmeansSeed(_ config: JobConfiguration, statistics: PartitionStatistics, samples: [PartitionKMeansSample]) throws
+    public static func kmeansSeed(_ config: JobConfiguration, statistics: PartitionStatistics, samples: [PartitionKMeansSample])
         -> PartitionKMeansState? {
         if let reason = PartitionKMeansState.skipReason(config, customers: statistics.rfm.customers) { return .skipped(reason) }
         guard !samples.isEmpty else { return nil }
         let merged = samples.dropFirst().reduce(samples[0]) { $0.merged(with: $1) }
-        return try Parallelism.withThreads(config.threads) {
+        return Parallelism.withThreads(config.threads) {
             PartitionKMeansState.seeded(config, scale: PartitionKMeansScale(statistics.rfm), sample: merged, customers: statistics.rfm.customers)
         }
     }

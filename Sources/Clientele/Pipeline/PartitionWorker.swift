@@ -160,6 +160,22 @@ public enum PartitionWorker {
         try write(statistics.encoded(), magic: PartitionStatistics.magic, to: path)
     }
 
+    /// A JSON step file (a churn or k-means state, summary or pass, totals, medians) as `type`.
+    public static func readJSON<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
+        let bytes = try contents(path)
+        do { return try JSONDecoder().decode(type, from: Data(bytes)) } catch {
+            throw PartitionError.unreadable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Writes a JSON step file (must not exist; sorted keys, shortest round-trip numbers), whole or not at all.
+    public static func writeJSON(_ value: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = Array(try encoder.encode(value))
+        try land(path) { try FileSink.write(bytes, to: $0) }
+    }
+
     /// The bytes of a file a step wrote, for its decoder.
     static func contents(_ path: String) throws -> [UInt8] {
         do { return Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {

@@ -45,11 +45,11 @@ public struct ValueMatrixMedians: Sendable, Equatable, Codable {
     }
 
     public static func read(_ path: String) throws -> ValueMatrixMedians {
-        try JSONDecoder().decode(ValueMatrixMedians.self, from: Data(PartitionWorker.contents(path)))
+        try PartitionWorker.readJSON(ValueMatrixMedians.self, from: path)
     }
 
     public static func readCounts(_ path: String) throws -> Counts {
-        try JSONDecoder().decode(Counts.self, from: Data(PartitionWorker.contents(path)))
+        try PartitionWorker.readJSON(Counts.self, from: path)
     }
 }
 
@@ -67,13 +67,5 @@ extension PartitionWorker {
             }
             return medians.counts(historical: partition.historicalValue, predicted: clv.predictions.predictedCLV)
         }
-    }
-
-    /// Writes a JSON step file (must not exist), whole or not at all.
-    public static func writeJSON(_ value: some Encodable, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let bytes = Array(try encoder.encode(value))
-        try land(path) { try FileSink.write(bytes, to: $0) }
     }
 }
