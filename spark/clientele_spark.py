@@ -404,8 +404,11 @@ def main(argv):
         # --- satisfaction (write_satisfaction): its own pass over both exports ---
         satisfaction = write_satisfaction(sc, args, run, job, work, flags) if run.interactions else None
         # --- end satisfaction ---
+        # The scoring steps fit only the purchase model partition clv chose (the same fit, bit for
+        # bit) instead of every candidate and its holdout check in every partition.
+        scoring_flags = flags + (["--clv-model", chosen_purchase_model(clv_model)] if clv_model else [])
         # --- value matrix: its medians over all customers, a few passes (value_medians) ---
-        medians = value_medians(sc, worker, rows, flags, "merged.bin", work) if clv_model else None
+        medians = value_medians(sc, worker, rows, scoring_flags, "merged.bin", work) if clv_model else None
         # --- end value matrix ---
         # --- clusters (kmeans_state): the seeds and Lloyd steps on the driver, the passes on the executors ---
         clusters = kmeans_state(sc, worker, rows, job, flags, "merged.bin", work)
@@ -413,7 +416,7 @@ def main(argv):
         # --- churn (ChurnSource): the Newton loop on the driver, its sums on the executors ---
         churn = ChurnSource(sc, args, run, job, worker, rows).fit(flags, work)
         # --- end churn ---
-        parts, totals = scored_parts(worker, churn.rows if churn else rows, flags, "merged.bin", work, medians, churn, clusters)
+        parts, totals = scored_parts(worker, churn.rows if churn else rows, scoring_flags, "merged.bin", work, medians, churn, clusters)
         extra = [path for path in (clv_model, satisfaction) if path] + (churn.report_files(work) if churn else [])
         # --- report.json, report.md, segments.csv (driver_report) ---
         outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
@@ -462,6 +465,12 @@ def check_rejects(binary, job, flags, merged, inputs):
     if check.returncode != 0:
         sys.stderr.write(check.stderr.decode(errors="replace"))
         sys.exit(check.returncode)
+
+
+def chosen_purchase_model(clv_model):
+    """The purchase model clv_model.json says partition clv chose (bg-nbd, mbg-nbd or pareto-nbd)."""
+    with open(clv_model, encoding="utf-8") as f:
+        return json.load(f)["purchase_model"]
 
 
 def driver_clv_model(binary, job, flags, merged, work):

@@ -156,12 +156,15 @@ struct PartitionRunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Threads to use. (default: all cores)", valueName: "n"))
     var threads: Int?
 
+    @Option(name: .customLong("clv-model"), help: ArgumentHelp("Purchase model, as for clientele run. Scoring steps given the model partition clv chose (clv_model.json's purchase_model) fit that one alone: the same predictions without refitting the others in every partition.", valueName: "auto|bg-nbd|mbg-nbd|pareto-nbd"))
+    var clvModel: String?
+
     /// The configuration `clientele run` would build from the same job file and flags.
     func configuration() throws -> JobConfiguration {
         var arguments = [String]()
         if let job { arguments.append(job) }
         for (flag, value) in [("--transactions", transactions), ("--interactions", interactions), ("--as-of", asOf), ("--calibration-end", calibrationEnd),
-                              ("--threads", threads.map(String.init))] {
+                              ("--threads", threads.map(String.init)), ("--clv-model", clvModel)] {
             if let value { arguments += [flag, value] }
         }
         return try RunCommand.parse(arguments).configuration()

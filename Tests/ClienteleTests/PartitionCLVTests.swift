@@ -92,11 +92,12 @@ struct PartitionCLVTests {
         }
     }
 
-    @Test("each of 4 partitions scored with the merged statistics gives its customers' CLV columns of customers.csv, intervals included")
+    @Test("each of 4 partitions scored with the merged statistics gives its customers' CLV columns of customers.csv, intervals included; scored with the chosen model alone (--clv-model), the same bytes")
     func scoredCLVColumnsEqualSingleRun() throws {
         try withScratch { scratch in
             let files = try Self.prepare(scratch, customers: 2500, seed: 8, parts: 4, job: "[clv]\ninterval_draws = 40\n")
             let expected = csvRecords(try text(scratch.join("single/customers.csv")))
+            let chosen = try #require(try Self.json(scratch, "single/clv_model.json")["purchase_model"] as? String)
             let columns = ["customer_id", "p_alive", "expected_purchases", "expected_order_value", "predicted_clv",
                            "expected_purchases_low", "expected_purchases_high", "predicted_clv_low", "predicted_clv_high", "p_no_purchase_90d"]
             func pick(_ records: [[String]]) throws -> [[String]] {
@@ -110,6 +111,10 @@ struct PartitionCLVTests {
                 #expect(r.status == 0, "\(r.stderr)")
                 let part = csvRecords(try text(scratch.join(file + ".scored.csv")))
                 #expect(part[0] == Array(expected[0].prefix(12)) + Array(columns.dropFirst()), "header")
+                let alone = try CLI.run(["partition", "score", "job.toml", "--statistics", "merged.bin", "--transactions", file,
+                                         "--clv-model", chosen, "--out", file + ".alone.csv"] + Self.periods, in: scratch.path)
+                #expect(alone.status == 0, "\(alone.stderr)")
+                #expect(try bytes(scratch.join(file + ".alone.csv")) == bytes(scratch.join(file + ".scored.csv")), "\(file): --clv-model \(chosen)")
                 rows += try pick(part)
             }
             rows.sort { $0[0].utf8.lexicographicallyPrecedes($1[0].utf8) }

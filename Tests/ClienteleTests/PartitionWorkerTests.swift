@@ -151,6 +151,15 @@ struct PartitionWorkerTests {
             #expect(split.stderr.contains("use \"fill\" or \"share\""), "\(split.stderr)")
             #expect(!FileManager.default.fileExists(atPath: scratch.join("s.csv")))
 
+            // A partition the statistics did not count (here C2's second order is missing from
+            // the merge): a data error naming what to do, not a crash.
+            try scratch.write("more.csv", "customer_id,order_id,order_date,amount\nC1,A1,2024-01-05,10.00\nC2,B1,2024-02-05,5.00\nC2,B2,2024-03-05,7.00\n")
+            let uncounted = try CLI.run(["partition", "score", "--statistics", "a.bin", "--transactions", "more.csv",
+                                         "--out", "u.csv"] + Self.periods, in: scratch.path)
+            #expect(uncounted.status == 65)
+            #expect(uncounted.stderr.contains("is not in the merged statistics"), "\(uncounted.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.join("u.csv")))
+
             let noAsOf = try CLI.run(["partition", "summarise", "--transactions", "tx.csv", "--out", "c.bin"], in: scratch.path)
             #expect(noAsOf.status == 64)
             #expect(noAsOf.stderr.contains("needs --as-of"), "\(noAsOf.stderr)")

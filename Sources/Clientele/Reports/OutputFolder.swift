@@ -77,7 +77,6 @@ package struct OutputFolder {
     /// been put in the folder while the run computed).
     package func commit() throws(ReportError) {
         try Self.checkReplaceable(finalPath)
-        let fm = FileManager.default
         var status = stat()
         if lstat(finalPath, &status) != 0 {
             if rename(stagingPath, finalPath) != 0 { throw .cannotCreate(path: finalPath, reason: String(cString: strerror(errno))) }

@@ -77,8 +77,8 @@ public struct RFMScorer: Sendable, Equatable {
     /// Scores the active customers of `activity` with score tables built from the value counts of
     /// a larger population (every partition of a run spread over machines; `RFMValueCounts`), so
     /// a customer scores as in that population.
-    /// - Throws: as `run(_:)`; a key missing from a table is a programming error (the tables must
-    ///   count these customers).
+    /// - Throws: as `run(_:)`; `RFMError.notCounted` for a customer whose value the tables did
+    ///   not count (statistics from other customers, or from only some of a customer's rows).
     public func run(_ activity: CustomerActivity, tables: [RFMScoreTable]) throws(RFMError) -> RFMResult {
         precondition(tables.count == 3, "one table per measure: recency, frequency, monetary")
         try validate()
@@ -91,6 +91,11 @@ public struct RFMScorer: Sendable, Equatable {
                     for k in block { out[0][k] = tables[s].score(keys[s][k]) }
                 }
             }[0]
+        }
+        for (s, measure) in ["recency", "frequency", "monetary"].enumerated() {
+            if let k = scores[s].firstIndex(of: 0) {
+                throw .notCounted(measure: measure, customer: Int(population[k]), value: keys[s][k])
+            }
         }
         return result(activity, population: population, columns: columns, scores: scores)
     }
@@ -390,10 +395,13 @@ public enum RFMError: ClienteleError, Equatable {
     /// `.split` scored from value counts (`RFMScoreTable`): NTILE needs the customer order among ties.
     case tieRuleNeedsCustomerOrder
     case invalidFrequencyBreaks([Int], String)
+    /// Scoring from value counts (`run(_:tables:)`): a customer's value (its key: negated recency
+    /// days, orders, monetary cents) is not among the counted ones. `customer` is its row.
+    case notCounted(measure: String, customer: Int, value: Int64)
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .noActiveCustomers: return .dataError
+        case .noActiveCustomers, .notCounted: return .dataError
         default: return .usage
         }
     }
@@ -406,6 +414,9 @@ public enum RFMError: ClienteleError, Equatable {
         case .noActiveCustomers(let asOf): return "no customer has an order before as-of \(asOf); choose a later --as-of"
         case .tieRuleNeedsCustomerOrder: return "rfm ties = \"split\" ranks tied customers by customer_id, which value counts cannot do; use \"fill\" or \"share\""
         case .invalidFrequencyBreaks(let breaks, let why): return "rfm frequency_breaks = \(breaks): \(why)"
+        case .notCounted(let measure, _, let value):
+            return "a customer's \(measure) (key \(value)) is not in the merged statistics: score each partition with the statistics "
+                + "merged from every partition, each holding every row of its customers (partition summarise, partition merge)"
         }
     }
 }

@@ -107,14 +107,13 @@ public struct RFMScoreTable: Sendable, Equatable {
         self.scores = scores
     }
 
-    /// The score of `key`, which must be one of the counted keys.
+    /// The score of `key`, or 0 (no score) when the key was not counted.
     public func score(_ key: Int64) -> UInt8 {
         var low = 0, high = keys.count - 1
         while low < high {
             let mid = (low + high) / 2
             if keys[mid] < key { low = mid + 1 } else { high = mid }
         }
-        precondition(keys.indices.contains(low) && keys[low] == key, "key \(key) was not counted")
-        return scores[low]
+        return keys.indices.contains(low) && keys[low] == key ? scores[low] : 0
     }
 }
