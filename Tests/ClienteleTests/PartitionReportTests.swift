@@ -26,7 +26,7 @@ struct PartitionReportTests {
             #expect(try bytes(scratch.join("report/segments.csv")) == bytes(scratch.join("single/segments.csv")), "segments.csv byte for byte")
             #expect(try bytes(scratch.join("report/cohorts.csv")) == bytes(scratch.join("single/cohorts.csv")), "cohorts.csv byte for byte")
             let single = try reportJSON(scratch.join("single")), spread = try reportJSON(scratch.join("report"))
-            for key in ["customers", "rfm", "cohorts"] {
+            for key in ["customers", "rfm", "cohorts", "concentration"] {
                 #expect((spread[key] as? NSDictionary) == (single[key] as? NSDictionary), "report.json \(key)")
             }
             let inputs = try #require(spread["inputs"] as? [[String: Any]]), expected = try #require(single["inputs"] as? [[String: Any]])

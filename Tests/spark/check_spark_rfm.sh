@@ -84,7 +84,7 @@ for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report"
         with open(f"{single_dir}/{name}", "rb") as a, open(f"{spark_dir}/{name}", "rb") as b:
             assert a.read() == b.read(), f"{spark_dir}: {name} differs from the single run's"
     a, b = (json.load(open(f"{d}/report.json")) for d in (single_dir, spark_dir))
-    for key in ("customers", "rfm", "cohorts"):
+    for key in ("customers", "rfm", "cohorts", "concentration"):
         assert a[key] == b[key], f"{spark_dir}: report.json {key}: {b[key]} vs {a[key]}"
     # The README example runs in another folder: the same file, named from there.
     unnamed = lambda d, name: {k: v for k, v in d.items() if k != name}

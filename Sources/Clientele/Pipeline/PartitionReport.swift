@@ -8,8 +8,8 @@ import ClienteleReports
 /// report`, on the driver), from the merged statistics and the partitions' scored totals: the
 /// settings, both files' input accounting, the customer and order counts, net revenue, the
 /// segments and customers per score, and the predictive model (clv_model.json's block, with the
-/// value matrix's thresholds when its medians were found), the cohort table (from the merged
-/// counts), and the clusters when k-means ran — each the single run's figure. The sections not
+/// value matrix's thresholds when its medians were found), the cohort table and the value
+/// concentration (from the merged counts), and the clusters when k-means ran — each the single run's figure. The sections not
 /// distributed yet are listed under `skipped` with that reason.
 public enum PartitionReport {
     /// Sections a spread run does not compute yet, in the single run's order.
@@ -76,6 +76,14 @@ public enum PartitionReport {
             }
         }
         let clusterReport = clusters?.phase == .done ? clusters?.report : nil
+        // Value concentration from the merged counts of net value per customer: the monetary
+        // column's counts when monetary is each customer's total.
+        let concentration = config.rfm.monetary == .total
+            ? ConcentrationReport(ValueConcentration(ascendingValues: statistics.rfm.columns[2].keys, counts: statistics.rfm.columns[2].counts))
+            : nil
+        if concentration == nil {
+            skipped.append(.init(section: "concentration", reason: "in a run spread over partitions the value concentration is computed from the monetary counts, which hold each customer's net value only with [rfm] monetary = \"total\""))
+        }
         if config.clv.enabled, clv == nil { skipped.append(.init(section: "clv", reason: "the data cannot support the purchase models, or margin = 0")) }
         if s.present {
             skipped.append(.init(section: "satisfaction", reason: "in a run spread over partitions the satisfaction–loyalty analysis is in satisfaction.json"))
@@ -89,6 +97,7 @@ public enum PartitionReport {
             cohorts: try? cohorts.map(CohortReport.init).get(), clv: clv, clusters: clusterReport, skipped: skipped, timings: [:],
             outputs: outputs + ((try? cohorts.get()) == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
                 + ["segments.csv", "report.json", "report.md"])
+        report.concentration = concentration
         report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
         report.settings.currency = config.report.currency.isEmpty ? nil : config.report.currency
         report.settings.currencyDecimals = config.report.currencyDecimals

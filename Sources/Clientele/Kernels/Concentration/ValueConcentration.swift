@@ -14,7 +14,8 @@ import ClienteleStore
 ///   (S_⌊qn⌋ + (qn − ⌊qn⌋)·v_{⌊qn⌋+1}) / S, so it ends at 1 and is the exact share whenever qn is whole;
 /// - `topShare(q)` is that value;
 /// - Gini = Σ_i (2i − n − 1)·w_i / (n·S) over the ascending values w₁ ≤ … ≤ wₙ (0 = equal
-///   values, → 1 when one customer holds everything; above 1 when some values are negative).
+///   values, → 1 when one customer holds everything; above 1 when some values are negative),
+///   its numerator summed exactly in 128-bit integers, one rounding at the division.
 /// Shares and Gini are `nil` when S ≤ 0.
 public struct ValueConcentration: Sendable, Equatable {
     /// The customer shares `topShares` reports.
@@ -56,38 +57,76 @@ public struct ValueConcentration: Sendable, Equatable {
 
     /// Any list of per-customer net values in cents (order does not matter).
     public init(netCents values: [Int64]) {
-        let n = values.count
-        // Ascending by key through the package's stable radix order (exact, thread-count free).
+        // Ascending by key through the package's stable radix order (exact, thread-count free),
+        // then runs of equal values.
         let order = stableOrder(byKeys: values)
-        var ascending = [Int64](repeating: 0, count: n)
-        for (i, k) in order.enumerated() { ascending[i] = values[Int(k)] }
+        var distinct: [Int64] = [], counts: [Int64] = []
+        for k in order {
+            let v = values[Int(k)]
+            if let last = distinct.last, last == v { counts[counts.count - 1] += 1 } else { distinct.append(v); counts.append(1) }
+        }
+        self.init(ascendingValues: distinct, counts: counts)
+    }
+
+    /// The customers as distinct net values in cents, ascending, each with its number of
+    /// customers (a run spread over partitions has these counts, merged, and no customer list):
+    /// the same result as `init(netCents:)` of the customers one by one, bit for bit, since every
+    /// partial sum is an integer and the Gini numerator is summed exactly (128 bits).
+    /// - Complexity: O(distinct) and O(log distinct) per curve point.
+    public init(ascendingValues values: [Int64], counts: [Int64]) {
+        precondition(values.count == counts.count, "one count per value")
+        let n = Int(counts.reduce(0, +))
         var total: Int64 = 0, nonPositive = 0, negative = 0, negativeCents: Int64 = 0
-        for v in ascending {
-            total += v
-            if v <= 0 { nonPositive += 1 }
-            if v < 0 { negative += 1; negativeCents += v }
+        for (v, c) in zip(values, counts) {
+            total += v * c
+            if v <= 0 { nonPositive += Int(c) }
+            if v < 0 { negative += Int(c); negativeCents += v * c }
         }
         customers = n
         totalCents = total
         nonPositiveCustomers = nonPositive
         negativeCustomers = negative
         self.negativeCents = negativeCents
-        // Prefix sums of the descending values: prefix[k] = S_k.
-        var prefix = [Int64](repeating: 0, count: n + 1)
-        for k in 0..<n { prefix[k + 1] = prefix[k] + ascending[n - 1 - k] }
+        // The runs from the most valuable down: before[r] customers and S_before[r] cents precede run r.
+        let runs = values.count
+        var before = [Int](repeating: 0, count: runs + 1), sumBefore = [Int64](repeating: 0, count: runs + 1)
+        for r in 0..<runs {
+            let v = values[runs - 1 - r], c = counts[runs - 1 - r]
+            before[r + 1] = before[r] + Int(c)
+            sumBefore[r + 1] = sumBefore[r] + v * c
+        }
+        // S_k and the (k + 1)-th value from the top, for 0 ≤ k < n (k = n: S, no next value).
+        func prefix(_ k: Int) -> (sum: Int64, next: Int64?) {
+            guard k < n else { return (total, nil) }
+            var low = 0, high = runs - 1  // the run r with before[r] ≤ k < before[r + 1]
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if before[mid] <= k { low = mid } else { high = mid - 1 }
+            }
+            let v = values[runs - 1 - low]
+            return (sumBefore[low] + Int64(k - before[low]) * v, v)
+        }
         func share(_ q: Double) -> Double? {
             guard total > 0, n > 0 else { return nil }
             let position = q * Double(n)
             let whole = min(n, Int(position.rounded(.down)))
-            var part = Double(prefix[whole])
-            if whole < n { part += (position - Double(whole)) * Double(ascending[n - 1 - whole]) }
+            let (sum, next) = prefix(whole)
+            var part = Double(sum)
+            if let next { part += (position - Double(whole)) * Double(next) }
             return part / Double(total)
         }
         topShares = Self.reportedShares.map(share)
         if total > 0, n > 0 {
-            var sum = CompensatedSum()
-            for (i, v) in ascending.enumerated() { sum.add(Double(2 * (i + 1) - n - 1) * Double(v)) }
-            gini = sum.value / (Double(n) * Double(total))
+            // Σ_i (2i − n − 1)·wᵢ over the ascending values: a run at positions a + 1 … b adds
+            // w·((b(b + 1) − a(a + 1)) − (n + 1)(b − a)), exactly.
+            var numerator: Int128 = 0, a: Int128 = 0
+            let n128 = Int128(n)
+            for (v, c) in zip(values, counts) {
+                let b = a + Int128(c)
+                numerator += Int128(v) * ((b * (b + 1) - a * (a + 1)) - (n128 + 1) * (b - a))
+                a = b
+            }
+            gini = Double(numerator) / (Double(n) * Double(total))
         } else {
             gini = nil
         }
