@@ -157,10 +157,13 @@ def resolve_periods(worker, rows, run, job, work):
     """`--as-of` and `--calibration-end` for every later step, and which of them were defaulted
     (`partition report`'s flags). When either is not given, each partition's extent (first order
     day, last transaction day; `partition extent`) is read and `partition periods` resolves the
-    defaults by `clientele run`'s rules, so they live in Swift."""
+    defaults by `clientele run`'s rules, so they live in Swift. With interactions, every flag list
+    names them (`--run-interactions`): a step that reads the transactions alone then accepts a job
+    whose features come from the interactions, as `clientele run` does."""
+    base = ["--run-interactions", os.path.abspath(run.interactions)] if run.interactions else []
     if run.as_of and run.calibration_end:
-        return ["--as-of", run.as_of, "--calibration-end", run.calibration_end], []
-    given = ["--as-of", run.as_of] if run.as_of else []
+        return base + ["--as-of", run.as_of, "--calibration-end", run.calibration_end], []
+    given = base + (["--as-of", run.as_of] if run.as_of else [])
     extents = rows.mapPartitionsWithIndex(lambda i, it: worker.step(i, it, "extent", "extent.bin", given)).collect()
     paths = []
     for index, blob in extents:  # 32 bytes a partition
@@ -172,7 +175,7 @@ def resolve_periods(worker, rows, run, job, work):
     if run.calibration_end:
         command += ["--calibration-end", run.calibration_end]
     periods = json.loads(run_worker(command + ["--extents"] + paths))
-    flags = ["--as-of", periods["as_of"]]
+    flags = base + ["--as-of", periods["as_of"]]
     if periods["calibration_end"] is not None:
         flags += ["--calibration-end", periods["calibration_end"]]
     defaulted = ["--as-of-defaulted"] if periods["as_of_defaulted"] else []

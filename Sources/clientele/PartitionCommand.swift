@@ -156,17 +156,28 @@ struct PartitionRunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Threads to use. (default: all cores)", valueName: "n"))
     var threads: Int?
 
+    @Option(name: .customLong("run-interactions"), help: ArgumentHelp("The whole run's interactions export, when this step reads the transactions alone: the job may then use features read from the interactions (other steps read them). Not read.", valueName: "path"))
+    var runInteractions: String?
+
     @Option(name: .customLong("clv-model"), help: ArgumentHelp("Purchase model, as for clientele run. Scoring steps given the model partition clv chose (clv_model.json's purchase_model) fit that one alone: the same predictions without refitting the others in every partition.", valueName: "auto|bg-nbd|mbg-nbd|pareto-nbd"))
     var clvModel: String?
 
-    /// The configuration `clientele run` would build from the same job file and flags.
+    /// The configuration `clientele run` would build from the same job file and flags. A step
+    /// that reads the transactions alone of a run with interactions (`--run-interactions`) is
+    /// checked as that run is (features from the interactions allowed), then reads no interactions.
     func configuration() throws -> JobConfiguration {
         var arguments = [String]()
         if let job { arguments.append(job) }
-        for (flag, value) in [("--transactions", transactions), ("--interactions", interactions), ("--as-of", asOf), ("--calibration-end", calibrationEnd),
+        let checkedAs = interactions ?? runInteractions
+        for (flag, value) in [("--transactions", transactions), ("--interactions", checkedAs), ("--as-of", asOf), ("--calibration-end", calibrationEnd),
                               ("--threads", threads.map(String.init)), ("--clv-model", clvModel)] {
             if let value { arguments += [flag, value] }
         }
-        return try RunCommand.parse(arguments).configuration()
+        var config = try RunCommand.parse(arguments).configuration()
+        if interactions == nil, runInteractions != nil {
+            config.interactions = nil
+            config.interactionsElsewhere = true
+        }
+        return config
     }
 }

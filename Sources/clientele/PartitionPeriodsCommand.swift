@@ -28,6 +28,9 @@ struct PartitionPeriodsCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Extent files written by partition extent, one per partition.", valueName: "file"))
     var extents: [String] = []
 
+    @Option(name: .customLong("run-interactions"), help: ArgumentHelp("The whole run's interactions export: the job is checked as that run's. Not read.", valueName: "path"))
+    var runInteractions: String?
+
     /// The periods as printed.
     struct Resolved: Encodable {
         var asOf: String
@@ -55,7 +58,7 @@ struct PartitionPeriodsCommand: ParsableCommand {
         try exitOnError {
             var arguments = [String]()
             if let job { arguments.append(job) }
-            for (flag, value) in [("--as-of", asOf), ("--calibration-end", calibrationEnd)] {
+            for (flag, value) in [("--as-of", asOf), ("--calibration-end", calibrationEnd), ("--interactions", runInteractions)] {
                 if let value { arguments += [flag, value] }
             }
             let config = try RunCommand.parse(arguments).configuration()

@@ -160,6 +160,16 @@ struct PartitionWorkerTests {
             #expect(uncounted.stderr.contains("is not in the merged statistics"), "\(uncounted.stderr)")
             #expect(!FileManager.default.fileExists(atPath: scratch.join("u.csv")))
 
+            // A job whose churn features come from the interactions: a transactions-only step of a run
+            // without interactions is refused as clientele run would be; of a run with them, accepted.
+            try scratch.write("recommend.toml", "[churn]\nfeatures = [\"mean_recommend\"]\n")
+            let alone = try CLI.run(["partition", "summarise", "recommend.toml", "--transactions", "tx.csv", "--out", "r.bin"] + Self.periods,
+                                    in: scratch.path)
+            #expect(alone.status == 64 && alone.stderr.contains("mean_recommend comes from the interactions"), "\(alone.stderr)")
+            let told = try CLI.run(["partition", "summarise", "recommend.toml", "--transactions", "tx.csv", "--out", "r.bin",
+                                    "--run-interactions", "interactions.csv"] + Self.periods, in: scratch.path)
+            #expect(told.status == 0, "\(told.stderr)")
+
             let noAsOf = try CLI.run(["partition", "summarise", "--transactions", "tx.csv", "--out", "c.bin"], in: scratch.path)
             #expect(noAsOf.status == 64)
             #expect(noAsOf.stderr.contains("needs --as-of"), "\(noAsOf.stderr)")

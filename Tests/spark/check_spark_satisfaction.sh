@@ -4,7 +4,8 @@
 # statistics (r, rho, p-values, interval; overall and per segment) equal `clientele run`'s correlations.csv to
 # 1e-9 relative, the interactions' accounting (orphans included), the Jones & Sasser quadrants and NPS
 # those of report.json, and a sampled Kendall tau-b; and the churn regression with complaints and
-# mean_satisfaction from the interactions (compare_spark_churn.py).
+# mean_satisfaction from the interactions, and the job's [churn] features read from them too
+# (mean_recommend, support_contacts, interactions), as clientele run fits it (compare_spark_churn.py).
 #
 #   Tests/spark/check_spark_satisfaction.sh [BINARY] [CUSTOMERS]     default .build/release/clientele, 20000
 set -euo pipefail
@@ -14,11 +15,12 @@ customers="${2:-20000}"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 periods=(--as-of 2026-01-01 --calibration-end 2025-07-01)
 "$bin" generate --customers "$customers" --seed 13 --out "$work/data" >/dev/null
-"$bin" run --transactions "$work/data/transactions.csv" --interactions "$work/data/interactions.csv" "${periods[@]}" \
+printf '[churn]\nfeatures = ["mean_recommend", "support_contacts", "interactions"]\n' > "$work/job.toml"
+"$bin" run "$work/job.toml" --transactions "$work/data/transactions.csv" --interactions "$work/data/interactions.csv" "${periods[@]}" \
     --out "$work/single" --quiet
 started=$SECONDS
 (cd "$work/data" && CLIENTELE="$bin" "$root/scripts/spark-run" --master 'local[2]' --partitions 8 -- \
-    --transactions transactions.csv --interactions interactions.csv "${periods[@]}" --out "$work/spark-report") \
+    "$work/job.toml" --transactions transactions.csv --interactions interactions.csv "${periods[@]}" --out "$work/spark-report") \
     2>"$work/spark.log" || { tail -20 "$work/spark.log" >&2; exit 1; }
 python3 - "$work/single/correlations.csv" "$work/spark-report/satisfaction.json" "$work/single/report.json" <<'PY'
 import csv, json, sys

@@ -12,6 +12,9 @@ public struct JobConfiguration: Sendable {
     public var transactions: CSVSource?
     public var transactionColumns = TransactionColumns()
     public var interactions: CSVSource?
+    /// A step of a run spread over partitions that reads the transactions alone while the run
+    /// has interactions (read by other steps): features from the interactions pass the check.
+    public var interactionsElsewhere = false
     public var interactionColumns = InteractionColumns()
     /// The report folder, replaced whole by each successful run.
     public var out = "clientele-report"
@@ -83,10 +86,10 @@ public struct JobConfiguration: Sendable {
         if let asOf, let calibrationEnd, calibrationEnd >= asOf {
             throw .invalid("calibration-end \(calibrationEnd) must be before as-of \(asOf)")
         }
-        if clusters.enabled, interactions == nil, let f = clusters.features.features.first(where: { $0.needsInteractions }) {
+        if clusters.enabled, interactions == nil, !interactionsElsewhere, let f = clusters.features.features.first(where: { $0.needsInteractions }) {
             throw .invalid("clusters.features: \(f.rawValue) comes from the interactions; pass --interactions or drop it")
         }
-        if churn.enabled, interactions == nil, let f = churn.extraFeatures.first(where: { $0.needsInteractions }) {
+        if churn.enabled, interactions == nil, !interactionsElsewhere, let f = churn.extraFeatures.first(where: { $0.needsInteractions }) {
             throw .invalid("churn.features: \(f.rawValue) comes from the interactions; pass --interactions or drop it")
         }
         guard !clusters.features.features.isEmpty else { throw .invalid("clusters.features: name at least one feature") }
