@@ -351,7 +351,7 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
 
 
 def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work, clusters=None):
-    """report.json, report.md, segments.csv and cohorts.csv (and clusters.csv when k-means ran) on
+    """report.json, report.md, report.html, segments.csv and cohorts.csv (and clusters.csv when k-means ran) on
     the driver (`partition report`) from the merged statistics and every partition's totals.
     Returns their paths."""
     folder = os.path.join(work, "report")
@@ -366,7 +366,7 @@ def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, o
     for path in totals:
         command += ["--totals", path]
     run_worker(command + flags)
-    names = ("cohorts.csv", "clusters.csv", "segments.csv", "report.json", "report.md")
+    names = ("cohorts.csv", "clusters.csv", "segments.csv", "report.json", "report.md", "report.html")
     return [os.path.join(folder, name) for name in names if os.path.exists(os.path.join(folder, name))]
 
 

@@ -7,7 +7,7 @@ import Foundation
 struct PartitionReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write report.json, report.md, segments.csv and cohorts.csv from the merged statistics and every partition's totals (partition score --totals).",
+        abstract: "Write report.json, report.md, report.html, segments.csv and cohorts.csv from the merged statistics and every partition's totals (partition score --totals).",
         discussion: """
             --transactions and --interactions name the exports in the report (they are not read). \
             The settings, input accounting, customer counts, net revenue, segments, customers per \
@@ -59,7 +59,7 @@ struct PartitionReportCommand: ParsableCommand {
                 defaults: .init(asOf: asOfDefaulted, calibrationEnd: calibrationEndDefaulted),
                 transactions: options.transactions!, interactions: options.interactions, outputs: output,
                 clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) })
-            try PartitionReport.write(report, statistics: mergedStatistics, config: config, into: out)
+            try PartitionReport.write(report, statistics: mergedStatistics, totals: merged, config: config, into: out)
         }
     }
 }

@@ -39,9 +39,24 @@ struct PartitionReportTests {
             #expect("\(clv["purchase_model"] ?? "")" == "\(singleCLV["purchase_model"] ?? "-")")
             let skipped = (spread["skipped"] as? [[String: Any]] ?? []).compactMap { $0["section"] as? String }
             #expect(skipped == ["clusters", "churn"], "the sections not distributed say so")
-            #expect(spread["outputs"] as? [String] == ["customers.csv", "clv_model.json", "cohorts.csv", "segments.csv", "report.json", "report.md"])
+            #expect(spread["outputs"] as? [String] == ["customers.csv", "clv_model.json", "cohorts.csv", "segments.csv", "report.json", "report.md", "report.html"])
+            // report.html: the sections drawn from the merged figures are the single run's bytes; the others say why they are missing.
+            let singleHTML = try text(scratch.join("single/report.html")), spreadHTML = try text(scratch.join("report/report.html"))
+            for id in ["rfm-grid", "segments", "cohorts", "value-concentration", "holdout-purchases"] {
+                let section = try #require(Self.section(id, of: singleHTML), "single run's \(id)")
+                #expect(Self.section(id, of: spreadHTML) == section, "report.html section \(id)")
+            }
+            let distribution = try #require(Self.section("clv-distribution", of: spreadHTML))
+            #expect(distribution.contains("Not run:") && distribution.contains("spread over partitions"))
             #expect(try text(scratch.join("report/report.md")).contains("Champions"))
         }
+    }
+
+    /// `<section id="id" …>…</section>` of a report.html page.
+    static func section(_ id: String, of html: String) -> String? {
+        guard let start = html.range(of: "<section id=\"\(id)\""),
+              let end = html.range(of: "</section>", range: start.upperBound..<html.endIndex) else { return nil }
+        return String(html[start.lowerBound..<end.upperBound])
     }
 
     @Test("max_reject_share holds every partition's rejected rows together: 2 of 40 in 3 partitions is 5%, as in the single run",

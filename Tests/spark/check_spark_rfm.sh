@@ -83,6 +83,11 @@ for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report"
     for name in ("segments.csv", "cohorts.csv"):
         with open(f"{single_dir}/{name}", "rb") as a, open(f"{spark_dir}/{name}", "rb") as b:
             assert a.read() == b.read(), f"{spark_dir}: {name} differs from the single run's"
+    # report.html: the sections drawn from merged figures are the single run's bytes.
+    pages = [open(f"{d}/report.html", encoding="utf-8").read() for d in (single_dir, spark_dir)]
+    for section in ("rfm-grid", "segments", "cohorts", "value-concentration", "holdout-purchases"):
+        cut = lambda page: page[page.index(f'<section id="{section}"'):][:page[page.index(f'<section id="{section}"'):].index("</section>")]
+        assert cut(pages[0]) == cut(pages[1]), f"{spark_dir}: report.html section {section} differs from the single run's"
     a, b = (json.load(open(f"{d}/report.json")) for d in (single_dir, spark_dir))
     for key in ("customers", "rfm", "cohorts", "concentration"):
         assert a[key] == b[key], f"{spark_dir}: report.json {key}: {b[key]} vs {a[key]}"
@@ -93,7 +98,8 @@ for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report"
     assert unnamed(unnamed(a["settings"], "threads"), "transactions") == unnamed(unnamed(b["settings"], "threads"), "transactions"), \
         f"{spark_dir}: report.json settings"
     assert b["outputs"][0] == outputs and {"segments.csv", "cohorts.csv", "report.json", "report.md"} <= set(b["outputs"]), b["outputs"]
-print("spark: report.json's settings, inputs, customers, RFM totals and cohorts, segments.csv and cohorts.csv equal the single runs'")
+print("spark: report.json's settings, inputs, customers, RFM totals, cohorts and concentration, segments.csv, cohorts.csv and report.html's "
+      "RFM grid, segments, cohorts, concentration and holdout sections equal the single runs'")
 PY
 # The predicted value: customers.csv's CLV columns and clv_model.json (Tests/spark/compare_spark_clv.py).
 python3 "$root/Tests/spark/compare_spark_clv.py" "$work/single" "$work/spark-report"

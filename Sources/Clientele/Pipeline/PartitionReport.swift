@@ -96,7 +96,7 @@ public enum PartitionReport {
                        customersPerScore: .init(r: totals.r, f: totals.f, m: totals.m)),
             cohorts: try? cohorts.map(CohortReport.init).get(), clv: clv, clusters: clusterReport, skipped: skipped, timings: [:],
             outputs: outputs + ((try? cohorts.get()) == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
-                + ["segments.csv", "report.json", "report.md"])
+                + ["segments.csv", "report.json", "report.md", "report.html"])
         report.concentration = concentration
         report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
         report.settings.currency = config.report.currency.isEmpty ? nil : config.report.currency
@@ -116,9 +116,34 @@ public enum PartitionReport {
         Result { () throws(CohortError) in try statistics.cohorts.table(asOf: statistics.settings.asOf) }
     }
 
+    /// report.html's charts of a spread run: every section drawn from what the report holds (the
+    /// RFM grid from the partitions' totals); the sections not distributed say why.
+    static func htmlInput(_ report: RunReport, totals: PartitionTotals) -> HTMLReportInput {
+        let notDistributed = "not computed yet in a run spread over partitions (scripts/spark-run)"
+        var notRun: [HTMLReportInput.Section: String] = [
+            .clvDistribution: notDistributed, .aliveMatrix: notDistributed, .tracking: notDistributed,
+            .roc: notDistributed, .liftGains: notDistributed, .calibration: notDistributed,
+        ]
+        if report.inputs.contains(where: { $0.role == "interactions" }) {
+            notRun[.correlations] = "in a run spread over partitions the satisfaction–loyalty analysis is in satisfaction.json"
+            notRun[.satisfactionLoyalty] = notRun[.correlations]
+        }
+        // The quadrants' customers need every customer's prediction, which the report does not hold.
+        let quadrants = report.clv.flatMap { $0.valueMatrix.quadrants.isEmpty ? nil : HTMLReportInput.QuadrantMatrix(valueMatrix: $0.valueMatrix) }
+        if report.clv != nil, quadrants == nil { notRun[.valueMatrix] = notDistributed }
+        var input = HTMLReportInput(
+            rfmGrid: report.customers.scored > 0 ? totals.grid : nil, segments: report.rfm.segments, cohorts: report.cohorts,
+            valueMatrix: quadrants,
+            holdout: report.clv.flatMap { clv in clv.holdout.map { .init(holdout: $0, calibrationEnd: clv.calibrationEnd) } },
+            clusters: report.clusters.map { .init(report: $0) }, notRun: notRun)
+        input.concentration = report.concentration
+        return input
+    }
+
     /// Writes segments.csv, cohorts.csv (with a cohorts section), clusters.csv (with a clusters
-    /// section), report.md and report.json (none may exist) into `folder`.
-    public static func write(_ report: RunReport, statistics: PartitionStatistics, config: JobConfiguration, into folder: String) throws {
+    /// section), report.md, report.html and report.json (none may exist) into `folder`.
+    public static func write(_ report: RunReport, statistics: PartitionStatistics, totals: PartitionTotals, config: JobConfiguration,
+                             into folder: String) throws {
         let policy = CSVCellPolicy(rawCSV: config.rawCSV)
         try PartitionWorker.land(folder + "/segments.csv") {
             try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0)
@@ -130,6 +155,10 @@ public enum PartitionReport {
             try PartitionWorker.land(folder + "/clusters.csv") { try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: $0) }
         }
         try PartitionWorker.land(folder + "/report.md") { try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: $0) }
+        let page = SVGNumber.$currency.withValue(report.settings.moneyFormat) {
+            HTMLReportWriter(report: report, input: htmlInput(report, totals: totals)).bytes()
+        }
+        try PartitionWorker.land(folder + "/report.html") { try FileSink.write(page, to: $0) }
         try PartitionWorker.land(folder + "/report.json") { try FileSink.write(try JSONReportWriter(report: report).bytes(), to: $0) }
     }
 }

@@ -4,7 +4,8 @@ import ClienteleReports
 
 /// What report.json's RFM section and segments.csv add up over a partition's scored customers
 /// (`partition score --totals`): per segment the customers and the integer sums behind the means
-/// (`RFMSegmentSums`), and the customers per score value. Integers: any split, merged in any
+/// (`RFMSegmentSums`), the customers per score value, and per (R, F) cell the customers and net
+/// cents of report.html's RFM grid. Integers: any split, merged in any
 /// order, gives the whole run's, so the report built from them (`PartitionReport`) holds the
 /// single run's figures.
 public struct PartitionTotals: Sendable, Equatable, Codable {
@@ -13,19 +14,37 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
     public var r: [Int]
     public var f: [Int]
     public var m: [Int]
+    /// Per (R, F) cell, row-major by R then F (scores 1…quantiles): customers and net cents.
+    public var gridCustomers: [Int]
+    public var gridCents: [Int64]
 
     /// No scored customer.
     public init(segments: Int, quantiles: Int) {
         self.segments = RFMSegmentSums(segments: segments)
         let zero = [Int](repeating: 0, count: quantiles)
         r = zero; f = zero; m = zero
+        gridCustomers = [Int](repeating: 0, count: quantiles * quantiles)
+        gridCents = [Int64](repeating: 0, count: quantiles * quantiles)
     }
 
     /// The totals of a partition's scored customers.
     public init(_ rfm: RFMResult) {
         segments = RFMSegmentSums(rfm)
-        let counts = RunReport.ScoreCounts(r: rfm.r, f: rfm.f, m: rfm.m, quantiles: rfm.scorer.quantiles)
+        let n = rfm.scorer.quantiles
+        let counts = RunReport.ScoreCounts(r: rfm.r, f: rfm.f, m: rfm.m, quantiles: n)
         r = counts.r; f = counts.f; m = counts.m
+        gridCustomers = [Int](repeating: 0, count: n * n)
+        gridCents = [Int64](repeating: 0, count: n * n)
+        for k in rfm.r.indices {
+            let cell = (Int(rfm.r[k]) - 1) * n + Int(rfm.f[k]) - 1
+            gridCustomers[cell] += 1
+            gridCents[cell] += rfm.revenueCents[k]
+        }
+    }
+
+    /// report.html's RFM grid of these customers (`HTMLReportInput.RFMGrid`'s figures).
+    package var grid: HTMLReportInput.RFMGrid {
+        HTMLReportInput.RFMGrid(quantiles: r.count, customerCounts: gridCustomers, revenues: gridCents.map { Double($0) / 100 })
     }
 
     public func merged(with other: PartitionTotals) -> PartitionTotals {
@@ -35,6 +54,8 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
         out.r = zip(r, other.r).map { $0 + $1 }
         out.f = zip(f, other.f).map { $0 + $1 }
         out.m = zip(m, other.m).map { $0 + $1 }
+        out.gridCustomers = zip(gridCustomers, other.gridCustomers).map { $0 + $1 }
+        out.gridCents = zip(gridCents, other.gridCents).map { $0 + $1 }
         return out
     }
 
