@@ -47,7 +47,7 @@ struct PartitionValueMatrixTests {
         #expect(forward == median.counts(parts.flatMap { $0 }))
     }
 
-    @Test("3 partitions scored with the medians of all four passes give the single run's CLV columns, value_quadrant included")
+    @Test("3 partitions scored with the medians of all four passes give the single run's CLV columns, value_quadrant included, and its value matrix cells")
     func valueQuadrantEqualsSingleRun() throws {
         try withScratch { scratch in
             let files = try PartitionCLVTests.prepare(scratch, customers: 2500, seed: 14, parts: 3, job: "[clv]\nmodel = \"bg-nbd\"\n")
@@ -79,7 +79,7 @@ struct PartitionValueMatrixTests {
             var rows: [[String]] = []
             for file in files {
                 try run(["partition", "score", "job.toml", "--statistics", "merged.bin", "--value-medians", "medians-4.json",
-                         "--transactions", file, "--out", file + ".scored.csv"] + periods)
+                         "--transactions", file, "--out", file + ".scored.csv", "--totals", file + ".totals.json"] + periods)
                 let part = csvRecords(try text(scratch.join(file + ".scored.csv")))
                 #expect(part[0].contains("value_quadrant") && expected[0].filter(part[0].contains) == part[0],
                         "header: customers.csv's columns, in its order: \(part[0])")
@@ -96,6 +96,24 @@ struct PartitionValueMatrixTests {
             let matrix = try #require(try PartitionCLVTests.json(scratch, "single/clv_model.json")["value_matrix"] as? [String: Any])
             #expect(medians.thresholds?.current == matrix["current_threshold"] as? Double)
             #expect(medians.thresholds?.future == matrix["future_threshold"] as? Double)
+
+            // report.json's value matrix cells from the partitions' sums: the single run's customers, its sums to 1e-9.
+            try FileManager.default.createDirectory(atPath: scratch.join("report"), withIntermediateDirectories: false)
+            try run(["partition", "report", "job.toml", "--statistics", "merged.bin", "--transactions", "data/transactions.csv",
+                     "--value-medians", "medians-4.json", "--output", "customers.csv", "--out", "report"] + periods
+                    + files.flatMap { ["--totals", $0 + ".totals.json"] })
+            let spread = try #require((try PartitionCLVTests.json(scratch, "report/report.json")["clv"] as? [String: Any])?["value_matrix"] as? [String: Any])
+            let single = try #require((try PartitionCLVTests.json(scratch, "single/report.json")["clv"] as? [String: Any])?["value_matrix"] as? [String: Any])
+            let a = try #require(single["quadrants"] as? [[String: Any]]), b = try #require(spread["quadrants"] as? [[String: Any]])
+            #expect(a.count == 4 && b.count == 4)
+            for (x, y) in zip(a, b) {
+                #expect("\(x["quadrant"] ?? "")" == "\(y["quadrant"] ?? "-")" && x["customers"] as? Int == y["customers"] as? Int, "\(x) vs \(y)")
+                for key in ["current_value", "future_value", "revenue"] {
+                    let u = try #require(x[key] as? Double, "\(key)"), v = try #require(y[key] as? Double, "\(key)")
+                    #expect(abs(u - v) <= 1e-9 * max(1, abs(u)), "\(key): \(u) vs \(v)")
+                }
+            }
+            #expect(try text(scratch.join("report/report.html")).contains("<section id=\"value-matrix\""))
         }
     }
 }

@@ -91,6 +91,12 @@ for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report"
     a, b = (json.load(open(f"{d}/report.json")) for d in (single_dir, spark_dir))
     for key in ("customers", "rfm", "cohorts", "concentration"):
         assert a[key] == b[key], f"{spark_dir}: report.json {key}: {b[key]} vs {a[key]}"
+    # The value matrix's cells, from the partitions' sums: the same customers, the sums to 1e-9.
+    qa, qb = a["clv"]["value_matrix"]["quadrants"], b["clv"]["value_matrix"]["quadrants"]
+    assert [(q["quadrant"], q["customers"]) for q in qa] == [(q["quadrant"], q["customers"]) for q in qb], (qa, qb)
+    for x, y in zip(qa, qb):
+        for k in ("current_value", "future_value", "revenue"):
+            assert abs(x[k] - y[k]) <= 1e-9 * max(1, abs(x[k])), (k, x, y)
     # The README example runs in another folder: the same file, named from there.
     unnamed = lambda d, name: {k: v for k, v in d.items() if k != name}
     assert [unnamed(i, "path") for i in a["inputs"]] == [unnamed(i, "path") for i in b["inputs"]], f"{spark_dir}: report.json inputs"
@@ -98,7 +104,7 @@ for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report"
     assert unnamed(unnamed(a["settings"], "threads"), "transactions") == unnamed(unnamed(b["settings"], "threads"), "transactions"), \
         f"{spark_dir}: report.json settings"
     assert b["outputs"][0] == outputs and {"segments.csv", "cohorts.csv", "report.json", "report.md"} <= set(b["outputs"]), b["outputs"]
-print("spark: report.json's settings, inputs, customers, RFM totals, cohorts and concentration, segments.csv, cohorts.csv and report.html's "
+print("spark: report.json's settings, inputs, customers, RFM totals, cohorts, concentration and value matrix cells, segments.csv, cohorts.csv and report.html's "
       "RFM grid, segments, cohorts, concentration and holdout sections equal the single runs'")
 PY
 # The predicted value: customers.csv's CLV columns and clv_model.json (Tests/spark/compare_spark_clv.py).

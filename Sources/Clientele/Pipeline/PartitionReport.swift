@@ -58,6 +58,13 @@ public enum PartitionReport {
             if let t = medians?.thresholds {
                 clv?.valueMatrix.currentThreshold = t.current
                 clv?.valueMatrix.futureThreshold = t.future
+                // The cells, from the partitions' sums (scored with these medians).
+                if totals.quadrants.count == ValueQuadrant.allCases.count {
+                    clv?.valueMatrix.quadrants = zip(ValueQuadrant.allCases, totals.quadrants).map { q, s in
+                        CLVReport.Quadrant(quadrant: q.name, title: q.title, customers: s.customers, currentValue: s.currentValue.finite,
+                                           futureValue: s.futureValue.finite, revenue: s.revenue.finite)
+                    }
+                }
             }
         }
         let cohorts = cohortTable(statistics)
@@ -161,4 +168,9 @@ public enum PartitionReport {
         try PartitionWorker.land(folder + "/report.html") { try FileSink.write(page, to: $0) }
         try PartitionWorker.land(folder + "/report.json") { try FileSink.write(try JSONReportWriter(report: report).bytes(), to: $0) }
     }
+}
+
+private extension Double {
+    /// The value, or nil when it is not finite (as report.json leaves such figures out).
+    var finite: Double? { isFinite ? self : nil }
 }

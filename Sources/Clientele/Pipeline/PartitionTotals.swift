@@ -17,6 +17,18 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
     /// Per (R, F) cell, row-major by R then F (scores 1…quantiles): customers and net cents.
     public var gridCustomers: [Int]
     public var gridCents: [Int64]
+    /// The value matrix's cells in `ValueQuadrant.allCases` order, when the partition was scored
+    /// with the medians (`score --value-medians`); empty otherwise. Sums of doubles: merged, they
+    /// equal the single run's to rounding.
+    public var quadrants: [QuadrantSums] = []
+
+    /// One value-matrix cell's customers and sums of historical CLV, predicted CLV and net revenue.
+    public struct QuadrantSums: Sendable, Equatable, Codable {
+        public var customers: Int
+        public var currentValue: Double
+        public var futureValue: Double
+        public var revenue: Double
+    }
 
     /// No scored customer.
     public init(segments: Int, quantiles: Int) {
@@ -42,6 +54,18 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
         }
     }
 
+    /// The value-matrix cells of a partition's customers: `matrix` (customers in `rfm`'s rows'
+    /// indexing) with each cell's net revenue from `rfm`, as `CLVStage` hands revenue to the matrix.
+    mutating func addQuadrants(_ matrix: ValueMatrixResult, rfm: RFMResult) {
+        var revenue = [Double](repeating: 0, count: 4)
+        for (row, c) in rfm.customers.enumerated() {
+            if let q = matrix.quadrant(of: Int(c)) { revenue[q.rawValue] += Double(rfm.revenueCents[row]) / 100 }
+        }
+        quadrants = matrix.cells.map {
+            QuadrantSums(customers: $0.customers, currentValue: $0.currentValue, futureValue: $0.futureValue, revenue: revenue[$0.quadrant.rawValue])
+        }
+    }
+
     /// report.html's RFM grid of these customers (`HTMLReportInput.RFMGrid`'s figures).
     package var grid: HTMLReportInput.RFMGrid {
         HTMLReportInput.RFMGrid(quantiles: r.count, customerCounts: gridCustomers, revenues: gridCents.map { Double($0) / 100 })
@@ -56,6 +80,14 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
         out.m = zip(m, other.m).map { $0 + $1 }
         out.gridCustomers = zip(gridCustomers, other.gridCustomers).map { $0 + $1 }
         out.gridCents = zip(gridCents, other.gridCents).map { $0 + $1 }
+        if quadrants.isEmpty || other.quadrants.isEmpty {
+            out.quadrants = quadrants.isEmpty ? other.quadrants : quadrants
+        } else {
+            out.quadrants = zip(quadrants, other.quadrants).map {
+                QuadrantSums(customers: $0.customers + $1.customers, currentValue: $0.currentValue + $1.currentValue,
+                             futureValue: $0.futureValue + $1.futureValue, revenue: $0.revenue + $1.revenue)
+            }
+        }
         return out
     }
 

@@ -55,9 +55,15 @@ public enum PartitionWorker {
         try land(out) { temporary in
             try Parallelism.withThreads(config.threads) {
                 let partition = try scoring.partition()
+                let clv = try partition.flatMap { partition in
+                    try PartitionCLV.predict(config, fit: scoring.clv, table: partition.table,
+                                             valueMatrix: thresholds.map { (partition.historicalValue, $0.current, $0.future) })
+                }
                 if let totals {
-                    try writeJSON(partition.map { PartitionTotals($0.rfm) }
-                                    ?? PartitionTotals(segments: config.rfm.segments.names.count, quantiles: config.rfm.quantiles), to: totals)
+                    var sums = partition.map { PartitionTotals($0.rfm) }
+                        ?? PartitionTotals(segments: config.rfm.segments.names.count, quantiles: config.rfm.quantiles)
+                    if let partition, let clv, thresholds != nil { sums.addQuadrants(clv.valueMatrix, rfm: partition.rfm) }
+                    try writeJSON(sums, to: totals)
                 }
                 guard let partition else {
                     let header = CustomersCSVWriter.header + (clusters == nil ? [] : ["cluster"])
@@ -71,8 +77,7 @@ public enum PartitionWorker {
                 }
                 var writer = CustomersCSVWriter(customers: partition.loaded.customers, activity: partition.table.current, rfm: partition.rfm,
                                                 cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
-                writer.clv = try PartitionCLV.predict(config, fit: scoring.clv, table: partition.table,
-                                                      valueMatrix: thresholds.map { (partition.historicalValue, $0.current, $0.future) })
+                writer.clv = clv
                 writer.valueQuadrant = thresholds != nil
                 if let clusters { writer.clusterLabels = try PartitionKMeansPass.labels(kmeansFeatures(partition, state: clusters), state: clusters) }
                 if let churnModel { try scoreChurn(config, partition: partition, model: churnModel, writer: &writer, riskOut: churnRiskOut) }

@@ -111,6 +111,11 @@ public struct CLVReport: Codable, Sendable {
         public var currentValue: Double?
         public var futureValue: Double?
         public var revenue: Double?
+
+        package init(quadrant: String, title: String, customers: Int, currentValue: Double?, futureValue: Double?, revenue: Double?) {
+            self.quadrant = quadrant; self.title = title; self.customers = customers
+            self.currentValue = currentValue; self.futureValue = futureValue; self.revenue = revenue
+        }
     }
 
     public struct ValueMatrix: Codable, Sendable {
