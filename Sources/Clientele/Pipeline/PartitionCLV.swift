@@ -60,7 +60,7 @@ public enum PartitionCLV {
     /// The CLV columns' results for one partition's customers (`table`), predicted with `fit`.
     /// With `valueMatrix`, their quadrants too (`CLVModel.predict`).
     static func predict(_ config: JobConfiguration, fit: CLVPooledFit?, table: CustomerTable,
-                        valueMatrix: (historical: [Double], current: Double, future: Double)? = nil) throws -> CLVModelFit? {
+                        valueMatrix: (historical: [Double], revenue: [Double], current: Double, future: Double)? = nil) throws -> CLVModelFit? {
         guard let fit, let model = model(config) else { return nil }
         return try model.predict(fit, table: table, valueMatrix: valueMatrix)
     }

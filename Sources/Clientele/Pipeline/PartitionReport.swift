@@ -83,6 +83,7 @@ public enum PartitionReport {
             }
         }
         let clusterReport = clusters?.phase == .done ? clusters?.report : nil
+        let cohortReport = try? cohorts.map(CohortReport.init).get()
         // Value concentration from the merged counts of net value per customer: the monetary
         // column's counts when monetary is each customer's total.
         let concentration = config.rfm.monetary == .total
@@ -101,8 +102,8 @@ public enum PartitionReport {
                              orders: Int(statistics.orders), netRevenue: Double(totals.segments.revenueCents.reduce(0, +)) / 100),
             rfm: .init(ties: config.rfm.ties.rawValue, quantiles: config.rfm.quantiles, segments: segments,
                        customersPerScore: .init(r: totals.r, f: totals.f, m: totals.m)),
-            cohorts: try? cohorts.map(CohortReport.init).get(), clv: clv, clusters: clusterReport, skipped: skipped, timings: [:],
-            outputs: outputs + ((try? cohorts.get()) == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
+            cohorts: cohortReport, clv: clv, clusters: clusterReport, skipped: skipped, timings: [:],
+            outputs: outputs + (cohortReport == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
                 + ["segments.csv", "report.json", "report.md", "report.html"])
         report.concentration = concentration
         report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks

@@ -28,6 +28,15 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
         public var currentValue: Double
         public var futureValue: Double
         public var revenue: Double
+
+        init(customers: Int, currentValue: Double, futureValue: Double, revenue: Double) {
+            self.customers = customers; self.currentValue = currentValue; self.futureValue = futureValue; self.revenue = revenue
+        }
+
+        /// A partition's cell (scored with the revenue, so `revenue` is set).
+        init(_ cell: ValueMatrixResult.Cell) {
+            self.init(customers: cell.customers, currentValue: cell.currentValue, futureValue: cell.futureValue, revenue: cell.revenue ?? 0)
+        }
     }
 
     /// No scored customer.
@@ -45,30 +54,12 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
         let n = rfm.scorer.quantiles
         let counts = RunReport.ScoreCounts(r: rfm.r, f: rfm.f, m: rfm.m, quantiles: n)
         r = counts.r; f = counts.f; m = counts.m
-        gridCustomers = [Int](repeating: 0, count: n * n)
-        gridCents = [Int64](repeating: 0, count: n * n)
-        for k in rfm.r.indices {
-            let cell = (Int(rfm.r[k]) - 1) * n + Int(rfm.f[k]) - 1
-            gridCustomers[cell] += 1
-            gridCents[cell] += rfm.revenueCents[k]
-        }
-    }
-
-    /// The value-matrix cells of a partition's customers: `matrix` (customers in `rfm`'s rows'
-    /// indexing) with each cell's net revenue from `rfm`, as `CLVStage` hands revenue to the matrix.
-    mutating func addQuadrants(_ matrix: ValueMatrixResult, rfm: RFMResult) {
-        var revenue = [Double](repeating: 0, count: 4)
-        for (row, c) in rfm.customers.enumerated() {
-            if let q = matrix.quadrant(of: Int(c)) { revenue[q.rawValue] += Double(rfm.revenueCents[row]) / 100 }
-        }
-        quadrants = matrix.cells.map {
-            QuadrantSums(customers: $0.customers, currentValue: $0.currentValue, futureValue: $0.futureValue, revenue: revenue[$0.quadrant.rawValue])
-        }
+        (gridCustomers, gridCents) = HTMLReportInput.RFMGrid.cells(r: rfm.r, f: rfm.f, revenueCents: rfm.revenueCents, quantiles: n)
     }
 
     /// report.html's RFM grid of these customers (`HTMLReportInput.RFMGrid`'s figures).
     package var grid: HTMLReportInput.RFMGrid {
-        HTMLReportInput.RFMGrid(quantiles: r.count, customerCounts: gridCustomers, revenues: gridCents.map { Double($0) / 100 })
+        HTMLReportInput.RFMGrid(quantiles: r.count, customerCounts: gridCustomers, cents: gridCents)
     }
 
     public func merged(with other: PartitionTotals) -> PartitionTotals {

@@ -57,12 +57,12 @@ public enum PartitionWorker {
                 let partition = try scoring.partition()
                 let clv = try partition.flatMap { partition in
                     try PartitionCLV.predict(config, fit: scoring.clv, table: partition.table,
-                                             valueMatrix: thresholds.map { (partition.historicalValue, $0.current, $0.future) })
+                                             valueMatrix: thresholds.map { (partition.historicalValue, partition.revenue, $0.current, $0.future) })
                 }
                 if let totals {
                     var sums = partition.map { PartitionTotals($0.rfm) }
                         ?? PartitionTotals(segments: config.rfm.segments.names.count, quantiles: config.rfm.quantiles)
-                    if let partition, let clv, thresholds != nil { sums.addQuadrants(clv.valueMatrix, rfm: partition.rfm) }
+                    if let clv, thresholds != nil { sums.quadrants = clv.valueMatrix.cells.map(PartitionTotals.QuadrantSums.init) }
                     try writeJSON(sums, to: totals)
                 }
                 guard let partition else {
@@ -117,6 +117,13 @@ public enum PartitionWorker {
                 var historical = [Double](repeating: .nan, count: table.count)
                 for (row, c) in rfm.customers.enumerated() { historical[Int(c)] = rfm.historicalCLVCents[row] / 100 }
                 return historical
+            }
+
+            /// Net revenue per customer (NaN for one not scored), as `CLVStage` hands it to the value matrix.
+            var revenue: [Double] {
+                var revenue = [Double](repeating: .nan, count: table.count)
+                for (row, c) in rfm.customers.enumerated() { revenue[Int(c)] = Double(rfm.revenueCents[row]) / 100 }
+                return revenue
             }
         }
 

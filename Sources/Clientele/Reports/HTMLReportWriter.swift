@@ -671,9 +671,19 @@ package struct HTMLReportInput: Sendable {
         /// (as in `RFMResult`), and every score is in 1...`quantiles` (the scorer's postcondition).
         /// - Complexity: O(n) time, O(N²) memory.
         package init(r: [UInt8], f: [UInt8], revenueCents: [Int64], quantiles: Int) {
+            let cells = Self.cells(r: r, f: f, revenueCents: revenueCents, quantiles: quantiles)
+            self.init(quantiles: quantiles, customerCounts: cells.customers, cents: cells.cents)
+        }
+
+        /// From per-cell customers and net cents (`cells`, or their sums over partitions).
+        package init(quantiles: Int, customerCounts: [Int], cents: [Int64]) {
+            self.init(quantiles: quantiles, customerCounts: customerCounts, revenues: cents.map { Double($0) / 100 })
+        }
+
+        /// Per (R, F) cell, row-major by R then F: the customers and their net cents, exact integers.
+        package static func cells(r: [UInt8], f: [UInt8], revenueCents: [Int64], quantiles n: Int) -> (customers: [Int], cents: [Int64]) {
             precondition(r.count == f.count && f.count == revenueCents.count, "RFMGrid: r, f and revenue must align (\(r.count), \(f.count), \(revenueCents.count))")
-            precondition(quantiles >= 1 && quantiles <= 255, "RFMGrid: quantiles = \(quantiles) should be in 1...255")
-            let n = quantiles
+            precondition(n >= 1 && n <= 255, "RFMGrid: quantiles = \(n) should be in 1...255")
             var counts = [Int](repeating: 0, count: n * n)
             var cents = [Int64](repeating: 0, count: n * n)
             for k in r.indices {
@@ -682,7 +692,7 @@ package struct HTMLReportInput: Sendable {
                 counts[ri * n + fi] += 1
                 cents[ri * n + fi] += revenueCents[k]
             }
-            self.init(quantiles: n, customerCounts: counts, revenues: cents.map { Double($0) / 100 })
+            return (counts, cents)
         }
 
         package func customers(r: Int, f: Int) -> Int { customerCounts[(r - 1) * quantiles + (f - 1)] }

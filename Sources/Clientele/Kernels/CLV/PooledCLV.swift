@@ -208,10 +208,11 @@ extension CLVModel {
     /// order of each of them) with the pooled fit: predictions and their bootstrap intervals, each
     /// customer's the single run's; the holdout's predictive interval is not computed. The value
     /// matrix needs the medians of all customers' values: with `valueMatrix` (those medians, found
-    /// over the partitions by `PartitionedMedian`, and the partition's historical CLV per customer,
-    /// NaN where none) the customers' quadrants are split at them, else none has a quadrant (−1).
+    /// over the partitions by `PartitionedMedian`, and the partition's historical CLV and net
+    /// revenue per customer, NaN where none) the customers' quadrants are split at them, and each
+    /// cell sums them as `fit` does; else none has a quadrant (−1).
     public func predict(_ pooled: CLVPooledFit, table: CustomerTable,
-                        valueMatrix: (historical: [Double], current: Double, future: Double)? = nil) throws -> CLVModelFit {
+                        valueMatrix: (historical: [Double], revenue: [Double], current: Double, future: Double)? = nil) throws -> CLVModelFit {
         let current = CalibrationSummary(calibration: table.current, holdoutOrders: nil, asOf: nil)
         let patterns = CalibrationPatterns(current)
         let model = pooled.purchaseModel
@@ -219,7 +220,7 @@ extension CLVModel {
         let bootstrap = try intervals.run(model: model, gammaGamma: pooled.gammaGamma, summary: current, patterns: patterns, forecast: forecast)
         let none = [Double](repeating: .nan, count: table.count)
         let matrix = try valueMatrix.map { try ValueMatrix(split: .thresholds(current: $0.current, future: $0.future))
-                                                .run(current: $0.historical, future: predictions.predictedCLV) }
+                                                .run(current: $0.historical, future: predictions.predictedCLV, revenue: $0.revenue) }
             ?? ValueMatrix(split: .thresholds(current: 0, future: 0)).run(current: none, future: none)
         return CLVModelFit(calibrationEnd: pooled.calibrationEnd, asOf: pooled.asOf, calibrationCustomers: pooled.calibrationCustomers,
                            currentCustomers: current.includedCount, candidates: pooled.candidates, selection: pooled.selection,
