@@ -118,3 +118,30 @@ public enum Parallelism {
     }
     return open([])
 }
+
+/// Runs `first` on the calling thread and `second` on a thread of its own beside it, both with
+/// `Parallelism.threads` for their loops, and returns both results (or the first error, of
+/// `first` before `second`); with one thread, `first` then `second`. For independent steps whose
+/// serial parts (a line search, a small reduction) would leave a core idle: the other step takes
+/// it. Each step computes what it computes alone, so results do not depend on it.
+package func beside<A, B>(_ first: () throws -> A, _ second: () throws -> B) throws -> (A, B) {
+    let threads = Parallelism.threads
+    guard threads > 1 else { return (try first(), try second()) }
+    return try withoutActuallyEscaping(second) { second in
+        let task = UncheckedSendable(second)
+        let outcome = BesideOutcome<B>()
+        let done = DispatchGroup()
+        DispatchQueue.global().async(group: done) {
+            // Task-local values do not cross threads: the step binds the thread count again.
+            Parallelism.$threads.withValue(threads) { outcome.result = Result { try task.value() } }
+        }
+        let a = Result { try first() }
+        done.wait()
+        return (try a.get(), try outcome.result!.get())
+    }
+}
+
+/// The second step's result, read by the calling thread after `DispatchGroup.wait()`.
+private final class BesideOutcome<B>: @unchecked Sendable {
+    var result: Result<B, any Error>?
+}

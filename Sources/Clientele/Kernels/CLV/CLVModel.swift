@@ -87,18 +87,25 @@ public struct CLVModel: Sendable {
         let (calibration, calibrationPatterns) = built[built.count - 1]
         let end = calibration.calibrationEnd!
         guard calibration.includedCount > 0 else { throw CLVError.emptyCalibration(calibrationEnd: end) }
-        // The candidate models are fitted one after the other, each with every thread for its
-        // likelihood loops: as side-by-side tasks the slowest (Pareto/NBD, 5× BG/NBD's time) would
-        // run on one thread while the others finish early.
+        // The candidate models, each with every thread for its likelihood loops: Pareto/NBD, the
+        // dearest (its ₂F₁ series), beside the others and Gamma-Gamma (`beside`), so the serial
+        // steps of one fit (line searches, pattern tables) leave the other a core. Each fit is
+        // what it would be alone.
         let kinds = purchaseModel.kinds
         RunProgress.current?.step(kinds.map(\.title).joined(separator: ", "))
-        let fitted = kinds.map { kind in
-            defer { trace("clv fit \(kind.rawValue)") }
-            return Result { try kind.fit(calibrationPatterns, settings: self) }
+        let dear = kinds.count > 1 ? kinds.firstIndex(of: .paretonbd) : nil
+        func fitted(_ k: Int) -> Result<any RepeatPurchaseModelFit, any Error> {
+            defer { trace("clv fit \(kinds[k].rawValue)") }
+            return Result { try kinds[k].fit(calibrationPatterns, settings: self) }
         }
+        let (dearFit, (otherFits, gammaGammaFit)) = try beside({ dear.map(fitted) }, {
+            (kinds.indices.filter { $0 != dear }.map(fitted), Result { try gammaGamma.fit(calibration) })
+        })
+        var others = otherFits.makeIterator()
+        let results = kinds.indices.map { $0 == dear ? dearFit! : others.next()! }
         var fits = [any RepeatPurchaseModelFit](), failures = [RepeatPurchaseModelSelection.Failure]()
         var firstError: (any Error)?
-        for (kind, result) in zip(kinds, fitted) {
+        for (kind, result) in zip(kinds, results) {
             switch result {
             case .success(let fit): fits.append(fit)
             case .failure(let error):
@@ -109,19 +116,27 @@ public struct CLVModel: Sendable {
             }
         }
         if fits.isEmpty { throw firstError! }
-        trace("clv fits")
-        RunProgress.current?.step("Gamma-Gamma")
-        // Gamma-Gamma, then each candidate's holdout validation, each with every thread.
         var ggFit: GammaGammaFit?
         var skipped: CLVError?
-        do { ggFit = try gammaGamma.fit(calibration) } catch let error as CLVError { skipped = error }
-        trace("clv gamma-gamma")
-        // Summed over the customers pooled by (pattern, holdout purchases), as a run over
-        // partitions sums them (PooledCLV.swift): the same errors bit for bit.
+        switch gammaGammaFit {
+        case .success(let fit): ggFit = fit
+        case .failure(let error as CLVError): skipped = error
+        case .failure(let error): throw error
+        }
+        trace("clv fits and gamma-gamma")
+        // Each candidate's holdout validation, Pareto/NBD's beside the others'. Summed over the
+        // customers pooled by (pattern, holdout purchases), as a run over partitions sums them
+        // (PooledCLV.swift): the same errors bit for bit.
         let holdoutRows = end < lastDay ? HoldoutPatterns(calibration, patterns: calibrationPatterns) : nil
-        let validations = try fits.map { fit in
+        func validated(_ fit: any RepeatPurchaseModelFit) throws -> HoldoutValidationResult? {
             try holdoutRows.map { try holdout.run(model: fit, holdout: $0, holdoutWeeks: calibration.holdoutWeeks!, patterns: calibrationPatterns) }
         }
+        let dearValidated = fits.firstIndex { $0.kind == .paretonbd && fits.count > 1 }
+        let (dearValidation, otherValidations) = try beside({ try dearValidated.map { try validated(fits[$0]) } }, {
+            try fits.indices.filter { $0 != dearValidated }.map { try validated(fits[$0]) }
+        })
+        var otherValidation = otherValidations.makeIterator()
+        let validations = fits.indices.map { $0 == dearValidated ? dearValidation! : otherValidation.next()! }
         trace("clv holdout")
         let candidates = zip(fits, validations).map { RepeatPurchaseModelCandidate(fit: $0, validation: $1) }
         let selection = RepeatPurchaseModelSelection.select(candidates.map { RepeatPurchaseModelScore($0.fit, validation: $0.validation) },

@@ -58,7 +58,7 @@ extension ParetoNBDFit {
     /// `noPurchase[h][k]` = `probabilityOfNoPurchase(within: noPurchaseWithin[h], …)`.
     ///
     /// I(x, T) and the alive expectations depend on (x, T) only and are computed once per (x, T)
-    /// run of the sorted patterns, I(x, t_x) once per pattern; the runs are cut into BG/NBD's fixed
+    /// run of the sorted patterns, I(x, t_x) once per distinct (x, t_x) (`recencyTails`); the runs are cut into BG/NBD's fixed
     /// `forecastParts` parts taken by the threads, so results are identical for any thread count.
     /// `seriesNotConverged` counts series that hit their term limit.
     public func patternForecast(_ patterns: CalibrationPatterns, times: [Double], weights: [[Double]],
@@ -79,6 +79,7 @@ extension ParetoNBDFit {
         cuts.append(m)
         cuts = Array(Set(cuts)).sorted()
         var failures = [Int](repeating: 0, count: cuts.count - 1)
+        let recencyTail = Self.recencyTails(patterns, f)
         alive.withUnsafeMutableBufferPointer { alive in
         flat.withUnsafeMutableBufferPointer { flat in
         none.withUnsafeMutableBufferPointer { none in
@@ -103,7 +104,7 @@ extension ParetoNBDFit {
                     while end < cuts[part + 1] && patterns.frequencyIndex[end] == patterns.frequencyIndex[k]
                             && patterns.ageIndex[end] == patterns.ageIndex[k] { end += 1 }
                     for q in k..<end {
-                        let recency = f.logTailChecked(x: x, t: patterns.recency[q])
+                        let recency = recencyTail(q)
                         if !recency.converged { failures[part] += 1 }
                         let pa = f.probabilityAlive(x: x, lnIRecency: recency.value, lnIAge: tail.value, age: T)
                         alive[q] = pa
@@ -119,6 +120,47 @@ extension ParetoNBDFit {
             outputs: (0..<outputCount).map { j in Array(flat[(j * m)..<((j + 1) * m)]) },
             noPurchase: (0..<horizons).map { h in Array(none[(h * m)..<((h + 1) * m)]) },
             seriesNotConverged: failures.reduce(0, +))
+    }
+}
+
+extension ParetoNBDFit {
+    /// Distinct (x index, t_x index) slots at most for which `recencyTails` keeps a dense table
+    /// (a 4 MiB id table): typically a few dozen x values by a few hundred recencies.
+    static let recencyTailSlots = 1 << 20
+
+    /// ln I(x, t_x) of pattern k, with whether its series converged, computed once per distinct
+    /// (x, t_x): patterns differing only in T share it, and the ₂F₁ series is the dear part of a
+    /// pattern's forecast. The distinct pairs are found through a dense (x, t_x) index table and
+    /// computed in fixed chunks over the threads, each value as `logTailChecked` gives it alone,
+    /// so results do not depend on the thread count; without a small table, per pattern.
+    static func recencyTails(_ patterns: CalibrationPatterns, _ f: ParetoNBDForecaster) -> (Int) -> (value: Double, converged: Bool) {
+        let m = patterns.count, width = patterns.recencyValues.count
+        guard patterns.frequencyValues.count * width <= recencyTailSlots, m > 0 else {
+            return { k in f.logTailChecked(x: Double(patterns.frequency[k]), t: patterns.recency[k]) }
+        }
+        var slotID = [Int32](repeating: -1, count: patterns.frequencyValues.count * width)
+        var pairSlot: [Int] = []
+        let patternPair = (0..<m).map { k -> Int32 in
+            let slot = Int(patterns.frequencyIndex[k]) * width + Int(patterns.recencyIndex[k])
+            if slotID[slot] < 0 {
+                slotID[slot] = Int32(pairSlot.count)
+                pairSlot.append(slot)
+            }
+            return slotID[slot]
+        }
+        let frequencyValues = patterns.frequencyValues, recencyValues = patterns.recencyValues
+        var tails = [(value: Double, converged: Bool)](repeating: (0, true), count: pairSlot.count)
+        tails.withUnsafeMutableBufferPointer { tails in
+            let out = UncheckedSendable(tails)
+            let chunks = splitBlocks(pairSlot.count, size: ParetoNBDLikelihood.pairChunk)
+            parallelFor(chunks.count) { c in
+                for p in chunks[c] {
+                    let slot = pairSlot[p]
+                    out.value[p] = f.logTailChecked(x: Double(frequencyValues[slot / width]), t: recencyValues[slot % width])
+                }
+            }
+        }
+        return { k in tails[Int(patternPair[k])] }
     }
 }
 
