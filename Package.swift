@@ -63,7 +63,7 @@ let package = Package(
         ),
         .target(
             name: "ClienteleKernels",
-            dependencies: ["ClienteleSupport", "ClienteleStats", "ClienteleLinear", "ClienteleStore"],
+            dependencies: ["ClienteleSupport", "ClienteleStats", "ClienteleLinear", "ClienteleStore", "CSupport"],
             path: "Sources/Clientele/Kernels",
             swiftSettings: processorSettings
         ),

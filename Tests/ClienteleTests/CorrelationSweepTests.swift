@@ -7,20 +7,22 @@ private func rankedColumn(_ name: String, _ values: [Double]) -> RankedColumn {
     let ranks = MissingRanks(values)
     let rows = (0..<values.count).map(Int32.init)
     return rows.withUnsafeBufferPointer { local in
-        RankedColumn(name: name, values: values, ranks: ranks, rows: rows, local: local, tableOrder: ranks.order[...])
+        RankedColumn(name: name, values: values, ranks: ranks, rows: rows, local: local, tableOrder: ranks.order[...], tableOrderRanks: ranks.orderRanks[...])
     }
 }
 
 @Suite("Correlation: Kendall sweep and the shared row sets")
 struct CorrelationSweepTests {
-    @Test("the Fenwick sweep counts the same pairs as the O(n²) definition and as Knight's merge counting",
+    @Test("the sweep (running prefix counts up to 256 values, a Fenwick tree above) counts the same pairs as the O(n²) definition and as Knight's merge counting",
           arguments: [3, 17, 400, 2_000])
     func sweepMatchesBruteForce(n: Int) {
         var random = RandomSource(seed: UInt64(n) &+ 77)
+        var domains = Set<Bool>()  // whether the smaller domain took the prefix counts
         for (xScale, yScale) in [(2, 1_000), (5, 5), (11, 3), (1_000, 7), (100_000, 100_000)] {
             let x = (0..<n).map { _ in Double(random.index(below: xScale)) / 4 }
             let y = x.map { $0 + Double(random.index(below: yScale)) - Double(yScale / 2) }
             let cx = rankedColumn("x", x), cy = rankedColumn("y", y)
+            domains.insert(min(cx.domain, cy.domain) <= KendallTauB.denseSweepLimit)
             let brute = correlationBruteForceTauB(x, y)
             let sweep = KendallTauB.pairCounts(cx, cy)
             let merge = KendallTauB.pairCounts(cx, cy, domainLimit: 0)  // forces the merge counting
@@ -30,6 +32,7 @@ struct CorrelationSweepTests {
             #expect(sweep == KendallTauB.pairCounts(xRanks: Ranks.dense(x).ranks, xDistinct: Ranks.dense(x).distinct,
                                                     yRanks: Ranks.dense(y).ranks, yDistinct: Ranks.dense(y).distinct))
         }
+        #expect(domains == (n >= 400 ? [true, false] : [true]), "both sweeps met from n = 400")
     }
 
     @Test("a ranked column's tie sizes are the value counts and its dense ranks Ranks.dense")

@@ -109,7 +109,7 @@ public struct Correlation: Sendable, Equatable {
                 parallelEach(&columns) { c, out in
                     let v = members[c]
                     out = RankedColumn(name: variables[v].name, values: variables[v].values, ranks: ranks[v], rows: rows,
-                                       local: shared.value, tableOrder: table.orders[v])
+                                       local: shared.value, tableOrder: table.orders[v], tableOrderRanks: table.orderRanks[v])
                 }
             }
             let ranked = columns.map { $0! }

@@ -10,10 +10,12 @@ package struct CorrelationTableRows: Sendable {
     package let count: Int
     /// Per variable: the table's present rows in ascending (value, row) order.
     package let orders: [ArraySlice<Int32>]
+    /// Per variable: the dense rank (over the whole column) of each row of `orders`, beside it.
+    package let orderRanks: [ArraySlice<Int32>]
 
     /// Group "all": every row.
     package static func all(rows: Int, ranks: [MissingRanks]) -> CorrelationTableRows {
-        CorrelationTableRows(rows: nil, count: rows, orders: ranks.map { $0.order[...] })
+        CorrelationTableRows(rows: nil, count: rows, orders: ranks.map { $0.order[...] }, orderRanks: ranks.map { $0.orderRanks[...] })
     }
 
     /// One table per group, in group order.
@@ -22,25 +24,30 @@ package struct CorrelationTableRows: Sendable {
         let k = groups.names.count
         let labels = groups.labels
         let members = Self.members(labels, groups: k)
-        // Per variable: the order split by group into one flat array, group g at offsets[g]..<offsets[g + 1].
-        var split = [(flat: [Int32], offsets: [Int])](repeating: ([], []), count: ranks.count)
+        // Per variable: the order (and its ranks) split by group into one flat array, group g at
+        // offsets[g]..<offsets[g + 1]; each row's group looked up once.
+        var split = [(flat: [Int32], flatRanks: [Int32], offsets: [Int])](repeating: ([], [], []), count: ranks.count)
         parallelEach(&split) { v, out in
-            let order = ranks[v].order
+            let order = ranks[v].order, orderRanks = ranks[v].orderRanks
+            let groupOf = order.map { labels[Int($0)] }
             var offsets = [Int](repeating: 0, count: k + 1)
-            for row in order { offsets[Int(labels[Int(row)]) + 1] += 1 }
+            for g in groupOf { offsets[Int(g) + 1] += 1 }
             for g in 0..<k { offsets[g + 1] += offsets[g] }
             var next = Array(offsets.prefix(k))
             var flat = [Int32](repeating: 0, count: order.count)
-            for row in order {
-                let g = Int(labels[Int(row)])
-                flat[next[g]] = row
+            var flatRanks = [Int32](repeating: 0, count: order.count)
+            for p in order.indices {
+                let g = Int(groupOf[p])
+                flat[next[g]] = order[p]
+                flatRanks[next[g]] = orderRanks[p]
                 next[g] += 1
             }
-            out = (flat, offsets)
+            out = (flat, flatRanks, offsets)
         }
         return (0..<k).map { g in
             CorrelationTableRows(rows: members[g], count: members[g].count,
-                                 orders: split.map { $0.flat[$0.offsets[g]..<$0.offsets[g + 1]] })
+                                 orders: split.map { $0.flat[$0.offsets[g]..<$0.offsets[g + 1]] },
+                                 orderRanks: split.map { $0.flatRanks[$0.offsets[g]..<$0.offsets[g + 1]] })
         }
     }
 

@@ -43,6 +43,9 @@ extension KendallTauB {
             }
             initialized = m
         }
+        if d <= denseSweepLimit {
+            return denseSweepCounts(sequence, tieSizes: sweep.tieSizes, domain: d)
+        }
         fenwick.withUnsafeMutableBufferPointer { fenwick in
             joint.withUnsafeMutableBufferPointer { joint in
                 sequence.withUnsafeBufferPointer { sequence in
@@ -64,6 +67,45 @@ extension KendallTauB {
                             joint[a] = 0
                             var i = a + 1
                             while i <= d { fenwick[i] &+= 1; i &+= i & -i }
+                        }
+                        passed &+= Int64(t)
+                        p = end
+                    }
+                }
+            }
+        }
+        return (discordant, tiedBoth)
+    }
+
+    /// The largest `tree` domain for which `sweepCounts` keeps the counts as a running prefix
+    /// array instead of a Fenwick tree: survey variables (a few dozen values) fit many times.
+    package static let denseSweepLimit = 256
+
+    /// `sweepCounts` with `atMost[v]` = passed rows with `tree` rank ≤ v kept outright: a row's
+    /// count is one read, and each passed row adds 1 to the contiguous tail atMost[a...], a loop
+    /// the compiler vectorises. For small domains this beats the Fenwick tree's chains of
+    /// dependent reads and read-modify-writes; the counts are the same integers.
+    private static func denseSweepCounts(_ sequence: [Int32], tieSizes: [Int], domain d: Int) -> (discordant: Int64, tiedBoth: Int64) {
+        var discordant: Int64 = 0, tiedBoth: Int64 = 0
+        var atMost = [Int32](repeating: 0, count: d)
+        var joint = [Int32](repeating: 0, count: d)
+        atMost.withUnsafeMutableBufferPointer { atMost in
+            joint.withUnsafeMutableBufferPointer { joint in
+                sequence.withUnsafeBufferPointer { sequence in
+                    var passed: Int64 = 0
+                    var p = 0
+                    for t in tieSizes {
+                        let end = p + t
+                        for q in p..<end {
+                            let a = Int(sequence[q])
+                            discordant &+= passed &- Int64(atMost[a])
+                            tiedBoth &+= Int64(joint[a])
+                            joint[a] &+= 1
+                        }
+                        for q in p..<end {
+                            let a = Int(sequence[q])
+                            joint[a] = 0
+                            for v in a..<d { atMost[v] &+= 1 }
                         }
                         passed &+= Int64(t)
                         p = end

@@ -1,4 +1,5 @@
 import ClienteleStats
+import CSupport
 
 /// A variable on one row set of one table (the rows where the variables of a pair are present),
 /// ranked once for every pair that uses those rows, without a sort: the set's rows are picked
@@ -32,10 +33,12 @@ package struct RankedColumn: Sendable {
     /// - Parameters:
     ///   - rows: the set's rows (indices into `values` and `ranks.ranks`), ascending.
     ///   - local: for every row of the table, its local row in the set, −1 outside it.
-    ///   - tableOrder: the table's present rows of this variable in value order.
+    ///   - tableOrder: the table's present rows of this variable in value order, and
+    ///     `tableOrderRanks` their ranks (`CorrelationTableRows.orderRanks`).
     /// - Complexity: O(tableOrder.count + rows.count).
     package init(name: String, values: [Double], ranks: MissingRanks, rows: [Int32],
-         local: UnsafeBufferPointer<Int32>, tableOrder: ArraySlice<Int32>) {
+         local: UnsafeBufferPointer<Int32>, tableOrder: ArraySlice<Int32>, tableOrderRanks: ArraySlice<Int32>) {
+        precondition(tableOrder.count == tableOrderRanks.count, "RankedColumn: an order and its ranks of different lengths")
         let m = rows.count
         var sizes: [Int] = []
         var lowest = Double.nan, highest = Double.nan
@@ -44,7 +47,8 @@ package struct RankedColumn: Sendable {
         var average = [Double](unsafeUninitializedCapacity: m) { _, initialized in initialized = m }
         let sorted = [Int32](unsafeUninitializedCapacity: m) { sorted, initialized in
             average.withUnsafeMutableBufferPointer { average in
-                ranks.ranks.withUnsafeBufferPointer { all in
+                tableOrder.withUnsafeBufferPointer { order in
+                tableOrderRanks.withUnsafeBufferPointer { orderRanks in
                     var p = 0, start = 0
                     var previous: Int32 = -1
                     // A tie group sorted[start..<p] is complete: its rows get its average rank.
@@ -57,10 +61,14 @@ package struct RankedColumn: Sendable {
                         sizes.append(t)
                         start = p
                     }
-                    for row in tableOrder {
-                        let l = local[Int(row)]
+                    // One scattered read a row (its local row), fetched `ahead` rows early so the
+                    // misses overlap; its rank comes in sequence.
+                    let ahead = 16, count = order.count
+                    for i in 0..<count {
+                        if i + ahead < count { clientele_prefetch(local.baseAddress! + Int(order[i + ahead])) }
+                        let l = local[Int(order[i])]
                         if l < 0 { continue }
-                        let r = all[Int(row)]
+                        let r = orderRanks[i]
                         if p > 0 && r != previous { close() }
                         sorted[p] = l
                         previous = r
@@ -68,7 +76,7 @@ package struct RankedColumn: Sendable {
                     }
                     if p > start { close() }
                     precondition(p == m, "RankedColumn: \(p) of the set's \(m) rows found in the table's order")
-                }
+                }}
             }
             initialized = m
         }
