@@ -22,6 +22,20 @@ struct CohortKernelTests {
 
         """
 
+    @Test("every day's month since the first order's month is the calendar's, across a leap February and a new year")
+    func monthsSinceMatchesTheCalendar() throws {
+        let first = try #require(CalendarDay(iso: "2023-12-17")), end = try #require(CalendarDay(iso: "2024-03-02"))
+        let origin = CalendarMonth(first)
+        let table = CohortRetention.monthsSince(origin, from: first.daysSinceEpoch, to: end.daysSinceEpoch)
+        #expect(table.count == Int(end.daysSinceEpoch - first.daysSinceEpoch))
+        for (k, month) in table.enumerated() {
+            let day = CalendarDay(daysSinceEpoch: first.daysSinceEpoch + Int32(k))
+            #expect(Int(month) == CalendarMonth(day).index - origin.index, "\(day)")
+        }
+        #expect(table.last == 3, "2024-03-01 is three months after 2023-12")
+        #expect(CohortRetention.monthsSince(origin, from: first.daysSinceEpoch, to: first.daysSinceEpoch).isEmpty)
+    }
+
     /// The table of `transactions` with an as-of (default: the day after the last line).
     static func table(_ csv: String = transactions, asOf: String? = nil, threads: Int = 1) throws -> CohortTable {
         try withScratch("cohorts") { scratch in

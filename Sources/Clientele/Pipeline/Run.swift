@@ -64,7 +64,9 @@ public struct Run: Sendable {
         for stage in stages { try state.perform(stage) }
         let start = ContinuousClock.now
         logger.info("writing the report", metadata: ["folder": "\(configuration.out)"])
-        var report = ReportStage.report(state)
+        // customers.csv is written while the report's sections are put together beside it.
+        let finished = state, customersFile = ReportStage.customersFile(state)
+        var (_, report) = try beside({ try customersFile.write(folder.path(customersFile.name)) }, { ReportStage.report(finished) })
         // Built once: its customer snapshots give the movers now and are recorded at landing
         // (it reads the settings, inputs, counts and segments, which do not change below).
         let historyRun = try history.map { _ in try ReportStage.historyRun(state, report: report) }
@@ -77,7 +79,7 @@ public struct Run: Sendable {
             .init(sink: $0.displayName, runId: folder.token, schema: $0.schema, customersTable: $0.customersTable,
                   segmentsTable: $0.segmentsTable, runsTable: $0.runsTable)
         }
-        for file in files { try file.write(folder.path(file.name)) }
+        for file in files where file.name != customersFile.name { try file.write(folder.path(file.name)) }
         state.lap("reports", since: start)
         // The results in PostgreSQL, keyed by the folder's token: copied now in an open
         // transaction, committed just before the folder lands (below).

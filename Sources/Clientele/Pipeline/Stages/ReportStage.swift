@@ -9,10 +9,10 @@ struct ReportStage {
         var write: (_ path: String) throws -> Void
     }
 
-    /// The data files of this run (report.json, report.md and report.html follow them).
+    /// The data files of this run (report.json, report.md and report.html follow them), customers.csv first.
     static func dataFiles(_ state: RunState, report: RunReport) -> [ReportFile] {
         let policy = state.cellPolicy, customers = state.transactions.customers, rfm = state.rfm!
-        var files = [ReportFile(name: "customers.csv") { path in try customersWriter(state).write(to: path) }]
+        var files = [customersFile(state)]
         files.append(ReportFile(name: "segments.csv") { try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0) })
         if let cohorts = state.cohorts {
             files.append(ReportFile(name: "cohorts.csv") { try FileSink.write(CohortsCSVWriter(table: cohorts).bytes(), to: $0) })
@@ -36,6 +36,12 @@ struct ReportStage {
             files.append(ReportFile(name: "rejects.csv") { try FileSink.write(RejectsCSVWriter(rejects: state.rejects, cellPolicy: policy).bytes(), to: $0) })
         }
         return files
+    }
+
+    /// customers.csv, which reads the results but not the report: the largest file, written while
+    /// the report is put together.
+    static func customersFile(_ state: RunState) -> ReportFile {
+        ReportFile(name: "customers.csv") { path in try customersWriter(state).write(to: path) }
     }
 
     /// customers.csv's writer; the PostgreSQL results sink writes the same rows.
