@@ -62,7 +62,7 @@ public struct InteractionLoader: Sendable {
 
         // Concatenate lanes in order, dropping orphans and re-coding channels by name in order of
         // first appearance among the rows kept.
-        var table = Self.concatenate(lanes, resolved: resolved)
+        let table = Self.concatenate(lanes, resolved: resolved)
         let kept = table.count
         assert(kept == verdict.accounting.rowsUsed - orphans.reduce(0) { $0 + $1.rows }, "every used row resolved once")
         var unknownKinds = UnknownValueCounts()
