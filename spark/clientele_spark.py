@@ -307,14 +307,17 @@ def kmeans_state(sc, worker, rows, job, flags, merged_name, work):
         cached.unpersist()
 
 
-def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, churn=None, clusters_name=None):
+def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, churn=None, clusters_name=None,
+                 interactions_header=None):
     """Each partition's customers.csv rows (sorted by customer_id, with the header), scored on the
     executors and kept on their disks, then brought to the driver one partition at a time and
     written to `staging/part-NNNNN.csv`, and its totals for the report (`--totals`, a few hundred
     bytes) to `staging/totals-NNNNN.json`. Returns the part files and the totals files. With
-    `churn` (a ChurnSource whose fit is done), `rows` are its rows, churn_probability is scored too
-    and each partition's churn_risk.csv rows land in `staging/risk-NNNNN.csv` (ChurnSource.risk_parts)."""
-    header, state_name = (churn.interactions_header, churn.state_name) if churn else (None, None)  # not the SparkContext
+    `churn` (a ChurnSource whose fit is done), churn_probability is scored too and each
+    partition's churn_risk.csv rows land in `staging/risk-NNNNN.csv` (ChurnSource.risk_parts).
+    With `interactions_header`, `rows` are tagged rows with the interactions (tagged_rows), which
+    the churn features and the satisfaction columns (`--satisfaction-columns` in `flags`) read."""
+    header, state_name = interactions_header, (churn.state_name if churn else None)  # not the SparkContext
 
     def score(index, iterator):
         with worker.partition_inputs(index, iterator, header) as (folder, inputs):
@@ -419,7 +422,17 @@ def main(argv):
         # --- churn (ChurnSource): the Newton loop on the driver, its sums on the executors ---
         churn = ChurnSource(sc, args, run, job, worker, rows).fit(flags, work)
         # --- end churn ---
-        parts, totals = scored_parts(worker, churn.rows if churn else rows, scoring_flags, "merged.bin", work, medians, churn, clusters)
+        # The satisfaction columns of customers.csv when the analysis ran (each customer's own,
+        # from the partition's interactions): the scoring rows then carry the interactions.
+        if satisfaction and satisfaction_ran(satisfaction):
+            scoring_flags = scoring_flags + ["--satisfaction-columns"]
+        score_header, score_rows = (None, rows)
+        if churn and churn.interactions_header:
+            score_header, score_rows = churn.interactions_header, churn.rows
+        elif "--satisfaction-columns" in scoring_flags:
+            score_header, score_rows = tagged_rows(sc, args, run, job)
+        parts, totals = scored_parts(worker, score_rows, scoring_flags, "merged.bin", work, medians, churn, clusters,
+                                     interactions_header=score_header)
         extra = [path for path in (clv_model, satisfaction) if path] + (churn.report_files(work) if churn else [])
         # --- report.json, report.md, segments.csv (driver_report) ---
         outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
@@ -555,6 +568,21 @@ def keyed_export(sc, path, job, section_name, tag):
     return header, keyed
 
 
+def satisfaction_ran(path):
+    """Whether satisfaction.json found respondents among the scored customers, as the single run's
+    analysis needs to run (and to write customers.csv's satisfaction columns)."""
+    with open(path, encoding="utf-8") as f:
+        return (json.load(f).get("respondents") or 0) > 0
+
+
+def tagged_rows(sc, args, run, job):
+    """Both exports routed by customer id with the same partitioner, each partition's rows as
+    tagged blobs (partition_blobs): the interactions' header and the rows."""
+    _, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
+    header, ix = keyed_export(sc, run.interactions, job, "interactions", 1)
+    return header, partition_blobs(tx.union(ix).partitionBy(args.partitions).values(), tagged=True)
+
+
 def write_satisfaction(sc, args, run, job, work, flags):
     """satisfaction.json in `work` (returned; it lands with the report folder): both exports routed by customer id with the same partitioner
     (every row of a customer, transaction or interaction, in one partition, orphans included),
@@ -649,9 +677,7 @@ class ChurnSource:
         self.interactions_header = None
         self.rows = rows
         if run.interactions:
-            _, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
-            self.interactions_header, ix = keyed_export(sc, run.interactions, job, "interactions", 1)
-            self.rows = partition_blobs(tx.union(ix).partitionBy(args.partitions).values(), tagged=True)
+            self.interactions_header, self.rows = tagged_rows(sc, args, run, job)
         self.state_name = None
         self.model_csv = None
         self.risk_parts = []

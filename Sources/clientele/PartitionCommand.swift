@@ -74,7 +74,7 @@ struct PartitionMergeCommand: ParsableCommand {
 struct PartitionScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
-        abstract: "Write one partition's customers.csv rows (RFM and CLV columns), scored with the merged statistics of all partitions."
+        abstract: "Write one partition's customers.csv rows (RFM, cluster, CLV, satisfaction and churn columns), scored with the merged statistics of all partitions."
     )
 
     @OptionGroup var options: PartitionRunOptions
@@ -102,13 +102,18 @@ struct PartitionScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A k-means state that is done (kmeans-step): adds the cluster column.", valueName: "file"))
     var clusters: String?
 
+    @Flag(name: .customLong("satisfaction-columns"),
+          help: "Add mean_satisfaction, mean_recommend, complaints and loyalty_group from the partition's --interactions (when the run's satisfaction analysis ran).")
+    var satisfactionColumns = false
+
     func run() throws {
         try exitOnError {
             let churn = try churnState.map { try PartitionWorker.readJSON(PartitionChurnState.self, from: $0) }
             try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics),
                                       valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out, totals: totals,
                                       churn: churn, churnRiskOut: churnRiskOut,
-                                      clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) })
+                                      clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) },
+                                      satisfactionColumns: satisfactionColumns)
         }
     }
 }

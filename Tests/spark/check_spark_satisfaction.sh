@@ -5,7 +5,9 @@
 # 1e-9 relative, the interactions' accounting (orphans included), the Jones & Sasser quadrants and NPS
 # those of report.json, and a sampled Kendall tau-b; and the churn regression with complaints and
 # mean_satisfaction from the interactions, and the job's [churn] features read from them too
-# (mean_recommend, support_contacts, interactions), as clientele run fits it (compare_spark_churn.py).
+# (mean_recommend, support_contacts, interactions), as clientele run fits it (compare_spark_churn.py);
+# and customers.csv's satisfaction columns (mean_satisfaction, mean_recommend, complaints,
+# loyalty_group), the single run's cells exactly.
 #
 #   Tests/spark/check_spark_satisfaction.sh [BINARY] [CUSTOMERS]     default .build/release/clientele, 20000
 set -euo pipefail
@@ -61,4 +63,20 @@ print(f"spark: {checked} Pearson/Spearman statistics, the quadrants and NPS equa
       f"{spark['interactions']['rows_read']} interaction rows, {spark['interactions']['orphan_rows']} orphan rows")
 PY
 python3 "$root/Tests/spark/compare_spark_churn.py" "$work/single" "$work/spark-report"
+python3 - "$work/single/customers.csv" "$work/spark-report/customers.csv" <<'PY'
+import csv, sys
+# customers.csv's satisfaction columns: each customer's own, so the single run's cells exactly.
+names = ["mean_satisfaction", "mean_recommend", "complaints", "loyalty_group"]
+def cells(path):
+    rows = csv.DictReader(open(path, encoding="utf-8", newline=""))
+    assert all(n in rows.fieldnames for n in names), (path, rows.fieldnames)
+    return {r["customer_id"]: [r[n] for n in names] for r in rows}
+single, spark = cells(sys.argv[1]), cells(sys.argv[2])
+assert single.keys() == spark.keys(), (len(single), len(spark))
+differ = [c for c in single if single[c] != spark[c]]
+assert not differ, [(c, single[c], spark[c]) for c in differ[:5]]
+grouped = sum(1 for v in spark.values() if v[3])
+assert grouped > 0
+print(f"spark: customers.csv satisfaction columns equal the single run's for {len(spark)} customers ({grouped} with a loyalty group)")
+PY
 echo "spark satisfaction: local[2], 8 partitions, $((SECONDS - started)) s"

@@ -70,13 +70,10 @@ extension PartitionWorker {
     /// `score`'s churn part for one scored partition: churn_probability on `writer`, and the
     /// partition's churn_risk.csv rows (value at risk as ChurnStage values it: predicted CLV, else
     /// historical CLV) to `riskOut`, each led by a sort key for the driver's merge instead of the rank.
-    static func scoreChurn(_ config: JobConfiguration, partition: Scoring.Partition, model: ChurnModel,
+    /// `table`: the partition's customer table with its interactions (`Scoring.withInteractions`).
+    static func scoreChurn(_ config: JobConfiguration, partition: Scoring.Partition, table: CustomerTable, model: ChurnModel,
                            writer: inout CustomersCSVWriter, riskOut: String?) throws {
         let loaded = partition.loaded, rfm = partition.rfm
-        let interactions = try config.interactions.map {
-            try InteractionLoader(source: $0, columns: config.interactionColumns, options: config.ingestOptions).load(customers: loaded.customers).table
-        }
-        let table = CustomerTable(orders: loaded.orders, interactions: interactions, asOf: partition.table.asOf, calibrationEnd: config.calibrationEnd)
         let rows = PartitionChurnRows(table: table, customers: loaded.customers, split: PartitionChurnFit.settings(config).split,
                                       extra: config.churn.extraFeatures)
         let scores = churnScores(rows, design: model.design, beta: model.beta, customerCount: loaded.customers.count)

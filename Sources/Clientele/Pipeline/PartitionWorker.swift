@@ -41,10 +41,13 @@ public enum PartitionWorker {
     /// for report.json and segments.csv (`partition report`). With a fitted `churn` state it adds
     /// churn_probability and writes the partition's churn_risk.csv rows to `churnRiskOut`
     /// (`scoreChurn`, PartitionWorker+Churn.swift). With a `clusters` state that is done, it adds
-    /// the cluster column (`PartitionWorker+KMeans.swift`).
+    /// the cluster column (`PartitionWorker+KMeans.swift`). With `satisfactionColumns` (the run's
+    /// satisfaction analysis ran) and the partition's interactions, it adds mean_satisfaction,
+    /// mean_recommend, complaints and loyalty_group: each is one customer's, so the single run's.
     public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, valueMedians: ValueMatrixMedians? = nil,
                              out: String, totals: String? = nil, churn: PartitionChurnState? = nil, churnRiskOut: String? = nil,
-                             clusters: PartitionKMeansState? = nil) throws {
+                             clusters: PartitionKMeansState? = nil, satisfactionColumns: Bool = false) throws {
+        let satisfactionColumns = satisfactionColumns && config.interactions != nil && config.satisfaction.enabled
         let scoring = try Scoring(config, statistics: statistics)
         let clusters = clusters?.phase == .done ? clusters : nil
         let churnModel = try churn.map(ChurnModel.init)
@@ -68,6 +71,7 @@ public enum PartitionWorker {
                 guard let partition else {
                     let header = CustomersCSVWriter.header + (clusters == nil ? [] : ["cluster"])
                         + PartitionCLV.columns(config, fit: scoring.clv, valueQuadrant: thresholds != nil)
+                        + (satisfactionColumns ? CustomersCSVWriter.satisfactionHeader : [])
                         + (churnModel == nil ? [] : ["churn_probability"])
                     try FileSink.write(Array((header.joined(separator: ",") + "\n").utf8), to: temporary)
                     if churnModel != nil, let churnRiskOut {
@@ -80,7 +84,14 @@ public enum PartitionWorker {
                 writer.clv = clv
                 writer.valueQuadrant = thresholds != nil
                 if let clusters { writer.clusterLabels = try PartitionKMeansPass.labels(kmeansFeatures(partition, state: clusters), state: clusters) }
-                if let churnModel { try scoreChurn(config, partition: partition, model: churnModel, writer: &writer, riskOut: churnRiskOut) }
+                // The partition's customer table with its interactions, read once for the columns that need them.
+                let withInteractions = churnModel != nil || satisfactionColumns ? try scoring.withInteractions(partition) : nil
+                if satisfactionColumns, let withInteractions {
+                    writer.satisfaction = try satisfactionColumnsOf(withInteractions, rfm: partition.rfm, config: config)
+                }
+                if let churnModel, let withInteractions {
+                    try scoreChurn(config, partition: partition, table: withInteractions, model: churnModel, writer: &writer, riskOut: churnRiskOut)
+                }
                 try writer.write(to: temporary)
             }
         }
@@ -127,6 +138,16 @@ public enum PartitionWorker {
             }
         }
 
+        /// The partition's customer table built with its interactions (those of the run, none
+        /// without an interactions file), as churn and the satisfaction columns read it.
+        func withInteractions(_ partition: Partition) throws -> CustomerTable {
+            let interactions = try config.interactions.map {
+                try InteractionLoader(source: $0, columns: config.interactionColumns, options: config.ingestOptions)
+                    .load(customers: partition.loaded.customers).table
+            }
+            return CustomerTable(orders: partition.loaded.orders, interactions: interactions, asOf: asOf, calibrationEnd: config.calibrationEnd)
+        }
+
         func partition() throws -> Partition? {
             let loaded: TransactionLoader.Loaded
             do {
@@ -138,6 +159,19 @@ public enum PartitionWorker {
             let table = CustomerTable(orders: loaded.orders, interactions: nil, asOf: asOf, calibrationEnd: config.calibrationEnd)
             return Partition(loaded: loaded, table: table, rfm: try config.rfm.run(table.current, tables: tables))
         }
+    }
+
+    /// customers.csv's satisfaction columns of a partition, as `SatisfactionLoyaltyAnalysis` gives
+    /// them: the measures from the contacts before as-of, and each scored customer's Jones & Sasser
+    /// group from their mean satisfaction and frequency (the job's thresholds).
+    static func satisfactionColumnsOf(_ table: CustomerTable, rfm: RFMResult, config: JobConfiguration) throws -> SatisfactionColumns {
+        let measures = SatisfactionMeasures(contacts: table.currentContacts!)
+        let frequency = LoyaltyMeasures(table: table).frequency
+        let rows = rfm.customers.map(Int.init)
+        let analysis = config.satisfaction.resolved(scale: config.interactionColumns.satisfactionScale)
+        let groups = try analysis.matrix.run(satisfaction: rows.map { measures.meanSatisfaction[$0] }, loyalty: rows.map { frequency[$0] },
+                                             recommend: rows.map { measures.meanRecommend[$0] }).groups
+        return SatisfactionColumns(measures: measures, loyaltyGroups: groups)
     }
 
     /// The purchase models of `[clv] model` (every available one for `auto`) fitted on the merged

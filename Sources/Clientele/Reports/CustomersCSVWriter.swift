@@ -18,7 +18,7 @@ package struct CustomersCSVWriter {
     /// Predictive CLV columns, indexed by customer id; nil when the model did not run.
     package var clv: CLVModelFit?
     /// Satisfaction columns (measures by customer id, loyalty group by row); nil without interactions.
-    package var satisfaction: SatisfactionLoyaltyAnalysisResult?
+    package var satisfaction: SatisfactionColumns?
     /// `churn_probability` by customer id; nil when the churn model did not run.
     package var churn: ChurnScores?
     /// How customer ids and segment names are written; by default a cell that a spreadsheet would
@@ -34,7 +34,7 @@ package struct CustomersCSVWriter {
         self.rfm = rfm
         self.clusterLabels = clusters?.labels
         self.clv = clv
-        self.satisfaction = satisfaction
+        self.satisfaction = satisfaction.map { SatisfactionColumns(measures: $0.measures, loyaltyGroups: $0.groups.groups) }
         self.churn = churn
         self.cellPolicy = cellPolicy
     }
@@ -145,7 +145,7 @@ package struct CustomersCSVWriter {
             meanSatisfaction = m?.meanSatisfaction ?? []; meanRecommend = m?.meanRecommend ?? []
             satisfactionAnswers = m?.satisfactionAnswers ?? []; recommendAnswers = m?.recommendAnswers ?? []
             complaints = m?.complaints ?? []
-            loyaltyGroup = w.satisfaction?.groups.groups ?? []
+            loyaltyGroup = w.satisfaction?.loyaltyGroups ?? []
             hasSatisfaction = w.satisfaction != nil
             churnProbability = w.churn?.probabilityColumn ?? []
             var first = Int32.max, last = Int32.min
@@ -198,5 +198,19 @@ package struct CustomersCSVWriter {
             if !churnProbability.isEmpty { b.comma(); b.double(churnProbability[k]) }
             b.newline()
         }
+    }
+}
+
+/// customers.csv's satisfaction columns: mean_satisfaction, mean_recommend and complaints from the
+/// measures (by customer id), loyalty_group by RFM row. The single run takes them from its
+/// satisfaction analysis; a partition under Spark computes them from its own interactions, since
+/// each is one customer's.
+package struct SatisfactionColumns: Sendable {
+    package let measures: SatisfactionMeasures
+    package let loyaltyGroups: [LoyaltyGroup?]
+
+    package init(measures: SatisfactionMeasures, loyaltyGroups: [LoyaltyGroup?]) {
+        self.measures = measures
+        self.loyaltyGroups = loyaltyGroups
     }
 }
