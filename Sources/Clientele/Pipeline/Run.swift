@@ -44,14 +44,14 @@ public struct Run: Sendable {
         }
     }
 
-    /// The stages of this run, in order; each decides for itself whether it applies. The cohorts,
-    /// clusters and the churn model need only the RFM scores and the customer table, so they run
-    /// beside the purchase models and the satisfaction analysis (which reads their predictions);
-    /// the churn ranking by value at risk waits for the predicted CLV.
+    /// The stages of this run, in order; each decides for itself whether it applies. The cohorts
+    /// and clusters need only the RFM scores and the customer table, so they run beside the
+    /// purchase models, satisfaction and churn. (The churn fit could too, but its design matrix
+    /// beside satisfaction's columns would raise the run's peak memory by a tenth for a few
+    /// hundredths of a second.)
     var stages: [any RunStage] {
         [TransactionsStage(), InteractionsStage(source: configuration.interactions), InputCheckStage(), CustomerTableStage(),
-         RFMStage(), SideBySideStages(side: [CohortStage(), ClusterStage(), ChurnStage()], main: [CLVStage(), SatisfactionStage()]),
-         ChurnRiskStage()]
+         RFMStage(), SideBySideStages(side: [CohortStage(), ClusterStage()], main: [CLVStage(), SatisfactionStage(), ChurnStage()])]
     }
 
     /// Runs the stages, writes the report into the staged folder, and lands it (with the history);

@@ -25,8 +25,6 @@ struct RunState {
     var clusters: KMeansFit?
     var clv: CLVModelFit?
     var satisfaction: SatisfactionLoyaltyAnalysisResult?
-    /// The churn model as fitted (`ChurnStage`), before its customers are ranked by value at risk.
-    var churnFit: Result<ChurnFit, ChurnError>?
     var churn: ChurnFit?
     var churnRisk: [ChurnRiskRow] = []
     /// Sections left out, each with the reason the report gives.
@@ -45,12 +43,10 @@ struct RunState {
     /// Every rejected row of both files.
     var rejects: [RejectedRow] { transactions.rejects + (interactions?.rejects ?? []) }
 
-    /// Records the wall time of `name` since `start` (and a trace line); `adding` adds it to the
-    /// time already recorded under `name` (a stage run in two parts).
-    mutating func lap(_ name: String, since start: ContinuousClock.Instant, adding: Bool = false) {
+    /// Records the wall time of `name` since `start` (and a trace line).
+    mutating func lap(_ name: String, since start: ContinuousClock.Instant) {
         let d = ContinuousClock.now - start
-        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        timings[name] = adding ? (timings[name] ?? 0) + seconds : seconds
+        timings[name] = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         trace(name)
     }
 
