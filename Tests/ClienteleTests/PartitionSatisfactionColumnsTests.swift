@@ -26,10 +26,7 @@ struct PartitionSatisfactionColumnsTests {
     @Test("3 partitions with their interactions: the four columns equal the single run's for every customer; without the flag they are left out")
     func columnsEqualSingleRun() throws {
         try withScratch { scratch in
-            try PartitionSatisfactionTests.cli(["generate", "--customers", "1500", "--seed", "12", "--out", "data"], scratch)
-            let single = try CLI.run(["run", "--transactions", "data/transactions.csv", "--interactions", "data/interactions.csv",
-                                      "--out", "single", "--quiet"] + Self.periods, in: scratch.path)
-            try #require(single.status == 0, "\(single.stderr)")
+            try PartitionSatisfactionTests.generateAndRunSingle(scratch, customers: 1500, seed: 12)
             let expected = try Self.cells(scratch.join("single/customers.csv"))
             try #require(Self.columns.allSatisfy(expected.header.contains), "the single run writes the satisfaction columns")
 

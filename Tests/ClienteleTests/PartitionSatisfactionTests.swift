@@ -72,13 +72,18 @@ struct PartitionSatisfactionTests {
         #expect(abs(a - b) <= 1e-9 * max(abs(a), abs(b)) || abs(a - b) < 1e-15, "\(what): \(a) vs \(b)")
     }
 
+    /// `data/` generated with interactions, and `clientele run`'s report of it in `single/`.
+    static func generateAndRunSingle(_ scratch: ScratchFolder, customers: Int, seed: Int) throws {
+        try cli(["generate", "--customers", "\(customers)", "--seed", "\(seed)", "--out", "data"], scratch)
+        let single = try CLI.run(["run", "--transactions", "data/transactions.csv", "--interactions", "data/interactions.csv",
+                                  "--out", "single", "--quiet"] + periods, in: scratch.path)
+        try #require(single.status == 0, "\(single.stderr)")
+    }
+
     @Test("1, 3 and 7 partitions (one empty), merged forwards and backwards: the same statistics and sums bytes; r, rho and p-values equal clientele run's to 1e-9")
     func anySplitEqualsSingleRun() throws {
         try withScratch { scratch in
-            try Self.cli(["generate", "--customers", "2500", "--seed", "5", "--out", "data"], scratch)
-            let single = try CLI.run(["run", "--transactions", "data/transactions.csv", "--interactions", "data/interactions.csv",
-                                      "--out", "single", "--quiet"] + Self.periods, in: scratch.path)
-            #expect(single.status == 0, "\(single.stderr)")
+            try Self.generateAndRunSingle(scratch, customers: 2500, seed: 5)
             let whole = try Self.distributed(scratch, parts: 1)
             // The interactions' accounting, orphans (prospects' interactions) included, as clientele run counts them.
             let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.join("single/report.json")))) as? [String: Any])
