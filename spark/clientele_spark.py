@@ -430,7 +430,7 @@ def main(argv):
         if churn and churn.interactions_header:
             score_header, score_rows = churn.interactions_header, churn.rows
         elif "--satisfaction-columns" in scoring_flags:
-            score_header, score_rows = tagged_rows(sc, args, run, job)
+            _, score_header, score_rows = tagged_rows(sc, args, run, job)
         parts, totals = scored_parts(worker, score_rows, scoring_flags, "merged.bin", work, medians, churn, clusters,
                                      interactions_header=score_header)
         extra = [path for path in (clv_model, satisfaction) if path] + (churn.report_files(work) if churn else [])
@@ -576,11 +576,12 @@ def satisfaction_ran(path):
 
 
 def tagged_rows(sc, args, run, job):
-    """Both exports routed by customer id with the same partitioner, each partition's rows as
-    tagged blobs (partition_blobs): the interactions' header and the rows."""
-    _, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
-    header, ix = keyed_export(sc, run.interactions, job, "interactions", 1)
-    return header, partition_blobs(tx.union(ix).partitionBy(args.partitions).values(), tagged=True)
+    """Both exports routed by customer id with the same partitioner (every row of a customer,
+    transaction or interaction, in one partition, orphans included), each partition's rows as
+    tagged blobs (partition_blobs): the transactions' and the interactions' headers, and the rows."""
+    tx_header, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
+    ix_header, ix = keyed_export(sc, run.interactions, job, "interactions", 1)
+    return tx_header, ix_header, partition_blobs(tx.union(ix).partitionBy(args.partitions).values(), tagged=True)
 
 
 def write_satisfaction(sc, args, run, job, work, flags):
@@ -593,9 +594,7 @@ def write_satisfaction(sc, args, run, job, work, flags):
     satisfaction–loyalty correlations overall and per segment (Pearson and Spearman exact;
     Kendall's tau-b on a sample)."""
     job_name = os.path.basename(job) if job else None
-    tx_header, tx = keyed_export(sc, run.transactions, job, "transactions", 0)
-    ix_header, ix = keyed_export(sc, run.interactions, job, "interactions", 1)
-    tagged = partition_blobs(tx.union(ix).partitionBy(args.partitions).values(), tagged=True)
+    tx_header, ix_header, tagged = tagged_rows(sc, args, run, job)
 
     def with_partition_files(index, iterator, body):
         folder = tempfile.mkdtemp(prefix=f"clientele-sat-{index}-")
@@ -677,7 +676,7 @@ class ChurnSource:
         self.interactions_header = None
         self.rows = rows
         if run.interactions:
-            self.interactions_header, self.rows = tagged_rows(sc, args, run, job)
+            _, self.interactions_header, self.rows = tagged_rows(sc, args, run, job)
         self.state_name = None
         self.model_csv = None
         self.risk_parts = []

@@ -166,12 +166,9 @@ public enum PartitionWorker {
     /// group from their mean satisfaction and frequency (the job's thresholds).
     static func satisfactionColumnsOf(_ table: CustomerTable, rfm: RFMResult, config: JobConfiguration) throws -> SatisfactionColumns {
         let measures = SatisfactionMeasures(contacts: table.currentContacts!)
-        let frequency = LoyaltyMeasures(table: table).frequency
-        let rows = rfm.customers.map(Int.init)
         let analysis = config.satisfaction.resolved(scale: config.interactionColumns.satisfactionScale)
-        let groups = try analysis.matrix.run(satisfaction: rows.map { measures.meanSatisfaction[$0] }, loyalty: rows.map { frequency[$0] },
-                                             recommend: rows.map { measures.meanRecommend[$0] }).groups
-        return SatisfactionColumns(measures: measures, loyaltyGroups: groups)
+        let matrix = try analysis.loyaltyGroups(measures, LoyaltyMeasures(table: table), customers: rfm.customers)
+        return SatisfactionColumns(measures: measures, loyaltyGroups: matrix.groups)
     }
 
     /// The purchase models of `[clv] model` (every available one for `auto`) fitted on the merged

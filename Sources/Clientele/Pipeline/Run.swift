@@ -73,13 +73,13 @@ public struct Run: Sendable {
         if let history, let historyRun, let migration = try history.migration(fromLatestTo: historyRun) {
             report.summary?.movers = ReportStage.movers(migration, topAtRisk: configuration.report.topAtRisk)
         }
-        let files = ReportStage.dataFiles(state, report: report)
-        report.outputs = files.map(\.name) + ["report.json", "report.md", "report.html"]
+        let files = ReportStage.dataFiles(state, report: report)  // after customers.csv
+        report.outputs = [customersFile.name] + files.map(\.name) + ["report.json", "report.md", "report.html"]
         report.results = configuration.results.map {
             .init(sink: $0.displayName, runId: folder.token, schema: $0.schema, customersTable: $0.customersTable,
                   segmentsTable: $0.segmentsTable, runsTable: $0.runsTable)
         }
-        for file in files where file.name != customersFile.name { try file.write(folder.path(file.name)) }
+        for file in files { try file.write(folder.path(file.name)) }
         state.lap("reports", since: start)
         // The results in PostgreSQL, keyed by the folder's token: copied now in an open
         // transaction, committed just before the folder lands (below).

@@ -98,11 +98,7 @@ public struct CLVModel: Sendable {
             defer { trace("clv fit \(kinds[k].rawValue)") }
             return Result { try kinds[k].fit(calibrationPatterns, settings: self) }
         }
-        let (dearFit, (otherFits, gammaGammaFit)) = try beside({ dear.map(fitted) }, {
-            (kinds.indices.filter { $0 != dear }.map(fitted), Result { try gammaGamma.fit(calibration) })
-        })
-        var others = otherFits.makeIterator()
-        let results = kinds.indices.map { $0 == dear ? dearFit! : others.next()! }
+        let (results, gammaGammaFit) = try Self.map(kinds.count, apart: dear, besideOthers: { Result { try gammaGamma.fit(calibration) } }, fitted)
         var fits = [any RepeatPurchaseModelFit](), failures = [RepeatPurchaseModelSelection.Failure]()
         var firstError: (any Error)?
         for (kind, result) in zip(kinds, results) {
@@ -131,12 +127,8 @@ public struct CLVModel: Sendable {
         func validated(_ fit: any RepeatPurchaseModelFit) throws -> HoldoutValidationResult? {
             try holdoutRows.map { try holdout.run(model: fit, holdout: $0, holdoutWeeks: calibration.holdoutWeeks!, patterns: calibrationPatterns) }
         }
-        let dearValidated = fits.firstIndex { $0.kind == .paretonbd && fits.count > 1 }
-        let (dearValidation, otherValidations) = try beside({ try dearValidated.map { try validated(fits[$0]) } }, {
-            try fits.indices.filter { $0 != dearValidated }.map { try validated(fits[$0]) }
-        })
-        var otherValidation = otherValidations.makeIterator()
-        let validations = fits.indices.map { $0 == dearValidated ? dearValidation! : otherValidation.next()! }
+        let dearValidated = fits.count > 1 ? fits.firstIndex { $0.kind == .paretonbd } : nil
+        let (validations, _) = try Self.map(fits.count, apart: dearValidated, besideOthers: {}) { try validated(fits[$0]) }
         trace("clv holdout")
         let candidates = zip(fits, validations).map { RepeatPurchaseModelCandidate(fit: $0, validation: $1) }
         let selection = RepeatPurchaseModelSelection.select(candidates.map { RepeatPurchaseModelScore($0.fit, validation: $0.validation) },
@@ -153,6 +145,15 @@ public struct CLVModel: Sendable {
                            currentCustomers: current.includedCount, candidates: candidates, selection: selection,
                            gammaGamma: ggFit, gammaGammaSkipped: skipped, validation: chosen.validation, predictions: predictions,
                            intervals: bootstrap, holdoutInterval: holdoutInterval, valueMatrix: matrix, settings: self)
+    }
+
+    /// `body` of every index in 0..<count, in index order: index `apart` (when set) on its own,
+    /// beside the others and `extra` (`beside`), each with every thread for its loops.
+    private static func map<T, E>(_ count: Int, apart: Int?, besideOthers extra: () throws -> E,
+                                  _ body: (Int) throws -> T) throws -> ([T], E) {
+        let (lone, (rest, e)) = try beside({ try apart.map(body) }, { (try (0..<count).filter { $0 != apart }.map(body), try extra()) })
+        var others = rest.makeIterator()
+        return ((0..<count).map { $0 == apart ? lone! : others.next()! }, e)
     }
 }
 

@@ -67,10 +67,9 @@ public struct SatisfactionLoyaltyAnalysis: Sendable, Equatable {
         let loyalty = LoyaltyMeasures(table: input.table)
         let customers = input.customers, segment = input.segment
 
-        let all = Self.gather(customers, rows: nil, [measures.meanSatisfaction, loyalty.frequency, measures.meanRecommend])
         let segmentLabels = Self.parallelMap(segment.count) { Int32(segment[$0]) }
-        let loyaltyGroups = try matrix.run(satisfaction: all[0], loyalty: all[1], recommend: all[2],
-                                           groups: CorrelationGroups(labels: segmentLabels, names: input.segmentNames))
+        let loyaltyGroups = try loyaltyGroups(measures, loyalty, customers: customers,
+                                              groups: CorrelationGroups(labels: segmentLabels, names: input.segmentNames))
 
         let respondents = Self.select(customers.count) { answered(measures, Int(customers[$0])) }
         guard !respondents.isEmpty else { throw .noSurveyAnswers(interactions: input.interactionCount) }
@@ -105,6 +104,14 @@ public struct SatisfactionLoyaltyAnalysis: Sendable, Equatable {
         }
         return SatisfactionLoyaltyAnalysisResult(settings: self, measures: measures, loyalty: loyalty, groups: loyaltyGroups,
                                                  correlations: result, respondents: respondents.count)
+    }
+
+    /// The Jones & Sasser matrix of `customers` (rows in that order; the loyalty_group column) on
+    /// mean satisfaction and frequency; `groups` (one label a row) for NPS per group.
+    package func loyaltyGroups(_ measures: SatisfactionMeasures, _ loyalty: LoyaltyMeasures, customers: [Int32],
+                               groups: CorrelationGroups? = nil) throws(CorrelationError) -> SatisfactionLoyaltyResult {
+        let all = Self.gather(customers, rows: nil, [measures.meanSatisfaction, loyalty.frequency, measures.meanRecommend])
+        return try matrix.run(satisfaction: all[0], loyalty: all[1], recommend: all[2], groups: groups)
     }
 
     private func answered(_ m: SatisfactionMeasures, _ c: Int) -> Bool {

@@ -9,11 +9,11 @@ struct ReportStage {
         var write: (_ path: String) throws -> Void
     }
 
-    /// The data files of this run (report.json, report.md and report.html follow them), customers.csv first.
+    /// The data files of this run after customers.csv (`customersFile`, written while the report
+    /// is put together); report.json, report.md and report.html follow them.
     static func dataFiles(_ state: RunState, report: RunReport) -> [ReportFile] {
         let policy = state.cellPolicy, customers = state.transactions.customers, rfm = state.rfm!
-        var files = [customersFile(state)]
-        files.append(ReportFile(name: "segments.csv") { try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0) })
+        var files = [ReportFile(name: "segments.csv") { try FileSink.write(SegmentsCSVWriter(segments: report.rfm.segments, cellPolicy: policy).bytes(), to: $0) }]
         if let cohorts = state.cohorts {
             files.append(ReportFile(name: "cohorts.csv") { try FileSink.write(CohortsCSVWriter(table: cohorts).bytes(), to: $0) })
         }
@@ -38,8 +38,7 @@ struct ReportStage {
         return files
     }
 
-    /// customers.csv, which reads the results but not the report: the largest file, written while
-    /// the report is put together.
+    /// customers.csv, the largest file: it reads the results but not the report.
     static func customersFile(_ state: RunState) -> ReportFile {
         ReportFile(name: "customers.csv") { path in try customersWriter(state).write(to: path) }
     }

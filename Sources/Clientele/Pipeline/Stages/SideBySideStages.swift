@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import ClienteleSupport
 
@@ -32,32 +31,16 @@ struct SideBySideStages: RunStage {
             return
         }
         let base = state
-        let branch = SideBranch(state: base)
-        let threads = Parallelism.threads
-        let done = DispatchGroup()
-        DispatchQueue.global().async(group: done) { [side] in
-            // Task-local settings do not cross threads: the branch binds the run's thread count,
-            // and no progress line (the main branch draws it).
-            Parallelism.$threads.withValue(threads) {
-                RunProgress.$current.withValue(nil) {
-                    do { for stage in side { try branch.state.perform(stage) } } catch { branch.error = error }
-                }
-            }
-        }
-        var mainError: (any Error)?
-        do { for stage in main { try state.perform(stage) } } catch { mainError = error }
-        done.wait()
-        if let error = branch.error ?? mainError { throw error }
-        let sideState = branch.state
-        for stage in side { stage.adopt(sideState, into: &state) }
-        state.skipped.insert(contentsOf: sideState.skipped.dropFirst(base.skipped.count), at: base.skipped.count)
-        state.timings.merge(sideState.timings) { mine, _ in mine }
+        var branch = base
+        // `beside` runs the side branch on a thread of its own (no progress line: the main branch
+        // draws it); both outcomes are kept so that the side's error wins, as in a sequential run.
+        let (mainOutcome, sideOutcome) = try beside({ Result { () throws in for stage in main { try state.perform(stage) } } }, {
+            RunProgress.$current.withValue(nil) { Result { () throws in for stage in side { try branch.perform(stage) } } }
+        })
+        try sideOutcome.get()
+        try mainOutcome.get()
+        for stage in side { stage.adopt(branch, into: &state) }
+        state.skipped.insert(contentsOf: branch.skipped.dropFirst(base.skipped.count), at: base.skipped.count)
+        state.timings.merge(branch.timings) { mine, _ in mine }
     }
-}
-
-/// The side branch's state and error, handed back to the forking thread after `wait()`.
-private final class SideBranch: @unchecked Sendable {
-    var state: RunState
-    var error: (any Error)?
-    init(state: RunState) { self.state = state }
 }
