@@ -211,12 +211,13 @@ def merge_statistics(worker, rows, flags, out):
         f.write(merged)
 
 
-def value_medians(sc, worker, rows, flags, merged_name, work):
+def value_medians(sc, worker, rows, flags, merged_name, clv_fit_name, work):
     """The value matrix's thresholds, the medians of historical and predicted CLV over every
     customer with both, found exactly: `partition value-medians` keeps the middle values' key
     prefixes, each pass narrows them by 16 bits from every partition's counts (`partition
-    value-counts`, a few thousand numbers at most), four passes at most. Returns the name of the
-    complete medians file, added to the Spark files for `score`."""
+    value-counts`, a few thousand numbers at most, predicted with the driver's fit
+    `clv_fit_name`), four passes at most. Returns the name of the complete medians file, added
+    to the Spark files for `score`."""
     path = os.path.join(work, "value-medians-0.json")
     run_worker([worker.driver_binary, "partition", "value-medians", "--out", path])
     for number in itertools.count():
@@ -225,7 +226,8 @@ def value_medians(sc, worker, rows, flags, merged_name, work):
 
         def counts(index, iterator, name=name):
             return worker.step(index, iterator, "value-counts", "counts.json",
-                               ["--statistics", SparkFiles.get(merged_name), "--medians", SparkFiles.get(name)] + flags)
+                               ["--statistics", SparkFiles.get(merged_name), "--medians", SparkFiles.get(name),
+                                "--clv-fit", SparkFiles.get(clv_fit_name)] + flags)
 
         paths = []
         for index, blob in rows.mapPartitionsWithIndex(counts).collect():
@@ -240,13 +242,14 @@ def value_medians(sc, worker, rows, flags, merged_name, work):
             return os.path.basename(path)
 
 
-def kmeans_state(sc, worker, rows, job, flags, merged_name, work):
+def kmeans_state(sc, worker, rows, job, flags, merged_name, scoring_name, work):
     """k-means over the partitions (PartitionKMeansState): `partition kmeans-seed` says whether the
     run clusters; if so every partition writes its standardised features once (`kmeans-features`,
     kept in Spark's cache on the executors) and its candidates for the seeding sample, the driver
     seeds every restart from the merged sample, and each Lloyd iteration is one pass (`kmeans-pass`
     on every partition, `kmeans-step` on the driver adding their sums in partition order) until the
-    state is done or skipped. Returns the final state's name, added to the Spark files."""
+    state is done or skipped. The driver reads the merged statistics `merged_name`, the executors
+    their scoring copy `scoring_name`. Returns the final state's name, added to the Spark files."""
     binary, job_flags = worker.driver_binary, ([job] if job else [])
     merged = os.path.join(work, merged_name)
     state = os.path.join(work, "kmeans-00000.json")
@@ -259,7 +262,7 @@ def kmeans_state(sc, worker, rows, job, flags, merged_name, work):
         with worker.partition_file(index, iterator) as (folder, path):
             outs = [os.path.join(folder, "features.bin"), os.path.join(folder, "sample.bin")]
             run_worker([worker.binary(), "partition", "kmeans-features"] + worker.job_flags()
-                       + ["--transactions", path, "--threads", "1", "--statistics", SparkFiles.get(merged_name),
+                       + ["--transactions", path, "--threads", "1", "--statistics", SparkFiles.get(scoring_name),
                           "--out", outs[0], "--sample-out", outs[1]] + flags)
             blobs = []
             for out in outs:
@@ -308,7 +311,7 @@ def kmeans_state(sc, worker, rows, job, flags, merged_name, work):
 
 
 def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, churn=None, clusters_name=None,
-                 interactions_header=None):
+                 interactions_header=None, clv_fit_name=None):
     """Each partition's customers.csv rows (sorted by customer_id, with the header), scored on the
     executors and kept on their disks, then brought to the driver one partition at a time and
     written to `staging/part-NNNNN.csv`, and its totals for the report (`--totals`, a few hundred
@@ -316,7 +319,9 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
     `churn` (a ChurnSource whose fit is done), churn_probability is scored too and each
     partition's churn_risk.csv rows land in `staging/risk-NNNNN.csv` (ChurnSource.risk_parts).
     With `interactions_header`, `rows` are tagged rows with the interactions (tagged_rows), which
-    the churn features and the satisfaction columns (`--satisfaction-columns` in `flags`) read."""
+    the churn features and the satisfaction columns (`--satisfaction-columns` in `flags`) read.
+    With `clv_fit_name`, the CLV columns are predicted with the driver's fit (`partition clv
+    --scoring-fit`)."""
     header, state_name = interactions_header, (churn.state_name if churn else None)  # not the SparkContext
 
     def score(index, iterator):
@@ -326,6 +331,7 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
             medians = ["--value-medians", SparkFiles.get(medians_name)] if medians_name else []
             extra = ["--churn-state", SparkFiles.get(state_name), "--churn-risk-out", outs["risk"]] if state_name else []
             extra += ["--clusters", SparkFiles.get(clusters_name)] if clusters_name else []
+            extra += ["--clv-fit", SparkFiles.get(clv_fit_name)] if clv_fit_name else []
             run_worker([worker.binary(), "partition", "score"] + worker.job_flags()
                        + ["--statistics", SparkFiles.get(merged_name)] + inputs + ["--threads", "1",
                           "--out", outs["part"], "--totals", outs["totals"]] + medians + extra + flags)
@@ -403,21 +409,25 @@ def main(argv):
         merged = os.path.join(work, "merged.bin")
         merge_statistics(worker, rows, flags, merged)
         check_rejects(os.path.abspath(args.binary), job, flags, merged, ["--transactions", run.transactions])
-        sc.addFile(merged)
-        # --- predicted value (CLV): clv_model.json from the merged statistics, on the driver ---
-        clv_model = driver_clv_model(os.path.abspath(args.binary), job, flags, merged, work)
+        # The executors' copy leaves out the CLV step's pooled rows, which grow with the customers:
+        # they predict with the driver's fit (clv-fit.json) instead of refitting.
+        scoring_statistics = scoring_copy(worker.driver_binary, merged, "scoring.bin")
+        sc.addFile(scoring_statistics)
+        # --- predicted value (CLV): clv_model.json and the scoring fit from the merged statistics, on the driver ---
+        clv_model, clv_fit = driver_clv_model(os.path.abspath(args.binary), job, flags, merged, work)
+        if clv_fit:
+            sc.addFile(clv_fit)
         # --- end of the CLV step ---
         # --- satisfaction (write_satisfaction): its own pass over both exports ---
         satisfaction = write_satisfaction(sc, args, run, job, work, flags) if run.interactions else None
         # --- end satisfaction ---
-        # The scoring steps fit only the purchase model partition clv chose (the same fit, bit for
-        # bit) instead of every candidate and its holdout check in every partition.
-        scoring_flags = flags + (["--clv-model", chosen_purchase_model(clv_model)] if clv_model else [])
+        scoring_flags = flags
+        clv_fit_name = os.path.basename(clv_fit) if clv_fit else None
         # --- value matrix: its medians over all customers, a few passes (value_medians) ---
-        medians = value_medians(sc, worker, rows, scoring_flags, "merged.bin", work) if clv_model else None
+        medians = value_medians(sc, worker, rows, scoring_flags, "scoring.bin", clv_fit_name, work) if clv_fit else None
         # --- end value matrix ---
         # --- clusters (kmeans_state): the seeds and Lloyd steps on the driver, the passes on the executors ---
-        clusters = kmeans_state(sc, worker, rows, job, flags, "merged.bin", work)
+        clusters = kmeans_state(sc, worker, rows, job, flags, "merged.bin", "scoring.bin", work)
         # --- end clusters ---
         # --- churn (ChurnSource): the Newton loop on the driver, its sums on the executors ---
         churn = ChurnSource(sc, args, run, job, worker, rows).fit(flags, work)
@@ -431,8 +441,8 @@ def main(argv):
             score_header, score_rows = churn.interactions_header, churn.rows
         elif "--satisfaction-columns" in scoring_flags:
             _, score_header, score_rows = tagged_rows(sc, args, run, job)
-        parts, totals = scored_parts(worker, score_rows, scoring_flags, "merged.bin", work, medians, churn, clusters,
-                                     interactions_header=score_header)
+        parts, totals = scored_parts(worker, score_rows, scoring_flags, "scoring.bin", work, medians, churn, clusters,
+                                     interactions_header=score_header, clv_fit_name=clv_fit_name)
         extra = [path for path in (clv_model, satisfaction) if path] + (churn.report_files(work) if churn else [])
         # --- report.json, report.md, segments.csv (driver_report) ---
         outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
@@ -483,20 +493,24 @@ def check_rejects(binary, job, flags, merged, inputs):
         sys.exit(check.returncode)
 
 
-def chosen_purchase_model(clv_model):
-    """The purchase model clv_model.json says partition clv chose (bg-nbd, mbg-nbd or pareto-nbd)."""
-    with open(clv_model, encoding="utf-8") as f:
-        return json.load(f)["purchase_model"]
+def scoring_copy(binary, merged, name):
+    """The merged statistics without the CLV step's pooled rows (`partition merge
+    --omit-clv-rows`), beside them as `name`: what the executors read. Returns its path."""
+    path = os.path.join(os.path.dirname(merged), name)
+    run_worker([binary, "partition", "merge", merged, "--omit-clv-rows", "--out", path])
+    return path
 
 
 def driver_clv_model(binary, job, flags, merged, work):
     """The driver's CLV step: `clientele partition clv` fits the purchase models, their holdout
-    check and model choice, and Gamma-Gamma on the merged statistics and writes clv_model.json
-    (the partitions' `score` predict their customers with the same fit). Returns its path, or
-    None when the run has no CLV section (disabled, margin 0, data the models cannot fit)."""
-    path = os.path.join(work, "clv_model.json")
-    run_worker([binary, "partition", "clv"] + ([job] if job else []) + ["--statistics", merged, "--out", path] + flags)
-    return path if os.path.exists(path) else None
+    check and model choice, and Gamma-Gamma on the merged statistics once, and writes
+    clv_model.json and the fit the partitions' `score` predict their customers with
+    (clv-fit.json: the chosen model's and Gamma-Gamma's estimates). Returns both paths, or
+    (None, None) when the run has no CLV section (disabled, margin 0, data the models cannot fit)."""
+    path, fit = os.path.join(work, "clv_model.json"), os.path.join(work, "clv-fit.json")
+    run_worker([binary, "partition", "clv"] + ([job] if job else []) + ["--statistics", merged, "--out", path,
+                                                                      "--scoring-fit", fit] + flags)
+    return (path, fit) if os.path.exists(path) else (None, None)
 
 
 def write_customers(out, parts, part_files, neutralized=True, extra_files=()):
@@ -587,7 +601,8 @@ def tagged_rows(sc, args, run, job):
 def write_satisfaction(sc, args, run, job, work, flags):
     """satisfaction.json in `work` (returned; it lands with the report folder): both exports routed by customer id with the same partitioner
     (every row of a customer, transaction or interaction, in one partition, orphans included),
-    each partition summarised with --interactions, the statistics merged, the cross sums of every
+    each partition summarised with --interactions (without the CLV step's pooled rows, which this
+    step does not read and which grow with the customers), the statistics merged, the cross sums of every
     partition computed with the merged statistics (`partition correlate`, with each RFM segment's
     value counts), merged (`merge-sums`), each segment's cross sums (`correlate --segment-counts`),
     and `partition correlations` on the driver: the interactions' accounting, quadrants, NPS and the
@@ -616,7 +631,7 @@ def write_satisfaction(sc, args, run, job, work, flags):
     def summarise(index, iterator):
         def body(folder, prefix, job_flags, inputs):
             stats = os.path.join(folder, "stats.bin")
-            run_worker(prefix + ["partition", "summarise"] + job_flags + inputs + ["--out", stats] + flags)
+            run_worker(prefix + ["partition", "summarise"] + job_flags + inputs + ["--omit-clv-rows", "--out", stats] + flags)
             with open(stats, "rb") as f:
                 return [(index, f.read())]
         return with_partition_files(index, iterator, body)

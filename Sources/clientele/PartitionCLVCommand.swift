@@ -23,11 +23,16 @@ struct PartitionCLVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The clv_model.json to write (must not exist).", valueName: "file"))
     var out: String
 
+    @Option(name: .customLong("scoring-fit"),
+            help: ArgumentHelp("Also write the fit scoring tasks predict with (must not exist; score and value-counts --clv-fit).", valueName: "file"))
+    var scoringFit: String?
+
     func run() throws {
         try exitOnError {
             let statistics = try PartitionWorker.read(statistics)
             guard let fit = try PartitionCLV.fit(try options.configuration(), statistics: statistics) else { return }
             try PartitionCLV.write(PartitionCLV.report(fit, statistics: statistics), to: out)
+            try scoringFit.map { try PartitionCLV.writeScoringFit(fit, to: $0) }
         }
     }
 }

@@ -39,8 +39,15 @@ struct PartitionSummariseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The statistics file to write.", valueName: "file"))
     var out: String
 
+    @Flag(name: .customLong("omit-clv-rows"),
+          help: "Leave out the CLV step's pooled rows (they grow with the customers), for steps that do not fit the CLV models.")
+    var omitCLVRows = false
+
     func run() throws {
-        try exitOnError { try PartitionWorker.write(try PartitionWorker.summarise(try options.configuration()), to: out) }
+        try exitOnError {
+            let statistics = try PartitionWorker.summarise(try options.configuration())
+            try PartitionWorker.write(omitCLVRows ? statistics.withoutCLVRows : statistics, to: out)
+        }
     }
 }
 
@@ -57,6 +64,10 @@ struct PartitionMergeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The merged statistics file to write.", valueName: "file"))
     var out: String
 
+    @Flag(name: .customLong("omit-clv-rows"),
+          help: "Leave out the CLV step's pooled rows (they grow with the customers): statistics for scoring tasks, which then take the driver's fit (--clv-fit).")
+    var omitCLVRows = false
+
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one statistics file") }
     }
@@ -65,7 +76,7 @@ struct PartitionMergeCommand: ParsableCommand {
         try exitOnError {
             var merged = try PartitionWorker.read(inputs[0])
             for path in inputs.dropFirst() { merged = try merged.merged(with: PartitionWorker.read(path)) }
-            try PartitionWorker.write(merged, to: out)
+            try PartitionWorker.write(omitCLVRows ? merged.withoutCLVRows : merged, to: out)
         }
     }
 }
@@ -102,6 +113,10 @@ struct PartitionScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A k-means state that is done (kmeans-step): adds the cluster column.", valueName: "file"))
     var clusters: String?
 
+    @Option(name: .customLong("clv-fit"),
+            help: ArgumentHelp("The driver's CLV fit (partition clv --scoring-fit): predict with it instead of refitting from the statistics.", valueName: "file"))
+    var clvFit: String?
+
     @Flag(name: .customLong("satisfaction-columns"),
           help: "Add mean_satisfaction, mean_recommend, complaints and loyalty_group from the partition's --interactions (when the run's satisfaction analysis ran).")
     var satisfactionColumns = false
@@ -113,7 +128,7 @@ struct PartitionScoreCommand: ParsableCommand {
                                       valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out, totals: totals,
                                       churn: churn, churnRiskOut: churnRiskOut,
                                       clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) },
-                                      satisfactionColumns: satisfactionColumns)
+                                      satisfactionColumns: satisfactionColumns, clvFit: try clvFit.map(PartitionCLV.readScoringFit))
         }
     }
 }

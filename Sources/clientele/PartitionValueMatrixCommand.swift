@@ -25,13 +25,18 @@ struct PartitionValueCountsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The medians so far (partition value-medians).", valueName: "file"))
     var medians: String
 
+    @Option(name: .customLong("clv-fit"),
+            help: ArgumentHelp("The driver's CLV fit (partition clv --scoring-fit): predict with it instead of refitting from the statistics.", valueName: "file"))
+    var clvFit: String?
+
     @Option(help: ArgumentHelp("The JSON file to write (must not exist).", valueName: "file"))
     var out: String
 
     func run() throws {
         try exitOnError {
             let counts = try PartitionWorker.valueCounts(try options.configuration(), statistics: try PartitionWorker.read(statistics),
-                                                         medians: try ValueMatrixMedians.read(medians))
+                                                         medians: try ValueMatrixMedians.read(medians),
+                                                         clvFit: try clvFit.map(PartitionCLV.readScoringFit))
             try PartitionWorker.writeJSON(counts, to: out)
         }
     }

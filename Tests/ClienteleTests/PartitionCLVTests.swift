@@ -92,10 +92,18 @@ struct PartitionCLVTests {
         }
     }
 
-    @Test("each of 4 partitions scored with the merged statistics gives its customers' CLV columns of customers.csv, intervals included; scored with the chosen model alone (--clv-model), the same bytes")
+    @Test("each of 4 partitions scored with the merged statistics gives its customers' CLV columns of customers.csv, intervals included; scored with the chosen model alone (--clv-model), or with the driver's fit and statistics without the pooled rows (--clv-fit), the same bytes")
     func scoredCLVColumnsEqualSingleRun() throws {
         try withScratch { scratch in
             let files = try Self.prepare(scratch, customers: 2500, seed: 8, parts: 4, job: "[clv]\ninterval_draws = 40\n")
+            let fit = try CLI.run(["partition", "clv", "job.toml", "--statistics", "merged.bin", "--out", "clv_model.json",
+                                   "--scoring-fit", "clv-fit.json"] + Self.periods, in: scratch.path)
+            #expect(fit.status == 0, "\(fit.stderr)")
+            let strip = try CLI.run(["partition", "merge", "merged.bin", "--omit-clv-rows", "--out", "scoring.bin"], in: scratch.path)
+            #expect(strip.status == 0, "\(strip.stderr)")
+            let scoringStatistics = try PartitionWorker.read(scratch.join("scoring.bin"))
+            #expect(scoringStatistics.clv.omitted && scoringStatistics.clv.repeatSpend.count == 0 && scoringStatistics.clv.holdout.count == 0)
+            #expect(try PartitionWorker.read(scratch.join("merged.bin")).clv.repeatSpend.count > 100)
             let expected = csvRecords(try text(scratch.join("single/customers.csv")))
             let chosen = try #require(try Self.json(scratch, "single/clv_model.json")["purchase_model"] as? String)
             let columns = ["customer_id", "p_alive", "expected_purchases", "expected_order_value", "predicted_clv",
@@ -115,6 +123,10 @@ struct PartitionCLVTests {
                                          "--clv-model", chosen, "--out", file + ".alone.csv"] + Self.periods, in: scratch.path)
                 #expect(alone.status == 0, "\(alone.stderr)")
                 #expect(try bytes(scratch.join(file + ".alone.csv")) == bytes(scratch.join(file + ".scored.csv")), "\(file): --clv-model \(chosen)")
+                let driverFit = try CLI.run(["partition", "score", "job.toml", "--statistics", "scoring.bin", "--transactions", file,
+                                             "--clv-fit", "clv-fit.json", "--out", file + ".fit.csv"] + Self.periods, in: scratch.path)
+                #expect(driverFit.status == 0, "\(driverFit.stderr)")
+                #expect(try bytes(scratch.join(file + ".fit.csv")) == bytes(scratch.join(file + ".scored.csv")), "\(file): --clv-fit")
                 rows += try pick(part)
             }
             rows.sort { $0[0].utf8.lexicographicallyPrecedes($1[0].utf8) }
@@ -123,6 +135,49 @@ struct PartitionCLVTests {
             #expect(rows.count == want.count)
             let differing = zip(rows, want).filter { $0 != $1 }
             #expect(differing.isEmpty, "\(differing.count) rows differ, first: \(differing.first.map { "\($0)" } ?? "")")
+        }
+    }
+
+    @Test("the driver's fit file holds each purchase model's estimates and Gamma-Gamma's to the last bit: scoring with it gives the bytes of a refit",
+          arguments: ["bg-nbd", "mbg-nbd", "pareto-nbd"])
+    func scoringFitRoundTrips(model: String) throws {
+        try withScratch { scratch in
+            let files = try Self.prepare(scratch, customers: 700, seed: 31, parts: 2, job: "[clv]\nmodel = \"\(model)\"\n")
+            let fit = try CLI.run(["partition", "clv", "job.toml", "--statistics", "merged.bin", "--out", "clv_model.json",
+                                   "--scoring-fit", "clv-fit.json"] + Self.periods, in: scratch.path)
+            #expect(fit.status == 0, "\(fit.stderr)")
+            let read = try PartitionCLV.readScoringFit(scratch.join("clv-fit.json"))
+            #expect(read.purchaseModel.fit.kind.rawValue == model)
+            #expect(read.gammaGamma != nil)
+            // Read and written again, the same bytes: every number read back to the bit the encoder wrote.
+            try PartitionCLV.writeScoringFit(read.pooledFit(settings: CLVModel()), to: scratch.join("again.json"))
+            #expect(try bytes(scratch.join("again.json")) == bytes(scratch.join("clv-fit.json")))
+            let strip = try CLI.run(["partition", "merge", "merged.bin", "--omit-clv-rows", "--out", "scoring.bin"], in: scratch.path)
+            #expect(strip.status == 0, "\(strip.stderr)")
+            for file in files {
+                let refit = try CLI.run(["partition", "score", "job.toml", "--statistics", "merged.bin", "--transactions", file,
+                                         "--out", file + ".refit.csv"] + Self.periods, in: scratch.path)
+                let given = try CLI.run(["partition", "score", "job.toml", "--statistics", "scoring.bin", "--transactions", file,
+                                         "--clv-fit", "clv-fit.json", "--out", file + ".fit.csv"] + Self.periods, in: scratch.path)
+                #expect(refit.status == 0 && given.status == 0, "\(refit.stderr) \(given.stderr)")
+                #expect(try bytes(scratch.join(file + ".fit.csv")) == bytes(scratch.join(file + ".refit.csv")), "\(file)")
+            }
+        }
+    }
+
+    @Test("statistics without the pooled rows cannot refit the CLV models: scoring without the driver's fit, or fitting on them, stops with exit 64 and says why")
+    func omittedRowsRefuseARefit() throws {
+        try withScratch { scratch in
+            let files = try Self.prepare(scratch, customers: 400, seed: 6, parts: 2, job: "")
+            let strip = try CLI.run(["partition", "merge", "merged.bin", "--omit-clv-rows", "--out", "scoring.bin"], in: scratch.path)
+            #expect(strip.status == 0, "\(strip.stderr)")
+            for command in [["score", "--transactions", files[0], "--out", "p.csv"], ["clv", "--out", "clv_model.json"]] {
+                let r = try CLI.run(["partition", command[0], "job.toml", "--statistics", "scoring.bin"] + command.dropFirst() + Self.periods,
+                                    in: scratch.path)
+                #expect(r.status == 64, "\(command[0]): \(r.stderr)")
+                #expect(r.stderr.contains("--omit-clv-rows") && r.stderr.contains("--clv-fit"), "\(r.stderr)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: scratch.join("p.csv")))
         }
     }
 

@@ -23,8 +23,10 @@ public enum PartitionCLV {
     /// them, with the holdout errors and Gamma-Gamma from pooled rows (`PooledCLV.swift`).
     /// - Returns: nil when the run has no CLV section or the data cannot support the models (the
     ///   single run skips the section: no clv_model.json, no CLV columns).
+    /// - Throws: `PartitionError.clvRowsOmitted` for statistics written for scoring tasks.
     public static func fit(_ config: JobConfiguration, statistics: PartitionStatistics) throws -> CLVPooledFit? {
         guard let model = model(config) else { return nil }
+        guard !statistics.clv.omitted else { throw PartitionError.clvRowsOmitted }
         let s = statistics.settings
         let lastDay = s.asOf.adding(days: -1)
         let holdout = s.calibrationEnd.flatMap { $0 < lastDay ? $0 : nil }
@@ -55,6 +57,39 @@ public enum PartitionCLV {
     /// Writes `report` as clv_model.json is written, whole or not at all.
     public static func write(_ report: CLVReport, to path: String) throws {
         try PartitionWorker.land(path) { try FileSink.write(try JSONReportWriter.bytes(of: report, file: path), to: $0) }
+    }
+
+    /// Writes what scoring tasks predict with (`CLVScoringFit`), whole or not at all. JSON with
+    /// shortest round-trip digits, so every estimate reads back to the same bits.
+    public static func writeScoringFit(_ fit: CLVPooledFit, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let bytes = Array(try encoder.encode(CLVScoringFit(fit)))
+        try PartitionWorker.land(path) { try FileSink.write(bytes, to: $0) }
+    }
+
+    /// The scoring fit at `path` (`writeScoringFit`).
+    public static func readScoringFit(_ path: String) throws -> CLVScoringFit {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let bytes = try PartitionWorker.contents(path)
+        do { return try decoder.decode(CLVScoringFit.self, from: Data(bytes)) } catch {
+            throw PartitionError.unreadable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The pooled fit scoring tasks predict with: the driver's (`scoringFit`) when given, which
+    /// must be of the statistics' periods, else refitted from the statistics' pooled rows; nil
+    /// when the run has no CLV section or the data cannot support the models.
+    static func scoringFit(_ config: JobConfiguration, statistics: PartitionStatistics, scoringFit: CLVScoringFit?) throws -> CLVPooledFit? {
+        guard let scoringFit else { return try fit(config, statistics: statistics) }
+        guard let model = model(config) else { return nil }
+        let s = statistics.settings
+        let lastDay = s.asOf.adding(days: -1)
+        let end = s.calibrationEnd.flatMap { $0 < lastDay ? $0 : nil } ?? lastDay
+        guard scoringFit.asOf == s.asOf.daysSinceEpoch, scoringFit.calibrationEnd == end.daysSinceEpoch else { throw PartitionError.settingsDiffer }
+        return scoringFit.pooledFit(settings: model)
     }
 
     /// The CLV columns' results for one partition's customers (`table`), predicted with `fit`.

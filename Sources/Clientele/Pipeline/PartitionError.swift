@@ -13,10 +13,13 @@ public enum PartitionError: ClienteleError, Equatable {
     case incompleteMedians
     /// A step that needs the predictive model on a run without one.
     case noCLVModel
+    /// Statistics without the CLV step's pooled rows (`partition merge --omit-clv-rows`) handed
+    /// to a step that fits the CLV models.
+    case clvRowsOmitted
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .settingsDiffer, .missingAsOf, .incompleteMedians, .noCLVModel: return .usage
+        case .settingsDiffer, .missingAsOf, .incompleteMedians, .noCLVModel, .clvRowsOmitted: return .usage
         case .unreadable: return .dataError
         }
     }
@@ -32,6 +35,8 @@ public enum PartitionError: ClienteleError, Equatable {
             return "the value-matrix medians are not complete: merge \(PartitionedMedian.passes) passes of partition value-counts with partition value-medians first"
         case .noCLVModel:
             return "this run has no predictive CLV model ([clv] enabled = false, margin 0, or data that cannot support it): there is no value matrix"
+        case .clvRowsOmitted:
+            return "these statistics were written for scoring (partition merge --omit-clv-rows) and cannot fit the CLV models: give the driver's fit with --clv-fit (partition clv --scoring-fit), or the full merged statistics"
         }
     }
 }

@@ -11,6 +11,9 @@ extension PartitionStatistics {
         public var holdout = HoldoutPatterns()
         /// Of the period the models are fitted on: the calibration period, else the current one.
         public var repeatSpend = RepeatSpendCounts()
+        /// The pooled rows were left out (`PartitionStatistics.withoutCLVRows`): statistics for
+        /// scoring tasks, which predict with the driver's fit (`CLVScoringFit`) and cannot refit.
+        public var omitted = false
 
         public init() {}
 
@@ -30,16 +33,19 @@ extension PartitionStatistics {
             var m = CLVStatistics()
             m.holdout = holdout.merged(with: other.holdout)
             m.repeatSpend = repeatSpend.merged(with: other.repeatSpend)
+            m.omitted = omitted || other.omitted
             return m
         }
 
         func encode(into w: inout BinaryFields) {
+            w.int(omitted ? 1 : 0)
             w.ints(holdout.frequency.map(Int64.init)); w.doubles(holdout.recency); w.doubles(holdout.age)
             w.ints(holdout.holdoutPurchases); w.ints(holdout.customers)
             w.ints(repeatSpend.frequency.map(Int64.init)); w.ints(repeatSpend.repeatCents); w.ints(repeatSpend.customers)
         }
 
         init(decoding r: inout BinaryFields.Reader) throws(BinaryFields.Short) {
+            omitted = try r.int() != 0
             holdout.frequency = try r.ints().map { Int32(truncatingIfNeeded: $0) }
             holdout.recency = try r.doubles(); holdout.age = try r.doubles()
             holdout.holdoutPurchases = try r.ints(); holdout.customers = try r.ints()
@@ -52,5 +58,17 @@ extension PartitionStatistics {
             let s = repeatSpend
             guard Set([s.frequency.count, s.repeatCents.count, s.customers.count]).count == 1 else { throw BinaryFields.Short() }
         }
+    }
+}
+
+extension PartitionStatistics {
+    /// These statistics without the CLV step's pooled rows (the holdout patterns and the
+    /// Gamma-Gamma sample, which grow with the customers): what scoring tasks need once the
+    /// driver has fitted (`partition merge --omit-clv-rows`).
+    public var withoutCLVRows: PartitionStatistics {
+        var s = self
+        s.clv = CLVStatistics()
+        s.clv.omitted = true
+        return s
     }
 }

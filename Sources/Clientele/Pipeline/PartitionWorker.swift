@@ -46,9 +46,9 @@ public enum PartitionWorker {
     /// mean_recommend, complaints and loyalty_group: each is one customer's, so the single run's.
     public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, valueMedians: ValueMatrixMedians? = nil,
                              out: String, totals: String? = nil, churn: PartitionChurnState? = nil, churnRiskOut: String? = nil,
-                             clusters: PartitionKMeansState? = nil, satisfactionColumns: Bool = false) throws {
+                             clusters: PartitionKMeansState? = nil, satisfactionColumns: Bool = false, clvFit: CLVScoringFit? = nil) throws {
         let satisfactionColumns = satisfactionColumns && config.interactions != nil && config.satisfaction.enabled
-        let scoring = try Scoring(config, statistics: statistics)
+        let scoring = try Scoring(config, statistics: statistics, clvFit: clvFit)
         let clusters = clusters?.phase == .done ? clusters : nil
         let churnModel = try churn.map(ChurnModel.init)
         let thresholds = try valueMedians.map { medians throws(PartitionError) in
@@ -104,8 +104,10 @@ public enum PartitionWorker {
         let tables: [RFMScoreTable]
         let clv: CLVPooledFit?
 
-        /// `fitCLV`: false for a step that scores RFM only (the purchase models are then not refitted).
-        init(_ config: JobConfiguration, statistics: PartitionStatistics, fitCLV: Bool = true) throws {
+        /// `fitCLV`: false for a step that scores RFM only (the purchase models are then not
+        /// refitted). `clvFit`: the driver's fit (`partition clv --scoring-fit`), predicted with
+        /// instead of a refit from the statistics' pooled rows.
+        init(_ config: JobConfiguration, statistics: PartitionStatistics, fitCLV: Bool = true, clvFit: CLVScoringFit? = nil) throws {
             try config.validate()
             guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
             let settings = PartitionStatistics.Settings(asOf: asOf, calibrationEnd: config.calibrationEnd,
@@ -114,7 +116,7 @@ public enum PartitionWorker {
             self.config = config
             self.asOf = asOf
             tables = try statistics.rfm.columns.map { try RFMScoreTable($0, quantiles: config.rfm.quantiles, ties: config.rfm.ties) }
-            clv = fitCLV ? try PartitionCLV.fit(config, statistics: statistics) : nil
+            clv = fitCLV ? try PartitionCLV.scoringFit(config, statistics: statistics, scoringFit: clvFit) : nil
         }
 
         /// One partition's customers, read and RFM-scored; nil for a partition without rows.

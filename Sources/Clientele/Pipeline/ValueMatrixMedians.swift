@@ -56,9 +56,9 @@ public struct ValueMatrixMedians: Sendable, Equatable, Codable {
 extension PartitionWorker {
     /// This pass's value-matrix counts of one partition's customers, scored and predicted as
     /// `score` does them.
-    public static func valueCounts(_ config: JobConfiguration, statistics: PartitionStatistics, medians: ValueMatrixMedians) throws
-        -> ValueMatrixMedians.Counts {
-        let scoring = try Scoring(config, statistics: statistics)
+    public static func valueCounts(_ config: JobConfiguration, statistics: PartitionStatistics, medians: ValueMatrixMedians,
+                                   clvFit: CLVScoringFit? = nil) throws -> ValueMatrixMedians.Counts {
+        let scoring = try Scoring(config, statistics: statistics, clvFit: clvFit)
         guard scoring.clv != nil else { throw PartitionError.noCLVModel }
         return try Parallelism.withThreads(config.threads) {
             guard let partition = try scoring.partition(),

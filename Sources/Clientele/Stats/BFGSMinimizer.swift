@@ -21,7 +21,7 @@ import ClienteleSupport
 ///
 /// Designed for likelihoods over log-parameters (2–10 variables), where one evaluation is a
 /// pass over the data; the dense n × n update costs nothing next to it.
-public struct BFGSMinimizer: Sendable {
+public struct BFGSMinimizer: Sendable, Codable {
     /// Stop when ‖∇f‖∞ falls to this. Default 10⁻⁹.
     public var gradientTolerance: Double
     /// Stop when a step changes f by no more than this, relative, and the gradient is small.

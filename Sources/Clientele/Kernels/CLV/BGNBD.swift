@@ -23,7 +23,7 @@ import Darwin
 /// given, a fit on a systematic subsample of about 20 000 patterns is tried first as a warm start.
 ///
 /// The initialiser only stores settings; `fit` validates and estimates.
-public struct BGNBD: Sendable {
+public struct BGNBD: Sendable, Codable {
     /// The quasi-Newton settings: tolerances and limits.
     public var optimizer: BFGSMinimizer
     /// Starting points in the data's time unit, tried in order until one converges. `nil`:

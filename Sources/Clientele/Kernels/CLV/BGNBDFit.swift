@@ -4,7 +4,7 @@ import ClienteleStats
 ///
 /// Immutable; carries the settings that produced it. Predictions are in
 /// `BGNBDFit+Predictions.swift`.
-public struct BGNBDFit: Sendable {
+public struct BGNBDFit: Sendable, Codable {
     /// Maximum-likelihood estimates of (r, α, a, b); α in weeks (the summary's unit).
     public let parameters: BGNBDParameters
     /// Covariance of (r, α, a, b) from the observed information matrix; `nil` when that matrix

@@ -18,7 +18,7 @@ import Darwin
 /// errors from the observed information (analytic Hessian), a subsample warm start from 40 000
 /// rows. γ is
 /// lifetimes' `v`, in money units.
-public struct GammaGamma: Sendable {
+public struct GammaGamma: Sendable, Codable {
     public var optimizer: BFGSMinimizer
     /// Starting points tried in order. `nil`: lifetimes' start (every log-parameter 0.1), then
     /// a moment-based start (γ = mean spend · (q − 1)/p), then two spread-out points.

@@ -2,7 +2,7 @@ import ClienteleStats
 
 /// A fitted Gamma-Gamma spend model: estimates, uncertainty, diagnostics, and the conditional
 /// expected average order value.
-public struct GammaGammaFit: Sendable {
+public struct GammaGammaFit: Sendable, Codable {
     /// Estimates of (p, q, γ); γ (lifetimes' `v`) in money units.
     public let parameters: GammaGammaParameters
     /// Covariance of (p, q, γ) from the observed information; `nil` when not positive definite.

@@ -19,7 +19,7 @@ import Darwin
 /// analytic observed information (delta method back to (r, α, a, b)).
 ///
 /// The initialiser only stores settings; `fit` validates and estimates.
-public struct MBGNBD: Sendable {
+public struct MBGNBD: Sendable, Codable {
     /// The quasi-Newton settings: tolerances and limits.
     public var optimizer: BFGSMinimizer
     /// Starting points in the data's time unit, tried in order until one converges. `nil`:

@@ -4,7 +4,7 @@ import ClienteleStats
 ///
 /// Immutable; carries the settings that produced it. Predictions are in
 /// `MBGNBDFit+Predictions.swift`.
-public struct MBGNBDFit: Sendable {
+public struct MBGNBDFit: Sendable, Codable {
     /// Maximum-likelihood estimates of (r, α, a, b); α in weeks (the summary's unit).
     public let parameters: MBGNBDParameters
     /// Covariance of (r, α, a, b) from the observed information matrix; `nil` when that matrix

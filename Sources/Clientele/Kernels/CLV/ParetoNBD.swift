@@ -25,7 +25,7 @@ import Darwin
 /// tried first as a warm start.
 ///
 /// The initialiser only stores settings; `fit` validates and estimates.
-public struct ParetoNBD: Sendable {
+public struct ParetoNBD: Sendable, Codable {
     /// The quasi-Newton settings: tolerances and limits.
     public var optimizer: BFGSMinimizer
     /// Starting points in the data's time unit, tried in order until one converges. `nil`: a

@@ -4,7 +4,7 @@ import ClienteleStats
 ///
 /// Immutable; carries the settings that produced it. Predictions are in
 /// `ParetoNBDFit+Predictions.swift`.
-public struct ParetoNBDFit: Sendable {
+public struct ParetoNBDFit: Sendable, Codable {
     /// Maximum-likelihood estimates of (r, α, s, β); α and β in weeks (the summary's unit).
     public let parameters: ParetoNBDParameters
     /// Covariance of (r, α, s, β) from the observed information matrix; `nil` when that matrix
