@@ -183,13 +183,27 @@ def resolve_periods(worker, rows, run, job, work):
     return flags, defaulted
 
 
-def merge_statistics(worker, rows, flags, out):
+def merge_statistics(worker, rows, flags, out, buckets):
     """Every partition's statistics merged into the file `out`: summarised per partition, then
     merged pairwise by `partition merge` in Spark's treeAggregate on the executors (exact and
     order-free, so the tree's shape does not change a byte); the driver gets the merged blobs of
-    the tree's last level only."""
+    the tree's last level only. Gamma-Gamma's rows, which grow with the customers, stay on the
+    executors: each partition writes them in `buckets` buckets of x (`summarise
+    --repeat-spend-buckets`), Spark routes every partition's share of a bucket to one task, which
+    merges them (`partition merge-spend`). Returns the merged buckets, (bucket, bytes) pairs kept in
+    Spark's cache, for the driver's Gamma-Gamma passes (gamma_gamma_passes)."""
     def summarise(index, iterator):
-        return [blob for _, blob in worker.step(index, iterator, "summarise", "stats.bin", flags)]
+        with worker.partition_file(index, iterator) as (folder, path):
+            stats, prefix = os.path.join(folder, "stats.bin"), os.path.join(folder, "spend")
+            run_worker([worker.binary(), "partition", "summarise"] + worker.job_flags()
+                       + ["--transactions", path, "--threads", "1", "--out", stats,
+                          "--repeat-spend-buckets", str(buckets), "--repeat-spend-out", prefix] + flags)
+            with open(stats, "rb") as f:
+                yield "stats", index, f.read()
+            for bucket in range(buckets):
+                if os.path.exists(f"{prefix}-{bucket}.bin"):
+                    with open(f"{prefix}-{bucket}.bin", "rb") as f:
+                        yield "spend", bucket, f.read()
 
     def merge(a, b):
         if a is None or b is None:
@@ -206,9 +220,76 @@ def merge_statistics(worker, rows, flags, out):
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    merged = rows.mapPartitionsWithIndex(summarise).treeAggregate(None, merge, merge, depth=2)
-    with open(out, "wb") as f:
-        f.write(merged)
+    def merge_spend(iterator):
+        shares = list(iterator)
+        if not shares:
+            return
+        folder = tempfile.mkdtemp(prefix="clientele-spend-")
+        try:
+            paths = []
+            for n, (_, blob) in enumerate(shares):
+                paths.append(os.path.join(folder, f"{n}.bin"))
+                with open(paths[-1], "wb") as f:
+                    f.write(blob)
+            out = os.path.join(folder, "merged.bin")
+            run_worker([worker.binary(), "partition", "merge-spend"] + paths + ["--out", out])
+            with open(out, "rb") as f:
+                yield shares[0][0], f.read()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    summaries = rows.mapPartitionsWithIndex(summarise).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        merged = summaries.filter(lambda t: t[0] == "stats").map(lambda t: t[2]).treeAggregate(None, merge, merge, depth=2)
+        with open(out, "wb") as f:
+            f.write(merged)
+        spend = (summaries.filter(lambda t: t[0] == "spend").map(lambda t: (t[1], t[2]))
+                 .partitionBy(buckets, lambda bucket: bucket).mapPartitions(merge_spend)
+                 .persist(StorageLevel.MEMORY_AND_DISK))
+        spend.count()  # merged while the summaries are cached
+    finally:
+        summaries.unpersist()
+    return spend
+
+
+def gamma_gamma_passes(worker, spend, command, work):
+    """Runs `command` (`partition clv --gamma-gamma-passes`) on the driver and answers each request
+    of its Gamma-Gamma fit (a line of JSON on its standard output) with one pass over the merged
+    buckets (`partition gamma-gamma-pass` on each, a few numbers per distinct x), handing it the
+    answers' paths (a JSON array on its standard input). About seven passes; the driver never
+    holds the rows."""
+    log = os.path.join(work, "clv.log")
+    with open(log, "wb") as errors:
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True)
+        for number, line in enumerate(proc.stdout):
+            request = line.strip()
+
+            def answer(item, request=request):
+                bucket, blob = item
+                folder = tempfile.mkdtemp(prefix=f"clientele-gg-{bucket}-")
+                try:
+                    paths = [os.path.join(folder, "spend.bin"), os.path.join(folder, "answer.json")]
+                    with open(paths[0], "wb") as f:
+                        f.write(blob)
+                    run_worker([worker.binary(), "partition", "gamma-gamma-pass", "--spend", paths[0],
+                                "--request", request, "--out", paths[1]])
+                    with open(paths[1], "rb") as f:
+                        return bucket, f.read()
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+            answers = []
+            for bucket, blob in sorted(spend.map(answer).collect()):
+                answers.append(os.path.join(work, f"gamma-gamma-{number:03d}-{bucket:05d}.json"))
+                with open(answers[-1], "wb") as f:
+                    f.write(blob)
+            proc.stdin.write(json.dumps(answers) + "\n")
+            proc.stdin.flush()
+        proc.stdin.close()
+        status = proc.wait()
+    if status != 0:
+        with open(log, "rb") as f:
+            raise RuntimeError(f"{' '.join(command)}: exit {status}: {f.read().decode(errors='replace').strip()}")
 
 
 def value_medians(sc, worker, rows, flags, merged_name, clv_fit_name, work):
@@ -359,7 +440,7 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
     return [os.path.join(staging, f"part-{index:05d}.csv") for kind, index in sorted(files) if kind == "part"], totals
 
 
-def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work, clusters=None):
+def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work, clusters=None, clv_report=None):
     """report.json, report.md, report.html, segments.csv and cohorts.csv (and clusters.csv when k-means ran) on
     the driver (`partition report`) from the merged statistics and every partition's totals.
     Returns their paths."""
@@ -370,6 +451,7 @@ def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, o
     command += ["--value-medians", medians] if medians else []
     command += defaulted
     command += ["--clusters", clusters] if clusters else []
+    command += ["--clv-report", clv_report] if clv_report else []
     for name in outputs:
         command += ["--output", name]
     for path in totals:
@@ -407,14 +489,15 @@ def main(argv):
     try:
         flags, defaulted = resolve_periods(worker, rows, run, job, work)
         merged = os.path.join(work, "merged.bin")
-        merge_statistics(worker, rows, flags, merged)
+        spend = merge_statistics(worker, rows, flags, merged, args.partitions)
         check_rejects(os.path.abspath(args.binary), job, flags, merged, ["--transactions", run.transactions])
         # The executors' copy leaves out the CLV step's pooled rows, which grow with the customers:
         # they predict with the driver's fit (clv-fit.json) instead of refitting.
         scoring_statistics = scoring_copy(worker.driver_binary, merged, "scoring.bin")
         sc.addFile(scoring_statistics)
         # --- predicted value (CLV): clv_model.json and the scoring fit from the merged statistics, on the driver ---
-        clv_model, clv_fit = driver_clv_model(os.path.abspath(args.binary), job, flags, merged, work)
+        clv_model, clv_fit, clv_report = driver_clv_model(worker, job, flags, merged, spend, work)
+        spend.unpersist()
         if clv_fit:
             sc.addFile(clv_fit)
         # --- end of the CLV step ---
@@ -448,7 +531,7 @@ def main(argv):
         outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
         extra += driver_report(os.path.abspath(args.binary), job, run, flags, defaulted, merged,
                                os.path.join(work, medians) if medians else None, totals, outputs, work,
-                               os.path.join(work, clusters))
+                               os.path.join(work, clusters), clv_report)
         # --- end report ---
         write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=extra)
     finally:
@@ -501,16 +584,19 @@ def scoring_copy(binary, merged, name):
     return path
 
 
-def driver_clv_model(binary, job, flags, merged, work):
+def driver_clv_model(worker, job, flags, merged, spend, work):
     """The driver's CLV step: `clientele partition clv` fits the purchase models, their holdout
-    check and model choice, and Gamma-Gamma on the merged statistics once, and writes
-    clv_model.json and the fit the partitions' `score` predict their customers with
-    (clv-fit.json: the chosen model's and Gamma-Gamma's estimates). Returns both paths, or
-    (None, None) when the run has no CLV section (disabled, margin 0, data the models cannot fit)."""
-    path, fit = os.path.join(work, "clv_model.json"), os.path.join(work, "clv-fit.json")
-    run_worker([binary, "partition", "clv"] + ([job] if job else []) + ["--statistics", merged, "--out", path,
-                                                                      "--scoring-fit", fit] + flags)
-    return (path, fit) if os.path.exists(path) else (None, None)
+    check and model choice on the merged statistics, and Gamma-Gamma by passes over the buckets
+    `spend` (gamma_gamma_passes), once, and writes clv_model.json, the fit the partitions'
+    `score` predict their customers with (clv-fit.json: the chosen model's and Gamma-Gamma's
+    estimates) and the fit `partition report` reads (clv-report.json). Returns the three paths;
+    the first two are None when the run has no CLV section (disabled, margin 0, data the models
+    cannot fit)."""
+    path, fit, report = (os.path.join(work, name) for name in ("clv_model.json", "clv-fit.json", "clv-report.json"))
+    gamma_gamma_passes(worker, spend, [worker.driver_binary, "partition", "clv"] + ([job] if job else [])
+                       + ["--statistics", merged, "--out", path, "--scoring-fit", fit, "--report-fit", report,
+                          "--gamma-gamma-passes"] + flags, work)
+    return ((path, fit) if os.path.exists(path) else (None, None)) + (report,)
 
 
 def write_customers(out, parts, part_files, neutralized=True, extra_files=()):

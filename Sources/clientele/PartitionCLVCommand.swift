@@ -27,12 +27,37 @@ struct PartitionCLVCommand: ParsableCommand {
             help: ArgumentHelp("Also write the fit scoring tasks predict with (must not exist; score and value-counts --clv-fit).", valueName: "file"))
     var scoringFit: String?
 
-    func run() throws {
-        try exitOnError {
-            let statistics = try PartitionWorker.read(statistics)
-            guard let fit = try PartitionCLV.fit(try options.configuration(), statistics: statistics) else { return }
-            try PartitionCLV.write(PartitionCLV.report(fit, statistics: statistics), to: out)
-            try scoringFit.map { try PartitionCLV.writeScoringFit(fit, to: $0) }
+    @Option(name: .customLong("report-fit"),
+            help: ArgumentHelp("Also write the fit as partition report --clv-report reads it (must not exist; written, as \"no fit\", when there is no CLV section).", valueName: "file"))
+    var reportFit: String?
+
+    @Flag(name: .customLong("gamma-gamma-passes"),
+          help: "The statistics' Gamma-Gamma rows are in buckets (summarise --repeat-spend-buckets): write each request of the fit as a line of JSON on standard output, and read the paths of every bucket's answer (gamma-gamma-pass) as a JSON array on a line of standard input.")
+    var gammaGammaPasses = false
+
+    /// One request out on standard output, the paths of the buckets' answers in on standard input.
+    static func askBuckets(_ request: PartitionGammaGamma.Request) throws -> [PartitionGammaGamma.Answer] {
+        FileHandle.standardOutput.write(Data((try PartitionGammaGamma.line(request) + "\n").utf8))
+        guard let reply = readLine(),
+              let paths = try? JSONDecoder().decode([String].self, from: Data(reply.utf8)) else {
+            throw PartitionIOError.unreadable(path: "standard input", reason: "expected a JSON array of answer files for each Gamma-Gamma request")
         }
+        return try paths.map(PartitionGammaGamma.readAnswer)
+    }
+
+    func run() throws {
+        try exitOnError { try execute() }
+    }
+
+    private func execute() throws {
+        let statistics = try PartitionWorker.read(statistics)
+        var ask: ((PartitionGammaGamma.Request) throws -> [PartitionGammaGamma.Answer])?
+        if gammaGammaPasses { ask = { request in try Self.askBuckets(request) } }
+        let fit = try PartitionCLV.fit(try options.configuration(), statistics: statistics, askBuckets: ask)
+        let report = fit.map { PartitionCLV.report($0, statistics: statistics) }
+        if let reportFit { try PartitionCLV.writeReportFit(.init(report: report), to: reportFit) }
+        guard let fit, let report else { return }
+        try PartitionCLV.write(report, to: out)
+        if let scoringFit { try PartitionCLV.writeScoringFit(fit, to: scoringFit) }
     }
 }

@@ -22,7 +22,7 @@ struct PartitionCommand: ParsableCommand {
         subcommands: [PartitionSummariseCommand.self, PartitionMergeCommand.self, PartitionFitCommand.self, PartitionScoreCommand.self,
                       PartitionExtentCommand.self, PartitionPeriodsCommand.self, PartitionCLVCommand.self]
             + PartitionValueMatrixCommands.all + [PartitionReportCommand.self, PartitionCheckCommand.self]
-            + PartitionSatisfactionCommands.all + PartitionChurnCommands.all + PartitionKMeansCommands.all
+            + PartitionSatisfactionCommands.all + PartitionChurnCommands.all + PartitionKMeansCommands.all + PartitionGammaGammaCommands.all
     )
 }
 
@@ -43,9 +43,24 @@ struct PartitionSummariseCommand: ParsableCommand {
           help: "Leave out the CLV step's pooled rows (they grow with the customers), for steps that do not fit the CLV models.")
     var omitCLVRows = false
 
+    @Option(name: .customLong("repeat-spend-buckets"),
+            help: ArgumentHelp("Write the Gamma-Gamma rows apart, in this many buckets of x (x mod N), to --repeat-spend-out: the driver then fits Gamma-Gamma by passes (partition clv --gamma-gamma-passes).", valueName: "n"))
+    var repeatSpendBuckets: Int?
+
+    @Option(name: .customLong("repeat-spend-out"),
+            help: ArgumentHelp("With --repeat-spend-buckets: write bucket b to PREFIX-b.bin (non-empty buckets only; must not exist).", valueName: "prefix"))
+    var repeatSpendOut: String?
+
+    func validate() throws {
+        guard (repeatSpendBuckets == nil) == (repeatSpendOut == nil) else { throw ValidationError("give --repeat-spend-buckets and --repeat-spend-out together") }
+        if let n = repeatSpendBuckets, n < 1 { throw ValidationError("--repeat-spend-buckets should be at least 1") }
+    }
+
     func run() throws {
         try exitOnError {
-            let statistics = try PartitionWorker.summarise(try options.configuration())
+            let statistics = try PartitionWorker.summarise(try options.configuration(), repeatSpendBuckets: repeatSpendBuckets) { bucket, counts in
+                try PartitionGammaGamma.write(counts, to: "\(repeatSpendOut!)-\(bucket).bin")
+            }
             try PartitionWorker.write(omitCLVRows ? statistics.withoutCLVRows : statistics, to: out)
         }
     }

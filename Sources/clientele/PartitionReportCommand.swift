@@ -36,6 +36,10 @@ struct PartitionReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The k-means state (kmeans-step): done adds the clusters section and clusters.csv, skipped its reason.", valueName: "file"))
     var clusters: String?
 
+    @Option(name: .customLong("clv-report"),
+            help: ArgumentHelp("The driver's CLV fit as the report reads it (partition clv --report-fit), instead of a refit from the statistics.", valueName: "file"))
+    var clvReport: String?
+
     @Option(help: ArgumentHelp("Files the report folder holds besides these three, in order (report.json's outputs).", valueName: "name"))
     var output: [String] = []
 
@@ -58,7 +62,8 @@ struct PartitionReportCommand: ParsableCommand {
                 medians: try valueMedians.map(ValueMatrixMedians.read),
                 defaults: .init(asOf: asOfDefaulted, calibrationEnd: calibrationEndDefaulted),
                 transactions: options.transactions!, interactions: options.interactions, outputs: output,
-                clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) })
+                clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) },
+                clvReport: try clvReport.map(PartitionCLV.readReportFit))
             try PartitionReport.write(report, statistics: mergedStatistics, totals: merged, config: config, into: out)
         }
     }

@@ -23,10 +23,15 @@ public enum PartitionCLV {
     /// them, with the holdout errors and Gamma-Gamma from pooled rows (`PooledCLV.swift`).
     /// - Returns: nil when the run has no CLV section or the data cannot support the models (the
     ///   single run skips the section: no clv_model.json, no CLV columns).
-    /// - Throws: `PartitionError.clvRowsOmitted` for statistics written for scoring tasks.
-    public static func fit(_ config: JobConfiguration, statistics: PartitionStatistics) throws -> CLVPooledFit? {
+    /// With the Gamma-Gamma rows in buckets (`statistics.clv.repeatSpendApart`), `askBuckets`
+    /// answers the fit's requests from every bucket (`PartitionGammaGamma`).
+    /// - Throws: `PartitionError.clvRowsOmitted` for statistics written for scoring tasks,
+    ///   `.repeatSpendApart` for bucketed rows without `askBuckets`.
+    public static func fit(_ config: JobConfiguration, statistics: PartitionStatistics,
+                           askBuckets: ((PartitionGammaGamma.Request) throws -> [PartitionGammaGamma.Answer])? = nil) throws -> CLVPooledFit? {
         guard let model = model(config) else { return nil }
         guard !statistics.clv.omitted else { throw PartitionError.clvRowsOmitted }
+        guard !statistics.clv.repeatSpendApart || askBuckets != nil else { throw PartitionError.repeatSpendApart }
         let s = statistics.settings
         let lastDay = s.asOf.adding(days: -1)
         let holdout = s.calibrationEnd.flatMap { $0 < lastDay ? $0 : nil }
@@ -37,10 +42,13 @@ public enum PartitionCLV {
             let patterns = try CalibrationPatterns(frequency: rows.frequency.map(Int.init), recency: rows.recency, age: rows.age, weight: rows.weight)
             // As CalibrationSummary: (as-of − 1 − E) / 7 days.
             let weeks = holdout.map { Double(s.asOf.daysSinceEpoch - 1 - $0.daysSinceEpoch) / 7 }
-            return try Parallelism.withThreads(config.threads) {
+            let remote = try askBuckets.map { try PartitionGammaGamma.remoteRuns(ask: $0) }
+            let fit = try Parallelism.withThreads(config.threads) {
                 try model.fitPooled(patterns: patterns, holdout: weeks.map { (statistics.clv.holdout, $0) },
-                                    repeatSpend: statistics.clv.repeatSpend, calibrationEnd: end, asOf: s.asOf)
+                                    repeatSpend: statistics.clv.repeatSpend, repeatSpendRuns: remote?.runs, calibrationEnd: end, asOf: s.asOf)
             }
+            try remote?.check()
+            return fit
         } catch let error as CLVError where error.exitStatus == .dataError {
             return nil
         }
@@ -57,6 +65,31 @@ public enum PartitionCLV {
     /// Writes `report` as clv_model.json is written, whole or not at all.
     public static func write(_ report: CLVReport, to path: String) throws {
         try PartitionWorker.land(path) { try FileSink.write(try JSONReportWriter.bytes(of: report, file: path), to: $0) }
+    }
+
+    /// clv_model.json's content as the driver fitted it, or none (no CLV section): what
+    /// `partition report --clv-report` reads instead of refitting. Swift's own keys and shortest
+    /// round-trip digits, so it reads back to the same values.
+    public struct ReportFit: Codable, Sendable {
+        public var report: CLVReport?
+        public init(report: CLVReport?) { self.report = report }
+    }
+
+    public static func writeReportFit(_ fit: ReportFit, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let bytes = Array(try encoder.encode(fit))
+        try PartitionWorker.land(path) { try FileSink.write(bytes, to: $0) }
+    }
+
+    public static func readReportFit(_ path: String) throws -> ReportFit {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let bytes = try PartitionWorker.contents(path)
+        do { return try decoder.decode(ReportFit.self, from: Data(bytes)) } catch {
+            throw PartitionError.unreadable(path: path, reason: "\(error)")
+        }
     }
 
     /// Writes what scoring tasks predict with (`CLVScoringFit`), whole or not at all. JSON with

@@ -16,10 +16,13 @@ public enum PartitionError: ClienteleError, Equatable {
     /// Statistics without the CLV step's pooled rows (`partition merge --omit-clv-rows`) handed
     /// to a step that fits the CLV models.
     case clvRowsOmitted
+    /// Statistics whose Gamma-Gamma rows were written in buckets, handed to a step that fits
+    /// without asking the buckets.
+    case repeatSpendApart
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .settingsDiffer, .missingAsOf, .incompleteMedians, .noCLVModel, .clvRowsOmitted: return .usage
+        case .settingsDiffer, .missingAsOf, .incompleteMedians, .noCLVModel, .clvRowsOmitted, .repeatSpendApart: return .usage
         case .unreadable: return .dataError
         }
     }
@@ -35,6 +38,8 @@ public enum PartitionError: ClienteleError, Equatable {
             return "the value-matrix medians are not complete: merge \(PartitionedMedian.passes) passes of partition value-counts with partition value-medians first"
         case .noCLVModel:
             return "this run has no predictive CLV model ([clv] enabled = false, margin 0, or data that cannot support it): there is no value matrix"
+        case .repeatSpendApart:
+            return "the Gamma-Gamma rows of these statistics are in buckets (partition summarise --repeat-spend-buckets): fit with partition clv --gamma-gamma-passes, which asks the buckets, or give the driver's fit (--clv-fit, --clv-report)"
         case .clvRowsOmitted:
             return "these statistics were written for scoring (partition merge --omit-clv-rows) and cannot fit the CLV models: give the driver's fit with --clv-fit (partition clv --scoring-fit), or the full merged statistics"
         }

@@ -27,7 +27,8 @@ public enum PartitionReport {
     /// beside the three `write` writes (customers.csv first).
     public static func report(_ config: JobConfiguration, statistics: PartitionStatistics, totals: PartitionTotals,
                               medians: ValueMatrixMedians?, defaults: Defaults, transactions: String, interactions: String?,
-                              outputs: [String], clusters: PartitionKMeansState? = nil) throws -> RunReport {
+                              outputs: [String], clusters: PartitionKMeansState? = nil,
+                              clvReport: PartitionCLV.ReportFit? = nil) throws -> RunReport {
         guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
         let settings = RunReport.Settings(
             transactions: transactions, interactions: interactions, asOf: asOf.description, asOfDefaulted: defaults.asOf,
@@ -53,8 +54,13 @@ public enum PartitionReport {
         }
         let scored = totals.scored
         var clv: CLVReport?
-        if let fit = try PartitionCLV.fit(config, statistics: statistics) {
-            clv = PartitionCLV.report(fit, statistics: statistics)
+        // The driver's fit when given (nil inside: no CLV section), else a refit from the statistics.
+        let fitted: CLVReport?
+        if let clvReport { fitted = clvReport.report } else {
+            fitted = try PartitionCLV.fit(config, statistics: statistics).map { PartitionCLV.report($0, statistics: statistics) }
+        }
+        if let fitted {
+            clv = fitted
             if let t = medians?.thresholds {
                 clv?.valueMatrix.currentThreshold = t.current
                 clv?.valueMatrix.futureThreshold = t.future

@@ -14,6 +14,9 @@ extension PartitionStatistics {
         /// The pooled rows were left out (`PartitionStatistics.withoutCLVRows`): statistics for
         /// scoring tasks, which predict with the driver's fit (`CLVScoringFit`) and cannot refit.
         public var omitted = false
+        /// The Gamma-Gamma rows were written apart, in buckets of x (`PartitionGammaGamma`), and
+        /// `repeatSpend` is empty: the driver fits Gamma-Gamma by passes over the buckets.
+        public var repeatSpendApart = false
 
         public init() {}
 
@@ -34,18 +37,19 @@ extension PartitionStatistics {
             m.holdout = holdout.merged(with: other.holdout)
             m.repeatSpend = repeatSpend.merged(with: other.repeatSpend)
             m.omitted = omitted || other.omitted
+            m.repeatSpendApart = repeatSpendApart || other.repeatSpendApart
             return m
         }
 
         func encode(into w: inout BinaryFields) {
-            w.int(omitted ? 1 : 0)
+            w.int(omitted ? 1 : 0); w.int(repeatSpendApart ? 1 : 0)
             w.ints(holdout.frequency.map(Int64.init)); w.doubles(holdout.recency); w.doubles(holdout.age)
             w.ints(holdout.holdoutPurchases); w.ints(holdout.customers)
             w.ints(repeatSpend.frequency.map(Int64.init)); w.ints(repeatSpend.repeatCents); w.ints(repeatSpend.customers)
         }
 
         init(decoding r: inout BinaryFields.Reader) throws(BinaryFields.Short) {
-            omitted = try r.int() != 0
+            omitted = try r.int() != 0; repeatSpendApart = try r.int() != 0
             holdout.frequency = try r.ints().map { Int32(truncatingIfNeeded: $0) }
             holdout.recency = try r.doubles(); holdout.age = try r.doubles()
             holdout.holdoutPurchases = try r.ints(); holdout.customers = try r.ints()

@@ -10,6 +10,21 @@ import ClienteleKernels
 public enum PartitionWorker {
     /// Reads one partition's transactions (every row of each of its customers) and returns its
     /// statistics. The periods come from the configuration and must be set (`--as-of`).
+    /// With `repeatSpendBuckets`, the Gamma-Gamma rows go to `bucketsOut` instead (x mod the
+    /// count: `PartitionGammaGamma.buckets`) and the statistics are marked `repeatSpendApart`.
+    public static func summarise(_ config: JobConfiguration, repeatSpendBuckets: Int? = nil,
+                                 bucketsOut: (Int, RepeatSpendCounts) throws -> Void = { _, _ in }) throws -> PartitionStatistics {
+        var statistics = try summarise(config)
+        if let repeatSpendBuckets {
+            for (b, counts) in PartitionGammaGamma.buckets(statistics.clv.repeatSpend, buckets: repeatSpendBuckets).sorted(by: { $0.key < $1.key }) {
+                try bucketsOut(b, counts)
+            }
+            statistics.clv.repeatSpend = RepeatSpendCounts()
+            statistics.clv.repeatSpendApart = true
+        }
+        return statistics
+    }
+
     public static func summarise(_ config: JobConfiguration) throws -> PartitionStatistics {
         try config.validate()
         guard let asOf = config.asOf else { throw PartitionError.missingAsOf }

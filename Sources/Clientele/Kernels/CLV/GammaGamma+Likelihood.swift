@@ -34,54 +34,32 @@ extension GammaGamma {
     }
 }
 
-/// The Gamma-Gamma likelihood over a sample. The per-row work is a multiplication and a
-/// division (ln(γ + mx) summed through `LogProduct`, 1/(γ + mx)); everything else is per
-/// distinct x, with Σ w ln m per x computed once.
+/// The Gamma-Gamma likelihood over a sample's runs (`GammaGammaRuns`: held here, or spread over
+/// machines). The per-row work is a multiplication and a division (ln(γ + mx) summed through
+/// `LogProduct`, 1/(γ + mx)); everything else is per distinct x, with Σ w ln m per x computed once.
 package struct GammaGammaLikelihood: @unchecked Sendable {
-    package let sample: RepeatSpendSample
-    /// Per distinct x: Σ w and Σ w ln m.
-    package let runWeight: [Double]
-    package let runLogSpend: [Double]
+    package let runs: GammaGammaRuns
 
-    package init(sample: RepeatSpendSample) {
-        self.sample = sample
-        let runRanges = Self.balance(sample.runStart, parts: Self.parts(sample))
-        var partial = [[(weight: Double, logSpend: Double)]](repeating: [], count: runRanges.count)
-        parallelEach(&partial) { part, out in
-            out = runRanges[part].map { k in
-                var sw = 0.0, sl = 0.0, logs = LogProduct()
-                for i in sample.runStart[k]..<sample.runStart[k + 1] {
-                    let w = sample.weight[i]
-                    sw += w
-                    if w == 1 { logs.add(logOf: sample.spend[i]) } else { sl += w * log(sample.spend[i]) }
-                }
-                return (sw, sl + logs.logarithm)
-            }
-        }
-        runWeight = partial.flatMap { $0.map(\.weight) }
-        runLogSpend = partial.flatMap { $0.map(\.logSpend) }
-    }
+    package init(runs: GammaGammaRuns) { self.runs = runs }
 
-    /// Both cores from 10 000 rows (the warm-start subsample included): a pass costs about
-    /// 5 ns a row, a dispatch some microseconds.
-    package static func parts(_ sample: RepeatSpendSample) -> Int { sample.count >= 10_000 ? 2 : 1 }
+    package init(sample: RepeatSpendSample) { self.init(runs: GammaGammaRuns(sample)) }
 
     package func evaluate(_ parameters: GammaGammaParameters, gradient wantGradient: Bool) -> (value: Double, gradient: [Double]) {
         let (p, q, v) = (parameters.p, parameters.q, parameters.gamma)
         guard p > 0, q > 0, v > 0, p.isFinite, q.isFinite, v.isFinite else { return (.nan, [.nan, .nan, .nan]) }
         typealias SF = SpecialFunctions
-        let sums = runSums(gamma: v, order: wantGradient ? 1 : 0)
+        let sums = runs.sums(v, wantGradient ? 1 : 0)
         var ll = 0.0, gp = 0.0, gq = 0.0, gv = 0.0
         let lgQ = SF.logGamma(q), lnV = log(v)
         let psiQ = wantGradient ? SF.digamma(q) : 0
-        for (k, sum) in sums.enumerated() {
-            let x = Double(sample.frequencyValues[k]), w = runWeight[k]
+        for (run, sum) in zip(runs.summaries, sums) {
+            let x = Double(run.frequency), w = run.weight
             let px = p * x, lnX = log(x)
             ll += w * (SF.logGamma(px + q) - SF.logGamma(px) - lgQ + q * lnV + px * lnX)
-                + (px - 1) * runLogSpend[k] - (px + q) * sum.logs
+                + (px - 1) * run.logSpend - (px + q) * sum.logs
             if wantGradient {
                 let psiPXQ = SF.digamma(px + q)
-                gp += x * (w * (psiPXQ - SF.digamma(px) + lnX) + runLogSpend[k] - sum.logs)
+                gp += x * (w * (psiPXQ - SF.digamma(px) + lnX) + run.logSpend - sum.logs)
                 gq += w * (psiPXQ - psiQ + lnV) - sum.logs
                 gv += w * q / v - (px + q) * sum.reciprocals
             }
@@ -103,8 +81,8 @@ package struct GammaGammaLikelihood: @unchecked Sendable {
         typealias SF = SpecialFunctions
         let triQ = SF.trigamma(q)
         var h = [[Double]](repeating: [0, 0, 0], count: 3)
-        for (k, sum) in runSums(gamma: v, order: 2).enumerated() {
-            let x = Double(sample.frequencyValues[k]), w = runWeight[k]
+        for (run, sum) in zip(runs.summaries, runs.sums(v, 2)) {
+            let x = Double(run.frequency), w = run.weight
             let px = p * x, triPXQ = SF.trigamma(px + q)
             h[0][0] += x * x * w * (triPXQ - SF.trigamma(px))
             h[0][1] += x * w * triPXQ
@@ -115,39 +93,5 @@ package struct GammaGammaLikelihood: @unchecked Sendable {
         }
         for i in 0..<3 { for j in 0..<i { h[i][j] = h[j][i] } }
         return h
-    }
-
-    /// Per distinct x, over its rows with d = γ + m x: Σ w ln d; with `order` ≥ 1 also Σ w/d,
-    /// with `order` 2 also Σ w/d². Split across the cores by run for large samples.
-    private func runSums(gamma v: Double, order: Int) -> [(logs: Double, reciprocals: Double, reciprocalSquares: Double)] {
-        let runRanges = Self.balance(sample.runStart, parts: Self.parts(sample))
-        var partial = [[(logs: Double, reciprocals: Double, reciprocalSquares: Double)]](repeating: [], count: runRanges.count)
-        parallelEach(&partial) { part, out in
-            out = runRanges[part].map { k in
-                let x = Double(sample.frequencyValues[k])
-                var sl = 0.0, si = 0.0, ss = 0.0, logs = LogProduct()
-                sample.spend.withUnsafeBufferPointer { m in
-                sample.weight.withUnsafeBufferPointer { w in
-                    for i in sample.runStart[k]..<sample.runStart[k + 1] {
-                        let d = v + m[i] * x
-                        if w[i] == 1 { logs.add(logOf: d) } else { sl += w[i] * log(d) }
-                        if order >= 1 { si += w[i] / d }
-                        if order >= 2 { ss += w[i] / (d * d) }
-                    }
-                }}
-                return (sl + logs.logarithm, si, ss)
-            }
-        }
-        return partial.flatMap { $0 }
-    }
-
-    /// Splits runs into `parts` contiguous groups of near-equal row counts.
-    package static func balance(_ runStart: [Int], parts: Int) -> [Range<Int>] {
-        let runs = runStart.count - 1
-        guard parts > 1, runs > 1 else { return [0..<max(runs, 0)] }
-        let half = runStart[runs] / 2
-        var cut = 1
-        while cut < runs - 1 && runStart[cut] < half { cut += 1 }
-        return [0..<cut, cut..<runs]
     }
 }

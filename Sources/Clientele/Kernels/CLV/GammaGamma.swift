@@ -43,9 +43,15 @@ public struct GammaGamma: Sendable, Codable {
     /// - Throws: `CLVError.noPositiveRepeatSpend` for an empty sample,
     ///   `CLVError.likelihoodNotFinite`, `CLVError.invalidSetting` for bad starting points.
     public func fit(_ sample: RepeatSpendSample) throws -> GammaGammaFit {
-        guard sample.count > 0 else { throw CLVError.noPositiveRepeatSpend(repeatCustomers: 0) }
-        let likelihood = GammaGammaLikelihood(sample: sample)
-        let totalWeight = sample.totalWeight
+        try fit(runs: GammaGammaRuns(sample))
+    }
+
+    /// `fit(_:)` over a sample's runs, wherever its rows are (`GammaGammaRuns`).
+    package func fit(runs: GammaGammaRuns) throws -> GammaGammaFit {
+        guard runs.rows > 0 else { throw CLVError.noPositiveRepeatSpend(repeatCustomers: 0) }
+        let likelihood = GammaGammaLikelihood(runs: runs)
+        let totalWeight = runs.totalWeight
+        let meanSpend = runs.spendSum / totalWeight
         let starts: [[Double]]
         if let startingPoints {
             for (k, p) in startingPoints.enumerated() where !([p.p, p.q, p.gamma].allSatisfy { $0 > 0 && $0.isFinite }) {
@@ -53,9 +59,7 @@ public struct GammaGamma: Sendable, Codable {
             }
             starts = startingPoints.map { [log($0.p), log($0.q), log($0.gamma)] }
         } else {
-            var sm = 0.0
-            for i in 0..<sample.count { sm += sample.weight[i] * sample.spend[i] }
-            let mean = sm / totalWeight
+            let mean = meanSpend
             starts = [[0.1, 0.1, 0.1], [log(4), log(3), log(mean * 2 / 4)], [log(1), log(2), log(mean)], [log(20), log(10), log(mean * 9 / 20)]]
         }
         func objective(_ likelihood: GammaGammaLikelihood, _ weight: Double) -> ([Double]) -> (value: Double, gradient: [Double]) {
@@ -73,8 +77,8 @@ public struct GammaGamma: Sendable, Codable {
             }
         }
         var warm: LogParameterMLE?
-        if startingPoints == nil && sample.count >= BGNBD.warmStartPatterns {
-            let sub = sample.strided(BGNBD.warmStartStride(sample.count))
+        if startingPoints == nil && runs.rows >= BGNBD.warmStartPatterns {
+            let sub = runs.strided(BGNBD.warmStartStride(runs.rows))
             let subLikelihood = GammaGammaLikelihood(sample: sub)
             warm = LogParameterMLE(optimizer: optimizer, objective: objective(subLikelihood, sub.totalWeight),
                                    curvature: curvature(subLikelihood, sub.totalWeight))
@@ -88,15 +92,13 @@ public struct GammaGamma: Sendable, Codable {
         let parameters = GammaGammaParameters(p: exp(theta[0]), q: exp(theta[1]), gamma: exp(theta[2]))
         let covariance = LogParameterMLE.covariance(hessian: outcome.hessian, parameters: [parameters.p, parameters.q, parameters.gamma],
                                                     totalWeight: totalWeight)
-        var sm = 0.0
-        for i in 0..<sample.count { sm += sample.weight[i] * sample.spend[i] }
         return GammaGammaFit(
             parameters: parameters, covariance: covariance,
             logLikelihood: -outcome.result.value * totalWeight,  // the optimiser's −LL/W at the estimates
             iterations: outcome.result.iterations, evaluations: outcome.result.evaluations,
             stopReason: outcome.result.reason, gradientNorm: outcome.result.gradientNorm,
             attempts: outcome.attempts, rejectedAttempts: outcome.rejectedStops, customers: totalWeight,
-            frequencySpendCorrelation: sample.frequencySpendCorrelation,
-            sampleMeanSpend: sm / totalWeight, settings: self)
+            frequencySpendCorrelation: runs.frequencySpendCorrelation,
+            sampleMeanSpend: meanSpend, settings: self)
     }
 }

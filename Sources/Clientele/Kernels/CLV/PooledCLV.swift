@@ -166,10 +166,13 @@ extension CLVModel {
     ///   - holdout: the calibration customers by pattern and holdout purchases, and t* in weeks;
     ///     nil without a holdout window.
     ///   - repeatSpend: the Gamma-Gamma sample's customers.
+    ///   - repeatSpendRuns: instead of `repeatSpend`, the sample's runs held elsewhere (a run spread
+    ///     over machines that keeps each x's rows in one task; `GammaGammaRuns`).
     ///   - calibrationEnd: E (as-of − 1 without a holdout).
     /// - Throws: as `fit(table:…)`.
     public func fitPooled(patterns: CalibrationPatterns, holdout: (rows: HoldoutPatterns, weeks: Double)?,
-                          repeatSpend: RepeatSpendCounts, calibrationEnd: CalendarDay, asOf: CalendarDay) throws -> CLVPooledFit {
+                          repeatSpend: RepeatSpendCounts, repeatSpendRuns: GammaGammaRuns? = nil,
+                          calibrationEnd: CalendarDay, asOf: CalendarDay) throws -> CLVPooledFit {
         try forecast.validate()
         try intervals.validate()
         try purchaseModel.validate()
@@ -187,10 +190,12 @@ extension CLVModel {
         if fits.isEmpty { throw firstError! }
         var ggFit: GammaGammaFit?
         var skipped: CLVError?
-        if repeatSpend.count == 0 {
+        if (repeatSpendRuns?.rows ?? repeatSpend.count) == 0 {
             skipped = CLVError.noPositiveRepeatSpend(repeatCustomers: Int(patterns.repeatWeight))
         } else {
-            do { ggFit = try gammaGamma.fit(try repeatSpend.sample()) } catch let error as CLVError { skipped = error }
+            do {
+                ggFit = try repeatSpendRuns.map { try gammaGamma.fit(runs: $0) } ?? gammaGamma.fit(try repeatSpend.sample())
+            } catch let error as CLVError { skipped = error }
         }
         let validations = try fits.map { fit in
             try holdout.map { try self.holdout.run(model: fit, holdout: $0.rows, holdoutWeeks: $0.weeks, patterns: patterns) }

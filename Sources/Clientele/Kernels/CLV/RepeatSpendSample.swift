@@ -117,17 +117,7 @@ public struct RepeatSpendSample: Sendable {
     /// Pearson's correlation between x and m over the rows (weighted). The Gamma-Gamma model
     /// assumes spend is independent of the purchase process (Fader, Hardie & Lee 2005, "RFM and
     /// CLV", JMR 42(4), §"Adding monetary value"), so it should be near 0. NaN when either
-    /// column is constant.
-    public var frequencySpendCorrelation: Double {
-        var sw = 0.0, sx = 0.0, sm = 0.0
-        for i in 0..<count { sw += weight[i]; sx += weight[i] * Double(frequency[i]); sm += weight[i] * spend[i] }
-        let mx = sx / sw, mm = sm / sw
-        var cxx = 0.0, cmm = 0.0, cxm = 0.0
-        for i in 0..<count {
-            let dx = Double(frequency[i]) - mx, dm = spend[i] - mm
-            cxx += weight[i] * dx * dx; cmm += weight[i] * dm * dm; cxm += weight[i] * dx * dm
-        }
-        guard cxx > 0, cmm > 0 else { return .nan }
-        return cxm / (cxx * cmm).squareRoot()
-    }
+    /// column is constant. Summed per run of equal x, then over the runs (`GammaGammaRuns`), so
+    /// that rows spread over machines give the same bits.
+    public var frequencySpendCorrelation: Double { GammaGammaRuns(self).frequencySpendCorrelation }
 }
