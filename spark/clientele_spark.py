@@ -15,12 +15,14 @@ are still to come (see README, "Beyond one machine").
 """
 
 import argparse
+import base64
 import contextlib
 import csv
 import heapq
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,6 +74,45 @@ def run_worker(command):
     return result.stdout
 
 
+# A worker's message about a bad row of a partition's file travels to the driver tagged with the
+# row itself (base64 JSON between two of these), so that the driver can name the export's line.
+BAD_ROW = "clientele-bad-row"
+
+
+def located(error, files):
+    """`error` (run_worker's, exit 65) about a row of one of `files` — (export name, the partition
+    file's path, its rows' bytes) — as a RuntimeError carrying that row and the message; any other
+    error unchanged."""
+    message = str(error)
+    if ": exit 65: " not in message:
+        return error
+    stderr = message.split(": exit 65: ", 1)[1]
+    for export, path, blob in files:
+        found = re.search(re.escape(path) + r":(\d+):", stderr)
+        rows = blob.split(b"\n")
+        if found and 2 <= int(found.group(1)) <= len(rows) + 1:
+            line = int(found.group(1))
+            info = {"export": export, "path": path, "line": line, "row": rows[line - 2].decode("utf-8", "replace"), "message": stderr}
+            return RuntimeError(f"{BAD_ROW}:{base64.b64encode(json.dumps(info).encode()).decode()}:{BAD_ROW}")
+    return error
+
+
+def exit_on_bad_row(sc, error, run):
+    """When `error` carries a bad row (located), finds the row's line in the export (its first
+    line with that text) and stops as `clientele run` would: its message with the export's path
+    and line, exit status 65. Returns otherwise."""
+    found = re.search(BAD_ROW + r":([A-Za-z0-9+/=]+):" + BAD_ROW, str(error))
+    if not found:
+        return
+    info = json.loads(base64.b64decode(found.group(1)))
+    export = run.transactions if info["export"] == "transactions" else run.interactions
+    row = info["row"]
+    index = sc.textFile(os.path.abspath(export)).zipWithIndex().filter(lambda t: t[0] == row).map(lambda t: t[1]).min()
+    message = info["message"].replace(f"{info['path']}:{info['line']}:", f"{export}:{index + 1}:")
+    sys.stderr.write(message if message.endswith("\n") else message + "\n")
+    sys.exit(65)
+
+
 def partition_blobs(rdd, tagged=False):
     """Each partition's rows as one element, the bytes of its file (or, `tagged`, of its
     transactions and interactions files), kept in memory and spilled to disk when they do not fit:
@@ -115,10 +156,14 @@ class Worker:
         folder = tempfile.mkdtemp(prefix=f"clientele-part-{index}-")
         try:
             path = os.path.join(folder, "transactions.csv")
+            blob = next(iterator, b"")  # the partition's one blob (partition_blobs)
             with open(path, "wb") as f:
                 f.write(self.header.encode("utf-8") + b"\n")
-                f.write(next(iterator, b""))  # the partition's one blob (partition_blobs)
-            yield folder, path
+                f.write(blob)
+            try:
+                yield folder, path
+            except RuntimeError as error:
+                raise located(error, [("transactions", path, blob)]) from None
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -139,7 +184,10 @@ class Worker:
                 with open(path, "wb") as f:
                     f.write(head.encode("utf-8") + b"\n")
                     f.write(blob)
-            yield folder, ["--transactions", paths[0], "--interactions", paths[1]]
+            try:
+                yield folder, ["--transactions", paths[0], "--interactions", paths[1]]
+            except RuntimeError as error:
+                raise located(error, list(zip(("transactions", "interactions"), paths, blobs))) from None
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -534,6 +582,9 @@ def main(argv):
                                os.path.join(work, clusters), clv_report)
         # --- end report ---
         write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=extra)
+    except Exception as error:
+        exit_on_bad_row(sc, error, run)  # a bad row under on_bad_row = "fail": the export's line, exit 65
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
         sc.stop()
@@ -710,7 +761,10 @@ def write_satisfaction(sc, args, run, job, work, flags):
             os.chmod(binary, 0o755)
             job_flags = [SparkFiles.get(job_name)] if job_name else []
             inputs = ["--transactions", paths[0], "--interactions", paths[1], "--threads", "1"]
-            return body(folder, [binary], job_flags, inputs)
+            try:
+                return body(folder, [binary], job_flags, inputs)
+            except RuntimeError as error:
+                raise located(error, list(zip(("transactions", "interactions"), paths, blobs))) from None
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -55,7 +55,9 @@ struct PartitionCLVCommand: ParsableCommand {
         if gammaGammaPasses { ask = { request in try Self.askBuckets(request) } }
         let fit = try PartitionCLV.fit(try options.configuration(), statistics: statistics, askBuckets: ask)
         let report = fit.map { PartitionCLV.report($0, statistics: statistics) }
-        if let reportFit { try PartitionCLV.writeReportFit(.init(report: report), to: reportFit) }
+        if let reportFit {
+            try PartitionCLV.writeReportFit(.init(report: report, charts: try fit.flatMap { try PartitionCLV.charts($0, statistics: statistics) }), to: reportFit)
+        }
         guard let fit, let report else { return }
         try PartitionCLV.write(report, to: out)
         if let scoringFit { try PartitionCLV.writeScoringFit(fit, to: scoringFit) }

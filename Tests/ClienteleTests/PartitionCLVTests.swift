@@ -33,6 +33,13 @@ struct PartitionCLVTests {
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.join(path)))) as? [String: Any])
     }
 
+    /// The numbers of the first JSON array named `key` in `json`, each read by `Double(_:)`.
+    static func rawDoubles(_ json: String, key: String) throws -> [Double] {
+        let start = try #require(json.range(of: "\"\(key)\" : ["))
+        let body = json[start.upperBound...].prefix { $0 != "]" }
+        return try body.split(separator: ",").map { try #require(Double($0.trimmingCharacters(in: .whitespacesAndNewlines))) }
+    }
+
     static func estimates(_ model: [String: Any]?) -> [(String, Double?, Double?)] {
         (model?["estimates"] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "", $0["value"] as? Double, $0["standard_error"] as? Double) }
     }
@@ -161,6 +168,32 @@ struct PartitionCLVTests {
                                          "--clv-fit", "clv-fit.json", "--out", file + ".fit.csv"] + Self.periods, in: scratch.path)
                 #expect(refit.status == 0 && given.status == 0, "\(refit.stderr) \(given.stderr)")
                 #expect(try bytes(scratch.join(file + ".fit.csv")) == bytes(scratch.join(file + ".refit.csv")), "\(file)")
+            }
+        }
+    }
+
+    @Test("the CLV charts from 3 partitions' statistics: the tracking plot bit for bit, the P(alive) matrix's cells and customers, its means to 1e-12")
+    func chartsFromMergedStatistics() throws {
+        try withScratch { scratch in
+            _ = try Self.prepare(scratch, customers: 3000, seed: 17, parts: 3, job: "")
+            let r = try CLI.run(["partition", "clv", "job.toml", "--statistics", "merged.bin", "--out", "clv_model.json",
+                                 "--report-fit", "report-fit.json"] + Self.periods, in: scratch.path)
+            #expect(r.status == 0, "\(r.stderr)")
+            let charts = try #require(try PartitionCLV.readReportFit(scratch.join("report-fit.json")).charts)
+            let expected = try #require(try Self.json(scratch, "single/report.json")["clv_charts"] as? [String: Any])
+            let tracking = try #require(charts.tracking), want = try #require(expected["tracking"] as? [String: Any])
+            #expect(tracking.days == want["days"] as? [String])
+            #expect(tracking.actualCumulative == want["actual_cumulative"] as? [Int])
+            // Read with Swift's correctly rounded Double(String): Foundation's JSON parser may miss the last bit.
+            #expect(tracking.expectedCumulative == (try Self.rawDoubles(try text(scratch.join("single/report.json")), key: "expected_cumulative")))
+            #expect(tracking.customers == want["customers"] as? Int && tracking.customers > 0)
+            let matrix = try #require(charts.aliveMatrix), wantMatrix = try #require(expected["alive_matrix"] as? [String: Any])
+            #expect(matrix.customers == wantMatrix["customers"] as? [Int] && matrix.customers.reduce(0, +) > 0)
+            #expect(matrix.frequencies == wantMatrix["frequencies"] as? [Int] && matrix.rows == wantMatrix["rows"] as? Int)
+            let means = try #require(wantMatrix["mean_probability_alive"] as? [Any])
+            #expect(means.count == matrix.meanProbabilityAlive.count)
+            for (got, want) in zip(matrix.meanProbabilityAlive, means) {
+                if let w = want as? Double, let g = got { #expect(abs(g - w) <= 1e-12 * w, "\(g) vs \(w)") } else { #expect(got == nil && want is NSNull) }
             }
         }
     }

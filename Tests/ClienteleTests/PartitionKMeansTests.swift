@@ -153,4 +153,39 @@ struct PartitionKMeansTests {
             #expect(state.reason?.contains(reason) == true, "\(state.reason ?? "")")
         }
     }
+
+    @Test("an empty cluster takes the farthest customer over all partitions, as the single run's repair does: the same centres, counts and the moved row")
+    func emptyClusterRepairedAcrossPartitions() throws {
+        // Two groups and a third centre far from both: no row is nearest to it.
+        var rows: [Double] = []
+        for i in 0..<30 { rows += [Double(i % 5) * 0.1, Double(i % 3) * 0.2, i == 17 ? 3.5 : 0] }
+        for i in 0..<24 { rows += [5 + Double(i % 4) * 0.1, 5, i == 6 ? -2.75 : Double(i % 2) * 0.3] }
+        let x = Matrix(rows: rows.count / 3, columns: 3, elements: rows)
+        let centres: [Double] = [0, 0, 0, 5, 5, 0, 40, -40, 40]
+        var labels = [Int32](repeating: -1, count: x.rows)
+        let step = KMeans().assign(x, centres: centres, k: 3, labels: &labels, layout: KMeansLayout(x, k: 3), pass: .update)
+        var sums = step.sums, counts = step.counts
+        #expect(counts[2] == 0)
+        #expect(KMeans.relocateEmpty([2], x: x, centres: centres, labels: labels, sums: &sums, counts: &counts) == 1)
+        let expected = KMeans.averaged(sums: sums, counts: counts, k: 3, d: 3)
+
+        var state = PartitionKMeansState(phase: .lloyd)
+        state.k = 3
+        state.scale = try JSONDecoder().decode(PartitionKMeansScale.self, from: Data(#"{"means":[0,0,0],"scales":[1,1,1],"meanVariance":1}"#.utf8))
+        state.maxIterations = 10
+        state.restarts = [.init(centres: centres)]
+        // Three partitions of consecutive rows, the farthest row (the first group's row 17) in the middle one.
+        let cuts = [0, 11, 35, x.rows]
+        let passes = try (0..<3).map { p in
+            let block = Matrix(rows: cuts[p + 1] - cuts[p], columns: 3, elements: Array(rows[(3 * cuts[p])..<(3 * cuts[p + 1])]))
+            return try PartitionKMeansPass(PartitionKMeansFeatures(standardised: block, profile: [Double](repeating: 0, count: block.rows * 3)),
+                                           state: state)
+        }
+        let next = try state.advanced(by: passes)
+        #expect(next.phase == .lloyd)
+        let got = next.restarts[0].centres
+        #expect(zip(got, expected).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) }, "\(got) vs \(expected)")
+        // The repaired centre is the moved customer itself.
+        #expect(Array(got[6..<9]) == [Double(17 % 5) * 0.1, Double(17 % 3) * 0.2, 3.5])
+    }
 }

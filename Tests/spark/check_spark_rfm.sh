@@ -113,4 +113,17 @@ python3 "$root/Tests/spark/compare_spark_clv.py" "$work/single" "$work/spark-rep
 python3 "$root/Tests/spark/compare_spark_churn.py" "$work/single" "$work/spark-report"
 # k-means: every customer's cluster, clusters.csv and the inertia (Tests/spark/compare_spark_clusters.py).
 python3 "$root/Tests/spark/compare_spark_clusters.py" "$work/single" "$work/spark-report"
+# A bad row under on_bad_row = "fail" (the default): spark-run stops as clientele run does, exit 65,
+# naming the export's line and column, not a partition's temporary file.
+awk 'NR == 1500 { sub(/20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]/, "2025-13-01") } { print }' "$work/small/transactions.csv" > "$work/bad.csv"
+single_message="$("$bin" run --transactions "$work/bad.csv" "${periods[@]}" --out "$work/bad-single" --quiet 2>&1 >/dev/null || true)"
+set +e
+"$root/scripts/spark-run" --partitions 3 -- --transactions "$work/bad.csv" "${periods[@]}" --out "$work/bad-spark" 2>"$work/spark-bad.log"
+status=$?
+set -e
+spark_message="$(grep '^error:' "$work/spark-bad.log" || true)"
+[ "$status" = 65 ] && [ "$spark_message" = "$single_message" ] && [ ! -e "$work/bad-spark" ] || {
+    echo "check_spark_rfm: a bad row: spark-run exit $status, message '$spark_message'; clientele run: '$single_message'" >&2
+    tail -5 "$work/spark-bad.log" >&2; exit 1; }
+echo "spark: a bad row at line 1500 stops spark-run with clientele run's message and exit 65: $spark_message"
 echo "spark: local[2], 8 partitions, $first s; --part-files, 3 partitions, $second s"

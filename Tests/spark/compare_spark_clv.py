@@ -94,7 +94,30 @@ def compare_model(single_path, spark_path):
           f"of a holdout figure {LARGEST[0]:.1e})")
 
 
+def compare_alive_matrix(single_path, spark_path):
+    """report.json's P(alive) matrix: the same grid and customers per cell, each cell's mean to
+    1e-12 relative (summed per pattern under Spark, per customer in the single run); and its
+    tracking plot, bit for bit."""
+    single = json.load(open(single_path))["clv_charts"]["alive_matrix"]
+    spark = json.load(open(spark_path))["clv_charts"]["alive_matrix"]
+    for key in ["model", "summary", "frequencies", "last_column_open", "recency_weeks_per_row", "rows", "customers"]:
+        assert single[key] == spark[key], f"alive_matrix.{key}: {single[key]} vs {spark[key]}"
+    worst = 0.0
+    for a, b in zip(single["mean_probability_alive"], spark["mean_probability_alive"]):
+        assert (a is None) == (b is None), f"alive_matrix: a cell empty in one run only ({a}, {b})"
+        if a is not None:
+            worst = max(worst, abs(a - b) / max(abs(a), 1e-300))
+    assert worst <= 1e-12, f"alive_matrix: a cell's mean differs by {worst:.1e} relative"
+    print(f"spark: report.json's P(alive) matrix equals the single run's ({sum(single['customers'])} customers in "
+          f"{single['rows']} x {len(single['frequencies'])} cells; largest relative difference of a mean {worst:.1e})")
+    single, spark = (json.load(open(path))["clv_charts"].get("tracking") for path in (single_path, spark_path))
+    assert single is not None and single == spark, "report.json's tracking plot differs from the single run's"
+    print(f"spark: report.json's tracking plot equals the single run's ({single['customers']} calibration customers, "
+          f"{len(single['days'])} points, bit for bit)")
+
+
 if __name__ == "__main__":
     single, spark = sys.argv[1], sys.argv[2]
     compare_customers(f"{single}/customers.csv", f"{spark}/customers.csv")
     compare_model(f"{single}/clv_model.json", f"{spark}/clv_model.json")
+    compare_alive_matrix(f"{single}/report.json", f"{spark}/report.json")

@@ -72,7 +72,29 @@ public enum PartitionCLV {
     /// round-trip digits, so it reads back to the same values.
     public struct ReportFit: Codable, Sendable {
         public var report: CLVReport?
-        public init(report: CLVReport?) { self.report = report }
+        /// The CLV charts drawn from pooled statistics (the P(alive) matrix).
+        public var charts: CLVChartsReport?
+        public init(report: CLVReport?, charts: CLVChartsReport? = nil) { self.report = report; self.charts = charts }
+    }
+
+    /// The CLV charts a run spread over machines draws. The tracking plot, from the merged counts
+    /// by day (`RepeatPurchaseTracking.Counts`: integers, and the expectation summed per day in
+    /// day order, so the single run's bit for bit). The P(alive) matrix, from the current
+    /// period's patterns (x, t_x at as-of, with their customers) and the chosen model's P(alive)
+    /// of each pattern, which is every customer's of customers.csv. Cell means sum per pattern
+    /// (weighted), not per customer: the same to rounding (1e-12 relative).
+    public static func charts(_ fit: CLVPooledFit, statistics: PartitionStatistics) throws -> CLVChartsReport? {
+        let rows = statistics.currentPatterns
+        guard !rows.weight.isEmpty else { return nil }
+        let patterns = try CalibrationPatterns(frequency: rows.frequency.map(Int.init), recency: rows.recency, age: rows.age, weight: rows.weight)
+        let model = fit.purchaseModel
+        let alive = model.patternForecast(patterns, times: [], weights: [], noPurchaseWithin: []).probabilityAlive
+        let matrix = ProbabilityAliveMatrix(frequency: patterns.frequency, recency: patterns.recency, probabilityAlive: alive,
+                                            customers: patterns.weight.map { Int($0) })
+        let tracking = statistics.clv.tracking.flatMap {
+            RepeatPurchaseTracking($0, calibrationEnd: fit.calibrationEnd, asOf: fit.asOf, model: model)
+        }
+        return CLVChartsReport(aliveMatrix: CLVChartsReport.AliveMatrix(matrix, model: model.kind), tracking: tracking.map(CLVChartsReport.Tracking.init))
     }
 
     public static func writeReportFit(_ fit: ReportFit, to path: String) throws {

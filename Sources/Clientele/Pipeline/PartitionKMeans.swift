@@ -102,6 +102,25 @@ public struct PartitionKMeansState: Codable, Sendable {
         return state
     }
 
+    /// `KMeans.relocateEmpty` over partitions: each empty cluster, in index order, takes the next
+    /// of the rows farthest from their centres over all partitions (each partition's k farthest,
+    /// merged by distance descending, ties to the earlier partition and row), moving that row's
+    /// coordinates out of its cluster's sums; none when every row sits on its centre.
+    static func relocateEmpty(_ empty: [Int], farthest: [[PartitionKMeansPass.FarRow]], d: Int, sums: inout [Double], counts: inout [Int]) {
+        let candidates = farthest.flatMap { $0 }
+        guard let top = candidates.map(\.distance).max(), top > 0 else { return }
+        // A stable sort keeps partition and row order among equal distances.
+        let far = candidates.enumerated().sorted { $0.element.distance != $1.element.distance ? $0.element.distance > $1.element.distance : $0.offset < $1.offset }
+        for (e, row) in zip(empty, far.map(\.element)) {
+            for f in 0..<d {
+                sums[row.label * d + f] -= row.coordinates[f]
+                sums[e * d + f] = row.coordinates[f]
+            }
+            counts[e] = 1
+            counts[row.label] -= 1
+        }
+    }
+
     /// The state after a pass, from every partition's sums in partition order.
     public func advanced(by passes: [PartitionKMeansPass]) throws -> PartitionKMeansState {
         guard let scale else { throw PartitionKMeansError.noScale }
@@ -116,8 +135,9 @@ public struct PartitionKMeansState: Codable, Sendable {
                     for e in 0..<(k * d) { sums[e] += pass.restarts[r].sums[e] }
                     for j in 0..<k { counts[j] += pass.restarts[r].counts[j] }
                 }
-                if counts.contains(0) {
-                    return .skipped("an empty cluster would take the customer farthest from its centre over all partitions (k-means' repair), which a run spread over partitions does not do yet")
+                let empty = (0..<k).filter { counts[$0] == 0 }
+                if !empty.isEmpty {
+                    Self.relocateEmpty(empty, farthest: passes.map { $0.restarts[r].farthest }, d: d, sums: &sums, counts: &counts)
                 }
                 let centres = KMeans.averaged(sums: sums, counts: counts, k: k, d: d)
                 var shift = 0.0

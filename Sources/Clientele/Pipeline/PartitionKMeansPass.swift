@@ -50,13 +50,24 @@ public struct PartitionKMeansFeatures: Sendable, Equatable {
 /// in the Lloyd phase the coordinate sums and counts of each centre's customers (running
 /// restarts only); in the final phase the inertia, the counts and the profile sums (original
 /// units) of each centre's customers. Each partition's sums are taken in row order; the driver
-/// adds the partitions in partition order (`PartitionKMeansState.advanced`).
+/// adds the partitions in partition order (`PartitionKMeansState.advanced`). In the Lloyd phase
+/// each restart also carries the partition's k rows farthest from their centres, for the
+/// driver's empty-cluster repair (scikit-learn's, as `KMeans.relocateEmpty`).
 public struct PartitionKMeansPass: Codable, Sendable, Equatable {
+    /// A row and its squared distance to the centre it was assigned to.
+    public struct FarRow: Codable, Sendable, Equatable {
+        public var distance: Double
+        public var label: Int
+        public var coordinates: [Double]
+    }
+
     public struct Restart: Codable, Sendable, Equatable {
         public var sums: [Double] = []
         public var counts: [Int] = []
         public var inertia = 0.0
         public var profileSums: [Double] = []
+        /// Lloyd phase: the k farthest rows, by distance descending, ties to the earlier row.
+        public var farthest: [FarRow] = []
     }
 
     public var restarts: [Restart]
@@ -84,6 +95,7 @@ public struct PartitionKMeansPass: Codable, Sendable, Equatable {
                 let step = model.assign(x, centres: restart.centres, k: k, labels: &labels, layout: layout, pass: .update)
                 out.sums = step.sums
                 out.counts = step.counts
+                out.farthest = Self.farthest(x, centres: restart.centres, labels: labels, count: k)
             default:
                 out.inertia = model.assign(x, centres: restart.centres, k: k, labels: &labels, layout: layout, pass: .final).inertia
                 out.counts = Array(repeating: 0, count: k)
@@ -95,6 +107,25 @@ public struct PartitionKMeansPass: Codable, Sendable, Equatable {
             }
             return out
         }
+    }
+
+    /// The `count` rows farthest from their centres, descending, ties to the lower row: the
+    /// candidates `KMeans.relocateEmpty` picks from, a partition's share of them.
+    static func farthest(_ x: Matrix, centres: [Double], labels: [Int32], count: Int) -> [FarRow] {
+        let d = x.columns
+        var far: [(distance: Double, row: Int)] = []
+        x.elements.withUnsafeBufferPointer { xp in
+            centres.withUnsafeBufferPointer { cp in
+                for i in 0..<x.rows {
+                    let distance = Matrix.squaredDistance(xp, row: i, cp, centre: Int(labels[i]), d: d)
+                    guard far.count < count || distance > far[far.count - 1].distance else { continue }
+                    let at = far.firstIndex { distance > $0.distance } ?? far.count
+                    far.insert((distance, i), at: at)
+                    if far.count > count { far.removeLast() }
+                }
+            }
+        }
+        return far.map { row in FarRow(distance: row.distance, label: Int(labels[row.row]), coordinates: (0..<d).map { f in x[row.row, f] }) }
     }
 
     /// The final labels of `features`' customers (0 = the largest cluster), for a state that is done.

@@ -112,6 +112,7 @@ public enum PartitionReport {
             outputs: outputs + (cohortReport == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
                 + ["segments.csv", "report.json", "report.md", "report.html"])
         report.concentration = concentration
+        report.clvCharts = clvReport?.charts
         report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
         report.settings.currency = config.report.currency.isEmpty ? nil : config.report.currency
         report.settings.currencyDecimals = config.report.currencyDecimals
@@ -135,7 +136,7 @@ public enum PartitionReport {
     static func htmlInput(_ report: RunReport, totals: PartitionTotals) -> HTMLReportInput {
         let notDistributed = "not computed yet in a run spread over partitions (scripts/spark-run)"
         var notRun: [HTMLReportInput.Section: String] = [
-            .clvDistribution: notDistributed, .aliveMatrix: notDistributed, .tracking: notDistributed,
+            .clvDistribution: notDistributed,
             .roc: notDistributed, .liftGains: notDistributed, .calibration: notDistributed,
         ]
         if report.inputs.contains(where: { $0.role == "interactions" }) {
@@ -151,6 +152,9 @@ public enum PartitionReport {
             holdout: report.clv.flatMap { clv in clv.holdout.map { .init(holdout: $0, calibrationEnd: clv.calibrationEnd) } },
             clusters: report.clusters.map { .init(report: $0) }, notRun: notRun)
         input.concentration = report.concentration
+        input.aliveMatrix = report.clvCharts?.aliveMatrix
+        input.tracking = report.clvCharts?.tracking
+        if report.clv != nil, input.aliveMatrix == nil { input.notRun[.aliveMatrix] = notDistributed }
         return input
     }
 

@@ -17,6 +17,9 @@ extension PartitionStatistics {
         /// The Gamma-Gamma rows were written apart, in buckets of x (`PartitionGammaGamma`), and
         /// `repeatSpend` is empty: the driver fits Gamma-Gamma by passes over the buckets.
         public var repeatSpendApart = false
+        /// The tracking plot's counts by day (calibration customers acquired, their repeat
+        /// orders) up to the fitted period's end; nil when no customer ordered by then.
+        public var tracking: RepeatPurchaseTracking.Counts?
 
         public init() {}
 
@@ -38,6 +41,10 @@ extension PartitionStatistics {
             m.repeatSpend = repeatSpend.merged(with: other.repeatSpend)
             m.omitted = omitted || other.omitted
             m.repeatSpendApart = repeatSpendApart || other.repeatSpendApart
+            switch (tracking, other.tracking) {
+            case (let a?, let b?): m.tracking = a.merged(with: b)
+            case (let a, let b): m.tracking = a ?? b
+            }
             return m
         }
 
@@ -46,6 +53,8 @@ extension PartitionStatistics {
             w.ints(holdout.frequency.map(Int64.init)); w.doubles(holdout.recency); w.doubles(holdout.age)
             w.ints(holdout.holdoutPurchases); w.ints(holdout.customers)
             w.ints(repeatSpend.frequency.map(Int64.init)); w.ints(repeatSpend.repeatCents); w.ints(repeatSpend.customers)
+            w.int(tracking.map { Int64($0.firstDay) } ?? Int64.min)
+            w.ints((tracking?.acquired ?? []).map(Int64.init)); w.ints((tracking?.repeats ?? []).map(Int64.init))
         }
 
         init(decoding r: inout BinaryFields.Reader) throws(BinaryFields.Short) {
@@ -61,6 +70,10 @@ extension PartitionStatistics {
             repeatSpend.repeatCents = try r.ints(); repeatSpend.customers = try r.ints()
             let s = repeatSpend
             guard Set([s.frequency.count, s.repeatCents.count, s.customers.count]).count == 1 else { throw BinaryFields.Short() }
+            let first = try r.int()
+            let acquired = try r.ints().map(Int.init), repeats = try r.ints().map(Int.init)
+            guard acquired.count == repeats.count, (first == Int64.min) == acquired.isEmpty else { throw BinaryFields.Short() }
+            tracking = first == Int64.min ? nil : .init(firstDay: Int32(truncatingIfNeeded: first), acquired: acquired, repeats: repeats)
         }
     }
 }

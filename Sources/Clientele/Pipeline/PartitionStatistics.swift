@@ -84,6 +84,10 @@ public struct PartitionStatistics: Sendable, Equatable {
             calibrationPatterns = Patterns(CalibrationPatterns(summary))
         }
         clv = CLVStatistics(table: table)
+        // As CLVModel.fit: the fitted period ends at the calibration end with a holdout, else at as-of − 1.
+        let lastDay = settings.asOf.adding(days: -1)
+        let end = settings.calibrationEnd.flatMap { $0 < lastDay ? $0 : nil } ?? lastDay
+        clv.tracking = RepeatPurchaseTracking.Counts(orders: loaded.orders, calibrationEnd: end, asOf: settings.asOf)
         cohorts = PartitionCohorts(orders: loaded.orders, activity: table.current)
     }
 

@@ -39,8 +39,11 @@ public struct ProbabilityAliveMatrix: Sendable {
     ///   - frequency: x per customer; customers with x < 0 (no order) are left out.
     ///   - recency: t_x in weeks per customer.
     ///   - probabilityAlive: P(alive) per customer; NaN leaves the customer out.
-    public init(frequency: [Int32], recency: [Double], probabilityAlive: [Double], maximumColumns: Int = 10, maximumRows: Int = 10) {
-        precondition(frequency.count == recency.count && recency.count == probabilityAlive.count,
+    ///   - customers: how many customers each row stands for (customers pooled by pattern, as a
+    ///     run spread over machines holds them); nil for one each.
+    public init(frequency: [Int32], recency: [Double], probabilityAlive: [Double], customers weight: [Int]? = nil,
+                maximumColumns: Int = 10, maximumRows: Int = 10) {
+        precondition(frequency.count == recency.count && recency.count == probabilityAlive.count && (weight?.count ?? frequency.count) == frequency.count,
                      "ProbabilityAliveMatrix: columns must align (\(frequency.count), \(recency.count), \(probabilityAlive.count))")
         precondition(maximumColumns >= 2 && maximumRows >= 1, "ProbabilityAliveMatrix: at least 2 columns and 1 row")
         func included(_ c: Int) -> Bool { frequency[c] >= 0 && recency[c].isFinite && recency[c] >= 0 && probabilityAlive[c].isFinite }
@@ -57,9 +60,10 @@ public struct ProbabilityAliveMatrix: Sendable {
         let width = Double(recencyWeeksPerRow), lastRow = rows - 1
         for c in frequency.indices where included(c) {
             let k = min(lastRow, Int((recency[c] / width).rounded(.down))) * columnCount + min(Int(frequency[c]), columnCount - 1)
-            counts[k] += 1
-            sums[k] += probabilityAlive[c]
-            total += 1
+            let w = weight?[c] ?? 1
+            counts[k] += w
+            sums[k] += w == 1 ? probabilityAlive[c] : Double(w) * probabilityAlive[c]
+            total += w
         }
         customers = counts
         meanProbabilityAlive = zip(sums, counts).map { $1 > 0 ? $0 / Double($1) : .nan }

@@ -49,25 +49,66 @@ public struct RepeatPurchaseTracking: Sendable {
     /// - Returns: `nil` when no customer has an order on or before E, or when the model's
     ///   expectation is not finite somewhere (a degenerate fit on a handful of customers).
     public init?(orders: OrderTable, calibrationEnd: CalendarDay, asOf: CalendarDay, model: any RepeatPurchaseModelFit) {
+        guard let counts = Counts(orders: orders, calibrationEnd: calibrationEnd, asOf: asOf) else { return nil }
+        self.init(counts, calibrationEnd: calibrationEnd, asOf: asOf, model: model)
+    }
+
+    /// What the plot reads of the orders: per day from the first calibration first-order day to
+    /// the last day, the calibration customers acquired (first order that day) and their repeat
+    /// orders. Integer counts by day: the counts of any split of the customers add up to these
+    /// (`merged(with:)`), so a run spread over machines draws the same plot.
+    public struct Counts: Sendable, Equatable {
+        /// The first calibration first-order day; index 0 of both arrays.
+        public var firstDay: Int32
+        public var acquired: [Int]
+        public var repeats: [Int]
+
+        public init(firstDay: Int32, acquired: [Int], repeats: [Int]) {
+            self.firstDay = firstDay; self.acquired = acquired; self.repeats = repeats
+        }
+
+        /// nil when no customer has an order on or before E.
+        public init?(orders: OrderTable, calibrationEnd: CalendarDay, asOf: CalendarDay) {
+            let end = calibrationEnd.daysSinceEpoch, last = max(end, asOf.daysSinceEpoch - 1)
+            // First pass: the first calibration first-order day.
+            var first = Int32.max
+            for c in 0..<orders.customerCount {
+                let range = orders.orders(of: c)
+                guard let p = range.first, orders.firstDay[p] <= end else { continue }
+                first = min(first, orders.firstDay[p])
+            }
+            guard first != Int32.max else { return nil }
+            let span = Int(last - first) + 1
+            var acquired = [Int](repeating: 0, count: span), repeats = [Int](repeating: 0, count: span)
+            for c in 0..<orders.customerCount {
+                let range = orders.orders(of: c)
+                guard let p = range.first, orders.firstDay[p] <= end else { continue }
+                acquired[Int(orders.firstDay[p] - first)] += 1
+                for q in range.dropFirst() where orders.firstDay[q] <= last { repeats[Int(orders.firstDay[q] - first)] += 1 }
+            }
+            self.init(firstDay: first, acquired: acquired, repeats: repeats)
+        }
+
+        /// Both splits' customers together (the arrays run to the same last day).
+        public func merged(with other: Counts) -> Counts {
+            let first = min(firstDay, other.firstDay)
+            let span = max(acquired.count + Int(firstDay - first), other.acquired.count + Int(other.firstDay - first))
+            var out = Counts(firstDay: first, acquired: [Int](repeating: 0, count: span), repeats: [Int](repeating: 0, count: span))
+            for c in [self, other] {
+                let shift = Int(c.firstDay - first)
+                for i in c.acquired.indices { out.acquired[shift + i] += c.acquired[i]; out.repeats[shift + i] += c.repeats[i] }
+            }
+            return out
+        }
+    }
+
+    /// The plot from the counts of the calibration customers (`Counts`).
+    public init?(_ counts: Counts, calibrationEnd: CalendarDay, asOf: CalendarDay, model: any RepeatPurchaseModelFit) {
         let end = calibrationEnd.daysSinceEpoch, last = max(end, asOf.daysSinceEpoch - 1)
-        // First pass: the first calibration first-order day.
-        var first = Int32.max
-        for c in 0..<orders.customerCount {
-            let range = orders.orders(of: c)
-            guard let p = range.first, orders.firstDay[p] <= end else { continue }
-            first = min(first, orders.firstDay[p])
-        }
-        guard first != Int32.max else { return nil }
-        let span = Int(last - first) + 1
-        var acquired = [Int](repeating: 0, count: span), repeats = [Int](repeating: 0, count: span)
-        var customers = 0
-        for c in 0..<orders.customerCount {
-            let range = orders.orders(of: c)
-            guard let p = range.first, orders.firstDay[p] <= end else { continue }
-            customers += 1
-            acquired[Int(orders.firstDay[p] - first)] += 1
-            for q in range.dropFirst() where orders.firstDay[q] <= last { repeats[Int(orders.firstDay[q] - first)] += 1 }
-        }
+        let first = counts.firstDay, span = Int(last - first) + 1
+        guard counts.acquired.count == span, counts.repeats.count == span else { return nil }
+        let acquired = counts.acquired, repeats = counts.repeats
+        let customers = acquired.reduce(0, +)
         // Point days, ascending.
         var points = [Int32]()
         var d = end
