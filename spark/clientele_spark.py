@@ -113,6 +113,31 @@ def exit_on_bad_row(sc, error, run):
     sys.exit(65)
 
 
+def worker_on_blob(prefix, blob, command):
+    """Runs `command` (a list that names `IN` and `OUT`) on `blob` written to a scratch file as IN,
+    and returns the bytes it wrote to OUT: one partition pass over a cached file."""
+    folder = tempfile.mkdtemp(prefix=f"clientele-{prefix}-")
+    try:
+        paths = {"IN": os.path.join(folder, "in.bin"), "OUT": os.path.join(folder, "out")}
+        with open(paths["IN"], "wb") as f:
+            f.write(blob)
+        run_worker([paths.get(arg, arg) for arg in command])
+        with open(paths["OUT"], "rb") as f:
+            return f.read()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def saved(pairs, pattern):
+    """(index, bytes) pairs written in index order to the paths `pattern.format(index)`; returns the paths."""
+    paths = []
+    for index, blob in sorted(pairs):
+        paths.append(pattern.format(index))
+        with open(paths[-1], "wb") as f:
+            f.write(blob)
+    return paths
+
+
 def partition_blobs(rdd, tagged=False):
     """Each partition's rows as one element, the bytes of its file (or, `tagged`, of its
     transactions and interactions files), kept in memory and spilled to disk when they do not fit:
@@ -314,23 +339,10 @@ def gamma_gamma_passes(worker, spend, command, work):
 
             def answer(item, request=request):
                 bucket, blob = item
-                folder = tempfile.mkdtemp(prefix=f"clientele-gg-{bucket}-")
-                try:
-                    paths = [os.path.join(folder, "spend.bin"), os.path.join(folder, "answer.json")]
-                    with open(paths[0], "wb") as f:
-                        f.write(blob)
-                    run_worker([worker.binary(), "partition", "gamma-gamma-pass", "--spend", paths[0],
-                                "--request", request, "--out", paths[1]])
-                    with open(paths[1], "rb") as f:
-                        return bucket, f.read()
-                finally:
-                    shutil.rmtree(folder, ignore_errors=True)
+                return bucket, worker_on_blob("gg", blob, [worker.binary(), "partition", "gamma-gamma-pass", "--spend", "IN",
+                                                           "--request", request, "--out", "OUT"])
 
-            answers = []
-            for bucket, blob in sorted(spend.map(answer).collect()):
-                answers.append(os.path.join(work, f"gamma-gamma-{number:03d}-{bucket:05d}.json"))
-                with open(answers[-1], "wb") as f:
-                    f.write(blob)
+            answers = saved(spend.map(answer).collect(), os.path.join(work, f"gamma-gamma-{number:03d}-{{:05d}}.json"))
             proc.stdin.write(json.dumps(answers) + "\n")
             proc.stdin.flush()
         proc.stdin.close()
@@ -415,23 +427,10 @@ def kmeans_state(sc, worker, rows, job, flags, merged_name, scoring_name, work):
 
             def kmeans_pass(item, name=name):
                 index, blob, _ = item
-                folder = tempfile.mkdtemp(prefix=f"clientele-kmeans-{index}-")
-                try:
-                    paths = [os.path.join(folder, "features.bin"), os.path.join(folder, "pass.json")]
-                    with open(paths[0], "wb") as f:
-                        f.write(blob)
-                    run_worker([worker.binary(), "partition", "kmeans-pass", "--features", paths[0],
-                                "--state", SparkFiles.get(name), "--out", paths[1]])
-                    with open(paths[1], "rb") as f:
-                        return index, f.read()
-                finally:
-                    shutil.rmtree(folder, ignore_errors=True)
+                return index, worker_on_blob("kmeans", blob, [worker.binary(), "partition", "kmeans-pass", "--features", "IN",
+                                                              "--state", SparkFiles.get(name), "--out", "OUT"])
 
-            passes = []
-            for index, blob in sorted(cached.map(kmeans_pass).collect()):
-                passes.append(os.path.join(work, f"kmeans-pass-{number:05d}-{index:05d}.json"))
-                with open(passes[-1], "wb") as f:
-                    f.write(blob)
+            passes = saved(cached.map(kmeans_pass).collect(), os.path.join(work, f"kmeans-pass-{number:05d}-{{:05d}}.json"))
             state = os.path.join(work, f"kmeans-{number:05d}.json")
             phase = json.loads(run_worker([binary, "partition", "kmeans-step", "--state", os.path.join(work, name),
                                            "--out", state] + passes))["phase"]
@@ -777,13 +776,7 @@ def write_satisfaction(sc, args, run, job, work, flags):
         return with_partition_files(index, iterator, body)
 
     def save(blobs, name):
-        paths = []
-        for index, blob in sorted(blobs):
-            path = os.path.join(work, f"{name}-{index:05d}.bin")
-            with open(path, "wb") as f:
-                f.write(blob)
-            paths.append(path)
-        return paths
+        return saved(blobs, os.path.join(work, f"{name}-{{:05d}}.bin"))
 
     binary = os.path.abspath(args.binary)
     merged = os.path.join(work, "satisfaction-merged.bin")

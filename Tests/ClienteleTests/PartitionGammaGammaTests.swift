@@ -59,11 +59,7 @@ struct PartitionGammaGammaTests {
             let travelled = try PartitionGammaGamma.request(PartitionGammaGamma.line(request))
             return try buckets.map { bucket in
                 let answer = try PartitionGammaGamma.answer(travelled, bucket: bucket)
-                let encoder = JSONEncoder()
-                encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-                let decoder = JSONDecoder()
-                decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-                return try decoder.decode(PartitionGammaGamma.Answer.self, from: encoder.encode(answer))
+                return try PartitionWorker.exactDecoder().decode(PartitionGammaGamma.Answer.self, from: PartitionWorker.exactEncoder().encode(answer))
             }
         }
     }

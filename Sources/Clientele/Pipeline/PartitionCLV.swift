@@ -97,42 +97,18 @@ public enum PartitionCLV {
         return CLVChartsReport(aliveMatrix: CLVChartsReport.AliveMatrix(matrix, model: model.kind), tracking: tracking.map(CLVChartsReport.Tracking.init))
     }
 
-    public static func writeReportFit(_ fit: ReportFit, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let bytes = Array(try encoder.encode(fit))
-        try PartitionWorker.land(path) { try FileSink.write(bytes, to: $0) }
-    }
+    public static func writeReportFit(_ fit: ReportFit, to path: String) throws { try PartitionWorker.writeExactJSON(fit, to: path) }
 
-    public static func readReportFit(_ path: String) throws -> ReportFit {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let bytes = try PartitionWorker.contents(path)
-        do { return try decoder.decode(ReportFit.self, from: Data(bytes)) } catch {
-            throw PartitionError.unreadable(path: path, reason: "\(error)")
-        }
-    }
+    public static func readReportFit(_ path: String) throws -> ReportFit { try PartitionWorker.readExactJSON(ReportFit.self, from: path) }
 
-    /// Writes what scoring tasks predict with (`CLVScoringFit`), whole or not at all. JSON with
-    /// shortest round-trip digits, so every estimate reads back to the same bits.
+    /// Writes what scoring tasks predict with (`CLVScoringFit`), whole or not at all, every
+    /// estimate to the bit (`PartitionWorker.writeExactJSON`).
     public static func writeScoringFit(_ fit: CLVPooledFit, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let bytes = Array(try encoder.encode(CLVScoringFit(fit)))
-        try PartitionWorker.land(path) { try FileSink.write(bytes, to: $0) }
+        try PartitionWorker.writeExactJSON(CLVScoringFit(fit), to: path)
     }
 
     /// The scoring fit at `path` (`writeScoringFit`).
-    public static func readScoringFit(_ path: String) throws -> CLVScoringFit {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let bytes = try PartitionWorker.contents(path)
-        do { return try decoder.decode(CLVScoringFit.self, from: Data(bytes)) } catch {
-            throw PartitionError.unreadable(path: path, reason: "\(error)")
-        }
-    }
+    public static func readScoringFit(_ path: String) throws -> CLVScoringFit { try PartitionWorker.readExactJSON(CLVScoringFit.self, from: path) }
 
     /// The pooled fit scoring tasks predict with: the driver's (`scoringFit`) when given, which
     /// must be of the statistics' periods, else refitted from the statistics' pooled rows; nil

@@ -77,39 +77,20 @@ public enum PartitionGammaGamma {
         public var rows: [[Double]]?
     }
 
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
-
-    static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }
-
     /// A request as one line of JSON (shortest round-trip digits: γ reads back to the same bits).
-    public static func line(_ request: Request) throws -> String { String(decoding: try encoder().encode(request), as: UTF8.self) }
+    public static func line(_ request: Request) throws -> String {
+        String(decoding: try PartitionWorker.exactEncoder().encode(request), as: UTF8.self)
+    }
 
     public static func request(_ line: String) throws -> Request {
-        do { return try decoder().decode(Request.self, from: Data(line.utf8)) } catch {
+        do { return try PartitionWorker.exactDecoder().decode(Request.self, from: Data(line.utf8)) } catch {
             throw PartitionError.unreadable(path: "--request", reason: "\(error)")
         }
     }
 
-    public static func writeAnswer(_ answer: Answer, to path: String) throws {
-        let bytes = Array(try encoder().encode(answer))
-        try PartitionWorker.land(path) { try FileSink.write(bytes, to: $0) }
-    }
+    public static func writeAnswer(_ answer: Answer, to path: String) throws { try PartitionWorker.writeExactJSON(answer, to: path) }
 
-    public static func readAnswer(_ path: String) throws -> Answer {
-        let bytes = try PartitionWorker.contents(path)
-        do { return try decoder().decode(Answer.self, from: Data(bytes)) } catch {
-            throw PartitionError.unreadable(path: path, reason: "\(error)")
-        }
-    }
+    public static func readAnswer(_ path: String) throws -> Answer { try PartitionWorker.readExactJSON(Answer.self, from: path) }
 
     /// A bucket's answer, from its rows expanded as the single run holds them (one row of
     /// weight 1 per customer, in (x, m) order: `RepeatSpendCounts.sample`), so every run's sums

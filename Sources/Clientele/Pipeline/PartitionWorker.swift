@@ -229,6 +229,34 @@ public enum PartitionWorker {
     }
 
     /// Writes a JSON step file (must not exist; sorted keys, shortest round-trip numbers), whole or not at all.
+    /// JSON that carries every double to the bit: shortest round-trip digits, and the
+    /// non-finite values as strings (fits and sums that travel between the driver and the tasks).
+    static func exactEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    static func exactDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
+    /// Writes `value` (`exactEncoder`) whole or not at all; `path` must not exist.
+    static func writeExactJSON(_ value: some Encodable, to path: String) throws {
+        let bytes = Array(try exactEncoder().encode(value))
+        try land(path) { try FileSink.write(bytes, to: $0) }
+    }
+
+    static func readExactJSON<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
+        let bytes = try contents(path)
+        do { return try exactDecoder().decode(type, from: Data(bytes)) } catch {
+            throw PartitionError.unreadable(path: path, reason: "\(error)")
+        }
+    }
+
     public static func writeJSON(_ value: some Encodable, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
