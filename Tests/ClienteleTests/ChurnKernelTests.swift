@@ -11,7 +11,7 @@ func churnNumbers(_ e: ChurnEvaluation) -> [Double] {
     for d in e.deciles {
         numbers += [d.meanPredicted, d.observedRate, d.lift, d.cumulativeShare, d.cumulativeGain, d.cumulativeLift]
     }
-    for point in e.rocCurve.points + e.rocChart.points {
+    for point in e.rocCurve!.points + e.rocChart.points {
         numbers += [point.falsePositiveRate, point.truePositiveRate, point.threshold ?? 0]
     }
     return numbers

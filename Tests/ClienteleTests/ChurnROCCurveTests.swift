@@ -48,7 +48,7 @@ struct ChurnROCCurveTests {
     func handWorked() throws {
         // Shuffled rows: the curve depends on the scores only.
         let order = [4, 0, 8, 2, 6, 1, 7, 3, 5]
-        let roc = try curve(order.map { Self.labels[$0] }, order.map { Self.scores[$0] }).rocCurve
+        let roc = try curve(order.map { Self.labels[$0] }, order.map { Self.scores[$0] }).rocCurve!
         #expect(roc.thresholds == [.infinity, 0.95, 0.9, 0.8, 0.5, 0.3, 0.1])
         #expect(roc.truePositives == [0, 1, 2, 4, 4, 5, 5])
         #expect(roc.falsePositives == [0, 0, 0, 1, 2, 3, 4])
@@ -61,7 +61,7 @@ struct ChurnROCCurveTests {
 
     @Test("by hand: thinning drops the point inside a straight run, then keeps corners by arc length")
     func handThinned() throws {
-        let roc = try curve(Self.labels, Self.scores).rocCurve
+        let roc = try curve(Self.labels, Self.scores).rocCurve!
         let corners = roc.thinned(to: 10)
         #expect(corners.thresholds == [.infinity, 0.9, 0.8, 0.5, 0.3, 0.1], "(0, 0.2) lies on the run from (0, 0) to (0, 0.4)")
         #expect(abs(trapezoidArea(corners.points) - 16.5 / 20) < 1e-15)
@@ -75,7 +75,7 @@ struct ChurnROCCurveTests {
     func fullCurve(rows: Int, digits: Int) throws {
         let (labels, scores) = scoredRows(rows, digits: digits, seed: UInt64(rows))
         let e = try curve(labels, scores)
-        let points = e.rocCurve.points
+        let points = e.rocCurve!.points
         #expect(points.first == ChurnROCPoint(threshold: nil, falsePositiveRate: 0, truePositiveRate: 0))
         #expect(points.last?.falsePositiveRate == 1 && points.last?.truePositiveRate == 1)
         #expect(zip(points, points.dropFirst()).allSatisfy {
@@ -91,7 +91,7 @@ struct ChurnROCCurveTests {
           arguments: [11, 50, 201])
     func chartCurve(limit: Int) throws {
         let (labels, scores) = scoredRows(5_000, digits: 4, seed: 3)
-        let full = try curve(labels, scores).rocCurve
+        let full = try curve(labels, scores).rocCurve!
         let thin = full.thinned(to: limit)
         #expect(thin.count <= limit && thin.count >= limit / 2, "\(thin.count) points")
         #expect(thin.points.first == full.points.first && thin.points.last == full.points.last)
@@ -105,7 +105,7 @@ struct ChurnROCCurveTests {
     func fewCorners() throws {
         let (labels, scores) = scoredRows(2_000, digits: 2, seed: 9)
         let e = try ChurnEvaluation(labels: labels, probabilities: scores, baseRate: 0.35, rocPointLimit: 10_000)
-        #expect(e.rocChart.count < e.rocCurve.count)
+        #expect(e.rocChart.count < e.rocCurve!.count)
         #expect(abs(trapezoidArea(e.rocChart.points) - e.auc) < 1e-12)
     }
 

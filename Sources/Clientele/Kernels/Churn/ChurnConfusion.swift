@@ -28,6 +28,15 @@ public struct ChurnConfusion: Sendable, Hashable {
         falseNegatives = fn
     }
 
+    /// The matrix from its four counts (rows counted elsewhere, e.g. streamed from partitions).
+    package init(threshold: Double, truePositives: Int, falsePositives: Int, trueNegatives: Int, falseNegatives: Int) {
+        self.threshold = threshold
+        self.truePositives = truePositives
+        self.falsePositives = falsePositives
+        self.trueNegatives = trueNegatives
+        self.falseNegatives = falseNegatives
+    }
+
     public var rows: Int { truePositives + falsePositives + trueNegatives + falseNegatives }
     /// Customers flagged, and their share of all rows.
     public var flagged: Int { truePositives + falsePositives }

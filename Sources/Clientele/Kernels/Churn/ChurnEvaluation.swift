@@ -7,8 +7,9 @@
 ///   p ≥ threshold is flagged (ties can flag a few more). With the test rows' own rate, precision
 ///   and recall would be equal there.
 /// - `deciles`: lift, cumulative gains and calibration by decile of predicted risk.
-/// - `rocCurve`: the exact ROC curve, one point per distinct probability (`ChurnROCCurve`);
-///   `rocChart`: the same thinned to at most `rocPointLimit` points for charts and reports.
+/// - `rocCurve`: the exact ROC curve, one point per distinct probability (`ChurnROCCurve`; nil
+///   for rows streamed from partitions, which are never held whole); `rocChart`: the same thinned
+///   to at most `rocPointLimit` points for charts and reports.
 public struct ChurnEvaluation: Sendable {
     /// Rows evaluated and churners among them; their churn rate.
     public let rows: Int
@@ -22,8 +23,17 @@ public struct ChurnEvaluation: Sendable {
     /// The base rate used for `atBaseRate` (the training churn rate).
     public let baseRate: Double
     public let deciles: [ChurnDecile]
-    public let rocCurve: ChurnROCCurve
+    public let rocCurve: ChurnROCCurve?
     public let rocChart: ChurnROCCurve
+
+    /// An evaluation computed elsewhere (`ChurnEvaluation(streaming:…)`).
+    package init(rows: Int, churners: Int, auc: Double, logLoss: Double, brierScore: Double, atHalf: ChurnConfusion,
+                 atBaseRate: ChurnConfusion, baseRate: Double, deciles: [ChurnDecile], rocChart: ChurnROCCurve) {
+        self.rows = rows; self.churners = churners; self.auc = auc; self.logLoss = logLoss; self.brierScore = brierScore
+        self.atHalf = atHalf; self.atBaseRate = atBaseRate; self.baseRate = baseRate; self.deciles = deciles
+        rocCurve = nil
+        self.rocChart = rocChart
+    }
 
     /// Evaluates `probabilities` (each in [0, 1]) against `labels`.
     /// - Parameters:
@@ -57,30 +67,66 @@ public struct ChurnEvaluation: Sendable {
         let flagged = min(n, max(1, Int((self.baseRate * Double(n)).rounded())))
         atBaseRate = ChurnConfusion(threshold: probabilities[order[flagged - 1]], labels: labels, probabilities: probabilities)
         deciles = Self.deciles(order: order, labels: labels, probabilities: probabilities, churners: churners)
-        rocCurve = ChurnROCCurve(order: order, labels: labels, probabilities: probabilities)
-        rocChart = rocCurve.thinned(to: max(2, rocPointLimit))
+        let curve = ChurnROCCurve(order: order, labels: labels, probabilities: probabilities)
+        rocCurve = curve
+        rocChart = curve.thinned(to: max(2, rocPointLimit))
     }
 
     package static func deciles(order: [Int], labels: [Bool], probabilities: [Double], churners: Int) -> [ChurnDecile] {
-        let n = order.count
-        let overall = Double(churners) / Double(n)
-        var cumulativeCustomers = 0, cumulativeChurners = 0
-        return (1...10).map { d in
-            let range = (n * (d - 1) / 10)..<(n * d / 10)
-            var caught = 0, predicted = 0.0
-            for r in range {
-                if labels[order[r]] { caught += 1 }
-                predicted += probabilities[order[r]]
-            }
-            cumulativeCustomers += range.count
-            cumulativeChurners += caught
-            let rate = ChurnConfusion.ratio(caught, range.count)
-            let share = Double(cumulativeCustomers) / Double(n)
-            let gain = ChurnConfusion.ratio(cumulativeChurners, churners)
-            return ChurnDecile(decile: d, customers: range.count, churners: caught,
-                               meanPredicted: range.isEmpty ? 0 : predicted / Double(range.count), observedRate: rate,
-                               lift: overall > 0 ? rate / overall : 0, cumulativeShare: share, cumulativeGain: gain,
-                               cumulativeLift: share > 0 ? gain / share : 0)
-        }
+        var deciles = ChurnDeciles(rows: order.count, churners: churners)
+        for r in order { deciles.add(probabilities[r], churned: labels[r]) }
+        return deciles.finished()
+    }
+}
+
+/// The decile table of rows met in descending order of probability (ties in row order): decile d
+/// (1…10) holds positions ⌊n (d − 1) / 10⌋ ..< ⌊n d / 10⌋, its predicted probabilities added in
+/// that order. Shared by the evaluation of rows in memory and of rows streamed from partitions.
+package struct ChurnDeciles {
+    private let rows: Int
+    private let churners: Int
+    private var seen = 0
+    private var decile = 1
+    private var caught = 0
+    private var predicted = 0.0
+    private var cumulativeCustomers = 0
+    private var cumulativeChurners = 0
+    private var table: [ChurnDecile] = []
+
+    package init(rows: Int, churners: Int) {
+        self.rows = rows
+        self.churners = churners
+    }
+
+    /// The next row in descending order.
+    package mutating func add(_ probability: Double, churned: Bool) {
+        while decile <= 10, seen >= rows * decile / 10 { close() }
+        if churned { caught += 1 }
+        predicted += probability
+        seen += 1
+    }
+
+    /// The ten deciles (empty ones with counts and rates 0).
+    package func finished() -> [ChurnDecile] {
+        var copy = self
+        while copy.decile <= 10 { copy.close() }
+        return copy.table
+    }
+
+    private mutating func close() {
+        let customers = rows * decile / 10 - rows * (decile - 1) / 10
+        cumulativeCustomers += customers
+        cumulativeChurners += caught
+        let overall = Double(churners) / Double(rows)
+        let rate = ChurnConfusion.ratio(caught, customers)
+        let share = Double(cumulativeCustomers) / Double(rows)
+        let gain = ChurnConfusion.ratio(cumulativeChurners, churners)
+        table.append(ChurnDecile(decile: decile, customers: customers, churners: caught,
+                                 meanPredicted: customers == 0 ? 0 : predicted / Double(customers), observedRate: rate,
+                                 lift: overall > 0 ? rate / overall : 0, cumulativeShare: share, cumulativeGain: gain,
+                                 cumulativeLift: share > 0 ? gain / share : 0))
+        decile += 1
+        caught = 0
+        predicted = 0
     }
 }

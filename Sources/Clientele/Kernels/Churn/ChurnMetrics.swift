@@ -55,13 +55,24 @@ public enum ChurnMetrics {
     /// - Complexity: O(n).
     public static func logLoss(labels: [Bool], probabilities: [Double]) -> Double {
         precondition(labels.count == probabilities.count && !labels.isEmpty, "logLoss: \(labels.count) labels, \(probabilities.count) probabilities")
-        let eps = Double.ulpOfOne
         var total = 0.0
-        for (y, p) in zip(labels, probabilities) {
-            let x = y ? p : 1 - p
-            total += -log(min(max(x, eps), 1 - eps))
-        }
+        for (y, p) in zip(labels, probabilities) { total += logLossTerm(p, churned: y) }
         return total / Double(labels.count)
+    }
+
+    /// One row's log-loss term, −log clip(p) for a churner and −log clip(1 − p) otherwise.
+    @inline(__always)
+    package static func logLossTerm(_ p: Double, churned: Bool) -> Double {
+        let eps = Double.ulpOfOne, x = churned ? p : 1 - p
+        return -log(min(max(x, eps), 1 - eps))
+    }
+
+    /// One row's Brier term, ½ [((1 − y) − (1 − p))² + (y − p)²].
+    @inline(__always)
+    package static func brierTerm(_ p: Double, churned: Bool) -> Double {
+        let y = churned ? 1.0 : 0.0
+        let a = (1 - y) - (1 - p), b = y - p
+        return 0.5 * (a * a + b * b)
     }
 
     /// Brier score, scikit-learn's `brier_score_loss` (1.9) for a binary target: half the
@@ -71,11 +82,7 @@ public enum ChurnMetrics {
     public static func brierScore(labels: [Bool], probabilities: [Double]) -> Double {
         precondition(labels.count == probabilities.count && !labels.isEmpty, "brierScore: \(labels.count) labels, \(probabilities.count) probabilities")
         var total = 0.0
-        for (label, p) in zip(labels, probabilities) {
-            let y = label ? 1.0 : 0.0
-            let a = (1 - y) - (1 - p), b = y - p
-            total += 0.5 * (a * a + b * b)
-        }
+        for (label, p) in zip(labels, probabilities) { total += brierTerm(p, churned: label) }
         return total / Double(labels.count)
     }
 }

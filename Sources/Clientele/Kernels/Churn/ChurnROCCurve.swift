@@ -74,34 +74,25 @@ public struct ChurnROCCurve: Sendable, Hashable {
     /// - Complexity: O(count).
     public func thinned(to limit: Int) -> ChurnROCCurve {
         precondition(limit >= 2, "ChurnROCCurve.thinned: limit \(limit) < 2")
-        var corners = [0]
+        var walk = ChurnROCCorners(positives: positives, negatives: negatives)
+        var corners: [(point: ChurnROCCorners.Point, length: Double)] = []
         for i in 1..<count {
-            if i + 1 < count {
-                let a = corners[corners.count - 1]
-                let crossA = (falsePositives[i] - falsePositives[a]) * (truePositives[i + 1] - truePositives[i])
-                let crossB = (truePositives[i] - truePositives[a]) * (falsePositives[i + 1] - falsePositives[i])
-                if crossA == crossB { continue }
-            }
-            corners.append(i)
+            let point = ChurnROCCorners.Point(threshold: thresholds[i], truePositives: truePositives[i], falsePositives: falsePositives[i])
+            if let corner = walk.add(point) { corners.append((corner, walk.length)) }
         }
-        if corners.count > limit {
-            var length = [0.0]
-            for (a, b) in zip(corners, corners.dropFirst()) {
-                let dx = falsePositiveRate(b) - falsePositiveRate(a), dy = truePositiveRate(b) - truePositiveRate(a)
-                length.append(length[length.count - 1] + (dx * dx + dy * dy).squareRoot())
-            }
-            let total = length[length.count - 1]
-            var kept = [corners[0]], j = 0
-            for k in 1..<(limit - 1) {
-                let target = total * Double(k) / Double(limit - 1)
-                while length[j] < target { j += 1 }
-                if corners[j] != kept[kept.count - 1] { kept.append(corners[j]) }
-            }
-            if kept[kept.count - 1] != corners[corners.count - 1] { kept.append(corners[corners.count - 1]) }
-            corners = kept
-        }
-        return ChurnROCCurve(positives: positives, negatives: negatives, thresholds: corners.map { thresholds[$0] },
-                             truePositives: corners.map { truePositives[$0] }, falsePositives: corners.map { falsePositives[$0] })
+        if let corner = walk.finish() { corners.append((corner, walk.length)) }
+        var pick = ChurnROCCornerPick(limit: limit, corners: walk.count, length: walk.length)
+        for c in corners { pick.add(c.point, at: c.length) }
+        let kept = pick.finished()
+        return ChurnROCCurve(positives: positives, negatives: negatives, thresholds: kept.map(\.threshold),
+                             truePositives: kept.map(\.truePositives), falsePositives: kept.map(\.falsePositives))
+    }
+
+    /// The curve of a chart's kept points (`ChurnROCCornerPick`), for an evaluation streamed
+    /// through `ChurnEvaluation(streamingRows:…)`.
+    package init(positives: Int, negatives: Int, points: [ChurnROCCorners.Point]) {
+        self.init(positives: positives, negatives: negatives, thresholds: points.map(\.threshold),
+                  truePositives: points.map(\.truePositives), falsePositives: points.map(\.falsePositives))
     }
 }
 
