@@ -9,9 +9,10 @@ every number comes from the clientele binary, the same code as `clientele run`.
 This stage covers the RFM columns of customers.csv (customer_id … historical_clv) for the
 `fill` and `share` tie rules, its predicted-value columns (p_alive … p_no_purchase_<h>d, with
 value_quadrant from the medians of all customers found in a few exact passes) and clv_model.json
-(`partition clv` on the driver), and the churn model's churn_model.csv, churn_probability and
-churn_risk.csv (ChurnSource: the Newton loop on the driver); the other models and report files
-are still to come (see README, "Beyond one machine").
+(`partition clv` on the driver), and the churn model's churn_model.csv, churn_probability,
+churn_risk.csv and report.json's churn section (ChurnSource: the Newton loop on the driver, the
+evaluation over the partitions' sorted test rows); what is not distributed yet is listed in
+report.json's `skipped` (see README, "Beyond one machine").
 """
 
 import argparse
@@ -445,7 +446,8 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
     written to `staging/part-NNNNN.csv`, and its totals for the report (`--totals`, a few hundred
     bytes) to `staging/totals-NNNNN.json`. Returns the part files and the totals files. With
     `churn` (a ChurnSource whose fit is done), churn_probability is scored too and each
-    partition's churn_risk.csv rows land in `staging/risk-NNNNN.csv` (ChurnSource.risk_parts).
+    partition's churn_risk.csv rows land in `staging/risk-NNNNN.csv` (ChurnSource.risk_parts) and
+    its test rows, sorted for the evaluation, in `staging/test-NNNNN.bin` (ChurnSource.test_parts).
     With `interactions_header`, `rows` are tagged rows with the interactions (tagged_rows), which
     the churn features and the satisfaction columns (`--satisfaction-columns` in `flags`) read.
     With `clv_fit_name`, the CLV columns are predicted with the driver's fit (`partition clv
@@ -455,15 +457,16 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
     def score(index, iterator):
         with worker.partition_inputs(index, iterator, header) as (folder, inputs):
             outs = {"part": os.path.join(folder, "customers.csv"), "risk": os.path.join(folder, "churn_risk.csv"),
-                    "totals": os.path.join(folder, "totals.json")}
+                    "test": os.path.join(folder, "churn-test.bin"), "totals": os.path.join(folder, "totals.json")}
             medians = ["--value-medians", SparkFiles.get(medians_name)] if medians_name else []
-            extra = ["--churn-state", SparkFiles.get(state_name), "--churn-risk-out", outs["risk"]] if state_name else []
+            extra = ["--churn-state", SparkFiles.get(state_name), "--churn-risk-out", outs["risk"],
+                     "--churn-test-out", outs["test"]] if state_name else []
             extra += ["--clusters", SparkFiles.get(clusters_name)] if clusters_name else []
             extra += ["--clv-fit", SparkFiles.get(clv_fit_name)] if clv_fit_name else []
             run_worker([worker.binary(), "partition", "score"] + worker.job_flags()
                        + ["--statistics", SparkFiles.get(merged_name)] + inputs + ["--threads", "1",
                           "--out", outs["part"], "--totals", outs["totals"]] + medians + extra + flags)
-            for kind in ("totals", "part", "risk") if state_name else ("totals", "part"):
+            for kind in ("totals", "part", "risk", "test") if state_name else ("totals", "part"):
                 with open(outs[kind], "rb") as f:
                     while chunk := f.read(CHUNK):
                         yield index, kind, chunk
@@ -474,7 +477,7 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
         files = {}
         for index, kind, chunk in scored.toLocalIterator():
             if (kind, index) not in files:
-                suffix = "json" if kind == "totals" else "csv"
+                suffix = {"totals": "json", "test": "bin"}.get(kind, "csv")
                 files[kind, index] = open(os.path.join(staging, f"{kind}-{index:05d}.{suffix}"), "wb")
             files[kind, index].write(chunk)
         for f in files.values():
@@ -483,11 +486,13 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
         scored.unpersist()
     if churn:
         churn.risk_parts = [os.path.join(staging, f"risk-{index:05d}.csv") for kind, index in sorted(files) if kind == "risk"]
+        churn.test_parts = [os.path.join(staging, f"test-{index:05d}.bin") for kind, index in sorted(files) if kind == "test"]
     totals = [os.path.join(staging, f"totals-{index:05d}.json") for kind, index in sorted(files) if kind == "totals"]
     return [os.path.join(staging, f"part-{index:05d}.csv") for kind, index in sorted(files) if kind == "part"], totals
 
 
-def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work, clusters=None, clv_report=None):
+def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work, clusters=None, clv_report=None,
+                  churn_report=None):
     """report.json, report.md, report.html, segments.csv and cohorts.csv (and clusters.csv when k-means ran) on
     the driver (`partition report`) from the merged statistics and every partition's totals.
     Returns their paths."""
@@ -498,6 +503,7 @@ def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, o
     command += ["--value-medians", medians] if medians else []
     command += defaulted
     command += ["--clusters", clusters] if clusters else []
+    command += ["--churn-report", churn_report] if churn_report else []
     command += ["--clv-report", clv_report] if clv_report else []
     for name in outputs:
         command += ["--output", name]
@@ -578,7 +584,7 @@ def main(argv):
         outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
         extra += driver_report(os.path.abspath(args.binary), job, run, flags, defaulted, merged,
                                os.path.join(work, medians) if medians else None, totals, outputs, work,
-                               os.path.join(work, clusters), clv_report)
+                               os.path.join(work, clusters), clv_report, churn.evaluate(flags, work) if churn else None)
         # --- end report ---
         write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=extra)
     except Exception as error:
@@ -827,7 +833,8 @@ class ChurnSource:
             _, self.interactions_header, self.rows = tagged_rows(sc, args, run, job)
         self.state_name = None
         self.model_csv = None
-        self.risk_parts = []
+        self.risk_parts, self.test_parts = [], []
+        self.summary, self.passes, self.state = None, [], None
 
     def each_partition(self, command, out_name, extra_files=(), flags=()):
         """`partition COMMAND` on every partition (files named in `extra_files` are the driver's,
@@ -877,9 +884,20 @@ class ChurnSource:
             self.sc.addFile(state)
             if status["status"] == "fitted":
                 self.state_name, self.model_csv = os.path.basename(state), model_csv
+                self.summary, self.passes, self.state = summary, passes, state
                 return self
             blobs = self.each_partition("churn-pass", "pass.json", [(os.path.basename(state), "--state")], flags)
             passes.append(self.merge(blobs, f"churn-pass-{step:03d}", work, passes=True))
+
+    def evaluate(self, flags, work):
+        """report.json's churn section: the model and the recency-only baseline evaluated on every
+        partition's test rows, which the binary merges in the single run's order and reads
+        twice (`partition churn-evaluate`). Returns its path."""
+        out = os.path.join(work, "churn-report.json")
+        run_worker([self.binary, "partition", "churn-evaluate"] + ([self.job] if self.job else []) + flags
+                   + ["--summary", self.summary, "--state", self.state, "--out", out]
+                   + (["--passes"] + self.passes if self.passes else []) + ["--test-rows"] + self.test_parts)
+        return out
 
     def report_files(self, work):
         """churn_model.csv, and churn_risk.csv merged from the partitions' sorted rows: by the sort

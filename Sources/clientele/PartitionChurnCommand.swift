@@ -5,10 +5,12 @@ import Foundation
 /// `clientele partition churn-…`: the churn regression of a run spread over machines. The
 /// driver's Newton loop: `churn-summary` on every partition, `churn-merge`, then `churn-fit`,
 /// which says the next coefficients to sum (`churn-pass` on every partition, `churn-merge`) until
-/// the fit; `partition score --churn-state` then scores each partition.
+/// the fit; `partition score --churn-state` then scores each partition, and `churn-evaluate`
+/// evaluates the model and the recency-only baseline on every partition's test rows.
 enum PartitionChurnCommands {
     static let all: [ParsableCommand.Type] = [PartitionChurnSummaryCommand.self, PartitionChurnPassCommand.self,
-                                              PartitionChurnMergeCommand.self, PartitionChurnFitCommand.self]
+                                              PartitionChurnMergeCommand.self, PartitionChurnFitCommand.self,
+                                              PartitionChurnEvaluateCommand.self]
 }
 
 /// `clientele partition churn-summary`: a partition's churn counts and exact sums.
@@ -121,6 +123,47 @@ struct PartitionChurnFitCommand: ParsableCommand {
             let (state, fit) = try PartitionChurnFit.run(config, summary: summary, passes: passes)
             if let fit { try PartitionChurnFit.writeModelCSV(fit, config: config, to: modelCSV) }
             try PartitionWorker.writeJSON(state, to: out)
+        }
+    }
+}
+
+/// `clientele partition churn-evaluate`: the churn section of report.json, on the driver.
+struct PartitionChurnEvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "churn-evaluate",
+        abstract: "Evaluate the fitted churn model and the recency-only baseline on every partition's test rows, merged in the single run's order; write report.json's churn section (JSON).",
+        discussion: "The rows are read twice through one buffered cursor per file; the driver never holds them."
+    )
+
+    @OptionGroup var options: PartitionRunOptions
+
+    @Option(help: ArgumentHelp("The merged churn summary of every partition.", valueName: "file"))
+    var summary: String
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("The merged churn passes of the fit, any order.", valueName: "file"))
+    var passes: [String] = []
+
+    @Option(help: ArgumentHelp("The fitted state (churn-fit, status \"fitted\").", valueName: "file"))
+    var state: String
+
+    @Option(name: .customLong("test-rows"), parsing: .upToNextOption,
+            help: ArgumentHelp("Every partition's test rows (score --churn-test-out).", valueName: "file"))
+    var testRows: [String] = []
+
+    @Option(help: ArgumentHelp("The JSON file to write (must not exist).", valueName: "file"))
+    var out: String
+
+    func validate() throws {
+        guard !testRows.isEmpty else { throw ValidationError("give every partition's test rows (--test-rows)") }
+    }
+
+    func run() throws {
+        try exitOnError {
+            let report = try PartitionChurnEvaluation.report(
+                try options.configuration(), summary: try PartitionWorker.readJSON(PartitionChurnSummary.self, from: summary),
+                passes: try passes.map { try PartitionWorker.readJSON(PartitionChurnPass.self, from: $0) },
+                state: try PartitionWorker.readJSON(PartitionChurnState.self, from: state), testRows: testRows)
+            try PartitionChurnEvaluation.write(report, to: out)
         }
     }
 }

@@ -125,6 +125,10 @@ struct PartitionScoreCommand: ParsableCommand {
     @Option(name: .customLong("churn-risk-out"), help: ArgumentHelp("With --churn-state: the partition's churn_risk.csv rows, a sort key for the rank (must not exist).", valueName: "file"))
     var churnRiskOut: String?
 
+    @Option(name: .customLong("churn-test-out"),
+            help: ArgumentHelp("With --churn-state: the partition's test rows scored by the model and the recency-only baseline, sorted (for churn-evaluate; must not exist).", valueName: "file"))
+    var churnTestOut: String?
+
     @Option(help: ArgumentHelp("A k-means state that is done (kmeans-step): adds the cluster column.", valueName: "file"))
     var clusters: String?
 
@@ -141,7 +145,7 @@ struct PartitionScoreCommand: ParsableCommand {
             let churn = try churnState.map { try PartitionWorker.readJSON(PartitionChurnState.self, from: $0) }
             try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics),
                                       valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out, totals: totals,
-                                      churn: churn, churnRiskOut: churnRiskOut,
+                                      churn: churn, churnRiskOut: churnRiskOut, churnTestOut: churnTestOut,
                                       clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) },
                                       satisfactionColumns: satisfactionColumns, clvFit: try clvFit.map(PartitionCLV.readScoringFit))
         }

@@ -40,6 +40,10 @@ struct PartitionReportCommand: ParsableCommand {
             help: ArgumentHelp("The driver's CLV fit as the report reads it (partition clv --report-fit), instead of a refit from the statistics.", valueName: "file"))
     var clvReport: String?
 
+    @Option(name: .customLong("churn-report"),
+            help: ArgumentHelp("The churn model and its evaluation (partition churn-evaluate): adds report.json's churn section and the churn charts.", valueName: "file"))
+    var churnReport: String?
+
     @Option(help: ArgumentHelp("Files the report folder holds besides these three, in order (report.json's outputs).", valueName: "name"))
     var output: [String] = []
 
@@ -63,7 +67,7 @@ struct PartitionReportCommand: ParsableCommand {
                 defaults: .init(asOf: asOfDefaulted, calibrationEnd: calibrationEndDefaulted),
                 transactions: options.transactions!, interactions: options.interactions, outputs: output,
                 clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) },
-                clvReport: try clvReport.map(PartitionCLV.readReportFit))
+                clvReport: try clvReport.map(PartitionCLV.readReportFit), churn: try churnReport.map(PartitionChurnEvaluation.read))
             try PartitionReport.write(report, statistics: mergedStatistics, totals: merged, config: config, into: out)
         }
     }

@@ -109,7 +109,7 @@ struct PartitionChurnTests {
         }
     }
 
-    @Test("score --churn-state: churn_probability is clientele run's to 1e-9, churn_risk.csv rows hold its customers in its order")
+    @Test("score --churn-state: churn_probability is clientele run's to 1e-9, churn_risk.csv rows hold its customers in its order, and churn-evaluate gives report.json's churn section")
     func scoresEqualSingleRun() throws {
         try withScratch { scratch in
             try PartitionSatisfactionTests.cli(["generate", "--customers", "2000", "--seed", "8", "--out", "data"], scratch)
@@ -128,7 +128,8 @@ struct PartitionChurnTests {
             var probability: [String: Double] = [:], risk: [(key: String, line: String)] = []
             for t in tx {
                 try PartitionSatisfactionTests.cli(["partition", "score", "--statistics", "merged.bin", "--transactions", t, "--out", "\(t).customers.csv",
-                                                    "--churn-state", state, "--churn-risk-out", "\(t).risk.csv"] + Self.periods, scratch)
+                                                    "--churn-state", state, "--churn-risk-out", "\(t).risk.csv",
+                                                    "--churn-test-out", "\(t).test.bin"] + Self.periods, scratch)
                 let lines = try text(scratch.join("\(t).customers.csv")).split(separator: "\n")
                 let column = lines[0].split(separator: ",").firstIndex(of: "churn_probability")!
                 for line in lines.dropFirst() {
@@ -155,6 +156,36 @@ struct PartitionChurnTests {
             let merged = risk.sorted { $0.key < $1.key }.map { $0.line.split(separator: ",").first.map(String.init)! }
             let expectedOrder = try text(scratch.join("single/churn_risk.csv")).split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) }
             #expect(merged == expectedOrder)
+
+            // The evaluation over the partitions' test rows, read backwards: the single run's churn section.
+            let passes = (0..<60).map { "pass\($0)-c3transactions.json" }.filter { FileManager.default.fileExists(atPath: scratch.join($0)) }
+            try PartitionSatisfactionTests.cli(["partition", "churn-evaluate", "--summary", "summary-c3transactions.json", "--state", state,
+                                                "--out", "churn.json", "--passes"] + passes + ["--test-rows"] + tx.reversed().map { "\($0).test.bin" }
+                                               + Self.periods, scratch)
+            let got = try PartitionChurnEvaluation.read(scratch.join("churn.json"))
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            struct Single: Decodable { var churn: ChurnReport }
+            let want = try decoder.decode(Single.self, from: Data(contentsOf: URL(fileURLWithPath: scratch.join("single/report.json")))).churn
+            func close(_ a: Double?, _ b: Double?, _ what: String) {
+                #expect(a != nil && b != nil && abs(a! - b!) <= 1e-9 * abs(b!) + 1e-12, "\(what): \(String(describing: a)) vs clientele run's \(String(describing: b))")
+            }
+            #expect(got.labelledCustomers == want.labelledCustomers && got.trainingRows == want.trainingRows && got.testRows == want.testRows)
+            #expect(got.terms.map(\.term) == want.terms.map(\.term) && got.iterations == want.iterations && got.warnings == want.warnings)
+            close(got.logLikelihood, want.logLikelihood, "log-likelihood")
+            for (g, w) in [(got.model, want.model), (got.recencyBaseline!, want.recencyBaseline!)] {
+                #expect(g.rows == w.rows && g.churners == w.churners && g.rows > 500)
+                close(g.auc, w.auc, "AUC"); close(g.logLoss, w.logLoss, "log loss"); close(g.brierScore, w.brierScore, "Brier score")
+                for (a, b) in [(g.atHalf, w.atHalf), (g.atBaseRate, w.atBaseRate)] {
+                    let cells: [Int] = [a.truePositives, a.falsePositives, a.trueNegatives, a.falseNegatives]
+                    let expectedCells: [Int] = [b.truePositives, b.falsePositives, b.trueNegatives, b.falseNegatives]
+                    #expect(cells == expectedCells)
+                    close(a.threshold, b.threshold, "threshold")
+                }
+                #expect(g.deciles.map(\.churners) == w.deciles.map(\.churners) && g.deciles.map(\.customers) == w.deciles.map(\.customers))
+                for (a, b) in zip(g.deciles, w.deciles) { close(a.meanPredicted, b.meanPredicted, "decile \(b.decile) mean") }
+                #expect(g.roc?.truePositives == w.roc?.truePositives && g.roc?.falsePositives == w.roc?.falsePositives)
+            }
         }
     }
 

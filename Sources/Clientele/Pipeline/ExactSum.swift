@@ -40,6 +40,16 @@ public struct ExactSum: Sendable, Equatable {
         if pending >= 1 << 29 { normalize() }
     }
 
+    /// Adds `count` copies of `x`: the product split by a fused multiply-add into its rounded
+    /// value and its rounding error, both added exactly (exact unless the error underflows, for
+    /// products below about 2⁻⁹⁶⁹). - Precondition: `x` finite, 0 ≤ count ≤ 2⁵³.
+    public mutating func add(_ x: Double, times count: Int) {
+        precondition(count >= 0 && count <= 1 << 53, "ExactSum: count \(count) out of range")
+        let n = Double(count), product = x * n
+        add(product)
+        add((-product).addingProduct(x, n))
+    }
+
     /// Carries propagated: every limb but the top one in 0..<2³².
     public mutating func normalize() {
         for i in 0..<(Self.limbCount - 1) {

@@ -42,7 +42,13 @@ public enum PartitionChurnFit {
                                                 deviations: design.deviations) { beta in byBeta[beta.map(\.bitPattern)]?.logisticPass }
             switch outcome {
             case .needs(let beta): return (PartitionChurnState(status: .pass, design: design, beta: beta), nil)
-            case .fitted(let fit): return (PartitionChurnState(status: .fitted, design: design, beta: fit.coefficients), fit)
+            case .fitted(let fit):
+                var state = PartitionChurnState(status: .fitted, design: design, beta: fit.coefficients)
+                switch PartitionChurnBaseline.fit(summary, design: design, regression: regression) {
+                case .success(let baseline): state.baseline = baseline.coefficients
+                case .failure(let error): state.baselineNote = "recency-only baseline left out: \(error.description)"
+                }
+                return (state, fit)
             }
         }
         switch outcome {

@@ -16,11 +16,18 @@ public struct PartitionChurnState: Codable, Sendable, Equatable {
     /// Standardised coefficients, intercept first.
     public var beta: [Double]?
     public var reason: String?
+    /// Once fitted: the recency-only baseline's standardised coefficients (`PartitionChurnBaseline`),
+    /// or why it was left out (the single run's note); every partition scores its test rows with both.
+    public var baseline: [Double]?
+    public var baselineNote: String?
 
-    public init(status: Status, design: PartitionChurnDesign? = nil, beta: [Double]? = nil, reason: String? = nil) {
+    public init(status: Status, design: PartitionChurnDesign? = nil, beta: [Double]? = nil, reason: String? = nil,
+                baseline: [Double]? = nil, baselineNote: String? = nil) {
         self.status = status
         self.design = design
         self.beta = beta
         self.reason = reason
+        self.baseline = baseline
+        self.baselineNote = baselineNote
     }
 }

@@ -64,6 +64,14 @@ public struct PartitionChurnSummary: Codable, Sendable, Equatable {
         }
     }
 
+    /// The training rows by recency in days (ascending), with the churners among them: all the
+    /// recency-only baseline needs (`PartitionChurnBaseline`), bounded by the days, not the customers.
+    public struct RecencyCount: Codable, Sendable, Equatable {
+        public var days: Int
+        public var rows: Int
+        public var churners: Int
+    }
+
     public var labelled = 0
     public var churners = 0
     public var training = 0
@@ -72,6 +80,7 @@ public struct PartitionChurnSummary: Codable, Sendable, Equatable {
     /// The candidate features in column order (`PartitionChurnRows.candidates`); empty for a
     /// partition without customers, which merges with any.
     public var columns: [Column] = []
+    public var trainingRecency: [RecencyCount] = []
 
     public init() {}
 
@@ -94,12 +103,17 @@ public struct PartitionChurnSummary: Codable, Sendable, Equatable {
             }
             for v in rows.current.columns[c] where usable(v) { columns[c].current.add(v) }
         }
+        precondition(rows.candidates.first == ChurnFeatures.recencyName, "churn rows: recency is the first candidate")
+        var byDays: [Int: (rows: Int, churners: Int)] = [:]
         for r in 0..<rows.labelled.count {
             churners += rows.churned[r] ? 1 : 0
             if rows.isTest[r] { test += 1; continue }
             training += 1
             trainingChurners += rows.churned[r] ? 1 : 0
+            byDays[Int(rows.labelled.columns[0][r]), default: (0, 0)].rows += 1
+            byDays[Int(rows.labelled.columns[0][r])]!.churners += rows.churned[r] ? 1 : 0
         }
+        trainingRecency = byDays.keys.sorted().map { RecencyCount(days: $0, rows: byDays[$0]!.rows, churners: byDays[$0]!.churners) }
     }
 
     /// The summary of both partitions' customers together (exact: any order, the same bytes).
@@ -117,6 +131,12 @@ public struct PartitionChurnSummary: Codable, Sendable, Equatable {
         m.trainingChurners += other.trainingChurners
         m.test += other.test
         m.columns = zip(columns, other.columns).map { $0.merged(with: $1) }
+        var byDays: [Int: RecencyCount] = [:]
+        for c in trainingRecency + other.trainingRecency {
+            byDays[c.days, default: RecencyCount(days: c.days, rows: 0, churners: 0)].rows += c.rows
+            byDays[c.days]!.churners += c.churners
+        }
+        m.trainingRecency = byDays.keys.sorted().map { byDays[$0]! }
         return m
     }
 }

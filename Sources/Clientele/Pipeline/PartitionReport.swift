@@ -9,7 +9,8 @@ import ClienteleReports
 /// settings, both files' input accounting, the customer and order counts, net revenue, the
 /// segments and customers per score, and the predictive model (clv_model.json's block, with the
 /// value matrix's thresholds when its medians were found), the cohort table and the value
-/// concentration (from the merged counts), and the clusters when k-means ran — each the single run's figure. The sections not
+/// concentration (from the merged counts), the clusters when k-means ran, and the churn model
+/// with its evaluation (`PartitionChurnEvaluation`) — each the single run's figure. The sections not
 /// distributed yet are listed under `skipped` with that reason.
 public enum PartitionReport {
     /// Sections a spread run does not compute yet, in the single run's order.
@@ -28,7 +29,7 @@ public enum PartitionReport {
     public static func report(_ config: JobConfiguration, statistics: PartitionStatistics, totals: PartitionTotals,
                               medians: ValueMatrixMedians?, defaults: Defaults, transactions: String, interactions: String?,
                               outputs: [String], clusters: PartitionKMeansState? = nil,
-                              clvReport: PartitionCLV.ReportFit? = nil) throws -> RunReport {
+                              clvReport: PartitionCLV.ReportFit? = nil, churn: ChurnReport? = nil) throws -> RunReport {
         guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
         let settings = RunReport.Settings(
             transactions: transactions, interactions: interactions, asOf: asOf.description, asOfDefaulted: defaults.asOf,
@@ -78,6 +79,8 @@ public enum PartitionReport {
         if case .failure(let error) = cohorts { skipped.append(.init(section: "cohorts", reason: error.description)) }
         skipped += notDistributed.compactMap { section -> RunReport.Skipped? in
             switch section {
+            case "churn" where churn != nil:
+                return nil
             case "churn" where outputs.contains("churn_model.csv"):
                 return .init(section: section, reason: "in a run spread over partitions the churn model is in churn_model.csv and churn_risk.csv; its evaluation on the test customers is not computed yet")
             case "clusters" where clusters?.phase == .done:
@@ -108,7 +111,7 @@ public enum PartitionReport {
                              orders: Int(statistics.orders), netRevenue: Double(totals.segments.revenueCents.reduce(0, +)) / 100),
             rfm: .init(ties: config.rfm.ties.rawValue, quantiles: config.rfm.quantiles, segments: segments,
                        customersPerScore: .init(r: totals.r, f: totals.f, m: totals.m)),
-            cohorts: cohortReport, clv: clv, clusters: clusterReport, skipped: skipped, timings: [:],
+            cohorts: cohortReport, clv: clv, clusters: clusterReport, churn: churn, skipped: skipped, timings: [:],
             outputs: outputs + (cohortReport == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
                 + ["segments.csv", "report.json", "report.md", "report.html"])
         report.concentration = concentration
@@ -135,10 +138,10 @@ public enum PartitionReport {
     /// RFM grid from the partitions' totals); the sections not distributed say why.
     static func htmlInput(_ report: RunReport, totals: PartitionTotals) -> HTMLReportInput {
         let notDistributed = "not computed yet in a run spread over partitions (scripts/spark-run)"
-        var notRun: [HTMLReportInput.Section: String] = [
-            .clvDistribution: notDistributed,
-            .roc: notDistributed, .liftGains: notDistributed, .calibration: notDistributed,
-        ]
+        var notRun: [HTMLReportInput.Section: String] = [.clvDistribution: notDistributed]
+        if report.churn == nil {
+            for section in [HTMLReportInput.Section.roc, .liftGains, .calibration] { notRun[section] = notDistributed }
+        }
         if report.inputs.contains(where: { $0.role == "interactions" }) {
             notRun[.correlations] = "in a run spread over partitions the satisfaction–loyalty analysis is in satisfaction.json"
             notRun[.satisfactionLoyalty] = notRun[.correlations]
@@ -150,7 +153,10 @@ public enum PartitionReport {
             rfmGrid: report.customers.scored > 0 ? totals.grid : nil, segments: report.rfm.segments, cohorts: report.cohorts,
             valueMatrix: quadrants,
             holdout: report.clv.flatMap { clv in clv.holdout.map { .init(holdout: $0, calibrationEnd: clv.calibrationEnd) } },
-            clusters: report.clusters.map { .init(report: $0) }, notRun: notRun)
+            clusters: report.clusters.map { .init(report: $0) },
+            roc: report.churn.flatMap { .init(evaluation: $0.model, baseline: $0.recencyBaseline) },
+            liftGains: report.churn.map { .init(evaluation: $0.model) },
+            calibration: report.churn.map { .init(evaluation: $0.model) }, notRun: notRun)
         input.concentration = report.concentration
         input.aliveMatrix = report.clvCharts?.aliveMatrix
         input.tracking = report.clvCharts?.tracking

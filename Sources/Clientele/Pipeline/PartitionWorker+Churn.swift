@@ -56,6 +56,8 @@ extension PartitionWorker {
     struct ChurnModel {
         let design: PartitionChurnDesign
         let beta: [Double]
+        /// The recency-only baseline's coefficients, when it was fitted.
+        let baseline: [Double]?
 
         /// - Throws: `PartitionChurnError.notFitted` for a state that is not `.fitted`.
         init(_ state: PartitionChurnState) throws {
@@ -64,6 +66,7 @@ extension PartitionWorker {
             }
             self.design = design
             self.beta = beta
+            baseline = state.baseline
         }
     }
 
@@ -71,13 +74,15 @@ extension PartitionWorker {
     /// partition's churn_risk.csv rows (value at risk as ChurnStage values it: predicted CLV, else
     /// historical CLV) to `riskOut`, each led by a sort key for the driver's merge instead of the rank.
     /// `table`: the partition's customer table with its interactions (`Scoring.withInteractions`).
+    /// `testOut`: the partition's test rows, scored by the model and the baseline (`PartitionChurnTestRows`).
     static func scoreChurn(_ config: JobConfiguration, partition: Scoring.Partition, table: CustomerTable, model: ChurnModel,
-                           writer: inout CustomersCSVWriter, riskOut: String?) throws {
+                           writer: inout CustomersCSVWriter, riskOut: String?, testOut: String?) throws {
         let loaded = partition.loaded, rfm = partition.rfm
         let rows = PartitionChurnRows(table: table, customers: loaded.customers, split: PartitionChurnFit.settings(config).split,
                                       extra: config.churn.extraFeatures)
         let scores = churnScores(rows, design: model.design, beta: model.beta, customerCount: loaded.customers.count)
         writer.churn = scores
+        if let testOut { try writeTestRows(rows, model: model, index: loaded.customers, to: testOut) }
         guard let riskOut else { return }
         var value = [Double](repeating: 0, count: loaded.customers.count)
         for (row, c) in rfm.customers.enumerated() {
@@ -88,5 +93,21 @@ extension PartitionWorker {
                                       cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
         risk.sortKeyForRank = true
         try land(riskOut) { try risk.write(to: $0) }
+    }
+
+    /// The test rows of `rows` with their probabilities under the model (features as of the
+    /// calibration end, the labelled fills, as the single run's `model.probabilities(testX)`) and
+    /// under the baseline (recency alone), for the driver's evaluation.
+    static func writeTestRows(_ rows: PartitionChurnRows, model: ChurnModel, index: CustomerIndex?, to path: String) throws {
+        let design = model.design
+        let tests = (0..<rows.labelled.count).filter { rows.isTest[$0] }
+        let probabilities = tests.map { r in
+            LogisticRegressionFit.sigmoid(design.linearPredictor(design.values(rows.labelled, r, fills: design.labelledFills), beta: model.beta))
+        }
+        let baseline = model.baseline.map { b in
+            tests.map { PartitionChurnBaseline.probability(days: rows.labelled.columns[0][$0], fit: b, mean: design.means[0], deviation: design.deviations[0]) }
+        }
+        try PartitionChurnTestRows.write(customers: tests.map { rows.labelled.customers[$0] }, churned: tests.map { rows.churned[$0] },
+                                         model: probabilities, baseline: baseline, index: index, to: path)
     }
 }

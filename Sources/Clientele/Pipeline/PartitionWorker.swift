@@ -60,7 +60,7 @@ public enum PartitionWorker {
     /// satisfaction analysis ran) and the partition's interactions, it adds mean_satisfaction,
     /// mean_recommend, complaints and loyalty_group: each is one customer's, so the single run's.
     public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, valueMedians: ValueMatrixMedians? = nil,
-                             out: String, totals: String? = nil, churn: PartitionChurnState? = nil, churnRiskOut: String? = nil,
+                             out: String, totals: String? = nil, churn: PartitionChurnState? = nil, churnRiskOut: String? = nil, churnTestOut: String? = nil,
                              clusters: PartitionKMeansState? = nil, satisfactionColumns: Bool = false, clvFit: CLVScoringFit? = nil) throws {
         let satisfactionColumns = satisfactionColumns && config.interactions != nil && config.satisfaction.enabled
         let scoring = try Scoring(config, statistics: statistics, clvFit: clvFit)
@@ -92,6 +92,10 @@ public enum PartitionWorker {
                     if churnModel != nil, let churnRiskOut {
                         try land(churnRiskOut) { try FileSink.write(Array(ChurnRiskCSVWriter.header.utf8), to: $0) }
                     }
+                    if let churnModel, let churnTestOut {
+                        try PartitionChurnTestRows.write(customers: [], churned: [], model: [], baseline: churnModel.baseline.map { _ in [] },
+                                                         index: nil, to: churnTestOut)
+                    }
                     return
                 }
                 var writer = CustomersCSVWriter(customers: partition.loaded.customers, activity: partition.table.current, rfm: partition.rfm,
@@ -105,7 +109,8 @@ public enum PartitionWorker {
                     writer.satisfaction = try satisfactionColumnsOf(withInteractions, rfm: partition.rfm, config: config)
                 }
                 if let churnModel, let withInteractions {
-                    try scoreChurn(config, partition: partition, table: withInteractions, model: churnModel, writer: &writer, riskOut: churnRiskOut)
+                    try scoreChurn(config, partition: partition, table: withInteractions, model: churnModel, writer: &writer, riskOut: churnRiskOut,
+                                   testOut: churnTestOut)
                 }
                 try writer.write(to: temporary)
             }

@@ -4,12 +4,21 @@ import ClienteleKernels
 extension ChurnReport {
     /// The report of a churn fit (a mapping of its values; nothing is recomputed).
     package init(_ fit: ChurnFit, calibrationEnd: CalendarDay) {
+        self.init(model: fit.model, evaluation: fit.evaluation, baselineEvaluation: fit.baselineEvaluation,
+                  labelledCustomers: fit.labelledCustomers, labelledChurners: fit.labelledChurners, trainingRows: fit.trainingRows,
+                  testRows: fit.testRows, warnings: fit.warnings, calibrationEnd: calibrationEnd)
+    }
+
+    /// The report of a model, its evaluation and the baseline's, from their parts (a run spread
+    /// over machines fits and evaluates them in separate steps).
+    package init(model m: LogisticRegressionFit, evaluation: ChurnEvaluation, baselineEvaluation: ChurnEvaluation?,
+                 labelledCustomers: Int, labelledChurners: Int, trainingRows: Int, testRows: Int, warnings: [String],
+                 calibrationEnd: CalendarDay) {
         self.calibrationEnd = calibrationEnd.description
-        labelledCustomers = fit.labelledCustomers
-        churnRate = fit.labelledCustomers > 0 ? Double(fit.labelledChurners) / Double(fit.labelledCustomers) : nil
-        trainingRows = fit.trainingRows
-        testRows = fit.testRows
-        let m = fit.model
+        self.labelledCustomers = labelledCustomers
+        churnRate = labelledCustomers > 0 ? Double(labelledChurners) / Double(labelledCustomers) : nil
+        self.trainingRows = trainingRows
+        self.testRows = testRows
         terms = m.terms.map(Term.init)
         logLikelihood = finite(m.logLikelihood)
         nullLogLikelihood = finite(m.nullLogLikelihood)
@@ -23,7 +32,7 @@ extension ChurnReport {
                       trueNegatives: c.trueNegatives, falseNegatives: c.falseNegatives,
                       precision: finite(c.precision), recall: finite(c.recall))
         }
-        func evaluation(_ e: ChurnEvaluation) -> Evaluation {
+        func report(_ e: ChurnEvaluation) -> Evaluation {
             Evaluation(rows: e.rows, churners: e.churners, auc: finite(e.auc), logLoss: finite(e.logLoss), brierScore: finite(e.brierScore),
                        atHalf: confusion(e.atHalf), atBaseRate: confusion(e.atBaseRate),
                        deciles: e.deciles.map {
@@ -33,9 +42,9 @@ extension ChurnReport {
                        roc: ROC(thresholds: e.rocChart.thresholds.map(finite), truePositives: e.rocChart.truePositives,
                                 falsePositives: e.rocChart.falsePositives))
         }
-        model = evaluation(fit.evaluation)
-        recencyBaseline = fit.baselineEvaluation.map(evaluation)
-        warnings = fit.warnings
+        model = report(evaluation)
+        recencyBaseline = baselineEvaluation.map(report)
+        self.warnings = warnings
     }
 }
 

@@ -24,9 +24,11 @@ public struct Churn: Sendable {
     public var split: ChurnSplit
     /// Most points kept on each ROC curve (≥ 2). Default 201.
     public var rocPointLimit: Int
+    /// The ROC chart's default number of points.
+    public static let defaultROCPointLimit = 201
 
     public init(features: ChurnFeatures, regression: LogisticRegression = LogisticRegression(),
-                split: ChurnSplit = ChurnSplit(), rocPointLimit: Int = 201) {
+                split: ChurnSplit = ChurnSplit(), rocPointLimit: Int = Churn.defaultROCPointLimit) {
         self.features = features
         self.regression = regression
         self.split = split

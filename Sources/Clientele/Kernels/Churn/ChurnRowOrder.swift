@@ -34,6 +34,12 @@ package enum ChurnRowOrder {
         return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
     }
 
+    /// The value whose `ascendingKey` is `key` (+0 for the key of −0).
+    @inline(__always)
+    package static func value(ascendingKey key: UInt64) -> Double {
+        Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key)
+    }
+
     /// Rows in ascending key order, equal keys in row order.
     package static func sortedRows(_ keys: [UInt64]) -> [Int] {
         let n = keys.count
