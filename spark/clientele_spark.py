@@ -457,16 +457,17 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
     def score(index, iterator):
         with worker.partition_inputs(index, iterator, header) as (folder, inputs):
             outs = {"part": os.path.join(folder, "customers.csv"), "risk": os.path.join(folder, "churn_risk.csv"),
-                    "test": os.path.join(folder, "churn-test.bin"), "totals": os.path.join(folder, "totals.json")}
+                    "test": os.path.join(folder, "churn-test.bin"), "comparison": os.path.join(folder, "churn-comparison.json"),
+                    "totals": os.path.join(folder, "totals.json")}
             medians = ["--value-medians", SparkFiles.get(medians_name)] if medians_name else []
             extra = ["--churn-state", SparkFiles.get(state_name), "--churn-risk-out", outs["risk"],
-                     "--churn-test-out", outs["test"]] if state_name else []
+                     "--churn-test-out", outs["test"], "--churn-comparison-out", outs["comparison"]] if state_name else []
             extra += ["--clusters", SparkFiles.get(clusters_name)] if clusters_name else []
             extra += ["--clv-fit", SparkFiles.get(clv_fit_name)] if clv_fit_name else []
             run_worker([worker.binary(), "partition", "score"] + worker.job_flags()
                        + ["--statistics", SparkFiles.get(merged_name)] + inputs + ["--threads", "1",
                           "--out", outs["part"], "--totals", outs["totals"]] + medians + extra + flags)
-            for kind in ("totals", "part", "risk", "test") if state_name else ("totals", "part"):
+            for kind in ("totals", "part", "risk", "test", "comparison") if state_name else ("totals", "part"):
                 with open(outs[kind], "rb") as f:
                     while chunk := f.read(CHUNK):
                         yield index, kind, chunk
@@ -477,7 +478,7 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
         files = {}
         for index, kind, chunk in scored.toLocalIterator():
             if (kind, index) not in files:
-                suffix = {"totals": "json", "test": "bin"}.get(kind, "csv")
+                suffix = {"totals": "json", "test": "bin", "comparison": "json"}.get(kind, "csv")
                 files[kind, index] = open(os.path.join(staging, f"{kind}-{index:05d}.{suffix}"), "wb")
             files[kind, index].write(chunk)
         for f in files.values():
@@ -487,15 +488,17 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
     if churn:
         churn.risk_parts = [os.path.join(staging, f"risk-{index:05d}.csv") for kind, index in sorted(files) if kind == "risk"]
         churn.test_parts = [os.path.join(staging, f"test-{index:05d}.bin") for kind, index in sorted(files) if kind == "test"]
+        churn.comparison_parts = [os.path.join(staging, f"comparison-{index:05d}.json") for kind, index in sorted(files) if kind == "comparison"]
     totals = [os.path.join(staging, f"totals-{index:05d}.json") for kind, index in sorted(files) if kind == "totals"]
     return [os.path.join(staging, f"part-{index:05d}.csv") for kind, index in sorted(files) if kind == "part"], totals
 
 
 def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work, clusters=None, clv_report=None,
-                  churn_report=None):
+                  churn=None):
     """report.json, report.md, report.html, segments.csv and cohorts.csv (and clusters.csv when k-means ran) on
-    the driver (`partition report`) from the merged statistics and every partition's totals.
-    Returns their paths."""
+    the driver (`partition report`) from the merged statistics and every partition's totals; with
+    `churn` (a fitted ChurnSource), the churn section evaluated on the test rows and the
+    comparison with P(no purchase). Returns their paths."""
     folder = os.path.join(work, "report")
     os.makedirs(folder)
     command = [binary, "partition", "report"] + ([job] if job else []) + ["--statistics", merged, "--out", folder]
@@ -503,7 +506,7 @@ def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, o
     command += ["--value-medians", medians] if medians else []
     command += defaulted
     command += ["--clusters", clusters] if clusters else []
-    command += ["--churn-report", churn_report] if churn_report else []
+    command += ["--churn-report", churn.evaluate(flags, work), "--churn-comparison"] + churn.comparison_parts if churn else []
     command += ["--clv-report", clv_report] if clv_report else []
     for name in outputs:
         command += ["--output", name]
@@ -584,7 +587,7 @@ def main(argv):
         outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
         extra += driver_report(os.path.abspath(args.binary), job, run, flags, defaulted, merged,
                                os.path.join(work, medians) if medians else None, totals, outputs, work,
-                               os.path.join(work, clusters), clv_report, churn.evaluate(flags, work) if churn else None)
+                               os.path.join(work, clusters), clv_report, churn)
         # --- end report ---
         write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=extra)
     except Exception as error:
@@ -833,7 +836,7 @@ class ChurnSource:
             _, self.interactions_header, self.rows = tagged_rows(sc, args, run, job)
         self.state_name = None
         self.model_csv = None
-        self.risk_parts, self.test_parts = [], []
+        self.risk_parts, self.test_parts, self.comparison_parts = [], [], []
         self.summary, self.passes, self.state = None, [], None
 
     def each_partition(self, command, out_name, extra_files=(), flags=()):

@@ -129,6 +129,10 @@ struct PartitionScoreCommand: ParsableCommand {
             help: ArgumentHelp("With --churn-state: the partition's test rows scored by the model and the recency-only baseline, sorted (for churn-evaluate; must not exist).", valueName: "file"))
     var churnTestOut: String?
 
+    @Option(name: .customLong("churn-comparison-out"),
+            help: ArgumentHelp("With --churn-state: the partition's share of the comparison of P(churn) with P(no purchase) (JSON, must not exist).", valueName: "file"))
+    var churnComparisonOut: String?
+
     @Option(help: ArgumentHelp("A k-means state that is done (kmeans-step): adds the cluster column.", valueName: "file"))
     var clusters: String?
 
@@ -146,6 +150,7 @@ struct PartitionScoreCommand: ParsableCommand {
             try PartitionWorker.score(try options.configuration(), statistics: try PartitionWorker.read(statistics),
                                       valueMedians: try valueMedians.map(ValueMatrixMedians.read), out: out, totals: totals,
                                       churn: churn, churnRiskOut: churnRiskOut, churnTestOut: churnTestOut,
+                                      churnComparisonOut: churnComparisonOut,
                                       clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) },
                                       satisfactionColumns: satisfactionColumns, clvFit: try clvFit.map(PartitionCLV.readScoringFit))
         }

@@ -44,6 +44,10 @@ struct PartitionReportCommand: ParsableCommand {
             help: ArgumentHelp("The churn model and its evaluation (partition churn-evaluate): adds report.json's churn section and the churn charts.", valueName: "file"))
     var churnReport: String?
 
+    @Option(name: .customLong("churn-comparison"), parsing: .upToNextOption,
+            help: ArgumentHelp("Every partition's share of the comparison of P(churn) with P(no purchase) (score --churn-comparison-out), with --churn-report.", valueName: "file"))
+    var churnComparisons: [String] = []
+
     @Option(help: ArgumentHelp("Files the report folder holds besides these three, in order (report.json's outputs).", valueName: "name"))
     var output: [String] = []
 
@@ -67,7 +71,8 @@ struct PartitionReportCommand: ParsableCommand {
                 defaults: .init(asOf: asOfDefaulted, calibrationEnd: calibrationEndDefaulted),
                 transactions: options.transactions!, interactions: options.interactions, outputs: output,
                 clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) },
-                clvReport: try clvReport.map(PartitionCLV.readReportFit), churn: try churnReport.map(PartitionChurnEvaluation.read))
+                clvReport: try clvReport.map(PartitionCLV.readReportFit), churn: try churnReport.map(PartitionChurnEvaluation.read),
+                churnComparison: churnComparisons.isEmpty ? nil : try PartitionChurnComparison.read(churnComparisons))
             try PartitionReport.write(report, statistics: mergedStatistics, totals: merged, config: config, into: out)
         }
     }

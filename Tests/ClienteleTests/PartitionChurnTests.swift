@@ -129,7 +129,8 @@ struct PartitionChurnTests {
             for t in tx {
                 try PartitionSatisfactionTests.cli(["partition", "score", "--statistics", "merged.bin", "--transactions", t, "--out", "\(t).customers.csv",
                                                     "--churn-state", state, "--churn-risk-out", "\(t).risk.csv",
-                                                    "--churn-test-out", "\(t).test.bin"] + Self.periods, scratch)
+                                                    "--churn-test-out", "\(t).test.bin", "--churn-comparison-out", "\(t).comparison.json"]
+                                               + Self.periods, scratch)
                 let lines = try text(scratch.join("\(t).customers.csv")).split(separator: "\n")
                 let column = lines[0].split(separator: ",").firstIndex(of: "churn_probability")!
                 for line in lines.dropFirst() {
@@ -186,6 +187,19 @@ struct PartitionChurnTests {
                 for (a, b) in zip(g.deciles, w.deciles) { close(a.meanPredicted, b.meanPredicted, "decile \(b.decile) mean") }
                 #expect(g.roc?.truePositives == w.roc?.truePositives && g.roc?.falsePositives == w.roc?.falsePositives)
             }
+            // P(churn) beside P(no purchase in 90 days): the partitions' shares merged in either order, the single run's figures.
+            let shares = tx.map { scratch.join("\($0).comparison.json") }
+            let shared = try PartitionChurnComparison.read(shares)
+            #expect(try PartitionChurnComparison.read(shares.reversed()) == shared)
+            let expected = try #require(want.noPurchaseComparison)
+            let report = shared.report(horizonDays: expected.horizonDays, model: .bgnbd, churnWindowWeeks: 26)
+            let comparison = try #require(report)
+            #expect(comparison.customers == expected.customers && comparison.customers > 1000)
+            close(comparison.pearsonR, expected.pearsonR, "Pearson r")
+            close(comparison.meanChurnProbability, expected.meanChurnProbability, "mean P(churn)")
+            close(comparison.meanNoPurchaseProbability, expected.meanNoPurchaseProbability, "mean P(no purchase)")
+            #expect(comparison.disagreements.map(\.customerId) == expected.disagreements.map(\.customerId))
+            for (a, b) in zip(comparison.disagreements, expected.disagreements) { close(a.difference, b.difference, "gap of \(b.customerId)") }
         }
     }
 

@@ -29,7 +29,8 @@ public enum PartitionReport {
     public static func report(_ config: JobConfiguration, statistics: PartitionStatistics, totals: PartitionTotals,
                               medians: ValueMatrixMedians?, defaults: Defaults, transactions: String, interactions: String?,
                               outputs: [String], clusters: PartitionKMeansState? = nil,
-                              clvReport: PartitionCLV.ReportFit? = nil, churn: ChurnReport? = nil) throws -> RunReport {
+                              clvReport: PartitionCLV.ReportFit? = nil, churn: ChurnReport? = nil,
+                              churnComparison: PartitionChurnComparison? = nil) throws -> RunReport {
         guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
         let settings = RunReport.Settings(
             transactions: transactions, interactions: interactions, asOf: asOf.description, asOfDefaulted: defaults.asOf,
@@ -115,6 +116,11 @@ public enum PartitionReport {
             outputs: outputs + (cohortReport == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
                 + ["segments.csv", "report.json", "report.md", "report.html"])
         report.concentration = concentration
+        // P(churn) beside P(no purchase within h days), as the single run compares them when both ran.
+        if let comparison = churnComparison, let clv, let days = config.clv.model.forecast.noPurchaseDays {
+            let model = clv.purchaseModel.flatMap(RepeatPurchaseModelKind.init(rawValue:)) ?? .bgnbd
+            report.churn?.noPurchaseComparison = comparison.report(horizonDays: days, model: model, churnWindowWeeks: clv.holdout?.holdoutWeeks)
+        }
         report.clvCharts = clvReport?.charts
         report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
         report.settings.currency = config.report.currency.isEmpty ? nil : config.report.currency
@@ -157,9 +163,7 @@ public enum PartitionReport {
             roc: report.churn.flatMap { .init(evaluation: $0.model, baseline: $0.recencyBaseline) },
             liftGains: report.churn.map { .init(evaluation: $0.model) },
             calibration: report.churn.map { .init(evaluation: $0.model) }, notRun: notRun)
-        input.concentration = report.concentration
-        input.aliveMatrix = report.clvCharts?.aliveMatrix
-        input.tracking = report.clvCharts?.tracking
+        ReportStage.addFromReport(&input, report: report)
         if report.clv != nil, input.aliveMatrix == nil { input.notRun[.aliveMatrix] = notDistributed }
         return input
     }

@@ -74,15 +74,21 @@ extension PartitionWorker {
     /// partition's churn_risk.csv rows (value at risk as ChurnStage values it: predicted CLV, else
     /// historical CLV) to `riskOut`, each led by a sort key for the driver's merge instead of the rank.
     /// `table`: the partition's customer table with its interactions (`Scoring.withInteractions`).
-    /// `testOut`: the partition's test rows, scored by the model and the baseline (`PartitionChurnTestRows`).
+    /// `testOut`: the partition's test rows, scored by the model and the baseline (`PartitionChurnTestRows`);
+    /// `comparisonOut`: its share of the comparison with P(no purchase) (`PartitionChurnComparison`).
     static func scoreChurn(_ config: JobConfiguration, partition: Scoring.Partition, table: CustomerTable, model: ChurnModel,
-                           writer: inout CustomersCSVWriter, riskOut: String?, testOut: String?) throws {
+                           writer: inout CustomersCSVWriter, riskOut: String?, testOut: String?, comparisonOut: String?) throws {
         let loaded = partition.loaded, rfm = partition.rfm
         let rows = PartitionChurnRows(table: table, customers: loaded.customers, split: PartitionChurnFit.settings(config).split,
                                       extra: config.churn.extraFeatures)
         let scores = churnScores(rows, design: model.design, beta: model.beta, customerCount: loaded.customers.count)
         writer.churn = scores
         if let testOut { try writeTestRows(rows, model: model, index: loaded.customers, to: testOut) }
+        if let comparisonOut {
+            let comparison = PartitionChurnComparison(scores: scores, noPurchase: writer.clv?.predictions.probabilityNoPurchase ?? [],
+                                                      index: loaded.customers)
+            try writeExactJSON(comparison, to: comparisonOut)
+        }
         guard let riskOut else { return }
         var value = [Double](repeating: 0, count: loaded.customers.count)
         for (row, c) in rfm.customers.enumerated() {

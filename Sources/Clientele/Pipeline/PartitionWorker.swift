@@ -61,6 +61,7 @@ public enum PartitionWorker {
     /// mean_recommend, complaints and loyalty_group: each is one customer's, so the single run's.
     public static func score(_ config: JobConfiguration, statistics: PartitionStatistics, valueMedians: ValueMatrixMedians? = nil,
                              out: String, totals: String? = nil, churn: PartitionChurnState? = nil, churnRiskOut: String? = nil, churnTestOut: String? = nil,
+                             churnComparisonOut: String? = nil,
                              clusters: PartitionKMeansState? = nil, satisfactionColumns: Bool = false, clvFit: CLVScoringFit? = nil) throws {
         let satisfactionColumns = satisfactionColumns && config.interactions != nil && config.satisfaction.enabled
         let scoring = try Scoring(config, statistics: statistics, clvFit: clvFit)
@@ -96,6 +97,7 @@ public enum PartitionWorker {
                         try PartitionChurnTestRows.write(customers: [], churned: [], model: [], baseline: churnModel.baseline.map { _ in [] },
                                                          index: nil, to: churnTestOut)
                     }
+                    if churnModel != nil, let churnComparisonOut { try writeExactJSON(PartitionChurnComparison(), to: churnComparisonOut) }
                     return
                 }
                 var writer = CustomersCSVWriter(customers: partition.loaded.customers, activity: partition.table.current, rfm: partition.rfm,
@@ -110,7 +112,7 @@ public enum PartitionWorker {
                 }
                 if let churnModel, let withInteractions {
                     try scoreChurn(config, partition: partition, table: withInteractions, model: churnModel, writer: &writer, riskOut: churnRiskOut,
-                                   testOut: churnTestOut)
+                                   testOut: churnTestOut, comparisonOut: churnComparisonOut)
                 }
                 try writer.write(to: temporary)
             }

@@ -61,21 +61,32 @@ extension ChurnReport.NoPurchaseComparison {
     /// The comparison's report (a mapping of its values), customers named by `customerID`.
     package init(_ result: ChurnNoPurchaseComparisonResult, horizonDays: Int, model: RepeatPurchaseModelKind,
                  churnWindowWeeks: Double?, customerID: (Int32) -> String) {
+        self.init(horizonDays: horizonDays, model: model, churnWindowWeeks: churnWindowWeeks, customers: result.customers,
+                  pearsonR: result.pearsonR, meanChurnProbability: result.meanChurnProbability,
+                  meanNoPurchaseProbability: result.meanNoPurchaseProbability,
+                  disagreements: result.disagreements.map { (customerID($0.customer), $0.churnProbability, $0.noPurchaseProbability) })
+    }
+
+    /// The report from its figures (a run spread over machines merges them from the partitions'),
+    /// the largest gaps first.
+    package init(horizonDays: Int, model: RepeatPurchaseModelKind, churnWindowWeeks: Double?, customers: Int, pearsonR: Double,
+                 meanChurnProbability: Double, meanNoPurchaseProbability: Double,
+                 disagreements: [(customerId: String, churnProbability: Double, noPurchaseProbability: Double)]) {
         self.horizonDays = horizonDays
         self.model = model.title
-        customers = result.customers
-        pearsonR = finite(result.pearsonR)
-        meanChurnProbability = finite(result.meanChurnProbability)
-        meanNoPurchaseProbability = finite(result.meanNoPurchaseProbability)
+        self.customers = customers
+        self.pearsonR = finite(pearsonR)
+        self.meanChurnProbability = finite(meanChurnProbability)
+        self.meanNoPurchaseProbability = finite(meanNoPurchaseProbability)
         let window = churnWindowWeeks.map { w in "the \(Int(w.rounded()))-week holdout window" } ?? "the holdout window"
         note = "These answer different questions. The churn probability comes from a classifier (logistic regression) trained on "
             + "the calibration/holdout split: did a customer who had bought by the calibration end buy nothing in \(window)? "
             + "It uses every churn feature. P(no purchase in \(horizonDays) days) comes from the \(model.title) behavioural model: "
             + "given only the purchase history (frequency, recency, age), the chance of no purchase in the next \(horizonDays) days, "
             + "whether the customer has lapsed or is active but between purchases. Expect them to be related, not equal."
-        disagreements = result.disagreements.map {
-            Row(customerId: customerID($0.customer), churnProbability: finite($0.churnProbability),
-                noPurchaseProbability: finite($0.noPurchaseProbability), difference: finite($0.difference))
+        self.disagreements = disagreements.map {
+            Row(customerId: $0.customerId, churnProbability: finite($0.churnProbability),
+                noPurchaseProbability: finite($0.noPurchaseProbability), difference: finite($0.churnProbability - $0.noPurchaseProbability))
         }
     }
 }

@@ -135,6 +135,13 @@ struct ReportStage {
     /// report.html's charts: every one whose kernel ran; the others say why not.
     static func htmlInput(_ state: RunState, report: RunReport) -> HTMLReportInput {
         var input = htmlCharts(state, report: report)
+        addFromReport(&input, report: report)
+        return input
+    }
+
+    /// What report.html draws from report.json's figures alone (a run spread over machines too):
+    /// the concentration, the CLV charts, the value matrix's notes and the churn comparison.
+    static func addFromReport(_ input: inout HTMLReportInput, report: RunReport) {
         input.concentration = report.concentration
         input.clvDistribution = report.clvCharts?.distribution
         input.aliveMatrix = report.clvCharts?.aliveMatrix
@@ -145,7 +152,6 @@ struct ReportStage {
                 + (x.pearsonR.map { SVGNumber.fixed($0, digits: 3) } ?? "—") + "."]
             input.noPurchaseComparison = x
         }
-        return input
     }
 
     private static func htmlCharts(_ state: RunState, report: RunReport) -> HTMLReportInput {
