@@ -37,6 +37,22 @@ struct PartitionReportTests {
             let clv = try #require(spread["clv"] as? [String: Any]), singleCLV = try #require(single["clv"] as? [String: Any])
             #expect((clv["models"] as? NSArray)?.count == (singleCLV["models"] as? NSArray)?.count)
             #expect("\(clv["purchase_model"] ?? "")" == "\(singleCLV["purchase_model"] ?? "-")")
+            // The first screen from the partitions' totals: counts equal, predicted value to rounding (no churn scored here).
+            let summary = try #require(spread["summary"] as? [String: Any]), singleSummary = try #require(single["summary"] as? [String: Any])
+            for key in ["customers", "active_customers", "active_share", "net_revenue", "horizon_months", "actions"] {
+                #expect((summary[key] as? NSObject) == (singleSummary[key] as? NSObject), "summary \(key)")
+            }
+            func close(_ a: Any?, _ b: Any?, _ what: String) {
+                let x = (a as? NSNumber)?.doubleValue ?? .nan, y = (b as? NSNumber)?.doubleValue ?? .nan
+                #expect(abs(x - y) <= 1e-9 * abs(y) && y > 0, "\(what): \(x) vs \(y)")
+            }
+            close(summary["predicted_value"], singleSummary["predicted_value"], "summary predicted_value")
+            close(clv["total_predicted_clv"], singleCLV["total_predicted_clv"], "clv total_predicted_clv")
+            let rows = try #require(summary["segments"] as? [[String: Any]]), singleRows = try #require(singleSummary["segments"] as? [[String: Any]])
+            #expect(rows.count == singleRows.count)
+            for (row, want) in zip(rows, singleRows) where (want["customers"] as? Int ?? 0) > 0 {
+                close(row["predicted_value"], want["predicted_value"], "\(want["segment"] ?? "") predicted_value")
+            }
             let skipped = (spread["skipped"] as? [[String: Any]] ?? []).compactMap { $0["section"] as? String }
             #expect(skipped == ["clusters", "churn"], "the sections not distributed say so")
             #expect(spread["outputs"] as? [String] == ["customers.csv", "clv_model.json", "cohorts.csv", "segments.csv", "report.json", "report.md", "report.html"])

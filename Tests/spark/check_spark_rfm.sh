@@ -85,7 +85,7 @@ for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report"
             assert a.read() == b.read(), f"{spark_dir}: {name} differs from the single run's"
     # report.html: the sections drawn from merged figures are the single run's bytes.
     pages = [open(f"{d}/report.html", encoding="utf-8").read() for d in (single_dir, spark_dir)]
-    for section in ("rfm-grid", "segments", "cohorts", "value-concentration", "holdout-purchases"):
+    for section in ("summary", "actions", "rfm-grid", "segments", "cohorts", "value-concentration", "holdout-purchases"):
         cut = lambda page: page[page.index(f'<section id="{section}"'):][:page[page.index(f'<section id="{section}"'):].index("</section>")]
         assert cut(pages[0]) == cut(pages[1]), f"{spark_dir}: report.html section {section} differs from the single run's"
     a, b = (json.load(open(f"{d}/report.json")) for d in (single_dir, spark_dir))
@@ -97,6 +97,25 @@ for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report"
     for x, y in zip(qa, qb):
         for k in ("current_value", "future_value", "revenue"):
             assert abs(x[k] - y[k]) <= 1e-9 * max(1, abs(x[k])), (k, x, y)
+    # The first screen (report.json's summary): counts and top at-risk customers equal, sums to 1e-9;
+    # the CLV totals from the partitions' exact sums.
+    def same(x, y, where):
+        if isinstance(x, dict):
+            assert set(x) == set(y), (where, sorted(set(x) ^ set(y)))
+            for k in x:
+                same(x[k], y[k], f"{where}.{k}")
+        elif isinstance(x, list):
+            assert len(x) == len(y), (where, len(x), len(y))
+            for i, (u, v) in enumerate(zip(x, y)):
+                same(u, v, f"{where}[{i}]")
+        elif isinstance(x, float) and not isinstance(y, bool) and isinstance(y, (int, float)):
+            assert abs(x - y) <= 1e-9 * max(1.0, abs(x)), (where, x, y)
+        else:
+            assert x == y, (where, x, y)
+    same(a["summary"], b["summary"], f"{spark_dir}: report.json summary")
+    if "clv" in a:
+        same(a["clv"]["total_predicted_clv"], b["clv"]["total_predicted_clv"], "clv.total_predicted_clv")
+        same(a["clv"]["intervals"], b["clv"]["intervals"], "clv.intervals")
     # The README example runs in another folder: the same file, named from there.
     unnamed = lambda d, name: {k: v for k, v in d.items() if k != name}
     assert [unnamed(i, "path") for i in a["inputs"]] == [unnamed(i, "path") for i in b["inputs"]], f"{spark_dir}: report.json inputs"
@@ -104,8 +123,9 @@ for single_dir, spark_dir, outputs in ((f"{work}/single", f"{work}/spark-report"
     assert unnamed(unnamed(a["settings"], "threads"), "transactions") == unnamed(unnamed(b["settings"], "threads"), "transactions"), \
         f"{spark_dir}: report.json settings"
     assert b["outputs"][0] == outputs and {"segments.csv", "cohorts.csv", "report.json", "report.md"} <= set(b["outputs"]), b["outputs"]
-print("spark: report.json's settings, inputs, customers, RFM totals, cohorts, concentration and value matrix cells, segments.csv, cohorts.csv and report.html's "
-      "RFM grid, segments, cohorts, concentration and holdout sections equal the single runs'")
+print("spark: report.json's settings, inputs, customers, RFM totals, cohorts, concentration, value matrix cells, first-screen summary and CLV totals, "
+      "segments.csv, cohorts.csv and report.html's "
+      "first screen, RFM grid, segments, cohorts, concentration and holdout sections equal the single runs'")
 PY
 # The predicted value: customers.csv's CLV columns and clv_model.json (Tests/spark/compare_spark_clv.py).
 python3 "$root/Tests/spark/compare_spark_clv.py" "$work/single" "$work/spark-report"

@@ -75,6 +75,17 @@ public enum PartitionReport {
                 }
             }
         }
+        // The totals over every customer's prediction, from the partitions' exact sums; the
+        // bootstrap's intervals redraw every prediction per draw and are not distributed.
+        if clv != nil, let sums = totals.clv {
+            let settings = config.clv.model.intervals
+            clv?.totalPredictedCLV = sums.predictedCLV.value.finite
+            clv?.intervals = CLVReport.Intervals(
+                draws: settings.draws, level: settings.level, seed: settings.seed,
+                unavailable: settings.draws == 0 ? CLVIntervals.offReason : "not computed in a run spread over partitions (scripts/spark-run)",
+                predictedCLVUnavailable: nil, totalExpectedPurchases: sums.expectedPurchases.value.finite, totalExpectedPurchasesLow: nil,
+                totalExpectedPurchasesHigh: nil, totalPredictedCLVLow: nil, totalPredictedCLVHigh: nil)
+        }
         let cohorts = cohortTable(statistics)
         var skipped: [RunReport.Skipped] = []
         if case .failure(let error) = cohorts { skipped.append(.init(section: "cohorts", reason: error.description)) }
@@ -116,6 +127,10 @@ public enum PartitionReport {
             outputs: outputs + (cohortReport == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
                 + ["segments.csv", "report.json", "report.md", "report.html"])
         report.concentration = concentration
+        report.summary = ReportStage.summary(
+            report: report, config: config, scored: scored, active: totals.active, segmentNames: names,
+            predictedBySegment: clv == nil ? nil : totals.clv?.segmentPredictedCLV.map(\.value), valueAtRisk: churn == nil ? nil : totals.churn?.valueAtRisk.value,
+            topAtRisk: churn == nil ? [] : totals.churn?.top ?? [], clvRan: clv != nil)
         // P(churn) beside P(no purchase within h days), as the single run compares them when both ran.
         if let comparison = churnComparison, let clv, let days = config.clv.model.forecast.noPurchaseDays {
             let model = clv.purchaseModel.flatMap(RepeatPurchaseModelKind.init(rawValue:)) ?? .bgnbd

@@ -21,6 +21,40 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
     /// with the medians (`score --value-medians`); empty otherwise. Sums of doubles: merged, they
     /// equal the single run's to rounding.
     public var quadrants: [QuadrantSums] = []
+    /// Scored customers with an order in the `RunSummary.activeWindowDays` days before as-of.
+    public var active = 0
+    /// With predicted value: the exact sums of finite predicted CLV and expected purchases over
+    /// every current customer, and of predicted CLV per segment (report order).
+    public var clv: CLVSums?
+    /// With the churn model: the exact sum of churn_risk.csv's value at risk and its first
+    /// `[run] top_at_risk` rows (rank 0 until merged).
+    public var churn: ChurnSums?
+
+    public struct CLVSums: Sendable, Equatable, Codable {
+        public var predictedCLV = ExactSum()
+        public var expectedPurchases = ExactSum()
+        public var segmentPredictedCLV: [ExactSum]
+    }
+
+    public struct ChurnSums: Sendable, Equatable, Codable {
+        public var valueAtRisk = ExactSum()
+        public var top: [RunSummary.AtRiskCustomer] = []
+        /// `[run] top_at_risk`.
+        public var limit = 0
+
+        /// The first `limit` of both lists in churn_risk.csv's order (value at risk descending,
+        /// then customer_id in byte order), numbered from 1.
+        func merged(with other: ChurnSums, limit: Int) -> ChurnSums {
+            let rows = (top + other.top).sorted {
+                $0.valueAtRisk != $1.valueAtRisk ? $0.valueAtRisk > $1.valueAtRisk
+                    : Array($0.customerId.utf8).lexicographicallyPrecedes(Array($1.customerId.utf8))
+            }.prefix(limit).enumerated().map { k, r in
+                RunSummary.AtRiskCustomer(rank: k + 1, customerId: r.customerId, segment: r.segment, churnProbability: r.churnProbability,
+                                          value: r.value, valueAtRisk: r.valueAtRisk)
+            }
+            return ChurnSums(valueAtRisk: valueAtRisk.merged(with: other.valueAtRisk), top: rows, limit: limit)
+        }
+    }
 
     /// One value-matrix cell's customers and sums of historical CLV, predicted CLV and net revenue.
     public struct QuadrantSums: Sendable, Equatable, Codable {
@@ -55,6 +89,19 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
         let counts = RunReport.ScoreCounts(r: rfm.r, f: rfm.f, m: rfm.m, quantiles: n)
         r = counts.r; f = counts.f; m = counts.m
         (gridCustomers, gridCents) = HTMLReportInput.RFMGrid.cells(r: rfm.r, f: rfm.f, revenueCents: rfm.revenueCents, quantiles: n)
+        active = rfm.recencyDays.reduce(0) { $0 + ($1 <= Int32(RunSummary.activeWindowDays) ? 1 : 0) }
+    }
+
+    /// Adds the predicted-value sums of a partition's predictions (`predictedCLV` and
+    /// `expectedPurchases` by customer id, NaN where not predicted).
+    mutating func addCLV(predictedCLV: [Double], expectedPurchases: [Double], rfm: RFMResult) {
+        var sums = CLVSums(segmentPredictedCLV: Array(repeating: ExactSum(), count: rfm.scorer.segments.names.count))
+        for v in predictedCLV where v.isFinite { sums.predictedCLV.add(v) }
+        for v in expectedPurchases where v.isFinite { sums.expectedPurchases.add(v) }
+        for (row, c) in rfm.customers.enumerated() where predictedCLV[Int(c)].isFinite {
+            sums.segmentPredictedCLV[Int(rfm.segment[row])].add(predictedCLV[Int(c)])
+        }
+        clv = sums
     }
 
     /// report.html's RFM grid of these customers (`HTMLReportInput.RFMGrid`'s figures).
@@ -71,6 +118,18 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
         out.m = zip(m, other.m).map { $0 + $1 }
         out.gridCustomers = zip(gridCustomers, other.gridCustomers).map { $0 + $1 }
         out.gridCents = zip(gridCents, other.gridCents).map { $0 + $1 }
+        out.active = active + other.active
+        switch (clv, other.clv) {
+        case let (a?, b?):
+            out.clv = CLVSums(predictedCLV: a.predictedCLV.merged(with: b.predictedCLV),
+                              expectedPurchases: a.expectedPurchases.merged(with: b.expectedPurchases),
+                              segmentPredictedCLV: zip(a.segmentPredictedCLV, b.segmentPredictedCLV).map { $0.merged(with: $1) })
+        case let (a, b): out.clv = a ?? b
+        }
+        switch (churn, other.churn) {
+        case let (a?, b?): out.churn = a.merged(with: b, limit: max(a.limit, b.limit))
+        case let (a, b): out.churn = a ?? b
+        }
         if quadrants.isEmpty || other.quadrants.isEmpty {
             out.quadrants = quadrants.isEmpty ? other.quadrants : quadrants
         } else {

@@ -76,8 +76,11 @@ extension PartitionWorker {
     /// `table`: the partition's customer table with its interactions (`Scoring.withInteractions`).
     /// `testOut`: the partition's test rows, scored by the model and the baseline (`PartitionChurnTestRows`);
     /// `comparisonOut`: its share of the comparison with P(no purchase) (`PartitionChurnComparison`).
+    /// - Returns: the report's sums of the partition's churn_risk.csv rows (the value at risk and
+    ///   the first `[run] top_at_risk` rows).
     static func scoreChurn(_ config: JobConfiguration, partition: Scoring.Partition, table: CustomerTable, model: ChurnModel,
-                           writer: inout CustomersCSVWriter, riskOut: String?, testOut: String?, comparisonOut: String?) throws {
+                           writer: inout CustomersCSVWriter, riskOut: String?, testOut: String?,
+                           comparisonOut: String?) throws -> PartitionTotals.ChurnSums {
         let loaded = partition.loaded, rfm = partition.rfm
         let rows = PartitionChurnRows(table: table, customers: loaded.customers, split: PartitionChurnFit.settings(config).split,
                                       extra: config.churn.extraFeatures)
@@ -89,16 +92,28 @@ extension PartitionWorker {
                                                       index: loaded.customers)
             try writeExactJSON(comparison, to: comparisonOut)
         }
-        guard let riskOut else { return }
         var value = [Double](repeating: 0, count: loaded.customers.count)
         for (row, c) in rfm.customers.enumerated() {
             let predicted = writer.clv?.predictions.predictedCLV[Int(c)] ?? .nan
             value[Int(c)] = predicted.isFinite ? predicted : rfm.historicalCLVCents[row] / 100
         }
-        var risk = ChurnRiskCSVWriter(rows: try scores.riskRanking(values: value), customers: loaded.customers, rfm: rfm,
-                                      cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
-        risk.sortKeyForRank = true
-        try land(riskOut) { try risk.write(to: $0) }
+        let ranking = try scores.riskRanking(values: value)
+        var sums = PartitionTotals.ChurnSums(limit: config.report.topAtRisk)
+        for r in ranking where r.valueAtRisk.isFinite { sums.valueAtRisk.add(r.valueAtRisk) }
+        let names = rfm.scorer.segments.names
+        var segmentOf = [Int16](repeating: -1, count: loaded.customers.count)
+        for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = Int16(rfm.segment[row]) }
+        sums.top = ranking.prefix(config.report.topAtRisk).map { r in
+            let k = Int(segmentOf[Int(r.customer)])
+            return RunSummary.AtRiskCustomer(rank: 0, customerId: loaded.customers.customerID(r.customer), segment: k >= 0 ? names[k] : nil,
+                                             churnProbability: r.churnProbability, value: r.value, valueAtRisk: r.valueAtRisk)
+        }
+        if let riskOut {
+            var risk = ChurnRiskCSVWriter(rows: ranking, customers: loaded.customers, rfm: rfm, cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
+            risk.sortKeyForRank = true
+            try land(riskOut) { try risk.write(to: $0) }
+        }
+        return sums
     }
 
     /// The test rows of `rows` with their probabilities under the model (features as of the

@@ -78,13 +78,14 @@ public enum PartitionWorker {
                     try PartitionCLV.predict(config, fit: scoring.clv, table: partition.table,
                                              valueMatrix: thresholds.map { (partition.historicalValue, partition.revenue, $0.current, $0.future) })
                 }
-                if let totals {
-                    var sums = partition.map { PartitionTotals($0.rfm) }
-                        ?? PartitionTotals(segments: config.rfm.segments.names.count, quantiles: config.rfm.quantiles)
-                    if let clv, thresholds != nil { sums.quadrants = clv.valueMatrix.cells.map(PartitionTotals.QuadrantSums.init) }
-                    try writeJSON(sums, to: totals)
+                var sums = partition.map { PartitionTotals($0.rfm) }
+                    ?? PartitionTotals(segments: config.rfm.segments.names.count, quantiles: config.rfm.quantiles)
+                if let clv, thresholds != nil { sums.quadrants = clv.valueMatrix.cells.map(PartitionTotals.QuadrantSums.init) }
+                if let clv, let partition {
+                    sums.addCLV(predictedCLV: clv.predictions.predictedCLV, expectedPurchases: clv.predictions.expectedPurchases, rfm: partition.rfm)
                 }
                 guard let partition else {
+                    if let totals { try writeJSON(sums, to: totals) }
                     let header = CustomersCSVWriter.header + (clusters == nil ? [] : ["cluster"])
                         + PartitionCLV.columns(config, fit: scoring.clv, valueQuadrant: thresholds != nil)
                         + (satisfactionColumns ? CustomersCSVWriter.satisfactionHeader : [])
@@ -111,9 +112,10 @@ public enum PartitionWorker {
                     writer.satisfaction = try satisfactionColumnsOf(withInteractions, rfm: partition.rfm, config: config)
                 }
                 if let churnModel, let withInteractions {
-                    try scoreChurn(config, partition: partition, table: withInteractions, model: churnModel, writer: &writer, riskOut: churnRiskOut,
-                                   testOut: churnTestOut, comparisonOut: churnComparisonOut)
+                    sums.churn = try scoreChurn(config, partition: partition, table: withInteractions, model: churnModel, writer: &writer,
+                                                riskOut: churnRiskOut, testOut: churnTestOut, comparisonOut: churnComparisonOut)
                 }
+                if let totals { try writeJSON(sums, to: totals) }
                 try writer.write(to: temporary)
             }
         }

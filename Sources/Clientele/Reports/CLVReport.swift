@@ -74,6 +74,15 @@ public struct CLVReport: Codable, Sendable {
         public var totalExpectedPurchasesHigh: Double?
         public var totalPredictedCLVLow: Double?
         public var totalPredictedCLVHigh: Double?
+
+        package init(draws: Int, level: Double, seed: UInt64, unavailable: String?, predictedCLVUnavailable: String?,
+                     totalExpectedPurchases: Double?, totalExpectedPurchasesLow: Double?, totalExpectedPurchasesHigh: Double?,
+                     totalPredictedCLVLow: Double?, totalPredictedCLVHigh: Double?) {
+            self.draws = draws; self.level = level; self.seed = seed; self.unavailable = unavailable
+            self.predictedCLVUnavailable = predictedCLVUnavailable; self.totalExpectedPurchases = totalExpectedPurchases
+            self.totalExpectedPurchasesLow = totalExpectedPurchasesLow; self.totalExpectedPurchasesHigh = totalExpectedPurchasesHigh
+            self.totalPredictedCLVLow = totalPredictedCLVLow; self.totalPredictedCLVHigh = totalPredictedCLVHigh
+        }
     }
 
     public struct HoldoutBucket: Codable, Sendable {

@@ -36,6 +36,8 @@ public struct CLVIntervals: Sendable, Hashable {
     /// D, parameter draws; 0 turns intervals off. Default 0: the bootstrap costs D forecasts of every
     /// pattern (200 draws: about 16 s on 2 cores at 10^6 customers, four times the rest of the run).
     public var draws: Int
+    /// Why there are no intervals with `draws` = 0.
+    public static let offReason = "intervals are off ([clv] interval_draws = 0)"
     /// Coverage of each interval, in (0, 1). Default 0.9.
     public var level: Double
     /// Seed of the draws; the run's seed (`[run] seed`).
@@ -89,7 +91,7 @@ public struct CLVIntervals: Sendable, Hashable {
             throw CLVError.lengthMismatch(name: "patterns.patternOfCustomer", count: patterns.patternOfCustomer.count, expected: n)
         }
         guard draws > 0 else {
-            return .unavailable(settings: self, reason: "intervals are off ([clv] interval_draws = 0)")
+            return .unavailable(settings: self, reason: Self.offReason)
         }
         var random = RandomSource(seed: seed, stream: Self.purchaseStream)
         guard model.converged else {

@@ -70,7 +70,7 @@ public struct HoldoutPredictiveInterval: Sendable, Hashable {
             HoldoutPredictiveIntervalResult(totalPurchases: nil, drawTotals: [], actualPurchases: actual, holdoutWeeks: weeks,
                                             model: model.kind, unavailableReason: reason, settings: self)
         }
-        guard draws > 0 else { return unavailable("intervals are off ([clv] interval_draws = 0)") }
+        guard draws > 0 else { return unavailable(CLVIntervals.offReason) }
         guard PosteriorPurchaseSampler(model) != nil else {
             return unavailable("the \(model.kind.title) fit has no posterior sampler")
         }

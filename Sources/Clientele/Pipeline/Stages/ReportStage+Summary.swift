@@ -16,13 +16,6 @@ extension ReportStage {
             }
             predicted = sums
         }
-        let names = rfm.scorer.segments.names
-        let segments = report.rfm.segments.map { s -> RunSummary.SegmentAction in
-            let (action, source) = RunSummary.action(for: s.segment, overrides: config.report.actions)
-            let value = names.firstIndex(of: s.segment).flatMap { k in predicted?[k] }
-            return .init(segment: s.segment, customers: s.customers, share: s.share, revenue: s.revenue, predictedValue: value,
-                         action: action, actionSource: source)
-        }
         var top: [RunSummary.AtRiskCustomer] = []
         var valueAtRisk: Double? = nil
         if state.churn != nil {
@@ -31,6 +24,7 @@ extension ReportStage {
             if !shown.isEmpty {
                 var segmentOf = [Int16](repeating: -1, count: customers.count)
                 for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = Int16(rfm.segment[row]) }
+                let names = rfm.scorer.segments.names
                 top = shown.map { r in
                     let k = Int(segmentOf[Int(r.customer)])
                     return .init(rank: r.rank, customerId: customers.customerID(r.customer), segment: k >= 0 ? names[k] : nil,
@@ -38,15 +32,31 @@ extension ReportStage {
                 }
             }
         }
+        return summary(report: report, config: config, scored: rfm.count, active: active, segmentNames: rfm.scorer.segments.names,
+                       predictedBySegment: predicted, valueAtRisk: valueAtRisk, topAtRisk: top, clvRan: state.clv != nil)
+    }
+
+    /// The first screen from the run's figures (a run spread over machines adds them up from its
+    /// partitions): `predictedBySegment` in the map's segment order; `valueAtRisk` nil when the
+    /// churn model did not run.
+    static func summary(report: RunReport, config: JobConfiguration, scored: Int, active: Int, segmentNames names: [String],
+                        predictedBySegment predicted: [Double]?, valueAtRisk: Double?, topAtRisk top: [RunSummary.AtRiskCustomer],
+                        clvRan: Bool) -> RunSummary {
+        let segments = report.rfm.segments.map { s -> RunSummary.SegmentAction in
+            let (action, source) = RunSummary.action(for: s.segment, overrides: config.report.actions)
+            let value = names.firstIndex(of: s.segment).flatMap { k in predicted?[k] }
+            return .init(segment: s.segment, customers: s.customers, share: s.share, revenue: s.revenue, predictedValue: value,
+                         action: action, actionSource: source)
+        }
         let intervals = report.clv?.intervals
         let hasInterval = intervals?.unavailable == nil && intervals?.predictedCLVUnavailable == nil
             && intervals?.totalPredictedCLVLow != nil && intervals?.totalPredictedCLVHigh != nil
         return RunSummary(
-            customers: rfm.count, activeCustomers: active, activeWindowDays: RunSummary.activeWindowDays, netRevenue: report.customers.netRevenue,
+            customers: scored, activeCustomers: active, activeWindowDays: RunSummary.activeWindowDays, netRevenue: report.customers.netRevenue,
             predictedValue: report.clv?.totalPredictedCLV,
             predictedValueLow: hasInterval ? intervals?.totalPredictedCLVLow : nil, predictedValueHigh: hasInterval ? intervals?.totalPredictedCLVHigh : nil,
             predictedValueLevel: hasInterval ? intervals?.level : nil, horizonMonths: report.clv?.horizonMonths,
-            valueAtRisk: valueAtRisk, valueAtRiskBasis: state.churn == nil ? nil : (state.clv != nil ? "predicted CLV" : "historical CLV"),
+            valueAtRisk: valueAtRisk, valueAtRiskBasis: valueAtRisk == nil ? nil : (clvRan ? "predicted CLV" : "historical CLV"),
             segments: segments, topAtRiskLimit: config.report.topAtRisk, topAtRisk: top)
     }
 
