@@ -494,11 +494,12 @@ def scored_parts(worker, rows, flags, merged_name, staging, medians_name=None, c
 
 
 def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, outputs, work, clusters=None, clv_report=None,
-                  churn=None):
+                  churn=None, satisfaction=None):
     """report.json, report.md, report.html, segments.csv and cohorts.csv (and clusters.csv when k-means ran) on
     the driver (`partition report`) from the merged statistics and every partition's totals; with
     `churn` (a fitted ChurnSource), the churn section evaluated on the test rows and the
-    comparison with P(no purchase). Returns their paths."""
+    comparison with P(no purchase); with `satisfaction` (write_satisfaction's files), the
+    satisfaction section, the interactions' accounting and correlations.csv. Returns their paths."""
     folder = os.path.join(work, "report")
     os.makedirs(folder)
     command = [binary, "partition", "report"] + ([job] if job else []) + ["--statistics", merged, "--out", folder]
@@ -508,12 +509,13 @@ def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, o
     command += ["--clusters", clusters] if clusters else []
     command += ["--churn-report", churn.evaluate(flags, work), "--churn-comparison"] + churn.comparison_parts if churn else []
     command += ["--clv-report", clv_report] if clv_report else []
+    command += ["--satisfaction-statistics", satisfaction[1], "--satisfaction-sums"] + satisfaction[2] if satisfaction else []
     for name in outputs:
         command += ["--output", name]
     for path in totals:
         command += ["--totals", path]
     run_worker(command + flags)
-    names = ("cohorts.csv", "clusters.csv", "segments.csv", "report.json", "report.md", "report.html")
+    names = ("cohorts.csv", "clusters.csv", "correlations.csv", "segments.csv", "report.json", "report.md", "report.html")
     return [os.path.join(folder, name) for name in names if os.path.exists(os.path.join(folder, name))]
 
 
@@ -573,7 +575,8 @@ def main(argv):
         # --- end churn ---
         # The satisfaction columns of customers.csv when the analysis ran (each customer's own,
         # from the partition's interactions): the scoring rows then carry the interactions.
-        if satisfaction and satisfaction_ran(satisfaction):
+        ran = bool(satisfaction) and satisfaction_ran(satisfaction[0])
+        if ran:
             scoring_flags = scoring_flags + ["--satisfaction-columns"]
         score_header, score_rows = (None, rows)
         if churn and churn.interactions_header:
@@ -582,12 +585,13 @@ def main(argv):
             _, score_header, score_rows = tagged_rows(sc, args, run, job)
         parts, totals = scored_parts(worker, score_rows, scoring_flags, "scoring.bin", work, medians, churn, clusters,
                                      interactions_header=score_header, clv_fit_name=clv_fit_name)
-        extra = [path for path in (clv_model, satisfaction) if path] + (churn.report_files(work) if churn else [])
+        extra = [path for path in (clv_model, satisfaction[0] if satisfaction and not ran else None) if path]
+        extra += churn.report_files(work) if churn else []
         # --- report.json, report.md, segments.csv (driver_report) ---
         outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
         extra += driver_report(os.path.abspath(args.binary), job, run, flags, defaulted, merged,
                                os.path.join(work, medians) if medians else None, totals, outputs, work,
-                               os.path.join(work, clusters), clv_report, churn)
+                               os.path.join(work, clusters), clv_report, churn, satisfaction if ran else None)
         # --- end report ---
         write_customers(out, parts, args.part_files, cells_neutralized(job), extra_files=extra)
     except Exception as error:
@@ -744,7 +748,9 @@ def tagged_rows(sc, args, run, job):
 
 
 def write_satisfaction(sc, args, run, job, work, flags):
-    """satisfaction.json in `work` (returned; it lands with the report folder): both exports routed by customer id with the same partitioner
+    """satisfaction.json in `work`, the merged statistics and the sums files (returned: `partition
+    report` turns the last two into report.json's satisfaction section and correlations.csv;
+    satisfaction.json lands only when the analysis found no respondents): both exports routed by customer id with the same partitioner
     (every row of a customer, transaction or interaction, in one partition, orphans included),
     each partition summarised with --interactions (without the CLV step's pooled rows, which this
     step does not read and which grow with the customers), the statistics merged, the cross sums of every
@@ -814,7 +820,7 @@ def write_satisfaction(sc, args, run, job, work, flags):
     sums += save(tagged.mapPartitionsWithIndex(correlate("satisfaction-segment-counts.bin")).collect(), "sat-segment-sums")
     run_worker([binary, "partition", "correlations"] + sums + (["--job", job] if job else [])
                + ["--statistics", merged, "--out", os.path.join(work, "satisfaction.json")])
-    return os.path.join(work, "satisfaction.json")
+    return os.path.join(work, "satisfaction.json"), merged, sums
 
 
 class ChurnSource:

@@ -48,6 +48,14 @@ struct PartitionReportCommand: ParsableCommand {
             help: ArgumentHelp("Every partition's share of the comparison of P(churn) with P(no purchase) (score --churn-comparison-out), with --churn-report.", valueName: "file"))
     var churnComparisons: [String] = []
 
+    @Option(name: .customLong("satisfaction-statistics"),
+            help: ArgumentHelp("The satisfaction pass's merged statistics (summarise --interactions, merged): with --satisfaction-sums, adds report.json's satisfaction section, the interactions' accounting and correlations.csv.", valueName: "file"))
+    var satisfactionStatistics: String?
+
+    @Option(name: .customLong("satisfaction-sums"), parsing: .upToNextOption,
+            help: ArgumentHelp("The satisfaction pass's merged cross sums (correlate, merge-sums), as partition correlations reads them.", valueName: "file"))
+    var satisfactionSums: [String] = []
+
     @Option(help: ArgumentHelp("Files the report folder holds besides these three, in order (report.json's outputs).", valueName: "name"))
     var output: [String] = []
 
@@ -72,7 +80,12 @@ struct PartitionReportCommand: ParsableCommand {
                 transactions: options.transactions!, interactions: options.interactions, outputs: output,
                 clusters: try clusters.map { try PartitionWorker.readJSON(PartitionKMeansState.self, from: $0) },
                 clvReport: try clvReport.map(PartitionCLV.readReportFit), churn: try churnReport.map(PartitionChurnEvaluation.read),
-                churnComparison: churnComparisons.isEmpty ? nil : try PartitionChurnComparison.read(churnComparisons))
+                churnComparison: churnComparisons.isEmpty ? nil : try PartitionChurnComparison.read(churnComparisons),
+                satisfaction: try satisfactionStatistics.map { path in
+                    let statistics = try PartitionWorker.read(path)
+                    let sums = try PartitionWorker.mergedSums(satisfactionSums)
+                    return (try PartitionWorker.satisfactionRunReport(config, statistics: statistics, sums: sums), statistics.satisfaction)
+                })
             try PartitionReport.write(report, statistics: mergedStatistics, totals: merged, config: config, into: out)
         }
     }

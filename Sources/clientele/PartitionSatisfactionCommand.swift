@@ -67,8 +67,7 @@ struct PartitionCorrelationsCommand: ParsableCommand {
 
     func run() throws {
         try exitOnError {
-            var merged = try PartitionWorker.readSums(sums[0])
-            for path in sums.dropFirst() { merged = try merged.merged(with: try PartitionWorker.readSums(path)) }
+            let merged = try PartitionWorker.mergedSums(sums)
             let options = try PartitionRunOptions.parse((job.map { [$0] } ?? []) + ["--transactions", "-"])
             let report = try PartitionWorker.satisfactionReport(try options.configuration(), statistics: try PartitionWorker.read(statistics),
                                                                 sums: merged)
@@ -96,8 +95,7 @@ struct PartitionMergeSumsCommand: ParsableCommand {
 
     func run() throws {
         try exitOnError {
-            var merged = try PartitionWorker.readSums(inputs[0])
-            for path in inputs.dropFirst() { merged = try merged.merged(with: try PartitionWorker.readSums(path)) }
+            let merged = try PartitionWorker.mergedSums(inputs)
             try PartitionWorker.writeSums(merged, to: out)
         }
     }

@@ -121,6 +121,9 @@ struct PartitionSatisfactionTests {
             try Self.cli(["partition", "summarise", "--transactions", "empty-tx.csv", "--interactions", "empty-ix.csv", "--out", "empty.bin"] + Self.periods, scratch)
             let withEmpty = try PartitionWorker.read(scratch.join("merged-1.bin")).merged(with: PartitionWorker.read(scratch.join("empty.bin")))
             #expect(Data(withEmpty.encoded()) == whole.statistics)
+            // The complaints of every scored customer (report.json's, respondents or not).
+            #expect(Int(withEmpty.satisfaction.complaints) == satisfaction["complaints"] as? Int && withEmpty.satisfaction.complaints > 0)
+            #expect(Int(withEmpty.satisfaction.complainers) == satisfaction["customers_with_complaints"] as? Int)
 
             // Against clientele run's correlations.csv, group all.
             let expected = csvRecords(try text(scratch.join("single/correlations.csv")))

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Spark check (issue 15, satisfaction): scripts/spark-run with --interactions (local[2], 8
-# partitions) on generated customers writes satisfaction.json whose Pearson and Spearman
-# statistics (r, rho, p-values, interval; overall and per segment) equal `clientele run`'s correlations.csv to
-# 1e-9 relative, the interactions' accounting (orphans included), the Jones & Sasser quadrants and NPS
-# those of report.json, and a sampled Kendall tau-b; and the churn regression with complaints and
+# partitions) on generated customers writes correlations.csv whose Pearson and Spearman
+# statistics (r, rho, p-values, interval; overall and per segment) equal `clientele run`'s to
+# 1e-9 relative (the p_alive and predicted_clv pairs are not distributed), report.json's
+# satisfaction section (quadrants, NPS, complaints) and interactions accounting (orphans included)
+# equal to the single run's, and a sampled Kendall tau-b; and the churn regression with complaints and
 # mean_satisfaction from the interactions, and the job's [churn] features read from them too
 # (mean_recommend, support_contacts, interactions), as clientele run fits it (compare_spark_churn.py);
 # and customers.csv's satisfaction columns (mean_satisfaction, mean_recommend, complaints,
@@ -24,43 +25,59 @@ started=$SECONDS
 (cd "$work/data" && CLIENTELE="$bin" "$root/scripts/spark-run" --master 'local[2]' --partitions 8 -- \
     "$work/job.toml" --transactions transactions.csv --interactions interactions.csv "${periods[@]}" --out "$work/spark-report") \
     2>"$work/spark.log" || { tail -20 "$work/spark.log" >&2; exit 1; }
-python3 - "$work/single/correlations.csv" "$work/spark-report/satisfaction.json" "$work/single/report.json" <<'PY'
-import csv, json, sys
-rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if r["y"] not in ("p_alive", "predicted_clv")]
-single = {(r["group"], r["x"], r["y"]): r for r in rows}
-spark = json.load(open(sys.argv[2], encoding="utf-8"))
-# Every row but the p_alive and predicted_clv pairs, in correlations.csv's order (all, then each segment).
-assert [(p["group"], p["x"], p["y"]) for p in spark["correlations"]] == [(r["group"], r["x"], r["y"]) for r in rows]
+python3 - "$work/single" "$work/spark-report" <<'PY'
+import csv, json, os, sys
+single_dir, spark_dir = sys.argv[1:3]
+assert not os.path.exists(f"{spark_dir}/satisfaction.json"), "the report folder holds satisfaction.json, which clientele run does not write"
+def rows(d):
+    return list(csv.DictReader(open(f"{d}/correlations.csv", encoding="utf-8")))
+# correlations.csv: every row but the p_alive and predicted_clv pairs (not distributed), in the single run's order.
+expected = [r for r in rows(single_dir) if r["y"] not in ("p_alive", "predicted_clv")]
+got = rows(spark_dir)
+assert [(r["group"], r["x"], r["y"]) for r in got] == [(r["group"], r["x"], r["y"]) for r in expected], "correlations.csv rows"
 checked = 0
-for pair in spark["correlations"]:
-    row = single[(pair["group"], pair["x"], pair["y"])]
-    assert int(row["n"]) == pair["n"], (pair, row)
+for g, e in zip(got, expected):
+    assert g["n"] == e["n"], (g, e)
     for key in ["pearson_r", "pearson_p", "pearson_ci_low", "pearson_ci_high", "spearman_rho", "spearman_p"]:
-        a, b = pair.get(key), (float(row[key]) if row[key] else None)
-        assert (a is None) == (b is None), (key, pair, row)
-        if a is not None:
+        assert (g[key] == "") == (e[key] == ""), (key, g, e)
+        if e[key]:
+            a, b = float(g[key]), float(e[key])
             # 1e-9 relative; 1e-15 absolute where the true value is 0 (the single run leaves rounding residue there, e.g. -3e-18)
             assert abs(a - b) <= 1e-9 * max(abs(a), abs(b)) or abs(a - b) < 1e-15, (key, a, b)
             checked += 1
-assert spark["kendall"]["exact"] is False and spark["kendall"]["sample"] > 0
-report = json.load(open(sys.argv[3], encoding="utf-8"))
-inputs = next(i for i in report["inputs"] if i["role"] == "interactions")
-assert spark["interactions"]["orphan_rows"] == inputs["rows_unmatched_customer"] > 0, (spark["interactions"], inputs)
-assert spark["interactions"]["orphan_customers"] == inputs["unmatched_customers"]
-assert spark["interactions"]["orphan_examples"] == inputs["unmatched_customer_examples"]
-assert spark["interactions"]["rows_read"] == inputs["rows_read"] and spark["interactions"]["rows_used"] == inputs["rows_used"]
-sat = report["satisfaction"]
-assert spark["nps"] == sat["nps"], (spark["nps"], sat["nps"])
-assert spark["nps_by_segment"] == sat["nps_by_segment"], (spark["nps_by_segment"], sat["nps_by_segment"])
-for key in ["respondents", "satisfaction_respondents", "recommend_respondents", "classified"]:
-    assert spark[key] == sat[key], key
-for q, e in zip(spark["quadrants"], sat["quadrants"]):
+    # Kendall: sampled for group "all" (within a few standard errors of the exact tau), not computed per segment.
+    assert g["group"] == "all" or g["kendall_tau_b"] == "", g
+a, b = (json.load(open(f"{d}/report.json", encoding="utf-8")) for d in (single_dir, spark_dir))
+sa, sb = a["satisfaction"], b["satisfaction"]
+for key in ["respondents", "satisfaction_respondents", "recommend_respondents", "complaints", "customers_with_complaints", "classified",
+            "nps", "nps_by_segment", "thresholds", "confidence_level", "satisfaction_measures"]:
+    assert sa[key] == sb[key], (key, sa[key], sb[key])
+assert abs(sa["mean_satisfaction"] - sb["mean_satisfaction"]) <= 1e-12 * sa["mean_satisfaction"]
+assert sb["loyalty_measures"] == [m for m in sa["loyalty_measures"] if m not in ("p_alive", "predicted_clv")]
+sample = sb["kendall_sample"]
+assert sample["respondents"] > 0 and sample["sample_fraction"] == 0.0625 and "not_distributed" in sb
+for q, e in zip(sb["quadrants"], sa["quadrants"]):
     assert (q["group"], q["customers"], q["nps"]) == (e["group"], e["customers"], e["nps"]), (q, e)
     for key in ["share", "mean_satisfaction", "mean_loyalty"]:
-        a, b = q.get(key), e.get(key)
-        assert (a is None) == (b is None) and (a is None or abs(a - b) <= 1e-9 * max(abs(a), abs(b))), (key, q, e)
-print(f"spark: {checked} Pearson/Spearman statistics, the quadrants and NPS equal the single run's; Kendall on a sample of {spark['kendall']['sample']}; "
-      f"{spark['interactions']['rows_read']} interaction rows, {spark['interactions']['orphan_rows']} orphan rows")
+        x, y = q.get(key), e.get(key)
+        assert (x is None) == (y is None) and (x is None or abs(x - y) <= 1e-9 * max(abs(x), abs(y))), (key, q, e)
+for pair in sb["correlations"]:
+    if pair["group"] == "all" and pair.get("kendall_tau_b") is not None:
+        exact = next(p for p in sa["correlations"] if (p["group"], p["x"], p["y"]) == ("all", pair["x"], pair["y"]))
+        assert abs(pair["kendall_tau_b"] - exact["kendall_tau_b"]) <= 5 * pair["kendall_standard_error"], (pair, exact)
+# report.json's interactions accounting (orphans included) is the single run's.
+strip = lambda i: {k: v for k, v in i.items() if k != "path"}
+inputs = [strip(i) for i in b["inputs"]]
+assert inputs == [strip(i) for i in a["inputs"]], (inputs, a["inputs"])
+assert "satisfaction" not in {s["section"] for s in b.get("skipped", [])}
+assert "correlations.csv" in b["outputs"]
+page = open(f"{spark_dir}/report.html", encoding="utf-8").read()
+for chart in ("correlations", "satisfaction-loyalty"):
+    assert f'<section id="{chart}" class="report-section">' in page, f"report.html: the {chart} chart is not drawn"
+ix = next(i for i in b["inputs"] if i["role"] == "interactions")
+print(f"spark: correlations.csv ({checked} Pearson/Spearman statistics), report.json's satisfaction section (quadrants, NPS, complaints) "
+      f"and the interactions' accounting equal the single run's; Kendall on a sample of {sample['respondents']}; "
+      f"{ix['rows_read']} interaction rows, {ix['rows_unmatched_customer']} orphan rows")
 PY
 python3 "$root/Tests/spark/compare_spark_churn.py" "$work/single" "$work/spark-report"
 python3 - "$work/single/customers.csv" "$work/spark-report/customers.csv" <<'PY'

@@ -30,7 +30,8 @@ public enum PartitionReport {
                               medians: ValueMatrixMedians?, defaults: Defaults, transactions: String, interactions: String?,
                               outputs: [String], clusters: PartitionKMeansState? = nil,
                               clvReport: PartitionCLV.ReportFit? = nil, churn: ChurnReport? = nil,
-                              churnComparison: PartitionChurnComparison? = nil) throws -> RunReport {
+                              churnComparison: PartitionChurnComparison? = nil,
+                              satisfaction: (report: SatisfactionReport, statistics: PartitionSatisfaction)? = nil) throws -> RunReport {
         guard let asOf = config.asOf else { throw PartitionError.missingAsOf }
         let settings = RunReport.Settings(
             transactions: transactions, interactions: interactions, asOf: asOf.description, asOfDefaulted: defaults.asOf,
@@ -40,7 +41,8 @@ public enum PartitionReport {
             threads: config.threads, seed: config.seed)
         var inputs = [inputFile("transactions", path: transactions, read: statistics.rowsRead, used: statistics.rowsUsed,
                                 rejected: statistics.rejected, afterAsOf: statistics.rowsAfterAsOf)]
-        let s = statistics.satisfaction
+        // The interactions' accounting: from the satisfaction pass's statistics when it ran apart.
+        let s = satisfaction?.statistics ?? statistics.satisfaction
         if s.present, let interactions {
             var file = inputFile("interactions", path: interactions, read: s.rowsRead, used: s.rowsUsed, rejected: s.rejected, afterAsOf: nil)
             file.rowsUnmatchedCustomer = Int(s.orphanRows)
@@ -114,7 +116,7 @@ public enum PartitionReport {
             skipped.append(.init(section: "concentration", reason: "in a run spread over partitions the value concentration is computed from the monetary counts, which hold each customer's net value only with [rfm] monetary = \"total\""))
         }
         if config.clv.enabled, clv == nil { skipped.append(.init(section: "clv", reason: "the data cannot support the purchase models, or margin = 0")) }
-        if s.present {
+        if s.present, satisfaction == nil {
             skipped.append(.init(section: "satisfaction", reason: "in a run spread over partitions the satisfaction–loyalty analysis is in satisfaction.json"))
         }
         var report = RunReport(
@@ -125,8 +127,10 @@ public enum PartitionReport {
                        customersPerScore: .init(r: totals.r, f: totals.f, m: totals.m)),
             cohorts: cohortReport, clv: clv, clusters: clusterReport, churn: churn, skipped: skipped, timings: [:],
             outputs: outputs + (cohortReport == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
+                + (satisfaction == nil ? [] : ["correlations.csv"])
                 + ["segments.csv", "report.json", "report.md", "report.html"])
         report.concentration = concentration
+        report.satisfaction = satisfaction?.report
         report.summary = ReportStage.summary(
             report: report, config: config, scored: scored, active: totals.active, segmentNames: names,
             predictedBySegment: clv == nil ? nil : totals.clv?.segmentPredictedCLV.map(\.value), valueAtRisk: churn == nil ? nil : totals.churn?.valueAtRisk.value,
@@ -163,7 +167,7 @@ public enum PartitionReport {
         if report.churn == nil {
             for section in [HTMLReportInput.Section.roc, .liftGains, .calibration] { notRun[section] = notDistributed }
         }
-        if report.inputs.contains(where: { $0.role == "interactions" }) {
+        if report.satisfaction == nil, report.inputs.contains(where: { $0.role == "interactions" }) {
             notRun[.correlations] = "in a run spread over partitions the satisfaction–loyalty analysis is in satisfaction.json"
             notRun[.satisfactionLoyalty] = notRun[.correlations]
         }
@@ -178,6 +182,8 @@ public enum PartitionReport {
             roc: report.churn.flatMap { .init(evaluation: $0.model, baseline: $0.recencyBaseline) },
             liftGains: report.churn.map { .init(evaluation: $0.model) },
             calibration: report.churn.map { .init(evaluation: $0.model) }, notRun: notRun)
+        input.correlations = report.satisfaction.flatMap { .init(report: $0) }
+        input.satisfactionLoyalty = report.satisfaction.map { .init(report: $0) }
         ReportStage.addFromReport(&input, report: report)
         if report.clv != nil, input.aliveMatrix == nil { input.notRun[.aliveMatrix] = notDistributed }
         return input
@@ -196,6 +202,11 @@ public enum PartitionReport {
         }
         if let clusters = report.clusters {
             try PartitionWorker.land(folder + "/clusters.csv") { try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: $0) }
+        }
+        if let satisfaction = report.satisfaction {
+            try PartitionWorker.land(folder + "/correlations.csv") {
+                try FileSink.write(CorrelationsCSVWriter(report: satisfaction, cellPolicy: policy).bytes(), to: $0)
+            }
         }
         try PartitionWorker.land(folder + "/report.md") { try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: $0) }
         let page = SVGNumber.$currency.withValue(report.settings.moneyFormat) {

@@ -6,7 +6,7 @@ import ClienteleKernels
 /// and their elements), written by hand because it is a dozen fields and must round-trip bit
 /// for bit, which a text format would not do for the patterns' doubles without care.
 extension PartitionStatistics {
-    static let magic: [UInt8] = Array("CLNTPST5".utf8)
+    static let magic: [UInt8] = Array("CLNTPST6".utf8)
 
     public func encoded() -> [UInt8] {
         var w = BinaryFields()
@@ -30,7 +30,7 @@ extension PartitionStatistics {
 
     /// - Throws: `PartitionError.unreadable` for anything but a whole file of this version.
     public init(decoding bytes: [UInt8], path: String) throws(PartitionError) {
-        guard bytes.starts(with: Self.magic) else { throw .unreadable(path: path, reason: "it does not start with CLNTPST5") }
+        guard bytes.starts(with: Self.magic) else { throw .unreadable(path: path, reason: "it does not start with CLNTPST6") }
         var r = BinaryFields.Reader(bytes: bytes, at: Self.magic.count)
         do {
             let asOf = CalendarDay(daysSinceEpoch: Int32(try r.int()))

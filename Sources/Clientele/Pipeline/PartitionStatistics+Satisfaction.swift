@@ -61,6 +61,10 @@ public struct PartitionSatisfaction: Sendable, Equatable {
     /// Used rows of customers with no transaction, and those customers (counted, not analysed,
     /// as `clientele run`; a customer's rows are all in one partition, so the counts add up).
     public var orphanRows: Int64 = 0
+    /// Complaints before as-of of the scored customers, and how many customers they came from
+    /// (report.json's `satisfaction.complaints`, `customers_with_complaints`).
+    public var complaints: Int64 = 0
+    public var complainers: Int64 = 0
     public var orphanCustomers: Int64 = 0
     /// The five smallest orphan ids (UTF-8 byte order), as report.json's unmatched_customer_examples.
     public var orphanExamples: [String] = []
@@ -173,6 +177,9 @@ public struct PartitionSatisfaction: Sendable, Equatable {
         var sets: [[Bool]] = []
         /// Per respondent: `width` measures.
         var values: [[Double]] = []
+        /// Complaints of every scored customer, and the customers with one.
+        var complaints: Int64 = 0
+        var complainers: Int64 = 0
     }
 
     static func measures(table: CustomerTable, promoterAtLeast: Double, detractorAtMost: Double) -> Measures {
@@ -185,6 +192,7 @@ public struct PartitionSatisfaction: Sendable, Equatable {
         }
         for c32 in RFMScorer.activeCustomers(table.current) {
             let c = Int(c32)
+            if measures.complaints[c] > 0 { out.complaints += Int64(measures.complaints[c]); out.complainers += 1 }
             let s = measures.satisfactionAnswers[c] > 0, r = measures.recommendAnswers[c] > 0
             guard s || r else { continue }
             var row = [measures.meanSatisfaction[c], measures.meanRecommend[c], nps(measures, c), Double(measures.complaints[c]),
@@ -223,6 +231,8 @@ public struct PartitionSatisfaction: Sendable, Equatable {
                                   calibrationEnd: settings.calibrationEnd)
         let m = Self.measures(table: table, promoterAtLeast: promoterAtLeast, detractorAtMost: detractorAtMost)
         respondents = Int64(m.customers.count)
+        complaints = m.complaints
+        complainers = m.complainers
         for (p, pair) in Self.pairs.enumerated() {
             let rows = m.values.indices.filter { m.sets[$0][pair.set] }
             x[p] = ValueCounts(rows.map { m.values[$0][pair.xColumn] })
@@ -267,6 +277,7 @@ public struct PartitionSatisfaction: Sendable, Equatable {
         m.rowsRead += o.rowsRead; m.rowsUsed += o.rowsUsed; m.rowsAfterAsOf += o.rowsAfterAsOf
         m.rejected = zip(rejected, o.rejected).map { $0 + $1 }
         m.orphanRows += o.orphanRows; m.orphanCustomers += o.orphanCustomers
+        m.complaints += o.complaints; m.complainers += o.complainers
         m.orphanExamples = Array((orphanExamples + o.orphanExamples).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.prefix(5))
         m.respondents += o.respondents
         m.quadrantCustomers = zip(quadrantCustomers, o.quadrantCustomers).map { $0 + $1 }
@@ -294,7 +305,7 @@ extension PartitionSatisfaction {
         w.doubles(thresholds)
         for v in [rowsRead, rowsUsed, rowsAfterAsOf] { w.int(v) }
         w.ints(rejected)
-        for v in [orphanRows, orphanCustomers, respondents] { w.int(v) }
+        for v in [orphanRows, orphanCustomers, respondents, complaints, complainers] { w.int(v) }
         for c in x + y { w.doubles(c.keys); w.ints(c.counts) }
         w.int(Int64(sampleIDs.count))
         for id in sampleIDs { w.ints(id.utf8.map { Int64($0) }) }
@@ -315,6 +326,7 @@ extension PartitionSatisfaction {
         rejected = try r.ints()
         guard rejected.count == RejectReason.allCases.count else { throw BinaryFields.Short() }
         orphanRows = try r.int(); orphanCustomers = try r.int(); respondents = try r.int()
+        complaints = try r.int(); complainers = try r.int()
         var counts: [ValueCounts] = []
         for _ in 0..<(2 * Self.pairs.count) {
             var c = ValueCounts()

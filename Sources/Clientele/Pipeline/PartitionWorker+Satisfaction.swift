@@ -401,6 +401,14 @@ extension PartitionWorker {
         try SatisfactionSums(decoding: contents(path), path: path)
     }
 
+    /// The sums files at `paths` (at least one), added.
+    public static func mergedSums(_ paths: [String]) throws -> SatisfactionSums {
+        guard let first = paths.first else { throw PartitionIOError.unreadable(path: "", reason: "no satisfaction sums given") }
+        var merged = try readSums(first)
+        for path in paths.dropFirst() { merged = try merged.merged(with: try readSums(path)) }
+        return merged
+    }
+
     /// Writes a sums file (must not exist), whole or not at all.
     public static func writeSums(_ sums: SatisfactionSums, to path: String) throws {
         try land(path) { try FileSink.write(sums.encoded(), to: $0) }

@@ -8,6 +8,10 @@ public struct SatisfactionReport: Codable, Sendable {
         public var passives: Int
         public var detractors: Int
         public var score: Double?
+        package init(respondents: Int, promoters: Int, passives: Int, detractors: Int, score: Double?) {
+            self.respondents = respondents; self.promoters = promoters; self.passives = passives; self.detractors = detractors
+            self.score = score
+        }
     }
 
     public struct SegmentNPS: Codable, Sendable {
@@ -15,6 +19,7 @@ public struct SatisfactionReport: Codable, Sendable {
         /// Scored customers in the segment (respondents or not).
         public var customers: Int
         public var nps: NPS
+        package init(segment: String, customers: Int, nps: NPS) { self.segment = segment; self.customers = customers; self.nps = nps }
     }
 
     /// Where a customer falls: satisfied when mean CSAT ≥ `satisfiedAtLeast`, loyal when the
@@ -25,6 +30,10 @@ public struct SatisfactionReport: Codable, Sendable {
         public var loyalAtLeast: Double
         public var promoterAtLeast: Double
         public var detractorAtMost: Double
+        package init(satisfiedAtLeast: Double, loyaltyMeasure: String, loyalAtLeast: Double, promoterAtLeast: Double, detractorAtMost: Double) {
+            self.satisfiedAtLeast = satisfiedAtLeast; self.loyaltyMeasure = loyaltyMeasure; self.loyalAtLeast = loyalAtLeast
+            self.promoterAtLeast = promoterAtLeast; self.detractorAtMost = detractorAtMost
+        }
     }
 
     public struct Quadrant: Codable, Sendable {
@@ -37,6 +46,10 @@ public struct SatisfactionReport: Codable, Sendable {
         public var meanSatisfaction: Double?
         public var meanLoyalty: Double?
         public var nps: NPS
+        package init(group: String, title: String, customers: Int, share: Double?, meanSatisfaction: Double?, meanLoyalty: Double?, nps: NPS) {
+            self.group = group; self.title = title; self.customers = customers; self.share = share
+            self.meanSatisfaction = meanSatisfaction; self.meanLoyalty = meanLoyalty; self.nps = nps
+        }
     }
 
     /// One row of `correlations.csv`; the statistics are nil where not defined, `notDefined` says why.
@@ -54,6 +67,23 @@ public struct SatisfactionReport: Codable, Sendable {
         public var kendallTauB: Double?
         public var kendallP: Double?
         public var notDefined: String?
+        /// The sampled τ-b's standard error, √(2 (2m + 5) / (9 m (m − 1))) for m sampled pairs;
+        /// only with `kendallSample` (a run spread over machines), nil when τ-b is exact.
+        public var kendallStandardError: Double? = nil
+        /// The sampled pairs behind `kendallTauB` (with `kendallSample`), nil when it used all `n`.
+        public var kendallN: Int? = nil
+    }
+
+    /// How Kendall's τ-b was estimated when it is not computed on every pair: a run spread over
+    /// machines (scripts/spark-run) computes it on the respondents whose customer_id's FNV-1a
+    /// 64-bit hash falls below `sampleFraction` × 2⁶⁴ (group "all" only). Nil: exact.
+    public struct KendallSample: Codable, Sendable {
+        public var respondents: Int
+        public var sampleFraction: Double
+        public var rule: String
+        package init(respondents: Int, sampleFraction: Double, rule: String) {
+            self.respondents = respondents; self.sampleFraction = sampleFraction; self.rule = rule
+        }
     }
 
     /// Scored customers with at least one satisfaction or recommend answer before as-of.
@@ -76,6 +106,23 @@ public struct SatisfactionReport: Codable, Sendable {
     public var loyaltyMeasures: [String]
     /// Group "all" first, then each segment with respondents; x-major within a group.
     public var correlations: [Pair]
+    /// Set when τ-b comes from a sample (a run spread over machines); nil when it is exact.
+    public var kendallSample: KendallSample? = nil
+    /// Pairs a run spread over machines does not compute, and why; nil when every pair is there.
+    public var notDistributed: String? = nil
+
+    /// A report from its figures (a run spread over machines adds them up from its partitions).
+    package init(respondents: Int, satisfactionRespondents: Int, recommendRespondents: Int, complaints: Int, customersWithComplaints: Int,
+                 meanSatisfaction: Double?, thresholds: Thresholds, classified: Int, quadrants: [Quadrant], nps: NPS,
+                 npsBySegment: [SegmentNPS], confidenceLevel: Double, satisfactionMeasures: [String], loyaltyMeasures: [String],
+                 correlations: [Pair]) {
+        self.respondents = respondents; self.satisfactionRespondents = satisfactionRespondents
+        self.recommendRespondents = recommendRespondents; self.complaints = complaints
+        self.customersWithComplaints = customersWithComplaints; self.meanSatisfaction = meanSatisfaction
+        self.thresholds = thresholds; self.classified = classified; self.quadrants = quadrants; self.nps = nps
+        self.npsBySegment = npsBySegment; self.confidenceLevel = confidenceLevel
+        self.satisfactionMeasures = satisfactionMeasures; self.loyaltyMeasures = loyaltyMeasures; self.correlations = correlations
+    }
 
     /// The pair (x, y) of `group`.
     public func pair(x: String, y: String, group: String = "all") -> Pair? {
