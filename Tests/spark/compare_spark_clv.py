@@ -94,6 +94,26 @@ def compare_model(single_path, spark_path):
           f"of a holdout figure {LARGEST[0]:.1e})")
 
 
+def compare_distribution(single_path, spark_path, single_page, spark_page):
+    """report.json's CLV distribution: the percentiles and bin edges exactly (the order
+    statistics found by the radix passes), every bin's customers equal, the sums to 1e-9; and
+    report.html draws it."""
+    single = json.load(open(single_path))["clv_charts"]["distribution"]
+    spark = json.load(open(spark_path))["clv_charts"]["distribution"]
+    for key in ("customers", "median", "percentile90", "percentile99", "horizon_months", "monthly_discount_rate"):
+        assert single[key] == spark[key], f"distribution.{key}: {spark[key]} vs {single[key]}"
+    assert [(b["lower"], b["upper"], b["customers"]) for b in single["bins"]] == [(b["lower"], b["upper"], b["customers"]) for b in spark["bins"]], \
+        "distribution: bins differ"
+    for key in ("total", "mean"):
+        assert close(single[key], spark[key]), f"distribution.{key}: {spark[key]} vs {single[key]}"
+    for a, b in zip(single["bins"], spark["bins"]):
+        assert close(a["predicted_clv"], b["predicted_clv"]), f"distribution bin {a}: {b}"
+    page = open(spark_page, encoding="utf-8").read()
+    assert '<section id="clv-distribution" class="report-section">' in page, "report.html: the CLV distribution is not drawn"
+    print(f"spark: report.json's CLV distribution equals the single run's ({spark['customers']} customers, {len(spark['bins'])} bins; "
+          f"median {spark['median']:.2f}, 99th percentile {spark['percentile99']:.2f} exactly)")
+
+
 def compare_alive_matrix(single_path, spark_path):
     """report.json's P(alive) matrix: the same grid and customers per cell, each cell's mean to
     1e-12 relative (summed per pattern under Spark, per customer in the single run); and its
@@ -121,3 +141,4 @@ if __name__ == "__main__":
     compare_customers(f"{single}/customers.csv", f"{spark}/customers.csv")
     compare_model(f"{single}/clv_model.json", f"{spark}/clv_model.json")
     compare_alive_matrix(f"{single}/report.json", f"{spark}/report.json")
+    compare_distribution(f"{single}/report.json", f"{spark}/report.json", f"{single}/report.html", f"{spark}/report.html")

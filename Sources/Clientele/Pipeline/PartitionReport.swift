@@ -141,6 +141,14 @@ public enum PartitionReport {
             report.churn?.noPurchaseComparison = comparison.report(horizonDays: days, model: model, churnWindowWeeks: clv.holdout?.holdoutWeeks)
         }
         report.clvCharts = clvReport?.charts
+        // The CLV distribution: the order statistics found with the value matrix's medians, the
+        // bins' customers and sums added up by the scoring passes.
+        if let clv, clv.gammaGamma != nil, let plan = medians?.distributionPlan, let bins = totals.clvBins, let sums = totals.clv {
+            let distribution = CLVDistribution(plan: plan, customers: bins.customers, values: bins.values.map(\.value),
+                                               total: sums.predictedCLV.value)
+            report.clvCharts = report.clvCharts ?? CLVChartsReport()
+            report.clvCharts?.distribution = CLVChartsReport.Distribution(distribution, forecast: config.clv.model.forecast)
+        }
         report.settings.rfmFrequencyBreaks = config.rfm.frequencyBreaks
         report.settings.currency = config.report.currency.isEmpty ? nil : config.report.currency
         report.settings.currencyDecimals = config.report.currencyDecimals
@@ -163,7 +171,7 @@ public enum PartitionReport {
     /// RFM grid from the partitions' totals); the sections not distributed say why.
     static func htmlInput(_ report: RunReport, totals: PartitionTotals) -> HTMLReportInput {
         let notDistributed = "not computed yet in a run spread over partitions (scripts/spark-run)"
-        var notRun: [HTMLReportInput.Section: String] = [.clvDistribution: notDistributed]
+        var notRun: [HTMLReportInput.Section: String] = report.clvCharts?.distribution == nil ? [.clvDistribution: notDistributed] : [:]
         if report.churn == nil {
             for section in [HTMLReportInput.Section.roc, .liftGains, .calibration] { notRun[section] = notDistributed }
         }

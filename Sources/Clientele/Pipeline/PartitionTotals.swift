@@ -29,6 +29,19 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
     /// With the churn model: the exact sum of churn_risk.csv's value at risk and its first
     /// `[run] top_at_risk` rows (rank 0 until merged).
     public var churn: ChurnSums?
+    /// With the CLV distribution's plan (`ValueMatrixMedians.distributionPlan`): per bin of
+    /// `CLVDistribution.Plan.bin(of:)`, the customers and the exact sum of their predicted CLV.
+    public var clvBins: CLVBinSums?
+
+    public struct CLVBinSums: Sendable, Equatable, Codable {
+        public var customers: [Int]
+        public var values: [ExactSum]
+
+        func merged(with other: CLVBinSums) -> CLVBinSums {
+            CLVBinSums(customers: zip(customers, other.customers).map { $0 + $1 },
+                       values: zip(values, other.values).map { $0.merged(with: $1) })
+        }
+    }
 
     public struct CLVSums: Sendable, Equatable, Codable {
         public var predictedCLV = ExactSum()
@@ -104,6 +117,18 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
         clv = sums
     }
 
+    /// Counts a partition's finite predicted CLV (by customer id) into the distribution's bins.
+    mutating func addCLVBins(predictedCLV: [Double], plan: CLVDistribution.Plan) {
+        var bins = CLVBinSums(customers: Array(repeating: 0, count: plan.edges.count + 1),
+                              values: Array(repeating: ExactSum(), count: plan.edges.count + 1))
+        for v in predictedCLV where v.isFinite {
+            let b = plan.bin(of: v)
+            bins.customers[b] += 1
+            bins.values[b].add(v)
+        }
+        clvBins = bins
+    }
+
     /// report.html's RFM grid of these customers (`HTMLReportInput.RFMGrid`'s figures).
     package var grid: HTMLReportInput.RFMGrid {
         HTMLReportInput.RFMGrid(quantiles: r.count, customerCounts: gridCustomers, cents: gridCents)
@@ -125,6 +150,10 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
                               expectedPurchases: a.expectedPurchases.merged(with: b.expectedPurchases),
                               segmentPredictedCLV: zip(a.segmentPredictedCLV, b.segmentPredictedCLV).map { $0.merged(with: $1) })
         case let (a, b): out.clv = a ?? b
+        }
+        switch (clvBins, other.clvBins) {
+        case let (a?, b?): out.clvBins = a.merged(with: b)
+        case let (a, b): out.clvBins = a ?? b
         }
         switch (churn, other.churn) {
         case let (a?, b?): out.churn = a.merged(with: b, limit: max(a.limit, b.limit))

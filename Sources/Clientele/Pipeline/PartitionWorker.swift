@@ -83,6 +83,7 @@ public enum PartitionWorker {
                 if let clv, thresholds != nil { sums.quadrants = clv.valueMatrix.cells.map(PartitionTotals.QuadrantSums.init) }
                 if let clv, let partition {
                     sums.addCLV(predictedCLV: clv.predictions.predictedCLV, expectedPurchases: clv.predictions.expectedPurchases, rfm: partition.rfm)
+                    if let plan = valueMedians?.distributionPlan { sums.addCLVBins(predictedCLV: clv.predictions.predictedCLV, plan: plan) }
                 }
                 guard let partition else {
                     if let totals { try writeJSON(sums, to: totals) }

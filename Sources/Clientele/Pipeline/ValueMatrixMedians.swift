@@ -1,13 +1,18 @@
 import Foundation
 import ClienteleStats
+import ClienteleKernels
 
 /// The value matrix's thresholds over a run spread on partitions: the medians of historical and
 /// predicted CLV over every customer that has both (as `ValueMatrix` splits them), each found
 /// exactly by `PartitionedMedian`, one pass over the partitions at a time. Travels as JSON
 /// between the driver (`partition value-medians`) and the partitions (`partition value-counts`).
+/// The same passes find the order statistics of every customer's predicted CLV that fix the CLV
+/// distribution's figures and bins (`distribution`, `CLVDistribution.ranks`), which `score` then
+/// counts its customers into (`PartitionTotals.clvBins`).
 public struct ValueMatrixMedians: Sendable, Equatable, Codable {
     public var current = PartitionedMedian()
     public var future = PartitionedMedian()
+    public var distribution = PartitionedSelection()
 
     public init() {}
 
@@ -15,9 +20,11 @@ public struct ValueMatrixMedians: Sendable, Equatable, Codable {
     public struct Counts: Sendable, Equatable, Codable {
         public var current: PartitionedMedian.Counts
         public var future: PartitionedMedian.Counts
+        public var distribution: PartitionedSelection.Counts
 
         public func merged(with other: Counts) -> Counts {
-            Counts(current: current.merged(with: other.current), future: future.merged(with: other.future))
+            Counts(current: current.merged(with: other.current), future: future.merged(with: other.future),
+                   distribution: distribution.merged(with: other.distribution))
         }
     }
 
@@ -26,16 +33,24 @@ public struct ValueMatrixMedians: Sendable, Equatable, Codable {
     public func counts(historical: [Double], predicted: [Double]) -> Counts {
         precondition(historical.count == predicted.count, "ValueMatrixMedians: columns of different customers")
         let usable = historical.indices.filter { !historical[$0].isNaN && !predicted[$0].isNaN }
-        return Counts(current: current.counts(usable.lazy.map { historical[$0] }), future: future.counts(usable.lazy.map { predicted[$0] }))
+        return Counts(current: current.counts(usable.lazy.map { historical[$0] }), future: future.counts(usable.lazy.map { predicted[$0] }),
+                      distribution: distribution.counts(predicted.lazy.filter(\.isFinite)))
     }
 
     /// The next pass, from every partition's counts merged.
     public mutating func advance(_ merged: Counts) {
         current.advance(merged.current)
         future.advance(merged.future)
+        distribution.advance(merged.distribution, ranks: CLVDistribution.ranks)
     }
 
-    public var isComplete: Bool { current.isComplete && future.isComplete }
+    public var isComplete: Bool { current.isComplete && future.isComplete && distribution.isComplete }
+
+    /// The CLV distribution's figures and bins, once complete (nil without a predicted CLV).
+    public var distributionPlan: CLVDistribution.Plan? {
+        guard let values = distribution.values, values.count >= 4 else { return nil }
+        return CLVDistribution.Plan(values: values)
+    }
 
     /// The medians, once complete. With no customer that has both values they are NaN and split
     /// nobody; the thresholds then stand at 0, which splits nobody either.

@@ -61,6 +61,67 @@ public struct CLVDistribution: Sendable {
         self.bins = bins
     }
 
+    /// The ranks (0-based, ascending order) whose values fix the distribution's figures and bins,
+    /// for `n` finite values of which `nonPositive` are ≤ 0: the median, 90th and 99th
+    /// percentiles, the largest value, and (with a positive value) the 1st percentile of the
+    /// positive values. A run spread over machines finds exactly these values
+    /// (`PartitionedSelection`), then counts its values into the bins they give (`Plan`).
+    public static func ranks(count n: Int, nonPositive: Int) -> [Int] {
+        func rank(_ p: Double) -> Int { max(0, min(n - 1, Int((p * Double(n)).rounded(.up)) - 1)) }
+        let positive = n - nonPositive
+        return [rank(0.5), rank(0.9), rank(0.99), n - 1]
+            + (positive > 0 ? [nonPositive + max(0, Int((0.01 * Double(positive)).rounded(.up)) - 1)] : [])
+    }
+
+    /// The bins of a distribution whose order statistics are known (`ranks`' values), and where
+    /// each value falls: bin 0 holds the values ≤ 0, bin 1 + k the positive values ≤ `edges[k]`
+    /// above the edge before (`edges[0]`'s bin starts at 0).
+    public struct Plan: Sendable, Equatable, Codable {
+        public var median: Double
+        public var percentile90: Double
+        public var percentile99: Double
+        public var edges: [Double]
+
+        /// The plan from `ranks`' values in its order.
+        public init(values v: [Double]) {
+            precondition(v.count >= 4, "CLVDistribution.Plan: \(v.count) order statistics")
+            median = v[0]; percentile90 = v[1]; percentile99 = v[2]
+            edges = v.count > 4 ? CLVDistribution.edges(low: v[4], high: v[3]) : []
+        }
+
+        /// The bin of a finite value.
+        public func bin(of value: Double) -> Int {
+            guard value > 0 else { return 0 }
+            var lo = 0, hi = edges.count - 1
+            while lo < hi {  // the first edge ≥ value
+                let mid = (lo + hi) / 2
+                if edges[mid] >= value { hi = mid } else { lo = mid + 1 }
+            }
+            return 1 + lo
+        }
+    }
+
+    /// The distribution from a plan and, per bin of `plan.bin(of:)`, the customers and the sum of
+    /// their predicted CLV; `total` the sum over all (the single run's bins, in its order).
+    public init(plan: Plan, customers: [Int], values: [Double], total: Double) {
+        let n = customers.reduce(0, +)
+        self.customers = n
+        self.total = total
+        mean = n > 0 ? total / Double(n) : .nan
+        median = n > 0 ? plan.median : .nan
+        percentile90 = n > 0 ? plan.percentile90 : .nan
+        percentile99 = n > 0 ? plan.percentile99 : .nan
+        var bins = [Bin]()
+        if customers[0] > 0 { bins.append(Bin(lower: nil, upper: 0, customers: customers[0], value: values[0])) }
+        if !plan.edges.isEmpty {
+            if customers[1] > 0 { bins.append(Bin(lower: 0, upper: plan.edges[0], customers: customers[1], value: values[1])) }
+            for k in 1..<plan.edges.count {
+                bins.append(Bin(lower: plan.edges[k - 1], upper: plan.edges[k], customers: customers[1 + k], value: values[1 + k]))
+            }
+        }
+        self.bins = bins
+    }
+
     /// The finite values ascending, by a parallel radix sort of order-preserving bit patterns
     /// (negative doubles have every bit flipped, the others their sign bit): a comparison sort of
     /// 10⁶ predictions took most of the report stage's serial time.
