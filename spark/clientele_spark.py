@@ -53,7 +53,7 @@ def parse_arguments(argv):
     run.add_argument("--transactions", required=True)
     run.add_argument("--as-of", dest="as_of", help="default: the day after the last transaction of all partitions")
     run.add_argument("--calibration-end", dest="calibration_end", help="default: clientele run's default holdout")
-    run.add_argument("--interactions", help="the interactions export: satisfaction.json (write_satisfaction)")
+    run.add_argument("--interactions", help="the interactions export: report.json's satisfaction section and correlations.csv (write_satisfaction)")
     run.add_argument("--out", default="clientele-report")
     return args, run.parse_args(options)
 
