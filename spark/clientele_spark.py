@@ -515,7 +515,7 @@ def driver_report(binary, job, run, flags, defaulted, merged, medians, totals, o
     for path in totals:
         command += ["--totals", path]
     run_worker(command + flags)
-    names = ("cohorts.csv", "clusters.csv", "correlations.csv", "segments.csv", "report.json", "report.md", "report.html")
+    names = ("clv_model.json", "cohorts.csv", "clusters.csv", "correlations.csv", "segments.csv", "report.json", "report.md", "report.html")
     return [os.path.join(folder, name) for name in names if os.path.exists(os.path.join(folder, name))]
 
 
@@ -589,6 +589,8 @@ def main(argv):
         extra += churn.report_files(work) if churn else []
         # --- report.json, report.md, segments.csv (driver_report) ---
         outputs = ["customers" if args.part_files else "customers.csv"] + [os.path.basename(path) for path in extra]
+        # clv_model.json lands from the report step, which adds the totals and value matrix to the CLV step's.
+        extra = [path for path in extra if path != clv_model]
         extra += driver_report(os.path.abspath(args.binary), job, run, flags, defaulted, merged,
                                os.path.join(work, medians) if medians else None, totals, outputs, work,
                                os.path.join(work, clusters), clv_report, churn, satisfaction if ran else None)

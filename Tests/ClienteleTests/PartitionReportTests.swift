@@ -68,6 +68,34 @@ struct PartitionReportTests {
         }
     }
 
+    @Test("with interval_draws: the totals' bootstrap intervals from the partitions' per-draw totals are the single run's to 1e-9")
+    func totalIntervalsEqualSingleRun() throws {
+        try withScratch { scratch in
+            let periods = PartitionCLVTests.periods
+            let files = try PartitionCLVTests.prepare(scratch, customers: 2000, seed: 33, parts: 3, job: "[clv]\ninterval_draws = 40\n")
+            for file in files {
+                let r = try CLI.run(["partition", "score", "job.toml", "--statistics", "merged.bin", "--transactions", file,
+                                     "--out", file + ".csv", "--totals", file + ".totals.json"] + periods, in: scratch.path)
+                #expect(r.status == 0, "\(r.stderr)")
+            }
+            try FileManager.default.createDirectory(atPath: scratch.join("report"), withIntermediateDirectories: false)
+            let r = try CLI.run(["partition", "report", "job.toml", "--statistics", "merged.bin", "--transactions", "data/transactions.csv",
+                                 "--output", "customers.csv", "--out", "report"] + periods + files.flatMap { ["--totals", $0 + ".totals.json"] },
+                                in: scratch.path)
+            #expect(r.status == 0, "\(r.stderr)")
+            let single = try #require(try reportJSON(scratch.join("single"))["clv"] as? [String: Any])
+            let spread = try #require(try reportJSON(scratch.join("report"))["clv"] as? [String: Any])
+            let a = try #require(single["intervals"] as? [String: Any]), b = try #require(spread["intervals"] as? [String: Any])
+            #expect(a["unavailable"] == nil && b["unavailable"] == nil, "\(b)")
+            #expect(a.keys.sorted() == b.keys.sorted())
+            for key in ["total_expected_purchases", "total_expected_purchases_low", "total_expected_purchases_high",
+                        "total_predicted_clv_low", "total_predicted_clv_high"] {
+                let x = (a[key] as? NSNumber)?.doubleValue ?? .nan, y = (b[key] as? NSNumber)?.doubleValue ?? .nan
+                #expect(abs(x - y) <= 1e-9 * abs(x) && x > 0, "intervals.\(key): \(y) vs clientele run's \(x)")
+            }
+        }
+    }
+
     /// `<section id="id" …>…</section>` of a report.html page.
     static func section(_ id: String, of html: String) -> String? {
         guard let start = html.range(of: "<section id=\"\(id)\""),

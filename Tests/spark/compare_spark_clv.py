@@ -88,8 +88,19 @@ def compare_model(single_path, spark_path):
     sh, ph = single.get("holdout") or {}, spark.get("holdout") or {}
     for key in ["customers", "actual_purchases", "predicted_purchases", "mean_absolute_error", "holdout_error", "bucket_error"]:
         assert close(sh.get(key), ph.get(key)), f"holdout.{key}: {sh.get(key)} vs {ph.get(key)}"
+    # The parts added up over the partitions: the value matrix (thresholds exact, cells' customers
+    # equal, sums to 1e-9) and the totals.
+    sv, pv = single["value_matrix"], spark["value_matrix"]
+    for key in ["current_threshold", "future_threshold"]:
+        assert sv.get(key) == pv.get(key), f"value_matrix.{key}: {sv.get(key)} vs {pv.get(key)}"
+    assert [(q["quadrant"], q["customers"]) for q in sv["quadrants"]] == [(q["quadrant"], q["customers"]) for q in pv["quadrants"]]
+    for a, b in zip(sv["quadrants"], pv["quadrants"]):
+        for key in ["current_value", "future_value", "revenue"]:
+            assert close(a.get(key), b.get(key)), f"value_matrix {a['quadrant']} {key}"
+    assert close(single.get("total_predicted_clv"), spark.get("total_predicted_clv")), "total_predicted_clv"
+    assert sorted(single["intervals"]) == sorted(spark["intervals"]), ("intervals", single["intervals"], spark["intervals"])
     exact = "bit for bit" if sg == pg else "to 1e-9"
-    print(f"spark: clv_model.json estimates equal the single run's ({spark['purchase_model']} chosen by "
+    print(f"spark: clv_model.json estimates, value matrix and totals equal the single run's ({spark['purchase_model']} chosen by "
           f"{spark['selection']['criterion']}; Gamma-Gamma p, q, gamma {exact}; largest relative difference "
           f"of a holdout figure {LARGEST[0]:.1e})")
 

@@ -77,16 +77,29 @@ public enum PartitionReport {
                 }
             }
         }
-        // The totals over every customer's prediction, from the partitions' exact sums; the
-        // bootstrap's intervals redraw every prediction per draw and are not distributed.
+        // The totals over every customer's prediction, from the partitions' exact sums, and their
+        // bootstrap intervals from the per-draw totals added over the partitions (each partition
+        // draws the same parameters), as `CLVIntervals` takes them: the draws' quantiles.
         if clv != nil, let sums = totals.clv {
             let settings = config.clv.model.intervals
+            let lowerQ = (1 - settings.level) / 2, upperQ = (1 + settings.level) / 2
+            func interval(_ draws: [ExactSum]) -> ClosedRange<Double>? {
+                var v = draws.map(\.value).filter(\.isFinite)
+                guard !v.isEmpty else { return nil }
+                let low = CLVIntervals.quantile(&v, lowerQ), high = CLVIntervals.quantile(&v, upperQ)
+                return low.isFinite && high.isFinite && low <= high ? low...high : nil
+            }
+            let unavailable = settings.draws == 0 ? CLVIntervals.offReason
+                : sums.intervalsUnavailable ?? (sums.drawPurchases.isEmpty ? "no customer was predicted" : nil)
+            let purchases = unavailable == nil ? interval(sums.drawPurchases) : nil
+            let value = unavailable == nil && sums.clvIntervalsUnavailable == nil ? interval(sums.drawCLV) : nil
             clv?.totalPredictedCLV = sums.predictedCLV.value.finite
             clv?.intervals = CLVReport.Intervals(
-                draws: settings.draws, level: settings.level, seed: settings.seed,
-                unavailable: settings.draws == 0 ? CLVIntervals.offReason : "not computed in a run spread over partitions (scripts/spark-run)",
-                predictedCLVUnavailable: nil, totalExpectedPurchases: sums.expectedPurchases.value.finite, totalExpectedPurchasesLow: nil,
-                totalExpectedPurchasesHigh: nil, totalPredictedCLVLow: nil, totalPredictedCLVHigh: nil)
+                draws: settings.draws, level: settings.level, seed: settings.seed, unavailable: unavailable,
+                predictedCLVUnavailable: unavailable == nil ? sums.clvIntervalsUnavailable : nil,
+                totalExpectedPurchases: sums.expectedPurchases.value.finite, totalExpectedPurchasesLow: purchases?.lowerBound.finite,
+                totalExpectedPurchasesHigh: purchases?.upperBound.finite, totalPredictedCLVLow: value?.lowerBound.finite,
+                totalPredictedCLVHigh: value?.upperBound.finite)
         }
         let cohorts = cohortTable(statistics)
         var skipped: [RunReport.Skipped] = []
@@ -126,7 +139,8 @@ public enum PartitionReport {
             rfm: .init(ties: config.rfm.ties.rawValue, quantiles: config.rfm.quantiles, segments: segments,
                        customersPerScore: .init(r: totals.r, f: totals.f, m: totals.m)),
             cohorts: cohortReport, clv: clv, clusters: clusterReport, churn: churn, skipped: skipped, timings: [:],
-            outputs: outputs + (cohortReport == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
+            outputs: outputs + (clv == nil || outputs.contains("clv_model.json") ? [] : ["clv_model.json"])
+                + (cohortReport == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
                 + (satisfaction == nil ? [] : ["correlations.csv"])
                 + ["segments.csv", "report.json", "report.md", "report.html"])
         report.concentration = concentration
@@ -198,6 +212,7 @@ public enum PartitionReport {
     }
 
     /// Writes segments.csv, cohorts.csv (with a cohorts section), clusters.csv (with a clusters
+    /// section), clv_model.json (with a CLV section), correlations.csv (with a satisfaction
     /// section), report.md, report.html and report.json (none may exist) into `folder`.
     public static func write(_ report: RunReport, statistics: PartitionStatistics, totals: PartitionTotals, config: JobConfiguration,
                              into folder: String) throws {
@@ -210,6 +225,13 @@ public enum PartitionReport {
         }
         if let clusters = report.clusters {
             try PartitionWorker.land(folder + "/clusters.csv") { try FileSink.write(ClustersCSVWriter(report: clusters).bytes(), to: $0) }
+        }
+        // clv_model.json as the single run writes it: the report's CLV section, now with the value
+        // matrix's cells, the totals and their intervals added up over the partitions.
+        if let clv = report.clv {
+            try PartitionWorker.land(folder + "/clv_model.json") {
+                try FileSink.write(try JSONReportWriter.bytes(of: clv, file: "clv_model.json"), to: $0)
+            }
         }
         if let satisfaction = report.satisfaction {
             try PartitionWorker.land(folder + "/correlations.csv") {

@@ -47,6 +47,25 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
         public var predictedCLV = ExactSum()
         public var expectedPurchases = ExactSum()
         public var segmentPredictedCLV: [ExactSum]
+        /// With bootstrap intervals (`[clv] interval_draws` > 0): per draw, the exact sums of the
+        /// partition's expected purchases and predicted CLV (every partition draws the same
+        /// parameters from the driver's fit), from which the totals' intervals follow; or why there
+        /// are none (the same reason in every partition).
+        public var drawPurchases: [ExactSum] = []
+        public var drawCLV: [ExactSum] = []
+        public var intervalsUnavailable: String?
+        public var clvIntervalsUnavailable: String?
+
+        func merged(with b: CLVSums) -> CLVSums {
+            func add(_ x: [ExactSum], _ y: [ExactSum]) -> [ExactSum] {
+                x.isEmpty ? y : y.isEmpty ? x : zip(x, y).map { $0.merged(with: $1) }
+            }
+            return CLVSums(predictedCLV: predictedCLV.merged(with: b.predictedCLV), expectedPurchases: expectedPurchases.merged(with: b.expectedPurchases),
+                           segmentPredictedCLV: zip(segmentPredictedCLV, b.segmentPredictedCLV).map { $0.merged(with: $1) },
+                           drawPurchases: add(drawPurchases, b.drawPurchases), drawCLV: add(drawCLV, b.drawCLV),
+                           intervalsUnavailable: intervalsUnavailable ?? b.intervalsUnavailable,
+                           clvIntervalsUnavailable: clvIntervalsUnavailable ?? b.clvIntervalsUnavailable)
+        }
     }
 
     public struct ChurnSums: Sendable, Equatable, Codable {
@@ -106,9 +125,15 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
     }
 
     /// Adds the predicted-value sums of a partition's predictions (`predictedCLV` and
-    /// `expectedPurchases` by customer id, NaN where not predicted).
-    mutating func addCLV(predictedCLV: [Double], expectedPurchases: [Double], rfm: RFMResult) {
+    /// `expectedPurchases` by customer id, NaN where not predicted) and its bootstrap's per-draw totals.
+    mutating func addCLV(predictedCLV: [Double], expectedPurchases: [Double], intervals: CLVIntervalResult, rfm: RFMResult) {
         var sums = CLVSums(segmentPredictedCLV: Array(repeating: ExactSum(), count: rfm.scorer.segments.names.count))
+        if intervals.settings.draws > 0 {
+            sums.intervalsUnavailable = intervals.unavailableReason
+            sums.clvIntervalsUnavailable = intervals.clvUnavailableReason
+            sums.drawPurchases = intervals.drawTotalsExpectedPurchases.map { var s = ExactSum(); if $0.isFinite { s.add($0) }; return s }
+            sums.drawCLV = intervals.drawTotalsPredictedCLV.map { var s = ExactSum(); if $0.isFinite { s.add($0) }; return s }
+        }
         for v in predictedCLV where v.isFinite { sums.predictedCLV.add(v) }
         for v in expectedPurchases where v.isFinite { sums.expectedPurchases.add(v) }
         for (row, c) in rfm.customers.enumerated() where predictedCLV[Int(c)].isFinite {
@@ -145,10 +170,7 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
         out.gridCents = zip(gridCents, other.gridCents).map { $0 + $1 }
         out.active = active + other.active
         switch (clv, other.clv) {
-        case let (a?, b?):
-            out.clv = CLVSums(predictedCLV: a.predictedCLV.merged(with: b.predictedCLV),
-                              expectedPurchases: a.expectedPurchases.merged(with: b.expectedPurchases),
-                              segmentPredictedCLV: zip(a.segmentPredictedCLV, b.segmentPredictedCLV).map { $0.merged(with: $1) })
+        case let (a?, b?): out.clv = a.merged(with: b)
         case let (a, b): out.clv = a ?? b
         }
         switch (clvBins, other.clvBins) {

@@ -82,7 +82,8 @@ public enum PartitionWorker {
                     ?? PartitionTotals(segments: config.rfm.segments.names.count, quantiles: config.rfm.quantiles)
                 if let clv, thresholds != nil { sums.quadrants = clv.valueMatrix.cells.map(PartitionTotals.QuadrantSums.init) }
                 if let clv, let partition {
-                    sums.addCLV(predictedCLV: clv.predictions.predictedCLV, expectedPurchases: clv.predictions.expectedPurchases, rfm: partition.rfm)
+                    sums.addCLV(predictedCLV: clv.predictions.predictedCLV, expectedPurchases: clv.predictions.expectedPurchases,
+                                intervals: clv.intervals, rfm: partition.rfm)
                     if let plan = valueMedians?.distributionPlan { sums.addCLVBins(predictedCLV: clv.predictions.predictedCLV, plan: plan) }
                 }
                 guard let partition else {
