@@ -53,8 +53,9 @@ struct PartitionCLVCommand: ParsableCommand {
         let statistics = try PartitionWorker.read(statistics)
         var ask: ((PartitionGammaGamma.Request) throws -> [PartitionGammaGamma.Answer])?
         if gammaGammaPasses { ask = { request in try Self.askBuckets(request) } }
-        let fit = try PartitionCLV.fit(try options.configuration(), statistics: statistics, askBuckets: ask)
-        let report = fit.map { PartitionCLV.report($0, statistics: statistics) }
+        let config = try options.configuration()
+        let fit = try PartitionCLV.fit(config, statistics: statistics, askBuckets: ask)
+        let report = try fit.map { try PartitionCLV.report($0, statistics: statistics, config: config) }
         if let reportFit {
             try PartitionCLV.writeReportFit(.init(report: report, charts: try fit.flatMap { try PartitionCLV.charts($0, statistics: statistics) }), to: reportFit)
         }

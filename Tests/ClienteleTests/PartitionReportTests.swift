@@ -68,7 +68,7 @@ struct PartitionReportTests {
         }
     }
 
-    @Test("with interval_draws: the totals' bootstrap intervals from the partitions' per-draw totals are the single run's to 1e-9")
+    @Test("with interval_draws: the totals' bootstrap intervals from the partitions' per-draw totals are the single run's to 1e-9, the holdout total's interval bit for bit")
     func totalIntervalsEqualSingleRun() throws {
         try withScratch { scratch in
             let periods = PartitionCLVTests.periods
@@ -92,6 +92,11 @@ struct PartitionReportTests {
                         "total_predicted_clv_low", "total_predicted_clv_high"] {
                 let x = (a[key] as? NSNumber)?.doubleValue ?? .nan, y = (b[key] as? NSNumber)?.doubleValue ?? .nan
                 #expect(abs(x - y) <= 1e-9 * abs(x) && x > 0, "intervals.\(key): \(y) vs clientele run's \(x)")
+            }
+            // The holdout total's predictive interval, simulated on the driver over the pooled calibration patterns: bit for bit.
+            let h = try #require(single["holdout"] as? [String: Any]), g = try #require(spread["holdout"] as? [String: Any])
+            for key in ["predicted_purchases_low", "predicted_purchases_high", "predicted_purchases_level"] {
+                #expect(h[key] != nil && (h[key] as? NSNumber) == (g[key] as? NSNumber), "holdout.\(key): \(g[key] ?? "none") vs \(h[key] ?? "none")")
             }
         }
     }

@@ -55,11 +55,30 @@ public enum PartitionCLV {
     }
 
     /// clv_model.json of the whole run from the pooled fit; the keys that need every customer's
-    /// prediction (`value_matrix`'s thresholds and quadrants, `total_predicted_clv`, `intervals`,
-    /// the holdout's predictive interval) are empty or absent.
-    public static func report(_ fit: CLVPooledFit, statistics: PartitionStatistics) -> CLVReport {
+    /// prediction (`value_matrix`'s thresholds and quadrants, `total_predicted_clv`, `intervals`)
+    /// are empty or absent (`partition report` adds them); the holdout's predictive interval is
+    /// simulated here.
+    public static func report(_ fit: CLVPooledFit, statistics: PartitionStatistics, config: JobConfiguration) throws -> CLVReport {
         let current = statistics.currentPatterns.weight.reduce(0, +)
-        return CLVReport(fitted: fit, predictedCustomers: Int(current))
+        var report = CLVReport(fitted: fit, predictedCustomers: Int(current))
+        if let h = try holdoutInterval(config, fit: fit, statistics: statistics) { report.addHoldoutInterval(h) }
+        return report
+    }
+
+    /// The holdout total's predictive interval as `CLVModel` simulates it (with `interval_draws`
+    /// and a holdout): the chosen model's draws over the calibration patterns pooled from every
+    /// partition, which are the single run's in its order, so the same totals bit for bit.
+    static func holdoutInterval(_ config: JobConfiguration, fit: CLVPooledFit, statistics: PartitionStatistics) throws -> HoldoutPredictiveIntervalResult? {
+        let s = statistics.settings
+        guard let model = model(config), model.intervals.draws > 0, let validation = fit.validation,
+              let end = s.calibrationEnd, end < s.asOf.adding(days: -1) else { return nil }
+        let rows = statistics.calibrationPatterns
+        let patterns = try CalibrationPatterns(frequency: rows.frequency.map(Int.init), recency: rows.recency, age: rows.age, weight: rows.weight)
+        let weeks = Double(s.asOf.daysSinceEpoch - 1 - end.daysSinceEpoch) / 7
+        return try Parallelism.withThreads(config.threads) {
+            try HoldoutPredictiveInterval(model.intervals).run(model: fit.purchaseModel, actualPurchases: validation.actualPurchases,
+                                                               holdoutWeeks: weeks, patterns: patterns)
+        }
     }
 
     /// Writes `report` as clv_model.json is written, whole or not at all.

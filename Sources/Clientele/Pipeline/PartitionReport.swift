@@ -61,7 +61,7 @@ public enum PartitionReport {
         // The driver's fit when given (nil inside: no CLV section), else a refit from the statistics.
         let fitted: CLVReport?
         if let clvReport { fitted = clvReport.report } else {
-            fitted = try PartitionCLV.fit(config, statistics: statistics).map { PartitionCLV.report($0, statistics: statistics) }
+            fitted = try PartitionCLV.fit(config, statistics: statistics).map { try PartitionCLV.report($0, statistics: statistics, config: config) }
         }
         if let fitted {
             clv = fitted

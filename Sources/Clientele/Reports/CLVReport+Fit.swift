@@ -4,12 +4,7 @@ extension CLVReport {
     /// The report of a CLV fit (a mapping of its values; nothing is recomputed).
     package init(_ fit: CLVModelFit) {
         self.init(fitted: fit.pooled, predictedCustomers: fit.currentCustomers)
-        if let h = fit.holdoutInterval, holdout != nil {
-            holdout?.predictedPurchasesLow = finite(h.totalPurchases?.lowerBound)
-            holdout?.predictedPurchasesHigh = finite(h.totalPurchases?.upperBound)
-            holdout?.predictedPurchasesLevel = h.settings.level
-            holdout?.predictedPurchasesIntervalUnavailable = h.unavailableReason
-        }
+        if let h = fit.holdoutInterval { addHoldoutInterval(h) }
         let m = fit.valueMatrix
         valueMatrix = ValueMatrix(currentThreshold: finite(m.currentThreshold), futureThreshold: finite(m.futureThreshold),
                                   quadrants: m.cells.map {
@@ -24,6 +19,15 @@ extension CLVReport {
             totalExpectedPurchases: finite(fit.predictions.expectedPurchases.reduce(0) { $1.isFinite ? $0 + $1 : $0 }),
             totalExpectedPurchasesLow: finite(b.totalExpectedPurchases?.lowerBound), totalExpectedPurchasesHigh: finite(b.totalExpectedPurchases?.upperBound),
             totalPredictedCLVLow: finite(b.totalPredictedCLV?.lowerBound), totalPredictedCLVHigh: finite(b.totalPredictedCLV?.upperBound))
+    }
+
+    /// The holdout check's predictive interval of the total (with a holdout check).
+    package mutating func addHoldoutInterval(_ h: HoldoutPredictiveIntervalResult) {
+        guard holdout != nil else { return }
+        holdout?.predictedPurchasesLow = finite(h.totalPurchases?.lowerBound)
+        holdout?.predictedPurchasesHigh = finite(h.totalPurchases?.upperBound)
+        holdout?.predictedPurchasesLevel = h.settings.level
+        holdout?.predictedPurchasesIntervalUnavailable = h.unavailableReason
     }
 
     /// The report's fitted part (models, choice, Gamma-Gamma, holdout check, settings): what a

@@ -66,6 +66,14 @@ public struct HoldoutPredictiveInterval: Sendable, Hashable {
         }
         var actual = 0.0
         for c in 0..<summary.count where summary.isIncluded(c) { actual += Double(summary.holdoutPurchases[c]) }
+        return try run(model: model, actualPurchases: actual, holdoutWeeks: weeks, patterns: patterns)
+    }
+
+    /// The same from the calibration patterns alone (pooled from every partition of a run spread
+    /// over machines, in the single run's order), the actual total and t* given.
+    package func run(model: any RepeatPurchaseModelFit, actualPurchases actual: Double, holdoutWeeks weeks: Double,
+                     patterns: CalibrationPatterns) throws -> HoldoutPredictiveIntervalResult {
+        try CLVIntervals(draws: draws, level: level, seed: seed).validate()
         func unavailable(_ reason: String) -> HoldoutPredictiveIntervalResult {
             HoldoutPredictiveIntervalResult(totalPurchases: nil, drawTotals: [], actualPurchases: actual, holdoutWeeks: weeks,
                                             model: model.kind, unavailableReason: reason, settings: self)
