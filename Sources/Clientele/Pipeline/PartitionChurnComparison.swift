@@ -29,17 +29,21 @@ public struct PartitionChurnComparison: Codable, Sendable, Equatable {
 
     /// One partition's share: `scores` (current customers, ids into `index`) and P(no purchase)
     /// by customer id (NaN where not predicted).
+    /// The partition's largest gaps are kept by the single run's rule (`LargestGaps`: ties by
+    /// customer index, which is customer_id byte order), and only they are named.
     init(scores: ChurnScores, noPurchase: [Double], index: CustomerIndex) {
-        var rows: [Row] = []
+        var top = ChurnNoPurchaseComparison.LargestGaps(limit: ChurnNoPurchaseComparison().disagreements)
         for (id, c) in zip(scores.customers, scores.probabilities) {
             let p = Int(id) < noPurchase.count ? noPurchase[Int(id)] : .nan
             guard c.isFinite, p.isFinite else { continue }
             customers += 1
             churn.add(c); self.noPurchase.add(p)
             churnSquares.add(c * c); noPurchaseSquares.add(p * p); products.add(c * p)
-            rows.append(Row(customerId: index.customerID(id), churnProbability: c, noPurchaseProbability: p))
+            top.add(.init(customer: id, churnProbability: c, noPurchaseProbability: p))
         }
-        disagreements = Self.largestGaps(rows)
+        disagreements = top.rows.map {
+            Row(customerId: index.customerID($0.customer), churnProbability: $0.churnProbability, noPurchaseProbability: $0.noPurchaseProbability)
+        }
     }
 
     /// Both partitions' customers together.

@@ -113,7 +113,8 @@ public enum PartitionChurnTestRows {
         private var left: Int
         private(set) var key: UInt64 = 0
         private(set) var churned = false
-        private(set) var id: [UInt8] = []
+        /// The current row's customer_id: a slice of the buffer (no copy per row).
+        private(set) var id: ArraySlice<UInt8> = []
 
         init(path: String, section: Section) throws {
             self.path = path
@@ -144,13 +145,13 @@ public enum PartitionChurnTestRows {
         func advance() throws -> Bool {
             guard left > 0 else { return false }
             let previous = (key, id)
-            let head = Array(try take(13))
+            let head = try take(13), h = head.startIndex
             key = 0
-            for b in 0..<8 { key |= UInt64(head[b]) << (8 * UInt64(b)) }
-            churned = head[8] != 0
+            for b in 0..<8 { key |= UInt64(head[h + b]) << (8 * UInt64(b)) }
+            churned = head[h + 8] != 0
             var length = 0
-            for b in 0..<4 { length |= Int(head[9 + b]) << (8 * b) }
-            id = Array(try take(length))
+            for b in 0..<4 { length |= Int(head[h + 9 + b]) << (8 * b) }
+            id = try take(length)
             left -= 1
             if left < rows - 1, previous.0 > key || (previous.0 == key && !previous.1.lexicographicallyPrecedes(id)) {
                 throw PartitionIOError.unreadable(path: path, reason: "its rows are out of order")

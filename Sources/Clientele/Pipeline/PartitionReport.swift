@@ -82,13 +82,7 @@ public enum PartitionReport {
         // draws the same parameters), as `CLVIntervals` takes them: the draws' quantiles.
         if clv != nil, let sums = totals.clv {
             let settings = config.clv.model.intervals
-            let lowerQ = (1 - settings.level) / 2, upperQ = (1 + settings.level) / 2
-            func interval(_ draws: [ExactSum]) -> ClosedRange<Double>? {
-                var v = draws.map(\.value).filter(\.isFinite)
-                guard !v.isEmpty else { return nil }
-                let low = CLVIntervals.quantile(&v, lowerQ), high = CLVIntervals.quantile(&v, upperQ)
-                return low.isFinite && high.isFinite && low <= high ? low...high : nil
-            }
+            func interval(_ draws: [ExactSum]) -> ClosedRange<Double>? { CLVIntervals.interval(of: draws.map(\.value), level: settings.level) }
             let unavailable = settings.draws == 0 ? CLVIntervals.offReason
                 : sums.intervalsUnavailable ?? (sums.drawPurchases.isEmpty ? "no customer was predicted" : nil)
             let purchases = unavailable == nil ? interval(sums.drawPurchases) : nil

@@ -27,7 +27,7 @@ public struct PartitionTotals: Sendable, Equatable, Codable {
     /// every current customer, and of predicted CLV per segment (report order).
     public var clv: CLVSums?
     /// With the churn model: the exact sum of churn_risk.csv's value at risk and its first
-    /// `[run] top_at_risk` rows (rank 0 until merged).
+    /// `[run] top_at_risk` rows (the partition's ranks until merged).
     public var churn: ChurnSums?
     /// With the CLV distribution's plan (`ValueMatrixMedians.distributionPlan`): per bin of
     /// `CLVDistribution.Plan.bin(of:)`, the customers and the exact sum of their predicted CLV.

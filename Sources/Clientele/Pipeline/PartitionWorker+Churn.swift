@@ -100,14 +100,7 @@ extension PartitionWorker {
         let ranking = try scores.riskRanking(values: value)
         var sums = PartitionTotals.ChurnSums(limit: config.report.topAtRisk)
         for r in ranking where r.valueAtRisk.isFinite { sums.valueAtRisk.add(r.valueAtRisk) }
-        let names = rfm.scorer.segments.names
-        var segmentOf = [Int16](repeating: -1, count: loaded.customers.count)
-        for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = Int16(rfm.segment[row]) }
-        sums.top = ranking.prefix(config.report.topAtRisk).map { r in
-            let k = Int(segmentOf[Int(r.customer)])
-            return RunSummary.AtRiskCustomer(rank: 0, customerId: loaded.customers.customerID(r.customer), segment: k >= 0 ? names[k] : nil,
-                                             churnProbability: r.churnProbability, value: r.value, valueAtRisk: r.valueAtRisk)
-        }
+        sums.top = ReportStage.topAtRisk(ranking.prefix(config.report.topAtRisk), customers: loaded.customers, rfm: rfm)
         if let riskOut {
             var risk = ChurnRiskCSVWriter(rows: ranking, customers: loaded.customers, rfm: rfm, cellPolicy: CSVCellPolicy(rawCSV: config.rawCSV))
             risk.sortKeyForRank = true

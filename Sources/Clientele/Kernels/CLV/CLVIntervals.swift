@@ -169,6 +169,14 @@ public struct CLVIntervals: Sendable, Hashable {
         }
     }
 
+    /// The central `level` interval of the finite `values` (their (1 ∓ level)/2 quantiles); nil
+    /// without finite values. Also a run spread over machines' interval of per-draw totals.
+    package static func interval(of values: [Double], level: Double) -> ClosedRange<Double>? {
+        var v = values.filter(\.isFinite)
+        let low = quantile(&v, (1 - level) / 2), high = quantile(&v, (1 + level) / 2)
+        return low.isFinite && high.isFinite && low <= high ? low...high : nil
+    }
+
     /// The q-quantile of the finite values in `v` (type 7: h = (n − 1) q, linear between the
     /// order statistics ⌊h⌋ and ⌊h⌋ + 1), by selection; NaN when none is finite. Reorders `v`.
     package static func quantile(_ v: inout [Double], _ q: Double) -> Double {
@@ -285,11 +293,7 @@ public struct CLVIntervals: Sendable, Hashable {
                 clvTotals[d] += block[draws + d]
             }
         }
-        func interval(_ values: [Double]) -> ClosedRange<Double>? {
-            var v = values.filter(\.isFinite)
-            let low = quantile(&v, lowerQ), high = quantile(&v, upperQ)
-            return low.isFinite && high.isFinite && low <= high ? low...high : nil
-        }
+        func interval(_ values: [Double]) -> ClosedRange<Double>? { Self.interval(of: values, level: settings.level) }
         return CLVIntervalResult(
             expectedPurchasesLow: purchasesLow, expectedPurchasesHigh: purchasesHigh,
             predictedCLVLow: clvLow, predictedCLVHigh: clvHigh,

@@ -34,27 +34,35 @@ public struct ChurnNoPurchaseComparison: Sendable, Hashable {
         guard n >= 3 else { return nil }
         let meanC = sumC / Double(n), meanP = sumP / Double(n)
         var scc = 0.0, spp = 0.0, scp = 0.0
-        // The k largest |P(churn) − P(no purchase)|, kept sorted: larger gap first, then smaller id.
-        var top = [ChurnNoPurchaseComparisonResult.Disagreement]()
-        func before(_ a: ChurnNoPurchaseComparisonResult.Disagreement, _ b: ChurnNoPurchaseComparisonResult.Disagreement) -> Bool {
-            abs(a.difference) != abs(b.difference) ? abs(a.difference) > abs(b.difference) : a.customer < b.customer
-        }
+        var top = LargestGaps(limit: limit)
         for (id, c) in zip(churn.customers, churn.probabilities) {
             let p = Int(id) < noPurchase.count ? noPurchase[Int(id)] : .nan
             guard c.isFinite, p.isFinite else { continue }
             let dc = c - meanC, dp = p - meanP
             scc += dc * dc; spp += dp * dp; scp += dc * dp
-            guard limit > 0 else { continue }
-            let row = ChurnNoPurchaseComparisonResult.Disagreement(customer: id, churnProbability: c, noPurchaseProbability: p)
-            if top.count < limit || before(row, top[top.count - 1]) {
-                let at = top.firstIndex { before(row, $0) } ?? top.count
-                top.insert(row, at: at)
-                if top.count > limit { top.removeLast() }
-            }
+            top.add(ChurnNoPurchaseComparisonResult.Disagreement(customer: id, churnProbability: c, noPurchaseProbability: p))
         }
         let r = scc > 0 && spp > 0 ? scp / (scc * spp).squareRoot() : .nan
         return ChurnNoPurchaseComparisonResult(customers: n, pearsonR: r, meanChurnProbability: meanC,
-                                               meanNoPurchaseProbability: meanP, disagreements: top, settings: self)
+                                               meanNoPurchaseProbability: meanP, disagreements: top.rows, settings: self)
+    }
+
+    /// The `limit` largest |P(churn) − P(no purchase)| seen, kept sorted: larger gap first, then
+    /// smaller customer id (also the partitions' share of a run spread over machines).
+    package struct LargestGaps {
+        package let limit: Int
+        package private(set) var rows: [ChurnNoPurchaseComparisonResult.Disagreement] = []
+
+        package init(limit: Int) { self.limit = max(0, limit) }
+
+        package mutating func add(_ row: ChurnNoPurchaseComparisonResult.Disagreement) {
+            func before(_ a: ChurnNoPurchaseComparisonResult.Disagreement, _ b: ChurnNoPurchaseComparisonResult.Disagreement) -> Bool {
+                abs(a.difference) != abs(b.difference) ? abs(a.difference) > abs(b.difference) : a.customer < b.customer
+            }
+            guard limit > 0, rows.count < limit || before(row, rows[rows.count - 1]) else { return }
+            rows.insert(row, at: rows.firstIndex { before(row, $0) } ?? rows.count)
+            if rows.count > limit { rows.removeLast() }
+        }
     }
 }
 
@@ -65,6 +73,9 @@ public struct ChurnNoPurchaseComparisonResult: Sendable {
         public let customer: Int32
         public let churnProbability: Double
         public let noPurchaseProbability: Double
+        package init(customer: Int32, churnProbability: Double, noPurchaseProbability: Double) {
+            self.customer = customer; self.churnProbability = churnProbability; self.noPurchaseProbability = noPurchaseProbability
+        }
         /// P(churn) − P(no purchase).
         public var difference: Double { churnProbability - noPurchaseProbability }
     }

@@ -1,3 +1,5 @@
+import ClienteleStore
+import ClienteleKernels
 import ClienteleReports
 
 extension ReportStage {
@@ -20,20 +22,24 @@ extension ReportStage {
         var valueAtRisk: Double? = nil
         if state.churn != nil {
             valueAtRisk = state.churnRisk.reduce(0) { $0 + ($1.valueAtRisk.isFinite ? $1.valueAtRisk : 0) }
-            let shown = state.churnRisk.prefix(config.report.topAtRisk)
-            if !shown.isEmpty {
-                var segmentOf = [Int16](repeating: -1, count: customers.count)
-                for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = Int16(rfm.segment[row]) }
-                let names = rfm.scorer.segments.names
-                top = shown.map { r in
-                    let k = Int(segmentOf[Int(r.customer)])
-                    return .init(rank: r.rank, customerId: customers.customerID(r.customer), segment: k >= 0 ? names[k] : nil,
-                                 churnProbability: r.churnProbability, value: r.value, valueAtRisk: r.valueAtRisk)
-                }
-            }
+            top = topAtRisk(state.churnRisk.prefix(config.report.topAtRisk), customers: customers, rfm: rfm)
         }
         return summary(report: report, config: config, scored: rfm.count, active: active, segmentNames: rfm.scorer.segments.names,
                        predictedBySegment: predicted, valueAtRisk: valueAtRisk, topAtRisk: top, clvRan: state.clv != nil)
+    }
+
+    /// The first rows of a value-at-risk ranking, named: customer_id and segment (a partition's
+    /// rows of a run spread over machines too, renumbered when merged).
+    static func topAtRisk(_ rows: ArraySlice<ChurnRiskRow>, customers: CustomerIndex, rfm: RFMResult) -> [RunSummary.AtRiskCustomer] {
+        guard !rows.isEmpty else { return [] }
+        var segmentOf = [Int16](repeating: -1, count: customers.count)
+        for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = Int16(rfm.segment[row]) }
+        let names = rfm.scorer.segments.names
+        return rows.map { r in
+            let k = Int(segmentOf[Int(r.customer)])
+            return .init(rank: r.rank, customerId: customers.customerID(r.customer), segment: k >= 0 ? names[k] : nil,
+                         churnProbability: r.churnProbability, value: r.value, valueAtRisk: r.valueAtRisk)
+        }
     }
 
     /// The first screen from the run's figures (a run spread over machines adds them up from its
