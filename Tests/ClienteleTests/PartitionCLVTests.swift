@@ -247,11 +247,12 @@ struct PartitionCLVTests {
         }
     }
 
-    @Test("holdout rows: the radix-sorted rows of all customers equal the merged rows of any split, in the patterns' order")
-    func holdoutRowsFromAnySplit() throws {
+    @Test("holdout rows: the radix-sorted rows of all customers equal the merged rows of any split, in the patterns' order, on any thread count",
+          arguments: [(4000, 1), (150_000, 1), (150_000, 2)])
+    func holdoutRowsFromAnySplit(customers n: Int, threads: Int) throws {
         var random = RandomSource(seed: 11)
         var x = [Int](), t = [Double](), T = [Double](), a = [Int]()
-        for _ in 0..<4000 {
+        for _ in 0..<n {
             let age = 5 + random.index(below: 40), repeats = random.index(below: 4)
             x.append(repeats); T.append(Double(age) / 7)
             t.append(repeats == 0 ? 0 : Double(random.index(below: age + 1)) / 7)
@@ -261,9 +262,10 @@ struct PartitionCLVTests {
             try CalibrationSummary(frequency: members.map { x[$0] }, recency: members.map { t[$0] }, age: members.map { T[$0] },
                                    holdoutPurchases: members.map { a[$0] }, holdoutWeeks: 10)
         }
-        let whole = try summary(Array(0..<4000))
-        let rows = HoldoutPatterns(whole)
-        #expect(rows.customers.reduce(0, +) == 4000 && rows.count < 4000)
+        // 150,000 customers span three of the build's blocks, so runs of equal rows cross blocks.
+        let whole = try summary(Array(0..<n))
+        let rows = Parallelism.withThreads(threads) { HoldoutPatterns(whole) }
+        #expect(rows.customers.reduce(0, +) == Int64(n) && rows.count < n)
         let patterns = CalibrationPatterns(whole)
         // Each row's (x, t_x, T) is a pattern, in the patterns' order.
         var k = 0
@@ -275,7 +277,7 @@ struct PartitionCLVTests {
         #expect(k < patterns.count)
         for parts in [2, 5] {
             var merged = HoldoutPatterns()
-            for p in 0..<parts { merged = merged.merged(with: HoldoutPatterns(try summary(Array(stride(from: p, to: 4000, by: parts))))) }
+            for p in 0..<parts { merged = merged.merged(with: HoldoutPatterns(try summary(Array(stride(from: p, to: n, by: parts))))) }
             #expect(merged == rows, "\(parts) parts")
         }
     }

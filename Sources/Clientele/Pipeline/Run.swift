@@ -94,13 +94,18 @@ public struct Run: Sendable {
         let resultsTime = ContinuousClock.now - resultsStart
         state.lap("total", since: started)
         report.timings = state.timings
-        try FileSink.write(Array(MarkdownReportWriter(report: report).text().utf8), to: folder.path("report.md"))
-        // Every money figure of the page, notes built here included, carries the run's currency.
-        let page = SVGNumber.$currency.withValue(report.settings.moneyFormat) {
-            HTMLReportWriter(report: report, input: ReportStage.htmlInput(state, report: report)).bytes()
-        }
-        try FileSink.write(page, to: folder.path("report.html"))
-        try FileSink.write(try JSONReportWriter(report: report).bytes(), to: folder.path("report.json"))
+        // report.html (its charts) beside report.md and report.json: three serial writers, two cores.
+        let written = report, finalState = state
+        _ = try beside({
+            // Every money figure of the page, notes built here included, carries the run's currency.
+            let page = SVGNumber.$currency.withValue(written.settings.moneyFormat) {
+                HTMLReportWriter(report: written, input: ReportStage.htmlInput(finalState, report: written)).bytes()
+            }
+            try FileSink.write(page, to: folder.path("report.html"))
+        }, {
+            try FileSink.write(Array(MarkdownReportWriter(report: written).text().utf8), to: folder.path("report.md"))
+            try FileSink.write(try JSONReportWriter(report: written).bytes(), to: folder.path("report.json"))
+        })
         state.lap("reports", since: start + resultsTime)  // files cannot time their own writing: this covers every one (not the results)
         // The results' COMMIT comes last before the folder swap: a failed COMMIT leaves the previous
         // report (and history); a failed swap after it deletes the run's rows again (best effort).

@@ -1,4 +1,5 @@
 import CSupport
+import ClienteleSupport
 import ClienteleStore
 import ClienteleKernels
 /// The churn part of the report: the model's summary and its honest evaluation on the test rows,
@@ -175,8 +176,12 @@ package struct ChurnRiskCSVWriter {
         segmentFields = names.map { name in
             var b = ByteBuffer(capacity: name.utf8.count + 3); b.field(name, policy: cellPolicy); return b.bytes
         } + [[]]
+        // Scored rows name distinct customers: their segments are scattered on every thread.
         var segmentOf = [UInt16](repeating: UInt16(names.count), count: customers.count)
-        for (row, c) in rfm.customers.enumerated() { segmentOf[Int(c)] = UInt16(rfm.segment[row]) }
+        segmentOf.withUnsafeMutableBufferPointer { segmentOf in
+            let out = segmentOf, scored = rfm.customers, segment = rfm.segment
+            parallelRanges(scored.count, size: 65_536) { rows in for row in rows { out[Int(scored[row])] = UInt16(segment[row]) } }
+        }
         self.segmentOf = segmentOf
     }
 
@@ -226,7 +231,9 @@ package struct ChurnRiskCSVWriter {
                     b.double(r.churnProbability); b.comma()
                     b.money(r.value); b.comma()
                     b.money(r.valueAtRisk); b.comma()
-                    b.append(segmentFields[Int(segments[k])])
+                    // The segment's bytes in place: appending the inner array would retain and
+                    // release it, a reference count every formatting thread contends for.
+                    segmentFields[Int(segments[k])].withUnsafeBytes { b.append($0) }
                     b.newline()
                     keyStart = keyEnds[k]
                 }

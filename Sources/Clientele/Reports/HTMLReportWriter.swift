@@ -1,3 +1,4 @@
+import ClienteleSupport
 import ClienteleKernels
 
 /// `report.html`: one self-contained page — the run's answers and what to do tomorrow
@@ -42,7 +43,12 @@ package struct HTMLReportWriter {
         html += summarySection()
         html += actionsSection()
         html += warningsBox()
-        for section in HTMLReportInput.Section.allCases { html += render(section) }
+        // The sections' charts are drawn on every thread; task-local values do not cross to the
+        // loop's threads, so each drawing binds the run's currency again.
+        let sections = HTMLReportInput.Section.allCases, currency = SVGNumber.currency
+        var rendered = [String](repeating: "", count: sections.count)
+        parallelEach(&rendered) { k, out in out = SVGNumber.$currency.withValue(currency) { render(sections[k]) } }
+        for part in rendered { html += part }
         html += runSection()
         html += "</main>\n<footer><p>clientele \(e(report.tool.version)) · started \(e(report.startedAt))</p></footer>\n</body>\n</html>\n"
         return html

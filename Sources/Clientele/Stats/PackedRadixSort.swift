@@ -1,31 +1,52 @@
-/// An in-place least-significant-digit radix sort of 64-bit values by a band of their bits.
+import ClienteleSupport
+
+/// A least-significant-digit radix sort of 64-bit values by a band of their bits, on every thread.
 ///
 /// Meant for packed records: put the sort key in the high bits and a payload (a row index) in
 /// the low bits, and sort by the key bits alone. Sequential access only (no indirection through
-/// an index array), 11-bit digits, passes only over `keyBits`. Stable, so equal keys keep their
-/// input order (and so ascending payloads when the input was in payload order).
+/// an index array), 11-bit digits, passes only over `keyBits`. Each pass is the parallel stable
+/// pass of `ParallelRadixSort` (fixed blocks count their digits in parallel, then scatter to
+/// their own slots), so equal keys keep their input order (and so ascending payloads when the
+/// input was in payload order) and the result never depends on the thread count.
 /// - Complexity: O(n · ⌈keyBits.count / 11⌉) time, n extra values of memory.
 public func radixSortPacked(_ values: inout [UInt64], keyBits: Range<Int>) {
     let n = values.count
     guard n > 1, !keyBits.isEmpty else { return }
     precondition(keyBits.lowerBound >= 0 && keyBits.upperBound <= 64, "keyBits must lie in 0..<64")
-    var scratch = [UInt64](repeating: 0, count: n)
-    var counts = [Int](repeating: 0, count: 2048)
+    let blocks = splitBlocks(n, size: ParallelRadixSort.blockRows)
+    // Every pass writes all n elements before they are read: no zero-fill pass first.
+    var scratch = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
+    let digitBits = 11, radix = 1 << digitBits
+    var slots = [Int](repeating: 0, count: blocks.count * radix)
     var shift = keyBits.lowerBound
     while shift < keyBits.upperBound {
-        let width = min(11, keyBits.upperBound - shift)
-        let mask = UInt64((1 << width) - 1)
-        let s = UInt64(shift)
-        for b in 0..<(1 << width) { counts[b] = 0 }
+        let width = min(digitBits, keyBits.upperBound - shift)
+        let digits = 1 << width, mask = UInt64(digits - 1), s = UInt64(shift)
         values.withUnsafeBufferPointer { src in
-            for v in src { counts[Int((v >> s) & mask)] += 1 }
-            var total = 0
-            for b in 0..<(1 << width) { let c = counts[b]; counts[b] = total; total += c }
             scratch.withUnsafeMutableBufferPointer { dst in
-                for v in src {
-                    let d = Int((v >> s) & mask)
-                    dst[counts[d]] = v
-                    counts[d] += 1
+                slots.withUnsafeMutableBufferPointer { slots in
+                    parallelFor(blocks.count) { b in
+                        let counts = UnsafeMutableBufferPointer(rebasing: slots[(b * radix)..<(b * radix + digits)])
+                        counts.update(repeating: 0)
+                        for i in blocks[b] { counts[Int((src[i] >> s) & mask)] &+= 1 }
+                    }
+                    // Starting slots in digit-then-block order: the serial stable pass's.
+                    var total = 0
+                    for digit in 0..<digits {
+                        for b in 0..<blocks.count {
+                            let c = slots[b * radix + digit]
+                            slots[b * radix + digit] = total
+                            total += c
+                        }
+                    }
+                    parallelFor(blocks.count) { b in
+                        let next = UnsafeMutableBufferPointer(rebasing: slots[(b * radix)..<(b * radix + digits)])
+                        for i in blocks[b] {
+                            let v = src[i], digit = Int((v >> s) & mask), to = next[digit]
+                            dst[to] = v
+                            next[digit] = to &+ 1
+                        }
+                    }
                 }
             }
         }

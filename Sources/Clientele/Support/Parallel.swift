@@ -66,6 +66,23 @@ public enum Parallelism {
     return results.map { $0! }
 }
 
+/// The indices of `0..<n` for which `isIncluded` holds, ascending, found on every thread: each
+/// fixed block of `size` indices counts its own, then writes them from its offset.
+@inlinable package func parallelIndices(_ n: Int, size: Int = 65_536, where isIncluded: (Int) -> Bool) -> [Int] {
+    let blocks = splitBlocks(n, size: size)
+    let counts = parallelBlocks(n, size: size) { block in block.reduce(0) { $0 + (isIncluded($1) ? 1 : 0) } }
+    var starts = [Int](repeating: 0, count: blocks.count + 1)
+    for b in blocks.indices { starts[b + 1] = starts[b] + counts[b] }
+    return [Int](unsafeUninitializedCapacity: starts[blocks.count]) { out, count in
+        let base = out
+        parallelFor(blocks.count) { b in
+            var to = starts[b]
+            for i in blocks[b] where isIncluded(i) { base[to] = i; to += 1 }
+        }
+        count = starts[blocks.count]
+    }
+}
+
 /// Runs `body(range)` for each block of `0..<n` on up to `Parallelism.threads` threads, for
 /// passes that write each element of a range into buffers the caller owns.
 @inlinable package func parallelRanges(_ n: Int, size: Int, _ body: (Range<Int>) -> Void) {

@@ -99,7 +99,10 @@ extension BGNBDFit {
         alive.withUnsafeMutableBufferPointer { alive in
         flat.withUnsafeMutableBufferPointer { flat in
         failures.withUnsafeMutableBufferPointer { failures in
-            parallelFor(cuts.count - 1) { part in
+            // Parts are taken last first: the patterns are sorted by x, whose series cost most,
+            // so the dearest parts start first and the cheap ones fill in behind them.
+            parallelFor(cuts.count - 1) { taken in
+                let part = cuts.count - 2 - taken
                 var numerators = [Double](repeating: 0, count: times.count)
                 var values = [Double](repeating: 0, count: outputCount)
                 var k = cuts[part]

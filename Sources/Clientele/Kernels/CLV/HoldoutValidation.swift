@@ -38,53 +38,31 @@ public struct HoldoutValidation: Sendable, Hashable {
         let patterns = patterns ?? CalibrationPatterns(summary)
         let forecast = model.patternForecast(patterns, times: [weeks], weights: [[1]], noPurchaseWithin: [])
         let buckets = maximumFrequency + 1
-        // Per fixed block of customers, summed in block order (the same sums for any thread
-        // count): customers, actual and predicted purchases per bucket, and the errors.
-        struct Partial {
-            var customers: [Int], actual: [Double], predicted: [Double]
-            var absoluteError = 0.0, squaredError = 0.0
-        }
         let maximumFrequency = self.maximumFrequency
-        var partials = [Partial]()
+        var partials = [HoldoutSums]()
         let predictions = writeOnceColumns(1, length: summary.count) { out in
-            partials = parallelBlocks(summary.count, size: Self.blockSize) { block -> Partial in
-                var part = Partial(customers: .init(repeating: 0, count: buckets), actual: .init(repeating: 0, count: buckets),
-                                   predicted: .init(repeating: 0, count: buckets))
+            partials = parallelBlocks(summary.count, size: Self.blockSize) { block -> HoldoutSums in
+                var part = HoldoutSums(buckets: buckets)
                 for c in block {
                     guard summary.isIncluded(c) else { out[0][c] = .nan; continue }
                     let p = forecast.outputs[0][Int(patterns.patternOfCustomer[c])]
-                    let a = Double(summary.holdoutPurchases[c])
-                    let bucket = min(Int(summary.frequency[c]), maximumFrequency)
-                    part.customers[bucket] += 1
-                    part.actual[bucket] += a
-                    part.predicted[bucket] += p
-                    part.absoluteError += abs(a - p)
-                    part.squaredError += (a - p) * (a - p)
+                    part.add(bucket: min(Int(summary.frequency[c]), maximumFrequency), customers: 1,
+                             actual: Double(summary.holdoutPurchases[c]), predicted: p)
                     out[0][c] = p
                 }
                 return part
             }
         }[0]
-        var customers = [Int](repeating: 0, count: buckets)
-        var actual = [Double](repeating: 0, count: buckets), predicted = actual
-        var absoluteError = 0.0, squaredError = 0.0
-        for part in partials {
-            for b in 0..<buckets {
-                customers[b] += part.customers[b]; actual[b] += part.actual[b]; predicted[b] += part.predicted[b]
-            }
-            absoluteError += part.absoluteError
-            squaredError += part.squaredError
-        }
-        return result(model: model, patterns: patterns, weeks: weeks, customers: customers, actual: actual, predicted: predicted,
-                      absoluteError: absoluteError, squaredError: squaredError, n: summary.includedCount, predictedPerCustomer: predictions)
+        let sums = HoldoutSums(adding: partials, buckets: buckets)
+        return result(model: model, patterns: patterns, weeks: weeks, sums: sums, n: summary.includedCount, predictedPerCustomer: predictions)
     }
 
     /// The result from the holdout's sums per frequency bucket and overall (both ways of summing
     /// them, per customer and per pooled row, end here): the unconditional forecast over the
     /// patterns' T values (Σ E[X(T + t*)] − E[X(T)], once per distinct T), the buckets and the errors.
-    func result(model: any RepeatPurchaseModelFit, patterns: CalibrationPatterns, weeks: Double, customers: [Int], actual: [Double],
-                predicted: [Double], absoluteError: Double, squaredError: Double, n: Int,
+    func result(model: any RepeatPurchaseModelFit, patterns: CalibrationPatterns, weeks: Double, sums: HoldoutSums, n: Int,
                 predictedPerCustomer: [Double]) -> HoldoutValidationResult {
+        let (customers, actual, predicted) = (sums.customers, sums.actual, sums.predicted)
         var unconditional = 0.0
         var ageWeight = [Double](repeating: 0, count: patterns.ageValues.count)
         for k in 0..<patterns.count { ageWeight[Int(patterns.ageIndex[k])] += patterns.weight[k] }
@@ -102,9 +80,45 @@ public struct HoldoutValidation: Sendable, Hashable {
         return HoldoutValidationResult(
             holdoutWeeks: weeks, customers: n, actualPurchases: actual.reduce(0, +),
             predictedPurchases: predicted.reduce(0, +), unconditionalPredictedPurchases: unconditional,
-            meanAbsoluteError: absoluteError / Double(n), meanSquaredError: squaredError / Double(n),
+            meanAbsoluteError: sums.absoluteError / Double(n), meanSquaredError: sums.squaredError / Double(n),
             bucketMeanAbsoluteError: bucketError, customerWeightedBucketError: weightedBucketError,
             buckets: rows, predictedPerCustomer: predictedPerCustomer, settings: self)
+    }
+}
+
+/// Customers, actual and predicted holdout purchases per calibration-frequency bucket, and the
+/// errors' sums: one fixed block's share (of customers, or of pooled rows), added to the others
+/// in block order, so that the sums never depend on the thread count.
+struct HoldoutSums {
+    var customers: [Int], actual: [Double], predicted: [Double]
+    var absoluteError = 0.0, squaredError = 0.0
+
+    init(buckets: Int) {
+        customers = .init(repeating: 0, count: buckets)
+        actual = .init(repeating: 0, count: buckets)
+        predicted = actual
+    }
+
+    /// The blocks' sums, added in block order.
+    init(adding parts: [HoldoutSums], buckets: Int) {
+        self.init(buckets: buckets)
+        for part in parts {
+            for b in 0..<buckets {
+                customers[b] += part.customers[b]; actual[b] += part.actual[b]; predicted[b] += part.predicted[b]
+            }
+            absoluteError += part.absoluteError
+            squaredError += part.squaredError
+        }
+    }
+
+    /// `customers` customers of `bucket`, each with `actual` holdout purchases and `predicted` expected.
+    @inline(__always) mutating func add(bucket: Int, customers count: Int, actual a: Double, predicted p: Double) {
+        let w = Double(count)
+        customers[bucket] += count
+        actual[bucket] += w * a
+        predicted[bucket] += w * p
+        absoluteError += w * abs(a - p)
+        squaredError += w * ((a - p) * (a - p))
     }
 }
 

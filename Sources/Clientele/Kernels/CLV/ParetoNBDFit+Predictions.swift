@@ -84,7 +84,10 @@ extension ParetoNBDFit {
         flat.withUnsafeMutableBufferPointer { flat in
         none.withUnsafeMutableBufferPointer { none in
         failures.withUnsafeMutableBufferPointer { failures in
-            parallelFor(cuts.count - 1) { part in
+            // Parts are taken last first: the patterns are sorted by x, whose series cost most,
+            // so the dearest parts start first and the cheap ones fill in behind them.
+            parallelFor(cuts.count - 1) { taken in
+                let part = cuts.count - 2 - taken
                 var values = [Double](repeating: 0, count: outputCount)
                 var stay = [Double](repeating: 0, count: horizons)
                 var k = cuts[part]

@@ -44,25 +44,77 @@ public struct HoldoutPatterns: Sendable, Equatable {
     }
 
     /// The included customers of a calibration summary, through its patterns (built from it, with
-    /// `patternOfCustomer`): a radix sort of (pattern, holdout purchases), O(customers). The
-    /// patterns being sorted by (x, T, t_x), the rows come out in `grouped`'s order.
+    /// `patternOfCustomer`): a radix sort of (pattern, holdout purchases), O(customers), on every
+    /// thread. The patterns being sorted by (x, T, t_x), the rows come out in `grouped`'s order.
     public init(_ summary: CalibrationSummary, patterns: CalibrationPatterns) {
         precondition(patterns.patternOfCustomer.count == summary.count, "patterns built from this summary")
-        var packed = [UInt64]()
-        packed.reserveCapacity(summary.includedCount)
-        for c in 0..<summary.count where patterns.patternOfCustomer[c] >= 0 {
-            packed.append(UInt64(patterns.patternOfCustomer[c]) << 32 | UInt64(UInt32(summary.holdoutPurchases[c])))
+        // Each fixed block of customers counts its included ones and their largest holdout count,
+        // then packs (pattern, holdout purchases) from its own offset, in customer order: the key
+        // is only as wide as the pattern count and the largest holdout count need.
+        let blocks = splitBlocks(summary.count, size: ParallelRadixSort.blockRows)
+        let patternOf = patterns.patternOfCustomer, holdout = summary.holdoutPurchases
+        let scans = parallelBlocks(summary.count, size: ParallelRadixSort.blockRows) { block -> (included: Int, largest: Int64) in
+            var included = 0, largest: Int64 = 0
+            for c in block where patternOf[c] >= 0 { included += 1; largest = max(largest, Int64(holdout[c])) }
+            return (included, largest)
         }
-        let bits = 64 - UInt64(max(patterns.count, 1)).leadingZeroBitCount
-        radixSortPacked(&packed, keyBits: 0..<(32 + bits))
-        var previous = UInt64.max
-        for v in packed {
-            if v == previous { customers[customers.count - 1] += 1; continue }
-            previous = v
-            let k = Int(v >> 32)
-            frequency.append(patterns.frequency[k]); recency.append(patterns.recency[k]); age.append(patterns.age[k])
-            holdoutPurchases.append(Int64(v & 0xFFFF_FFFF)); customers.append(1)
+        var starts = [0]
+        for scan in scans { starts.append(starts[starts.count - 1] + scan.included) }
+        let countBits = max(1, 64 - UInt64(scans.map(\.largest).max() ?? 0).leadingZeroBitCount)
+        let patternBits = max(1, 64 - UInt64(max(patterns.count, 1)).leadingZeroBitCount)
+        precondition(countBits + patternBits <= 64, "holdout purchases beyond 64-bit packing")
+        let shift = UInt64(countBits), countMask = (UInt64(1) << shift) - 1
+        var packed = [UInt64](unsafeUninitializedCapacity: starts[starts.count - 1]) { out, count in
+            parallelFor(blocks.count) { b in
+                var to = starts[b]
+                for c in blocks[b] where patternOf[c] >= 0 {
+                    out[to] = UInt64(patternOf[c]) << shift | UInt64(holdout[c])
+                    to += 1
+                }
+            }
+            count = starts[starts.count - 1]
         }
+        radixSortPacked(&packed, keyBits: 0..<(countBits + patternBits))
+        let sorted = packed
+        // Runs of equal values, found per fixed block on every thread; a run that crosses into
+        // the next block is joined when the blocks are put together, in order.
+        let runs = parallelBlocks(sorted.count, size: ParallelRadixSort.blockRows) { block -> (values: [UInt64], counts: [Int64]) in
+            var values = [UInt64](), counts = [Int64]()
+            for i in block {
+                if let last = values.last, last == sorted[i] { counts[counts.count - 1] += 1 } else { values.append(sorted[i]); counts.append(1) }
+            }
+            return (values, counts)
+        }
+        // Block b's runs go to rows from offset[b]; a first run that continues the previous
+        // block's last is only added to that row's count, after the parallel fill.
+        var offset = [Int](repeating: 0, count: runs.count + 1), joins = [Bool](repeating: false, count: runs.count)
+        for b in runs.indices {
+            joins[b] = b > 0 && runs[b].values.first == runs[b - 1].values.last
+            offset[b + 1] = offset[b] + runs[b].values.count - (joins[b] ? 1 : 0)
+        }
+        let rows = offset[runs.count]
+        func column<T: BitwiseCopyable>(_ value: @escaping (UInt64) -> T) -> [T] {
+            [T](unsafeUninitializedCapacity: rows) { out, count in
+                parallelFor(runs.count) { b in
+                    let skip = joins[b] ? 1 : 0
+                    for (j, v) in runs[b].values.enumerated().dropFirst(skip) { out[offset[b] + j - skip] = value(v) }
+                }
+                count = rows
+            }
+        }
+        let x = patterns.frequency, t = patterns.recency, T = patterns.age
+        frequency = column { x[Int($0 >> shift)] }
+        recency = column { t[Int($0 >> shift)] }
+        age = column { T[Int($0 >> shift)] }
+        holdoutPurchases = column { Int64($0 & countMask) }
+        customers = [Int64](unsafeUninitializedCapacity: rows) { out, count in
+            parallelFor(runs.count) { b in
+                let skip = joins[b] ? 1 : 0
+                for (j, c) in runs[b].counts.enumerated().dropFirst(skip) { out[offset[b] + j - skip] = c }
+            }
+            count = rows
+        }
+        for b in runs.indices where joins[b] { customers[offset[b] - 1] += runs[b].counts[0] }
     }
 
     /// Both tables' customers together.
@@ -251,29 +303,64 @@ extension HoldoutValidation {
         guard n > 0, patterns.count > 0 else { throw CLVError.invalidSetting(name: "holdout", value: "none", requirement: "needs calibration customers") }
         let forecast = model.patternForecast(patterns, times: [weeks], weights: [[1]], noPurchaseWithin: [])
         let buckets = maximumFrequency + 1
-        var customers = [Int](repeating: 0, count: buckets)
-        var actual = [Double](repeating: 0, count: buckets), predicted = actual
-        var absoluteError = 0.0, squaredError = 0.0
-        // Both tables are sorted by (x, T, t_x): each row's pattern is found by walking forwards.
-        var k = 0
-        for i in 0..<holdout.count {
-            let x = holdout.frequency[i], T = holdout.age[i], t = holdout.recency[i]
-            while k < patterns.count && (patterns.frequency[k], patterns.age[k], patterns.recency[k]) < (x, T, t) { k += 1 }
-            guard k < patterns.count, patterns.frequency[k] == x, patterns.age[k] == T, patterns.recency[k] == t else {
-                throw CLVError.lengthMismatch(name: "holdout patterns", count: holdout.count, expected: patterns.count)
+        let patternOfRow = try Self.patterns(of: holdout, in: patterns)
+        // Per fixed block of rows on every thread, added in block order: the same sums for any
+        // thread count, and for the same rows merged from partitions.
+        let maximumFrequency = self.maximumFrequency, ofPattern = forecast.outputs[0]
+        let partials = parallelBlocks(holdout.count, size: Self.blockSize) { rows -> HoldoutSums in
+            var part = HoldoutSums(buckets: buckets)
+            for i in rows {
+                part.add(bucket: min(Int(holdout.frequency[i]), maximumFrequency), customers: Int(holdout.customers[i]),
+                         actual: Double(holdout.holdoutPurchases[i]), predicted: ofPattern[Int(patternOfRow[i])])
             }
-            let p = forecast.outputs[0][k], a = Double(holdout.holdoutPurchases[i]), w = Double(holdout.customers[i])
-            let bucket = min(Int(x), maximumFrequency)
-            customers[bucket] += Int(holdout.customers[i])
-            actual[bucket] += w * a
-            predicted[bucket] += w * p
-            absoluteError += w * abs(a - p)
-            squaredError += w * ((a - p) * (a - p))
+            return part
         }
+        let sums = HoldoutSums(adding: partials, buckets: buckets)
         // Patterns built from a summary map its customers: their predictions, NaN for those not included.
-        let perCustomer = patterns.patternOfCustomer.map { $0 >= 0 ? forecast.outputs[0][Int($0)] : .nan }
-        return result(model: model, patterns: patterns, weeks: weeks, customers: customers, actual: actual, predicted: predicted,
-                      absoluteError: absoluteError, squaredError: squaredError, n: n, predictedPerCustomer: perCustomer)
+        let patternOf = patterns.patternOfCustomer
+        let perCustomer = writeOnceColumns(1, length: patternOf.count) { out in
+            parallelRanges(patternOf.count, size: Self.blockSize) { block in
+                for c in block { out[0][c] = patternOf[c] >= 0 ? ofPattern[Int(patternOf[c])] : .nan }
+            }
+        }[0]
+        return result(model: model, patterns: patterns, weeks: weeks, sums: sums, n: n, predictedPerCustomer: perCustomer)
+    }
+}
+
+extension HoldoutValidation {
+    /// The pattern of each holdout row. Both tables are sorted by (x, T, t_x): each fixed block of
+    /// rows finds its first row's pattern by binary search and walks forwards from there.
+    /// - Throws: `CLVError.lengthMismatch` for a row whose (x, T, t_x) is not a pattern.
+    static func patterns(of holdout: HoldoutPatterns, in patterns: CalibrationPatterns) throws -> [Int32] {
+        @inline(__always) func precedes(_ k: Int, _ i: Int) -> Bool {
+            (patterns.frequency[k], patterns.age[k], patterns.recency[k]) < (holdout.frequency[i], holdout.age[i], holdout.recency[i])
+        }
+        var missing = false
+        let found = writeOnceColumns(of: Int32.self, 1, length: holdout.count) { out in
+            let blocks = splitBlocks(holdout.count, size: blockSize)
+            let failed = parallelBlocks(blocks.count, size: 1) { part -> Bool in
+                let block = blocks[part.lowerBound]
+                var low = 0, high = patterns.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if precedes(mid, block.lowerBound) { low = mid + 1 } else { high = mid }
+                }
+                var k = low
+                for i in block {
+                    while k < patterns.count && precedes(k, i) { k += 1 }
+                    guard k < patterns.count, patterns.frequency[k] == holdout.frequency[i], patterns.age[k] == holdout.age[i],
+                          patterns.recency[k] == holdout.recency[i] else {
+                        for rest in i..<block.upperBound { out[0][rest] = -1 }
+                        return true
+                    }
+                    out[0][i] = Int32(k)
+                }
+                return false
+            }
+            missing = failed.contains(true)
+        }[0]
+        if missing { throw CLVError.lengthMismatch(name: "holdout patterns", count: holdout.count, expected: patterns.count) }
+        return found
     }
 }
 

@@ -31,7 +31,7 @@ public struct ValueMatrix: Sendable, Hashable {
         let n = current.count
         guard future.count == n else { throw CLVError.lengthMismatch(name: "future", count: future.count, expected: n) }
         if let revenue, revenue.count != n { throw CLVError.lengthMismatch(name: "revenue", count: revenue.count, expected: n) }
-        let usable = (0..<n).filter { !current[$0].isNaN && !future[$0].isNaN }
+        let usable = parallelIndices(n) { !current[$0].isNaN && !future[$0].isNaN }
         let currentThreshold: Double, futureThreshold: Double
         switch split {
         case .medians:
@@ -46,16 +46,24 @@ public struct ValueMatrix: Sendable, Hashable {
             guard f.isFinite else { throw CLVError.invalidSetting(name: "future_threshold", value: "\(f)", requirement: "should be finite") }
             currentThreshold = c; futureThreshold = f
         }
+        // Each customer's quadrant on every thread; the cells' sums in customer order.
         var quadrant = [Int8](repeating: -1, count: n)
+        quadrant.withUnsafeMutableBufferPointer { quadrant in
+            let out = quadrant
+            parallelRanges(usable.count, size: 65_536) { block in
+                for c in usable[block] {
+                    out[c] = Int8(ValueQuadrant(highCurrent: current[c] > currentThreshold, highFuture: future[c] > futureThreshold).rawValue)
+                }
+            }
+        }
         var counts = [Int](repeating: 0, count: 4)
         var currentSum = [Double](repeating: 0, count: 4), futureSum = currentSum, revenueSum = currentSum
         for c in usable {
-            let q = ValueQuadrant(highCurrent: current[c] > currentThreshold, highFuture: future[c] > futureThreshold)
-            quadrant[c] = Int8(q.rawValue)
-            counts[q.rawValue] += 1
-            currentSum[q.rawValue] += current[c]
-            futureSum[q.rawValue] += future[c]
-            revenueSum[q.rawValue] += revenue?[c] ?? 0
+            let q = Int(quadrant[c])
+            counts[q] += 1
+            currentSum[q] += current[c]
+            futureSum[q] += future[c]
+            revenueSum[q] += revenue?[c] ?? 0
         }
         let cells = ValueQuadrant.allCases.map {
             ValueMatrixResult.Cell(quadrant: $0, customers: counts[$0.rawValue],

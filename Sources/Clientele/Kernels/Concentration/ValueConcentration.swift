@@ -59,10 +59,10 @@ public struct ValueConcentration: Sendable, Equatable {
     public init(netCents values: [Int64]) {
         // Ascending by key through the package's stable radix order (exact, thread-count free),
         // then runs of equal values.
-        let order = stableOrder(byKeys: values)
+        // The sorted values themselves are walked (in order in memory), not the order's indices.
+        let sorted = parallelStableOrder(byKeys: values).sortedKeys
         var distinct: [Int64] = [], counts: [Int64] = []
-        for k in order {
-            let v = values[Int(k)]
+        for v in sorted {
             if let last = distinct.last, last == v { counts[counts.count - 1] += 1 } else { distinct.append(v); counts.append(1) }
         }
         self.init(ascendingValues: distinct, counts: counts)

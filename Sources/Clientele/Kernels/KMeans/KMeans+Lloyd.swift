@@ -240,16 +240,20 @@ extension KMeans {
     }
 
     /// Mean over features of the population variance (scikit-learn `_tolerance`'s scale). Each
-    /// feature's sums run in row order; all features share each walk over the rows.
+    /// feature's sums run in row order, the features on every thread (the same bits on any count).
     package static func meanVariance(_ x: Matrix) -> Double {
         let n = x.rows, d = x.columns
         guard n > 0 else { return 0 }
-        var sums = [Double](repeating: 0, count: d)
         var squares = [Double](repeating: 0, count: d)
         x.elements.withUnsafeBufferPointer { xp in
-            for i in 0..<n { for f in 0..<d { sums[f] += xp[i * d + f] } }
-            let means = sums.map { $0 / Double(n) }
-            for i in 0..<n { for f in 0..<d { let t = xp[i * d + f] - means[f]; squares[f] += t * t } }
+            parallelEach(&squares) { f, square in
+                var sum = 0.0
+                for i in 0..<n { sum += xp[i * d + f] }
+                let mean = sum / Double(n)
+                var s = 0.0
+                for i in 0..<n { let t = xp[i * d + f] - mean; s += t * t }
+                square = s
+            }
         }
         var total = 0.0
         for f in 0..<d { total += squares[f] / Double(n) }

@@ -83,10 +83,11 @@ public struct KMeansFeatures: Sendable, Equatable {
         // Each column's sums run serially in row order, as they always have (they reach the
         // outputs); a finite sum proves the column finite (a NaN or an infinity would make it
         // NaN or infinite), so the rows are searched for the culprit only when it is not.
+        // The columns are independent: one at a time on each thread.
         let d = columns.count
-        var means: [Double] = [], sds: [Double] = [], scales: [Double] = []
-        for (j, c) in columns.enumerated() {
-            let (s, ss) = c.withUnsafeBufferPointer { v -> (Double, Double) in
+        var sums = [(s: Double, ss: Double)](repeating: (0, 0), count: d)
+        parallelEach(&sums) { j, sums in
+            sums = columns[j].withUnsafeBufferPointer { v -> (Double, Double) in
                 var s = 0.0
                 for i in 0..<n { s += v[i] }
                 let mean = n > 0 ? s / Double(n) : 0
@@ -94,6 +95,10 @@ public struct KMeansFeatures: Sendable, Equatable {
                 for i in 0..<n { ss += (v[i] - mean) * (v[i] - mean) }
                 return (s, ss)
             }
+        }
+        var means: [Double] = [], sds: [Double] = [], scales: [Double] = []
+        for (j, c) in columns.enumerated() {
+            let (s, ss) = sums[j]
             if !s.isFinite, let i = c.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: i, column: j, value: c[i]) }
             let mean = n > 0 ? s / Double(n) : 0
             let sd = n > 0 ? (ss / Double(n)).squareRoot() : 0

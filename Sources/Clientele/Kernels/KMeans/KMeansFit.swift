@@ -1,3 +1,4 @@
+import ClienteleSupport
 import ClienteleLinear
 
 /// One seeded run of Lloyd's algorithm (before clusters are renumbered by size).
@@ -59,7 +60,11 @@ public struct KMeansFit: Sendable, Equatable {
         self.settings = settings
         self.k = k
         self.centres = centres
-        self.labels = run.labels.map { renumber[Int($0)] }
+        let old = run.labels
+        self.labels = [Int32](unsafeUninitializedCapacity: old.count) { out, count in
+            parallelRanges(old.count, size: 65_536) { rows in for i in rows { out[i] = renumber[Int(old[i])] } }
+            count = old.count
+        }
         self.sizes = order.map { counts[$0] }
         self.inertia = run.inertia
         self.iterations = run.iterations

@@ -1,4 +1,5 @@
 import ClienteleSupport
+import ClienteleStats
 import ClienteleStore
 
 /// The customers k-means++ draws its seeds from: every clustered customer up to `size` of them,
@@ -60,9 +61,11 @@ public struct KMeansSeedingSample: Sendable, Equatable {
         // Under twice the expected threshold lie about 2·count uniform keys; fewer than count
         // there (a vanishing chance) falls back to every row.
         let cut = UInt64(min(Double(UInt64.max), 2 * Double(count) / Double(n) * 0x1p64))
-        var candidates = keys.indices.filter { keys[$0] < cut }
+        var candidates = parallelIndices(n) { keys[$0] < cut }
         if candidates.count < count { candidates = Array(0..<n) }
-        candidates.sort { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
-        return candidates[0..<count].sorted()
+        // By key, then position: a stable radix sort of positions in ascending order.
+        var sorted = candidates.map { keys[$0] }, positions = candidates.map { Int32($0) }
+        ParallelRadixSort.sort(keys: &sorted, ids: &positions)
+        return positions[0..<count].map { Int($0) }.sorted()
     }
 }

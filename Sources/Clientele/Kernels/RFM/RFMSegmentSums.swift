@@ -1,3 +1,5 @@
+import ClienteleSupport
+
 /// Per segment, the scored customers and the integer sums behind segments.csv's means: revenue,
 /// recency days, orders and monetary cents. Integers, so the sums of any split of the customers,
 /// merged in any order, are the whole run's, and so are the means (a run spread over partitions
@@ -19,17 +21,23 @@ public struct RFMSegmentSums: Sendable, Equatable, Codable {
         customers = zero; revenueCents = zero; recencyDays = zero; frequency = zero; monetaryCents = zero
     }
 
-    /// The sums of `rfm`'s customers.
+    /// The sums of `rfm`'s customers, per fixed block of them on every thread (integers: the
+    /// blocks' sums merge to the same totals in any order).
     public init(_ rfm: RFMResult) {
-        self.init(segments: rfm.scorer.segments.names.count)
-        for k in 0..<rfm.count {
-            let s = Int(rfm.segment[k])
-            customers[s] += 1
-            revenueCents[s] += rfm.revenueCents[k]
-            recencyDays[s] += Int64(rfm.recencyDays[k])
-            frequency[s] += Int64(rfm.frequency[k])
-            monetaryCents[s] += rfm.monetaryCents[k]
+        let segments = rfm.scorer.segments.names.count
+        let parts = parallelBlocks(rfm.count, size: 65_536) { rows -> RFMSegmentSums in
+            var sums = RFMSegmentSums(segments: segments)
+            for k in rows {
+                let s = Int(rfm.segment[k])
+                sums.customers[s] += 1
+                sums.revenueCents[s] += rfm.revenueCents[k]
+                sums.recencyDays[s] += Int64(rfm.recencyDays[k])
+                sums.frequency[s] += Int64(rfm.frequency[k])
+                sums.monetaryCents[s] += rfm.monetaryCents[k]
+            }
+            return sums
         }
+        self = parts.reduce(RFMSegmentSums(segments: segments)) { $0.merged(with: $1) }
     }
 
     /// Both sets of customers' sums.
