@@ -91,7 +91,9 @@ struct EndToEndRunTests {
             for key in ["tool", "started_at", "settings", "inputs", "customers", "rfm", "cohorts", "clv", "clusters", "skipped", "timings", "outputs"] {
                 #expect(json[key] != nil, "report.json lacks \(key)")
             }
-            #expect(Set(try #require(json["outputs"] as? [String])) == Set(files))
+            let outputs = try #require(json["outputs"] as? [String])
+            #expect(Set(outputs) == Set(files))
+            #expect(outputs == ReportStage.inFileOrder(outputs), "listed in the order a run spread over partitions lists them too")
             let tool = try #require(json["tool"] as? [String: Any])
             #expect(tool["name"] as? String == "clientele")
             #expect(tool["version"] as? String == ClienteleVersion.current)

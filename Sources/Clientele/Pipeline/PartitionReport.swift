@@ -133,10 +133,11 @@ public enum PartitionReport {
             rfm: .init(ties: config.rfm.ties.rawValue, quantiles: config.rfm.quantiles, segments: segments,
                        customersPerScore: .init(r: totals.r, f: totals.f, m: totals.m)),
             cohorts: cohortReport, clv: clv, clusters: clusterReport, churn: churn, skipped: skipped, timings: [:],
-            outputs: outputs + (clv == nil || outputs.contains("clv_model.json") ? [] : ["clv_model.json"])
+            outputs: ReportStage.inFileOrder(
+                outputs + (clv == nil || outputs.contains("clv_model.json") ? [] : ["clv_model.json"])
                 + (cohortReport == nil ? [] : ["cohorts.csv"]) + (clusterReport == nil ? [] : ["clusters.csv"])
                 + (satisfaction == nil ? [] : ["correlations.csv"])
-                + ["segments.csv", "report.json", "report.md", "report.html"])
+                + ["segments.csv", "report.json", "report.md", "report.html"]))
         report.concentration = concentration
         report.satisfaction = satisfaction?.report
         report.summary = ReportStage.summary(

@@ -38,6 +38,21 @@ struct ReportStage {
         return files
     }
 
+    /// The report folder's files in the order a run lists them (report.json's `outputs`):
+    /// customers.csv, the data files in `dataFiles`'s order, then report.json, report.md and
+    /// report.html. A run spread over partitions lists its files in this order too.
+    static let fileOrder = ["customers.csv", "segments.csv", "cohorts.csv", "clv_model.json", "clusters.csv", "churn_model.csv",
+                            "churn_risk.csv", "correlations.csv", "rejects.csv", "report.json", "report.md", "report.html"]
+
+    /// `names` sorted by `fileOrder`: customers.csv written as part files (the folder
+    /// `customers`) comes first, a name it does not list comes before report.json, in its place.
+    static func inFileOrder(_ names: [String]) -> [String] {
+        func rank(_ name: String) -> Int {
+            name == "customers" ? 0 : fileOrder.firstIndex(of: name) ?? fileOrder.firstIndex(of: "report.json")! - 1
+        }
+        return names.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+    }
+
     /// customers.csv, the largest file: it reads the results but not the report.
     static func customersFile(_ state: RunState) -> ReportFile {
         ReportFile(name: "customers.csv") { path in try customersWriter(state).write(to: path) }
