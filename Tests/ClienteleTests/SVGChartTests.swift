@@ -354,6 +354,16 @@ struct SVGPrimitivesTests {
         #expect(SVGNumber.coordinate(value) == expected)
     }
 
+    @Test("a coordinate is the two-decimal fixed-point text without its trailing zeros, for any value")
+    func coordinateIsTrimmedFixed() {
+        var random = RandomSource(seed: 17)
+        let edges: [Double] = [0, -0.0, 0.004, -0.004, 0.005, -0.005, 0.995, -0.995, 9.999, 1e6 + 0.5, -123.456, 1e17, -2e19, 0.1 + 0.2]
+        let values = edges + (0..<5_000).map { _ in (random.uniform() - 0.5) * pow(10, Double(random.index(below: 9)) - 2) }
+        for x in values {
+            #expect(SVGNumber.coordinate(x) == SVGNumber.trimmed(SVGNumber.fixed(x, digits: 2)), "\(x)")
+        }
+    }
+
     @Test("integers group by thousands with commas",
           arguments: [(0, "0"), (999, "999"), (1000, "1,000"), (-1234567, "-1,234,567"), (100000, "100,000"), (Int.max, "9,223,372,036,854,775,807")])
     func grouped(value: Int, expected: String) {

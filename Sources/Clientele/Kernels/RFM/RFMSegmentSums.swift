@@ -25,15 +25,25 @@ public struct RFMSegmentSums: Sendable, Equatable, Codable {
     /// blocks' sums merge to the same totals in any order).
     public init(_ rfm: RFMResult) {
         let segments = rfm.scorer.segments.names.count
+        let segment = rfm.segment, revenue = rfm.revenueCents, recency = rfm.recencyDays
+        let frequency = rfm.frequency, monetary = rfm.monetaryCents
         let parts = parallelBlocks(rfm.count, size: 65_536) { rows -> RFMSegmentSums in
+            // Five sums a segment side by side in one small table: one cache line a row touches.
+            var table = [Int64](repeating: 0, count: 5 * segments)
+            table.withUnsafeMutableBufferPointer { t in
+                for k in rows {
+                    let at = 5 * Int(segment[k])
+                    t[at] += 1
+                    t[at + 1] += revenue[k]
+                    t[at + 2] += Int64(recency[k])
+                    t[at + 3] += Int64(frequency[k])
+                    t[at + 4] += monetary[k]
+                }
+            }
             var sums = RFMSegmentSums(segments: segments)
-            for k in rows {
-                let s = Int(rfm.segment[k])
-                sums.customers[s] += 1
-                sums.revenueCents[s] += rfm.revenueCents[k]
-                sums.recencyDays[s] += Int64(rfm.recencyDays[k])
-                sums.frequency[s] += Int64(rfm.frequency[k])
-                sums.monetaryCents[s] += rfm.monetaryCents[k]
+            for s in 0..<segments {
+                sums.customers[s] = table[5 * s]; sums.revenueCents[s] = table[5 * s + 1]; sums.recencyDays[s] = table[5 * s + 2]
+                sums.frequency[s] = table[5 * s + 3]; sums.monetaryCents[s] = table[5 * s + 4]
             }
             return sums
         }

@@ -28,10 +28,32 @@ package enum SVGNumber {
         return sign + wholeText + "." + frac
     }
 
-    /// An SVG coordinate or length: at most 2 decimals, trailing zeros dropped (`12.5`, `3`, `-0.25`).
+    /// An SVG coordinate or length: at most 2 decimals, trailing zeros dropped (`12.5`, `3`, `-0.25`):
+    /// `fixed(x, digits: 2)` without its trailing zeros, written straight into the bytes, as a
+    /// large chart (the cohort heat map) writes thousands of them.
     package static func coordinate(_ x: Double) -> String {
         guard x.isFinite else { return "0" }
-        var s = fixed(x, digits: 2)
+        let scaled = (abs(x) * 100).rounded()
+        guard scaled < 9.0e18 else { return trimmed(fixed(x, digits: 2)) }
+        let units = UInt64(scaled), whole = units / 100, cents = Int(units % 100)
+        var digits = [UInt8](repeating: 0, count: 20), count = 0
+        var rest = whole
+        repeat { digits[count] = UInt8(48 + rest % 10); rest /= 10; count += 1 } while rest > 0
+        return String(unsafeUninitializedCapacity: count + 4) { out in
+            var at = 0
+            if x < 0 && units != 0 { out[at] = 45; at += 1 }
+            for k in stride(from: count - 1, through: 0, by: -1) { out[at] = digits[k]; at += 1 }
+            if cents != 0 {
+                out[at] = 46; out[at + 1] = UInt8(48 + cents / 10); at += 2
+                if cents % 10 != 0 { out[at] = UInt8(48 + cents % 10); at += 1 }
+            }
+            return at
+        }
+    }
+
+    /// `text` (fixed-point) without trailing zeros after its point, nor the point itself; never "-0".
+    package static func trimmed(_ text: String) -> String {
+        var s = text
         if s.contains(".") {
             while s.hasSuffix("0") { s.removeLast() }
             if s.hasSuffix(".") { s.removeLast() }
