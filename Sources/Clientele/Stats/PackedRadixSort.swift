@@ -25,20 +25,7 @@ public func radixSortPacked(_ values: inout [UInt64], keyBits: Range<Int>) {
         values.withUnsafeBufferPointer { src in
             scratch.withUnsafeMutableBufferPointer { dst in
                 slots.withUnsafeMutableBufferPointer { slots in
-                    parallelFor(blocks.count) { b in
-                        let counts = UnsafeMutableBufferPointer(rebasing: slots[(b * radix)..<(b * radix + digits)])
-                        counts.update(repeating: 0)
-                        for i in blocks[b] { counts[Int((src[i] >> s) & mask)] &+= 1 }
-                    }
-                    // Starting slots in digit-then-block order: the serial stable pass's.
-                    var total = 0
-                    for digit in 0..<digits {
-                        for b in 0..<blocks.count {
-                            let c = slots[b * radix + digit]
-                            slots[b * radix + digit] = total
-                            total += c
-                        }
-                    }
+                    ParallelRadixSort.startingSlots(slots, blocks: blocks, stride: radix, digits: digits) { Int((src[$0] >> s) & mask) }
                     parallelFor(blocks.count) { b in
                         let next = UnsafeMutableBufferPointer(rebasing: slots[(b * radix)..<(b * radix + digits)])
                         for i in blocks[b] {

@@ -44,19 +44,7 @@ package enum ParallelRadixSort {
                     keysOut.withUnsafeMutableBufferPointer { keyOut in
                         idsOut.withUnsafeMutableBufferPointer { idOut in
                             slots.withUnsafeMutableBufferPointer { slots in
-                                parallelFor(blocks.count) { b in
-                                    let counts = UnsafeMutableBufferPointer(rebasing: slots[(b * radix)..<((b + 1) * radix)])
-                                    counts.update(repeating: 0)
-                                    for i in blocks[b] { counts[Int((key[i] >> s) & mask)] &+= 1 }
-                                }
-                                var total = 0
-                                for digit in 0..<radix {
-                                    for b in 0..<blocks.count {
-                                        let c = slots[b * radix + digit]
-                                        slots[b * radix + digit] = total
-                                        total += c
-                                    }
-                                }
+                                Self.startingSlots(slots, blocks: blocks, stride: radix, digits: radix) { Int((key[$0] >> s) & mask) }
                                 parallelFor(blocks.count) { b in
                                     let next = UnsafeMutableBufferPointer(rebasing: slots[(b * radix)..<((b + 1) * radix)])
                                     for i in blocks[b] {
@@ -73,6 +61,29 @@ package enum ParallelRadixSort {
             swap(&keys, &keysOut)
             swap(&ids, &idsOut)
             shift += digitBits
+        }
+    }
+}
+
+extension ParallelRadixSort {
+    /// One pass's starting slots: every fixed block counts its rows' digits (`digit(row)`, in
+    /// `0..<digits`) in parallel into `slots[b × stride ..< b × stride + digits]`, and the counts
+    /// become starting slots in digit-then-block order, the serial stable pass's.
+    @inline(__always)
+    static func startingSlots(_ slots: UnsafeMutableBufferPointer<Int>, blocks: [Range<Int>], stride: Int, digits: Int,
+                              digit: (Int) -> Int) {
+        parallelFor(blocks.count) { b in
+            let counts = UnsafeMutableBufferPointer(rebasing: slots[(b * stride)..<(b * stride + digits)])
+            counts.update(repeating: 0)
+            for i in blocks[b] { counts[digit(i)] &+= 1 }
+        }
+        var total = 0
+        for d in 0..<digits {
+            for b in 0..<blocks.count {
+                let c = slots[b * stride + d]
+                slots[b * stride + d] = total
+                total += c
+            }
         }
     }
 }
