@@ -35,6 +35,22 @@ struct PartitionedSelectionTests {
         return s
     }
 
+    @Test("the value matrix's medians and the distribution finish after different passes: no customer with a historical value, predictions for all")
+    func selectionsFinishApart() {
+        let predicted = Self.parts(3_000, parts: 3, seed: 9).map { $0.map { $0.isNaN ? 1 : abs($0) } }
+        var medians = ValueMatrixMedians()
+        var passes = 0
+        while !medians.isComplete {
+            let counts = predicted.map { medians.counts(historical: Array(repeating: .nan, count: $0.count), predicted: $0) }
+            medians.advance(counts.dropFirst().reduce(counts[0]) { $0.merged(with: $1) })
+            passes += 1
+        }
+        #expect(passes == PartitionedSelection.passes)
+        #expect(medians.current.median.map(\.isNaN) == true && medians.future.median.map(\.isNaN) == true)
+        let sorted = predicted.flatMap { $0 }.sorted()
+        #expect(medians.distributionPlan?.median == sorted[CLVDistribution.ranks(count: sorted.count, nonPositive: 0)[0]])
+    }
+
     @Test("any ranks of 1, 3 and 8 partitions are the values sorted together at those ranks, bit for bit", arguments: [1, 3, 8])
     func ranksEqualSortedValues(parts count: Int) {
         let parts = Self.parts(5_000, parts: count, seed: 4)

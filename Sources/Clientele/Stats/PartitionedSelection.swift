@@ -67,8 +67,10 @@ public struct PartitionedSelection: Sendable, Equatable, Codable {
         }
     }
 
-    /// This pass's counts of `values` (NaN left out).
+    /// This pass's counts of `values` (NaN left out); nothing once complete, so that selections
+    /// run side by side (`ValueMatrixMedians`) may finish after different numbers of passes.
     public func counts(_ values: some Sequence<Double>) -> Counts {
+        guard !isComplete else { return Counts(digits: []) }
         let prefixes = self.prefixes
         let high = pass * Self.digitBits, shift = 64 - high - Self.digitBits
         var dense = [[Int]](repeating: [], count: prefixes.count)
@@ -89,7 +91,11 @@ public struct PartitionedSelection: Sendable, Equatable, Codable {
     /// The next pass, from the counts of every partition merged; `ranks` picks the wanted ranks
     /// after the first pass (each in 0..<count).
     public mutating func advance(_ merged: Counts, ranks: Ranks) {
-        precondition(!isComplete && merged.digits.count == prefixes.count, "PartitionedSelection: counts of another pass")
+        if isComplete {
+            precondition(merged.digits.isEmpty, "PartitionedSelection: counts after the last pass")
+            return
+        }
+        precondition(merged.digits.count == prefixes.count, "PartitionedSelection: counts of another pass")
         let prefixes = self.prefixes
         if pass == 0 {
             let n = merged.digits[0].reduce(0) { $0 + $1.values }
